@@ -1,0 +1,118 @@
+/* The httpd glue: what the Apache-facing files share. */
+#ifndef MOD_PD_H
+#define MOD_PD_H
+
+#include <httpd.h>
+#include <http_config.h>
+#include <http_core.h>
+#include <http_log.h>
+#include <http_protocol.h>
+#include <http_request.h>
+#include <apr_optional.h>
+#include <apr_dbd.h>
+#include <mod_dbd.h>
+
+#include "pd_types.h"
+#include "pd_error.h"
+#include "pd_json.h"
+#include "pd_route.h"
+#include "pd_authz.h"
+#include "pd_db.h"
+
+extern module AP_MODULE_DECLARE_DATA pharmadesk_module;
+
+typedef struct pd_server_conf_t {
+    const char *ticket_prefix;
+    const char *time_zone;
+    const char *api_base;
+    apr_off_t max_json_body;
+    int retry_after;
+} pd_server_conf_t;
+
+/* One API request on its way through the module. */
+typedef struct pd_req_t {
+    request_rec *r;
+    const pd_server_conf_t *conf;
+    const pd_route_t *route;
+    apr_int64_t id;            /* the route's {id}, 0 when none */
+    pd_identity_t who;
+    pd_db_t db;
+    apr_table_t *query;
+    pd_error_t err;
+} pd_req_t;
+
+/* A handler writes its response and returns APR_SUCCESS, or fills req->err
+ * and returns anything else; the dispatcher then answers with the error. */
+typedef apr_status_t (*pd_handler_fn)(pd_req_t *req);
+
+/* mod_pd_config.c */
+extern const command_rec pd_directives[];
+void *pd_create_server_conf(apr_pool_t *p, server_rec *s);
+void *pd_merge_server_conf(apr_pool_t *p, void *base, void *add);
+void pd_config_defaults(server_rec *s);
+
+/* mod_pd_handler.c */
+void pd_register_hooks(apr_pool_t *p);
+
+/* mod_pd_routes.c: the one route table */
+const pd_route_t *pd_routes(apr_size_t *count);
+
+/* mod_pd_identity.c: r->user -> users row */
+apr_status_t pd_identify(pd_req_t *req);
+
+/* mod_pd_request.c: bodies, responses, errors */
+apr_status_t pd_read_json(pd_req_t *req, json_t **out);
+apr_status_t pd_parse_query(pd_req_t *req, const char *const *allowed);
+apr_status_t pd_respond_json(pd_req_t *req, int status, const char *json_text);
+apr_status_t pd_respond_json_value(pd_req_t *req, int status, json_t *json);
+apr_status_t pd_respond_no_content(pd_req_t *req);
+void pd_respond_error(request_rec *r, const pd_server_conf_t *conf, const pd_error_t *err);
+/* Logs the database's message (the one log point for data failures) and
+ * fills req->err with 503. */
+apr_status_t pd_fail_db(pd_req_t *req, const char *doing);
+/* "{"items":[...],"next":...}" from pre-rendered item texts. */
+apr_status_t pd_respond_page(pd_req_t *req, apr_array_header_t *items, const char *next);
+
+/* Resources, one file each. */
+apr_status_t pd_res_me_get(pd_req_t *req);
+apr_status_t pd_res_tickets_list(pd_req_t *req);
+apr_status_t pd_res_tickets_get(pd_req_t *req);
+apr_status_t pd_res_tickets_delete(pd_req_t *req);
+apr_status_t pd_res_tickets_create(pd_req_t *req);
+apr_status_t pd_res_tickets_update(pd_req_t *req);
+apr_status_t pd_res_categories_list(pd_req_t *req);
+apr_status_t pd_res_categories_get(pd_req_t *req);
+apr_status_t pd_res_categories_create(pd_req_t *req);
+apr_status_t pd_res_categories_update(pd_req_t *req);
+apr_status_t pd_res_categories_delete(pd_req_t *req);
+apr_status_t pd_res_modules_list(pd_req_t *req);
+apr_status_t pd_res_modules_get(pd_req_t *req);
+apr_status_t pd_res_modules_create(pd_req_t *req);
+apr_status_t pd_res_modules_update(pd_req_t *req);
+apr_status_t pd_res_modules_delete(pd_req_t *req);
+apr_status_t pd_res_pharmacies_list(pd_req_t *req);
+apr_status_t pd_res_pharmacies_get(pd_req_t *req);
+apr_status_t pd_res_pharmacies_create(pd_req_t *req);
+apr_status_t pd_res_pharmacies_update(pd_req_t *req);
+apr_status_t pd_res_pharmacies_delete(pd_req_t *req);
+apr_status_t pd_res_users_list(pd_req_t *req);
+apr_status_t pd_res_users_get(pd_req_t *req);
+apr_status_t pd_res_users_create(pd_req_t *req);
+apr_status_t pd_res_users_update(pd_req_t *req);
+apr_status_t pd_res_users_delete(pd_req_t *req);
+apr_status_t pd_res_roles_list(pd_req_t *req);
+apr_status_t pd_res_roles_get(pd_req_t *req);
+
+/* Shared by the list resources: limit (1..100, default 25) and cursor. */
+#define PD_LIST_MAX_LIMIT 100
+#define PD_LIST_DEFAULT_LIMIT 25
+apr_status_t pd_list_limit(pd_req_t *req, int *limit);
+
+/* Name-sorted lists (pharmacies, users): the q prefix search and the cursor,
+ * then the page from rows of (id, name, json). */
+apr_status_t pd_name_page_params(pd_req_t *req, const char *sort, const char **q,
+                                 const char **after_name, const char **after_id);
+apr_status_t pd_name_page_respond(pd_req_t *req, pd_db_result_t *res, int limit,
+                                  const char *sort);
+
+#endif

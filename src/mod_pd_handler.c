@@ -1,0 +1,109 @@
+/* The API handler: route, authenticate, identify, authorize, dispatch. */
+#include <string.h>
+#include <apr_strings.h>
+#include "mod_pd.h"
+
+/* Looked up once at configuration time; read-only afterwards. */
+static ap_dbd_t *(*dbd_acquire)(request_rec *) = NULL;
+
+static apr_status_t acquire_db(pd_req_t *req)
+{
+    ap_dbd_t *dbd = dbd_acquire ? dbd_acquire(req->r) : NULL;
+    if (!dbd) {
+        return pd_error_set(&req->err, 503, "service_unavailable", NULL,
+                            "the database is unavailable; try again shortly");
+    }
+    pd_db_init(&req->db, dbd->driver, dbd->handle, dbd->prepared, dbd->pool, req->r->pool);
+    return APR_SUCCESS;
+}
+
+/* The path below the API base, or NULL when the URI is not under it. */
+static const char *api_path(request_rec *r, const char *base)
+{
+    apr_size_t n = strlen(base);
+    if (strncmp(r->uri, base, n) != 0 || (r->uri[n] != '/' && r->uri[n] != '\0')) {
+        return NULL;
+    }
+    return r->uri[n] ? r->uri + n : "/";
+}
+
+static apr_status_t dispatch(pd_req_t *req)
+{
+    request_rec *r = req->r;
+    apr_size_t count;
+    const pd_route_t *table = pd_routes(&count);
+    pd_route_match_t m;
+    const char *path = api_path(r, req->conf->api_base);
+    unsigned method = pd_route_method(r->method);
+    apr_status_t rv;
+
+    rv = path ? pd_route_match(&m, table, count, method, path) : APR_NOTFOUND;
+    if (rv == APR_NOTFOUND) {
+        return pd_error_set(&req->err, 404, "not_found", NULL, "no such resource");
+    }
+    if (r->method_number == M_OPTIONS) {
+        /* the methods, nothing else: no data, no database */
+        apr_table_setn(r->headers_out, "Allow", pd_route_allow(r->pool, m.allowed));
+        return pd_respond_no_content(req);
+    }
+    if (rv == APR_ENOTIMPL) {
+        apr_table_setn(r->err_headers_out, "Allow", pd_route_allow(r->pool, m.allowed));
+        return pd_error_set(&req->err, 405, "method_not_allowed", NULL,
+                            "this resource does not support that method");
+    }
+    req->route = m.route;
+    req->id = m.id;
+    if ((rv = acquire_db(req)) != APR_SUCCESS) {
+        return rv;
+    }
+    if ((rv = pd_identify(req)) != APR_SUCCESS) {
+        return rv;
+    }
+    if (!pd_authz_allows(req->who.role, (pd_action_e)m.route->action)) {
+        return pd_error_set(&req->err, 403, "forbidden", NULL,
+                            "your role may not do this");
+    }
+    return ((pd_handler_fn)m.route->handler)(req);
+}
+
+static int pd_handler(request_rec *r)
+{
+    pd_req_t *req;
+
+    if (!r->handler || strcmp(r->handler, "pharmadesk") != 0) {
+        return DECLINED;
+    }
+    req = apr_pcalloc(r->pool, sizeof(*req));
+    req->r = r;
+    req->conf = ap_get_module_config(r->server->module_config, &pharmadesk_module);
+    pd_error_init(&req->err, r->pool);
+
+    if (dispatch(req) != APR_SUCCESS) {
+        /* a refused request reads no further: drop what the client still sends */
+        if (ap_discard_request_body(r) != OK) {
+            r->connection->keepalive = AP_CONN_CLOSE;
+        }
+        pd_respond_error(r, req->conf, &req->err);
+    }
+    return OK;
+}
+
+static int pd_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                          server_rec *s)
+{
+    pd_config_defaults(s);
+    dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
+    if (!dbd_acquire) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                     "pharmadesk: mod_dbd is not loaded; the API needs it");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return OK;
+}
+
+void pd_register_hooks(apr_pool_t *p)
+{
+    static const char *const after_dbd[] = { "mod_dbd.c", NULL };
+    ap_hook_post_config(pd_post_config, NULL, after_dbd, APR_HOOK_MIDDLE);
+    ap_hook_handler(pd_handler, NULL, NULL, APR_HOOK_MIDDLE);
+}

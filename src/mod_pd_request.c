@@ -1,0 +1,193 @@
+/* Request bodies, query strings and responses. */
+#include <string.h>
+#include <apr_strings.h>
+#include <apr_lib.h>
+#include <util_filter.h>
+#include "mod_pd.h"
+#include "pd_validate.h"
+
+static void common_headers(request_rec *r)
+{
+    /* ticket data must never sit in a browser or proxy cache */
+    /* err_headers_out goes out with every response, success or error */
+    apr_table_setn(r->err_headers_out, "Cache-Control", "no-store");
+    apr_table_setn(r->err_headers_out, "X-Content-Type-Options", "nosniff");
+}
+
+static apr_status_t write_body(request_rec *r, int status, const char *text)
+{
+    common_headers(r);
+    r->status = status;
+    ap_set_content_type(r, "application/json; charset=utf-8");
+    if (text) {
+        apr_size_t len = strlen(text);
+        ap_set_content_length(r, len + 1);
+        if (!r->header_only) {
+            ap_rwrite(text, (int)len, r);
+            ap_rputs("\n", r);
+        }
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t pd_respond_json(pd_req_t *req, int status, const char *json_text)
+{
+    return write_body(req->r, status, json_text);
+}
+
+apr_status_t pd_respond_json_value(pd_req_t *req, int status, json_t *json)
+{
+    const char *text;
+    if (pd_json_dump(&text, req->r->pool, json) != APR_SUCCESS) {
+        return pd_error_set(&req->err, 503, "service_unavailable", NULL,
+                            "the response could not be encoded");
+    }
+    return write_body(req->r, status, text);
+}
+
+apr_status_t pd_respond_no_content(pd_req_t *req)
+{
+    common_headers(req->r);
+    req->r->status = HTTP_NO_CONTENT;
+    return APR_SUCCESS;
+}
+
+apr_status_t pd_respond_page(pd_req_t *req, apr_array_header_t *items, const char *next)
+{
+    /* the items are JSON texts rendered by PostgreSQL: joined, not re-parsed */
+    const char *joined = apr_array_pstrcat(req->r->pool, items, ',');
+    const char *body = apr_pstrcat(req->r->pool, "{\"items\":[", joined, "],\"next\":",
+                                   next ? pd_json_quote(req->r->pool, next) : "null",
+                                   "}", NULL);
+    return write_body(req->r, HTTP_OK, body);
+}
+
+void pd_respond_error(request_rec *r, const pd_server_conf_t *conf, const pd_error_t *err)
+{
+    const char *text;
+
+    pd_error_to_json(&text, r->pool, err);
+    if (err->status == HTTP_SERVICE_UNAVAILABLE) {
+        apr_table_setn(r->headers_out, "Retry-After",
+                       apr_itoa(r->pool, conf ? conf->retry_after : 5));
+    }
+    write_body(r, err->status, text);
+}
+
+apr_status_t pd_fail_db(pd_req_t *req, const char *doing)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, req->r,
+                  "pharmadesk: database failure while %s: %s", doing,
+                  req->db.error ? req->db.error : "(no message)");
+    return pd_error_set(&req->err, 503, "service_unavailable", NULL,
+                        "the database is unavailable; try again shortly");
+}
+
+/* application/json, optionally with parameters such as charset=utf-8 */
+static int is_json_type(const char *ct)
+{
+    apr_size_t n = strlen("application/json");
+    if (!ct || strncasecmp(ct, "application/json", n) != 0) {
+        return 0;
+    }
+    ct += n;
+    while (*ct == ' ') {
+        ct++;
+    }
+    return *ct == '\0' || *ct == ';';
+}
+
+apr_status_t pd_read_json(pd_req_t *req, json_t **out)
+{
+    request_rec *r = req->r;
+    const char *ct = apr_table_get(r->headers_in, "Content-Type");
+    const char *cl = apr_table_get(r->headers_in, "Content-Length");
+    apr_off_t limit = req->conf->max_json_body, total = 0, declared;
+    apr_bucket_brigade *bb;
+    char *buf;
+    int seen_eos = 0;
+    const char *why = NULL;
+    apr_status_t rv;
+
+    *out = NULL;
+    if (!is_json_type(ct)) {
+        return pd_error_set(&req->err, 415, "unsupported_media_type", NULL,
+                            "the request body must be application/json");
+    }
+    if (cl && apr_strtoff(&declared, cl, NULL, 10) == APR_SUCCESS && declared > limit) {
+        return pd_error_setf(&req->err, r->pool, 413, "payload_too_large", NULL,
+                             "the request body is larger than %" APR_OFF_T_FMT " bytes", limit);
+    }
+    /* one byte more than the limit, to hold the terminating NUL */
+    buf = apr_palloc(r->pool, (apr_size_t)limit + 1);
+    bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    while (!seen_eos) {
+        apr_bucket *b;
+        rv = ap_get_brigade(r->input_filters, bb, AP_MODE_READBYTES, APR_BLOCK_READ,
+                            HUGE_STRING_LEN);
+        if (rv != APR_SUCCESS) {
+            int status = ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
+            apr_brigade_destroy(bb);
+            if (status == HTTP_REQUEST_ENTITY_TOO_LARGE) {
+                return pd_error_set(&req->err, 413, "payload_too_large", NULL,
+                                    "the request body is too large");
+            }
+            return pd_error_set(&req->err, status == HTTP_REQUEST_TIME_OUT ? 408 : 400,
+                                "bad_request", NULL, "the request body could not be read");
+        }
+        for (b = APR_BRIGADE_FIRST(bb); b != APR_BRIGADE_SENTINEL(bb); b = APR_BUCKET_NEXT(b)) {
+            const char *data;
+            apr_size_t len;
+            if (APR_BUCKET_IS_EOS(b)) {
+                seen_eos = 1;
+                break;
+            }
+            if (APR_BUCKET_IS_METADATA(b)) {
+                continue;
+            }
+            if (apr_bucket_read(b, &data, &len, APR_BLOCK_READ) != APR_SUCCESS) {
+                apr_brigade_destroy(bb);
+                return pd_error_set(&req->err, 400, "bad_request", NULL,
+                                    "the request body could not be read");
+            }
+            /* counted as it arrives: a chunked body declares no length */
+            if (total + (apr_off_t)len > limit) {
+                apr_brigade_destroy(bb);
+                return pd_error_setf(&req->err, r->pool, 413, "payload_too_large", NULL,
+                                     "the request body is larger than %" APR_OFF_T_FMT
+                                     " bytes", limit);
+            }
+            memcpy(buf + total, data, len);
+            total += len;
+        }
+        apr_brigade_cleanup(bb);
+    }
+    apr_brigade_destroy(bb);
+    buf[total] = '\0';
+    if (total == 0) {
+        return pd_error_set(&req->err, 400, "bad_json", NULL, "the request body is empty");
+    }
+    if (pd_json_parse_object(out, r->pool, buf, (apr_size_t)total, &why) != APR_SUCCESS) {
+        return pd_error_set(&req->err, 400, "bad_json", NULL, why);
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t pd_parse_query(pd_req_t *req, const char *const *allowed)
+{
+    apr_status_t rv = pd_query_parse(&req->query, req->r->pool, req->r->args, &req->err);
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    return pd_q_known(req->query, allowed, &req->err);
+}
+
+apr_status_t pd_list_limit(pd_req_t *req, int *limit)
+{
+    apr_status_t rv = pd_q_int(req->query, "limit", 1, PD_LIST_MAX_LIMIT, limit, &req->err);
+    if (rv == APR_NOTFOUND) {
+        *limit = PD_LIST_DEFAULT_LIMIT;
+        return APR_SUCCESS;
+    }
+    return rv;
+}

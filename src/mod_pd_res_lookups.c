@@ -1,0 +1,232 @@
+/* /api/ticket-categories and /api/ticket-modules: the two lookup lists of
+ * seed 000 have the same shape (name, description, color, active), so one
+ * implementation serves both, each with its own statements. DELETE
+ * deactivates: old tickets keep showing the entry, new ones cannot use it. */
+#include <string.h>
+#include <apr_strings.h>
+#include "mod_pd.h"
+#include "pd_validate.h"
+
+typedef struct lookup_t {
+    const char *noun;          /* for messages */
+    pd_sql_id_e list, get, insert, update;
+} lookup_t;
+
+static const lookup_t categories = {
+    "category", PD_SQL_TICKET_CATEGORIES_LIST, PD_SQL_TICKET_CATEGORIES_GET,
+    PD_SQL_TICKET_CATEGORIES_INSERT, PD_SQL_TICKET_CATEGORIES_UPDATE
+};
+static const lookup_t modules = {
+    "module", PD_SQL_TICKET_MODULES_LIST, PD_SQL_TICKET_MODULES_GET,
+    PD_SQL_TICKET_MODULES_INSERT, PD_SQL_TICKET_MODULES_UPDATE
+};
+
+static const char *const body_fields[] = { "name", "description", "color", "active", NULL };
+
+/* Customers only ever see active entries: what the ticket form offers. */
+static apr_status_t lookup_list(pd_req_t *req, const lookup_t *lk)
+{
+    static const char *const params[] = { "include_inactive", NULL };
+    const char *inc, *args[1], *items;
+    pd_db_result_t res;
+    apr_status_t rv;
+
+    if ((rv = pd_parse_query(req, params)) != APR_SUCCESS) {
+        return rv;
+    }
+    inc = apr_table_get(req->query, "include_inactive");
+    if (inc && strcmp(inc, "true") != 0 && strcmp(inc, "false") != 0) {
+        return pd_error_set(&req->err, 400, "invalid_parameter", "include_inactive",
+                            "include_inactive must be true or false");
+    }
+    args[0] = pd_db_bool(inc && strcmp(inc, "true") == 0
+                         && req->who.role != PD_ROLE_CUSTOMER);
+    if (pd_db_select(&req->db, lk->list, args, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "listing a lookup");
+    }
+    items = pd_db_next(&res) == APR_SUCCESS ? pd_db_get(&res, 0) : NULL;
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
+    return pd_respond_json(req, HTTP_OK, apr_pstrcat(req->r->pool, "{\"items\":",
+                                                     items ? items : "[]", "}", NULL));
+}
+
+/* *text gets the entry's JSON; APR_NOTFOUND when there is none for this caller. */
+static apr_status_t lookup_fetch(pd_req_t *req, const lookup_t *lk, const char **text)
+{
+    const char *args[1] = { pd_db_int(&req->db, req->id) };
+    pd_db_result_t res;
+    int active;
+
+    *text = NULL;
+    if (pd_db_select(&req->db, lk->get, args, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "reading a lookup");
+    }
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        return APR_NOTFOUND;
+    }
+    *text = pd_db_get(&res, 0);
+    active = pd_db_get_bool(&res, 1);
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
+    if (!active && req->who.role == PD_ROLE_CUSTOMER) {
+        *text = NULL;
+        return APR_NOTFOUND;
+    }
+    return APR_SUCCESS;
+}
+
+static apr_status_t not_found(pd_req_t *req, const lookup_t *lk)
+{
+    return pd_error_setf(&req->err, NULL, 404, "not_found", NULL, "no such %s", lk->noun);
+}
+
+static apr_status_t lookup_get(pd_req_t *req, const lookup_t *lk)
+{
+    const char *text;
+    apr_status_t rv = lookup_fetch(req, lk, &text);
+    if (rv == APR_NOTFOUND) {
+        return not_found(req, lk);
+    }
+    return rv == APR_SUCCESS ? pd_respond_json(req, HTTP_OK, text) : rv;
+}
+
+/* name, description, color (lower-case #rrggbb); all optional for PATCH */
+static apr_status_t lookup_body(pd_req_t *req, json_t *body, int creating,
+                                const char **name, const char **description,
+                                const char **color, const char **active)
+{
+    apr_status_t rv;
+    int flag;
+
+    if ((rv = pd_v_known_fields(body, body_fields, &req->err)) != APR_SUCCESS) {
+        return rv;
+    }
+    rv = pd_v_string(body, "name", creating ? PD_V_REQUIRED : 0, 1, 100, req->r->pool,
+                     name, &req->err);
+    if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+        return rv;
+    }
+    rv = pd_v_string(body, "description", PD_V_MULTILINE, 0, 1000, req->r->pool,
+                     description, &req->err);
+    if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+        return rv;
+    }
+    rv = pd_v_string(body, "color", 0, 7, 7, req->r->pool, color, &req->err);
+    if (rv == APR_SUCCESS && !pd_is_color(*color)) {
+        return pd_error_set(&req->err, 422, "validation_failed", "color",
+                            "color must be #rrggbb in lower-case hexadecimal");
+    }
+    if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+        return rv;
+    }
+    *active = NULL;
+    rv = pd_v_bool(body, "active", 0, &flag, &req->err);
+    if (rv == APR_SUCCESS) {
+        *active = pd_db_bool(flag);
+    }
+    return rv == APR_NOTFOUND ? APR_SUCCESS : rv;
+}
+
+static apr_status_t lookup_create(pd_req_t *req, const lookup_t *lk)
+{
+    const char *name, *description, *color, *active, *args[3], *text;
+    json_t *body;
+    pd_db_result_t res;
+    apr_status_t rv;
+
+    if ((rv = pd_read_json(req, &body)) != APR_SUCCESS
+        || (rv = lookup_body(req, body, 1, &name, &description, &color, &active))
+           != APR_SUCCESS) {
+        return rv;
+    }
+    if (active) {
+        return pd_error_set(&req->err, 422, "validation_failed", "active",
+                            "a new entry is always active");
+    }
+    args[0] = name;
+    args[1] = description ? description : "";
+    args[2] = color ? color : "#64748b";
+    if (pd_db_select(&req->db, lk->insert, args, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "creating a lookup");
+    }
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        return pd_error_setf(&req->err, NULL, 409, "conflict", "name",
+                             "a %s with this name already exists", lk->noun);
+    }
+    apr_table_setn(req->r->headers_out, "Location",
+                   apr_psprintf(req->r->pool, "%s%s/%s", req->conf->api_base,
+                                lk == &categories ? "/ticket-categories" : "/ticket-modules",
+                                pd_db_get(&res, 0)));
+    text = pd_db_get(&res, 1);
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
+    return pd_respond_json(req, HTTP_CREATED, text);
+}
+
+/* One UPDATE statement serves PATCH and DELETE (active = false). */
+static apr_status_t lookup_write(pd_req_t *req, const lookup_t *lk, const char *name,
+                                 const char *description, const char *color,
+                                 const char *active)
+{
+    const char *args[7], *text, *existing;
+    pd_db_result_t res;
+    apr_status_t rv;
+
+    args[0] = name;
+    args[1] = description;
+    args[2] = color;
+    args[3] = active;
+    args[4] = pd_db_int(&req->db, req->id);
+    args[5] = name;
+    args[6] = args[4];
+    if (pd_db_select(&req->db, lk->update, args, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "updating a lookup");
+    }
+    if (pd_db_next(&res) == APR_SUCCESS) {
+        text = pd_db_get(&res, 0);
+        while (pd_db_next(&res) == APR_SUCCESS) {
+        }
+        return pd_respond_json(req, HTTP_OK, text);
+    }
+    /* nothing updated: either no such entry, or the new name is taken */
+    rv = lookup_fetch(req, lk, &existing);
+    if (rv == APR_NOTFOUND) {
+        return not_found(req, lk);
+    }
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    return pd_error_setf(&req->err, NULL, 409, "conflict", "name",
+                         "a %s with this name already exists", lk->noun);
+}
+
+static apr_status_t lookup_update(pd_req_t *req, const lookup_t *lk)
+{
+    const char *name, *description, *color, *active;
+    json_t *body;
+    apr_status_t rv;
+
+    if ((rv = pd_read_json(req, &body)) != APR_SUCCESS
+        || (rv = lookup_body(req, body, 0, &name, &description, &color, &active))
+           != APR_SUCCESS) {
+        return rv;
+    }
+    return lookup_write(req, lk, name, description, color, active);
+}
+
+static apr_status_t lookup_delete(pd_req_t *req, const lookup_t *lk)
+{
+    return lookup_write(req, lk, NULL, NULL, NULL, "false");
+}
+
+apr_status_t pd_res_categories_list(pd_req_t *req) { return lookup_list(req, &categories); }
+apr_status_t pd_res_categories_get(pd_req_t *req) { return lookup_get(req, &categories); }
+apr_status_t pd_res_categories_create(pd_req_t *req) { return lookup_create(req, &categories); }
+apr_status_t pd_res_categories_update(pd_req_t *req) { return lookup_update(req, &categories); }
+apr_status_t pd_res_categories_delete(pd_req_t *req) { return lookup_delete(req, &categories); }
+apr_status_t pd_res_modules_list(pd_req_t *req) { return lookup_list(req, &modules); }
+apr_status_t pd_res_modules_get(pd_req_t *req) { return lookup_get(req, &modules); }
+apr_status_t pd_res_modules_create(pd_req_t *req) { return lookup_create(req, &modules); }
+apr_status_t pd_res_modules_update(pd_req_t *req) { return lookup_update(req, &modules); }
+apr_status_t pd_res_modules_delete(pd_req_t *req) { return lookup_delete(req, &modules); }

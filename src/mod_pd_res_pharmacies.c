@@ -1,0 +1,262 @@
+/* /api/pharmacies. Customers see their own pharmacy and nothing else; admins
+ * create, update and deactivate (DELETE). */
+#include <stddef.h>
+#include <string.h>
+#include <apr_strings.h>
+#include "mod_pd.h"
+#include "pd_validate.h"
+#include "pd_cursor.h"
+
+static const char *const body_fields[] = {
+    "code", "name", "address", "city", "phone", "active", NULL
+};
+
+typedef struct pharmacy_t {
+    const char *code, *name, *address, *city, *phone, *active;
+} pharmacy_t;
+
+apr_status_t pd_name_page_params(pd_req_t *req, const char *sort, const char **q,
+                                 const char **after_name, const char **after_id)
+{
+    const char *cursor = apr_table_get(req->query, "cursor");
+    pd_cursor_t c;
+
+    *q = apr_table_get(req->query, "q");
+    *after_name = *after_id = NULL;
+    if (*q && (!pd_utf8_valid(*q, 200) || !**q)) {
+        return pd_error_set(&req->err, 400, "invalid_parameter", "q",
+                            "q must be 1 to 200 bytes of text");
+    }
+    if (cursor) {
+        if (pd_cursor_decode(&c, req->r->pool, cursor) != APR_SUCCESS
+            || strcmp(c.sort, sort) != 0 || c.desc || !pd_utf8_valid(c.key, 400)) {
+            return pd_error_set(&req->err, 400, "invalid_parameter", "cursor",
+                                "cursor is not valid for this list");
+        }
+        *after_name = c.key;
+        *after_id = pd_db_int(&req->db, c.id);
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t pd_name_page_respond(pd_req_t *req, pd_db_result_t *res, int limit,
+                                  const char *sort)
+{
+    apr_array_header_t *items = apr_array_make(req->r->pool, limit, sizeof(const char *));
+    pd_cursor_t next = { sort, 0, 0, NULL };
+    int rows = 0;
+
+    while (pd_db_next(res) == APR_SUCCESS) {
+        if (++rows > limit) {
+            continue;
+        }
+        next.id = pd_db_get_int64(res, 0);
+        next.key = pd_db_get(res, 1);
+        APR_ARRAY_PUSH(items, const char *) = pd_db_get(res, 2);
+    }
+    return pd_respond_page(req, items, rows > limit ? pd_cursor_encode(req->r->pool, &next)
+                                                    : NULL);
+}
+
+apr_status_t pd_res_pharmacies_list(pd_req_t *req)
+{
+    static const char *const params[] = { "include_inactive", "q", "limit", "cursor", NULL };
+    const char *args[9], *inc, *q, *after_name, *after_id;
+    pd_db_result_t res;
+    apr_status_t rv;
+    int limit, customer = req->who.role == PD_ROLE_CUSTOMER;
+
+    if ((rv = pd_parse_query(req, params)) != APR_SUCCESS
+        || (rv = pd_list_limit(req, &limit)) != APR_SUCCESS
+        || (rv = pd_name_page_params(req, "name", &q, &after_name, &after_id)) != APR_SUCCESS) {
+        return rv;
+    }
+    inc = apr_table_get(req->query, "include_inactive");
+    if (inc && strcmp(inc, "true") != 0 && strcmp(inc, "false") != 0) {
+        return pd_error_set(&req->err, 400, "invalid_parameter", "include_inactive",
+                            "include_inactive must be true or false");
+    }
+    args[0] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
+    /* a customer's own pharmacy is shown even when deactivated */
+    args[1] = pd_db_bool(customer || (inc && strcmp(inc, "true") == 0));
+    args[2] = q;
+    args[3] = q;
+    args[4] = q;
+    args[5] = after_name;
+    args[6] = after_name;
+    args[7] = after_id;
+    args[8] = apr_itoa(req->r->pool, limit + 1);
+    if (pd_db_select(&req->db, PD_SQL_PHARMACIES_LIST, args, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "listing pharmacies");
+    }
+    return pd_name_page_respond(req, &res, limit, "name");
+}
+
+static apr_status_t fetch(pd_req_t *req, const char **text)
+{
+    const char *args[2] = { pd_db_int(&req->db, req->id),
+                            pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who)) };
+    pd_db_result_t res;
+
+    if (pd_db_select(&req->db, PD_SQL_PHARMACIES_GET, args, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "reading a pharmacy");
+    }
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        return pd_error_set(&req->err, 404, "not_found", NULL, "no such pharmacy");
+    }
+    *text = pd_db_get(&res, 0);
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t pd_res_pharmacies_get(pd_req_t *req)
+{
+    const char *text = NULL;
+    apr_status_t rv = fetch(req, &text);
+    return rv == APR_SUCCESS ? pd_respond_json(req, HTTP_OK, text) : rv;
+}
+
+/* Validates the members present; with creating, code and name are required. */
+static apr_status_t read_body(pd_req_t *req, int creating, pharmacy_t *ph)
+{
+    static const struct { const char *name; size_t off; apr_size_t min, max; } texts[] = {
+        { "code", offsetof(pharmacy_t, code), 1, 32 },
+        { "name", offsetof(pharmacy_t, name), 1, 200 },
+        { "address", offsetof(pharmacy_t, address), 0, 500 },
+        { "city", offsetof(pharmacy_t, city), 0, 100 },
+        { "phone", offsetof(pharmacy_t, phone), 0, 50 },
+    };
+    json_t *body;
+    apr_status_t rv;
+    apr_size_t i;
+    int flag;
+
+    memset(ph, 0, sizeof(*ph));
+    if ((rv = pd_read_json(req, &body)) != APR_SUCCESS
+        || (rv = pd_v_known_fields(body, body_fields, &req->err)) != APR_SUCCESS) {
+        return rv;
+    }
+    for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        const char **out = (const char **)((char *)ph + texts[i].off);
+        unsigned flags = creating && texts[i].min > 0 ? PD_V_REQUIRED : 0;
+        rv = pd_v_string(body, texts[i].name, flags, texts[i].min, texts[i].max,
+                         req->r->pool, out, &req->err);
+        if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+            return rv;
+        }
+    }
+    if (ph->code && !pd_is_code(ph->code)) {
+        return pd_error_set(&req->err, 422, "validation_failed", "code",
+                            "code must be 1 to 32 characters of A-Z, 0-9, _ and -");
+    }
+    rv = pd_v_bool(body, "active", 0, &flag, &req->err);
+    if (rv == APR_SUCCESS) {
+        ph->active = pd_db_bool(flag);
+    }
+    return rv == APR_NOTFOUND ? APR_SUCCESS : rv;
+}
+
+apr_status_t pd_res_pharmacies_create(pd_req_t *req)
+{
+    pharmacy_t ph;
+    const char *args[6], *text;
+    pd_db_result_t res;
+    apr_status_t rv;
+
+    if ((rv = read_body(req, 1, &ph)) != APR_SUCCESS) {
+        return rv;
+    }
+    args[0] = ph.code;
+    args[1] = ph.name;
+    args[2] = ph.address ? ph.address : "";
+    args[3] = ph.city ? ph.city : "";
+    args[4] = ph.phone ? ph.phone : "";
+    args[5] = ph.active ? ph.active : "true";
+    if (pd_db_select(&req->db, PD_SQL_PHARMACIES_INSERT, args, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "creating a pharmacy");
+    }
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        return pd_error_set(&req->err, 409, "conflict", "code",
+                            "a pharmacy with this code already exists");
+    }
+    apr_table_setn(req->r->headers_out, "Location",
+                   apr_pstrcat(req->r->pool, req->conf->api_base, "/pharmacies/",
+                               pd_db_get(&res, 0), NULL));
+    text = pd_db_get(&res, 1);
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
+    return pd_respond_json(req, HTTP_CREATED, text);
+}
+
+/* PATCH and DELETE: lock, merge, write, in one transaction. */
+static apr_status_t write_merged(pd_req_t *req, const pharmacy_t *changes)
+{
+    const char *args[9], *id = pd_db_int(&req->db, req->id), *text;
+    pharmacy_t cur;
+    pd_db_result_t res;
+    apr_status_t rv;
+
+    if (pd_db_begin(&req->db) != APR_SUCCESS) {
+        return pd_fail_db(req, "starting a pharmacy update");
+    }
+    args[0] = id;
+    if (pd_db_select(&req->db, PD_SQL_PHARMACIES_LOCK, args, &res) != APR_SUCCESS) {
+        rv = pd_fail_db(req, "locking a pharmacy");
+        goto cleanup;
+    }
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        rv = pd_error_set(&req->err, 404, "not_found", NULL, "no such pharmacy");
+        goto cleanup;
+    }
+    cur.code = pd_db_get(&res, 0);
+    cur.name = pd_db_get(&res, 1);
+    cur.address = pd_db_get(&res, 2);
+    cur.city = pd_db_get(&res, 3);
+    cur.phone = pd_db_get(&res, 4);
+    cur.active = pd_db_get_bool(&res, 5) ? "true" : "false";
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
+    args[0] = changes->code ? changes->code : cur.code;
+    args[1] = changes->name ? changes->name : cur.name;
+    args[2] = changes->address ? changes->address : cur.address;
+    args[3] = changes->city ? changes->city : cur.city;
+    args[4] = changes->phone ? changes->phone : cur.phone;
+    args[5] = changes->active ? changes->active : cur.active;
+    args[6] = id;
+    args[7] = args[0];
+    args[8] = id;
+    if (pd_db_select(&req->db, PD_SQL_PHARMACIES_UPDATE, args, &res) != APR_SUCCESS) {
+        rv = pd_fail_db(req, "updating a pharmacy");
+        goto cleanup;
+    }
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        rv = pd_error_set(&req->err, 409, "conflict", "code",
+                          "a pharmacy with this code already exists");
+        goto cleanup;
+    }
+    text = pd_db_get(&res, 0);
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
+    if (pd_db_commit(&req->db) != APR_SUCCESS) {
+        return pd_fail_db(req, "committing a pharmacy update");
+    }
+    return pd_respond_json(req, HTTP_OK, text);
+
+cleanup:
+    pd_db_rollback(&req->db);
+    return rv;
+}
+
+apr_status_t pd_res_pharmacies_update(pd_req_t *req)
+{
+    pharmacy_t ph;
+    apr_status_t rv = read_body(req, 0, &ph);
+    return rv == APR_SUCCESS ? write_merged(req, &ph) : rv;
+}
+
+apr_status_t pd_res_pharmacies_delete(pd_req_t *req)
+{
+    pharmacy_t ph = { NULL, NULL, NULL, NULL, NULL, "false" };
+    return write_merged(req, &ph);
+}

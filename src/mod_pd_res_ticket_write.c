@@ -1,0 +1,534 @@
+/* Ticket writes: POST /api/tickets and PATCH /api/tickets/{id}. Each write is
+ * one transaction that also appends its timeline rows. */
+#include <stddef.h>
+#include <string.h>
+#include <apr_strings.h>
+#include "mod_pd.h"
+#include "pd_validate.h"
+#include "pd_workflow.h"
+#include "pd_ticketno.h"
+
+/* A ticket's editable state, as locked for update. */
+typedef struct ticket_row_t {
+    const char *title, *description, *pic_name, *contact, *app_version, *priority;
+    apr_int64_t module_id, category_id, expert_id, tech_id, pharmacy_id, customer_id;
+    pd_status_e status;
+    const char *version;
+} ticket_row_t;
+
+/* The text fields and their limits, shared by create and update. */
+static const struct text_field_t {
+    const char *name;
+    unsigned bit;
+    size_t offset;
+    apr_size_t min, max;
+    unsigned flags;
+} text_fields[] = {
+    { "title", PD_TF_TITLE, offsetof(ticket_row_t, title), 1, 200, 0 },
+    { "description", PD_TF_DESCRIPTION, offsetof(ticket_row_t, description), 1, 20000,
+      PD_V_MULTILINE },
+    { "pic_name", PD_TF_PIC_NAME, offsetof(ticket_row_t, pic_name), 1, 200, 0 },
+    { "contact", PD_TF_CONTACT, offsetof(ticket_row_t, contact), 1, 200, 0 },
+    { "app_version", PD_TF_APP_VERSION, offsetof(ticket_row_t, app_version), 0, 50, 0 },
+};
+
+static const struct id_field_t {
+    const char *name;
+    unsigned bit;
+    size_t offset;
+    int nullable;
+} id_fields[] = {
+    { "module_id", PD_TF_MODULE, offsetof(ticket_row_t, module_id), 0 },
+    { "category_id", PD_TF_CATEGORY, offsetof(ticket_row_t, category_id), 0 },
+    { "expert_id", PD_TF_EXPERT, offsetof(ticket_row_t, expert_id), 1 },
+    { "tech_id", PD_TF_TECH, offsetof(ticket_row_t, tech_id), 1 },
+};
+
+#define TEXT_AT(row, f) (*(const char **)((char *)(row) + (f)->offset))
+#define ID_AT(row, f) (*(apr_int64_t *)((char *)(row) + (f)->offset))
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Which referenced rows exist and are usable: the columns of pd_tickets_refs. */
+enum { REF_PHARMACY, REF_MODULE, REF_CATEGORY, REF_EXPERT, REF_TECH, REF_CUSTOMER, REF__COUNT };
+
+static apr_status_t check_refs(pd_req_t *req, const apr_int64_t ids[REF__COUNT],
+                               apr_int64_t customer_pharmacy)
+{
+    static const char *const names[REF__COUNT] = {
+        "pharmacy_id", "module_id", "category_id", "expert_id", "tech_id", "customer_id"
+    };
+    const char *args[7];
+    pd_db_result_t res;
+    int i;
+
+    for (i = 0; i < REF__COUNT - 1; i++) {
+        args[i] = pd_db_id_or_null(&req->db, ids[i]);
+    }
+    args[5] = pd_db_id_or_null(&req->db, customer_pharmacy);
+    args[6] = pd_db_id_or_null(&req->db, ids[REF_CUSTOMER]);
+    if (pd_db_select(&req->db, PD_SQL_TICKETS_REFS, args, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "checking ticket references");
+    }
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        return pd_fail_db(req, "checking ticket references");
+    }
+    for (i = 0; i < REF__COUNT; i++) {
+        /* unknown, deactivated and out-of-scope ids get the same answer */
+        if (ids[i] > 0 && !pd_db_get_bool(&res, i)) {
+            return pd_error_setf(&req->err, NULL, 422, "unknown_reference", names[i],
+                                 "%s does not name an active entry that can be used here",
+                                 names[i]);
+        }
+    }
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
+    return APR_SUCCESS;
+}
+
+static apr_status_t respond_ticket(pd_req_t *req, apr_int64_t id, int status)
+{
+    const char *args[2] = { pd_db_int(&req->db, id), "0" };
+    const char *text, *version;
+    pd_db_result_t res;
+
+    if (pd_db_select(&req->db, PD_SQL_TICKETS_GET, args, &res) != APR_SUCCESS
+        || pd_db_next(&res) != APR_SUCCESS) {
+        return pd_fail_db(req, "reading a written ticket");
+    }
+    version = pd_db_get(&res, 0);
+    text = pd_db_get(&res, 1);
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
+    apr_table_setn(req->r->headers_out, "ETag",
+                   apr_psprintf(req->r->pool, "\"t%" APR_INT64_T_FMT "-v%s\"", id, version));
+    if (status == HTTP_CREATED) {
+        apr_table_setn(req->r->headers_out, "Location",
+                       apr_psprintf(req->r->pool, "%s/tickets/%" APR_INT64_T_FMT,
+                                    req->conf->api_base, id));
+    }
+    return pd_respond_json(req, status, text);
+}
+
+apr_status_t pd_res_tickets_create(pd_req_t *req)
+{
+    static const char *const fields[] = {
+        "pharmacy_id", "pic_name", "contact", "app_version", "module_id", "category_id",
+        "title", "description", "priority", "customer_id", NULL
+    };
+    ticket_row_t t;
+    apr_int64_t refs[REF__COUNT] = { 0 };
+    json_t *body;
+    const char *args[13], *number;
+    pd_db_result_t res;
+    apr_status_t rv;
+    apr_size_t i;
+    int prio = PD_PRIO_MEDIUM, year;
+    apr_int64_t seq, id;
+
+    memset(&t, 0, sizeof(t));
+    if ((rv = pd_read_json(req, &body)) != APR_SUCCESS
+        || (rv = pd_v_known_fields(body, fields, &req->err)) != APR_SUCCESS) {
+        return rv;
+    }
+    for (i = 0; i < COUNT(text_fields); i++) {
+        const struct text_field_t *f = &text_fields[i];
+        unsigned flags = f->flags | (f->min > 0 ? PD_V_REQUIRED : 0);
+        rv = pd_v_string(body, f->name, flags, f->min, f->max, req->r->pool,
+                         &TEXT_AT(&t, f), &req->err);
+        if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+            return rv;
+        }
+    }
+    t.app_version = t.app_version ? t.app_version : "";
+    if ((rv = pd_v_id(body, "module_id", PD_V_REQUIRED, &t.module_id, &req->err)) != APR_SUCCESS
+        || (rv = pd_v_id(body, "category_id", PD_V_REQUIRED, &t.category_id, &req->err))
+           != APR_SUCCESS) {
+        return rv;
+    }
+    rv = pd_v_enum(body, "priority", 0, pd_priority_parse, &prio, &req->err);
+    if (rv == APR_NOTFOUND) {
+        prio = PD_PRIO_MEDIUM;
+    }
+    else if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    rv = pd_v_id(body, "pharmacy_id", req->who.role == PD_ROLE_CUSTOMER ? 0 : PD_V_REQUIRED,
+                 &t.pharmacy_id, &req->err);
+    if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+        return rv;
+    }
+    rv = pd_v_id(body, "customer_id", PD_V_NULLABLE, &t.customer_id, &req->err);
+    if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+        return rv;
+    }
+    if (req->who.role == PD_ROLE_CUSTOMER) {
+        /* customers report for their own pharmacy, as themselves */
+        if (t.pharmacy_id && t.pharmacy_id != req->who.pharmacy_id) {
+            return pd_error_set(&req->err, 422, "unknown_reference", "pharmacy_id",
+                                "pharmacy_id does not name an active entry that can be used here");
+        }
+        if (t.customer_id && t.customer_id != req->who.user_id) {
+            return pd_error_set(&req->err, 422, "unknown_reference", "customer_id",
+                                "customer_id does not name an active entry that can be used here");
+        }
+        t.pharmacy_id = req->who.pharmacy_id;
+        t.customer_id = req->who.user_id;
+    }
+
+    if (pd_db_begin(&req->db) != APR_SUCCESS) {
+        return pd_fail_db(req, "starting a ticket create");
+    }
+    refs[REF_PHARMACY] = t.pharmacy_id;
+    refs[REF_MODULE] = t.module_id;
+    refs[REF_CATEGORY] = t.category_id;
+    refs[REF_CUSTOMER] = t.customer_id;
+    if ((rv = check_refs(req, refs, t.pharmacy_id)) != APR_SUCCESS) {
+        goto cleanup;
+    }
+    args[0] = req->conf->time_zone;
+    if (pd_db_select(&req->db, PD_SQL_TICKET_COUNTERS_NEXT, args, &res) != APR_SUCCESS
+        || pd_db_next(&res) != APR_SUCCESS) {
+        rv = pd_fail_db(req, "numbering a ticket");
+        goto cleanup;
+    }
+    year = (int)pd_db_get_int64(&res, 0);
+    seq = pd_db_get_int64(&res, 1);
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
+    if (pd_ticketno_format(&number, req->r->pool, req->conf->ticket_prefix, year, seq)
+        != APR_SUCCESS) {
+        rv = pd_error_set(&req->err, 503, "service_unavailable", NULL,
+                          "the ticket number could not be formed");
+        goto cleanup;
+    }
+    args[0] = number;
+    args[1] = t.pic_name;
+    args[2] = t.contact;
+    args[3] = t.app_version;
+    args[4] = t.title;
+    args[5] = t.description;
+    args[6] = pd_priority_name((pd_priority_e)prio);
+    args[7] = pd_source_name(pd_source_for_role(req->who.role));
+    args[8] = pd_db_id_or_null(&req->db, t.customer_id);
+    args[9] = pd_db_int(&req->db, req->who.user_id);
+    args[10] = pd_db_int(&req->db, t.pharmacy_id);
+    args[11] = pd_db_int(&req->db, t.module_id);
+    args[12] = pd_db_int(&req->db, t.category_id);
+    if (pd_db_select(&req->db, PD_SQL_TICKETS_INSERT, args, &res) != APR_SUCCESS) {
+        rv = pd_fail_db(req, "creating a ticket");
+        goto cleanup;
+    }
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        /* a reference was deactivated between the check and the insert */
+        rv = pd_error_set(&req->err, 422, "unknown_reference", NULL,
+                          "a referenced entry is no longer active");
+        goto cleanup;
+    }
+    id = pd_db_get_int64(&res, 0);
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
+    if (pd_db_commit(&req->db) != APR_SUCCESS) {
+        return pd_fail_db(req, "committing a ticket create");
+    }
+    return respond_ticket(req, id, HTTP_CREATED);
+
+cleanup:
+    pd_db_rollback(&req->db);
+    return rv;
+}
+
+/* ---- PATCH ---- */
+
+static apr_status_t lock_ticket(pd_req_t *req, ticket_row_t *t)
+{
+    const char *args[2] = { pd_db_int(&req->db, req->id),
+                            pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who)) };
+    pd_db_result_t res;
+
+    if (pd_db_select(&req->db, PD_SQL_TICKETS_LOCK, args, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "locking a ticket");
+    }
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        return pd_error_set(&req->err, 404, "not_found", NULL, "no such ticket");
+    }
+    t->status = (pd_status_e)pd_status_parse(pd_db_get(&res, 0));
+    t->pharmacy_id = pd_db_get_int64(&res, 1);
+    t->title = pd_db_get(&res, 2);
+    t->description = pd_db_get(&res, 3);
+    t->pic_name = pd_db_get(&res, 4);
+    t->contact = pd_db_get(&res, 5);
+    t->app_version = pd_db_get(&res, 6);
+    t->module_id = pd_db_get_int64(&res, 7);
+    t->category_id = pd_db_get_int64(&res, 8);
+    t->priority = pd_db_get(&res, 9);
+    t->expert_id = pd_db_get_int64(&res, 10);
+    t->tech_id = pd_db_get_int64(&res, 11);
+    t->customer_id = pd_db_get_int64(&res, 12);
+    t->version = pd_db_get(&res, 13);
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
+    return APR_SUCCESS;
+}
+
+static apr_status_t add_activity(pd_req_t *req, const char *kind, const char *field,
+                                 const char *old_value, const char *new_value,
+                                 const char *body, const char *visibility)
+{
+    const char *args[8] = {
+        pd_db_int(&req->db, req->id), pd_db_int(&req->db, req->who.user_id), kind, field,
+        old_value, new_value, body, visibility
+    };
+    if (pd_db_exec(&req->db, PD_SQL_TICKET_ACTIVITIES_INSERT, args, NULL) != APR_SUCCESS) {
+        return pd_fail_db(req, "appending to the timeline");
+    }
+    return APR_SUCCESS;
+}
+
+/* The 409 for a move outside the flow lists the moves this caller has. */
+static apr_status_t refuse_transition(pd_req_t *req, pd_status_e from, unsigned targets)
+{
+    json_t *allowed = json_array(), *details = pd_json_bind(req->r->pool, json_object());
+    int st;
+
+    for (st = 0; st < PD_ST__COUNT; st++) {
+        if (targets & (1u << st)) {
+            json_array_append_new(allowed, json_string(pd_status_name((pd_status_e)st)));
+        }
+    }
+    json_object_set_new(details, "allowed_transitions", allowed);
+    pd_error_setf(&req->err, NULL, 409, "invalid_transition", "status",
+                  "this ticket cannot move from %s to that status", pd_status_name(from));
+    req->err.details = details;
+    return APR_EGENERAL;
+}
+
+apr_status_t pd_res_tickets_update(pd_req_t *req)
+{
+    static const char *const fields[] = {
+        "title", "description", "pic_name", "contact", "app_version", "module_id",
+        "category_id", "priority", "status", "expert_id", "tech_id", "note", NULL
+    };
+    ticket_row_t cur, nxt;
+    json_t *body;
+    const char *note = NULL, *if_match, *args[15];
+    const char *solved = "keep", *closed = "keep";
+    apr_int64_t refs[REF__COUNT] = { 0 };
+    unsigned allowed, changed = 0;
+    int prio = -1, status = -1, staff = req->who.role != PD_ROLE_CUSTOMER;
+    apr_size_t i;
+    apr_status_t rv;
+
+    if ((rv = pd_read_json(req, &body)) != APR_SUCCESS
+        || (rv = pd_v_known_fields(body, fields, &req->err)) != APR_SUCCESS) {
+        return rv;
+    }
+    memset(&nxt, 0, sizeof(nxt));
+    /* shape first, outside the transaction */
+    for (i = 0; i < COUNT(text_fields); i++) {
+        const struct text_field_t *f = &text_fields[i];
+        rv = pd_v_string(body, f->name, f->flags, f->min, f->max, req->r->pool,
+                         &TEXT_AT(&nxt, f), &req->err);
+        if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+            return rv;
+        }
+    }
+    for (i = 0; i < COUNT(id_fields); i++) {
+        const struct id_field_t *f = &id_fields[i];
+        rv = pd_v_id(body, f->name, f->nullable ? PD_V_NULLABLE : 0, &ID_AT(&nxt, f), &req->err);
+        if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+            return rv;
+        }
+    }
+    if (((rv = pd_v_enum(body, "priority", 0, pd_priority_parse, &prio, &req->err))
+         != APR_SUCCESS && rv != APR_NOTFOUND)
+        || ((rv = pd_v_enum(body, "status", 0, pd_status_parse, &status, &req->err))
+            != APR_SUCCESS && rv != APR_NOTFOUND)
+        || ((rv = pd_v_string(body, "note", PD_V_MULTILINE, 1, 20000, req->r->pool, &note,
+                              &req->err)) != APR_SUCCESS && rv != APR_NOTFOUND)) {
+        return rv;
+    }
+
+    if (pd_db_begin(&req->db) != APR_SUCCESS) {
+        return pd_fail_db(req, "starting a ticket update");
+    }
+    if ((rv = lock_ticket(req, &cur)) != APR_SUCCESS) {
+        goto cleanup;
+    }
+    if_match = apr_table_get(req->r->headers_in, "If-Match");
+    if (if_match && strcmp(if_match, "*") != 0
+        && strcmp(if_match, apr_psprintf(req->r->pool, "\"t%" APR_INT64_T_FMT "-v%s\"",
+                                         req->id, cur.version)) != 0) {
+        rv = pd_error_set(&req->err, 412, "precondition_failed", NULL,
+                          "the ticket has changed since it was read; reload it");
+        goto cleanup;
+    }
+    allowed = pd_authz_ticket_fields(req->who.role, cur.status);
+    if (req->who.role == PD_ROLE_TECH && cur.tech_id != req->who.user_id) {
+        rv = pd_error_set(&req->err, 403, "not_assigned", NULL,
+                          "only the tech assigned to this ticket may change it");
+        goto cleanup;
+    }
+
+    /* merge: a member equal to the current value is no change and needs no right */
+    {
+        ticket_row_t merged = cur;
+        for (i = 0; i < COUNT(text_fields); i++) {
+            const struct text_field_t *f = &text_fields[i];
+            const char *v = TEXT_AT(&nxt, f);
+            if (v && strcmp(v, TEXT_AT(&cur, f)) != 0) {
+                TEXT_AT(&merged, f) = v;
+                changed |= f->bit;
+            }
+        }
+        for (i = 0; i < COUNT(id_fields); i++) {
+            const struct id_field_t *f = &id_fields[i];
+            if (json_object_get(body, f->name) && ID_AT(&nxt, f) != ID_AT(&cur, f)) {
+                ID_AT(&merged, f) = ID_AT(&nxt, f);
+                changed |= f->bit;
+            }
+        }
+        if (prio >= 0 && strcmp(pd_priority_name((pd_priority_e)prio), cur.priority) != 0) {
+            merged.priority = pd_priority_name((pd_priority_e)prio);
+            changed |= PD_TF_PRIORITY;
+        }
+        if (status >= 0 && (pd_status_e)status != cur.status) {
+            merged.status = (pd_status_e)status;
+            changed |= PD_TF_STATUS;
+        }
+        nxt = merged;
+    }
+    if (note) {
+        changed |= PD_TF_NOTE;
+    }
+    if (changed & ~allowed) {
+        static const struct { unsigned bit; const char *name; } names[] = {
+            { PD_TF_TITLE, "title" }, { PD_TF_DESCRIPTION, "description" },
+            { PD_TF_PIC_NAME, "pic_name" }, { PD_TF_CONTACT, "contact" },
+            { PD_TF_APP_VERSION, "app_version" }, { PD_TF_MODULE, "module_id" },
+            { PD_TF_CATEGORY, "category_id" }, { PD_TF_PRIORITY, "priority" },
+            { PD_TF_STATUS, "status" }, { PD_TF_EXPERT, "expert_id" },
+            { PD_TF_TECH, "tech_id" }, { PD_TF_NOTE, "note" },
+        };
+        for (i = 0; i < COUNT(names) && !(changed & ~allowed & names[i].bit); i++) {
+        }
+        rv = pd_error_setf(&req->err, NULL, 403, "field_forbidden",
+                           i < COUNT(names) ? names[i].name : NULL,
+                           "your role may not change %s on this ticket",
+                           i < COUNT(names) ? names[i].name : "this field");
+        goto cleanup;
+    }
+    if (changed & PD_TF_STATUS) {
+        pd_wf_facts_t facts = 0;
+        if (req->who.role == PD_ROLE_CUSTOMER && cur.pharmacy_id == req->who.pharmacy_id) {
+            facts |= PD_WF_OWN;
+        }
+        if (cur.tech_id == req->who.user_id) {
+            facts |= PD_WF_ASSIGNED;
+        }
+        if (nxt.tech_id > 0) {
+            facts |= PD_WF_HAS_TECH;
+        }
+        if (!pd_workflow_allows(req->who.role, cur.status, nxt.status, facts)) {
+            if (pd_workflow_rule_exists(req->who.role, cur.status, nxt.status)
+                && !(facts & PD_WF_HAS_TECH)
+                && pd_workflow_allows(req->who.role, cur.status, nxt.status,
+                                      facts | PD_WF_HAS_TECH)) {
+                rv = pd_error_set(&req->err, 422, "validation_failed", "tech_id",
+                                  "a tech must be assigned (tech_id) for this status");
+                goto cleanup;
+            }
+            rv = refuse_transition(req, cur.status,
+                                   pd_workflow_targets(req->who.role, cur.status, facts));
+            goto cleanup;
+        }
+        if (nxt.status == PD_ST_SOLVED) {
+            solved = "set";
+        }
+        if (nxt.status == PD_ST_CLOSED || nxt.status == PD_ST_CANCELLED) {
+            closed = "set";
+        }
+        /* reopening clears the finish times (seed 004) */
+        if (nxt.status == PD_ST_OPEN || nxt.status == PD_ST_IN_PROGRESS
+            || nxt.status == PD_ST_IN_REVIEW || nxt.status == PD_ST_WAITING_CUSTOMER) {
+            solved = cur.status == PD_ST_SOLVED || cur.status == PD_ST_CLOSED ? "clear" : "keep";
+            closed = pd_status_is_final(cur.status) ? "clear" : "keep";
+        }
+    }
+    if (changed == 0) {
+        pd_db_rollback(&req->db);
+        return respond_ticket(req, req->id, HTTP_OK);
+    }
+    refs[REF_MODULE] = changed & PD_TF_MODULE ? nxt.module_id : 0;
+    refs[REF_CATEGORY] = changed & PD_TF_CATEGORY ? nxt.category_id : 0;
+    refs[REF_EXPERT] = changed & PD_TF_EXPERT ? nxt.expert_id : 0;
+    refs[REF_TECH] = changed & PD_TF_TECH ? nxt.tech_id : 0;
+    if ((rv = check_refs(req, refs, 0)) != APR_SUCCESS) {
+        goto cleanup;
+    }
+
+    args[0] = nxt.title;
+    args[1] = nxt.description;
+    args[2] = nxt.pic_name;
+    args[3] = nxt.contact;
+    args[4] = nxt.app_version;
+    args[5] = pd_db_int(&req->db, nxt.module_id);
+    args[6] = pd_db_int(&req->db, nxt.category_id);
+    args[7] = nxt.priority;
+    args[8] = pd_status_name(nxt.status);
+    args[9] = pd_db_id_or_null(&req->db, nxt.expert_id);
+    args[10] = pd_db_id_or_null(&req->db, nxt.tech_id);
+    args[11] = pd_db_bool(staff);
+    args[12] = solved;
+    args[13] = closed;
+    args[14] = pd_db_int(&req->db, req->id);
+    if (pd_db_exec(&req->db, PD_SQL_TICKETS_UPDATE, args, NULL) != APR_SUCCESS) {
+        rv = pd_fail_db(req, "updating a ticket");
+        goto cleanup;
+    }
+
+    /* the timeline: one row per change, in the same transaction */
+    if (changed & PD_TF_STATUS) {
+        rv = add_activity(req, "status_changed", "status", pd_status_name(cur.status),
+                          pd_status_name(nxt.status), NULL, "public");
+        if (rv != APR_SUCCESS) {
+            goto cleanup;
+        }
+    }
+    for (i = 0; i < COUNT(text_fields); i++) {
+        const struct text_field_t *f = &text_fields[i];
+        if ((changed & f->bit)
+            && (rv = add_activity(req, "field_changed", f->name, TEXT_AT(&cur, f),
+                                  TEXT_AT(&nxt, f), NULL, "public")) != APR_SUCCESS) {
+            goto cleanup;
+        }
+    }
+    for (i = 0; i < COUNT(id_fields); i++) {
+        const struct id_field_t *f = &id_fields[i];
+        int people = f->bit == PD_TF_EXPERT || f->bit == PD_TF_TECH;
+        if ((changed & f->bit)
+            && (rv = add_activity(req, people ? "assigned" : "field_changed", f->name,
+                                  pd_db_id_or_null(&req->db, ID_AT(&cur, f)),
+                                  pd_db_id_or_null(&req->db, ID_AT(&nxt, f)), NULL,
+                                  "public")) != APR_SUCCESS) {
+            goto cleanup;
+        }
+    }
+    if ((changed & PD_TF_PRIORITY)
+        && (rv = add_activity(req, "field_changed", "priority", cur.priority, nxt.priority,
+                              NULL, "public")) != APR_SUCCESS) {
+        goto cleanup;
+    }
+    /* a staff note is for the team; a customer's is a reply everyone sees */
+    if (note && (rv = add_activity(req, staff ? "note" : "comment", NULL, NULL, NULL, note,
+                                   staff ? "internal" : "public")) != APR_SUCCESS) {
+        goto cleanup;
+    }
+    if (pd_db_commit(&req->db) != APR_SUCCESS) {
+        return pd_fail_db(req, "committing a ticket update");
+    }
+    return respond_ticket(req, req->id, HTTP_OK);
+
+cleanup:
+    pd_db_rollback(&req->db);
+    return rv;
+}

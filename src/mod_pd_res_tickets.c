@@ -1,0 +1,253 @@
+/* Ticket reads and deletion: GET /api/tickets, GET and DELETE
+ * /api/tickets/{id}. Creation and updates are in mod_pd_res_ticket_write.c. */
+#include <string.h>
+#include <apr_strings.h>
+#include "mod_pd.h"
+#include "pd_validate.h"
+#include "pd_cursor.h"
+
+/* The allowlisted sorts: name -> statements for descending and ascending. */
+static const struct {
+    const char *name;
+    pd_sql_id_e desc, asc;
+} sorts[] = {
+    { "created_at", PD_SQL_TICKETS_LIST_CREATED_DESC, PD_SQL_TICKETS_LIST_CREATED_ASC },
+    { "updated_at", PD_SQL_TICKETS_LIST_UPDATED_DESC, PD_SQL_TICKETS_LIST_UPDATED_ASC },
+    { "priority", PD_SQL_TICKETS_LIST_PRIORITY_DESC, PD_SQL_TICKETS_LIST_PRIORITY_ASC },
+    { "id", PD_SQL_TICKETS_LIST_ID_DESC, PD_SQL_TICKETS_LIST_ID_ASC },
+};
+
+static const char *const list_params[] = {
+    "status", "priority", "category_id", "module_id", "pharmacy_id", "expert_id",
+    "tech_id", "source", "created_from", "created_to", "sort", "order", "limit",
+    "cursor", NULL
+};
+
+/* status=open or status=open,in_review: one value goes to the scalar
+ * parameter (an index equality), several to the array parameter. */
+static apr_status_t parse_statuses(pd_req_t *req, const char **single, const char **array)
+{
+    const char *raw = apr_table_get(req->query, "status");
+    char *copy, *tok, *state = NULL;
+    unsigned seen = 0;
+    int count = 0;
+    const char *list = NULL;
+
+    *single = *array = NULL;
+    if (!raw) {
+        return APR_SUCCESS;
+    }
+    copy = apr_pstrdup(req->r->pool, raw);
+    for (tok = apr_strtok(copy, ",", &state); tok; tok = apr_strtok(NULL, ",", &state)) {
+        int st = pd_status_parse(tok);
+        if (st < 0) {
+            return pd_error_set(&req->err, 400, "invalid_parameter", "status",
+                                "status must be one or more of open, in_review, in_progress, "
+                                "waiting_customer, solved, closed, cancelled");
+        }
+        if (seen & (1u << st)) {
+            continue;
+        }
+        seen |= 1u << st;
+        count++;
+        /* the names come from our own table, so the array literal is safe */
+        list = list ? apr_pstrcat(req->r->pool, list, ",", pd_status_name(st), NULL)
+                    : pd_status_name(st);
+    }
+    if (count == 0) {
+        return pd_error_set(&req->err, 400, "invalid_parameter", "status", "status is empty");
+    }
+    if (count == 1) {
+        *single = list;
+    }
+    else {
+        *array = apr_pstrcat(req->r->pool, "{", list, "}", NULL);
+    }
+    return APR_SUCCESS;
+}
+
+static apr_status_t parse_enum_param(pd_req_t *req, const char *key,
+                                     int (*parse)(const char *), const char **out)
+{
+    const char *v = apr_table_get(req->query, key);
+    *out = NULL;
+    if (!v) {
+        return APR_SUCCESS;
+    }
+    if (parse(v) < 0) {
+        return pd_error_setf(&req->err, NULL, 400, "invalid_parameter", key,
+                             "%s has a value that is not allowed", key);
+    }
+    *out = v;
+    return APR_SUCCESS;
+}
+
+/* An optional id filter: NULL when absent. */
+static apr_status_t id_param(pd_req_t *req, const char *key, const char **out)
+{
+    apr_int64_t id;
+    apr_status_t rv = pd_q_id(req->query, key, &id, &req->err);
+    *out = NULL;
+    if (rv == APR_NOTFOUND) {
+        return APR_SUCCESS;
+    }
+    if (rv == APR_SUCCESS) {
+        *out = pd_db_int(&req->db, id);
+    }
+    return rv;
+}
+
+apr_status_t pd_res_tickets_list(pd_req_t *req)
+{
+    const char *status, *statuses, *priority, *source, *from = NULL, *to = NULL;
+    const char *category, *modul, *pharmacy, *expert, *tech;
+    const char *sort_name, *order, *cursor_text, *key = NULL, *after_id = NULL;
+    const char *args[27];
+    apr_array_header_t *items;
+    pd_db_result_t res;
+    apr_size_t s;
+    apr_status_t rv;
+    int limit, desc, n = 0, rows = 0;
+    apr_int64_t last_id = 0;
+    const char *last_key = NULL;
+
+    if ((rv = pd_parse_query(req, list_params)) != APR_SUCCESS
+        || (rv = parse_statuses(req, &status, &statuses)) != APR_SUCCESS
+        || (rv = parse_enum_param(req, "priority", pd_priority_parse, &priority)) != APR_SUCCESS
+        || (rv = parse_enum_param(req, "source", pd_source_parse, &source)) != APR_SUCCESS
+        || (rv = id_param(req, "category_id", &category)) != APR_SUCCESS
+        || (rv = id_param(req, "module_id", &modul)) != APR_SUCCESS
+        || (rv = id_param(req, "pharmacy_id", &pharmacy)) != APR_SUCCESS
+        || (rv = id_param(req, "expert_id", &expert)) != APR_SUCCESS
+        || (rv = id_param(req, "tech_id", &tech)) != APR_SUCCESS
+        || ((rv = pd_q_time(req->query, "created_from", &from, &req->err)) != APR_SUCCESS
+            && rv != APR_NOTFOUND)
+        || ((rv = pd_q_time(req->query, "created_to", &to, &req->err)) != APR_SUCCESS
+            && rv != APR_NOTFOUND)
+        || (rv = pd_list_limit(req, &limit)) != APR_SUCCESS) {
+        return rv;
+    }
+    sort_name = apr_table_get(req->query, "sort");
+    sort_name = sort_name ? sort_name : "created_at";
+    for (s = 0; s < sizeof(sorts) / sizeof(sorts[0]); s++) {
+        if (strcmp(sorts[s].name, sort_name) == 0) {
+            break;
+        }
+    }
+    if (s == sizeof(sorts) / sizeof(sorts[0])) {
+        return pd_error_set(&req->err, 400, "invalid_parameter", "sort",
+                            "sort must be one of created_at, updated_at, priority, id");
+    }
+    order = apr_table_get(req->query, "order");
+    if (order && strcmp(order, "asc") != 0 && strcmp(order, "desc") != 0) {
+        return pd_error_set(&req->err, 400, "invalid_parameter", "order",
+                            "order must be asc or desc");
+    }
+    desc = !order || strcmp(order, "desc") == 0;
+
+    cursor_text = apr_table_get(req->query, "cursor");
+    if (cursor_text) {
+        pd_cursor_t c;
+        apr_int64_t k;
+        if (pd_cursor_decode(&c, req->r->pool, cursor_text) != APR_SUCCESS
+            || strcmp(c.sort, sort_name) != 0 || c.desc != desc
+            || !pd_cursor_key_int(c.key, &k)) {
+            return pd_error_set(&req->err, 400, "invalid_parameter", "cursor",
+                                "cursor is not valid for this sort and order");
+        }
+        key = pd_db_int(&req->db, k);
+        after_id = pd_db_int(&req->db, c.id);
+    }
+
+    args[n++] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
+    args[n++] = status;   args[n++] = status;
+    args[n++] = statuses; args[n++] = statuses;
+    args[n++] = priority; args[n++] = priority;
+    args[n++] = category; args[n++] = category;
+    args[n++] = modul;    args[n++] = modul;
+    args[n++] = pharmacy; args[n++] = pharmacy;
+    args[n++] = expert;   args[n++] = expert;
+    args[n++] = tech;     args[n++] = tech;
+    args[n++] = source;   args[n++] = source;
+    args[n++] = from;     args[n++] = req->conf->time_zone;
+    args[n++] = to;       args[n++] = req->conf->time_zone;
+    args[n++] = key;      args[n++] = key;      args[n++] = after_id;
+    /* one row more than asked tells whether there is a next page */
+    args[n++] = apr_itoa(req->r->pool, limit + 1);
+
+    if (pd_db_select(&req->db, desc ? sorts[s].desc : sorts[s].asc, args, &res)
+        != APR_SUCCESS) {
+        return pd_fail_db(req, "listing tickets");
+    }
+    items = apr_array_make(req->r->pool, limit, sizeof(const char *));
+    while (pd_db_next(&res) == APR_SUCCESS) {
+        if (++rows > limit) {
+            continue;          /* read to the end; only its existence matters */
+        }
+        last_id = pd_db_get_int64(&res, 0);
+        last_key = pd_db_get(&res, 1);
+        APR_ARRAY_PUSH(items, const char *) = pd_db_get(&res, 2);
+    }
+    if (rows > limit) {
+        pd_cursor_t next = { sort_name, desc, last_id, last_key };
+        return pd_respond_page(req, items, pd_cursor_encode(req->r->pool, &next));
+    }
+    return pd_respond_page(req, items, NULL);
+}
+
+/* The ETag of a ticket version: changes with every write. */
+static const char *ticket_etag(apr_pool_t *p, apr_int64_t id, const char *version)
+{
+    return apr_psprintf(p, "\"t%" APR_INT64_T_FMT "-v%s\"", id, version);
+}
+
+apr_status_t pd_res_tickets_get(pd_req_t *req)
+{
+    const char *args[2];
+    const char *etag, *inm, *text, *version;
+    pd_db_result_t res;
+    apr_status_t rv;
+    static const char *const params[] = { NULL };
+
+    if ((rv = pd_parse_query(req, params)) != APR_SUCCESS) {
+        return rv;
+    }
+    args[0] = pd_db_int(&req->db, req->id);
+    args[1] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
+    if (pd_db_select(&req->db, PD_SQL_TICKETS_GET, args, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "reading a ticket");
+    }
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        /* not there, or another pharmacy's: the same answer */
+        return pd_error_set(&req->err, 404, "not_found", NULL, "no such ticket");
+    }
+    version = pd_db_get(&res, 0);
+    text = pd_db_get(&res, 1);
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
+    etag = ticket_etag(req->r->pool, req->id, version);
+    apr_table_setn(req->r->headers_out, "ETag", etag);
+    inm = apr_table_get(req->r->headers_in, "If-None-Match");
+    if (inm && strcmp(inm, etag) == 0) {
+        req->r->status = HTTP_NOT_MODIFIED;
+        return APR_SUCCESS;
+    }
+    return pd_respond_json(req, HTTP_OK, text);
+}
+
+apr_status_t pd_res_tickets_delete(pd_req_t *req)
+{
+    const char *args[1] = { pd_db_int(&req->db, req->id) };
+    int nrows = 0;
+
+    if (pd_db_exec(&req->db, PD_SQL_TICKETS_DELETE, args, &nrows) != APR_SUCCESS) {
+        return pd_fail_db(req, "deleting a ticket");
+    }
+    if (nrows == 0) {
+        return pd_error_set(&req->err, 404, "not_found", NULL, "no such ticket");
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, req->r,
+                  "pharmadesk: ticket %" APR_INT64_T_FMT " deleted by user %" APR_INT64_T_FMT,
+                  req->id, req->who.user_id);
+    return pd_respond_no_content(req);
+}

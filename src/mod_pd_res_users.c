@@ -1,0 +1,322 @@
+/* /api/users: staff read the list (to pick experts and techs); admins create,
+ * update and deactivate. The username is the identity Apache authenticates
+ * and never changes. Nobody changes their own role or deactivates themselves,
+ * so an admin cannot lock the last admin out by accident. */
+#include <string.h>
+#include <apr_strings.h>
+#include "mod_pd.h"
+#include "pd_validate.h"
+
+typedef struct user_t {
+    const char *username, *name, *email;
+    int role;                  /* pd_role_e; PD_ROLE_NONE = no access */
+    apr_int64_t pharmacy_id;
+    int active;
+} user_t;
+
+apr_status_t pd_res_users_list(pd_req_t *req)
+{
+    static const char *const params[] = {
+        "role", "pharmacy_id", "include_inactive", "q", "limit", "cursor", NULL
+    };
+    const char *args[12], *role_code, *inc, *q, *after_name, *after_id, *role = NULL;
+    const char *pharmacy = NULL;
+    apr_int64_t pid;
+    pd_db_result_t res;
+    apr_status_t rv;
+    int limit;
+
+    if ((rv = pd_parse_query(req, params)) != APR_SUCCESS
+        || (rv = pd_list_limit(req, &limit)) != APR_SUCCESS
+        || (rv = pd_name_page_params(req, "name", &q, &after_name, &after_id)) != APR_SUCCESS) {
+        return rv;
+    }
+    role_code = apr_table_get(req->query, "role");
+    if (role_code) {
+        int r = pd_role_parse(role_code);
+        if (r < 0) {
+            return pd_error_set(&req->err, 400, "invalid_parameter", "role",
+                                "role must be admin, team_expert, tech, customer or manager");
+        }
+        role = apr_itoa(req->r->pool, r);
+    }
+    rv = pd_q_id(req->query, "pharmacy_id", &pid, &req->err);
+    if (rv == APR_SUCCESS) {
+        pharmacy = pd_db_int(&req->db, pid);
+    }
+    else if (rv != APR_NOTFOUND) {
+        return rv;
+    }
+    inc = apr_table_get(req->query, "include_inactive");
+    if (inc && strcmp(inc, "true") != 0 && strcmp(inc, "false") != 0) {
+        return pd_error_set(&req->err, 400, "invalid_parameter", "include_inactive",
+                            "include_inactive must be true or false");
+    }
+    args[0] = role;
+    args[1] = role;
+    args[2] = pharmacy;
+    args[3] = pharmacy;
+    args[4] = pd_db_bool(inc && strcmp(inc, "true") == 0);
+    args[5] = q;
+    args[6] = q;
+    args[7] = q;
+    args[8] = after_name;
+    args[9] = after_name;
+    args[10] = after_id;
+    args[11] = apr_itoa(req->r->pool, limit + 1);
+    if (pd_db_select(&req->db, PD_SQL_USERS_LIST, args, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "listing users");
+    }
+    return pd_name_page_respond(req, &res, limit, "name");
+}
+
+static apr_status_t respond_user(pd_req_t *req, apr_int64_t id, int status)
+{
+    const char *args[1] = { pd_db_int(&req->db, id) };
+    pd_db_result_t res;
+    const char *text;
+
+    if (pd_db_select(&req->db, PD_SQL_USERS_GET, args, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "reading a user");
+    }
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        return pd_error_set(&req->err, 404, "not_found", NULL, "no such user");
+    }
+    text = pd_db_get(&res, 0);
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
+    if (status == HTTP_CREATED) {
+        apr_table_setn(req->r->headers_out, "Location",
+                       apr_psprintf(req->r->pool, "%s/users/%" APR_INT64_T_FMT,
+                                    req->conf->api_base, id));
+    }
+    return pd_respond_json(req, status, text);
+}
+
+apr_status_t pd_res_users_get(pd_req_t *req)
+{
+    return respond_user(req, req->id, HTTP_OK);
+}
+
+/* Members present in the body; role and pharmacy_id may be null. */
+typedef struct user_changes_t {
+    user_t v;
+    int has_name, has_email, has_role, has_pharmacy, has_active;
+} user_changes_t;
+
+static apr_status_t read_body(pd_req_t *req, int creating, user_changes_t *c)
+{
+    static const char *const fields[] = {
+        "username", "name", "email", "role", "pharmacy_id", "active", NULL
+    };
+    json_t *body;
+    apr_status_t rv;
+
+    memset(c, 0, sizeof(*c));
+    c->v.active = 1;
+    if ((rv = pd_read_json(req, &body)) != APR_SUCCESS
+        || (rv = pd_v_known_fields(body, fields, &req->err)) != APR_SUCCESS) {
+        return rv;
+    }
+    if (!creating && json_object_get(body, "username")) {
+        return pd_error_set(&req->err, 422, "validation_failed", "username",
+                            "username cannot be changed");
+    }
+    if (creating) {
+        rv = pd_v_string(body, "username", PD_V_REQUIRED, 1, 200, req->r->pool,
+                         &c->v.username, &req->err);
+        if (rv != APR_SUCCESS) {
+            return rv;
+        }
+        if (!pd_is_username(c->v.username)) {
+            return pd_error_set(&req->err, 422, "validation_failed", "username",
+                                "username must have no spaces, control characters or colons");
+        }
+    }
+    rv = pd_v_string(body, "name", creating ? PD_V_REQUIRED : 0, 1, 200, req->r->pool,
+                     &c->v.name, &req->err);
+    if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+        return rv;
+    }
+    c->has_name = rv == APR_SUCCESS;
+    rv = pd_v_string(body, "email", PD_V_NULLABLE, 3, 254, req->r->pool, &c->v.email,
+                     &req->err);
+    if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+        return rv;
+    }
+    c->has_email = rv == APR_SUCCESS;
+    if (c->v.email && !pd_is_email(c->v.email)) {
+        return pd_error_set(&req->err, 422, "validation_failed", "email",
+                            "email is not an e-mail address");
+    }
+    c->v.role = PD_ROLE_NONE;
+    if (json_object_get(body, "role") && !json_is_null(json_object_get(body, "role"))) {
+        rv = pd_v_enum(body, "role", 0, pd_role_parse, &c->v.role, &req->err);
+        if (rv != APR_SUCCESS) {
+            return rv;
+        }
+    }
+    c->has_role = json_object_get(body, "role") != NULL;
+    rv = pd_v_id(body, "pharmacy_id", PD_V_NULLABLE, &c->v.pharmacy_id, &req->err);
+    if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+        return rv;
+    }
+    c->has_pharmacy = rv == APR_SUCCESS;
+    rv = pd_v_bool(body, "active", 0, &c->v.active, &req->err);
+    if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+        return rv;
+    }
+    c->has_active = rv == APR_SUCCESS;
+    if (rv == APR_NOTFOUND) {
+        c->v.active = 1;
+    }
+    return APR_SUCCESS;
+}
+
+/* Customers belong to exactly one active pharmacy; staff to none. */
+static apr_status_t check_pharmacy(pd_req_t *req, const user_t *u, int pharmacy_changed)
+{
+    const char *args[1];
+    pd_db_result_t res;
+    int ok;
+
+    if (u->role != PD_ROLE_CUSTOMER) {
+        if (u->pharmacy_id > 0) {
+            return pd_error_set(&req->err, 422, "validation_failed", "pharmacy_id",
+                                "only customers belong to a pharmacy");
+        }
+        return APR_SUCCESS;
+    }
+    if (u->pharmacy_id <= 0) {
+        return pd_error_set(&req->err, 422, "validation_failed", "pharmacy_id",
+                            "a customer needs a pharmacy_id");
+    }
+    if (!pharmacy_changed) {
+        return APR_SUCCESS;
+    }
+    args[0] = pd_db_int(&req->db, u->pharmacy_id);
+    if (pd_db_select(&req->db, PD_SQL_PHARMACIES_ACTIVE, args, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "checking a pharmacy");
+    }
+    ok = pd_db_next(&res) == APR_SUCCESS && pd_db_get_bool(&res, 0);
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
+    if (!ok) {
+        return pd_error_set(&req->err, 422, "unknown_reference", "pharmacy_id",
+                            "pharmacy_id does not name an active pharmacy");
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t pd_res_users_create(pd_req_t *req)
+{
+    user_changes_t c;
+    const char *args[6];
+    pd_db_result_t res;
+    apr_int64_t id;
+    apr_status_t rv;
+
+    if ((rv = read_body(req, 1, &c)) != APR_SUCCESS
+        || (rv = check_pharmacy(req, &c.v, 1)) != APR_SUCCESS) {
+        return rv;
+    }
+    args[0] = c.v.username;
+    args[1] = c.v.name;
+    args[2] = c.v.email;
+    args[3] = c.v.role > PD_ROLE_NONE ? apr_itoa(req->r->pool, c.v.role) : NULL;
+    args[4] = pd_db_id_or_null(&req->db, c.v.pharmacy_id);
+    args[5] = pd_db_bool(c.v.active);
+    if (pd_db_select(&req->db, PD_SQL_USERS_INSERT, args, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "creating a user");
+    }
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        return pd_error_set(&req->err, 409, "conflict", "username",
+                            "a user with this username already exists");
+    }
+    id = pd_db_get_int64(&res, 0);
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
+    return respond_user(req, id, HTTP_CREATED);
+}
+
+/* PATCH and DELETE: lock, merge, check, write, in one transaction. */
+static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c)
+{
+    const char *args[6];
+    user_t u;
+    pd_db_result_t res;
+    apr_status_t rv;
+    int old_role;
+
+    if (pd_db_begin(&req->db) != APR_SUCCESS) {
+        return pd_fail_db(req, "starting a user update");
+    }
+    args[0] = pd_db_int(&req->db, req->id);
+    if (pd_db_select(&req->db, PD_SQL_USERS_LOCK, args, &res) != APR_SUCCESS) {
+        rv = pd_fail_db(req, "locking a user");
+        goto cleanup;
+    }
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        rv = pd_error_set(&req->err, 404, "not_found", NULL, "no such user");
+        goto cleanup;
+    }
+    u.username = pd_db_get(&res, 0);
+    u.name = pd_db_get(&res, 1);
+    u.email = pd_db_get(&res, 2);
+    u.role = old_role = (int)pd_db_get_int64(&res, 3);
+    u.pharmacy_id = pd_db_get_int64(&res, 4);
+    u.active = pd_db_get_bool(&res, 5);
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
+    if (c->has_name) u.name = c->v.name;
+    if (c->has_email) u.email = c->v.email;
+    if (c->has_role) u.role = c->v.role;
+    if (c->has_pharmacy) u.pharmacy_id = c->v.pharmacy_id;
+    if (c->has_active) u.active = c->v.active;
+    /* changing a customer into staff drops the pharmacy unless one is named */
+    if (c->has_role && u.role != PD_ROLE_CUSTOMER && !c->has_pharmacy) {
+        u.pharmacy_id = 0;
+    }
+    if (req->id == req->who.user_id && (u.role != old_role || !u.active)) {
+        rv = pd_error_set(&req->err, 409, "self_change", NULL,
+                          "you cannot change your own role or deactivate yourself");
+        goto cleanup;
+    }
+    if ((rv = check_pharmacy(req, &u, c->has_pharmacy || c->has_role)) != APR_SUCCESS) {
+        goto cleanup;
+    }
+    args[0] = u.name;
+    args[1] = u.email;
+    args[2] = u.role > PD_ROLE_NONE ? apr_itoa(req->r->pool, u.role) : NULL;
+    args[3] = pd_db_id_or_null(&req->db, u.pharmacy_id);
+    args[4] = pd_db_bool(u.active);
+    args[5] = pd_db_int(&req->db, req->id);
+    if (pd_db_exec(&req->db, PD_SQL_USERS_UPDATE, args, NULL) != APR_SUCCESS) {
+        rv = pd_fail_db(req, "updating a user");
+        goto cleanup;
+    }
+    if (pd_db_commit(&req->db) != APR_SUCCESS) {
+        return pd_fail_db(req, "committing a user update");
+    }
+    return respond_user(req, req->id, HTTP_OK);
+
+cleanup:
+    pd_db_rollback(&req->db);
+    return rv;
+}
+
+apr_status_t pd_res_users_update(pd_req_t *req)
+{
+    user_changes_t c;
+    apr_status_t rv = read_body(req, 0, &c);
+    return rv == APR_SUCCESS ? write_merged(req, &c) : rv;
+}
+
+apr_status_t pd_res_users_delete(pd_req_t *req)
+{
+    user_changes_t c;
+    memset(&c, 0, sizeof(c));
+    c.has_active = 1;
+    c.v.active = 0;
+    return write_merged(req, &c);
+}

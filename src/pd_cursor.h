@@ -1,0 +1,31 @@
+/* Keyset pagination cursors. A cursor names the sort it belongs to and the
+ * last row's sort key and id. It is opaque to clients (base64url) and checked
+ * strictly when it comes back, since clients can forge it: the caller checks
+ * that the sort matches the request, and the key's form (integer, or valid
+ * UTF-8 text) before it becomes a statement parameter. Timestamps travel as
+ * integer microseconds since the epoch. */
+#ifndef PD_CURSOR_H
+#define PD_CURSOR_H
+
+#include <apr_pools.h>
+
+#define PD_CURSOR_MAX_LEN 1024
+
+typedef struct pd_cursor_t {
+    const char *sort;          /* the sort's name, e.g. "created_at" */
+    int desc;                  /* 1 for descending */
+    apr_int64_t id;            /* the last row's id: the tie-breaker */
+    const char *key;           /* the last row's sort key, as text */
+} pd_cursor_t;
+
+const char *pd_cursor_encode(apr_pool_t *p, const pd_cursor_t *c);
+
+/* APR_EINVAL for anything malformed. */
+apr_status_t pd_cursor_decode(pd_cursor_t *c, apr_pool_t *p, const char *text);
+
+/* Key checks for the caller: a signed decimal integer; valid UTF-8 text
+ * without NUL or control characters of at most max_bytes. */
+int pd_cursor_key_int(const char *key, apr_int64_t *out);
+int pd_utf8_valid(const char *s, apr_size_t max_bytes);
+
+#endif

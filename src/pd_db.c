@@ -1,0 +1,272 @@
+#include <string.h>
+#include <apr_strings.h>
+#include "pd_db.h"
+
+void pd_db_init(pd_db_t *db, const apr_dbd_driver_t *driver, apr_dbd_t *handle,
+                apr_hash_t *prepared, apr_pool_t *conn_pool, apr_pool_t *pool)
+{
+    memset(db, 0, sizeof(*db));
+    db->driver = driver;
+    db->handle = handle;
+    db->prepared = prepared;
+    db->conn_pool = conn_pool;
+    db->pool = pool;
+}
+
+static void remember_error(pd_db_t *db, int rc)
+{
+    const char *msg = apr_dbd_error(db->driver, db->handle, rc);
+    db->error = apr_pstrdup(db->pool, msg ? msg : "unknown database error");
+    db->failed = 1;
+}
+
+/* Forgets every prepared statement of this connection. DEALLOCATE ALL makes
+ * sure a statement that still exists on the server cannot collide with its
+ * re-preparation; on a dead connection it fails harmlessly. */
+static void forget_prepared(pd_db_t *db)
+{
+    int nrows = 0;
+    apr_dbd_query(db->driver, db->handle, &nrows, "DEALLOCATE ALL");
+    apr_hash_clear(db->prepared);
+    db->failed = 0;
+}
+
+static apr_status_t prepared_statement(pd_db_t *db, pd_sql_id_e id,
+                                       apr_dbd_prepared_t **pstmt)
+{
+    const pd_sql_stmt_t *def = pd_sql_get(id);
+    apr_dbd_prepared_t *stmt;
+    int rc;
+
+    *pstmt = NULL;
+    if (!def) {
+        db->error = "unknown statement";
+        return APR_EINVAL;
+    }
+    stmt = apr_hash_get(db->prepared, def->label, APR_HASH_KEY_STRING);
+    if (stmt) {
+        *pstmt = stmt;
+        return APR_SUCCESS;
+    }
+    /* the statement lives as long as the connection, so it comes from the
+     * connection's pool, never the request's */
+    rc = apr_dbd_prepare(db->driver, db->conn_pool, db->handle, def->text,
+                         def->label, &stmt);
+    if (rc != 0) {
+        remember_error(db, rc);
+        return APR_EGENERAL;
+    }
+    apr_hash_set(db->prepared, def->label, APR_HASH_KEY_STRING, stmt);
+    *pstmt = stmt;
+    return APR_SUCCESS;
+}
+
+/* One attempt: prepare if needed, then run. */
+static apr_status_t run_once(pd_db_t *db, pd_sql_id_e id, const char *const *args,
+                             pd_db_result_t *out, int *nrows)
+{
+    const pd_sql_stmt_t *def = pd_sql_get(id);
+    apr_dbd_prepared_t *stmt;
+    apr_status_t rv;
+    int rc, affected = 0;
+
+    if ((rv = prepared_statement(db, id, &stmt)) != APR_SUCCESS) {
+        return rv;
+    }
+    if (out) {
+        memset(out, 0, sizeof(*out));
+        out->db = db;
+        /* random access: the whole result is read at once, so an early
+         * return can never leave unread rows on the connection */
+        rc = apr_dbd_pselect(db->driver, db->pool, db->handle, &out->res, stmt, 1,
+                             def->nargs, (const char **)args);
+    }
+    else {
+        rc = apr_dbd_pquery(db->driver, db->pool, db->handle, &affected, stmt,
+                            def->nargs, (const char **)args);
+        if (nrows) {
+            *nrows = affected;
+        }
+    }
+    if (rc != 0) {
+        remember_error(db, rc);
+        return APR_EGENERAL;
+    }
+    return APR_SUCCESS;
+}
+
+static apr_status_t run(pd_db_t *db, pd_sql_id_e id, const char *const *args,
+                        pd_db_result_t *out, int *nrows)
+{
+    apr_status_t rv = run_once(db, id, args, out, nrows);
+
+    if (rv == APR_SUCCESS) {
+        db->succeeded = 1;
+        return rv;
+    }
+    if (db->in_txn) {
+        /* the transaction is aborted; the cache is dropped after rollback */
+        return rv;
+    }
+    forget_prepared(db);
+    if (db->succeeded) {
+        return rv;
+    }
+    /* Nothing has succeeded yet in this request: this may be the first use of
+     * a connection that PostgreSQL dropped. Checking resets it; then retry. */
+    if (apr_dbd_check_conn(db->driver, db->pool, db->handle) != APR_SUCCESS) {
+        return rv;
+    }
+    forget_prepared(db);
+    rv = run_once(db, id, args, out, nrows);
+    if (rv == APR_SUCCESS) {
+        db->succeeded = 1;
+    }
+    else {
+        forget_prepared(db);
+    }
+    return rv;
+}
+
+apr_status_t pd_db_select(pd_db_t *db, pd_sql_id_e id, const char *const *args,
+                          pd_db_result_t *out)
+{
+    return run(db, id, args, out, NULL);
+}
+
+apr_status_t pd_db_exec(pd_db_t *db, pd_sql_id_e id, const char *const *args, int *nrows)
+{
+    return run(db, id, args, NULL, nrows);
+}
+
+apr_status_t pd_db_next(pd_db_result_t *r)
+{
+    if (!r->res) {
+        return APR_EOF;
+    }
+    if (apr_dbd_get_row(r->db->driver, r->db->pool, r->res, &r->row, -1) != 0) {
+        r->res = NULL;         /* the driver has freed it */
+        r->row = NULL;
+        return APR_EOF;
+    }
+    return APR_SUCCESS;
+}
+
+const char *pd_db_get(pd_db_result_t *r, int col)
+{
+    const char *value = NULL;
+
+    if (!r->row) {
+        return NULL;
+    }
+    /* apr_dbd_get_entry gives "" for NULL; datum_get tells them apart */
+    if (apr_dbd_datum_get(r->db->driver, r->row, col, APR_DBD_TYPE_STRING, &value)
+        != APR_SUCCESS || !value) {
+        return NULL;
+    }
+    return apr_pstrdup(r->db->pool, value);
+}
+
+int pd_db_get_bool(pd_db_result_t *r, int col)
+{
+    const char *v = pd_db_get(r, col);
+    return v && v[0] == 't';
+}
+
+apr_int64_t pd_db_get_int64(pd_db_result_t *r, int col)
+{
+    const char *v = pd_db_get(r, col);
+    return v ? apr_atoi64(v) : 0;
+}
+
+static apr_status_t rollback_if_open(void *data)
+{
+    pd_db_rollback((pd_db_t *)data);
+    return APR_SUCCESS;
+}
+
+/* Transaction control: constant statements, never parameterised. */
+static int control(pd_db_t *db, const char *statement)
+{
+    int nrows = 0;
+    int rc = apr_dbd_query(db->driver, db->handle, &nrows, statement);
+    if (rc != 0) {
+        remember_error(db, rc);
+    }
+    return rc;
+}
+
+apr_status_t pd_db_begin(pd_db_t *db)
+{
+    int rc;
+
+    if (db->in_txn) {
+        db->error = "transaction already open";
+        return APR_EINVAL;
+    }
+    rc = control(db, "BEGIN");
+    if (rc != 0 && !db->succeeded) {
+        /* same reasoning as in run(): a dropped connection, first use */
+        if (apr_dbd_check_conn(db->driver, db->pool, db->handle) == APR_SUCCESS) {
+            forget_prepared(db);
+            rc = control(db, "BEGIN");
+        }
+    }
+    if (rc != 0) {
+        forget_prepared(db);
+        return APR_EGENERAL;
+    }
+    db->in_txn = 1;
+    db->failed = 0;
+    db->succeeded = 1;
+    apr_pool_cleanup_register(db->pool, db, rollback_if_open, apr_pool_cleanup_null);
+    return APR_SUCCESS;
+}
+
+apr_status_t pd_db_commit(pd_db_t *db)
+{
+    if (!db->in_txn) {
+        db->error = "no transaction";
+        return APR_EINVAL;
+    }
+    if (db->failed) {
+        /* PostgreSQL would turn COMMIT into ROLLBACK anyway; say so */
+        pd_db_rollback(db);
+        return APR_EGENERAL;
+    }
+    db->in_txn = 0;
+    apr_pool_cleanup_kill(db->pool, db, rollback_if_open);
+    if (control(db, "COMMIT") != 0) {
+        forget_prepared(db);
+        return APR_EGENERAL;
+    }
+    return APR_SUCCESS;
+}
+
+void pd_db_rollback(pd_db_t *db)
+{
+    if (!db->in_txn) {
+        return;
+    }
+    db->in_txn = 0;
+    apr_pool_cleanup_kill(db->pool, db, rollback_if_open);
+    control(db, "ROLLBACK");
+    if (db->failed) {
+        forget_prepared(db);
+    }
+}
+
+const char *pd_db_int(pd_db_t *db, apr_int64_t v)
+{
+    return apr_psprintf(db->pool, "%" APR_INT64_T_FMT, v);
+}
+
+const char *pd_db_id_or_null(pd_db_t *db, apr_int64_t v)
+{
+    return v > 0 ? pd_db_int(db, v) : NULL;
+}
+
+const char *pd_db_bool(int v)
+{
+    return v ? "true" : "false";
+}

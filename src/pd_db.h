@@ -1,0 +1,75 @@
+/* The data layer: runs catalogue statements on one pooled connection.
+ *
+ * Statements are prepared by name lazily, once per connection, and kept in
+ * the connection's own hash (mod_dbd's ap_dbd_t->prepared, which lives as
+ * long as the connection). When a statement fails, the connection may have
+ * been reset underneath us (PostgreSQL restarted: libpq reconnects, but the
+ * server has forgotten every prepared statement), so the cache is dropped and
+ * statements are prepared again on next use. Before anything has succeeded in
+ * a request, a failure is retried once after checking (and so resetting) the
+ * connection: the first request after a restart does not fail. */
+#ifndef PD_DB_H
+#define PD_DB_H
+
+#include <apr_pools.h>
+#include <apr_hash.h>
+#include <apr_dbd.h>
+#include "pd_sql.h"
+
+typedef struct pd_db_t {
+    const apr_dbd_driver_t *driver;
+    apr_dbd_t *handle;
+    apr_hash_t *prepared;      /* label -> apr_dbd_prepared_t*, per connection */
+    apr_pool_t *conn_pool;     /* lives as long as the connection */
+    apr_pool_t *pool;          /* the request's */
+    int in_txn;                /* BEGIN has run and no COMMIT/ROLLBACK yet */
+    int succeeded;             /* a statement has succeeded in this request */
+    int failed;                /* a statement failed: drop the cache when safe */
+    const char *error;         /* the driver's last error message */
+} pd_db_t;
+
+typedef struct pd_db_result_t {
+    pd_db_t *db;
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row;
+} pd_db_result_t;
+
+/* Most statement parameters a catalogue entry may have. */
+#define PD_DB_MAX_ARGS 32
+
+void pd_db_init(pd_db_t *db, const apr_dbd_driver_t *driver, apr_dbd_t *handle,
+                apr_hash_t *prepared, apr_pool_t *conn_pool, apr_pool_t *pool);
+
+/* Runs a SELECT (or a statement with RETURNING). args has the statement's
+ * nargs entries; a NULL entry is SQL NULL. */
+apr_status_t pd_db_select(pd_db_t *db, pd_sql_id_e id, const char *const *args,
+                          pd_db_result_t *out);
+
+/* Runs a statement without rows; *nrows (may be NULL) gets the affected count. */
+apr_status_t pd_db_exec(pd_db_t *db, pd_sql_id_e id, const char *const *args, int *nrows);
+
+/* APR_SUCCESS with a current row, APR_EOF after the last. */
+apr_status_t pd_db_next(pd_db_result_t *r);
+
+/* The current row's column (0-based) copied into the request pool; NULL for
+ * SQL NULL. */
+const char *pd_db_get(pd_db_result_t *r, int col);
+/* 1 for PostgreSQL's 't'. */
+int pd_db_get_bool(pd_db_result_t *r, int col);
+apr_int64_t pd_db_get_int64(pd_db_result_t *r, int col);
+
+/* Transactions. A request pool cleanup rolls back a transaction left open,
+ * so a connection never returns to the pool inside one. They are plain
+ * BEGIN/COMMIT/ROLLBACK rather than apr_dbd_transaction_*: the pgsql driver
+ * dereferences a NULL pointer when BEGIN fails on a dropped connection.
+ * pd_db_commit fails (and rolls back) when any statement failed inside. */
+apr_status_t pd_db_begin(pd_db_t *db);
+apr_status_t pd_db_commit(pd_db_t *db);
+void pd_db_rollback(pd_db_t *db);
+
+/* Formatting helpers for parameters, allocated from the request pool. */
+const char *pd_db_int(pd_db_t *db, apr_int64_t v);       /* v as text */
+const char *pd_db_id_or_null(pd_db_t *db, apr_int64_t v); /* NULL when v <= 0 */
+const char *pd_db_bool(int v);
+
+#endif

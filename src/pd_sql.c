@@ -1,0 +1,284 @@
+#include "pd_sql.h"
+
+/* ---- shared fragments (compile-time literals) ---- */
+
+#define PERSON_JSON(alias) \
+    "CASE WHEN " alias ".id IS NULL THEN NULL ELSE json_build_object('id', " alias \
+    ".id, 'name', " alias ".name) END"
+
+/* Everything a ticket list item carries, so a list needs one request. */
+#define TICKET_ITEM_FIELDS \
+    "'id', t.id, 'number', t.number, 'title', t.title, 'pic_name', t.pic_name, " \
+    "'contact', t.contact, 'app_version', t.app_version, 'priority', t.priority, " \
+    "'status', t.status, 'source', t.source, 'version', t.version, " \
+    "'pharmacy', json_build_object('id', p.id, 'code', p.code, 'name', p.name), " \
+    "'module', json_build_object('id', m.id, 'name', m.name, 'color', m.color), " \
+    "'category', json_build_object('id', c.id, 'name', c.name, 'color', c.color), " \
+    "'customer', " PERSON_JSON("cu") ", 'expert', " PERSON_JSON("ex") ", " \
+    "'tech', " PERSON_JSON("te") ", 'created_by', " PERSON_JSON("cb") ", " \
+    "'created_at', t.created_at, 'updated_at', t.updated_at, " \
+    "'first_response_at', t.first_response_at, 'solved_at', t.solved_at, " \
+    "'closed_at', t.closed_at"
+
+#define TICKET_ITEM_JSON "json_build_object(" TICKET_ITEM_FIELDS ")::text"
+#define TICKET_FULL_JSON \
+    "json_build_object(" TICKET_ITEM_FIELDS ", 'description', t.description)::text"
+
+#define TICKET_JOINS \
+    " FROM tickets t" \
+    " JOIN pharmacies p ON p.id = t.pharmacy_id" \
+    " JOIN ticket_modules m ON m.id = t.module_id" \
+    " JOIN ticket_categories c ON c.id = t.category_id" \
+    " LEFT JOIN users cu ON cu.id = t.customer_id" \
+    " LEFT JOIN users ex ON ex.id = t.expert_id" \
+    " LEFT JOIN users te ON te.id = t.tech_id" \
+    " LEFT JOIN users cb ON cb.id = t.created_by"
+
+/* The list's filters. Each optional filter takes its value twice: once for
+ * the IS NULL test, once for the comparison; with custom plans (the database
+ * sets plan_cache_mode) an absent filter folds away and a present one can use
+ * its index. Parameters 1-23. */
+#define TICKET_FILTERS \
+    " WHERE %s::bigint IN (0, t.pharmacy_id)" \
+    " AND (%s::text IS NULL OR t.status = %s::text)" \
+    " AND (%s::text[] IS NULL OR t.status = ANY (%s::text[]))" \
+    " AND (%s::text IS NULL OR t.priority = %s::text)" \
+    " AND (%s::bigint IS NULL OR t.category_id = %s::bigint)" \
+    " AND (%s::bigint IS NULL OR t.module_id = %s::bigint)" \
+    " AND (%s::bigint IS NULL OR t.pharmacy_id = %s::bigint)" \
+    " AND (%s::bigint IS NULL OR t.expert_id = %s::bigint)" \
+    " AND (%s::bigint IS NULL OR t.tech_id = %s::bigint)" \
+    " AND (%s::text IS NULL OR t.source = %s::text)" \
+    " AND t.created_at >= coalesce(pd_time_bound(%s::text, %s::text, false), '-infinity')" \
+    " AND t.created_at < coalesce(pd_time_bound(%s::text, %s::text, true), 'infinity')"
+
+/* Keyset page: parameters 24-26 are the cursor's key (twice) and id, 27 the
+ * row limit. key_col is the sorted column, key_val turns the cursor's key
+ * back into that column's type, key_out gives it to the next cursor. */
+#define TICKET_LIST(key_out, key_col, key_val, cmp, dir) \
+    "SELECT t.id, " key_out ", " TICKET_ITEM_JSON TICKET_JOINS TICKET_FILTERS \
+    " AND (%s::bigint IS NULL OR (" key_col ", t.id) " cmp " (" key_val ", %s::bigint))" \
+    " ORDER BY " key_col " " dir ", t.id " dir " LIMIT %s::int"
+
+#define TS_LIST(col, cmp, dir) \
+    TICKET_LIST("pd_epoch_us(" col ")", col, "pd_from_epoch_us(%s::bigint)", cmp, dir)
+#define INT_LIST(col, cmp, dir) TICKET_LIST(col, col, "%s::bigint", cmp, dir)
+
+#define LOOKUP_JSON \
+    "json_build_object('id', id, 'name', name, 'description', description, " \
+    "'color', color, 'active', active, 'created_at', created_at, 'updated_at', updated_at)"
+
+/* Categories and modules have the same shape. */
+#define LOOKUP_LIST(table) \
+    "SELECT coalesce(json_agg(" LOOKUP_JSON " ORDER BY name, id), '[]')::text" \
+    " FROM " table " WHERE (%s::boolean OR active)"
+#define LOOKUP_GET(table) \
+    "SELECT " LOOKUP_JSON "::text, active FROM " table " WHERE id = %s::bigint"
+#define LOOKUP_INSERT(table) \
+    "INSERT INTO " table " (name, description, color) VALUES (%s::text, %s::text, %s::text)" \
+    " ON CONFLICT (name) DO NOTHING RETURNING id, " LOOKUP_JSON "::text"
+/* A rename onto an existing name updates nothing (409); a missing id too
+ * (the handler tells them apart with a GET). */
+#define LOOKUP_UPDATE(table) \
+    "UPDATE " table " SET name = coalesce(%s::text, name)," \
+    " description = coalesce(%s::text, description), color = coalesce(%s::text, color)," \
+    " active = coalesce(%s::boolean, active), updated_at = now()" \
+    " WHERE id = %s::bigint AND NOT EXISTS (SELECT 1 FROM " table " o" \
+    " WHERE o.name = %s::text AND o.id <> %s::bigint) RETURNING " LOOKUP_JSON "::text"
+
+#define PHARMACY_JSON \
+    "json_build_object('id', id, 'code', code, 'name', name, 'address', address, " \
+    "'city', city, 'phone', phone, 'active', active, 'created_at', created_at, " \
+    "'updated_at', updated_at)::text"
+
+#define USER_JSON \
+    "json_build_object('id', u.id, 'username', u.username, 'name', u.name, 'email', u.email, " \
+    "'role', CASE WHEN r.id IS NULL THEN NULL ELSE json_build_object('id', r.id, " \
+    "'code', r.code, 'name', r.name) END, " \
+    "'pharmacy', CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, " \
+    "'code', p.code, 'name', p.name) END, 'active', u.active, " \
+    "'last_login_at', u.last_login_at, 'created_at', u.created_at, 'updated_at', u.updated_at)::text"
+#define USER_JOINS \
+    " FROM users u LEFT JOIN roles r ON r.id = u.role_id LEFT JOIN pharmacies p ON p.id = u.pharmacy_id"
+
+#define ROLE_JSON "json_build_object('id', id, 'code', code, 'name', name, 'description', description)"
+
+static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
+    [PD_SQL_USERS_IDENTIFY] = { "pd_users_identify",
+        "SELECT id, name, coalesce(role_id, 0), coalesce(pharmacy_id, 0), active"
+        " FROM users WHERE username = %s::text", 1 },
+    [PD_SQL_USERS_ME] = { "pd_users_me",
+        "SELECT " USER_JSON USER_JOINS " WHERE u.id = %s::bigint", 1 },
+
+    /* 1 id, 2 pharmacy scope (0 = all) */
+    [PD_SQL_TICKETS_GET] = { "pd_tickets_get",
+        "SELECT t.version, " TICKET_FULL_JSON TICKET_JOINS
+        " WHERE t.id = %s::bigint AND %s::bigint IN (0, t.pharmacy_id)", 2 },
+    [PD_SQL_TICKETS_LOCK] = { "pd_tickets_lock",
+        "SELECT status, pharmacy_id, title, description, pic_name, contact, app_version,"
+        " module_id, category_id, priority, expert_id, tech_id, customer_id, version"
+        " FROM tickets WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id) FOR UPDATE", 2 },
+    /* Which referenced rows exist and may be used: NULL = no such row.
+     * 1 pharmacy, 2 module, 3 category, 4 expert, 5 tech, 6 customer's pharmacy, 7 customer */
+    [PD_SQL_TICKETS_REFS] = { "pd_tickets_refs",
+        "SELECT (SELECT active FROM pharmacies WHERE id = %s::bigint),"
+        " (SELECT active FROM ticket_modules WHERE id = %s::bigint),"
+        " (SELECT active FROM ticket_categories WHERE id = %s::bigint),"
+        " (SELECT active AND role_id = 2 FROM users WHERE id = %s::bigint),"
+        " (SELECT active AND role_id = 3 FROM users WHERE id = %s::bigint),"
+        " (SELECT active AND role_id = 4 AND pharmacy_id = %s::bigint FROM users"
+        "  WHERE id = %s::bigint)", 7 },
+    /* The per-year sequence: the row lock serialises concurrent creates until
+     * commit, and a rollback takes the increment back, so numbers have no
+     * duplicates and no gaps. 1 time zone */
+    [PD_SQL_TICKET_COUNTERS_NEXT] = { "pd_ticket_counters_next",
+        "INSERT INTO ticket_counters AS k (year, last_value)"
+        " VALUES (extract(year FROM now() AT TIME ZONE %s::text)::int, 1)"
+        " ON CONFLICT (year) DO UPDATE SET last_value = k.last_value + 1"
+        " RETURNING year, last_value", 1 },
+    /* 1 number, 2 pic, 3 contact, 4 app version, 5 title, 6 description,
+     * 7 priority, 8 source, 9 customer, 10 creator, 11 pharmacy, 12 module,
+     * 13 category. Inactive references insert nothing. */
+    [PD_SQL_TICKETS_INSERT] = { "pd_tickets_insert",
+        "WITH ins AS (INSERT INTO tickets (number, pharmacy_id, pic_name, contact, app_version,"
+        " module_id, category_id, title, description, priority, source, customer_id, created_by)"
+        " SELECT %s::text, p.id, %s::text, %s::text, %s::text, m.id, c.id, %s::text, %s::text,"
+        " %s::text, %s::text, %s::bigint, %s::bigint"
+        " FROM pharmacies p, ticket_modules m, ticket_categories c"
+        " WHERE p.id = %s::bigint AND p.active AND m.id = %s::bigint AND m.active"
+        " AND c.id = %s::bigint AND c.active RETURNING id, created_by),"
+        " act AS (INSERT INTO ticket_activities (ticket_id, user_id, kind, new_value)"
+        " SELECT id, created_by, 'created', 'open' FROM ins)"
+        " SELECT id FROM ins", 13 },
+    /* The row is locked (pd_tickets_lock) and the new values computed by the
+     * module. 1 title, 2 description, 3 pic, 4 contact, 5 app version,
+     * 6 module, 7 category, 8 priority, 9 status, 10 expert, 11 tech,
+     * 12 first staff response (bool), 13 solved_at action, 14 closed_at
+     * action ('set', 'clear', 'keep'), 15 id */
+    [PD_SQL_TICKETS_UPDATE] = { "pd_tickets_update",
+        "UPDATE tickets SET title = %s::text, description = %s::text, pic_name = %s::text,"
+        " contact = %s::text, app_version = %s::text, module_id = %s::bigint,"
+        " category_id = %s::bigint, priority = %s::text, status = %s::text,"
+        " expert_id = %s::bigint, tech_id = %s::bigint, version = version + 1,"
+        " updated_at = now(),"
+        " first_response_at = CASE WHEN %s::boolean THEN coalesce(first_response_at, now())"
+        "  ELSE first_response_at END,"
+        " solved_at = CASE %s::text WHEN 'set' THEN now() WHEN 'clear' THEN NULL ELSE solved_at END,"
+        " closed_at = CASE %s::text WHEN 'set' THEN now() WHEN 'clear' THEN NULL ELSE closed_at END"
+        " WHERE id = %s::bigint", 15 },
+    [PD_SQL_TICKETS_DELETE] = { "pd_tickets_delete",
+        "DELETE FROM tickets WHERE id = %s::bigint", 1 },
+    /* 1 ticket, 2 user, 3 kind, 4 field, 5 old, 6 new, 7 body, 8 visibility */
+    [PD_SQL_TICKET_ACTIVITIES_INSERT] = { "pd_ticket_activities_insert",
+        "INSERT INTO ticket_activities (ticket_id, user_id, kind, field, old_value, new_value,"
+        " body, visibility) VALUES (%s::bigint, %s::bigint, %s::text, %s::text, %s::text,"
+        " %s::text, %s::text, %s::text)", 8 },
+
+    [PD_SQL_TICKETS_LIST_CREATED_DESC] = { "pd_tickets_list_created_desc",
+        TS_LIST("t.created_at", "<", "DESC"), 27 },
+    [PD_SQL_TICKETS_LIST_CREATED_ASC] = { "pd_tickets_list_created_asc",
+        TS_LIST("t.created_at", ">", "ASC"), 27 },
+    [PD_SQL_TICKETS_LIST_UPDATED_DESC] = { "pd_tickets_list_updated_desc",
+        TS_LIST("t.updated_at", "<", "DESC"), 27 },
+    [PD_SQL_TICKETS_LIST_UPDATED_ASC] = { "pd_tickets_list_updated_asc",
+        TS_LIST("t.updated_at", ">", "ASC"), 27 },
+    [PD_SQL_TICKETS_LIST_PRIORITY_DESC] = { "pd_tickets_list_priority_desc",
+        INT_LIST("t.priority_rank", "<", "DESC"), 27 },
+    [PD_SQL_TICKETS_LIST_PRIORITY_ASC] = { "pd_tickets_list_priority_asc",
+        INT_LIST("t.priority_rank", ">", "ASC"), 27 },
+    [PD_SQL_TICKETS_LIST_ID_DESC] = { "pd_tickets_list_id_desc",
+        INT_LIST("t.id", "<", "DESC"), 27 },
+    [PD_SQL_TICKETS_LIST_ID_ASC] = { "pd_tickets_list_id_asc",
+        INT_LIST("t.id", ">", "ASC"), 27 },
+
+    /* lookups: LIST 1 include inactive; GET 1 id; INSERT 1 name, 2 description,
+     * 3 color; UPDATE 1 name, 2 description, 3 color, 4 active, 5 id, 6 name, 7 id */
+    [PD_SQL_TICKET_CATEGORIES_LIST] = { "pd_ticket_categories_list",
+        LOOKUP_LIST("ticket_categories"), 1 },
+    [PD_SQL_TICKET_CATEGORIES_GET] = { "pd_ticket_categories_get",
+        LOOKUP_GET("ticket_categories"), 1 },
+    [PD_SQL_TICKET_CATEGORIES_INSERT] = { "pd_ticket_categories_insert",
+        LOOKUP_INSERT("ticket_categories"), 3 },
+    [PD_SQL_TICKET_CATEGORIES_UPDATE] = { "pd_ticket_categories_update",
+        LOOKUP_UPDATE("ticket_categories"), 7 },
+    [PD_SQL_TICKET_MODULES_LIST] = { "pd_ticket_modules_list",
+        LOOKUP_LIST("ticket_modules"), 1 },
+    [PD_SQL_TICKET_MODULES_GET] = { "pd_ticket_modules_get",
+        LOOKUP_GET("ticket_modules"), 1 },
+    [PD_SQL_TICKET_MODULES_INSERT] = { "pd_ticket_modules_insert",
+        LOOKUP_INSERT("ticket_modules"), 3 },
+    [PD_SQL_TICKET_MODULES_UPDATE] = { "pd_ticket_modules_update",
+        LOOKUP_UPDATE("ticket_modules"), 7 },
+
+    /* 1 scope, 2 include inactive, 3-5 q (prefix of name or code),
+     * 6 cursor name, 7 cursor name, 8 cursor id, 9 limit */
+    [PD_SQL_PHARMACIES_LIST] = { "pd_pharmacies_list",
+        "SELECT id, name, " PHARMACY_JSON " FROM pharmacies"
+        " WHERE %s::bigint IN (0, id) AND (%s::boolean OR active)"
+        " AND (%s::text IS NULL OR starts_with(lower(name), lower(%s::text))"
+        "  OR starts_with(lower(code), lower(%s::text)))"
+        " AND (%s::text IS NULL OR (name, id) > (%s::text, %s::bigint))"
+        " ORDER BY name, id LIMIT %s::int", 9 },
+    [PD_SQL_PHARMACIES_GET] = { "pd_pharmacies_get",
+        "SELECT " PHARMACY_JSON " FROM pharmacies"
+        " WHERE id = %s::bigint AND %s::bigint IN (0, id)", 2 },
+    [PD_SQL_PHARMACIES_LOCK] = { "pd_pharmacies_lock",
+        "SELECT code, name, address, city, phone, active FROM pharmacies"
+        " WHERE id = %s::bigint FOR UPDATE", 1 },
+    [PD_SQL_PHARMACIES_ACTIVE] = { "pd_pharmacies_active",
+        "SELECT active FROM pharmacies WHERE id = %s::bigint", 1 },
+    /* 1 code, 2 name, 3 address, 4 city, 5 phone, 6 active */
+    [PD_SQL_PHARMACIES_INSERT] = { "pd_pharmacies_insert",
+        "INSERT INTO pharmacies (code, name, address, city, phone, active)"
+        " VALUES (%s::text, %s::text, %s::text, %s::text, %s::text, %s::boolean)"
+        " ON CONFLICT (code) DO NOTHING RETURNING id, " PHARMACY_JSON, 6 },
+    /* 1 code, 2 name, 3 address, 4 city, 5 phone, 6 active, 7 id, 8 code, 9 id */
+    [PD_SQL_PHARMACIES_UPDATE] = { "pd_pharmacies_update",
+        "UPDATE pharmacies SET code = %s::text, name = %s::text, address = %s::text,"
+        " city = %s::text, phone = %s::text, active = %s::boolean, updated_at = now()"
+        " WHERE id = %s::bigint AND NOT EXISTS (SELECT 1 FROM pharmacies o"
+        " WHERE o.code = %s::text AND o.id <> %s::bigint) RETURNING " PHARMACY_JSON, 9 },
+
+    /* 1 role id (NULL = any), 2 role id, 3 pharmacy, 4 pharmacy, 5 include
+     * inactive, 6-8 q (prefix of name or username), 9 cursor name, 10 cursor
+     * name, 11 cursor id, 12 limit */
+    [PD_SQL_USERS_LIST] = { "pd_users_list",
+        "SELECT u.id, u.name, " USER_JSON USER_JOINS
+        " WHERE (%s::smallint IS NULL OR u.role_id = %s::smallint)"
+        " AND (%s::bigint IS NULL OR u.pharmacy_id = %s::bigint)"
+        " AND (%s::boolean OR u.active)"
+        " AND (%s::text IS NULL OR starts_with(lower(u.name), lower(%s::text))"
+        "  OR starts_with(lower(u.username), lower(%s::text)))"
+        " AND (%s::text IS NULL OR (u.name, u.id) > (%s::text, %s::bigint))"
+        " ORDER BY u.name, u.id LIMIT %s::int", 12 },
+    [PD_SQL_USERS_GET] = { "pd_users_get",
+        "SELECT " USER_JSON USER_JOINS " WHERE u.id = %s::bigint", 1 },
+    [PD_SQL_USERS_LOCK] = { "pd_users_lock",
+        "SELECT username, name, email, coalesce(role_id, 0), coalesce(pharmacy_id, 0), active"
+        " FROM users WHERE id = %s::bigint FOR UPDATE", 1 },
+    /* 1 username, 2 name, 3 email, 4 role, 5 pharmacy, 6 active */
+    [PD_SQL_USERS_INSERT] = { "pd_users_insert",
+        "WITH ins AS (INSERT INTO users (username, name, email, role_id, pharmacy_id, active)"
+        " VALUES (%s::text, %s::text, %s::text, %s::smallint, %s::bigint, %s::boolean)"
+        " ON CONFLICT (username) DO NOTHING RETURNING *)"
+        " SELECT u.id, " USER_JSON " FROM ins u LEFT JOIN roles r ON r.id = u.role_id"
+        " LEFT JOIN pharmacies p ON p.id = u.pharmacy_id", 6 },
+    /* 1 name, 2 email, 3 role, 4 pharmacy, 5 active, 6 id */
+    [PD_SQL_USERS_UPDATE] = { "pd_users_update",
+        "UPDATE users SET name = %s::text, email = %s::text, role_id = %s::smallint,"
+        " pharmacy_id = %s::bigint, active = %s::boolean, updated_at = now()"
+        " WHERE id = %s::bigint", 6 },
+
+    [PD_SQL_ROLES_LIST] = { "pd_roles_list",
+        "SELECT coalesce(json_agg(" ROLE_JSON " ORDER BY id), '[]')::text FROM roles", 0 },
+    [PD_SQL_ROLES_GET] = { "pd_roles_get",
+        "SELECT " ROLE_JSON "::text FROM roles WHERE id = %s::bigint", 1 },
+};
+
+const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)
+{
+    if ((int)id < 0 || id >= PD_SQL__COUNT) {
+        return NULL;
+    }
+    return &catalogue[id];
+}

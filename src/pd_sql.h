@@ -1,0 +1,63 @@
+/* The one SQL statement catalogue. Every statement the module runs is here,
+ * with its label (pd_<table>_<verb>) and its parameter count. Statements are
+ * never assembled at run time: the few shared fragments below are string
+ * literals joined by the compiler. Parameters are written %s (apr_dbd's
+ * placeholder) and always cast, because apr_dbd declares them as text. */
+#ifndef PD_SQL_H
+#define PD_SQL_H
+
+#include <apr.h>
+
+typedef enum {
+    PD_SQL_USERS_IDENTIFY = 0,
+    PD_SQL_USERS_ME,
+    PD_SQL_TICKETS_GET,
+    PD_SQL_TICKETS_LOCK,
+    PD_SQL_TICKETS_REFS,
+    PD_SQL_TICKET_COUNTERS_NEXT,
+    PD_SQL_TICKETS_INSERT,
+    PD_SQL_TICKETS_UPDATE,
+    PD_SQL_TICKETS_DELETE,
+    PD_SQL_TICKET_ACTIVITIES_INSERT,
+    /* the ticket list: one statement per allowlisted sort and direction */
+    PD_SQL_TICKETS_LIST_CREATED_DESC,
+    PD_SQL_TICKETS_LIST_CREATED_ASC,
+    PD_SQL_TICKETS_LIST_UPDATED_DESC,
+    PD_SQL_TICKETS_LIST_UPDATED_ASC,
+    PD_SQL_TICKETS_LIST_PRIORITY_DESC,
+    PD_SQL_TICKETS_LIST_PRIORITY_ASC,
+    PD_SQL_TICKETS_LIST_ID_DESC,
+    PD_SQL_TICKETS_LIST_ID_ASC,
+    PD_SQL_TICKET_CATEGORIES_LIST,
+    PD_SQL_TICKET_CATEGORIES_GET,
+    PD_SQL_TICKET_CATEGORIES_INSERT,
+    PD_SQL_TICKET_CATEGORIES_UPDATE,
+    PD_SQL_TICKET_MODULES_LIST,
+    PD_SQL_TICKET_MODULES_GET,
+    PD_SQL_TICKET_MODULES_INSERT,
+    PD_SQL_TICKET_MODULES_UPDATE,
+    PD_SQL_PHARMACIES_LIST,
+    PD_SQL_PHARMACIES_GET,
+    PD_SQL_PHARMACIES_LOCK,
+    PD_SQL_PHARMACIES_ACTIVE,
+    PD_SQL_PHARMACIES_INSERT,
+    PD_SQL_PHARMACIES_UPDATE,
+    PD_SQL_USERS_LIST,
+    PD_SQL_USERS_GET,
+    PD_SQL_USERS_LOCK,
+    PD_SQL_USERS_INSERT,
+    PD_SQL_USERS_UPDATE,
+    PD_SQL_ROLES_LIST,
+    PD_SQL_ROLES_GET,
+    PD_SQL__COUNT
+} pd_sql_id_e;
+
+typedef struct pd_sql_stmt_t {
+    const char *label;         /* the server-side prepared statement's name */
+    const char *text;          /* apr_dbd syntax: %s placeholders, %% for % */
+    int nargs;
+} pd_sql_stmt_t;
+
+const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id);
+
+#endif

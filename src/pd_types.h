@@ -1,0 +1,68 @@
+/* Domain vocabulary shared by the core and the glue: roles, statuses,
+ * priorities, sources and the caller's identity. */
+#ifndef PD_TYPES_H
+#define PD_TYPES_H
+
+#include <apr.h>
+#include <apr_pools.h>
+
+/* Role ids are the primary keys of the roles table (sql/migrations). */
+typedef enum {
+    PD_ROLE_NONE = 0,          /* known user without a role: no access */
+    PD_ROLE_ADMIN = 1,
+    PD_ROLE_EXPERT = 2,        /* team_expert */
+    PD_ROLE_TECH = 3,
+    PD_ROLE_CUSTOMER = 4,
+    PD_ROLE_MANAGER = 5,
+    PD_ROLE__COUNT
+} pd_role_e;
+
+typedef enum {
+    PD_ST_OPEN = 0,
+    PD_ST_IN_REVIEW,
+    PD_ST_IN_PROGRESS,
+    PD_ST_WAITING_CUSTOMER,
+    PD_ST_SOLVED,
+    PD_ST_CLOSED,
+    PD_ST_CANCELLED,
+    PD_ST__COUNT
+} pd_status_e;
+
+typedef enum {
+    PD_PRIO_LOW = 0,
+    PD_PRIO_MEDIUM,
+    PD_PRIO_HIGH,
+    PD_PRIO_URGENT,
+    PD_PRIO__COUNT
+} pd_priority_e;
+
+typedef enum {
+    PD_SRC_CUSTOMER = 0,
+    PD_SRC_TEAM_EXPERT,
+    PD_SRC_INTERNAL,
+    PD_SRC__COUNT
+} pd_source_e;
+
+/* Who is calling, as resolved from r->user to a users row. */
+typedef struct pd_identity_t {
+    apr_int64_t user_id;
+    const char *username;
+    const char *name;
+    pd_role_e role;
+    apr_int64_t pharmacy_id;   /* 0 unless a customer */
+} pd_identity_t;
+
+/* Name <-> enum tables; parse functions return -1 for an unknown name. */
+int pd_role_parse(const char *code);
+const char *pd_role_code(pd_role_e role);
+int pd_status_parse(const char *name);
+const char *pd_status_name(pd_status_e st);
+int pd_priority_parse(const char *name);
+const char *pd_priority_name(pd_priority_e prio);
+int pd_source_parse(const char *name);
+const char *pd_source_name(pd_source_e src);
+
+/* The source a ticket gets from its creator's role (seed 000). */
+pd_source_e pd_source_for_role(pd_role_e role);
+
+#endif

@@ -1,0 +1,42 @@
+/* The ticket lifecycle of seed 000: which role may move a ticket from one
+ * status to another, and under which conditions. */
+#ifndef PD_WORKFLOW_H
+#define PD_WORKFLOW_H
+
+#include "pd_types.h"
+
+/* Conditions a rule can carry. */
+#define PD_WF_OWN      0x01    /* the caller is a customer of the ticket's pharmacy */
+#define PD_WF_ASSIGNED 0x02    /* the caller is the ticket's tech */
+#define PD_WF_HAS_TECH 0x04    /* the ticket has a tech once the change is applied */
+
+typedef struct pd_wf_rule_t {
+    pd_status_e from;
+    pd_status_e to;
+    pd_role_e role;
+    unsigned conditions;
+} pd_wf_rule_t;
+
+/* What is true of this caller and ticket (PD_WF_* bits). */
+typedef unsigned pd_wf_facts_t;
+
+/* The whole table, for tests and documentation. */
+const pd_wf_rule_t *pd_workflow_rules(apr_size_t *count);
+
+/* 1 when role may move the ticket from -> to given facts, else 0. */
+int pd_workflow_allows(pd_role_e role, pd_status_e from, pd_status_e to,
+                       pd_wf_facts_t facts);
+
+/* The statuses (as a bit set, 1u << pd_status_e) this caller may move the
+ * ticket to from its current status. The has-tech condition is assumed met,
+ * since the caller can assign a tech in the same change. */
+unsigned pd_workflow_targets(pd_role_e role, pd_status_e from, pd_wf_facts_t facts);
+
+/* 1 when a rule exists for from -> to whatever the conditions; tells a
+ * missing condition (422) from a move outside the flow (409). */
+int pd_workflow_rule_exists(pd_role_e role, pd_status_e from, pd_status_e to);
+
+/* Statuses that count as finished: no field edits, only reopening. */
+int pd_status_is_final(pd_status_e st);
+
+#endif
