@@ -5,6 +5,7 @@
 #include <util_filter.h>
 #include "mod_pd.h"
 #include "pd_validate.h"
+#include "pd_cursor.h"
 
 static void common_headers(request_rec *r)
 {
@@ -190,4 +191,47 @@ apr_status_t pd_list_limit(pd_req_t *req, int *limit)
         return APR_SUCCESS;
     }
     return rv;
+}
+
+apr_status_t pd_name_page_params(pd_req_t *req, const char *sort, const char **q,
+                                 const char **after_name, const char **after_id)
+{
+    const char *cursor = apr_table_get(req->query, "cursor");
+    pd_cursor_t c;
+
+    *q = apr_table_get(req->query, "q");
+    *after_name = *after_id = NULL;
+    if (*q && (!pd_utf8_valid(*q, 200) || !**q)) {
+        return pd_error_set(&req->err, 400, "invalid_parameter", "q",
+                            "q must be 1 to 200 bytes of text");
+    }
+    if (cursor) {
+        if (pd_cursor_decode(&c, req->r->pool, cursor) != APR_SUCCESS
+            || strcmp(c.sort, sort) != 0 || c.desc || !pd_utf8_valid(c.key, 400)) {
+            return pd_error_set(&req->err, 400, "invalid_parameter", "cursor",
+                                "cursor is not valid for this list");
+        }
+        *after_name = c.key;
+        *after_id = pd_db_int(&req->db, c.id);
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t pd_name_page_respond(pd_req_t *req, pd_db_result_t *res, int limit,
+                                  const char *sort)
+{
+    apr_array_header_t *items = apr_array_make(req->r->pool, limit, sizeof(const char *));
+    pd_cursor_t next = { sort, 0, 0, NULL };
+    int rows = 0;
+
+    while (pd_db_next(res) == APR_SUCCESS) {
+        if (++rows > limit) {
+            continue;
+        }
+        next.id = pd_db_get_int64(res, 0);
+        next.key = pd_db_get(res, 1);
+        APR_ARRAY_PUSH(items, const char *) = pd_db_get(res, 2);
+    }
+    return pd_respond_page(req, items, rows > limit ? pd_cursor_encode(req->r->pool, &next)
+                                                    : NULL);
 }
