@@ -49,9 +49,10 @@ static apr_status_t prepared_statement(pd_db_t *db, pd_sql_id_e id,
         return APR_SUCCESS;
     }
     /* the statement lives as long as the connection, so it comes from the
-     * connection's pool, never the request's */
+     * connection's pool, never the request's; without a label the driver
+     * keeps only the text and plans at each execution */
     rc = apr_dbd_prepare(db->driver, db->conn_pool, db->handle, def->text,
-                         def->label, &stmt);
+                         def->custom_plan ? NULL : def->label, &stmt);
     if (rc != 0) {
         remember_error(db, rc);
         return APR_EGENERAL;

@@ -2,20 +2,25 @@
 
 /* ---- shared fragments (compile-time literals) ---- */
 
-#define PERSON_JSON(alias) \
-    "CASE WHEN " alias ".id IS NULL THEN NULL ELSE json_build_object('id', " alias \
-    ".id, 'name', " alias ".name) END"
+/* Related rows are rendered by scalar subqueries on primary keys rather than
+ * joins: each is planned on its own, which keeps planning cheap for the list
+ * statements that are planned at every execution. */
+#define PERSON_JSON(col) \
+    "(SELECT json_build_object('id', u.id, 'name', u.name) FROM users u WHERE u.id = " col ")"
 
 /* Everything a ticket list item carries, so a list needs one request. */
 #define TICKET_ITEM_FIELDS \
     "'id', t.id, 'number', t.number, 'title', t.title, 'pic_name', t.pic_name, " \
     "'contact', t.contact, 'app_version', t.app_version, 'priority', t.priority, " \
     "'status', t.status, 'source', t.source, 'version', t.version, " \
-    "'pharmacy', json_build_object('id', p.id, 'code', p.code, 'name', p.name), " \
-    "'module', json_build_object('id', m.id, 'name', m.name, 'color', m.color), " \
-    "'category', json_build_object('id', c.id, 'name', c.name, 'color', c.color), " \
-    "'customer', " PERSON_JSON("cu") ", 'expert', " PERSON_JSON("ex") ", " \
-    "'tech', " PERSON_JSON("te") ", 'created_by', " PERSON_JSON("cb") ", " \
+    "'pharmacy', (SELECT json_build_object('id', p.id, 'code', p.code, 'name', p.name) " \
+    "FROM pharmacies p WHERE p.id = t.pharmacy_id), " \
+    "'module', (SELECT json_build_object('id', m.id, 'name', m.name, 'color', m.color) " \
+    "FROM ticket_modules m WHERE m.id = t.module_id), " \
+    "'category', (SELECT json_build_object('id', c.id, 'name', c.name, 'color', c.color) " \
+    "FROM ticket_categories c WHERE c.id = t.category_id), " \
+    "'customer', " PERSON_JSON("t.customer_id") ", 'expert', " PERSON_JSON("t.expert_id") ", " \
+    "'tech', " PERSON_JSON("t.tech_id") ", 'created_by', " PERSON_JSON("t.created_by") ", " \
     "'created_at', t.created_at, 'updated_at', t.updated_at, " \
     "'first_response_at', t.first_response_at, 'solved_at', t.solved_at, " \
     "'closed_at', t.closed_at"
@@ -24,20 +29,12 @@
 #define TICKET_FULL_JSON \
     "json_build_object(" TICKET_ITEM_FIELDS ", 'description', t.description)::text"
 
-#define TICKET_JOINS \
-    " FROM tickets t" \
-    " JOIN pharmacies p ON p.id = t.pharmacy_id" \
-    " JOIN ticket_modules m ON m.id = t.module_id" \
-    " JOIN ticket_categories c ON c.id = t.category_id" \
-    " LEFT JOIN users cu ON cu.id = t.customer_id" \
-    " LEFT JOIN users ex ON ex.id = t.expert_id" \
-    " LEFT JOIN users te ON te.id = t.tech_id" \
-    " LEFT JOIN users cb ON cb.id = t.created_by"
+#define TICKET_JOINS " FROM tickets t"
 
 /* The list's filters. Each optional filter takes its value twice: once for
- * the IS NULL test, once for the comparison; with custom plans (the database
- * sets plan_cache_mode) an absent filter folds away and a present one can use
- * its index. Parameters 1-23. */
+ * the IS NULL test, once for the comparison; planned with the values (these
+ * statements are custom_plan), an absent filter folds away and a present one
+ * can use its index. Parameters 1-23. */
 #define TICKET_FILTERS \
     " WHERE %s::bigint IN (0, t.pharmacy_id)" \
     " AND (%s::text IS NULL OR t.status = %s::text)" \
@@ -175,21 +172,21 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " %s::text, %s::text, %s::text)", 8 },
 
     [PD_SQL_TICKETS_LIST_CREATED_DESC] = { "pd_tickets_list_created_desc",
-        TS_LIST("t.created_at", "<", "DESC"), 27 },
+        TS_LIST("t.created_at", "<", "DESC"), 27, 1 },
     [PD_SQL_TICKETS_LIST_CREATED_ASC] = { "pd_tickets_list_created_asc",
-        TS_LIST("t.created_at", ">", "ASC"), 27 },
+        TS_LIST("t.created_at", ">", "ASC"), 27, 1 },
     [PD_SQL_TICKETS_LIST_UPDATED_DESC] = { "pd_tickets_list_updated_desc",
-        TS_LIST("t.updated_at", "<", "DESC"), 27 },
+        TS_LIST("t.updated_at", "<", "DESC"), 27, 1 },
     [PD_SQL_TICKETS_LIST_UPDATED_ASC] = { "pd_tickets_list_updated_asc",
-        TS_LIST("t.updated_at", ">", "ASC"), 27 },
+        TS_LIST("t.updated_at", ">", "ASC"), 27, 1 },
     [PD_SQL_TICKETS_LIST_PRIORITY_DESC] = { "pd_tickets_list_priority_desc",
-        INT_LIST("t.priority_rank", "<", "DESC"), 27 },
+        INT_LIST("t.priority_rank", "<", "DESC"), 27, 1 },
     [PD_SQL_TICKETS_LIST_PRIORITY_ASC] = { "pd_tickets_list_priority_asc",
-        INT_LIST("t.priority_rank", ">", "ASC"), 27 },
+        INT_LIST("t.priority_rank", ">", "ASC"), 27, 1 },
     [PD_SQL_TICKETS_LIST_ID_DESC] = { "pd_tickets_list_id_desc",
-        INT_LIST("t.id", "<", "DESC"), 27 },
+        INT_LIST("t.id", "<", "DESC"), 27, 1 },
     [PD_SQL_TICKETS_LIST_ID_ASC] = { "pd_tickets_list_id_asc",
-        INT_LIST("t.id", ">", "ASC"), 27 },
+        INT_LIST("t.id", ">", "ASC"), 27, 1 },
 
     /* lookups: LIST 1 include inactive; GET 1 id; INSERT 1 name, 2 description,
      * 3 color; UPDATE 1 name, 2 description, 3 color, 4 active, 5 id, 6 name, 7 id */
@@ -218,7 +215,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " AND (%s::text IS NULL OR starts_with(lower(name), lower(%s::text))"
         "  OR starts_with(lower(code), lower(%s::text)))"
         " AND (%s::text IS NULL OR (name, id) > (%s::text, %s::bigint))"
-        " ORDER BY name, id LIMIT %s::int", 9 },
+        " ORDER BY name, id LIMIT %s::int", 9, 1 },
     [PD_SQL_PHARMACIES_GET] = { "pd_pharmacies_get",
         "SELECT " PHARMACY_JSON " FROM pharmacies"
         " WHERE id = %s::bigint AND %s::bigint IN (0, id)", 2 },
@@ -250,7 +247,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " AND (%s::text IS NULL OR starts_with(lower(u.name), lower(%s::text))"
         "  OR starts_with(lower(u.username), lower(%s::text)))"
         " AND (%s::text IS NULL OR (u.name, u.id) > (%s::text, %s::bigint))"
-        " ORDER BY u.name, u.id LIMIT %s::int", 12 },
+        " ORDER BY u.name, u.id LIMIT %s::int", 12, 1 },
     [PD_SQL_USERS_GET] = { "pd_users_get",
         "SELECT " USER_JSON USER_JOINS " WHERE u.id = %s::bigint", 1 },
     [PD_SQL_USERS_LOCK] = { "pd_users_lock",

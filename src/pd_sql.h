@@ -56,6 +56,11 @@ typedef struct pd_sql_stmt_t {
     const char *label;         /* the server-side prepared statement's name */
     const char *text;          /* apr_dbd syntax: %s placeholders, %% for % */
     int nargs;
+    /* Planned afresh with its parameter values at every execution (run as an
+     * unnamed statement): for statements whose optional filters
+     * ("$1 IS NULL OR col = $1") must fold away to reach the right index.
+     * Every other statement keeps one cached generic plan per connection. */
+    int custom_plan;
 } pd_sql_stmt_t;
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id);

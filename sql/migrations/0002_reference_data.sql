@@ -24,12 +24,9 @@ INSERT INTO ticket_modules (name, description, color) VALUES
     ('Master Data', 'Obat, pemasok, harga, pelanggan',      '#14b8a6'),
     ('Pengaturan',  'Konfigurasi aplikasi, pengguna, printer', '#64748b');
 
--- Named statements are planned once per connection; with skewed data a generic
--- plan can be orders of magnitude slower than a custom one. Times are UTC on
--- the wire; the portal shows local time.
+-- Times are UTC on the wire; the portal shows local time.
 DO $$
 BEGIN
-    EXECUTE format('ALTER DATABASE %I SET plan_cache_mode = force_custom_plan', current_database());
     EXECUTE format('ALTER DATABASE %I SET timezone = %L', current_database(), 'UTC');
 END
 $$;
