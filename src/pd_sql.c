@@ -1,3 +1,4 @@
+#include <stddef.h>
 #include "pd_sql.h"
 
 /* ---- shared fragments (compile-time literals) ---- */

@@ -1,0 +1,326 @@
+# shellcheck shell=bash
+# Shared by scripts/demo, scripts/test and bench/run; sourced, never run.
+#
+# Each of those scripts owns one "base" directory laid out by pd_layout:
+#   BASE/pg/         owned by postgres: the socket lives here, next to
+#   BASE/pg/data/    the cluster, and BASE/pg/postgresql.log
+#   BASE/run/        Apache's ServerRoot: httpd.conf, pid, logs, htpasswd
+# Keeping the socket in a private directory (rather than /var/run/postgresql)
+# is what lets a private cluster coexist with Debian's own on the same port.
+
+PD_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+PD_PG_BIN=/usr/lib/postgresql/15/bin
+PD_DB_USER=pharmadesk
+PD_MODULE=$PD_ROOT/.libs/mod_pharmadesk.so
+
+PD_PACKAGES=(
+    apache2 apache2-dev apache2-utils libaprutil1-dbd-pgsql media-types
+    libjansson-dev libcmocka-dev autoconf automake libtool pkg-config make gcc
+    postgresql libapache2-mod-perl2 libwww-perl libjson-perl libdbd-pg-perl
+    ca-certificates openssl curl
+)
+
+# Messages go to stderr so that a caller's stdout stays machine-readable
+# (scripts/test promises that prove's summary is the last thing printed).
+pd_log() { printf '%s\n' "$*" >&2; }
+pd_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Runs a noisy command with its output kept aside, shown only if it fails.
+pd_quiet() {
+    local out rc=0
+    out=$(mktemp)
+    "$@" >"$out" 2>&1 || rc=$?
+    if ((rc != 0)); then
+        cat "$out" >&2
+        rm -f "$out"
+        pd_log "failed ($rc): $*"
+        return "$rc"
+    fi
+    rm -f "$out"
+}
+
+pd_install_packages() {
+    local p missing=()
+    for p in "${PD_PACKAGES[@]}" "$@"; do
+        dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' \
+            || missing+=("$p")
+    done
+    ((${#missing[@]} == 0)) && return 0
+    [[ $(id -u) -eq 0 ]] || pd_die "missing packages (${missing[*]}) and not root"
+    pd_log "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    pd_quiet apt-get update -q
+    pd_quiet apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# Reconfigures only when PD_CONFIGURE_FLAGS is given and differs from what the
+# tree was configured with, so an --enable-asan build is not silently undone
+# by a later plain run.
+pd_build() {
+    (
+        cd "$PD_ROOT" || exit
+        [[ -x configure ]] || pd_quiet ./autogen.sh
+        local want=() have=()
+        read -r -a want <<<"${PD_CONFIGURE_FLAGS:-}"
+        if [[ -f Makefile && -x config.status && ${#want[@]} -gt 0 ]]; then
+            eval "have=($(./config.status --config))"
+            [[ "${have[*]}" == "${want[*]}" ]] || rm -f Makefile
+        fi
+        if [[ ! -f Makefile ]]; then
+            pd_log "configuring ${want[*]}"
+            pd_quiet ./configure "${want[@]}"
+        fi
+        pd_log "building"
+        pd_quiet make -j2
+        [[ -f $PD_MODULE ]] || pd_die "build produced no $PD_MODULE"
+    )
+}
+
+# Builds check_PROGRAMS (the cmocka binaries) without running them: prove
+# runs them through the t/unit-*.t wrappers.
+pd_build_unit_tests() {
+    (cd "$PD_ROOT" && pd_quiet make -j2 check TESTS=)
+}
+
+pd_built_with_asan() {
+    grep -q '^SANITIZE = .*-fsanitize=address' "$PD_ROOT/Makefile" 2>/dev/null
+}
+
+# True when both service users can reach DIR: the kernel checks every
+# ancestor, so a clone under a 0700 home fails here even if DIR is 0755.
+pd_traversable() {
+    runuser -u postgres -- test -x "$1" 2>/dev/null \
+        && runuser -u www-data -- test -x "$1" 2>/dev/null
+}
+
+pd_layout() {
+    PD_BASE=$1
+    PD_PGDIR=$PD_BASE/pg
+    PD_PGDATA=$PD_PGDIR/data
+    PD_PGLOG=$PD_PGDIR/postgresql.log
+    PD_PGPORT=${PD_PGPORT:-55432}
+    PD_RUN_DIR=$PD_BASE/run
+    PD_HTTPD_CONF=$PD_RUN_DIR/httpd.conf
+    PD_HTPASSWD=$PD_RUN_DIR/htpasswd
+}
+
+# ---- PostgreSQL ------------------------------------------------------------
+
+# postgres' tools complain when started from a cwd they cannot read (root's
+# home), hence the cd.
+pd_as_postgres() { (cd / && runuser -u postgres -- "$@"); }
+
+pd_pg_exists() { [[ -f $PD_PGDATA/PG_VERSION ]]; }
+
+# Settings go into postgresql.conf rather than onto the pg_ctl command line so
+# that a plain `pg_ctl start` (as the tests do after stopping the server)
+# comes back with the same socket, port and durability settings.
+# Extra arguments are further postgresql.conf lines.
+pd_pg_init() {
+    mkdir -p "$PD_PGDIR"
+    chown postgres:postgres "$PD_PGDIR"
+    chmod 755 "$PD_PGDIR"
+    pd_log "creating PostgreSQL cluster"
+    pd_quiet pd_as_postgres "$PD_PG_BIN/initdb" -D "$PD_PGDATA" -U postgres \
+        --auth=trust -E UTF8 --locale=C.UTF-8
+    {
+        printf '\n# Pharmadesk private cluster: unix socket only.\n'
+        printf "listen_addresses = ''\n"
+        printf "unix_socket_directories = '%s'\n" "$PD_PGDIR"
+        printf 'port = %s\n' "$PD_PGPORT"
+        printf 'max_connections = 150\n'
+        local line
+        for line in "$@"; do printf '%s\n' "$line"; done
+    } >>"$PD_PGDATA/postgresql.conf"
+}
+
+# Throwaway clusters trade durability for speed: a crash loses nothing
+# anybody wants.
+PD_PG_TEST_SETTINGS=("fsync = off" "synchronous_commit = off" "full_page_writes = off")
+
+pd_pg_running() {
+    pd_pg_exists && pd_as_postgres "$PD_PG_BIN/pg_ctl" -D "$PD_PGDATA" status >/dev/null 2>&1
+}
+
+pd_pg_start() {
+    pd_pg_running && return 0
+    touch "$PD_PGLOG"
+    chown postgres:postgres "$PD_PGLOG"
+    if ! pd_as_postgres "$PD_PG_BIN/pg_ctl" -D "$PD_PGDATA" -l "$PD_PGLOG" -w -t 60 start >/dev/null; then
+        tail -n 20 "$PD_PGLOG" >&2 || true
+        pd_die "PostgreSQL did not start"
+    fi
+}
+
+pd_pg_stop() {
+    pd_pg_running || return 0
+    pd_as_postgres "$PD_PG_BIN/pg_ctl" -D "$PD_PGDATA" -m fast -w -t 60 stop >/dev/null
+}
+
+# psql as the application role against the application database.
+pd_psql() {
+    psql -X -q -v ON_ERROR_STOP=1 -h "$PD_PGDIR" -p "$PD_PGPORT" -U "$PD_DB_USER" -d "$PD_DB" "$@"
+}
+
+pd_psql_super() {
+    psql -X -q -v ON_ERROR_STOP=1 -h "$PD_PGDIR" -p "$PD_PGPORT" -U postgres -d postgres "$@"
+}
+
+# The application role owns the database, so migrations create tables it
+# owns and the module never needs superuser rights.
+pd_db_create() {
+    if [[ -z $(pd_psql_super -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$PD_DB_USER'") ]]; then
+        pd_psql_super -c "CREATE ROLE $PD_DB_USER LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE"
+    fi
+    if [[ -z $(pd_psql_super -tAc "SELECT 1 FROM pg_database WHERE datname = '$PD_DB'") ]]; then
+        pd_psql_super -c "CREATE DATABASE \"$PD_DB\" OWNER $PD_DB_USER ENCODING 'UTF8' TEMPLATE template0"
+    fi
+}
+
+pd_db_drop() {
+    PGOPTIONS='-c client_min_messages=warning' \
+        pd_psql_super -c "DROP DATABASE IF EXISTS \"$PD_DB\" WITH (FORCE)"
+}
+
+pd_migrate() {
+    [[ -x $PD_ROOT/scripts/migrate ]] || pd_die "scripts/migrate is missing"
+    pd_log "applying migrations"
+    PGHOST=$PD_PGDIR PGPORT=$PD_PGPORT PGDATABASE=$PD_DB PGUSER=$PD_DB_USER \
+        pd_quiet "$PD_ROOT/scripts/migrate"
+}
+
+pd_load_sql() {
+    local file=$1
+    shift
+    [[ -f $file ]] || pd_die "missing $file"
+    pd_quiet pd_psql -1 "$@" -f "$file"
+}
+
+# ---- htpasswd --------------------------------------------------------------
+
+# One entry for every row of users, inactive ones included: refusing them is
+# the module's job, and tests need them to authenticate to see it do so.
+# Mode "bcrypt PASSWORD" gives every user that password (the demo); mode
+# "username" makes each password equal the username, stored as {SHA} (the
+# format of `htpasswd -s`) because it is cheap to check and to generate in
+# bulk: fit only for throwaway test and benchmark accounts.
+pd_write_htpasswd() {
+    local mode=$1 password=${2:-} tmp user
+    tmp=$(mktemp)
+    case $mode in
+    bcrypt)
+        while IFS= read -r user; do
+            [[ -z $user || $user == *:* ]] && continue
+            htpasswd -nbB -C 10 "$user" "$password" | sed '/^$/d' >>"$tmp"
+        done < <(pd_psql -tAc "SELECT username FROM users ORDER BY id")
+        ;;
+    username)
+        pd_psql -tAc "SELECT username FROM users ORDER BY id" \
+            | perl -MDigest::SHA=sha1 -MMIME::Base64 -ne \
+                'chomp; next if $_ eq "" || /:/; print "$_:{SHA}", encode_base64(sha1($_), ""), "\n"' \
+                >"$tmp"
+        ;;
+    *) pd_die "pd_write_htpasswd: unknown mode $mode" ;;
+    esac
+    mkdir -p "$PD_RUN_DIR"
+    chown root:www-data "$tmp"
+    chmod 640 "$tmp"
+    mv -f "$tmp" "$PD_HTPASSWD"
+}
+
+# ---- Apache ----------------------------------------------------------------
+
+pd_port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+pd_free_port() {
+    local port=$1 last=$(($1 + 200))
+    while ((port <= last)); do
+        pd_port_in_use "$port" || { echo "$port"; return 0; }
+        port=$((port + 1))
+    done
+    pd_die "no free port in $1..$last"
+}
+
+# Apache's children run as www-data: when they cannot read the project's
+# htdocs (a clone in a private home), serve a copy from the run directory.
+pd_htdocs_dir() {
+    local src=$PD_ROOT/htdocs
+    if [[ -d $src ]] && runuser -u www-data -- test -x "$src" 2>/dev/null \
+        && [[ -z $(runuser -u www-data -- find "$src" \( ! -readable -o -type d ! -executable \) -print -quit 2>/dev/null) ]]; then
+        echo "$src"
+        return 0
+    fi
+    rm -rf "$PD_RUN_DIR/htdocs"
+    mkdir -p "$PD_RUN_DIR/htdocs"
+    [[ -d $src ]] && cp -R "$src/." "$PD_RUN_DIR/htdocs/"
+    chmod -R a+rX "$PD_RUN_DIR/htdocs"
+    echo "$PD_RUN_DIR/htdocs"
+}
+
+pd_sed_escape() { printf '%s' "$1" | sed -e 's/[\\&|]/\\&/g'; }
+
+# pd_httpd_write_conf PORT LOG_LEVEL TICKET_PREFIX
+pd_httpd_write_conf() {
+    local port=$1 level=$2 prefix=$3 htdocs args=() kv
+    mkdir -p "$PD_RUN_DIR"
+    chmod 755 "$PD_RUN_DIR"
+    htdocs=$(pd_htdocs_dir)
+    for kv in "RUN_DIR=$PD_RUN_DIR" "LOG_LEVEL=$level" "PORT=$port" "MODULE=$PD_MODULE" \
+        "PG_HOST=$PD_PGDIR" "PG_PORT=$PD_PGPORT" "PG_DB=$PD_DB" "PG_USER=$PD_DB_USER" \
+        "TICKET_PREFIX=$prefix" "HTDOCS=$htdocs" "HTPASSWD=$PD_HTPASSWD"; do
+        args+=(-e "s|@${kv%%=*}@|$(pd_sed_escape "${kv#*=}")|g")
+    done
+    sed "${args[@]}" "$PD_ROOT/scripts/lib/httpd.conf.in" >"$PD_HTTPD_CONF"
+    local left
+    left=$(grep -vE '^[[:space:]]*#' "$PD_HTTPD_CONF" | grep -oE '@[A-Z_]+@' | sort -u | tr '\n' ' ' || true)
+    [[ -z $left ]] || pd_die "unfilled placeholders in $PD_HTTPD_CONF: $left"
+}
+
+pd_httpd_pid() {
+    local pid
+    [[ -f $PD_RUN_DIR/httpd.pid ]] || return 1
+    pid=$(<"$PD_RUN_DIR/httpd.pid")
+    [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+pd_httpd_running() { pd_httpd_pid >/dev/null; }
+
+# pd_httpd_start PORT: the conf must have been written for that port.
+pd_httpd_start() {
+    local port=$1 i code env=()
+    pd_port_in_use "$port" && pd_die "port $port is already in use"
+    # An ASan-built module needs the runtime loaded before httpd itself.
+    if pd_built_with_asan; then
+        env=(LD_PRELOAD="$(gcc -print-file-name=libasan.so)"
+            ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0}")
+    fi
+    if ! env "${env[@]}" apache2 -f "$PD_HTTPD_CONF" -k start; then
+        tail -n 20 "$PD_RUN_DIR/error.log" >&2 2>/dev/null || true
+        pd_die "Apache did not start"
+    fi
+    for ((i = 0; i < 200; i++)); do
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$port/" || true)
+        [[ $code != 000 && -n $code ]] && return 0
+        sleep 0.1
+    done
+    tail -n 20 "$PD_RUN_DIR/error.log" >&2 2>/dev/null || true
+    pd_die "Apache is not answering on port $port"
+}
+
+# Never graceful: a stop must leave no child finishing old requests against a
+# database that is about to go away.
+pd_httpd_stop() {
+    local pid i
+    pid=$(pd_httpd_pid) || return 0
+    if [[ -f $PD_HTTPD_CONF ]]; then
+        apache2 -f "$PD_HTTPD_CONF" -k stop 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    else
+        kill -TERM "$pid" 2>/dev/null || true
+    fi
+    for ((i = 0; i < 300; i++)); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    pd_log "Apache (pid $pid) did not stop in 30s, killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+}

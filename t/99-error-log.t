@@ -1,0 +1,54 @@
+#!/usr/bin/perl
+# Runs last (scripts/test sees to that): a request can fail in a way every
+# other test missed, yet leave its trace in Apache's error log.
+use strict;
+use warnings;
+use Test::More;
+
+my $dir = $ENV{PD_TEST_RUN_DIR};
+plan skip_all => 'PD_TEST_RUN_DIR is not set: run through scripts/test' unless $dir;
+
+my $bad = qr{
+    \[ (?:[\w.-]+:)? (?:error|crit|alert|emerg) \]
+  | Segmentation\ fault
+  | exit\ signal
+  | AddressSanitizer
+  | LeakSanitizer
+  | runtime\ error:
+}x;
+
+# A wrong password or unknown user is the expected outcome of the 401 tests,
+# and mod_auth_basic logs it at error level; it says nothing about the server.
+my @expected = (
+    qr/\[auth_basic:error\].*\bAH0161[478]:/,
+);
+
+if (open my $fh, '<', "$dir/expected-errors") {
+    while (my $line = <$fh>) {
+        chomp $line;
+        next unless length $line;
+        my $re = eval { qr/$line/ };
+        if ($re) {
+            push @expected, $re;
+        } else {
+            fail("expected-errors has a bad pattern: $line");
+        }
+    }
+}
+
+open my $log, '<', "$dir/error.log" or BAIL_OUT("cannot read $dir/error.log: $!");
+my @unexpected;
+while (my $line = <$log>) {
+    chomp $line;
+    next unless $line =~ $bad;
+    next if grep { $line =~ $_ } @expected;
+    push @unexpected, $line;
+}
+
+my @show = @unexpected > 50
+    ? (@unexpected[0 .. 49], sprintf('... and %d more', @unexpected - 50))
+    : @unexpected;
+ok(!@unexpected, 'no unexpected errors in the Apache error log')
+    or diag(join "\n", 'unexpected:', @show);
+
+done_testing;

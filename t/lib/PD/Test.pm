@@ -1,0 +1,394 @@
+package PD::Test;
+
+# Harness for the server tests (t/*.t). scripts/test sets up a throwaway
+# PostgreSQL cluster and Apache and describes them in PD_TEST_* variables;
+# everything here reads those and nothing else.
+#
+#   use lib 't/lib';
+#   use Test::More;
+#   use PD::Test;
+#
+#   my $r = api('cust_a', GET => '/api/tickets', query => { status => 'open' });
+#   is $r->{status}, 200;
+#   is $r->header('Content-Type'), 'application/json';
+#   my $t = new_ticket('cust_a', title => 'Printer');
+#   my ($row) = db_query('SELECT status FROM tickets WHERE id = ?', $t->{id});
+
+use strict;
+use warnings;
+
+use Exporter 'import';
+use Carp qw(croak);
+use DBI;
+use HTTP::Request;
+use JSON ();
+use LWP::UserAgent;
+use MIME::Base64 qw(encode_base64);
+use POSIX ();
+use Test::More ();
+use Time::HiRes qw(sleep time);
+use URI;
+
+our @EXPORT = qw(
+    api new_ticket last_response
+    db_query db_value db_do
+    user_id pharmacy_id category_id module_id
+    pg_stop pg_start httpd_stop httpd_start
+    wait_until expect_error_log htpasswd_add parallel
+    $JSON
+);
+
+our $JSON = JSON->new->utf8->canonical->allow_nonref;
+# Children of parallel() may return responses: they travel as plain hashes.
+my $RESULT_JSON = JSON->new->utf8->allow_nonref->allow_blessed->convert_blessed;
+
+sub _env {
+    my ($name) = @_;
+    my $v = $ENV{$name};
+    croak "$name is not set: run the tests through scripts/test" unless defined $v && length $v;
+    return $v;
+}
+
+# ---- HTTP --------------------------------------------------------------------
+
+my ($ua, $ua_pid);
+
+# A forked child must not share the parent's kept-alive sockets.
+sub _ua {
+    if (!$ua || $ua_pid != $$) {
+        $ua = LWP::UserAgent->new(
+            keep_alive   => 8,
+            max_redirect => 0,
+            timeout      => 30,
+        );
+        $ua_pid = $$;
+    }
+    return $ua;
+}
+
+my $last_response;
+sub last_response { $last_response }
+
+# api($user, $method, $path, %opt): $user undef means no Authorization
+# header; otherwise Basic with password = username (override with
+# password => ...). Options: json => $ref, body => $raw, content_type,
+# headers => {...}, query => {... or [k, v, ...]}.
+sub api {
+    my ($user, $method, $path, %opt) = @_;
+    croak 'api: method and path required' unless defined $method && defined $path;
+    my $uri = URI->new(_env('PD_TEST_URL') . $path);
+    if (my $q = $opt{query}) {
+        my @pairs = ref $q eq 'HASH' ? map { ($_ => $q->{$_}) } sort keys %$q : @$q;
+        $uri->query_form($uri->query_form, @pairs);
+    }
+    my @headers;
+    if (defined $user) {
+        my $pw = exists $opt{password} ? $opt{password} : $user;
+        push @headers, Authorization => 'Basic ' . encode_base64("$user:$pw", '');
+    }
+    my $content;
+    if (exists $opt{json}) {
+        $content = $JSON->encode($opt{json});
+        push @headers, 'Content-Type' => $opt{content_type} // 'application/json';
+    } elsif (exists $opt{body}) {
+        $content = $opt{body};
+        push @headers, 'Content-Type' => $opt{content_type} if defined $opt{content_type};
+    } elsif (defined $opt{content_type}) {
+        push @headers, 'Content-Type' => $opt{content_type};
+    }
+    push @headers, %{ $opt{headers} } if $opt{headers};
+    my $req = HTTP::Request->new(uc $method, $uri, \@headers, $content);
+    $req->content_length(length $content) if defined $content;
+    my $res = _ua()->request($req);
+    return $last_response = PD::Test::Response->new($res);
+}
+
+# new_ticket($user, %fields): a valid ticket with overridable fields. The
+# pharmacy defaults to the user's own (customers) or APT-A (staff).
+sub new_ticket {
+    my ($user, %fields) = @_;
+    my $pharmacy = db_value('SELECT pharmacy_id FROM users WHERE username = ?', $user)
+        // pharmacy_id('APT-A');
+    my %body = (
+        pharmacy_id => $pharmacy,
+        pic_name    => 'Budi Santoso',
+        contact     => '0812-0000-0000',
+        app_version => '5.2.1',
+        module_id   => module_id('Penjualan'),
+        category_id => category_id('Bug Sistem'),
+        title       => 'Struk tidak tercetak',
+        description => 'Setelah transaksi selesai, struk tidak keluar dari printer.',
+        priority    => 'medium',
+        %fields,
+    );
+    my $r = api($user, POST => '/api/tickets', json => \%body);
+    Test::More::diag("new_ticket($user): HTTP $r->{status}: $r->{body}")
+        unless $r->{status} == 201 || $r->{status} == 200;
+    return $r->{json};
+}
+
+# ---- database ----------------------------------------------------------------
+
+my ($dbh, $dbh_pid);
+
+sub _dbh {
+    if ($dbh && $dbh_pid == $$ && $dbh->ping) {
+        return $dbh;
+    }
+    # After a fork or a server restart the old handle is useless; dropping it
+    # must not close the parent's connection.
+    $dbh->{InactiveDestroy} = 1 if $dbh && $dbh_pid != $$;
+    my $dsn = sprintf 'dbi:Pg:dbname=%s;host=%s;port=%s',
+        _env('PD_TEST_DB'), _env('PD_TEST_PGHOST'), _env('PD_TEST_PGPORT');
+    $dbh = DBI->connect($dsn, $ENV{PD_TEST_PGUSER} // 'pharmadesk', '', {
+        RaiseError          => 1,
+        PrintError          => 0,
+        AutoCommit          => 1,
+        AutoInactiveDestroy => 1,
+        pg_enable_utf8      => 1,
+    });
+    $dbh_pid = $$;
+    return $dbh;
+}
+
+# Rows come back as hashes that can also be read as arrays in column order:
+# $row->{id} and $row->[0] both work. In scalar context: an arrayref of rows.
+sub db_query {
+    my ($sql, @bind) = @_;
+    my $sth = _dbh()->prepare($sql);
+    $sth->execute(@bind);
+    my @rows;
+    if ($sth->{NUM_OF_FIELDS}) {
+        my @names = @{ $sth->{NAME} };
+        while (my $a = $sth->fetchrow_arrayref) {
+            push @rows, PD::Test::Row->new(\@names, [@$a]);
+        }
+    }
+    return wantarray ? @rows : \@rows;
+}
+
+# First column of the first row, or undef.
+sub db_value {
+    my ($sql, @bind) = @_;
+    my $row = _dbh()->selectrow_arrayref($sql, undef, @bind);
+    return $row ? $row->[0] : undef;
+}
+
+# Statements without a result set; returns the affected row count.
+sub db_do {
+    my ($sql, @bind) = @_;
+    my $n = _dbh()->do($sql, undef, @bind);
+    return $n eq '0E0' ? 0 : $n;
+}
+
+sub _lookup {
+    my ($what, $sql, $key) = @_;
+    my $id = db_value($sql, $key);
+    croak "no $what '$key' in the test database" unless defined $id;
+    return $id;
+}
+
+sub user_id     { _lookup(user     => 'SELECT id FROM users WHERE username = ?', $_[0]) }
+sub pharmacy_id { _lookup(pharmacy => 'SELECT id FROM pharmacies WHERE code = ?', $_[0]) }
+sub category_id { _lookup(category => 'SELECT id FROM ticket_categories WHERE name = ?', $_[0]) }
+sub module_id   { _lookup(module   => 'SELECT id FROM ticket_modules WHERE name = ?', $_[0]) }
+
+# ---- services ----------------------------------------------------------------
+
+# Output is shown only when the command fails: pg_ctl's chatter on stdout
+# would otherwise land in the TAP stream.
+sub _run {
+    my @cmd = @_;
+    my $pid = open(my $fh, '-|') // croak "fork: $!";
+    if (!$pid) {
+        open STDERR, '>&', \*STDOUT;
+        exec { $cmd[0] } @cmd or print "exec $cmd[0]: $!\n";
+        POSIX::_exit(127);
+    }
+    my $out = do { local $/; <$fh> } // '';
+    close $fh;
+    croak "@cmd: exit " . ($? >> 8) . ($out eq '' ? '' : "\n$out") if $?;
+}
+
+sub _pg_ctl {
+    my @args = @_;
+    _run('runuser', '-u', 'postgres', '--', _env('PD_TEST_PGBIN') . '/pg_ctl',
+        '-D', _env('PD_TEST_PGDATA'), @args);
+}
+
+sub pg_stop {
+    $dbh->{InactiveDestroy} = 1 if $dbh && $dbh_pid != $$;
+    undef $dbh;
+    _pg_ctl('-m', 'fast', '-w', '-t', '60', 'stop');
+}
+
+sub pg_start {
+    my @log = $ENV{PD_TEST_PGLOG} ? ('-l', $ENV{PD_TEST_PGLOG}) : ();
+    _pg_ctl(@log, '-w', '-t', '60', 'start');
+}
+
+sub _httpd_pid {
+    open my $fh, '<', _env('PD_TEST_RUN_DIR') . '/httpd.pid' or return;
+    my $pid = <$fh>;
+    return unless defined $pid && $pid =~ /^(\d+)/;
+    return kill(0, $1) ? $1 : undef;
+}
+
+sub httpd_stop {
+    my $pid = _httpd_pid() or return;
+    _run('apache2', '-f', _env('PD_TEST_HTTPD_CONF'), '-k', 'stop');
+    wait_until(sub { !kill 0, $pid }, 30) or croak "Apache (pid $pid) did not stop";
+    undef $ua;
+}
+
+sub httpd_start {
+    _run('apache2', '-f', _env('PD_TEST_HTTPD_CONF'), '-k', 'start');
+    my $url = _env('PD_TEST_URL') . '/';
+    wait_until(sub {
+        # LWP reports its own failure to connect as a 500 with this header
+        my $res = _ua()->get($url);
+        !($res->code == 500 && ($res->header('Client-Warning') // '') eq 'Internal response');
+    }, 30) or croak 'Apache did not come back';
+}
+
+# Makes a user created by a test able to log in (password = username).
+sub htpasswd_add {
+    my ($user) = @_;
+    _run('htpasswd', '-b', '-s', _env('PD_TEST_HTPASSWD'), $user, $user);
+}
+
+# ---- helpers -----------------------------------------------------------------
+
+# Polls until the sub returns true; returns its value, or false on timeout.
+sub wait_until {
+    my ($cond, $timeout) = @_;
+    my $deadline = time + ($timeout // 10);
+    while (1) {
+        my $v = $cond->();
+        return $v if $v;
+        return 0 if time >= $deadline;
+        sleep 0.1;
+    }
+}
+
+# Tells t/99-error-log.t that error-log lines matching this are this test's
+# doing (e.g. PostgreSQL stopped on purpose), not a server fault.
+sub expect_error_log {
+    my ($re) = @_;
+    my $s = ref $re eq 'Regexp' ? "$re" : quotemeta $re;
+    croak 'expect_error_log: the pattern must fit on one line' if $s =~ /\n/;
+    my $file = _env('PD_TEST_RUN_DIR') . '/expected-errors';
+    open my $fh, '>>', $file or croak "$file: $!";
+    print {$fh} "$s\n";
+    close $fh or croak "$file: $!";
+}
+
+# parallel($n, sub { my ($i) = @_; ... }) runs the sub in $n forked children
+# that start together, and returns their return values in order. The sub
+# must return data, not run test assertions: only the parent reports.
+sub parallel {
+    my ($n, $code) = @_;
+    pipe(my $go_r, my $go_w) or croak "pipe: $!";
+    my @kids;
+    for my $i (0 .. $n - 1) {
+        pipe(my $r, my $w) or croak "pipe: $!";
+        my $pid = fork // croak "fork: $!";
+        if (!$pid) {
+            close $r;
+            close $go_w;
+            # wait for the parent to close its end: every child is forked
+            sysread $go_r, my $buf, 1;
+            my $msg = eval { $RESULT_JSON->encode({ ok => [$code->($i)] }) }
+                // $RESULT_JSON->encode({ error => "$@" });
+            binmode $w;
+            print {$w} $msg;
+            close $w;
+            POSIX::_exit(0);
+        }
+        close $w;
+        push @kids, [$pid, $r];
+    }
+    close $go_w;
+    close $go_r;
+    my (@results, @errors);
+    for my $i (0 .. $#kids) {
+        my ($pid, $r) = @{ $kids[$i] };
+        local $/;
+        binmode $r;
+        my $msg = <$r>;
+        close $r;
+        waitpid $pid, 0;
+        my $got = defined $msg && length $msg ? eval { $JSON->decode($msg) } : undef;
+        if (!$got) {
+            push @errors, "child $i exited without a result (status $?)";
+        } elsif (exists $got->{error}) {
+            push @errors, "child $i died: $got->{error}";
+        } else {
+            my $v = $got->{ok};
+            $results[$i] = @$v == 0 ? undef : @$v == 1 ? $v->[0] : $v;
+        }
+    }
+    croak join "\n", @errors if @errors;
+    return @results;
+}
+
+# ---- response ------------------------------------------------------------------
+
+package PD::Test::Response;
+
+# Fields: status, headers (HTTP::Headers: ->header('Allow') is
+# case-insensitive, and ->{allow} works too), json (decoded body or undef),
+# body (raw bytes), res (the HTTP::Response).
+sub new {
+    my ($class, $res) = @_;
+    my $body = $res->content;
+    my $json;
+    if (length $body && (($res->header('Content-Type') // '') =~ /json/ || $body =~ /^\s*[\[{]/)) {
+        $json = eval { $PD::Test::JSON->decode($body) };
+    }
+    return bless {
+        status  => $res->code,
+        headers => $res->headers,
+        json    => $json,
+        body    => $body,
+        res     => $res,
+    }, $class;
+}
+
+sub status  { $_[0]{status} }
+sub json    { $_[0]{json} }
+sub body    { $_[0]{body} }
+sub res     { $_[0]{res} }
+sub headers { $_[0]{headers} }
+sub header  { my ($self, $name) = @_; scalar $self->{headers}->header($name) }
+
+# What a response becomes when it crosses the pipe out of parallel().
+sub TO_JSON {
+    my ($self) = @_;
+    my %h;
+    $self->{headers}->scan(sub { $h{ lc $_[0] } = $_[1] });
+    return { status => $self->{status}, json => $self->{json}, body => $self->{body}, headers => \%h };
+}
+
+# ---- rows ----------------------------------------------------------------------
+
+package PD::Test::Row;
+
+use Scalar::Util qw(refaddr);
+
+my %values;    # refaddr => [values in column order]
+
+use overload '@{}' => sub { $values{ refaddr $_[0] } }, fallback => 1;
+
+sub new {
+    my ($class, $names, $vals) = @_;
+    my %h;
+    @h{@$names} = @$vals;
+    my $self = bless \%h, $class;
+    $values{ refaddr $self } = $vals;
+    return $self;
+}
+
+sub DESTROY { delete $values{ refaddr $_[0] } }
+
+1;
