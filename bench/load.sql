@@ -1,0 +1,245 @@
+-- Bulk-load tickets for benchmarks:
+--
+--     psql -v n=1000000 -f bench/load.sql
+--
+-- Needs the migrations; the demo data may or may not be there. Adds (once)
+-- 200 bench pharmacies with one customer each and three staff users, then n
+-- tickets spread over the last two years, each with its 'created' activity.
+-- Ticket numbers continue ticket_counters per year and the counters are
+-- moved past them, so tickets created live afterwards do not collide.
+-- Running it again adds another n tickets.
+
+\set ON_ERROR_STOP on
+\if :{?n}
+\else
+    \set n 100000
+\endif
+
+-- Nothing here needs to survive a crash before the checkpoint; a lost load
+-- is simply rerun.
+SET synchronous_commit = off;
+SET maintenance_work_mem = '512MB';
+SET work_mem = '256MB';
+-- Compiling the generator costs more than it saves at these row counts.
+SET jit = off;
+
+\timing on
+
+BEGIN;
+
+INSERT INTO pharmacies (code, name, address, city, phone)
+SELECT format('BENCH-%s', lpad(i::text, 4, '0')),
+       format('Apotek Bench %s', i),
+       format('Jl. Pengujian No. %s', i),
+       (ARRAY['Jakarta', 'Bandung', 'Surabaya', 'Medan', 'Semarang', 'Makassar',
+              'Yogyakarta', 'Denpasar'])[1 + i % 8],
+       format('(021) 5550 %s', lpad(i::text, 4, '0'))
+FROM generate_series(1, 200) i
+ON CONFLICT (code) DO NOTHING;
+
+INSERT INTO users (username, name, email, role_id, pharmacy_id)
+SELECT format('bench_c%s', substr(p.code, 7)),
+       format('Customer %s', p.name),
+       format('bench_c%s@bench.example.org', substr(p.code, 7)),
+       4, p.id
+FROM pharmacies p
+WHERE p.code ~ '^BENCH-[0-9]{4}$'
+ON CONFLICT (username) DO NOTHING;
+
+INSERT INTO users (username, name, email, role_id) VALUES
+    ('bench_admin',  'Bench Admin',  'bench_admin@bench.example.org',  1),
+    ('bench_expert', 'Bench Expert', 'bench_expert@bench.example.org', 2),
+    ('bench_tech',   'Bench Tech',   'bench_tech@bench.example.org',   3)
+ON CONFLICT (username) DO NOTHING;
+
+-- Numbering reads the counters and then moves them: keep live creates out
+-- until the load commits.
+LOCK TABLE ticket_counters IN EXCLUSIVE MODE;
+
+-- When the load at least doubles the table, building the secondary indexes
+-- once afterwards is much cheaper than updating them row by row. They are
+-- recreated from their own catalogue definitions (pg_get_indexdef), so they
+-- come back exactly as the migrations made them, under the same names; the
+-- primary key and the unique ticket number stay throughout. All of it is in
+-- this transaction: a failed load leaves the indexes as they were.
+SELECT :n >= (SELECT count(*) FROM tickets) AS bench_rebuild \gset
+\if :bench_rebuild
+CREATE TEMP TABLE bench_index ON COMMIT DROP AS
+SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
+FROM pg_index i
+WHERE i.indrelid = 'tickets'::regclass
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid);
+
+DO $$
+DECLARE
+    ix record;
+BEGIN
+    FOR ix IN SELECT name FROM bench_index LOOP
+        EXECUTE 'DROP INDEX ' || ix.name;
+    END LOOP;
+END
+$$;
+\endif
+
+-- Pharmacy k (by code) is drawn with a heavily skewed probability so that a
+-- few pharmacies own most tickets, as busy branches do; the per-pharmacy
+-- filters are then measured on both large and small result sets.
+CREATE TEMP TABLE bench_pharmacy ON COMMIT DROP AS
+SELECT row_number() OVER (ORDER BY p.code)::int AS k, p.id AS pharmacy_id, u.id AS customer_id
+FROM pharmacies p
+JOIN users u ON u.username = format('bench_c%s', substr(p.code, 7))
+WHERE p.code ~ '^BENCH-[0-9]{4}$';
+
+CREATE TEMP TABLE bench_ref ON COMMIT DROP AS
+SELECT (SELECT array_agg(id ORDER BY id) FROM ticket_categories WHERE active) AS categories,
+       (SELECT array_agg(id ORDER BY id) FROM ticket_modules WHERE active) AS modules,
+       (SELECT count(*) FROM bench_pharmacy)::int AS pharmacies,
+       (SELECT id FROM users WHERE username = 'bench_admin') AS admin_id,
+       (SELECT id FROM users WHERE username = 'bench_expert') AS expert_id,
+       (SELECT id FROM users WHERE username = 'bench_tech') AS tech_id;
+
+-- One pass: draw the random attributes, number the tickets per Jakarta year
+-- in creation order, insert them sorted by creation time (most indexes end
+-- in created_at, id, so they are then appended to rather than scattered),
+-- and add each ticket's 'created' activity from the RETURNING rows.
+WITH drawn AS (
+    SELECT
+        -- ticket volume grows over the two years: twice as many a day now
+        -- as at the start
+        now() - interval '730 days' * (1 - sqrt(0.25 + 0.75 * random())) / 0.5 AS created_at,
+        random() AS r_pharmacy, random() AS r_status, random() AS r_priority,
+        random() AS r_source, random() AS r_category, random() AS r_module,
+        random() AS r_title, random() AS r_version, random() AS r_response,
+        random() AS r_solve, random() AS r_close,
+        i
+    FROM generate_series(1, :n) i
+),
+shaped AS (
+    SELECT d.*,
+           extract(year FROM d.created_at AT TIME ZONE 'Asia/Jakarta')::int AS year,
+           CASE WHEN r_status < 0.10 THEN 'open'
+                WHEN r_status < 0.14 THEN 'in_review'
+                WHEN r_status < 0.20 THEN 'in_progress'
+                WHEN r_status < 0.23 THEN 'waiting_customer'
+                WHEN r_status < 0.28 THEN 'solved'
+                WHEN r_status < 0.33 THEN 'cancelled'
+                ELSE 'closed' END AS status,
+           CASE WHEN r_priority < 0.20 THEN 'low'
+                WHEN r_priority < 0.65 THEN 'medium'
+                WHEN r_priority < 0.90 THEN 'high'
+                ELSE 'urgent' END AS priority,
+           CASE WHEN r_source < 0.80 THEN 'customer'
+                WHEN r_source < 0.95 THEN 'team_expert'
+                ELSE 'internal' END AS source,
+           least(1 + floor(power(r_pharmacy, 2.5) * ref.pharmacies)::int, ref.pharmacies) AS k
+    FROM drawn d CROSS JOIN bench_ref ref
+),
+timed AS (
+    SELECT s.*,
+           CASE WHEN s.status <> 'open'
+                THEN least(now(), s.created_at + interval '8 hours' * r_response) END AS first_response_at,
+           CASE WHEN s.status IN ('solved', 'closed')
+                THEN least(now(), s.created_at + interval '8 hours' * r_response
+                                  + interval '1 hour' + interval '5 days' * r_solve * r_solve) END AS solved_at
+    FROM shaped s
+),
+finished AS (
+    SELECT t.*,
+           CASE WHEN t.status = 'closed'
+                     THEN least(now(), t.solved_at + interval '3 days' * r_close)
+                WHEN t.status = 'cancelled'
+                     THEN t.first_response_at END AS closed_at
+    FROM timed t
+),
+numbered AS (
+    SELECT f.*,
+           coalesce(c.last_value, 0)
+           + row_number() OVER (PARTITION BY f.year ORDER BY f.created_at, f.i) AS seq
+    FROM finished f
+    LEFT JOIN ticket_counters c ON c.year = f.year
+),
+ins AS (
+    INSERT INTO tickets (number, pharmacy_id, pic_name, contact, app_version, module_id,
+                         category_id, title, description, priority, status, source,
+                         customer_id, expert_id, tech_id, created_by, version,
+                         created_at, updated_at, first_response_at, solved_at, closed_at)
+    -- at least six digits, more once a year passes 999999 tickets
+    SELECT format('PD-%s-%s', f.year, lpad(f.seq::text, greatest(6, length(f.seq::text)), '0')),
+           bp.pharmacy_id,
+           format('PIC Bench %s', f.k),
+           format('0812-%s-%s', lpad(f.k::text, 4, '0'), lpad((f.i % 10000)::text, 4, '0')),
+           (ARRAY['4.1.3', '4.2.0', '4.2.1', '4.3.0', '4.3.2'])[1 + floor(r_version * 5)::int],
+           ref.modules[1 + floor(r_module * cardinality(ref.modules))::int],
+           ref.categories[1 + floor(r_category * cardinality(ref.categories))::int],
+           tpl.title,
+           tpl.title || '. ' || tpl.body,
+           f.priority, f.status, f.source,
+           CASE WHEN f.source = 'customer' THEN bp.customer_id END,
+           CASE WHEN f.status <> 'open' THEN ref.expert_id END,
+           CASE WHEN f.status IN ('in_progress', 'waiting_customer', 'solved', 'closed')
+                THEN ref.tech_id END,
+           CASE f.source WHEN 'customer' THEN bp.customer_id
+                         WHEN 'team_expert' THEN ref.expert_id
+                         ELSE ref.admin_id END,
+           -- 1 + the changes a ticket in this status has been through
+           CASE f.status WHEN 'open' THEN 1 WHEN 'in_review' THEN 3 WHEN 'cancelled' THEN 3
+                         WHEN 'in_progress' THEN 5 WHEN 'waiting_customer' THEN 6
+                         WHEN 'solved' THEN 6 ELSE 7 END,
+           f.created_at,
+           greatest(f.created_at, f.first_response_at, f.solved_at, f.closed_at),
+           f.first_response_at, f.solved_at, f.closed_at
+    FROM numbered f
+    CROSS JOIN bench_ref ref
+    JOIN bench_pharmacy bp ON bp.k = f.k
+    JOIN (VALUES
+        (0,  'Struk tidak tercetak setelah transaksi', 'Printer menyala dan kertas ada, tetapi struk tidak keluar setelah pembayaran.'),
+        (1,  'Stok minus pada obat fast moving', 'Stok di aplikasi negatif padahal barang fisik masih ada di rak.'),
+        (2,  'Harga resep tidak sesuai', 'Total resep racikan lebih mahal dari perhitungan manual; embalase terhitung dua kali.'),
+        (3,  'Laporan penjualan harian tidak sesuai dengan kas', 'Total laporan berbeda dengan uang di laci kasir saat tutup shift.'),
+        (4,  'Aplikasi kasir lambat saat jam ramai', 'Pencarian obat butuh lebih dari sepuluh detik per item saat antrean panjang.'),
+        (5,  'Faktur pembelian tidak bisa disimpan', 'Tombol Simpan tidak merespons untuk faktur dengan banyak item.'),
+        (6,  'Pembayaran QRIS tidak tercatat', 'Notifikasi pembayaran masuk tetapi transaksi masih berstatus belum dibayar.'),
+        (7,  'Stok opname tidak bisa diposting', 'Muncul pesan terjadi kesalahan saat posting hasil stok opname.'),
+        (8,  'Diskon member tidak terpotong', 'Pelanggan member tidak mendapat diskon walaupun kartu sudah di-scan.'),
+        (9,  'Printer struk tidak terdeteksi', 'Printer USB bisa test print dari Windows tetapi tidak muncul di aplikasi.'),
+        (10, 'Mohon fitur cetak etiket resep', 'Etiket aturan pakai ingin dicetak langsung dari layar resep.'),
+        (11, 'Backup database otomatis gagal', 'Backup malam hari selalu gagal sejak minggu lalu walaupun disk masih cukup.')
+    ) AS tpl (n, title, body) ON tpl.n = floor(f.r_title * 12)::int
+    ORDER BY f.created_at, f.i
+    RETURNING id, created_by, created_at
+)
+INSERT INTO ticket_activities (ticket_id, user_id, kind, created_at)
+SELECT id, created_by, 'created', created_at
+FROM ins
+ORDER BY id;
+
+\if :bench_rebuild
+DO $$
+DECLARE
+    ix record;
+BEGIN
+    FOR ix IN SELECT definition FROM bench_index ORDER BY name LOOP
+        EXECUTE ix.definition;
+    END LOOP;
+END
+$$;
+\endif
+
+-- Move every counter past the highest number now in use, bench or not.
+INSERT INTO ticket_counters (year, last_value)
+SELECT split_part(number, '-', 2)::int, max(split_part(number, '-', 3)::bigint)
+FROM tickets
+WHERE number ~ '^PD-[0-9]{4}-[0-9]+$'
+GROUP BY 1
+ON CONFLICT (year) DO UPDATE SET last_value = greatest(ticket_counters.last_value, excluded.last_value);
+
+COMMIT;
+
+ANALYZE pharmacies;
+ANALYZE users;
+ANALYZE tickets;
+ANALYZE ticket_activities;
+ANALYZE ticket_counters;
+
+\timing off
+SELECT count(*) AS tickets FROM tickets;
