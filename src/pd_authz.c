@@ -52,17 +52,24 @@ int pd_authz_allows(pd_role_e role, pd_action_e act)
 
 apr_int64_t pd_authz_pharmacy_scope(const pd_identity_t *who)
 {
-    /* a customer without a pharmacy sees nothing: -1 matches no row */
-    if (who->role == PD_ROLE_CUSTOMER) {
+    switch (who->role) {
+    case PD_ROLE_ADMIN:
+    case PD_ROLE_EXPERT:
+    case PD_ROLE_TECH:
+    case PD_ROLE_MANAGER:
+        return 0;
+    case PD_ROLE_CUSTOMER:
         return who->pharmacy_id > 0 ? who->pharmacy_id : -1;
+    default:
+        /* anyone else sees nothing: -1 matches no row */
+        return -1;
     }
-    return 0;
 }
 
 int pd_authz_sees_pharmacy(const pd_identity_t *who, apr_int64_t pharmacy_id)
 {
     apr_int64_t scope = pd_authz_pharmacy_scope(who);
-    return scope == 0 || scope == pharmacy_id;
+    return scope == 0 || (scope > 0 && scope == pharmacy_id);
 }
 
 unsigned pd_authz_ticket_fields(pd_role_e role, pd_status_e status)

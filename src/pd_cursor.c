@@ -64,7 +64,7 @@ int pd_utf8_valid(const char *s, apr_size_t max_bytes)
 
     while (*u) {
         int extra;
-        unsigned cp;
+        unsigned cp, least;
         if (++n > max_bytes) {
             return 0;
         }
@@ -75,9 +75,10 @@ int pd_utf8_valid(const char *s, apr_size_t max_bytes)
             u++;
             continue;
         }
-        if ((*u & 0xE0) == 0xC0) { extra = 1; cp = *u & 0x1F; }
-        else if ((*u & 0xF0) == 0xE0) { extra = 2; cp = *u & 0x0F; }
-        else if ((*u & 0xF8) == 0xF0) { extra = 3; cp = *u & 0x07; }
+        /* least: the smallest code point that needs this many bytes */
+        if ((*u & 0xE0) == 0xC0) { extra = 1; cp = *u & 0x1F; least = 0x80; }
+        else if ((*u & 0xF0) == 0xE0) { extra = 2; cp = *u & 0x0F; least = 0x800; }
+        else if ((*u & 0xF8) == 0xF0) { extra = 3; cp = *u & 0x07; least = 0x10000; }
         else { return 0; }
         u++;
         while (extra--) {
@@ -90,8 +91,9 @@ int pd_utf8_valid(const char *s, apr_size_t max_bytes)
                 return 0;
             }
         }
-        /* overlongs, surrogates and values past U+10FFFF */
-        if (cp < 0x80 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+        /* overlongs, surrogates, values past U+10FFFF and C1 controls */
+        if (cp < least || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF
+            || (cp >= 0x80 && cp <= 0x9F)) {
             return 0;
         }
     }

@@ -36,21 +36,23 @@ apr_status_t pd_error_setf(pd_error_t *err, apr_pool_t *p, int status,
 apr_status_t pd_error_to_json(const char **ptext, apr_pool_t *p,
                               const pd_error_t *err)
 {
-    json_t *body, *inner;
+    json_t *body, *inner, *message;
     apr_status_t rv;
 
     inner = json_object();
     body = pd_json_bind(p, json_object());
     json_object_set_new(body, "error", inner);
     json_object_set_new(inner, "code", json_string(err->code ? err->code : "error"));
-    /* json_string refuses invalid UTF-8; a message is always ours, but be safe */
-    json_object_set_new(inner, "message",
-                        json_string(err->message ? err->message : "error"));
+    /* json_string refuses invalid UTF-8 (and returns NULL): a message is
+     * always present all the same */
+    message = err->message ? json_string(err->message) : NULL;
+    json_object_set_new(inner, "message", message ? message : json_string("error"));
     if (err->field) {
         json_object_set_new(inner, "field", json_string(err->field));
     }
+    /* details add members; they never replace code, message or field */
     if (err->details && json_is_object(err->details)) {
-        json_object_update(inner, err->details);
+        json_object_update_missing(inner, err->details);
     }
     rv = pd_json_dump(ptext, p, body);
     if (rv != APR_SUCCESS) {

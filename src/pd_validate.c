@@ -95,17 +95,17 @@ apr_status_t pd_v_string(const json_t *obj, const char *field, unsigned flags,
     if (strlen(s) != len) {
         return invalid(err, p, field, "must not contain NUL characters");
     }
-    /* bytes bound first: cheap, and caps the work below */
-    if (len > max * 4) {
-        return pd_error_setf(err, p, 422, "validation_failed", field,
-                             "%s must be at most %" APR_SIZE_T_FMT " characters", field, max);
-    }
     while (*s && apr_isspace(*s)) {
         s++;
     }
     end = s + strlen(s);
     while (end > s && apr_isspace(end[-1])) {
         end--;
+    }
+    /* a bound in bytes first (a character is at most 4): caps the work below */
+    if ((apr_size_t)(end - s) > max * 4) {
+        return pd_error_setf(err, p, 422, "validation_failed", field,
+                             "%s must be at most %" APR_SIZE_T_FMT " characters", field, max);
     }
     s = apr_pstrmemdup(p, s, end - s);
     for (end = s; *end; end++) {
@@ -294,7 +294,10 @@ apr_status_t pd_query_parse(apr_table_t **out, apr_pool_t *p, const char *args,
     copy = apr_pstrdup(p, args);
     for (pair = apr_strtok(copy, "&", &state); pair; pair = apr_strtok(NULL, "&", &state)) {
         char *eq = strchr(pair, '=');
-        char *key = pair, *value = "";
+        char *key = pair;
+        /* "flag" alone is flag="": the empty value is the pair's own end,
+         * writable like the rest of the copy (never a string literal) */
+        char *value = pair + strlen(pair);
         if (eq) {
             *eq = '\0';
             value = eq + 1;
@@ -366,14 +369,17 @@ apr_status_t pd_q_int(const apr_table_t *q, const char *key, int min, int max,
     if (!s) {
         return APR_NOTFOUND;
     }
-    for (c = s; *c; c++) {
+    int valid = *s != '\0';
+
+    for (c = s; *c && valid; c++) {
         if (!apr_isdigit(*c) || c - s > 9) {
-            v = -1;
-            break;
+            valid = 0;
         }
-        v = v * 10 + (*c - '0');
+        else {
+            v = v * 10 + (*c - '0');
+        }
     }
-    if (!*s || v < min || v > max) {
+    if (!valid || v < min || v > max) {
         return pd_error_setf(err, NULL, 400, "invalid_parameter", key,
                              "%s must be an integer from %d to %d", key, min, max);
     }
