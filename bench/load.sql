@@ -5,7 +5,7 @@
 -- Needs the migrations; the demo data may or may not be there. Adds (once)
 -- 200 bench pharmacies with one customer each and three staff users, then n
 -- tickets spread over the last two years, each with its 'created' activity.
--- Ticket numbers continue ticket_counters per year and the counters are
+-- Ticket numbers continue each year's number sequence, and the sequences are
 -- moved past them, so tickets created live afterwards do not collide.
 -- Running it again adds another n tickets.
 
@@ -52,9 +52,8 @@ INSERT INTO users (username, name, email, role_id) VALUES
     ('bench_tech',   'Bench Tech',   'bench_tech@bench.example.org',   3)
 ON CONFLICT (username) DO NOTHING;
 
--- Numbering reads the counters and then moves them: keep live creates out
--- until the load commits.
-LOCK TABLE ticket_counters IN EXCLUSIVE MODE;
+-- Numbering reads the year sequences and then moves them past the load: the
+-- benchmark loads before the server takes requests.
 
 -- When the load at least doubles the table, building the secondary indexes
 -- once afterwards is much cheaper than updating them row by row. They are
@@ -153,10 +152,9 @@ finished AS (
 ),
 numbered AS (
     SELECT f.*,
-           coalesce(c.last_value, 0)
+           pd_ticket_seq_last(f.year)
            + row_number() OVER (PARTITION BY f.year ORDER BY f.created_at, f.i) AS seq
     FROM finished f
-    LEFT JOIN ticket_counters c ON c.year = f.year
 ),
 ins AS (
     INSERT INTO tickets (number, pharmacy_id, pic_name, contact, app_version, module_id,
@@ -164,7 +162,7 @@ ins AS (
                          customer_id, expert_id, tech_id, created_by, version,
                          created_at, updated_at, first_response_at, solved_at, closed_at)
     -- at least six digits, more once a year passes 999999 tickets
-    SELECT format('PD-%s-%s', f.year, lpad(f.seq::text, greatest(6, length(f.seq::text)), '0')),
+    SELECT pd_ticket_number('PD', f.year, f.seq),
            bp.pharmacy_id,
            format('PIC Bench %s', f.k),
            format('0812-%s-%s', lpad(f.k::text, 4, '0'), lpad((f.i % 10000)::text, 4, '0')),
@@ -225,13 +223,12 @@ END
 $$;
 \endif
 
--- Move every counter past the highest number now in use, bench or not.
-INSERT INTO ticket_counters (year, last_value)
-SELECT split_part(number, '-', 2)::int, max(split_part(number, '-', 3)::bigint)
+-- Move every year's sequence past the highest number now in use, bench or not.
+SELECT pd_ticket_seq_advance(split_part(number, '-', 2)::int,
+                             max(split_part(number, '-', 3)::bigint))
 FROM tickets
 WHERE number ~ '^PD-[0-9]{4}-[0-9]+$'
-GROUP BY 1
-ON CONFLICT (year) DO UPDATE SET last_value = greatest(ticket_counters.last_value, excluded.last_value);
+GROUP BY split_part(number, '-', 2)::int;
 
 COMMIT;
 
@@ -239,7 +236,6 @@ ANALYZE pharmacies;
 ANALYZE users;
 ANALYZE tickets;
 ANALYZE ticket_activities;
-ANALYZE ticket_counters;
 
 \timing off
 SELECT count(*) AS tickets FROM tickets;

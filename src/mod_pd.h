@@ -38,6 +38,7 @@ typedef struct pd_req_t {
     pd_identity_t who;
     pd_db_t db;
     apr_table_t *query;
+    int body_read;             /* the request body was read to its end */
     pd_error_t err;
 } pd_req_t;
 
@@ -66,6 +67,7 @@ apr_status_t pd_parse_query(pd_req_t *req, const char *const *allowed);
 apr_status_t pd_respond_json(pd_req_t *req, int status, const char *json_text);
 apr_status_t pd_respond_json_value(pd_req_t *req, int status, json_t *json);
 apr_status_t pd_respond_no_content(pd_req_t *req);
+apr_status_t pd_respond_not_modified(pd_req_t *req);
 void pd_respond_error(request_rec *r, const pd_server_conf_t *conf, const pd_error_t *err);
 /* Logs the database's message (the one log point for data failures) and
  * fills req->err with 503. */

@@ -29,6 +29,7 @@ static const char *api_path(request_rec *r, const char *base)
 
 static apr_status_t dispatch(pd_req_t *req)
 {
+    static const char *const no_params[] = { NULL };
     request_rec *r = req->r;
     apr_size_t count;
     const pd_route_t *table = pd_routes(&count);
@@ -53,6 +54,10 @@ static apr_status_t dispatch(pd_req_t *req)
     }
     req->route = m.route;
     req->id = m.id;
+    if ((rv = pd_parse_query(req, m.route->params ? m.route->params : no_params))
+        != APR_SUCCESS) {
+        return rv;
+    }
     if ((rv = acquire_db(req)) != APR_SUCCESS) {
         return rv;
     }
@@ -64,6 +69,28 @@ static apr_status_t dispatch(pd_req_t *req)
                             "your role may not do this");
     }
     return ((pd_handler_fn)m.route->handler)(req);
+}
+
+/* After a refusal, what is left of the request body is not read: a small
+ * body declared by Content-Length is discarded so the connection can be kept;
+ * anything else (chunked, or large) closes it, since reading it could run into
+ * LimitRequestBody, whose own error page would replace the JSON answer. */
+static void refuse_body(pd_req_t *req)
+{
+    request_rec *r = req->r;
+    const char *cl = apr_table_get(r->headers_in, "Content-Length");
+    apr_off_t len;
+
+    if (req->body_read || !ap_request_has_body(r)) {
+        return;
+    }
+    if (cl && !apr_table_get(r->headers_in, "Transfer-Encoding")
+        && apr_strtoff(&len, cl, NULL, 10) == APR_SUCCESS
+        && len >= 0 && len <= req->conf->max_json_body
+        && ap_discard_request_body(r) == OK) {
+        return;
+    }
+    r->connection->keepalive = AP_CONN_CLOSE;
 }
 
 static int pd_handler(request_rec *r)
@@ -79,10 +106,7 @@ static int pd_handler(request_rec *r)
     pd_error_init(&req->err, r->pool);
 
     if (dispatch(req) != APR_SUCCESS) {
-        /* a refused request reads no further: drop what the client still sends */
-        if (ap_discard_request_body(r) != OK) {
-            r->connection->keepalive = AP_CONN_CLOSE;
-        }
+        refuse_body(req);
         pd_respond_error(r, req->conf, &req->err);
     }
     return OK;

@@ -46,6 +46,13 @@ apr_status_t pd_respond_json_value(pd_req_t *req, int status, json_t *json)
     return write_body(req->r, status, text);
 }
 
+apr_status_t pd_respond_not_modified(pd_req_t *req)
+{
+    common_headers(req->r);
+    req->r->status = HTTP_NOT_MODIFIED;
+    return APR_SUCCESS;
+}
+
 apr_status_t pd_respond_no_content(pd_req_t *req)
 {
     common_headers(req->r);
@@ -164,6 +171,7 @@ apr_status_t pd_read_json(pd_req_t *req, json_t **out)
         apr_brigade_cleanup(bb);
     }
     apr_brigade_destroy(bb);
+    req->body_read = 1;
     buf[total] = '\0';
     if (total == 0) {
         return pd_error_set(&req->err, 400, "bad_json", NULL, "the request body is empty");
@@ -207,7 +215,7 @@ apr_status_t pd_name_page_params(pd_req_t *req, const char *sort, const char **q
     }
     if (cursor) {
         if (pd_cursor_decode(&c, req->r->pool, cursor) != APR_SUCCESS
-            || strcmp(c.sort, sort) != 0 || c.desc || !pd_utf8_valid(c.key, 400)) {
+            || strcmp(c.sort, sort) != 0 || c.desc || !pd_utf8_valid(c.key, 800)) {
             return pd_error_set(&req->err, 400, "invalid_parameter", "cursor",
                                 "cursor is not valid for this list");
         }

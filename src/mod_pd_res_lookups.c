@@ -26,14 +26,9 @@ static const char *const body_fields[] = { "name", "description", "color", "acti
 /* Customers only ever see active entries: what the ticket form offers. */
 static apr_status_t lookup_list(pd_req_t *req, const lookup_t *lk)
 {
-    static const char *const params[] = { "include_inactive", NULL };
     const char *inc, *args[1], *items;
     pd_db_result_t res;
-    apr_status_t rv;
 
-    if ((rv = pd_parse_query(req, params)) != APR_SUCCESS) {
-        return rv;
-    }
     inc = apr_table_get(req->query, "include_inactive");
     if (inc && strcmp(inc, "true") != 0 && strcmp(inc, "false") != 0) {
         return pd_error_set(&req->err, 400, "invalid_parameter", "include_inactive",

@@ -16,14 +16,12 @@ typedef struct pharmacy_t {
 
 apr_status_t pd_res_pharmacies_list(pd_req_t *req)
 {
-    static const char *const params[] = { "include_inactive", "q", "limit", "cursor", NULL };
     const char *args[9], *inc, *q, *after_name, *after_id;
     pd_db_result_t res;
     apr_status_t rv;
     int limit, customer = req->who.role == PD_ROLE_CUSTOMER;
 
-    if ((rv = pd_parse_query(req, params)) != APR_SUCCESS
-        || (rv = pd_list_limit(req, &limit)) != APR_SUCCESS
+    if ((rv = pd_list_limit(req, &limit)) != APR_SUCCESS
         || (rv = pd_name_page_params(req, "name", &q, &after_name, &after_id)) != APR_SUCCESS) {
         return rv;
     }

@@ -6,14 +6,9 @@
 
 apr_status_t pd_res_roles_list(pd_req_t *req)
 {
-    static const char *const params[] = { NULL };
     pd_db_result_t res;
     const char *items;
-    apr_status_t rv;
 
-    if ((rv = pd_parse_query(req, params)) != APR_SUCCESS) {
-        return rv;
-    }
     if (pd_db_select(&req->db, PD_SQL_ROLES_LIST, NULL, &res) != APR_SUCCESS) {
         return pd_fail_db(req, "listing roles");
     }

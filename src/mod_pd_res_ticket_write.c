@@ -118,12 +118,12 @@ apr_status_t pd_res_tickets_create(pd_req_t *req)
     ticket_row_t t;
     apr_int64_t refs[REF__COUNT] = { 0 };
     json_t *body;
-    const char *args[13], *number;
+    const char *args[14], *number;
     pd_db_result_t res;
     apr_status_t rv;
     apr_size_t i;
-    int prio = PD_PRIO_MEDIUM, year;
-    apr_int64_t seq, id;
+    int prio = PD_PRIO_MEDIUM;
+    apr_int64_t id;
 
     memset(&t, 0, sizeof(t));
     if ((rv = pd_read_json(req, &body)) != APR_SUCCESS
@@ -175,66 +175,48 @@ apr_status_t pd_res_tickets_create(pd_req_t *req)
         t.customer_id = req->who.user_id;
     }
 
-    if (pd_db_begin(&req->db) != APR_SUCCESS) {
-        return pd_fail_db(req, "starting a ticket create");
-    }
     refs[REF_PHARMACY] = t.pharmacy_id;
     refs[REF_MODULE] = t.module_id;
     refs[REF_CATEGORY] = t.category_id;
     refs[REF_CUSTOMER] = t.customer_id;
-    if ((rv = check_refs(req, refs, t.pharmacy_id)) != APR_SUCCESS) {
-        goto cleanup;
+    /* a customer named by staff must be one of that pharmacy's */
+    if (req->who.role != PD_ROLE_CUSTOMER && t.customer_id
+        && (rv = check_refs(req, refs, t.pharmacy_id)) != APR_SUCCESS) {
+        return rv;
     }
-    args[0] = req->conf->time_zone;
-    if (pd_db_select(&req->db, PD_SQL_TICKET_COUNTERS_NEXT, args, &res) != APR_SUCCESS
-        || pd_db_next(&res) != APR_SUCCESS) {
-        rv = pd_fail_db(req, "numbering a ticket");
-        goto cleanup;
-    }
-    year = (int)pd_db_get_int64(&res, 0);
-    seq = pd_db_get_int64(&res, 1);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
-    if (pd_ticketno_format(&number, req->r->pool, req->conf->ticket_prefix, year, seq)
-        != APR_SUCCESS) {
-        rv = pd_error_set(&req->err, 503, "service_unavailable", NULL,
-                          "the ticket number could not be formed");
-        goto cleanup;
-    }
-    args[0] = number;
-    args[1] = t.pic_name;
-    args[2] = t.contact;
-    args[3] = t.app_version;
-    args[4] = t.title;
-    args[5] = t.description;
-    args[6] = pd_priority_name((pd_priority_e)prio);
-    args[7] = pd_source_name(pd_source_for_role(req->who.role));
-    args[8] = pd_db_id_or_null(&req->db, t.customer_id);
-    args[9] = pd_db_int(&req->db, req->who.user_id);
-    args[10] = pd_db_int(&req->db, t.pharmacy_id);
-    args[11] = pd_db_int(&req->db, t.module_id);
-    args[12] = pd_db_int(&req->db, t.category_id);
+    args[0] = pd_db_int(&req->db, t.pharmacy_id);
+    args[1] = pd_db_int(&req->db, t.module_id);
+    args[2] = pd_db_int(&req->db, t.category_id);
+    args[3] = req->conf->time_zone;
+    args[4] = req->conf->ticket_prefix;
+    args[5] = t.pic_name;
+    args[6] = t.contact;
+    args[7] = t.app_version;
+    args[8] = t.title;
+    args[9] = t.description;
+    args[10] = pd_priority_name((pd_priority_e)prio);
+    args[11] = pd_source_name(pd_source_for_role(req->who.role));
+    args[12] = pd_db_id_or_null(&req->db, t.customer_id);
+    args[13] = pd_db_int(&req->db, req->who.user_id);
     if (pd_db_select(&req->db, PD_SQL_TICKETS_INSERT, args, &res) != APR_SUCCESS) {
-        rv = pd_fail_db(req, "creating a ticket");
-        goto cleanup;
+        return pd_fail_db(req, "creating a ticket");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
-        /* a reference was deactivated between the check and the insert */
-        rv = pd_error_set(&req->err, 422, "unknown_reference", NULL,
-                          "a referenced entry is no longer active");
-        goto cleanup;
+        /* nothing was written: say which reference cannot be used */
+        rv = check_refs(req, refs, t.pharmacy_id);
+        return rv != APR_SUCCESS ? rv
+                                 : pd_error_set(&req->err, 422, "unknown_reference", NULL,
+                                                "a referenced entry is no longer active");
     }
     id = pd_db_get_int64(&res, 0);
+    number = pd_db_get(&res, 1);
     while (pd_db_next(&res) == APR_SUCCESS) {
     }
-    if (pd_db_commit(&req->db) != APR_SUCCESS) {
-        return pd_fail_db(req, "committing a ticket create");
+    if (pd_ticketno_parse(number, req->r->pool, NULL, NULL, NULL) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, req->r,
+                      "pharmadesk: ticket %" APR_INT64_T_FMT " got a malformed number", id);
     }
     return respond_ticket(req, id, HTTP_CREATED);
-
-cleanup:
-    pd_db_rollback(&req->db);
-    return rv;
 }
 
 /* ---- PATCH ---- */
@@ -314,7 +296,7 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
     const char *solved = "keep", *closed = "keep";
     apr_int64_t refs[REF__COUNT] = { 0 };
     unsigned allowed, changed = 0;
-    int prio = -1, status = -1, staff = req->who.role != PD_ROLE_CUSTOMER;
+    int prio = -1, status = -1, staff = req->who.role != PD_ROLE_CUSTOMER, unassigned = 0;
     apr_size_t i;
     apr_status_t rv;
 
@@ -400,6 +382,19 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
     if (note) {
         changed |= PD_TF_NOTE;
     }
+    /* seed 004: assigning a tech to an open or in_review ticket starts the
+     * work; taking the tech off a ticket in progress returns it to the queue */
+    if ((changed & PD_TF_TECH) && !(changed & PD_TF_STATUS)) {
+        if (nxt.tech_id > 0 && (cur.status == PD_ST_OPEN || cur.status == PD_ST_IN_REVIEW)) {
+            nxt.status = PD_ST_IN_PROGRESS;
+            changed |= PD_TF_STATUS;
+        }
+        else if (nxt.tech_id == 0 && cur.status == PD_ST_IN_PROGRESS) {
+            nxt.status = PD_ST_OPEN;
+            changed |= PD_TF_STATUS;
+            unassigned = 1;
+        }
+    }
     if (changed & ~allowed) {
         static const struct { unsigned bit; const char *name; } names[] = {
             { PD_TF_TITLE, "title" }, { PD_TF_DESCRIPTION, "description" },
@@ -417,7 +412,7 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
                            i < COUNT(names) ? names[i].name : "this field");
         goto cleanup;
     }
-    if (changed & PD_TF_STATUS) {
+    if ((changed & PD_TF_STATUS) && !unassigned) {
         pd_wf_facts_t facts = 0;
         if (req->who.role == PD_ROLE_CUSTOMER && cur.pharmacy_id == req->who.pharmacy_id) {
             facts |= PD_WF_OWN;
@@ -453,6 +448,12 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
             solved = cur.status == PD_ST_SOLVED || cur.status == PD_ST_CLOSED ? "clear" : "keep";
             closed = pd_status_is_final(cur.status) ? "clear" : "keep";
         }
+    }
+    /* work in progress or solved always has a tech */
+    if ((nxt.status == PD_ST_IN_PROGRESS || nxt.status == PD_ST_SOLVED) && nxt.tech_id <= 0) {
+        rv = pd_error_set(&req->err, 422, "validation_failed", "tech_id",
+                          "a tech must be assigned (tech_id) for this status");
+        goto cleanup;
     }
     if (changed == 0) {
         pd_db_rollback(&req->db);

@@ -17,11 +17,6 @@ static const struct {
     { "id", PD_SQL_TICKETS_LIST_ID_DESC, PD_SQL_TICKETS_LIST_ID_ASC },
 };
 
-static const char *const list_params[] = {
-    "status", "priority", "category_id", "module_id", "pharmacy_id", "expert_id",
-    "tech_id", "source", "created_from", "created_to", "sort", "order", "limit",
-    "cursor", NULL
-};
 
 /* status=open or status=open,in_review: one value goes to the scalar
  * parameter (an index equality), several to the array parameter. */
@@ -102,8 +97,8 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
     const char *status, *statuses, *priority, *source, *from = NULL, *to = NULL;
     const char *category, *modul, *pharmacy, *expert, *tech;
     const char *sort_name, *order, *cursor_text, *key = NULL, *after_id = NULL;
-    const char *args[27];
-    apr_array_header_t *items;
+    const char *args[29];
+    apr_array_header_t *items, *ids;
     pd_db_result_t res;
     apr_size_t s;
     apr_status_t rv;
@@ -111,8 +106,7 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
     apr_int64_t last_id = 0;
     const char *last_key = NULL;
 
-    if ((rv = pd_parse_query(req, list_params)) != APR_SUCCESS
-        || (rv = parse_statuses(req, &status, &statuses)) != APR_SUCCESS
+    if ((rv = parse_statuses(req, &status, &statuses)) != APR_SUCCESS
         || (rv = parse_enum_param(req, "priority", pd_priority_parse, &priority)) != APR_SUCCESS
         || (rv = parse_enum_param(req, "source", pd_source_parse, &source)) != APR_SUCCESS
         || (rv = id_param(req, "category_id", &category)) != APR_SUCCESS
@@ -169,8 +163,8 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
     args[n++] = expert;   args[n++] = expert;
     args[n++] = tech;     args[n++] = tech;
     args[n++] = source;   args[n++] = source;
-    args[n++] = from;     args[n++] = req->conf->time_zone;
-    args[n++] = to;       args[n++] = req->conf->time_zone;
+    args[n++] = from;     args[n++] = from;     args[n++] = req->conf->time_zone;
+    args[n++] = to;       args[n++] = to;       args[n++] = req->conf->time_zone;
     args[n++] = key;      args[n++] = key;      args[n++] = after_id;
     /* one row more than asked tells whether there is a next page */
     args[n++] = apr_itoa(req->r->pool, limit + 1);
@@ -179,14 +173,27 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
         != APR_SUCCESS) {
         return pd_fail_db(req, "listing tickets");
     }
-    items = apr_array_make(req->r->pool, limit, sizeof(const char *));
+    ids = apr_array_make(req->r->pool, limit, sizeof(const char *));
     while (pd_db_next(&res) == APR_SUCCESS) {
         if (++rows > limit) {
             continue;          /* read to the end; only its existence matters */
         }
         last_id = pd_db_get_int64(&res, 0);
         last_key = pd_db_get(&res, 1);
-        APR_ARRAY_PUSH(items, const char *) = pd_db_get(&res, 2);
+        APR_ARRAY_PUSH(ids, const char *) = pd_db_get(&res, 0);
+    }
+    items = apr_array_make(req->r->pool, limit, sizeof(const char *));
+    if (ids->nelts > 0) {
+        /* the ids are integers from the database: a safe array literal */
+        const char *render[1] = {
+            apr_pstrcat(req->r->pool, "{", apr_array_pstrcat(req->r->pool, ids, ','), "}", NULL)
+        };
+        if (pd_db_select(&req->db, PD_SQL_TICKETS_RENDER, render, &res) != APR_SUCCESS) {
+            return pd_fail_db(req, "rendering tickets");
+        }
+        while (pd_db_next(&res) == APR_SUCCESS) {
+            APR_ARRAY_PUSH(items, const char *) = pd_db_get(&res, 0);
+        }
     }
     if (rows > limit) {
         pd_cursor_t next = { sort_name, desc, last_id, last_key };
@@ -206,12 +213,7 @@ apr_status_t pd_res_tickets_get(pd_req_t *req)
     const char *args[2];
     const char *etag, *inm, *text, *version;
     pd_db_result_t res;
-    apr_status_t rv;
-    static const char *const params[] = { NULL };
 
-    if ((rv = pd_parse_query(req, params)) != APR_SUCCESS) {
-        return rv;
-    }
     args[0] = pd_db_int(&req->db, req->id);
     args[1] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
     if (pd_db_select(&req->db, PD_SQL_TICKETS_GET, args, &res) != APR_SUCCESS) {
@@ -229,8 +231,7 @@ apr_status_t pd_res_tickets_get(pd_req_t *req)
     apr_table_setn(req->r->headers_out, "ETag", etag);
     inm = apr_table_get(req->r->headers_in, "If-None-Match");
     if (inm && strcmp(inm, etag) == 0) {
-        req->r->status = HTTP_NOT_MODIFIED;
-        return APR_SUCCESS;
+        return pd_respond_not_modified(req);
     }
     return pd_respond_json(req, HTTP_OK, text);
 }

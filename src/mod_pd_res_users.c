@@ -16,9 +16,6 @@ typedef struct user_t {
 
 apr_status_t pd_res_users_list(pd_req_t *req)
 {
-    static const char *const params[] = {
-        "role", "pharmacy_id", "include_inactive", "q", "limit", "cursor", NULL
-    };
     const char *args[12], *role_code, *inc, *q, *after_name, *after_id, *role = NULL;
     const char *pharmacy = NULL;
     apr_int64_t pid;
@@ -26,8 +23,7 @@ apr_status_t pd_res_users_list(pd_req_t *req)
     apr_status_t rv;
     int limit;
 
-    if ((rv = pd_parse_query(req, params)) != APR_SUCCESS
-        || (rv = pd_list_limit(req, &limit)) != APR_SUCCESS
+    if ((rv = pd_list_limit(req, &limit)) != APR_SUCCESS
         || (rv = pd_name_page_params(req, "name", &q, &after_name, &after_id)) != APR_SUCCESS) {
         return rv;
     }

@@ -156,7 +156,7 @@ apr_status_t pd_cursor_decode(pd_cursor_t *c, apr_pool_t *p, const char *text)
     if (strcmp(parts[0], "1") != 0 || strlen(parts[1]) == 0 || strlen(parts[1]) > 32
         || (strcmp(parts[2], "a") != 0 && strcmp(parts[2], "d") != 0)
         || !pd_cursor_key_int(parts[3], &c->id) || c->id <= 0
-        || !pd_utf8_valid(parts[4], 1024)) {
+        || !pd_utf8_valid(parts[4], PD_CURSOR_MAX_LEN)) {
         return APR_EINVAL;
     }
     for (i = 0; parts[1][i]; i++) {

@@ -9,7 +9,8 @@
 
 #include <apr_pools.h>
 
-#define PD_CURSOR_MAX_LEN 1024
+/* a 200-character name is up to 800 bytes, 1.4 KiB once encoded */
+#define PD_CURSOR_MAX_LEN 2048
 
 typedef struct pd_cursor_t {
     const char *sort;          /* the sort's name, e.g. "created_at" */

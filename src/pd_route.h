@@ -22,6 +22,7 @@ typedef struct pd_route_t {
     const char *pattern;       /* relative to the API base, e.g. "/tickets/{id}" */
     int action;                /* pd_action_e: what the caller must be allowed */
     pd_route_fn handler;
+    const char *const *params; /* the query parameters it takes; NULL: none */
 } pd_route_t;
 
 typedef struct pd_route_match_t {

@@ -3,25 +3,20 @@
 
 /* ---- shared fragments (compile-time literals) ---- */
 
-/* Related rows are rendered by scalar subqueries on primary keys rather than
- * joins: each is planned on its own, which keeps planning cheap for the list
- * statements that are planned at every execution. */
-#define PERSON_JSON(col) \
-    "(SELECT json_build_object('id', u.id, 'name', u.name) FROM users u WHERE u.id = " col ")"
+#define PERSON_JSON(alias) \
+    "CASE WHEN " alias ".id IS NULL THEN NULL ELSE json_build_object('id', " alias \
+    ".id, 'name', " alias ".name) END"
 
 /* Everything a ticket list item carries, so a list needs one request. */
 #define TICKET_ITEM_FIELDS \
     "'id', t.id, 'number', t.number, 'title', t.title, 'pic_name', t.pic_name, " \
     "'contact', t.contact, 'app_version', t.app_version, 'priority', t.priority, " \
     "'status', t.status, 'source', t.source, 'version', t.version, " \
-    "'pharmacy', (SELECT json_build_object('id', p.id, 'code', p.code, 'name', p.name) " \
-    "FROM pharmacies p WHERE p.id = t.pharmacy_id), " \
-    "'module', (SELECT json_build_object('id', m.id, 'name', m.name, 'color', m.color) " \
-    "FROM ticket_modules m WHERE m.id = t.module_id), " \
-    "'category', (SELECT json_build_object('id', c.id, 'name', c.name, 'color', c.color) " \
-    "FROM ticket_categories c WHERE c.id = t.category_id), " \
-    "'customer', " PERSON_JSON("t.customer_id") ", 'expert', " PERSON_JSON("t.expert_id") ", " \
-    "'tech', " PERSON_JSON("t.tech_id") ", 'created_by', " PERSON_JSON("t.created_by") ", " \
+    "'pharmacy', json_build_object('id', p.id, 'code', p.code, 'name', p.name), " \
+    "'module', json_build_object('id', m.id, 'name', m.name, 'color', m.color), " \
+    "'category', json_build_object('id', c.id, 'name', c.name, 'color', c.color), " \
+    "'customer', " PERSON_JSON("cu") ", 'expert', " PERSON_JSON("ex") ", " \
+    "'tech', " PERSON_JSON("te") ", 'created_by', " PERSON_JSON("cb") ", " \
     "'created_at', t.created_at, 'updated_at', t.updated_at, " \
     "'first_response_at', t.first_response_at, 'solved_at', t.solved_at, " \
     "'closed_at', t.closed_at"
@@ -30,12 +25,24 @@
 #define TICKET_FULL_JSON \
     "json_build_object(" TICKET_ITEM_FIELDS ", 'description', t.description)::text"
 
-#define TICKET_JOINS " FROM tickets t"
+/* Only in statements planned once per connection: a join of eight relations
+ * costs too much to plan at every execution. */
+#define TICKET_JOINS \
+    " JOIN pharmacies p ON p.id = t.pharmacy_id" \
+    " JOIN ticket_modules m ON m.id = t.module_id" \
+    " JOIN ticket_categories c ON c.id = t.category_id" \
+    " LEFT JOIN users cu ON cu.id = t.customer_id" \
+    " LEFT JOIN users ex ON ex.id = t.expert_id" \
+    " LEFT JOIN users te ON te.id = t.tech_id" \
+    " LEFT JOIN users cb ON cb.id = t.created_by"
 
-/* The list's filters. Each optional filter takes its value twice: once for
- * the IS NULL test, once for the comparison; planned with the values (these
- * statements are custom_plan), an absent filter folds away and a present one
- * can use its index. Parameters 1-23. */
+/* A list is two statements. The page (custom_plan: planned with its values,
+ * on the tickets table alone) finds the ids; pd_tickets_render (planned once
+ * per connection) turns them into items with their names.
+ *
+ * Each optional filter takes its value twice, once for the IS NULL test and
+ * once for the comparison, so that an absent filter folds away and a present
+ * one can use its index. Parameters 1-25. */
 #define TICKET_FILTERS \
     " WHERE %s::bigint IN (0, t.pharmacy_id)" \
     " AND (%s::text IS NULL OR t.status = %s::text)" \
@@ -47,20 +54,20 @@
     " AND (%s::bigint IS NULL OR t.expert_id = %s::bigint)" \
     " AND (%s::bigint IS NULL OR t.tech_id = %s::bigint)" \
     " AND (%s::text IS NULL OR t.source = %s::text)" \
-    " AND t.created_at >= coalesce(pd_time_bound(%s::text, %s::text, false), '-infinity')" \
-    " AND t.created_at < coalesce(pd_time_bound(%s::text, %s::text, true), 'infinity')"
+    " AND (%s::text IS NULL OR t.created_at >= pd_time_bound(%s::text, %s::text, false))" \
+    " AND (%s::text IS NULL OR t.created_at < pd_time_bound(%s::text, %s::text, true))"
 
-/* Keyset page: parameters 24-26 are the cursor's key (twice) and id, 27 the
+/* Keyset page: parameters 26-28 are the cursor's key (twice) and id, 29 the
  * row limit. key_col is the sorted column, key_val turns the cursor's key
  * back into that column's type, key_out gives it to the next cursor. */
-#define TICKET_LIST(key_out, key_col, key_val, cmp, dir) \
-    "SELECT t.id, " key_out ", " TICKET_ITEM_JSON TICKET_JOINS TICKET_FILTERS \
+#define TICKET_PAGE(key_out, key_col, key_val, cmp, dir) \
+    "SELECT t.id, " key_out " FROM tickets t" TICKET_FILTERS \
     " AND (%s::bigint IS NULL OR (" key_col ", t.id) " cmp " (" key_val ", %s::bigint))" \
     " ORDER BY " key_col " " dir ", t.id " dir " LIMIT %s::int"
 
 #define TS_LIST(col, cmp, dir) \
-    TICKET_LIST("pd_epoch_us(" col ")", col, "pd_from_epoch_us(%s::bigint)", cmp, dir)
-#define INT_LIST(col, cmp, dir) TICKET_LIST(col, col, "%s::bigint", cmp, dir)
+    TICKET_PAGE("pd_epoch_us(" col ")", col, "pd_from_epoch_us(%s::bigint)", cmp, dir)
+#define INT_LIST(col, cmp, dir) TICKET_PAGE(col, col, "%s::bigint", cmp, dir)
 
 #define LOOKUP_JSON \
     "json_build_object('id', id, 'name', name, 'description', description, " \
@@ -110,8 +117,12 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
 
     /* 1 id, 2 pharmacy scope (0 = all) */
     [PD_SQL_TICKETS_GET] = { "pd_tickets_get",
-        "SELECT t.version, " TICKET_FULL_JSON TICKET_JOINS
+        "SELECT t.version, " TICKET_FULL_JSON " FROM tickets t" TICKET_JOINS
         " WHERE t.id = %s::bigint AND %s::bigint IN (0, t.pharmacy_id)", 2 },
+    /* the items of a list page, in the page's order. 1 the ids, as an array */
+    [PD_SQL_TICKETS_RENDER] = { "pd_tickets_render",
+        "SELECT " TICKET_ITEM_JSON " FROM unnest(%s::bigint[]) WITH ORDINALITY AS x (id, ord)"
+        " JOIN tickets t ON t.id = x.id" TICKET_JOINS " ORDER BY x.ord", 1 },
     [PD_SQL_TICKETS_LOCK] = { "pd_tickets_lock",
         "SELECT status, pharmacy_id, title, description, pic_name, contact, app_version,"
         " module_id, category_id, priority, expert_id, tech_id, customer_id, version"
@@ -126,28 +137,27 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " (SELECT active AND role_id = 3 FROM users WHERE id = %s::bigint),"
         " (SELECT active AND role_id = 4 AND pharmacy_id = %s::bigint FROM users"
         "  WHERE id = %s::bigint)", 7 },
-    /* The per-year sequence: the row lock serialises concurrent creates until
-     * commit, and a rollback takes the increment back, so numbers have no
-     * duplicates and no gaps. 1 time zone */
-    [PD_SQL_TICKET_COUNTERS_NEXT] = { "pd_ticket_counters_next",
-        "INSERT INTO ticket_counters AS k (year, last_value)"
-        " VALUES (extract(year FROM now() AT TIME ZONE %s::text)::int, 1)"
-        " ON CONFLICT (year) DO UPDATE SET last_value = k.last_value + 1"
-        " RETURNING year, last_value", 1 },
-    /* 1 number, 2 pic, 3 contact, 4 app version, 5 title, 6 description,
-     * 7 priority, 8 source, 9 customer, 10 creator, 11 pharmacy, 12 module,
-     * 13 category. Inactive references insert nothing. */
+    /* One statement, committed on its own. The references must be active (else
+     * no row, and the module asks pd_tickets_refs which one failed); only
+     * then is a number drawn from the year's sequence, so a refused create
+     * takes none. The ticket comes with its first timeline row. 1 pharmacy, 2 module, 3 category, 4 time zone,
+     * 5 prefix, 6 pic, 7 contact, 8 app version, 9 title, 10 description,
+     * 11 priority, 12 source, 13 customer, 14 creator, 15-16 customer */
     [PD_SQL_TICKETS_INSERT] = { "pd_tickets_insert",
-        "WITH ins AS (INSERT INTO tickets (number, pharmacy_id, pic_name, contact, app_version,"
-        " module_id, category_id, title, description, priority, source, customer_id, created_by)"
-        " SELECT %s::text, p.id, %s::text, %s::text, %s::text, m.id, c.id, %s::text, %s::text,"
-        " %s::text, %s::text, %s::bigint, %s::bigint"
+        "WITH ref AS (SELECT p.id AS pharmacy_id, m.id AS module_id, c.id AS category_id"
         " FROM pharmacies p, ticket_modules m, ticket_categories c"
         " WHERE p.id = %s::bigint AND p.active AND m.id = %s::bigint AND m.active"
-        " AND c.id = %s::bigint AND c.active RETURNING id, created_by),"
+        " AND c.id = %s::bigint AND c.active),"
+        " y AS (SELECT extract(year FROM now() AT TIME ZONE %s::text)::int AS year),"
+        " ins AS (INSERT INTO tickets (number, pharmacy_id, pic_name, contact, app_version,"
+        " module_id, category_id, title, description, priority, source, customer_id, created_by)"
+        " SELECT pd_ticket_number(%s::text, y.year, pd_next_ticket_seq(y.year)), ref.pharmacy_id,"
+        " %s::text, %s::text, %s::text, ref.module_id, ref.category_id, %s::text, %s::text,"
+        " %s::text, %s::text, %s::bigint, %s::bigint FROM ref, y"
+        " RETURNING id, number, created_by),"
         " act AS (INSERT INTO ticket_activities (ticket_id, user_id, kind, new_value)"
         " SELECT id, created_by, 'created', 'open' FROM ins)"
-        " SELECT id FROM ins", 13 },
+        " SELECT id, number FROM ins", 14 },
     /* The row is locked (pd_tickets_lock) and the new values computed by the
      * module. 1 title, 2 description, 3 pic, 4 contact, 5 app version,
      * 6 module, 7 category, 8 priority, 9 status, 10 expert, 11 tech,
@@ -173,21 +183,21 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " %s::text, %s::text, %s::text)", 8 },
 
     [PD_SQL_TICKETS_LIST_CREATED_DESC] = { "pd_tickets_list_created_desc",
-        TS_LIST("t.created_at", "<", "DESC"), 27, 1 },
+        TS_LIST("t.created_at", "<", "DESC"), 29, 1 },
     [PD_SQL_TICKETS_LIST_CREATED_ASC] = { "pd_tickets_list_created_asc",
-        TS_LIST("t.created_at", ">", "ASC"), 27, 1 },
+        TS_LIST("t.created_at", ">", "ASC"), 29, 1 },
     [PD_SQL_TICKETS_LIST_UPDATED_DESC] = { "pd_tickets_list_updated_desc",
-        TS_LIST("t.updated_at", "<", "DESC"), 27, 1 },
+        TS_LIST("t.updated_at", "<", "DESC"), 29, 1 },
     [PD_SQL_TICKETS_LIST_UPDATED_ASC] = { "pd_tickets_list_updated_asc",
-        TS_LIST("t.updated_at", ">", "ASC"), 27, 1 },
+        TS_LIST("t.updated_at", ">", "ASC"), 29, 1 },
     [PD_SQL_TICKETS_LIST_PRIORITY_DESC] = { "pd_tickets_list_priority_desc",
-        INT_LIST("t.priority_rank", "<", "DESC"), 27, 1 },
+        INT_LIST("t.priority_rank", "<", "DESC"), 29, 1 },
     [PD_SQL_TICKETS_LIST_PRIORITY_ASC] = { "pd_tickets_list_priority_asc",
-        INT_LIST("t.priority_rank", ">", "ASC"), 27, 1 },
+        INT_LIST("t.priority_rank", ">", "ASC"), 29, 1 },
     [PD_SQL_TICKETS_LIST_ID_DESC] = { "pd_tickets_list_id_desc",
-        INT_LIST("t.id", "<", "DESC"), 27, 1 },
+        INT_LIST("t.id", "<", "DESC"), 29, 1 },
     [PD_SQL_TICKETS_LIST_ID_ASC] = { "pd_tickets_list_id_asc",
-        INT_LIST("t.id", ">", "ASC"), 27, 1 },
+        INT_LIST("t.id", ">", "ASC"), 29, 1 },
 
     /* lookups: LIST 1 include inactive; GET 1 id; INSERT 1 name, 2 description,
      * 3 color; UPDATE 1 name, 2 description, 3 color, 4 active, 5 id, 6 name, 7 id */

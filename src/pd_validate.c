@@ -28,9 +28,11 @@ apr_status_t pd_v_known_fields(const json_t *obj, const char *const *allowed,
             }
         }
         if (!known) {
-            /* the key is the client's text: report it only as the field name,
-             * which json_string re-validates as UTF-8 */
-            return pd_error_set(err, 422, "unknown_field", NULL,
+            /* the key is the client's own text, valid UTF-8 (jansson checked):
+             * echoed back as the field when it is short enough to be a name */
+            const char *field = strlen(key) <= 64 && err->pool
+                                ? apr_pstrdup(err->pool, key) : NULL;
+            return pd_error_set(err, 422, "unknown_field", field,
                                 "the body has a member this resource does not accept");
         }
     }

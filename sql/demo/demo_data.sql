@@ -575,12 +575,11 @@ WINDOW w AS (PARTITION BY e.n ORDER BY e.seq);
 -- counter that already exists.
 ALTER TABLE demo_ticket ADD COLUMN number text;
 UPDATE demo_ticket t
-SET number = format('PD-%s-%s', s.year, lpad((coalesce(c.last_value, 0) + s.seq)::text, 6, '0'))
+SET number = pd_ticket_number('PD', s.year, pd_ticket_seq_last(s.year) + s.seq)
 FROM (SELECT n, year, row_number() OVER (PARTITION BY year ORDER BY created_at, n) AS seq
       FROM (SELECT n, created_at,
                    extract(year FROM created_at AT TIME ZONE 'Asia/Jakarta')::int AS year
             FROM demo_ticket) y) s
-LEFT JOIN ticket_counters c ON c.year = s.year
 WHERE t.n = s.n;
 
 INSERT INTO tickets (number, pharmacy_id, pic_name, contact, app_version, module_id, category_id,
@@ -601,11 +600,9 @@ JOIN LATERAL (
 ) ev ON true
 ORDER BY t.created_at, t.n;
 
-INSERT INTO ticket_counters (year, last_value)
-SELECT split_part(number, '-', 2)::int, max(split_part(number, '-', 3)::bigint)
+SELECT pd_ticket_seq_advance(split_part(number, '-', 2)::int, max(split_part(number, '-', 3)::bigint))
 FROM demo_ticket
-GROUP BY 1
-ON CONFLICT (year) DO UPDATE SET last_value = greatest(ticket_counters.last_value, excluded.last_value);
+GROUP BY split_part(number, '-', 2)::int;
 
 INSERT INTO ticket_activities (ticket_id, user_id, kind, field, old_value, new_value, body,
                                visibility, created_at)

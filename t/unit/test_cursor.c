@@ -253,18 +253,18 @@ static void test_refuses_bad_keys(void **state)
 static void test_length_limit(void **state)
 {
     apr_pool_t *p = *state;
-    char *key = apr_palloc(p, 800);
+    char *key = apr_palloc(p, 1600);
     char *big;
     const char *text;
 
-    /* "1|s|a|1|" is 8 bytes: with 760 more, 768 encode to exactly 1024 */
-    memset(key, 'k', 761);
-    key[760] = '\0';
+    /* "1|s|a|1|" is 8 bytes: with 1528 more, 1536 encode to exactly 2048 */
+    memset(key, 'k', 1529);
+    key[1528] = '\0';
     text = forge(p, apr_pstrcat(p, "1|s|a|1|", key, NULL));
     assert_int_equal(strlen(text), PD_CURSOR_MAX_LEN);
     assert_decodes(p, text, "s", 0, 1, key);
-    key[760] = 'k';
-    key[761] = '\0';
+    key[1528] = 'k';
+    key[1529] = '\0';
     text = forge(p, apr_pstrcat(p, "1|s|a|1|", key, NULL));
     assert_true(strlen(text) > PD_CURSOR_MAX_LEN);
     assert_refused(p, text);

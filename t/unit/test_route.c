@@ -53,16 +53,16 @@ static void h_create_dup(void) {}
 
 /* The action numbers only need to be told apart. */
 static const pd_route_t table[] = {
-    { PD_M_GET,    "/tickets",                 1, h_list },
-    { PD_M_POST,   "/tickets",                 2, h_create },
-    { PD_M_GET,    "/tickets/{id}",            3, h_get },
-    { PD_M_PATCH,  "/tickets/{id}",            4, h_update },
-    { PD_M_DELETE, "/tickets/{id}",            5, h_delete },
-    { PD_M_GET,    "/tickets/{id}/activities", 6, h_activities },
-    { PD_M_PUT,    "/pharmacies/{id}",         7, h_replace },
-    { PD_M_GET,    "/me",                      8, h_me },
+    { PD_M_GET,    "/tickets",                 1, h_list, NULL },
+    { PD_M_POST,   "/tickets",                 2, h_create, NULL },
+    { PD_M_GET,    "/tickets/{id}",            3, h_get, NULL },
+    { PD_M_PATCH,  "/tickets/{id}",            4, h_update, NULL },
+    { PD_M_DELETE, "/tickets/{id}",            5, h_delete, NULL },
+    { PD_M_GET,    "/tickets/{id}/activities", 6, h_activities, NULL },
+    { PD_M_PUT,    "/pharmacies/{id}",         7, h_replace, NULL },
+    { PD_M_GET,    "/me",                      8, h_me, NULL },
     /* a second entry for a method already served: the first one wins */
-    { PD_M_POST,   "/tickets",                 9, h_create_dup },
+    { PD_M_POST,   "/tickets",                 9, h_create_dup, NULL },
 };
 #define COUNT (sizeof(table) / sizeof(table[0]))
 

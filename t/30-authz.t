@@ -1,0 +1,205 @@
+#!/usr/bin/perl
+# The authorization matrix, generated from the route table in
+# src/mod_pd_routes.c: every route x caller x object gets the status the
+# README's "Who may do what" promises. A route added to the table without an
+# entry in %expect below fails this test, so nobody forgets to decide who may
+# call it.
+use strict;
+use warnings;
+use lib "$ENV{PD_ROOT}/t/lib";
+use Test::More;
+use PD::Test;
+use PD::Fixtures;
+
+# ---- the route table ---------------------------------------------------------
+
+my $src = "$ENV{PD_ROOT}/src/mod_pd_routes.c";
+open my $fh, '<', $src or BAIL_OUT("$src: $!");
+my @routes;
+while (my $line = <$fh>) {
+    next unless $line =~ /^\s*\{\s*PD_M_(\w+)\s*,\s*"([^"]+)"\s*,\s*(PD_ACT_\w+)\s*,/;
+    push @routes, { method => $1, pattern => $2, action => $3, key => "$1 $2" };
+}
+close $fh;
+ok @routes >= 20, 'the route table parses (' . scalar(@routes) . ' routes)';
+
+# ---- what the README promises ----------------------------------------------
+
+my @ALL = qw(admin team_expert tech customer manager);
+my @STAFF_READ = qw(admin team_expert tech manager);
+my @WRITE_TICKETS = qw(admin team_expert tech customer);
+
+# allow: roles that may call it; ok: the status when they may; scoped: a
+# customer sees only their own pharmacy's object (others: 404); kind: which
+# objects to build for {id}.
+my %expect = (
+    'GET /me'                       => { allow => \@ALL,           ok => 200 },
+    'GET /tickets'                  => { allow => \@ALL,           ok => 200 },
+    'POST /tickets'                 => { allow => \@WRITE_TICKETS, ok => 201, kind => 'ticket' },
+    'GET /tickets/{id}'             => { allow => \@ALL,           ok => 200, kind => 'ticket', scoped => 1 },
+    'PATCH /tickets/{id}'           => { allow => \@WRITE_TICKETS, ok => 200, kind => 'ticket', scoped => 1 },
+    'DELETE /tickets/{id}'          => { allow => ['admin'],       ok => 204, kind => 'ticket', scoped => 1 },
+    'GET /ticket-categories'        => { allow => \@ALL,           ok => 200 },
+    'POST /ticket-categories'       => { allow => ['admin'],       ok => 201, kind => 'category' },
+    'GET /ticket-categories/{id}'   => { allow => \@ALL,           ok => 200, kind => 'category' },
+    'PATCH /ticket-categories/{id}' => { allow => ['admin'],       ok => 200, kind => 'category' },
+    'DELETE /ticket-categories/{id}'=> { allow => ['admin'],       ok => 200, kind => 'category' },
+    'GET /ticket-modules'           => { allow => \@ALL,           ok => 200 },
+    'POST /ticket-modules'          => { allow => ['admin'],       ok => 201, kind => 'module' },
+    'GET /ticket-modules/{id}'      => { allow => \@ALL,           ok => 200, kind => 'module' },
+    'PATCH /ticket-modules/{id}'    => { allow => ['admin'],       ok => 200, kind => 'module' },
+    'DELETE /ticket-modules/{id}'   => { allow => ['admin'],       ok => 200, kind => 'module' },
+    'GET /pharmacies'               => { allow => \@ALL,           ok => 200 },
+    'POST /pharmacies'              => { allow => ['admin'],       ok => 201, kind => 'pharmacy' },
+    'GET /pharmacies/{id}'          => { allow => \@ALL,           ok => 200, kind => 'pharmacy', scoped => 1 },
+    'PATCH /pharmacies/{id}'        => { allow => ['admin'],       ok => 200, kind => 'pharmacy', scoped => 1 },
+    'DELETE /pharmacies/{id}'       => { allow => ['admin'],       ok => 200, kind => 'pharmacy', scoped => 1 },
+    'GET /users'                    => { allow => \@STAFF_READ,    ok => 200 },
+    'POST /users'                   => { allow => ['admin'],       ok => 201, kind => 'user' },
+    'GET /users/{id}'               => { allow => \@STAFF_READ,    ok => 200, kind => 'user' },
+    'PATCH /users/{id}'             => { allow => ['admin'],       ok => 200, kind => 'user' },
+    'DELETE /users/{id}'            => { allow => ['admin'],       ok => 200, kind => 'user' },
+    'GET /roles'                    => { allow => \@STAFF_READ,    ok => 200 },
+    'GET /roles/{id}'               => { allow => \@STAFF_READ,    ok => 200, kind => 'role' },
+);
+
+my @unexpected = grep { !$expect{ $_->{key} } } @routes;
+ok !@unexpected, 'every route in the table has expectations here'
+    or diag 'routes without expectations (decide who may call them, then add them to %expect): '
+        . join ', ', map { $_->{key} } @unexpected;
+my %in_table = map { $_->{key} => 1 } @routes;
+my @stale = grep { !$in_table{$_} } sort keys %expect;
+ok !@stale, 'every expectation names a route of the table' or diag "no such route: @stale";
+
+# ---- callers and objects -----------------------------------------------------
+
+my %role_of = (anonymous => undef, cust_a => 'customer', cust_b => 'customer', expert => 'team_expert',
+               tech => 'tech', manager => 'manager', admin => 'admin', norole => undef);
+my @callers = qw(anonymous cust_a cust_b expert tech manager admin norole);
+my %home = (cust_a => 'APT-A', cust_b => 'APT-B');
+
+# Each request gets a fresh object: writes by admin really happen, and one
+# caller's write must not decide the next caller's answer.
+my %make = (
+    ticket => sub {
+        my ($code) = @_;
+        my $id = create_ticket('admin', pharmacy_id => pharmacy_id($code), title => tag('Authz'))->json->{id};
+        # assigned to the tech of the matrix, so "assigned only" lets them in
+        db_do('UPDATE tickets SET tech_id = ? WHERE id = ?', user_id('tech'), $id);
+        return $id;
+    },
+    category => sub { api('admin', POST => '/api/ticket-categories', json => { name => tag('AuthzKat') })->json->{id} },
+    module   => sub { api('admin', POST => '/api/ticket-modules', json => { name => tag('AuthzMod') })->json->{id} },
+    pharmacy => sub {
+        my ($code) = @_;
+        # a customer's own or other pharmacy must stay usable: only admins
+        # change pharmacies, and they get throwaway ones below
+        return pharmacy_id($code) if $code;
+        (my $c = uc tag('AZ')) =~ s/[^A-Z0-9-]/-/g;
+        return api('admin', POST => '/api/pharmacies', json => { code => $c, name => "Apotek $c" })->json->{id};
+    },
+    user => sub {
+        my $u = tag('authz');
+        return api('admin', POST => '/api/users', json => { username => $u, name => "User $u", role => 'tech' })->json->{id};
+    },
+    role => sub { 4 },
+);
+
+# A valid body for each write, so that the answer reflects authorization.
+my %body = (
+    'POST /tickets'                 => sub { ticket_body($_[0] // 'admin') },
+    'PATCH /tickets/{id}'           => sub { { note => 'Dicek.' } },
+    'POST /ticket-categories'       => sub { { name => tag('AuthzKat'), color => '#123abc' } },
+    'PATCH /ticket-categories/{id}' => sub { { description => 'diubah' } },
+    'POST /ticket-modules'          => sub { { name => tag('AuthzMod') } },
+    'PATCH /ticket-modules/{id}'    => sub { { description => 'diubah' } },
+    'POST /pharmacies'              => sub { (my $c = uc tag('AZ')) =~ s/[^A-Z0-9-]/-/g; { code => $c, name => 'Baru' } },
+    'PATCH /pharmacies/{id}'        => sub { { phone => '(021) 555 0101' } },
+    'POST /users'                   => sub { my $u = tag('authz'); { username => $u, name => 'Baru', role => 'tech' } },
+    'PATCH /users/{id}'             => sub { { name => 'Nama Baru' } },
+);
+
+# The object variants a caller is tried with: own, other pharmacy's, none.
+sub objects {
+    my ($exp, $caller) = @_;
+    my $kind = $exp->{kind};
+    return ([none => undef]) unless $kind && $exp->{path_has_id};
+    my @o;
+    if ($kind eq 'ticket' || $kind eq 'pharmacy') {
+        my $own = $home{$caller} // 'APT-A';
+        my $other = $own eq 'APT-A' ? 'APT-B' : 'APT-A';
+        my $writes = $exp->{method} ne 'GET' && $kind eq 'pharmacy' && ($role_of{$caller} // '') eq 'admin';
+        push @o, [own   => $writes ? $make{$kind}->() : $make{$kind}->($own)];
+        push @o, [other => $writes ? $make{$kind}->() : $make{$kind}->($other)];
+    } else {
+        push @o, [own => $make{$kind}->()];
+    }
+    push @o, [missing => 999999999];
+    return @o;
+}
+
+sub expected {
+    my ($exp, $caller, $object) = @_;
+    return (401, undef) if $caller eq 'anonymous';
+    return (403, 'no_access') if $caller eq 'norole';
+    my $role = $role_of{$caller};
+    return (403, 'forbidden') unless grep { $_ eq $role } @{ $exp->{allow} };
+    return (404, 'not_found') if $object eq 'missing';
+    return (404, 'not_found') if $object eq 'other' && $role eq 'customer' && $exp->{scoped};
+    return ($exp->{ok}, undef);
+}
+
+for my $route (@routes) {
+    my $exp = $expect{ $route->{key} } or next;
+    $exp->{method} = $route->{method};
+    $exp->{path_has_id} = $route->{pattern} =~ /\{id\}/;
+    for my $caller (@callers) {
+        for my $o (objects($exp, $caller)) {
+            my ($object, $id) = @$o;
+            (my $path = "/api$route->{pattern}") =~ s/\{id\}/$id/;
+            my @opt;
+            if (my $b = $body{ $route->{key} }) {
+                @opt = (json => $b->($caller eq 'anonymous' || $caller eq 'norole' ? 'admin' : $caller));
+            }
+            my $r = api($caller eq 'anonymous' ? undef : $caller, $route->{method} => $path, @opt);
+            my ($status, $code) = expected($exp, $caller, $object);
+            my $name = "$route->{key} as $caller" . ($object eq 'none' ? '' : " ($object)") . ": $status";
+            if (defined $code) {
+                is_error $r, $status, $code, undef, $name;
+            } else {
+                is $r->status, $status, $name or diag substr($r->body, 0, 300);
+            }
+        }
+    }
+}
+
+# ---- what a customer's lists show -----------------------------------------------
+
+{
+    my $b_ticket = create_ticket('cust_b', title => tag('Beta'))->json->{id};
+    my $a_ticket = create_ticket('cust_a', title => tag('Alpha'))->json->{id};
+    my $apt_b = pharmacy_id('APT-B');
+
+    my ($items) = all_pages('cust_a', '/api/tickets', { limit => 100 });
+    ok !(grep { $_->{pharmacy}{id} != pharmacy_id('APT-A') } @$items), "cust_a's list: only APT-A tickets";
+    ok((grep { $_->{id} == $a_ticket } @$items), '... including their new one');
+    ($items) = all_pages('cust_a', '/api/tickets', { pharmacy_id => $apt_b });
+    is scalar(@$items), 0, "cust_a filtering by APT-B: no items";
+    ($items) = all_pages('cust_a', '/api/tickets', { pharmacy_id => $apt_b, status => 'open', sort => 'id' });
+    is scalar(@$items), 0, '... whatever the other filters';
+    ($items) = all_pages('cust_b', '/api/tickets', { limit => 100 });
+    ok !(grep { $_->{pharmacy}{id} != $apt_b } @$items), "cust_b's list: only APT-B tickets";
+    ok((grep { $_->{id} == $b_ticket } @$items), '... including theirs');
+    ($items) = all_pages('manager', '/api/tickets', { pharmacy_id => $apt_b });
+    ok((grep { $_->{id} == $b_ticket } @$items), 'staff see APT-B tickets');
+
+    my $ph = api('cust_a', GET => '/api/pharmacies', query => { include_inactive => 'true' });
+    is $ph->status, 200, 'a customer lists pharmacies';
+    is_deeply [map { $_->{code} } @{ $ph->json->{items} }], ['APT-A'], '... and sees only their own';
+    $ph = api('cust_a', GET => '/api/pharmacies', query => { q => 'Apotek B' });
+    is_deeply $ph->json->{items}, [], '... not even by searching for another';
+    $ph = api('admin', GET => '/api/pharmacies', query => { q => 'APT-' });
+    ok scalar(@{ $ph->json->{items} }) >= 2, 'staff see every active pharmacy';
+}
+
+done_testing;

@@ -1,0 +1,206 @@
+package PD::Fixtures;
+
+# Helpers shared by the server tests on top of PD::Test: error assertions,
+# unique names, ticket bodies, page walking, direct state changes and raw
+# HTTP for what LWP cannot send (chunked bodies).
+#
+#   use PD::Test;
+#   use PD::Fixtures;
+#   is_error(api('cust_a', GET => '/api/tickets/999999999'), 404, 'not_found');
+
+use strict;
+use warnings;
+
+use Exporter 'import';
+use Carp qw(croak);
+use IO::Socket::INET;
+use MIME::Base64 qw(encode_base64);
+use Test::More ();
+use PD::Test;
+
+our @EXPORT = qw(
+    is_error tag ticket_body create_ticket all_pages set_ticket
+    activities last_activity_id raw_http chunked_post allow_set
+    STATUSES ROLE_USERS
+);
+
+use constant STATUSES => qw(open in_review in_progress waiting_customer solved closed cancelled);
+
+# One login per role code.
+use constant ROLE_USERS => {
+    admin => 'admin', team_expert => 'expert', tech => 'tech',
+    customer => 'cust_a', manager => 'manager',
+};
+
+# One assertion: status, JSON content type, error.code, a non-empty
+# error.message and, when $field is defined, error.field ('' = must be
+# absent). Keeps plan counts honest: one call, one test.
+sub is_error {
+    my ($r, $status, $code, $field, $name) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    my @why;
+    push @why, "status $r->{status}, expected $status" if $r->{status} != $status;
+    my $ct = $r->header('Content-Type') // '';
+    push @why, "Content-Type '$ct'" unless $ct =~ m{^application/json\b};
+    my $e = ref $r->{json} eq 'HASH' ? $r->{json}{error} : undef;
+    if (ref $e ne 'HASH') {
+        push @why, 'no error object';
+    } else {
+        push @why, 'error.code ' . ($e->{code} // 'missing') . ", expected $code"
+            if defined $code && ($e->{code} // '') ne $code;
+        push @why, 'error.message missing'
+            unless defined $e->{message} && !ref $e->{message} && length $e->{message};
+        if (defined $field) {
+            my $got = $e->{field} // '';
+            push @why, "error.field '$got', expected '$field'" if $got ne $field;
+        }
+    }
+    my $ok = Test::More::ok(!@why, $name // "$status $code");
+    Test::More::diag(join('; ', @why) . "\n  body: " . substr($r->{body} // '', 0, 500)) unless $ok;
+    return $ok;
+}
+
+# A name no other test run or file will pick: pid plus a counter.
+my $seq = 0;
+sub tag {
+    my ($prefix) = @_;
+    $seq++;
+    return sprintf '%s-%d-%d-%d', $prefix // 't', $$, time % 100000, $seq;
+}
+
+# A valid create body; customers get no pharmacy_id (their own is implied),
+# staff get APT-A unless told otherwise.
+sub ticket_body {
+    my ($user, %fields) = @_;
+    my $role = db_value(
+        'SELECT r.code FROM users u LEFT JOIN roles r ON r.id = u.role_id WHERE u.username = ?', $user);
+    my %body = (
+        pic_name    => 'Budi Santoso',
+        contact     => '0812-0000-0000',
+        app_version => '5.2.1',
+        module_id   => module_id('Penjualan'),
+        category_id => category_id('Bug Sistem'),
+        title       => tag('Tiket'),
+        description => "Struk tidak keluar.\nSudah dicoba ulang.",
+        (defined $role && $role eq 'customer' ? () : (pharmacy_id => pharmacy_id('APT-A'))),
+        %fields,
+    );
+    # undef drops a member: the way to test a missing one
+    delete $body{$_} for grep { !defined $body{$_} } keys %body;
+    return \%body;
+}
+
+# POST /api/tickets; returns the response (201 expected, not asserted).
+sub create_ticket {
+    my ($user, %fields) = @_;
+    my $r = api($user, POST => '/api/tickets', json => ticket_body($user, %fields));
+    Test::More::diag("create_ticket($user): HTTP $r->{status}: $r->{body}") unless $r->{status} == 201;
+    return $r;
+}
+
+# Walks a list through its cursors. Returns (items, responses); stops after
+# $max pages so that a cursor that never ends fails instead of hanging.
+sub all_pages {
+    my ($user, $path, $query, $max) = @_;
+    $max //= 500;
+    my (@items, @responses);
+    my %q = %{ $query // {} };
+    for (1 .. $max) {
+        my $r = api($user, GET => $path, query => \%q);
+        push @responses, $r;
+        last unless $r->{status} == 200 && ref $r->{json} eq 'HASH';
+        push @items, @{ $r->{json}{items} // [] };
+        my $next = $r->{json}{next};
+        last unless defined $next;
+        $q{cursor} = $next;
+    }
+    return (\@items, \@responses);
+}
+
+# Puts a ticket into a state directly (the workflow is what the API tests;
+# this builds the starting points). Columns: status, tech_id, expert_id,
+# solved_at, closed_at, created_at, updated_at, priority, ...
+sub set_ticket {
+    my ($id, %cols) = @_;
+    croak 'set_ticket: nothing to set' unless %cols;
+    my @names = sort keys %cols;
+    for (@names) { croak "set_ticket: bad column $_" unless /^[a-z_]+$/ }
+    my $sql = 'UPDATE tickets SET ' . join(', ', map { "$_ = ?" } @names)
+        . ', version = version + 1 WHERE id = ?';
+    db_do($sql, (map { $cols{$_} } @names), $id);
+}
+
+sub activities {
+    my ($ticket_id, $after) = @_;
+    return db_query(
+        'SELECT id, user_id, kind, field, old_value, new_value, body, visibility'
+        . ' FROM ticket_activities WHERE ticket_id = ? AND id > ? ORDER BY id',
+        $ticket_id, $after // 0);
+}
+
+sub last_activity_id {
+    my ($ticket_id) = @_;
+    return db_value('SELECT coalesce(max(id), 0) FROM ticket_activities WHERE ticket_id = ?',
+        $ticket_id);
+}
+
+# Sends raw bytes and reads the whole answer (the request must say
+# Connection: close). Returns { status, headers => {lc name => value}, body }.
+sub raw_http {
+    my ($bytes) = @_;
+    my $s = IO::Socket::INET->new(
+        PeerAddr => '127.0.0.1',
+        PeerPort => $ENV{PD_TEST_PORT},
+        Timeout  => 30,
+    ) or croak "connect: $!";
+    binmode $s;
+    # the server may answer (413) before it has read everything
+    local $SIG{PIPE} = 'IGNORE';
+    print {$s} $bytes;
+    shutdown $s, 1;
+    my $resp = '';
+    local $/;
+    while (defined(my $chunk = <$s>)) { $resp .= $chunk }
+    close $s;
+    my ($head, $body) = split /\r\n\r\n/, $resp, 2;
+    my ($status_line, @lines) = split /\r\n/, $head // '';
+    my %h;
+    for (@lines) { my ($k, $v) = split /:\s*/, $_, 2; $h{ lc $k } = $v }
+    my ($status) = ($status_line // '') =~ m{^HTTP/1\.\d (\d{3})};
+    if (($h{'transfer-encoding'} // '') =~ /chunked/i) {
+        my $plain = '';
+        while ($body =~ s/^([0-9a-fA-F]+)\r\n//) {
+            my $n = hex $1;
+            last if $n == 0;
+            $plain .= substr($body, 0, $n, '');
+            $body =~ s/^\r\n//;
+        }
+        $body = $plain;
+    }
+    my $json = eval { $PD::Test::JSON->decode($body) };
+    return { status => $status // 0, headers => \%h, body => $body, json => $json };
+}
+
+# POST with Transfer-Encoding: chunked, the body cut into $chunk-byte chunks.
+sub chunked_post {
+    my ($user, $path, $body, $chunk) = @_;
+    $chunk ||= 4096;
+    my $auth = encode_base64("$user:$user", '');
+    my $req = "POST $path HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic $auth\r\n"
+        . "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+    my $rest = $body;
+    while (length $rest) {
+        my $c = substr($rest, 0, $chunk, '');
+        $req .= sprintf("%x\r\n", length $c) . $c . "\r\n";
+    }
+    $req .= "0\r\n\r\n";
+    return raw_http($req);
+}
+
+# "GET, HEAD, OPTIONS" -> sorted list of upper-case method names.
+sub allow_set {
+    my ($allow) = @_;
+    return [sort map { uc } grep { length } split /\s*,\s*/, $allow // ''];
+}
+
+1;
