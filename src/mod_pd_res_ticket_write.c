@@ -87,26 +87,18 @@ static apr_status_t check_refs(pd_req_t *req, const apr_int64_t ids[REF__COUNT],
 
 static apr_status_t respond_ticket(pd_req_t *req, apr_int64_t id, int status)
 {
-    const char *args[2] = { pd_db_int(&req->db, id), "0" };
-    const char *text, *version;
-    pd_db_result_t res;
+    const char *json, *etag;
 
-    if (pd_db_select(&req->db, PD_SQL_TICKETS_GET, args, &res) != APR_SUCCESS
-        || pd_db_next(&res) != APR_SUCCESS) {
+    if (pd_ticket_fetch(req, id, 0, &json, &etag) != APR_SUCCESS) {
         return pd_fail_db(req, "reading a written ticket");
     }
-    version = pd_db_get(&res, 0);
-    text = pd_db_get(&res, 1);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
-    apr_table_setn(req->r->headers_out, "ETag",
-                   apr_psprintf(req->r->pool, "\"t%" APR_INT64_T_FMT "-v%s\"", id, version));
+    apr_table_setn(req->r->headers_out, "ETag", etag);
     if (status == HTTP_CREATED) {
         apr_table_setn(req->r->headers_out, "Location",
                        apr_psprintf(req->r->pool, "%s/tickets/%" APR_INT64_T_FMT,
                                     req->conf->api_base, id));
     }
-    return pd_respond_json(req, status, text);
+    return pd_respond_json(req, status, json);
 }
 
 apr_status_t pd_res_tickets_create(pd_req_t *req)

@@ -5,6 +5,7 @@
 #include "mod_pd.h"
 #include "pd_validate.h"
 #include "pd_cursor.h"
+#include "pd_ticket.h"
 
 /* The allowlisted sorts: name -> statements for descending and ascending. */
 static const struct {
@@ -188,12 +189,20 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
         const char *render[1] = {
             apr_pstrcat(req->r->pool, "{", apr_array_pstrcat(req->r->pool, ids, ','), "}", NULL)
         };
+        const char *cols[PD_TC__COUNT];
+        pd_jw_t w;
         if (pd_db_select(&req->db, PD_SQL_TICKETS_RENDER, render, &res) != APR_SUCCESS) {
             return pd_fail_db(req, "rendering tickets");
         }
+        pd_jw_init(&w, req->r->pool, (apr_size_t)ids->nelts * 1024);
         while (pd_db_next(&res) == APR_SUCCESS) {
-            APR_ARRAY_PUSH(items, const char *) = pd_db_get(&res, 0);
+            int i;
+            for (i = 0; i < PD_TC_DESCRIPTION; i++) {
+                cols[i] = pd_db_peek(&res, i);
+            }
+            pd_ticket_render(&w, cols, 0);
         }
+        APR_ARRAY_PUSH(items, const char *) = pd_jw_text(&w);
     }
     if (rows > limit) {
         pd_cursor_t next = { sort_name, desc, last_id, last_key };
@@ -202,38 +211,51 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
     return pd_respond_page(req, items, NULL);
 }
 
-/* The ETag of a ticket version: changes with every write. */
-static const char *ticket_etag(apr_pool_t *p, apr_int64_t id, const char *version)
+apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,
+                             const char **json, const char **etag)
 {
-    return apr_psprintf(p, "\"t%" APR_INT64_T_FMT "-v%s\"", id, version);
-}
-
-apr_status_t pd_res_tickets_get(pd_req_t *req)
-{
-    const char *args[2];
-    const char *etag, *inm, *text, *version;
+    const char *args[2] = { pd_db_int(&req->db, id), pd_db_int(&req->db, scope) };
+    const char *cols[PD_TC__COUNT];
     pd_db_result_t res;
+    pd_jw_t w;
+    int i;
 
-    args[0] = pd_db_int(&req->db, req->id);
-    args[1] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
     if (pd_db_select(&req->db, PD_SQL_TICKETS_GET, args, &res) != APR_SUCCESS) {
         return pd_fail_db(req, "reading a ticket");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
         /* not there, or another pharmacy's: the same answer */
-        return pd_error_set(&req->err, 404, "not_found", NULL, "no such ticket");
+        pd_error_set(&req->err, 404, "not_found", NULL, "no such ticket");
+        return APR_NOTFOUND;
     }
-    version = pd_db_get(&res, 0);
-    text = pd_db_get(&res, 1);
+    for (i = 0; i < PD_TC__COUNT; i++) {
+        cols[i] = pd_db_peek(&res, i);
+    }
+    pd_jw_init(&w, req->r->pool, 2048);
+    pd_ticket_render(&w, cols, 1);
+    *json = pd_jw_text(&w);
+    /* the version changes with every write */
+    *etag = apr_psprintf(req->r->pool, "\"t%" APR_INT64_T_FMT "-v%s\"", id,
+                         cols[PD_TC_VERSION] ? cols[PD_TC_VERSION] : "0");
     while (pd_db_next(&res) == APR_SUCCESS) {
     }
-    etag = ticket_etag(req->r->pool, req->id, version);
+    return APR_SUCCESS;
+}
+
+apr_status_t pd_res_tickets_get(pd_req_t *req)
+{
+    const char *json, *etag, *inm;
+    apr_status_t rv = pd_ticket_fetch(req, req->id, pd_authz_pharmacy_scope(&req->who),
+                                      &json, &etag);
+    if (rv != APR_SUCCESS) {
+        return rv;
+    }
     apr_table_setn(req->r->headers_out, "ETag", etag);
     inm = apr_table_get(req->r->headers_in, "If-None-Match");
     if (inm && strcmp(inm, etag) == 0) {
         return pd_respond_not_modified(req);
     }
-    return pd_respond_json(req, HTTP_OK, text);
+    return pd_respond_json(req, HTTP_OK, json);
 }
 
 apr_status_t pd_res_tickets_delete(pd_req_t *req)

@@ -27,4 +27,29 @@ apr_status_t pd_json_dump(const char **ptext, apr_pool_t *p, const json_t *json)
 /* A JSON string literal (with quotes) for s, allocated from p. */
 const char *pd_json_quote(apr_pool_t *p, const char *s);
 
+/* A streaming writer for large, regular responses (ticket lists): text is
+ * appended to a pool buffer with JSON escaping, no tree is built. The caller
+ * writes well-formed JSON; pd_jw_* only escape and separate. */
+typedef struct pd_jw_t {
+    apr_pool_t *pool;
+    char *buf;
+    apr_size_t len, cap;
+    int need_comma;            /* a value was written at this level */
+} pd_jw_t;
+
+void pd_jw_init(pd_jw_t *w, apr_pool_t *p, apr_size_t initial);
+void pd_jw_raw(pd_jw_t *w, const char *text);              /* as it is, no separator */
+void pd_jw_begin(pd_jw_t *w, char open);                   /* '{' or '[' */
+void pd_jw_end(pd_jw_t *w, char close);                    /* '}' or ']' */
+void pd_jw_key(pd_jw_t *w, const char *key);               /* "key": */
+void pd_jw_string(pd_jw_t *w, const char *s);              /* escaped; NULL: null */
+/* A number from the database's text form; NULL: null. Anything but an
+ * optional '-' and digits is written as null rather than trusted. */
+void pd_jw_number(pd_jw_t *w, const char *digits);
+void pd_jw_bool(pd_jw_t *w, int value);
+/* A timestamptz in PostgreSQL's text form ("2026-11-21 23:16:11.5+00") as
+ * RFC 3339 ("2026-11-21T23:16:11.5+00:00"); NULL: null. */
+void pd_jw_timestamp(pd_jw_t *w, const char *pg_text);
+const char *pd_jw_text(pd_jw_t *w);
+
 #endif

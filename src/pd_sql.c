@@ -3,27 +3,15 @@
 
 /* ---- shared fragments (compile-time literals) ---- */
 
-#define PERSON_JSON(alias) \
-    "CASE WHEN " alias ".id IS NULL THEN NULL ELSE json_build_object('id', " alias \
-    ".id, 'name', " alias ".name) END"
-
-/* Everything a ticket list item carries, so a list needs one request. */
-#define TICKET_ITEM_FIELDS \
-    "'id', t.id, 'number', t.number, 'title', t.title, 'pic_name', t.pic_name, " \
-    "'contact', t.contact, 'app_version', t.app_version, 'priority', t.priority, " \
-    "'status', t.status, 'source', t.source, 'version', t.version, " \
-    "'pharmacy', json_build_object('id', p.id, 'code', p.code, 'name', p.name), " \
-    "'module', json_build_object('id', m.id, 'name', m.name, 'color', m.color), " \
-    "'category', json_build_object('id', c.id, 'name', c.name, 'color', c.color), " \
-    "'customer', " PERSON_JSON("cu") ", 'expert', " PERSON_JSON("ex") ", " \
-    "'tech', " PERSON_JSON("te") ", 'created_by', " PERSON_JSON("cb") ", " \
-    "'created_at', t.created_at, 'updated_at', t.updated_at, " \
-    "'first_response_at', t.first_response_at, 'solved_at', t.solved_at, " \
-    "'closed_at', t.closed_at"
-
-#define TICKET_ITEM_JSON "json_build_object(" TICKET_ITEM_FIELDS ")::text"
-#define TICKET_FULL_JSON \
-    "json_build_object(" TICKET_ITEM_FIELDS ", 'description', t.description)::text"
+/* A ticket's columns, in the order of pd_ticket_col_e (pd_ticket.h): the
+ * module renders them (pd_ticket_render), so that the JSON shape of a ticket
+ * is written in one place. The description is not here: only single-ticket
+ * reads add it, last. */
+#define TICKET_COLUMNS \
+    "t.id, t.number, t.title, t.pic_name, t.contact, t.app_version, t.priority, t.status, " \
+    "t.source, t.version, p.id, p.code, p.name, m.id, m.name, m.color, c.id, c.name, " \
+    "c.color, cu.id, cu.name, ex.id, ex.name, te.id, te.name, cb.id, cb.name, " \
+    "t.created_at, t.updated_at, t.first_response_at, t.solved_at, t.closed_at"
 
 /* Only in statements planned once per connection: a join of eight relations
  * costs too much to plan at every execution. */
@@ -117,11 +105,11 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
 
     /* 1 id, 2 pharmacy scope (0 = all) */
     [PD_SQL_TICKETS_GET] = { "pd_tickets_get",
-        "SELECT t.version, " TICKET_FULL_JSON " FROM tickets t" TICKET_JOINS
+        "SELECT " TICKET_COLUMNS ", t.description FROM tickets t" TICKET_JOINS
         " WHERE t.id = %s::bigint AND %s::bigint IN (0, t.pharmacy_id)", 2 },
     /* the items of a list page, in the page's order. 1 the ids, as an array */
     [PD_SQL_TICKETS_RENDER] = { "pd_tickets_render",
-        "SELECT " TICKET_ITEM_JSON " FROM unnest(%s::bigint[]) WITH ORDINALITY AS x (id, ord)"
+        "SELECT " TICKET_COLUMNS " FROM unnest(%s::bigint[]) WITH ORDINALITY AS x (id, ord)"
         " JOIN tickets t ON t.id = x.id" TICKET_JOINS " ORDER BY x.ord", 1 },
     [PD_SQL_TICKETS_LOCK] = { "pd_tickets_lock",
         "SELECT status, pharmacy_id, title, description, pic_name, contact, app_version,"

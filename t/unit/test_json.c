@@ -14,6 +14,7 @@
 #include <apr_pools.h>
 #include <apr_strings.h>
 #include "pd_json.h"
+#include "pd_ticket.h"
 #include "pd_error.h"
 
 static int group_setup(void **state)
@@ -583,10 +584,141 @@ static void test_error_to_json_message_always_present(void **state)
     assert_true(json_is_string(json_object_get(inner, "message")));
 }
 
+/* ---- the streaming writer ---- */
+
+static const char *jw_one(apr_pool_t *p, void (*write)(pd_jw_t *, const char *), const char *v)
+{
+    pd_jw_t w;
+    pd_jw_init(&w, p, 1);      /* tiny on purpose: growth is exercised */
+    pd_jw_begin(&w, '[');
+    write(&w, v);
+    pd_jw_end(&w, ']');
+    return pd_jw_text(&w);
+}
+
+static void test_jw_strings(void **state)
+{
+    apr_pool_t *p = *state;
+    json_t *parsed;
+
+    assert_string_equal(jw_one(p, pd_jw_string, "plain"), "[\"plain\"]");
+    assert_string_equal(jw_one(p, pd_jw_string, NULL), "[null]");
+    assert_string_equal(jw_one(p, pd_jw_string, "q\"b\\s/"), "[\"q\\\"b\\\\s/\"]");
+    assert_string_equal(jw_one(p, pd_jw_string, "a\nb\tc\rd\x01"), "[\"a\\nb\\tc\\rd\\u0001\"]");
+    assert_string_equal(jw_one(p, pd_jw_string, "<script>\xc3\xa9"), "[\"<script>\xc3\xa9\"]");
+    /* whatever goes in, jansson reads the same text back */
+    parsed = json_loads(jw_one(p, pd_jw_string, "x\x1f\"\\\x7fy"), 0, NULL);
+    assert_non_null(parsed);
+    assert_string_equal(json_string_value(json_array_get(parsed, 0)), "x\x1f\"\\\x7fy");
+    json_decref(parsed);
+}
+
+static void test_jw_numbers(void **state)
+{
+    apr_pool_t *p = *state;
+    assert_string_equal(jw_one(p, pd_jw_number, "42"), "[42]");
+    assert_string_equal(jw_one(p, pd_jw_number, "-7"), "[-7]");
+    /* never trusted as raw JSON */
+    assert_string_equal(jw_one(p, pd_jw_number, NULL), "[null]");
+    assert_string_equal(jw_one(p, pd_jw_number, ""), "[null]");
+    assert_string_equal(jw_one(p, pd_jw_number, "-"), "[null]");
+    assert_string_equal(jw_one(p, pd_jw_number, "1,2"), "[null]");
+    assert_string_equal(jw_one(p, pd_jw_number, "1]"), "[null]");
+    assert_string_equal(jw_one(p, pd_jw_number, "1.5"), "[null]");
+}
+
+static void test_jw_timestamps(void **state)
+{
+    apr_pool_t *p = *state;
+    assert_string_equal(jw_one(p, pd_jw_timestamp, "2026-11-21 23:16:11.123456+00"),
+                        "[\"2026-11-21T23:16:11.123456+00:00\"]");
+    assert_string_equal(jw_one(p, pd_jw_timestamp, "2026-11-21 23:16:11+07"),
+                        "[\"2026-11-21T23:16:11+07:00\"]");
+    assert_string_equal(jw_one(p, pd_jw_timestamp, "2026-11-21 23:16:11-03:30"),
+                        "[\"2026-11-21T23:16:11-03:30\"]");
+    assert_string_equal(jw_one(p, pd_jw_timestamp, NULL), "[null]");
+    assert_string_equal(jw_one(p, pd_jw_timestamp, "infinity"), "[null]");
+    assert_string_equal(jw_one(p, pd_jw_timestamp, "2026-11-21"), "[null]");
+    assert_string_equal(jw_one(p, pd_jw_timestamp, "2026-11-21T23:16:11+00"), "[null]");
+}
+
+static void test_jw_structure(void **state)
+{
+    apr_pool_t *p = *state;
+    pd_jw_t w;
+    json_t *parsed;
+
+    pd_jw_init(&w, p, 4);
+    pd_jw_begin(&w, '{');
+    pd_jw_key(&w, "a");
+    pd_jw_string(&w, NULL);
+    pd_jw_key(&w, "b");
+    pd_jw_begin(&w, '[');
+    pd_jw_bool(&w, 1);
+    pd_jw_bool(&w, 0);
+    pd_jw_begin(&w, '{');
+    pd_jw_end(&w, '}');
+    pd_jw_end(&w, ']');
+    pd_jw_key(&w, "c\"");
+    pd_jw_number(&w, "3");
+    pd_jw_end(&w, '}');
+    assert_string_equal(pd_jw_text(&w), "{\"a\":null,\"b\":[true,false,{}],\"c\\\"\":3}");
+    parsed = json_loads(pd_jw_text(&w), 0, NULL);
+    assert_non_null(parsed);
+    json_decref(parsed);
+}
+
+/* The ticket renderer: every key present, people null when unset, numbers
+ * and times converted, the description only on request. */
+static void test_ticket_render(void **state)
+{
+    apr_pool_t *p = *state;
+    const char *cols[PD_TC__COUNT] = { NULL };
+    json_t *t;
+    pd_jw_t w;
+
+    cols[PD_TC_ID] = "7";
+    cols[PD_TC_NUMBER] = "PD-2026-000007";
+    cols[PD_TC_TITLE] = "Struk \"tidak\" tercetak";
+    cols[PD_TC_VERSION] = "3";
+    cols[PD_TC_PHARMACY_ID] = "1";
+    cols[PD_TC_PHARMACY_NAME] = "Apotek Alpha";
+    cols[PD_TC_TECH_ID] = "9";
+    cols[PD_TC_TECH_NAME] = "Teknisi";
+    cols[PD_TC_CREATED_AT] = "2026-11-21 23:16:11.5+00";
+    cols[PD_TC_DESCRIPTION] = "secret";
+    pd_jw_init(&w, p, 16);
+    pd_ticket_render(&w, cols, 0);
+    t = json_loads(pd_jw_text(&w), 0, NULL);
+    assert_non_null(t);
+    assert_int_equal(json_integer_value(json_object_get(t, "id")), 7);
+    assert_string_equal(json_string_value(json_object_get(t, "title")), "Struk \"tidak\" tercetak");
+    assert_int_equal(json_integer_value(json_object_get(t, "version")), 3);
+    assert_true(json_is_null(json_object_get(t, "expert")));
+    assert_string_equal(json_string_value(json_object_get(json_object_get(t, "tech"), "name")),
+                        "Teknisi");
+    assert_string_equal(json_string_value(json_object_get(t, "created_at")),
+                        "2026-11-21T23:16:11.5+00:00");
+    assert_true(json_is_null(json_object_get(t, "closed_at")));
+    assert_null(json_object_get(t, "description"));
+    json_decref(t);
+
+    pd_jw_init(&w, p, 16);
+    pd_ticket_render(&w, cols, 1);
+    t = json_loads(pd_jw_text(&w), 0, NULL);
+    assert_string_equal(json_string_value(json_object_get(t, "description")), "secret");
+    json_decref(t);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
+        T(test_jw_strings),
+        T(test_jw_numbers),
+        T(test_jw_timestamps),
+        T(test_jw_structure),
+        T(test_ticket_render),
         T(test_parse_valid_object),
         T(test_parse_empty_object_and_whitespace),
         T(test_parse_utf8_values),
