@@ -4,7 +4,9 @@
 const $ = (sel) => document.querySelector(sel);
 
 async function api(path) {
-  const res = await fetch(`/api${path}`, { headers: { Accept: 'application/json' } });
+  // location.origin never carries user:password@, which fetch() refuses
+  const url = new URL(`/api${path}`, window.location.origin);
+  const res = await fetch(url, { headers: { Accept: 'application/json' } });
   const body = await res.json().catch(() => null);
   if (!res.ok) {
     const message = body && body.error ? body.error.message : `HTTP ${res.status}`;
