@@ -11,35 +11,8 @@
 #include <apr_pools.h>
 #include "pd_authz.h"
 #include "pd_workflow.h"
+#include "pd_unit.h"
 
-static int group_setup(void **state)
-{
-    (void)state;
-    return apr_initialize() == APR_SUCCESS ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    apr_terminate();
-    return 0;
-}
-
-static int setup(void **state)
-{
-    apr_pool_t *p;
-    if (apr_pool_create(&p, NULL) != APR_SUCCESS) {
-        return -1;
-    }
-    *state = p;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    apr_pool_destroy(*state);
-    return 0;
-}
 
 /* The policy as the product describes it, one string per action with a
  * letter per role allowed: Admin, Expert, Tech, Customer, Manager. */

@@ -16,35 +16,8 @@
 #include "pd_json.h"
 #include "pd_ticket.h"
 #include "pd_error.h"
+#include "pd_unit.h"
 
-static int group_setup(void **state)
-{
-    (void)state;
-    return apr_initialize() == APR_SUCCESS ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    apr_terminate();
-    return 0;
-}
-
-static int setup(void **state)
-{
-    apr_pool_t *p;
-    if (apr_pool_create(&p, NULL) != APR_SUCCESS) {
-        return -1;
-    }
-    *state = p;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    apr_pool_destroy(*state);
-    return 0;
-}
 
 static apr_status_t parse(apr_pool_t *p, const char *text, json_t **out, const char **why)
 {

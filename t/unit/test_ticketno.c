@@ -9,35 +9,8 @@
 #include <apr_general.h>
 #include <apr_pools.h>
 #include "pd_ticketno.h"
+#include "pd_unit.h"
 
-static int group_setup(void **state)
-{
-    (void)state;
-    return apr_initialize() == APR_SUCCESS ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    apr_terminate();
-    return 0;
-}
-
-static int setup(void **state)
-{
-    apr_pool_t *p;
-    if (apr_pool_create(&p, NULL) != APR_SUCCESS) {
-        return -1;
-    }
-    *state = p;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    apr_pool_destroy(*state);
-    return 0;
-}
 
 /* A number and the parts it must split into. */
 static void assert_parts(apr_pool_t *p, const char *number, const char *prefix, int year,

@@ -17,35 +17,8 @@
 #include <apr_tables.h>
 #include "pd_validate.h"
 #include "pd_types.h"
+#include "pd_unit.h"
 
-static int group_setup(void **state)
-{
-    (void)state;
-    return apr_initialize() == APR_SUCCESS ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    apr_terminate();
-    return 0;
-}
-
-static int setup(void **state)
-{
-    apr_pool_t *p;
-    if (apr_pool_create(&p, NULL) != APR_SUCCESS) {
-        return -1;
-    }
-    *state = p;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    apr_pool_destroy(*state);
-    return 0;
-}
 
 /* A body as the request parser would hand it over, freed with the pool. */
 static json_t *body(apr_pool_t *p, const char *text)

@@ -11,35 +11,8 @@
 #include <apr_general.h>
 #include <apr_pools.h>
 #include "pd_workflow.h"
+#include "pd_unit.h"
 
-static int group_setup(void **state)
-{
-    (void)state;
-    return apr_initialize() == APR_SUCCESS ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    apr_terminate();
-    return 0;
-}
-
-static int setup(void **state)
-{
-    apr_pool_t *p;
-    if (apr_pool_create(&p, NULL) != APR_SUCCESS) {
-        return -1;
-    }
-    *state = p;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    apr_pool_destroy(*state);
-    return 0;
-}
 
 #define OPEN PD_ST_OPEN
 #define REVIEW PD_ST_IN_REVIEW
