@@ -58,6 +58,10 @@ void pd_register_hooks(apr_pool_t *p);
 /* mod_pd_routes.c: the one route table */
 const pd_route_t *pd_routes(apr_size_t *count);
 
+/* mod_pd_names.c: the names beside ids in ticket rows (pd_ticket.h layout) */
+apr_status_t pd_names_child_init(apr_pool_t *pchild, server_rec *s);
+apr_status_t pd_ticket_names(pd_req_t *req, const char ***rows, int nrows);
+
 /* mod_pd_identity.c: r->user -> users row */
 apr_status_t pd_identify(pd_req_t *req);
 

@@ -125,9 +125,15 @@ static int pd_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
     return OK;
 }
 
+static void pd_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    pd_names_child_init(pchild, s);
+}
+
 void pd_register_hooks(apr_pool_t *p)
 {
     static const char *const after_dbd[] = { "mod_dbd.c", NULL };
     ap_hook_post_config(pd_post_config, NULL, after_dbd, APR_HOOK_MIDDLE);
+    ap_hook_child_init(pd_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(pd_handler, NULL, NULL, APR_HOOK_MIDDLE);
 }

@@ -32,6 +32,7 @@ apr_status_t pd_identify(pd_req_t *req)
     req->who.name = pd_db_get(&res, 1);
     role = (int)pd_db_get_int64(&res, 2);
     req->who.pharmacy_id = pd_db_get_int64(&res, 3);
+    req->who.name_version = pd_db_get_int64(&res, 5);
     if (!pd_db_get_bool(&res, 4)) {
         return pd_error_set(&req->err, 403, "account_disabled", NULL,
                             "your account is deactivated; ask your administrator");

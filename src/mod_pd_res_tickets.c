@@ -99,7 +99,8 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
     const char *category, *modul, *pharmacy, *expert, *tech;
     const char *sort_name, *order, *cursor_text, *key = NULL, *after_id = NULL;
     const char *args[29];
-    apr_array_header_t *items, *ids;
+    apr_array_header_t *items;
+    const char ***page;
     pd_db_result_t res;
     apr_size_t s;
     apr_status_t rv;
@@ -174,33 +175,30 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
         != APR_SUCCESS) {
         return pd_fail_db(req, "listing tickets");
     }
-    ids = apr_array_make(req->r->pool, limit, sizeof(const char *));
+    /* the row's columns are copied: names are filled in before rendering */
+    page = apr_palloc(req->r->pool, sizeof(const char **) * (apr_size_t)limit);
     while (pd_db_next(&res) == APR_SUCCESS) {
+        int i;
         if (++rows > limit) {
             continue;          /* read to the end; only its existence matters */
         }
-        last_id = pd_db_get_int64(&res, 0);
-        last_key = pd_db_get(&res, 1);
-        APR_ARRAY_PUSH(ids, const char *) = pd_db_get(&res, 0);
-    }
-    items = apr_array_make(req->r->pool, limit, sizeof(const char *));
-    if (ids->nelts > 0) {
-        /* the ids are integers from the database: a safe array literal */
-        const char *render[1] = {
-            apr_pstrcat(req->r->pool, "{", apr_array_pstrcat(req->r->pool, ids, ','), "}", NULL)
-        };
-        const char *cols[PD_TC__COUNT];
-        pd_jw_t w;
-        if (pd_db_select(&req->db, PD_SQL_TICKETS_RENDER, render, &res) != APR_SUCCESS) {
-            return pd_fail_db(req, "rendering tickets");
+        page[rows - 1] = apr_palloc(req->r->pool, sizeof(const char *) * PD_TC__COUNT);
+        for (i = 0; i < PD_TC_DESCRIPTION; i++) {
+            page[rows - 1][i] = pd_db_get(&res, i);
         }
-        pd_jw_init(&w, req->r->pool, (apr_size_t)ids->nelts * 1024);
-        while (pd_db_next(&res) == APR_SUCCESS) {
-            int i;
-            for (i = 0; i < PD_TC_DESCRIPTION; i++) {
-                cols[i] = pd_db_peek(&res, i);
-            }
-            pd_ticket_render(&w, cols, 0);
+        last_id = apr_atoi64(page[rows - 1][PD_TC_ID]);
+        last_key = pd_db_get(&res, PD_TC_DESCRIPTION);  /* the sort key follows */
+    }
+    items = apr_array_make(req->r->pool, 1, sizeof(const char *));
+    if (rows > 0) {
+        int i, count = rows > limit ? limit : rows;
+        pd_jw_t w;
+        if ((rv = pd_ticket_names(req, page, count)) != APR_SUCCESS) {
+            return rv;
+        }
+        pd_jw_init(&w, req->r->pool, (apr_size_t)count * 1024);
+        for (i = 0; i < count; i++) {
+            pd_ticket_render(&w, page[i], 0);
         }
         APR_ARRAY_PUSH(items, const char *) = pd_jw_text(&w);
     }
@@ -216,7 +214,9 @@ apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,
 {
     const char *args[2] = { pd_db_int(&req->db, id), pd_db_int(&req->db, scope) };
     const char *cols[PD_TC__COUNT];
+    const char **row = cols;
     pd_db_result_t res;
+    apr_status_t rv;
     pd_jw_t w;
     int i;
 
@@ -229,7 +229,12 @@ apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,
         return APR_NOTFOUND;
     }
     for (i = 0; i < PD_TC__COUNT; i++) {
-        cols[i] = pd_db_peek(&res, i);
+        cols[i] = pd_db_get(&res, i);
+    }
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
+    if ((rv = pd_ticket_names(req, &row, 1)) != APR_SUCCESS) {
+        return rv;
     }
     pd_jw_init(&w, req->r->pool, 2048);
     pd_ticket_render(&w, cols, 1);
@@ -237,8 +242,6 @@ apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,
     /* the version changes with every write */
     *etag = apr_psprintf(req->r->pool, "\"t%" APR_INT64_T_FMT "-v%s\"", id,
                          cols[PD_TC_VERSION] ? cols[PD_TC_VERSION] : "0");
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
     return APR_SUCCESS;
 }
 

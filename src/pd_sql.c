@@ -3,34 +3,22 @@
 
 /* ---- shared fragments (compile-time literals) ---- */
 
-/* A ticket's columns, in the order of pd_ticket_col_e (pd_ticket.h): the
- * module renders them (pd_ticket_render), so that the JSON shape of a ticket
- * is written in one place. The description is not here: only single-ticket
- * reads add it, last. */
+/* A ticket's columns, in the order of pd_ticket_col_e (pd_ticket.h). Names
+ * are not joined in: their slots are empty here and the module fills them
+ * from its name cache (pd_names.h), so that reading tickets touches the
+ * tickets table alone. The description is not here: only single-ticket reads
+ * add it, last. */
 #define TICKET_COLUMNS \
     "t.id, t.number, t.title, t.pic_name, t.contact, t.app_version, t.priority, t.status, " \
-    "t.source, t.version, p.id, p.code, p.name, m.id, m.name, m.color, c.id, c.name, " \
-    "c.color, cu.id, cu.name, ex.id, ex.name, te.id, te.name, cb.id, cb.name, " \
-    "t.created_at, t.updated_at, t.first_response_at, t.solved_at, t.closed_at"
+    "t.source, t.version, t.pharmacy_id, NULL, NULL, t.module_id, NULL, NULL, " \
+    "t.category_id, NULL, NULL, t.customer_id, NULL, t.expert_id, NULL, t.tech_id, NULL, " \
+    "t.created_by, NULL, t.created_at, t.updated_at, t.first_response_at, t.solved_at, " \
+    "t.closed_at"
 
-/* Only in statements planned once per connection: a join of eight relations
- * costs too much to plan at every execution. */
-#define TICKET_JOINS \
-    " JOIN pharmacies p ON p.id = t.pharmacy_id" \
-    " JOIN ticket_modules m ON m.id = t.module_id" \
-    " JOIN ticket_categories c ON c.id = t.category_id" \
-    " LEFT JOIN users cu ON cu.id = t.customer_id" \
-    " LEFT JOIN users ex ON ex.id = t.expert_id" \
-    " LEFT JOIN users te ON te.id = t.tech_id" \
-    " LEFT JOIN users cb ON cb.id = t.created_by"
-
-/* A list is two statements. The page (custom_plan: planned with its values,
- * on the tickets table alone) finds the ids; pd_tickets_render (planned once
- * per connection) turns them into items with their names.
- *
- * Each optional filter takes its value twice, once for the IS NULL test and
- * once for the comparison, so that an absent filter folds away and a present
- * one can use its index. Parameters 1-25. */
+/* A list page is one statement, custom_plan: planned with its values, on the
+ * tickets table alone. Each optional filter takes its value twice, once for
+ * the IS NULL test and once for the comparison, so that an absent filter
+ * folds away and a present one can use its index. Parameters 1-25. */
 #define TICKET_FILTERS \
     " WHERE %s::bigint IN (0, t.pharmacy_id)" \
     " AND (%s::text IS NULL OR t.status = %s::text)" \
@@ -47,9 +35,10 @@
 
 /* Keyset page: parameters 26-28 are the cursor's key (twice) and id, 29 the
  * row limit. key_col is the sorted column, key_val turns the cursor's key
- * back into that column's type, key_out gives it to the next cursor. */
+ * back into that column's type, key_out (the column after the ticket's)
+ * gives it to the next cursor. */
 #define TICKET_PAGE(key_out, key_col, key_val, cmp, dir) \
-    "SELECT t.id, " key_out " FROM tickets t" TICKET_FILTERS \
+    "SELECT " TICKET_COLUMNS ", " key_out " FROM tickets t" TICKET_FILTERS \
     " AND (%s::bigint IS NULL OR (" key_col ", t.id) " cmp " (" key_val ", %s::bigint))" \
     " ORDER BY " key_col " " dir ", t.id " dir " LIMIT %s::int"
 
@@ -98,19 +87,23 @@
 
 static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_USERS_IDENTIFY] = { "pd_users_identify",
-        "SELECT id, name, coalesce(role_id, 0), coalesce(pharmacy_id, 0), active"
-        " FROM users WHERE username = %s::text", 1 },
+        "SELECT id, name, coalesce(role_id, 0), coalesce(pharmacy_id, 0), active,"
+        " (SELECT version FROM name_version) FROM users WHERE username = %s::text", 1 },
     [PD_SQL_USERS_ME] = { "pd_users_me",
         "SELECT " USER_JSON USER_JOINS " WHERE u.id = %s::bigint", 1 },
 
     /* 1 id, 2 pharmacy scope (0 = all) */
     [PD_SQL_TICKETS_GET] = { "pd_tickets_get",
-        "SELECT " TICKET_COLUMNS ", t.description FROM tickets t" TICKET_JOINS
+        "SELECT " TICKET_COLUMNS ", t.description FROM tickets t"
         " WHERE t.id = %s::bigint AND %s::bigint IN (0, t.pharmacy_id)", 2 },
-    /* the items of a list page, in the page's order. 1 the ids, as an array */
-    [PD_SQL_TICKETS_RENDER] = { "pd_tickets_render",
-        "SELECT " TICKET_COLUMNS " FROM unnest(%s::bigint[]) WITH ORDINALITY AS x (id, ord)"
-        " JOIN tickets t ON t.id = x.id" TICKET_JOINS " ORDER BY x.ord", 1 },
+    /* Names the cache lacks, by kind (pd_name_kind_e) and id. 1 user ids,
+     * 2 pharmacy ids, 3 module ids, 4 category ids, each an array */
+    [PD_SQL_NAMES_FETCH] = { "pd_names_fetch",
+        "SELECT 0, id, name, NULL FROM users WHERE id = ANY (%s::bigint[])"
+        " UNION ALL SELECT 1, id, name, code FROM pharmacies WHERE id = ANY (%s::bigint[])"
+        " UNION ALL SELECT 2, id, name, color FROM ticket_modules WHERE id = ANY (%s::bigint[])"
+        " UNION ALL SELECT 3, id, name, color FROM ticket_categories"
+        " WHERE id = ANY (%s::bigint[])", 4 },
     [PD_SQL_TICKETS_LOCK] = { "pd_tickets_lock",
         "SELECT status, pharmacy_id, title, description, pic_name, contact, app_version,"
         " module_id, category_id, priority, expert_id, tech_id, customer_id, version"

@@ -50,6 +50,7 @@ typedef struct pd_identity_t {
     const char *name;
     pd_role_e role;
     apr_int64_t pharmacy_id;   /* 0 unless a customer */
+    apr_int64_t name_version;  /* of the names the name cache may serve (pd_names.h) */
 } pd_identity_t;
 
 /* Name <-> enum tables; parse functions return -1 for an unknown name. */
