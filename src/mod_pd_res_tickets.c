@@ -7,17 +7,18 @@
 #include "pd_cursor.h"
 #include "pd_ticket.h"
 
-/* The allowlisted sorts: name -> statements for descending and ascending. */
+/* The allowlisted sorts: name, statements for descending and ascending, and
+ * whether the cursor key is a timestamp (else an integer). */
 static const struct {
     const char *name;
     pd_sql_id_e desc, asc;
+    int timestamp;
 } sorts[] = {
-    { "created_at", PD_SQL_TICKETS_LIST_CREATED_DESC, PD_SQL_TICKETS_LIST_CREATED_ASC },
-    { "updated_at", PD_SQL_TICKETS_LIST_UPDATED_DESC, PD_SQL_TICKETS_LIST_UPDATED_ASC },
-    { "priority", PD_SQL_TICKETS_LIST_PRIORITY_DESC, PD_SQL_TICKETS_LIST_PRIORITY_ASC },
-    { "id", PD_SQL_TICKETS_LIST_ID_DESC, PD_SQL_TICKETS_LIST_ID_ASC },
+    { "created_at", PD_SQL_TICKETS_LIST_CREATED_DESC, PD_SQL_TICKETS_LIST_CREATED_ASC, 1 },
+    { "updated_at", PD_SQL_TICKETS_LIST_UPDATED_DESC, PD_SQL_TICKETS_LIST_UPDATED_ASC, 1 },
+    { "priority", PD_SQL_TICKETS_LIST_PRIORITY_DESC, PD_SQL_TICKETS_LIST_PRIORITY_ASC, 0 },
+    { "id", PD_SQL_TICKETS_LIST_ID_DESC, PD_SQL_TICKETS_LIST_ID_ASC, 0 },
 };
-
 
 /* status=open or status=open,in_review: one value goes to the scalar
  * parameter (an index equality), several to the array parameter. */
@@ -147,11 +148,12 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
         apr_int64_t k;
         if (pd_cursor_decode(&c, req->r->pool, cursor_text) != APR_SUCCESS
             || strcmp(c.sort, sort_name) != 0 || c.desc != desc
-            || !pd_cursor_key_int(c.key, &k)) {
+            || !(sorts[s].timestamp ? pd_cursor_key_timestamp(c.key)
+                                    : pd_cursor_key_int(c.key, &k))) {
             return pd_error_set(&req->err, 400, "invalid_parameter", "cursor",
                                 "cursor is not valid for this sort and order");
         }
-        key = pd_db_int(&req->db, k);
+        key = sorts[s].timestamp ? c.key : pd_db_int(&req->db, k);
         after_id = pd_db_int(&req->db, c.id);
     }
 

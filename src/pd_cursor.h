@@ -1,9 +1,8 @@
 /* Keyset pagination cursors. A cursor names the sort it belongs to and the
  * last row's sort key and id. It is opaque to clients (base64url) and checked
  * strictly when it comes back, since clients can forge it: the caller checks
- * that the sort matches the request, and the key's form (integer, or valid
- * UTF-8 text) before it becomes a statement parameter. Timestamps travel as
- * integer microseconds since the epoch. */
+ * that the sort matches the request, and the key's form (integer, timestamp
+ * or valid UTF-8 text) before it becomes a statement parameter. */
 #ifndef PD_CURSOR_H
 #define PD_CURSOR_H
 
@@ -25,8 +24,11 @@ const char *pd_cursor_encode(apr_pool_t *p, const pd_cursor_t *c);
 apr_status_t pd_cursor_decode(pd_cursor_t *c, apr_pool_t *p, const char *text);
 
 /* Key checks for the caller: a signed decimal integer; valid UTF-8 text
- * without NUL or control characters of at most max_bytes. */
+ * without NUL or control characters of at most max_bytes; a timestamp as
+ * PostgreSQL prints one in the ISO style ("2026-11-21 23:16:11.123456+00"),
+ * with real calendar values, so that casting it back cannot fail. */
 int pd_cursor_key_int(const char *key, apr_int64_t *out);
+int pd_cursor_key_timestamp(const char *key);
 int pd_utf8_valid(const char *s, apr_size_t max_bytes);
 
 #endif

@@ -39,11 +39,10 @@
  * gives it to the next cursor. */
 #define TICKET_PAGE(key_out, key_col, key_val, cmp, dir) \
     "SELECT " TICKET_COLUMNS ", " key_out " FROM tickets t" TICKET_FILTERS \
-    " AND (%s::bigint IS NULL OR (" key_col ", t.id) " cmp " (" key_val ", %s::bigint))" \
+    " AND (" key_val " IS NULL OR (" key_col ", t.id) " cmp " (" key_val ", %s::bigint))" \
     " ORDER BY " key_col " " dir ", t.id " dir " LIMIT %s::int"
 
-#define TS_LIST(col, cmp, dir) \
-    TICKET_PAGE("pd_epoch_us(" col ")", col, "pd_from_epoch_us(%s::bigint)", cmp, dir)
+#define TS_LIST(col, cmp, dir) TICKET_PAGE(col, col, "%s::timestamptz", cmp, dir)
 #define INT_LIST(col, cmp, dir) TICKET_PAGE(col, col, "%s::bigint", cmp, dir)
 
 #define LOOKUP_JSON \

@@ -143,7 +143,8 @@ my %name_of = reverse %k;
 # The oracle: the fixture's rows read straight from the table.
 my %row = map { $_->{id} => $_ } db_query(
     'SELECT id, status, priority, priority_rank, category_id, module_id, expert_id, tech_id, source,'
-    . ' pd_epoch_us(created_at) AS created_us, pd_epoch_us(updated_at) AS updated_us'
+    . ' (extract(epoch FROM created_at) * 1000000)::bigint AS created_us,'
+    . ' (extract(epoch FROM updated_at) * 1000000)::bigint AS updated_us'
     . ' FROM tickets WHERE pharmacy_id = ?', $P);
 is scalar(keys %row), 8, 'the pharmacy holds exactly the fixture';
 

@@ -351,6 +351,39 @@ static void test_utf8_max_bytes(void **state)
     assert_false(pd_utf8_valid("\xf0\x9f\x98\x80", 3));
 }
 
+/* Timestamp keys go back to PostgreSQL as a cast: only its own ISO output,
+ * with real calendar values, may pass. */
+static void test_key_timestamp(void **state)
+{
+    static const char *const good[] = {
+        "2026-11-21 23:16:11+00", "2026-11-21 23:16:11.123456+00", "2026-11-21 23:16:11.5+07",
+        "2024-02-29 00:00:00+00", "1970-01-01 00:00:00-03:30", "2026-12-31 23:59:59.000001+14",
+    };
+    static const char *const bad[] = {
+        "", "2026-11-21", "2026-11-21T23:16:11+00", "2026-11-21 23:16:11", "2026-11-21 24:00:00+00",
+        "2026-13-01 00:00:00+00", "2026-02-30 00:00:00+00", "2025-02-29 00:00:00+00",
+        "2026-11-21 23:60:00+00", "2026-11-21 23:16:61+00", "2026-11-21 23:16:11.+00",
+        "2026-11-21 23:16:11.1234567+00", "2026-11-21 23:16:11+0", "2026-11-21 23:16:11+00:0",
+        "2026-11-21 23:16:11+00 ", "1969-12-31 23:59:59+00", "2026-11-21 23:16:11+16",
+        "2026-11-21 23:16:11+00'; --", "infinity", "2026-11-21 23:16:11 BC+00",
+        "2026-1a-21 23:16:11+00",
+    };
+    apr_size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        if (!pd_cursor_key_timestamp(good[i])) {
+            fail_msg("refused \"%s\"", good[i]);
+        }
+    }
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (pd_cursor_key_timestamp(bad[i])) {
+            fail_msg("accepted \"%s\"", bad[i]);
+        }
+    }
+    assert_false(pd_cursor_key_timestamp(NULL));
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -363,6 +396,7 @@ int main(void)
         T(test_refuses_bad_keys),
         T(test_length_limit),
         T(test_key_int),
+        T(test_key_timestamp),
         T(test_utf8_valid),
         T(test_utf8_valid_long_overlongs),
         T(test_utf8_max_bytes),
