@@ -184,7 +184,7 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
         if (++rows > limit) {
             continue;          /* read to the end; only its existence matters */
         }
-        page[rows - 1] = apr_palloc(req->r->pool, sizeof(const char *) * PD_TC__COUNT);
+        page[rows - 1] = apr_pcalloc(req->r->pool, sizeof(const char *) * PD_TC__COUNT);
         for (i = 0; i < PD_TC_DESCRIPTION; i++) {
             page[rows - 1][i] = pd_db_get(&res, i);
         }
@@ -231,7 +231,7 @@ apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,
         return APR_NOTFOUND;
     }
     for (i = 0; i < PD_TC__COUNT; i++) {
-        cols[i] = pd_db_get(&res, i);
+        cols[i] = i <= PD_TC_DESCRIPTION ? pd_db_get(&res, i) : NULL;
     }
     while (pd_db_next(&res) == APR_SUCCESS) {
     }

@@ -4,16 +4,14 @@
 /* ---- shared fragments (compile-time literals) ---- */
 
 /* A ticket's columns, in the order of pd_ticket_col_e (pd_ticket.h). Names
- * are not joined in: their slots are empty here and the module fills them
- * from its name cache (pd_names.h), so that reading tickets touches the
- * tickets table alone. The description is not here: only single-ticket reads
- * add it, last. */
+ * are not joined in: the module takes them from its name cache (pd_names.h),
+ * so that reading tickets touches the tickets table alone. The description
+ * is not here: only single-ticket reads add it, last. */
 #define TICKET_COLUMNS \
     "t.id, t.number, t.title, t.pic_name, t.contact, t.app_version, t.priority, t.status, " \
-    "t.source, t.version, t.pharmacy_id, NULL, NULL, t.module_id, NULL, NULL, " \
-    "t.category_id, NULL, NULL, t.customer_id, NULL, t.expert_id, NULL, t.tech_id, NULL, " \
-    "t.created_by, NULL, t.created_at, t.updated_at, t.first_response_at, t.solved_at, " \
-    "t.closed_at"
+    "t.source, t.version, t.pharmacy_id, t.module_id, t.category_id, t.customer_id, " \
+    "t.expert_id, t.tech_id, t.created_by, t.created_at, t.updated_at, " \
+    "t.first_response_at, t.solved_at, t.closed_at"
 
 /* A list page is one statement, custom_plan: planned with its values, on the
  * tickets table alone. Each optional filter takes its value twice, once for

@@ -1,22 +1,27 @@
-/* A ticket as the API shows it. The statements that read tickets return
- * these columns in this order (PD_SQL ticket column list in pd_sql.c), and
- * pd_ticket_render is the only place that turns them into JSON. */
+/* A ticket as the API shows it. The statements that read tickets return the
+ * columns up to PD_TC_DESCRIPTION in this order (TICKET_COLUMNS in
+ * pd_sql.c); the name slots after it are filled from the name cache
+ * (mod_pd_names.c); pd_ticket_render is the only place that turns a ticket
+ * into JSON. */
 #ifndef PD_TICKET_H
 #define PD_TICKET_H
 
 #include "pd_json.h"
 
 typedef enum {
+    /* from the database */
     PD_TC_ID = 0, PD_TC_NUMBER, PD_TC_TITLE, PD_TC_PIC_NAME, PD_TC_CONTACT,
     PD_TC_APP_VERSION, PD_TC_PRIORITY, PD_TC_STATUS, PD_TC_SOURCE, PD_TC_VERSION,
-    PD_TC_PHARMACY_ID, PD_TC_PHARMACY_CODE, PD_TC_PHARMACY_NAME,
-    PD_TC_MODULE_ID, PD_TC_MODULE_NAME, PD_TC_MODULE_COLOR,
-    PD_TC_CATEGORY_ID, PD_TC_CATEGORY_NAME, PD_TC_CATEGORY_COLOR,
-    PD_TC_CUSTOMER_ID, PD_TC_CUSTOMER_NAME, PD_TC_EXPERT_ID, PD_TC_EXPERT_NAME,
-    PD_TC_TECH_ID, PD_TC_TECH_NAME, PD_TC_CREATOR_ID, PD_TC_CREATOR_NAME,
+    PD_TC_PHARMACY_ID, PD_TC_MODULE_ID, PD_TC_CATEGORY_ID, PD_TC_CUSTOMER_ID,
+    PD_TC_EXPERT_ID, PD_TC_TECH_ID, PD_TC_CREATOR_ID,
     PD_TC_CREATED_AT, PD_TC_UPDATED_AT, PD_TC_FIRST_RESPONSE_AT, PD_TC_SOLVED_AT,
     PD_TC_CLOSED_AT,
-    PD_TC_DESCRIPTION,         /* last: only single-ticket reads have it */
+    /* single-ticket reads only; a list page has its sort key at this position */
+    PD_TC_DESCRIPTION,
+    /* from the name cache */
+    PD_TC_PHARMACY_CODE, PD_TC_PHARMACY_NAME, PD_TC_MODULE_NAME, PD_TC_MODULE_COLOR,
+    PD_TC_CATEGORY_NAME, PD_TC_CATEGORY_COLOR, PD_TC_CUSTOMER_NAME, PD_TC_EXPERT_NAME,
+    PD_TC_TECH_NAME, PD_TC_CREATOR_NAME,
     PD_TC__COUNT
 } pd_ticket_col_e;
 
