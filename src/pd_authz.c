@@ -66,12 +66,6 @@ apr_int64_t pd_authz_pharmacy_scope(const pd_identity_t *who)
     }
 }
 
-int pd_authz_sees_pharmacy(const pd_identity_t *who, apr_int64_t pharmacy_id)
-{
-    apr_int64_t scope = pd_authz_pharmacy_scope(who);
-    return scope == 0 || (scope > 0 && scope == pharmacy_id);
-}
-
 unsigned pd_authz_ticket_fields(pd_role_e role, pd_status_e status)
 {
     const unsigned contact = PD_TF_PIC_NAME | PD_TF_CONTACT | PD_TF_APP_VERSION;

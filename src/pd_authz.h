@@ -30,11 +30,10 @@ const char *pd_action_name(pd_action_e act);
 int pd_authz_allows(pd_role_e role, pd_action_e act);
 
 /* The pharmacy a caller's ticket and pharmacy reads are confined to: the
- * customer's own, or 0 for staff, who see all. */
+ * customer's own, 0 for staff, who see all, and -1 (nothing) for anyone
+ * else. Every statement that reads tickets or pharmacies takes it as a
+ * parameter, so an object out of scope is simply not found (404). */
 apr_int64_t pd_authz_pharmacy_scope(const pd_identity_t *who);
-
-/* 1 when the caller may see an object of this pharmacy. */
-int pd_authz_sees_pharmacy(const pd_identity_t *who, apr_int64_t pharmacy_id);
 
 /* Ticket fields, as bits, for field-level permissions. */
 #define PD_TF_TITLE       0x0001u

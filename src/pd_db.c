@@ -153,7 +153,7 @@ apr_status_t pd_db_next(pd_db_result_t *r)
     return APR_SUCCESS;
 }
 
-const char *pd_db_peek(pd_db_result_t *r, int col)
+const char *pd_db_get(pd_db_result_t *r, int col)
 {
     const char *value = NULL;
 
@@ -165,13 +165,7 @@ const char *pd_db_peek(pd_db_result_t *r, int col)
         != APR_SUCCESS || !value) {
         return NULL;
     }
-    return value;
-}
-
-const char *pd_db_get(pd_db_result_t *r, int col)
-{
-    const char *value = pd_db_peek(r, col);
-    return value ? apr_pstrdup(r->db->pool, value) : NULL;
+    return apr_pstrdup(r->db->pool, value);
 }
 
 int pd_db_get_bool(pd_db_result_t *r, int col)

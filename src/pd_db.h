@@ -54,8 +54,6 @@ apr_status_t pd_db_next(pd_db_result_t *r);
 /* The current row's column (0-based) copied into the request pool; NULL for
  * SQL NULL. */
 const char *pd_db_get(pd_db_result_t *r, int col);
-/* The same without a copy: valid only until the next pd_db_next. */
-const char *pd_db_peek(pd_db_result_t *r, int col);
 /* 1 for PostgreSQL's 't'. */
 int pd_db_get_bool(pd_db_result_t *r, int col);
 apr_int64_t pd_db_get_int64(pd_db_result_t *r, int col);

@@ -146,11 +146,6 @@ static void jw_value(pd_jw_t *w)
     w->need_comma = 1;
 }
 
-void pd_jw_raw(pd_jw_t *w, const char *text)
-{
-    jw_put(w, text, strlen(text));
-}
-
 void pd_jw_begin(pd_jw_t *w, char open)
 {
     jw_value(w);

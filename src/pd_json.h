@@ -38,7 +38,6 @@ typedef struct pd_jw_t {
 } pd_jw_t;
 
 void pd_jw_init(pd_jw_t *w, apr_pool_t *p, apr_size_t initial);
-void pd_jw_raw(pd_jw_t *w, const char *text);              /* as it is, no separator */
 void pd_jw_begin(pd_jw_t *w, char open);                   /* '{' or '[' */
 void pd_jw_end(pd_jw_t *w, char close);                    /* '}' or ']' */
 void pd_jw_key(pd_jw_t *w, const char *key);               /* "key": */

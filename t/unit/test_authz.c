@@ -199,34 +199,6 @@ static void test_pharmacy_scope(void **state)
     }
 }
 
-static void test_sees_pharmacy(void **state)
-{
-    pd_identity_t id;
-    int role;
-
-    id = who(PD_ROLE_CUSTOMER, 7);
-    assert_true(pd_authz_sees_pharmacy(&id, 7));
-    assert_false(pd_authz_sees_pharmacy(&id, 8));
-    assert_false(pd_authz_sees_pharmacy(&id, 1));
-    assert_false(pd_authz_sees_pharmacy(&id, 0));
-    assert_false(pd_authz_sees_pharmacy(&id, 70));
-
-    id = who(PD_ROLE_CUSTOMER, 0);
-    assert_false(pd_authz_sees_pharmacy(&id, 0));
-    assert_false(pd_authz_sees_pharmacy(&id, 1));
-    assert_false(pd_authz_sees_pharmacy(&id, 7));
-
-    for (role = PD_ROLE_ADMIN; role < PD_ROLE__COUNT; role++) {
-        if (role == PD_ROLE_CUSTOMER) {
-            continue;
-        }
-        id = who((pd_role_e)role, 3);
-        assert_true(pd_authz_sees_pharmacy(&id, 1));
-        assert_true(pd_authz_sees_pharmacy(&id, 3));
-        assert_true(pd_authz_sees_pharmacy(&id, 999));
-    }
-}
-
 #define TEXT (PD_TF_TITLE | PD_TF_DESCRIPTION)
 #define CONTACT (PD_TF_PIC_NAME | PD_TF_CONTACT | PD_TF_APP_VERSION)
 #define TRIAGE (PD_TF_MODULE | PD_TF_CATEGORY | PD_TF_PRIORITY)
@@ -393,7 +365,6 @@ int main(void)
         T(test_no_role_has_nothing),
         T(test_unknown_action),
         T(test_pharmacy_scope),
-        T(test_sees_pharmacy),
         T(test_field_bits_distinct),
         T(test_ticket_fields_staff),
         T(test_ticket_fields_customer),
