@@ -88,6 +88,10 @@ apr_status_t pd_res_tickets_delete(pd_req_t *req);
  * APR_NOTFOUND with req->err set to 404 when there is none. */
 apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,
                              const char **json, const char **etag);
+/* The same from the current row of a result with the single-ticket columns
+ * (TICKET_COLUMNS and the description); reads the result to its end. */
+apr_status_t pd_ticket_from_row(pd_req_t *req, pd_db_result_t *res, const char **json,
+                                const char **etag);
 apr_status_t pd_res_tickets_create(pd_req_t *req);
 apr_status_t pd_res_tickets_update(pd_req_t *req);
 apr_status_t pd_res_categories_list(pd_req_t *req);

@@ -7,6 +7,7 @@
 #include "pd_validate.h"
 #include "pd_workflow.h"
 #include "pd_ticketno.h"
+#include "pd_ticket.h"
 
 /* A ticket's editable state, as locked for update. */
 typedef struct ticket_row_t {
@@ -85,7 +86,8 @@ static apr_status_t check_refs(pd_req_t *req, const apr_int64_t ids[REF__COUNT],
     return APR_SUCCESS;
 }
 
-static apr_status_t respond_ticket(pd_req_t *req, apr_int64_t id, int status)
+/* The ticket as it is after an update, with its new ETag. */
+static apr_status_t respond_ticket(pd_req_t *req, apr_int64_t id)
 {
     const char *json, *etag;
 
@@ -93,12 +95,7 @@ static apr_status_t respond_ticket(pd_req_t *req, apr_int64_t id, int status)
         return pd_fail_db(req, "reading a written ticket");
     }
     apr_table_setn(req->r->headers_out, "ETag", etag);
-    if (status == HTTP_CREATED) {
-        apr_table_setn(req->r->headers_out, "Location",
-                       apr_psprintf(req->r->pool, "%s/tickets/%" APR_INT64_T_FMT,
-                                    req->conf->api_base, id));
-    }
-    return pd_respond_json(req, status, json);
+    return pd_respond_json(req, HTTP_OK, json);
 }
 
 apr_status_t pd_res_tickets_create(pd_req_t *req)
@@ -110,7 +107,7 @@ apr_status_t pd_res_tickets_create(pd_req_t *req)
     ticket_row_t t;
     apr_int64_t refs[REF__COUNT] = { 0 };
     json_t *body;
-    const char *args[14], *number;
+    const char *args[14], *number, *json, *etag;
     pd_db_result_t res;
     apr_status_t rv;
     apr_size_t i;
@@ -200,15 +197,21 @@ apr_status_t pd_res_tickets_create(pd_req_t *req)
                                  : pd_error_set(&req->err, 422, "unknown_reference", NULL,
                                                 "a referenced entry is no longer active");
     }
-    id = pd_db_get_int64(&res, 0);
-    number = pd_db_get(&res, 1);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    id = pd_db_get_int64(&res, PD_TC_ID);
+    number = pd_db_get(&res, PD_TC_NUMBER);
     if (pd_ticketno_parse(number, req->r->pool, NULL, NULL, NULL) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, req->r,
                       "pharmadesk: ticket %" APR_INT64_T_FMT " got a malformed number", id);
     }
-    return respond_ticket(req, id, HTTP_CREATED);
+    /* the insert returns the ticket as a read would: no second round trip */
+    if ((rv = pd_ticket_from_row(req, &res, &json, &etag)) != APR_SUCCESS) {
+        return rv;
+    }
+    apr_table_setn(req->r->headers_out, "ETag", etag);
+    apr_table_setn(req->r->headers_out, "Location",
+                   apr_psprintf(req->r->pool, "%s/tickets/%" APR_INT64_T_FMT,
+                                req->conf->api_base, id));
+    return pd_respond_json(req, HTTP_CREATED, json);
 }
 
 /* ---- PATCH ---- */
@@ -449,7 +452,7 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
     }
     if (changed == 0) {
         pd_db_rollback(&req->db);
-        return respond_ticket(req, req->id, HTTP_OK);
+        return respond_ticket(req, req->id);
     }
     refs[REF_MODULE] = changed & PD_TF_MODULE ? nxt.module_id : 0;
     refs[REF_CATEGORY] = changed & PD_TF_CATEGORY ? nxt.category_id : 0;
@@ -519,7 +522,7 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
     if (pd_db_commit(&req->db) != APR_SUCCESS) {
         return pd_fail_db(req, "committing a ticket update");
     }
-    return respond_ticket(req, req->id, HTTP_OK);
+    return respond_ticket(req, req->id);
 
 cleanup:
     pd_db_rollback(&req->db);

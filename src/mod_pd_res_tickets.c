@@ -211,16 +211,37 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
     return pd_respond_page(req, items, NULL);
 }
 
+apr_status_t pd_ticket_from_row(pd_req_t *req, pd_db_result_t *res, const char **json,
+                                const char **etag)
+{
+    const char *cols[PD_TC__COUNT];
+    const char **row = cols;
+    apr_status_t rv;
+    pd_jw_t w;
+    int i;
+
+    for (i = 0; i < PD_TC__COUNT; i++) {
+        cols[i] = i <= PD_TC_DESCRIPTION ? pd_db_get(res, i) : NULL;
+    }
+    while (pd_db_next(res) == APR_SUCCESS) {
+    }
+    if ((rv = pd_ticket_names(req, &row, 1)) != APR_SUCCESS) {
+        return rv;
+    }
+    pd_jw_init(&w, req->r->pool, 2048);
+    pd_ticket_render(&w, cols, 1);
+    *json = pd_jw_text(&w);
+    /* the version changes with every write */
+    *etag = apr_psprintf(req->r->pool, "\"t%s-v%s\"", cols[PD_TC_ID] ? cols[PD_TC_ID] : "0",
+                         cols[PD_TC_VERSION] ? cols[PD_TC_VERSION] : "0");
+    return APR_SUCCESS;
+}
+
 apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,
                              const char **json, const char **etag)
 {
     const char *args[2] = { pd_db_int(&req->db, id), pd_db_int(&req->db, scope) };
-    const char *cols[PD_TC__COUNT];
-    const char **row = cols;
     pd_db_result_t res;
-    apr_status_t rv;
-    pd_jw_t w;
-    int i;
 
     if (pd_db_select(&req->db, PD_SQL_TICKETS_GET, args, &res) != APR_SUCCESS) {
         return pd_fail_db(req, "reading a ticket");
@@ -230,21 +251,7 @@ apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,
         pd_error_set(&req->err, 404, "not_found", NULL, "no such ticket");
         return APR_NOTFOUND;
     }
-    for (i = 0; i < PD_TC__COUNT; i++) {
-        cols[i] = i <= PD_TC_DESCRIPTION ? pd_db_get(&res, i) : NULL;
-    }
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
-    if ((rv = pd_ticket_names(req, &row, 1)) != APR_SUCCESS) {
-        return rv;
-    }
-    pd_jw_init(&w, req->r->pool, 2048);
-    pd_ticket_render(&w, cols, 1);
-    *json = pd_jw_text(&w);
-    /* the version changes with every write */
-    *etag = apr_psprintf(req->r->pool, "\"t%" APR_INT64_T_FMT "-v%s\"", id,
-                         cols[PD_TC_VERSION] ? cols[PD_TC_VERSION] : "0");
-    return APR_SUCCESS;
+    return pd_ticket_from_row(req, &res, json, etag);
 }
 
 apr_status_t pd_res_tickets_get(pd_req_t *req)

@@ -118,7 +118,8 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     /* One statement, committed on its own. The references must be active (else
      * no row, and the module asks pd_tickets_refs which one failed); only
      * then is a number drawn from the year's sequence, so a refused create
-     * takes none. The ticket comes with its first timeline row. 1 pharmacy, 2 module, 3 category, 4 time zone,
+     * takes none. The ticket comes with its first timeline row, and comes
+     * back as a single-ticket read does. 1 pharmacy, 2 module, 3 category, 4 time zone,
      * 5 prefix, 6 pic, 7 contact, 8 app version, 9 title, 10 description,
      * 11 priority, 12 source, 13 customer, 14 creator, 15-16 customer */
     [PD_SQL_TICKETS_INSERT] = { "pd_tickets_insert",
@@ -132,10 +133,10 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " SELECT pd_ticket_number(%s::text, y.year, pd_next_ticket_seq(y.year)), ref.pharmacy_id,"
         " %s::text, %s::text, %s::text, ref.module_id, ref.category_id, %s::text, %s::text,"
         " %s::text, %s::text, %s::bigint, %s::bigint FROM ref, y"
-        " RETURNING id, number, created_by),"
+        " RETURNING *),"
         " act AS (INSERT INTO ticket_activities (ticket_id, user_id, kind, new_value)"
         " SELECT id, created_by, 'created', 'open' FROM ins)"
-        " SELECT id, number FROM ins", 14 },
+        " SELECT " TICKET_COLUMNS ", t.description FROM ins t", 14 },
     /* The row is locked (pd_tickets_lock) and the new values computed by the
      * module. 1 title, 2 description, 3 pic, 4 contact, 5 app version,
      * 6 module, 7 category, 8 priority, 9 status, 10 expert, 11 tech,
