@@ -3,6 +3,7 @@
 #include <apr_lib.h>
 #include <apr_base64.h>
 #include "pd_cursor.h"
+#include "pd_validate.h"
 
 /* Layout before encoding: "1|sort|a|id|key"; the key comes last so that it
  * may contain any character but NUL. */
@@ -57,62 +58,16 @@ int pd_cursor_key_int(const char *s, apr_int64_t *out)
     return 1;
 }
 
-static int two_digits(const char *s, int lo, int hi)
-{
-    int v;
-    if (!apr_isdigit(s[0]) || !apr_isdigit(s[1])) {
-        return -1;
-    }
-    v = (s[0] - '0') * 10 + (s[1] - '0');
-    return v >= lo && v <= hi ? v : -1;
-}
-
 int pd_cursor_key_timestamp(const char *k)
 {
-    static const int days[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    int y, mo, d, i;
-    const char *c;
+    const char *c = pd_scan_date(k);
 
-    /* "YYYY-MM-DD HH:MM:SS" then an optional .fraction and the offset */
-    if (!k || strlen(k) < 22 || strlen(k) > 32) {
+    /* PostgreSQL's ISO output: a space, seconds always, "+HH" or "+HH:MM" */
+    if (!c || strlen(k) > 32 || *c != ' ' || !(c = pd_scan_time(c + 1, 1))) {
         return 0;
     }
-    for (i = 0, y = 0; i < 4; i++) {
-        if (!apr_isdigit(k[i])) {
-            return 0;
-        }
-        y = y * 10 + (k[i] - '0');
-    }
-    if (y < 1970 || k[4] != '-' || (mo = two_digits(k + 5, 1, 12)) < 0 || k[7] != '-'
-        || (d = two_digits(k + 8, 1, days[mo - 1])) < 0 || k[10] != ' '
-        || two_digits(k + 11, 0, 23) < 0 || k[13] != ':' || two_digits(k + 14, 0, 59) < 0
-        || k[16] != ':' || two_digits(k + 17, 0, 59) < 0) {
-        return 0;
-    }
-    if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) {
-        return 0;
-    }
-    c = k + 19;
-    if (*c == '.') {
-        const char *f = ++c;
-        while (apr_isdigit(*c)) {
-            c++;
-        }
-        if (c == f || c - f > 6) {
-            return 0;
-        }
-    }
-    if ((*c != '+' && *c != '-') || two_digits(c + 1, 0, 15) < 0) {
-        return 0;
-    }
-    c += 3;
-    if (*c == ':') {
-        if (two_digits(c + 1, 0, 59) < 0) {
-            return 0;
-        }
-        c += 3;
-    }
-    return *c == '\0';
+    c = pd_scan_offset(c, 0, 15);    /* PostgreSQL prints offsets to +15:59 */
+    return c && *c == '\0';
 }
 
 int pd_utf8_valid(const char *s, apr_size_t max_bytes)

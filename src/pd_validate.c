@@ -389,7 +389,8 @@ apr_status_t pd_q_int(const apr_table_t *q, const char *key, int min, int max,
     return APR_SUCCESS;
 }
 
-static int digits(const char *s, int n)
+/* n decimal digits as a number in [lo, hi], or -1. */
+static int number(const char *s, int n, int lo, int hi)
 {
     int i, v = 0;
     for (i = 0; i < n; i++) {
@@ -398,63 +399,79 @@ static int digits(const char *s, int n)
         }
         v = v * 10 + (s[i] - '0');
     }
-    return v;
+    return v >= lo && v <= hi ? v : -1;
 }
 
-static int days_in_month(int y, int m)
+const char *pd_scan_date(const char *s)
 {
     static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : days[m - 1];
+    int y, mo, d, leap;
+
+    if (!s || strlen(s) < 10 || (y = number(s, 4, 1970, 9999)) < 0 || s[4] != '-'
+        || (mo = number(s + 5, 2, 1, 12)) < 0 || s[7] != '-') {
+        return NULL;
+    }
+    leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    d = number(s + 8, 2, 1, mo == 2 && leap ? 29 : days[mo - 1]);
+    return d < 0 ? NULL : s + 10;
+}
+
+const char *pd_scan_time(const char *s, int need_seconds)
+{
+    if (number(s, 2, 0, 23) < 0 || s[2] != ':' || number(s + 3, 2, 0, 59) < 0) {
+        return NULL;
+    }
+    s += 5;
+    if (*s != ':') {
+        return need_seconds ? NULL : s;
+    }
+    if (number(s + 1, 2, 0, 59) < 0) {
+        return NULL;
+    }
+    s += 3;
+    if (*s == '.') {
+        const char *f = ++s;
+        while (apr_isdigit(*s)) {
+            s++;
+        }
+        if (s == f || s - f > 6) {
+            return NULL;
+        }
+    }
+    return s;
+}
+
+const char *pd_scan_offset(const char *s, int need_minutes, int max_hours)
+{
+    if ((*s != '+' && *s != '-') || number(s + 1, 2, 0, max_hours) < 0) {
+        return NULL;
+    }
+    s += 3;
+    if (*s != ':') {
+        return need_minutes ? NULL : s;
+    }
+    return number(s + 1, 2, 0, 59) < 0 ? NULL : s + 3;
 }
 
 int pd_is_time_bound(const char *s)
 {
-    int y, mo, d, h, mi, sec = 0, oh, om;
-    const char *c;
+    const char *c = pd_scan_date(s);
 
-    if (!s || strlen(s) < 10 || strlen(s) > 35) {
+    if (!c || strlen(s) > 35) {
         return 0;
     }
-    y = digits(s, 4);
-    mo = digits(s + 5, 2);
-    d = digits(s + 8, 2);
-    if (s[4] != '-' || s[7] != '-' || y < 1970 || y > 9999 || mo < 1 || mo > 12
-        || d < 1 || d > days_in_month(y, mo)) {
-        return 0;
-    }
-    if (s[10] == '\0') {
+    if (*c == '\0') {
         return 1;
     }
-    c = s + 10;
-    if (*c != 'T' || (h = digits(c + 1, 2)) < 0 || h > 23 || c[3] != ':'
-        || (mi = digits(c + 4, 2)) < 0 || mi > 59) {
+    /* RFC 3339: a 'T', seconds optional, 'Z' or an offset with minutes */
+    if (*c != 'T' || !(c = pd_scan_time(c + 1, 0))) {
         return 0;
-    }
-    c += 6;
-    if (*c == ':') {
-        if ((sec = digits(c + 1, 2)) < 0 || sec > 59) {
-            return 0;
-        }
-        c += 3;
-        if (*c == '.') {
-            const char *f = ++c;
-            while (apr_isdigit(*c)) {
-                c++;
-            }
-            if (c == f || c - f > 6) {
-                return 0;
-            }
-        }
     }
     if (*c == 'Z') {
         return c[1] == '\0';
     }
-    if ((*c != '+' && *c != '-') || (oh = digits(c + 1, 2)) < 0 || oh > 14
-        || c[3] != ':' || (om = digits(c + 4, 2)) < 0 || om > 59) {
-        return 0;
-    }
-    return c[6] == '\0';
+    c = pd_scan_offset(c, 1, 14);   /* the zones in use reach +14:00 */
+    return c && *c == '\0';
 }
 
 apr_status_t pd_q_time(const apr_table_t *q, const char *key, const char **out,

@@ -70,4 +70,12 @@ apr_status_t pd_q_time(const apr_table_t *q, const char *key, const char **out,
                        pd_error_t *err);
 int pd_is_time_bound(const char *s);
 
+/* Pieces of date-time grammars, each returning where it stopped or NULL:
+ * "YYYY-MM-DD" (a real date, from 1970), "HH:MM[:SS[.ffffff]]" (seconds
+ * required or not), and "+HH[:MM]" (minutes required or not, hours up to
+ * max_hours). */
+const char *pd_scan_date(const char *s);
+const char *pd_scan_time(const char *s, int need_seconds);
+const char *pd_scan_offset(const char *s, int need_minutes, int max_hours);
+
 #endif
