@@ -27,6 +27,25 @@ static const char *api_path(request_rec *r, const char *base)
     return r->uri[n] ? r->uri + n : "/";
 }
 
+/* Browsers send Origin with cross-site writes; a write whose Origin names
+ * another host than the one it was sent to is a cross-site request forgery
+ * (a page elsewhere using the user's session). Requests without Origin come
+ * from non-browser clients, which carry their own credentials. The scheme is
+ * not compared: behind a TLS-terminating proxy Apache sees http while the
+ * browser's Origin says https. "null" (sandboxed frames, file pages) never
+ * matches. */
+static int same_origin(request_rec *r, const char *origin)
+{
+    const char *host = apr_table_get(r->headers_in, "Host");
+    const char *authority = strstr(origin, "://");
+
+    if (!host || !authority || strcmp(origin, "null") == 0) {
+        return 0;
+    }
+    authority += 3;
+    return *authority && strcasecmp(authority, host) == 0;
+}
+
 static apr_status_t dispatch(pd_req_t *req)
 {
     static const char *const no_params[] = { NULL };
@@ -51,6 +70,13 @@ static apr_status_t dispatch(pd_req_t *req)
         apr_table_setn(r->err_headers_out, "Allow", pd_route_allow(r->pool, m.allowed));
         return pd_error_set(&req->err, 405, "method_not_allowed", NULL,
                             "this resource does not support that method");
+    }
+    if (method != PD_M_GET) {
+        const char *origin = apr_table_get(r->headers_in, "Origin");
+        if (origin && !same_origin(r, origin)) {
+            return pd_error_set(&req->err, 403, "cross_origin", NULL,
+                                "writes from another site are refused");
+        }
     }
     req->route = m.route;
     req->id = m.id;
