@@ -279,52 +279,261 @@ static apr_status_t refuse_transition(pd_req_t *req, pd_status_e from, unsigned 
     return APR_EGENERAL;
 }
 
-apr_status_t pd_res_tickets_update(pd_req_t *req)
+/* A PATCH body, checked for shape: text members (NULL when absent), ids (0
+ * when absent or null; body tells which were sent), -1 for an absent enum. */
+typedef struct ticket_patch_t {
+    ticket_row_t values;
+    int priority, status;
+    const char *note;
+    json_t *body;
+} ticket_patch_t;
+
+/* What a PATCH does to a locked ticket. */
+typedef struct ticket_change_t {
+    ticket_row_t next;
+    unsigned changed;          /* PD_TF_* bits */
+    int unassigned;            /* the seed 004 move back to open */
+    const char *solved, *closed;   /* 'set', 'clear' or 'keep' */
+} ticket_change_t;
+
+/* Shape first, outside the transaction. */
+static apr_status_t read_patch(pd_req_t *req, ticket_patch_t *pt)
 {
     static const char *const fields[] = {
         "title", "description", "pic_name", "contact", "app_version", "module_id",
         "category_id", "priority", "status", "expert_id", "tech_id", "note", NULL
     };
-    ticket_row_t cur, nxt;
-    json_t *body;
-    const char *note = NULL, *if_match, *args[15];
-    const char *solved = "keep", *closed = "keep";
-    apr_int64_t refs[REF__COUNT] = { 0 };
-    unsigned allowed, changed = 0;
-    int prio = -1, status = -1, staff = req->who.role != PD_ROLE_CUSTOMER, unassigned = 0;
-    apr_size_t i;
     apr_status_t rv;
+    apr_size_t i;
 
-    if ((rv = pd_read_json(req, &body)) != APR_SUCCESS
-        || (rv = pd_v_known_fields(body, fields, &req->err)) != APR_SUCCESS) {
+    memset(pt, 0, sizeof(*pt));
+    pt->priority = pt->status = -1;
+    if ((rv = pd_read_json(req, &pt->body)) != APR_SUCCESS
+        || (rv = pd_v_known_fields(pt->body, fields, &req->err)) != APR_SUCCESS) {
         return rv;
     }
-    memset(&nxt, 0, sizeof(nxt));
-    /* shape first, outside the transaction */
     for (i = 0; i < COUNT(text_fields); i++) {
         const struct text_field_t *f = &text_fields[i];
-        rv = pd_v_string(body, f->name, f->flags, f->min, f->max, req->r->pool,
-                         &TEXT_AT(&nxt, f), &req->err);
+        rv = pd_v_string(pt->body, f->name, f->flags, f->min, f->max, req->r->pool,
+                         &TEXT_AT(&pt->values, f), &req->err);
         if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
             return rv;
         }
     }
     for (i = 0; i < COUNT(id_fields); i++) {
         const struct id_field_t *f = &id_fields[i];
-        rv = pd_v_id(body, f->name, f->nullable ? PD_V_NULLABLE : 0, &ID_AT(&nxt, f), &req->err);
+        rv = pd_v_id(pt->body, f->name, f->nullable ? PD_V_NULLABLE : 0,
+                     &ID_AT(&pt->values, f), &req->err);
         if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
             return rv;
         }
     }
-    if (((rv = pd_v_enum(body, "priority", 0, pd_priority_parse, &prio, &req->err))
+    if (((rv = pd_v_enum(pt->body, "priority", 0, pd_priority_parse, &pt->priority, &req->err))
          != APR_SUCCESS && rv != APR_NOTFOUND)
-        || ((rv = pd_v_enum(body, "status", 0, pd_status_parse, &status, &req->err))
+        || ((rv = pd_v_enum(pt->body, "status", 0, pd_status_parse, &pt->status, &req->err))
             != APR_SUCCESS && rv != APR_NOTFOUND)
-        || ((rv = pd_v_string(body, "note", PD_V_MULTILINE, 1, 20000, req->r->pool, &note,
-                              &req->err)) != APR_SUCCESS && rv != APR_NOTFOUND)) {
+        || ((rv = pd_v_string(pt->body, "note", PD_V_MULTILINE, 1, 20000, req->r->pool,
+                              &pt->note, &req->err)) != APR_SUCCESS && rv != APR_NOTFOUND)) {
         return rv;
     }
+    return APR_SUCCESS;
+}
 
+/* The next state. A member equal to the current value is no change and so
+ * needs no right. */
+static void merge_patch(ticket_change_t *ch, const ticket_row_t *cur, const ticket_patch_t *pt)
+{
+    apr_size_t i;
+
+    memset(ch, 0, sizeof(*ch));
+    ch->next = *cur;
+    ch->solved = ch->closed = "keep";
+    for (i = 0; i < COUNT(text_fields); i++) {
+        const struct text_field_t *f = &text_fields[i];
+        const char *v = TEXT_AT(&pt->values, f);
+        if (v && strcmp(v, TEXT_AT(cur, f)) != 0) {
+            TEXT_AT(&ch->next, f) = v;
+            ch->changed |= f->bit;
+        }
+    }
+    for (i = 0; i < COUNT(id_fields); i++) {
+        const struct id_field_t *f = &id_fields[i];
+        if (json_object_get(pt->body, f->name) && ID_AT(&pt->values, f) != ID_AT(cur, f)) {
+            ID_AT(&ch->next, f) = ID_AT(&pt->values, f);
+            ch->changed |= f->bit;
+        }
+    }
+    if (pt->priority >= 0
+        && strcmp(pd_priority_name((pd_priority_e)pt->priority), cur->priority) != 0) {
+        ch->next.priority = pd_priority_name((pd_priority_e)pt->priority);
+        ch->changed |= PD_TF_PRIORITY;
+    }
+    if (pt->status >= 0 && (pd_status_e)pt->status != cur->status) {
+        ch->next.status = (pd_status_e)pt->status;
+        ch->changed |= PD_TF_STATUS;
+    }
+    if (pt->note) {
+        ch->changed |= PD_TF_NOTE;
+    }
+    /* seed 004: assigning a tech to an open or in_review ticket starts the
+     * work; taking the tech off a ticket in progress returns it to the queue */
+    if ((ch->changed & PD_TF_TECH) && !(ch->changed & PD_TF_STATUS)) {
+        if (ch->next.tech_id > 0 && (cur->status == PD_ST_OPEN || cur->status == PD_ST_IN_REVIEW)) {
+            ch->next.status = PD_ST_IN_PROGRESS;
+            ch->changed |= PD_TF_STATUS;
+        }
+        else if (ch->next.tech_id == 0 && cur->status == PD_ST_IN_PROGRESS) {
+            ch->next.status = PD_ST_OPEN;
+            ch->changed |= PD_TF_STATUS;
+            ch->unassigned = 1;
+        }
+    }
+}
+
+/* Field rights, the workflow and the finish times; 403, 409 or 422. */
+static apr_status_t check_change(pd_req_t *req, const ticket_row_t *cur, ticket_change_t *ch)
+{
+    static const struct { unsigned bit; const char *name; } names[] = {
+        { PD_TF_TITLE, "title" }, { PD_TF_DESCRIPTION, "description" },
+        { PD_TF_PIC_NAME, "pic_name" }, { PD_TF_CONTACT, "contact" },
+        { PD_TF_APP_VERSION, "app_version" }, { PD_TF_MODULE, "module_id" },
+        { PD_TF_CATEGORY, "category_id" }, { PD_TF_PRIORITY, "priority" },
+        { PD_TF_STATUS, "status" }, { PD_TF_EXPERT, "expert_id" },
+        { PD_TF_TECH, "tech_id" }, { PD_TF_NOTE, "note" },
+    };
+    unsigned forbidden = ch->changed & ~pd_authz_ticket_fields(req->who.role, cur->status);
+    const ticket_row_t *nxt = &ch->next;
+    apr_size_t i;
+
+    if (forbidden) {
+        for (i = 0; i < COUNT(names) && !(forbidden & names[i].bit); i++) {
+        }
+        return pd_error_setf(&req->err, NULL, 403, "field_forbidden",
+                             i < COUNT(names) ? names[i].name : NULL,
+                             "your role may not change %s on this ticket",
+                             i < COUNT(names) ? names[i].name : "this field");
+    }
+    if ((ch->changed & PD_TF_STATUS) && !ch->unassigned) {
+        pd_wf_facts_t facts = 0;
+        if (req->who.role == PD_ROLE_CUSTOMER && cur->pharmacy_id == req->who.pharmacy_id) {
+            facts |= PD_WF_OWN;
+        }
+        if (cur->tech_id == req->who.user_id) {
+            facts |= PD_WF_ASSIGNED;
+        }
+        if (nxt->tech_id > 0) {
+            facts |= PD_WF_HAS_TECH;
+        }
+        if (!pd_workflow_allows(req->who.role, cur->status, nxt->status, facts)) {
+            if (pd_workflow_rule_exists(req->who.role, cur->status, nxt->status)
+                && !(facts & PD_WF_HAS_TECH)
+                && pd_workflow_allows(req->who.role, cur->status, nxt->status,
+                                      facts | PD_WF_HAS_TECH)) {
+                return pd_error_set(&req->err, 422, "validation_failed", "tech_id",
+                                    "a tech must be assigned (tech_id) for this status");
+            }
+            return refuse_transition(req, cur->status,
+                                     pd_workflow_targets(req->who.role, cur->status, facts));
+        }
+        if (nxt->status == PD_ST_SOLVED) {
+            ch->solved = "set";
+        }
+        if (nxt->status == PD_ST_CLOSED || nxt->status == PD_ST_CANCELLED) {
+            ch->closed = "set";
+        }
+        /* reopening clears the finish times (seed 004) */
+        if (nxt->status == PD_ST_OPEN || nxt->status == PD_ST_IN_PROGRESS
+            || nxt->status == PD_ST_IN_REVIEW || nxt->status == PD_ST_WAITING_CUSTOMER) {
+            ch->solved = cur->status == PD_ST_SOLVED || cur->status == PD_ST_CLOSED ? "clear"
+                                                                                   : "keep";
+            ch->closed = pd_status_is_final(cur->status) ? "clear" : "keep";
+        }
+    }
+    /* work in progress or solved always has a tech */
+    if ((nxt->status == PD_ST_IN_PROGRESS || nxt->status == PD_ST_SOLVED) && nxt->tech_id <= 0) {
+        return pd_error_set(&req->err, 422, "validation_failed", "tech_id",
+                            "a tech must be assigned (tech_id) for this status");
+    }
+    return APR_SUCCESS;
+}
+
+/* The update and its timeline rows, one per change. */
+static apr_status_t write_change(pd_req_t *req, const ticket_row_t *cur,
+                                 const ticket_change_t *ch, const char *note)
+{
+    const ticket_row_t *nxt = &ch->next;
+    int staff = req->who.role != PD_ROLE_CUSTOMER;
+    const char *args[15];
+    apr_status_t rv;
+    apr_size_t i;
+
+    args[0] = nxt->title;
+    args[1] = nxt->description;
+    args[2] = nxt->pic_name;
+    args[3] = nxt->contact;
+    args[4] = nxt->app_version;
+    args[5] = pd_db_int(&req->db, nxt->module_id);
+    args[6] = pd_db_int(&req->db, nxt->category_id);
+    args[7] = nxt->priority;
+    args[8] = pd_status_name(nxt->status);
+    args[9] = pd_db_id_or_null(&req->db, nxt->expert_id);
+    args[10] = pd_db_id_or_null(&req->db, nxt->tech_id);
+    args[11] = pd_db_bool(staff);
+    args[12] = ch->solved;
+    args[13] = ch->closed;
+    args[14] = pd_db_int(&req->db, req->id);
+    if (pd_db_exec(&req->db, PD_SQL_TICKETS_UPDATE, args, NULL) != APR_SUCCESS) {
+        return pd_fail_db(req, "updating a ticket");
+    }
+    if ((ch->changed & PD_TF_STATUS)
+        && (rv = add_activity(req, "status_changed", "status", pd_status_name(cur->status),
+                              pd_status_name(nxt->status), NULL, "public")) != APR_SUCCESS) {
+        return rv;
+    }
+    for (i = 0; i < COUNT(text_fields); i++) {
+        const struct text_field_t *f = &text_fields[i];
+        if ((ch->changed & f->bit)
+            && (rv = add_activity(req, "field_changed", f->name, TEXT_AT(cur, f),
+                                  TEXT_AT(nxt, f), NULL, "public")) != APR_SUCCESS) {
+            return rv;
+        }
+    }
+    for (i = 0; i < COUNT(id_fields); i++) {
+        const struct id_field_t *f = &id_fields[i];
+        int people = f->bit == PD_TF_EXPERT || f->bit == PD_TF_TECH;
+        if ((ch->changed & f->bit)
+            && (rv = add_activity(req, people ? "assigned" : "field_changed", f->name,
+                                  pd_db_id_or_null(&req->db, ID_AT(cur, f)),
+                                  pd_db_id_or_null(&req->db, ID_AT(nxt, f)), NULL,
+                                  "public")) != APR_SUCCESS) {
+            return rv;
+        }
+    }
+    if ((ch->changed & PD_TF_PRIORITY)
+        && (rv = add_activity(req, "field_changed", "priority", cur->priority, nxt->priority,
+                              NULL, "public")) != APR_SUCCESS) {
+        return rv;
+    }
+    /* a staff note is for the team; a customer's is a reply everyone sees */
+    if (note && (rv = add_activity(req, staff ? "note" : "comment", NULL, NULL, NULL, note,
+                                   staff ? "internal" : "public")) != APR_SUCCESS) {
+        return rv;
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t pd_res_tickets_update(pd_req_t *req)
+{
+    ticket_patch_t patch;
+    ticket_change_t ch;
+    ticket_row_t cur;
+    apr_int64_t refs[REF__COUNT] = { 0 };
+    const char *if_match;
+    apr_status_t rv;
+
+    if ((rv = read_patch(req, &patch)) != APR_SUCCESS) {
+        return rv;
+    }
     if (pd_db_begin(&req->db) != APR_SUCCESS) {
         return pd_fail_db(req, "starting a ticket update");
     }
@@ -339,184 +548,25 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
                           "the ticket has changed since it was read; reload it");
         goto cleanup;
     }
-    allowed = pd_authz_ticket_fields(req->who.role, cur.status);
     if (req->who.role == PD_ROLE_TECH && cur.tech_id != req->who.user_id) {
         rv = pd_error_set(&req->err, 403, "not_assigned", NULL,
                           "only the tech assigned to this ticket may change it");
         goto cleanup;
     }
-
-    /* merge: a member equal to the current value is no change and needs no right */
-    {
-        ticket_row_t merged = cur;
-        for (i = 0; i < COUNT(text_fields); i++) {
-            const struct text_field_t *f = &text_fields[i];
-            const char *v = TEXT_AT(&nxt, f);
-            if (v && strcmp(v, TEXT_AT(&cur, f)) != 0) {
-                TEXT_AT(&merged, f) = v;
-                changed |= f->bit;
-            }
-        }
-        for (i = 0; i < COUNT(id_fields); i++) {
-            const struct id_field_t *f = &id_fields[i];
-            if (json_object_get(body, f->name) && ID_AT(&nxt, f) != ID_AT(&cur, f)) {
-                ID_AT(&merged, f) = ID_AT(&nxt, f);
-                changed |= f->bit;
-            }
-        }
-        if (prio >= 0 && strcmp(pd_priority_name((pd_priority_e)prio), cur.priority) != 0) {
-            merged.priority = pd_priority_name((pd_priority_e)prio);
-            changed |= PD_TF_PRIORITY;
-        }
-        if (status >= 0 && (pd_status_e)status != cur.status) {
-            merged.status = (pd_status_e)status;
-            changed |= PD_TF_STATUS;
-        }
-        nxt = merged;
-    }
-    if (note) {
-        changed |= PD_TF_NOTE;
-    }
-    /* seed 004: assigning a tech to an open or in_review ticket starts the
-     * work; taking the tech off a ticket in progress returns it to the queue */
-    if ((changed & PD_TF_TECH) && !(changed & PD_TF_STATUS)) {
-        if (nxt.tech_id > 0 && (cur.status == PD_ST_OPEN || cur.status == PD_ST_IN_REVIEW)) {
-            nxt.status = PD_ST_IN_PROGRESS;
-            changed |= PD_TF_STATUS;
-        }
-        else if (nxt.tech_id == 0 && cur.status == PD_ST_IN_PROGRESS) {
-            nxt.status = PD_ST_OPEN;
-            changed |= PD_TF_STATUS;
-            unassigned = 1;
-        }
-    }
-    if (changed & ~allowed) {
-        static const struct { unsigned bit; const char *name; } names[] = {
-            { PD_TF_TITLE, "title" }, { PD_TF_DESCRIPTION, "description" },
-            { PD_TF_PIC_NAME, "pic_name" }, { PD_TF_CONTACT, "contact" },
-            { PD_TF_APP_VERSION, "app_version" }, { PD_TF_MODULE, "module_id" },
-            { PD_TF_CATEGORY, "category_id" }, { PD_TF_PRIORITY, "priority" },
-            { PD_TF_STATUS, "status" }, { PD_TF_EXPERT, "expert_id" },
-            { PD_TF_TECH, "tech_id" }, { PD_TF_NOTE, "note" },
-        };
-        for (i = 0; i < COUNT(names) && !(changed & ~allowed & names[i].bit); i++) {
-        }
-        rv = pd_error_setf(&req->err, NULL, 403, "field_forbidden",
-                           i < COUNT(names) ? names[i].name : NULL,
-                           "your role may not change %s on this ticket",
-                           i < COUNT(names) ? names[i].name : "this field");
+    merge_patch(&ch, &cur, &patch);
+    if ((rv = check_change(req, &cur, &ch)) != APR_SUCCESS) {
         goto cleanup;
     }
-    if ((changed & PD_TF_STATUS) && !unassigned) {
-        pd_wf_facts_t facts = 0;
-        if (req->who.role == PD_ROLE_CUSTOMER && cur.pharmacy_id == req->who.pharmacy_id) {
-            facts |= PD_WF_OWN;
-        }
-        if (cur.tech_id == req->who.user_id) {
-            facts |= PD_WF_ASSIGNED;
-        }
-        if (nxt.tech_id > 0) {
-            facts |= PD_WF_HAS_TECH;
-        }
-        if (!pd_workflow_allows(req->who.role, cur.status, nxt.status, facts)) {
-            if (pd_workflow_rule_exists(req->who.role, cur.status, nxt.status)
-                && !(facts & PD_WF_HAS_TECH)
-                && pd_workflow_allows(req->who.role, cur.status, nxt.status,
-                                      facts | PD_WF_HAS_TECH)) {
-                rv = pd_error_set(&req->err, 422, "validation_failed", "tech_id",
-                                  "a tech must be assigned (tech_id) for this status");
-                goto cleanup;
-            }
-            rv = refuse_transition(req, cur.status,
-                                   pd_workflow_targets(req->who.role, cur.status, facts));
-            goto cleanup;
-        }
-        if (nxt.status == PD_ST_SOLVED) {
-            solved = "set";
-        }
-        if (nxt.status == PD_ST_CLOSED || nxt.status == PD_ST_CANCELLED) {
-            closed = "set";
-        }
-        /* reopening clears the finish times (seed 004) */
-        if (nxt.status == PD_ST_OPEN || nxt.status == PD_ST_IN_PROGRESS
-            || nxt.status == PD_ST_IN_REVIEW || nxt.status == PD_ST_WAITING_CUSTOMER) {
-            solved = cur.status == PD_ST_SOLVED || cur.status == PD_ST_CLOSED ? "clear" : "keep";
-            closed = pd_status_is_final(cur.status) ? "clear" : "keep";
-        }
-    }
-    /* work in progress or solved always has a tech */
-    if ((nxt.status == PD_ST_IN_PROGRESS || nxt.status == PD_ST_SOLVED) && nxt.tech_id <= 0) {
-        rv = pd_error_set(&req->err, 422, "validation_failed", "tech_id",
-                          "a tech must be assigned (tech_id) for this status");
-        goto cleanup;
-    }
-    if (changed == 0) {
+    if (ch.changed == 0) {
         pd_db_rollback(&req->db);
         return respond_ticket(req, req->id);
     }
-    refs[REF_MODULE] = changed & PD_TF_MODULE ? nxt.module_id : 0;
-    refs[REF_CATEGORY] = changed & PD_TF_CATEGORY ? nxt.category_id : 0;
-    refs[REF_EXPERT] = changed & PD_TF_EXPERT ? nxt.expert_id : 0;
-    refs[REF_TECH] = changed & PD_TF_TECH ? nxt.tech_id : 0;
-    if ((rv = check_refs(req, refs, 0)) != APR_SUCCESS) {
-        goto cleanup;
-    }
-
-    args[0] = nxt.title;
-    args[1] = nxt.description;
-    args[2] = nxt.pic_name;
-    args[3] = nxt.contact;
-    args[4] = nxt.app_version;
-    args[5] = pd_db_int(&req->db, nxt.module_id);
-    args[6] = pd_db_int(&req->db, nxt.category_id);
-    args[7] = nxt.priority;
-    args[8] = pd_status_name(nxt.status);
-    args[9] = pd_db_id_or_null(&req->db, nxt.expert_id);
-    args[10] = pd_db_id_or_null(&req->db, nxt.tech_id);
-    args[11] = pd_db_bool(staff);
-    args[12] = solved;
-    args[13] = closed;
-    args[14] = pd_db_int(&req->db, req->id);
-    if (pd_db_exec(&req->db, PD_SQL_TICKETS_UPDATE, args, NULL) != APR_SUCCESS) {
-        rv = pd_fail_db(req, "updating a ticket");
-        goto cleanup;
-    }
-
-    /* the timeline: one row per change, in the same transaction */
-    if (changed & PD_TF_STATUS) {
-        rv = add_activity(req, "status_changed", "status", pd_status_name(cur.status),
-                          pd_status_name(nxt.status), NULL, "public");
-        if (rv != APR_SUCCESS) {
-            goto cleanup;
-        }
-    }
-    for (i = 0; i < COUNT(text_fields); i++) {
-        const struct text_field_t *f = &text_fields[i];
-        if ((changed & f->bit)
-            && (rv = add_activity(req, "field_changed", f->name, TEXT_AT(&cur, f),
-                                  TEXT_AT(&nxt, f), NULL, "public")) != APR_SUCCESS) {
-            goto cleanup;
-        }
-    }
-    for (i = 0; i < COUNT(id_fields); i++) {
-        const struct id_field_t *f = &id_fields[i];
-        int people = f->bit == PD_TF_EXPERT || f->bit == PD_TF_TECH;
-        if ((changed & f->bit)
-            && (rv = add_activity(req, people ? "assigned" : "field_changed", f->name,
-                                  pd_db_id_or_null(&req->db, ID_AT(&cur, f)),
-                                  pd_db_id_or_null(&req->db, ID_AT(&nxt, f)), NULL,
-                                  "public")) != APR_SUCCESS) {
-            goto cleanup;
-        }
-    }
-    if ((changed & PD_TF_PRIORITY)
-        && (rv = add_activity(req, "field_changed", "priority", cur.priority, nxt.priority,
-                              NULL, "public")) != APR_SUCCESS) {
-        goto cleanup;
-    }
-    /* a staff note is for the team; a customer's is a reply everyone sees */
-    if (note && (rv = add_activity(req, staff ? "note" : "comment", NULL, NULL, NULL, note,
-                                   staff ? "internal" : "public")) != APR_SUCCESS) {
+    refs[REF_MODULE] = ch.changed & PD_TF_MODULE ? ch.next.module_id : 0;
+    refs[REF_CATEGORY] = ch.changed & PD_TF_CATEGORY ? ch.next.category_id : 0;
+    refs[REF_EXPERT] = ch.changed & PD_TF_EXPERT ? ch.next.expert_id : 0;
+    refs[REF_TECH] = ch.changed & PD_TF_TECH ? ch.next.tech_id : 0;
+    if ((rv = check_refs(req, refs, 0)) != APR_SUCCESS
+        || (rv = write_change(req, &cur, &ch, patch.note)) != APR_SUCCESS) {
         goto cleanup;
     }
     if (pd_db_commit(&req->db) != APR_SUCCESS) {

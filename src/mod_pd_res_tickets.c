@@ -94,20 +94,23 @@ static apr_status_t id_param(pd_req_t *req, const char *key, const char **out)
     return rv;
 }
 
-apr_status_t pd_res_tickets_list(pd_req_t *req)
+/* A list request, read from the query string: the statement's parameters,
+ * in the catalogue's order, and the page's shape. */
+typedef struct list_query_t {
+    const char *args[29];
+    apr_size_t sort;           /* index into sorts[] */
+    int desc;
+    int limit;
+} list_query_t;
+
+static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
 {
     const char *status, *statuses, *priority, *source, *from = NULL, *to = NULL;
     const char *category, *modul, *pharmacy, *expert, *tech;
     const char *sort_name, *order, *cursor_text, *key = NULL, *after_id = NULL;
-    const char *args[29];
-    apr_array_header_t *items;
-    const char ***page;
-    pd_db_result_t res;
-    apr_size_t s;
+    const char **args = lq->args;
     apr_status_t rv;
-    int limit, desc, n = 0, rows = 0;
-    apr_int64_t last_id = 0;
-    const char *last_key = NULL;
+    int n = 0;
 
     if ((rv = parse_statuses(req, &status, &statuses)) != APR_SUCCESS
         || (rv = parse_enum_param(req, "priority", pd_priority_parse, &priority)) != APR_SUCCESS
@@ -121,17 +124,17 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
             && rv != APR_NOTFOUND)
         || ((rv = pd_q_time(req->query, "created_to", &to, &req->err)) != APR_SUCCESS
             && rv != APR_NOTFOUND)
-        || (rv = pd_list_limit(req, &limit)) != APR_SUCCESS) {
+        || (rv = pd_list_limit(req, &lq->limit)) != APR_SUCCESS) {
         return rv;
     }
     sort_name = apr_table_get(req->query, "sort");
     sort_name = sort_name ? sort_name : "created_at";
-    for (s = 0; s < sizeof(sorts) / sizeof(sorts[0]); s++) {
-        if (strcmp(sorts[s].name, sort_name) == 0) {
+    for (lq->sort = 0; lq->sort < sizeof(sorts) / sizeof(sorts[0]); lq->sort++) {
+        if (strcmp(sorts[lq->sort].name, sort_name) == 0) {
             break;
         }
     }
-    if (s == sizeof(sorts) / sizeof(sorts[0])) {
+    if (lq->sort == sizeof(sorts) / sizeof(sorts[0])) {
         return pd_error_set(&req->err, 400, "invalid_parameter", "sort",
                             "sort must be one of created_at, updated_at, priority, id");
     }
@@ -140,20 +143,20 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
         return pd_error_set(&req->err, 400, "invalid_parameter", "order",
                             "order must be asc or desc");
     }
-    desc = !order || strcmp(order, "desc") == 0;
+    lq->desc = !order || strcmp(order, "desc") == 0;
 
     cursor_text = apr_table_get(req->query, "cursor");
     if (cursor_text) {
+        int timestamp = sorts[lq->sort].timestamp;
         pd_cursor_t c;
         apr_int64_t k;
         if (pd_cursor_decode(&c, req->r->pool, cursor_text) != APR_SUCCESS
-            || strcmp(c.sort, sort_name) != 0 || c.desc != desc
-            || !(sorts[s].timestamp ? pd_cursor_key_timestamp(c.key)
-                                    : pd_cursor_key_int(c.key, &k))) {
+            || strcmp(c.sort, sort_name) != 0 || c.desc != lq->desc
+            || !(timestamp ? pd_cursor_key_timestamp(c.key) : pd_cursor_key_int(c.key, &k))) {
             return pd_error_set(&req->err, 400, "invalid_parameter", "cursor",
                                 "cursor is not valid for this sort and order");
         }
-        key = sorts[s].timestamp ? c.key : pd_db_int(&req->db, k);
+        key = timestamp ? c.key : pd_db_int(&req->db, k);
         after_id = pd_db_int(&req->db, c.id);
     }
 
@@ -171,17 +174,33 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
     args[n++] = to;       args[n++] = to;       args[n++] = req->conf->time_zone;
     args[n++] = key;      args[n++] = key;      args[n++] = after_id;
     /* one row more than asked tells whether there is a next page */
-    args[n++] = apr_itoa(req->r->pool, limit + 1);
+    args[n++] = apr_itoa(req->r->pool, lq->limit + 1);
+    return APR_SUCCESS;
+}
 
-    if (pd_db_select(&req->db, desc ? sorts[s].desc : sorts[s].asc, args, &res)
-        != APR_SUCCESS) {
+apr_status_t pd_res_tickets_list(pd_req_t *req)
+{
+    list_query_t lq;
+    apr_array_header_t *items;
+    const char ***page;
+    const char *last_key = NULL;
+    apr_int64_t last_id = 0;
+    pd_db_result_t res;
+    apr_status_t rv;
+    int rows = 0;
+
+    if ((rv = read_list_query(req, &lq)) != APR_SUCCESS) {
+        return rv;
+    }
+    if (pd_db_select(&req->db, lq.desc ? sorts[lq.sort].desc : sorts[lq.sort].asc, lq.args,
+                     &res) != APR_SUCCESS) {
         return pd_fail_db(req, "listing tickets");
     }
     /* the row's columns are copied: names are filled in before rendering */
-    page = apr_palloc(req->r->pool, sizeof(const char **) * (apr_size_t)limit);
+    page = apr_palloc(req->r->pool, sizeof(const char **) * (apr_size_t)lq.limit);
     while (pd_db_next(&res) == APR_SUCCESS) {
         int i;
-        if (++rows > limit) {
+        if (++rows > lq.limit) {
             continue;          /* read to the end; only its existence matters */
         }
         page[rows - 1] = apr_pcalloc(req->r->pool, sizeof(const char *) * PD_TC__COUNT);
@@ -193,7 +212,7 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
     }
     items = apr_array_make(req->r->pool, 1, sizeof(const char *));
     if (rows > 0) {
-        int i, count = rows > limit ? limit : rows;
+        int i, count = rows > lq.limit ? lq.limit : rows;
         pd_jw_t w;
         if ((rv = pd_ticket_names(req, page, count)) != APR_SUCCESS) {
             return rv;
@@ -204,8 +223,8 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
         }
         APR_ARRAY_PUSH(items, const char *) = pd_jw_text(&w);
     }
-    if (rows > limit) {
-        pd_cursor_t next = { sort_name, desc, last_id, last_key };
+    if (rows > lq.limit) {
+        pd_cursor_t next = { sorts[lq.sort].name, lq.desc, last_id, last_key };
         return pd_respond_page(req, items, pd_cursor_encode(req->r->pool, &next));
     }
     return pd_respond_page(req, items, NULL);
