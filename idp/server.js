@@ -38,6 +38,8 @@ const httpPort = port('PD_IDP_HTTP_PORT');
 const httpsPort = port('PD_IDP_HTTPS_PORT');
 const dir = required('PD_IDP_DIR');
 const portal = required('PD_IDP_PORTAL_URL').replace(/\/+$/, '');
+const portals = [portal, portal.replace('//127.0.0.1:', '//localhost:')]
+  .filter((u, i, all) => all.indexOf(u) === i);
 const clientSecret = env.PD_IDP_CLIENT_SECRET || 'pharmadesk-dev-secret';
 const audience = env.PD_IDP_API_AUDIENCE || 'pharmadesk-api';
 const accountsFile = env.PD_IDP_ACCOUNTS || path.join(here, 'accounts.json');
@@ -130,6 +132,11 @@ function apiClaims(a) {
   return claims;
 }
 
+// The reporting service reads everything and changes nothing: a manager.
+const serviceClaims = {
+  'pharmadesk-service': { name: 'Reporting service', groups: ['pharmadesk-manager'] },
+};
+
 const page = (title, body) => `<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>${title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
@@ -150,8 +157,9 @@ const provider = new Provider(issuer, {
       // The provider accepts client_secret_post as well for a client
       // registered with client_secret_basic.
       token_endpoint_auth_method: 'client_secret_basic',
-      redirect_uris: [`${portal}/oidc/callback`],
-      post_logout_redirect_uris: [`${portal}/`],
+      // The portal answers on 127.0.0.1 and on localhost alike.
+      redirect_uris: portals.map((u) => `${u}/oidc/callback`),
+      post_logout_redirect_uris: portals.flatMap((u) => [`${u}/`, `${u}/signed-out.html`]),
       grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
       response_types: ['code'],
     },
@@ -192,6 +200,9 @@ const provider = new Provider(issuer, {
   // mod_auth_openidc does not ask for it by default.
   issueRefreshToken: async (ctx, client) => client.grantTypeAllowed('refresh_token'),
   async extraTokenClaims(ctx, token) {
+    // A service (client credentials) is nobody's account: its groups come
+    // with the client, as a service account's roles would in Keycloak.
+    if (token.kind === 'ClientCredentials') return serviceClaims[token.clientId];
     const a = token.accountId && accounts.bySub.get(token.accountId);
     return a ? apiClaims(a) : undefined;
   },

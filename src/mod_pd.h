@@ -18,6 +18,7 @@
 #include "pd_route.h"
 #include "pd_authz.h"
 #include "pd_db.h"
+#include "pd_claims.h"
 
 extern module AP_MODULE_DECLARE_DATA pharmadesk_module;
 
@@ -27,6 +28,7 @@ typedef struct pd_server_conf_t {
     const char *api_base;
     apr_off_t max_json_body;
     int retry_after;
+    pd_claims_conf_t claims;   /* single sign-on: token checks, claim mapping */
 } pd_server_conf_t;
 
 /* One API request on its way through the module. */
@@ -64,9 +66,16 @@ apr_status_t pd_ticket_names(pd_req_t *req, const char ***rows, int nrows);
 
 /* mod_pd_identity.c: r->user -> users row */
 apr_status_t pd_identify(pd_req_t *req);
+/* Whether an Apache authentication module vouched for r->user. */
+int pd_authenticated(request_rec *r);
+/* Whether the credentials are ones a browser sends by itself (a session
+ * cookie, Basic): everything but a bearer token. */
+int pd_session_auth(request_rec *r);
 
 /* mod_pd_request.c: bodies, responses, errors */
 apr_status_t pd_read_json(pd_req_t *req, json_t **out);
+/* application/json, optionally with parameters such as charset=utf-8 */
+int pd_is_json_type(const char *content_type);
 apr_status_t pd_parse_query(pd_req_t *req, const char *const *allowed);
 apr_status_t pd_respond_json(pd_req_t *req, int status, const char *json_text);
 apr_status_t pd_respond_json_value(pd_req_t *req, int status, json_t *json);

@@ -12,6 +12,7 @@ void *pd_create_server_conf(apr_pool_t *p, server_rec *s)
     pd_server_conf_t *conf = apr_pcalloc(p, sizeof(*conf));
     conf->max_json_body = UNSET_OFF;
     conf->retry_after = -1;
+    conf->claims.rules = apr_array_make(p, 5, sizeof(pd_role_rule_t));
     return conf;
 }
 
@@ -27,6 +28,16 @@ void *pd_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     conf->max_json_body = add->max_json_body != UNSET_OFF ? add->max_json_body
                                                           : base->max_json_body;
     conf->retry_after = add->retry_after >= 0 ? add->retry_after : base->retry_after;
+    /* a virtual host with role rules of its own replaces the inherited list:
+     * mixing two orders would make "first rule wins" unreadable */
+    conf->claims.rules = add->claims.rules->nelts ? add->claims.rules : base->claims.rules;
+#define PICK(f) conf->claims.f = add->claims.f ? add->claims.f : base->claims.f
+    PICK(role_claim);
+    PICK(pharmacy_claim);
+    PICK(issuer);
+    PICK(audience);
+    PICK(delim);
+#undef PICK
     return conf;
 }
 
@@ -41,6 +52,14 @@ void pd_config_defaults(server_rec *s)
         if (!conf->api_base) conf->api_base = "/api";
         if (conf->max_json_body == UNSET_OFF) conf->max_json_body = 65536;
         if (conf->retry_after < 0) conf->retry_after = 5;
+        if (!conf->claims.role_claim) conf->claims.role_claim = "groups";
+        if (!conf->claims.pharmacy_claim) conf->claims.pharmacy_claim = "pharmacy";
+        if (!conf->claims.delim) conf->claims.delim = ',';
+        if (!conf->claims.issuer || !conf->claims.audience) {
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                         "PharmadeskOIDCIssuer or PharmadeskOIDCAudience is not set for %s: "
+                         "bearer tokens are refused", s->server_hostname ? s->server_hostname : "a server");
+        }
     }
 }
 
@@ -103,6 +122,71 @@ static const char *set_retry_after(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+/* A claim name as mod_auth_openidc turns it into OIDC_CLAIM_<name>. */
+static const char *set_claim_name(cmd_parms *cmd, void *dc, const char *arg)
+{
+    const char *c;
+    if (!*arg || strlen(arg) > 64) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, " must be a claim name", NULL);
+    }
+    for (c = arg; *c; c++) {
+        if (!apr_isalnum(*c) && !strchr("_-.:", *c)) {
+            return apr_pstrcat(cmd->pool, cmd->cmd->name, " must be a claim name", NULL);
+        }
+    }
+    if (cmd->info == (void *)1) {
+        conf_of(cmd)->claims.pharmacy_claim = arg;
+    }
+    else {
+        conf_of(cmd)->claims.role_claim = arg;
+    }
+    return NULL;
+}
+
+static const char *set_role_map(cmd_parms *cmd, void *dc, const char *value, const char *role)
+{
+    pd_role_rule_t *rule;
+    int r = pd_role_parse(role);
+
+    if (r < 0) {
+        return "PharmadeskRoleMap: the role must be admin, team_expert, tech, customer or manager";
+    }
+    if (!*value || strlen(value) > 255) {
+        return "PharmadeskRoleMap: the claim value must be 1 to 255 bytes";
+    }
+    rule = apr_array_push((apr_array_header_t *)conf_of(cmd)->claims.rules);
+    rule->value = value;
+    rule->role = (pd_role_e)r;
+    return NULL;
+}
+
+static const char *set_issuer(cmd_parms *cmd, void *dc, const char *arg)
+{
+    if (strncmp(arg, "https://", 8) != 0 || strlen(arg) > 255) {
+        return "PharmadeskOIDCIssuer must be the provider's https:// issuer, exactly as in its tokens";
+    }
+    conf_of(cmd)->claims.issuer = arg;
+    return NULL;
+}
+
+static const char *set_audience(cmd_parms *cmd, void *dc, const char *arg)
+{
+    if (!*arg || strlen(arg) > 255 || strpbrk(arg, ", \t")) {
+        return "PharmadeskOIDCAudience must be one audience value";
+    }
+    conf_of(cmd)->claims.audience = arg;
+    return NULL;
+}
+
+static const char *set_delimiter(cmd_parms *cmd, void *dc, const char *arg)
+{
+    if (strlen(arg) != 1 || apr_isalnum(*arg) || apr_isspace(*arg)) {
+        return "PharmadeskClaimDelimiter must be one punctuation character, as OIDCClaimDelimiter";
+    }
+    conf_of(cmd)->claims.delim = *arg;
+    return NULL;
+}
+
 const command_rec pd_directives[] = {
     AP_INIT_TAKE1("PharmadeskTicketPrefix", set_prefix, NULL, RSRC_CONF,
                   "Prefix of ticket numbers, e.g. PD for PD-2026-000042"),
@@ -114,5 +198,17 @@ const command_rec pd_directives[] = {
                   "Largest JSON request body in bytes (default 65536)"),
     AP_INIT_TAKE1("PharmadeskRetryAfter", set_retry_after, NULL, RSRC_CONF,
                   "Retry-After seconds sent when the database is unavailable (default 5)"),
+    AP_INIT_TAKE1("PharmadeskOIDCIssuer", set_issuer, NULL, RSRC_CONF,
+                  "The issuer (iss) every ID and access token must name"),
+    AP_INIT_TAKE1("PharmadeskOIDCAudience", set_audience, NULL, RSRC_CONF,
+                  "The audience (aud) every access token must include"),
+    AP_INIT_TAKE1("PharmadeskRoleClaim", set_claim_name, (void *)0, RSRC_CONF,
+                  "The claim whose values map to roles (default groups)"),
+    AP_INIT_TAKE1("PharmadeskPharmacyClaim", set_claim_name, (void *)1, RSRC_CONF,
+                  "The claim naming a customer's pharmacy code (default pharmacy)"),
+    AP_INIT_TAKE2("PharmadeskRoleMap", set_role_map, NULL, RSRC_CONF,
+                  "A role-claim value and the role it grants; the first matching line wins"),
+    AP_INIT_TAKE1("PharmadeskClaimDelimiter", set_delimiter, NULL, RSRC_CONF,
+                  "The separator of multi-valued claims, as OIDCClaimDelimiter (default ,)"),
     { NULL }
 };

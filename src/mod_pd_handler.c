@@ -46,6 +46,30 @@ static int same_origin(request_rec *r, const char *origin)
     return *authority && strcasecmp(authority, host) == 0;
 }
 
+/* Credentials a browser attaches by itself (a session cookie) make a write
+ * from another site look like the user's own: such writes must show they
+ * come from our pages, by an Origin naming this host (browsers send it on
+ * every fetch that writes) and, where a body may come, a JSON content type
+ * (which no form can send). A bearer token is never attached by a browser
+ * by itself, so only a foreign Origin is refused there. */
+static apr_status_t check_csrf(pd_req_t *req, unsigned method)
+{
+    request_rec *r = req->r;
+    const char *origin = apr_table_get(r->headers_in, "Origin");
+
+    if (origin ? !same_origin(r, origin) : pd_session_auth(r)) {
+        return pd_error_set(&req->err, 403, "cross_origin", NULL,
+                            origin ? "writes from another site are refused"
+                                   : "a write with a session needs an Origin header naming this site");
+    }
+    if (pd_session_auth(r) && method != PD_M_DELETE
+        && !pd_is_json_type(apr_table_get(r->headers_in, "Content-Type"))) {
+            return pd_error_set(&req->err, 415, "unsupported_media_type", NULL,
+                                "a write with a session needs Content-Type: application/json");
+    }
+    return APR_SUCCESS;
+}
+
 static apr_status_t dispatch(pd_req_t *req)
 {
     static const char *const no_params[] = { NULL };
@@ -57,6 +81,12 @@ static apr_status_t dispatch(pd_req_t *req)
     unsigned method = pd_route_method(r->method);
     apr_status_t rv;
 
+    /* before anything else, so that nobody unauthenticated learns even
+     * which resources exist (Apache lets OPTIONS through unauthenticated) */
+    if (!pd_authenticated(r)) {
+        return pd_error_set(&req->err, 401, "unauthenticated", NULL,
+                            "authentication is required");
+    }
     rv = path ? pd_route_match(&m, table, count, method, path) : APR_NOTFOUND;
     if (rv == APR_NOTFOUND) {
         return pd_error_set(&req->err, 404, "not_found", NULL, "no such resource");
@@ -71,12 +101,8 @@ static apr_status_t dispatch(pd_req_t *req)
         return pd_error_set(&req->err, 405, "method_not_allowed", NULL,
                             "this resource does not support that method");
     }
-    if (method != PD_M_GET) {
-        const char *origin = apr_table_get(r->headers_in, "Origin");
-        if (origin && !same_origin(r, origin)) {
-            return pd_error_set(&req->err, 403, "cross_origin", NULL,
-                                "writes from another site are refused");
-        }
+    if (method != PD_M_GET && (rv = check_csrf(req, method)) != APR_SUCCESS) {
+        return rv;
     }
     req->route = m.route;
     req->id = m.id;

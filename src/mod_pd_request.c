@@ -92,7 +92,7 @@ apr_status_t pd_fail_db(pd_req_t *req, const char *doing)
 }
 
 /* application/json, optionally with parameters such as charset=utf-8 */
-static int is_json_type(const char *ct)
+int pd_is_json_type(const char *ct)
 {
     apr_size_t n = strlen("application/json");
     if (!ct || strncasecmp(ct, "application/json", n) != 0) {
@@ -118,7 +118,7 @@ apr_status_t pd_read_json(pd_req_t *req, json_t **out)
     apr_status_t rv;
 
     *out = NULL;
-    if (!is_json_type(ct)) {
+    if (!pd_is_json_type(ct)) {
         return pd_error_set(&req->err, 415, "unsupported_media_type", NULL,
                             "the request body must be application/json");
     }

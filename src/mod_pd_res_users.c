@@ -1,14 +1,21 @@
 /* /api/users: staff read the list (to pick experts and techs); admins create,
- * update and deactivate. The username is the identity Apache authenticates
- * and never changes. Nobody changes their own role or deactivates themselves,
- * so an admin cannot lock the last admin out by accident. */
+ * update and deactivate. The subject is the identity Apache authenticates
+ * (set once, when an admin creates a user ahead of the first sign-in; single
+ * sign-on creates the rest); the username is a readable handle that never
+ * changes. Nobody changes their own role or deactivates themselves, so an
+ * admin cannot lock the last admin out by accident.
+ *
+ * Who decides role and pharmacy (access_source): an admin who sets either by
+ * hand takes them over from the identity provider's claims ("admin"), until
+ * an admin hands them back ("claims"). */
 #include <string.h>
 #include <apr_strings.h>
 #include "mod_pd.h"
 #include "pd_validate.h"
 
 typedef struct user_t {
-    const char *username, *name, *email;
+    const char *username, *name, *email, *subject;
+    const char *access_source;  /* "admin" or "claims" */
     int role;                  /* pd_role_e; PD_ROLE_NONE = no access */
     apr_int64_t pharmacy_id;
     int active;
@@ -97,13 +104,14 @@ apr_status_t pd_res_users_get(pd_req_t *req)
 /* Members present in the body; role and pharmacy_id may be null. */
 typedef struct user_changes_t {
     user_t v;
-    int has_name, has_email, has_role, has_pharmacy, has_active;
+    int has_name, has_email, has_role, has_pharmacy, has_active, has_source;
 } user_changes_t;
 
 static apr_status_t read_body(pd_req_t *req, int creating, user_changes_t *c)
 {
     static const char *const fields[] = {
-        "username", "name", "email", "role", "pharmacy_id", "active", NULL
+        "username", "name", "email", "role", "pharmacy_id", "active", "subject",
+        "access_source", NULL
     };
     json_t *body;
     apr_status_t rv;
@@ -117,6 +125,31 @@ static apr_status_t read_body(pd_req_t *req, int creating, user_changes_t *c)
     if (!creating && json_object_get(body, "username")) {
         return pd_error_set(&req->err, 422, "validation_failed", "username",
                             "username cannot be changed");
+    }
+    if (!creating && json_object_get(body, "subject")) {
+        return pd_error_set(&req->err, 422, "validation_failed", "subject",
+                            "subject cannot be changed");
+    }
+    if (creating) {
+        rv = pd_v_string(body, "subject", PD_V_NULLABLE, 1, 255, req->r->pool,
+                         &c->v.subject, &req->err);
+        if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+            return rv;
+        }
+    }
+    c->v.access_source = "admin";
+    if (json_object_get(body, "access_source")) {
+        rv = pd_v_string(body, "access_source", 0, 1, 10, req->r->pool, &c->v.access_source,
+                         &req->err);
+        if (rv != APR_SUCCESS) {
+            return rv;
+        }
+        if (strcmp(c->v.access_source, "admin") != 0
+            && strcmp(c->v.access_source, "claims") != 0) {
+            return pd_error_set(&req->err, 422, "validation_failed", "access_source",
+                                "access_source must be admin or claims");
+        }
+        c->has_source = 1;
     }
     if (creating) {
         rv = pd_v_string(body, "username", PD_V_REQUIRED, 1, 200, req->r->pool,
@@ -207,7 +240,7 @@ static apr_status_t check_pharmacy(pd_req_t *req, const user_t *u, int pharmacy_
 apr_status_t pd_res_users_create(pd_req_t *req)
 {
     user_changes_t c;
-    const char *args[6];
+    const char *args[8];
     pd_db_result_t res;
     apr_int64_t id;
     apr_status_t rv;
@@ -222,12 +255,14 @@ apr_status_t pd_res_users_create(pd_req_t *req)
     args[3] = c.v.role > PD_ROLE_NONE ? apr_itoa(req->r->pool, c.v.role) : NULL;
     args[4] = pd_db_id_or_null(&req->db, c.v.pharmacy_id);
     args[5] = pd_db_bool(c.v.active);
+    args[6] = c.v.subject;
+    args[7] = c.v.access_source;
     if (pd_db_select(&req->db, PD_SQL_USERS_INSERT, args, &res) != APR_SUCCESS) {
         return pd_fail_db(req, "creating a user");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
         return pd_error_set(&req->err, 409, "conflict", "username",
-                            "a user with this username already exists");
+                            "a user with this username or subject already exists");
     }
     id = pd_db_get_int64(&res, 0);
     while (pd_db_next(&res) == APR_SUCCESS) {
@@ -238,7 +273,7 @@ apr_status_t pd_res_users_create(pd_req_t *req)
 /* PATCH and DELETE: lock, merge, check, write, in one transaction. */
 static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c)
 {
-    const char *args[6];
+    const char *args[7];
     user_t u;
     pd_db_result_t res;
     apr_status_t rv;
@@ -262,6 +297,7 @@ static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c)
     u.role = old_role = (int)pd_db_get_int64(&res, 3);
     u.pharmacy_id = pd_db_get_int64(&res, 4);
     u.active = pd_db_get_bool(&res, 5);
+    u.access_source = pd_db_get(&res, 6);
     while (pd_db_next(&res) == APR_SUCCESS) {
     }
     if (c->has_name) u.name = c->v.name;
@@ -269,6 +305,13 @@ static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c)
     if (c->has_role) u.role = c->v.role;
     if (c->has_pharmacy) u.pharmacy_id = c->v.pharmacy_id;
     if (c->has_active) u.active = c->v.active;
+    /* a role or pharmacy set by hand is the admin's from now on */
+    if (c->has_source) {
+        u.access_source = c->v.access_source;
+    }
+    else if (c->has_role || c->has_pharmacy) {
+        u.access_source = "admin";
+    }
     /* changing a customer into staff drops the pharmacy unless one is named */
     if (c->has_role && u.role != PD_ROLE_CUSTOMER && !c->has_pharmacy) {
         u.pharmacy_id = 0;
@@ -286,7 +329,8 @@ static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c)
     args[2] = u.role > PD_ROLE_NONE ? apr_itoa(req->r->pool, u.role) : NULL;
     args[3] = pd_db_id_or_null(&req->db, u.pharmacy_id);
     args[4] = pd_db_bool(u.active);
-    args[5] = pd_db_int(&req->db, req->id);
+    args[5] = u.access_source;
+    args[6] = pd_db_int(&req->db, req->id);
     if (pd_db_exec(&req->db, PD_SQL_USERS_UPDATE, args, NULL) != APR_SUCCESS) {
         rv = pd_fail_db(req, "updating a user");
         goto cleanup;

@@ -3,6 +3,7 @@
 #include <apr_lib.h>
 #include "pd_claims.h"
 #include "pd_validate.h"
+#include "pd_cursor.h"
 
 apr_array_header_t *pd_claims_values(apr_pool_t *p, const char *claim, char delim)
 {
@@ -57,4 +58,126 @@ void pd_claims_grant(pd_claims_grant_t *out, apr_pool_t *p,
             out->pharmacy_code = APR_ARRAY_IDX(codes, 0, const char *);
         }
     }
+}
+
+/* The first max_chars characters of valid UTF-8 s (s itself when shorter). */
+static const char *utf8_prefix(apr_pool_t *p, const char *s, apr_size_t max_chars)
+{
+    apr_size_t chars = 0, i = 0;
+
+    while (s[i]) {
+        if (chars == max_chars) {
+            return apr_pstrmemdup(p, s, i);
+        }
+        i++;
+        while (((unsigned char)s[i] & 0xC0) == 0x80) {
+            i++;
+        }
+        chars++;
+    }
+    return s;
+}
+
+/* Large enough for any claim a users column takes; longer is refused. */
+#define CLAIM_MAX_BYTES 4096
+
+static const char *clean_text(apr_pool_t *p, const char *s, apr_size_t max_chars)
+{
+    if (!s || !*s || !pd_utf8_valid(s, CLAIM_MAX_BYTES)) {
+        return NULL;
+    }
+    return utf8_prefix(p, s, max_chars);
+}
+
+void pd_claims_profile(pd_oidc_claims_t *c, apr_pool_t *p)
+{
+    c->login = clean_text(p, c->login, 190);
+    c->name = clean_text(p, c->name, 200);
+    if (c->email && (strlen(c->email) > 254 || !pd_utf8_valid(c->email, 254)
+                     || !pd_is_email(c->email))) {
+        c->email = NULL;
+    }
+}
+
+/* A NumericDate claim: whole seconds, as mod_auth_openidc prints them. */
+static int parse_seconds(const char *s, apr_int64_t *out)
+{
+    apr_int64_t v = 0;
+    int digits = 0;
+
+    if (!s) {
+        return 0;
+    }
+    for (; *s >= '0' && *s <= '9'; s++) {
+        if (++digits > 12) {
+            return 0;
+        }
+        v = v * 10 + (*s - '0');
+    }
+    /* a fraction is allowed by RFC 7519 and ignored */
+    if (*s == '.') {
+        for (s++; *s >= '0' && *s <= '9'; s++) {
+        }
+    }
+    if (*s || digits == 0) {
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+apr_status_t pd_claims_check_token(const pd_oidc_claims_t *c, const pd_claims_conf_t *conf,
+                                   int bearer, apr_time_t now, apr_pool_t *p,
+                                   const char **why)
+{
+    apr_int64_t exp;
+    apr_array_header_t *auds;
+    int i;
+
+    if (!conf->issuer) {
+        /* the provider Apache signs in with vouched for a session's ID token;
+         * nothing vouches for an access token's issuer */
+        if (bearer) {
+            *why = "this server accepts no access tokens (no issuer is configured)";
+            return APR_EACCES;
+        }
+        return APR_SUCCESS;
+    }
+    if (!c->iss || strcmp(c->iss, conf->issuer) != 0) {
+        *why = "the token was issued by another issuer";
+        return APR_EACCES;
+    }
+    if (!bearer) {
+        return APR_SUCCESS;
+    }
+    if (!conf->audience) {
+        *why = "this server accepts no access tokens (no audience is configured)";
+        return APR_EACCES;
+    }
+    auds = pd_claims_values(p, c->aud, conf->delim);
+    for (i = 0; i < auds->nelts; i++) {
+        if (strcmp(APR_ARRAY_IDX(auds, i, const char *), conf->audience) == 0) {
+            break;
+        }
+    }
+    if (i == auds->nelts) {
+        *why = "the token is meant for another audience";
+        return APR_EACCES;
+    }
+    if (!parse_seconds(c->exp, &exp)) {
+        *why = "the token has no expiry";
+        return APR_EACCES;
+    }
+    if (exp <= apr_time_sec(now)) {
+        *why = "the token has expired";
+        return APR_EACCES;
+    }
+    return APR_SUCCESS;
+}
+
+int pd_claims_need_sync(const pd_oidc_claims_t *c, int found, apr_int64_t last_login)
+{
+    apr_int64_t iat;
+
+    return !found || (parse_seconds(c->iat, &iat) && iat > last_login);
 }

@@ -33,4 +33,54 @@ void pd_claims_grant(pd_claims_grant_t *out, apr_pool_t *p,
                      const apr_array_header_t *rules, const char *role_claim,
                      const char *pharmacy_claim, char delim);
 
+/* How the claims are read and checked: the Pharmadesk* directives. */
+typedef struct pd_claims_conf_t {
+    const apr_array_header_t *rules;   /* pd_role_rule_t, in configuration order */
+    const char *role_claim;            /* default "groups" */
+    const char *pharmacy_claim;        /* default "pharmacy" */
+    const char *issuer;                /* the expected iss; NULL: not configured */
+    const char *audience;              /* the expected aud of access tokens */
+    char delim;                        /* OIDCClaimDelimiter, default ',' */
+} pd_claims_conf_t;
+
+/* What mod_auth_openidc passed about the caller, as OIDC_CLAIM_* variables
+ * (NULL when absent). Profile values are cleaned by pd_claims_profile
+ * before use. */
+typedef struct pd_oidc_claims_t {
+    const char *subject;               /* REMOTE_USER */
+    const char *iss, *aud, *exp, *iat;
+    const char *login;                 /* preferred_username, <= 190 characters */
+    const char *name;                  /* <= 200 characters */
+    const char *email;                 /* <= 254 bytes and shaped like one */
+    const char *roles;                 /* the configured role claim */
+    const char *pharmacy;              /* the configured pharmacy claim */
+} pd_oidc_claims_t;
+
+/* The columns of pd_users_identify and pd_users_sync, in order. */
+enum {
+    PD_IDENTITY_ID, PD_IDENTITY_NAME, PD_IDENTITY_ROLE, PD_IDENTITY_PHARMACY,
+    PD_IDENTITY_ACTIVE, PD_IDENTITY_VERSION, PD_IDENTITY_EMAIL, PD_IDENTITY_FROM_CLAIMS,
+    PD_IDENTITY_PHARMACY_CODE, PD_IDENTITY_LAST_LOGIN
+};
+
+/* Drops what the users table could not hold, so that what is stored equals
+ * what was claimed and an unchanged claim never looks changed: values that
+ * are not UTF-8, an email that is not shaped like one, and the parts of a
+ * name (200 characters) or login (190) beyond their limits. */
+void pd_claims_profile(pd_oidc_claims_t *c, apr_pool_t *p);
+
+/* The token checks mod_auth_openidc 2.4 leaves out. Every token: iss equals
+ * the configured issuer. Access tokens (bearer) also: the configured
+ * audience is among the aud values, and exp is present and in the future.
+ * APR_SUCCESS, or APR_EACCES with *why naming the failed check. */
+apr_status_t pd_claims_check_token(const pd_oidc_claims_t *c, const pd_claims_conf_t *conf,
+                                   int bearer, apr_time_t now, apr_pool_t *p,
+                                   const char **why);
+
+/* Whether a request is a login to record: a user seen for the first time,
+ * or a token (an access token, or a session's ID token) issued after the
+ * last recorded login. Other requests only read, so that between logins an
+ * admin's edits stand and a request costs no write. */
+int pd_claims_need_sync(const pd_oidc_claims_t *c, int found, apr_int64_t last_login);
+
 #endif

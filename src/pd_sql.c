@@ -76,6 +76,7 @@
     "'code', r.code, 'name', r.name) END, " \
     "'pharmacy', CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, " \
     "'code', p.code, 'name', p.name) END, 'active', u.active, " \
+    "'subject', u.subject, 'access_source', u.access_source, " \
     "'last_login_at', u.last_login_at, 'created_at', u.created_at, 'updated_at', u.updated_at)::text"
 #define USER_JOINS \
     " FROM users u LEFT JOIN roles r ON r.id = u.role_id LEFT JOIN pharmacies p ON p.id = u.pharmacy_id"
@@ -83,9 +84,14 @@
 #define ROLE_JSON "json_build_object('id', id, 'code', code, 'name', name, 'description', description)"
 
 static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
+    /* The identity row (columns: PD_IDENTITY_* in pd_claims.h) by subject. */
     [PD_SQL_USERS_IDENTIFY] = { "pd_users_identify",
-        "SELECT id, name, coalesce(role_id, 0), coalesce(pharmacy_id, 0), active,"
-        " (SELECT version FROM name_version) FROM users WHERE username = %s::text", 1 },
+        "SELECT * FROM pd_user_identity(%s::text)", 1 },
+    /* 1 subject, 2 login, 3 name, 4 email, 5 role (NULL: none), 6 pharmacy
+     * code; the same columns as pd_users_identify */
+    [PD_SQL_USERS_SYNC] = { "pd_users_sync",
+        "SELECT * FROM pd_user_sync(%s::text, %s::text, %s::text, %s::text, %s::smallint,"
+        " %s::text)", 6 },
     [PD_SQL_USERS_ME] = { "pd_users_me",
         "SELECT " USER_JSON USER_JOINS " WHERE u.id = %s::bigint", 1 },
 
@@ -241,20 +247,22 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_USERS_GET] = { "pd_users_get",
         "SELECT " USER_JSON USER_JOINS " WHERE u.id = %s::bigint", 1 },
     [PD_SQL_USERS_LOCK] = { "pd_users_lock",
-        "SELECT username, name, email, coalesce(role_id, 0), coalesce(pharmacy_id, 0), active"
-        " FROM users WHERE id = %s::bigint FOR UPDATE", 1 },
-    /* 1 username, 2 name, 3 email, 4 role, 5 pharmacy, 6 active */
+        "SELECT username, name, email, coalesce(role_id, 0), coalesce(pharmacy_id, 0), active,"
+        " access_source FROM users WHERE id = %s::bigint FOR UPDATE", 1 },
+    /* 1 username, 2 name, 3 email, 4 role, 5 pharmacy, 6 active, 7 subject,
+     * 8 access source; nothing when the username or subject is taken */
     [PD_SQL_USERS_INSERT] = { "pd_users_insert",
-        "WITH ins AS (INSERT INTO users (username, name, email, role_id, pharmacy_id, active)"
-        " VALUES (%s::text, %s::text, %s::text, %s::smallint, %s::bigint, %s::boolean)"
-        " ON CONFLICT (username) DO NOTHING RETURNING *)"
+        "WITH ins AS (INSERT INTO users (username, name, email, role_id, pharmacy_id, active,"
+        " subject, access_source)"
+        " VALUES (%s::text, %s::text, %s::text, %s::smallint, %s::bigint, %s::boolean,"
+        " %s::text, %s::text) ON CONFLICT DO NOTHING RETURNING *)"
         " SELECT u.id, " USER_JSON " FROM ins u LEFT JOIN roles r ON r.id = u.role_id"
-        " LEFT JOIN pharmacies p ON p.id = u.pharmacy_id", 6 },
-    /* 1 name, 2 email, 3 role, 4 pharmacy, 5 active, 6 id */
+        " LEFT JOIN pharmacies p ON p.id = u.pharmacy_id", 8 },
+    /* 1 name, 2 email, 3 role, 4 pharmacy, 5 active, 6 access source, 7 id */
     [PD_SQL_USERS_UPDATE] = { "pd_users_update",
         "UPDATE users SET name = %s::text, email = %s::text, role_id = %s::smallint,"
-        " pharmacy_id = %s::bigint, active = %s::boolean, updated_at = now()"
-        " WHERE id = %s::bigint", 6 },
+        " pharmacy_id = %s::bigint, active = %s::boolean, access_source = %s::text,"
+        " updated_at = now() WHERE id = %s::bigint", 7 },
 
     [PD_SQL_ROLES_LIST] = { "pd_roles_list",
         "SELECT coalesce(json_agg(" ROLE_JSON " ORDER BY id), '[]')::text FROM roles", 0 },

@@ -10,6 +10,7 @@
 
 typedef enum {
     PD_SQL_USERS_IDENTIFY = 0,
+    PD_SQL_USERS_SYNC,
     PD_SQL_USERS_ME,
     PD_SQL_TICKETS_GET,
     PD_SQL_NAMES_FETCH,

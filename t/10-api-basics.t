@@ -63,32 +63,32 @@ for my $user (sort keys %login) {
 # ---- callers without access ----------------------------------------------
 
 is_error call('norole', GET => '/api/me'), 403, 'no_access', undef, 'a user without a role: 403 no_access';
-is_error call('inactive', GET => '/api/me'), 403, 'account_disabled', undef,
-    'a deactivated user: 403 account_disabled';
+is_error call('inactive', GET => '/api/me'), 401, 'invalid_token', undef,
+    'a deactivated user\'s token: 401 invalid_token';
 
-# Authenticated by Apache, but not in the users table.
+# Authenticated by Apache, unknown to the database, and the token grants
+# nothing: the user is recorded without a role.
 my $ghost = 'ghost' . $$;
-htpasswd_add($ghost);
 is_error call($ghost, GET => '/api/me'), 403, 'no_access', undef, 'a user unknown to the database: 403 no_access';
 is_error call($ghost, GET => '/api/tickets'), 403, 'no_access', undef, '... on tickets as well';
 
 # A customer not tied to a pharmacy has nothing to see.
 my $orphan = 'orphan' . $$;
-db_do(q{INSERT INTO users (username, name, role_id, pharmacy_id) VALUES (?, 'Tanpa Apotek', 4, NULL)}, $orphan);
-htpasswd_add($orphan);
+db_do(q{INSERT INTO users (username, subject, name, role_id, pharmacy_id) VALUES (?, ?, 'Tanpa Apotek', 4, NULL)},
+    $orphan, $orphan);
 is_error call($orphan, GET => '/api/me'), 403, 'no_access', undef, 'a customer without a pharmacy: 403 no_access';
 is_error call($orphan, GET => '/api/tickets'), 403, 'no_access', undef, '... on tickets as well';
 
 is_error call('norole', GET => '/api/tickets'), 403, 'no_access', undef, 'no role: 403 on tickets too';
-is_error call('inactive', GET => '/api/ticket-categories'), 403, 'account_disabled', undef,
-    'deactivated: 403 on lookups too';
+is_error call('inactive', GET => '/api/ticket-categories'), 401, 'invalid_token', undef,
+    'deactivated: 401 on lookups too';
 
 # ---- authentication belongs to Apache ------------------------------------
 
 {
     my $r = api(undef, GET => '/api/me');
-    is $r->status, 401, 'no credentials: 401';
-    like $r->header('WWW-Authenticate') // '', qr/^Basic\b/i, '... with a Basic challenge';
+    is_error $r, 401, 'unauthenticated', undef, 'no credentials: 401 JSON';
+    ok !defined $r->header('Location'), '... and no redirect to a sign-in page';
     my $j = api(undef, GET => '/api/tickets');
     is $j->status, 401, 'no credentials on a list: 401';
     # identity comes from Apache's authentication, never from request headers
@@ -97,8 +97,9 @@ is_error call('inactive', GET => '/api/ticket-categories'), 403, 'account_disabl
     is $s->status, 401, 'identity headers without credentials: 401';
     my $as = api('cust_a', GET => '/api/me', headers => { 'X-Remote-User' => 'admin', 'X-Forwarded-User' => 'admin' });
     is $as->json && $as->json->{username}, 'cust_a', '... and they do not change who an authenticated caller is';
-    my $w = api('cust_a', GET => '/api/me', password => 'wrong-password');
-    is $w->status, 401, 'a wrong password: 401';
+    expect_error_log(qr/oidc_oauth_validate_jwt_access_token: could not parse JWT/);
+    my $w = api('cust_a', GET => '/api/me', token => 'not-a-token');
+    is $w->status, 401, 'a malformed token: 401';
     ok !($w->body =~ /"username"/), '... and no data';
 }
 

@@ -240,6 +240,7 @@ is_error api('admin', GET => '/api/tickets?status=%00open'), 400, 'invalid_param
     'NUL in a query value: 400';
 
 # Forged cursors: well-formed base64url around contents the server never made.
+use MIME::Base64 ();
 sub b64url { my $s = MIME::Base64::encode_base64($_[0], ''); $s =~ tr{+/}{-_}; $s =~ s/=+$//; $s }
 for my $plain ('1|title|d|5|0', '1|created_at|d|5|abc', '1|created_at|d|5|1;DROP TABLE tickets',
                '2|created_at|d|5|0', '1|created_at|x|5|0', '1|created_at|d|-5|0', '1|created_at|d|5') {

@@ -21,9 +21,9 @@ my $P = $ph->json->{id};
 
 my $cust = 'c20_' . $$;
 my $cu = api('admin', POST => '/api/users',
-    json => { username => $cust, name => "Pelanggan $$", role => 'customer', pharmacy_id => $P });
+    json => { username => $cust, subject => $cust, name => "Pelanggan $$", role => 'customer',
+              pharmacy_id => $P });
 is $cu->status, 201, 'a customer of that pharmacy' or BAIL_OUT('cannot create a user: ' . $cu->body);
-htpasswd_add($cust);
 my $CUST = $cu->json->{id};
 
 # ---- create --------------------------------------------------------------

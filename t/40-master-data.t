@@ -244,14 +244,13 @@ for my $lk (['ticket-categories', 'category_id', 'Kategori Lama', 'Bug Sistem', 
     is_error api('admin', POST => '/api/users', json => { username => tag('u'), name => 'X', role => 'root' }),
         422, 'validation_failed', 'role', 'an unknown role: 422';
 
-    my $c = api('admin', POST => '/api/users', json => { username => $name, name => 'Pelanggan Baru',
+    my $c = api('admin', POST => '/api/users', json => { username => $name, subject => $name, name => 'Pelanggan Baru',
         email => 'baru@example.org', role => 'customer', pharmacy_id => pharmacy_id('APT-B') });
     is $c->status, 201, 'admin creates a customer: 201';
     my $uid = $c->json->{id};
     is $c->header('Location'), "/api/users/$uid", '... Location';
     is_deeply [@{ $c->json }{qw(username email active)}, $c->json->{pharmacy}{code}],
         [$name, 'baru@example.org', JSON::true, 'APT-B'], '... as sent';
-    htpasswd_add($name);
     my $me = api($name, GET => '/api/me');
     is $me->status, 200, '... who can log in';
     is $me->json->{pharmacy}{code}, 'APT-B', '... as a customer of APT-B';
@@ -287,14 +286,14 @@ for my $lk (['ticket-categories', 'category_id', 'Kategori Lama', 'Bug Sistem', 
 
     # deactivation takes effect on the next request
     my $victim = tag('korban');
-    my $v = api('admin', POST => '/api/users', json => { username => $victim, name => 'Korban', role => 'tech' });
-    htpasswd_add($victim);
+    my $v = api('admin', POST => '/api/users',
+        json => { username => $victim, subject => $victim, name => 'Korban', role => 'tech' });
     is api($victim, GET => '/api/me')->status, 200, 'a new tech logs in';
     my $dd = api('admin', DELETE => '/api/users/' . $v->json->{id});
     is $dd->status, 200, 'admin deactivates them: 200';
     is $dd->json->{active}, JSON::false, '... active false';
-    is_error api($victim, GET => '/api/me'), 403, 'account_disabled', undef, 'their /api/me: 403 account_disabled';
-    is_error api($victim, GET => '/api/tickets'), 403, 'account_disabled', undef, '... and everything else';
+    is_error api($victim, GET => '/api/me'), 401, 'invalid_token', undef, 'their token: 401 invalid_token';
+    is_error api($victim, GET => '/api/tickets'), 401, 'invalid_token', undef, '... everywhere';
     is api('admin', PATCH => '/api/users/' . $v->json->{id}, json => { active => JSON::true })->status, 200,
         'reactivated';
     is api($victim, GET => '/api/me')->status, 200, '... in again';

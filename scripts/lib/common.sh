@@ -261,19 +261,78 @@ pd_sed_escape() { printf '%s' "$1" | sed -e 's/[\\&|]/\\&/g'; }
 
 # pd_httpd_write_conf PORT LOG_LEVEL TICKET_PREFIX
 pd_httpd_write_conf() {
-    local port=$1 level=$2 prefix=$3 htdocs args=() kv
+    local port=$1 level=$2 prefix=$3 htdocs args=() kv auth=${PD_AUTH:-oidc}
     mkdir -p "$PD_RUN_DIR"
     chmod 755 "$PD_RUN_DIR"
     htdocs=$(pd_htdocs_dir)
+    [[ $auth == oidc || $auth == basic ]] || pd_die "PD_AUTH must be oidc or basic"
+    if [[ $auth == oidc ]]; then
+        [[ -n ${PD_IDP_ISSUER:-} ]] || pd_die "PD_IDP_ISSUER is not set: start the OpenID provider first"
+        pd_oidc_private_conf
+    fi
     for kv in "RUN_DIR=$PD_RUN_DIR" "LOG_LEVEL=$level" "PORT=$port" "MODULE=$PD_MODULE" \
         "PG_HOST=$PD_PGDIR" "PG_PORT=$PD_PGPORT" "PG_DB=$PD_DB" "PG_USER=$PD_DB_USER" \
-        "TICKET_PREFIX=$prefix" "HTDOCS=$htdocs" "HTPASSWD=$PD_HTPASSWD"; do
+        "TICKET_PREFIX=$prefix" "HTDOCS=$htdocs" "HTPASSWD=$PD_HTPASSWD" \
+        "IDP_ISSUER=${PD_IDP_ISSUER:-}" "SESSION_INACTIVITY=${PD_SESSION_INACTIVITY:-3600}" \
+        "SESSION_MAX=${PD_SESSION_MAX:-28800}"; do
         args+=(-e "s|@${kv%%=*}@|$(pd_sed_escape "${kv#*=}")|g")
     done
     sed "${args[@]}" "$PD_ROOT/scripts/lib/httpd.conf.in" >"$PD_HTTPD_CONF"
+    sed "${args[@]}" "$PD_ROOT/scripts/lib/auth-$auth.conf.in" >"$PD_RUN_DIR/auth.conf"
     local left
-    left=$(grep -vE '^[[:space:]]*#' "$PD_HTTPD_CONF" | grep -oE '@[A-Z_]+@' | sort -u | tr '\n' ' ' || true)
+    left=$(cat "$PD_HTTPD_CONF" "$PD_RUN_DIR/auth.conf" | grep -vE '^[[:space:]]*#' \
+        | grep -oE '@[A-Z_]+@' | sort -u | tr '\n' ' ' || true)
     [[ -z $left ]] || pd_die "unfilled placeholders in $PD_HTTPD_CONF: $left"
+}
+
+# The files the OpenID Connect configuration includes: the secrets, readable
+# by root only (Apache reads them before it drops privileges), and the
+# session cache: Redis when PD_REDIS_PORT is set, else shared memory. The
+# passphrase survives a rewrite, so that sessions outlive a restart.
+pd_oidc_private_conf() {
+    local secrets=$PD_RUN_DIR/oidc-secrets.conf pass
+    if [[ -f $PD_RUN_DIR/oidc-passphrase ]]; then
+        pass=$(<"$PD_RUN_DIR/oidc-passphrase")
+    else
+        pass=$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')
+        (umask 077 && printf '%s\n' "$pass" >"$PD_RUN_DIR/oidc-passphrase")
+    fi
+    (
+        umask 077
+        printf 'OIDCCryptoPassphrase "%s"\nOIDCClientSecret "%s"\n' \
+            "$pass" "${PD_IDP_CLIENT_SECRET:-pharmadesk-dev-secret}" >"$secrets.tmp"
+    )
+    chown root:root "$secrets.tmp"
+    mv -f "$secrets.tmp" "$secrets"
+    if [[ -n ${PD_REDIS_PORT:-} ]]; then
+        printf 'OIDCCacheType redis\nOIDCRedisCacheServer 127.0.0.1:%s\nOIDCCacheEncrypt On\n' \
+            "$PD_REDIS_PORT" >"$PD_RUN_DIR/oidc-cache.conf"
+    else
+        printf 'OIDCCacheType shm\n' >"$PD_RUN_DIR/oidc-cache.conf"
+    fi
+}
+
+# A private Redis on loopback for the session cache, without persistence:
+# it outlives Apache restarts, which is what the tests need of it.
+pd_redis_start() {
+    local port=$1 i
+    mkdir -p "$PD_BASE/redis"
+    redis-server --bind 127.0.0.1 --port "$port" --daemonize yes --save '' --appendonly no \
+        --dir "$PD_BASE/redis" --pidfile "$PD_BASE/redis/redis.pid" \
+        --logfile "$PD_BASE/redis/redis.log" >/dev/null || pd_die "Redis did not start"
+    for ((i = 0; i < 50; i++)); do
+        redis-cli -p "$port" ping 2>/dev/null | grep -q PONG && { PD_REDIS_PORT=$port; return 0; }
+        sleep 0.1
+    done
+    pd_die "Redis is not answering on port $port"
+}
+
+pd_redis_stop() {
+    local pid
+    [[ -f $PD_BASE/redis/redis.pid ]] || return 0
+    pid=$(<"$PD_BASE/redis/redis.pid")
+    [[ $pid =~ ^[0-9]+$ ]] && kill -TERM "$pid" 2>/dev/null || true
+    rm -f "$PD_BASE/redis/redis.pid"
 }
 
 pd_httpd_pid() {

@@ -2,6 +2,7 @@
 # The development OpenID provider (idp/server.js); sourced, never run.
 #
 #   pd_idp_install                               node >= 18, npm and idp/node_modules
+#   pd_browser_install                           t/browser/node_modules (after pd_idp_install)
 #   pd_idp_start RUNDIR HTTP_PORT HTTPS_PORT PORTAL_URL
 #   pd_idp_stop RUNDIR
 #
@@ -48,24 +49,36 @@ pd_idp_install() {
         ((major >= PD_IDP_NODE_MIN)) || pd_die "node $major is too old: the provider needs $PD_IDP_NODE_MIN or later"
     fi
 
-    # The stamp names the lockfile and node that node_modules was made from,
-    # so an edited lockfile or another node brings a clean install. The lock
-    # on the directory keeps two callers from running npm ci over each other.
-    local want stamp=$PD_IDP_HOME/node_modules/.pd-installed fd
-    want="$(sha256sum <"$PD_IDP_HOME/package-lock.json" | cut -d' ' -f1) node$major"
-    exec {fd}<"$PD_IDP_HOME"
+    pd_npm_ci "$PD_IDP_HOME"
+}
+
+# npm ci in DIR, only when its lockfile or node changed since the last time.
+# The stamp names the lockfile and node that node_modules was made from, so
+# an edited lockfile or another node brings a clean install. The lock on the
+# directory keeps two callers from running npm ci over each other.
+pd_npm_ci() {
+    local dir=$1 want stamp=$1/node_modules/.pd-installed fd major
+    major=$(pd_idp_node_major || echo 0)
+    want="$(sha256sum <"$dir/package-lock.json" | cut -d' ' -f1) node$major"
+    exec {fd}<"$dir"
     flock "$fd"
     if [[ ! -f $stamp || $(<"$stamp") != "$want" ]]; then
-        pd_log "installing the OpenID provider's node modules"
+        pd_log "installing the node modules of $(basename "$dir")"
         # --prefer-offline: once npm's cache holds the locked tarballs, a
         # reinstall needs no network.
-        if ! (cd "$PD_IDP_HOME" && pd_idp_quiet npm ci --omit=dev --no-audit --no-fund --prefer-offline); then
+        if ! (cd "$dir" && pd_idp_quiet npm ci --omit=dev --no-audit --no-fund --prefer-offline); then
             exec {fd}<&-
-            pd_die "npm ci failed in $PD_IDP_HOME"
+            pd_die "npm ci failed in $dir"
         fi
         printf '%s\n' "$want" >"$stamp"
     fi
     exec {fd}<&-
+}
+
+# The browser tests' driver (t/browser: playwright-core) for Debian's
+# chromium, which the caller installs as a package.
+pd_browser_install() {
+    pd_npm_ci "$PD_IDP_HOME/../t/browser"
 }
 
 # Prints the provider's pid when it runs, and fails otherwise. A zombie (an

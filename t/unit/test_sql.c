@@ -44,6 +44,7 @@ static int placeholders(const char *s)
 /* The label each entry must carry: its enum name in lower case. */
 static const char *const labels[PD_SQL__COUNT] = {
     [PD_SQL_USERS_IDENTIFY] = "pd_users_identify",
+    [PD_SQL_USERS_SYNC] = "pd_users_sync",
     [PD_SQL_USERS_ME] = "pd_users_me",
     [PD_SQL_TICKETS_GET] = "pd_tickets_get",
     [PD_SQL_TICKETS_LOCK] = "pd_tickets_lock",

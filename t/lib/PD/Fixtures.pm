@@ -14,7 +14,6 @@ use warnings;
 use Exporter 'import';
 use Carp qw(croak);
 use IO::Socket::INET;
-use MIME::Base64 qw(encode_base64);
 use Test::More ();
 use PD::Test;
 
@@ -185,8 +184,8 @@ sub raw_http {
 sub chunked_post {
     my ($user, $path, $body, $chunk) = @_;
     $chunk ||= 4096;
-    my $auth = encode_base64("$user:$user", '');
-    my $req = "POST $path HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic $auth\r\n"
+    my $token = PD::Test::token_for($user);
+    my $req = "POST $path HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer $token\r\n"
         . "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
     my $rest = $body;
     while (length $rest) {

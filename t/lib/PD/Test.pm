@@ -23,7 +23,6 @@ use DBI;
 use HTTP::Request;
 use JSON ();
 use LWP::UserAgent;
-use MIME::Base64 qw(encode_base64);
 use POSIX ();
 use Test::More ();
 use Time::HiRes qw(sleep time);
@@ -34,7 +33,8 @@ our @EXPORT = qw(
     db_query db_value db_do
     user_id pharmacy_id category_id module_id
     pg_stop pg_start httpd_stop httpd_start
-    wait_until expect_error_log htpasswd_add parallel
+    wait_until expect_error_log parallel
+    token_for mint_token subject_of
     $JSON
 );
 
@@ -70,9 +70,10 @@ my $last_response;
 sub last_response { $last_response }
 
 # api($user, $method, $path, %opt): $user undef means no Authorization
-# header; otherwise Basic with password = username (override with
-# password => ...). Options: json => $ref, body => $raw, content_type,
-# headers => {...}, query => {... or [k, v, ...]}.
+# header; otherwise a bearer token for that user from the development
+# provider (token_for). Options: token => $raw (send this token instead),
+# json => $ref, body => $raw, content_type, headers => {...},
+# query => {... or [k, v, ...]}.
 sub api {
     my ($user, $method, $path, %opt) = @_;
     croak 'api: method and path required' unless defined $method && defined $path;
@@ -82,10 +83,8 @@ sub api {
         $uri->query_form($uri->query_form, @pairs);
     }
     my @headers;
-    if (defined $user) {
-        my $pw = exists $opt{password} ? $opt{password} : $user;
-        push @headers, Authorization => 'Basic ' . encode_base64("$user:$pw", '');
-    }
+    my $token = exists $opt{token} ? $opt{token} : defined $user ? token_for($user) : undef;
+    push @headers, Authorization => "Bearer $token" if defined $token;
     my $content;
     if (exists $opt{json}) {
         $content = $JSON->encode($opt{json});
@@ -101,6 +100,46 @@ sub api {
     $req->content_length(length $content) if defined $content;
     my $res = _ua()->request($req);
     return $last_response = PD::Test::Response->new($res);
+}
+
+# ---- tokens --------------------------------------------------------------------
+
+my %accounts;    # preferred_username => sub, from idp/accounts-test.json
+
+sub _accounts {
+    return \%accounts if %accounts;
+    my $file = _env('PD_ROOT') . '/idp/accounts-test.json';
+    open my $fh, '<', $file or croak "$file: $!";
+    my $list = $JSON->decode(do { local $/; <$fh> });
+    %accounts = map { ($_->{preferred_username} => $_->{sub}) } @$list;
+    return \%accounts;
+}
+
+# The subject (sub) a test user signs in with: the provider account's sub,
+# or, for a user a test made up, the name itself.
+sub subject_of { my ($user) = @_; _accounts()->{$user} // $user }
+
+# mint_token(%p): an access token from the provider's test endpoint, signed
+# with its real key. %p as idp/server.js's /test/token takes it: username or
+# sub, and iss, aud, exp_in, no_exp, alg, bad_signature, claims to break or
+# change it.
+sub mint_token {
+    my (%p) = @_;
+    my $res = _ua()->post(_env('PD_TEST_IDP_URL') . '/test/token',
+        'Content-Type' => 'application/json', Content => $JSON->encode(\%p));
+    croak 'test token: ' . $res->status_line . ' ' . $res->decoded_content unless $res->is_success;
+    return $JSON->decode($res->decoded_content)->{access_token};
+}
+
+my %tokens;
+
+# A valid access token for a test user, minted once per process. Users the
+# provider does not know get a token that carries their sub and no claims.
+sub token_for {
+    my ($user) = @_;
+    return $tokens{$user} //= exists _accounts()->{$user}
+        ? mint_token(username => $user)
+        : mint_token(sub => $user);
 }
 
 # new_ticket($user, %fields): a valid ticket with overridable fields. The
@@ -249,12 +288,6 @@ sub httpd_start {
         my $res = _ua()->get($url);
         !($res->code == 500 && ($res->header('Client-Warning') // '') eq 'Internal response');
     }, 30) or croak 'Apache did not come back';
-}
-
-# Makes a user created by a test able to log in (password = username).
-sub htpasswd_add {
-    my ($user) = @_;
-    _run('htpasswd', '-b', '-s', _env('PD_TEST_HTPASSWD'), $user, $user);
 }
 
 # ---- helpers -----------------------------------------------------------------
