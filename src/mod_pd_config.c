@@ -55,7 +55,8 @@ void pd_config_defaults(server_rec *s)
         if (!conf->claims.role_claim) conf->claims.role_claim = "groups";
         if (!conf->claims.pharmacy_claim) conf->claims.pharmacy_claim = "pharmacy";
         if (!conf->claims.delim) conf->claims.delim = ',';
-        if (!conf->claims.issuer || !conf->claims.audience) {
+        /* role rules without token checks: single sign-on half configured */
+        if (conf->claims.rules->nelts && (!conf->claims.issuer || !conf->claims.audience)) {
             ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
                          "PharmadeskOIDCIssuer or PharmadeskOIDCAudience is not set for %s: "
                          "bearer tokens are refused", s->server_hostname ? s->server_hostname : "a server");
