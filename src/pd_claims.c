@@ -175,6 +175,12 @@ apr_status_t pd_claims_check_token(const pd_oidc_claims_t *c, const pd_claims_co
     return APR_SUCCESS;
 }
 
+const char *pd_claims_issued(const pd_oidc_claims_t *c, apr_pool_t *p)
+{
+    apr_int64_t iat;
+    return parse_seconds(c->iat, &iat) ? apr_psprintf(p, "%" APR_INT64_T_FMT, iat) : NULL;
+}
+
 int pd_claims_need_sync(const pd_oidc_claims_t *c, int found, apr_int64_t last_login)
 {
     apr_int64_t iat;

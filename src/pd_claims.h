@@ -83,4 +83,7 @@ apr_status_t pd_claims_check_token(const pd_oidc_claims_t *c, const pd_claims_co
  * admin's edits stand and a request costs no write. */
 int pd_claims_need_sync(const pd_oidc_claims_t *c, int found, apr_int64_t last_login);
 
+/* The iat claim in whole seconds when it is a NumericDate, else NULL. */
+const char *pd_claims_issued(const pd_oidc_claims_t *c, apr_pool_t *p);
+
 #endif

@@ -88,10 +88,10 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_USERS_IDENTIFY] = { "pd_users_identify",
         "SELECT * FROM pd_user_identity(%s::text)", 1 },
     /* 1 subject, 2 login, 3 name, 4 email, 5 role (NULL: none), 6 pharmacy
-     * code; the same columns as pd_users_identify */
+     * code, 7 the token's iat; the same columns as pd_users_identify */
     [PD_SQL_USERS_SYNC] = { "pd_users_sync",
         "SELECT * FROM pd_user_sync(%s::text, %s::text, %s::text, %s::text, %s::smallint,"
-        " %s::text)", 6 },
+        " %s::text, %s::bigint)", 7 },
     [PD_SQL_USERS_ME] = { "pd_users_me",
         "SELECT " USER_JSON USER_JOINS " WHERE u.id = %s::bigint", 1 },
 

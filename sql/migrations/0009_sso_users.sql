@@ -32,13 +32,14 @@ $$;
 -- A login: creates the user from the claims on first sight, and otherwise
 -- takes the provider's name and email (when it sends them), records the
 -- login, and re-applies the claimed role and pharmacy unless an
--- administrator has set them by hand. p_role is NULL when the claims grant
+-- administrator has set them by hand. p_issued is the token's iat (NULL when
+-- it has none). p_role is NULL when the claims grant
 -- no role; p_pharmacy (a code) counts only with the customer role, and only
 -- for an active pharmacy. The module has cleaned the values to the columns'
 -- limits. One statement, so nothing is half-written; two first requests of
 -- one person at once both end on the same row.
 CREATE FUNCTION pd_user_sync(p_subject text, p_login text, p_name text, p_email text,
-                             p_role smallint, p_pharmacy text)
+                             p_role smallint, p_pharmacy text, p_issued bigint)
 RETURNS TABLE (id bigint, name text, role_id integer, pharmacy_id bigint, active boolean,
                version bigint, email text, from_claims boolean, pharmacy_code text,
                last_login bigint)
@@ -51,6 +52,10 @@ DECLARE
     v_login text := left(coalesce(p_login, p_subject), 190);
     v_username text;
     v_try integer := 0;
+    -- The login's time is the token's issue time when the provider's clock
+    -- runs ahead of ours (within ten minutes), so that the same token does
+    -- not count as a new login on every request until our clock catches up.
+    v_login_at timestamptz := greatest(now(), least(to_timestamp(p_issued), now() + interval '10 minutes'));
 BEGIN
     IF p_role = 4 AND p_pharmacy IS NOT NULL THEN
         SELECT ph.id INTO v_pharmacy FROM pharmacies ph WHERE ph.code = p_pharmacy AND ph.active;
@@ -61,7 +66,7 @@ BEGIN
             email = coalesce(p_email, u.email),
             role_id = CASE WHEN u.access_source = 'claims' THEN p_role ELSE u.role_id END,
             pharmacy_id = CASE WHEN u.access_source = 'claims' THEN v_pharmacy ELSE u.pharmacy_id END,
-            last_login_at = now(),
+            last_login_at = v_login_at,
             updated_at = CASE WHEN u.name <> coalesce(p_name, u.name)
                                    OR u.email IS DISTINCT FROM coalesce(p_email, u.email)
                               OR (u.access_source = 'claims'
@@ -80,7 +85,7 @@ BEGIN
             INSERT INTO users (subject, username, name, email, role_id, pharmacy_id,
                                access_source, last_login_at)
             VALUES (p_subject, v_username, left(coalesce(p_name, v_login), 200), p_email, p_role,
-                    CASE WHEN p_role = 4 THEN v_pharmacy END, 'claims', now())
+                    CASE WHEN p_role = 4 THEN v_pharmacy END, 'claims', v_login_at)
             RETURNING users.id INTO v_id;
             EXIT;
         EXCEPTION WHEN unique_violation THEN

@@ -253,6 +253,20 @@ static void test_need_sync(void **state)
     assert_false(pd_claims_need_sync(&c, 1, 0));
 }
 
+static void test_issued(void **state)
+{
+    apr_pool_t *p = *state;
+    pd_oidc_claims_t c = { 0 };
+
+    assert_null(pd_claims_issued(&c, p));
+    c.iat = "1795305600";
+    assert_string_equal(pd_claims_issued(&c, p), "1795305600");
+    c.iat = "1795305600.75";      /* a fraction: whole seconds for the database */
+    assert_string_equal(pd_claims_issued(&c, p), "1795305600");
+    c.iat = "1e9";
+    assert_null(pd_claims_issued(&c, p));
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -266,6 +280,7 @@ int main(void)
         T(test_token_unconfigured),
         T(test_profile),
         T(test_need_sync),
+        T(test_issued),
     };
 #undef T
     return cmocka_run_group_tests_name("pd_claims", tests, group_setup, group_teardown);
