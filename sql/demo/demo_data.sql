@@ -45,23 +45,27 @@ INSERT INTO pharmacies (code, name, address, city, phone, active) VALUES
 -- The usernames are the demo logins printed by the run command; passwords
 -- are set elsewhere. Only the first three pharmacies have customer logins,
 -- so the others show tickets opened by the team on a pharmacy's behalf.
-INSERT INTO users (username, name, email, role_id, pharmacy_id, active)
+-- They are the development provider's demo accounts (idp/accounts.json),
+-- linked by subject; their groups and pharmacy claims manage role and
+-- pharmacy at every sign-in. 'tamu' has no row: the first sign-in creates it
+-- with no role.
+INSERT INTO users (username, name, email, role_id, pharmacy_id, active, subject, access_source)
 SELECT u.username, u.name, u.email, u.role_id,
-       (SELECT p.id FROM pharmacies p WHERE p.code = u.pharmacy_code), u.active
+       (SELECT p.id FROM pharmacies p WHERE p.code = u.pharmacy_code), u.active, u.subject, 'claims'
 FROM (VALUES
-    ('admin',    'Hendra Wijaya',      'hendra.wijaya@pharmadesk.example.org',   1, NULL,          true),
-    ('manager',  'Ratna Kusumawati',   'ratna.kusumawati@pharmadesk.example.org', 5, NULL,         true),
-    ('expert1',  'Dewi Lestari',       'dewi.lestari@pharmadesk.example.org',    2, NULL,          true),
-    ('expert2',  'Agus Santoso',       'agus.santoso@pharmadesk.example.org',    2, NULL,          true),
-    ('tech1',    'Budi Prasetyo',      'budi.prasetyo@pharmadesk.example.org',   3, NULL,          true),
-    ('tech2',    'Fajar Nugroho',      'fajar.nugroho@pharmadesk.example.org',   3, NULL,          true),
-    ('tech3',    'Yusuf Hidayat',      'yusuf.hidayat@pharmadesk.example.org',   3, NULL,          true),
-    ('apotek1',  'Rina Marlina',       'rina.marlina@sehatsentosa.example.org',  4, 'APT-JKT-001', true),
-    ('apotek1b', 'Siti Rahmawati',     'siti.rahmawati@sehatsentosa.example.org', 4, 'APT-JKT-001', true),
-    ('apotek2',  'Maya Anggraini',     'maya.anggraini@kimiasejahtera.example.org', 4, 'APT-JKT-002', true),
-    ('apotek3',  'Taufik Rahman',      'taufik.rahman@medikafarma.example.org',  4, 'APT-BDG-001', true),
-    ('former',   'Eko Saputra',        'eko.saputra@pharmadesk.example.org',     3, NULL,          false)
-) AS u (username, name, email, role_id, pharmacy_code, active);
+    ('admin',    'Hendra Wijaya',      'hendra.wijaya@pharmadesk.example.org',   1, NULL,          true, '374bdf05-50a3-4574-8dcb-b9fd9b06695d'),
+    ('manager',  'Ratna Kusumawati',   'ratna.kusumawati@pharmadesk.example.org', 5, NULL,         true, 'f9ec800a-755c-43f7-8571-9ec66289987f'),
+    ('expert1',  'Dewi Lestari',       'dewi.lestari@pharmadesk.example.org',    2, NULL,          true, '29542917-c4ec-4728-847d-37ad0617dc53'),
+    ('expert2',  'Agus Santoso',       'agus.santoso@pharmadesk.example.org',    2, NULL,          true, '7d6963cd-c624-4450-98a1-209bb64e6e2c'),
+    ('tech1',    'Budi Prasetyo',      'budi.prasetyo@pharmadesk.example.org',   3, NULL,          true, 'aa17d39c-32de-4611-af02-6c6f06086dca'),
+    ('tech2',    'Fajar Nugroho',      'fajar.nugroho@pharmadesk.example.org',   3, NULL,          true, 'd3b66380-06c0-4bb2-b928-15f1a2cd3f69'),
+    ('tech3',    'Yusuf Hidayat',      'yusuf.hidayat@pharmadesk.example.org',   3, NULL,          true, '03231ff1-50ce-49f8-9a12-40311c62e8c9'),
+    ('apotek1',  'Rina Marlina',       'rina.marlina@sehatsentosa.example.org',  4, 'APT-JKT-001', true, '6dd1cdf2-6620-40f4-962f-79ab1bbb2583'),
+    ('apotek1b', 'Siti Rahmawati',     'siti.rahmawati@sehatsentosa.example.org', 4, 'APT-JKT-001', true, '0d3bd873-6b7b-4c92-86a8-7c6069103eb3'),
+    ('apotek2',  'Maya Anggraini',     'maya.anggraini@kimiasejahtera.example.org', 4, 'APT-JKT-002', true, '98efdb90-8a04-4ecf-8026-dc4adf13c9db'),
+    ('apotek3',  'Taufik Rahman',      'taufik.rahman@medikafarma.example.org',  4, 'APT-BDG-001', true, '154d20c1-014e-4038-8827-83cdcfc867e9'),
+    ('former',   'Eko Saputra',        'eko.saputra@pharmadesk.example.org',     3, NULL,          false, '82c83487-5afa-4f9c-afab-4902401154ad')
+) AS u (username, name, email, role_id, pharmacy_code, active, subject);
 
 -- Master data predates the oldest demo ticket; the departed tech left after
 -- the tickets he worked on (older than about 45 days) were done.
