@@ -273,15 +273,24 @@ sub _httpd_pid {
     return kill(0, $1) ? $1 : undef;
 }
 
+# apache2 as scripts/test starts it: an ASan-built module needs its runtime
+# preloaded (PD_TEST_HTTPD_PRELOAD).
+sub _apache2 {
+    local $ENV{LD_PRELOAD} = $ENV{PD_TEST_HTTPD_PRELOAD} if $ENV{PD_TEST_HTTPD_PRELOAD};
+    local $ENV{ASAN_OPTIONS} = $ENV{ASAN_OPTIONS} // 'detect_leaks=0:abort_on_error=0'
+        if $ENV{PD_TEST_HTTPD_PRELOAD};
+    _run('apache2', '-f', _env('PD_TEST_HTTPD_CONF'), '-k', @_);
+}
+
 sub httpd_stop {
     my $pid = _httpd_pid() or return;
-    _run('apache2', '-f', _env('PD_TEST_HTTPD_CONF'), '-k', 'stop');
+    _apache2('stop');
     wait_until(sub { !kill 0, $pid }, 30) or croak "Apache (pid $pid) did not stop";
     undef $ua;
 }
 
 sub httpd_start {
-    _run('apache2', '-f', _env('PD_TEST_HTTPD_CONF'), '-k', 'start');
+    _apache2('start');
     my $url = _env('PD_TEST_URL') . '/';
     wait_until(sub {
         # LWP reports its own failure to connect as a 500 with this header
