@@ -64,8 +64,8 @@ static apr_status_t check_csrf(pd_req_t *req, unsigned method)
     }
     if (pd_session_auth(r) && method != PD_M_DELETE
         && !pd_is_json_type(apr_table_get(r->headers_in, "Content-Type"))) {
-            return pd_error_set(&req->err, 415, "unsupported_media_type", NULL,
-                                "a write with a session needs Content-Type: application/json");
+        return pd_error_set(&req->err, 415, "unsupported_media_type", NULL,
+                            "a write with a session needs Content-Type: application/json");
     }
     return APR_SUCCESS;
 }

@@ -1,0 +1,50 @@
+#!/usr/bin/perl
+# Session limits are configuration (OIDCSessionInactivityTimeout,
+# OIDCSessionMaxDuration; PD_SESSION_INACTIVITY and PD_SESSION_MAX in the
+# scripts). This file restarts Apache with short limits and watches two
+# sessions end: one unused, one used until its maximum age.
+use strict;
+use warnings;
+use lib 't/lib';
+use Test::More;
+use Time::HiRes qw(sleep time);
+use PD::Test;
+use PD::Fixtures qw(is_error);
+use PD::Sso;
+
+my $conf = "$ENV{PD_TEST_RUN_DIR}/auth.conf";
+open my $fh, '<', $conf or die "$conf: $!";
+my $original = do { local $/; <$fh> };
+close $fh;
+
+sub write_conf {
+    my ($text) = @_;
+    open my $out, '>', "$conf.tmp" or die "$conf.tmp: $!";
+    print {$out} $text;
+    close $out or die $!;
+    rename "$conf.tmp", $conf or die $!;
+    httpd_stop();
+    httpd_start();
+}
+
+# mod_auth_openidc's smallest values: 10 s of inactivity, 15 s of age
+my $short = $original;
+ok $short =~ s/^OIDCSessionInactivityTimeout .*$/OIDCSessionInactivityTimeout 10/m
+    && $short =~ s/^OIDCSessionMaxDuration .*$/OIDCSessionMaxDuration 15/m, 'the limits are in the configuration';
+END { write_conf($original) if $original }
+write_conf($short);
+
+my $t0 = time;
+my $used = PD::Sso->login('tech');
+my $idle = PD::Sso->login('tech2');
+sub at { my ($s) = @_; my $wait = $t0 + $s - time; sleep $wait if $wait > 0 }
+
+at(6);
+is $used->get('/api/me')->status, 200, 'a session used after 6 s: 200';
+at(11.5);
+is_error $idle->get('/api/me'), 401, 'unauthenticated', undef, 'a session unused for over 10 s: 401';
+is $used->get('/api/me')->status, 200, '... while the one used 6 s ago still works';
+at(16.5);
+is_error $used->get('/api/me'), 401, 'unauthenticated', undef, 'a session older than 15 s: 401 though in use';
+
+done_testing;
