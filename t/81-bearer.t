@@ -30,6 +30,15 @@ my %bad = (
     'a bad signature'    => mint_token(username => 'cust_a', bad_signature => 1),
     'a deactivated user' => mint_token(username => 'inactive'),
     'not a JWT'          => 'abc.def',
+    # a service's (client-credentials) token, broken the same ways
+    'a client token for another audience' => mint_token(sub => 'pharmadesk-service', aud => 'another-api',
+        claims => { groups => ['pharmadesk-manager'] }),
+    'a client token from another issuer' => mint_token(sub => 'pharmadesk-service', iss => 'https://evil.example.org',
+        claims => { groups => ['pharmadesk-manager'] }),
+    'an expired client token' => mint_token(sub => 'pharmadesk-service', exp_in => -60,
+        claims => { groups => ['pharmadesk-manager'] }),
+    'a client token without exp' => mint_token(sub => 'pharmadesk-service', no_exp => 1,
+        claims => { groups => ['pharmadesk-manager'] }),
 );
 # the payload of a good token under another token's signature
 {

@@ -51,6 +51,8 @@ for my $user (qw(cust_a expert admin)) {
     is $me->json && $me->json->{username}, $user, '... is that user';
     $as{$user} = $b;
 }
+is $as{cust_a}->get('/api/me')->json->{id}, api('cust_a', GET => '/api/me')->json->{id},
+    'a browser session and a bearer token of one person are the same user';
 ok db_value('SELECT last_login_at IS NOT NULL FROM users WHERE username = ?', 'cust_a'),
     'the sign-in is recorded as the last login';
 {
