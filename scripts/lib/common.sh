@@ -198,30 +198,17 @@ pd_load_sql() {
 
 # ---- htpasswd --------------------------------------------------------------
 
-# One entry for every row of users, inactive ones included: refusing them is
-# the module's job, and tests need them to authenticate to see it do so.
-# Mode "bcrypt PASSWORD" gives every user that password (the demo); mode
-# "username" makes each password equal the username, stored as {SHA} (the
+# The benchmark's Basic baseline (auth-basic.conf.in): one entry for every
+# row of users, each password equal to the username, stored as {SHA} (the
 # format of `htpasswd -s`) because it is cheap to check and to generate in
-# bulk: fit only for throwaway test and benchmark accounts.
+# bulk: fit only for throwaway benchmark accounts.
 pd_write_htpasswd() {
-    local mode=$1 password=${2:-} tmp user
+    local tmp
     tmp=$(mktemp)
-    case $mode in
-    bcrypt)
-        while IFS= read -r user; do
-            [[ -z $user || $user == *:* ]] && continue
-            htpasswd -nbB -C 10 "$user" "$password" | sed '/^$/d' >>"$tmp"
-        done < <(pd_psql -tAc "SELECT username FROM users ORDER BY id")
-        ;;
-    username)
-        pd_psql -tAc "SELECT username FROM users ORDER BY id" \
-            | perl -MDigest::SHA=sha1 -MMIME::Base64 -ne \
-                'chomp; next if $_ eq "" || /:/; print "$_:{SHA}", encode_base64(sha1($_), ""), "\n"' \
-                >"$tmp"
-        ;;
-    *) pd_die "pd_write_htpasswd: unknown mode $mode" ;;
-    esac
+    pd_psql -tAc "SELECT username FROM users ORDER BY id" \
+        | perl -MDigest::SHA=sha1 -MMIME::Base64 -ne \
+            'chomp; next if $_ eq "" || /:/; print "$_:{SHA}", encode_base64(sha1($_), ""), "\n"' \
+            >"$tmp"
     mkdir -p "$PD_RUN_DIR"
     chown root:www-data "$tmp"
     chmod 640 "$tmp"
