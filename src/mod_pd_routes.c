@@ -11,6 +11,7 @@ static const char *const ticket_list[] = {
     "tech_id", "source", "created_from", "created_to", "sort", "order", "limit",
     "cursor", NULL
 };
+static const char *const page_only[] = { "limit", "cursor", NULL };
 static const char *const lookup_list[] = { "include_inactive", NULL };
 static const char *const pharmacy_list[] = { "include_inactive", "q", "limit", "cursor", NULL };
 static const char *const user_list[] = {
@@ -25,6 +26,7 @@ static const pd_route_t routes[] = {
     { PD_M_GET,    "/tickets/{id}",           PD_ACT_TICKET_READ,    H(pd_res_tickets_get), NULL },
     { PD_M_PATCH,  "/tickets/{id}",           PD_ACT_TICKET_UPDATE,  H(pd_res_tickets_update), NULL },
     { PD_M_DELETE, "/tickets/{id}",           PD_ACT_TICKET_DELETE,  H(pd_res_tickets_delete), NULL },
+    { PD_M_GET,    "/tickets/{id}/activities", PD_ACT_TICKET_READ,   H(pd_res_activities_list), page_only },
 
     { PD_M_GET,    "/ticket-categories",      PD_ACT_LOOKUP_READ,    H(pd_res_categories_list), lookup_list },
     { PD_M_POST,   "/ticket-categories",      PD_ACT_LOOKUP_WRITE,   H(pd_res_categories_create), NULL },

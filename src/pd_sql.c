@@ -166,6 +166,22 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "INSERT INTO ticket_activities (ticket_id, user_id, kind, field, old_value, new_value,"
         " body, visibility) VALUES (%s::bigint, %s::bigint, %s::text, %s::text, %s::text,"
         " %s::text, %s::text, %s::text)", 8 },
+    /* 1 id, 2 pharmacy scope (0 = all): a row when the caller may see it */
+    [PD_SQL_TICKETS_VISIBLE] = { "pd_tickets_visible",
+        "SELECT 1 FROM tickets WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id)", 2 },
+    /* The timeline, oldest first: 1 ticket, 2 internal entries too, 3 after
+     * this id (NULL: from the start), 4 limit. Columns (id, key, json) as the
+     * name-sorted pages have them, the key being the id. An actor is staff
+     * unless a customer; NULL is the system. */
+    [PD_SQL_TICKET_ACTIVITIES_LIST] = { "pd_ticket_activities_list",
+        "SELECT a.id, a.id::text, json_build_object('id', a.id, 'kind', a.kind,"
+        " 'field', a.field, 'old_value', a.old_value, 'new_value', a.new_value,"
+        " 'body', a.body, 'visibility', a.visibility, 'created_at', a.created_at,"
+        " 'actor', CASE WHEN u.id IS NULL THEN NULL ELSE json_build_object('id', u.id,"
+        " 'name', u.name, 'staff', u.role_id IS DISTINCT FROM 4) END)::text"
+        " FROM ticket_activities a LEFT JOIN users u ON u.id = a.user_id"
+        " WHERE a.ticket_id = %s::bigint AND (%s::boolean OR a.visibility = 'public')"
+        " AND a.id > coalesce(%s::bigint, 0) ORDER BY a.id LIMIT %s::integer", 4 },
 
     [PD_SQL_TICKETS_LIST_CREATED_DESC] = { "pd_tickets_list_created_desc",
         TS_LIST("t.created_at", "<", "DESC"), 29, 1 },

@@ -20,6 +20,8 @@ typedef enum {
     PD_SQL_TICKETS_UPDATE,
     PD_SQL_TICKETS_DELETE,
     PD_SQL_TICKET_ACTIVITIES_INSERT,
+    PD_SQL_TICKETS_VISIBLE,
+    PD_SQL_TICKET_ACTIVITIES_LIST,
     /* the ticket list: one statement per allowlisted sort and direction */
     PD_SQL_TICKETS_LIST_CREATED_DESC,
     PD_SQL_TICKETS_LIST_CREATED_ASC,

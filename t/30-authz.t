@@ -39,6 +39,7 @@ my %expect = (
     'GET /tickets/{id}'             => { allow => \@ALL,           ok => 200, kind => 'ticket', scoped => 1 },
     'PATCH /tickets/{id}'           => { allow => \@WRITE_TICKETS, ok => 200, kind => 'ticket', scoped => 1 },
     'DELETE /tickets/{id}'          => { allow => ['admin'],       ok => 204, kind => 'ticket', scoped => 1 },
+    'GET /tickets/{id}/activities'  => { allow => \@ALL,           ok => 200, kind => 'ticket', scoped => 1 },
     'GET /ticket-categories'        => { allow => \@ALL,           ok => 200 },
     'POST /ticket-categories'       => { allow => ['admin'],       ok => 201, kind => 'category' },
     'GET /ticket-categories/{id}'   => { allow => \@ALL,           ok => 200, kind => 'category' },

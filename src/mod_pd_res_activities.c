@@ -1,0 +1,35 @@
+/* /api/tickets/{id}/activities: a ticket's timeline, oldest first, a page
+ * at a time. Whoever may read the ticket may read its timeline; customers
+ * see only its public entries, so an internal note or an internal change
+ * never reaches them, not even as a gap they could count. */
+#include <apr_strings.h>
+#include "mod_pd.h"
+
+apr_status_t pd_res_activities_list(pd_req_t *req)
+{
+    const char *args[4], *q, *after_key, *after_id;
+    pd_db_result_t res;
+    apr_status_t rv;
+    int limit;
+
+    if ((rv = pd_list_limit(req, &limit)) != APR_SUCCESS
+        || (rv = pd_name_page_params(req, "timeline", &q, &after_key, &after_id)) != APR_SUCCESS) {
+        return rv;
+    }
+    args[0] = pd_db_int(&req->db, req->id);
+    args[1] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
+    if (pd_db_select(&req->db, PD_SQL_TICKETS_VISIBLE, args, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "finding a ticket");
+    }
+    /* someone else's ticket and no ticket look the same */
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        return pd_error_set(&req->err, 404, "not_found", NULL, "no such ticket");
+    }
+    args[1] = pd_db_bool(req->who.role != PD_ROLE_CUSTOMER);
+    args[2] = after_id;
+    args[3] = apr_itoa(req->r->pool, limit + 1);
+    if (pd_db_select(&req->db, PD_SQL_TICKET_ACTIVITIES_LIST, args, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "reading a timeline");
+    }
+    return pd_name_page_respond(req, &res, limit, "timeline");
+}
