@@ -482,7 +482,10 @@ static apr_status_t write_change(pd_req_t *req, const ticket_row_t *cur,
     args[12] = ch->solved;
     args[13] = ch->closed;
     args[14] = pd_db_int(&req->db, req->id);
-    if (pd_db_exec(&req->db, PD_SQL_TICKETS_UPDATE, args, NULL) != APR_SUCCESS) {
+    /* a staff note alone is internal: the row a customer reads, its
+     * updated_at and ETag, must not show that one was written */
+    if (!(staff && ch->changed == PD_TF_NOTE)
+        && pd_db_exec(&req->db, PD_SQL_TICKETS_UPDATE, args, NULL) != APR_SUCCESS) {
         return pd_fail_db(req, "updating a ticket");
     }
     if ((ch->changed & PD_TF_STATUS)

@@ -27,6 +27,8 @@ static const pd_route_t routes[] = {
     { PD_M_PATCH,  "/tickets/{id}",           PD_ACT_TICKET_UPDATE,  H(pd_res_tickets_update), NULL },
     { PD_M_DELETE, "/tickets/{id}",           PD_ACT_TICKET_DELETE,  H(pd_res_tickets_delete), NULL },
     { PD_M_GET,    "/tickets/{id}/activities", PD_ACT_TICKET_READ,   H(pd_res_activities_list), page_only },
+    /* replying is changing the ticket: the same roles as PATCH */
+    { PD_M_POST,   "/tickets/{id}/comments",  PD_ACT_TICKET_UPDATE,  H(pd_res_comments_create), NULL },
 
     { PD_M_GET,    "/ticket-categories",      PD_ACT_LOOKUP_READ,    H(pd_res_categories_list), lookup_list },
     { PD_M_POST,   "/ticket-categories",      PD_ACT_LOOKUP_WRITE,   H(pd_res_categories_create), NULL },

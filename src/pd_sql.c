@@ -81,6 +81,13 @@
 #define USER_JOINS \
     " FROM users u LEFT JOIN roles r ON r.id = u.role_id LEFT JOIN pharmacies p ON p.id = u.pharmacy_id"
 
+/* A timeline entry; an actor is staff unless a customer, NULL the system. */
+#define ACTIVITY_JSON \
+    "json_build_object('id', a.id, 'kind', a.kind, 'field', a.field, 'old_value', a.old_value," \
+    " 'new_value', a.new_value, 'body', a.body, 'visibility', a.visibility," \
+    " 'created_at', a.created_at, 'actor', CASE WHEN u.id IS NULL THEN NULL ELSE" \
+    " json_build_object('id', u.id, 'name', u.name, 'staff', u.role_id IS DISTINCT FROM 4) END)::text"
+
 #define ROLE_JSON "json_build_object('id', id, 'code', code, 'name', name, 'description', description)"
 
 static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
@@ -171,17 +178,30 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "SELECT 1 FROM tickets WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id)", 2 },
     /* The timeline, oldest first: 1 ticket, 2 internal entries too, 3 after
      * this id (NULL: from the start), 4 limit. Columns (id, key, json) as the
-     * name-sorted pages have them, the key being the id. An actor is staff
-     * unless a customer; NULL is the system. */
+     * name-sorted pages have them, the key being the id. */
     [PD_SQL_TICKET_ACTIVITIES_LIST] = { "pd_ticket_activities_list",
-        "SELECT a.id, a.id::text, json_build_object('id', a.id, 'kind', a.kind,"
-        " 'field', a.field, 'old_value', a.old_value, 'new_value', a.new_value,"
-        " 'body', a.body, 'visibility', a.visibility, 'created_at', a.created_at,"
-        " 'actor', CASE WHEN u.id IS NULL THEN NULL ELSE json_build_object('id', u.id,"
-        " 'name', u.name, 'staff', u.role_id IS DISTINCT FROM 4) END)::text"
+        "SELECT a.id, a.id::text, " ACTIVITY_JSON
         " FROM ticket_activities a LEFT JOIN users u ON u.id = a.user_id"
         " WHERE a.ticket_id = %s::bigint AND (%s::boolean OR a.visibility = 'public')"
         " AND a.id > coalesce(%s::bigint, 0) ORDER BY a.id LIMIT %s::integer", 4 },
+    /* 1 id, 2 pharmacy scope (0 = all): what a comment needs, locked */
+    [PD_SQL_TICKETS_LOCK_BRIEF] = { "pd_tickets_lock_brief",
+        "SELECT status, coalesce(tech_id, 0) FROM tickets"
+        " WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id) FOR UPDATE", 2 },
+    /* 1 ticket, 2 user, 3 kind, 4 field, 5 old, 6 new, 7 body, 8 visibility;
+     * the new entry as the timeline shows it */
+    [PD_SQL_TICKET_ACTIVITIES_ADD] = { "pd_ticket_activities_add",
+        "WITH a AS (INSERT INTO ticket_activities (ticket_id, user_id, kind, field, old_value,"
+        " new_value, body, visibility) VALUES (%s::bigint, %s::bigint, %s::text, %s::text,"
+        " %s::text, %s::text, %s::text, %s::text) RETURNING *)"
+        " SELECT " ACTIVITY_JSON " FROM a LEFT JOIN users u ON u.id = a.user_id", 8 },
+    /* A public entry changed the ticket: 1 a staff response (bool), 2 the
+     * new status (NULL: unchanged), 3 id */
+    [PD_SQL_TICKETS_TOUCH] = { "pd_tickets_touch",
+        "UPDATE tickets SET updated_at = now(), version = version + 1,"
+        " first_response_at = CASE WHEN %s::boolean THEN coalesce(first_response_at, now())"
+        "  ELSE first_response_at END, status = coalesce(%s::text, status)"
+        " WHERE id = %s::bigint", 3 },
 
     [PD_SQL_TICKETS_LIST_CREATED_DESC] = { "pd_tickets_list_created_desc",
         TS_LIST("t.created_at", "<", "DESC"), 29, 1 },

@@ -22,6 +22,9 @@ typedef enum {
     PD_SQL_TICKET_ACTIVITIES_INSERT,
     PD_SQL_TICKETS_VISIBLE,
     PD_SQL_TICKET_ACTIVITIES_LIST,
+    PD_SQL_TICKETS_LOCK_BRIEF,
+    PD_SQL_TICKET_ACTIVITIES_ADD,
+    PD_SQL_TICKETS_TOUCH,
     /* the ticket list: one statement per allowlisted sort and direction */
     PD_SQL_TICKETS_LIST_CREATED_DESC,
     PD_SQL_TICKETS_LIST_CREATED_ASC,

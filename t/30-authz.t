@@ -40,6 +40,7 @@ my %expect = (
     'PATCH /tickets/{id}'           => { allow => \@WRITE_TICKETS, ok => 200, kind => 'ticket', scoped => 1 },
     'DELETE /tickets/{id}'          => { allow => ['admin'],       ok => 204, kind => 'ticket', scoped => 1 },
     'GET /tickets/{id}/activities'  => { allow => \@ALL,           ok => 200, kind => 'ticket', scoped => 1 },
+    'POST /tickets/{id}/comments'   => { allow => \@WRITE_TICKETS, ok => 201, kind => 'ticket', scoped => 1 },
     'GET /ticket-categories'        => { allow => \@ALL,           ok => 200 },
     'POST /ticket-categories'       => { allow => ['admin'],       ok => 201, kind => 'category' },
     'GET /ticket-categories/{id}'   => { allow => \@ALL,           ok => 200, kind => 'category' },
@@ -110,6 +111,7 @@ my %make = (
 my %body = (
     'POST /tickets'                 => sub { ticket_body($_[0] // 'admin') },
     'PATCH /tickets/{id}'           => sub { { note => 'Dicek.' } },
+    'POST /tickets/{id}/comments'   => sub { { body => 'Sudah dicoba, masih sama.' } },
     'POST /ticket-categories'       => sub { { name => tag('AuthzKat'), color => '#123abc' } },
     'PATCH /ticket-categories/{id}' => sub { { description => 'diubah' } },
     'POST /ticket-modules'          => sub { { name => tag('AuthzMod') } },

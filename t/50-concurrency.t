@@ -129,12 +129,12 @@ undef $fn;
     my $version = db_value('SELECT version FROM tickets WHERE id = ?', $t->{id});
     my @r = parallel($CLIENTS, sub {
         my ($i) = @_;
-        return api('expert', PATCH => "/api/tickets/$t->{id}", json => { note => "Catatan $i" })->status;
+        return api('expert', PATCH => "/api/tickets/$t->{id}", json => { title => "Judul antre $i" })->status;
     });
     is_deeply \@r, [(200) x $CLIENTS], 'unconditional writes: all 200';
     is db_value('SELECT version FROM tickets WHERE id = ?', $t->{id}), $version + $CLIENTS, '... each one applied';
-    is db_value(q{SELECT count(*) FROM ticket_activities WHERE ticket_id = ? AND kind = 'note'}, $t->{id}), $CLIENTS,
-        '... each with its note';
+    is db_value(q{SELECT count(*) FROM ticket_activities WHERE ticket_id = ? AND field = 'title'}, $t->{id}), $CLIENTS,
+        '... each on the timeline';
 }
 
 done_testing;

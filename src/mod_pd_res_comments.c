@@ -1,0 +1,144 @@
+/* POST /api/tickets/{id}/comments: a public reply or an internal note.
+ *
+ * Customers post public replies only. A public entry is a change of the
+ * ticket that everyone sees (its updated_at and ETag move; the first staff
+ * reply is its first response), and a customer's reply to a ticket waiting
+ * for them hands it back to the team. An internal note changes nothing a
+ * customer can see: the ticket row is not touched, so not even its
+ * updated_at or ETag betrays that a note was written. */
+#include <string.h>
+#include <apr_strings.h>
+#include "mod_pd.h"
+#include "pd_validate.h"
+#include "pd_workflow.h"
+
+typedef struct comment_t {
+    const char *body;
+    int internal;
+} comment_t;
+
+static apr_status_t read_comment(pd_req_t *req, comment_t *c)
+{
+    static const char *const fields[] = { "body", "visibility", NULL };
+    const char *visibility = "public";
+    json_t *json;
+    apr_status_t rv;
+
+    if ((rv = pd_read_json(req, &json)) != APR_SUCCESS
+        || (rv = pd_v_known_fields(json, fields, &req->err)) != APR_SUCCESS
+        || (rv = pd_v_string(json, "body", PD_V_REQUIRED | PD_V_MULTILINE, 1, 20000, req->r->pool,
+                             &c->body, &req->err)) != APR_SUCCESS) {
+        return rv;
+    }
+    rv = pd_v_string(json, "visibility", 0, 1, 16, req->r->pool, &visibility, &req->err);
+    if (rv == APR_NOTFOUND) {
+        visibility = "public";
+    }
+    else if (rv != APR_SUCCESS) {
+        return rv;
+    }
+    if (strcmp(visibility, "public") != 0 && strcmp(visibility, "internal") != 0) {
+        return pd_error_set(&req->err, 422, "validation_failed", "visibility",
+                            "visibility must be public or internal");
+    }
+    c->internal = strcmp(visibility, "internal") == 0;
+    if (c->internal && req->who.role == PD_ROLE_CUSTOMER) {
+        return pd_error_set(&req->err, 403, "field_forbidden", "visibility",
+                            "customers post public replies only");
+    }
+    return APR_SUCCESS;
+}
+
+/* Where a customer's reply moves a ticket that waits for them: back to the
+ * tech working on it, or to the team's review when nobody is assigned. */
+static const char *after_reply(pd_status_e status, apr_int64_t tech_id)
+{
+    if (status != PD_ST_WAITING_CUSTOMER) {
+        return NULL;
+    }
+    return pd_status_name(tech_id > 0 ? PD_ST_IN_PROGRESS : PD_ST_IN_REVIEW);
+}
+
+apr_status_t pd_res_comments_create(pd_req_t *req)
+{
+    int staff = req->who.role != PD_ROLE_CUSTOMER;
+    const char *args[8], *json = NULL, *moved = NULL;
+    pd_db_result_t res;
+    comment_t c;
+    pd_status_e status;
+    apr_int64_t tech_id;
+    apr_status_t rv;
+
+    if ((rv = read_comment(req, &c)) != APR_SUCCESS) {
+        return rv;
+    }
+    if (pd_db_begin(&req->db) != APR_SUCCESS) {
+        return pd_fail_db(req, "starting a comment");
+    }
+    args[0] = pd_db_int(&req->db, req->id);
+    args[1] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
+    if (pd_db_select(&req->db, PD_SQL_TICKETS_LOCK_BRIEF, args, &res) != APR_SUCCESS) {
+        rv = pd_fail_db(req, "locking a ticket");
+        goto cleanup;
+    }
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        rv = pd_error_set(&req->err, 404, "not_found", NULL, "no such ticket");
+        goto cleanup;
+    }
+    status = (pd_status_e)pd_status_parse(pd_db_get(&res, 0));
+    tech_id = pd_db_get_int64(&res, 1);
+    if (req->who.role == PD_ROLE_TECH && tech_id != req->who.user_id) {
+        rv = pd_error_set(&req->err, 403, "not_assigned", NULL,
+                          "only the tech assigned to this ticket may write on it");
+        goto cleanup;
+    }
+    /* a finished ticket takes the team's notes, but no more conversation */
+    if (pd_status_is_final(status) && !c.internal) {
+        rv = pd_error_set(&req->err, 409, "ticket_closed", NULL,
+                          "the ticket is closed; replies need it reopened");
+        goto cleanup;
+    }
+
+    args[1] = pd_db_int(&req->db, req->who.user_id);
+    args[2] = staff && c.internal ? "note" : "comment";
+    args[3] = args[4] = args[5] = NULL;
+    args[6] = c.body;
+    args[7] = c.internal ? "internal" : "public";
+    if (pd_db_select(&req->db, PD_SQL_TICKET_ACTIVITIES_ADD, args, &res) != APR_SUCCESS
+        || pd_db_next(&res) != APR_SUCCESS) {
+        rv = pd_fail_db(req, "adding a comment");
+        goto cleanup;
+    }
+    json = pd_db_get(&res, 0);
+    if (!c.internal) {
+        moved = staff ? NULL : after_reply(status, tech_id);
+        if (moved) {
+            args[1] = pd_db_int(&req->db, req->who.user_id);
+            args[2] = "status_changed";
+            args[3] = "status";
+            args[4] = pd_status_name(status);
+            args[5] = moved;
+            args[6] = NULL;
+            args[7] = "public";
+            if (pd_db_exec(&req->db, PD_SQL_TICKET_ACTIVITIES_INSERT, args, NULL) != APR_SUCCESS) {
+                rv = pd_fail_db(req, "recording a status change");
+                goto cleanup;
+            }
+        }
+        args[0] = pd_db_bool(staff);
+        args[1] = moved;
+        args[2] = pd_db_int(&req->db, req->id);
+        if (pd_db_exec(&req->db, PD_SQL_TICKETS_TOUCH, args, NULL) != APR_SUCCESS) {
+            rv = pd_fail_db(req, "updating a ticket");
+            goto cleanup;
+        }
+    }
+    if (pd_db_commit(&req->db) != APR_SUCCESS) {
+        return pd_fail_db(req, "committing a comment");
+    }
+    return pd_respond_json(req, HTTP_CREATED, json);
+
+cleanup:
+    pd_db_rollback(&req->db);
+    return rv;
+}
