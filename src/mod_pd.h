@@ -41,6 +41,14 @@ typedef struct pd_req_t {
     pd_db_t db;
     apr_table_t *query;
     int body_read;             /* the request body was read to its end */
+    const char *body;          /* that body, NUL-terminated, once read */
+    apr_size_t body_len;
+    /* Idempotent requests: the response waits until its work is committed
+     * (and stored with the key), so a client never sees a 201 for work that
+     * a failed commit undid. */
+    int defer;
+    int deferred_status;
+    const char *deferred_json;
     pd_error_t err;
 } pd_req_t;
 
@@ -64,6 +72,10 @@ const pd_route_t *pd_routes(apr_size_t *count);
 apr_status_t pd_names_child_init(apr_pool_t *pchild, server_rec *s);
 apr_status_t pd_ticket_names(pd_req_t *req, const char ***rows, int nrows);
 
+/* mod_pd_idempotency.c: runs an idempotent route's handler under its
+ * Idempotency-Key header (replaying the first answer on a retry). */
+apr_status_t pd_idempotent_call(pd_req_t *req, const char *key, pd_handler_fn handler);
+
 /* mod_pd_identity.c: r->user -> users row */
 apr_status_t pd_identify(pd_req_t *req);
 /* Whether an Apache authentication module vouched for r->user. */
@@ -74,6 +86,11 @@ int pd_session_auth(request_rec *r);
 
 /* mod_pd_request.c: bodies, responses, errors */
 apr_status_t pd_read_json(pd_req_t *req, json_t **out);
+/* Reads the JSON body's bytes (content type and size checked) into
+ * req->body once; pd_read_json parses them from there. */
+apr_status_t pd_read_body(pd_req_t *req);
+/* Sends a response that pd_respond_json held back (req->defer). */
+apr_status_t pd_respond_deferred(pd_req_t *req);
 /* application/json, optionally with parameters such as charset=utf-8 */
 int pd_is_json_type(const char *content_type);
 apr_status_t pd_parse_query(pd_req_t *req, const char *const *allowed);

@@ -79,6 +79,7 @@ static apr_status_t dispatch(pd_req_t *req)
     pd_route_match_t m;
     const char *path = api_path(r, req->conf->api_base);
     unsigned method = pd_route_method(r->method);
+    const char *key;
     apr_status_t rv;
 
     /* before anything else, so that nobody unauthenticated learns even
@@ -119,6 +120,10 @@ static apr_status_t dispatch(pd_req_t *req)
     if (!pd_authz_allows(req->who.role, (pd_action_e)m.route->action)) {
         return pd_error_set(&req->err, 403, "forbidden", NULL,
                             "your role may not do this");
+    }
+    key = m.route->idempotent ? apr_table_get(r->headers_in, "Idempotency-Key") : NULL;
+    if (key) {
+        return pd_idempotent_call(req, key, (pd_handler_fn)m.route->handler);
     }
     return ((pd_handler_fn)m.route->handler)(req);
 }

@@ -33,7 +33,18 @@ static apr_status_t write_body(request_rec *r, int status, const char *text)
 
 apr_status_t pd_respond_json(pd_req_t *req, int status, const char *json_text)
 {
+    if (req->defer) {
+        req->deferred_status = status;
+        req->deferred_json = json_text;
+        return APR_SUCCESS;
+    }
     return write_body(req->r, status, json_text);
+}
+
+apr_status_t pd_respond_deferred(pd_req_t *req)
+{
+    req->defer = 0;
+    return write_body(req->r, req->deferred_status, req->deferred_json);
 }
 
 apr_status_t pd_respond_json_value(pd_req_t *req, int status, json_t *json)
@@ -43,7 +54,7 @@ apr_status_t pd_respond_json_value(pd_req_t *req, int status, json_t *json)
         return pd_error_set(&req->err, 503, "service_unavailable", NULL,
                             "the response could not be encoded");
     }
-    return write_body(req->r, status, text);
+    return pd_respond_json(req, status, text);
 }
 
 apr_status_t pd_respond_not_modified(pd_req_t *req)
@@ -107,6 +118,24 @@ int pd_is_json_type(const char *ct)
 
 apr_status_t pd_read_json(pd_req_t *req, json_t **out)
 {
+    const char *why = NULL;
+    apr_status_t rv;
+
+    *out = NULL;
+    if (!req->body && (rv = pd_read_body(req)) != APR_SUCCESS) {
+        return rv;
+    }
+    if (req->body_len == 0) {
+        return pd_error_set(&req->err, 400, "bad_json", NULL, "the request body is empty");
+    }
+    if (pd_json_parse_object(out, req->r->pool, req->body, req->body_len, &why) != APR_SUCCESS) {
+        return pd_error_set(&req->err, 400, "bad_json", NULL, why);
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t pd_read_body(pd_req_t *req)
+{
     request_rec *r = req->r;
     const char *ct = apr_table_get(r->headers_in, "Content-Type");
     const char *cl = apr_table_get(r->headers_in, "Content-Length");
@@ -114,10 +143,11 @@ apr_status_t pd_read_json(pd_req_t *req, json_t **out)
     apr_bucket_brigade *bb;
     char *buf;
     int seen_eos = 0;
-    const char *why = NULL;
     apr_status_t rv;
 
-    *out = NULL;
+    if (req->body) {
+        return APR_SUCCESS;
+    }
     if (!pd_is_json_type(ct)) {
         return pd_error_set(&req->err, 415, "unsupported_media_type", NULL,
                             "the request body must be application/json");
@@ -173,12 +203,8 @@ apr_status_t pd_read_json(pd_req_t *req, json_t **out)
     apr_brigade_destroy(bb);
     req->body_read = 1;
     buf[total] = '\0';
-    if (total == 0) {
-        return pd_error_set(&req->err, 400, "bad_json", NULL, "the request body is empty");
-    }
-    if (pd_json_parse_object(out, r->pool, buf, (apr_size_t)total, &why) != APR_SUCCESS) {
-        return pd_error_set(&req->err, 400, "bad_json", NULL, why);
-    }
+    req->body = buf;
+    req->body_len = (apr_size_t)total;
     return APR_SUCCESS;
 }
 

@@ -182,6 +182,7 @@ apr_int64_t pd_db_get_int64(pd_db_result_t *r, int col)
 
 static apr_status_t rollback_if_open(void *data)
 {
+    ((pd_db_t *)data)->depth = 0;
     pd_db_rollback((pd_db_t *)data);
     return APR_SUCCESS;
 }
@@ -202,8 +203,8 @@ apr_status_t pd_db_begin(pd_db_t *db)
     int rc;
 
     if (db->in_txn) {
-        db->error = "transaction already open";
-        return APR_EINVAL;
+        db->depth++;
+        return APR_SUCCESS;
     }
     rc = control(db, "BEGIN");
     if (rc != 0 && !db->succeeded) {
@@ -218,6 +219,8 @@ apr_status_t pd_db_begin(pd_db_t *db)
         return APR_EGENERAL;
     }
     db->in_txn = 1;
+    db->depth = 0;
+    db->doomed = 0;
     db->failed = 0;
     db->succeeded = 1;
     apr_pool_cleanup_register(db->pool, db, rollback_if_open, apr_pool_cleanup_null);
@@ -230,7 +233,11 @@ apr_status_t pd_db_commit(pd_db_t *db)
         db->error = "no transaction";
         return APR_EINVAL;
     }
-    if (db->failed) {
+    if (db->depth > 0) {
+        db->depth--;
+        return db->failed || db->doomed ? APR_EGENERAL : APR_SUCCESS;
+    }
+    if (db->failed || db->doomed) {
         /* PostgreSQL would turn COMMIT into ROLLBACK anyway; say so */
         pd_db_rollback(db);
         return APR_EGENERAL;
@@ -247,6 +254,11 @@ apr_status_t pd_db_commit(pd_db_t *db)
 void pd_db_rollback(pd_db_t *db)
 {
     if (!db->in_txn) {
+        return;
+    }
+    if (db->depth > 0) {
+        db->depth--;
+        db->doomed = 1;
         return;
     }
     db->in_txn = 0;

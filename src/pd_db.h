@@ -23,6 +23,8 @@ typedef struct pd_db_t {
     apr_pool_t *conn_pool;     /* lives as long as the connection */
     apr_pool_t *pool;          /* the request's */
     int in_txn;                /* BEGIN has run and no COMMIT/ROLLBACK yet */
+    int depth;                 /* begins nested inside the open transaction */
+    int doomed;                /* a nested rollback: the outer one must roll back */
     int succeeded;             /* a statement has succeeded in this request */
     int failed;                /* a statement failed: drop the cache when safe */
     const char *error;         /* the driver's last error message */
@@ -62,7 +64,10 @@ apr_int64_t pd_db_get_int64(pd_db_result_t *r, int col);
  * so a connection never returns to the pool inside one. They are plain
  * BEGIN/COMMIT/ROLLBACK rather than apr_dbd_transaction_*: the pgsql driver
  * dereferences a NULL pointer when BEGIN fails on a dropped connection.
- * pd_db_commit fails (and rolls back) when any statement failed inside. */
+ * pd_db_commit fails (and rolls back) when any statement failed inside.
+ * A begin inside an open transaction nests: its commit is the outer one's
+ * business, and its rollback dooms the outer transaction, which then rolls
+ * back as a whole (a request's work is all or nothing). */
 apr_status_t pd_db_begin(pd_db_t *db);
 apr_status_t pd_db_commit(pd_db_t *db);
 void pd_db_rollback(pd_db_t *db);

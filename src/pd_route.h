@@ -23,6 +23,7 @@ typedef struct pd_route_t {
     int action;                /* pd_action_e: what the caller must be allowed */
     pd_route_fn handler;
     const char *const *params; /* the query parameters it takes; NULL: none */
+    int idempotent;            /* takes an Idempotency-Key header (a POST that creates) */
 } pd_route_t;
 
 typedef struct pd_route_match_t {

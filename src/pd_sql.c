@@ -202,6 +202,23 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " first_response_at = CASE WHEN %s::boolean THEN coalesce(first_response_at, now())"
         "  ELSE first_response_at END, status = coalesce(%s::text, status)"
         " WHERE id = %s::bigint", 3 },
+    /* 1 user, 2 key, 3 fingerprint: a row when this request claimed the
+     * key (new, or remembered longer than a day); waits while another
+     * request holds it */
+    [PD_SQL_IDEMPOTENCY_CLAIM] = { "pd_idempotency_claim",
+        "INSERT INTO idempotency_keys AS k (user_id, key, fingerprint)"
+        " VALUES (%s::bigint, %s::text, %s::text)"
+        " ON CONFLICT (user_id, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint,"
+        " status = NULL, response = NULL, location = NULL, etag = NULL, created_at = now()"
+        " WHERE k.created_at < now() - interval '24 hours' RETURNING 1", 3 },
+    /* 1 user, 2 key */
+    [PD_SQL_IDEMPOTENCY_GET] = { "pd_idempotency_get",
+        "SELECT fingerprint, coalesce(status, 0), response, location, etag"
+        " FROM idempotency_keys WHERE user_id = %s::bigint AND key = %s::text", 2 },
+    /* 1 status, 2 response, 3 location, 4 etag, 5 user, 6 key */
+    [PD_SQL_IDEMPOTENCY_STORE] = { "pd_idempotency_store",
+        "UPDATE idempotency_keys SET status = %s::smallint, response = %s::text,"
+        " location = %s::text, etag = %s::text WHERE user_id = %s::bigint AND key = %s::text", 6 },
 
     [PD_SQL_TICKETS_LIST_CREATED_DESC] = { "pd_tickets_list_created_desc",
         TS_LIST("t.created_at", "<", "DESC"), 29, 1 },

@@ -25,6 +25,9 @@ typedef enum {
     PD_SQL_TICKETS_LOCK_BRIEF,
     PD_SQL_TICKET_ACTIVITIES_ADD,
     PD_SQL_TICKETS_TOUCH,
+    PD_SQL_IDEMPOTENCY_CLAIM,
+    PD_SQL_IDEMPOTENCY_GET,
+    PD_SQL_IDEMPOTENCY_STORE,
     /* the ticket list: one statement per allowlisted sort and direction */
     PD_SQL_TICKETS_LIST_CREATED_DESC,
     PD_SQL_TICKETS_LIST_CREATED_ASC,
