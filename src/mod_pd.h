@@ -72,6 +72,24 @@ const pd_route_t *pd_routes(apr_size_t *count);
 apr_status_t pd_names_child_init(apr_pool_t *pchild, server_rec *s);
 apr_status_t pd_ticket_names(pd_req_t *req, const char ***rows, int nrows);
 
+/* mod_pd_ticket_transition.c: what a status change carries besides the
+ * status (technical note, resolution, reason, rating). */
+typedef struct pd_transition_text_t {
+    const char *note;          /* staff: internal; customers: public */
+    const char *message;       /* public: resolution, reason, rating comment, message */
+    int rating;                /* 1-5 when confirming a solution, 0: none */
+} pd_transition_text_t;
+/* 422 naming the member a move lacks, or one that does not fit it. */
+apr_status_t pd_transition_check(pd_req_t *req, pd_status_e from, pd_status_e to,
+                                 const pd_transition_text_t *tx);
+/* Puts the message and rating on the timeline (the note is the caller's). */
+apr_status_t pd_transition_record(pd_req_t *req, pd_status_e from, pd_status_e to,
+                                  const pd_transition_text_t *tx);
+/* One timeline row of req's ticket by the caller. */
+apr_status_t pd_ticket_activity_add(pd_req_t *req, const char *kind, const char *field,
+                                    const char *old_value, const char *new_value,
+                                    const char *body, const char *visibility);
+
 /* mod_pd_idempotency.c: runs an idempotent route's handler under its
  * Idempotency-Key header (replaying the first answer on a retry). */
 apr_status_t pd_idempotent_call(pd_req_t *req, const char *key, pd_handler_fn handler);

@@ -112,18 +112,10 @@ apr_status_t pd_res_comments_create(pd_req_t *req)
     json = pd_db_get(&res, 0);
     if (!c.internal) {
         moved = staff ? NULL : after_reply(status, tech_id);
-        if (moved) {
-            args[1] = pd_db_int(&req->db, req->who.user_id);
-            args[2] = "status_changed";
-            args[3] = "status";
-            args[4] = pd_status_name(status);
-            args[5] = moved;
-            args[6] = NULL;
-            args[7] = "public";
-            if (pd_db_exec(&req->db, PD_SQL_TICKET_ACTIVITIES_INSERT, args, NULL) != APR_SUCCESS) {
-                rv = pd_fail_db(req, "recording a status change");
-                goto cleanup;
-            }
+        if (moved && (rv = pd_ticket_activity_add(req, "status_changed", "status",
+                                                  pd_status_name(status), moved, NULL,
+                                                  "public")) != APR_SUCCESS) {
+            goto cleanup;
         }
         args[0] = pd_db_bool(staff);
         args[1] = moved;

@@ -247,20 +247,6 @@ static apr_status_t lock_ticket(pd_req_t *req, ticket_row_t *t)
     return APR_SUCCESS;
 }
 
-static apr_status_t add_activity(pd_req_t *req, const char *kind, const char *field,
-                                 const char *old_value, const char *new_value,
-                                 const char *body, const char *visibility)
-{
-    const char *args[8] = {
-        pd_db_int(&req->db, req->id), pd_db_int(&req->db, req->who.user_id), kind, field,
-        old_value, new_value, body, visibility
-    };
-    if (pd_db_exec(&req->db, PD_SQL_TICKET_ACTIVITIES_INSERT, args, NULL) != APR_SUCCESS) {
-        return pd_fail_db(req, "appending to the timeline");
-    }
-    return APR_SUCCESS;
-}
-
 /* The 409 for a move outside the flow lists the moves this caller has. */
 static apr_status_t refuse_transition(pd_req_t *req, pd_status_e from, unsigned targets)
 {
@@ -284,7 +270,7 @@ static apr_status_t refuse_transition(pd_req_t *req, pd_status_e from, unsigned 
 typedef struct ticket_patch_t {
     ticket_row_t values;
     int priority, status;
-    const char *note;
+    pd_transition_text_t text; /* note, message, rating */
     json_t *body;
 } ticket_patch_t;
 
@@ -301,7 +287,8 @@ static apr_status_t read_patch(pd_req_t *req, ticket_patch_t *pt)
 {
     static const char *const fields[] = {
         "title", "description", "pic_name", "contact", "app_version", "module_id",
-        "category_id", "priority", "status", "expert_id", "tech_id", "note", NULL
+        "category_id", "priority", "status", "expert_id", "tech_id", "note", "message",
+        "rating", NULL
     };
     apr_status_t rv;
     apr_size_t i;
@@ -333,8 +320,22 @@ static apr_status_t read_patch(pd_req_t *req, ticket_patch_t *pt)
         || ((rv = pd_v_enum(pt->body, "status", 0, pd_status_parse, &pt->status, &req->err))
             != APR_SUCCESS && rv != APR_NOTFOUND)
         || ((rv = pd_v_string(pt->body, "note", PD_V_MULTILINE, 1, 20000, req->r->pool,
-                              &pt->note, &req->err)) != APR_SUCCESS && rv != APR_NOTFOUND)) {
+                              &pt->text.note, &req->err)) != APR_SUCCESS && rv != APR_NOTFOUND)
+        || ((rv = pd_v_string(pt->body, "message", PD_V_MULTILINE, 1, 20000, req->r->pool,
+                              &pt->text.message, &req->err)) != APR_SUCCESS
+            && rv != APR_NOTFOUND)) {
         return rv;
+    }
+    if (json_object_get(pt->body, "rating")) {
+        apr_int64_t rating;
+        if ((rv = pd_v_id(pt->body, "rating", 0, &rating, &req->err)) != APR_SUCCESS) {
+            return rv;
+        }
+        if (rating > 5) {
+            return pd_error_set(&req->err, 422, "validation_failed", "rating",
+                                "rating must be 1 to 5");
+        }
+        pt->text.rating = (int)rating;
     }
     return APR_SUCCESS;
 }
@@ -372,7 +373,7 @@ static void merge_patch(ticket_change_t *ch, const ticket_row_t *cur, const tick
         ch->next.status = (pd_status_e)pt->status;
         ch->changed |= PD_TF_STATUS;
     }
-    if (pt->note) {
+    if (pt->text.note) {
         ch->changed |= PD_TF_NOTE;
     }
     /* seed 004: assigning a tech to an open or in_review ticket starts the
@@ -459,7 +460,7 @@ static apr_status_t check_change(pd_req_t *req, const ticket_row_t *cur, ticket_
 
 /* The update and its timeline rows, one per change. */
 static apr_status_t write_change(pd_req_t *req, const ticket_row_t *cur,
-                                 const ticket_change_t *ch, const char *note)
+                                 const ticket_change_t *ch, const pd_transition_text_t *tx)
 {
     const ticket_row_t *nxt = &ch->next;
     int staff = req->who.role != PD_ROLE_CUSTOMER;
@@ -489,14 +490,14 @@ static apr_status_t write_change(pd_req_t *req, const ticket_row_t *cur,
         return pd_fail_db(req, "updating a ticket");
     }
     if ((ch->changed & PD_TF_STATUS)
-        && (rv = add_activity(req, "status_changed", "status", pd_status_name(cur->status),
+        && (rv = pd_ticket_activity_add(req, "status_changed", "status", pd_status_name(cur->status),
                               pd_status_name(nxt->status), NULL, "public")) != APR_SUCCESS) {
         return rv;
     }
     for (i = 0; i < COUNT(text_fields); i++) {
         const struct text_field_t *f = &text_fields[i];
         if ((ch->changed & f->bit)
-            && (rv = add_activity(req, "field_changed", f->name, TEXT_AT(cur, f),
+            && (rv = pd_ticket_activity_add(req, "field_changed", f->name, TEXT_AT(cur, f),
                                   TEXT_AT(nxt, f), NULL, "public")) != APR_SUCCESS) {
             return rv;
         }
@@ -505,7 +506,7 @@ static apr_status_t write_change(pd_req_t *req, const ticket_row_t *cur,
         const struct id_field_t *f = &id_fields[i];
         int people = f->bit == PD_TF_EXPERT || f->bit == PD_TF_TECH;
         if ((ch->changed & f->bit)
-            && (rv = add_activity(req, people ? "assigned" : "field_changed", f->name,
+            && (rv = pd_ticket_activity_add(req, people ? "assigned" : "field_changed", f->name,
                                   pd_db_id_or_null(&req->db, ID_AT(cur, f)),
                                   pd_db_id_or_null(&req->db, ID_AT(nxt, f)), NULL,
                                   "public")) != APR_SUCCESS) {
@@ -513,13 +514,18 @@ static apr_status_t write_change(pd_req_t *req, const ticket_row_t *cur,
         }
     }
     if ((ch->changed & PD_TF_PRIORITY)
-        && (rv = add_activity(req, "field_changed", "priority", cur->priority, nxt->priority,
+        && (rv = pd_ticket_activity_add(req, "field_changed", "priority", cur->priority, nxt->priority,
                               NULL, "public")) != APR_SUCCESS) {
         return rv;
     }
+    if ((ch->changed & PD_TF_STATUS)
+        && (rv = pd_transition_record(req, cur->status, nxt->status, tx)) != APR_SUCCESS) {
+        return rv;
+    }
     /* a staff note is for the team; a customer's is a reply everyone sees */
-    if (note && (rv = add_activity(req, staff ? "note" : "comment", NULL, NULL, NULL, note,
-                                   staff ? "internal" : "public")) != APR_SUCCESS) {
+    if (tx->note
+        && (rv = pd_ticket_activity_add(req, staff ? "note" : "comment", NULL, NULL, NULL,
+                                        tx->note, staff ? "internal" : "public")) != APR_SUCCESS) {
         return rv;
     }
     return APR_SUCCESS;
@@ -557,7 +563,8 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
         goto cleanup;
     }
     merge_patch(&ch, &cur, &patch);
-    if ((rv = check_change(req, &cur, &ch)) != APR_SUCCESS) {
+    if ((rv = check_change(req, &cur, &ch)) != APR_SUCCESS
+        || (rv = pd_transition_check(req, cur.status, ch.next.status, &patch.text)) != APR_SUCCESS) {
         goto cleanup;
     }
     if (ch.changed == 0) {
@@ -569,7 +576,7 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
     refs[REF_EXPERT] = ch.changed & PD_TF_EXPERT ? ch.next.expert_id : 0;
     refs[REF_TECH] = ch.changed & PD_TF_TECH ? ch.next.tech_id : 0;
     if ((rv = check_refs(req, refs, 0)) != APR_SUCCESS
-        || (rv = write_change(req, &cur, &ch, patch.note)) != APR_SUCCESS) {
+        || (rv = write_change(req, &cur, &ch, &patch.text)) != APR_SUCCESS) {
         goto cleanup;
     }
     if (pd_db_commit(&req->db) != APR_SUCCESS) {

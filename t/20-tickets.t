@@ -115,8 +115,9 @@ ok 8 == grep({ defined } values %k), 'eight tickets for the list';
 
 my %st = (
     k2 => [expert  => { status => 'in_review', expert_id => user_id('expert') }],
-    k3 => [expert  => { status => 'in_progress', tech_id => user_id('tech'), expert_id => user_id('expert2') }],
-    k4 => [admin   => { status => 'in_progress', tech_id => user_id('tech2') }],
+    k3 => [expert  => { status => 'in_progress', tech_id => user_id('tech'), expert_id => user_id('expert2'),
+                        note => 'Cek driver.' }],
+    k4 => [admin   => { status => 'in_progress', tech_id => user_id('tech2'), note => 'Cek driver.' }],
     k5 => [admin   => { status => 'cancelled' }],
     k7 => [expert2 => { status => 'in_review', expert_id => user_id('expert2') }],
 );

@@ -89,12 +89,12 @@ sub timeline {
         "$uid{tech} field_changed app_version 5.2.1>5.2.2"], '... and records the app version';
 
     $mark = last_activity_id($id);
-    $r = patch('tech', $id, { status => 'solved', note => 'Driver diperbarui.' });
+    $r = patch('tech', $id, { status => 'solved', message => 'Driver diperbarui.' });
     is $r->status, 200, 'the tech solves it: in_progress -> solved';
     ok defined ticket_row($id)->{solved_at}, '... solved_at set';
     ok !defined ticket_row($id)->{closed_at}, '... not closed yet';
     is_deeply timeline($id, $mark), ["$uid{tech} status_changed status in_progress>solved",
-        "$uid{tech} note internal: Driver diperbarui."], '... timeline';
+        "$uid{tech} comment public: Driver diperbarui."], '... timeline: the resolution is public';
 
     $mark = last_activity_id($id);
     $r = patch('cust_a', $id, { status => 'closed' });
@@ -160,7 +160,8 @@ for my $from (@S) {
             my $user = $actor{$role};
             my $id = $ticket_for{$role};
             put_in($id, $from);
-            my $r = patch($user, $id, { status => $to });
+            # with the texts a move may need (t/26-transitions.t tests their absence)
+            my $r = patch($user, $id, { status => $to, note => 'Catatan.', message => 'Pesan.' });
             my $what = "$from -> $to by $role";
             if ($role eq 'manager') {
                 is_error $r, 403, 'forbidden', undef, "$what: 403, managers change nothing";
@@ -198,14 +199,14 @@ for (@table) {
         'open -> in_progress without a tech: 422 naming tech_id';
     is_error patch('admin', $id, { status => 'in_progress', tech_id => undef }), 422, 'validation_failed', 'tech_id',
         '... also with tech_id null';
-    is_error patch('expert', $id, { status => 'in_progress', tech_id => $uid{cust_a} }), 422, 'unknown_reference',
-        'tech_id', '... a customer is not a tech: 422 unknown_reference';
-    is_error patch('expert', $id, { status => 'in_progress', tech_id => user_id('inactive') }), 422,
+    is_error patch('expert', $id, { status => 'in_progress', tech_id => $uid{cust_a}, note => 'x' }), 422,
+        'unknown_reference', 'tech_id', '... a customer is not a tech: 422 unknown_reference';
+    is_error patch('expert', $id, { status => 'in_progress', tech_id => user_id('inactive'), note => 'x' }), 422,
         'unknown_reference', 'tech_id', '... nor is a deactivated tech';
     is_error patch('expert', $id, { expert_id => $uid{tech} }), 422, 'unknown_reference', 'expert_id',
         'a tech as expert: 422';
     is db_value('SELECT status FROM tickets WHERE id = ?', $id), 'open', 'still open';
-    my $r = patch('expert', $id, { status => 'in_progress', tech_id => $uid{tech} });
+    my $r = patch('expert', $id, { status => 'in_progress', tech_id => $uid{tech}, note => 'Cek.' });
     is $r->status, 200, 'with the tech in the same request: 200';
     # seed 004: taking the tech off a ticket in progress returns it to the
     # queue, recorded like any other move; assigning one starts the work again
@@ -216,7 +217,7 @@ for (@table) {
     is db_value(q{SELECT count(*) FROM ticket_activities WHERE ticket_id = ? AND kind = 'status_changed'
                   AND old_value = 'in_progress' AND new_value = 'open'}, $id), 1,
         '... the move is on the timeline';
-    $r = patch('expert', $id, { tech_id => $uid{tech} });
+    $r = patch('expert', $id, { tech_id => $uid{tech}, note => 'Cek.' });
     is $r->status, 200, 'assigning a tech to an open ticket: 200';
     is $r->json->{status}, 'in_progress', '... starts the work (in_progress)';
     is_error patch('tech', $id, { status => 'solved', tech_id => undef }), 403, 'field_forbidden', 'tech_id',
@@ -243,7 +244,7 @@ for (@table) {
     ok !defined ticket_row($id)->{solved_at}, '... solved_at cleared';
 
     put_in($id, 'in_progress');
-    patch('tech', $id, { status => 'solved' });
+    patch('tech', $id, { status => 'solved', message => 'Beres.' });
     ok defined ticket_row($id)->{solved_at}, 'solving sets solved_at';
     patch('tech', $id, { status => 'closed' });
     ok defined ticket_row($id)->{closed_at}, 'the assigned tech may close a solved ticket; closed_at set';
@@ -273,7 +274,7 @@ for (@table) {
     is $r->status, 200, '... after trimming, too';
     is patch('cust_a', $id, { note => 'Tambahan info.' })->status, 200, 'a customer may still comment';
 
-    patch('expert', $id, { status => 'in_progress', tech_id => $uid{tech} });
+    patch('expert', $id, { status => 'in_progress', tech_id => $uid{tech}, note => 'Cek.' });
     is_error patch('tech', $id, { priority => 'urgent' }), 403, 'field_forbidden', 'priority',
         'the tech changing priority: 403 field_forbidden';
     is_error patch('tech', $id, { title => 'x' }), 403, 'field_forbidden', 'title', 'the tech changing the title: 403';

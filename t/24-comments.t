@@ -66,7 +66,8 @@ is ticket('expert', $id)->json->{first_response_at}, $first, '... and a later re
 
 {
     my $t = new_id();
-    is api('expert', PATCH => "/api/tickets/$t", json => { status => 'in_progress', tech_id => user_id('tech') })->status,
+    is api('expert', PATCH => "/api/tickets/$t", json => { status => 'in_progress', tech_id => user_id('tech'),
+        note => 'Cek printer.' })->status,
         200, 'forwarded to the tech';
     is api('tech', PATCH => "/api/tickets/$t", json => { status => 'waiting_customer' })->status, 200,
         'the tech waits for the customer';
