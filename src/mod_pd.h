@@ -130,6 +130,7 @@ apr_status_t pd_res_tickets_get(pd_req_t *req);
 apr_status_t pd_res_tickets_delete(pd_req_t *req);
 apr_status_t pd_res_activities_list(pd_req_t *req);
 apr_status_t pd_res_comments_create(pd_req_t *req);
+apr_status_t pd_res_workload_get(pd_req_t *req);
 /* One ticket as JSON with its ETag, within a pharmacy scope (0: all);
  * APR_NOTFOUND with req->err set to 404 when there is none. */
 apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,

@@ -12,6 +12,7 @@ static const char *const ticket_list[] = {
     "cursor", NULL
 };
 static const char *const page_only[] = { "limit", "cursor", NULL };
+static const char *const workload_params[] = { "role", NULL };
 static const char *const lookup_list[] = { "include_inactive", NULL };
 static const char *const pharmacy_list[] = { "include_inactive", "q", "limit", "cursor", NULL };
 static const char *const user_list[] = {
@@ -29,6 +30,9 @@ static const pd_route_t routes[] = {
     { PD_M_GET,    "/tickets/{id}/activities", PD_ACT_TICKET_READ,   H(pd_res_activities_list), page_only, 0 },
     /* replying is changing the ticket: the same roles as PATCH */
     { PD_M_POST,   "/tickets/{id}/comments",  PD_ACT_TICKET_UPDATE,  H(pd_res_comments_create), NULL, 1 },
+
+    /* staff: whoever may read the users may see their load */
+    { PD_M_GET,    "/workload",               PD_ACT_USER_READ,      H(pd_res_workload_get), workload_params, 0 },
 
     { PD_M_GET,    "/ticket-categories",      PD_ACT_LOOKUP_READ,    H(pd_res_categories_list), lookup_list, 0 },
     { PD_M_POST,   "/ticket-categories",      PD_ACT_LOOKUP_WRITE,   H(pd_res_categories_create), NULL, 0 },

@@ -215,6 +215,27 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_IDEMPOTENCY_GET] = { "pd_idempotency_get",
         "SELECT fingerprint, coalesce(status, 0), response, location, etag"
         " FROM idempotency_keys WHERE user_id = %s::bigint AND key = %s::text", 2 },
+    /* Active tickets per active tech (as tech_id) and team expert (as
+     * expert_id), by status; 1 role code or NULL for both. The least loaded
+     * first, so that a picker can offer them in order. */
+    [PD_SQL_TICKETS_WORKLOAD] = { "pd_tickets_workload",
+        "WITH load AS ("
+        " SELECT 'tech'::text AS kind, tech_id AS user_id, status, count(*) AS n FROM tickets"
+        "  WHERE tech_id IS NOT NULL AND status NOT IN ('closed', 'cancelled') GROUP BY 2, 3"
+        " UNION ALL"
+        " SELECT 'team_expert', expert_id, status, count(*) FROM tickets"
+        "  WHERE expert_id IS NOT NULL AND status NOT IN ('closed', 'cancelled') GROUP BY 2, 3),"
+        " per_user AS (SELECT u.id, u.name, r.code AS role, coalesce(sum(l.n), 0)::bigint AS total,"
+        "  coalesce(json_object_agg(l.status, l.n) FILTER (WHERE l.status IS NOT NULL), '{}')"
+        "   AS by_status"
+        "  FROM users u JOIN roles r ON r.id = u.role_id"
+        "  LEFT JOIN load l ON l.user_id = u.id AND l.kind = r.code"
+        "  WHERE u.active AND r.code IN ('tech', 'team_expert')"
+        "  AND (%s::text IS NULL OR r.code = %s::text)"
+        "  GROUP BY u.id, u.name, r.code)"
+        " SELECT coalesce(json_agg(json_build_object('user', json_build_object('id', id,"
+        "  'name', name), 'role', role, 'total', total, 'by_status', by_status)"
+        "  ORDER BY role DESC, total, name, id), '[]')::text FROM per_user", 2, 1 },
     /* 1 status, 2 response, 3 location, 4 etag, 5 user, 6 key */
     [PD_SQL_IDEMPOTENCY_STORE] = { "pd_idempotency_store",
         "UPDATE idempotency_keys SET status = %s::smallint, response = %s::text,"

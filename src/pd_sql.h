@@ -28,6 +28,7 @@ typedef enum {
     PD_SQL_IDEMPOTENCY_CLAIM,
     PD_SQL_IDEMPOTENCY_GET,
     PD_SQL_IDEMPOTENCY_STORE,
+    PD_SQL_TICKETS_WORKLOAD,
     /* the ticket list: one statement per allowlisted sort and direction */
     PD_SQL_TICKETS_LIST_CREATED_DESC,
     PD_SQL_TICKETS_LIST_CREATED_ASC,

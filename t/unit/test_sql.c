@@ -62,6 +62,7 @@ static const char *const labels[PD_SQL__COUNT] = {
     [PD_SQL_IDEMPOTENCY_CLAIM] = "pd_idempotency_claim",
     [PD_SQL_IDEMPOTENCY_GET] = "pd_idempotency_get",
     [PD_SQL_IDEMPOTENCY_STORE] = "pd_idempotency_store",
+    [PD_SQL_TICKETS_WORKLOAD] = "pd_tickets_workload",
     [PD_SQL_TICKETS_LIST_CREATED_DESC] = "pd_tickets_list_created_desc",
     [PD_SQL_TICKETS_LIST_CREATED_ASC] = "pd_tickets_list_created_asc",
     [PD_SQL_TICKETS_LIST_UPDATED_DESC] = "pd_tickets_list_updated_desc",
