@@ -29,6 +29,8 @@ typedef struct pd_server_conf_t {
     apr_off_t max_json_body;
     int retry_after;
     pd_claims_conf_t claims;   /* single sign-on: token checks, claim mapping */
+    int auto_close_days;       /* solved tickets close after this; 0: never */
+    int maintenance_interval;  /* seconds between maintenance runs */
 } pd_server_conf_t;
 
 /* One API request on its way through the module. */
@@ -64,6 +66,9 @@ void pd_config_defaults(server_rec *s);
 
 /* mod_pd_handler.c */
 void pd_register_hooks(apr_pool_t *p);
+
+/* mod_pd_maintenance.c: the thread that closes unanswered solved tickets */
+void pd_maintenance_child_init(apr_pool_t *pchild, server_rec *s);
 
 /* mod_pd_routes.c: the one route table */
 const pd_route_t *pd_routes(apr_size_t *count);

@@ -12,6 +12,8 @@ void *pd_create_server_conf(apr_pool_t *p, server_rec *s)
     pd_server_conf_t *conf = apr_pcalloc(p, sizeof(*conf));
     conf->max_json_body = UNSET_OFF;
     conf->retry_after = -1;
+    conf->auto_close_days = -1;
+    conf->maintenance_interval = -1;
     conf->claims.rules = apr_array_make(p, 5, sizeof(pd_role_rule_t));
     return conf;
 }
@@ -28,6 +30,10 @@ void *pd_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     conf->max_json_body = add->max_json_body != UNSET_OFF ? add->max_json_body
                                                           : base->max_json_body;
     conf->retry_after = add->retry_after >= 0 ? add->retry_after : base->retry_after;
+    conf->auto_close_days = add->auto_close_days >= 0 ? add->auto_close_days
+                                                      : base->auto_close_days;
+    conf->maintenance_interval = add->maintenance_interval >= 0 ? add->maintenance_interval
+                                                                : base->maintenance_interval;
     /* a virtual host with role rules of its own replaces the inherited list:
      * mixing two orders would make "first rule wins" unreadable */
     conf->claims.rules = add->claims.rules->nelts ? add->claims.rules : base->claims.rules;
@@ -52,6 +58,8 @@ void pd_config_defaults(server_rec *s)
         if (!conf->api_base) conf->api_base = "/api";
         if (conf->max_json_body == UNSET_OFF) conf->max_json_body = 65536;
         if (conf->retry_after < 0) conf->retry_after = 5;
+        if (conf->auto_close_days < 0) conf->auto_close_days = 7;
+        if (conf->maintenance_interval < 0) conf->maintenance_interval = 300;
         if (!conf->claims.role_claim) conf->claims.role_claim = "groups";
         if (!conf->claims.pharmacy_claim) conf->claims.pharmacy_claim = "pharmacy";
         if (!conf->claims.delim) conf->claims.delim = ',';
@@ -120,6 +128,28 @@ static const char *set_retry_after(cmd_parms *cmd, void *dc, const char *arg)
         return "PharmadeskRetryAfter must be a number of seconds from 1 to 3600";
     }
     conf_of(cmd)->retry_after = v;
+    return NULL;
+}
+
+static const char *set_auto_close_days(cmd_parms *cmd, void *dc, const char *arg)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (*end || end == arg || v < 0 || v > 365) {
+        return "PharmadeskAutoCloseDays must be a number of days from 0 (never) to 365";
+    }
+    conf_of(cmd)->auto_close_days = (int)v;
+    return NULL;
+}
+
+static const char *set_maintenance_interval(cmd_parms *cmd, void *dc, const char *arg)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (*end || end == arg || v < 1 || v > 86400) {
+        return "PharmadeskMaintenanceInterval must be a number of seconds from 1 to 86400";
+    }
+    conf_of(cmd)->maintenance_interval = (int)v;
     return NULL;
 }
 
@@ -199,6 +229,10 @@ const command_rec pd_directives[] = {
                   "Largest JSON request body in bytes (default 65536)"),
     AP_INIT_TAKE1("PharmadeskRetryAfter", set_retry_after, NULL, RSRC_CONF,
                   "Retry-After seconds sent when the database is unavailable (default 5)"),
+    AP_INIT_TAKE1("PharmadeskAutoCloseDays", set_auto_close_days, NULL, RSRC_CONF,
+                  "Days after which an unanswered solved ticket closes (default 7; 0: never)"),
+    AP_INIT_TAKE1("PharmadeskMaintenanceInterval", set_maintenance_interval, NULL, RSRC_CONF,
+                  "Seconds between runs of the maintenance work (default 300)"),
     AP_INIT_TAKE1("PharmadeskOIDCIssuer", set_issuer, NULL, RSRC_CONF,
                   "The issuer (iss) every ID and access token must name"),
     AP_INIT_TAKE1("PharmadeskOIDCAudience", set_audience, NULL, RSRC_CONF,

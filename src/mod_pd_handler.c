@@ -185,6 +185,7 @@ static int pd_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
 static void pd_child_init(apr_pool_t *pchild, server_rec *s)
 {
     pd_names_child_init(pchild, s);
+    pd_maintenance_child_init(pchild, s);
 }
 
 void pd_register_hooks(apr_pool_t *p)

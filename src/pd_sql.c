@@ -236,6 +236,10 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " SELECT coalesce(json_agg(json_build_object('user', json_build_object('id', id,"
         "  'name', name), 'role', role, 'total', total, 'by_status', by_status)"
         "  ORDER BY role DESC, total, name, id), '[]')::text FROM per_user", 2, 1 },
+    /* Closes solved tickets unanswered for 1 days (migration 0014); the
+     * number closed, 0 when another process holds the run */
+    [PD_SQL_TICKETS_AUTO_CLOSE] = { "pd_tickets_auto_close",
+        "SELECT pd_close_stale_solved(%s::integer)", 1 },
     /* 1 status, 2 response, 3 location, 4 etag, 5 user, 6 key */
     [PD_SQL_IDEMPOTENCY_STORE] = { "pd_idempotency_store",
         "UPDATE idempotency_keys SET status = %s::smallint, response = %s::text,"

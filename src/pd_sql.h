@@ -29,6 +29,7 @@ typedef enum {
     PD_SQL_IDEMPOTENCY_GET,
     PD_SQL_IDEMPOTENCY_STORE,
     PD_SQL_TICKETS_WORKLOAD,
+    PD_SQL_TICKETS_AUTO_CLOSE,
     /* the ticket list: one statement per allowlisted sort and direction */
     PD_SQL_TICKETS_LIST_CREATED_DESC,
     PD_SQL_TICKETS_LIST_CREATED_ASC,

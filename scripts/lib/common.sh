@@ -261,7 +261,8 @@ pd_httpd_write_conf() {
         "PG_HOST=$PD_PGDIR" "PG_PORT=$PD_PGPORT" "PG_DB=$PD_DB" "PG_USER=$PD_DB_USER" \
         "TICKET_PREFIX=$prefix" "HTDOCS=$htdocs" "HTPASSWD=$PD_HTPASSWD" \
         "IDP_ISSUER=${PD_IDP_ISSUER:-}" "SESSION_INACTIVITY=${PD_SESSION_INACTIVITY:-3600}" \
-        "SESSION_MAX=${PD_SESSION_MAX:-28800}"; do
+        "SESSION_MAX=${PD_SESSION_MAX:-28800}" \
+        "MAINTENANCE_INTERVAL=${PD_MAINTENANCE_INTERVAL:-300}"; do
         args+=(-e "s|@${kv%%=*}@|$(pd_sed_escape "${kv#*=}")|g")
     done
     sed "${args[@]}" "$PD_ROOT/scripts/lib/httpd.conf.in" >"$PD_HTTPD_CONF"
