@@ -17,6 +17,9 @@ static const char *const pharmacy_list[] = { "include_inactive", "q", "limit", "
 static const char *const user_list[] = {
     "role", "pharmacy_id", "include_inactive", "q", "limit", "cursor", NULL
 };
+static const char *const audit_list[] = {
+    "actor_id", "entity", "entity_id", "from", "to", "limit", "cursor", NULL
+};
 
 static const pd_route_t routes[] = {
     { PD_M_GET,    "/me",                     PD_ACT_ME,             H(pd_res_me_get), NULL },
@@ -54,6 +57,8 @@ static const pd_route_t routes[] = {
 
     { PD_M_GET,    "/roles",                  PD_ACT_ROLE_READ,      H(pd_res_roles_list), NULL },
     { PD_M_GET,    "/roles/{id}",             PD_ACT_ROLE_READ,      H(pd_res_roles_get), NULL },
+
+    { PD_M_GET,    "/audit",                  PD_ACT_AUDIT_READ,     H(pd_res_audit_list), audit_list },
 };
 
 const pd_route_t *pd_routes(apr_size_t *count)
