@@ -227,6 +227,20 @@ apr_status_t pd_list_limit(pd_req_t *req, int *limit)
     return rv;
 }
 
+apr_status_t pd_id_param(pd_req_t *req, const char *key, const char **out)
+{
+    apr_int64_t id;
+    apr_status_t rv = pd_q_id(req->query, key, &id, &req->err);
+    *out = NULL;
+    if (rv == APR_NOTFOUND) {
+        return APR_SUCCESS;
+    }
+    if (rv == APR_SUCCESS) {
+        *out = pd_db_int(&req->db, id);
+    }
+    return rv;
+}
+
 apr_status_t pd_name_page_params(pd_req_t *req, const char *sort, const char **q,
                                  const char **after_name, const char **after_id)
 {

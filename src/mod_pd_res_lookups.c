@@ -1,7 +1,8 @@
 /* /api/ticket-categories and /api/ticket-modules: the two lookup lists of
  * seed 000 have the same shape (name, description, color, active), so one
  * implementation serves both, each with its own statements. DELETE
- * deactivates: old tickets keep showing the entry, new ones cannot use it. */
+ * deactivates: old tickets keep showing the entry, new ones cannot use it.
+ * Every write is one transaction with its audit entry. */
 #include <string.h>
 #include <apr_strings.h>
 #include "mod_pd.h"
@@ -9,16 +10,22 @@
 
 typedef struct lookup_t {
     const char *noun;          /* for messages */
-    pd_sql_id_e list, get, insert, update;
+    const char *path;          /* below the API base */
+    pd_entity_e entity;        /* in the audit log */
+    pd_sql_id_e list, get, insert, update, lock;
 } lookup_t;
 
 static const lookup_t categories = {
-    "category", PD_SQL_TICKET_CATEGORIES_LIST, PD_SQL_TICKET_CATEGORIES_GET,
-    PD_SQL_TICKET_CATEGORIES_INSERT, PD_SQL_TICKET_CATEGORIES_UPDATE
+    "category", "/ticket-categories", PD_ENTITY_TICKET_CATEGORY,
+    PD_SQL_TICKET_CATEGORIES_LIST, PD_SQL_TICKET_CATEGORIES_GET,
+    PD_SQL_TICKET_CATEGORIES_INSERT, PD_SQL_TICKET_CATEGORIES_UPDATE,
+    PD_SQL_TICKET_CATEGORIES_LOCK
 };
 static const lookup_t modules = {
-    "module", PD_SQL_TICKET_MODULES_LIST, PD_SQL_TICKET_MODULES_GET,
-    PD_SQL_TICKET_MODULES_INSERT, PD_SQL_TICKET_MODULES_UPDATE
+    "module", "/ticket-modules", PD_ENTITY_TICKET_MODULE,
+    PD_SQL_TICKET_MODULES_LIST, PD_SQL_TICKET_MODULES_GET,
+    PD_SQL_TICKET_MODULES_INSERT, PD_SQL_TICKET_MODULES_UPDATE,
+    PD_SQL_TICKET_MODULES_LOCK
 };
 
 static const char *const body_fields[] = { "name", "description", "color", "active", NULL };
@@ -125,9 +132,9 @@ static apr_status_t lookup_body(pd_req_t *req, json_t *body, int creating,
 
 static apr_status_t lookup_create(pd_req_t *req, const lookup_t *lk)
 {
-    const char *name, *description, *color, *active, *args[3], *text;
+    const char *name, *description, *color, *active, *args[3];
+    pd_audited_create_t create = { lk->insert, lk->entity, lk->path, "name", NULL };
     json_t *body;
-    pd_db_result_t res;
     apr_status_t rv;
 
     if ((rv = pd_read_json(req, &body)) != APR_SUCCESS
@@ -142,32 +149,36 @@ static apr_status_t lookup_create(pd_req_t *req, const lookup_t *lk)
     args[0] = name;
     args[1] = description ? description : "";
     args[2] = color ? color : "#64748b";
-    if (pd_db_select(&req->db, lk->insert, args, &res) != APR_SUCCESS) {
-        return pd_fail_db(req, "creating a lookup");
-    }
-    if (pd_db_next(&res) != APR_SUCCESS) {
-        return pd_error_setf(&req->err, NULL, 409, "conflict", "name",
-                             "a %s with this name already exists", lk->noun);
-    }
-    apr_table_setn(req->r->headers_out, "Location",
-                   apr_psprintf(req->r->pool, "%s%s/%s", req->conf->api_base,
-                                lk == &categories ? "/ticket-categories" : "/ticket-modules",
-                                pd_db_get(&res, 0)));
-    text = pd_db_get(&res, 1);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
-    return pd_respond_json(req, HTTP_CREATED, text);
+    create.conflict_message = apr_psprintf(req->r->pool, "a %s with this name already exists",
+                                           lk->noun);
+    return pd_audited_create(req, &create, args);
 }
 
-/* One UPDATE statement serves PATCH and DELETE (active = false). */
-static apr_status_t lookup_write(pd_req_t *req, const lookup_t *lk, const char *name,
-                                 const char *description, const char *color,
-                                 const char *active)
+/* PATCH and DELETE (active = false): lock, update, audit, in one
+ * transaction. */
+static apr_status_t lookup_write(pd_req_t *req, const lookup_t *lk, pd_audit_action_e action,
+                                 const char *name, const char *description,
+                                 const char *color, const char *active)
 {
-    const char *args[7], *text, *existing;
+    const char *args[7], *before, *after;
     pd_db_result_t res;
     apr_status_t rv;
 
+    if (pd_db_begin(&req->db) != APR_SUCCESS) {
+        return pd_fail_db(req, "starting a lookup update");
+    }
+    args[0] = pd_db_int(&req->db, req->id);
+    if (pd_db_select(&req->db, lk->lock, args, &res) != APR_SUCCESS) {
+        rv = pd_fail_db(req, "locking a lookup");
+        goto cleanup;
+    }
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        rv = not_found(req, lk);
+        goto cleanup;
+    }
+    before = pd_db_get(&res, 0);
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
     args[0] = name;
     args[1] = description;
     args[2] = color;
@@ -176,24 +187,26 @@ static apr_status_t lookup_write(pd_req_t *req, const lookup_t *lk, const char *
     args[5] = name;
     args[6] = args[4];
     if (pd_db_select(&req->db, lk->update, args, &res) != APR_SUCCESS) {
-        return pd_fail_db(req, "updating a lookup");
+        rv = pd_fail_db(req, "updating a lookup");
+        goto cleanup;
     }
-    if (pd_db_next(&res) == APR_SUCCESS) {
-        text = pd_db_get(&res, 0);
-        while (pd_db_next(&res) == APR_SUCCESS) {
-        }
-        return pd_respond_json(req, HTTP_OK, text);
+    /* the entry is there and locked: nothing updated means the name is taken */
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        rv = pd_error_setf(&req->err, NULL, 409, "conflict", "name",
+                           "a %s with this name already exists", lk->noun);
+        goto cleanup;
     }
-    /* nothing updated: either no such entry, or the new name is taken */
-    rv = lookup_fetch(req, lk, &existing);
-    if (rv == APR_NOTFOUND) {
-        return not_found(req, lk);
+    after = pd_db_get(&res, 0);
+    while (pd_db_next(&res) == APR_SUCCESS) {
     }
-    if (rv != APR_SUCCESS) {
+    if ((rv = pd_audit_commit(req, action, lk->entity, req->id, before, after)) != APR_SUCCESS) {
         return rv;
     }
-    return pd_error_setf(&req->err, NULL, 409, "conflict", "name",
-                         "a %s with this name already exists", lk->noun);
+    return pd_respond_json(req, HTTP_OK, after);
+
+cleanup:
+    pd_db_rollback(&req->db);
+    return rv;
 }
 
 static apr_status_t lookup_update(pd_req_t *req, const lookup_t *lk)
@@ -207,12 +220,12 @@ static apr_status_t lookup_update(pd_req_t *req, const lookup_t *lk)
            != APR_SUCCESS) {
         return rv;
     }
-    return lookup_write(req, lk, name, description, color, active);
+    return lookup_write(req, lk, PD_AUDIT_UPDATE, name, description, color, active);
 }
 
 static apr_status_t lookup_delete(pd_req_t *req, const lookup_t *lk)
 {
-    return lookup_write(req, lk, NULL, NULL, NULL, "false");
+    return lookup_write(req, lk, PD_AUDIT_DEACTIVATE, NULL, NULL, NULL, "false");
 }
 
 apr_status_t pd_res_categories_list(pd_req_t *req) { return lookup_list(req, &categories); }

@@ -1,5 +1,6 @@
 /* /api/pharmacies. Customers see their own pharmacy and nothing else; admins
- * create, update and deactivate (DELETE). */
+ * create, update and deactivate (DELETE), each write one transaction with its
+ * audit entry. */
 #include <stddef.h>
 #include <string.h>
 #include <apr_strings.h>
@@ -113,9 +114,12 @@ static apr_status_t read_body(pd_req_t *req, int creating, pharmacy_t *ph)
 
 apr_status_t pd_res_pharmacies_create(pd_req_t *req)
 {
+    static const pd_audited_create_t create = {
+        PD_SQL_PHARMACIES_INSERT, PD_ENTITY_PHARMACY, "/pharmacies", "code",
+        "a pharmacy with this code already exists"
+    };
     pharmacy_t ph;
-    const char *args[6], *text;
-    pd_db_result_t res;
+    const char *args[6];
     apr_status_t rv;
 
     if ((rv = read_body(req, 1, &ph)) != APR_SUCCESS) {
@@ -127,26 +131,14 @@ apr_status_t pd_res_pharmacies_create(pd_req_t *req)
     args[3] = ph.city ? ph.city : "";
     args[4] = ph.phone ? ph.phone : "";
     args[5] = ph.active ? ph.active : "true";
-    if (pd_db_select(&req->db, PD_SQL_PHARMACIES_INSERT, args, &res) != APR_SUCCESS) {
-        return pd_fail_db(req, "creating a pharmacy");
-    }
-    if (pd_db_next(&res) != APR_SUCCESS) {
-        return pd_error_set(&req->err, 409, "conflict", "code",
-                            "a pharmacy with this code already exists");
-    }
-    apr_table_setn(req->r->headers_out, "Location",
-                   apr_pstrcat(req->r->pool, req->conf->api_base, "/pharmacies/",
-                               pd_db_get(&res, 0), NULL));
-    text = pd_db_get(&res, 1);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
-    return pd_respond_json(req, HTTP_CREATED, text);
+    return pd_audited_create(req, &create, args);
 }
 
-/* PATCH and DELETE: lock, merge, write, in one transaction. */
-static apr_status_t write_merged(pd_req_t *req, const pharmacy_t *changes)
+/* PATCH and DELETE: lock, merge, write, audit, in one transaction. */
+static apr_status_t write_merged(pd_req_t *req, const pharmacy_t *changes,
+                                 pd_audit_action_e action)
 {
-    const char *args[9], *id = pd_db_int(&req->db, req->id), *text;
+    const char *args[9], *id = pd_db_int(&req->db, req->id), *before, *text;
     pharmacy_t cur;
     pd_db_result_t res;
     apr_status_t rv;
@@ -169,6 +161,7 @@ static apr_status_t write_merged(pd_req_t *req, const pharmacy_t *changes)
     cur.city = pd_db_get(&res, 3);
     cur.phone = pd_db_get(&res, 4);
     cur.active = pd_db_get_bool(&res, 5) ? "true" : "false";
+    before = pd_db_get(&res, 6);
     while (pd_db_next(&res) == APR_SUCCESS) {
     }
     args[0] = changes->code ? changes->code : cur.code;
@@ -192,8 +185,9 @@ static apr_status_t write_merged(pd_req_t *req, const pharmacy_t *changes)
     text = pd_db_get(&res, 0);
     while (pd_db_next(&res) == APR_SUCCESS) {
     }
-    if (pd_db_commit(&req->db) != APR_SUCCESS) {
-        return pd_fail_db(req, "committing a pharmacy update");
+    if ((rv = pd_audit_commit(req, action, PD_ENTITY_PHARMACY, req->id, before, text))
+        != APR_SUCCESS) {
+        return rv;
     }
     return pd_respond_json(req, HTTP_OK, text);
 
@@ -206,11 +200,11 @@ apr_status_t pd_res_pharmacies_update(pd_req_t *req)
 {
     pharmacy_t ph;
     apr_status_t rv = read_body(req, 0, &ph);
-    return rv == APR_SUCCESS ? write_merged(req, &ph) : rv;
+    return rv == APR_SUCCESS ? write_merged(req, &ph, PD_AUDIT_UPDATE) : rv;
 }
 
 apr_status_t pd_res_pharmacies_delete(pd_req_t *req)
 {
     pharmacy_t ph = { NULL, NULL, NULL, NULL, NULL, "false" };
-    return write_merged(req, &ph);
+    return write_merged(req, &ph, PD_AUDIT_DEACTIVATE);
 }

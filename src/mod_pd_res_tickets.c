@@ -79,21 +79,6 @@ static apr_status_t parse_enum_param(pd_req_t *req, const char *key,
     return APR_SUCCESS;
 }
 
-/* An optional id filter: NULL when absent. */
-static apr_status_t id_param(pd_req_t *req, const char *key, const char **out)
-{
-    apr_int64_t id;
-    apr_status_t rv = pd_q_id(req->query, key, &id, &req->err);
-    *out = NULL;
-    if (rv == APR_NOTFOUND) {
-        return APR_SUCCESS;
-    }
-    if (rv == APR_SUCCESS) {
-        *out = pd_db_int(&req->db, id);
-    }
-    return rv;
-}
-
 /* A list request, read from the query string: the statement's parameters,
  * in the catalogue's order, and the page's shape. */
 typedef struct list_query_t {
@@ -115,11 +100,11 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
     if ((rv = parse_statuses(req, &status, &statuses)) != APR_SUCCESS
         || (rv = parse_enum_param(req, "priority", pd_priority_parse, &priority)) != APR_SUCCESS
         || (rv = parse_enum_param(req, "source", pd_source_parse, &source)) != APR_SUCCESS
-        || (rv = id_param(req, "category_id", &category)) != APR_SUCCESS
-        || (rv = id_param(req, "module_id", &modul)) != APR_SUCCESS
-        || (rv = id_param(req, "pharmacy_id", &pharmacy)) != APR_SUCCESS
-        || (rv = id_param(req, "expert_id", &expert)) != APR_SUCCESS
-        || (rv = id_param(req, "tech_id", &tech)) != APR_SUCCESS
+        || (rv = pd_id_param(req, "category_id", &category)) != APR_SUCCESS
+        || (rv = pd_id_param(req, "module_id", &modul)) != APR_SUCCESS
+        || (rv = pd_id_param(req, "pharmacy_id", &pharmacy)) != APR_SUCCESS
+        || (rv = pd_id_param(req, "expert_id", &expert)) != APR_SUCCESS
+        || (rv = pd_id_param(req, "tech_id", &tech)) != APR_SUCCESS
         || ((rv = pd_q_time(req->query, "created_from", &from, &req->err)) != APR_SUCCESS
             && rv != APR_NOTFOUND)
         || ((rv = pd_q_time(req->query, "created_to", &to, &req->err)) != APR_SUCCESS
@@ -289,19 +274,36 @@ apr_status_t pd_res_tickets_get(pd_req_t *req)
     return pd_respond_json(req, HTTP_OK, json);
 }
 
+/* The ticket and its timeline go; the audit log keeps who deleted it, when,
+ * and its number, title and pharmacy, in the same transaction. */
 apr_status_t pd_res_tickets_delete(pd_req_t *req)
 {
     const char *args[1] = { pd_db_int(&req->db, req->id) };
-    int nrows = 0;
+    const char *gone;
+    pd_db_result_t res;
+    apr_status_t rv;
 
-    if (pd_db_exec(&req->db, PD_SQL_TICKETS_DELETE, args, &nrows) != APR_SUCCESS) {
-        return pd_fail_db(req, "deleting a ticket");
+    if (pd_db_begin(&req->db) != APR_SUCCESS) {
+        return pd_fail_db(req, "starting a ticket deletion");
     }
-    if (nrows == 0) {
-        return pd_error_set(&req->err, 404, "not_found", NULL, "no such ticket");
+    if (pd_db_select(&req->db, PD_SQL_TICKETS_DELETE, args, &res) != APR_SUCCESS) {
+        rv = pd_fail_db(req, "deleting a ticket");
+        goto cleanup;
     }
-    ap_log_rerror(APLOG_MARK, APLOG_NOTICE, 0, req->r,
-                  "pharmadesk: ticket %" APR_INT64_T_FMT " deleted by user %" APR_INT64_T_FMT,
-                  req->id, req->who.user_id);
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        rv = pd_error_set(&req->err, 404, "not_found", NULL, "no such ticket");
+        goto cleanup;
+    }
+    gone = pd_db_get(&res, 0);
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
+    if ((rv = pd_audit_commit(req, PD_AUDIT_DELETE, PD_ENTITY_TICKET, req->id, gone, NULL))
+        != APR_SUCCESS) {
+        return rv;
+    }
     return pd_respond_no_content(req);
+
+cleanup:
+    pd_db_rollback(&req->db);
+    return rv;
 }

@@ -1,5 +1,7 @@
 /* /api/users: staff read the list (to pick experts and techs); admins create,
- * update and deactivate. The subject is the identity Apache authenticates
+ * update and deactivate, each write one transaction with its audit entry
+ * (logins that provision users from claims are not audited: they are not an
+ * admin's action). The subject is the identity Apache authenticates
  * (set once, when an admin creates a user ahead of the first sign-in; single
  * sign-on creates the rest); the username is a readable handle that never
  * changes. Nobody changes their own role or deactivates themselves, so an
@@ -24,8 +26,7 @@ typedef struct user_t {
 apr_status_t pd_res_users_list(pd_req_t *req)
 {
     const char *args[12], *role_code, *inc, *q, *after_name, *after_id, *role = NULL;
-    const char *pharmacy = NULL;
-    apr_int64_t pid;
+    const char *pharmacy;
     pd_db_result_t res;
     apr_status_t rv;
     int limit;
@@ -43,11 +44,7 @@ apr_status_t pd_res_users_list(pd_req_t *req)
         }
         role = apr_itoa(req->r->pool, r);
     }
-    rv = pd_q_id(req->query, "pharmacy_id", &pid, &req->err);
-    if (rv == APR_SUCCESS) {
-        pharmacy = pd_db_int(&req->db, pid);
-    }
-    else if (rv != APR_NOTFOUND) {
+    if ((rv = pd_id_param(req, "pharmacy_id", &pharmacy)) != APR_SUCCESS) {
         return rv;
     }
     inc = apr_table_get(req->query, "include_inactive");
@@ -73,9 +70,9 @@ apr_status_t pd_res_users_list(pd_req_t *req)
     return pd_name_page_respond(req, &res, limit, "name");
 }
 
-static apr_status_t respond_user(pd_req_t *req, apr_int64_t id, int status)
+apr_status_t pd_res_users_get(pd_req_t *req)
 {
-    const char *args[1] = { pd_db_int(&req->db, id) };
+    const char *args[1] = { pd_db_int(&req->db, req->id) };
     pd_db_result_t res;
     const char *text;
 
@@ -88,17 +85,7 @@ static apr_status_t respond_user(pd_req_t *req, apr_int64_t id, int status)
     text = pd_db_get(&res, 0);
     while (pd_db_next(&res) == APR_SUCCESS) {
     }
-    if (status == HTTP_CREATED) {
-        apr_table_setn(req->r->headers_out, "Location",
-                       apr_psprintf(req->r->pool, "%s/users/%" APR_INT64_T_FMT,
-                                    req->conf->api_base, id));
-    }
-    return pd_respond_json(req, status, text);
-}
-
-apr_status_t pd_res_users_get(pd_req_t *req)
-{
-    return respond_user(req, req->id, HTTP_OK);
+    return pd_respond_json(req, HTTP_OK, text);
 }
 
 /* Members present in the body; role and pharmacy_id may be null. */
@@ -239,10 +226,12 @@ static apr_status_t check_pharmacy(pd_req_t *req, const user_t *u, int pharmacy_
 
 apr_status_t pd_res_users_create(pd_req_t *req)
 {
+    static const pd_audited_create_t create = {
+        PD_SQL_USERS_INSERT, PD_ENTITY_USER, "/users", "username",
+        "a user with this username or subject already exists"
+    };
     user_changes_t c;
     const char *args[8];
-    pd_db_result_t res;
-    apr_int64_t id;
     apr_status_t rv;
 
     if ((rv = read_body(req, 1, &c)) != APR_SUCCESS
@@ -257,23 +246,14 @@ apr_status_t pd_res_users_create(pd_req_t *req)
     args[5] = pd_db_bool(c.v.active);
     args[6] = c.v.subject;
     args[7] = c.v.access_source;
-    if (pd_db_select(&req->db, PD_SQL_USERS_INSERT, args, &res) != APR_SUCCESS) {
-        return pd_fail_db(req, "creating a user");
-    }
-    if (pd_db_next(&res) != APR_SUCCESS) {
-        return pd_error_set(&req->err, 409, "conflict", "username",
-                            "a user with this username or subject already exists");
-    }
-    id = pd_db_get_int64(&res, 0);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
-    return respond_user(req, id, HTTP_CREATED);
+    return pd_audited_create(req, &create, args);
 }
 
-/* PATCH and DELETE: lock, merge, check, write, in one transaction. */
-static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c)
+/* PATCH and DELETE: lock, merge, check, write, audit, in one transaction. */
+static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c,
+                                 pd_audit_action_e action)
 {
-    const char *args[7];
+    const char *args[7], *before, *after;
     user_t u;
     pd_db_result_t res;
     apr_status_t rv;
@@ -298,6 +278,7 @@ static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c)
     u.pharmacy_id = pd_db_get_int64(&res, 4);
     u.active = pd_db_get_bool(&res, 5);
     u.access_source = pd_db_get(&res, 6);
+    before = pd_db_get(&res, 7);
     while (pd_db_next(&res) == APR_SUCCESS) {
     }
     if (c->has_name) u.name = c->v.name;
@@ -331,14 +312,18 @@ static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c)
     args[4] = pd_db_bool(u.active);
     args[5] = u.access_source;
     args[6] = pd_db_int(&req->db, req->id);
-    if (pd_db_exec(&req->db, PD_SQL_USERS_UPDATE, args, NULL) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_USERS_UPDATE, args, &res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "updating a user");
         goto cleanup;
     }
-    if (pd_db_commit(&req->db) != APR_SUCCESS) {
-        return pd_fail_db(req, "committing a user update");
+    after = pd_db_next(&res) == APR_SUCCESS ? pd_db_get(&res, 0) : NULL;
+    while (pd_db_next(&res) == APR_SUCCESS) {
     }
-    return respond_user(req, req->id, HTTP_OK);
+    if ((rv = pd_audit_commit(req, action, PD_ENTITY_USER, req->id, before, after))
+        != APR_SUCCESS) {
+        return rv;
+    }
+    return pd_respond_json(req, HTTP_OK, after);
 
 cleanup:
     pd_db_rollback(&req->db);
@@ -349,7 +334,7 @@ apr_status_t pd_res_users_update(pd_req_t *req)
 {
     user_changes_t c;
     apr_status_t rv = read_body(req, 0, &c);
-    return rv == APR_SUCCESS ? write_merged(req, &c) : rv;
+    return rv == APR_SUCCESS ? write_merged(req, &c, PD_AUDIT_UPDATE) : rv;
 }
 
 apr_status_t pd_res_users_delete(pd_req_t *req)
@@ -358,5 +343,5 @@ apr_status_t pd_res_users_delete(pd_req_t *req)
     memset(&c, 0, sizeof(c));
     c.has_active = 1;
     c.v.active = 0;
-    return write_merged(req, &c);
+    return write_merged(req, &c, PD_AUDIT_DEACTIVATE);
 }

@@ -18,6 +18,9 @@ static const char *const pharmacy_list[] = { "include_inactive", "q", "limit", "
 static const char *const user_list[] = {
     "role", "pharmacy_id", "include_inactive", "q", "limit", "cursor", NULL
 };
+static const char *const audit_list[] = {
+    "actor_id", "entity", "entity_id", "from", "to", "limit", "cursor", NULL
+};
 
 static const pd_route_t routes[] = {
     { PD_M_GET,    "/me",                     PD_ACT_ME,             H(pd_res_me_get), NULL, 0 },
@@ -60,6 +63,8 @@ static const pd_route_t routes[] = {
 
     { PD_M_GET,    "/roles",                  PD_ACT_ROLE_READ,      H(pd_res_roles_list), NULL, 0 },
     { PD_M_GET,    "/roles/{id}",             PD_ACT_ROLE_READ,      H(pd_res_roles_get), NULL, 0 },
+
+    { PD_M_GET,    "/audit",                  PD_ACT_AUDIT_READ,     H(pd_res_audit_list), audit_list, 0 },
 };
 
 const pd_route_t *pd_routes(apr_size_t *count)

@@ -4,7 +4,7 @@
 static const char *const action_names[PD_ACT__COUNT] = {
     "me", "ticket.list", "ticket.read", "ticket.create", "ticket.update",
     "ticket.delete", "lookup.read", "lookup.write", "pharmacy.read",
-    "pharmacy.write", "user.read", "user.write", "role.read",
+    "pharmacy.write", "user.read", "user.write", "role.read", "audit.read",
 };
 
 #define A (1u << PD_ROLE_ADMIN)
@@ -29,6 +29,7 @@ static const unsigned policy[PD_ACT__COUNT] = {
     [PD_ACT_USER_READ]      = A | E | T | M,
     [PD_ACT_USER_WRITE]     = A,
     [PD_ACT_ROLE_READ]      = A | E | T | M,
+    [PD_ACT_AUDIT_READ]     = A,
 };
 
 #undef A

@@ -21,6 +21,7 @@ typedef enum {
     PD_ACT_USER_READ,
     PD_ACT_USER_WRITE,
     PD_ACT_ROLE_READ,
+    PD_ACT_AUDIT_READ,         /* the audit log of admin actions */
     PD_ACT__COUNT
 } pd_action_e;
 

@@ -56,8 +56,10 @@
 #define LOOKUP_INSERT(table) \
     "INSERT INTO " table " (name, description, color) VALUES (%s::text, %s::text, %s::text)" \
     " ON CONFLICT (name) DO NOTHING RETURNING id, " LOOKUP_JSON "::text"
-/* A rename onto an existing name updates nothing (409); a missing id too
- * (the handler tells them apart with a GET). */
+/* The entry as the API shows it, locked for a PATCH or DELETE. */
+#define LOOKUP_LOCK(table) \
+    "SELECT " LOOKUP_JSON "::text FROM " table " WHERE id = %s::bigint FOR UPDATE"
+/* A rename onto an existing name updates nothing (409). */
 #define LOOKUP_UPDATE(table) \
     "UPDATE " table " SET name = coalesce(%s::text, name)," \
     " description = coalesce(%s::text, description), color = coalesce(%s::text, color)," \
@@ -78,8 +80,10 @@
     "'code', p.code, 'name', p.name) END, 'active', u.active, " \
     "'subject', u.subject, 'access_source', u.access_source, " \
     "'last_login_at', u.last_login_at, 'created_at', u.created_at, 'updated_at', u.updated_at)::text"
-#define USER_JOINS \
-    " FROM users u LEFT JOIN roles r ON r.id = u.role_id LEFT JOIN pharmacies p ON p.id = u.pharmacy_id"
+/* USER_JSON's joins, from the users table or a CTE of users rows. */
+#define USER_JOINS_FROM(source) \
+    " FROM " source " u LEFT JOIN roles r ON r.id = u.role_id LEFT JOIN pharmacies p ON p.id = u.pharmacy_id"
+#define USER_JOINS USER_JOINS_FROM("users")
 
 /* A timeline entry; an actor is staff unless a customer, NULL the system. */
 #define ACTIVITY_JSON \
@@ -166,8 +170,12 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " solved_at = CASE %s::text WHEN 'set' THEN now() WHEN 'clear' THEN NULL ELSE solved_at END,"
         " closed_at = CASE %s::text WHEN 'set' THEN now() WHEN 'clear' THEN NULL ELSE closed_at END"
         " WHERE id = %s::bigint", 15 },
+    /* What the audit log keeps of a deleted ticket: its number, title and
+     * pharmacy (the timeline goes with it). */
     [PD_SQL_TICKETS_DELETE] = { "pd_tickets_delete",
-        "DELETE FROM tickets WHERE id = %s::bigint", 1 },
+        "DELETE FROM tickets t USING pharmacies p WHERE t.id = %s::bigint AND p.id = t.pharmacy_id"
+        " RETURNING json_build_object('number', t.number, 'title', t.title,"
+        " 'pharmacy', json_build_object('id', p.id, 'code', p.code, 'name', p.name))::text", 1 },
     /* 1 ticket, 2 user, 3 kind, 4 field, 5 old, 6 new, 7 body, 8 visibility */
     [PD_SQL_TICKET_ACTIVITIES_INSERT] = { "pd_ticket_activities_insert",
         "INSERT INTO ticket_activities (ticket_id, user_id, kind, field, old_value, new_value,"
@@ -272,6 +280,8 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         LOOKUP_INSERT("ticket_categories"), 3 },
     [PD_SQL_TICKET_CATEGORIES_UPDATE] = { "pd_ticket_categories_update",
         LOOKUP_UPDATE("ticket_categories"), 7 },
+    [PD_SQL_TICKET_CATEGORIES_LOCK] = { "pd_ticket_categories_lock",
+        LOOKUP_LOCK("ticket_categories"), 1 },
     [PD_SQL_TICKET_MODULES_LIST] = { "pd_ticket_modules_list",
         LOOKUP_LIST("ticket_modules"), 1 },
     [PD_SQL_TICKET_MODULES_GET] = { "pd_ticket_modules_get",
@@ -280,6 +290,8 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         LOOKUP_INSERT("ticket_modules"), 3 },
     [PD_SQL_TICKET_MODULES_UPDATE] = { "pd_ticket_modules_update",
         LOOKUP_UPDATE("ticket_modules"), 7 },
+    [PD_SQL_TICKET_MODULES_LOCK] = { "pd_ticket_modules_lock",
+        LOOKUP_LOCK("ticket_modules"), 1 },
 
     /* 1 scope, 2 include inactive, 3-5 q (prefix of name or code),
      * 6 cursor name, 7 cursor name, 8 cursor id, 9 limit */
@@ -294,7 +306,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "SELECT " PHARMACY_JSON " FROM pharmacies"
         " WHERE id = %s::bigint AND %s::bigint IN (0, id)", 2 },
     [PD_SQL_PHARMACIES_LOCK] = { "pd_pharmacies_lock",
-        "SELECT code, name, address, city, phone, active FROM pharmacies"
+        "SELECT code, name, address, city, phone, active, " PHARMACY_JSON " FROM pharmacies"
         " WHERE id = %s::bigint FOR UPDATE", 1 },
     [PD_SQL_PHARMACIES_ACTIVE] = { "pd_pharmacies_active",
         "SELECT active FROM pharmacies WHERE id = %s::bigint", 1 },
@@ -324,9 +336,11 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " ORDER BY u.name, u.id LIMIT %s::int", 12, 1 },
     [PD_SQL_USERS_GET] = { "pd_users_get",
         "SELECT " USER_JSON USER_JOINS " WHERE u.id = %s::bigint", 1 },
+    /* the columns the module merges into, then the user as the API shows it */
     [PD_SQL_USERS_LOCK] = { "pd_users_lock",
-        "SELECT username, name, email, coalesce(role_id, 0), coalesce(pharmacy_id, 0), active,"
-        " access_source FROM users WHERE id = %s::bigint FOR UPDATE", 1 },
+        "SELECT u.username, u.name, u.email, coalesce(u.role_id, 0), coalesce(u.pharmacy_id, 0),"
+        " u.active, u.access_source, " USER_JSON USER_JOINS
+        " WHERE u.id = %s::bigint FOR UPDATE OF u", 1 },
     /* 1 username, 2 name, 3 email, 4 role, 5 pharmacy, 6 active, 7 subject,
      * 8 access source; nothing when the username or subject is taken */
     [PD_SQL_USERS_INSERT] = { "pd_users_insert",
@@ -334,18 +348,45 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " subject, access_source)"
         " VALUES (%s::text, %s::text, %s::text, %s::smallint, %s::bigint, %s::boolean,"
         " %s::text, %s::text) ON CONFLICT DO NOTHING RETURNING *)"
-        " SELECT u.id, " USER_JSON " FROM ins u LEFT JOIN roles r ON r.id = u.role_id"
-        " LEFT JOIN pharmacies p ON p.id = u.pharmacy_id", 8 },
-    /* 1 name, 2 email, 3 role, 4 pharmacy, 5 active, 6 access source, 7 id */
+        " SELECT u.id, " USER_JSON USER_JOINS_FROM("ins"), 8 },
+    /* 1 name, 2 email, 3 role, 4 pharmacy, 5 active, 6 access source, 7 id;
+     * the user as the API shows it afterwards */
     [PD_SQL_USERS_UPDATE] = { "pd_users_update",
-        "UPDATE users SET name = %s::text, email = %s::text, role_id = %s::smallint,"
+        "WITH upd AS (UPDATE users SET name = %s::text, email = %s::text, role_id = %s::smallint,"
         " pharmacy_id = %s::bigint, active = %s::boolean, access_source = %s::text,"
-        " updated_at = now() WHERE id = %s::bigint", 7 },
+        " updated_at = now() WHERE id = %s::bigint RETURNING *)"
+        " SELECT " USER_JSON USER_JOINS_FROM("upd"), 7 },
 
     [PD_SQL_ROLES_LIST] = { "pd_roles_list",
         "SELECT coalesce(json_agg(" ROLE_JSON " ORDER BY id), '[]')::text FROM roles", 0 },
     [PD_SQL_ROLES_GET] = { "pd_roles_get",
         "SELECT " ROLE_JSON "::text FROM roles WHERE id = %s::bigint", 1 },
+
+    /* One audit entry, inside the change's transaction: 1 actor, 2 action,
+     * 3 entity, 4 entity id, 5 the object before, 6 after (JSON as the API
+     * shows it; NULL for a create or a delete). Nothing when nothing
+     * changed. */
+    [PD_SQL_AUDIT_LOG_INSERT] = { "pd_audit_log_insert",
+        "INSERT INTO audit_log (actor_id, action, entity, entity_id, changes)"
+        " SELECT %s::bigint, %s::text, %s::text, %s::bigint, c"
+        " FROM pd_audit_changes(%s::jsonb, %s::jsonb) AS c WHERE c <> '{}'::jsonb", 6 },
+    /* Newest first. 1-2 actor, 3-4 entity, 5-6 entity id, 7-9 from (and the
+     * time zone of a date), 10-12 to, 13-15 the cursor's time (twice) and
+     * id, 16 limit. Columns (id, key, json) as the name-sorted pages have
+     * them, the key being the time. */
+    [PD_SQL_AUDIT_LOG_LIST] = { "pd_audit_log_list",
+        "SELECT a.id, a.at, json_build_object('id', a.id, 'at', a.at,"
+        " 'actor', CASE WHEN u.id IS NULL THEN NULL ELSE json_build_object('id', u.id,"
+        " 'name', u.name) END, 'action', a.action, 'entity', a.entity,"
+        " 'entity_id', a.entity_id, 'changes', a.changes)::text"
+        " FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id"
+        " WHERE (%s::bigint IS NULL OR a.actor_id = %s::bigint)"
+        " AND (%s::text IS NULL OR a.entity = %s::text)"
+        " AND (%s::bigint IS NULL OR a.entity_id = %s::bigint)"
+        " AND (%s::text IS NULL OR a.at >= pd_time_bound(%s::text, %s::text, false))"
+        " AND (%s::text IS NULL OR a.at < pd_time_bound(%s::text, %s::text, true))"
+        " AND (%s::timestamptz IS NULL OR (a.at, a.id) < (%s::timestamptz, %s::bigint))"
+        " ORDER BY a.at DESC, a.id DESC LIMIT %s::int", 16, 1 },
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

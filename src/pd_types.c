@@ -14,6 +14,12 @@ static const char *const priority_names[PD_PRIO__COUNT] = {
 static const char *const source_names[PD_SRC__COUNT] = {
     "customer", "team_expert", "internal"
 };
+static const char *const audit_action_names[PD_AUDIT__ACTIONS] = {
+    "create", "update", "deactivate", "delete"
+};
+static const char *const entity_names[PD_ENTITY__COUNT] = {
+    "user", "role", "ticket_category", "ticket_module", "pharmacy", "ticket"
+};
 
 static int lookup(const char *const *names, int n, const char *s)
 {
@@ -68,6 +74,21 @@ int pd_source_parse(const char *name)
 const char *pd_source_name(pd_source_e src)
 {
     return (src >= 0 && src < PD_SRC__COUNT) ? source_names[src] : NULL;
+}
+
+const char *pd_audit_action_name(pd_audit_action_e action)
+{
+    return (action >= 0 && action < PD_AUDIT__ACTIONS) ? audit_action_names[action] : NULL;
+}
+
+int pd_entity_parse(const char *name)
+{
+    return lookup(entity_names, PD_ENTITY__COUNT, name);
+}
+
+const char *pd_entity_name(pd_entity_e entity)
+{
+    return (entity >= 0 && entity < PD_ENTITY__COUNT) ? entity_names[entity] : NULL;
 }
 
 pd_source_e pd_source_for_role(pd_role_e role)

@@ -43,6 +43,25 @@ typedef enum {
     PD_SRC__COUNT
 } pd_source_e;
 
+/* The audit log (migration 0012): what was done, to which kind of object. */
+typedef enum {
+    PD_AUDIT_CREATE = 0,
+    PD_AUDIT_UPDATE,
+    PD_AUDIT_DEACTIVATE,
+    PD_AUDIT_DELETE,
+    PD_AUDIT__ACTIONS
+} pd_audit_action_e;
+
+typedef enum {
+    PD_ENTITY_USER = 0,
+    PD_ENTITY_ROLE,
+    PD_ENTITY_TICKET_CATEGORY,
+    PD_ENTITY_TICKET_MODULE,
+    PD_ENTITY_PHARMACY,
+    PD_ENTITY_TICKET,
+    PD_ENTITY__COUNT
+} pd_entity_e;
+
 /* Who is calling, as resolved from r->user to a users row. */
 typedef struct pd_identity_t {
     apr_int64_t user_id;
@@ -62,6 +81,9 @@ int pd_priority_parse(const char *name);
 const char *pd_priority_name(pd_priority_e prio);
 int pd_source_parse(const char *name);
 const char *pd_source_name(pd_source_e src);
+const char *pd_audit_action_name(pd_audit_action_e action);
+int pd_entity_parse(const char *name);
+const char *pd_entity_name(pd_entity_e entity);
 
 /* The source a ticket gets from its creator's role (seed 000). */
 pd_source_e pd_source_for_role(pd_role_e role);

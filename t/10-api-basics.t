@@ -21,7 +21,7 @@ sub call {
 my @reader = qw(me ticket.list ticket.read lookup.read pharmacy.read);
 my %permissions = (
     admin => [@reader, qw(ticket.create ticket.update ticket.delete lookup.write
-                          pharmacy.write user.read user.write role.read)],
+                          pharmacy.write user.read user.write role.read audit.read)],
     team_expert => [@reader, qw(ticket.create ticket.update user.read role.read)],
     tech        => [@reader, qw(ticket.create ticket.update user.read role.read)],
     customer    => [@reader, qw(ticket.create ticket.update)],

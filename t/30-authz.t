@@ -64,6 +64,7 @@ my %expect = (
     'DELETE /users/{id}'            => { allow => ['admin'],       ok => 200, kind => 'user' },
     'GET /roles'                    => { allow => \@STAFF_READ,    ok => 200 },
     'GET /roles/{id}'               => { allow => \@STAFF_READ,    ok => 200, kind => 'role' },
+    'GET /audit'                    => { allow => ['admin'],       ok => 200 },
 );
 
 my @unexpected = grep { !$expect{ $_->{key} } } @routes;

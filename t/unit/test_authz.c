@@ -30,6 +30,7 @@ static const char *const expected_policy[PD_ACT__COUNT] = {
     [PD_ACT_USER_READ]      = "AETM",
     [PD_ACT_USER_WRITE]     = "A",
     [PD_ACT_ROLE_READ]      = "AETM",
+    [PD_ACT_AUDIT_READ]     = "A",
 };
 
 static const struct { pd_role_e role; char letter; } role_letters[] = {
@@ -352,6 +353,33 @@ static void test_source_for_role(void **state)
     assert_int_equal(pd_source_parse("system"), -1);
 }
 
+/* The audit log's names are the CHECK-constraint values of migration 0012. */
+static void test_audit_names(void **state)
+{
+    static const char *const entities[PD_ENTITY__COUNT] = {
+        "user", "role", "ticket_category", "ticket_module", "pharmacy", "ticket",
+    };
+    static const char *const actions[PD_AUDIT__ACTIONS] = {
+        "create", "update", "deactivate", "delete",
+    };
+    int i;
+
+    for (i = 0; i < PD_ENTITY__COUNT; i++) {
+        assert_string_equal(pd_entity_name((pd_entity_e)i), entities[i]);
+        assert_int_equal(pd_entity_parse(entities[i]), i);
+    }
+    for (i = 0; i < PD_AUDIT__ACTIONS; i++) {
+        assert_string_equal(pd_audit_action_name((pd_audit_action_e)i), actions[i]);
+    }
+    assert_null(pd_entity_name(PD_ENTITY__COUNT));
+    assert_null(pd_entity_name((pd_entity_e)-1));
+    assert_null(pd_audit_action_name(PD_AUDIT__ACTIONS));
+    assert_int_equal(pd_entity_parse("category"), -1);
+    assert_int_equal(pd_entity_parse("User"), -1);
+    assert_int_equal(pd_entity_parse(""), -1);
+    assert_int_equal(pd_entity_parse(NULL), -1);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -372,6 +400,7 @@ int main(void)
         T(test_ticket_fields_bad_role),
         T(test_ticket_fields_follow_policy),
         T(test_role_codes),
+        T(test_audit_names),
         T(test_source_for_role),
     };
 #undef T

@@ -76,10 +76,12 @@ static const char *const labels[PD_SQL__COUNT] = {
     [PD_SQL_TICKET_CATEGORIES_GET] = "pd_ticket_categories_get",
     [PD_SQL_TICKET_CATEGORIES_INSERT] = "pd_ticket_categories_insert",
     [PD_SQL_TICKET_CATEGORIES_UPDATE] = "pd_ticket_categories_update",
+    [PD_SQL_TICKET_CATEGORIES_LOCK] = "pd_ticket_categories_lock",
     [PD_SQL_TICKET_MODULES_LIST] = "pd_ticket_modules_list",
     [PD_SQL_TICKET_MODULES_GET] = "pd_ticket_modules_get",
     [PD_SQL_TICKET_MODULES_INSERT] = "pd_ticket_modules_insert",
     [PD_SQL_TICKET_MODULES_UPDATE] = "pd_ticket_modules_update",
+    [PD_SQL_TICKET_MODULES_LOCK] = "pd_ticket_modules_lock",
     [PD_SQL_PHARMACIES_LIST] = "pd_pharmacies_list",
     [PD_SQL_PHARMACIES_GET] = "pd_pharmacies_get",
     [PD_SQL_PHARMACIES_LOCK] = "pd_pharmacies_lock",
@@ -93,6 +95,8 @@ static const char *const labels[PD_SQL__COUNT] = {
     [PD_SQL_USERS_UPDATE] = "pd_users_update",
     [PD_SQL_ROLES_LIST] = "pd_roles_list",
     [PD_SQL_ROLES_GET] = "pd_roles_get",
+    [PD_SQL_AUDIT_LOG_INSERT] = "pd_audit_log_insert",
+    [PD_SQL_AUDIT_LOG_LIST] = "pd_audit_log_list",
 };
 
 static void test_placeholder_counter(void **state)

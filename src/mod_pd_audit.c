@@ -1,0 +1,83 @@
+/* The audit log's writers. An audited change and its audit entry are one
+ * transaction: the resource opens it, makes the change, and instead of
+ * committing calls pd_audit_commit with the object as the API shows it
+ * before and after. If the entry cannot be written, the change rolls back
+ * with it. The database works out what changed (pd_audit_changes, migration
+ * 0012) and writes nothing when nothing did. */
+#include <apr_strings.h>
+#include "mod_pd.h"
+
+static apr_status_t record(pd_req_t *req, pd_audit_action_e action, pd_entity_e entity,
+                           apr_int64_t id, const char *before, const char *after)
+{
+    const char *args[6];
+
+    if (!req->db.in_txn) {
+        /* an entry outside the change's transaction could outlive a
+         * rolled-back change, or be lost after a committed one */
+        req->db.error = "an audit entry needs the change's transaction";
+        return pd_fail_db(req, "recording an audit entry");
+    }
+    args[0] = pd_db_id_or_null(&req->db, req->who.user_id);
+    args[1] = pd_audit_action_name(action);
+    args[2] = pd_entity_name(entity);
+    args[3] = pd_db_int(&req->db, id);
+    args[4] = before;
+    args[5] = after;
+    if (pd_db_exec(&req->db, PD_SQL_AUDIT_LOG_INSERT, args, NULL) != APR_SUCCESS) {
+        return pd_fail_db(req, "recording an audit entry");
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t pd_audit_commit(pd_req_t *req, pd_audit_action_e action, pd_entity_e entity,
+                             apr_int64_t id, const char *before, const char *after)
+{
+    apr_status_t rv = record(req, action, entity, id, before, after);
+
+    if (rv != APR_SUCCESS) {
+        pd_db_rollback(&req->db);
+        return rv;
+    }
+    if (pd_db_commit(&req->db) != APR_SUCCESS) {
+        return pd_fail_db(req, apr_pstrcat(req->r->pool, "committing a change to a ",
+                                           pd_entity_name(entity), NULL));
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t pd_audited_create(pd_req_t *req, const pd_audited_create_t *c,
+                               const char *const *args)
+{
+    pd_db_result_t res;
+    const char *id, *text;
+    apr_status_t rv;
+
+    if (pd_db_begin(&req->db) != APR_SUCCESS) {
+        return pd_fail_db(req, "starting a create");
+    }
+    if (pd_db_select(&req->db, c->insert, args, &res) != APR_SUCCESS) {
+        rv = pd_fail_db(req, apr_pstrcat(req->r->pool, "creating a ", pd_entity_name(c->entity),
+                                         NULL));
+        goto cleanup;
+    }
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        rv = pd_error_set(&req->err, 409, "conflict", c->conflict_field, c->conflict_message);
+        goto cleanup;
+    }
+    id = pd_db_get(&res, 0);
+    text = pd_db_get(&res, 1);
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
+    if ((rv = pd_audit_commit(req, PD_AUDIT_CREATE, c->entity, apr_atoi64(id), NULL, text))
+        != APR_SUCCESS) {
+        return rv;
+    }
+    apr_table_setn(req->r->headers_out, "Location",
+                   apr_pstrcat(req->r->pool, req->conf->api_base, c->path, "/", id, NULL));
+    return pd_respond_json(req, HTTP_CREATED, text);
+
+cleanup:
+    pd_db_rollback(&req->db);
+    return rv;
+}
