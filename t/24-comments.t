@@ -44,6 +44,11 @@ is $after->json->{updated_at}, $before->json->{updated_at}, '... nor its updated
 is api('cust_a', GET => "/api/tickets/$id", headers => { 'If-None-Match' => $before->header('ETag') })->status, 304,
     '... so the customer\'s cached copy stays valid';
 is_deeply kinds('cust_a', $id), [qw(created comment)], '... and their timeline does not show it';
+{
+    my ($item) = grep { $_->{id} == $id }
+        @{ api('cust_a', GET => '/api/tickets', query => { sort => 'updated_at', limit => 100 })->json->{items} };
+    is $item->{updated_at}, $before->json->{updated_at}, '... nor their list, sorted by updated_at';
+}
 is_deeply kinds('expert', $id), [qw(created comment note)], 'staff see it';
 $before = ticket('cust_a', $id);
 is api('expert', PATCH => "/api/tickets/$id", json => { note => 'Catatan lewat PATCH' })->status, 200,
