@@ -66,6 +66,19 @@ apr_int64_t pd_authz_pharmacy_scope(const pd_identity_t *who)
     }
 }
 
+int pd_authz_sees_internal(const pd_identity_t *who)
+{
+    switch (who->role) {
+    case PD_ROLE_ADMIN:
+    case PD_ROLE_EXPERT:
+    case PD_ROLE_TECH:
+    case PD_ROLE_MANAGER:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 unsigned pd_authz_ticket_fields(pd_role_e role, pd_status_e status)
 {
     const unsigned contact = PD_TF_PIC_NAME | PD_TF_CONTACT | PD_TF_APP_VERSION;
