@@ -207,24 +207,23 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
     return APR_SUCCESS;
 }
 
-/* The search text's tsquery, built by the database (pd_search_query,
- * migration 0011) from the text as it came: the module never writes tsquery
- * syntax. A text without a word to look for is the caller's mistake. A
- * statement of its own, so that the search plans with the tsquery as a
- * constant; computed inside it, each of its uses would compute it again. */
-static apr_status_t search_query(pd_req_t *req, const char *q, const char **tsquery)
+/* Whether the search text holds a word, asked when a search found nothing.
+ * The text goes to the database as it came, which builds the tsquery
+ * (pd_search_query, migration 0011): the module never writes tsquery
+ * syntax. A text without a word to look for is the caller's mistake. */
+static apr_status_t search_has_words(pd_req_t *req, const char *q)
 {
     const char *args[1] = { q };
     pd_db_result_t res;
+    int words = 0;
 
-    *tsquery = NULL;
     if (pd_db_select(&req->db, PD_SQL_TICKET_SEARCH_QUERY, args, &res) != APR_SUCCESS) {
         return pd_fail_db(req, "reading a search text");
     }
     while (pd_db_next(&res) == APR_SUCCESS) {
-        *tsquery = pd_db_get(&res, 0);
+        words = pd_db_get_bool(&res, 0);
     }
-    if (!*tsquery) {
+    if (!words) {
         return pd_error_set(&req->err, 400, "invalid_parameter", "q",
                             "q has no word to search for");
     }
@@ -232,18 +231,17 @@ static apr_status_t search_query(pd_req_t *req, const char *q, const char **tsqu
 }
 
 /* The statement for the request and its parameters, in the catalogue's
- * order (pd_sql.c): a list's; a search's, which takes the tsquery and
+ * order (pd_sql.c): a list's; a search's, which takes the search text and
  * whether internal notes count before them; or a search by relevance, which
  * ranks in ticket_search alone first and keeps only the best page when no
  * filter on the tickets can drop a row. */
-static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const char *tsquery,
-                                  const char **args)
+static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const char **args)
 {
     const char *const *f = lq->filters;
     int i, n = 0;
 
     if (lq->q) {
-        args[n++] = tsquery;
+        args[n++] = lq->q;
         args[n++] = pd_db_bool(pd_authz_sees_internal(&req->who));
     }
     if (sorts[lq->sort].key == KEY_RANK) {
@@ -274,7 +272,7 @@ static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const c
 apr_status_t pd_res_tickets_list(pd_req_t *req)
 {
     list_query_t lq;
-    const char *args[PD_DB_MAX_ARGS], *tsquery = NULL;
+    const char *args[PD_DB_MAX_ARGS];
     apr_array_header_t *items;
     const char ***page;
     const char *last_key = NULL;
@@ -284,11 +282,10 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
     pd_sql_id_e id;
     int rows = 0;
 
-    if ((rv = read_list_query(req, &lq)) != APR_SUCCESS
-        || (lq.q && (rv = search_query(req, lq.q, &tsquery)) != APR_SUCCESS)) {
+    if ((rv = read_list_query(req, &lq)) != APR_SUCCESS) {
         return rv;
     }
-    id = list_statement(req, &lq, tsquery, args);
+    id = list_statement(req, &lq, args);
     if (pd_db_select(&req->db, id, args, &res) != APR_SUCCESS) {
         return pd_fail_db(req, "listing tickets");
     }
@@ -305,6 +302,10 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
         }
         last_id = apr_atoi64(page[rows - 1][PD_TC_ID]);
         last_key = pd_db_get(&res, PD_TC_DESCRIPTION);  /* the sort key follows */
+    }
+    /* nothing found: a text without words is told apart from no match */
+    if (rows == 0 && lq.q && (rv = search_has_words(req, lq.q)) != APR_SUCCESS) {
+        return rv;
     }
     items = apr_array_make(req->r->pool, 1, sizeof(const char *));
     if (rows > 0) {

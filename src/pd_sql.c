@@ -43,27 +43,27 @@
 #define TS_LIST(col, cmp, dir) TICKET_PAGE(" FROM tickets t", col, col, "%s::timestamptz", cmp, dir)
 #define INT_LIST(col, cmp, dir) TICKET_PAGE(" FROM tickets t", col, col, "%s::bigint", cmp, dir)
 
-/* Searches (migration 0011). The subquery p holds the tsquery (which
- * pd_ticket_search_query builds from the search text) and whether the caller
- * is staff, whose search includes internal notes; p is pulled up and its
- * values folded, so that one of the two documents is searched through its
- * GIN index and ranked. */
+/* Searches (migration 0011). The subquery p holds the tsquery, which
+ * pd_search_query builds from the search text (planned with the text, the
+ * call folds into a constant), and whether the caller is staff, whose search
+ * includes internal notes; p is pulled up and its values folded, so that one
+ * of the two documents is searched through its GIN index and ranked. */
 #define SEARCH_MATCH \
     "(s.doc @@ p.q OR (p.staff AND s.notes <> '' AND (s.doc || s.notes) @@ p.q))"
 #define SEARCH_RANK \
     "ts_rank(CASE WHEN p.staff AND s.notes <> '' THEN s.doc || s.notes ELSE s.doc END, p.q)"
 
 /* With q and another sort, the search is one more filter: parameters 1 the
- * tsquery, 2 staff, then a list's 29. */
+ * search text, 2 staff, then a list's 29. */
 #define SEARCH_FROM \
-    " FROM (SELECT %s::tsquery AS q, %s::boolean AS staff) p" \
+    " FROM (SELECT pd_search_query(%s::text) AS q, %s::boolean AS staff) p" \
     " JOIN ticket_search s ON " SEARCH_MATCH \
     " JOIN tickets t ON t.id = s.ticket_id"
 #define TS_SEARCH(col, cmp, dir) TICKET_PAGE(SEARCH_FROM, col, col, "%s::timestamptz", cmp, dir)
 #define INT_SEARCH(col, cmp, dir) TICKET_PAGE(SEARCH_FROM, col, col, "%s::bigint", cmp, dir)
 
 /* By relevance, every match is ranked, in ticket_search alone and within the
- * caller's pharmacy: 1 the tsquery, 2 staff, 3 pharmacy scope, 4-5 the
+ * caller's pharmacy: 1 the search text, 2 staff, 3 pharmacy scope, 4-5 the
  * cursor's rank and id, 6 how many of the best to keep before the tickets
  * are joined (a page and one, or NULL when a filter on the tickets may drop
  * some), then the list's filters (7-31) and the row limit (32). The rank
@@ -72,7 +72,7 @@
  * same value, so that keyset comparisons are exact. */
 #define RANK_SEARCH(cmp, dir) \
     "SELECT " TICKET_COLUMNS ", m.rank::float8::text" \
-    " FROM (SELECT %s::tsquery AS q, %s::boolean AS staff, %s::bigint AS scope," \
+    " FROM (SELECT pd_search_query(%s::text) AS q, %s::boolean AS staff, %s::bigint AS scope," \
     "  %s::float8 AS after_rank, %s::bigint AS after_id, %s::int AS best) p" \
     " CROSS JOIN LATERAL (SELECT s.ticket_id, r.rank FROM ticket_search s" \
     "  CROSS JOIN LATERAL (SELECT " SEARCH_RANK " AS rank) r" \
@@ -239,14 +239,14 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_TICKETS_LIST_ID_ASC] = { "pd_tickets_list_id_asc",
         INT_LIST("t.id", ">", "ASC"), 29, 1 },
 
-    /* 1 search text: its tsquery, NULL when it holds no word */
+    /* 1 search text: whether it holds a word to look for */
     [PD_SQL_TICKET_SEARCH_QUERY] = { "pd_ticket_search_query",
-        "SELECT pd_search_query(%s::text)::text", 1 },
+        "SELECT pd_search_query(%s::text) IS NOT NULL", 1 },
     [PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC] = { "pd_tickets_search_relevance_desc",
         RANK_SEARCH("<", "DESC"), 32, 1 },
     [PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC] = { "pd_tickets_search_relevance_asc",
         RANK_SEARCH(">", "ASC"), 32, 1 },
-    /* 1 tsquery, 2 staff, then the list's 29 */
+    /* 1 search text, 2 staff, then the list's 29 */
     [PD_SQL_TICKETS_SEARCH_CREATED_DESC] = { "pd_tickets_search_created_desc",
         TS_SEARCH("t.created_at", "<", "DESC"), 31, 1 },
     [PD_SQL_TICKETS_SEARCH_CREATED_ASC] = { "pd_tickets_search_created_asc",

@@ -227,7 +227,7 @@ static void test_placeholders_are_cast(void **state)
 }
 
 /* The ticket lists share one parameter layout, so one argument builder; the
- * searches take the same after their own two (the tsquery and the staff
+ * searches take the same after their own two (the search text and the staff
  * flag) and order by the same columns; a search by relevance takes four
  * more before the filters (scope, the cursor's rank and id, the best to
  * keep) and the row limit after them, instead of the cursor's three. */
@@ -250,7 +250,8 @@ static void test_ticket_lists_agree(void **state)
     for (i = PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC; i <= PD_SQL_TICKETS_SEARCH_ID_ASC; i++) {
         const pd_sql_stmt_t *st = pd_sql_get((pd_sql_id_e)i);
         assert_int_equal(st->nargs, list_args + (i <= PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC ? 3 : 2));
-        assert_non_null(strstr(st->text, " FROM (SELECT %s::tsquery AS q, %s::boolean AS staff"));
+        assert_non_null(strstr(st->text,
+                               " FROM (SELECT pd_search_query(%s::text) AS q, %s::boolean AS staff"));
         assert_non_null(strstr(st->text, " LIMIT %s::int"));
         assert_non_null(strstr(st->text, (i - PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC) % 2 == 0
                                              ? " DESC" : " ASC"));
