@@ -351,6 +351,25 @@ static void test_utf8_max_bytes(void **state)
     assert_false(pd_utf8_valid("\xf0\x9f\x98\x80", 3));
 }
 
+/* A key check accepts every good key, refuses every bad one, and NULL. */
+static void check_key_form(int (*check)(const char *), const char *const *good, apr_size_t ngood,
+                           const char *const *bad, apr_size_t nbad)
+{
+    apr_size_t i;
+
+    for (i = 0; i < ngood; i++) {
+        if (!check(good[i])) {
+            fail_msg("refused \"%s\"", good[i]);
+        }
+    }
+    for (i = 0; i < nbad; i++) {
+        if (check(bad[i])) {
+            fail_msg("accepted \"%s\"", bad[i]);
+        }
+    }
+    assert_false(check(NULL));
+}
+
 /* Timestamp keys go back to PostgreSQL as a cast: only its own ISO output,
  * with real calendar values, may pass. */
 static void test_key_timestamp(void **state)
@@ -368,20 +387,10 @@ static void test_key_timestamp(void **state)
         "2026-11-21 23:16:11+00'; --", "infinity", "2026-11-21 23:16:11 BC+00",
         "2026-1a-21 23:16:11+00",
     };
-    apr_size_t i;
 
     (void)state;
-    for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-        if (!pd_cursor_key_timestamp(good[i])) {
-            fail_msg("refused \"%s\"", good[i]);
-        }
-    }
-    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        if (pd_cursor_key_timestamp(bad[i])) {
-            fail_msg("accepted \"%s\"", bad[i]);
-        }
-    }
-    assert_false(pd_cursor_key_timestamp(NULL));
+    check_key_form(pd_cursor_key_timestamp, good, sizeof(good) / sizeof(good[0]),
+                   bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 /* Rank keys go back as float8 and then real: PostgreSQL's float8 output of a
@@ -400,20 +409,10 @@ static void test_key_rank(void **state)
         "NaN", "Infinity", "-Infinity", "inf", "0x1p-3", "0,5", "0.5 ", " 0.5", "0.5'; --",
         "1E-05", "0.5e-5.1", "123456789012345678901234567890123",
     };
-    apr_size_t i;
 
     (void)state;
-    for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-        if (!pd_cursor_key_rank(good[i])) {
-            fail_msg("refused \"%s\"", good[i]);
-        }
-    }
-    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        if (pd_cursor_key_rank(bad[i])) {
-            fail_msg("accepted \"%s\"", bad[i]);
-        }
-    }
-    assert_false(pd_cursor_key_rank(NULL));
+    check_key_form(pd_cursor_key_rank, good, sizeof(good) / sizeof(good[0]),
+                   bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 int main(void)
