@@ -1,6 +1,8 @@
 -- GET /api/tickets/{id} with ids drawn uniformly from [lo, hi] (the script
 -- arguments), so the benchmark reads across the whole table rather than
 -- timing one row that stays hot in every cache.
+dofile("bench/percentiles.lua")
+
 local threads = 0
 
 function setup(thread)

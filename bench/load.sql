@@ -4,7 +4,9 @@
 --
 -- Needs the migrations; the demo data may or may not be there. Adds (once)
 -- 200 bench pharmacies with one customer each and three staff users, then n
--- tickets spread over the last two years, each with its 'created' activity.
+-- tickets spread over the last two years, each with its 'created' activity;
+-- about a third get a public reply and one in eight an internal note, naming
+-- a drug, a printer or a bank, so that searches have realistic result sizes.
 -- Ticket numbers continue each year's number sequence, and the sequences are
 -- moved past them, so tickets created live afterwards do not collide.
 -- Running it again adds another n tickets.
@@ -66,7 +68,7 @@ SELECT :n >= (SELECT count(*) FROM tickets) AS bench_rebuild \gset
 CREATE TEMP TABLE bench_index ON COMMIT DROP AS
 SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
 FROM pg_index i
-WHERE i.indrelid = 'tickets'::regclass
+WHERE i.indrelid IN ('tickets'::regclass, 'ticket_search'::regclass)
   AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid);
 
 DO $$
@@ -79,6 +81,29 @@ BEGIN
 END
 $$;
 \endif
+
+-- The search rows (migration 0011) are computed once at the end, for all the
+-- new tickets and their replies together, rather than by the triggers row by
+-- row.
+SELECT coalesce(max(id), 0) + 1 AS bench_lo FROM tickets \gset
+ALTER TABLE tickets DISABLE TRIGGER tickets_search_insert;
+ALTER TABLE ticket_activities DISABLE TRIGGER ticket_activities_search;
+
+-- Twelve kinds of problem; topic picks what a reply talks about.
+CREATE TEMP TABLE bench_template (n int PRIMARY KEY, title text, body text, topic text) ON COMMIT DROP;
+INSERT INTO bench_template VALUES
+    (0,  'Struk tidak tercetak setelah transaksi', 'Printer menyala dan kertas ada, tetapi struk tidak keluar setelah pembayaran.', 'printer'),
+    (1,  'Stok minus pada obat fast moving', 'Stok di aplikasi negatif padahal barang fisik masih ada di rak.', 'stock'),
+    (2,  'Harga resep tidak sesuai', 'Total resep racikan lebih mahal dari perhitungan manual; embalase terhitung dua kali.', 'price'),
+    (3,  'Laporan penjualan harian tidak sesuai dengan kas', 'Total laporan berbeda dengan uang di laci kasir saat tutup shift.', 'other'),
+    (4,  'Aplikasi kasir lambat saat jam ramai', 'Pencarian obat butuh lebih dari sepuluh detik per item saat antrean panjang.', 'other'),
+    (5,  'Faktur pembelian tidak bisa disimpan', 'Tombol Simpan tidak merespons untuk faktur dengan banyak item.', 'other'),
+    (6,  'Pembayaran QRIS tidak tercatat', 'Notifikasi pembayaran masuk tetapi transaksi masih berstatus belum dibayar.', 'bank'),
+    (7,  'Stok opname tidak bisa diposting', 'Muncul pesan terjadi kesalahan saat posting hasil stok opname.', 'stock'),
+    (8,  'Diskon member tidak terpotong', 'Pelanggan member tidak mendapat diskon walaupun kartu sudah di-scan.', 'other'),
+    (9,  'Printer struk tidak terdeteksi', 'Printer USB bisa test print dari Windows tetapi tidak muncul di aplikasi.', 'printer'),
+    (10, 'Mohon fitur cetak etiket resep', 'Etiket aturan pakai ingin dicetak langsung dari layar resep.', 'other'),
+    (11, 'Backup database otomatis gagal', 'Backup malam hari selalu gagal sejak minggu lalu walaupun disk masih cukup.', 'other');
 
 -- Pharmacy k (by code) is drawn with a heavily skewed probability so that a
 -- few pharmacies own most tickets, as busy branches do; the per-pharmacy
@@ -189,20 +214,7 @@ ins AS (
     FROM numbered f
     CROSS JOIN bench_ref ref
     JOIN bench_pharmacy bp ON bp.k = f.k
-    JOIN (VALUES
-        (0,  'Struk tidak tercetak setelah transaksi', 'Printer menyala dan kertas ada, tetapi struk tidak keluar setelah pembayaran.'),
-        (1,  'Stok minus pada obat fast moving', 'Stok di aplikasi negatif padahal barang fisik masih ada di rak.'),
-        (2,  'Harga resep tidak sesuai', 'Total resep racikan lebih mahal dari perhitungan manual; embalase terhitung dua kali.'),
-        (3,  'Laporan penjualan harian tidak sesuai dengan kas', 'Total laporan berbeda dengan uang di laci kasir saat tutup shift.'),
-        (4,  'Aplikasi kasir lambat saat jam ramai', 'Pencarian obat butuh lebih dari sepuluh detik per item saat antrean panjang.'),
-        (5,  'Faktur pembelian tidak bisa disimpan', 'Tombol Simpan tidak merespons untuk faktur dengan banyak item.'),
-        (6,  'Pembayaran QRIS tidak tercatat', 'Notifikasi pembayaran masuk tetapi transaksi masih berstatus belum dibayar.'),
-        (7,  'Stok opname tidak bisa diposting', 'Muncul pesan terjadi kesalahan saat posting hasil stok opname.'),
-        (8,  'Diskon member tidak terpotong', 'Pelanggan member tidak mendapat diskon walaupun kartu sudah di-scan.'),
-        (9,  'Printer struk tidak terdeteksi', 'Printer USB bisa test print dari Windows tetapi tidak muncul di aplikasi.'),
-        (10, 'Mohon fitur cetak etiket resep', 'Etiket aturan pakai ingin dicetak langsung dari layar resep.'),
-        (11, 'Backup database otomatis gagal', 'Backup malam hari selalu gagal sejak minggu lalu walaupun disk masih cukup.')
-    ) AS tpl (n, title, body) ON tpl.n = floor(f.r_title * 12)::int
+    JOIN bench_template tpl ON tpl.n = floor(f.r_title * 12)::int
     ORDER BY f.created_at, f.i
     RETURNING id, created_by, created_at
 )
@@ -210,6 +222,69 @@ INSERT INTO ticket_activities (ticket_id, user_id, kind, created_at)
 SELECT id, created_by, 'created', created_at
 FROM ins
 ORDER BY id;
+
+-- Replies (public) from the tech, and internal notes from the expert, on
+-- tickets someone has answered. Each names one of 80 drugs, 6 printers or
+-- 8 banks by the ticket's topic, so that "stok amoxicillin" finds some
+-- hundreds of tickets in a million, as a real search would.
+WITH answered AS (
+    SELECT t.id, t.first_response_at, tpl.topic, random() AS r_reply, random() AS r_note,
+           random() AS r_word, random() AS r_time
+    FROM tickets t
+    JOIN bench_template tpl ON tpl.title = t.title
+    WHERE t.id >= :bench_lo AND t.first_response_at IS NOT NULL
+),
+worded AS (
+    SELECT a.*,
+           (ARRAY['Paracetamol', 'Amoxicillin', 'Amlodipine', 'Metformin', 'Omeprazole', 'Cetirizine',
+                  'Ibuprofen', 'Ciprofloxacin', 'Simvastatin', 'Captopril', 'Ranitidine', 'Lansoprazole',
+                  'Dexamethasone', 'Salbutamol', 'Ambroxol', 'Loratadine', 'Cefadroxil', 'Cefixime',
+                  'Azithromycin', 'Metronidazole', 'Ondansetron', 'Domperidone', 'Antasida', 'Bisoprolol',
+                  'Candesartan', 'Glimepiride', 'Allopurinol', 'Meloxicam', 'Diklofenak', 'Prednison',
+                  'Methylprednisolone', 'Ketoconazole', 'Miconazole', 'Betahistine', 'Furosemide',
+                  'Spironolactone', 'Clopidogrel', 'Atorvastatin', 'Losartan', 'Valsartan', 'Levofloxacin',
+                  'Doxycycline', 'Erythromycin', 'Clindamycin', 'Fluconazole', 'Acyclovir', 'Mebendazole',
+                  'Albendazole', 'Loperamide', 'Bisacodyl', 'Laktulosa', 'Gliclazide', 'Acarbose',
+                  'Nifedipine', 'Diltiazem', 'Propranolol', 'Digoxin', 'Warfarin', 'Asetosal', 'Tramadol',
+                  'Kodein', 'Dekstrometorfan', 'Guaifenesin', 'Pseudoefedrin', 'Klorfeniramin',
+                  'Difenhidramin', 'Hidrokortison', 'Betametason', 'Gentamisin', 'Neomisin', 'Ofloxacin',
+                  'Tetrasiklin', 'Kloramfenikol', 'Nistatin', 'Sukralfat', 'Piroxicam', 'Natrium',
+                  'Mecobalamin', 'Cefotaxime', 'Ceftriaxone'])[1 + floor(a.r_word * 80)::int] AS drug,
+           (ARRAY['Epson TM-T82', 'Epson TM-U220', 'Xprinter XP-58', 'Zjiang ZJ-5890', 'Star TSP100',
+                  'Bixolon SRP-350'])[1 + floor(a.r_word * 6)::int] AS printer,
+           (ARRAY['BCA', 'Mandiri', 'BRI', 'BNI', 'GoPay', 'OVO', 'DANA', 'ShopeePay'])[1 + floor(a.r_word * 8)::int] AS bank
+    FROM answered a
+),
+said AS (
+    SELECT w.id, ref.tech_id AS user_id, 'comment' AS kind, 'public' AS visibility,
+           w.first_response_at + interval '2 hours' * w.r_time AS created_at,
+           CASE w.topic
+               WHEN 'printer' THEN 'Sudah dicek dari jarak jauh: printer ' || w.printer
+                                   || ' perlu driver terbaru. Mohon restart aplikasi kasir setelah instalasi.'
+               WHEN 'stock' THEN 'Selisih stok ' || w.drug
+                                 || ' berasal dari retur pembelian yang belum diposting. Sudah kami koreksi.'
+               WHEN 'price' THEN 'Harga jual ' || w.drug
+                                 || ' mengikuti HNA terbaru; embalase racikan sudah diperbaiki di versi 4.3.2.'
+               WHEN 'bank' THEN 'Pembayaran QRIS melalui ' || w.bank
+                                || ' tertunda di sisi bank dan sudah disinkronkan ulang.'
+               ELSE 'Mohon kirimkan tangkapan layar pesan error dan versi aplikasi yang dipakai.'
+           END AS body
+    FROM worded w CROSS JOIN bench_ref ref
+    WHERE w.r_reply < 0.35
+    UNION ALL
+    SELECT w.id, ref.expert_id, 'note', 'internal',
+           w.first_response_at + interval '1 hour' * w.r_time,
+           'Catatan tim: kemungkinan regresi di build terbaru, cek log server cabang dan eskalasi ke pengembang'
+           || CASE WHEN w.topic IN ('stock', 'price') THEN ' (' || w.drug || ').' ELSE '.' END
+    FROM worded w CROSS JOIN bench_ref ref
+    WHERE w.r_note < 0.12
+)
+INSERT INTO ticket_activities (ticket_id, user_id, kind, body, visibility, created_at)
+SELECT id, user_id, kind, body, visibility, created_at FROM said ORDER BY id, created_at;
+
+ALTER TABLE tickets ENABLE TRIGGER tickets_search_insert;
+ALTER TABLE ticket_activities ENABLE TRIGGER ticket_activities_search;
+SELECT pd_ticket_search_fill(:bench_lo, (SELECT max(id) FROM tickets)) AS searchable;
 
 \if :bench_rebuild
 DO $$
@@ -236,6 +311,7 @@ ANALYZE pharmacies;
 ANALYZE users;
 ANALYZE tickets;
 ANALYZE ticket_activities;
+ANALYZE ticket_search;
 
 \timing off
 SELECT count(*) AS tickets FROM tickets;

@@ -25,7 +25,7 @@ apr_status_t pd_res_activities_list(pd_req_t *req)
     if (pd_db_next(&res) != APR_SUCCESS) {
         return pd_error_set(&req->err, 404, "not_found", NULL, "no such ticket");
     }
-    args[1] = pd_db_bool(req->who.role != PD_ROLE_CUSTOMER);
+    args[1] = pd_db_bool(pd_authz_sees_internal(&req->who));
     args[2] = after_id;
     args[3] = apr_itoa(req->r->pool, limit + 1);
     if (pd_db_select(&req->db, PD_SQL_TICKET_ACTIVITIES_LIST, args, &res) != APR_SUCCESS) {

@@ -1,5 +1,6 @@
-/* Ticket reads and deletion: GET /api/tickets, GET and DELETE
- * /api/tickets/{id}. Creation and updates are in mod_pd_res_ticket_write.c. */
+/* Ticket reads and deletion: GET /api/tickets (a list, or with q a search),
+ * GET and DELETE /api/tickets/{id}. Creation and updates are in
+ * mod_pd_res_ticket_write.c. */
 #include <string.h>
 #include <apr_strings.h>
 #include "mod_pd.h"
@@ -7,17 +8,26 @@
 #include "pd_cursor.h"
 #include "pd_ticket.h"
 
-/* The allowlisted sorts: name, statements for descending and ascending, and
- * whether the cursor key is a timestamp (else an integer). */
+/* The kind of a sort's cursor key, as the statement prints it. */
+typedef enum { KEY_TIMESTAMP, KEY_INT, KEY_RANK } key_kind_e;
+
+/* The allowlisted sorts: name, statements for descending and ascending
+ * without q and with q (relevance only exists with q), and the key's kind. */
 static const struct {
     const char *name;
-    pd_sql_id_e desc, asc;
-    int timestamp;
+    pd_sql_id_e desc, asc, search_desc, search_asc;
+    key_kind_e key;
 } sorts[] = {
-    { "created_at", PD_SQL_TICKETS_LIST_CREATED_DESC, PD_SQL_TICKETS_LIST_CREATED_ASC, 1 },
-    { "updated_at", PD_SQL_TICKETS_LIST_UPDATED_DESC, PD_SQL_TICKETS_LIST_UPDATED_ASC, 1 },
-    { "priority", PD_SQL_TICKETS_LIST_PRIORITY_DESC, PD_SQL_TICKETS_LIST_PRIORITY_ASC, 0 },
-    { "id", PD_SQL_TICKETS_LIST_ID_DESC, PD_SQL_TICKETS_LIST_ID_ASC, 0 },
+    { "relevance", PD_SQL__COUNT, PD_SQL__COUNT,
+      PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC, PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC, KEY_RANK },
+    { "created_at", PD_SQL_TICKETS_LIST_CREATED_DESC, PD_SQL_TICKETS_LIST_CREATED_ASC,
+      PD_SQL_TICKETS_SEARCH_CREATED_DESC, PD_SQL_TICKETS_SEARCH_CREATED_ASC, KEY_TIMESTAMP },
+    { "updated_at", PD_SQL_TICKETS_LIST_UPDATED_DESC, PD_SQL_TICKETS_LIST_UPDATED_ASC,
+      PD_SQL_TICKETS_SEARCH_UPDATED_DESC, PD_SQL_TICKETS_SEARCH_UPDATED_ASC, KEY_TIMESTAMP },
+    { "priority", PD_SQL_TICKETS_LIST_PRIORITY_DESC, PD_SQL_TICKETS_LIST_PRIORITY_ASC,
+      PD_SQL_TICKETS_SEARCH_PRIORITY_DESC, PD_SQL_TICKETS_SEARCH_PRIORITY_ASC, KEY_INT },
+    { "id", PD_SQL_TICKETS_LIST_ID_DESC, PD_SQL_TICKETS_LIST_ID_ASC,
+      PD_SQL_TICKETS_SEARCH_ID_DESC, PD_SQL_TICKETS_SEARCH_ID_ASC, KEY_INT },
 };
 
 /* status=open or status=open,in_review: one value goes to the scalar
@@ -81,19 +91,26 @@ static apr_status_t parse_enum_param(pd_req_t *req, const char *key,
 
 /* A list request, read from the query string: the statement's parameters,
  * in the catalogue's order, and the page's shape. */
+#define FILTER_ARGS 25
 typedef struct list_query_t {
-    const char *args[29];
+    const char *filters[FILTER_ARGS]; /* the scope and each filter, as TICKET_FILTERS takes them */
+    int narrowed;              /* a filter besides the scope is set */
+    const char *key, *after_id; /* the cursor's, or NULL */
+    const char *rows;          /* the row limit: a page and one, to tell whether there is a next */
+    const char *q;             /* the search text, NULL for a plain list */
     apr_size_t sort;           /* index into sorts[] */
     int desc;
     int limit;
 } list_query_t;
 
+#define SEARCH_MAX_BYTES 200
+
 static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
 {
     const char *status, *statuses, *priority, *source, *from = NULL, *to = NULL;
     const char *category, *modul, *pharmacy, *expert, *tech;
-    const char *sort_name, *order, *cursor_text, *key = NULL, *after_id = NULL;
-    const char **args = lq->args;
+    const char *sort_name, *order, *cursor_text;
+    const char **f = lq->filters;
     apr_status_t rv;
     int n = 0;
 
@@ -112,8 +129,14 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
         || (rv = pd_list_limit(req, &lq->limit)) != APR_SUCCESS) {
         return rv;
     }
+    /* the text only: whether it holds a word is the database's to say */
+    lq->q = apr_table_get(req->query, "q");
+    if (lq->q && (!*lq->q || !pd_utf8_valid(lq->q, SEARCH_MAX_BYTES))) {
+        return pd_error_set(&req->err, 400, "invalid_parameter", "q",
+                            "q must be 1 to 200 bytes of text without control characters");
+    }
     sort_name = apr_table_get(req->query, "sort");
-    sort_name = sort_name ? sort_name : "created_at";
+    sort_name = sort_name ? sort_name : lq->q ? "relevance" : "created_at";
     for (lq->sort = 0; lq->sort < sizeof(sorts) / sizeof(sorts[0]); lq->sort++) {
         if (strcmp(sorts[lq->sort].name, sort_name) == 0) {
             break;
@@ -121,7 +144,11 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
     }
     if (lq->sort == sizeof(sorts) / sizeof(sorts[0])) {
         return pd_error_set(&req->err, 400, "invalid_parameter", "sort",
-                            "sort must be one of created_at, updated_at, priority, id");
+                            "sort must be one of relevance, created_at, updated_at, priority, id");
+    }
+    if (!lq->q && sorts[lq->sort].key == KEY_RANK) {
+        return pd_error_set(&req->err, 400, "invalid_parameter", "sort",
+                            "sort=relevance needs a search text (q)");
     }
     order = apr_table_get(req->query, "order");
     if (order && strcmp(order, "asc") != 0 && strcmp(order, "desc") != 0) {
@@ -130,55 +157,122 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
     }
     lq->desc = !order || strcmp(order, "desc") == 0;
 
+    lq->key = lq->after_id = NULL;
     cursor_text = apr_table_get(req->query, "cursor");
     if (cursor_text) {
-        int timestamp = sorts[lq->sort].timestamp;
+        key_kind_e kind = sorts[lq->sort].key;
         pd_cursor_t c;
         apr_int64_t k;
         if (pd_cursor_decode(&c, req->r->pool, cursor_text) != APR_SUCCESS
             || strcmp(c.sort, sort_name) != 0 || c.desc != lq->desc
-            || !(timestamp ? pd_cursor_key_timestamp(c.key) : pd_cursor_key_int(c.key, &k))) {
+            || !(kind == KEY_TIMESTAMP ? pd_cursor_key_timestamp(c.key)
+                 : kind == KEY_RANK ? pd_cursor_key_rank(c.key)
+                 : pd_cursor_key_int(c.key, &k))) {
             return pd_error_set(&req->err, 400, "invalid_parameter", "cursor",
                                 "cursor is not valid for this sort and order");
         }
-        key = timestamp ? c.key : pd_db_int(&req->db, k);
-        after_id = pd_db_int(&req->db, c.id);
+        lq->key = kind == KEY_INT ? pd_db_int(&req->db, k) : c.key;
+        lq->after_id = pd_db_int(&req->db, c.id);
     }
 
-    args[n++] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
-    args[n++] = status;   args[n++] = status;
-    args[n++] = statuses; args[n++] = statuses;
-    args[n++] = priority; args[n++] = priority;
-    args[n++] = category; args[n++] = category;
-    args[n++] = modul;    args[n++] = modul;
-    args[n++] = pharmacy; args[n++] = pharmacy;
-    args[n++] = expert;   args[n++] = expert;
-    args[n++] = tech;     args[n++] = tech;
-    args[n++] = source;   args[n++] = source;
-    args[n++] = from;     args[n++] = from;     args[n++] = req->conf->time_zone;
-    args[n++] = to;       args[n++] = to;       args[n++] = req->conf->time_zone;
-    args[n++] = key;      args[n++] = key;      args[n++] = after_id;
-    /* one row more than asked tells whether there is a next page */
-    args[n++] = apr_itoa(req->r->pool, lq->limit + 1);
+    f[n++] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
+    f[n++] = status;   f[n++] = status;
+    f[n++] = statuses; f[n++] = statuses;
+    f[n++] = priority; f[n++] = priority;
+    f[n++] = category; f[n++] = category;
+    f[n++] = modul;    f[n++] = modul;
+    f[n++] = pharmacy; f[n++] = pharmacy;
+    f[n++] = expert;   f[n++] = expert;
+    f[n++] = tech;     f[n++] = tech;
+    f[n++] = source;   f[n++] = source;
+    f[n++] = from;     f[n++] = from;     f[n++] = req->conf->time_zone;
+    f[n++] = to;       f[n++] = to;       f[n++] = req->conf->time_zone;
+    lq->narrowed = status || statuses || priority || category || modul || pharmacy || expert
+                   || tech || source || from || to;
+    lq->rows = apr_itoa(req->r->pool, lq->limit + 1);
     return APR_SUCCESS;
+}
+
+/* Whether the search text holds a word, asked when a search found nothing.
+ * The text goes to the database as it came, which builds the tsquery
+ * (pd_search_query, migration 0011): the module never writes tsquery
+ * syntax. A text without a word to look for is the caller's mistake. */
+static apr_status_t search_has_words(pd_req_t *req, const char *q)
+{
+    const char *args[1] = { q };
+    pd_db_result_t res;
+    int words = 0;
+
+    if (pd_db_select(&req->db, PD_SQL_TICKET_SEARCH_QUERY, args, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "reading a search text");
+    }
+    while (pd_db_next(&res) == APR_SUCCESS) {
+        words = pd_db_get_bool(&res, 0);
+    }
+    if (!words) {
+        return pd_error_set(&req->err, 400, "invalid_parameter", "q",
+                            "q has no word to search for");
+    }
+    return APR_SUCCESS;
+}
+
+/* The statement for the request and its parameters, in the catalogue's
+ * order (pd_sql.c): a list's; a search's, which takes the search text and
+ * whether internal notes count before them; or a search by relevance, which
+ * ranks in ticket_search alone first and keeps only the best page when no
+ * filter on the tickets can drop a row. */
+static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const char **args)
+{
+    const char *const *f = lq->filters;
+    int i, n = 0;
+
+    if (lq->q) {
+        args[n++] = lq->q;
+        args[n++] = pd_db_bool(pd_authz_sees_internal(&req->who));
+    }
+    if (sorts[lq->sort].key == KEY_RANK) {
+        args[n++] = f[0];
+        args[n++] = lq->key;
+        args[n++] = lq->after_id;
+        args[n++] = lq->narrowed ? NULL : lq->rows;
+        for (i = 0; i < FILTER_ARGS; i++) {
+            args[n++] = f[i];
+        }
+        args[n++] = lq->rows;
+    }
+    else {
+        for (i = 0; i < FILTER_ARGS; i++) {
+            args[n++] = f[i];
+        }
+        args[n++] = lq->key;
+        args[n++] = lq->key;
+        args[n++] = lq->after_id;
+        args[n++] = lq->rows;
+    }
+    if (lq->q) {
+        return lq->desc ? sorts[lq->sort].search_desc : sorts[lq->sort].search_asc;
+    }
+    return lq->desc ? sorts[lq->sort].desc : sorts[lq->sort].asc;
 }
 
 apr_status_t pd_res_tickets_list(pd_req_t *req)
 {
     list_query_t lq;
+    const char *args[PD_DB_MAX_ARGS];
     apr_array_header_t *items;
     const char ***page;
     const char *last_key = NULL;
     apr_int64_t last_id = 0;
     pd_db_result_t res;
     apr_status_t rv;
+    pd_sql_id_e id;
     int rows = 0;
 
     if ((rv = read_list_query(req, &lq)) != APR_SUCCESS) {
         return rv;
     }
-    if (pd_db_select(&req->db, lq.desc ? sorts[lq.sort].desc : sorts[lq.sort].asc, lq.args,
-                     &res) != APR_SUCCESS) {
+    id = list_statement(req, &lq, args);
+    if (pd_db_select(&req->db, id, args, &res) != APR_SUCCESS) {
         return pd_fail_db(req, "listing tickets");
     }
     /* the row's columns are copied: names are filled in before rendering */
@@ -194,6 +288,10 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
         }
         last_id = apr_atoi64(page[rows - 1][PD_TC_ID]);
         last_key = pd_db_get(&res, PD_TC_DESCRIPTION);  /* the sort key follows */
+    }
+    /* nothing found: a text without words is told apart from no match */
+    if (rows == 0 && lq.q && (rv = search_has_words(req, lq.q)) != APR_SUCCESS) {
+        return rv;
     }
     items = apr_array_make(req->r->pool, 1, sizeof(const char *));
     if (rows > 0) {

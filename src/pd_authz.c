@@ -51,20 +51,35 @@ int pd_authz_allows(pd_role_e role, pd_action_e act)
     return (policy[act] & (1u << role)) != 0;
 }
 
-apr_int64_t pd_authz_pharmacy_scope(const pd_identity_t *who)
+/* The team: every role but the customer (and no role at all). */
+static int is_staff(pd_role_e role)
 {
-    switch (who->role) {
+    switch (role) {
     case PD_ROLE_ADMIN:
     case PD_ROLE_EXPERT:
     case PD_ROLE_TECH:
     case PD_ROLE_MANAGER:
-        return 0;
-    case PD_ROLE_CUSTOMER:
-        return who->pharmacy_id > 0 ? who->pharmacy_id : -1;
+        return 1;
     default:
-        /* anyone else sees nothing: -1 matches no row */
-        return -1;
+        return 0;
     }
+}
+
+apr_int64_t pd_authz_pharmacy_scope(const pd_identity_t *who)
+{
+    if (is_staff(who->role)) {
+        return 0;
+    }
+    if (who->role == PD_ROLE_CUSTOMER) {
+        return who->pharmacy_id > 0 ? who->pharmacy_id : -1;
+    }
+    /* anyone else sees nothing: -1 matches no row */
+    return -1;
+}
+
+int pd_authz_sees_internal(const pd_identity_t *who)
+{
+    return is_staff(who->role);
 }
 
 unsigned pd_authz_ticket_fields(pd_role_e role, pd_status_e status)

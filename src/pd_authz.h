@@ -36,6 +36,11 @@ int pd_authz_allows(pd_role_e role, pd_action_e act);
  * parameter, so an object out of scope is simply not found (404). */
 apr_int64_t pd_authz_pharmacy_scope(const pd_identity_t *who);
 
+/* Whether the caller sees internal timeline entries (notes, internal
+ * changes): staff do, customers do not. The timeline and the ticket search
+ * both ask here, so that a note's words never reach a customer either way. */
+int pd_authz_sees_internal(const pd_identity_t *who);
+
 /* Ticket fields, as bits, for field-level permissions. */
 #define PD_TF_TITLE       0x0001u
 #define PD_TF_DESCRIPTION 0x0002u

@@ -70,6 +70,61 @@ int pd_cursor_key_timestamp(const char *k)
     return c && *c == '\0';
 }
 
+/* digits [. digits] [e [+-] digits], as float8out prints a finite,
+ * non-negative value, and within 1e-37 .. 1e38 (or zero), so that reading
+ * it back as a real can neither overflow nor underflow. Counted on the
+ * digits rather than by strtod, whose decimal point follows the locale. */
+int pd_cursor_key_rank(const char *k)
+{
+    const char *c = k, *digits;
+    int lead = 0, nonzero = 0, exp = 0, neg = 0, n;
+
+    if (!k || strlen(k) > 32) {
+        return 0;
+    }
+    /* lead: the power of ten of the first significant digit */
+    for (digits = c; apr_isdigit(*c); c++) {
+        if (!nonzero && *c != '0') {
+            nonzero = 1;
+            lead = -1;
+        }
+        if (nonzero) {
+            lead++;
+        }
+    }
+    if (c == digits) {
+        return 0;
+    }
+    if (*c == '.') {
+        for (digits = ++c; apr_isdigit(*c); c++) {
+            if (!nonzero && *c != '0') {
+                nonzero = 1;
+                lead = -(int)(c - digits) - 1;
+            }
+        }
+        if (c == digits) {
+            return 0;
+        }
+    }
+    if (*c == 'e') {
+        c++;
+        if (*c == '+' || *c == '-') {
+            neg = *c++ == '-';
+        }
+        for (n = 0; apr_isdigit(*c); c++, n++) {
+            exp = exp * 10 + (*c - '0');
+        }
+        if (n == 0 || n > 2) {
+            return 0;
+        }
+    }
+    if (*c != '\0') {
+        return 0;
+    }
+    lead += neg ? -exp : exp;
+    return !nonzero || (lead >= -37 && lead <= 37);
+}
+
 int pd_utf8_valid(const char *s, apr_size_t max_bytes)
 {
     const unsigned char *u = (const unsigned char *)s;

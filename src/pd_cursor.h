@@ -26,9 +26,12 @@ apr_status_t pd_cursor_decode(pd_cursor_t *c, apr_pool_t *p, const char *text);
 /* Key checks for the caller: a signed decimal integer; valid UTF-8 text
  * without NUL or control characters of at most max_bytes; a timestamp as
  * PostgreSQL prints one in the ISO style ("2026-11-21 23:16:11.123456+00"),
- * with real calendar values, so that casting it back cannot fail. */
+ * with real calendar values, so that casting it back cannot fail; a search
+ * rank, a non-negative float as PostgreSQL prints one ("0.6079271",
+ * "1e-05", "1.5e+20"), at most 32 characters. */
 int pd_cursor_key_int(const char *key, apr_int64_t *out);
 int pd_cursor_key_timestamp(const char *key);
+int pd_cursor_key_rank(const char *key);
 int pd_utf8_valid(const char *s, apr_size_t max_bytes);
 
 #endif

@@ -16,7 +16,7 @@
 /* A list page is one statement, custom_plan: planned with its values, on the
  * tickets table alone. Each optional filter takes its value twice, once for
  * the IS NULL test and once for the comparison, so that an absent filter
- * folds away and a present one can use its index. Parameters 1-25. */
+ * folds away and a present one can use its index. Parameters 1-25 of a list. */
 #define TICKET_FILTERS \
     " WHERE %s::bigint IN (0, t.pharmacy_id)" \
     " AND (%s::text IS NULL OR t.status = %s::text)" \
@@ -31,17 +31,56 @@
     " AND (%s::text IS NULL OR t.created_at >= pd_time_bound(%s::text, %s::text, false))" \
     " AND (%s::text IS NULL OR t.created_at < pd_time_bound(%s::text, %s::text, true))"
 
-/* Keyset page: parameters 26-28 are the cursor's key (twice) and id, 29 the
- * row limit. key_col is the sorted column, key_val turns the cursor's key
- * back into that column's type, key_out (the column after the ticket's)
- * gives it to the next cursor. */
-#define TICKET_PAGE(key_out, key_col, key_val, cmp, dir) \
-    "SELECT " TICKET_COLUMNS ", " key_out " FROM tickets t" TICKET_FILTERS \
+/* Keyset page: the three parameters after the filters are the cursor's key
+ * (twice) and id, the last one the row limit. key_col is the sorted column,
+ * key_val turns the cursor's key back into that column's type, key_out (the
+ * column after the ticket's) gives it to the next cursor. */
+#define TICKET_PAGE(from, key_out, key_col, key_val, cmp, dir) \
+    "SELECT " TICKET_COLUMNS ", " key_out from TICKET_FILTERS \
     " AND (" key_val " IS NULL OR (" key_col ", t.id) " cmp " (" key_val ", %s::bigint))" \
     " ORDER BY " key_col " " dir ", t.id " dir " LIMIT %s::int"
 
-#define TS_LIST(col, cmp, dir) TICKET_PAGE(col, col, "%s::timestamptz", cmp, dir)
-#define INT_LIST(col, cmp, dir) TICKET_PAGE(col, col, "%s::bigint", cmp, dir)
+#define TS_LIST(col, cmp, dir) TICKET_PAGE(" FROM tickets t", col, col, "%s::timestamptz", cmp, dir)
+#define INT_LIST(col, cmp, dir) TICKET_PAGE(" FROM tickets t", col, col, "%s::bigint", cmp, dir)
+
+/* Searches (migration 0011). The subquery p holds the tsquery, which
+ * pd_search_query builds from the search text (planned with the text, the
+ * call folds into a constant), and whether the caller is staff, whose search
+ * includes internal notes; p is pulled up and its values folded, so that one
+ * of the two documents is searched through its GIN index and ranked. */
+#define SEARCH_MATCH \
+    "(s.doc @@ p.q OR (p.staff AND s.notes <> '' AND (s.doc || s.notes) @@ p.q))"
+#define SEARCH_RANK \
+    "ts_rank(CASE WHEN p.staff AND s.notes <> '' THEN s.doc || s.notes ELSE s.doc END, p.q)"
+
+/* With q and another sort, the search is one more filter: parameters 1 the
+ * search text, 2 staff, then a list's 29. */
+#define SEARCH_FROM \
+    " FROM (SELECT pd_search_query(%s::text) AS q, %s::boolean AS staff) p" \
+    " JOIN ticket_search s ON " SEARCH_MATCH \
+    " JOIN tickets t ON t.id = s.ticket_id"
+#define TS_SEARCH(col, cmp, dir) TICKET_PAGE(SEARCH_FROM, col, col, "%s::timestamptz", cmp, dir)
+#define INT_SEARCH(col, cmp, dir) TICKET_PAGE(SEARCH_FROM, col, col, "%s::bigint", cmp, dir)
+
+/* By relevance, every match is ranked, in ticket_search alone and within the
+ * caller's pharmacy: 1 the search text, 2 staff, 3 pharmacy scope, 4-5 the
+ * cursor's rank and id, 6 how many of the best to keep before the tickets
+ * are joined (a page and one, or NULL when a filter on the tickets may drop
+ * some), then the list's filters (7-31) and the row limit (32). The rank
+ * goes to the cursor as float8 text: at least 15 significant digits whatever
+ * extra_float_digits says, which read back and rounded to real give the very
+ * same value, so that keyset comparisons are exact. */
+#define RANK_SEARCH(cmp, dir) \
+    "SELECT " TICKET_COLUMNS ", m.rank::float8::text" \
+    " FROM (SELECT pd_search_query(%s::text) AS q, %s::boolean AS staff, %s::bigint AS scope," \
+    "  %s::float8 AS after_rank, %s::bigint AS after_id, %s::int AS best) p" \
+    " CROSS JOIN LATERAL (SELECT s.ticket_id, r.rank FROM ticket_search s" \
+    "  CROSS JOIN LATERAL (SELECT " SEARCH_RANK " AS rank) r" \
+    "  WHERE " SEARCH_MATCH " AND p.scope IN (0, s.pharmacy_id)" \
+    "  AND (p.after_rank IS NULL OR (r.rank, s.ticket_id) " cmp " (p.after_rank::real, p.after_id))" \
+    "  ORDER BY r.rank " dir ", s.ticket_id " dir " LIMIT p.best) m" \
+    " JOIN tickets t ON t.id = m.ticket_id" TICKET_FILTERS \
+    " ORDER BY m.rank " dir ", t.id " dir " LIMIT %s::int"
 
 #define LOOKUP_JSON \
     "json_build_object('id', id, 'name', name, 'description', description, " \
@@ -269,6 +308,31 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         INT_LIST("t.id", "<", "DESC"), 29, 1 },
     [PD_SQL_TICKETS_LIST_ID_ASC] = { "pd_tickets_list_id_asc",
         INT_LIST("t.id", ">", "ASC"), 29, 1 },
+
+    /* 1 search text: whether it holds a word to look for */
+    [PD_SQL_TICKET_SEARCH_QUERY] = { "pd_ticket_search_query",
+        "SELECT pd_search_query(%s::text) IS NOT NULL", 1 },
+    [PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC] = { "pd_tickets_search_relevance_desc",
+        RANK_SEARCH("<", "DESC"), 32, 1 },
+    [PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC] = { "pd_tickets_search_relevance_asc",
+        RANK_SEARCH(">", "ASC"), 32, 1 },
+    /* 1 search text, 2 staff, then the list's 29 */
+    [PD_SQL_TICKETS_SEARCH_CREATED_DESC] = { "pd_tickets_search_created_desc",
+        TS_SEARCH("t.created_at", "<", "DESC"), 31, 1 },
+    [PD_SQL_TICKETS_SEARCH_CREATED_ASC] = { "pd_tickets_search_created_asc",
+        TS_SEARCH("t.created_at", ">", "ASC"), 31, 1 },
+    [PD_SQL_TICKETS_SEARCH_UPDATED_DESC] = { "pd_tickets_search_updated_desc",
+        TS_SEARCH("t.updated_at", "<", "DESC"), 31, 1 },
+    [PD_SQL_TICKETS_SEARCH_UPDATED_ASC] = { "pd_tickets_search_updated_asc",
+        TS_SEARCH("t.updated_at", ">", "ASC"), 31, 1 },
+    [PD_SQL_TICKETS_SEARCH_PRIORITY_DESC] = { "pd_tickets_search_priority_desc",
+        INT_SEARCH("t.priority_rank", "<", "DESC"), 31, 1 },
+    [PD_SQL_TICKETS_SEARCH_PRIORITY_ASC] = { "pd_tickets_search_priority_asc",
+        INT_SEARCH("t.priority_rank", ">", "ASC"), 31, 1 },
+    [PD_SQL_TICKETS_SEARCH_ID_DESC] = { "pd_tickets_search_id_desc",
+        INT_SEARCH("t.id", "<", "DESC"), 31, 1 },
+    [PD_SQL_TICKETS_SEARCH_ID_ASC] = { "pd_tickets_search_id_asc",
+        INT_SEARCH("t.id", ">", "ASC"), 31, 1 },
 
     /* lookups: LIST 1 include inactive; GET 1 id; INSERT 1 name, 2 description,
      * 3 color; UPDATE 1 name, 2 description, 3 color, 4 active, 5 id, 6 name, 7 id */

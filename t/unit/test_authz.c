@@ -200,6 +200,25 @@ static void test_pharmacy_scope(void **state)
     }
 }
 
+/* Internal notes: staff only; a customer, with or without a pharmacy, and
+ * anyone without a role never. */
+static void test_sees_internal(void **state)
+{
+    pd_identity_t id;
+    int role;
+
+    for (role = PD_ROLE_ADMIN; role < PD_ROLE__COUNT; role++) {
+        id = who((pd_role_e)role, role == PD_ROLE_CUSTOMER ? 7 : 0);
+        assert_int_equal(pd_authz_sees_internal(&id), role != PD_ROLE_CUSTOMER);
+    }
+    id = who(PD_ROLE_CUSTOMER, 0);
+    assert_false(pd_authz_sees_internal(&id));
+    id = who(PD_ROLE_NONE, 0);
+    assert_false(pd_authz_sees_internal(&id));
+    id = who((pd_role_e)PD_ROLE__COUNT, 0);
+    assert_false(pd_authz_sees_internal(&id));
+}
+
 #define TEXT (PD_TF_TITLE | PD_TF_DESCRIPTION)
 #define CONTACT (PD_TF_PIC_NAME | PD_TF_CONTACT | PD_TF_APP_VERSION)
 #define TRIAGE (PD_TF_MODULE | PD_TF_CATEGORY | PD_TF_PRIORITY)
@@ -393,6 +412,7 @@ int main(void)
         T(test_no_role_has_nothing),
         T(test_unknown_action),
         T(test_pharmacy_scope),
+        T(test_sees_internal),
         T(test_field_bits_distinct),
         T(test_ticket_fields_staff),
         T(test_ticket_fields_customer),

@@ -351,6 +351,25 @@ static void test_utf8_max_bytes(void **state)
     assert_false(pd_utf8_valid("\xf0\x9f\x98\x80", 3));
 }
 
+/* A key check accepts every good key, refuses every bad one, and NULL. */
+static void check_key_form(int (*check)(const char *), const char *const *good, apr_size_t ngood,
+                           const char *const *bad, apr_size_t nbad)
+{
+    apr_size_t i;
+
+    for (i = 0; i < ngood; i++) {
+        if (!check(good[i])) {
+            fail_msg("refused \"%s\"", good[i]);
+        }
+    }
+    for (i = 0; i < nbad; i++) {
+        if (check(bad[i])) {
+            fail_msg("accepted \"%s\"", bad[i]);
+        }
+    }
+    assert_false(check(NULL));
+}
+
 /* Timestamp keys go back to PostgreSQL as a cast: only its own ISO output,
  * with real calendar values, may pass. */
 static void test_key_timestamp(void **state)
@@ -368,20 +387,32 @@ static void test_key_timestamp(void **state)
         "2026-11-21 23:16:11+00'; --", "infinity", "2026-11-21 23:16:11 BC+00",
         "2026-1a-21 23:16:11+00",
     };
-    apr_size_t i;
 
     (void)state;
-    for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-        if (!pd_cursor_key_timestamp(good[i])) {
-            fail_msg("refused \"%s\"", good[i]);
-        }
-    }
-    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        if (pd_cursor_key_timestamp(bad[i])) {
-            fail_msg("accepted \"%s\"", bad[i]);
-        }
-    }
-    assert_false(pd_cursor_key_timestamp(NULL));
+    check_key_form(pd_cursor_key_timestamp, good, sizeof(good) / sizeof(good[0]),
+                   bad, sizeof(bad) / sizeof(bad[0]));
+}
+
+/* Rank keys go back as float8 and then real: PostgreSQL's float8 output of a
+ * real is accepted; anything a real cannot hold (overflow, underflow to
+ * zero), or that is not plain digits, is not. */
+static void test_key_rank(void **state)
+{
+    static const char *const good[] = {
+        "0", "0.0", "1", "0.6079271", "0.0607927106320858", "0.243170830607414", "1.0000001",
+        "1e-05", "6.079271e-05", "1.2345678e-20", "3e+37", "9.99e+37", "1e-37", "0.00001",
+        "12345678901234567", "0.00000000000000000000000000001",
+    };
+    static const char *const bad[] = {
+        "", "-0.5", "+0.5", ".5", "5.", "0.5e", "0.5e+", "1e+38", "1e38", "5e+38", "1e-38",
+        "1e-45", "0.1e-37", "10e+37", "1e+100", "1e-100", "1e+005",
+        "NaN", "Infinity", "-Infinity", "inf", "0x1p-3", "0,5", "0.5 ", " 0.5", "0.5'; --",
+        "1E-05", "0.5e-5.1", "123456789012345678901234567890123",
+    };
+
+    (void)state;
+    check_key_form(pd_cursor_key_rank, good, sizeof(good) / sizeof(good[0]),
+                   bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 int main(void)
@@ -397,6 +428,7 @@ int main(void)
         T(test_length_limit),
         T(test_key_int),
         T(test_key_timestamp),
+        T(test_key_rank),
         T(test_utf8_valid),
         T(test_utf8_valid_long_overlongs),
         T(test_utf8_max_bytes),

@@ -72,6 +72,17 @@ static const char *const labels[PD_SQL__COUNT] = {
     [PD_SQL_TICKETS_LIST_PRIORITY_ASC] = "pd_tickets_list_priority_asc",
     [PD_SQL_TICKETS_LIST_ID_DESC] = "pd_tickets_list_id_desc",
     [PD_SQL_TICKETS_LIST_ID_ASC] = "pd_tickets_list_id_asc",
+    [PD_SQL_TICKET_SEARCH_QUERY] = "pd_ticket_search_query",
+    [PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC] = "pd_tickets_search_relevance_desc",
+    [PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC] = "pd_tickets_search_relevance_asc",
+    [PD_SQL_TICKETS_SEARCH_CREATED_DESC] = "pd_tickets_search_created_desc",
+    [PD_SQL_TICKETS_SEARCH_CREATED_ASC] = "pd_tickets_search_created_asc",
+    [PD_SQL_TICKETS_SEARCH_UPDATED_DESC] = "pd_tickets_search_updated_desc",
+    [PD_SQL_TICKETS_SEARCH_UPDATED_ASC] = "pd_tickets_search_updated_asc",
+    [PD_SQL_TICKETS_SEARCH_PRIORITY_DESC] = "pd_tickets_search_priority_desc",
+    [PD_SQL_TICKETS_SEARCH_PRIORITY_ASC] = "pd_tickets_search_priority_asc",
+    [PD_SQL_TICKETS_SEARCH_ID_DESC] = "pd_tickets_search_id_desc",
+    [PD_SQL_TICKETS_SEARCH_ID_ASC] = "pd_tickets_search_id_asc",
     [PD_SQL_TICKET_CATEGORIES_LIST] = "pd_ticket_categories_list",
     [PD_SQL_TICKET_CATEGORIES_GET] = "pd_ticket_categories_get",
     [PD_SQL_TICKET_CATEGORIES_INSERT] = "pd_ticket_categories_insert",
@@ -227,18 +238,41 @@ static void test_placeholders_are_cast(void **state)
     }
 }
 
-/* The ticket lists share one parameter layout, so one argument builder. */
+/* The ticket lists share one parameter layout, so one argument builder; the
+ * searches take the same after their own two (the search text and the staff
+ * flag) and order by the same columns; a search by relevance takes four
+ * more before the filters (scope, the cursor's rank and id, the best to
+ * keep) and the row limit after them, instead of the cursor's three. */
 static void test_ticket_lists_agree(void **state)
 {
+    const int list_args = pd_sql_get(PD_SQL_TICKETS_LIST_CREATED_DESC)->nargs;
     int i;
 
     for (i = PD_SQL_TICKETS_LIST_CREATED_DESC; i <= PD_SQL_TICKETS_LIST_ID_ASC; i++) {
         const pd_sql_stmt_t *st = pd_sql_get((pd_sql_id_e)i);
-        assert_int_equal(st->nargs, pd_sql_get(PD_SQL_TICKETS_LIST_CREATED_DESC)->nargs);
+        const pd_sql_stmt_t *search = pd_sql_get((pd_sql_id_e)(i - PD_SQL_TICKETS_LIST_CREATED_DESC
+                                                               + PD_SQL_TICKETS_SEARCH_CREATED_DESC));
+        assert_int_equal(st->nargs, list_args);
         assert_non_null(strstr(st->text, " LIMIT %s::int"));
         assert_non_null(strstr(st->text, (i - PD_SQL_TICKETS_LIST_CREATED_DESC) % 2 == 0
                                              ? " DESC" : " ASC"));
+        assert_non_null(strstr(search->text, strstr(st->text, " ORDER BY ")));
+        assert_null(strstr(st->text, "ticket_search"));
     }
+    for (i = PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC; i <= PD_SQL_TICKETS_SEARCH_ID_ASC; i++) {
+        const pd_sql_stmt_t *st = pd_sql_get((pd_sql_id_e)i);
+        assert_int_equal(st->nargs, list_args + (i <= PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC ? 3 : 2));
+        assert_non_null(strstr(st->text,
+                               " FROM (SELECT pd_search_query(%s::text) AS q, %s::boolean AS staff"));
+        assert_non_null(strstr(st->text, " LIMIT %s::int"));
+        assert_non_null(strstr(st->text, (i - PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC) % 2 == 0
+                                             ? " DESC" : " ASC"));
+        assert_int_equal(st->custom_plan, 1);
+    }
+    assert_non_null(strstr(pd_sql_get(PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC)->text,
+                           " ORDER BY m.rank DESC, t.id DESC LIMIT %s::int"));
+    assert_non_null(strstr(pd_sql_get(PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC)->text,
+                           " ORDER BY m.rank ASC, t.id ASC LIMIT %s::int"));
 }
 
 /* Optional filters ("%s::type IS NULL OR ...") only fold away when the
