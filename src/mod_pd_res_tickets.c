@@ -91,7 +91,7 @@ static apr_status_t parse_enum_param(pd_req_t *req, const char *key,
 
 /* A list request, read from the query string: the statement's parameters,
  * in the catalogue's order, and the page's shape. */
-#define FILTER_ARGS 25
+#define FILTER_ARGS 26
 typedef struct list_query_t {
     const char *filters[FILTER_ARGS]; /* the scope and each filter, as TICKET_FILTERS takes them */
     int narrowed;              /* a filter besides the scope is set */
@@ -104,6 +104,55 @@ typedef struct list_query_t {
 } list_query_t;
 
 #define SEARCH_MAX_BYTES 200
+
+/* The work queues (seed 004) are lists with filters the server sets:
+ *   mine        what the caller works on: a tech's assigned tickets, the
+ *               tickets a team expert (or an admin or manager) owns; for a
+ *               customer, their pharmacy's tickets, which is their list
+ *               anyway;
+ *   review      the team experts' queue: open and in_review;
+ *   unassigned  active tickets no tech has yet.
+ * A queue and an explicit filter on the same column would contradict each
+ * other: 400. */
+static apr_status_t apply_queue(pd_req_t *req, const char **statuses, const char **expert,
+                                const char **tech)
+{
+    const char *queue = apr_table_get(req->query, "queue");
+    const char *me = pd_db_int(&req->db, req->who.user_id);
+    const char *conflict = NULL;
+
+    if (!queue) {
+        return APR_SUCCESS;
+    }
+    if (strcmp(queue, "mine") == 0) {
+        if (req->who.role == PD_ROLE_TECH) {
+            conflict = *tech ? "tech_id" : NULL;
+            *tech = me;
+        }
+        else if (req->who.role != PD_ROLE_CUSTOMER) {
+            conflict = *expert ? "expert_id" : NULL;
+            *expert = me;
+        }
+    }
+    else if (strcmp(queue, "review") == 0 || strcmp(queue, "unassigned") == 0) {
+        int review = queue[0] == 'r';
+        conflict = apr_table_get(req->query, "status") ? "status"
+                   : !review && *tech ? "tech_id" : NULL;
+        *statuses = review ? "{open,in_review}" : "{open,in_review,waiting_customer}";
+        if (!review) {
+            *tech = "0";           /* no tech: see TICKET_FILTERS */
+        }
+    }
+    else {
+        return pd_error_set(&req->err, 400, "invalid_parameter", "queue",
+                            "queue must be mine, review or unassigned");
+    }
+    if (conflict) {
+        return pd_error_setf(&req->err, NULL, 400, "invalid_parameter", conflict,
+                             "queue=%s already sets %s", queue, conflict);
+    }
+    return APR_SUCCESS;
+}
 
 static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
 {
@@ -126,7 +175,8 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
             && rv != APR_NOTFOUND)
         || ((rv = pd_q_time(req->query, "created_to", &to, &req->err)) != APR_SUCCESS
             && rv != APR_NOTFOUND)
-        || (rv = pd_list_limit(req, &lq->limit)) != APR_SUCCESS) {
+        || (rv = pd_list_limit(req, &lq->limit)) != APR_SUCCESS
+        || (rv = apply_queue(req, &statuses, &expert, &tech)) != APR_SUCCESS) {
         return rv;
     }
     /* the text only: whether it holds a word is the database's to say */
@@ -183,7 +233,7 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
     f[n++] = modul;    f[n++] = modul;
     f[n++] = pharmacy; f[n++] = pharmacy;
     f[n++] = expert;   f[n++] = expert;
-    f[n++] = tech;     f[n++] = tech;
+    f[n++] = tech;     f[n++] = tech;     f[n++] = tech;
     f[n++] = source;   f[n++] = source;
     f[n++] = from;     f[n++] = from;     f[n++] = req->conf->time_zone;
     f[n++] = to;       f[n++] = to;       f[n++] = req->conf->time_zone;

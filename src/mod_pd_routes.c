@@ -8,8 +8,8 @@
 /* The query parameters each list takes; every other route takes none. */
 static const char *const ticket_list[] = {
     "status", "priority", "category_id", "module_id", "pharmacy_id", "expert_id",
-    "tech_id", "source", "created_from", "created_to", "q", "sort", "order", "limit",
-    "cursor", NULL
+    "tech_id", "source", "created_from", "created_to", "queue", "q", "sort", "order",
+    "limit", "cursor", NULL
 };
 static const char *const page_only[] = { "limit", "cursor", NULL };
 static const char *const workload_params[] = { "role", NULL };

@@ -26,7 +26,7 @@
     " AND (%s::bigint IS NULL OR t.module_id = %s::bigint)" \
     " AND (%s::bigint IS NULL OR t.pharmacy_id = %s::bigint)" \
     " AND (%s::bigint IS NULL OR t.expert_id = %s::bigint)" \
-    " AND (%s::bigint IS NULL OR t.tech_id = %s::bigint)" \
+    " AND (%s::bigint IS NULL OR t.tech_id = %s::bigint OR (%s::bigint = 0 AND t.tech_id IS NULL))" \
     " AND (%s::text IS NULL OR t.source = %s::text)" \
     " AND (%s::text IS NULL OR t.created_at >= pd_time_bound(%s::text, %s::text, false))" \
     " AND (%s::text IS NULL OR t.created_at < pd_time_bound(%s::text, %s::text, true))"
@@ -54,7 +54,7 @@
     "ts_rank(CASE WHEN p.staff AND s.notes <> '' THEN s.doc || s.notes ELSE s.doc END, p.q)"
 
 /* With q and another sort, the search is one more filter: parameters 1 the
- * search text, 2 staff, then a list's 29. */
+ * search text, 2 staff, then a list's 30. */
 #define SEARCH_FROM \
     " FROM (SELECT pd_search_query(%s::text) AS q, %s::boolean AS staff) p" \
     " JOIN ticket_search s ON " SEARCH_MATCH \
@@ -66,7 +66,7 @@
  * caller's pharmacy: 1 the search text, 2 staff, 3 pharmacy scope, 4-5 the
  * cursor's rank and id, 6 how many of the best to keep before the tickets
  * are joined (a page and one, or NULL when a filter on the tickets may drop
- * some), then the list's filters (7-31) and the row limit (32). The rank
+ * some), then the list's filters (7-32) and the row limit (33). The rank
  * goes to the cursor as float8 text: at least 15 significant digits whatever
  * extra_float_digits says, which read back and rounded to real give the very
  * same value, so that keyset comparisons are exact. */
@@ -293,46 +293,46 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " location = %s::text, etag = %s::text WHERE user_id = %s::bigint AND key = %s::text", 6 },
 
     [PD_SQL_TICKETS_LIST_CREATED_DESC] = { "pd_tickets_list_created_desc",
-        TS_LIST("t.created_at", "<", "DESC"), 29, 1 },
+        TS_LIST("t.created_at", "<", "DESC"), 30, 1 },
     [PD_SQL_TICKETS_LIST_CREATED_ASC] = { "pd_tickets_list_created_asc",
-        TS_LIST("t.created_at", ">", "ASC"), 29, 1 },
+        TS_LIST("t.created_at", ">", "ASC"), 30, 1 },
     [PD_SQL_TICKETS_LIST_UPDATED_DESC] = { "pd_tickets_list_updated_desc",
-        TS_LIST("t.updated_at", "<", "DESC"), 29, 1 },
+        TS_LIST("t.updated_at", "<", "DESC"), 30, 1 },
     [PD_SQL_TICKETS_LIST_UPDATED_ASC] = { "pd_tickets_list_updated_asc",
-        TS_LIST("t.updated_at", ">", "ASC"), 29, 1 },
+        TS_LIST("t.updated_at", ">", "ASC"), 30, 1 },
     [PD_SQL_TICKETS_LIST_PRIORITY_DESC] = { "pd_tickets_list_priority_desc",
-        INT_LIST("t.priority_rank", "<", "DESC"), 29, 1 },
+        INT_LIST("t.priority_rank", "<", "DESC"), 30, 1 },
     [PD_SQL_TICKETS_LIST_PRIORITY_ASC] = { "pd_tickets_list_priority_asc",
-        INT_LIST("t.priority_rank", ">", "ASC"), 29, 1 },
+        INT_LIST("t.priority_rank", ">", "ASC"), 30, 1 },
     [PD_SQL_TICKETS_LIST_ID_DESC] = { "pd_tickets_list_id_desc",
-        INT_LIST("t.id", "<", "DESC"), 29, 1 },
+        INT_LIST("t.id", "<", "DESC"), 30, 1 },
     [PD_SQL_TICKETS_LIST_ID_ASC] = { "pd_tickets_list_id_asc",
-        INT_LIST("t.id", ">", "ASC"), 29, 1 },
+        INT_LIST("t.id", ">", "ASC"), 30, 1 },
 
     /* 1 search text: whether it holds a word to look for */
     [PD_SQL_TICKET_SEARCH_QUERY] = { "pd_ticket_search_query",
         "SELECT pd_search_query(%s::text) IS NOT NULL", 1 },
     [PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC] = { "pd_tickets_search_relevance_desc",
-        RANK_SEARCH("<", "DESC"), 32, 1 },
+        RANK_SEARCH("<", "DESC"), 33, 1 },
     [PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC] = { "pd_tickets_search_relevance_asc",
-        RANK_SEARCH(">", "ASC"), 32, 1 },
-    /* 1 search text, 2 staff, then the list's 29 */
+        RANK_SEARCH(">", "ASC"), 33, 1 },
+    /* 1 search text, 2 staff, then the list's 30 */
     [PD_SQL_TICKETS_SEARCH_CREATED_DESC] = { "pd_tickets_search_created_desc",
-        TS_SEARCH("t.created_at", "<", "DESC"), 31, 1 },
+        TS_SEARCH("t.created_at", "<", "DESC"), 32, 1 },
     [PD_SQL_TICKETS_SEARCH_CREATED_ASC] = { "pd_tickets_search_created_asc",
-        TS_SEARCH("t.created_at", ">", "ASC"), 31, 1 },
+        TS_SEARCH("t.created_at", ">", "ASC"), 32, 1 },
     [PD_SQL_TICKETS_SEARCH_UPDATED_DESC] = { "pd_tickets_search_updated_desc",
-        TS_SEARCH("t.updated_at", "<", "DESC"), 31, 1 },
+        TS_SEARCH("t.updated_at", "<", "DESC"), 32, 1 },
     [PD_SQL_TICKETS_SEARCH_UPDATED_ASC] = { "pd_tickets_search_updated_asc",
-        TS_SEARCH("t.updated_at", ">", "ASC"), 31, 1 },
+        TS_SEARCH("t.updated_at", ">", "ASC"), 32, 1 },
     [PD_SQL_TICKETS_SEARCH_PRIORITY_DESC] = { "pd_tickets_search_priority_desc",
-        INT_SEARCH("t.priority_rank", "<", "DESC"), 31, 1 },
+        INT_SEARCH("t.priority_rank", "<", "DESC"), 32, 1 },
     [PD_SQL_TICKETS_SEARCH_PRIORITY_ASC] = { "pd_tickets_search_priority_asc",
-        INT_SEARCH("t.priority_rank", ">", "ASC"), 31, 1 },
+        INT_SEARCH("t.priority_rank", ">", "ASC"), 32, 1 },
     [PD_SQL_TICKETS_SEARCH_ID_DESC] = { "pd_tickets_search_id_desc",
-        INT_SEARCH("t.id", "<", "DESC"), 31, 1 },
+        INT_SEARCH("t.id", "<", "DESC"), 32, 1 },
     [PD_SQL_TICKETS_SEARCH_ID_ASC] = { "pd_tickets_search_id_asc",
-        INT_SEARCH("t.id", ">", "ASC"), 31, 1 },
+        INT_SEARCH("t.id", ">", "ASC"), 32, 1 },
 
     /* lookups: LIST 1 include inactive; GET 1 id; INSERT 1 name, 2 description,
      * 3 color; UPDATE 1 name, 2 description, 3 color, 4 active, 5 id, 6 name, 7 id */
