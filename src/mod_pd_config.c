@@ -121,35 +121,37 @@ static const char *set_max_json_body(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
-static const char *set_retry_after(cmd_parms *cmd, void *dc, const char *arg)
-{
-    int v = atoi(arg);
-    if (v < 1 || v > 3600) {
-        return "PharmadeskRetryAfter must be a number of seconds from 1 to 3600";
-    }
-    conf_of(cmd)->retry_after = v;
-    return NULL;
-}
+/* Whole-number directives: where the value goes, its bounds, and the
+ * message for anything else. */
+typedef struct int_directive_t {
+    apr_size_t offset;         /* of an int in pd_server_conf_t */
+    long min, max;
+    const char *message;
+} int_directive_t;
 
-static const char *set_auto_close_days(cmd_parms *cmd, void *dc, const char *arg)
+static const int_directive_t retry_after = {
+    APR_OFFSETOF(pd_server_conf_t, retry_after), 1, 3600,
+    "PharmadeskRetryAfter must be a number of seconds from 1 to 3600"
+};
+static const int_directive_t auto_close_days = {
+    APR_OFFSETOF(pd_server_conf_t, auto_close_days), 0, 365,
+    "PharmadeskAutoCloseDays must be a number of days from 0 (never) to 365"
+};
+static const int_directive_t maintenance_interval = {
+    APR_OFFSETOF(pd_server_conf_t, maintenance_interval), 1, 86400,
+    "PharmadeskMaintenanceInterval must be a number of seconds from 1 to 86400"
+};
+
+static const char *set_int(cmd_parms *cmd, void *dc, const char *arg)
 {
+    const int_directive_t *d = cmd->info;
     char *end;
     long v = strtol(arg, &end, 10);
-    if (*end || end == arg || v < 0 || v > 365) {
-        return "PharmadeskAutoCloseDays must be a number of days from 0 (never) to 365";
-    }
-    conf_of(cmd)->auto_close_days = (int)v;
-    return NULL;
-}
 
-static const char *set_maintenance_interval(cmd_parms *cmd, void *dc, const char *arg)
-{
-    char *end;
-    long v = strtol(arg, &end, 10);
-    if (*end || end == arg || v < 1 || v > 86400) {
-        return "PharmadeskMaintenanceInterval must be a number of seconds from 1 to 86400";
+    if (end == arg || *end || v < d->min || v > d->max) {
+        return d->message;
     }
-    conf_of(cmd)->maintenance_interval = (int)v;
+    *(int *)((char *)conf_of(cmd) + d->offset) = (int)v;
     return NULL;
 }
 
@@ -227,11 +229,12 @@ const command_rec pd_directives[] = {
                   "URL path the API is served under (default /api)"),
     AP_INIT_TAKE1("PharmadeskMaxJsonBody", set_max_json_body, NULL, RSRC_CONF,
                   "Largest JSON request body in bytes (default 65536)"),
-    AP_INIT_TAKE1("PharmadeskRetryAfter", set_retry_after, NULL, RSRC_CONF,
+    AP_INIT_TAKE1("PharmadeskRetryAfter", set_int, (void *)&retry_after, RSRC_CONF,
                   "Retry-After seconds sent when the database is unavailable (default 5)"),
-    AP_INIT_TAKE1("PharmadeskAutoCloseDays", set_auto_close_days, NULL, RSRC_CONF,
+    AP_INIT_TAKE1("PharmadeskAutoCloseDays", set_int, (void *)&auto_close_days, RSRC_CONF,
                   "Days after which an unanswered solved ticket closes (default 7; 0: never)"),
-    AP_INIT_TAKE1("PharmadeskMaintenanceInterval", set_maintenance_interval, NULL, RSRC_CONF,
+    AP_INIT_TAKE1("PharmadeskMaintenanceInterval", set_int, (void *)&maintenance_interval,
+                  RSRC_CONF,
                   "Seconds between runs of the maintenance work (default 300)"),
     AP_INIT_TAKE1("PharmadeskOIDCIssuer", set_issuer, NULL, RSRC_CONF,
                   "The issuer (iss) every ID and access token must name"),
