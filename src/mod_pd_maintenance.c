@@ -1,5 +1,6 @@
 /* Work no request asks for: closing solved tickets the customer never
- * answered (PharmadeskAutoCloseDays). Each child process runs a thread that
+ * answered (PharmadeskAutoCloseDays), and forgetting idempotency keys older
+ * than a day. Each child process runs a thread that
  * wakes every PharmadeskMaintenanceInterval seconds, takes a connection of
  * mod_dbd's pool, and runs the job; the database lets one process at a time
  * do it (an advisory lock), so any number of processes and nodes share the
@@ -35,8 +36,14 @@ static void run_once(maint_t *m, const pd_server_conf_t *conf)
         return;
     }
     pd_db_init(&db, dbd->driver, dbd->handle, dbd->prepared, dbd->pool, p);
+    if (pd_db_select(&db, PD_SQL_IDEMPOTENCY_FORGET, NULL, &res) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, m->s,
+                     "pharmadesk: forgetting old idempotency keys failed: %s",
+                     db.error ? db.error : "unknown error");
+    }
     args[0] = apr_itoa(p, conf->auto_close_days);
-    if (pd_db_select(&db, PD_SQL_TICKETS_AUTO_CLOSE, args, &res) == APR_SUCCESS
+    if (conf->auto_close_days > 0
+        && pd_db_select(&db, PD_SQL_TICKETS_AUTO_CLOSE, args, &res) == APR_SUCCESS
         && pd_db_next(&res) == APR_SUCCESS) {
         apr_int64_t closed = pd_db_get_int64(&res, 0);
         if (closed > 0) {
@@ -45,7 +52,7 @@ static void run_once(maint_t *m, const pd_server_conf_t *conf)
                          "unanswered for %d days", closed, conf->auto_close_days);
         }
     }
-    else {
+    else if (conf->auto_close_days > 0) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, m->s,
                      "pharmadesk: closing unanswered solved tickets failed: %s",
                      db.error ? db.error : "unknown error");
@@ -87,12 +94,8 @@ static apr_status_t stop(void *data)
 
 void pd_maintenance_child_init(apr_pool_t *pchild, server_rec *s)
 {
-    const pd_server_conf_t *conf = ap_get_module_config(s->module_config, &pharmadesk_module);
     maint_t *m;
 
-    if (conf->auto_close_days <= 0) {
-        return;
-    }
     m = apr_pcalloc(pchild, sizeof(*m));
     m->s = s;
     m->pool = pchild;

@@ -287,6 +287,9 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * number closed, 0 when another process holds the run */
     [PD_SQL_TICKETS_AUTO_CLOSE] = { "pd_tickets_auto_close",
         "SELECT pd_close_stale_solved(%s::integer)", 1 },
+    /* Forgets idempotency keys older than a day (migration 0015); how many */
+    [PD_SQL_IDEMPOTENCY_FORGET] = { "pd_idempotency_forget",
+        "SELECT pd_forget_idempotency_keys()", 0 },
     /* 1 status, 2 response, 3 location, 4 etag, 5 user, 6 key */
     [PD_SQL_IDEMPOTENCY_STORE] = { "pd_idempotency_store",
         "UPDATE idempotency_keys SET status = %s::smallint, response = %s::text,"

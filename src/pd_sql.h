@@ -30,6 +30,7 @@ typedef enum {
     PD_SQL_IDEMPOTENCY_STORE,
     PD_SQL_TICKETS_WORKLOAD,
     PD_SQL_TICKETS_AUTO_CLOSE,
+    PD_SQL_IDEMPOTENCY_FORGET,
     /* the ticket list: one statement per allowlisted sort and direction */
     PD_SQL_TICKETS_LIST_CREATED_DESC,
     PD_SQL_TICKETS_LIST_CREATED_ASC,

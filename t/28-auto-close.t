@@ -41,4 +41,14 @@ is db_value('SELECT pd_close_stale_solved(0)'), 0, 'zero days means never';
 is db_value(q{SELECT count(*) FROM ticket_activities WHERE ticket_id = ? AND new_value = 'closed'}, $stale), 1,
     'closed once, though every process runs the job';
 
+# the same thread forgets idempotency keys older than a day
+{
+    my $uid = user_id('cust_a');
+    db_do(q{INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at)
+            VALUES (?, ?, 'x', now() - interval '25 hours'), (?, ?, 'x', now())}, $uid, "old-$$", $uid, "new-$$");
+    ok wait_until(sub { !db_value('SELECT count(*) FROM idempotency_keys WHERE key = ?', "old-$$") }, 15),
+        'an idempotency key older than a day is forgotten';
+    is db_value('SELECT count(*) FROM idempotency_keys WHERE key = ?', "new-$$"), 1, '... a fresh one is kept';
+}
+
 done_testing;

@@ -64,6 +64,7 @@ static const char *const labels[PD_SQL__COUNT] = {
     [PD_SQL_IDEMPOTENCY_STORE] = "pd_idempotency_store",
     [PD_SQL_TICKETS_WORKLOAD] = "pd_tickets_workload",
     [PD_SQL_TICKETS_AUTO_CLOSE] = "pd_tickets_auto_close",
+    [PD_SQL_IDEMPOTENCY_FORGET] = "pd_idempotency_forget",
     [PD_SQL_TICKETS_LIST_CREATED_DESC] = "pd_tickets_list_created_desc",
     [PD_SQL_TICKETS_LIST_CREATED_ASC] = "pd_tickets_list_created_asc",
     [PD_SQL_TICKETS_LIST_UPDATED_DESC] = "pd_tickets_list_updated_desc",
