@@ -42,7 +42,8 @@ static apr_status_t read_comment(pd_req_t *req, comment_t *c)
                             "visibility must be public or internal");
     }
     c->internal = strcmp(visibility, "internal") == 0;
-    if (c->internal && req->who.role == PD_ROLE_CUSTOMER) {
+    /* who may write internal entries is who may read them */
+    if (c->internal && !pd_authz_sees_internal(&req->who)) {
         return pd_error_set(&req->err, 403, "field_forbidden", "visibility",
                             "customers post public replies only");
     }
@@ -61,7 +62,7 @@ static const char *after_reply(pd_status_e status, apr_int64_t tech_id)
 
 apr_status_t pd_res_comments_create(pd_req_t *req)
 {
-    int staff = req->who.role != PD_ROLE_CUSTOMER;
+    int staff = pd_authz_sees_internal(&req->who);
     const char *args[8], *json = NULL, *moved = NULL;
     pd_db_result_t res;
     comment_t c;

@@ -463,7 +463,7 @@ static apr_status_t write_change(pd_req_t *req, const ticket_row_t *cur,
                                  const ticket_change_t *ch, const pd_transition_text_t *tx)
 {
     const ticket_row_t *nxt = &ch->next;
-    int staff = req->who.role != PD_ROLE_CUSTOMER;
+    int staff = pd_authz_sees_internal(&req->who);
     const char *args[15];
     apr_status_t rv;
     apr_size_t i;

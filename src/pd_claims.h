@@ -52,8 +52,6 @@ typedef struct pd_oidc_claims_t {
     const char *login;                 /* preferred_username, <= 190 characters */
     const char *name;                  /* <= 200 characters */
     const char *email;                 /* <= 254 bytes and shaped like one */
-    const char *roles;                 /* the configured role claim */
-    const char *pharmacy;              /* the configured pharmacy claim */
 } pd_oidc_claims_t;
 
 /* The columns of pd_users_identify and pd_users_sync, in order. */
