@@ -31,6 +31,10 @@ typedef struct pd_server_conf_t {
     pd_claims_conf_t claims;   /* single sign-on: token checks, claim mapping */
     int auto_close_days;       /* solved tickets close after this; 0: never */
     int maintenance_interval;  /* seconds between maintenance runs */
+    apr_off_t attachment_max_size;   /* bytes per file */
+    int attachment_max_files;        /* files per upload request */
+    apr_off_t attachment_ticket_max; /* bytes of all of a ticket's files */
+    unsigned attachment_types;       /* 1 << pd_sniff_e of each allowed type */
 } pd_server_conf_t;
 
 /* One API request on its way through the module. */
@@ -108,10 +112,20 @@ int pd_authenticated(request_rec *r);
 int pd_session_auth(request_rec *r);
 
 /* mod_pd_request.c: bodies, responses, errors */
+/* Cache-Control: no-store and X-Content-Type-Options: nosniff, on every
+ * response the API sends, errors too. */
+void pd_common_headers(request_rec *r);
 apr_status_t pd_read_json(pd_req_t *req, json_t **out);
 /* Reads the JSON body's bytes (content type and size checked) into
  * req->body once; pd_read_json parses them from there. */
 apr_status_t pd_read_body(pd_req_t *req);
+/* Reads the body to its end a piece at a time (about piece bytes), handing
+ * each to sink. Bytes are counted as they arrive, so a chunked body meets
+ * the same limit: past limit bytes, 413. Read failures fill req->err (400,
+ * 408, 413); a sink's failure stops the reading and is passed on. */
+typedef apr_status_t (*pd_body_sink_fn)(void *ctx, const char *data, apr_size_t len);
+apr_status_t pd_read_body_stream(pd_req_t *req, apr_off_t limit, apr_size_t piece,
+                                 pd_body_sink_fn sink, void *ctx);
 /* Sends a response that pd_respond_json held back (req->defer). */
 apr_status_t pd_respond_deferred(pd_req_t *req);
 /* application/json, optionally with parameters such as charset=utf-8 */
@@ -136,10 +150,17 @@ apr_status_t pd_res_tickets_delete(pd_req_t *req);
 apr_status_t pd_res_activities_list(pd_req_t *req);
 apr_status_t pd_res_comments_create(pd_req_t *req);
 apr_status_t pd_res_workload_get(pd_req_t *req);
+apr_status_t pd_res_attachments_create(pd_req_t *req);
+apr_status_t pd_res_attachments_list(pd_req_t *req);
+apr_status_t pd_res_attachments_download(pd_req_t *req);
+apr_status_t pd_res_attachments_preview(pd_req_t *req);
 /* One ticket as JSON with its ETag, within a pharmacy scope (0: all);
  * APR_NOTFOUND with req->err set to 404 when there is none. */
 apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,
                              const char **json, const char **etag);
+/* APR_SUCCESS when the caller may see ticket req->id; else 404 (someone
+ * else's ticket and no ticket look the same) or 503. */
+apr_status_t pd_ticket_visible(pd_req_t *req);
 /* The same from the current row of a result with the single-ticket columns
  * (TICKET_COLUMNS and the description); reads the result to its end. */
 apr_status_t pd_ticket_from_row(pd_req_t *req, pd_db_result_t *res, const char **json,

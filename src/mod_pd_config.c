@@ -4,6 +4,7 @@
 #include <apr_lib.h>
 #include "mod_pd.h"
 #include "pd_ticketno.h"
+#include "pd_sniff.h"
 
 #define UNSET_OFF ((apr_off_t)-1)
 
@@ -14,6 +15,9 @@ void *pd_create_server_conf(apr_pool_t *p, server_rec *s)
     conf->retry_after = -1;
     conf->auto_close_days = -1;
     conf->maintenance_interval = -1;
+    conf->attachment_max_size = UNSET_OFF;
+    conf->attachment_max_files = -1;
+    conf->attachment_ticket_max = UNSET_OFF;
     conf->claims.rules = apr_array_make(p, 5, sizeof(pd_role_rule_t));
     return conf;
 }
@@ -34,6 +38,14 @@ void *pd_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
                                                       : base->auto_close_days;
     conf->maintenance_interval = add->maintenance_interval >= 0 ? add->maintenance_interval
                                                                 : base->maintenance_interval;
+    conf->attachment_max_size = add->attachment_max_size != UNSET_OFF
+                                ? add->attachment_max_size : base->attachment_max_size;
+    conf->attachment_max_files = add->attachment_max_files >= 0 ? add->attachment_max_files
+                                                                : base->attachment_max_files;
+    conf->attachment_ticket_max = add->attachment_ticket_max != UNSET_OFF
+                                  ? add->attachment_ticket_max : base->attachment_ticket_max;
+    conf->attachment_types = add->attachment_types ? add->attachment_types
+                                                   : base->attachment_types;
     /* a virtual host with role rules of its own replaces the inherited list:
      * mixing two orders would make "first rule wins" unreadable */
     conf->claims.rules = add->claims.rules->nelts ? add->claims.rules : base->claims.rules;
@@ -60,6 +72,17 @@ void pd_config_defaults(server_rec *s)
         if (conf->retry_after < 0) conf->retry_after = 5;
         if (conf->auto_close_days < 0) conf->auto_close_days = 7;
         if (conf->maintenance_interval < 0) conf->maintenance_interval = 300;
+        if (conf->attachment_max_size == UNSET_OFF) conf->attachment_max_size = 10 * 1024 * 1024;
+        if (conf->attachment_max_files < 0) conf->attachment_max_files = 10;
+        if (conf->attachment_ticket_max == UNSET_OFF) {
+            conf->attachment_ticket_max = 100 * 1024 * 1024;
+        }
+        if (!conf->attachment_types) {
+            int t;
+            for (t = PD_SNIFF_UNKNOWN + 1; t < PD_SNIFF__COUNT; t++) {
+                conf->attachment_types |= 1u << t;
+            }
+        }
         if (!conf->claims.role_claim) conf->claims.role_claim = "groups";
         if (!conf->claims.pharmacy_claim) conf->claims.pharmacy_claim = "pharmacy";
         if (!conf->claims.delim) conf->claims.delim = ',';
@@ -111,13 +134,37 @@ static const char *set_api_base(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
-static const char *set_max_json_body(cmd_parms *cmd, void *dc, const char *arg)
+/* Byte-count directives, as the whole-number ones below. */
+typedef struct size_directive_t {
+    apr_size_t offset;         /* of an apr_off_t in pd_server_conf_t */
+    apr_off_t min, max;
+    const char *message;
+} size_directive_t;
+
+static const size_directive_t max_json_body = {
+    APR_OFFSETOF(pd_server_conf_t, max_json_body), 1024, 16 * 1024 * 1024,
+    "PharmadeskMaxJsonBody must be a byte count from 1024 to 16777216"
+};
+static const size_directive_t attachment_max_size = {
+    APR_OFFSETOF(pd_server_conf_t, attachment_max_size), 1, APR_INT64_C(1) << 30,
+    "PharmadeskAttachmentMaxSize must be a byte count from 1 to 1073741824 (1 GiB)"
+};
+static const size_directive_t attachment_ticket_max = {
+    APR_OFFSETOF(pd_server_conf_t, attachment_ticket_max), 1, APR_INT64_C(1) << 40,
+    "PharmadeskAttachmentTicketMax must be a byte count from 1 to 1099511627776 (1 TiB)"
+};
+
+static const char *set_size(cmd_parms *cmd, void *dc, const char *arg)
 {
+    const size_directive_t *d = cmd->info;
+    char *end;
     apr_off_t v;
-    if (apr_strtoff(&v, arg, NULL, 10) != APR_SUCCESS || v < 1024 || v > 16 * 1024 * 1024) {
-        return "PharmadeskMaxJsonBody must be a byte count from 1024 to 16777216";
+
+    if (!apr_isdigit(*arg) || apr_strtoff(&v, arg, &end, 10) != APR_SUCCESS || *end
+        || v < d->min || v > d->max) {
+        return d->message;
     }
-    conf_of(cmd)->max_json_body = v;
+    *(apr_off_t *)((char *)conf_of(cmd) + d->offset) = v;
     return NULL;
 }
 
@@ -140,6 +187,11 @@ static const int_directive_t auto_close_days = {
 static const int_directive_t maintenance_interval = {
     APR_OFFSETOF(pd_server_conf_t, maintenance_interval), 1, 86400,
     "PharmadeskMaintenanceInterval must be a number of seconds from 1 to 86400"
+};
+
+static const int_directive_t attachment_max_files = {
+    APR_OFFSETOF(pd_server_conf_t, attachment_max_files), 1, 100,
+    "PharmadeskAttachmentMaxFiles must be a number of files from 1 to 100"
 };
 
 static const char *set_int(cmd_parms *cmd, void *dc, const char *arg)
@@ -211,6 +263,25 @@ static const char *set_audience(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+/* The attachment types by the names the directive takes. */
+static const struct { const char *name; pd_sniff_e type; } type_names[] = {
+    { "png", PD_SNIFF_PNG }, { "jpeg", PD_SNIFF_JPEG }, { "gif", PD_SNIFF_GIF },
+    { "webp", PD_SNIFF_WEBP }, { "pdf", PD_SNIFF_PDF }, { "zip", PD_SNIFF_ZIP },
+    { "text", PD_SNIFF_TEXT }, { "csv", PD_SNIFF_CSV },
+};
+
+static const char *set_attachment_type(cmd_parms *cmd, void *dc, const char *arg)
+{
+    apr_size_t i;
+    for (i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++) {
+        if (strcasecmp(arg, type_names[i].name) == 0) {
+            conf_of(cmd)->attachment_types |= 1u << type_names[i].type;
+            return NULL;
+        }
+    }
+    return "PharmadeskAttachmentTypes takes png, jpeg, gif, webp, pdf, zip, text and csv";
+}
+
 static const char *set_delimiter(cmd_parms *cmd, void *dc, const char *arg)
 {
     if (strlen(arg) != 1 || apr_isalnum(*arg) || apr_isspace(*arg)) {
@@ -227,7 +298,7 @@ const command_rec pd_directives[] = {
                   "Time zone of ticket-number years and date filters (default Asia/Jakarta)"),
     AP_INIT_TAKE1("PharmadeskApiBase", set_api_base, NULL, RSRC_CONF,
                   "URL path the API is served under (default /api)"),
-    AP_INIT_TAKE1("PharmadeskMaxJsonBody", set_max_json_body, NULL, RSRC_CONF,
+    AP_INIT_TAKE1("PharmadeskMaxJsonBody", set_size, (void *)&max_json_body, RSRC_CONF,
                   "Largest JSON request body in bytes (default 65536)"),
     AP_INIT_TAKE1("PharmadeskRetryAfter", set_int, (void *)&retry_after, RSRC_CONF,
                   "Retry-After seconds sent when the database is unavailable (default 5)"),
@@ -236,6 +307,15 @@ const command_rec pd_directives[] = {
     AP_INIT_TAKE1("PharmadeskMaintenanceInterval", set_int, (void *)&maintenance_interval,
                   RSRC_CONF,
                   "Seconds between runs of the maintenance work (default 300)"),
+    AP_INIT_TAKE1("PharmadeskAttachmentMaxSize", set_size, (void *)&attachment_max_size,
+                  RSRC_CONF, "Largest attachment in bytes (default 10485760, 10 MiB)"),
+    AP_INIT_TAKE1("PharmadeskAttachmentMaxFiles", set_int, (void *)&attachment_max_files,
+                  RSRC_CONF, "Most files in one upload request (default 10)"),
+    AP_INIT_TAKE1("PharmadeskAttachmentTicketMax", set_size, (void *)&attachment_ticket_max,
+                  RSRC_CONF, "Most bytes of attachments on one ticket (default 104857600)"),
+    AP_INIT_ITERATE("PharmadeskAttachmentTypes", set_attachment_type, NULL, RSRC_CONF,
+                    "The attachment types accepted, by content sniffing (default all: "
+                    "png jpeg gif webp pdf zip text csv)"),
     AP_INIT_TAKE1("PharmadeskOIDCIssuer", set_issuer, NULL, RSRC_CONF,
                   "The issuer (iss) every ID and access token must name"),
     AP_INIT_TAKE1("PharmadeskOIDCAudience", set_audience, NULL, RSRC_CONF,

@@ -7,7 +7,7 @@
 #include "pd_validate.h"
 #include "pd_cursor.h"
 
-static void common_headers(request_rec *r)
+void pd_common_headers(request_rec *r)
 {
     /* ticket data must never sit in a browser or proxy cache */
     /* err_headers_out goes out with every response, success or error */
@@ -17,7 +17,7 @@ static void common_headers(request_rec *r)
 
 static apr_status_t write_body(request_rec *r, int status, const char *text)
 {
-    common_headers(r);
+    pd_common_headers(r);
     r->status = status;
     ap_set_content_type(r, "application/json; charset=utf-8");
     if (text) {
@@ -59,14 +59,14 @@ apr_status_t pd_respond_json_value(pd_req_t *req, int status, json_t *json)
 
 apr_status_t pd_respond_not_modified(pd_req_t *req)
 {
-    common_headers(req->r);
+    pd_common_headers(req->r);
     req->r->status = HTTP_NOT_MODIFIED;
     return APR_SUCCESS;
 }
 
 apr_status_t pd_respond_no_content(pd_req_t *req)
 {
-    common_headers(req->r);
+    pd_common_headers(req->r);
     req->r->status = HTTP_NO_CONTENT;
     return APR_SUCCESS;
 }
@@ -134,15 +134,86 @@ apr_status_t pd_read_json(pd_req_t *req, json_t **out)
     return APR_SUCCESS;
 }
 
+apr_status_t pd_read_body_stream(pd_req_t *req, apr_off_t limit, apr_size_t piece,
+                                 pd_body_sink_fn sink, void *ctx)
+{
+    request_rec *r = req->r;
+    apr_bucket_brigade *bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    apr_off_t total = 0;
+    apr_status_t rv = APR_SUCCESS;
+    int seen_eos = 0;
+
+    while (!seen_eos && rv == APR_SUCCESS) {
+        apr_bucket *b;
+        rv = ap_get_brigade(r->input_filters, bb, AP_MODE_READBYTES, APR_BLOCK_READ, piece);
+        if (rv != APR_SUCCESS) {
+            int status = ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
+            if (status == HTTP_REQUEST_ENTITY_TOO_LARGE) {
+                pd_error_set(&req->err, 413, "payload_too_large", NULL,
+                             "the request body is too large");
+            }
+            else {
+                pd_error_set(&req->err, status == HTTP_REQUEST_TIME_OUT ? 408 : 400,
+                             "bad_request", NULL, "the request body could not be read");
+            }
+            break;
+        }
+        for (b = APR_BRIGADE_FIRST(bb); b != APR_BRIGADE_SENTINEL(bb); b = APR_BUCKET_NEXT(b)) {
+            const char *data;
+            apr_size_t len;
+            if (APR_BUCKET_IS_EOS(b)) {
+                seen_eos = 1;
+                break;
+            }
+            if (APR_BUCKET_IS_METADATA(b)) {
+                continue;
+            }
+            if (apr_bucket_read(b, &data, &len, APR_BLOCK_READ) != APR_SUCCESS) {
+                rv = pd_error_set(&req->err, 400, "bad_request", NULL,
+                                  "the request body could not be read");
+                break;
+            }
+            /* counted as it arrives: a chunked body declares no length */
+            total += (apr_off_t)len;
+            if (total > limit) {
+                rv = pd_error_setf(&req->err, r->pool, 413, "payload_too_large", NULL,
+                                   "the request body is larger than %" APR_OFF_T_FMT
+                                   " bytes", limit);
+                break;
+            }
+            if ((rv = sink(ctx, data, len)) != APR_SUCCESS) {
+                break;
+            }
+        }
+        apr_brigade_cleanup(bb);
+    }
+    apr_brigade_destroy(bb);
+    if (rv == APR_SUCCESS) {
+        req->body_read = 1;
+    }
+    return rv;
+}
+
+typedef struct body_buffer_t {
+    char *buf;
+    apr_size_t len;
+} body_buffer_t;
+
+static apr_status_t buffer_piece(void *ctx, const char *data, apr_size_t len)
+{
+    body_buffer_t *b = ctx;
+    memcpy(b->buf + b->len, data, len);
+    b->len += len;
+    return APR_SUCCESS;
+}
+
 apr_status_t pd_read_body(pd_req_t *req)
 {
     request_rec *r = req->r;
     const char *ct = apr_table_get(r->headers_in, "Content-Type");
     const char *cl = apr_table_get(r->headers_in, "Content-Length");
-    apr_off_t limit = req->conf->max_json_body, total = 0, declared;
-    apr_bucket_brigade *bb;
-    char *buf;
-    int seen_eos = 0;
+    apr_off_t limit = req->conf->max_json_body, declared;
+    body_buffer_t b = { NULL, 0 };
     apr_status_t rv;
 
     if (req->body) {
@@ -157,54 +228,13 @@ apr_status_t pd_read_body(pd_req_t *req)
                              "the request body is larger than %" APR_OFF_T_FMT " bytes", limit);
     }
     /* one byte more than the limit, to hold the terminating NUL */
-    buf = apr_palloc(r->pool, (apr_size_t)limit + 1);
-    bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
-    while (!seen_eos) {
-        apr_bucket *b;
-        rv = ap_get_brigade(r->input_filters, bb, AP_MODE_READBYTES, APR_BLOCK_READ,
-                            HUGE_STRING_LEN);
-        if (rv != APR_SUCCESS) {
-            int status = ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
-            apr_brigade_destroy(bb);
-            if (status == HTTP_REQUEST_ENTITY_TOO_LARGE) {
-                return pd_error_set(&req->err, 413, "payload_too_large", NULL,
-                                    "the request body is too large");
-            }
-            return pd_error_set(&req->err, status == HTTP_REQUEST_TIME_OUT ? 408 : 400,
-                                "bad_request", NULL, "the request body could not be read");
-        }
-        for (b = APR_BRIGADE_FIRST(bb); b != APR_BRIGADE_SENTINEL(bb); b = APR_BUCKET_NEXT(b)) {
-            const char *data;
-            apr_size_t len;
-            if (APR_BUCKET_IS_EOS(b)) {
-                seen_eos = 1;
-                break;
-            }
-            if (APR_BUCKET_IS_METADATA(b)) {
-                continue;
-            }
-            if (apr_bucket_read(b, &data, &len, APR_BLOCK_READ) != APR_SUCCESS) {
-                apr_brigade_destroy(bb);
-                return pd_error_set(&req->err, 400, "bad_request", NULL,
-                                    "the request body could not be read");
-            }
-            /* counted as it arrives: a chunked body declares no length */
-            if (total + (apr_off_t)len > limit) {
-                apr_brigade_destroy(bb);
-                return pd_error_setf(&req->err, r->pool, 413, "payload_too_large", NULL,
-                                     "the request body is larger than %" APR_OFF_T_FMT
-                                     " bytes", limit);
-            }
-            memcpy(buf + total, data, len);
-            total += len;
-        }
-        apr_brigade_cleanup(bb);
+    b.buf = apr_palloc(r->pool, (apr_size_t)limit + 1);
+    if ((rv = pd_read_body_stream(req, limit, HUGE_STRING_LEN, buffer_piece, &b)) != APR_SUCCESS) {
+        return rv;
     }
-    apr_brigade_destroy(bb);
-    req->body_read = 1;
-    buf[total] = '\0';
-    req->body = buf;
-    req->body_len = (apr_size_t)total;
+    b.buf[b.len] = '\0';
+    req->body = b.buf;
+    req->body_len = b.len;
     return APR_SUCCESS;
 }
 

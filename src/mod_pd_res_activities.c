@@ -16,15 +16,10 @@ apr_status_t pd_res_activities_list(pd_req_t *req)
         || (rv = pd_name_page_params(req, "timeline", &q, &after_key, &after_id)) != APR_SUCCESS) {
         return rv;
     }
+    if ((rv = pd_ticket_visible(req)) != APR_SUCCESS) {
+        return rv;
+    }
     args[0] = pd_db_int(&req->db, req->id);
-    args[1] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
-    if (pd_db_select(&req->db, PD_SQL_TICKETS_VISIBLE, args, &res) != APR_SUCCESS) {
-        return pd_fail_db(req, "finding a ticket");
-    }
-    /* someone else's ticket and no ticket look the same */
-    if (pd_db_next(&res) != APR_SUCCESS) {
-        return pd_error_set(&req->err, 404, "not_found", NULL, "no such ticket");
-    }
     args[1] = pd_db_bool(pd_authz_sees_internal(&req->who));
     args[2] = after_id;
     args[3] = apr_itoa(req->r->pool, limit + 1);

@@ -455,3 +455,22 @@ cleanup:
     pd_db_rollback(&req->db);
     return rv;
 }
+
+apr_status_t pd_ticket_visible(pd_req_t *req)
+{
+    const char *args[2];
+    pd_db_result_t res;
+
+    args[0] = pd_db_int(&req->db, req->id);
+    args[1] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
+    if (pd_db_select(&req->db, PD_SQL_TICKETS_VISIBLE, args, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "finding a ticket");
+    }
+    /* someone else's ticket and no ticket look the same */
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        return pd_error_set(&req->err, 404, "not_found", NULL, "no such ticket");
+    }
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
+    return APR_SUCCESS;
+}

@@ -22,49 +22,56 @@ static const char *const audit_list[] = {
     "actor_id", "entity", "entity_id", "from", "to", "limit", "cursor", NULL
 };
 
+/* { method, pattern, action, handler, query parameters, takes an
+ * Idempotency-Key, streams a multipart body } */
 static const pd_route_t routes[] = {
-    { PD_M_GET,    "/me",                     PD_ACT_ME,             H(pd_res_me_get), NULL, 0 },
+    { PD_M_GET,    "/me",                     PD_ACT_ME,             H(pd_res_me_get), NULL, 0, 0 },
 
-    { PD_M_GET,    "/tickets",                PD_ACT_TICKET_LIST,    H(pd_res_tickets_list), ticket_list, 0 },
-    { PD_M_POST,   "/tickets",                PD_ACT_TICKET_CREATE,  H(pd_res_tickets_create), NULL, 1 },
-    { PD_M_GET,    "/tickets/{id}",           PD_ACT_TICKET_READ,    H(pd_res_tickets_get), NULL, 0 },
-    { PD_M_PATCH,  "/tickets/{id}",           PD_ACT_TICKET_UPDATE,  H(pd_res_tickets_update), NULL, 0 },
-    { PD_M_DELETE, "/tickets/{id}",           PD_ACT_TICKET_DELETE,  H(pd_res_tickets_delete), NULL, 0 },
-    { PD_M_GET,    "/tickets/{id}/activities", PD_ACT_TICKET_READ,   H(pd_res_activities_list), page_only, 0 },
+    { PD_M_GET,    "/tickets",                PD_ACT_TICKET_LIST,    H(pd_res_tickets_list), ticket_list, 0, 0 },
+    { PD_M_POST,   "/tickets",                PD_ACT_TICKET_CREATE,  H(pd_res_tickets_create), NULL, 1, 0 },
+    { PD_M_GET,    "/tickets/{id}",           PD_ACT_TICKET_READ,    H(pd_res_tickets_get), NULL, 0, 0 },
+    { PD_M_PATCH,  "/tickets/{id}",           PD_ACT_TICKET_UPDATE,  H(pd_res_tickets_update), NULL, 0, 0 },
+    { PD_M_DELETE, "/tickets/{id}",           PD_ACT_TICKET_DELETE,  H(pd_res_tickets_delete), NULL, 0, 0 },
+    { PD_M_GET,    "/tickets/{id}/activities", PD_ACT_TICKET_READ,   H(pd_res_activities_list), page_only, 0, 0 },
     /* replying is changing the ticket: the same roles as PATCH */
-    { PD_M_POST,   "/tickets/{id}/comments",  PD_ACT_TICKET_UPDATE,  H(pd_res_comments_create), NULL, 1 },
+    { PD_M_POST,   "/tickets/{id}/comments",  PD_ACT_TICKET_UPDATE,  H(pd_res_comments_create), NULL, 1, 0 },
+    { PD_M_GET,    "/tickets/{id}/attachments", PD_ACT_TICKET_READ,  H(pd_res_attachments_list), page_only, 0, 0 },
+    /* adding files is changing the ticket; the body is a streamed form */
+    { PD_M_POST,   "/tickets/{id}/attachments", PD_ACT_TICKET_UPDATE, H(pd_res_attachments_create), NULL, 0, 1 },
+    { PD_M_GET,    "/attachments/{id}",       PD_ACT_TICKET_READ,    H(pd_res_attachments_download), NULL, 0, 0 },
+    { PD_M_GET,    "/attachments/{id}/preview", PD_ACT_TICKET_READ,  H(pd_res_attachments_preview), NULL, 0, 0 },
 
     /* staff: whoever may read the users may see their load */
-    { PD_M_GET,    "/workload",               PD_ACT_USER_READ,      H(pd_res_workload_get), workload_params, 0 },
+    { PD_M_GET,    "/workload",               PD_ACT_USER_READ,      H(pd_res_workload_get), workload_params, 0, 0 },
 
-    { PD_M_GET,    "/ticket-categories",      PD_ACT_LOOKUP_READ,    H(pd_res_categories_list), lookup_list, 0 },
-    { PD_M_POST,   "/ticket-categories",      PD_ACT_LOOKUP_WRITE,   H(pd_res_categories_create), NULL, 0 },
-    { PD_M_GET,    "/ticket-categories/{id}", PD_ACT_LOOKUP_READ,    H(pd_res_categories_get), NULL, 0 },
-    { PD_M_PATCH,  "/ticket-categories/{id}", PD_ACT_LOOKUP_WRITE,   H(pd_res_categories_update), NULL, 0 },
-    { PD_M_DELETE, "/ticket-categories/{id}", PD_ACT_LOOKUP_WRITE,   H(pd_res_categories_delete), NULL, 0 },
+    { PD_M_GET,    "/ticket-categories",      PD_ACT_LOOKUP_READ,    H(pd_res_categories_list), lookup_list, 0, 0 },
+    { PD_M_POST,   "/ticket-categories",      PD_ACT_LOOKUP_WRITE,   H(pd_res_categories_create), NULL, 0, 0 },
+    { PD_M_GET,    "/ticket-categories/{id}", PD_ACT_LOOKUP_READ,    H(pd_res_categories_get), NULL, 0, 0 },
+    { PD_M_PATCH,  "/ticket-categories/{id}", PD_ACT_LOOKUP_WRITE,   H(pd_res_categories_update), NULL, 0, 0 },
+    { PD_M_DELETE, "/ticket-categories/{id}", PD_ACT_LOOKUP_WRITE,   H(pd_res_categories_delete), NULL, 0, 0 },
 
-    { PD_M_GET,    "/ticket-modules",         PD_ACT_LOOKUP_READ,    H(pd_res_modules_list), lookup_list, 0 },
-    { PD_M_POST,   "/ticket-modules",         PD_ACT_LOOKUP_WRITE,   H(pd_res_modules_create), NULL, 0 },
-    { PD_M_GET,    "/ticket-modules/{id}",    PD_ACT_LOOKUP_READ,    H(pd_res_modules_get), NULL, 0 },
-    { PD_M_PATCH,  "/ticket-modules/{id}",    PD_ACT_LOOKUP_WRITE,   H(pd_res_modules_update), NULL, 0 },
-    { PD_M_DELETE, "/ticket-modules/{id}",    PD_ACT_LOOKUP_WRITE,   H(pd_res_modules_delete), NULL, 0 },
+    { PD_M_GET,    "/ticket-modules",         PD_ACT_LOOKUP_READ,    H(pd_res_modules_list), lookup_list, 0, 0 },
+    { PD_M_POST,   "/ticket-modules",         PD_ACT_LOOKUP_WRITE,   H(pd_res_modules_create), NULL, 0, 0 },
+    { PD_M_GET,    "/ticket-modules/{id}",    PD_ACT_LOOKUP_READ,    H(pd_res_modules_get), NULL, 0, 0 },
+    { PD_M_PATCH,  "/ticket-modules/{id}",    PD_ACT_LOOKUP_WRITE,   H(pd_res_modules_update), NULL, 0, 0 },
+    { PD_M_DELETE, "/ticket-modules/{id}",    PD_ACT_LOOKUP_WRITE,   H(pd_res_modules_delete), NULL, 0, 0 },
 
-    { PD_M_GET,    "/pharmacies",             PD_ACT_PHARMACY_READ,  H(pd_res_pharmacies_list), pharmacy_list, 0 },
-    { PD_M_POST,   "/pharmacies",             PD_ACT_PHARMACY_WRITE, H(pd_res_pharmacies_create), NULL, 0 },
-    { PD_M_GET,    "/pharmacies/{id}",        PD_ACT_PHARMACY_READ,  H(pd_res_pharmacies_get), NULL, 0 },
-    { PD_M_PATCH,  "/pharmacies/{id}",        PD_ACT_PHARMACY_WRITE, H(pd_res_pharmacies_update), NULL, 0 },
-    { PD_M_DELETE, "/pharmacies/{id}",        PD_ACT_PHARMACY_WRITE, H(pd_res_pharmacies_delete), NULL, 0 },
+    { PD_M_GET,    "/pharmacies",             PD_ACT_PHARMACY_READ,  H(pd_res_pharmacies_list), pharmacy_list, 0, 0 },
+    { PD_M_POST,   "/pharmacies",             PD_ACT_PHARMACY_WRITE, H(pd_res_pharmacies_create), NULL, 0, 0 },
+    { PD_M_GET,    "/pharmacies/{id}",        PD_ACT_PHARMACY_READ,  H(pd_res_pharmacies_get), NULL, 0, 0 },
+    { PD_M_PATCH,  "/pharmacies/{id}",        PD_ACT_PHARMACY_WRITE, H(pd_res_pharmacies_update), NULL, 0, 0 },
+    { PD_M_DELETE, "/pharmacies/{id}",        PD_ACT_PHARMACY_WRITE, H(pd_res_pharmacies_delete), NULL, 0, 0 },
 
-    { PD_M_GET,    "/users",                  PD_ACT_USER_READ,      H(pd_res_users_list), user_list, 0 },
-    { PD_M_POST,   "/users",                  PD_ACT_USER_WRITE,     H(pd_res_users_create), NULL, 0 },
-    { PD_M_GET,    "/users/{id}",             PD_ACT_USER_READ,      H(pd_res_users_get), NULL, 0 },
-    { PD_M_PATCH,  "/users/{id}",             PD_ACT_USER_WRITE,     H(pd_res_users_update), NULL, 0 },
-    { PD_M_DELETE, "/users/{id}",             PD_ACT_USER_WRITE,     H(pd_res_users_delete), NULL, 0 },
+    { PD_M_GET,    "/users",                  PD_ACT_USER_READ,      H(pd_res_users_list), user_list, 0, 0 },
+    { PD_M_POST,   "/users",                  PD_ACT_USER_WRITE,     H(pd_res_users_create), NULL, 0, 0 },
+    { PD_M_GET,    "/users/{id}",             PD_ACT_USER_READ,      H(pd_res_users_get), NULL, 0, 0 },
+    { PD_M_PATCH,  "/users/{id}",             PD_ACT_USER_WRITE,     H(pd_res_users_update), NULL, 0, 0 },
+    { PD_M_DELETE, "/users/{id}",             PD_ACT_USER_WRITE,     H(pd_res_users_delete), NULL, 0, 0 },
 
-    { PD_M_GET,    "/roles",                  PD_ACT_ROLE_READ,      H(pd_res_roles_list), NULL, 0 },
-    { PD_M_GET,    "/roles/{id}",             PD_ACT_ROLE_READ,      H(pd_res_roles_get), NULL, 0 },
+    { PD_M_GET,    "/roles",                  PD_ACT_ROLE_READ,      H(pd_res_roles_list), NULL, 0, 0 },
+    { PD_M_GET,    "/roles/{id}",             PD_ACT_ROLE_READ,      H(pd_res_roles_get), NULL, 0, 0 },
 
-    { PD_M_GET,    "/audit",                  PD_ACT_AUDIT_READ,     H(pd_res_audit_list), audit_list, 0 },
+    { PD_M_GET,    "/audit",                  PD_ACT_AUDIT_READ,     H(pd_res_audit_list), audit_list, 0, 0 },
 };
 
 const pd_route_t *pd_routes(apr_size_t *count)

@@ -62,9 +62,33 @@ static apr_status_t prepared_statement(pd_db_t *db, pd_sql_id_e id,
     return APR_SUCCESS;
 }
 
+/* A binary parameter: the statement's last, written %pDb. */
+typedef struct blob_arg_t {
+    const void *data;
+    apr_size_t len;
+} blob_arg_t;
+
+/* apr_dbd's binary argument list: the text parameters as they are, then the
+ * blob as data, length, table and column (the last two unused by pgsql). */
+static int run_blob(pd_db_t *db, apr_dbd_prepared_t *stmt, int nargs,
+                    const char *const *args, const blob_arg_t *blob, int *affected)
+{
+    const void *bargs[PD_DB_MAX_ARGS + 3];
+    int i;
+
+    for (i = 0; i < nargs - 1; i++) {
+        bargs[i] = args[i];
+    }
+    bargs[i++] = blob->data;
+    bargs[i++] = &blob->len;
+    bargs[i++] = "";
+    bargs[i] = "";
+    return apr_dbd_pbquery(db->driver, db->pool, db->handle, affected, stmt, bargs);
+}
+
 /* One attempt: prepare if needed, then run. */
 static apr_status_t run_once(pd_db_t *db, pd_sql_id_e id, const char *const *args,
-                             pd_db_result_t *out, int *nrows)
+                             const blob_arg_t *blob, pd_db_result_t *out, int *nrows)
 {
     const pd_sql_stmt_t *def = pd_sql_get(id);
     apr_dbd_prepared_t *stmt;
@@ -83,8 +107,9 @@ static apr_status_t run_once(pd_db_t *db, pd_sql_id_e id, const char *const *arg
                              def->nargs, (const char **)args);
     }
     else {
-        rc = apr_dbd_pquery(db->driver, db->pool, db->handle, &affected, stmt,
-                            def->nargs, (const char **)args);
+        rc = blob ? run_blob(db, stmt, def->nargs, args, blob, &affected)
+                  : apr_dbd_pquery(db->driver, db->pool, db->handle, &affected, stmt,
+                                   def->nargs, (const char **)args);
         if (nrows) {
             *nrows = affected;
         }
@@ -97,9 +122,9 @@ static apr_status_t run_once(pd_db_t *db, pd_sql_id_e id, const char *const *arg
 }
 
 static apr_status_t run(pd_db_t *db, pd_sql_id_e id, const char *const *args,
-                        pd_db_result_t *out, int *nrows)
+                        const blob_arg_t *blob, pd_db_result_t *out, int *nrows)
 {
-    apr_status_t rv = run_once(db, id, args, out, nrows);
+    apr_status_t rv = run_once(db, id, args, blob, out, nrows);
 
     if (rv == APR_SUCCESS) {
         db->succeeded = 1;
@@ -119,7 +144,7 @@ static apr_status_t run(pd_db_t *db, pd_sql_id_e id, const char *const *args,
         return rv;
     }
     forget_prepared(db);
-    rv = run_once(db, id, args, out, nrows);
+    rv = run_once(db, id, args, blob, out, nrows);
     if (rv == APR_SUCCESS) {
         db->succeeded = 1;
     }
@@ -132,12 +157,19 @@ static apr_status_t run(pd_db_t *db, pd_sql_id_e id, const char *const *args,
 apr_status_t pd_db_select(pd_db_t *db, pd_sql_id_e id, const char *const *args,
                           pd_db_result_t *out)
 {
-    return run(db, id, args, out, NULL);
+    return run(db, id, args, NULL, out, NULL);
 }
 
 apr_status_t pd_db_exec(pd_db_t *db, pd_sql_id_e id, const char *const *args, int *nrows)
 {
-    return run(db, id, args, NULL, nrows);
+    return run(db, id, args, NULL, NULL, nrows);
+}
+
+apr_status_t pd_db_exec_blob(pd_db_t *db, pd_sql_id_e id, const char *const *args,
+                             const void *data, apr_size_t len)
+{
+    blob_arg_t blob = { data, len };
+    return run(db, id, args, &blob, NULL, NULL);
 }
 
 apr_status_t pd_db_next(pd_db_result_t *r)
@@ -166,6 +198,17 @@ const char *pd_db_get(pd_db_result_t *r, int col)
         return NULL;
     }
     return apr_pstrdup(r->db->pool, value);
+}
+
+const char *pd_db_get_raw(pd_db_result_t *r, int col)
+{
+    const char *value = NULL;
+
+    if (!r->row || apr_dbd_datum_get(r->db->driver, r->row, col, APR_DBD_TYPE_STRING, &value)
+                   != APR_SUCCESS) {
+        return NULL;
+    }
+    return value;
 }
 
 int pd_db_get_bool(pd_db_result_t *r, int col)

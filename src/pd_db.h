@@ -50,12 +50,21 @@ apr_status_t pd_db_select(pd_db_t *db, pd_sql_id_e id, const char *const *args,
 /* Runs a statement without rows; *nrows (may be NULL) gets the affected count. */
 apr_status_t pd_db_exec(pd_db_t *db, pd_sql_id_e id, const char *const *args, int *nrows);
 
+/* Runs a statement whose last parameter is binary (%pDb in the catalogue):
+ * args holds the nargs - 1 text parameters before it. The bytes go to
+ * PostgreSQL as they are, without escaping. */
+apr_status_t pd_db_exec_blob(pd_db_t *db, pd_sql_id_e id, const char *const *args,
+                             const void *data, apr_size_t len);
+
 /* APR_SUCCESS with a current row, APR_EOF after the last. */
 apr_status_t pd_db_next(pd_db_result_t *r);
 
 /* The current row's column (0-based) copied into the request pool; NULL for
  * SQL NULL. */
 const char *pd_db_get(pd_db_result_t *r, int col);
+/* The same without the copy: valid until the result's pool is cleared
+ * (for large values read a piece at a time). */
+const char *pd_db_get_raw(pd_db_result_t *r, int col);
 /* 1 for PostgreSQL's 't'. */
 int pd_db_get_bool(pd_db_result_t *r, int col);
 apr_int64_t pd_db_get_int64(pd_db_result_t *r, int col);

@@ -75,8 +75,10 @@ static const char *next_param(const char **s, apr_pool_t *p, const char **key, c
     c++;
     v = apr_palloc(p, strlen(c) + 1);
     if (*c == '"') {
+        /* A backslash quotes only a quote: browsers send Windows paths
+         * (C:\dir\name) with their backslashes as they are. */
         for (c++; *c && *c != '"'; c++) {
-            if (*c == '\\' && c[1]) {
+            if (*c == '\\' && c[1] == '"') {
                 c++;
             }
             v[n++] = *c;

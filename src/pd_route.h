@@ -24,6 +24,7 @@ typedef struct pd_route_t {
     pd_route_fn handler;
     const char *const *params; /* the query parameters it takes; NULL: none */
     int idempotent;            /* takes an Idempotency-Key header (a POST that creates) */
+    int multipart;             /* its body is multipart/form-data, streamed (uploads) */
 } pd_route_t;
 
 typedef struct pd_route_match_t {

@@ -121,6 +121,17 @@ const char *pd_sniff_mime(pd_sniff_e type)
     return type > PD_SNIFF_UNKNOWN && type < PD_SNIFF__COUNT ? mimes[type] : NULL;
 }
 
+pd_sniff_e pd_sniff_from_mime(const char *mime)
+{
+    int t;
+    for (t = PD_SNIFF_UNKNOWN + 1; mime && t < PD_SNIFF__COUNT; t++) {
+        if (strcmp(mimes[t], mime) == 0) {
+            return (pd_sniff_e)t;
+        }
+    }
+    return PD_SNIFF_UNKNOWN;
+}
+
 int pd_sniff_inline(pd_sniff_e type)
 {
     return type == PD_SNIFF_PNG || type == PD_SNIFF_JPEG || type == PD_SNIFF_GIF

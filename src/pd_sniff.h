@@ -36,6 +36,10 @@ pd_sniff_e pd_sniff(const unsigned char *head, apr_size_t len, int whole, const 
 /* The MIME type sent with a download ("image/png", ...); NULL for unknown. */
 const char *pd_sniff_mime(pd_sniff_e type);
 
+/* The type whose MIME type pd_sniff_mime gives exactly; PD_SNIFF_UNKNOWN
+ * for anything else (a stored type is checked again before it is sent). */
+pd_sniff_e pd_sniff_from_mime(const char *mime);
+
 /* Whether a browser may show it inline (images that cannot carry script:
  * png, jpeg, gif, webp; never SVG or HTML, which are not on the list). */
 int pd_sniff_inline(pd_sniff_e type);

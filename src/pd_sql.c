@@ -128,8 +128,22 @@
 #define ACTIVITY_JSON \
     "json_build_object('id', a.id, 'kind', a.kind, 'field', a.field, 'old_value', a.old_value," \
     " 'new_value', a.new_value, 'body', a.body, 'visibility', a.visibility," \
+    " 'attachment_id', a.attachment_id," \
     " 'created_at', a.created_at, 'actor', CASE WHEN u.id IS NULL THEN NULL ELSE" \
     " json_build_object('id', u.id, 'name', u.name, 'staff', u.role_id IS DISTINCT FROM 4) END)::text"
+
+/* An attachment as the API shows it; f is the ticket_attachments row, u its
+ * uploader, and the first parameter the API base for its links. Only the
+ * sniffed image types (never SVG, which sniffing refuses) get a preview. */
+#define ATTACHMENT_JSON \
+    "json_build_object('id', f.id, 'ticket_id', f.ticket_id, 'file_name', f.file_name," \
+    " 'content_type', f.content_type, 'size', f.size_bytes, 'sha256', f.sha256," \
+    " 'description', f.description, 'visibility', f.visibility, 'created_at', f.created_at," \
+    " 'uploaded_by', json_build_object('id', u.id, 'name', u.name," \
+    "  'staff', u.role_id IS DISTINCT FROM 4)," \
+    " 'download_url', %s::text || '/attachments/' || f.id," \
+    " 'preview_url', CASE WHEN f.content_type LIKE 'image/%%'" \
+    "  THEN %s::text || '/attachments/' || f.id || '/preview' END)::text"
 
 #define ROLE_JSON "json_build_object('id', id, 'code', code, 'name', name, 'description', description)"
 
@@ -454,6 +468,59 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " AND (%s::text IS NULL OR a.at < pd_time_bound(%s::text, %s::text, true))"
         " AND (%s::timestamptz IS NULL OR (a.at, a.id) < (%s::timestamptz, %s::bigint))"
         " ORDER BY a.at DESC, a.id DESC LIMIT %s::int", 16, 1 },
+    /* 1 id, 2 pharmacy scope (0 = all): what an upload checks before it
+     * reads the body, without a lock (pd_tickets_lock_brief takes it at
+     * the end) */
+    [PD_SQL_TICKETS_BRIEF] = { "pd_tickets_brief",
+        "SELECT status, coalesce(tech_id, 0) FROM tickets"
+        " WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id)", 2 },
+    /* The PostgreSQL attachment store (pd_store_pg.c): 1 chunk size */
+    [PD_SQL_ATTACHMENT_BLOBS_INSERT] = { "pd_attachment_blobs_insert",
+        "INSERT INTO attachment_blobs (chunk_size) VALUES (%s::integer) RETURNING id", 1 },
+    [PD_SQL_ATTACHMENT_BLOBS_GET] = { "pd_attachment_blobs_get",
+        "SELECT chunk_size FROM attachment_blobs WHERE id = %s::bigint", 1 },
+    /* the chunks go with it (ON DELETE CASCADE) */
+    [PD_SQL_ATTACHMENT_BLOBS_DELETE] = { "pd_attachment_blobs_delete",
+        "DELETE FROM attachment_blobs WHERE id = %s::bigint", 1 },
+    /* 1 blob, 2 sequence number, 3 the bytes (binary, not escaped) */
+    [PD_SQL_ATTACHMENT_CHUNKS_INSERT] = { "pd_attachment_chunks_insert",
+        "INSERT INTO attachment_chunks (blob_id, seq, data)"
+        " VALUES (%s::bigint, %s::integer, %pDb)", 3 },
+    /* 1 first byte (1-based), 2 length, 3 blob, 4 sequence number: hex,
+     * whatever bytea_output says */
+    [PD_SQL_ATTACHMENT_CHUNKS_READ] = { "pd_attachment_chunks_read",
+        "SELECT encode(substring(data FROM %s::integer FOR %s::integer), 'hex')"
+        " FROM attachment_chunks WHERE blob_id = %s::bigint AND seq = %s::integer", 4 },
+    /* 1 ticket: the bytes its attachments hold */
+    [PD_SQL_TICKET_ATTACHMENTS_TOTAL] = { "pd_ticket_attachments_total",
+        "SELECT coalesce(sum(size_bytes), 0) FROM ticket_attachments WHERE ticket_id = %s::bigint", 1 },
+    /* The attachment and its timeline entry at once: 1 ticket, 2 uploader,
+     * 3 name, 4 sniffed type, 5 size, 6 SHA-256, 7 description, 8
+     * visibility, 9 store, 10 key in the store, 11-12 API base */
+    [PD_SQL_TICKET_ATTACHMENTS_INSERT] = { "pd_ticket_attachments_insert",
+        "WITH f AS (INSERT INTO ticket_attachments (ticket_id, user_id, file_name, content_type,"
+        "  size_bytes, sha256, description, visibility, storage, storage_key)"
+        "  VALUES (%s::bigint, %s::bigint, %s::text, %s::text, %s::bigint, %s::text,"
+        "  %s::text, %s::text, %s::text, %s::text) RETURNING *),"
+        " a AS (INSERT INTO ticket_activities (ticket_id, user_id, kind, new_value, body,"
+        "  visibility, attachment_id) SELECT ticket_id, user_id, 'attachment', file_name,"
+        "  nullif(description, ''), visibility, id FROM f)"
+        " SELECT " ATTACHMENT_JSON " FROM f JOIN users u ON u.id = f.user_id", 12 },
+    /* A ticket's attachments, oldest first: 1-2 API base, 3 ticket, 4
+     * internal ones too, 5 after this id (NULL: from the start), 6 limit.
+     * Columns (id, key, json) as the name-sorted pages have them. */
+    [PD_SQL_TICKET_ATTACHMENTS_LIST] = { "pd_ticket_attachments_list",
+        "SELECT f.id, f.id::text, " ATTACHMENT_JSON
+        " FROM ticket_attachments f JOIN users u ON u.id = f.user_id"
+        " WHERE f.ticket_id = %s::bigint AND (%s::boolean OR f.visibility = 'public')"
+        " AND f.id > coalesce(%s::bigint, 0) ORDER BY f.id LIMIT %s::integer", 6 },
+    /* One attachment for a download: 1 id, 2 pharmacy scope (0 = all), 3
+     * internal ones too. Nothing when the caller may not see it. */
+    [PD_SQL_TICKET_ATTACHMENTS_GET] = { "pd_ticket_attachments_get",
+        "SELECT f.file_name, f.content_type, f.size_bytes, f.sha256, f.storage, f.storage_key"
+        " FROM ticket_attachments f JOIN tickets t ON t.id = f.ticket_id"
+        " WHERE f.id = %s::bigint AND %s::bigint IN (0, t.pharmacy_id)"
+        " AND (%s::boolean OR f.visibility = 'public')", 3 },
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

@@ -41,6 +41,10 @@ my %expect = (
     'DELETE /tickets/{id}'          => { allow => ['admin'],       ok => 204, kind => 'ticket', scoped => 1 },
     'GET /tickets/{id}/activities'  => { allow => \@ALL,           ok => 200, kind => 'ticket', scoped => 1 },
     'POST /tickets/{id}/comments'   => { allow => \@WRITE_TICKETS, ok => 201, kind => 'ticket', scoped => 1 },
+    'GET /tickets/{id}/attachments' => { allow => \@ALL,           ok => 200, kind => 'ticket', scoped => 1 },
+    'POST /tickets/{id}/attachments'=> { allow => \@WRITE_TICKETS, ok => 201, kind => 'ticket', scoped => 1 },
+    'GET /attachments/{id}'         => { allow => \@ALL,           ok => 200, kind => 'attachment', scoped => 1 },
+    'GET /attachments/{id}/preview' => { allow => \@ALL,           ok => 200, kind => 'attachment', scoped => 1 },
     'GET /workload'                 => { allow => \@STAFF_READ,    ok => 200 },
     'GET /ticket-categories'        => { allow => \@ALL,           ok => 200 },
     'POST /ticket-categories'       => { allow => ['admin'],       ok => 201, kind => 'category' },
@@ -107,6 +111,18 @@ my %make = (
         return api('admin', POST => '/api/users', json => { username => $u, name => "User $u", role => 'tech' })->json->{id};
     },
     role => sub { 4 },
+    # a public image on a ticket of that pharmacy
+    attachment => sub {
+        my ($code) = @_;
+        my $tid = create_ticket('admin', pharmacy_id => pharmacy_id($code), title => tag('AuthzLampiran'))->json->{id};
+        my $r = upload('admin', $tid, [[file => { filename => 'bukti.png', content => "\x89PNG\r\n\x1a\nauthz" }]]);
+        return $r->json->{items}[0]{id};
+    },
+);
+
+# Form bodies (multipart/form-data) for the upload routes.
+my %form = (
+    'POST /tickets/{id}/attachments' => [[file => { filename => 'bukti.txt', content => "Struk gagal dicetak.\n" }]],
 );
 
 # A valid body for each write, so that the answer reflects authorization.
@@ -130,7 +146,7 @@ sub objects {
     my $kind = $exp->{kind};
     return ([none => undef]) unless $kind && $exp->{path_has_id};
     my @o;
-    if ($kind eq 'ticket' || $kind eq 'pharmacy') {
+    if ($kind eq 'ticket' || $kind eq 'pharmacy' || $kind eq 'attachment') {
         my $own = $home{$caller} // 'APT-A';
         my $other = $own eq 'APT-A' ? 'APT-B' : 'APT-A';
         my $writes = $exp->{method} ne 'GET' && $kind eq 'pharmacy' && ($role_of{$caller} // '') eq 'admin';
@@ -165,6 +181,9 @@ for my $route (@routes) {
             my @opt;
             if (my $b = $body{ $route->{key} }) {
                 @opt = (json => $b->($caller eq 'anonymous' || $caller eq 'norole' ? 'admin' : $caller));
+            } elsif (my $f = $form{ $route->{key} }) {
+                my ($form_body, $ct) = form_data(@$f);
+                @opt = (body => $form_body, content_type => $ct);
             }
             my $r = api($caller eq 'anonymous' ? undef : $caller, $route->{method} => $path, @opt);
             my ($status, $code) = expected($exp, $caller, $object);

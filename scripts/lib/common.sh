@@ -262,7 +262,8 @@ pd_httpd_write_conf() {
         "TICKET_PREFIX=$prefix" "HTDOCS=$htdocs" "HTPASSWD=$PD_HTPASSWD" \
         "IDP_ISSUER=${PD_IDP_ISSUER:-}" "SESSION_INACTIVITY=${PD_SESSION_INACTIVITY:-3600}" \
         "SESSION_MAX=${PD_SESSION_MAX:-28800}" \
-        "MAINTENANCE_INTERVAL=${PD_MAINTENANCE_INTERVAL:-300}"; do
+        "MAINTENANCE_INTERVAL=${PD_MAINTENANCE_INTERVAL:-300}" \
+        "ATTACHMENT_TICKET_MAX=${PD_ATTACHMENT_TICKET_MAX:-104857600}"; do
         args+=(-e "s|@${kv%%=*}@|$(pd_sed_escape "${kv#*=}")|g")
     done
     sed "${args[@]}" "$PD_ROOT/scripts/lib/httpd.conf.in" >"$PD_HTTPD_CONF"

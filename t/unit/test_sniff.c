@@ -75,6 +75,13 @@ static void test_mime(void **state)
     assert_false(pd_sniff_inline(PD_SNIFF_PDF));
     assert_false(pd_sniff_inline(PD_SNIFF_TEXT));
     assert_false(pd_sniff_inline(PD_SNIFF_UNKNOWN));
+    /* a stored type is recognised only exactly as pd_sniff_mime wrote it */
+    assert_int_equal(pd_sniff_from_mime("image/png"), PD_SNIFF_PNG);
+    assert_int_equal(pd_sniff_from_mime("text/csv; charset=utf-8"), PD_SNIFF_CSV);
+    assert_int_equal(pd_sniff_from_mime("text/html"), PD_SNIFF_UNKNOWN);
+    assert_int_equal(pd_sniff_from_mime("image/svg+xml"), PD_SNIFF_UNKNOWN);
+    assert_int_equal(pd_sniff_from_mime("IMAGE/PNG"), PD_SNIFF_UNKNOWN);
+    assert_int_equal(pd_sniff_from_mime(NULL), PD_SNIFF_UNKNOWN);
 }
 
 int main(void)

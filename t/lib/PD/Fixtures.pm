@@ -19,7 +19,8 @@ use PD::Test;
 
 our @EXPORT = qw(
     is_error tag ticket_body create_ticket all_pages set_ticket
-    activities last_activity_id raw_http chunked_post allow_set
+    activities last_activity_id raw_http chunked_post chunked_request allow_set
+    form_data upload store_counts
     STATUSES ROLE_USERS
 );
 
@@ -177,16 +178,23 @@ sub raw_http {
         $body = $plain;
     }
     my $json = eval { $PD::Test::JSON->decode($body) };
-    return { status => $status // 0, headers => \%h, body => $body, json => $json };
+    return bless { status => $status // 0, headers => \%h, body => $body, json => $json },
+        'PD::Fixtures::RawResponse';
 }
 
 # POST with Transfer-Encoding: chunked, the body cut into $chunk-byte chunks.
 sub chunked_post {
     my ($user, $path, $body, $chunk) = @_;
+    return chunked_request($user, POST => $path, 'application/json', $body, $chunk);
+}
+
+# A request with a chunked body (no Content-Length), $chunk bytes a chunk.
+sub chunked_request {
+    my ($user, $method, $path, $content_type, $body, $chunk) = @_;
     $chunk ||= 4096;
     my $token = PD::Test::token_for($user);
-    my $req = "POST $path HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer $token\r\n"
-        . "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+    my $req = "$method $path HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer $token\r\n"
+        . "Content-Type: $content_type\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
     my $rest = $body;
     while (length $rest) {
         my $c = substr($rest, 0, $chunk, '');
@@ -196,10 +204,57 @@ sub chunked_post {
     return raw_http($req);
 }
 
+# A multipart/form-data body as a browser builds it: each part is
+# [name => 'value'] or [name => { filename => ..., content => ..., type => ... }].
+# Returns (body, content type).
+sub form_data {
+    my (@parts) = @_;
+    my $boundary = '----PharmadeskForm' . join('', map { int rand 10 } 1 .. 16);
+    my $body = '';
+    for my $p (@parts) {
+        my ($name, $v) = @$p;
+        $body .= "--$boundary\r\n";
+        if (ref $v) {
+            my $fn = $v->{filename};
+            $body .= qq{Content-Disposition: form-data; name="$name"; filename="$fn"\r\n}
+                . 'Content-Type: ' . ($v->{type} // 'application/octet-stream') . "\r\n\r\n"
+                . $v->{content} . "\r\n";
+        } else {
+            $body .= qq{Content-Disposition: form-data; name="$name"\r\n\r\n$v\r\n};
+        }
+    }
+    $body .= "--$boundary--\r\n";
+    return ($body, "multipart/form-data; boundary=$boundary");
+}
+
+# POST /api/tickets/{id}/attachments with those parts; chunked => 1 sends
+# the same body without a Content-Length.
+sub upload {
+    my ($user, $ticket_id, $parts, %opt) = @_;
+    my ($body, $ct) = form_data(@$parts);
+    my $path = "/api/tickets/$ticket_id/attachments";
+    return chunked_request($user, POST => $path, $ct, $body, $opt{chunk} || 65536) if $opt{chunked};
+    return api($user, POST => $path, body => $body, content_type => $ct);
+}
+
+# What the attachment store holds: [attachments, blobs, chunks].
+sub store_counts {
+    return [map { db_value("SELECT count(*) FROM $_") }
+        qw(ticket_attachments attachment_blobs attachment_chunks)];
+}
+
 # "GET, HEAD, OPTIONS" -> sorted list of upper-case method names.
 sub allow_set {
     my ($allow) = @_;
     return [sort map { uc } grep { length } split /\s*,\s*/, $allow // ''];
 }
+
+# raw_http's answer: a hash (status, headers by lower-case name, body,
+# json) that also answers as PD::Test's responses do.
+package PD::Fixtures::RawResponse;
+sub status { $_[0]{status} }
+sub json   { $_[0]{json} }
+sub body   { $_[0]{body} }
+sub header { $_[0]{headers}{ lc $_[1] } }
 
 1;

@@ -1,0 +1,188 @@
+/* A ticket's attachments: the list, the download and the image preview.
+ *
+ * Whoever may read the ticket may read its public files; internal files are
+ * staff's, as internal notes are. Any other file, like a missing one,
+ * answers 404. A download always goes out as an attachment of a type from
+ * the sniffing allowlist, with nosniff, a sandboxing Content-Security-Policy
+ * and no-store, so that no uploaded byte ever runs in this site's origin;
+ * the preview differs only by showing images (and nothing else) inline. */
+#include <string.h>
+#include <apr_strings.h>
+#include "mod_pd.h"
+#include "pd_sniff.h"
+#include "pd_store.h"
+#include "pd_download.h"
+
+apr_status_t pd_res_attachments_list(pd_req_t *req)
+{
+    const char *args[6], *q, *after_key, *after_id;
+    pd_db_result_t res;
+    apr_status_t rv;
+    int limit;
+
+    if ((rv = pd_list_limit(req, &limit)) != APR_SUCCESS
+        || (rv = pd_name_page_params(req, "attachments", &q, &after_key, &after_id))
+           != APR_SUCCESS) {
+        return rv;
+    }
+    if ((rv = pd_ticket_visible(req)) != APR_SUCCESS) {
+        return rv;
+    }
+    args[0] = args[1] = req->conf->api_base;
+    args[2] = pd_db_int(&req->db, req->id);
+    args[3] = pd_db_bool(pd_authz_sees_internal(&req->who));
+    args[4] = after_id;
+    args[5] = apr_itoa(req->r->pool, limit + 1);
+    if (pd_db_select(&req->db, PD_SQL_TICKET_ATTACHMENTS_LIST, args, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "listing attachments");
+    }
+    return pd_name_page_respond(req, &res, limit, "attachments");
+}
+
+typedef struct stored_file_t {
+    const char *name;
+    pd_sniff_e type;
+    apr_off_t size;
+    const char *sha256;
+    const pd_store_t *store;
+    const char *key;
+} stored_file_t;
+
+static apr_status_t find_file(pd_req_t *req, stored_file_t *f)
+{
+    const char *args[3], *storage;
+    pd_db_result_t res;
+
+    args[0] = pd_db_int(&req->db, req->id);
+    args[1] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
+    args[2] = pd_db_bool(pd_authz_sees_internal(&req->who));
+    if (pd_db_select(&req->db, PD_SQL_TICKET_ATTACHMENTS_GET, args, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "finding an attachment");
+    }
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        return pd_error_set(&req->err, 404, "not_found", NULL, "no such attachment");
+    }
+    f->name = pd_db_get(&res, 0);
+    f->type = pd_sniff_from_mime(pd_db_get(&res, 1));
+    f->size = pd_db_get_int64(&res, 2);
+    f->sha256 = pd_db_get(&res, 3);
+    storage = pd_db_get(&res, 4);
+    f->key = pd_db_get(&res, 5);
+    while (pd_db_next(&res) == APR_SUCCESS) {
+    }
+    if (!(f->store = pd_store_find(storage))) {
+        req->db.error = apr_psprintf(req->r->pool, "attachment %" APR_INT64_T_FMT
+                                     " is in an unknown store", req->id);
+        return pd_fail_db(req, "finding an attachment");
+    }
+    return APR_SUCCESS;
+}
+
+/* If-None-Match: "*" or a list holding the file's tag. */
+static int tag_matches(const char *header, const char *etag)
+{
+    const char *hit;
+    apr_size_t n = strlen(etag);
+
+    if (!header) {
+        return 0;
+    }
+    if (strcmp(header, "*") == 0) {
+        return 1;
+    }
+    for (hit = strstr(header, etag); hit; hit = strstr(hit + 1, etag)) {
+        if ((hit == header || hit[-1] == ' ' || hit[-1] == ',' || hit[-1] == '/')
+            && (hit[n] == '\0' || hit[n] == ',' || hit[n] == ' ')) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static apr_status_t write_piece(void *ctx, const char *data, apr_size_t len)
+{
+    request_rec *r = ctx;
+    return ap_rwrite(data, (int)len, r) < 0 ? APR_ECONNABORTED : APR_SUCCESS;
+}
+
+static apr_status_t serve(pd_req_t *req, int preview)
+{
+    request_rec *r = req->r;
+    const char *etag, *mime, *range = apr_table_get(r->headers_in, "Range");
+    const char *if_range = apr_table_get(r->headers_in, "If-Range");
+    apr_off_t first = 0, last = 0, len;
+    stored_file_t f = { NULL, PD_SNIFF_UNKNOWN, 0, NULL, NULL, NULL };
+    pd_range_e ranged = PD_RANGE_NONE;
+    apr_status_t rv;
+
+    if ((rv = find_file(req, &f)) != APR_SUCCESS) {
+        return rv;
+    }
+    if (preview && !pd_sniff_inline(f.type)) {
+        return pd_error_set(&req->err, 404, "not_found", NULL, "this attachment has no preview");
+    }
+    /* a stored type that is not (or no longer) one of ours goes out as bytes */
+    mime = f.type != PD_SNIFF_UNKNOWN ? pd_sniff_mime(f.type) : "application/octet-stream";
+    etag = apr_pstrcat(r->pool, "\"", f.sha256, "\"", NULL);
+
+    pd_common_headers(r);
+    apr_table_setn(r->err_headers_out, "Content-Security-Policy", "sandbox");
+    apr_table_setn(r->headers_out, "ETag", etag);
+    if (tag_matches(apr_table_get(r->headers_in, "If-None-Match"), etag)) {
+        r->status = HTTP_NOT_MODIFIED;
+        return APR_SUCCESS;
+    }
+    /* If-Range: the range only of the very bytes the client has */
+    if (range && (!if_range || strcmp(if_range, etag) == 0)) {
+        ranged = pd_range_parse(range, f.size, &first, &last);
+    }
+    /* Apache's byte-range filter must not cut the response again */
+    apr_table_unset(r->headers_in, "Range");
+    if (ranged == PD_RANGE_UNSATISFIABLE) {
+        apr_table_setn(r->err_headers_out, "Content-Range",
+                       apr_psprintf(r->pool, "bytes */%" APR_OFF_T_FMT, f.size));
+        return pd_error_set(&req->err, 416, "range_not_satisfiable", NULL,
+                            "the range is outside the file");
+    }
+    apr_table_setn(r->headers_out, "Content-Disposition",
+                   pd_content_disposition(r->pool, preview ? "inline" : "attachment", f.name));
+    apr_table_setn(r->headers_out, "Accept-Ranges", "bytes");
+    if (ranged == PD_RANGE_OK) {
+        r->status = HTTP_PARTIAL_CONTENT;
+        apr_table_setn(r->headers_out, "Content-Range",
+                       apr_psprintf(r->pool, "bytes %" APR_OFF_T_FMT "-%" APR_OFF_T_FMT
+                                    "/%" APR_OFF_T_FMT, first, last, f.size));
+        len = last - first + 1;
+    }
+    else {
+        r->status = HTTP_OK;
+        first = 0;
+        len = f.size;
+    }
+    ap_set_content_type(r, mime);
+    ap_set_content_length(r, len);
+    if (r->header_only) {
+        return APR_SUCCESS;
+    }
+    rv = f.store->get(f.store, &req->db, f.key, first, len, write_piece, r);
+    if (rv != APR_SUCCESS) {
+        /* the status line is gone: all that is left is to cut the response
+         * short, which the client sees against its Content-Length */
+        if (rv != APR_ECONNABORTED) {
+            pd_fail_db(req, "reading an attachment");
+        }
+        r->connection->keepalive = AP_CONN_CLOSE;
+        r->connection->aborted = 1;
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t pd_res_attachments_download(pd_req_t *req)
+{
+    return serve(req, 0);
+}
+
+apr_status_t pd_res_attachments_preview(pd_req_t *req)
+{
+    return serve(req, 1);
+}
