@@ -10,7 +10,8 @@ function setup(thread)
    thread:set("thread_no", threads)
 end
 
-local lo, hi
+-- global: bench/upload.lua draws its tickets the same way
+lo, hi = 1, 1
 
 function init(args)
    lo = tonumber(args[1]) or 1
