@@ -336,6 +336,11 @@ pd_httpd_running() { pd_httpd_pid >/dev/null; }
 # pd_httpd_start PORT: the conf must have been written for that port.
 pd_httpd_start() {
     local port=$1 i code env=()
+    # a server stopped a moment ago may still be letting its port go
+    for ((i = 0; i < 50; i++)); do
+        pd_port_in_use "$port" || break
+        sleep 0.1
+    done
     pd_port_in_use "$port" && pd_die "port $port is already in use"
     # An ASan-built module needs the runtime loaded before httpd itself.
     if pd_built_with_asan; then
