@@ -7,10 +7,15 @@ dofile("bench/get_ticket.lua")
 local f = assert(io.open(os.getenv("PD_BENCH_UPLOAD_BODY") or error("PD_BENCH_UPLOAD_BODY is not set"), "rb"))
 local body = f:read("*a")
 f:close()
-local headers = {
-   ["Content-Type"] = "multipart/form-data; boundary=" .. os.getenv("PD_BENCH_UPLOAD_BOUNDARY"),
-}
+local content_type = "multipart/form-data; boundary=" .. os.getenv("PD_BENCH_UPLOAD_BOUNDARY")
+local headers
 
 function request()
+   -- wrk.format takes these headers instead of wrk.headers: the -H ones
+   -- (credentials, Origin) are copied in once
+   if not headers then
+      headers = { ["Content-Type"] = content_type }
+      for name, value in pairs(wrk.headers) do headers[name] = value end
+   end
    return wrk.format("POST", "/api/tickets/" .. math.random(lo, hi) .. "/attachments", headers, body)
 end
