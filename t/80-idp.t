@@ -123,7 +123,8 @@ $t0 = time;
 $started = idp_sh('pd_idp_start', $rundir, $http_port, $https_port, $portal);
 my $took = time - $t0;
 ok $started, 'pd_idp_start' or do { done_testing; exit 1 };
-cmp_ok $took, '<', 5, sprintf('started and answering in %.2fs (first start: keys and certificate made)', $took);
+# how long it took is a figure, not a test: a loaded machine is slow
+note sprintf 'started and answering in %.2fs (first start: keys and certificate made)', $took;
 ok -s "$rundir/$_", "$_ kept in the run directory" for qw(tls.key tls.crt keys.json idp.pid);
 is((stat "$rundir/keys.json")[2] & 077, 0, 'signing keys are readable by their owner only');
 
