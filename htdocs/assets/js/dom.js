@@ -2,7 +2,6 @@
 // textContent for strings and never touches innerHTML.
 
 export const $ = (sel, root = document) => root.querySelector(sel);
-export const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 
 // h('a.button#go', {href: '#/x', onclick: fn}, 'text', child, [children])
 export function h(tag, attrs, ...children) {

@@ -1,11 +1,17 @@
 // Master data the pages share, read once per page load (admin edits clear it).
 import { get, all } from './api.js';
 
+// Kept a minute: master data changes seldom, and another admin's edit
+// shows after that at the latest.
 const cache = new Map();
+const KEEP_MS = 60000;
 
 function once(key, fn) {
-  if (!cache.has(key)) cache.set(key, fn().catch((e) => { cache.delete(key); throw e; }));
-  return cache.get(key);
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < KEEP_MS) return hit.value;
+  const value = fn().catch((e) => { cache.delete(key); throw e; });
+  cache.set(key, { at: Date.now(), value });
+  return value;
 }
 
 export const forget = (key) => (key ? cache.delete(key) : cache.clear());
@@ -23,9 +29,9 @@ export const staffUsers = () => once('staff', async () => {
 // knows only the names on the ticket itself.
 export async function userNames(me, ticket) {
   const names = new Map();
-  for (const p of [ticket.customer, ticket.expert, ticket.tech, ticket.created_by]) if (p) names.set(String(p.id), p.name);
+  for (const p of [ticket.customer, ticket.expert, ticket.tech, ticket.created_by]) if (p) names.set(`user:${p.id}`, p.name);
   if (me.role.code !== 'customer') {
-    try { for (const u of await staffUsers()) names.set(String(u.id), u.name); } catch { /* names stay ids */ }
+    try { for (const u of await staffUsers()) names.set(`user:${u.id}`, u.name); } catch { /* names stay ids */ }
   }
   return names;
 }

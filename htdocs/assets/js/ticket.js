@@ -46,9 +46,8 @@ function valueText(field, v, names) {
   if (v === null || v === undefined || v === '') return t('common.none');
   if (field === 'priority') return label('priority', v);
   if (field === 'status') return label('status', v);
-  if (field === 'category_id' || field === 'module_id' || field === 'expert_id' || field === 'tech_id') {
-    return names.get(`${field}:${v}`) || names.get(String(v)) || `#${v}`;
-  }
+  if (field === 'category_id' || field === 'module_id') return names.get(`${field}:${v}`) || `#${v}`;
+  if (field === 'expert_id' || field === 'tech_id') return names.get(`user:${v}`) || `#${v}`;
   return String(v);
 }
 
@@ -188,7 +187,9 @@ async function actions(ctx, tk, act) {
   const change = (body) => act(() => patch(`/tickets/${tk.id}`, body, ctx.etag()));
   if (can.expert && !CLOSED.includes(st)) {
     const [cats, mods] = await Promise.all([lookups.categories(true), lookups.modules(true)]);
-    const opts = (items, cur) => items.filter((x) => x.active !== false || (cur && x.id === cur.id)).map((x) => [x.id, x.name]);
+    // the ticket's own value is always there, even when newer than the list
+    const opts = (items, cur) => [...(cur && !items.some((x) => x.id === cur.id) ? [cur] : []),
+      ...items.filter((x) => x.active !== false || (cur && x.id === cur.id))].map((x) => [x.id, x.name]);
     out.push(actionForm('triage', t('act.triage'), h('div.grid',
       field({ name: 'category_id', label: t('field.category'), type: 'select', value: tk.category && tk.category.id, options: opts(cats, tk.category) }),
       field({ name: 'priority', label: t('field.priority'), type: 'select', value: tk.priority, options: PRIORITIES.map((p) => [p, label('priority', p)]) }),

@@ -70,7 +70,7 @@ function row(tk, staff) {
     [t('field.status'), pill('status', tk.status)],
     [t('field.updated'), fmtDate(tk.updated_at)],
   ].filter(Boolean);
-  return h('tr', { dataset: { id: tk.id } }, cells.map(([l, c]) => h('td', { dataset: { label: l } }, c)));
+  return h('tr', { dataset: { id: tk.id } }, cells.map(([l, c]) => h('td', { dataset: { label: l } }, h('span', c))));
 }
 
 export function ticketTable(items, staff, caption) {
