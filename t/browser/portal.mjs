@@ -384,10 +384,13 @@ await step('pages', async () => {
   }
   const dir = shotDir('portal');
   if (dir) diag(`screenshots: ${dir} (${fs.readdirSync(dir).length} files)`);
-  if (dir && process.env.PD_SCREENSHOT_COPY) {
-    fs.mkdirSync(process.env.PD_SCREENSHOT_COPY, { recursive: true });
-    for (const f of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, f), path.join(process.env.PD_SCREENSHOT_COPY, f));
-    diag(`copied to ${process.env.PD_SCREENSHOT_COPY}`);
+  // the run directory goes with the run: a copy stays (var/ is not versioned)
+  const keep = process.env.PD_SCREENSHOT_COPY
+    || (process.env.PD_ROOT ? path.join(process.env.PD_ROOT, 'var', 'screenshots', 'portal') : '');
+  if (dir && keep && path.resolve(keep) !== path.resolve(dir)) {
+    fs.mkdirSync(keep, { recursive: true });
+    for (const f of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, f), path.join(keep, f));
+    diag(`screenshots copied to ${keep}`);
   }
 });
 
