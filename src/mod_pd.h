@@ -139,8 +139,13 @@ void pd_respond_error(request_rec *r, const pd_server_conf_t *conf, const pd_err
 /* Logs the database's message (the one log point for data failures) and
  * fills req->err with 503. */
 apr_status_t pd_fail_db(pd_req_t *req, const char *doing);
-/* "{"items":[...],"next":...}" from pre-rendered item texts. */
+/* "{"items":[...],"next":...}" from pre-rendered item texts, with an ETag;
+ * 304 to an If-None-Match that names it. */
 apr_status_t pd_respond_page(pd_req_t *req, apr_array_header_t *items, const char *next);
+
+/* mod_pd_etag.c: sets the ETag of a list page from its bytes; true when the
+ * request's If-None-Match names it (answer 304). */
+int pd_etag_not_modified(pd_req_t *req, const char *body);
 
 /* Resources, one file each. */
 apr_status_t pd_res_me_get(pd_req_t *req);

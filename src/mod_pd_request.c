@@ -78,6 +78,9 @@ apr_status_t pd_respond_page(pd_req_t *req, apr_array_header_t *items, const cha
     const char *body = apr_pstrcat(req->r->pool, "{\"items\":[", joined, "],\"next\":",
                                    next ? pd_json_quote(req->r->pool, next) : "null",
                                    "}", NULL);
+    if (pd_etag_not_modified(req, body)) {
+        return pd_respond_not_modified(req);
+    }
     return write_body(req->r, HTTP_OK, body);
 }
 

@@ -1,0 +1,37 @@
+// Master data the pages share, read once per page load (admin edits clear it).
+import { get, all } from './api.js';
+
+// Kept a minute: master data changes seldom, and another admin's edit
+// shows after that at the latest.
+const cache = new Map();
+const KEEP_MS = 60000;
+
+function once(key, fn) {
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < KEEP_MS) return hit.value;
+  const value = fn().catch((e) => { cache.delete(key); throw e; });
+  cache.set(key, { at: Date.now(), value });
+  return value;
+}
+
+export const forget = (key) => (key ? cache.delete(key) : cache.clear());
+
+export const categories = (staff) => once(`cat${staff}`, async () => (await get('/ticket-categories', staff ? { include_inactive: true } : {})).items);
+export const modules = (staff) => once(`mod${staff}`, async () => (await get('/ticket-modules', staff ? { include_inactive: true } : {})).items);
+export const pharmacies = () => once('pharm', () => all('/pharmacies'));
+export const roles = () => once('roles', async () => (await get('/roles')).items);
+export const staffUsers = () => once('staff', async () => {
+  const lists = await Promise.all(['team_expert', 'tech', 'admin'].map((role) => all('/users', { role })));
+  return lists.flat();
+});
+
+// Names of people on a ticket's timeline: staff may read users; a customer
+// knows only the names on the ticket itself.
+export async function userNames(me, ticket) {
+  const names = new Map();
+  for (const p of [ticket.customer, ticket.expert, ticket.tech, ticket.created_by]) if (p) names.set(`user:${p.id}`, p.name);
+  if (me.role.code !== 'customer') {
+    try { for (const u of await staffUsers()) names.set(`user:${u.id}`, u.name); } catch { /* names stay ids */ }
+  }
+  return names;
+}

@@ -1,0 +1,159 @@
+// The portal: one page, a view per role and route (location.hash).
+import { $, h } from './dom.js';
+import { t, setLang, currentLang, applyStatic } from './i18n.js';
+import { get, ApiError, sessionOk, takeReturnTo, whenSessionEnds, stopPolling, restoreDrafts } from './api.js';
+import { carryInput } from './dom.js';
+import { ticketList } from './tickets.js';
+import { newTicket } from './ticket-new.js';
+import { ticketDetail } from './ticket.js';
+import { adminPage } from './admin.js';
+import { dashboard } from './dashboard.js';
+
+// Which pages each role has, in menu order; the first is its home.
+const MENU = {
+  customer: ['tickets', 'new'],
+  team_expert: ['review', 'mine', 'tickets', 'new'],
+  tech: ['assigned', 'tickets', 'new'],
+  manager: ['dashboard', 'tickets'],
+  admin: ['dashboard', 'tickets', 'review', 'new', 'users', 'categories', 'modules', 'pharmacies'],
+};
+
+const ROUTES = [
+  [/^\/tickets$/, 'tickets', (c) => ticketList(c, c.me.role.code === 'customer' ? 'own' : 'all')],
+  [/^\/review$/, 'review', (c) => ticketList(c, 'review')],
+  [/^\/mine$/, 'mine', (c) => ticketList(c, 'mine')],
+  [/^\/assigned$/, 'assigned', (c) => ticketList(c, 'assigned')],
+  [/^\/new$/, 'new', newTicket],
+  [/^\/t\/(\d+)$/, null, (c) => ticketDetail(c, Number(c.match[1]))],
+  [/^\/dashboard$/, 'dashboard', dashboard],
+  [/^\/admin\/(users|categories|modules|pharmacies)$/, null, (c) => adminPage(c, c.match[1])],
+];
+
+const PATHS = {
+  tickets: '#/tickets', review: '#/review', mine: '#/mine', assigned: '#/assigned', new: '#/new',
+  dashboard: '#/dashboard', users: '#/admin/users', categories: '#/admin/categories',
+  modules: '#/admin/modules', pharmacies: '#/admin/pharmacies',
+};
+
+let me = null;
+
+export function parseHash() {
+  const raw = window.location.hash.replace(/^#/, '') || '/';
+  const [path, qs = ''] = raw.split('?');
+  return { path, params: new URLSearchParams(qs) };
+}
+
+function navLink(name) {
+  return h('li', h('a', { href: PATHS[name], dataset: { nav: name } }, t(`nav.${name}`)));
+}
+
+function renderChrome() {
+  applyStatic();
+  const items = MENU[me.role.code] || [];
+  $('#nav-list').replaceChildren(...items.map(navLink));
+  const who = $('#who');
+  who.replaceChildren(
+    h('span.who-name', me.name || me.username),
+    h('span.who-role', t(`role.${me.role.code}`)),
+    ...(me.pharmacy ? [h('span.who-pharmacy', me.pharmacy.name)] : []),
+  );
+  who.dataset.role = me.role.code;
+  $('#lang').value = currentLang();
+}
+
+async function route(keepInput) {
+  if (!me) return;
+  stopPolling();
+  const { path, params } = parseHash();
+  const allowed = MENU[me.role.code] || [];
+  let found = ROUTES.find(([re, name]) => re.test(path) && (!name || allowed.includes(name)));
+  if (path.startsWith('/admin/') && me.role.code !== 'admin') found = null;
+  if (!found) {
+    window.location.replace(PATHS[allowed[0]] || '#/tickets');
+    return;
+  }
+  const [re, name, page] = found;
+  for (const a of document.querySelectorAll('#nav a')) {
+    if (a.dataset.nav === (name || (path.startsWith('/admin/') ? path.slice(7) : ''))) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  const old = $('#view');
+  const view = h('div#view');
+  const ctx = { me, params, match: path.match(re), view, path };
+  main().setAttribute('aria-busy', 'true');
+  try {
+    old.replaceWith(view);
+    await page(ctx);
+    if (keepInput) carryInput(old, view);
+    restoreDrafts(view);
+  } catch (err) {
+    view.replaceChildren(h('p.notice.error-box', { role: 'alert' }, err instanceof ApiError ? err.message : t('error.generic')));
+    if (!(err instanceof ApiError)) console.error(err);
+  } finally {
+    main().setAttribute('aria-busy', 'false');
+  }
+  if (!keepInput) {
+    const heading = view.querySelector('h2');
+    if (heading && document.activeElement === document.body) {
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: true });
+    }
+  }
+}
+
+const main = () => $('main');
+
+function showNotice(sel, reason) {
+  $('#view').hidden = true;
+  $('#sign-out').hidden = true;
+  $('#nav').hidden = true;
+  for (const el of document.querySelectorAll(`${sel} [data-reason]`)) el.hidden = el.dataset.reason !== reason;
+  $(sel).hidden = false;
+  main().setAttribute('aria-busy', 'false');
+}
+
+function logoutUrl() {
+  const back = new URL('/signed-out.html', window.location.origin).href;
+  return `/oidc/callback?logout=${encodeURIComponent(back)}`;
+}
+
+async function start() {
+  applyStatic();
+  $('#lang').value = currentLang();
+  $('#lang').addEventListener('change', (e) => {
+    setLang(e.target.value);
+    if (me) { renderChrome(); route(true); }
+  });
+  $('#menu-toggle').addEventListener('click', () => {
+    const open = $('#menu-toggle').getAttribute('aria-expanded') !== 'true';
+    $('#menu-toggle').setAttribute('aria-expanded', String(open));
+    $('#nav').classList.toggle('open', open);
+  });
+  $('#nav').addEventListener('click', (e) => {
+    if (e.target.closest('a')) { $('#nav').classList.remove('open'); $('#menu-toggle').setAttribute('aria-expanded', 'false'); }
+  });
+  for (const a of document.querySelectorAll('.sign-out')) {
+    a.href = logoutUrl();
+    a.hidden = false;
+  }
+  whenSessionEnds(() => showNotice('#session-ended'));
+  try {
+    me = await get('/me');
+    sessionOk();
+  } catch (err) {
+    if (err.code === 'no_access' || err.code === 'account_disabled') showNotice('#no-access', err.code);
+    else {
+      $('#view').replaceChildren(h('p.notice.error-box', { role: 'alert' }, `${t('error.load')}: ${err.message}`));
+      main().setAttribute('aria-busy', 'false');
+    }
+    return;
+  }
+  const back = takeReturnTo();
+  if (back && back !== window.location.hash) history.replaceState(null, '', back);
+  $('#nav').hidden = false;
+  renderChrome();
+  window.addEventListener('hashchange', () => route(false));
+  await route(false);
+}
+
+start();

@@ -1,0 +1,136 @@
+// Ticket lists: a customer's own, the experts' review queue, what a tech or
+// expert holds, and every ticket with every filter for staff.
+import { h, field, formValues } from './dom.js';
+import { t, label, fmtDate } from './i18n.js';
+import { watched, poll } from './api.js';
+import * as lookups from './lookups.js';
+
+export const STATUSES = ['open', 'in_review', 'in_progress', 'waiting_customer', 'solved', 'closed', 'cancelled'];
+export const PRIORITIES = ['low', 'medium', 'high', 'urgent'];
+const SOURCES = ['customer', 'team_expert', 'internal'];
+const SORTS = ['created_at', 'updated_at', 'priority', 'id'];
+
+export const pill = (group, v) => h(`span.pill.${group}-${v}`, label(group, v));
+
+export function swatch(item) {
+  const s = h('span.swatch', { 'aria-hidden': 'true' });
+  if (item && /^#[0-9a-f]{6}$/i.test(item.color || '')) s.style.backgroundColor = item.color;
+  return s;
+}
+
+export const named = (item) => (item ? [swatch(item), item.name] : '');
+
+const MODES = {
+  own: { title: 'list.own', queue: null },
+  all: { title: 'list.all', queue: null },
+  review: { title: 'list.review', queue: 'review' },
+  mine: { title: 'list.mine', queue: 'mine' },
+  assigned: { title: 'list.assigned', queue: 'mine' },
+};
+
+// Cursor history per list, for "previous page".
+const back = new Map();
+
+const opts = (values, group) => [['', t('filter.any')], ...values.map((v) => [v, label(group, v)])];
+const idOpts = (items) => [['', t('filter.any')], ...items.map((x) => [x.id, x.active === false ? `${x.name} (${t('common.inactive')})` : x.name])];
+
+async function filterFields(ctx, mode) {
+  const p = ctx.params;
+  const staff = ctx.me.role.code !== 'customer';
+  const f = [field({ name: 'q', label: t('filter.q'), type: 'search', value: p.get('q') })];
+  if (mode !== 'review') f.push(field({ name: 'status', label: t('field.status'), type: 'select', value: p.get('status'), options: opts(STATUSES, 'status') }));
+  if (!staff) return f;
+  f.push(field({ name: 'priority', label: t('field.priority'), type: 'select', value: p.get('priority'), options: opts(PRIORITIES, 'priority') }));
+  if (mode !== 'all') return f;
+  const [cats, mods, pharms, people] = await Promise.all([lookups.categories(true), lookups.modules(true), lookups.pharmacies(),
+    lookups.staffUsers().catch(() => [])]);
+  const byRole = (r) => idOpts(people.filter((u) => u.role && (u.role.code === r || (r === 'team_expert' && u.role.code === 'admin'))));
+  f.push(
+    field({ name: 'category_id', label: t('field.category'), type: 'select', value: p.get('category_id'), options: idOpts(cats) }),
+    field({ name: 'module_id', label: t('field.module'), type: 'select', value: p.get('module_id'), options: idOpts(mods) }),
+    field({ name: 'pharmacy_id', label: t('field.pharmacy'), type: 'select', value: p.get('pharmacy_id'), options: idOpts(pharms) }),
+    field({ name: 'expert_id', label: t('field.expert'), type: 'select', value: p.get('expert_id'), options: byRole('team_expert') }),
+    field({ name: 'tech_id', label: t('field.tech'), type: 'select', value: p.get('tech_id'), options: byRole('tech') }),
+    field({ name: 'source', label: t('field.source'), type: 'select', value: p.get('source'), options: opts(SOURCES, 'source') }),
+    field({ name: 'created_from', label: t('filter.from'), type: 'date', value: p.get('created_from') }),
+    field({ name: 'created_to', label: t('filter.to'), type: 'date', value: p.get('created_to') }),
+    field({ name: 'sort', label: t('filter.sort'), type: 'select', value: p.get('sort'), options: [['', t('filter.sort.default')], ...SORTS.map((s) => [s, t(`sort.${s}`)])] }),
+    field({ name: 'order', label: t('filter.order'), type: 'select', value: p.get('order'), options: [['', t('order.desc')], ['asc', t('order.asc')]] }),
+  );
+  return f;
+}
+
+function row(tk, staff) {
+  const cells = [
+    [t('field.number'), h('a', { href: `#/t/${tk.id}` }, tk.number)],
+    [t('field.title'), tk.title],
+    staff ? [t('field.pharmacy'), tk.pharmacy ? tk.pharmacy.name : ''] : null,
+    [t('field.category'), named(tk.category)],
+    [t('field.priority'), pill('priority', tk.priority)],
+    [t('field.status'), pill('status', tk.status)],
+    [t('field.updated'), fmtDate(tk.updated_at)],
+  ].filter(Boolean);
+  return h('tr', { dataset: { id: tk.id } }, cells.map(([l, c]) => h('td', { dataset: { label: l } }, h('span', c))));
+}
+
+export function ticketTable(items, staff, caption) {
+  const heads = [t('field.number'), t('field.title'), staff ? t('field.pharmacy') : null, t('field.category'),
+    t('field.priority'), t('field.status'), t('field.updated')].filter(Boolean);
+  return h('table.tickets#tickets', h('caption.visually-hidden', caption),
+    h('thead', h('tr', heads.map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', items.map((tk) => row(tk, staff))));
+}
+
+export async function ticketList(ctx, mode) {
+  const { me, params, view } = ctx;
+  const staff = me.role.code !== 'customer';
+  const m = MODES[mode];
+  document.title = `${t(m.title)} · Pharmadesk`;
+  const query = {};
+  for (const [k, v] of params) if (v) query[k] = v;
+  if (m.queue) query.queue = m.queue;
+  query.limit = 25;
+  const key = `${mode}?${[...params].filter(([k]) => k !== 'cursor').map((kv) => kv.join('=')).join('&')}`;
+  const stack = back.get(key) || [];
+  if (!params.get('cursor')) stack.length = 0;
+  back.set(key, stack);
+
+  const form = h('form.filters', { role: 'search', 'aria-label': t('filter.label'), dataset: { key: `filter-${mode}` } },
+    await filterFields(ctx, mode),
+    h('div.actions', h('button.primary', { type: 'submit' }, t('filter.apply')),
+      h('a.button', { href: `#${ctx.path}` }, t('filter.reset'))));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(formValues(form))) if (v !== '') q.set(k, v);
+    window.location.hash = `${ctx.path}?${q}`;
+  });
+  const list = watched('/tickets', query);
+  const status = h('p.status', { role: 'status' });
+  const holder = h('div.table-wrap');
+  const pager = h('nav.pager', { 'aria-label': t('list.pages') });
+  const draw = () => {
+    const page = list.data;
+    holder.replaceChildren(page.items.length ? ticketTable(page.items, staff, t(m.title)) : '');
+    status.textContent = page.items.length ? '' : t('list.empty');
+    const here = new URLSearchParams(params);
+    const go = (cursor) => {
+      if (cursor) here.set('cursor', cursor); else here.delete('cursor');
+      return `#${ctx.path}?${here}`;
+    };
+    pager.replaceChildren(
+      stack.length ? h('a.button', { href: go(stack[stack.length - 1]), onclick: () => stack.pop() }, t('list.prev')) : '',
+      page.next ? h('a.button', { href: go(page.next), onclick: () => stack.push(params.get('cursor') || '') }, t('list.next')) : '',
+    );
+  };
+  await list.get();
+  view.replaceChildren(
+    h('div.page-head', h('h2', t(m.title)), mode === 'own' || (staff && me.role.code !== 'manager')
+      ? h('a.button.primary', { href: '#/new' }, t('nav.new')) : ''),
+    staff && mode === 'all' ? h('details.filter-box', { open: [...params.keys()].some((k) => k !== 'q' && k !== 'cursor') },
+      h('summary', t('filter.label')), form) : form,
+    status, holder, pager,
+  );
+  draw();
+  poll(async () => { if (await list.changed()) draw(); });
+}

@@ -1,0 +1,157 @@
+// What the browser tests share: TAP output, Debian's Chromium, a fresh
+// context per person with offsite requests, script errors, CSP violations
+// and dialogs recorded, signing in on the provider's form, screenshots.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const env = process.env;
+export const portal = (env.PD_TEST_URL || '').replace(/\/+$/, '');
+export const idpOrigins = [env.PD_TEST_IDP_URL, env.PD_TEST_IDP_ISSUER]
+  .filter(Boolean).map((u) => new URL(u).origin);
+export const PASSWORD = 'pharmadesk';
+const t0 = Date.now();
+
+// ---- TAP ---------------------------------------------------------------------
+
+let n = 0;
+let failed = 0;
+
+export function diag(text) {
+  for (const line of String(text).split('\n')) console.log(`# ${line}`);
+}
+
+export function ok(pass, name, why) {
+  n += 1;
+  if (!pass) failed += 1;
+  console.log(`${pass ? 'ok' : 'not ok'} ${n} - ${name.replace(/#/g, '\\#')}`);
+  if (!pass && why) diag(why);
+  return pass;
+}
+
+export const is = (got, want, name) => ok(got === want, name, `got:      ${JSON.stringify(got)}\nexpected: ${JSON.stringify(want)}`);
+
+export function finish() {
+  console.log(`1..${n}`);
+  diag(`browser tests took ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  process.exit(failed ? 1 : 0);
+}
+
+export function needPortal() {
+  if (!portal) {
+    console.log('1..0 # SKIP PD_TEST_URL is not set: run through scripts/test');
+    process.exit(0);
+  }
+}
+
+// A hung browser must not hang the suite.
+export function deadline(seconds) {
+  setTimeout(() => {
+    ok(false, `the browser tests finished within ${seconds}s`);
+    finish();
+  }, seconds * 1000).unref();
+}
+
+export async function step(name, fn) {
+  try {
+    await fn();
+  } catch (err) {
+    ok(false, `${name}: ran to the end`, err.stack || String(err));
+  }
+}
+
+// ---- screenshots -------------------------------------------------------------
+
+export function shotDir(sub = '') {
+  const base = env.PD_SCREENSHOT_DIR
+    || (env.PD_TEST_RUN_DIR ? path.join(env.PD_TEST_RUN_DIR, 'screenshots') : '');
+  return base ? path.join(base, sub) : '';
+}
+
+export async function shot(page, name, sub = '') {
+  const dir = shotDir(sub);
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
+// ---- the browser ---------------------------------------------------------------
+
+const local = new Set(['127.0.0.1', 'localhost']);
+
+export function launch() {
+  return chromium.launch({
+    executablePath: env.PD_CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+  });
+}
+
+// A fresh context per person: no cookie of one sign-in helps the next. What
+// leaves the machine is aborted and remembered, so that a page that loads
+// anything from elsewhere fails its test; so do script errors, CSP
+// violations and any dialog (alert, confirm, prompt) on the portal's pages.
+export async function session(browser, opts = {}) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1024, height: 640 }, ...opts });
+  context.setDefaultTimeout(10000);
+  const s = { context, offsite: [], problems: [], dialogs: [] };
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (local.has(url.hostname)) return route.continue();
+    s.offsite.push(url.href);
+    return route.abort('blockedbyclient');
+  });
+  s.page = await context.newPage();
+  s.page.on('pageerror', (err) => s.problems.push(`script error: ${err.message}`));
+  s.page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content.Security.Policy/i.test(msg.text())) {
+      s.problems.push(`CSP: ${msg.text()}`);
+    }
+  });
+  s.page.on('dialog', (d) => {
+    s.dialogs.push(`${d.type()}: ${d.message()}`);
+    d.dismiss().catch(() => {});
+  });
+  return s;
+}
+
+export const onPortal = (url, pathname) => url.origin === new URL(portal).origin
+  && (pathname === undefined || url.pathname === pathname);
+export const onIdpForm = (url) => idpOrigins.includes(url.origin) && url.pathname.startsWith('/interaction/');
+export const where = (page) => new URL(page.url());
+
+// Fills the provider's form in and waits until the browser is back on a
+// portal page that has finished asking the API.
+export async function signIn(page, username, password = PASSWORD) {
+  await page.fill('input[name="username"]', username);
+  await page.fill('input[name="password"]', password);
+  await Promise.all([
+    page.waitForURL((u) => onPortal(u, '/')),
+    page.click('button[type="submit"]'),
+  ]);
+  await page.waitForSelector('main[aria-busy="false"]');
+}
+
+// A signed-in person, from the portal's front door.
+export async function person(browser, username, opts) {
+  const s = await session(browser, opts);
+  await s.page.goto(`${portal}/`);
+  await s.page.waitForSelector('form input[name="username"]');
+  await signIn(s.page, username);
+  s.user = username;
+  return s;
+}
+
+export function clean(s, name) {
+  ok(s.offsite.length === 0, `${name}: nothing is loaded from elsewhere`, s.offsite.join('\n'));
+  ok(s.problems.length === 0, `${name}: no script errors or CSP violations`, s.problems.join('\n'));
+  ok(s.dialogs.length === 0, `${name}: no dialog opened`, s.dialogs.join('\n'));
+}
+
+// Goes to a portal route and waits until it has drawn.
+export async function visit(page, hash) {
+  await page.goto(`${portal}/${hash}`);
+  await page.waitForFunction(() => document.querySelector('main')?.getAttribute('aria-busy') === 'false'
+    && !document.querySelector('#view .loading'));
+}
