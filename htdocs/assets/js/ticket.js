@@ -81,8 +81,9 @@ function entry(a, names) {
           h('span.old', valueText(a.field, a.old_value, names)), ' → ', valueText(a.field, a.new_value, names));
       break;
     case 'attachment': {
-      const f = a.attachment || {};
-      body = h('p.event', t('tl.attachment'), ': ', h('a', { href: f.download_url || `/api/attachments/${f.id}`, download: '' }, f.file_name || ''));
+      // the entry names its file: attachment_id, and the name in new_value
+      body = h('p.event', t('tl.attachment'), ': ',
+        h('a', { href: `/api/attachments/${a.attachment_id}`, download: '' }, a.new_value || ''));
       break;
     }
     default:
