@@ -37,18 +37,8 @@ like $browser->get('/')->header('Content-Security-Policy') // '', qr/default-src
 # ---- PharmadeskAttachmentTypes ----------------------------------------------------
 
 my $conf = $ENV{PD_TEST_HTTPD_CONF};
-open my $fh, '<', $conf or die "$conf: $!";
-my $original = do { local $/; <$fh> };
-close $fh;
-sub write_conf {
-    my ($text) = @_;
-    open my $out, '>', "$conf.tmp" or die "$conf.tmp: $!";
-    print {$out} $text;
-    close $out or die $!;
-    rename "$conf.tmp", $conf or die $!;
-    httpd_stop();
-    httpd_start();
-}
+my $original = read_file($conf);
+sub write_conf { restart_with($conf, $_[0]) }
 my $narrow = $original;
 ok $narrow =~ s/^PharmadeskAttachmentTypes .*$/PharmadeskAttachmentTypes png text/m,
     'the allowlist is in the configuration';

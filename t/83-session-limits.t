@@ -13,19 +13,8 @@ use PD::Fixtures qw(is_error);
 use PD::Sso;
 
 my $conf = "$ENV{PD_TEST_RUN_DIR}/auth.conf";
-open my $fh, '<', $conf or die "$conf: $!";
-my $original = do { local $/; <$fh> };
-close $fh;
-
-sub write_conf {
-    my ($text) = @_;
-    open my $out, '>', "$conf.tmp" or die "$conf.tmp: $!";
-    print {$out} $text;
-    close $out or die $!;
-    rename "$conf.tmp", $conf or die $!;
-    httpd_stop();
-    httpd_start();
-}
+my $original = read_file($conf);
+sub write_conf { restart_with($conf, $_[0]) }
 
 # mod_auth_openidc's smallest values: 10 s of inactivity, 15 s of age
 my $short = $original;

@@ -32,7 +32,7 @@ our @EXPORT = qw(
     api new_ticket last_response
     db_query db_value db_do
     user_id pharmacy_id category_id module_id
-    pg_stop pg_start httpd_stop httpd_start
+    pg_stop pg_start httpd_stop httpd_start read_file restart_with
     wait_until expect_error_log parallel
     token_for mint_token subject_of
     $JSON
@@ -302,6 +302,24 @@ sub httpd_start {
 # ---- helpers -----------------------------------------------------------------
 
 # Polls until the sub returns true; returns its value, or false on timeout.
+# A configuration file's text, and Apache restarted with new text in it
+# (written whole, then renamed, so Apache never reads half a file).
+sub read_file {
+    my ($path) = @_;
+    open my $fh, '<', $path or croak "$path: $!";
+    local $/;
+    return scalar <$fh>;
+}
+sub restart_with {
+    my ($path, $text) = @_;
+    open my $out, '>', "$path.tmp" or croak "$path.tmp: $!";
+    print {$out} $text;
+    close $out or croak "$path.tmp: $!";
+    rename "$path.tmp", $path or croak "$path: $!";
+    httpd_stop();
+    httpd_start();
+}
+
 sub wait_until {
     my ($cond, $timeout) = @_;
     my $deadline = time + ($timeout // 10);
