@@ -14,6 +14,7 @@ void *pd_create_server_conf(apr_pool_t *p, server_rec *s)
     conf->retry_after = -1;
     conf->auto_close_days = -1;
     conf->maintenance_interval = -1;
+    conf->dashboard_interval = -1;
     conf->claims.rules = apr_array_make(p, 5, sizeof(pd_role_rule_t));
     return conf;
 }
@@ -34,6 +35,8 @@ void *pd_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
                                                       : base->auto_close_days;
     conf->maintenance_interval = add->maintenance_interval >= 0 ? add->maintenance_interval
                                                                 : base->maintenance_interval;
+    conf->dashboard_interval = add->dashboard_interval >= 0 ? add->dashboard_interval
+                                                            : base->dashboard_interval;
     /* a virtual host with role rules of its own replaces the inherited list:
      * mixing two orders would make "first rule wins" unreadable */
     conf->claims.rules = add->claims.rules->nelts ? add->claims.rules : base->claims.rules;
@@ -60,6 +63,7 @@ void pd_config_defaults(server_rec *s)
         if (conf->retry_after < 0) conf->retry_after = 5;
         if (conf->auto_close_days < 0) conf->auto_close_days = 7;
         if (conf->maintenance_interval < 0) conf->maintenance_interval = 300;
+        if (conf->dashboard_interval < 0) conf->dashboard_interval = 2;
         if (!conf->claims.role_claim) conf->claims.role_claim = "groups";
         if (!conf->claims.pharmacy_claim) conf->claims.pharmacy_claim = "pharmacy";
         if (!conf->claims.delim) conf->claims.delim = ',';
@@ -140,6 +144,10 @@ static const int_directive_t auto_close_days = {
 static const int_directive_t maintenance_interval = {
     APR_OFFSETOF(pd_server_conf_t, maintenance_interval), 1, 86400,
     "PharmadeskMaintenanceInterval must be a number of seconds from 1 to 86400"
+};
+static const int_directive_t dashboard_interval = {
+    APR_OFFSETOF(pd_server_conf_t, dashboard_interval), 1, 3600,
+    "PharmadeskDashboardInterval must be a number of seconds from 1 to 3600"
 };
 
 static const char *set_int(cmd_parms *cmd, void *dc, const char *arg)
@@ -236,6 +244,10 @@ const command_rec pd_directives[] = {
     AP_INIT_TAKE1("PharmadeskMaintenanceInterval", set_int, (void *)&maintenance_interval,
                   RSRC_CONF,
                   "Seconds between runs of the maintenance work (default 300)"),
+    AP_INIT_TAKE1("PharmadeskDashboardInterval", set_int, (void *)&dashboard_interval,
+                  RSRC_CONF,
+                  "Seconds between moves of the dashboard's pending changes into its "
+                  "counts (default 2)"),
     AP_INIT_TAKE1("PharmadeskOIDCIssuer", set_issuer, NULL, RSRC_CONF,
                   "The issuer (iss) every ID and access token must name"),
     AP_INIT_TAKE1("PharmadeskOIDCAudience", set_audience, NULL, RSRC_CONF,

@@ -131,6 +131,32 @@
     " 'created_at', a.created_at, 'actor', CASE WHEN u.id IS NULL THEN NULL ELSE" \
     " json_build_object('id', u.id, 'name', u.name, 'staff', u.role_id IS DISTINCT FROM 4) END)::text"
 
+/* The statuses before a solution: the dashboard's urgent, unsolved tickets,
+ * and the predicate of their partial indexes (migration 0017), written
+ * out so that the planner sees it is the same. */
+#define UNSOLVED "'open', 'in_review', 'in_progress', 'waiting_customer'"
+
+/* The urgent, unsolved tickets created in a range (a bound NULL: none). */
+#define URGENT_LIST(pharmacy) \
+    "SELECT " TICKET_COLUMNS " FROM tickets t" \
+    " WHERE t.priority = 'urgent' AND t.status IN (" UNSOLVED ")" pharmacy \
+    " AND t.created_at >= coalesce(pd_time_bound(%s::text, %s::text, false), '-infinity')" \
+    " AND t.created_at < coalesce(pd_time_bound(%s::text, %s::text, true), 'infinity')" \
+    " ORDER BY t.created_at, t.id LIMIT %s::int"
+
+/* The dashboard's counts c (dim, key, n): every value of a fixed list, as
+ * an object in the list's order with zeros too; and the categories or
+ * modules counted, as [{id, name, color, count}], most first. A key is a
+ * number only where dim says so: the CASE keeps the cast from the others. */
+#define DASHBOARD_VALUES(dim, values) \
+    "(SELECT json_object_agg(v.key, coalesce(c.n, 0) ORDER BY v.i)" \
+    " FROM unnest('" values "'::text[]) WITH ORDINALITY v (key, i)" \
+    " LEFT JOIN c ON c.dim = '" dim "' AND c.key = v.key)::text"
+#define DASHBOARD_LOOKUP(dim, table) \
+    "(SELECT coalesce(json_agg(json_build_object('id', k.id, 'name', k.name, 'color', k.color," \
+    " 'count', c.n) ORDER BY c.n DESC, k.name, k.id), '[]') FROM c" \
+    " JOIN " table " k ON k.id = CASE WHEN c.dim = '" dim "' THEN c.key::bigint END)::text"
+
 #define ROLE_JSON "json_build_object('id', id, 'code', code, 'name', name, 'description', description)"
 
 static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
@@ -454,6 +480,37 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " AND (%s::text IS NULL OR a.at < pd_time_bound(%s::text, %s::text, true))"
         " AND (%s::timestamptz IS NULL OR (a.at, a.id) < (%s::timestamptz, %s::bigint))"
         " ORDER BY a.at DESC, a.id DESC LIMIT %s::int", 16, 1 },
+
+    /* The dashboard (migration 0017): 1 pharmacy scope, 2 pharmacy (NULL:
+     * every one in scope), 3-4 created from (and the time zone of a date),
+     * 5-6 created to. Columns: the total; the counts by status and by
+     * priority, every value with zeros too, in workflow and rank order; by
+     * category and by module, those counted, most first; and how many
+     * urgent tickets are not yet solved. */
+    [PD_SQL_DASHBOARD_COUNTS_SUM] = { "pd_dashboard_counts_sum",
+        "WITH c AS (SELECT * FROM pd_dashboard_counts(%s::bigint, %s::bigint,"
+        " pd_time_bound(%s::text, %s::text, false), pd_time_bound(%s::text, %s::text, true)))"
+        " SELECT (SELECT coalesce(sum(n), 0) FROM c WHERE dim = 's'),"
+        " " DASHBOARD_VALUES("s", "{open,in_review,in_progress,waiting_customer,solved,closed,cancelled}") ","
+        " " DASHBOARD_VALUES("p", "{low,medium,high,urgent}") ","
+        " " DASHBOARD_LOOKUP("c", "ticket_categories") ","
+        " " DASHBOARD_LOOKUP("m", "ticket_modules") ","
+        " (SELECT coalesce(sum(n), 0) FROM c WHERE dim = 'u' AND key IN (" UNSOLVED "))", 6 },
+    /* The urgent tickets nobody has solved yet, oldest first, read from
+     * the partial indexes of migration 0017, each statement with its own
+     * cached plan: of every pharmacy, 1-2 created from (and the time zone
+     * of a date), 3-4 created to, 5 the row limit; of one pharmacy, 1
+     * pharmacy scope and 2 pharmacy (NULL: every one in scope), then the
+     * same. */
+    [PD_SQL_TICKETS_URGENT] = { "pd_tickets_urgent",
+        URGENT_LIST(""), 5 },
+    [PD_SQL_TICKETS_URGENT_PHARMACY] = { "pd_tickets_urgent_pharmacy",
+        URGENT_LIST(" AND t.pharmacy_id = pd_dashboard_pharmacy(%s::bigint, %s::bigint)"), 7 },
+    /* Moves up to 1 pending dashboard deltas into the counts; how many (0
+     * when another process holds the run), and the time zone of the
+     * counts' days */
+    [PD_SQL_DASHBOARD_DELTAS_COMPACT] = { "pd_dashboard_deltas_compact",
+        "SELECT pd_dashboard_compact(%s::integer), (SELECT time_zone FROM dashboard_zone)", 1 },
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

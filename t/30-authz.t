@@ -42,6 +42,7 @@ my %expect = (
     'GET /tickets/{id}/activities'  => { allow => \@ALL,           ok => 200, kind => 'ticket', scoped => 1 },
     'POST /tickets/{id}/comments'   => { allow => \@WRITE_TICKETS, ok => 201, kind => 'ticket', scoped => 1 },
     'GET /workload'                 => { allow => \@STAFF_READ,    ok => 200 },
+    'GET /dashboard'                => { allow => \@ALL,           ok => 200 },
     'GET /ticket-categories'        => { allow => \@ALL,           ok => 200 },
     'POST /ticket-categories'       => { allow => ['admin'],       ok => 201, kind => 'category' },
     'GET /ticket-categories/{id}'   => { allow => \@ALL,           ok => 200, kind => 'category' },

@@ -109,6 +109,10 @@ static const char *const labels[PD_SQL__COUNT] = {
     [PD_SQL_ROLES_GET] = "pd_roles_get",
     [PD_SQL_AUDIT_LOG_INSERT] = "pd_audit_log_insert",
     [PD_SQL_AUDIT_LOG_LIST] = "pd_audit_log_list",
+    [PD_SQL_DASHBOARD_COUNTS_SUM] = "pd_dashboard_counts_sum",
+    [PD_SQL_TICKETS_URGENT] = "pd_tickets_urgent",
+    [PD_SQL_TICKETS_URGENT_PHARMACY] = "pd_tickets_urgent_pharmacy",
+    [PD_SQL_DASHBOARD_DELTAS_COMPACT] = "pd_dashboard_deltas_compact",
 };
 
 static void test_placeholder_counter(void **state)
