@@ -136,12 +136,15 @@
  * out so that the planner sees it is the same. */
 #define UNSOLVED "'open', 'in_review', 'in_progress', 'waiting_customer'"
 
-/* The urgent, unsolved tickets created in a range (a bound NULL: none). */
+/* The urgent, unsolved tickets created in a range (a bound NULL: none).
+ * The values sit in subqueries, which the planner does not fold into
+ * constants: planned with the values it would find the same plan, so it
+ * keeps the cached one instead of planning at every call. */
 #define URGENT_LIST(pharmacy) \
     "SELECT " TICKET_COLUMNS " FROM tickets t" \
     " WHERE t.priority = 'urgent' AND t.status IN (" UNSOLVED ")" pharmacy \
-    " AND t.created_at >= coalesce(pd_time_bound(%s::text, %s::text, false), '-infinity')" \
-    " AND t.created_at < coalesce(pd_time_bound(%s::text, %s::text, true), 'infinity')" \
+    " AND t.created_at >= (SELECT coalesce(pd_time_bound(%s::text, %s::text, false), '-infinity'))" \
+    " AND t.created_at < (SELECT coalesce(pd_time_bound(%s::text, %s::text, true), 'infinity'))" \
     " ORDER BY t.created_at, t.id LIMIT %s::int"
 
 /* The dashboard's counts c (dim, key, n): every value of a fixed list, as
@@ -505,7 +508,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_TICKETS_URGENT] = { "pd_tickets_urgent",
         URGENT_LIST(""), 5 },
     [PD_SQL_TICKETS_URGENT_PHARMACY] = { "pd_tickets_urgent_pharmacy",
-        URGENT_LIST(" AND t.pharmacy_id = pd_dashboard_pharmacy(%s::bigint, %s::bigint)"), 7 },
+        URGENT_LIST(" AND t.pharmacy_id = (SELECT pd_dashboard_pharmacy(%s::bigint, %s::bigint))"), 7 },
     /* Moves up to 1 pending dashboard deltas into the counts; how many (0
      * when another process holds the run), and the time zone of the
      * counts' days */

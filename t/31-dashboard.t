@@ -251,6 +251,11 @@ exact('manager', '... APT-B filtered', pharmacy_id => pharmacy_id('APT-B'));
         [{ created_from => '2018-01-01T00:00:00Z', created_to => '2018-05-01T00:00:00Z' }, 'a b c d e f g'],
         [{ created_from => '2018-02-01T00:00:00Z', created_to => '2018-04-01T00:00:00Z' }, 'd e f'],
         [{ created_from => '2018-01-14T23:59:59Z', created_to => '2018-01-15T00:00:00Z' }, 'b'],
+        [{ created_from => '2018-01-20', created_to => '2018-02-25' },        'd'],
+        [{ created_from => '2018-03-05', created_to => '2018-03-31' },        'e'],
+        [{ created_from => '2018-03-05', created_to => '2018-03-10' },        ''],
+        [{ created_from => '2018-02-01', created_to => '2018-04-02' },        'd e f'],
+        [{ created_from => '2017-12-31', created_to => '2018-04-01' },        'a b c d e f'],
         [{ created_from => '2018-04-01', created_to => '2018-01-01' },        ''],
         [{ created_from => '2019-01-01' },                                    ''],
     );

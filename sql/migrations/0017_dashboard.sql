@@ -232,9 +232,9 @@ $$;
 -- The parts of the counts of the tickets a caller may see, created in
 -- [p_from, p_to) (NULL: unbounded), as (dim, key, n) rows to be summed
 -- (pd_dashboard_counts), within pd_dashboard_pharmacy(p_scope,
--- p_pharmacy). Each statement keeps its plan: all time, or the whole months and
--- the whole days around them; the pending changes of those days; and only
--- when a bound cuts a day, that day's tickets one by one.
+-- p_pharmacy). Each statement keeps its plan: all time, or months and days;
+-- the pending changes of those days; and only when a bound cuts a day, that
+-- day's tickets one by one.
 CREATE FUNCTION pd_dashboard_parts(p_scope bigint, p_pharmacy bigint,
                                    p_from timestamptz, p_to timestamptz)
 RETURNS TABLE (dim "char", key text, n bigint)
@@ -244,10 +244,19 @@ DECLARE
     zone text;
     d1 date := '-infinity';    -- [d1, d2): the whole days of the range
     d2 date := 'infinity';
-    m1 date;                   -- [m1, m2): the whole months among them
-    m2 date;
     t1 timestamptz := '-infinity';  -- d1 and d2 as instants: the tickets
     t2 timestamptz := 'infinity';   -- before t1 and from t2 on are partial days
+    m1 date;                   -- [m1, m2): the months counted
+    m2 date;
+    a1 date;                   -- [a1, a2), [b1, b2): days added to them
+    a2 date;
+    b1 date;
+    b2 date;
+    s1 date;                   -- [s1, s2), [u1, u2): days taken from them
+    s2 date;
+    u1 date;
+    u2 date;
+    next date;
 BEGIN
     IF who < 0 THEN
         RETURN;
@@ -265,37 +274,65 @@ BEGIN
         d2 := (p_to AT TIME ZONE zone)::date;
         t2 := d2::timestamp AT TIME ZONE zone;
     END IF;
-    IF d1 >= d2 THEN
-        -- not one whole day: every ticket of the range one by one
-        d1 := 'infinity';
-        d2 := 'infinity';
-        t1 := p_to;
-        t2 := p_to;
-    END IF;
-    m1 := date_trunc('month', d1::timestamp)::date;
-    IF m1 < d1 THEN
-        m1 := (m1 + interval '1 month')::date;
-    END IF;
-    m2 := date_trunc('month', d2::timestamp)::date;
-    IF m1 >= m2 THEN
-        m1 := d2;
-        m2 := d2;
-    END IF;
 
     IF p_from IS NULL AND p_to IS NULL THEN
         RETURN QUERY
         SELECT c.dim, c.key, c.n FROM dashboard_counts c
         WHERE c.pharmacy_id = who AND c.grain = 'a' AND c.period = '-infinity';
+    ELSIF d1 >= d2 THEN
+        -- not one whole day: every ticket of the range one by one (below)
+        t1 := p_to;
+        t2 := p_to;
     ELSE
+        -- the whole months, and at either end the days of a partial month
+        -- one by one, or where they are most of it, that month less its
+        -- other days: no more than half a month of days at either end
+        m1 := date_trunc('month', d1::timestamp)::date;
+        m2 := date_trunc('month', d2::timestamp)::date;
+        a1 := d1; a2 := d1; s1 := d1; s2 := d1;
+        b1 := d2; b2 := d2; u1 := d2; u2 := d2;
+        IF m1 = m2 THEN
+            next := (m1 + interval '1 month')::date;
+            IF d2 - d1 > (next - m1) / 2 THEN
+                s1 := m1; u2 := next; m2 := next;
+            ELSE
+                a2 := d2;
+            END IF;
+        ELSE
+            IF d1 > m1 THEN
+                next := (m1 + interval '1 month')::date;
+                IF next - d1 > d1 - m1 THEN
+                    s1 := m1;
+                ELSE
+                    a2 := next; m1 := next;
+                END IF;
+            END IF;
+            IF d2 > m2 THEN
+                next := (m2 + interval '1 month')::date;
+                IF d2 - m2 > next - d2 THEN
+                    u2 := next; m2 := next;
+                ELSE
+                    b1 := m2;
+                END IF;
+            END IF;
+        END IF;
         RETURN QUERY
-        SELECT c.dim, c.key, c.n FROM dashboard_counts c
-        WHERE c.pharmacy_id = who AND c.grain = 'm' AND c.period >= m1 AND c.period < m2
-        UNION ALL
-        SELECT c.dim, c.key, c.n FROM dashboard_counts c
-        WHERE c.pharmacy_id = who AND c.grain = 'd' AND c.period >= d1 AND c.period < m1
-        UNION ALL
-        SELECT c.dim, c.key, c.n FROM dashboard_counts c
-        WHERE c.pharmacy_id = who AND c.grain = 'd' AND c.period >= m2 AND c.period < d2;
+        SELECT c.dim, c.key, sum(c.n)::bigint
+        FROM (SELECT c.dim, c.key, c.n FROM dashboard_counts c
+              WHERE c.pharmacy_id = who AND c.grain = 'm' AND c.period >= m1 AND c.period < m2
+              UNION ALL
+              SELECT c.dim, c.key, c.n FROM dashboard_counts c
+              WHERE c.pharmacy_id = who AND c.grain = 'd' AND c.period >= a1 AND c.period < a2
+              UNION ALL
+              SELECT c.dim, c.key, c.n FROM dashboard_counts c
+              WHERE c.pharmacy_id = who AND c.grain = 'd' AND c.period >= b1 AND c.period < b2
+              UNION ALL
+              SELECT c.dim, c.key, -c.n FROM dashboard_counts c
+              WHERE c.pharmacy_id = who AND c.grain = 'd' AND c.period >= s1 AND c.period < s2
+              UNION ALL
+              SELECT c.dim, c.key, -c.n FROM dashboard_counts c
+              WHERE c.pharmacy_id = who AND c.grain = 'd' AND c.period >= u1 AND c.period < u2) c
+        GROUP BY 1, 2;
     END IF;
 
     RETURN QUERY
