@@ -8,8 +8,12 @@
 #include <apr_strings.h>
 #include "mod_pd.h"
 
-/* The counts' columns, in the statement's order (pd_sql.c). */
-enum { COL_TOTAL, COL_STATUS, COL_PRIORITY, COL_CATEGORY, COL_MODULE, COL_URGENT, COLS };
+/* The counts' columns, in the statement's order (pd_sql.c): values, then
+ * the range's bounds as the database read them (NULL: unbounded). */
+enum {
+    COL_TOTAL, COL_STATUS, COL_PRIORITY, COL_CATEGORY, COL_MODULE, COL_URGENT, VALUES,
+    COL_FROM = VALUES, COL_TO, COLS
+};
 
 static apr_status_t read_counts(pd_req_t *req, apr_int64_t scope, const char *pharmacy,
                                 const char *from, const char *to, const char **cols)
@@ -28,7 +32,7 @@ static apr_status_t read_counts(pd_req_t *req, apr_int64_t scope, const char *ph
     }
     while (pd_db_next(&res) == APR_SUCCESS) {
     }
-    for (i = 0; i < COLS; i++) {
+    for (i = 0; i < VALUES; i++) {
         if (!cols[i]) {
             return pd_fail_db(req, "counting tickets for the dashboard (no value)");
         }
@@ -37,12 +41,12 @@ static apr_status_t read_counts(pd_req_t *req, apr_int64_t scope, const char *ph
 }
 
 /* The oldest urgent, unsolved tickets, as a ticket list renders them: of
- * every pharmacy, or of the one the caller may see and asked for. */
+ * every pharmacy, or of the one the caller may see and asked for, created
+ * within the bounds the counts read. */
 static apr_status_t read_urgent(pd_req_t *req, apr_int64_t scope, const char *pharmacy,
-                                const char *from, const char *to, int limit, const char **json)
+                                const char *const *bounds, int limit, const char **json)
 {
-    const char *tz = req->conf->time_zone;
-    const char *args[7] = { pd_db_int(&req->db, scope), pharmacy, from, tz, to, tz,
+    const char *args[5] = { pd_db_int(&req->db, scope), pharmacy, bounds[0], bounds[1],
                             apr_itoa(req->r->pool, limit) };
     int all = scope == 0 && !pharmacy;
     const char ***page;
@@ -70,7 +74,7 @@ apr_status_t pd_res_dashboard_get(pd_req_t *req)
         || (rv = pd_ticket_created_params(req, &from, &to)) != APR_SUCCESS
         || (rv = pd_list_limit(req, &limit)) != APR_SUCCESS
         || (rv = read_counts(req, scope, pharmacy, from, to, c)) != APR_SUCCESS
-        || (rv = read_urgent(req, scope, pharmacy, from, to, limit, &items)) != APR_SUCCESS) {
+        || (rv = read_urgent(req, scope, pharmacy, c + COL_FROM, limit, &items)) != APR_SUCCESS) {
         return rv;
     }
     return pd_respond_json(req, HTTP_OK, apr_pstrcat(req->r->pool,

@@ -136,15 +136,16 @@
  * out so that the planner sees it is the same. */
 #define UNSOLVED "'open', 'in_review', 'in_progress', 'waiting_customer'"
 
-/* The urgent, unsolved tickets created in a range (a bound NULL: none).
- * The values sit in subqueries, which the planner does not fold into
- * constants: planned with the values it would find the same plan, so it
- * keeps the cached one instead of planning at every call. */
+/* The urgent, unsolved tickets created in [from, to) (NULL: unbounded), as
+ * the dashboard's counts read the bounds. The values sit in subqueries,
+ * which the planner does not fold into constants: planned with the values
+ * it would find the same plan, so it keeps the cached one instead of
+ * planning at every call. */
 #define URGENT_LIST(pharmacy) \
     "SELECT " TICKET_COLUMNS " FROM tickets t" \
     " WHERE t.priority = 'urgent' AND t.status IN (" UNSOLVED ")" pharmacy \
-    " AND t.created_at >= (SELECT coalesce(pd_time_bound(%s::text, %s::text, false), '-infinity'))" \
-    " AND t.created_at < (SELECT coalesce(pd_time_bound(%s::text, %s::text, true), 'infinity'))" \
+    " AND t.created_at >= (SELECT coalesce(%s::timestamptz, '-infinity'))" \
+    " AND t.created_at < (SELECT coalesce(%s::timestamptz, 'infinity'))" \
     " ORDER BY t.created_at, t.id LIMIT %s::int"
 
 /* The dashboard's counts c (dim, key, n): every value of a fixed list, as
@@ -488,27 +489,29 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * every one in scope), 3-4 created from (and the time zone of a date),
      * 5-6 created to. Columns: the total; the counts by status and by
      * priority, every value with zeros too, in workflow and rank order; by
-     * category and by module, those counted, most first; and how many
-     * urgent tickets are not yet solved. */
+     * category and by module, those counted, most first; how many urgent
+     * tickets are not yet solved; and the bounds as read (NULL: none), for
+     * the urgent list. */
     [PD_SQL_DASHBOARD_COUNTS_SUM] = { "pd_dashboard_counts_sum",
-        "WITH c AS (SELECT * FROM pd_dashboard_counts(%s::bigint, %s::bigint,"
-        " pd_time_bound(%s::text, %s::text, false), pd_time_bound(%s::text, %s::text, true)))"
+        "WITH b AS (SELECT %s::bigint AS scope, %s::bigint AS pharmacy,"
+        "  pd_time_bound(%s::text, %s::text, false) AS lo, pd_time_bound(%s::text, %s::text, true) AS hi),"
+        " c AS (SELECT p.* FROM b, pd_dashboard_counts(b.scope, b.pharmacy, b.lo, b.hi) p)"
         " SELECT (SELECT coalesce(sum(n), 0) FROM c WHERE dim = 's'),"
         " " DASHBOARD_VALUES("s", "{open,in_review,in_progress,waiting_customer,solved,closed,cancelled}") ","
         " " DASHBOARD_VALUES("p", "{low,medium,high,urgent}") ","
         " " DASHBOARD_LOOKUP("c", "ticket_categories") ","
         " " DASHBOARD_LOOKUP("m", "ticket_modules") ","
-        " (SELECT coalesce(sum(n), 0) FROM c WHERE dim = 'u' AND key IN (" UNSOLVED "))", 6 },
+        " (SELECT coalesce(sum(n), 0) FROM c WHERE dim = 'u' AND key IN (" UNSOLVED ")),"
+        " (SELECT lo FROM b)::text, (SELECT hi FROM b)::text", 6 },
     /* The urgent tickets nobody has solved yet, oldest first, read from
      * the partial indexes of migration 0017, each statement with its own
-     * cached plan: of every pharmacy, 1-2 created from (and the time zone
-     * of a date), 3-4 created to, 5 the row limit; of one pharmacy, 1
-     * pharmacy scope and 2 pharmacy (NULL: every one in scope), then the
-     * same. */
+     * cached plan: of every pharmacy, 1 created from, 2 created to (as the
+     * counts read them), 3 the row limit; of one pharmacy, 1 pharmacy scope
+     * and 2 pharmacy (NULL: every one in scope), then the same. */
     [PD_SQL_TICKETS_URGENT] = { "pd_tickets_urgent",
-        URGENT_LIST(""), 5 },
+        URGENT_LIST(""), 3 },
     [PD_SQL_TICKETS_URGENT_PHARMACY] = { "pd_tickets_urgent_pharmacy",
-        URGENT_LIST(" AND t.pharmacy_id = (SELECT pd_dashboard_pharmacy(%s::bigint, %s::bigint))"), 7 },
+        URGENT_LIST(" AND t.pharmacy_id = (SELECT pd_dashboard_pharmacy(%s::bigint, %s::bigint))"), 5 },
     /* Moves up to 1 pending dashboard deltas into the counts; how many (0
      * when another process holds the run), and the time zone of the
      * counts' days */
