@@ -35,6 +35,7 @@ typedef struct pd_server_conf_t {
     int attachment_max_files;        /* files per upload request */
     apr_off_t attachment_ticket_max; /* bytes of all of a ticket's files */
     unsigned attachment_types;       /* 1 << pd_sniff_e of each allowed type */
+    int dashboard_interval;    /* seconds between moves of dashboard deltas into counts */
 } pd_server_conf_t;
 
 /* One API request on its way through the module. */
@@ -170,6 +171,18 @@ apr_status_t pd_ticket_visible(pd_req_t *req);
  * (TICKET_COLUMNS and the description); reads the result to its end. */
 apr_status_t pd_ticket_from_row(pd_req_t *req, pd_db_result_t *res, const char **json,
                                 const char **etag);
+/* created_from and created_to (pd_q_time), each NULL when absent. */
+apr_status_t pd_ticket_created_params(pd_req_t *req, const char **from, const char **to);
+/* Reads a result of ticket rows (TICKET_COLUMNS, a list's sort key after
+ * them) to its end, copying the columns of its first `limit` tickets into
+ * page (room for limit rows) and, unless last_key is NULL, keeping the last
+ * one's sort key; returns the number of rows there were. */
+int pd_ticket_page_read(pd_req_t *req, pd_db_result_t *res, int limit, const char ***page,
+                        const char **last_key);
+/* Those tickets with their names, as comma-separated JSON objects ("" for
+ * none). */
+apr_status_t pd_ticket_page_render(pd_req_t *req, const char ***page, int count,
+                                   const char **json);
 apr_status_t pd_res_tickets_create(pd_req_t *req);
 apr_status_t pd_res_tickets_update(pd_req_t *req);
 apr_status_t pd_res_categories_list(pd_req_t *req);
@@ -195,6 +208,7 @@ apr_status_t pd_res_users_delete(pd_req_t *req);
 apr_status_t pd_res_roles_list(pd_req_t *req);
 apr_status_t pd_res_roles_get(pd_req_t *req);
 apr_status_t pd_res_audit_list(pd_req_t *req);
+apr_status_t pd_res_dashboard_get(pd_req_t *req);
 
 /* mod_pd_audit.c: the audit log of admin actions (migration 0012). Ends
  * the change's open transaction: records who did what to which object, from

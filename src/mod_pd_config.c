@@ -18,6 +18,7 @@ void *pd_create_server_conf(apr_pool_t *p, server_rec *s)
     conf->attachment_max_size = UNSET_OFF;
     conf->attachment_max_files = -1;
     conf->attachment_ticket_max = UNSET_OFF;
+    conf->dashboard_interval = -1;
     conf->claims.rules = apr_array_make(p, 5, sizeof(pd_role_rule_t));
     return conf;
 }
@@ -46,6 +47,8 @@ void *pd_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
                                   ? add->attachment_ticket_max : base->attachment_ticket_max;
     conf->attachment_types = add->attachment_types ? add->attachment_types
                                                    : base->attachment_types;
+    conf->dashboard_interval = add->dashboard_interval >= 0 ? add->dashboard_interval
+                                                            : base->dashboard_interval;
     /* a virtual host with role rules of its own replaces the inherited list:
      * mixing two orders would make "first rule wins" unreadable */
     conf->claims.rules = add->claims.rules->nelts ? add->claims.rules : base->claims.rules;
@@ -83,6 +86,7 @@ void pd_config_defaults(server_rec *s)
                 conf->attachment_types |= 1u << t;
             }
         }
+        if (conf->dashboard_interval < 0) conf->dashboard_interval = 2;
         if (!conf->claims.role_claim) conf->claims.role_claim = "groups";
         if (!conf->claims.pharmacy_claim) conf->claims.pharmacy_claim = "pharmacy";
         if (!conf->claims.delim) conf->claims.delim = ',';
@@ -187,6 +191,10 @@ static const int_directive_t auto_close_days = {
 static const int_directive_t maintenance_interval = {
     APR_OFFSETOF(pd_server_conf_t, maintenance_interval), 1, 86400,
     "PharmadeskMaintenanceInterval must be a number of seconds from 1 to 86400"
+};
+static const int_directive_t dashboard_interval = {
+    APR_OFFSETOF(pd_server_conf_t, dashboard_interval), 1, 3600,
+    "PharmadeskDashboardInterval must be a number of seconds from 1 to 3600"
 };
 
 static const int_directive_t attachment_max_files = {
@@ -316,6 +324,10 @@ const command_rec pd_directives[] = {
     AP_INIT_ITERATE("PharmadeskAttachmentTypes", set_attachment_type, NULL, RSRC_CONF,
                     "The attachment types accepted, by content sniffing (default all: "
                     "png jpeg gif webp pdf zip text csv)"),
+    AP_INIT_TAKE1("PharmadeskDashboardInterval", set_int, (void *)&dashboard_interval,
+                  RSRC_CONF,
+                  "Seconds between moves of the dashboard's pending changes into its "
+                  "counts (default 2)"),
     AP_INIT_TAKE1("PharmadeskOIDCIssuer", set_issuer, NULL, RSRC_CONF,
                   "The issuer (iss) every ID and access token must name"),
     AP_INIT_TAKE1("PharmadeskOIDCAudience", set_audience, NULL, RSRC_CONF,

@@ -154,9 +154,23 @@ static apr_status_t apply_queue(pd_req_t *req, const char **statuses, const char
     return APR_SUCCESS;
 }
 
+apr_status_t pd_ticket_created_params(pd_req_t *req, const char **from, const char **to)
+{
+    apr_status_t rv;
+
+    *from = *to = NULL;
+    if (((rv = pd_q_time(req->query, "created_from", from, &req->err)) != APR_SUCCESS
+         && rv != APR_NOTFOUND)
+        || ((rv = pd_q_time(req->query, "created_to", to, &req->err)) != APR_SUCCESS
+            && rv != APR_NOTFOUND)) {
+        return rv;
+    }
+    return APR_SUCCESS;
+}
+
 static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
 {
-    const char *status, *statuses, *priority, *source, *from = NULL, *to = NULL;
+    const char *status, *statuses, *priority, *source, *from, *to;
     const char *category, *modul, *pharmacy, *expert, *tech;
     const char *sort_name, *order, *cursor_text;
     const char **f = lq->filters;
@@ -171,10 +185,7 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
         || (rv = pd_id_param(req, "pharmacy_id", &pharmacy)) != APR_SUCCESS
         || (rv = pd_id_param(req, "expert_id", &expert)) != APR_SUCCESS
         || (rv = pd_id_param(req, "tech_id", &tech)) != APR_SUCCESS
-        || ((rv = pd_q_time(req->query, "created_from", &from, &req->err)) != APR_SUCCESS
-            && rv != APR_NOTFOUND)
-        || ((rv = pd_q_time(req->query, "created_to", &to, &req->err)) != APR_SUCCESS
-            && rv != APR_NOTFOUND)
+        || (rv = pd_ticket_created_params(req, &from, &to)) != APR_SUCCESS
         || (rv = pd_list_limit(req, &lq->limit)) != APR_SUCCESS
         || (rv = apply_queue(req, &statuses, &expert, &tech)) != APR_SUCCESS) {
         return rv;
@@ -305,18 +316,64 @@ static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const c
     return lq->desc ? sorts[lq->sort].desc : sorts[lq->sort].asc;
 }
 
+int pd_ticket_page_read(pd_req_t *req, pd_db_result_t *res, int limit, const char ***page,
+                        const char **last_key)
+{
+    int rows = 0;
+
+    if (last_key) {
+        *last_key = NULL;
+    }
+    /* the row's columns are copied: names are filled in before rendering */
+    while (pd_db_next(res) == APR_SUCCESS) {
+        int i;
+        if (++rows > limit) {
+            continue;          /* read to the end; only its existence matters */
+        }
+        page[rows - 1] = apr_pcalloc(req->r->pool, sizeof(const char *) * PD_TC__COUNT);
+        for (i = 0; i < PD_TC_DESCRIPTION; i++) {
+            page[rows - 1][i] = pd_db_get(res, i);
+        }
+        if (last_key) {
+            *last_key = pd_db_get(res, PD_TC_DESCRIPTION);  /* the sort key follows */
+        }
+    }
+    return rows;
+}
+
+apr_status_t pd_ticket_page_render(pd_req_t *req, const char ***page, int count,
+                                   const char **json)
+{
+    apr_status_t rv;
+    pd_jw_t w;
+    int i;
+
+    *json = "";
+    if (count == 0) {
+        return APR_SUCCESS;
+    }
+    if ((rv = pd_ticket_names(req, page, count)) != APR_SUCCESS) {
+        return rv;
+    }
+    pd_jw_init(&w, req->r->pool, (apr_size_t)count * 1024);
+    for (i = 0; i < count; i++) {
+        pd_ticket_render(&w, page[i], 0);
+    }
+    *json = pd_jw_text(&w);
+    return APR_SUCCESS;
+}
+
 apr_status_t pd_res_tickets_list(pd_req_t *req)
 {
     list_query_t lq;
     const char *args[PD_DB_MAX_ARGS];
     apr_array_header_t *items;
     const char ***page;
-    const char *last_key = NULL;
-    apr_int64_t last_id = 0;
+    const char *last_key, *json;
     pd_db_result_t res;
     apr_status_t rv;
     pd_sql_id_e id;
-    int rows = 0;
+    int rows, count;
 
     if ((rv = read_list_query(req, &lq)) != APR_SUCCESS) {
         return rv;
@@ -325,38 +382,22 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
     if (pd_db_select(&req->db, id, args, &res) != APR_SUCCESS) {
         return pd_fail_db(req, "listing tickets");
     }
-    /* the row's columns are copied: names are filled in before rendering */
     page = apr_palloc(req->r->pool, sizeof(const char **) * (apr_size_t)lq.limit);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-        int i;
-        if (++rows > lq.limit) {
-            continue;          /* read to the end; only its existence matters */
-        }
-        page[rows - 1] = apr_pcalloc(req->r->pool, sizeof(const char *) * PD_TC__COUNT);
-        for (i = 0; i < PD_TC_DESCRIPTION; i++) {
-            page[rows - 1][i] = pd_db_get(&res, i);
-        }
-        last_id = apr_atoi64(page[rows - 1][PD_TC_ID]);
-        last_key = pd_db_get(&res, PD_TC_DESCRIPTION);  /* the sort key follows */
-    }
+    rows = pd_ticket_page_read(req, &res, lq.limit, page, &last_key);
     /* nothing found: a text without words is told apart from no match */
     if (rows == 0 && lq.q && (rv = search_has_words(req, lq.q)) != APR_SUCCESS) {
         return rv;
     }
+    count = rows > lq.limit ? lq.limit : rows;
+    if ((rv = pd_ticket_page_render(req, page, count, &json)) != APR_SUCCESS) {
+        return rv;
+    }
     items = apr_array_make(req->r->pool, 1, sizeof(const char *));
-    if (rows > 0) {
-        int i, count = rows > lq.limit ? lq.limit : rows;
-        pd_jw_t w;
-        if ((rv = pd_ticket_names(req, page, count)) != APR_SUCCESS) {
-            return rv;
-        }
-        pd_jw_init(&w, req->r->pool, (apr_size_t)count * 1024);
-        for (i = 0; i < count; i++) {
-            pd_ticket_render(&w, page[i], 0);
-        }
-        APR_ARRAY_PUSH(items, const char *) = pd_jw_text(&w);
+    if (count > 0) {
+        APR_ARRAY_PUSH(items, const char *) = json;
     }
     if (rows > lq.limit) {
+        apr_int64_t last_id = apr_atoi64(page[count - 1][PD_TC_ID]);
         pd_cursor_t next = { sorts[lq.sort].name, lq.desc, last_id, last_key };
         return pd_respond_page(req, items, pd_cursor_encode(req->r->pool, &next));
     }

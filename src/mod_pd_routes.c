@@ -18,6 +18,9 @@ static const char *const pharmacy_list[] = { "include_inactive", "q", "limit", "
 static const char *const user_list[] = {
     "role", "pharmacy_id", "include_inactive", "q", "limit", "cursor", NULL
 };
+static const char *const dashboard_params[] = {
+    "pharmacy_id", "created_from", "created_to", "limit", NULL
+};
 static const char *const audit_list[] = {
     "actor_id", "entity", "entity_id", "from", "to", "limit", "cursor", NULL
 };
@@ -43,6 +46,8 @@ static const pd_route_t routes[] = {
 
     /* staff: whoever may read the users may see their load */
     { PD_M_GET,    "/workload",               PD_ACT_USER_READ,      H(pd_res_workload_get), workload_params, 0, 0 },
+
+    { PD_M_GET,    "/dashboard",              PD_ACT_DASHBOARD_READ, H(pd_res_dashboard_get), dashboard_params, 0, 0 },
 
     { PD_M_GET,    "/ticket-categories",      PD_ACT_LOOKUP_READ,    H(pd_res_categories_list), lookup_list, 0, 0 },
     { PD_M_POST,   "/ticket-categories",      PD_ACT_LOOKUP_WRITE,   H(pd_res_categories_create), NULL, 0, 0 },

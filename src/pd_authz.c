@@ -5,6 +5,7 @@ static const char *const action_names[PD_ACT__COUNT] = {
     "me", "ticket.list", "ticket.read", "ticket.create", "ticket.update",
     "ticket.delete", "lookup.read", "lookup.write", "pharmacy.read",
     "pharmacy.write", "user.read", "user.write", "role.read", "audit.read",
+    "dashboard.read",
 };
 
 #define A (1u << PD_ROLE_ADMIN)
@@ -30,6 +31,8 @@ static const unsigned policy[PD_ACT__COUNT] = {
     [PD_ACT_USER_WRITE]     = A,
     [PD_ACT_ROLE_READ]      = A | E | T | M,
     [PD_ACT_AUDIT_READ]     = A,
+    /* everyone who lists tickets, over what that list would show */
+    [PD_ACT_DASHBOARD_READ] = A | E | T | C | M,
 };
 
 #undef A

@@ -18,7 +18,7 @@ sub call {
 }
 
 # README "Who may do what", as the permission names /api/me reports.
-my @reader = qw(me ticket.list ticket.read lookup.read pharmacy.read);
+my @reader = qw(me ticket.list ticket.read lookup.read pharmacy.read dashboard.read);
 my %permissions = (
     admin => [@reader, qw(ticket.create ticket.update ticket.delete lookup.write
                           pharmacy.write user.read user.write role.read audit.read)],

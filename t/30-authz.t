@@ -46,6 +46,7 @@ my %expect = (
     'GET /attachments/{id}'         => { allow => \@ALL,           ok => 200, kind => 'attachment', scoped => 1 },
     'GET /attachments/{id}/preview' => { allow => \@ALL,           ok => 200, kind => 'attachment', scoped => 1 },
     'GET /workload'                 => { allow => \@STAFF_READ,    ok => 200 },
+    'GET /dashboard'                => { allow => \@ALL,           ok => 200 },
     'GET /ticket-categories'        => { allow => \@ALL,           ok => 200 },
     'POST /ticket-categories'       => { allow => ['admin'],       ok => 201, kind => 'category' },
     'GET /ticket-categories/{id}'   => { allow => \@ALL,           ok => 200, kind => 'category' },

@@ -31,6 +31,7 @@ static const char *const expected_policy[PD_ACT__COUNT] = {
     [PD_ACT_USER_WRITE]     = "A",
     [PD_ACT_ROLE_READ]      = "AETM",
     [PD_ACT_AUDIT_READ]     = "A",
+    [PD_ACT_DASHBOARD_READ] = "AETCM",
 };
 
 static const struct { pd_role_e role; char letter; } role_letters[] = {
@@ -65,6 +66,7 @@ static void test_action_names(void **state)
     assert_string_equal(pd_action_name(PD_ACT_TICKET_DELETE), "ticket.delete");
     assert_string_equal(pd_action_name(PD_ACT_PHARMACY_WRITE), "pharmacy.write");
     assert_string_equal(pd_action_name(PD_ACT_ROLE_READ), "role.read");
+    assert_string_equal(pd_action_name(PD_ACT_DASHBOARD_READ), "dashboard.read");
     assert_string_equal(pd_action_name(PD_ACT__COUNT), "unknown");
     assert_string_equal(pd_action_name((pd_action_e)-1), "unknown");
     for (act = 0; act < PD_ACT__COUNT; act++) {
@@ -105,6 +107,7 @@ static void test_manager_reads_only(void **state)
     assert_true(pd_authz_allows(PD_ROLE_MANAGER, PD_ACT_PHARMACY_READ));
     assert_true(pd_authz_allows(PD_ROLE_MANAGER, PD_ACT_USER_READ));
     assert_true(pd_authz_allows(PD_ROLE_MANAGER, PD_ACT_ROLE_READ));
+    assert_true(pd_authz_allows(PD_ROLE_MANAGER, PD_ACT_DASHBOARD_READ));
     for (i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
         assert_false(pd_authz_allows(PD_ROLE_MANAGER, writes[i]));
     }
@@ -116,6 +119,8 @@ static void test_customer_limits(void **state)
     assert_true(pd_authz_allows(PD_ROLE_CUSTOMER, PD_ACT_TICKET_UPDATE));
     assert_true(pd_authz_allows(PD_ROLE_CUSTOMER, PD_ACT_LOOKUP_READ));
     assert_true(pd_authz_allows(PD_ROLE_CUSTOMER, PD_ACT_PHARMACY_READ));
+    /* the dashboard over their own pharmacy (scope) */
+    assert_true(pd_authz_allows(PD_ROLE_CUSTOMER, PD_ACT_DASHBOARD_READ));
     assert_false(pd_authz_allows(PD_ROLE_CUSTOMER, PD_ACT_USER_READ));
     assert_false(pd_authz_allows(PD_ROLE_CUSTOMER, PD_ACT_USER_WRITE));
     assert_false(pd_authz_allows(PD_ROLE_CUSTOMER, PD_ACT_ROLE_READ));
