@@ -65,7 +65,7 @@ static apr_status_t read_urgent(pd_req_t *req, apr_int64_t scope, const char *ph
 apr_status_t pd_res_dashboard_get(pd_req_t *req)
 {
     apr_int64_t scope = pd_authz_pharmacy_scope(&req->who);
-    const char *pharmacy, *from, *to, *items;
+    const char *pharmacy, *from, *to, *items, *body;
     const char *c[COLS];
     apr_status_t rv;
     int limit;
@@ -77,9 +77,14 @@ apr_status_t pd_res_dashboard_get(pd_req_t *req)
         || (rv = read_urgent(req, scope, pharmacy, c + COL_FROM, limit, &items)) != APR_SUCCESS) {
         return rv;
     }
-    return pd_respond_json(req, HTTP_OK, apr_pstrcat(req->r->pool,
+    body = apr_pstrcat(req->r->pool,
         "{\"total\":", c[COL_TOTAL], ",\"by_status\":", c[COL_STATUS],
         ",\"by_priority\":", c[COL_PRIORITY], ",\"by_category\":", c[COL_CATEGORY],
         ",\"by_module\":", c[COL_MODULE], ",\"urgent_unsolved\":{\"total\":", c[COL_URGENT],
-        ",\"items\":[", items, "]}}", NULL));
+        ",\"items\":[", items, "]}}", NULL);
+    /* an open dashboard polls: an unchanged one answers 304 without a body */
+    if (pd_etag_not_modified(req, body)) {
+        return pd_respond_not_modified(req);
+    }
+    return pd_respond_json(req, HTTP_OK, body);
 }

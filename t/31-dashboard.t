@@ -336,6 +336,33 @@ for my $user (qw(admin manager expert tech)) {
 is_error api('norole', GET => '/api/dashboard'), 403, 'no_access', undef, 'a user without a role: 403';
 is_error api(undef, GET => '/api/dashboard'), 401, 'unauthenticated', undef, 'nobody signed in: 401';
 
+# ---- conditional GET: an open dashboard polls --------------------------------------------
+
+{
+    sub dash_if { my ($user, $etag, %q) = @_;
+        api($user, GET => '/api/dashboard', query => \%q, headers => { 'If-None-Match' => $etag }) }
+    ok compacted(), 'nothing pending';
+    my $m = dash('manager');
+    my $etag = $m->header('ETag');
+    like $etag // '', qr/^"l[A-Za-z0-9+_]{27}"$/, 'the dashboard carries an ETag';
+    is $m->header('Cache-Control'), 'no-store', '... and no-store';
+    my $nm = dash_if('manager', $etag);
+    is $nm->status, 304, 'If-None-Match with it: 304';
+    is $nm->body, '', '... without a body';
+    my $a_etag = dash('cust_a')->header('ETag');
+    isnt $a_etag, $etag, 'a customer\'s dashboard has its own ETag';
+    db_do(q{SELECT pg_advisory_lock(hashtext('pharmadesk.dashboard'))});
+    create_ticket('cust_b', title => tag('Dash ETag'));
+    is dash_if('cust_a', $a_etag)->status, 304, 'another pharmacy\'s new ticket: still 304 for cust_a';
+    my $changed = dash_if('manager', $etag);
+    is $changed->status, 200, '... 200 for the manager, while the change is pending';
+    my $pending_etag = $changed->header('ETag');
+    isnt $pending_etag, $etag, '... with a new ETag';
+    db_do(q{SELECT pg_advisory_unlock(hashtext('pharmadesk.dashboard'))});
+    ok compacted(), 'compacted';
+    is dash_if('manager', $pending_etag)->status, 304, 'compaction changes no number: still 304';
+}
+
 # ---- bad parameters -------------------------------------------------------------------------
 
 for my $bad (

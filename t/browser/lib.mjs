@@ -75,6 +75,19 @@ export async function shot(page, name, sub = '') {
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
 }
 
+// The run directory goes with the run: a copy of sub's screenshots stays in
+// var/ of the clone (not versioned), or PD_SCREENSHOT_COPY.
+export function keepShots(sub) {
+  const dir = shotDir(sub);
+  if (!dir || !fs.existsSync(dir)) return;
+  diag(`screenshots: ${dir} (${fs.readdirSync(dir).length} files)`);
+  const keep = env.PD_SCREENSHOT_COPY || (env.PD_ROOT ? path.join(env.PD_ROOT, 'var', 'screenshots', sub) : '');
+  if (!keep || path.resolve(keep) === path.resolve(dir)) return;
+  fs.mkdirSync(keep, { recursive: true });
+  for (const f of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, f), path.join(keep, f));
+  diag(`screenshots copied to ${keep}`);
+}
+
 // ---- the browser ---------------------------------------------------------------
 
 const local = new Set(['127.0.0.1', 'localhost']);

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import {
-  diag, ok, is, finish, needPortal, deadline, step, shot, shotDir, launch, person, clean, visit,
+  diag, ok, is, finish, needPortal, deadline, step, shot, keepShots, launch, person, clean, visit,
 } from './lib.mjs';
 import { STRINGS } from '../../htdocs/assets/js/strings.js';
 
@@ -351,7 +351,7 @@ await step('speed', async () => {
 // ---- every page: axe-core, and screenshots at phone and desktop widths ----------------------
 
 const PAGES = {
-  cust_a: ['#/tickets', '#/new', () => `#/t/${storyId}`],
+  cust_a: ['#/tickets', '#/new', '#/dashboard', () => `#/t/${storyId}`],
   expert: ['#/review', '#/mine', '#/tickets', '#/new', () => `#/t/${xssId}`],
   tech: ['#/assigned', () => `#/t/${storyId}`],
   manager: ['#/dashboard', '#/tickets'],
@@ -382,16 +382,7 @@ await step('pages', async () => {
     }
     clean(s, `pages, ${user}`);
   }
-  const dir = shotDir('portal');
-  if (dir) diag(`screenshots: ${dir} (${fs.readdirSync(dir).length} files)`);
-  // the run directory goes with the run: a copy stays (var/ is not versioned)
-  const keep = process.env.PD_SCREENSHOT_COPY
-    || (process.env.PD_ROOT ? path.join(process.env.PD_ROOT, 'var', 'screenshots', 'portal') : '');
-  if (dir && keep && path.resolve(keep) !== path.resolve(dir)) {
-    fs.mkdirSync(keep, { recursive: true });
-    for (const f of fs.readdirSync(dir)) fs.copyFileSync(path.join(dir, f), path.join(keep, f));
-    diag(`screenshots copied to ${keep}`);
-  }
+  keepShots('portal');
 });
 
 await browser.close();

@@ -1,12 +1,11 @@
 // The dashboard (seed 000, "Modul Dashboard"): totals per status, category,
 // module and priority as Chart.js charts, and the urgent unsolved tickets.
-// GET /api/dashboard is built alongside; mapDashboard() is the one place
-// that knows its JSON.
-import { h, field, formValues } from './dom.js';
+// A row's number links to the ticket list narrowed the same way.
+import { h, field, formValues, showError } from './dom.js';
 import { t, label, fmtNumber } from './i18n.js';
 import { request, ApiError, poll } from './api.js';
 import * as lookups from './lookups.js';
-import { ticketTable, STATUSES, PRIORITIES } from './tickets.js';
+import { ticketTable } from './tickets.js';
 
 // Debian's libjs-chart.js, at Apache's /javascript/ alias; loaded on this page only.
 const CHART_JS = '/javascript/chart.js/chart.min.js';
@@ -23,40 +22,31 @@ function loadChartJs() {
   return chartLoad;
 }
 
-// A list of {key, label, count, color} from either {"open": 3, ...} or
-// [{status: "open", count: 3}, {id, name, color, count}, ...].
-function series(src, group, order) {
-  if (!src) return [];
-  const rows = Array.isArray(src)
-    ? src.map((r) => {
-      const key = r.key ?? r[group] ?? r.id ?? r.code ?? r.name;
-      const named = r[group] && typeof r[group] === 'object' ? r[group] : r;
-      return { key: String(named.id ?? key), label: named.name ?? label(group, key), count: Number(r.count ?? r.total ?? 0), color: named.color };
-    })
-    : Object.entries(src).map(([k, v]) => ({ key: k, label: label(group, k), count: Number(v) }));
-  if (order) rows.sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key));
-  return rows;
-}
-
-// The API's answer as this page draws it: adapt here when the JSON changes.
+// GET /api/dashboard as this page draws it: rows of {key, label, count,
+// color, filter} with filter the ticket list's parameter for the row.
 export function mapDashboard(d) {
-  const by = (name) => d[`by_${name}`] ?? d[`per_${name}`] ?? (d.totals && d.totals[name]);
+  const fixed = (obj, group) => Object.entries(obj).map(([k, n]) => ({ key: k, label: label(group, k), count: n, filter: [group, k] }));
+  const named = (list, param) => list.map((x) => ({ key: String(x.id), label: x.name, count: x.count, color: x.color, filter: [param, x.id] }));
   return {
-    total: Number(d.total ?? (d.totals && d.totals.total) ?? 0),
-    status: series(by('status'), 'status', STATUSES),
-    category: series(by('category'), 'category'),
-    module: series(by('module'), 'module'),
-    priority: series(by('priority'), 'priority', PRIORITIES),
-    urgent: d.urgent ?? d.urgent_unsolved ?? d.urgent_tickets ?? [],
+    total: d.total,
+    status: fixed(d.by_status, 'status'),
+    priority: fixed(d.by_priority, 'priority'),
+    category: named(d.by_category, 'category_id'),
+    module: named(d.by_module, 'module_id'),
+    urgent: d.urgent_unsolved.items,
+    urgentTotal: d.urgent_unsolved.total,
   };
 }
 
 const PALETTE = ['#0f766e', '#2563eb', '#d97706', '#dc2626', '#7c3aed', '#059669', '#6b7280', '#db2777'];
 
-function chartCard(id, title, rows, type, Chart, charts) {
+// A chart and, under it, its numbers as a table; with link(row) (staff) a
+// number and a click on its bar or slice open the ticket list it counts.
+function chartCard(id, title, rows, type, Chart, charts, link) {
   const canvas = h('canvas', { id, role: 'img', 'aria-label': `${title}: ${rows.map((r) => `${r.label} ${r.count}`).join(', ')}` });
   const table = h('table.numbers', h('caption.visually-hidden', title),
-    h('tbody', rows.map((r) => h('tr', h('th', { scope: 'row' }, r.label), h('td', fmtNumber(r.count))))));
+    h('tbody', rows.map((r) => h('tr', h('th', { scope: 'row' }, r.label),
+      h('td', link ? h('a', { href: link(r) }, fmtNumber(r.count)) : fmtNumber(r.count))))));
   const card = h('section.card.chart', { 'aria-labelledby': `${id}-title` }, h('h3', { id: `${id}-title` }, title),
     h('div.canvas-box', canvas), h('details', h('summary', t('dash.numbers')), table));
   if (Chart) {
@@ -67,8 +57,11 @@ function chartCard(id, title, rows, type, Chart, charts) {
         datasets: [{ data: rows.map((r) => r.count), backgroundColor: rows.map((r, i) => r.color || PALETTE[i % PALETTE.length]) }],
       },
       options: { responsive: true, maintainAspectRatio: false, animation: false,
+        onClick: (e, hit) => { if (link && hit.length) window.location.hash = link(rows[hit[0].index]); },
         plugins: { legend: { display: type === 'doughnut', position: 'bottom' } },
-        scales: type === 'bar' ? { y: { beginAtZero: true, ticks: { precision: 0 } } } : {} },
+        // a long name shortened under its bar (whole in the tooltip and the table)
+        scales: type === 'bar' ? { x: { ticks: { callback(v) { const l = this.getLabelForValue(v); return l.length > 16 ? `${l.slice(0, 15)}…` : l; } } },
+          y: { beginAtZero: true, ticks: { precision: 0 } } } : {} },
     }));
   }
   return card;
@@ -79,7 +72,7 @@ export async function dashboard(ctx) {
   document.title = `${t('dash.title')} · Pharmadesk`;
   const staff = me.role.code !== 'customer';
   const pharms = staff ? await lookups.pharmacies() : [];
-  const form = h('form.filters.inline', { 'aria-label': t('filter.label') },
+  const form = h('form.filters.inline', { 'aria-label': t('filter.label'), dataset: { key: 'dashboard' } },
     field({ name: 'created_from', label: t('filter.from'), type: 'date', value: params.get('created_from') }),
     field({ name: 'created_to', label: t('filter.to'), type: 'date', value: params.get('created_to') }),
     staff ? field({ name: 'pharmacy_id', label: t('field.pharmacy'), type: 'select', value: params.get('pharmacy_id'),
@@ -87,11 +80,13 @@ export async function dashboard(ctx) {
     h('div.actions', h('button.primary', { type: 'submit' }, t('filter.apply'))));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    window.location.hash = `#/dashboard?${new URLSearchParams(Object.entries(formValues(form)))}`;
+    window.location.hash = `#/dashboard?${new URLSearchParams(formValues(form))}`;
   });
   const body = h('div.dash');
   view.replaceChildren(h('div.page-head', h('h2', t('dash.title'))), form, body);
-  const query = Object.fromEntries(['created_from', 'created_to', 'pharmacy_id'].map((k) => [k, params.get(k)]));
+  const query = {};
+  for (const k of ['created_from', 'created_to', 'pharmacy_id']) if (params.get(k)) query[k] = params.get(k);
+  const link = staff && ((r) => `#/tickets?${new URLSearchParams({ ...query, [r.filter[0]]: r.filter[1] })}`);
   let etag = null;
   let charts = [];
   const draw = async (raw) => {
@@ -100,14 +95,16 @@ export async function dashboard(ctx) {
     for (const c of charts) c.destroy();
     charts = [];
     body.replaceChildren(
-      h('section.card.total', h('h3', t('dash.total')), h('p.big', fmtNumber(d.total))),
+      h('div.kpis', [['total', d.total], ['unsolved', d.status.slice(0, 4).reduce((n, r) => n + r.count, 0)],
+        ['urgent', d.urgentTotal]].map(([k, n]) => h(`section.card.${k}`, h('h3', t(`dash.${k}`)), h('p.big', fmtNumber(n))))),
       h('div.charts',
-        chartCard('ch-status', t('dash.by_status'), d.status, 'doughnut', Chart, charts),
-        chartCard('ch-priority', t('dash.by_priority'), d.priority, 'bar', Chart, charts),
-        chartCard('ch-category', t('dash.by_category'), d.category, 'bar', Chart, charts),
-        chartCard('ch-module', t('dash.by_module'), d.module, 'bar', Chart, charts)),
-      h('section.card.urgent', h('h3', t('dash.urgent')),
-        d.urgent.length ? ticketTable(d.urgent, staff, t('dash.urgent')) : h('p.muted', t('list.empty'))),
+        chartCard('ch-status', t('dash.by_status'), d.status, 'doughnut', Chart, charts, link),
+        chartCard('ch-priority', t('dash.by_priority'), d.priority, 'bar', Chart, charts, link),
+        chartCard('ch-category', t('dash.by_category'), d.category, 'bar', Chart, charts, link),
+        chartCard('ch-module', t('dash.by_module'), d.module, 'bar', Chart, charts, link)),
+      h('section.card.urgent-list', h('h3', t('dash.urgent_list')),
+        d.urgent.length ? ticketTable(d.urgent, staff, t('dash.urgent_list')) : h('p.muted', t('list.empty')),
+        d.urgentTotal > d.urgent.length ? h('p.muted', t('dash.oldest', { n: d.urgent.length, total: fmtNumber(d.urgentTotal) })) : ''),
     );
     if (!Chart) body.prepend(h('p.notice', t('dash.nochart')));
   };
@@ -120,11 +117,10 @@ export async function dashboard(ctx) {
   try {
     await fetchIt();
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404) {
-      body.replaceChildren(h('p.notice', t('dash.unavailable')));
-      return;
-    }
-    throw err;
+    // a bad date range: said next to its field, the form as typed
+    if (!(err instanceof ApiError) || err.status >= 500 || err.status === 401) throw err;
+    showError(form, err);
+    return;
   }
   poll(fetchIt, 10000 - 1000);
 }

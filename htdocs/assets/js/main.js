@@ -11,7 +11,7 @@ import { dashboard } from './dashboard.js';
 
 // Which pages each role has, in menu order; the first is its home.
 const MENU = {
-  customer: ['tickets', 'new'],
+  customer: ['tickets', 'new', 'dashboard'],
   team_expert: ['review', 'mine', 'tickets', 'new'],
   tech: ['assigned', 'tickets', 'new'],
   manager: ['dashboard', 'tickets'],

@@ -229,9 +229,11 @@ const BOTH = {
   'dash.by_priority': ['Tiket per prioritas', 'Tickets by priority'],
   'dash.by_category': ['Tiket per kategori', 'Tickets by category'],
   'dash.by_module': ['Tiket per modul', 'Tickets by module'],
-  'dash.urgent': ['Tiket mendesak yang belum selesai', 'Urgent unsolved tickets'],
+  'dash.unsolved': ['Belum selesai', 'Unsolved'],
+  'dash.urgent': ['Mendesak, belum selesai', 'Urgent, unsolved'],
+  'dash.urgent_list': ['Tiket mendesak yang belum selesai, yang paling lama dulu', 'Urgent unsolved tickets, oldest first'],
   'dash.numbers': ['Lihat angka', 'Show numbers'],
-  'dash.unavailable': ['Dasbor belum tersedia di server ini.', 'The dashboard is not available on this server yet.'],
+  'dash.oldest': ['Ditampilkan {n} yang paling lama dari {total}.', 'The oldest {n} of {total} are shown.'],
   'dash.nochart': ['Grafik tidak dapat dimuat; angka tetap ditampilkan.', 'The charts could not be loaded; the numbers are still shown.'],
 
   'error.generic': ['Terjadi kesalahan. Coba lagi.', 'Something went wrong. Try again.'],
