@@ -173,6 +173,9 @@ apr_status_t pd_ticket_from_row(pd_req_t *req, pd_db_result_t *res, const char *
                                 const char **etag);
 /* created_from and created_to (pd_q_time), each NULL when absent. */
 apr_status_t pd_ticket_created_params(pd_req_t *req, const char **from, const char **to);
+/* The current row's ticket columns (TICKET_COLUMNS, PD_TC_DESCRIPTION of
+ * them), copied into room for PD_TC__COUNT, as pd_ticket_page_render takes. */
+const char **pd_ticket_row_copy(pd_req_t *req, pd_db_result_t *res);
 /* Reads a result of ticket rows (TICKET_COLUMNS, a list's sort key after
  * them) to its end, copying the columns of its first `limit` tickets into
  * page (room for limit rows) and, unless last_key is NULL, keeping the last

@@ -8,9 +8,8 @@
  * version-based ETag (mod_pd_res_tickets.c). */
 #include <string.h>
 #include <apr_strings.h>
-#include <apr_sha1.h>
-#include <apr_base64.h>
 #include "mod_pd.h"
+#include "pd_siphash.h"
 
 /* Whether an If-None-Match value (a list of entity tags, or "*") names etag;
  * weak comparison, as RFC 9110 asks for If-None-Match. */
@@ -50,25 +49,13 @@ static int names_etag(const char *inm, const char *etag)
 
 int pd_etag_not_modified(pd_req_t *req, const char *body)
 {
-    unsigned char digest[APR_SHA1_DIGESTSIZE];
-    char b64[32];
+    /* fixed, so that every process and node gives a page the same tag */
+    static const unsigned char key[16] = "pharmadesk-etag1";
     const char *inm;
-    apr_sha1_ctx_t ctx;
     char *etag;
-    int i;
 
-    apr_sha1_init(&ctx);
-    apr_sha1_update_binary(&ctx, (const unsigned char *)body, (unsigned int)strlen(body));
-    apr_sha1_final(digest, &ctx);
-    apr_base64_encode(b64, (const char *)digest, APR_SHA1_DIGESTSIZE);
-    /* 27 characters of base64 without padding; '+' and '/' are fine in a tag */
-    b64[27] = '\0';
-    etag = apr_pstrcat(req->r->pool, "\"l", b64, "\"", NULL);
-    for (i = 0; etag[i]; i++) {
-        if (etag[i] == '/') {
-            etag[i] = '_';
-        }
-    }
+    etag = apr_psprintf(req->r->pool, "\"l%016" APR_UINT64_T_HEX_FMT "\"",
+                        pd_siphash24(key, body, strlen(body)));
     apr_table_setn(req->r->headers_out, "ETag", etag);
     inm = apr_table_get(req->r->headers_in, "If-None-Match");
     return inm && names_etag(inm, etag);

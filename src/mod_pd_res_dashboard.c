@@ -7,81 +7,113 @@
  * (migration 0017); the list from partial indexes. */
 #include <apr_strings.h>
 #include "mod_pd.h"
+#include "pd_dashboard.h"
+#include "pd_ticket.h"
 
-/* The counts' columns, in the statement's order (pd_sql.c): values, then
- * the range's bounds as the database read them (NULL: unbounded). */
-enum {
-    COL_TOTAL, COL_STATUS, COL_PRIORITY, COL_CATEGORY, COL_MODULE, COL_URGENT, VALUES,
-    COL_FROM = VALUES, COL_TO, COLS
-};
+/* The columns of a counted value, after the ticket columns (pd_sql.c,
+ * DASHBOARD). */
+enum { COL_DIM = PD_TC_DESCRIPTION, COL_KEY, COL_N };
 
-static apr_status_t read_counts(pd_req_t *req, apr_int64_t scope, const char *pharmacy,
-                                const char *from, const char *to, const char **cols)
+/* The counts and the oldest urgent, unsolved tickets, in one statement, as
+ * the response's JSON: of every pharmacy, or of the one the caller may see
+ * and asked for. Categories and modules are named from the name cache with
+ * the tickets' references, in one batch. */
+static apr_status_t read_dashboard(pd_req_t *req, apr_int64_t scope, const char *pharmacy,
+                                   const char *from, const char *to, int limit,
+                                   const char **json)
 {
     const char *tz = req->conf->time_zone;
-    const char *args[6] = { pd_db_int(&req->db, scope), pharmacy, from, tz, to, tz };
-    pd_db_result_t res;
-    int i;
-
-    if (pd_db_select(&req->db, PD_SQL_DASHBOARD_COUNTS_SUM, args, &res) != APR_SUCCESS
-        || pd_db_next(&res) != APR_SUCCESS) {
-        return pd_fail_db(req, "counting tickets for the dashboard");
-    }
-    for (i = 0; i < COLS; i++) {
-        cols[i] = pd_db_get(&res, i);
-    }
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
-    for (i = 0; i < VALUES; i++) {
-        if (!cols[i]) {
-            return pd_fail_db(req, "counting tickets for the dashboard (no value)");
-        }
-    }
-    return APR_SUCCESS;
-}
-
-/* The oldest urgent, unsolved tickets, as a ticket list renders them: of
- * every pharmacy, or of the one the caller may see and asked for, created
- * within the bounds the counts read. */
-static apr_status_t read_urgent(pd_req_t *req, apr_int64_t scope, const char *pharmacy,
-                                const char *const *bounds, int limit, const char **json)
-{
-    const char *args[5] = { pd_db_int(&req->db, scope), pharmacy, bounds[0], bounds[1],
+    const char *args[7] = { pd_db_int(&req->db, scope), pharmacy, from, tz, to, tz,
                             apr_itoa(req->r->pool, limit) };
     int all = scope == 0 && !pharmacy;
-    const char ***page;
+    apr_array_header_t *rows = apr_array_make(req->r->pool, limit + 32, sizeof(const char **));
+    apr_array_header_t *lookups = apr_array_make(req->r->pool, 32, sizeof(const char **));
+    apr_array_header_t *counts = apr_array_make(req->r->pool, 32, sizeof(pd_dash_count_t));
+    apr_int64_t urgent;
     pd_db_result_t res;
-    int rows;
+    apr_status_t rv;
+    int tickets = 0, i, c = 0;
+    pd_jw_t w;
 
-    if (pd_db_select(&req->db, all ? PD_SQL_TICKETS_URGENT : PD_SQL_TICKETS_URGENT_PHARMACY,
-                     all ? args + 2 : args, &res) != APR_SUCCESS) {
-        return pd_fail_db(req, "listing urgent tickets");
+    if (pd_db_select(&req->db, all ? PD_SQL_DASHBOARD_READ : PD_SQL_DASHBOARD_READ_PHARMACY,
+                     args, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "reading the dashboard");
     }
-    page = apr_palloc(req->r->pool, sizeof(const char **) * (apr_size_t)limit);
-    rows = pd_ticket_page_read(req, &res, limit, page, NULL);
-    return pd_ticket_page_render(req, page, rows > limit ? limit : rows, json);
+    /* the tickets' rows, and a row per counted category or module that
+     * carries only its id, named with them by pd_ticket_names */
+    while (pd_db_next(&res) == APR_SUCCESS) {
+        pd_dash_count_t *count;
+        const char **row;
+        const char *dim;
+        if (pd_db_get(&res, PD_TC_ID)) {
+            APR_ARRAY_PUSH(rows, const char **) = pd_ticket_row_copy(req, &res);
+            continue;
+        }
+        dim = pd_db_get(&res, COL_DIM);
+        count = apr_array_push(counts);
+        count->dim = dim ? dim[0] : '?';
+        count->key = pd_db_get(&res, COL_KEY);
+        count->n = pd_db_get_int64(&res, COL_N);
+        count->name = count->color = NULL;
+        if (!count->key) {
+            counts->nelts--;
+            continue;
+        }
+        if (count->dim == 'c' || count->dim == 'm') {
+            row = apr_pcalloc(req->r->pool, sizeof(const char *) * PD_TC__COUNT);
+            row[count->dim == 'c' ? PD_TC_CATEGORY_ID : PD_TC_MODULE_ID] = count->key;
+            APR_ARRAY_PUSH(lookups, const char **) = row;
+        }
+    }
+    tickets = rows->nelts;
+    apr_array_cat(rows, lookups);
+    if (rows->nelts && (rv = pd_ticket_names(req, (const char ***)rows->elts, rows->nelts))
+                       != APR_SUCCESS) {
+        return rv;
+    }
+    for (i = 0; i < counts->nelts; i++) {
+        pd_dash_count_t *count = &APR_ARRAY_IDX(counts, i, pd_dash_count_t);
+        const char **row;
+        if (count->dim != 'c' && count->dim != 'm') {
+            continue;
+        }
+        row = APR_ARRAY_IDX(rows, tickets + c++, const char **);
+        count->name = row[count->dim == 'c' ? PD_TC_CATEGORY_NAME : PD_TC_MODULE_NAME];
+        count->color = row[count->dim == 'c' ? PD_TC_CATEGORY_COLOR : PD_TC_MODULE_COLOR];
+    }
+
+    pd_jw_init(&w, req->r->pool, 2048 + (apr_size_t)tickets * 1024);
+    pd_jw_begin(&w, '{');
+    pd_dashboard_write(&w, (pd_dash_count_t *)counts->elts, counts->nelts, &urgent);
+    pd_jw_key(&w, "urgent_unsolved");
+    pd_jw_begin(&w, '{');
+    pd_jw_key(&w, "total");
+    pd_jw_number(&w, apr_psprintf(req->r->pool, "%" APR_INT64_T_FMT, urgent));
+    pd_jw_key(&w, "items");
+    pd_jw_begin(&w, '[');
+    for (i = 0; i < tickets && i < limit; i++) {
+        pd_ticket_render(&w, APR_ARRAY_IDX(rows, i, const char **), 0);
+    }
+    pd_jw_end(&w, ']');
+    pd_jw_end(&w, '}');
+    pd_jw_end(&w, '}');
+    *json = pd_jw_text(&w);
+    return APR_SUCCESS;
 }
 
 apr_status_t pd_res_dashboard_get(pd_req_t *req)
 {
     apr_int64_t scope = pd_authz_pharmacy_scope(&req->who);
-    const char *pharmacy, *from, *to, *items, *body;
-    const char *c[COLS];
+    const char *pharmacy, *from, *to, *body = NULL;
     apr_status_t rv;
     int limit;
 
     if ((rv = pd_id_param(req, "pharmacy_id", &pharmacy)) != APR_SUCCESS
         || (rv = pd_ticket_created_params(req, &from, &to)) != APR_SUCCESS
         || (rv = pd_list_limit(req, &limit)) != APR_SUCCESS
-        || (rv = read_counts(req, scope, pharmacy, from, to, c)) != APR_SUCCESS
-        || (rv = read_urgent(req, scope, pharmacy, c + COL_FROM, limit, &items)) != APR_SUCCESS) {
+        || (rv = read_dashboard(req, scope, pharmacy, from, to, limit, &body)) != APR_SUCCESS) {
         return rv;
     }
-    body = apr_pstrcat(req->r->pool,
-        "{\"total\":", c[COL_TOTAL], ",\"by_status\":", c[COL_STATUS],
-        ",\"by_priority\":", c[COL_PRIORITY], ",\"by_category\":", c[COL_CATEGORY],
-        ",\"by_module\":", c[COL_MODULE], ",\"urgent_unsolved\":{\"total\":", c[COL_URGENT],
-        ",\"items\":[", items, "]}}", NULL);
     /* an open dashboard polls: an unchanged one answers 304 without a body */
     if (pd_etag_not_modified(req, body)) {
         return pd_respond_not_modified(req);

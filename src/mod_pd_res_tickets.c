@@ -316,6 +316,18 @@ static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const c
     return lq->desc ? sorts[lq->sort].desc : sorts[lq->sort].asc;
 }
 
+const char **pd_ticket_row_copy(pd_req_t *req, pd_db_result_t *res)
+{
+    /* the row's columns are copied: names are filled in before rendering */
+    const char **row = apr_pcalloc(req->r->pool, sizeof(const char *) * PD_TC__COUNT);
+    int i;
+
+    for (i = 0; i < PD_TC_DESCRIPTION; i++) {
+        row[i] = pd_db_get(res, i);
+    }
+    return row;
+}
+
 int pd_ticket_page_read(pd_req_t *req, pd_db_result_t *res, int limit, const char ***page,
                         const char **last_key)
 {
@@ -324,16 +336,11 @@ int pd_ticket_page_read(pd_req_t *req, pd_db_result_t *res, int limit, const cha
     if (last_key) {
         *last_key = NULL;
     }
-    /* the row's columns are copied: names are filled in before rendering */
     while (pd_db_next(res) == APR_SUCCESS) {
-        int i;
         if (++rows > limit) {
             continue;          /* read to the end; only its existence matters */
         }
-        page[rows - 1] = apr_pcalloc(req->r->pool, sizeof(const char *) * PD_TC__COUNT);
-        for (i = 0; i < PD_TC_DESCRIPTION; i++) {
-            page[rows - 1][i] = pd_db_get(res, i);
-        }
+        page[rows - 1] = pd_ticket_row_copy(req, res);
         if (last_key) {
             *last_key = pd_db_get(res, PD_TC_DESCRIPTION);  /* the sort key follows */
         }

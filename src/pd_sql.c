@@ -149,30 +149,28 @@
  * out so that the planner sees it is the same. */
 #define UNSOLVED "'open', 'in_review', 'in_progress', 'waiting_customer'"
 
-/* The urgent, unsolved tickets created in [from, to) (NULL: unbounded), as
- * the dashboard's counts read the bounds. The values sit in subqueries,
- * which the planner does not fold into constants: planned with the values
- * it would find the same plan, so it keeps the cached one instead of
- * planning at every call. */
-#define URGENT_LIST(pharmacy) \
-    "SELECT " TICKET_COLUMNS " FROM tickets t" \
-    " WHERE t.priority = 'urgent' AND t.status IN (" UNSOLVED ")" pharmacy \
-    " AND t.created_at >= (SELECT coalesce(%s::timestamptz, '-infinity'))" \
-    " AND t.created_at < (SELECT coalesce(%s::timestamptz, 'infinity'))" \
-    " ORDER BY t.created_at, t.id LIMIT %s::int"
-
-/* The dashboard's counts c (dim, key, n): every value of a fixed list, as
- * an object in the list's order with zeros too; and the categories or
- * modules counted, as [{id, name, color, count}], most first. A key is a
- * number only where dim says so: the CASE keeps the cast from the others. */
-#define DASHBOARD_VALUES(dim, values) \
-    "(SELECT json_object_agg(v.key, coalesce(c.n, 0) ORDER BY v.i)" \
-    " FROM unnest('" values "'::text[]) WITH ORDINALITY v (key, i)" \
-    " LEFT JOIN c ON c.dim = '" dim "' AND c.key = v.key)::text"
-#define DASHBOARD_LOOKUP(dim, table) \
-    "(SELECT coalesce(json_agg(json_build_object('id', k.id, 'name', k.name, 'color', k.color," \
-    " 'count', c.n) ORDER BY c.n DESC, k.name, k.id), '[]') FROM c" \
-    " JOIN " table " k ON k.id = CASE WHEN c.dim = '" dim "' THEN c.key::bigint END)::text"
+/* The dashboard in one statement (one round trip): 1 pharmacy scope, 2
+ * pharmacy (NULL: every one in scope), 3-4 created from (and the time zone
+ * of a date), 5-6 created to, 7 the row limit of the urgent list. Rows of
+ * two kinds, told apart by the ticket id: what was counted, (dim, key, n)
+ * after NULL ticket columns (pd_dashboard.c writes the JSON); and the
+ * urgent tickets nobody has solved yet, oldest first, as many as the
+ * limit, created within the bounds as the counts read them. The urgent part
+ * reads a partial index of migration 0017, a pharmacy's or all
+ * pharmacies': a statement for each, so that each keeps its cached plan. */
+#define NULL_TICKET_COLUMNS \
+    "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
+    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+#define DASHBOARD(pharmacy) \
+    "WITH b AS (SELECT %s::bigint AS scope, %s::bigint AS pharmacy," \
+    "  pd_time_bound(%s::text, %s::text, false) AS lo, pd_time_bound(%s::text, %s::text, true) AS hi)" \
+    " SELECT " NULL_TICKET_COLUMNS ", c.dim::text, c.key, c.n" \
+    " FROM b, pd_dashboard_counts(b.scope, b.pharmacy, b.lo, b.hi) c" \
+    " UNION ALL (SELECT " TICKET_COLUMNS ", NULL, NULL, NULL FROM tickets t" \
+    "  WHERE t.priority = 'urgent' AND t.status IN (" UNSOLVED ")" pharmacy \
+    "  AND t.created_at >= (SELECT coalesce(lo, '-infinity') FROM b)" \
+    "  AND t.created_at < (SELECT coalesce(hi, 'infinity') FROM b)" \
+    "  ORDER BY t.created_at, t.id LIMIT %s::int)"
 
 #define ROLE_JSON "json_build_object('id', id, 'code', code, 'name', name, 'description', description)"
 
@@ -551,33 +549,9 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " WHERE f.id = %s::bigint AND %s::bigint IN (0, t.pharmacy_id)"
         " AND (%s::boolean OR f.visibility = 'public')", 3 },
 
-    /* The dashboard (migration 0017): 1 pharmacy scope, 2 pharmacy (NULL:
-     * every one in scope), 3-4 created from (and the time zone of a date),
-     * 5-6 created to. Columns: the total; the counts by status and by
-     * priority, every value with zeros too, in workflow and rank order; by
-     * category and by module, those counted, most first; how many urgent
-     * tickets are not yet solved; and the bounds as read (NULL: none), for
-     * the urgent list. */
-    [PD_SQL_DASHBOARD_COUNTS_SUM] = { "pd_dashboard_counts_sum",
-        "WITH b AS (SELECT %s::bigint AS scope, %s::bigint AS pharmacy,"
-        "  pd_time_bound(%s::text, %s::text, false) AS lo, pd_time_bound(%s::text, %s::text, true) AS hi),"
-        " c AS (SELECT p.* FROM b, pd_dashboard_counts(b.scope, b.pharmacy, b.lo, b.hi) p)"
-        " SELECT (SELECT coalesce(sum(n), 0) FROM c WHERE dim = 's'),"
-        " " DASHBOARD_VALUES("s", "{open,in_review,in_progress,waiting_customer,solved,closed,cancelled}") ","
-        " " DASHBOARD_VALUES("p", "{low,medium,high,urgent}") ","
-        " " DASHBOARD_LOOKUP("c", "ticket_categories") ","
-        " " DASHBOARD_LOOKUP("m", "ticket_modules") ","
-        " (SELECT coalesce(sum(n), 0) FROM c WHERE dim = 'u' AND key IN (" UNSOLVED ")),"
-        " (SELECT lo FROM b)::text, (SELECT hi FROM b)::text", 6 },
-    /* The urgent tickets nobody has solved yet, oldest first, read from
-     * the partial indexes of migration 0017, each statement with its own
-     * cached plan: of every pharmacy, 1 created from, 2 created to (as the
-     * counts read them), 3 the row limit; of one pharmacy, 1 pharmacy scope
-     * and 2 pharmacy (NULL: every one in scope), then the same. */
-    [PD_SQL_TICKETS_URGENT] = { "pd_tickets_urgent",
-        URGENT_LIST(""), 3 },
-    [PD_SQL_TICKETS_URGENT_PHARMACY] = { "pd_tickets_urgent_pharmacy",
-        URGENT_LIST(" AND t.pharmacy_id = (SELECT pd_dashboard_pharmacy(%s::bigint, %s::bigint))"), 5 },
+    [PD_SQL_DASHBOARD_READ] = { "pd_dashboard_read", DASHBOARD(""), 7 },
+    [PD_SQL_DASHBOARD_READ_PHARMACY] = { "pd_dashboard_read_pharmacy",
+        DASHBOARD(" AND t.pharmacy_id = (SELECT pd_dashboard_pharmacy(scope, pharmacy) FROM b)"), 7 },
     /* Moves up to 1 pending dashboard deltas into the counts; how many (0
      * when another process holds the run), and the time zone of the
      * counts' days */

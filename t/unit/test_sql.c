@@ -119,9 +119,8 @@ static const char *const labels[PD_SQL__COUNT] = {
     [PD_SQL_TICKET_ATTACHMENTS_INSERT] = "pd_ticket_attachments_insert",
     [PD_SQL_TICKET_ATTACHMENTS_LIST] = "pd_ticket_attachments_list",
     [PD_SQL_TICKET_ATTACHMENTS_GET] = "pd_ticket_attachments_get",
-    [PD_SQL_DASHBOARD_COUNTS_SUM] = "pd_dashboard_counts_sum",
-    [PD_SQL_TICKETS_URGENT] = "pd_tickets_urgent",
-    [PD_SQL_TICKETS_URGENT_PHARMACY] = "pd_tickets_urgent_pharmacy",
+    [PD_SQL_DASHBOARD_READ] = "pd_dashboard_read",
+    [PD_SQL_DASHBOARD_READ_PHARMACY] = "pd_dashboard_read_pharmacy",
     [PD_SQL_DASHBOARD_DELTAS_COMPACT] = "pd_dashboard_deltas_compact",
 };
 
