@@ -14,6 +14,33 @@
  * DASHBOARD). */
 enum { COL_DIM = PD_TC_DESCRIPTION, COL_KEY, COL_N };
 
+/* The response: the counts, then the urgent list's total and its first
+ * `shown` tickets (the first rows). */
+static const char *write_json(pd_req_t *req, apr_array_header_t *counts,
+                              apr_array_header_t *rows, int shown)
+{
+    apr_int64_t urgent;
+    pd_jw_t w;
+    int i;
+
+    pd_jw_init(&w, req->r->pool, 2048 + (apr_size_t)shown * 1024);
+    pd_jw_begin(&w, '{');
+    pd_dashboard_write(&w, (pd_dash_count_t *)counts->elts, counts->nelts, &urgent);
+    pd_jw_key(&w, "urgent_unsolved");
+    pd_jw_begin(&w, '{');
+    pd_jw_key(&w, "total");
+    pd_jw_number(&w, apr_psprintf(req->r->pool, "%" APR_INT64_T_FMT, urgent));
+    pd_jw_key(&w, "items");
+    pd_jw_begin(&w, '[');
+    for (i = 0; i < shown; i++) {
+        pd_ticket_render(&w, APR_ARRAY_IDX(rows, i, const char **), 0);
+    }
+    pd_jw_end(&w, ']');
+    pd_jw_end(&w, '}');
+    pd_jw_end(&w, '}');
+    return pd_jw_text(&w);
+}
+
 /* The counts and the oldest urgent, unsolved tickets, in one statement, as
  * the response's JSON: of every pharmacy, or of the one the caller may see
  * and asked for. Categories and modules are named from the name cache with
@@ -29,11 +56,9 @@ static apr_status_t read_dashboard(pd_req_t *req, apr_int64_t scope, const char 
     apr_array_header_t *rows = apr_array_make(req->r->pool, limit + 32, sizeof(const char **));
     apr_array_header_t *lookups = apr_array_make(req->r->pool, 32, sizeof(const char **));
     apr_array_header_t *counts = apr_array_make(req->r->pool, 32, sizeof(pd_dash_count_t));
-    apr_int64_t urgent;
     pd_db_result_t res;
     apr_status_t rv;
-    int tickets = 0, i, c = 0;
-    pd_jw_t w;
+    int tickets, i, c = 0;
 
     if (pd_db_select(&req->db, all ? PD_SQL_DASHBOARD_READ : PD_SQL_DASHBOARD_READ_PHARMACY,
                      args, &res) != APR_SUCCESS) {
@@ -82,22 +107,7 @@ static apr_status_t read_dashboard(pd_req_t *req, apr_int64_t scope, const char 
         count->color = row[count->dim == 'c' ? PD_TC_CATEGORY_COLOR : PD_TC_MODULE_COLOR];
     }
 
-    pd_jw_init(&w, req->r->pool, 2048 + (apr_size_t)tickets * 1024);
-    pd_jw_begin(&w, '{');
-    pd_dashboard_write(&w, (pd_dash_count_t *)counts->elts, counts->nelts, &urgent);
-    pd_jw_key(&w, "urgent_unsolved");
-    pd_jw_begin(&w, '{');
-    pd_jw_key(&w, "total");
-    pd_jw_number(&w, apr_psprintf(req->r->pool, "%" APR_INT64_T_FMT, urgent));
-    pd_jw_key(&w, "items");
-    pd_jw_begin(&w, '[');
-    for (i = 0; i < tickets && i < limit; i++) {
-        pd_ticket_render(&w, APR_ARRAY_IDX(rows, i, const char **), 0);
-    }
-    pd_jw_end(&w, ']');
-    pd_jw_end(&w, '}');
-    pd_jw_end(&w, '}');
-    *json = pd_jw_text(&w);
+    *json = write_json(req, counts, rows, tickets < limit ? tickets : limit);
     return APR_SUCCESS;
 }
 
