@@ -38,7 +38,8 @@ export function mapDashboard(d) {
   };
 }
 
-const PALETTE = ['#0f766e', '#2563eb', '#d97706', '#dc2626', '#7c3aed', '#059669', '#6b7280', '#db2777'];
+// in status order, closed and cancelled in greys so that open and closed stand apart
+const PALETTE = ['#0f766e', '#2563eb', '#d97706', '#dc2626', '#7c3aed', '#334155', '#9ca3af', '#db2777'];
 
 // A chart and, under it, its numbers as a table; with link(row) (staff) a
 // number and a click on its bar or slice open the ticket list it counts.
