@@ -1,15 +1,14 @@
 -- The dashboard's counts with fewer statements per request (same numbers as
 -- migration 0017's).
 --
--- Most of what a dashboard cost PostgreSQL was executor start-up: the
--- plpgsql function ran three statements for a range (the time zone, the
--- months and days, the pending changes), each planned once but started and
--- ended at every call. Now the time zone comes from the calling statement,
+-- The plpgsql function ran three statements for a range (the time zone,
+-- the months and days, the pending changes), each planned once but started
+-- and ended at every call. Now the time zone comes from the calling statement,
 -- and the counts and the pending changes are one statement; all time is the
 -- same statement with grain 'a' for the months (its one period,
 -- -infinity, lies in [-infinity, infinity)) and no days. For a pharmacy's
 -- last 90 days under 16 clients this went from 7,600-8,000 to 9,500-10,500
--- calls per second on the benchmark machine (pgbench).
+-- calls per second on the benchmark machine (pgbench, runs alternating).
 
 DROP FUNCTION pd_dashboard_counts(bigint, bigint, timestamptz, timestamptz);
 DROP FUNCTION pd_dashboard_parts(bigint, bigint, timestamptz, timestamptz);
