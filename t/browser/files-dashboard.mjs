@@ -154,6 +154,14 @@ await step('dashboard', async () => {
     '... with the same filters');
   clean(s, 'dashboard, manager');
 
+  // a bad date in the address (a bookmark, a typed link): the API's error under its field
+  await visit(p, '#/dashboard?created_from=2026-02-30');
+  const err = await p.textContent('form[data-key="dashboard"] [name="created_from"] ~ .error');
+  ok(err.trim().length > 0, 'manager: a bad date is reported under its field', err);
+  is(await p.getAttribute('form[data-key="dashboard"] [name="created_from"]', 'aria-invalid'), 'true', '... which is marked invalid');
+  is(await p.locator('.dash canvas').count(), 0, '... and no numbers are drawn');
+  clean(s, 'dashboard, manager (bad date)');
+
   // a customer: their own pharmacy only, no pharmacy to choose
   const c = cust.page;
   await visit(c, '#/dashboard');
