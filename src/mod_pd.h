@@ -239,6 +239,8 @@ apr_status_t pd_audited_create(pd_req_t *req, const pd_audited_create_t *c,
 #define PD_LIST_MAX_LIMIT 100
 #define PD_LIST_DEFAULT_LIMIT 25
 apr_status_t pd_list_limit(pd_req_t *req, int *limit);
+/* The same, with another default when limit is absent. */
+apr_status_t pd_list_limit_or(pd_req_t *req, int absent, int *limit);
 /* An optional id filter (pd_q_id): its text, NULL when absent. */
 apr_status_t pd_id_param(pd_req_t *req, const char *key, const char **out);
 

@@ -250,14 +250,19 @@ apr_status_t pd_parse_query(pd_req_t *req, const char *const *allowed)
     return pd_q_known(req->query, allowed, &req->err);
 }
 
-apr_status_t pd_list_limit(pd_req_t *req, int *limit)
+apr_status_t pd_list_limit_or(pd_req_t *req, int absent, int *limit)
 {
     apr_status_t rv = pd_q_int(req->query, "limit", 1, PD_LIST_MAX_LIMIT, limit, &req->err);
     if (rv == APR_NOTFOUND) {
-        *limit = PD_LIST_DEFAULT_LIMIT;
+        *limit = absent;
         return APR_SUCCESS;
     }
     return rv;
+}
+
+apr_status_t pd_list_limit(pd_req_t *req, int *limit)
+{
+    return pd_list_limit_or(req, PD_LIST_DEFAULT_LIMIT, limit);
 }
 
 apr_status_t pd_id_param(pd_req_t *req, const char *key, const char **out)

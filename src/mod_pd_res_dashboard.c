@@ -10,6 +10,11 @@
 #include "pd_dashboard.h"
 #include "pd_ticket.h"
 
+/* The urgent tickets listed unless limit says otherwise: a dashboard shows
+ * the top of the list, as helpdesk dashboards do (Znuny's ticket widgets
+ * show 10), and links to the whole of it. */
+#define URGENT_SHOWN 10
+
 /* The columns of a counted value, after the ticket columns (pd_sql.c,
  * DASHBOARD). */
 enum { COL_DIM = PD_TC_DESCRIPTION, COL_KEY, COL_N };
@@ -120,7 +125,7 @@ apr_status_t pd_res_dashboard_get(pd_req_t *req)
 
     if ((rv = pd_id_param(req, "pharmacy_id", &pharmacy)) != APR_SUCCESS
         || (rv = pd_ticket_created_params(req, &from, &to)) != APR_SUCCESS
-        || (rv = pd_list_limit(req, &limit)) != APR_SUCCESS
+        || (rv = pd_list_limit_or(req, URGENT_SHOWN, &limit)) != APR_SUCCESS
         || (rv = read_dashboard(req, scope, pharmacy, from, to, limit, &body)) != APR_SUCCESS) {
         return rv;
     }

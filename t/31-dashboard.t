@@ -86,7 +86,7 @@ sub urgent_ids {
         push @bind, $p;
     }
     return map { $_->[0] } db_query('SELECT id FROM tickets WHERE ' . join(' AND ', @where)
-        . ' ORDER BY created_at, id LIMIT ?', @bind, $q{limit} // 25);
+        . ' ORDER BY created_at, id LIMIT ?', @bind, $q{limit} // 10);
 }
 
 sub pending { db_value('SELECT count(*) FROM dashboard_deltas') }
@@ -300,6 +300,15 @@ exact('manager', '... APT-B filtered', pharmacy_id => pharmacy_id('APT-B'));
     like $@, qr/no such time zone/, '... saying so';
     db_do(q{SELECT pd_dashboard_rebuild('Asia/Jakarta')});
     exact('admin', 'back to the days of Asia/Jakarta', created_from => '2018-01-15', created_to => '2018-03-31');
+
+    # the list shows the oldest 10 unless limit says otherwise
+    create_ticket('admin', pharmacy_id => $P, priority => 'urgent', title => tag("Darurat $_")) for 1 .. 10;
+    $j = dash('admin', pharmacy_id => $P)->json;
+    is scalar @{ $j->{urgent_unsolved}{items} }, 10, 'without limit: 10 urgent tickets listed';
+    is $j->{urgent_unsolved}{items}[0]{id}, $id{b}, '... the oldest first';
+    is $j->{urgent_unsolved}{total}, 12, '... of 12 counted';
+    is scalar @{ dash('admin', pharmacy_id => $P, limit => 100)->json->{urgent_unsolved}{items} }, 12,
+        'limit=100: all 12';
 }
 
 # ---- customers: their own pharmacy, whatever they ask ------------------------------------
