@@ -46,10 +46,43 @@ static const char *write_json(pd_req_t *req, apr_array_header_t *counts,
     return pd_jw_text(&w);
 }
 
+/* Names the counted categories and modules together with the tickets' own
+ * references (rows), in one pd_ticket_names batch: each gets a row that
+ * carries only its id, appended to rows. */
+static apr_status_t name_counts(pd_req_t *req, apr_array_header_t *counts,
+                                apr_array_header_t *rows)
+{
+    const char ***named = apr_pcalloc(req->r->pool,
+                                      sizeof(*named) * (apr_size_t)(counts->nelts + 1));
+    apr_status_t rv;
+    int i;
+
+    for (i = 0; i < counts->nelts; i++) {
+        pd_dash_count_t *count = &APR_ARRAY_IDX(counts, i, pd_dash_count_t);
+        if (count->dim == 'c' || count->dim == 'm') {
+            named[i] = apr_pcalloc(req->r->pool, sizeof(const char *) * PD_TC__COUNT);
+            named[i][count->dim == 'c' ? PD_TC_CATEGORY_ID : PD_TC_MODULE_ID] = count->key;
+            APR_ARRAY_PUSH(rows, const char **) = named[i];
+        }
+    }
+    if (rows->nelts
+        && (rv = pd_ticket_names(req, (const char ***)rows->elts, rows->nelts)) != APR_SUCCESS) {
+        return rv;
+    }
+    for (i = 0; i < counts->nelts; i++) {
+        pd_dash_count_t *count = &APR_ARRAY_IDX(counts, i, pd_dash_count_t);
+        if (named[i]) {
+            int category = count->dim == 'c';
+            count->name = named[i][category ? PD_TC_CATEGORY_NAME : PD_TC_MODULE_NAME];
+            count->color = named[i][category ? PD_TC_CATEGORY_COLOR : PD_TC_MODULE_COLOR];
+        }
+    }
+    return APR_SUCCESS;
+}
+
 /* The counts and the oldest urgent, unsolved tickets, in one statement, as
  * the response's JSON: of every pharmacy, or of the one the caller may see
- * and asked for. Categories and modules are named from the name cache with
- * the tickets' references, in one batch. */
+ * and asked for. */
 static apr_status_t read_dashboard(pd_req_t *req, apr_int64_t scope, const char *pharmacy,
                                    const char *from, const char *to, int limit,
                                    const char **json)
@@ -59,59 +92,33 @@ static apr_status_t read_dashboard(pd_req_t *req, apr_int64_t scope, const char 
                             apr_itoa(req->r->pool, limit) };
     int all = scope == 0 && !pharmacy;
     apr_array_header_t *rows = apr_array_make(req->r->pool, limit + 32, sizeof(const char **));
-    apr_array_header_t *lookups = apr_array_make(req->r->pool, 32, sizeof(const char **));
     apr_array_header_t *counts = apr_array_make(req->r->pool, 32, sizeof(pd_dash_count_t));
     pd_db_result_t res;
     apr_status_t rv;
-    int tickets, i, c = 0;
+    int tickets;
 
     if (pd_db_select(&req->db, all ? PD_SQL_DASHBOARD_READ : PD_SQL_DASHBOARD_READ_PHARMACY,
                      args, &res) != APR_SUCCESS) {
         return pd_fail_db(req, "reading the dashboard");
     }
-    /* the tickets' rows, and a row per counted category or module that
-     * carries only its id, named with them by pd_ticket_names */
     while (pd_db_next(&res) == APR_SUCCESS) {
+        const char *dim = pd_db_get(&res, COL_DIM), *key = pd_db_get(&res, COL_KEY);
         pd_dash_count_t *count;
-        const char **row;
-        const char *dim;
         if (pd_db_get(&res, PD_TC_ID)) {
             APR_ARRAY_PUSH(rows, const char **) = pd_ticket_row_copy(req, &res);
-            continue;
         }
-        dim = pd_db_get(&res, COL_DIM);
-        count = apr_array_push(counts);
-        count->dim = dim ? dim[0] : '?';
-        count->key = pd_db_get(&res, COL_KEY);
-        count->n = pd_db_get_int64(&res, COL_N);
-        count->name = count->color = NULL;
-        if (!count->key) {
-            counts->nelts--;
-            continue;
-        }
-        if (count->dim == 'c' || count->dim == 'm') {
-            row = apr_pcalloc(req->r->pool, sizeof(const char *) * PD_TC__COUNT);
-            row[count->dim == 'c' ? PD_TC_CATEGORY_ID : PD_TC_MODULE_ID] = count->key;
-            APR_ARRAY_PUSH(lookups, const char **) = row;
+        else if (dim && key) {
+            count = apr_array_push(counts);
+            count->dim = dim[0];
+            count->key = key;
+            count->n = pd_db_get_int64(&res, COL_N);
+            count->name = count->color = NULL;
         }
     }
     tickets = rows->nelts;
-    apr_array_cat(rows, lookups);
-    if (rows->nelts && (rv = pd_ticket_names(req, (const char ***)rows->elts, rows->nelts))
-                       != APR_SUCCESS) {
+    if ((rv = name_counts(req, counts, rows)) != APR_SUCCESS) {
         return rv;
     }
-    for (i = 0; i < counts->nelts; i++) {
-        pd_dash_count_t *count = &APR_ARRAY_IDX(counts, i, pd_dash_count_t);
-        const char **row;
-        if (count->dim != 'c' && count->dim != 'm') {
-            continue;
-        }
-        row = APR_ARRAY_IDX(rows, tickets + c++, const char **);
-        count->name = row[count->dim == 'c' ? PD_TC_CATEGORY_NAME : PD_TC_MODULE_NAME];
-        count->color = row[count->dim == 'c' ? PD_TC_CATEGORY_COLOR : PD_TC_MODULE_COLOR];
-    }
-
     *json = write_json(req, counts, rows, tickets < limit ? tickets : limit);
     return APR_SUCCESS;
 }
