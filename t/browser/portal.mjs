@@ -9,12 +9,16 @@ import { createRequire } from 'node:module';
 import {
   diag, ok, is, finish, needPortal, deadline, step, shot, keepShots, launch, person, clean, visit,
 } from './lib.mjs';
-import { STRINGS } from '../../htdocs/assets/js/strings.js';
 
 needPortal();
 deadline(420);
 const require = createRequire(import.meta.url);
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+// The portal's scripts are ES modules written for the browser, and nothing
+// above htdocs/ tells Node so: Node 18 would load strings.js as CommonJS.
+// Its text is imported as a module instead (it imports nothing itself).
+const STRINGS_JS = fs.readFileSync(new URL('../../htdocs/assets/js/strings.js', import.meta.url));
+const { STRINGS } = await import(`data:text/javascript;base64,${STRINGS_JS.toString('base64')}`);
 const LIVE_MS = 12000; // a change must show within 10 s (polling every 5 s), plus slack
 const browser = await launch();
 const stamp = `${process.pid}-${Date.now() % 100000}`;
