@@ -89,6 +89,10 @@ void pd_respond_error(request_rec *r, const pd_server_conf_t *conf, const pd_err
     const char *text;
 
     pd_error_to_json(&text, r->pool, err);
+    /* a handler may have set the tag of what it was about to send (a 416
+     * for a download): an error has no validators */
+    apr_table_unset(r->headers_out, "ETag");
+    apr_table_unset(r->headers_out, "Last-Modified");
     if (err->status == HTTP_SERVICE_UNAVAILABLE) {
         apr_table_setn(r->headers_out, "Retry-After",
                        apr_itoa(r->pool, conf ? conf->retry_after : 5));

@@ -32,7 +32,7 @@ our @EXPORT = qw(
     api new_ticket last_response
     db_query db_value db_do
     user_id pharmacy_id category_id module_id
-    pg_stop pg_start httpd_stop httpd_start read_file restart_with
+    pg_stop pg_start httpd_stop httpd_start read_file restart_with capture
     wait_until expect_error_log parallel
     token_for mint_token subject_of
     $JSON
@@ -234,9 +234,9 @@ sub module_id   { _lookup(module   => 'SELECT id FROM ticket_modules WHERE name 
 
 # ---- services ----------------------------------------------------------------
 
-# Output is shown only when the command fails: pg_ctl's chatter on stdout
-# would otherwise land in the TAP stream.
-sub _run {
+# capture(@cmd): runs a command, returns its exit code and its output
+# (stdout and stderr together).
+sub capture {
     my @cmd = @_;
     my $pid = open(my $fh, '-|') // croak "fork: $!";
     if (!$pid) {
@@ -246,7 +246,15 @@ sub _run {
     }
     my $out = do { local $/; <$fh> } // '';
     close $fh;
-    croak "@cmd: exit " . ($? >> 8) . ($out eq '' ? '' : "\n$out") if $?;
+    return ($? >> 8, $out);
+}
+
+# Output is shown only when the command fails: pg_ctl's chatter on stdout
+# would otherwise land in the TAP stream.
+sub _run {
+    my @cmd = @_;
+    my ($rc, $out) = capture(@cmd);
+    croak "@cmd: exit $rc" . ($out eq '' ? '' : "\n$out") if $rc;
 }
 
 sub _pg_ctl {
