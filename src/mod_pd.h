@@ -144,9 +144,14 @@ apr_status_t pd_fail_db(pd_req_t *req, const char *doing);
  * 304 to an If-None-Match that names it. */
 apr_status_t pd_respond_page(pd_req_t *req, apr_array_header_t *items, const char *next);
 
-/* mod_pd_etag.c: sets the ETag of a list page from its bytes; true when the
- * request's If-None-Match names it (answer 304). */
-int pd_etag_not_modified(pd_req_t *req, const char *body);
+/* mod_pd_etag.c: conditional requests, decided by pd_cond.c. The
+ * request's If-Match and If-None-Match against etag, the tag of the
+ * resource as it is now: APR_SUCCESS to go on; APR_SUCCESS with
+ * *not_modified set when the answer is a 304 (sent); a 412 in req->err. */
+apr_status_t pd_preconditions(pd_req_t *req, const char *etag, int *not_modified);
+/* Sets the ETag of a list page (or the dashboard) from its bytes, then
+ * pd_preconditions. */
+apr_status_t pd_etag_page(pd_req_t *req, const char *body, int *not_modified);
 
 /* Resources, one file each. */
 apr_status_t pd_res_me_get(pd_req_t *req);
@@ -160,6 +165,8 @@ apr_status_t pd_res_attachments_create(pd_req_t *req);
 apr_status_t pd_res_attachments_list(pd_req_t *req);
 apr_status_t pd_res_attachments_download(pd_req_t *req);
 apr_status_t pd_res_attachments_preview(pd_req_t *req);
+/* A ticket's ETag: its id and version, which every write moves. */
+const char *pd_ticket_etag(apr_pool_t *p, apr_int64_t id, const char *version);
 /* One ticket as JSON with its ETag, within a pharmacy scope (0: all);
  * APR_NOTFOUND with req->err set to 404 when there is none. */
 apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,

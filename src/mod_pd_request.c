@@ -78,8 +78,11 @@ apr_status_t pd_respond_page(pd_req_t *req, apr_array_header_t *items, const cha
     const char *body = apr_pstrcat(req->r->pool, "{\"items\":[", joined, "],\"next\":",
                                    next ? pd_json_quote(req->r->pool, next) : "null",
                                    "}", NULL);
-    if (pd_etag_not_modified(req, body)) {
-        return pd_respond_not_modified(req);
+    int not_modified;
+    apr_status_t rv = pd_etag_page(req, body, &not_modified);
+
+    if (rv != APR_SUCCESS || not_modified) {
+        return rv;
     }
     return write_body(req->r, HTTP_OK, body);
 }

@@ -431,10 +431,15 @@ apr_status_t pd_ticket_from_row(pd_req_t *req, pd_db_result_t *res, const char *
     pd_jw_init(&w, req->r->pool, 2048);
     pd_ticket_render(&w, cols, 1);
     *json = pd_jw_text(&w);
-    /* the version changes with every write */
-    *etag = apr_psprintf(req->r->pool, "\"t%s-v%s\"", cols[PD_TC_ID] ? cols[PD_TC_ID] : "0",
-                         cols[PD_TC_VERSION] ? cols[PD_TC_VERSION] : "0");
+    *etag = pd_ticket_etag(req->r->pool, cols[PD_TC_ID] ? apr_atoi64(cols[PD_TC_ID]) : 0,
+                           cols[PD_TC_VERSION]);
     return APR_SUCCESS;
+}
+
+const char *pd_ticket_etag(apr_pool_t *p, apr_int64_t id, const char *version)
+{
+    /* the version changes with every write */
+    return apr_psprintf(p, "\"t%" APR_INT64_T_FMT "-v%s\"", id, version ? version : "0");
 }
 
 apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,
@@ -456,16 +461,16 @@ apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,
 
 apr_status_t pd_res_tickets_get(pd_req_t *req)
 {
-    const char *json, *etag, *inm;
+    const char *json, *etag;
+    int not_modified;
     apr_status_t rv = pd_ticket_fetch(req, req->id, pd_authz_pharmacy_scope(&req->who),
                                       &json, &etag);
     if (rv != APR_SUCCESS) {
         return rv;
     }
     apr_table_setn(req->r->headers_out, "ETag", etag);
-    inm = apr_table_get(req->r->headers_in, "If-None-Match");
-    if (inm && strcmp(inm, etag) == 0) {
-        return pd_respond_not_modified(req);
+    if ((rv = pd_preconditions(req, etag, &not_modified)) != APR_SUCCESS || not_modified) {
+        return rv;
     }
     return pd_respond_json(req, HTTP_OK, json);
 }
