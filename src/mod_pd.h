@@ -21,6 +21,8 @@
 #include "pd_claims.h"
 
 extern module AP_MODULE_DECLARE_DATA pharmadesk_module;
+/* log lines are the module's, so that "LogLevel pharmadesk:debug" applies */
+APLOG_USE_MODULE(pharmadesk);
 
 typedef struct pd_server_conf_t {
     const char *ticket_prefix;
@@ -69,17 +71,18 @@ void *pd_create_server_conf(apr_pool_t *p, server_rec *s);
 void *pd_merge_server_conf(apr_pool_t *p, void *base, void *add);
 void pd_config_defaults(server_rec *s);
 
-/* mod_pd_handler.c */
-void pd_register_hooks(apr_pool_t *p);
-
-/* mod_pd_maintenance.c: the thread that closes unanswered solved tickets */
-void pd_maintenance_child_init(apr_pool_t *pchild, server_rec *s);
+/* Each subsystem registers its own hooks (called by mod_pharmadesk.c). */
+/* mod_pd_handler.c: the configuration's defaults, the API handler */
+void pd_handler_register(apr_pool_t *p);
+/* mod_pd_maintenance.c: the work no request does, through mod_watchdog */
+void pd_maintenance_register(apr_pool_t *p);
+/* mod_pd_names.c: the per-process name cache */
+void pd_names_register(apr_pool_t *p);
 
 /* mod_pd_routes.c: the one route table */
 const pd_route_t *pd_routes(apr_size_t *count);
 
 /* mod_pd_names.c: the names beside ids in ticket rows (pd_ticket.h layout) */
-apr_status_t pd_names_child_init(apr_pool_t *pchild, server_rec *s);
 apr_status_t pd_ticket_names(pd_req_t *req, const char ***rows, int nrows);
 
 /* mod_pd_ticket_transition.c: what a status change carries besides the

@@ -185,16 +185,10 @@ static int pd_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
     return OK;
 }
 
-static void pd_child_init(apr_pool_t *pchild, server_rec *s)
+void pd_handler_register(apr_pool_t *p)
 {
-    pd_names_child_init(pchild, s);
-    pd_maintenance_child_init(pchild, s);
-}
-
-void pd_register_hooks(apr_pool_t *p)
-{
-    static const char *const after_dbd[] = { "mod_dbd.c", NULL };
-    ap_hook_post_config(pd_post_config, NULL, after_dbd, APR_HOOK_MIDDLE);
-    ap_hook_child_init(pd_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    /* first: the other hooks read the configuration's defaults (mod_dbd's
+     * functions are there from its hook registration on) */
+    ap_hook_post_config(pd_post_config, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_handler(pd_handler, NULL, NULL, APR_HOOK_MIDDLE);
 }
