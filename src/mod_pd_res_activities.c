@@ -23,7 +23,8 @@ apr_status_t pd_res_activities_list(pd_req_t *req)
     args[1] = pd_db_bool(pd_authz_sees_internal(&req->who));
     args[2] = after_id;
     args[3] = apr_itoa(req->r->pool, limit + 1);
-    if (pd_db_select(&req->db, PD_SQL_TICKET_ACTIVITIES_LIST, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKET_ACTIVITIES_LIST, args), &res)
+        != APR_SUCCESS) {
         return pd_fail_db(req, "reading a timeline");
     }
     return pd_name_page_respond(req, &res, limit, "timeline");

@@ -90,15 +90,20 @@ static apr_status_t check_ticket(upload_t *u, int internal)
     return APR_SUCCESS;
 }
 
+/* stmt: pd_tickets_brief before the body is read, pd_tickets_lock_brief
+ * after it, with the same parameters */
+_Static_assert(PD_SQL_TICKETS_BRIEF_NARGS == PD_SQL_TICKETS_LOCK_BRIEF_NARGS,
+               "pd_tickets_brief and pd_tickets_lock_brief take the same parameters");
+
 static apr_status_t read_ticket(upload_t *u, pd_sql_id_e stmt)
 {
     pd_req_t *req = u->req;
-    const char *args[2];
+    const char *ticket = pd_db_int(&req->db, req->id);
+    const char *args[] = { ticket, pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who)) };
+    const char *total[] = { ticket };
     pd_db_result_t res;
 
-    args[0] = pd_db_int(&req->db, req->id);
-    args[1] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
-    if (pd_db_select(&req->db, stmt, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, stmt, PD_DB_ARGS(args), &res) != APR_SUCCESS) {
         return refuse_db(u, "reading a ticket");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
@@ -108,9 +113,8 @@ static apr_status_t read_ticket(upload_t *u, pd_sql_id_e stmt)
     u->tech_id = pd_db_get_int64(&res, 1);
     while (pd_db_next(&res) == APR_SUCCESS) {
     }
-    args[1] = NULL;
-    if (pd_db_select(&req->db, PD_SQL_TICKET_ATTACHMENTS_TOTAL, args, &res) != APR_SUCCESS
-        || pd_db_next(&res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKET_ATTACHMENTS_TOTAL, total), &res)
+        != APR_SUCCESS || pd_db_next(&res) != APR_SUCCESS) {
         return refuse_db(u, "adding up a ticket's attachments");
     }
     u->stored = pd_db_get_int64(&res, 0);
@@ -316,8 +320,8 @@ static apr_status_t file_end(upload_t *u)
     args[8] = u->store->name;
     args[9] = key;
     args[10] = args[11] = req->conf->api_base;
-    if (pd_db_select(&req->db, PD_SQL_TICKET_ATTACHMENTS_INSERT, args, &res) != APR_SUCCESS
-        || pd_db_next(&res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKET_ATTACHMENTS_INSERT, args), &res)
+        != APR_SUCCESS || pd_db_next(&res) != APR_SUCCESS) {
         return refuse_db(u, "recording an attachment");
     }
     APR_ARRAY_PUSH(u->items, const char *) = pd_db_get(&res, 0);
@@ -414,7 +418,7 @@ apr_status_t pd_res_attachments_create(pd_req_t *req)
 {
     static const pd_mp_callbacks_t callbacks = { part_begin, part_data, part_end };
     upload_t *u = apr_pcalloc(req->r->pool, sizeof(*u));
-    const char *boundary, *args[3];
+    const char *boundary;
     apr_status_t rv;
 
     u->req = req;
@@ -443,10 +447,8 @@ apr_status_t pd_res_attachments_create(pd_req_t *req)
     /* a public file changes the ticket everyone sees; an internal one
      * leaves it alone, like an internal note */
     if (u->any_public) {
-        args[0] = pd_db_bool(0);
-        args[1] = NULL;
-        args[2] = pd_db_int(&req->db, req->id);
-        if (pd_db_exec(&req->db, PD_SQL_TICKETS_TOUCH, args, NULL) != APR_SUCCESS) {
+        const char *touch[] = { pd_db_bool(0), NULL, pd_db_int(&req->db, req->id) };
+        if (pd_db_exec(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_TOUCH, touch), NULL) != APR_SUCCESS) {
             rv = pd_fail_db(req, "updating a ticket");
             goto cleanup;
         }

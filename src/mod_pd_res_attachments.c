@@ -33,7 +33,8 @@ apr_status_t pd_res_attachments_list(pd_req_t *req)
     args[3] = pd_db_bool(pd_authz_sees_internal(&req->who));
     args[4] = after_id;
     args[5] = apr_itoa(req->r->pool, limit + 1);
-    if (pd_db_select(&req->db, PD_SQL_TICKET_ATTACHMENTS_LIST, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKET_ATTACHMENTS_LIST, args), &res)
+        != APR_SUCCESS) {
         return pd_fail_db(req, "listing attachments");
     }
     return pd_name_page_respond(req, &res, limit, "attachments");
@@ -56,7 +57,8 @@ static apr_status_t find_file(pd_req_t *req, stored_file_t *f)
     args[0] = pd_db_int(&req->db, req->id);
     args[1] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
     args[2] = pd_db_bool(pd_authz_sees_internal(&req->who));
-    if (pd_db_select(&req->db, PD_SQL_TICKET_ATTACHMENTS_GET, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKET_ATTACHMENTS_GET, args), &res)
+        != APR_SUCCESS) {
         return pd_fail_db(req, "finding an attachment");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {

@@ -28,6 +28,15 @@ static const lookup_t modules = {
     PD_SQL_TICKET_MODULES_LOCK
 };
 
+/* Both tables' statements take the same parameters, so each call below
+ * serves either; pd_db checks the count at the call. */
+_Static_assert(PD_SQL_TICKET_CATEGORIES_LIST_NARGS == PD_SQL_TICKET_MODULES_LIST_NARGS
+               && PD_SQL_TICKET_CATEGORIES_GET_NARGS == PD_SQL_TICKET_MODULES_GET_NARGS
+               && PD_SQL_TICKET_CATEGORIES_INSERT_NARGS == PD_SQL_TICKET_MODULES_INSERT_NARGS
+               && PD_SQL_TICKET_CATEGORIES_UPDATE_NARGS == PD_SQL_TICKET_MODULES_UPDATE_NARGS
+               && PD_SQL_TICKET_CATEGORIES_LOCK_NARGS == PD_SQL_TICKET_MODULES_LOCK_NARGS,
+               "categories and modules differ in their statements' parameters");
+
 static const char *const body_fields[] = { "name", "description", "color", "active", NULL };
 
 /* Customers only ever see active entries: what the ticket form offers. */
@@ -43,7 +52,7 @@ static apr_status_t lookup_list(pd_req_t *req, const lookup_t *lk)
     }
     args[0] = pd_db_bool(inc && strcmp(inc, "true") == 0
                          && req->who.role != PD_ROLE_CUSTOMER);
-    if (pd_db_select(&req->db, lk->list, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, lk->list, PD_DB_ARGS(args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "listing a lookup");
     }
     items = pd_db_next(&res) == APR_SUCCESS ? pd_db_get(&res, 0) : NULL;
@@ -61,7 +70,7 @@ static apr_status_t lookup_fetch(pd_req_t *req, const lookup_t *lk, const char *
     int active;
 
     *text = NULL;
-    if (pd_db_select(&req->db, lk->get, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, lk->get, PD_DB_ARGS(args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "reading a lookup");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
@@ -151,7 +160,7 @@ static apr_status_t lookup_create(pd_req_t *req, const lookup_t *lk)
     args[2] = color ? color : "#64748b";
     create.conflict_message = apr_psprintf(req->r->pool, "a %s with this name already exists",
                                            lk->noun);
-    return pd_audited_create(req, &create, args);
+    return pd_audited_create(req, &create, PD_DB_ARGS(args));
 }
 
 /* PATCH and DELETE (active = false): lock, update, audit, in one
@@ -160,15 +169,16 @@ static apr_status_t lookup_write(pd_req_t *req, const lookup_t *lk, pd_audit_act
                                  const char *name, const char *description,
                                  const char *color, const char *active)
 {
-    const char *args[7], *before, *after;
+    const char *id = pd_db_int(&req->db, req->id), *before, *after;
+    const char *lock[] = { id };
+    const char *args[] = { name, description, color, active, id, name, id };
     pd_db_result_t res;
     apr_status_t rv;
 
     if (pd_db_begin(&req->db) != APR_SUCCESS) {
         return pd_fail_db(req, "starting a lookup update");
     }
-    args[0] = pd_db_int(&req->db, req->id);
-    if (pd_db_select(&req->db, lk->lock, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, lk->lock, PD_DB_ARGS(lock), &res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "locking a lookup");
         goto cleanup;
     }
@@ -179,14 +189,7 @@ static apr_status_t lookup_write(pd_req_t *req, const lookup_t *lk, pd_audit_act
     before = pd_db_get(&res, 0);
     while (pd_db_next(&res) == APR_SUCCESS) {
     }
-    args[0] = name;
-    args[1] = description;
-    args[2] = color;
-    args[3] = active;
-    args[4] = pd_db_int(&req->db, req->id);
-    args[5] = name;
-    args[6] = args[4];
-    if (pd_db_select(&req->db, lk->update, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, lk->update, PD_DB_ARGS(args), &res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "updating a lookup");
         goto cleanup;
     }

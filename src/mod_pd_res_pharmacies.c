@@ -41,7 +41,7 @@ apr_status_t pd_res_pharmacies_list(pd_req_t *req)
     args[6] = after_name;
     args[7] = after_id;
     args[8] = apr_itoa(req->r->pool, limit + 1);
-    if (pd_db_select(&req->db, PD_SQL_PHARMACIES_LIST, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_PHARMACIES_LIST, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "listing pharmacies");
     }
     return pd_name_page_respond(req, &res, limit, "name");
@@ -53,7 +53,7 @@ static apr_status_t fetch(pd_req_t *req, const char **text)
                             pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who)) };
     pd_db_result_t res;
 
-    if (pd_db_select(&req->db, PD_SQL_PHARMACIES_GET, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_PHARMACIES_GET, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "reading a pharmacy");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
@@ -131,7 +131,7 @@ apr_status_t pd_res_pharmacies_create(pd_req_t *req)
     args[3] = ph.city ? ph.city : "";
     args[4] = ph.phone ? ph.phone : "";
     args[5] = ph.active ? ph.active : "true";
-    return pd_audited_create(req, &create, args);
+    return pd_audited_create(req, &create, PD_SQL_ARGS(PD_SQL_PHARMACIES_INSERT, args));
 }
 
 /* PATCH and DELETE: lock, merge, write, audit, in one transaction. */
@@ -139,6 +139,7 @@ static apr_status_t write_merged(pd_req_t *req, const pharmacy_t *changes,
                                  pd_audit_action_e action)
 {
     const char *args[9], *id = pd_db_int(&req->db, req->id), *before, *text;
+    const char *lock[] = { id };
     pharmacy_t cur;
     pd_db_result_t res;
     apr_status_t rv;
@@ -146,8 +147,7 @@ static apr_status_t write_merged(pd_req_t *req, const pharmacy_t *changes,
     if (pd_db_begin(&req->db) != APR_SUCCESS) {
         return pd_fail_db(req, "starting a pharmacy update");
     }
-    args[0] = id;
-    if (pd_db_select(&req->db, PD_SQL_PHARMACIES_LOCK, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_PHARMACIES_LOCK, lock), &res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "locking a pharmacy");
         goto cleanup;
     }
@@ -173,7 +173,7 @@ static apr_status_t write_merged(pd_req_t *req, const pharmacy_t *changes,
     args[6] = id;
     args[7] = args[0];
     args[8] = id;
-    if (pd_db_select(&req->db, PD_SQL_PHARMACIES_UPDATE, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_PHARMACIES_UPDATE, args), &res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "updating a pharmacy");
         goto cleanup;
     }

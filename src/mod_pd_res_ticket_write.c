@@ -67,7 +67,7 @@ static apr_status_t check_refs(pd_req_t *req, const apr_int64_t ids[REF__COUNT],
     }
     args[5] = pd_db_id_or_null(&req->db, customer_pharmacy);
     args[6] = pd_db_id_or_null(&req->db, ids[REF_CUSTOMER]);
-    if (pd_db_select(&req->db, PD_SQL_TICKETS_REFS, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_REFS, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "checking ticket references");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
@@ -187,7 +187,7 @@ apr_status_t pd_res_tickets_create(pd_req_t *req)
     args[11] = pd_source_name(pd_source_for_role(req->who.role));
     args[12] = pd_db_id_or_null(&req->db, t.customer_id);
     args[13] = pd_db_int(&req->db, req->who.user_id);
-    if (pd_db_select(&req->db, PD_SQL_TICKETS_INSERT, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_INSERT, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "creating a ticket");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
@@ -222,7 +222,7 @@ static apr_status_t lock_ticket(pd_req_t *req, ticket_row_t *t)
                             pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who)) };
     pd_db_result_t res;
 
-    if (pd_db_select(&req->db, PD_SQL_TICKETS_LOCK, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_LOCK, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "locking a ticket");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
@@ -486,7 +486,7 @@ static apr_status_t write_change(pd_req_t *req, const ticket_row_t *cur,
     /* a staff note alone is internal: the row a customer reads, its
      * updated_at and ETag, must not show that one was written */
     if (!(staff && ch->changed == PD_TF_NOTE)
-        && pd_db_exec(&req->db, PD_SQL_TICKETS_UPDATE, args, NULL) != APR_SUCCESS) {
+        && pd_db_exec(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_UPDATE, args), NULL) != APR_SUCCESS) {
         return pd_fail_db(req, "updating a ticket");
     }
     if ((ch->changed & PD_TF_STATUS)

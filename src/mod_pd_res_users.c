@@ -64,7 +64,7 @@ apr_status_t pd_res_users_list(pd_req_t *req)
     args[9] = after_name;
     args[10] = after_id;
     args[11] = apr_itoa(req->r->pool, limit + 1);
-    if (pd_db_select(&req->db, PD_SQL_USERS_LIST, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_USERS_LIST, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "listing users");
     }
     return pd_name_page_respond(req, &res, limit, "name");
@@ -76,7 +76,7 @@ apr_status_t pd_res_users_get(pd_req_t *req)
     pd_db_result_t res;
     const char *text;
 
-    if (pd_db_select(&req->db, PD_SQL_USERS_GET, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_USERS_GET, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "reading a user");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
@@ -211,7 +211,7 @@ static apr_status_t check_pharmacy(pd_req_t *req, const user_t *u, int pharmacy_
         return APR_SUCCESS;
     }
     args[0] = pd_db_int(&req->db, u->pharmacy_id);
-    if (pd_db_select(&req->db, PD_SQL_PHARMACIES_ACTIVE, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_PHARMACIES_ACTIVE, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "checking a pharmacy");
     }
     ok = pd_db_next(&res) == APR_SUCCESS && pd_db_get_bool(&res, 0);
@@ -246,7 +246,7 @@ apr_status_t pd_res_users_create(pd_req_t *req)
     args[5] = pd_db_bool(c.v.active);
     args[6] = c.v.subject;
     args[7] = c.v.access_source;
-    return pd_audited_create(req, &create, args);
+    return pd_audited_create(req, &create, PD_SQL_ARGS(PD_SQL_USERS_INSERT, args));
 }
 
 /* PATCH and DELETE: lock, merge, check, write, audit, in one transaction. */
@@ -254,6 +254,7 @@ static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c,
                                  pd_audit_action_e action)
 {
     const char *args[7], *before, *after;
+    const char *lock[] = { pd_db_int(&req->db, req->id) };
     user_t u;
     pd_db_result_t res;
     apr_status_t rv;
@@ -262,8 +263,7 @@ static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c,
     if (pd_db_begin(&req->db) != APR_SUCCESS) {
         return pd_fail_db(req, "starting a user update");
     }
-    args[0] = pd_db_int(&req->db, req->id);
-    if (pd_db_select(&req->db, PD_SQL_USERS_LOCK, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_USERS_LOCK, lock), &res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "locking a user");
         goto cleanup;
     }
@@ -311,8 +311,8 @@ static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c,
     args[3] = pd_db_id_or_null(&req->db, u.pharmacy_id);
     args[4] = pd_db_bool(u.active);
     args[5] = u.access_source;
-    args[6] = pd_db_int(&req->db, req->id);
-    if (pd_db_select(&req->db, PD_SQL_USERS_UPDATE, args, &res) != APR_SUCCESS) {
+    args[6] = lock[0];
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_USERS_UPDATE, args), &res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "updating a user");
         goto cleanup;
     }
