@@ -63,8 +63,7 @@ apr_status_t pd_audited_create(pd_req_t *req, const pd_audited_create_t *c,
     }
     id = pd_db_get(&res, 0);
     text = pd_db_get(&res, 1);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     if ((rv = pd_audit_commit(req, PD_AUDIT_CREATE, c->entity, apr_atoi64(id), NULL, text))
         != APR_SUCCESS) {
         return rv;

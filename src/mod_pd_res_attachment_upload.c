@@ -111,15 +111,13 @@ static apr_status_t read_ticket(upload_t *u, pd_sql_id_e stmt)
     }
     u->status = (pd_status_e)pd_status_parse(pd_db_get(&res, 0));
     u->tech_id = pd_db_get_int64(&res, 1);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKET_ATTACHMENTS_TOTAL, total), &res)
         != APR_SUCCESS || pd_db_next(&res) != APR_SUCCESS) {
         return refuse_db(u, "adding up a ticket's attachments");
     }
     u->stored = pd_db_get_int64(&res, 0);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     return APR_SUCCESS;
 }
 
@@ -325,8 +323,7 @@ static apr_status_t file_end(upload_t *u)
         return refuse_db(u, "recording an attachment");
     }
     APR_ARRAY_PUSH(u->items, const char *) = pd_db_get(&res, 0);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     u->added += u->size;
     u->any_public |= !u->internal;
     u->description = NULL;

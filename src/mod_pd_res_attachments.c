@@ -70,8 +70,7 @@ static apr_status_t find_file(pd_req_t *req, stored_file_t *f)
     f->sha256 = pd_db_get(&res, 3);
     storage = pd_db_get(&res, 4);
     f->key = pd_db_get(&res, 5);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     if (!(f->store = pd_store_find(storage))) {
         req->db.error = apr_psprintf(req->r->pool, "attachment %" APR_INT64_T_FMT
                                      " is in an unknown store", req->id);

@@ -56,8 +56,7 @@ static apr_status_t lookup_list(pd_req_t *req, const lookup_t *lk)
         return pd_fail_db(req, "listing a lookup");
     }
     items = pd_db_next(&res) == APR_SUCCESS ? pd_db_get(&res, 0) : NULL;
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     return pd_respond_json(req, HTTP_OK, apr_pstrcat(req->r->pool, "{\"items\":",
                                                      items ? items : "[]", "}", NULL));
 }
@@ -78,8 +77,7 @@ static apr_status_t lookup_fetch(pd_req_t *req, const lookup_t *lk, const char *
     }
     *text = pd_db_get(&res, 0);
     active = pd_db_get_bool(&res, 1);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     if (!active && req->who.role == PD_ROLE_CUSTOMER) {
         *text = NULL;
         return APR_NOTFOUND;
@@ -187,8 +185,7 @@ static apr_status_t lookup_write(pd_req_t *req, const lookup_t *lk, pd_audit_act
         goto cleanup;
     }
     before = pd_db_get(&res, 0);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     if (pd_db_select(&req->db, lk->update, PD_DB_ARGS(args), &res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "updating a lookup");
         goto cleanup;
@@ -200,8 +197,7 @@ static apr_status_t lookup_write(pd_req_t *req, const lookup_t *lk, pd_audit_act
         goto cleanup;
     }
     after = pd_db_get(&res, 0);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     if ((rv = pd_audit_commit(req, action, lk->entity, req->id, before, after)) != APR_SUCCESS) {
         return rv;
     }

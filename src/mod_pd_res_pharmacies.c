@@ -60,8 +60,7 @@ static apr_status_t fetch(pd_req_t *req, const char **text)
         return pd_error_set(&req->err, 404, "not_found", NULL, "no such pharmacy");
     }
     *text = pd_db_get(&res, 0);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     return APR_SUCCESS;
 }
 
@@ -162,8 +161,7 @@ static apr_status_t write_merged(pd_req_t *req, const pharmacy_t *changes,
     cur.phone = pd_db_get(&res, 4);
     cur.active = pd_db_get_bool(&res, 5) ? "true" : "false";
     before = pd_db_get(&res, 6);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     args[0] = changes->code ? changes->code : cur.code;
     args[1] = changes->name ? changes->name : cur.name;
     args[2] = changes->address ? changes->address : cur.address;
@@ -183,8 +181,7 @@ static apr_status_t write_merged(pd_req_t *req, const pharmacy_t *changes,
         goto cleanup;
     }
     text = pd_db_get(&res, 0);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     if ((rv = pd_audit_commit(req, action, PD_ENTITY_PHARMACY, req->id, before, text))
         != APR_SUCCESS) {
         return rv;

@@ -81,8 +81,7 @@ static apr_status_t check_refs(pd_req_t *req, const apr_int64_t ids[REF__COUNT],
                                  names[i]);
         }
     }
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     return APR_SUCCESS;
 }
 
@@ -242,8 +241,7 @@ static apr_status_t lock_ticket(pd_req_t *req, ticket_row_t *t)
     t->tech_id = pd_db_get_int64(&res, 11);
     t->customer_id = pd_db_get_int64(&res, 12);
     t->version = pd_db_get(&res, 13);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     return APR_SUCCESS;
 }
 

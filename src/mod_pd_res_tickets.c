@@ -427,8 +427,7 @@ apr_status_t pd_ticket_from_row(pd_req_t *req, pd_db_result_t *res, const char *
     for (i = 0; i < PD_TC__COUNT; i++) {
         cols[i] = i <= PD_TC_DESCRIPTION ? pd_db_get(res, i) : NULL;
     }
-    while (pd_db_next(res) == APR_SUCCESS) {
-    }
+    pd_db_drain(res);
     if ((rv = pd_ticket_names(req, &row, 1)) != APR_SUCCESS) {
         return rv;
     }
@@ -495,8 +494,7 @@ apr_status_t pd_res_tickets_delete(pd_req_t *req)
         goto cleanup;
     }
     gone = pd_db_get(&res, 0);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     if ((rv = pd_audit_commit(req, PD_AUDIT_DELETE, PD_ENTITY_TICKET, req->id, gone, NULL))
         != APR_SUCCESS) {
         return rv;
@@ -522,7 +520,6 @@ apr_status_t pd_ticket_visible(pd_req_t *req)
     if (pd_db_next(&res) != APR_SUCCESS) {
         return pd_error_set(&req->err, 404, "not_found", NULL, "no such ticket");
     }
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     return APR_SUCCESS;
 }

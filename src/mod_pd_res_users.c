@@ -83,8 +83,7 @@ apr_status_t pd_res_users_get(pd_req_t *req)
         return pd_error_set(&req->err, 404, "not_found", NULL, "no such user");
     }
     text = pd_db_get(&res, 0);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     return pd_respond_json(req, HTTP_OK, text);
 }
 
@@ -215,8 +214,7 @@ static apr_status_t check_pharmacy(pd_req_t *req, const user_t *u, int pharmacy_
         return pd_fail_db(req, "checking a pharmacy");
     }
     ok = pd_db_next(&res) == APR_SUCCESS && pd_db_get_bool(&res, 0);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     if (!ok) {
         return pd_error_set(&req->err, 422, "unknown_reference", "pharmacy_id",
                             "pharmacy_id does not name an active pharmacy");
@@ -279,8 +277,7 @@ static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c,
     u.active = pd_db_get_bool(&res, 5);
     u.access_source = pd_db_get(&res, 6);
     before = pd_db_get(&res, 7);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     if (c->has_name) u.name = c->v.name;
     if (c->has_email) u.email = c->v.email;
     if (c->has_role) u.role = c->v.role;
@@ -317,8 +314,7 @@ static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c,
         goto cleanup;
     }
     after = pd_db_next(&res) == APR_SUCCESS ? pd_db_get(&res, 0) : NULL;
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     if ((rv = pd_audit_commit(req, action, PD_ENTITY_USER, req->id, before, after))
         != APR_SUCCESS) {
         return rv;

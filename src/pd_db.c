@@ -215,6 +215,13 @@ apr_status_t pd_db_next(pd_db_result_t *r)
     return APR_SUCCESS;
 }
 
+void pd_db_drain(pd_db_result_t *r)
+{
+    while (pd_db_next(r) == APR_SUCCESS) {
+        /* pd_db_next frees the result after its last row */
+    }
+}
+
 const char *pd_db_get(pd_db_result_t *r, int col)
 {
     const char *value = NULL;

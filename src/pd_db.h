@@ -93,6 +93,17 @@ apr_status_t pd_db_exec_blob(pd_db_t *db, pd_sql_id_e id, const char *const *arg
 /* APR_SUCCESS with a current row, APR_EOF after the last. */
 apr_status_t pd_db_next(pd_db_result_t *r);
 
+/* Reads the rest of a result, so that the driver lets go of it. Every
+ * result a caller stops reading early is drained, one rule for all, for
+ * two reasons. pd_db_select fetches a result whole (apr_dbd's random
+ * access), and reading past its last row is what makes the pgsql driver
+ * free libpq's copy of it there and then rather than when the request's
+ * pool goes: a request that runs many statements (an upload, a download
+ * chunk by chunk) holds one result at a time. And were a result ever read
+ * row by row (apr_dbd's sequential access), its rows would have to be read
+ * to the end before the connection could run the next statement. */
+void pd_db_drain(pd_db_result_t *r);
+
 /* The current row's column (0-based) copied into the request pool; NULL for
  * SQL NULL. */
 const char *pd_db_get(pd_db_result_t *r, int col);

@@ -151,8 +151,7 @@ static apr_status_t read_slice(pd_db_t *db, const char *blob_id, apr_int64_t seq
         if (rv == APR_EGENERAL && !db->error) {
             db->error = "an attachment chunk is missing or damaged";
         }
-        while (pd_db_next(&res) == APR_SUCCESS) {
-        }
+        pd_db_drain(&res);
     }
     db->error = db->error ? apr_pstrdup(outer, db->error) : NULL;
     db->pool = outer;
@@ -177,8 +176,7 @@ static apr_status_t pg_get(const pd_store_t *s, pd_db_t *db, const char *key, ap
         return APR_EGENERAL;
     }
     chunk = pd_db_get_int64(&res, 0);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     if (chunk <= 0) {
         return APR_EGENERAL;
     }
