@@ -64,7 +64,7 @@ static apr_status_t load_user(pd_req_t *req, int sso, pd_db_result_t *res)
     args[1] = c.login;
     args[2] = c.name;
     args[3] = c.email;
-    args[4] = grant.role > PD_ROLE_NONE ? apr_itoa(r->pool, grant.role) : NULL;
+    args[4] = pd_role_param(grant.role);
     args[5] = grant.pharmacy_code;
     args[6] = pd_claims_issued(&c, r->pool);
     if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_USERS_SYNC, args), res) != APR_SUCCESS

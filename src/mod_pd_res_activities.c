@@ -7,7 +7,7 @@
 
 apr_status_t pd_res_activities_list(pd_req_t *req)
 {
-    const char *args[4], *q, *after_key, *after_id;
+    const char *args[5], *q, *after_key, *after_id;
     pd_db_result_t res;
     apr_status_t rv;
     int limit;
@@ -19,10 +19,11 @@ apr_status_t pd_res_activities_list(pd_req_t *req)
     if ((rv = pd_ticket_visible(req)) != APR_SUCCESS) {
         return rv;
     }
-    args[0] = pd_db_int(&req->db, req->id);
-    args[1] = pd_db_bool(pd_authz_sees_internal(&req->who));
-    args[2] = after_id;
-    args[3] = apr_itoa(req->r->pool, limit + 1);
+    args[0] = pd_role_param(PD_ROLE_CUSTOMER);
+    args[1] = pd_db_int(&req->db, req->id);
+    args[2] = pd_db_bool(pd_authz_sees_internal(&req->who));
+    args[3] = after_id;
+    args[4] = apr_itoa(req->r->pool, limit + 1);
     if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKET_ACTIVITIES_LIST, args), &res)
         != APR_SUCCESS) {
         return pd_fail_db(req, "reading a timeline");

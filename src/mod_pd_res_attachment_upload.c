@@ -290,7 +290,7 @@ static apr_status_t file_end(upload_t *u)
 {
     pd_req_t *req = u->req;
     char sha[PD_SHA256_HEX];
-    const char *args[12], *key;
+    const char *args[13], *key;
     pd_db_result_t res;
 
     if (u->size == 0) {
@@ -317,7 +317,8 @@ static apr_status_t file_end(upload_t *u)
     args[7] = u->internal ? "internal" : "public";
     args[8] = u->store->name;
     args[9] = key;
-    args[10] = args[11] = req->conf->api_base;
+    args[10] = pd_role_param(PD_ROLE_CUSTOMER);
+    args[11] = args[12] = req->conf->api_base;
     if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKET_ATTACHMENTS_INSERT, args), &res)
         != APR_SUCCESS || pd_db_next(&res) != APR_SUCCESS) {
         return refuse_db(u, "recording an attachment");

@@ -65,7 +65,7 @@ apr_status_t pd_res_comments_create(pd_req_t *req)
     int staff = pd_authz_sees_internal(&req->who);
     const char *ticket = pd_db_int(&req->db, req->id), *json = NULL, *moved = NULL;
     const char *lock[] = { ticket, pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who)) };
-    const char *add[8], *touch[3];
+    const char *add[9], *touch[3];
     pd_db_result_t res;
     comment_t c;
     pd_status_e status;
@@ -106,6 +106,7 @@ apr_status_t pd_res_comments_create(pd_req_t *req)
     add[3] = add[4] = add[5] = NULL;
     add[6] = c.body;
     add[7] = c.internal ? "internal" : "public";
+    add[8] = pd_role_param(PD_ROLE_CUSTOMER);
     if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKET_ACTIVITIES_ADD, add), &res) != APR_SUCCESS
         || pd_db_next(&res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "adding a comment");

@@ -58,15 +58,18 @@ static apr_status_t check_refs(pd_req_t *req, const apr_int64_t ids[REF__COUNT],
     static const char *const names[REF__COUNT] = {
         "pharmacy_id", "module_id", "category_id", "expert_id", "tech_id", "customer_id"
     };
-    const char *args[7];
+    pd_db_t *db = &req->db;
+    const char *args[] = {
+        pd_db_id_or_null(db, ids[REF_PHARMACY]), pd_db_id_or_null(db, ids[REF_MODULE]),
+        pd_db_id_or_null(db, ids[REF_CATEGORY]),
+        pd_role_param(PD_ROLE_EXPERT), pd_db_id_or_null(db, ids[REF_EXPERT]),
+        pd_role_param(PD_ROLE_TECH), pd_db_id_or_null(db, ids[REF_TECH]),
+        pd_role_param(PD_ROLE_CUSTOMER), pd_db_id_or_null(db, customer_pharmacy),
+        pd_db_id_or_null(db, ids[REF_CUSTOMER])
+    };
     pd_db_result_t res;
     int i;
 
-    for (i = 0; i < REF__COUNT - 1; i++) {
-        args[i] = pd_db_id_or_null(&req->db, ids[i]);
-    }
-    args[5] = pd_db_id_or_null(&req->db, customer_pharmacy);
-    args[6] = pd_db_id_or_null(&req->db, ids[REF_CUSTOMER]);
     if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_REFS, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "checking ticket references");
     }

@@ -42,7 +42,7 @@ apr_status_t pd_res_users_list(pd_req_t *req)
             return pd_error_set(&req->err, 400, "invalid_parameter", "role",
                                 "role must be admin, team_expert, tech, customer or manager");
         }
-        role = apr_itoa(req->r->pool, r);
+        role = pd_role_param((pd_role_e)r);
     }
     if ((rv = pd_id_param(req, "pharmacy_id", &pharmacy)) != APR_SUCCESS) {
         return rv;
@@ -239,7 +239,7 @@ apr_status_t pd_res_users_create(pd_req_t *req)
     args[0] = c.v.username;
     args[1] = c.v.name;
     args[2] = c.v.email;
-    args[3] = c.v.role > PD_ROLE_NONE ? apr_itoa(req->r->pool, c.v.role) : NULL;
+    args[3] = pd_role_param((pd_role_e)c.v.role);
     args[4] = pd_db_id_or_null(&req->db, c.v.pharmacy_id);
     args[5] = pd_db_bool(c.v.active);
     args[6] = c.v.subject;
@@ -304,7 +304,7 @@ static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c,
     }
     args[0] = u.name;
     args[1] = u.email;
-    args[2] = u.role > PD_ROLE_NONE ? apr_itoa(req->r->pool, u.role) : NULL;
+    args[2] = pd_role_param((pd_role_e)u.role);
     args[3] = pd_db_id_or_null(&req->db, u.pharmacy_id);
     args[4] = pd_db_bool(u.active);
     args[5] = u.access_source;

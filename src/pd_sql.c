@@ -124,23 +124,27 @@
     " FROM " source " u LEFT JOIN roles r ON r.id = u.role_id LEFT JOIN pharmacies p ON p.id = u.pharmacy_id"
 #define USER_JOINS USER_JOINS_FROM("users")
 
-/* A timeline entry; an actor is staff unless a customer, NULL the system. */
+/* A timeline entry; an actor is staff unless a customer, NULL the system.
+ * Its one parameter is the customer role's id (role ids are bound from
+ * pd_role_e, never written here). */
 #define ACTIVITY_JSON \
     "json_build_object('id', a.id, 'kind', a.kind, 'field', a.field, 'old_value', a.old_value," \
     " 'new_value', a.new_value, 'body', a.body, 'visibility', a.visibility," \
     " 'attachment_id', a.attachment_id," \
     " 'created_at', a.created_at, 'actor', CASE WHEN u.id IS NULL THEN NULL ELSE" \
-    " json_build_object('id', u.id, 'name', u.name, 'staff', u.role_id IS DISTINCT FROM 4) END)::text"
+    " json_build_object('id', u.id, 'name', u.name," \
+    "  'staff', u.role_id IS DISTINCT FROM %s::smallint) END)::text"
 
 /* An attachment as the API shows it; f is the ticket_attachments row, u its
- * uploader, and the first parameter the API base for its links. Only the
- * sniffed image types (never SVG, which sniffing refuses) get a preview. */
+ * uploader. Its parameters: the customer role's id (staff are the others),
+ * then the API base for its links, twice. Only the sniffed image types
+ * (never SVG, which sniffing refuses) get a preview. */
 #define ATTACHMENT_JSON \
     "json_build_object('id', f.id, 'ticket_id', f.ticket_id, 'file_name', f.file_name," \
     " 'content_type', f.content_type, 'size', f.size_bytes, 'sha256', f.sha256," \
     " 'description', f.description, 'visibility', f.visibility, 'created_at', f.created_at," \
     " 'uploaded_by', json_build_object('id', u.id, 'name', u.name," \
-    "  'staff', u.role_id IS DISTINCT FROM 4)," \
+    "  'staff', u.role_id IS DISTINCT FROM %s::smallint)," \
     " 'download_url', %s::text || '/attachments/' || f.id," \
     " 'preview_url', CASE WHEN f.content_type LIKE 'image/%%'" \
     "  THEN %s::text || '/attachments/' || f.id || '/preview' END)::text"
@@ -209,14 +213,16 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " module_id, category_id, priority, expert_id, tech_id, customer_id, version"
         " FROM tickets WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id) FOR UPDATE",
     /* Which referenced rows exist and may be used: NULL = no such row.
-     * 1 pharmacy, 2 module, 3 category, 4 expert, 5 tech, 6 customer's pharmacy, 7 customer */
+     * 1 pharmacy, 2 module, 3 category, 4 the team expert role, 5 expert,
+     * 6 the tech role, 7 tech, 8 the customer role, 9 customer's pharmacy,
+     * 10 customer */
     [PD_SQL_TICKETS_REFS].text =
         "SELECT (SELECT active FROM pharmacies WHERE id = %s::bigint),"
         " (SELECT active FROM ticket_modules WHERE id = %s::bigint),"
         " (SELECT active FROM ticket_categories WHERE id = %s::bigint),"
-        " (SELECT active AND role_id = 2 FROM users WHERE id = %s::bigint),"
-        " (SELECT active AND role_id = 3 FROM users WHERE id = %s::bigint),"
-        " (SELECT active AND role_id = 4 AND pharmacy_id = %s::bigint FROM users"
+        " (SELECT active AND role_id = %s::smallint FROM users WHERE id = %s::bigint),"
+        " (SELECT active AND role_id = %s::smallint FROM users WHERE id = %s::bigint),"
+        " (SELECT active AND role_id = %s::smallint AND pharmacy_id = %s::bigint FROM users"
         "  WHERE id = %s::bigint)",
     /* One statement, committed on its own. The references must be active (else
      * no row, and the module asks pd_tickets_refs which one failed); only
@@ -270,9 +276,10 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     /* 1 id, 2 pharmacy scope (0 = all): a row when the caller may see it */
     [PD_SQL_TICKETS_VISIBLE].text =
         "SELECT 1 FROM tickets WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id)",
-    /* The timeline, oldest first: 1 ticket, 2 internal entries too, 3 after
-     * this id (NULL: from the start), 4 limit. Columns (id, key, json) as the
-     * name-sorted pages have them, the key being the id. */
+    /* The timeline, oldest first: 1 the customer role, 2 ticket, 3 internal
+     * entries too, 4 after this id (NULL: from the start), 5 limit. Columns
+     * (id, key, json) as the name-sorted pages have them, the key being the
+     * id. */
     [PD_SQL_TICKET_ACTIVITIES_LIST].text =
         "SELECT a.id, a.id::text, " ACTIVITY_JSON
         " FROM ticket_activities a LEFT JOIN users u ON u.id = a.user_id"
@@ -282,8 +289,8 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_TICKETS_LOCK_BRIEF].text =
         "SELECT status, coalesce(tech_id, 0) FROM tickets"
         " WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id) FOR UPDATE",
-    /* 1 ticket, 2 user, 3 kind, 4 field, 5 old, 6 new, 7 body, 8 visibility;
-     * the new entry as the timeline shows it */
+    /* 1 ticket, 2 user, 3 kind, 4 field, 5 old, 6 new, 7 body, 8 visibility,
+     * 9 the customer role; the new entry as the timeline shows it */
     [PD_SQL_TICKET_ACTIVITIES_ADD].text =
         "WITH a AS (INSERT INTO ticket_activities (ticket_id, user_id, kind, field, old_value,"
         " new_value, body, visibility) VALUES (%s::bigint, %s::bigint, %s::text, %s::text,"
@@ -529,7 +536,8 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "SELECT coalesce(sum(size_bytes), 0) FROM ticket_attachments WHERE ticket_id = %s::bigint",
     /* The attachment and its timeline entry at once: 1 ticket, 2 uploader,
      * 3 name, 4 sniffed type, 5 size, 6 SHA-256, 7 description, 8
-     * visibility, 9 store, 10 key in the store, 11-12 API base */
+     * visibility, 9 store, 10 key in the store, 11 the customer role, 12-13
+     * API base */
     [PD_SQL_TICKET_ATTACHMENTS_INSERT].text =
         "WITH f AS (INSERT INTO ticket_attachments (ticket_id, user_id, file_name, content_type,"
         "  size_bytes, sha256, description, visibility, storage, storage_key)"
@@ -539,9 +547,10 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "  visibility, attachment_id) SELECT ticket_id, user_id, 'attachment', file_name,"
         "  nullif(description, ''), visibility, id FROM f)"
         " SELECT " ATTACHMENT_JSON " FROM f JOIN users u ON u.id = f.user_id",
-    /* A ticket's attachments, oldest first: 1-2 API base, 3 ticket, 4
-     * internal ones too, 5 after this id (NULL: from the start), 6 limit.
-     * Columns (id, key, json) as the name-sorted pages have them. */
+    /* A ticket's attachments, oldest first: 1 the customer role, 2-3 API
+     * base, 4 ticket, 5 internal ones too, 6 after this id (NULL: from the
+     * start), 7 limit. Columns (id, key, json) as the name-sorted pages have
+     * them. */
     [PD_SQL_TICKET_ATTACHMENTS_LIST].text =
         "SELECT f.id, f.id::text, " ATTACHMENT_JSON
         " FROM ticket_attachments f JOIN users u ON u.id = f.user_id"

@@ -30,15 +30,15 @@ typedef enum {
     X(PD_SQL_TICKETS_GET,                   "pd_tickets_get",                    2, PD_PLAN_GENERIC) \
     X(PD_SQL_NAMES_FETCH,                   "pd_names_fetch",                    4, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_LOCK,                  "pd_tickets_lock",                   2, PD_PLAN_GENERIC) \
-    X(PD_SQL_TICKETS_REFS,                  "pd_tickets_refs",                   7, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_REFS,                  "pd_tickets_refs",                  10, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_INSERT,                "pd_tickets_insert",                14, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_UPDATE,                "pd_tickets_update",                15, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_DELETE,                "pd_tickets_delete",                 1, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKET_ACTIVITIES_INSERT,      "pd_ticket_activities_insert",       8, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_VISIBLE,               "pd_tickets_visible",                2, PD_PLAN_GENERIC) \
-    X(PD_SQL_TICKET_ACTIVITIES_LIST,        "pd_ticket_activities_list",         4, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_ACTIVITIES_LIST,        "pd_ticket_activities_list",         5, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_LOCK_BRIEF,            "pd_tickets_lock_brief",             2, PD_PLAN_GENERIC) \
-    X(PD_SQL_TICKET_ACTIVITIES_ADD,         "pd_ticket_activities_add",          8, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_ACTIVITIES_ADD,         "pd_ticket_activities_add",          9, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_TOUCH,                 "pd_tickets_touch",                  3, PD_PLAN_GENERIC) \
     X(PD_SQL_IDEMPOTENCY_CLAIM,             "pd_idempotency_claim",              3, PD_PLAN_GENERIC) \
     X(PD_SQL_IDEMPOTENCY_GET,               "pd_idempotency_get",                2, PD_PLAN_GENERIC) \
@@ -99,8 +99,8 @@ typedef enum {
     X(PD_SQL_ATTACHMENT_CHUNKS_INSERT,      "pd_attachment_chunks_insert",       3, PD_PLAN_GENERIC) \
     X(PD_SQL_ATTACHMENT_CHUNKS_READ,        "pd_attachment_chunks_read",         4, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKET_ATTACHMENTS_TOTAL,      "pd_ticket_attachments_total",       1, PD_PLAN_GENERIC) \
-    X(PD_SQL_TICKET_ATTACHMENTS_INSERT,     "pd_ticket_attachments_insert",     12, PD_PLAN_GENERIC) \
-    X(PD_SQL_TICKET_ATTACHMENTS_LIST,       "pd_ticket_attachments_list",        6, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_ATTACHMENTS_INSERT,     "pd_ticket_attachments_insert",     13, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_ATTACHMENTS_LIST,       "pd_ticket_attachments_list",        7, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKET_ATTACHMENTS_GET,        "pd_ticket_attachments_get",         3, PD_PLAN_GENERIC) \
     X(PD_SQL_DASHBOARD_READ,                "pd_dashboard_read",                 7, PD_PLAN_GENERIC) \
     X(PD_SQL_DASHBOARD_READ_PHARMACY,       "pd_dashboard_read_pharmacy",        7, PD_PLAN_GENERIC) \

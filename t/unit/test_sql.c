@@ -14,6 +14,7 @@
 #include <apr_strings.h>
 #include "pd_sql.h"
 #include "pd_db.h"
+#include "pd_types.h"
 #include "pd_unit.h"
 
 
@@ -297,6 +298,36 @@ static void test_plans(void **state)
     }
 }
 
+/* Role ids reach SQL only as parameters, from pd_role_param: each role's
+ * is its enum value (the roles table's key), and no statement compares
+ * role_id with a number of its own. */
+static void test_role_params(void **state)
+{
+    apr_pool_t *p = *state;
+    int r, i;
+
+    assert_null(pd_role_param(PD_ROLE_NONE));
+    assert_null(pd_role_param(PD_ROLE__COUNT));
+    for (r = PD_ROLE_NONE + 1; r < PD_ROLE__COUNT; r++) {
+        assert_string_equal(pd_role_param((pd_role_e)r), apr_itoa(p, r));
+    }
+    for (i = 0; i < PD_SQL__COUNT; i++) {
+        const pd_sql_stmt_t *st = pd_sql_get((pd_sql_id_e)i);
+        const char *at = st->text;
+
+        /* what follows role_id, up to a parameter or the end of the term */
+        while ((at = strstr(at, "role_id"))) {
+            const char *c;
+            for (c = at + 7; *c && c < at + 32 && !strchr("%,)", *c); c++) {
+                if (apr_isdigit(*c)) {
+                    fail_msg("%s compares role_id with a literal: %.32s", st->label, at);
+                }
+            }
+            at += 7;
+        }
+    }
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -311,6 +342,7 @@ int main(void)
         T(test_placeholders_are_cast),
         T(test_ticket_lists_agree),
         T(test_plans),
+        T(test_role_params),
     };
 #undef T
     return cmocka_run_group_tests_name("pd_sql", tests, group_setup, group_teardown);
