@@ -55,7 +55,7 @@ typedef struct upload_t {
     apr_size_t value_len;
     const char *file_name;
     apr_off_t size;
-    pd_sha256_t sha;
+    pd_sha256_t *sha;          /* of the current file's bytes */
     unsigned char head[PD_SNIFF_HEAD];
     apr_size_t head_len;
     pd_sniff_e type;
@@ -74,6 +74,13 @@ static apr_status_t refuse_db(upload_t *u, const char *doing)
 {
     pd_fail_db(u->req, doing);
     return APR_EGENERAL;
+}
+
+/* libcrypto could not digest: nothing a client did, nothing to retry */
+static apr_status_t refuse_digest(upload_t *u)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, u->req->r, "pharmadesk: SHA-256 failed");
+    return refuse(u, 503, "service_unavailable", NULL, "the upload cannot be stored now");
 }
 
 /* Who may attach to this ticket now: the same rules as a comment. */
@@ -170,7 +177,9 @@ static apr_status_t part_begin(void *ctx, const pd_mp_part_t *part)
     u->size = 0;
     u->head_len = 0;
     u->put = NULL;
-    pd_sha256_init(&u->sha);
+    if (pd_sha256_init(u->sha) != APR_SUCCESS) {
+        return refuse_digest(u);
+    }
     return APR_SUCCESS;
 }
 
@@ -223,7 +232,7 @@ static apr_status_t part_data(void *ctx, const char *data, apr_size_t len)
     if (u->stored + u->added + u->size > conf->attachment_ticket_max) {
         return too_large_for_ticket(u);
     }
-    pd_sha256_update(&u->sha, data, len);
+    pd_sha256_update(u->sha, data, len);
     if (!u->put) {
         apr_size_t take = PD_SNIFF_HEAD - u->head_len;
         if (take > len) {
@@ -306,7 +315,9 @@ static apr_status_t file_end(upload_t *u)
     }
     u->put = NULL;
     APR_ARRAY_PUSH(u->keys, const char *) = key;
-    pd_sha256_final_hex(&u->sha, sha);
+    if (pd_sha256_final_hex(u->sha, sha) != APR_SUCCESS) {
+        return refuse_digest(u);
+    }
     args[0] = pd_db_int(&req->db, req->id);
     args[1] = pd_db_int(&req->db, req->who.user_id);
     args[2] = u->file_name;
@@ -424,6 +435,9 @@ apr_status_t pd_res_attachments_create(pd_req_t *req)
     u->staff = pd_authz_sees_internal(&req->who);
     u->items = apr_array_make(req->r->pool, 4, sizeof(const char *));
     u->keys = apr_array_make(req->r->pool, 4, sizeof(const char *));
+    if (pd_sha256_create(&u->sha, req->r->pool) != APR_SUCCESS) {
+        return refuse_digest(u);
+    }
     if ((rv = check_request(u, &boundary)) != APR_SUCCESS) {
         return rv;
     }
