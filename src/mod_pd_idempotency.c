@@ -9,6 +9,7 @@
 #include <string.h>
 #include <apr_strings.h>
 #include <apr_sha1.h>
+#include <apr_escape.h>
 #include "mod_pd.h"
 
 #define KEY_MAX 255
@@ -34,9 +35,7 @@ static int key_valid(const char *key)
 static const char *fingerprint(pd_req_t *req)
 {
     unsigned char digest[APR_SHA1_DIGESTSIZE];
-    char *hex = apr_palloc(req->r->pool, 2 * APR_SHA1_DIGESTSIZE + 1);
     apr_sha1_ctx_t ctx;
-    int i;
 
     apr_sha1_init(&ctx);
     apr_sha1_update(&ctx, req->r->method, (unsigned int)strlen(req->r->method));
@@ -45,10 +44,7 @@ static const char *fingerprint(pd_req_t *req)
     apr_sha1_update(&ctx, "\n", 1);
     apr_sha1_update_binary(&ctx, (const unsigned char *)req->body, (unsigned int)req->body_len);
     apr_sha1_final(digest, &ctx);
-    for (i = 0; i < APR_SHA1_DIGESTSIZE; i++) {
-        apr_snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-    }
-    return hex;
+    return apr_pescape_hex(req->r->pool, digest, APR_SHA1_DIGESTSIZE, 0);
 }
 
 /* The stored answer of the request that claimed the key. */
