@@ -146,8 +146,9 @@ apr_status_t pd_fail_db(pd_req_t *req, const char *doing);
  * 304 to an If-None-Match that names it. */
 apr_status_t pd_respond_page(pd_req_t *req, apr_array_header_t *items, const char *next);
 
-/* mod_pd_etag.c: sets the ETag of a list page from its bytes; true when the
- * request's If-None-Match names it (answer 304). */
+/* mod_pd_etag.c: sets the ETag of a list page or the dashboard from its
+ * bytes (SHA-256); true when the request's If-None-Match names it (answer
+ * 304). */
 int pd_etag_not_modified(pd_req_t *req, const char *body);
 
 /* Resources, one file each. */

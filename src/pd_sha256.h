@@ -1,5 +1,6 @@
 /* SHA-256 from libcrypto (OpenSSL), in lowercase hex: the digest of an
- * attachment's bytes. A digest can be fed in pieces, so that an
+ * attachment's bytes, and the ETag of every page tagged by its content
+ * (docs/design.md, "ETags"). A digest can be fed in pieces, so that an
  * attachment's is computed while its bytes stream to storage, never over
  * the whole file at once. */
 #ifndef PD_SHA256_H
