@@ -21,7 +21,8 @@ typedef struct pd_claims_grant_t {
 } pd_claims_grant_t;
 
 /* Splits a claim as mod_auth_openidc passes it (values joined by delim,
- * default ','), trimming white space; empty values are dropped. */
+ * PharmadeskClaimDelimiter), trimming white space; empty values are
+ * dropped. */
 apr_array_header_t *pd_claims_values(apr_pool_t *p, const char *claim, char delim);
 
 /* The role of the first rule, in configuration order, whose value is among
@@ -36,11 +37,11 @@ void pd_claims_grant(pd_claims_grant_t *out, apr_pool_t *p,
 /* How the claims are read and checked: the Pharmadesk* directives. */
 typedef struct pd_claims_conf_t {
     const apr_array_header_t *rules;   /* pd_role_rule_t, in configuration order */
-    const char *role_claim;            /* default "groups" */
-    const char *pharmacy_claim;        /* default "pharmacy" */
+    const char *role_claim;            /* the claim whose values map to roles */
+    const char *pharmacy_claim;        /* the claim naming a customer's pharmacy */
     const char *issuer;                /* the expected iss; NULL: not configured */
     const char *audience;              /* the expected aud of access tokens */
-    char delim;                        /* OIDCClaimDelimiter, default ',' */
+    char delim;                        /* as OIDCClaimDelimiter */
 } pd_claims_conf_t;
 
 /* What mod_auth_openidc passed about the caller, as OIDC_CLAIM_* variables
