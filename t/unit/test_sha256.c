@@ -88,6 +88,23 @@ static void test_padding_edges(void **state)
     assert_string_equal(hex, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
 }
 
+/* Looked up once for the process, the same digests. */
+static void test_global_init(void **state)
+{
+    apr_pool_t *p;
+    char hex[PD_SHA256_HEX];
+
+    assert_int_equal(apr_pool_create(&p, NULL), APR_SUCCESS);
+    assert_int_equal(pd_sha256_global_init(p), APR_SUCCESS);
+    assert_int_equal(pd_sha256_global_init(p), APR_SUCCESS);
+    assert_int_equal(pd_sha256_hex("abc", 3, hex), APR_SUCCESS);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    apr_pool_destroy(p);
+    /* and without it, by name, as before */
+    assert_int_equal(pd_sha256_hex("abc", 3, hex), APR_SUCCESS);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -95,6 +112,7 @@ int main(void)
         T(test_vectors),
         T(test_million),
         T(test_padding_edges),
+        T(test_global_init),
     };
 #undef T
     return cmocka_run_group_tests_name("pd_sha256", tests, group_setup, group_teardown);
