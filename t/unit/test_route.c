@@ -26,16 +26,16 @@ static void h_create_dup(void) {}
 
 /* The action numbers only need to be told apart. */
 static const pd_route_t table[] = {
-    { PD_M_GET,    "/tickets",                 1, h_list, NULL, 0 },
-    { PD_M_POST,   "/tickets",                 2, h_create, NULL, 0 },
-    { PD_M_GET,    "/tickets/{id}",            3, h_get, NULL, 0 },
-    { PD_M_PATCH,  "/tickets/{id}",            4, h_update, NULL, 0 },
-    { PD_M_DELETE, "/tickets/{id}",            5, h_delete, NULL, 0 },
-    { PD_M_GET,    "/tickets/{id}/activities", 6, h_activities, NULL, 0 },
-    { PD_M_PUT,    "/pharmacies/{id}",         7, h_replace, NULL, 0 },
-    { PD_M_GET,    "/me",                      8, h_me, NULL, 0 },
+    { PD_M_GET,    "/tickets",                 1, h_list, NULL, 0, 0 },
+    { PD_M_POST,   "/tickets",                 2, h_create, NULL, 0, 0 },
+    { PD_M_GET,    "/tickets/{id}",            3, h_get, NULL, 0, 0 },
+    { PD_M_PATCH,  "/tickets/{id}",            4, h_update, NULL, 0, 0 },
+    { PD_M_DELETE, "/tickets/{id}",            5, h_delete, NULL, 0, 0 },
+    { PD_M_GET,    "/tickets/{id}/activities", 6, h_activities, NULL, 0, 0 },
+    { PD_M_PUT,    "/pharmacies/{id}",         7, h_replace, NULL, 0, 0 },
+    { PD_M_GET,    "/me",                      8, h_me, NULL, 0, 0 },
     /* a second entry for a method already served: the first one wins */
-    { PD_M_POST,   "/tickets",                 9, h_create_dup, NULL, 0 },
+    { PD_M_POST,   "/tickets",                 9, h_create_dup, NULL, 0, 0 },
 };
 #define COUNT (sizeof(table) / sizeof(table[0]))
 
