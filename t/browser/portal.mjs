@@ -1,5 +1,5 @@
 // The portal in a real browser, every role signed in through the provider:
-// the seed 000 story across roles with each step seen on the other side
+// the whole ticket story across roles with each step seen on the other side
 // without a reload, script payloads in every stored field, both languages,
 // axe-core on every page, and screenshots of every page at phone and
 // desktop widths. Prints TAP for t/87-browser-portal.t.
@@ -52,7 +52,7 @@ async function submit(page, key) {
 
 const ticketText = (page) => page.textContent('#view');
 
-// ---- the seed 000 story across roles --------------------------------------------
+// ---- the whole ticket story across roles ----------------------------------------
 
 const TITLE = `Struk tidak tercetak ${stamp}`;
 const NOTE = `Catatan teknis rahasia ${stamp}`;
