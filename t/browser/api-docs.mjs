@@ -111,8 +111,11 @@ await step('the reference', async () => {
   await page.locator('#schema-Ticket').scrollIntoViewIfNeeded();
   await screenshot(page, 'schema-ticket-desktop');
 
-  const axe = await axeProblems(page);
-  ok(axe.length === 0, 'axe: no serious or critical violations', axe.join('\n'));
+  // the page repeats a few parts: axe over the whole of it takes half a
+  // minute, over one of each a second
+  const axe = await axeProblems(page, ['header', '#toc', '.intro', '#security', '#op-updateTicket',
+    '#op-downloadAttachment', '#schema-Ticket', '#schema-ErrorCode']);
+  ok(axe.length === 0, 'axe: no serious or critical violations (the header, the contents, the introduction, two operations, two schemas)', axe.join('\n'));
 
   await page.setViewportSize({ width: 390, height: 844 });
   await open(page);
