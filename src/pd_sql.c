@@ -144,6 +144,10 @@
     " 'download_url', %s::text || '/attachments/' || f.id," \
     " 'preview_url', CASE WHEN f.content_type LIKE 'image/%%'" \
     "  THEN %s::text || '/attachments/' || f.id || '/preview' END)::text"
+/* What pd_authz decides on (pd_ticket_facts_t): status, tech, pharmacy,
+ * expert (0: none). */
+#define TICKET_FACTS "status, coalesce(tech_id, 0), pharmacy_id, coalesce(expert_id, 0)"
+
 /* The statuses before a solution: the dashboard's urgent, unsolved tickets,
  * and the predicate of their partial indexes (migration 0017), written
  * out so that the planner sees it is the same. */
@@ -272,9 +276,10 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " FROM ticket_activities a LEFT JOIN users u ON u.id = a.user_id"
         " WHERE a.ticket_id = %s::bigint AND (%s::boolean OR a.visibility = 'public')"
         " AND a.id > coalesce(%s::bigint, 0) ORDER BY a.id LIMIT %s::integer", 4 },
-    /* 1 id, 2 pharmacy scope (0 = all): what a comment needs, locked */
+    /* 1 id, 2 pharmacy scope (0 = all): what a comment needs, locked; the
+     * columns pd_authz decides on (pd_ticket_facts_t) */
     [PD_SQL_TICKETS_LOCK_BRIEF] = { "pd_tickets_lock_brief",
-        "SELECT status, coalesce(tech_id, 0) FROM tickets"
+        "SELECT " TICKET_FACTS " FROM tickets"
         " WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id) FOR UPDATE", 2 },
     /* 1 ticket, 2 user, 3 kind, 4 field, 5 old, 6 new, 7 body, 8 visibility;
      * the new entry as the timeline shows it */
@@ -499,7 +504,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * reads the body, without a lock (pd_tickets_lock_brief takes it at
      * the end) */
     [PD_SQL_TICKETS_BRIEF] = { "pd_tickets_brief",
-        "SELECT status, coalesce(tech_id, 0) FROM tickets"
+        "SELECT " TICKET_FACTS " FROM tickets"
         " WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id)", 2 },
     /* The PostgreSQL attachment store (pd_store_pg.c): 1 chunk size */
     [PD_SQL_ATTACHMENT_BLOBS_INSERT] = { "pd_attachment_blobs_insert",
