@@ -40,6 +40,7 @@ typedef struct upload_t {
     pd_mp_t *mp;
     int parts, files;
     apr_array_header_t *items; /* the new attachments' JSON */
+    apr_array_header_t *rows;  /* and their row ids, for their timeline entries */
     apr_array_header_t *keys;  /* what this request put in the store */
     int any_public;
     /* what the form said before the current file */
@@ -305,7 +306,8 @@ static apr_status_t file_end(upload_t *u)
         || pd_db_next(&res) != APR_SUCCESS) {
         return refuse_db(u, "recording an attachment");
     }
-    APR_ARRAY_PUSH(u->items, const char *) = pd_db_get(&res, 0);
+    APR_ARRAY_PUSH(u->rows, const char *) = pd_db_get(&res, 0);
+    APR_ARRAY_PUSH(u->items, const char *) = pd_db_get(&res, 1);
     while (pd_db_next(&res) == APR_SUCCESS) {
     }
     u->added += u->size;
@@ -405,6 +407,7 @@ apr_status_t pd_res_attachments_create(pd_req_t *req)
     u->req = req;
     u->store = &pd_store_postgresql;
     u->items = apr_array_make(req->r->pool, 4, sizeof(const char *));
+    u->rows = apr_array_make(req->r->pool, 4, sizeof(const char *));
     u->keys = apr_array_make(req->r->pool, 4, sizeof(const char *));
     if ((rv = check_request(u, &boundary)) != APR_SUCCESS) {
         return rv;
@@ -422,6 +425,15 @@ apr_status_t pd_res_attachments_create(pd_req_t *req)
         goto cleanup;
     }
     if ((rv = recheck_locked(u)) != APR_SUCCESS) {
+        goto cleanup;
+    }
+    /* the timeline entries, now that the ticket is locked; the row ids are
+     * the database's own, so the array literal is safe */
+    args[0] = pd_db_int(&req->db, req->id);
+    args[1] = apr_pstrcat(req->r->pool, "{", apr_array_pstrcat(req->r->pool, u->rows, ','), "}",
+                          NULL);
+    if (pd_db_exec(&req->db, PD_SQL_TICKET_ATTACHMENTS_RECORD, args, NULL) != APR_SUCCESS) {
+        rv = pd_fail_db(req, "recording attachments on the timeline");
         goto cleanup;
     }
     /* a public file changes the ticket everyone sees; an internal one

@@ -57,7 +57,7 @@ static const char *after_reply(pd_status_e status, apr_int64_t tech_id)
 apr_status_t pd_res_comments_create(pd_req_t *req)
 {
     int staff = pd_authz_sees_internal(&req->who);
-    const char *args[8], *json = NULL, *moved = NULL;
+    const char *args[9], *json = NULL, *moved = NULL;
     pd_db_result_t res;
     comment_t c;
     pd_ticket_facts_t facts;
@@ -92,6 +92,7 @@ apr_status_t pd_res_comments_create(pd_req_t *req)
     args[3] = args[4] = args[5] = NULL;
     args[6] = c.body;
     args[7] = c.internal ? "internal" : "public";
+    args[8] = pd_db_bool(staff);
     if (pd_db_select(&req->db, PD_SQL_TICKET_ACTIVITIES_ADD, args, &res) != APR_SUCCESS
         || pd_db_next(&res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "adding a comment");
