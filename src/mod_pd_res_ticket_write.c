@@ -529,8 +529,8 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
     }
     if_match = apr_table_get(req->r->headers_in, "If-Match");
     if (if_match && strcmp(if_match, "*") != 0
-        && strcmp(if_match, apr_psprintf(req->r->pool, "\"t%" APR_INT64_T_FMT "-v%s\"",
-                                         req->id, cur.version)) != 0) {
+        && strcmp(if_match, pd_ticket_etag(req, apr_psprintf(req->r->pool, "%" APR_INT64_T_FMT,
+                                                              req->id), cur.version)) != 0) {
         rv = pd_error_set(&req->err, 412, "precondition_failed", NULL,
                           "the ticket has changed since it was read; reload it");
         goto cleanup;

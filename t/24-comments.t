@@ -118,6 +118,8 @@ for my $final (qw(closed cancelled)) {
     my $t = new_id();
     db_do('UPDATE tickets SET status = ? WHERE id = ?', $final, $t);
     my $etag = ticket('cust_a', $t)->header('ETag');
+    is_deeply ticket('cust_a', $t)->json->{allowed}{comment}, [], "... a $final ticket offers the customer no reply";
+    is_deeply ticket('expert', $t)->json->{allowed}{comment}, ['internal'], '... and staff internal notes only';
     is_error api('cust_a', PATCH => "/api/tickets/$t", json => { note => 'Masih error, tolong dicek lagi.' }),
         409, 'ticket_closed', undef, "a customer's note through PATCH on a $final ticket: 409";
     is_deeply kinds('expert', $t), [qw(created)], '... nothing reaches the timeline';
