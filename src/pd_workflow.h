@@ -39,7 +39,7 @@ int pd_workflow_rule_exists(pd_role_e role, pd_status_e from, pd_status_e to);
 /* Statuses that count as finished: no field edits, only reopening. */
 int pd_status_is_final(pd_status_e st);
 
-/* What a move carries besides the status (seed 000, seed 001), as bits:
+/* What a move carries besides the status, as bits:
  * handing a ticket to a tech (open or in_review -> in_progress) needs a
  * technical note; solving needs a resolution (the public message); a
  * customer rejecting a solution (solved -> in_progress) gives a reason (the
