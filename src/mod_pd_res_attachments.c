@@ -13,9 +13,12 @@
 #include "pd_store.h"
 #include "pd_download.h"
 
+_Static_assert(PD_SQL_TICKET_ATTACHMENTS_LIST_NARGS == PD_SQL_TICKET_ATTACHMENTS_LIST_PUBLIC_NARGS,
+               "every attachment's list and the public one take the same parameters");
+
 apr_status_t pd_res_attachments_list(pd_req_t *req)
 {
-    const char *args[7], *q, *after_key, *after_id;
+    const char *args[6], *q, *after_key, *after_id;
     pd_db_result_t res;
     apr_status_t rv;
     int limit;
@@ -31,11 +34,11 @@ apr_status_t pd_res_attachments_list(pd_req_t *req)
     args[0] = pd_role_param(PD_ROLE_CUSTOMER);
     args[1] = args[2] = req->conf->api_base;
     args[3] = pd_db_int(&req->db, req->id);
-    args[4] = pd_db_bool(pd_authz_sees_internal(&req->who));
-    args[5] = after_id;
-    args[6] = apr_itoa(req->r->pool, limit + 1);
-    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKET_ATTACHMENTS_LIST, args), &res)
-        != APR_SUCCESS) {
+    args[4] = after_id;
+    args[5] = apr_itoa(req->r->pool, limit + 1);
+    if (pd_db_select(&req->db, pd_authz_sees_internal(&req->who) ? PD_SQL_TICKET_ATTACHMENTS_LIST
+                                                                 : PD_SQL_TICKET_ATTACHMENTS_LIST_PUBLIC,
+                     PD_SQL_ARGS(PD_SQL_TICKET_ATTACHMENTS_LIST, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "listing attachments");
     }
     return pd_name_page_respond(req, &res, limit, "attachments");

@@ -1,5 +1,5 @@
 /* /api/ticket-categories and /api/ticket-modules: the two lookup lists of
- * seed 000 have the same shape (name, description, color, active), so one
+ * a ticket have the same shape (name, description, color, active), so one
  * implementation serves both, each with its own statements. DELETE
  * deactivates: old tickets keep showing the entry, new ones cannot use it.
  * Every write is one transaction with its audit entry. */
@@ -39,7 +39,7 @@ _Static_assert(PD_SQL_TICKET_CATEGORIES_LIST_NARGS == PD_SQL_TICKET_MODULES_LIST
 
 static const char *const body_fields[] = { "name", "description", "color", "active", NULL };
 
-/* Customers only ever see active entries: what the ticket form offers. */
+/* Deactivated entries only for those who see them (pd_authz). */
 static apr_status_t lookup_list(pd_req_t *req, const lookup_t *lk)
 {
     const char *inc, *args[1], *items;
@@ -51,7 +51,7 @@ static apr_status_t lookup_list(pd_req_t *req, const lookup_t *lk)
                             "include_inactive must be true or false");
     }
     args[0] = pd_db_bool(inc && strcmp(inc, "true") == 0
-                         && req->who.role != PD_ROLE_CUSTOMER);
+                         && pd_authz_sees_inactive_lookups(&req->who));
     if (pd_db_select(&req->db, lk->list, PD_DB_ARGS(args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "listing a lookup");
     }
@@ -78,7 +78,7 @@ static apr_status_t lookup_fetch(pd_req_t *req, const lookup_t *lk, const char *
     *text = pd_db_get(&res, 0);
     active = pd_db_get_bool(&res, 1);
     pd_db_drain(&res);
-    if (!active && req->who.role == PD_ROLE_CUSTOMER) {
+    if (!active && !pd_authz_sees_inactive_lookups(&req->who)) {
         *text = NULL;
         return APR_NOTFOUND;
     }

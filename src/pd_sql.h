@@ -36,9 +36,10 @@ typedef enum {
     X(PD_SQL_TICKETS_DELETE,                "pd_tickets_delete",                 1, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKET_ACTIVITIES_INSERT,      "pd_ticket_activities_insert",       8, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_VISIBLE,               "pd_tickets_visible",                2, PD_PLAN_GENERIC) \
-    X(PD_SQL_TICKET_ACTIVITIES_LIST,        "pd_ticket_activities_list",         5, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_ACTIVITIES_LIST,        "pd_ticket_activities_list",         4, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_ACTIVITIES_LIST_PUBLIC, "pd_ticket_activities_list_public",  4, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_LOCK_BRIEF,            "pd_tickets_lock_brief",             2, PD_PLAN_GENERIC) \
-    X(PD_SQL_TICKET_ACTIVITIES_ADD,         "pd_ticket_activities_add",          9, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_ACTIVITIES_ADD,         "pd_ticket_activities_add",         10, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_TOUCH,                 "pd_tickets_touch",                  3, PD_PLAN_GENERIC) \
     X(PD_SQL_IDEMPOTENCY_CLAIM,             "pd_idempotency_claim",              3, PD_PLAN_GENERIC) \
     X(PD_SQL_IDEMPOTENCY_GET,               "pd_idempotency_get",                2, PD_PLAN_GENERIC) \
@@ -100,7 +101,9 @@ typedef enum {
     X(PD_SQL_ATTACHMENT_CHUNKS_READ,        "pd_attachment_chunks_read",         4, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKET_ATTACHMENTS_TOTAL,      "pd_ticket_attachments_total",       1, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKET_ATTACHMENTS_INSERT,     "pd_ticket_attachments_insert",     13, PD_PLAN_GENERIC) \
-    X(PD_SQL_TICKET_ATTACHMENTS_LIST,       "pd_ticket_attachments_list",        7, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_ATTACHMENTS_RECORD,     "pd_ticket_attachments_record",      2, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_ATTACHMENTS_LIST,       "pd_ticket_attachments_list",        6, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_ATTACHMENTS_LIST_PUBLIC, "pd_ticket_attachments_list_public", 6, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKET_ATTACHMENTS_GET,        "pd_ticket_attachments_get",         3, PD_PLAN_GENERIC) \
     X(PD_SQL_DASHBOARD_READ,                "pd_dashboard_read",                 7, PD_PLAN_GENERIC) \
     X(PD_SQL_DASHBOARD_READ_PHARMACY,       "pd_dashboard_read_pharmacy",        7, PD_PLAN_GENERIC) \
