@@ -1,6 +1,7 @@
 /* mod_pharmadesk: a helpdesk inside Apache httpd.
- * The module record, the directives and the hook registration; the work is
- * in src/ (pd_*.c: the httpd-free core; mod_pd_*.c: the glue). */
+ * The module record and nothing else: the directives are in
+ * src/mod_pd_config.c, the hook registration in src/mod_pd_handler.c, and
+ * the work in src/ (pd_*.c: the httpd-free core; mod_pd_*.c: the glue). */
 #include "src/mod_pd.h"
 
 module AP_MODULE_DECLARE_DATA pharmadesk_module = {

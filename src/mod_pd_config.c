@@ -58,6 +58,9 @@ void *pd_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     PICK(issuer);
     PICK(audience);
     PICK(delim);
+    PICK(token_type);
+    PICK(token_claims);
+    PICK(id_claims);
 #undef PICK
     return conf;
 }
@@ -113,17 +116,26 @@ static const char *set_prefix(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+/* A word of 1 to 64 letters, digits and the characters in punct. */
+static int word_ok(const char *s, apr_size_t len, const char *punct)
+{
+    apr_size_t i;
+    if (len == 0 || len > 64) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        if (!apr_isalnum(s[i]) && !strchr(punct, s[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static const char *set_time_zone(cmd_parms *cmd, void *dc, const char *arg)
 {
-    const char *c;
     /* an IANA zone name; PostgreSQL checks that it exists */
-    if (!*arg || strlen(arg) > 64) {
+    if (!word_ok(arg, strlen(arg), "/_+-")) {
         return "PharmadeskTimeZone must be a time zone name such as Asia/Jakarta";
-    }
-    for (c = arg; *c; c++) {
-        if (!apr_isalnum(*c) && !strchr("/_+-", *c)) {
-            return "PharmadeskTimeZone must be a time zone name such as Asia/Jakarta";
-        }
     }
     conf_of(cmd)->time_zone = arg;
     return NULL;
@@ -216,16 +228,15 @@ static const char *set_int(cmd_parms *cmd, void *dc, const char *arg)
 }
 
 /* A claim name as mod_auth_openidc turns it into OIDC_CLAIM_<name>. */
+static int claim_name_ok(const char *name, apr_size_t len)
+{
+    return word_ok(name, len, "_-.:");
+}
+
 static const char *set_claim_name(cmd_parms *cmd, void *dc, const char *arg)
 {
-    const char *c;
-    if (!*arg || strlen(arg) > 64) {
+    if (!claim_name_ok(arg, strlen(arg))) {
         return apr_pstrcat(cmd->pool, cmd->cmd->name, " must be a claim name", NULL);
-    }
-    for (c = arg; *c; c++) {
-        if (!apr_isalnum(*c) && !strchr("_-.:", *c)) {
-            return apr_pstrcat(cmd->pool, cmd->cmd->name, " must be a claim name", NULL);
-        }
     }
     if (cmd->info == (void *)1) {
         conf_of(cmd)->claims.pharmacy_claim = arg;
@@ -268,6 +279,82 @@ static const char *set_audience(cmd_parms *cmd, void *dc, const char *arg)
         return "PharmadeskOIDCAudience must be one audience value";
     }
     conf_of(cmd)->claims.audience = arg;
+    return NULL;
+}
+
+static const char *set_token_type(cmd_parms *cmd, void *dc, const char *arg)
+{
+    if (!word_ok(arg, strlen(arg), "+-./")) {
+        return "PharmadeskOIDCAccessTokenType must be a media type such as at+jwt";
+    }
+    conf_of(cmd)->claims.token_type = arg;
+    return NULL;
+}
+
+/* A claim value a rule asks for: it ends up quoted in a WWW-Authenticate
+ * error_description, so printable ASCII without quote or backslash. */
+static int claim_value_ok(const char *v)
+{
+    const char *c;
+    if (!*v || strlen(v) > 255) {
+        return 0;
+    }
+    for (c = v; *c; c++) {
+        if (*c <= ' ' || *c > '~' || *c == '"' || *c == '\\') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* PharmadeskOIDCAccessTokenClaims name[=value] ...: one line lists them all. */
+static const char *set_token_claims(cmd_parms *cmd, void *dc, const char *args)
+{
+    apr_array_header_t *rules = apr_array_make(cmd->pool, 4, sizeof(pd_claim_rule_t));
+    const char *word;
+
+    while (*(word = ap_getword_conf(cmd->pool, &args))) {
+        pd_claim_rule_t *rule = apr_array_push(rules);
+        const char *eq = strchr(word, '=');
+        rule->name = eq ? apr_pstrmemdup(cmd->pool, word, eq - word) : word;
+        rule->value = eq ? eq + 1 : NULL;
+        if (!claim_name_ok(rule->name, strlen(rule->name)) || (eq && !claim_value_ok(eq + 1))) {
+            return "PharmadeskOIDCAccessTokenClaims takes claim names, each alone or as "
+                   "name=value, such as: client_id scope";
+        }
+    }
+    if (!rules->nelts) {
+        return "PharmadeskOIDCAccessTokenClaims takes at least one claim name";
+    }
+    conf_of(cmd)->claims.token_claims = rules;
+    return NULL;
+}
+
+/* PharmadeskOIDCIDTokenClaims name ... | none: one line lists them all. */
+static const char *set_id_claims(cmd_parms *cmd, void *dc, const char *args)
+{
+    static const char *const usage =
+        "PharmadeskOIDCIDTokenClaims takes claim names such as: nonce at_hash, or none alone";
+    apr_array_header_t *names = apr_array_make(cmd->pool, 4, sizeof(const char *));
+    const char *word;
+    int none = 0;
+
+    while (*(word = ap_getword_conf(cmd->pool, &args))) {
+        if (strcmp(word, "none") == 0) {
+            none = 1;
+        }
+        else if (!claim_name_ok(word, strlen(word))) {
+            return usage;
+        }
+        else {
+            APR_ARRAY_PUSH(names, const char *) = word;
+        }
+    }
+    /* none alone, or names alone */
+    if (none ? names->nelts > 0 : names->nelts == 0) {
+        return usage;
+    }
+    conf_of(cmd)->claims.id_claims = names;
     return NULL;
 }
 
@@ -332,6 +419,15 @@ const command_rec pd_directives[] = {
                   "The issuer (iss) every ID and access token must name"),
     AP_INIT_TAKE1("PharmadeskOIDCAudience", set_audience, NULL, RSRC_CONF,
                   "The audience (aud) every access token must include"),
+    AP_INIT_TAKE1("PharmadeskOIDCAccessTokenType", set_token_type, NULL, RSRC_CONF,
+                  "The typ every access token's JOSE header must carry, e.g. at+jwt "
+                  "(default: any)"),
+    AP_INIT_RAW_ARGS("PharmadeskOIDCAccessTokenClaims", set_token_claims, NULL, RSRC_CONF,
+                     "Claims every access token must carry, as name or name=value "
+                     "(default: none)"),
+    AP_INIT_RAW_ARGS("PharmadeskOIDCIDTokenClaims", set_id_claims, NULL, RSRC_CONF,
+                     "Claims that mark an ID token, refused as a bearer token "
+                     "(default: nonce at_hash; none: no such rule)"),
     AP_INIT_TAKE1("PharmadeskRoleClaim", set_claim_name, (void *)0, RSRC_CONF,
                   "The claim whose values map to roles (default groups)"),
     AP_INIT_TAKE1("PharmadeskPharmacyClaim", set_claim_name, (void *)1, RSRC_CONF,

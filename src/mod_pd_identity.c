@@ -20,11 +20,38 @@ static const char *claim(request_rec *r, const char *name)
     return v && *v ? v : NULL;
 }
 
-/* A refused access token: RFC 6750 asks for the challenge. */
+static const char *claim_of(void *r, const char *name)
+{
+    return claim(r, name);
+}
+
+/* Fits a quoted-string of a challenge (RFC 6750 section 3). */
+static int challenge_text(const char *s)
+{
+    for (; *s; s++) {
+        if (*s < ' ' || *s > '~' || *s == '"' || *s == '\\') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* A refused access token: RFC 6750 asks for the challenge. It has the shape
+ * of mod_auth_openidc's own for the tokens it refuses (realm from AuthName,
+ * error, error_description), so that clients see one kind of refusal. */
 static apr_status_t refuse_token(pd_req_t *req, const char *why)
 {
+    const char *realm = ap_auth_name(req->r);
+
+    if (!realm || !*realm || !challenge_text(realm)) {
+        realm = "pharmadesk";
+    }
     apr_table_setn(req->r->err_headers_out, "WWW-Authenticate",
-                   "Bearer realm=\"pharmadesk\", error=\"invalid_token\"");
+                   challenge_text(why)
+                   ? apr_psprintf(req->r->pool, "Bearer realm=\"%s\", error=\"invalid_token\", "
+                                  "error_description=\"%s\"", realm, why)
+                   : apr_psprintf(req->r->pool, "Bearer realm=\"%s\", error=\"invalid_token\"",
+                                  realm));
     return pd_error_set(&req->err, 401, "invalid_token", NULL, why);
 }
 
@@ -98,6 +125,11 @@ apr_status_t pd_identify(pd_req_t *req)
         c.iss = claim(r, "iss");
         c.aud = claim(r, "aud");
         c.exp = claim(r, "exp");
+        /* mod_auth_openidc passes the bearer token it validated, and its
+         * claims, never a request header as it came */
+        c.token = apr_table_get(r->subprocess_env, "OIDC_access_token");
+        c.get = claim_of;
+        c.get_ctx = r;
         if (pd_claims_check_token(&c, &req->conf->claims, bearer, r->request_time, r->pool,
                                   &why) != APR_SUCCESS) {
             if (bearer) {

@@ -1,4 +1,4 @@
-/* GET /api/dashboard (seed 000, "Modul Dashboard"): the tickets in total
+/* GET /api/dashboard: the tickets in total
  * and per status, priority, category and module, and the urgent tickets
  * nobody has solved yet, oldest first. pharmacy_id, created_from and
  * created_to narrow it as they narrow the ticket list, within the caller's

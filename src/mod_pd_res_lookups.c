@@ -1,5 +1,5 @@
 /* /api/ticket-categories and /api/ticket-modules: the two lookup lists of
- * seed 000 have the same shape (name, description, color, active), so one
+ * a ticket have the same shape (name, description, color, active), so one
  * implementation serves both, each with its own statements. DELETE
  * deactivates: old tickets keep showing the entry, new ones cannot use it.
  * Every write is one transaction with its audit entry. */

@@ -278,7 +278,7 @@ typedef struct ticket_patch_t {
 typedef struct ticket_change_t {
     ticket_row_t next;
     unsigned changed;          /* PD_TF_* bits */
-    int unassigned;            /* the seed 004 move back to open */
+    int unassigned;            /* the tech taken off: back to open */
     const char *solved, *closed;   /* 'set', 'clear' or 'keep' */
 } ticket_change_t;
 
@@ -376,7 +376,7 @@ static void merge_patch(ticket_change_t *ch, const ticket_row_t *cur, const tick
     if (pt->text.note) {
         ch->changed |= PD_TF_NOTE;
     }
-    /* seed 004: assigning a tech to an open or in_review ticket starts the
+    /* assigning a tech to an open or in_review ticket starts the
      * work; taking the tech off a ticket in progress returns it to the queue */
     if ((ch->changed & PD_TF_TECH) && !(ch->changed & PD_TF_STATUS)) {
         if (ch->next.tech_id > 0 && (cur->status == PD_ST_OPEN || cur->status == PD_ST_IN_REVIEW)) {
@@ -442,7 +442,7 @@ static apr_status_t check_change(pd_req_t *req, const ticket_row_t *cur, ticket_
         if (nxt->status == PD_ST_CLOSED || nxt->status == PD_ST_CANCELLED) {
             ch->closed = "set";
         }
-        /* reopening clears the finish times (seed 004) */
+        /* reopening clears the finish times */
         if (nxt->status == PD_ST_OPEN || nxt->status == PD_ST_IN_PROGRESS
             || nxt->status == PD_ST_IN_REVIEW || nxt->status == PD_ST_WAITING_CUSTOMER) {
             ch->solved = cur->status == PD_ST_SOLVED || cur->status == PD_ST_CLOSED ? "clear"

@@ -105,7 +105,7 @@ typedef struct list_query_t {
 
 #define SEARCH_MAX_BYTES 200
 
-/* The work queues (seed 004) are lists with filters the server sets:
+/* The work queues are lists with filters the server sets:
  *   mine        what the caller works on: a tech's assigned tickets, the
  *               tickets a team expert (or an admin or manager) owns; for a
  *               customer, their pharmacy's tickets, which is their list

@@ -1,6 +1,6 @@
 /* GET /api/workload: how many active tickets (not closed or cancelled)
- * each tech and team expert holds, by status: seed 004's view for picking
- * whom to forward a ticket to. Staff only; `role` narrows it to techs or
+ * each tech and team expert holds, by status: what a team expert needs to
+ * pick whom to forward a ticket to. Staff only; `role` narrows it to techs or
  * team experts. */
 #include <string.h>
 #include <apr_strings.h>

@@ -1,4 +1,4 @@
-/* What a status change carries besides the status (seed 000, seed 001):
+/* What a status change carries besides the status:
  *
  *   handing a ticket to a tech (open or in_review -> in_progress, by a
  *     status change or by assigning the tech) needs a technical `note`,

@@ -85,7 +85,8 @@ const char *pd_audit_action_name(pd_audit_action_e action);
 int pd_entity_parse(const char *name);
 const char *pd_entity_name(pd_entity_e entity);
 
-/* The source a ticket gets from its creator's role (seed 000). */
+/* The source a ticket gets from its creator's role: a customer's ticket is
+ * `customer`, a team expert's `team_expert`, anyone else's `internal`. */
 pd_source_e pd_source_for_role(pd_role_e role);
 
 #endif

@@ -1,6 +1,6 @@
 #include "pd_workflow.h"
 
-/* Seed 000's "Alur Tinggi Sistem" and "Flow Sistem per Role":
+/* The ticket lifecycle, per role:
  * customer creates (open) -> team expert reviews (in_review) -> forwards to a
  * tech (in_progress, a tech is required) -> waiting_customer when clarification
  * is needed -> solved -> closed. Customers cancel their own open ticket and
@@ -30,7 +30,7 @@ static const pd_wf_rule_t rules[] = {
     { PD_ST_OPEN,             PD_ST_CANCELLED,        PD_ROLE_CUSTOMER, PD_WF_OWN },
     { PD_ST_OPEN,             PD_ST_CANCELLED,        PD_ROLE_ADMIN,    0 },
     { PD_ST_IN_REVIEW,        PD_ST_CANCELLED,        PD_ROLE_ADMIN,    0 },
-    /* reopening (seed 004): clears solved_at / closed_at */
+    /* reopening, admins only: clears solved_at / closed_at */
     { PD_ST_CLOSED,           PD_ST_IN_PROGRESS,      PD_ROLE_ADMIN,    PD_WF_HAS_TECH },
     { PD_ST_CANCELLED,        PD_ST_OPEN,             PD_ROLE_ADMIN,    0 },
 };

@@ -1,4 +1,4 @@
-/* The ticket lifecycle of seed 000: which role may move a ticket from one
+/* The ticket lifecycle: which role may move a ticket from one
  * status to another, and under which conditions. */
 #ifndef PD_WORKFLOW_H
 #define PD_WORKFLOW_H

@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# The ticket workflow of seed 000: the whole story once through the API with
+# The ticket workflow: the whole story once through the API with
 # its timeline, then every status move for every role against the README's
 # table, then field-level rights and conditional writes.
 use strict;
@@ -33,7 +33,7 @@ sub timeline {
     } activities($id, $after)];
 }
 
-# ---- the seed-000 story ----------------------------------------------------
+# ---- the whole story: create, review, forward, ask, reply, solve, close ----
 
 {
     my $r = create_ticket('cust_a', title => tag('Struk'), priority => 'low');
@@ -208,7 +208,7 @@ for (@table) {
     is db_value('SELECT status FROM tickets WHERE id = ?', $id), 'open', 'still open';
     my $r = patch('expert', $id, { status => 'in_progress', tech_id => $uid{tech}, note => 'Cek.' });
     is $r->status, 200, 'with the tech in the same request: 200';
-    # seed 004: taking the tech off a ticket in progress returns it to the
+    # taking the tech off a ticket in progress returns it to the
     # queue, recorded like any other move; assigning one starts the work again
     $r = patch('expert', $id, { tech_id => undef });
     is $r->status, 200, 'unassigning the tech of an in_progress ticket: 200';

@@ -25,7 +25,10 @@ sub configtest {
 
 for my $good ('PharmadeskAttachmentMaxSize 1', 'PharmadeskAttachmentMaxSize 1073741824',
               'PharmadeskAttachmentMaxFiles 100', 'PharmadeskAttachmentTicketMax 1099511627776',
-              'PharmadeskAttachmentTypes png JPEG text', 'PharmadeskMaxJsonBody 1024') {
+              'PharmadeskAttachmentTypes png JPEG text', 'PharmadeskMaxJsonBody 1024',
+              'PharmadeskOIDCAccessTokenType application/at+jwt',
+              'PharmadeskOIDCAccessTokenClaims client_id scope=pharmadesk typ=Bearer',
+              'PharmadeskOIDCIDTokenClaims nonce at_hash', 'PharmadeskOIDCIDTokenClaims none') {
     my ($rc, $out) = configtest($good);
     is $rc, 0, "'$good' is accepted" or diag $out;
 }
@@ -41,6 +44,16 @@ for my $case (
     ['PharmadeskAttachmentTypes html', qr/PharmadeskAttachmentTypes takes png, jpeg/],
     ['PharmadeskMaxJsonBody 65536x', qr/PharmadeskMaxJsonBody must be a byte count/],
     ['PharmadeskMaxJsonBody 100', qr/PharmadeskMaxJsonBody must be a byte count/],
+    ['PharmadeskOIDCAccessTokenType at jwt', qr/takes one argument/],
+    ['PharmadeskOIDCAccessTokenType "at+jwt;x"', qr/PharmadeskOIDCAccessTokenType must be a media type/],
+    ['PharmadeskOIDCAccessTokenClaims', qr/PharmadeskOIDCAccessTokenClaims takes at least one claim/],
+    ['PharmadeskOIDCAccessTokenClaims client_id "scope=a b"', qr/PharmadeskOIDCAccessTokenClaims takes claim names/],
+    ['PharmadeskOIDCAccessTokenClaims =x', qr/PharmadeskOIDCAccessTokenClaims takes claim names/],
+    ['PharmadeskOIDCAccessTokenClaims scope=', qr/PharmadeskOIDCAccessTokenClaims takes claim names/],
+    ['PharmadeskOIDCAccessTokenClaims \'scope="x"\'', qr/PharmadeskOIDCAccessTokenClaims takes claim names/],
+    ['PharmadeskOIDCIDTokenClaims', qr/PharmadeskOIDCIDTokenClaims takes claim names/],
+    ['PharmadeskOIDCIDTokenClaims none nonce', qr/PharmadeskOIDCIDTokenClaims takes claim names/],
+    ['PharmadeskOIDCIDTokenClaims nonce/x', qr/PharmadeskOIDCIDTokenClaims takes claim names/],
 ) {
     my ($line, $message) = @$case;
     my ($rc, $out) = configtest($line);

@@ -1,6 +1,6 @@
 #!/usr/bin/perl
 # The portal in headless Chromium, every role signed in through the OpenID
-# provider: the seed 000 story across roles (each step seen on the other
+# provider: the whole ticket story across roles (each step seen on the other
 # side without a reload), script payloads in every stored field, both
 # languages, axe-core and screenshots of every page at two widths.
 # t/browser/portal.mjs does it and prints the TAP that prove reads.

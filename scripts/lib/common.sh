@@ -18,7 +18,7 @@ PD_PACKAGES=(
     libjansson-dev libcmocka-dev autoconf automake libtool pkg-config make gcc
     postgresql libapache2-mod-perl2 libwww-perl liblwp-protocol-https-perl libjson-perl libdbd-pg-perl
     ca-certificates openssl curl
-    libjs-chart.js
+    libjs-chart.js libapache2-mod-auth-openidc
 )
 
 # Messages go to stderr so that a caller's stdout stays machine-readable

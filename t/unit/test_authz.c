@@ -361,7 +361,8 @@ static void test_role_codes(void **state)
     assert_int_equal(pd_role_parse(NULL), -1);
 }
 
-/* A ticket's source follows from its creator's role (seed 000). */
+/* A ticket's source follows from its creator's role: customer, team_expert,
+ * or internal for everyone else. */
 static void test_source_for_role(void **state)
 {
     assert_int_equal(pd_source_for_role(PD_ROLE_CUSTOMER), PD_SRC_CUSTOMER);

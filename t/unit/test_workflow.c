@@ -1,4 +1,4 @@
-/* pd_workflow: the ticket lifecycle of seed 000, checked against a copy of
+/* pd_workflow: the ticket lifecycle, checked against a copy of
  * the flow written out here, so that a change to the table has to be made
  * twice on purpose. */
 #include <stdarg.h>
@@ -32,7 +32,7 @@
 #define ALL_FACTS (OWN | ASSIGNED | HAS_TECH)
 #define BIT(st) (1u << (st))
 
-/* Seed 000's flow per role, with seed 004's reopening. */
+/* The expected flow per role, reopening included. */
 static const pd_wf_rule_t seed[] = {
     { OPEN,      REVIEW,    EXPERT,   0 },
     { OPEN,      REVIEW,    ADMIN,    0 },
@@ -158,7 +158,7 @@ static void test_each_rule(void **state)
     }
 }
 
-/* Role x from x to x facts, against the seed table. */
+/* Role x from x to x facts, against the expected table above. */
 static void test_matrix(void **state)
 {
     apr_size_t r;

@@ -1,4 +1,4 @@
-// The dashboard (seed 000, "Modul Dashboard"): totals per status, category,
+// The dashboard: totals per status, category,
 // module and priority as Chart.js charts, and the urgent unsolved tickets.
 // A row's number links to the ticket list narrowed the same way.
 import { h, field, formValues, showError } from './dom.js';

@@ -1,4 +1,4 @@
-// The create-ticket form: every field of seed 000, the customer's pharmacy
+// The create-ticket form: every field a ticket takes, the customer's pharmacy
 // preset, attachments by button or drag and drop.
 import { h, field, onSubmit } from './dom.js';
 import { t, label } from './i18n.js';

@@ -121,8 +121,8 @@ sub subject_of { my ($user) = @_; _accounts()->{$user} // $user }
 
 # mint_token(%p): an access token from the provider's test endpoint, signed
 # with its real key. %p as idp/server.js's /test/token takes it: username or
-# sub, and iss, aud, exp_in, no_exp, alg, bad_signature, claims to break or
-# change it.
+# sub, and iss, aud, exp_in, no_exp, alg, typ (the header's; undef: none),
+# bad_signature, claims to break or change it.
 sub mint_token {
     my (%p) = @_;
     my $res = _ua()->post(_env('PD_TEST_IDP_URL') . '/test/token',
