@@ -171,6 +171,12 @@ apr_status_t pd_ticket_visible(pd_req_t *req);
  * (TICKET_COLUMNS and the description); reads the result to its end. */
 apr_status_t pd_ticket_from_row(pd_req_t *req, pd_db_result_t *res, const char **json,
                                 const char **etag);
+/* The current row of pd_tickets_brief or pd_tickets_lock_brief: what
+ * pd_authz decides on. */
+void pd_ticket_facts_read(pd_db_result_t *res, pd_ticket_facts_t *t);
+/* A single ticket's ETag: its id and version, and the caller's role, which
+ * with the ticket decides what it allows them. */
+const char *pd_ticket_etag(pd_req_t *req, const char *id, const char *version);
 /* created_from and created_to (pd_q_time), each NULL when absent. */
 apr_status_t pd_ticket_created_params(pd_req_t *req, const char **from, const char **to);
 /* The current row's ticket columns (TICKET_COLUMNS, PD_TC_DESCRIPTION of

@@ -164,8 +164,7 @@ apr_status_t pd_identify(pd_req_t *req)
     req->who.role = (role > PD_ROLE_NONE && role < PD_ROLE__COUNT) ? (pd_role_e)role
                                                                    : PD_ROLE_NONE;
     /* no role, or a customer not tied to a pharmacy: the least privilege */
-    if (req->who.role == PD_ROLE_NONE
-        || (req->who.role == PD_ROLE_CUSTOMER && req->who.pharmacy_id <= 0)) {
+    if (!pd_authz_has_access(&req->who)) {
         return pd_error_set(&req->err, 403, "no_access", NULL,
                             "your account has no access to Pharmadesk yet; ask your administrator");
     }

@@ -1,13 +1,14 @@
 /* /api/tickets/{id}/activities: a ticket's timeline, oldest first, a page
  * at a time. Whoever may read the ticket may read its timeline; customers
- * see only its public entries, so an internal note or an internal change
- * never reaches them, not even as a gap they could count. */
+ * see only its public entries, numbered among themselves, so an internal
+ * note or an internal change never reaches them, not even as a gap they
+ * could count. */
 #include <apr_strings.h>
 #include "mod_pd.h"
 
 apr_status_t pd_res_activities_list(pd_req_t *req)
 {
-    const char *args[4], *q, *after_key, *after_id;
+    const char *args[3], *q, *after_key, *after_id;
     pd_db_result_t res;
     apr_status_t rv;
     int limit;
@@ -20,10 +21,11 @@ apr_status_t pd_res_activities_list(pd_req_t *req)
         return rv;
     }
     args[0] = pd_db_int(&req->db, req->id);
-    args[1] = pd_db_bool(pd_authz_sees_internal(&req->who));
-    args[2] = after_id;
-    args[3] = apr_itoa(req->r->pool, limit + 1);
-    if (pd_db_select(&req->db, PD_SQL_TICKET_ACTIVITIES_LIST, args, &res) != APR_SUCCESS) {
+    args[1] = after_id;
+    args[2] = apr_itoa(req->r->pool, limit + 1);
+    if (pd_db_select(&req->db, pd_authz_sees_internal(&req->who) ? PD_SQL_TICKET_ACTIVITIES_LIST
+                                                                 : PD_SQL_TICKET_ACTIVITIES_LIST_PUBLIC,
+                     args, &res) != APR_SUCCESS) {
         return pd_fail_db(req, "reading a timeline");
     }
     return pd_name_page_respond(req, &res, limit, "timeline");

@@ -19,7 +19,6 @@
 #include "pd_sha256.h"
 #include "pd_store.h"
 #include "pd_download.h"
-#include "pd_workflow.h"
 #include "pd_validate.h"
 
 #define DESCRIPTION_MAX 1000               /* characters */
@@ -34,15 +33,14 @@ typedef enum { PART_NONE, PART_FILE, PART_EMPTY_FILE, PART_FIELD } part_kind_e;
 typedef struct upload_t {
     pd_req_t *req;
     const pd_store_t *store;
-    int staff;
-    pd_status_e status;        /* the ticket's, as read before the body */
-    apr_int64_t tech_id;
+    pd_ticket_facts_t ticket;  /* as read before the body, and again under the lock */
     apr_off_t stored;          /* bytes the ticket's attachments held before */
     apr_off_t added;           /* bytes of this request's finished files */
     apr_off_t body_cap;        /* bytes the whole body may have */
     pd_mp_t *mp;
     int parts, files;
     apr_array_header_t *items; /* the new attachments' JSON */
+    apr_array_header_t *rows;  /* and their row ids, for their timeline entries */
     apr_array_header_t *keys;  /* what this request put in the store */
     int any_public;
     /* what the form said before the current file */
@@ -76,18 +74,12 @@ static apr_status_t refuse_db(upload_t *u, const char *doing)
     return APR_EGENERAL;
 }
 
-/* Who may attach to this ticket now: the same rules as a comment. */
+/* Who may attach to this ticket now: a file is a timeline entry, under the
+ * rule of every other (pd_authz_ticket_entry). */
 static apr_status_t check_ticket(upload_t *u, int internal)
 {
-    if (u->req->who.role == PD_ROLE_TECH && u->tech_id != u->req->who.user_id) {
-        return refuse(u, 403, "not_assigned", NULL,
-                      "only the tech assigned to this ticket may add files to it");
-    }
-    if (pd_status_is_final(u->status) && !internal) {
-        return refuse(u, 409, "ticket_closed", NULL,
-                      "the ticket is closed; only internal files may be added");
-    }
-    return APR_SUCCESS;
+    return pd_authz_refuse(&u->req->err, pd_authz_ticket_entry(&u->req->who, &u->ticket, internal),
+                           NULL);
 }
 
 static apr_status_t read_ticket(upload_t *u, pd_sql_id_e stmt)
@@ -104,8 +96,7 @@ static apr_status_t read_ticket(upload_t *u, pd_sql_id_e stmt)
     if (pd_db_next(&res) != APR_SUCCESS) {
         return refuse(u, 404, "not_found", NULL, "no such ticket");
     }
-    u->status = (pd_status_e)pd_status_parse(pd_db_get(&res, 0));
-    u->tech_id = pd_db_get_int64(&res, 1);
+    pd_ticket_facts_read(&res, &u->ticket);
     while (pd_db_next(&res) == APR_SUCCESS) {
     }
     args[1] = NULL;
@@ -274,12 +265,7 @@ static apr_status_t field_end(upload_t *u)
                           "visibility must be public or internal");
         }
         u->internal = u->value[0] == 'i';
-        /* who may write internal entries is who may read them */
-        if (u->internal && !u->staff) {
-            return refuse(u, 403, "field_forbidden", "visibility",
-                          "customers add public files only");
-        }
-        return APR_SUCCESS;
+        return u->internal ? check_ticket(u, 1) : APR_SUCCESS;
     }
     return description_valid(u);
 }
@@ -320,7 +306,8 @@ static apr_status_t file_end(upload_t *u)
         || pd_db_next(&res) != APR_SUCCESS) {
         return refuse_db(u, "recording an attachment");
     }
-    APR_ARRAY_PUSH(u->items, const char *) = pd_db_get(&res, 0);
+    APR_ARRAY_PUSH(u->rows, const char *) = pd_db_get(&res, 0);
+    APR_ARRAY_PUSH(u->items, const char *) = pd_db_get(&res, 1);
     while (pd_db_next(&res) == APR_SUCCESS) {
     }
     u->added += u->size;
@@ -419,8 +406,8 @@ apr_status_t pd_res_attachments_create(pd_req_t *req)
 
     u->req = req;
     u->store = &pd_store_postgresql;
-    u->staff = pd_authz_sees_internal(&req->who);
     u->items = apr_array_make(req->r->pool, 4, sizeof(const char *));
+    u->rows = apr_array_make(req->r->pool, 4, sizeof(const char *));
     u->keys = apr_array_make(req->r->pool, 4, sizeof(const char *));
     if ((rv = check_request(u, &boundary)) != APR_SUCCESS) {
         return rv;
@@ -438,6 +425,15 @@ apr_status_t pd_res_attachments_create(pd_req_t *req)
         goto cleanup;
     }
     if ((rv = recheck_locked(u)) != APR_SUCCESS) {
+        goto cleanup;
+    }
+    /* the timeline entries, now that the ticket is locked; the row ids are
+     * the database's own, so the array literal is safe */
+    args[0] = pd_db_int(&req->db, req->id);
+    args[1] = apr_pstrcat(req->r->pool, "{", apr_array_pstrcat(req->r->pool, u->rows, ','), "}",
+                          NULL);
+    if (pd_db_exec(&req->db, PD_SQL_TICKET_ATTACHMENTS_RECORD, args, NULL) != APR_SUCCESS) {
+        rv = pd_fail_db(req, "recording attachments on the timeline");
         goto cleanup;
     }
     /* a public file changes the ticket everyone sees; an internal one

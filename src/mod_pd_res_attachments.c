@@ -15,7 +15,7 @@
 
 apr_status_t pd_res_attachments_list(pd_req_t *req)
 {
-    const char *args[6], *q, *after_key, *after_id;
+    const char *args[5], *q, *after_key, *after_id;
     pd_db_result_t res;
     apr_status_t rv;
     int limit;
@@ -30,10 +30,11 @@ apr_status_t pd_res_attachments_list(pd_req_t *req)
     }
     args[0] = args[1] = req->conf->api_base;
     args[2] = pd_db_int(&req->db, req->id);
-    args[3] = pd_db_bool(pd_authz_sees_internal(&req->who));
-    args[4] = after_id;
-    args[5] = apr_itoa(req->r->pool, limit + 1);
-    if (pd_db_select(&req->db, PD_SQL_TICKET_ATTACHMENTS_LIST, args, &res) != APR_SUCCESS) {
+    args[3] = after_id;
+    args[4] = apr_itoa(req->r->pool, limit + 1);
+    if (pd_db_select(&req->db, pd_authz_sees_internal(&req->who) ? PD_SQL_TICKET_ATTACHMENTS_LIST
+                                                                 : PD_SQL_TICKET_ATTACHMENTS_LIST_PUBLIC,
+                     args, &res) != APR_SUCCESS) {
         return pd_fail_db(req, "listing attachments");
     }
     return pd_name_page_respond(req, &res, limit, "attachments");

@@ -30,7 +30,7 @@ static const lookup_t modules = {
 
 static const char *const body_fields[] = { "name", "description", "color", "active", NULL };
 
-/* Customers only ever see active entries: what the ticket form offers. */
+/* Deactivated entries only for those who see them (pd_authz). */
 static apr_status_t lookup_list(pd_req_t *req, const lookup_t *lk)
 {
     const char *inc, *args[1], *items;
@@ -42,7 +42,7 @@ static apr_status_t lookup_list(pd_req_t *req, const lookup_t *lk)
                             "include_inactive must be true or false");
     }
     args[0] = pd_db_bool(inc && strcmp(inc, "true") == 0
-                         && req->who.role != PD_ROLE_CUSTOMER);
+                         && pd_authz_sees_inactive_lookups(&req->who));
     if (pd_db_select(&req->db, lk->list, args, &res) != APR_SUCCESS) {
         return pd_fail_db(req, "listing a lookup");
     }
@@ -71,7 +71,7 @@ static apr_status_t lookup_fetch(pd_req_t *req, const lookup_t *lk, const char *
     active = pd_db_get_bool(&res, 1);
     while (pd_db_next(&res) == APR_SUCCESS) {
     }
-    if (!active && req->who.role == PD_ROLE_CUSTOMER) {
+    if (!active && !pd_authz_sees_inactive_lookups(&req->who)) {
         *text = NULL;
         return APR_NOTFOUND;
     }

@@ -20,7 +20,7 @@ apr_status_t pd_res_pharmacies_list(pd_req_t *req)
     const char *args[9], *inc, *q, *after_name, *after_id;
     pd_db_result_t res;
     apr_status_t rv;
-    int limit, customer = req->who.role == PD_ROLE_CUSTOMER;
+    int limit;
 
     if ((rv = pd_list_limit(req, &limit)) != APR_SUCCESS
         || (rv = pd_name_page_params(req, "name", &q, &after_name, &after_id)) != APR_SUCCESS) {
@@ -32,8 +32,8 @@ apr_status_t pd_res_pharmacies_list(pd_req_t *req)
                             "include_inactive must be true or false");
     }
     args[0] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
-    /* a customer's own pharmacy is shown even when deactivated */
-    args[1] = pd_db_bool(customer || (inc && strcmp(inc, "true") == 0));
+    args[1] = pd_db_bool(pd_authz_lists_inactive_pharmacies(&req->who,
+                                                            inc && strcmp(inc, "true") == 0));
     args[2] = q;
     args[3] = q;
     args[4] = q;

@@ -76,9 +76,7 @@ static apr_status_t check_refs(pd_req_t *req, const apr_int64_t ids[REF__COUNT],
     for (i = 0; i < REF__COUNT; i++) {
         /* unknown, deactivated and out-of-scope ids get the same answer */
         if (ids[i] > 0 && !pd_db_get_bool(&res, i)) {
-            return pd_error_setf(&req->err, NULL, 422, "unknown_reference", names[i],
-                                 "%s does not name an active entry that can be used here",
-                                 names[i]);
+            return pd_authz_refuse(&req->err, PD_AZ_UNKNOWN_REFERENCE, names[i]);
         }
     }
     while (pd_db_next(&res) == APR_SUCCESS) {
@@ -107,7 +105,8 @@ apr_status_t pd_res_tickets_create(pd_req_t *req)
     ticket_row_t t;
     apr_int64_t refs[REF__COUNT] = { 0 };
     json_t *body;
-    const char *args[14], *number, *json, *etag;
+    const char *args[14], *number, *json, *etag, *field;
+    pd_az_e why;
     pd_db_result_t res;
     apr_status_t rv;
     apr_size_t i;
@@ -141,7 +140,7 @@ apr_status_t pd_res_tickets_create(pd_req_t *req)
     else if (rv != APR_SUCCESS) {
         return rv;
     }
-    rv = pd_v_id(body, "pharmacy_id", req->who.role == PD_ROLE_CUSTOMER ? 0 : PD_V_REQUIRED,
+    rv = pd_v_id(body, "pharmacy_id", pd_authz_ticket_pharmacy_chosen(&req->who) ? PD_V_REQUIRED : 0,
                  &t.pharmacy_id, &req->err);
     if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
         return rv;
@@ -150,26 +149,17 @@ apr_status_t pd_res_tickets_create(pd_req_t *req)
     if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
         return rv;
     }
-    if (req->who.role == PD_ROLE_CUSTOMER) {
-        /* customers report for their own pharmacy, as themselves */
-        if (t.pharmacy_id && t.pharmacy_id != req->who.pharmacy_id) {
-            return pd_error_set(&req->err, 422, "unknown_reference", "pharmacy_id",
-                                "pharmacy_id does not name an active entry that can be used here");
-        }
-        if (t.customer_id && t.customer_id != req->who.user_id) {
-            return pd_error_set(&req->err, 422, "unknown_reference", "customer_id",
-                                "customer_id does not name an active entry that can be used here");
-        }
-        t.pharmacy_id = req->who.pharmacy_id;
-        t.customer_id = req->who.user_id;
+    why = pd_authz_ticket_create(&req->who, &t.pharmacy_id, &t.customer_id, &field);
+    if (why != PD_AZ_OK) {
+        return pd_authz_refuse(&req->err, why, field);
     }
 
     refs[REF_PHARMACY] = t.pharmacy_id;
     refs[REF_MODULE] = t.module_id;
     refs[REF_CATEGORY] = t.category_id;
     refs[REF_CUSTOMER] = t.customer_id;
-    /* a customer named by staff must be one of that pharmacy's */
-    if (req->who.role != PD_ROLE_CUSTOMER && t.customer_id
+    /* a customer named along with a chosen pharmacy must be one of its */
+    if (t.customer_id && pd_authz_ticket_pharmacy_chosen(&req->who)
         && (rv = check_refs(req, refs, t.pharmacy_id)) != APR_SUCCESS) {
         return rv;
     }
@@ -248,7 +238,7 @@ static apr_status_t lock_ticket(pd_req_t *req, ticket_row_t *t)
 }
 
 /* The 409 for a move outside the flow lists the moves this caller has. */
-static apr_status_t refuse_transition(pd_req_t *req, pd_status_e from, unsigned targets)
+static apr_status_t refuse_transition(pd_req_t *req, unsigned targets)
 {
     json_t *allowed = json_array(), *details = pd_json_bind(req->r->pool, json_object());
     int st;
@@ -259,10 +249,16 @@ static apr_status_t refuse_transition(pd_req_t *req, pd_status_e from, unsigned 
         }
     }
     json_object_set_new(details, "allowed_transitions", allowed);
-    pd_error_setf(&req->err, NULL, 409, "invalid_transition", "status",
-                  "this ticket cannot move from %s to that status", pd_status_name(from));
+    pd_authz_refuse(&req->err, PD_AZ_INVALID_TRANSITION, NULL);
     req->err.details = details;
     return APR_EGENERAL;
+}
+
+/* What the rules need to know of the locked ticket. */
+static pd_ticket_facts_t facts_of(const ticket_row_t *t)
+{
+    pd_ticket_facts_t f = { t->status, t->pharmacy_id, t->tech_id, t->expert_id };
+    return f;
 }
 
 /* A PATCH body, checked for shape: text members (NULL when absent), ids (0
@@ -391,50 +387,25 @@ static void merge_patch(ticket_change_t *ch, const ticket_row_t *cur, const tick
     }
 }
 
-/* Field rights, the workflow and the finish times; 403, 409 or 422. */
+/* Field rights, the note, the workflow and the finish times; 403, 409 or
+ * 422. */
 static apr_status_t check_change(pd_req_t *req, const ticket_row_t *cur, ticket_change_t *ch)
 {
-    static const struct { unsigned bit; const char *name; } names[] = {
-        { PD_TF_TITLE, "title" }, { PD_TF_DESCRIPTION, "description" },
-        { PD_TF_PIC_NAME, "pic_name" }, { PD_TF_CONTACT, "contact" },
-        { PD_TF_APP_VERSION, "app_version" }, { PD_TF_MODULE, "module_id" },
-        { PD_TF_CATEGORY, "category_id" }, { PD_TF_PRIORITY, "priority" },
-        { PD_TF_STATUS, "status" }, { PD_TF_EXPERT, "expert_id" },
-        { PD_TF_TECH, "tech_id" }, { PD_TF_NOTE, "note" },
-    };
-    unsigned forbidden = ch->changed & ~pd_authz_ticket_fields(req->who.role, cur->status);
+    pd_ticket_facts_t facts = facts_of(cur);
     const ticket_row_t *nxt = &ch->next;
-    apr_size_t i;
+    const char *field;
+    pd_az_e why;
 
-    if (forbidden) {
-        for (i = 0; i < COUNT(names) && !(forbidden & names[i].bit); i++) {
-        }
-        return pd_error_setf(&req->err, NULL, 403, "field_forbidden",
-                             i < COUNT(names) ? names[i].name : NULL,
-                             "your role may not change %s on this ticket",
-                             i < COUNT(names) ? names[i].name : "this field");
+    if ((why = pd_authz_ticket_edit(&req->who, &facts, ch->changed, &field)) != PD_AZ_OK) {
+        return pd_authz_refuse(&req->err, why, field);
     }
     if ((ch->changed & PD_TF_STATUS) && !ch->unassigned) {
-        pd_wf_facts_t facts = 0;
-        if (req->who.role == PD_ROLE_CUSTOMER && cur->pharmacy_id == req->who.pharmacy_id) {
-            facts |= PD_WF_OWN;
+        why = pd_authz_ticket_move(&req->who, &facts, nxt->status, nxt->tech_id > 0);
+        if (why == PD_AZ_INVALID_TRANSITION) {
+            return refuse_transition(req, pd_authz_ticket_targets(&req->who, &facts));
         }
-        if (cur->tech_id == req->who.user_id) {
-            facts |= PD_WF_ASSIGNED;
-        }
-        if (nxt->tech_id > 0) {
-            facts |= PD_WF_HAS_TECH;
-        }
-        if (!pd_workflow_allows(req->who.role, cur->status, nxt->status, facts)) {
-            if (pd_workflow_rule_exists(req->who.role, cur->status, nxt->status)
-                && !(facts & PD_WF_HAS_TECH)
-                && pd_workflow_allows(req->who.role, cur->status, nxt->status,
-                                      facts | PD_WF_HAS_TECH)) {
-                return pd_error_set(&req->err, 422, "validation_failed", "tech_id",
-                                    "a tech must be assigned (tech_id) for this status");
-            }
-            return refuse_transition(req, cur->status,
-                                     pd_workflow_targets(req->who.role, cur->status, facts));
+        if (why != PD_AZ_OK) {
+            return pd_authz_refuse(&req->err, why, NULL);
         }
         if (nxt->status == PD_ST_SOLVED) {
             ch->solved = "set";
@@ -450,10 +421,16 @@ static apr_status_t check_change(pd_req_t *req, const ticket_row_t *cur, ticket_
             ch->closed = pd_status_is_final(cur->status) ? "clear" : "keep";
         }
     }
+    /* a note is a timeline entry: a staff note is internal, a customer's a
+     * public reply, under the rule of every other entry */
+    if ((ch->changed & PD_TF_NOTE)
+        && (why = pd_authz_ticket_entry(&req->who, &facts, pd_authz_sees_internal(&req->who)))
+           != PD_AZ_OK) {
+        return pd_authz_refuse(&req->err, why, NULL);
+    }
     /* work in progress or solved always has a tech */
     if ((nxt->status == PD_ST_IN_PROGRESS || nxt->status == PD_ST_SOLVED) && nxt->tech_id <= 0) {
-        return pd_error_set(&req->err, 422, "validation_failed", "tech_id",
-                            "a tech must be assigned (tech_id) for this status");
+        return pd_authz_refuse(&req->err, PD_AZ_NEEDS_TECH, NULL);
     }
     return APR_SUCCESS;
 }
@@ -536,6 +513,7 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
     ticket_patch_t patch;
     ticket_change_t ch;
     ticket_row_t cur;
+    pd_ticket_facts_t facts;
     apr_int64_t refs[REF__COUNT] = { 0 };
     const char *if_match;
     apr_status_t rv;
@@ -551,15 +529,15 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
     }
     if_match = apr_table_get(req->r->headers_in, "If-Match");
     if (if_match && strcmp(if_match, "*") != 0
-        && strcmp(if_match, apr_psprintf(req->r->pool, "\"t%" APR_INT64_T_FMT "-v%s\"",
-                                         req->id, cur.version)) != 0) {
+        && strcmp(if_match, pd_ticket_etag(req, apr_psprintf(req->r->pool, "%" APR_INT64_T_FMT,
+                                                              req->id), cur.version)) != 0) {
         rv = pd_error_set(&req->err, 412, "precondition_failed", NULL,
                           "the ticket has changed since it was read; reload it");
         goto cleanup;
     }
-    if (req->who.role == PD_ROLE_TECH && cur.tech_id != req->who.user_id) {
-        rv = pd_error_set(&req->err, 403, "not_assigned", NULL,
-                          "only the tech assigned to this ticket may change it");
+    facts = facts_of(&cur);
+    if ((rv = pd_authz_refuse(&req->err, pd_authz_ticket_write(&req->who, &facts), NULL))
+        != APR_SUCCESS) {
         goto cleanup;
     }
     merge_patch(&ch, &cur, &patch);

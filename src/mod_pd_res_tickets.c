@@ -125,11 +125,12 @@ static apr_status_t apply_queue(pd_req_t *req, const char **statuses, const char
         return APR_SUCCESS;
     }
     if (strcmp(queue, "mine") == 0) {
-        if (req->who.role == PD_ROLE_TECH) {
+        pd_mine_e mine = pd_authz_mine(&req->who);
+        if (mine == PD_MINE_AS_TECH) {
             conflict = *tech ? "tech_id" : NULL;
             *tech = me;
         }
-        else if (req->who.role != PD_ROLE_CUSTOMER) {
+        else if (mine == PD_MINE_AS_EXPERT) {
             conflict = *expert ? "expert_id" : NULL;
             *expert = me;
         }
@@ -429,12 +430,29 @@ apr_status_t pd_ticket_from_row(pd_req_t *req, pd_db_result_t *res, const char *
         return rv;
     }
     pd_jw_init(&w, req->r->pool, 2048);
-    pd_ticket_render(&w, cols, 1);
+    pd_ticket_render_one(&w, cols, &req->who);
     *json = pd_jw_text(&w);
-    /* the version changes with every write */
-    *etag = apr_psprintf(req->r->pool, "\"t%s-v%s\"", cols[PD_TC_ID] ? cols[PD_TC_ID] : "0",
-                         cols[PD_TC_VERSION] ? cols[PD_TC_VERSION] : "0");
+    *etag = pd_ticket_etag(req, cols[PD_TC_ID], cols[PD_TC_VERSION]);
     return APR_SUCCESS;
+}
+
+void pd_ticket_facts_read(pd_db_result_t *res, pd_ticket_facts_t *t)
+{
+    int st = pd_status_parse(pd_db_get(res, 0));
+
+    /* a status the enum does not know moves nowhere: as if final */
+    t->status = st >= 0 ? (pd_status_e)st : PD_ST_CANCELLED;
+    t->tech_id = pd_db_get_int64(res, 1);
+    t->pharmacy_id = pd_db_get_int64(res, 2);
+    t->expert_id = pd_db_get_int64(res, 3);
+}
+
+const char *pd_ticket_etag(pd_req_t *req, const char *id, const char *version)
+{
+    /* the version changes with every write that changes what the ticket
+     * shows or allows; the caller's role decides the rest of "allowed" */
+    return apr_psprintf(req->r->pool, "\"t%s-v%s-r%d\"", id ? id : "0", version ? version : "0",
+                        (int)req->who.role);
 }
 
 apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,

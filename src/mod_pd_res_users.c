@@ -196,7 +196,7 @@ static apr_status_t check_pharmacy(pd_req_t *req, const user_t *u, int pharmacy_
     pd_db_result_t res;
     int ok;
 
-    if (u->role != PD_ROLE_CUSTOMER) {
+    if (!pd_authz_role_has_pharmacy((pd_role_e)u->role)) {
         if (u->pharmacy_id > 0) {
             return pd_error_set(&req->err, 422, "validation_failed", "pharmacy_id",
                                 "only customers belong to a pharmacy");
@@ -294,7 +294,7 @@ static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c,
         u.access_source = "admin";
     }
     /* changing a customer into staff drops the pharmacy unless one is named */
-    if (c->has_role && u.role != PD_ROLE_CUSTOMER && !c->has_pharmacy) {
+    if (c->has_role && !pd_authz_role_has_pharmacy((pd_role_e)u.role) && !c->has_pharmacy) {
         u.pharmacy_id = 0;
     }
     if (req->id == req->who.user_id && (u.role != old_role || !u.active)) {

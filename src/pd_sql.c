@@ -124,26 +124,54 @@
     " FROM " source " u LEFT JOIN roles r ON r.id = u.role_id LEFT JOIN pharmacies p ON p.id = u.pharmacy_id"
 #define USER_JOINS USER_JOINS_FROM("users")
 
-/* A timeline entry; an actor is staff unless a customer, NULL the system. */
-#define ACTIVITY_JSON \
-    "json_build_object('id', a.id, 'kind', a.kind, 'field', a.field, 'old_value', a.old_value," \
+/* A timeline entry; an actor is staff unless a customer, NULL the system.
+ * Its id is its number on the ticket's timeline as the caller sees it (seq
+ * over every entry, public_seq over the public ones: migration 0020), and
+ * an upload names its file as the API does, so that no number a customer
+ * sees counts what they cannot. */
+#define ACTIVITY_JSON(num) \
+    "json_build_object('id', " num ", 'kind', a.kind, 'field', a.field, 'old_value', a.old_value," \
     " 'new_value', a.new_value, 'body', a.body, 'visibility', a.visibility," \
-    " 'attachment_id', a.attachment_id," \
+    " 'attachment_id', (SELECT f.public_id FROM ticket_attachments f WHERE f.id = a.attachment_id)," \
     " 'created_at', a.created_at, 'actor', CASE WHEN u.id IS NULL THEN NULL ELSE" \
     " json_build_object('id', u.id, 'name', u.name, 'staff', u.role_id IS DISTINCT FROM 4) END)::text"
 
 /* An attachment as the API shows it; f is the ticket_attachments row, u its
- * uploader, and the first parameter the API base for its links. Only the
- * sniffed image types (never SVG, which sniffing refuses) get a preview. */
+ * uploader, and the first parameter the API base for its links. It goes by
+ * its public id, a random number (migration 0020): a running one would
+ * show a customer the gaps that internal files leave. Only the sniffed
+ * image types (never SVG, which sniffing refuses) get a preview. */
 #define ATTACHMENT_JSON \
-    "json_build_object('id', f.id, 'ticket_id', f.ticket_id, 'file_name', f.file_name," \
+    "json_build_object('id', f.public_id, 'ticket_id', f.ticket_id, 'file_name', f.file_name," \
     " 'content_type', f.content_type, 'size', f.size_bytes, 'sha256', f.sha256," \
     " 'description', f.description, 'visibility', f.visibility, 'created_at', f.created_at," \
     " 'uploaded_by', json_build_object('id', u.id, 'name', u.name," \
     "  'staff', u.role_id IS DISTINCT FROM 4)," \
-    " 'download_url', %s::text || '/attachments/' || f.id," \
+    " 'download_url', %s::text || '/attachments/' || f.public_id," \
     " 'preview_url', CASE WHEN f.content_type LIKE 'image/%%'" \
-    "  THEN %s::text || '/attachments/' || f.id || '/preview' END)::text"
+    "  THEN %s::text || '/attachments/' || f.public_id || '/preview' END)::text"
+/* A page of a ticket's timeline by the number the caller sees (num: a.seq
+ * or a.public_seq, each with its index), which also skips the entries a
+ * customer may not see: public_seq is NULL for internal ones. */
+#define TIMELINE(num) \
+    "SELECT " num ", " num "::text, " ACTIVITY_JSON(num) \
+    " FROM ticket_activities a LEFT JOIN users u ON u.id = a.user_id" \
+    " WHERE a.ticket_id = %s::bigint AND " num " > coalesce(%s::bigint, 0)" \
+    " ORDER BY " num " LIMIT %s::integer"
+
+/* A page of a ticket's attachments, in the order of their timeline entries
+ * and by the caller's numbers of them, as TIMELINE. */
+#define ATTACHMENT_LIST(num) \
+    "SELECT " num ", " num "::text, " ATTACHMENT_JSON \
+    " FROM ticket_activities a JOIN ticket_attachments f ON f.id = a.attachment_id" \
+    " JOIN users u ON u.id = f.user_id" \
+    " WHERE a.ticket_id = %s::bigint AND a.kind = 'attachment' AND " num " > coalesce(%s::bigint, 0)" \
+    " ORDER BY " num " LIMIT %s::integer"
+
+/* What pd_authz decides on (pd_ticket_facts_t): status, tech, pharmacy,
+ * expert (0: none). */
+#define TICKET_FACTS "status, coalesce(tech_id, 0), pharmacy_id, coalesce(expert_id, 0)"
+
 /* The statuses before a solution: the dashboard's urgent, unsolved tickets,
  * and the predicate of their partial indexes (migration 0017), written
  * out so that the planner sees it is the same. */
@@ -264,25 +292,29 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     /* 1 id, 2 pharmacy scope (0 = all): a row when the caller may see it */
     [PD_SQL_TICKETS_VISIBLE] = { "pd_tickets_visible",
         "SELECT 1 FROM tickets WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id)", 2 },
-    /* The timeline, oldest first: 1 ticket, 2 internal entries too, 3 after
-     * this id (NULL: from the start), 4 limit. Columns (id, key, json) as the
-     * name-sorted pages have them, the key being the id. */
+    /* The timeline, oldest first, every entry (staff): 1 ticket, 2 after
+     * this number (NULL: from the start), 3 limit. Columns (id, key, json)
+     * as the name-sorted pages have them, the key being the number. */
     [PD_SQL_TICKET_ACTIVITIES_LIST] = { "pd_ticket_activities_list",
-        "SELECT a.id, a.id::text, " ACTIVITY_JSON
-        " FROM ticket_activities a LEFT JOIN users u ON u.id = a.user_id"
-        " WHERE a.ticket_id = %s::bigint AND (%s::boolean OR a.visibility = 'public')"
-        " AND a.id > coalesce(%s::bigint, 0) ORDER BY a.id LIMIT %s::integer", 4 },
-    /* 1 id, 2 pharmacy scope (0 = all): what a comment needs, locked */
+        TIMELINE("a.seq"), 3 },
+    /* The same over the public entries only (customers), numbered among
+     * themselves */
+    [PD_SQL_TICKET_ACTIVITIES_LIST_PUBLIC] = { "pd_ticket_activities_list_public",
+        TIMELINE("a.public_seq"), 3 },
+    /* 1 id, 2 pharmacy scope (0 = all): what a comment needs, locked; the
+     * columns pd_authz decides on (pd_ticket_facts_t) */
     [PD_SQL_TICKETS_LOCK_BRIEF] = { "pd_tickets_lock_brief",
-        "SELECT status, coalesce(tech_id, 0) FROM tickets"
+        "SELECT " TICKET_FACTS " FROM tickets"
         " WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id) FOR UPDATE", 2 },
     /* 1 ticket, 2 user, 3 kind, 4 field, 5 old, 6 new, 7 body, 8 visibility;
-     * the new entry as the timeline shows it */
+     * the new entry as the timeline shows it to the writer: 9 whether they
+     * see internal entries, which decides how it is numbered */
     [PD_SQL_TICKET_ACTIVITIES_ADD] = { "pd_ticket_activities_add",
         "WITH a AS (INSERT INTO ticket_activities (ticket_id, user_id, kind, field, old_value,"
         " new_value, body, visibility) VALUES (%s::bigint, %s::bigint, %s::text, %s::text,"
         " %s::text, %s::text, %s::text, %s::text) RETURNING *)"
-        " SELECT " ACTIVITY_JSON " FROM a LEFT JOIN users u ON u.id = a.user_id", 8 },
+        " SELECT " ACTIVITY_JSON("CASE WHEN %s::boolean THEN a.seq ELSE a.public_seq END")
+        " FROM a LEFT JOIN users u ON u.id = a.user_id", 9 },
     /* A public entry changed the ticket: 1 a staff response (bool), 2 the
      * new status (NULL: unchanged), 3 id */
     [PD_SQL_TICKETS_TOUCH] = { "pd_tickets_touch",
@@ -499,7 +531,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * reads the body, without a lock (pd_tickets_lock_brief takes it at
      * the end) */
     [PD_SQL_TICKETS_BRIEF] = { "pd_tickets_brief",
-        "SELECT status, coalesce(tech_id, 0) FROM tickets"
+        "SELECT " TICKET_FACTS " FROM tickets"
         " WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id)", 2 },
     /* The PostgreSQL attachment store (pd_store_pg.c): 1 chunk size */
     [PD_SQL_ATTACHMENT_BLOBS_INSERT] = { "pd_attachment_blobs_insert",
@@ -521,32 +553,40 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     /* 1 ticket: the bytes its attachments hold */
     [PD_SQL_TICKET_ATTACHMENTS_TOTAL] = { "pd_ticket_attachments_total",
         "SELECT coalesce(sum(size_bytes), 0) FROM ticket_attachments WHERE ticket_id = %s::bigint", 1 },
-    /* The attachment and its timeline entry at once: 1 ticket, 2 uploader,
-     * 3 name, 4 sniffed type, 5 size, 6 SHA-256, 7 description, 8
-     * visibility, 9 store, 10 key in the store, 11-12 API base */
+    /* An attachment: 1 ticket, 2 uploader, 3 name, 4 sniffed type, 5 size,
+     * 6 SHA-256, 7 description, 8 visibility, 9 store, 10 key in the store,
+     * 11-12 API base. Its row id, for its timeline entry, and the attachment
+     * as the API shows it. */
     [PD_SQL_TICKET_ATTACHMENTS_INSERT] = { "pd_ticket_attachments_insert",
         "WITH f AS (INSERT INTO ticket_attachments (ticket_id, user_id, file_name, content_type,"
         "  size_bytes, sha256, description, visibility, storage, storage_key)"
         "  VALUES (%s::bigint, %s::bigint, %s::text, %s::text, %s::bigint, %s::text,"
-        "  %s::text, %s::text, %s::text, %s::text) RETURNING *),"
-        " a AS (INSERT INTO ticket_activities (ticket_id, user_id, kind, new_value, body,"
-        "  visibility, attachment_id) SELECT ticket_id, user_id, 'attachment', file_name,"
-        "  nullif(description, ''), visibility, id FROM f)"
-        " SELECT " ATTACHMENT_JSON " FROM f JOIN users u ON u.id = f.user_id", 12 },
-    /* A ticket's attachments, oldest first: 1-2 API base, 3 ticket, 4
-     * internal ones too, 5 after this id (NULL: from the start), 6 limit.
+        "  %s::text, %s::text, %s::text, %s::text) RETURNING *)"
+        " SELECT f.id, " ATTACHMENT_JSON " FROM f JOIN users u ON u.id = f.user_id", 12 },
+    /* The timeline entries of an upload's files (1 ticket, 2 their row ids),
+     * in the order they came, once the ticket is locked: numbering an entry
+     * waits for the ticket's lock (migration 0020), which an upload takes
+     * only after its body */
+    [PD_SQL_TICKET_ATTACHMENTS_RECORD] = { "pd_ticket_attachments_record",
+        "INSERT INTO ticket_activities (ticket_id, user_id, kind, new_value, body, visibility,"
+        " attachment_id) SELECT ticket_id, user_id, 'attachment', file_name,"
+        " nullif(description, ''), visibility, id FROM ticket_attachments"
+        " WHERE ticket_id = %s::bigint AND id = ANY (%s::bigint[]) ORDER BY id", 2 },
+    /* A ticket's attachments in timeline order, every one (staff): 1-2 API
+     * base, 3 ticket, 4 after this number (NULL: from the start), 5 limit.
      * Columns (id, key, json) as the name-sorted pages have them. */
     [PD_SQL_TICKET_ATTACHMENTS_LIST] = { "pd_ticket_attachments_list",
-        "SELECT f.id, f.id::text, " ATTACHMENT_JSON
-        " FROM ticket_attachments f JOIN users u ON u.id = f.user_id"
-        " WHERE f.ticket_id = %s::bigint AND (%s::boolean OR f.visibility = 'public')"
-        " AND f.id > coalesce(%s::bigint, 0) ORDER BY f.id LIMIT %s::integer", 6 },
-    /* One attachment for a download: 1 id, 2 pharmacy scope (0 = all), 3
-     * internal ones too. Nothing when the caller may not see it. */
+        ATTACHMENT_LIST("a.seq"), 5 },
+    /* The same over the public ones only (customers), numbered as their
+     * timeline numbers them */
+    [PD_SQL_TICKET_ATTACHMENTS_LIST_PUBLIC] = { "pd_ticket_attachments_list_public",
+        ATTACHMENT_LIST("a.public_seq"), 5 },
+    /* One attachment for a download: 1 public id, 2 pharmacy scope (0 =
+     * all), 3 internal ones too. Nothing when the caller may not see it. */
     [PD_SQL_TICKET_ATTACHMENTS_GET] = { "pd_ticket_attachments_get",
         "SELECT f.file_name, f.content_type, f.size_bytes, f.sha256, f.storage, f.storage_key"
         " FROM ticket_attachments f JOIN tickets t ON t.id = f.ticket_id"
-        " WHERE f.id = %s::bigint AND %s::bigint IN (0, t.pharmacy_id)"
+        " WHERE f.public_id = %s::bigint AND %s::bigint IN (0, t.pharmacy_id)"
         " AND (%s::boolean OR f.visibility = 'public')", 3 },
 
     [PD_SQL_DASHBOARD_READ] = { "pd_dashboard_read", DASHBOARD(""), 7 },

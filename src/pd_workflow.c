@@ -82,3 +82,39 @@ int pd_status_is_final(pd_status_e st)
 {
     return st == PD_ST_CLOSED || st == PD_ST_CANCELLED;
 }
+
+unsigned pd_workflow_texts(pd_role_e role, pd_status_e from, pd_status_e to)
+{
+    if (from == to) {
+        return 0;
+    }
+    if (to == PD_ST_IN_PROGRESS && (from == PD_ST_OPEN || from == PD_ST_IN_REVIEW)) {
+        return PD_WF_NEEDS_NOTE;
+    }
+    if (to == PD_ST_SOLVED) {
+        return PD_WF_NEEDS_MESSAGE;
+    }
+    if (role == PD_ROLE_CUSTOMER && from == PD_ST_SOLVED && to == PD_ST_IN_PROGRESS) {
+        return PD_WF_NEEDS_REASON;
+    }
+    if (role == PD_ROLE_CUSTOMER && from == PD_ST_SOLVED && to == PD_ST_CLOSED) {
+        return PD_WF_TAKES_RATING;
+    }
+    return 0;
+}
+
+const char *pd_workflow_purpose(pd_role_e role, pd_status_e from, pd_status_e to)
+{
+    unsigned texts = pd_workflow_texts(role, from, to);
+
+    if (texts & PD_WF_NEEDS_MESSAGE) {
+        return "resolution";
+    }
+    if (texts & PD_WF_NEEDS_REASON) {
+        return "reason";
+    }
+    if (texts & PD_WF_TAKES_RATING) {
+        return "rating_comment";
+    }
+    return "message";
+}

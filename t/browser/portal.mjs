@@ -5,15 +5,12 @@
 // desktop widths. Prints TAP for t/87-browser-portal.t.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import {
-  diag, ok, is, finish, needPortal, deadline, step, shot, keepShots, launch, person, clean, visit,
+  diag, ok, is, finish, needPortal, deadline, step, shot, keepShots, launch, person, clean, visit, axeProblems,
 } from './lib.mjs';
 
 needPortal();
 deadline(420);
-const require = createRequire(import.meta.url);
-const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 // The portal's scripts are ES modules written for the browser, and nothing
 // above htdocs/ tells Node so: Node 18 would load strings.js as CommonJS.
 // Its text is imported as a module instead (it imports nothing itself).
@@ -377,12 +374,7 @@ await step('pages', async () => {
         await visit(s.page, hash);
         await s.page.waitForTimeout(200);
         await shot(s.page, `${name}-${kind}`, 'portal');
-        const results = await s.page.evaluate(async (src) => {
-          if (!window.axe) (0, eval)(src);
-          const r = await window.axe.run(document, { resultTypes: ['violations'] });
-          return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-            .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
-        }, AXE);
+        const results = await axeProblems(s.page);
         ok(results.length === 0, `axe: ${name} (${kind}): no serious or critical violations`, results.join('\n'));
       }
     }

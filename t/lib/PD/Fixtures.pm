@@ -15,6 +15,8 @@ use Exporter 'import';
 use Carp qw(croak);
 use IO::Socket::INET;
 use Test::More ();
+use URI::Escape ();
+use PD::OpenAPI ();
 use PD::Test;
 
 our @EXPORT = qw(
@@ -203,6 +205,11 @@ sub raw_http {
         $body = $plain;
     }
     my $json = eval { $PD::Test::JSON->decode($body) };
+    my ($method, $target) = $bytes =~ m{^([A-Z]+) (\S+) HTTP/};
+    PD::OpenAPI::check({
+        method => $method, path => URI::Escape::uri_unescape($target), status => $status,
+        content_type => $h{'content-type'}, allow => $h{allow}, body => $body,
+    }) if $method && $status;
     return bless { status => $status // 0, headers => \%h, body => $body, json => $json },
         'PD::Fixtures::RawResponse';
 }

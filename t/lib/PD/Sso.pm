@@ -134,7 +134,9 @@ sub request {
     push @h, %{ $opt{headers} } if $opt{headers};
     my $req = HTTP::Request->new(uc $method, "$self->{portal}$path", \@h, $content);
     $req->content_length(length $content) if defined $content;
-    return PD::Test::Response->new($self->{ua}->request($req));
+    my $res = $self->{ua}->request($req);
+    PD::Test::check_api_answer($req, $res);
+    return PD::Test::Response->new($res);
 }
 
 sub get { my ($self, $path, %opt) = @_; $self->request(GET => $path, %opt) }

@@ -25,6 +25,8 @@ use JSON ();
 use LWP::UserAgent;
 use POSIX ();
 use Test::More ();
+use URI::Escape ();
+use PD::OpenAPI ();
 use Time::HiRes qw(sleep time);
 use URI;
 
@@ -99,7 +101,24 @@ sub api {
     my $req = HTTP::Request->new(uc $method, $uri, \@headers, $content);
     $req->content_length(length $content) if defined $content;
     my $res = _ua()->request($req);
+    check_api_answer($req, $res);
     return $last_response = PD::Test::Response->new($res);
+}
+
+# Checks an LWP exchange with the API against the API's description
+# (PD::OpenAPI); answers LWP made up itself (no connection) are not the
+# server's.
+sub check_api_answer {
+    my ($req, $res) = @_;
+    return if ($res->header('Client-Warning') // '') eq 'Internal response';
+    PD::OpenAPI::check({
+        method       => $req->method,
+        path         => URI::Escape::uri_unescape($req->uri->path),
+        status       => $res->code,
+        content_type => scalar $res->header('Content-Type'),
+        allow        => scalar $res->header('Allow'),
+        body         => $res->content,
+    });
 }
 
 # ---- tokens --------------------------------------------------------------------
