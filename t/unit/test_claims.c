@@ -112,7 +112,8 @@ static void test_grant_pharmacy(void **state)
 }
 
 static const pd_claims_conf_t CONF = {
-    NULL, "groups", "pharmacy", "https://idp.example.org", "pharmadesk-api", ','
+    .role_claim = "groups", .pharmacy_claim = "pharmacy", .issuer = "https://idp.example.org",
+    .audience = "pharmadesk-api", .delim = ','
 };
 
 /* 2026-11-22T00:00:00Z */
