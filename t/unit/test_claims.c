@@ -116,8 +116,8 @@ static const char *id_marks[] = { "nonce", "at_hash" };
 static const apr_array_header_t ID_MARKS = { NULL, sizeof(const char *), 2, 2, (char *)id_marks };
 
 static const pd_claims_conf_t CONF = {
-    NULL, "groups", "pharmacy", "https://idp.example.org", "pharmadesk-api", ',',
-    NULL, NULL, &ID_MARKS
+    .role_claim = "groups", .pharmacy_claim = "pharmacy", .issuer = "https://idp.example.org",
+    .audience = "pharmadesk-api", .delim = ',', .id_claims = &ID_MARKS
 };
 
 /* 2026-11-22T00:00:00Z */
