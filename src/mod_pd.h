@@ -138,14 +138,17 @@ apr_status_t pd_respond_no_content(pd_req_t *req);
 apr_status_t pd_respond_not_modified(pd_req_t *req);
 void pd_respond_error(request_rec *r, const pd_server_conf_t *conf, const pd_error_t *err);
 /* Logs the database's message (the one log point for data failures) and
- * fills req->err with 503. */
+ * fills req->err with 503. A warning, unless the call did not match its
+ * statement (db.misuse): that is logged as an error, which fails the
+ * test suite. */
 apr_status_t pd_fail_db(pd_req_t *req, const char *doing);
 /* "{"items":[...],"next":...}" from pre-rendered item texts, with an ETag;
  * 304 to an If-None-Match that names it. */
 apr_status_t pd_respond_page(pd_req_t *req, apr_array_header_t *items, const char *next);
 
-/* mod_pd_etag.c: sets the ETag of a list page from its bytes; true when the
- * request's If-None-Match names it (answer 304). */
+/* mod_pd_etag.c: sets the ETag of a list page or the dashboard from its
+ * bytes (SHA-256); true when the request's If-None-Match names it (answer
+ * 304). */
 int pd_etag_not_modified(pd_req_t *req, const char *body);
 
 /* Resources, one file each. */
@@ -239,7 +242,7 @@ typedef struct pd_audited_create_t {
     const char *conflict_message;
 } pd_audited_create_t;
 apr_status_t pd_audited_create(pd_req_t *req, const pd_audited_create_t *c,
-                               const char *const *args);
+                               const char *const *args, int nargs);
 
 /* Shared by the list resources: limit (1..100, default 25) and cursor. */
 #define PD_LIST_MAX_LIMIT 100

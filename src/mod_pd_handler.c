@@ -2,6 +2,7 @@
 #include <string.h>
 #include <apr_strings.h>
 #include "mod_pd.h"
+#include "pd_sha256.h"
 
 /* Looked up once at configuration time; read-only afterwards. */
 static ap_dbd_t *(*dbd_acquire)(request_rec *) = NULL;
@@ -176,6 +177,10 @@ static int pd_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
                           server_rec *s)
 {
     pd_config_defaults(s);
+    if (pd_sha256_global_init(pconf) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, "pharmadesk: libcrypto has no SHA-256");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
     dbd_acquire = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
     if (!dbd_acquire) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,

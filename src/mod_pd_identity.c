@@ -64,11 +64,10 @@ static apr_status_t load_user(pd_req_t *req, int sso, pd_db_result_t *res)
     const pd_claims_conf_t *cc = &req->conf->claims;
     pd_oidc_claims_t c = { 0 };
     pd_claims_grant_t grant;
-    const char *args[7];
+    const char *subject[] = { r->user }, *args[7];
     int found;
 
-    args[0] = r->user;
-    if (pd_db_select(&req->db, PD_SQL_USERS_IDENTIFY, args, res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_USERS_IDENTIFY, subject), res) != APR_SUCCESS) {
         return pd_fail_db(req, "identifying the caller");
     }
     found = pd_db_next(res) == APR_SUCCESS;
@@ -88,13 +87,14 @@ static apr_status_t load_user(pd_req_t *req, int sso, pd_db_result_t *res)
     pd_claims_profile(&c, r->pool);
     pd_claims_grant(&grant, r->pool, cc->rules, claim(r, cc->role_claim),
                     claim(r, cc->pharmacy_claim), cc->delim);
+    args[0] = r->user;
     args[1] = c.login;
     args[2] = c.name;
     args[3] = c.email;
-    args[4] = grant.role > PD_ROLE_NONE ? apr_itoa(r->pool, grant.role) : NULL;
+    args[4] = pd_role_param(grant.role);
     args[5] = grant.pharmacy_code;
     args[6] = pd_claims_issued(&c, r->pool);
-    if (pd_db_select(&req->db, PD_SQL_USERS_SYNC, args, res) != APR_SUCCESS
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_USERS_SYNC, args), res) != APR_SUCCESS
         || pd_db_next(res) != APR_SUCCESS) {
         return pd_fail_db(req, "recording a login");
     }

@@ -33,10 +33,10 @@ typedef struct maint_t {
  * process. */
 static void compact_dashboard(maint_t *m, const pd_server_conf_t *conf, pd_db_t *db)
 {
-    const char *args[1] = { DASHBOARD_BATCH };
+    const char *args[] = { DASHBOARD_BATCH };
     pd_db_result_t res;
 
-    if (pd_db_select(db, PD_SQL_DASHBOARD_DELTAS_COMPACT, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(db, PD_SQL_CALL(PD_SQL_DASHBOARD_DELTAS_COMPACT, args), &res) != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, m->s,
                      "pharmadesk: counting the dashboard's pending changes failed: %s",
                      db->error ? db->error : "unknown error");
@@ -58,16 +58,15 @@ static void compact_dashboard(maint_t *m, const pd_server_conf_t *conf, pd_db_t 
 static void run_chores(maint_t *m, const pd_server_conf_t *conf, apr_pool_t *p, pd_db_t *db)
 {
     pd_db_result_t res;
-    const char *args[1];
+    const char *args[] = { apr_itoa(p, conf->auto_close_days) };
 
-    if (pd_db_select(db, PD_SQL_IDEMPOTENCY_FORGET, NULL, &res) != APR_SUCCESS) {
+    if (pd_db_select(db, PD_SQL_CALL0(PD_SQL_IDEMPOTENCY_FORGET), &res) != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, m->s,
                      "pharmadesk: forgetting old idempotency keys failed: %s",
                      db->error ? db->error : "unknown error");
     }
-    args[0] = apr_itoa(p, conf->auto_close_days);
     if (conf->auto_close_days > 0
-        && pd_db_select(db, PD_SQL_TICKETS_AUTO_CLOSE, args, &res) == APR_SUCCESS
+        && pd_db_select(db, PD_SQL_CALL(PD_SQL_TICKETS_AUTO_CLOSE, args), &res) == APR_SUCCESS
         && pd_db_next(&res) == APR_SUCCESS) {
         apr_int64_t closed = pd_db_get_int64(&res, 0);
         if (closed > 0) {

@@ -53,7 +53,7 @@ typedef struct upload_t {
     apr_size_t value_len;
     const char *file_name;
     apr_off_t size;
-    pd_sha256_t sha;
+    pd_sha256_t *sha;          /* of the current file's bytes */
     unsigned char head[PD_SNIFF_HEAD];
     apr_size_t head_len;
     pd_sniff_e type;
@@ -74,6 +74,13 @@ static apr_status_t refuse_db(upload_t *u, const char *doing)
     return APR_EGENERAL;
 }
 
+/* libcrypto could not digest: nothing a client did, nothing to retry */
+static apr_status_t refuse_digest(upload_t *u)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, u->req->r, "pharmadesk: SHA-256 failed");
+    return refuse(u, 503, "service_unavailable", NULL, "the upload cannot be stored now");
+}
+
 /* Who may attach to this ticket now: a file is a timeline entry, under the
  * rule of every other (pd_authz_ticket_entry). */
 static apr_status_t check_ticket(upload_t *u, int internal)
@@ -82,31 +89,33 @@ static apr_status_t check_ticket(upload_t *u, int internal)
                            NULL);
 }
 
+/* stmt: pd_tickets_brief before the body is read, pd_tickets_lock_brief
+ * after it, with the same parameters */
+_Static_assert(PD_SQL_TICKETS_BRIEF_NARGS == PD_SQL_TICKETS_LOCK_BRIEF_NARGS,
+               "pd_tickets_brief and pd_tickets_lock_brief take the same parameters");
+
 static apr_status_t read_ticket(upload_t *u, pd_sql_id_e stmt)
 {
     pd_req_t *req = u->req;
-    const char *args[2];
+    const char *ticket = pd_db_int(&req->db, req->id);
+    const char *args[] = { ticket, pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who)) };
+    const char *total[] = { ticket };
     pd_db_result_t res;
 
-    args[0] = pd_db_int(&req->db, req->id);
-    args[1] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
-    if (pd_db_select(&req->db, stmt, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, stmt, PD_DB_ARGS(args), &res) != APR_SUCCESS) {
         return refuse_db(u, "reading a ticket");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
         return refuse(u, 404, "not_found", NULL, "no such ticket");
     }
     pd_ticket_facts_read(&res, &u->ticket);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
-    args[1] = NULL;
-    if (pd_db_select(&req->db, PD_SQL_TICKET_ATTACHMENTS_TOTAL, args, &res) != APR_SUCCESS
-        || pd_db_next(&res) != APR_SUCCESS) {
+    pd_db_drain(&res);
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKET_ATTACHMENTS_TOTAL, total), &res)
+        != APR_SUCCESS || pd_db_next(&res) != APR_SUCCESS) {
         return refuse_db(u, "adding up a ticket's attachments");
     }
     u->stored = pd_db_get_int64(&res, 0);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     return APR_SUCCESS;
 }
 
@@ -159,7 +168,9 @@ static apr_status_t part_begin(void *ctx, const pd_mp_part_t *part)
     u->size = 0;
     u->head_len = 0;
     u->put = NULL;
-    pd_sha256_init(&u->sha);
+    if (pd_sha256_init(u->sha) != APR_SUCCESS) {
+        return refuse_digest(u);
+    }
     return APR_SUCCESS;
 }
 
@@ -212,7 +223,7 @@ static apr_status_t part_data(void *ctx, const char *data, apr_size_t len)
     if (u->stored + u->added + u->size > conf->attachment_ticket_max) {
         return too_large_for_ticket(u);
     }
-    pd_sha256_update(&u->sha, data, len);
+    pd_sha256_update(u->sha, data, len);
     if (!u->put) {
         apr_size_t take = PD_SNIFF_HEAD - u->head_len;
         if (take > len) {
@@ -274,7 +285,7 @@ static apr_status_t file_end(upload_t *u)
 {
     pd_req_t *req = u->req;
     char sha[PD_SHA256_HEX];
-    const char *args[12], *key;
+    const char *args[13], *key;
     pd_db_result_t res;
 
     if (u->size == 0) {
@@ -290,7 +301,9 @@ static apr_status_t file_end(upload_t *u)
     }
     u->put = NULL;
     APR_ARRAY_PUSH(u->keys, const char *) = key;
-    pd_sha256_final_hex(&u->sha, sha);
+    if (pd_sha256_final_hex(u->sha, sha) != APR_SUCCESS) {
+        return refuse_digest(u);
+    }
     args[0] = pd_db_int(&req->db, req->id);
     args[1] = pd_db_int(&req->db, req->who.user_id);
     args[2] = u->file_name;
@@ -301,15 +314,15 @@ static apr_status_t file_end(upload_t *u)
     args[7] = u->internal ? "internal" : "public";
     args[8] = u->store->name;
     args[9] = key;
-    args[10] = args[11] = req->conf->api_base;
-    if (pd_db_select(&req->db, PD_SQL_TICKET_ATTACHMENTS_INSERT, args, &res) != APR_SUCCESS
-        || pd_db_next(&res) != APR_SUCCESS) {
+    args[10] = pd_role_param(PD_ROLE_CUSTOMER);
+    args[11] = args[12] = req->conf->api_base;
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKET_ATTACHMENTS_INSERT, args), &res)
+        != APR_SUCCESS || pd_db_next(&res) != APR_SUCCESS) {
         return refuse_db(u, "recording an attachment");
     }
     APR_ARRAY_PUSH(u->rows, const char *) = pd_db_get(&res, 0);
     APR_ARRAY_PUSH(u->items, const char *) = pd_db_get(&res, 1);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     u->added += u->size;
     u->any_public |= !u->internal;
     u->description = NULL;
@@ -401,7 +414,7 @@ apr_status_t pd_res_attachments_create(pd_req_t *req)
 {
     static const pd_mp_callbacks_t callbacks = { part_begin, part_data, part_end };
     upload_t *u = apr_pcalloc(req->r->pool, sizeof(*u));
-    const char *boundary, *args[3];
+    const char *boundary, *record[2];
     apr_status_t rv;
 
     u->req = req;
@@ -409,6 +422,9 @@ apr_status_t pd_res_attachments_create(pd_req_t *req)
     u->items = apr_array_make(req->r->pool, 4, sizeof(const char *));
     u->rows = apr_array_make(req->r->pool, 4, sizeof(const char *));
     u->keys = apr_array_make(req->r->pool, 4, sizeof(const char *));
+    if (pd_sha256_create(&u->sha, req->r->pool) != APR_SUCCESS) {
+        return refuse_digest(u);
+    }
     if ((rv = check_request(u, &boundary)) != APR_SUCCESS) {
         return rv;
     }
@@ -429,20 +445,19 @@ apr_status_t pd_res_attachments_create(pd_req_t *req)
     }
     /* the timeline entries, now that the ticket is locked; the row ids are
      * the database's own, so the array literal is safe */
-    args[0] = pd_db_int(&req->db, req->id);
-    args[1] = apr_pstrcat(req->r->pool, "{", apr_array_pstrcat(req->r->pool, u->rows, ','), "}",
-                          NULL);
-    if (pd_db_exec(&req->db, PD_SQL_TICKET_ATTACHMENTS_RECORD, args, NULL) != APR_SUCCESS) {
+    record[0] = pd_db_int(&req->db, req->id);
+    record[1] = apr_pstrcat(req->r->pool, "{", apr_array_pstrcat(req->r->pool, u->rows, ','), "}",
+                            NULL);
+    if (pd_db_exec(&req->db, PD_SQL_CALL(PD_SQL_TICKET_ATTACHMENTS_RECORD, record), NULL)
+        != APR_SUCCESS) {
         rv = pd_fail_db(req, "recording attachments on the timeline");
         goto cleanup;
     }
     /* a public file changes the ticket everyone sees; an internal one
      * leaves it alone, like an internal note */
     if (u->any_public) {
-        args[0] = pd_db_bool(0);
-        args[1] = NULL;
-        args[2] = pd_db_int(&req->db, req->id);
-        if (pd_db_exec(&req->db, PD_SQL_TICKETS_TOUCH, args, NULL) != APR_SUCCESS) {
+        const char *touch[] = { pd_db_bool(0), NULL, pd_db_int(&req->db, req->id) };
+        if (pd_db_exec(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_TOUCH, touch), NULL) != APR_SUCCESS) {
             rv = pd_fail_db(req, "updating a ticket");
             goto cleanup;
         }

@@ -57,7 +57,9 @@ static const char *after_reply(pd_status_e status, apr_int64_t tech_id)
 apr_status_t pd_res_comments_create(pd_req_t *req)
 {
     int staff = pd_authz_sees_internal(&req->who);
-    const char *args[9], *json = NULL, *moved = NULL;
+    const char *ticket = pd_db_int(&req->db, req->id), *json = NULL, *moved = NULL;
+    const char *lock[] = { ticket, pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who)) };
+    const char *add[10], *touch[3];
     pd_db_result_t res;
     comment_t c;
     pd_ticket_facts_t facts;
@@ -69,9 +71,7 @@ apr_status_t pd_res_comments_create(pd_req_t *req)
     if (pd_db_begin(&req->db) != APR_SUCCESS) {
         return pd_fail_db(req, "starting a comment");
     }
-    args[0] = pd_db_int(&req->db, req->id);
-    args[1] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
-    if (pd_db_select(&req->db, PD_SQL_TICKETS_LOCK_BRIEF, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_LOCK_BRIEF, lock), &res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "locking a ticket");
         goto cleanup;
     }
@@ -80,20 +80,21 @@ apr_status_t pd_res_comments_create(pd_req_t *req)
         goto cleanup;
     }
     pd_ticket_facts_read(&res, &facts);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     if ((rv = pd_authz_refuse(&req->err, pd_authz_ticket_entry(&req->who, &facts, c.internal),
                               NULL)) != APR_SUCCESS) {
         goto cleanup;
     }
 
-    args[1] = pd_db_int(&req->db, req->who.user_id);
-    args[2] = staff && c.internal ? "note" : "comment";
-    args[3] = args[4] = args[5] = NULL;
-    args[6] = c.body;
-    args[7] = c.internal ? "internal" : "public";
-    args[8] = pd_db_bool(staff);
-    if (pd_db_select(&req->db, PD_SQL_TICKET_ACTIVITIES_ADD, args, &res) != APR_SUCCESS
+    add[0] = ticket;
+    add[1] = pd_db_int(&req->db, req->who.user_id);
+    add[2] = staff && c.internal ? "note" : "comment";
+    add[3] = add[4] = add[5] = NULL;
+    add[6] = c.body;
+    add[7] = c.internal ? "internal" : "public";
+    add[8] = pd_db_bool(staff);
+    add[9] = pd_role_param(PD_ROLE_CUSTOMER);
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKET_ACTIVITIES_ADD, add), &res) != APR_SUCCESS
         || pd_db_next(&res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "adding a comment");
         goto cleanup;
@@ -106,10 +107,10 @@ apr_status_t pd_res_comments_create(pd_req_t *req)
                                                   "public")) != APR_SUCCESS) {
             goto cleanup;
         }
-        args[0] = pd_db_bool(staff);
-        args[1] = moved;
-        args[2] = pd_db_int(&req->db, req->id);
-        if (pd_db_exec(&req->db, PD_SQL_TICKETS_TOUCH, args, NULL) != APR_SUCCESS) {
+        touch[0] = pd_db_bool(staff);
+        touch[1] = moved;
+        touch[2] = ticket;
+        if (pd_db_exec(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_TOUCH, touch), NULL) != APR_SUCCESS) {
             rv = pd_fail_db(req, "updating a ticket");
             goto cleanup;
         }

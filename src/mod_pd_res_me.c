@@ -38,7 +38,7 @@ apr_status_t pd_res_me_get(pd_req_t *req)
     const char *text;
     int act;
 
-    if (pd_db_select(&req->db, PD_SQL_USERS_ME, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_USERS_ME, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "reading the caller");
     }
     if (pd_db_next(&res) != APR_SUCCESS || !(text = pd_db_get(&res, 0))) {

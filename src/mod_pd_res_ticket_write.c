@@ -58,16 +58,19 @@ static apr_status_t check_refs(pd_req_t *req, const apr_int64_t ids[REF__COUNT],
     static const char *const names[REF__COUNT] = {
         "pharmacy_id", "module_id", "category_id", "expert_id", "tech_id", "customer_id"
     };
-    const char *args[7];
+    pd_db_t *db = &req->db;
+    const char *args[] = {
+        pd_db_id_or_null(db, ids[REF_PHARMACY]), pd_db_id_or_null(db, ids[REF_MODULE]),
+        pd_db_id_or_null(db, ids[REF_CATEGORY]),
+        pd_role_param(pd_authz_assignee_role(PD_TF_EXPERT)), pd_db_id_or_null(db, ids[REF_EXPERT]),
+        pd_role_param(pd_authz_assignee_role(PD_TF_TECH)), pd_db_id_or_null(db, ids[REF_TECH]),
+        pd_role_param(PD_ROLE_CUSTOMER), pd_db_id_or_null(db, customer_pharmacy),
+        pd_db_id_or_null(db, ids[REF_CUSTOMER])
+    };
     pd_db_result_t res;
     int i;
 
-    for (i = 0; i < REF__COUNT - 1; i++) {
-        args[i] = pd_db_id_or_null(&req->db, ids[i]);
-    }
-    args[5] = pd_db_id_or_null(&req->db, customer_pharmacy);
-    args[6] = pd_db_id_or_null(&req->db, ids[REF_CUSTOMER]);
-    if (pd_db_select(&req->db, PD_SQL_TICKETS_REFS, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_REFS, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "checking ticket references");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
@@ -79,8 +82,7 @@ static apr_status_t check_refs(pd_req_t *req, const apr_int64_t ids[REF__COUNT],
             return pd_authz_refuse(&req->err, PD_AZ_UNKNOWN_REFERENCE, names[i]);
         }
     }
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     return APR_SUCCESS;
 }
 
@@ -177,7 +179,7 @@ apr_status_t pd_res_tickets_create(pd_req_t *req)
     args[11] = pd_source_name(pd_source_for_role(req->who.role));
     args[12] = pd_db_id_or_null(&req->db, t.customer_id);
     args[13] = pd_db_int(&req->db, req->who.user_id);
-    if (pd_db_select(&req->db, PD_SQL_TICKETS_INSERT, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_INSERT, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "creating a ticket");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
@@ -212,7 +214,7 @@ static apr_status_t lock_ticket(pd_req_t *req, ticket_row_t *t)
                             pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who)) };
     pd_db_result_t res;
 
-    if (pd_db_select(&req->db, PD_SQL_TICKETS_LOCK, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_LOCK, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "locking a ticket");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
@@ -232,8 +234,7 @@ static apr_status_t lock_ticket(pd_req_t *req, ticket_row_t *t)
     t->tech_id = pd_db_get_int64(&res, 11);
     t->customer_id = pd_db_get_int64(&res, 12);
     t->version = pd_db_get(&res, 13);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     return APR_SUCCESS;
 }
 
@@ -463,7 +464,7 @@ static apr_status_t write_change(pd_req_t *req, const ticket_row_t *cur,
     /* a staff note alone is internal: the row a customer reads, its
      * updated_at and ETag, must not show that one was written */
     if (!(staff && ch->changed == PD_TF_NOTE)
-        && pd_db_exec(&req->db, PD_SQL_TICKETS_UPDATE, args, NULL) != APR_SUCCESS) {
+        && pd_db_exec(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_UPDATE, args), NULL) != APR_SUCCESS) {
         return pd_fail_db(req, "updating a ticket");
     }
     if ((ch->changed & PD_TF_STATUS)

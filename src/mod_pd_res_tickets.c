@@ -265,7 +265,8 @@ static apr_status_t search_has_words(pd_req_t *req, const char *q)
     pd_db_result_t res;
     int words = 0;
 
-    if (pd_db_select(&req->db, PD_SQL_TICKET_SEARCH_QUERY, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKET_SEARCH_QUERY, args), &res)
+        != APR_SUCCESS) {
         return pd_fail_db(req, "reading a search text");
     }
     while (pd_db_next(&res) == APR_SUCCESS) {
@@ -282,8 +283,10 @@ static apr_status_t search_has_words(pd_req_t *req, const char *q)
  * order (pd_sql.c): a list's; a search's, which takes the search text and
  * whether internal notes count before them; or a search by relevance, which
  * ranks in ticket_search alone first and keeps only the best page when no
- * filter on the tickets can drop a row. */
-static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const char **args)
+ * filter on the tickets can drop a row. *nargs gets their count, which
+ * pd_db_select checks against the statement's. */
+static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const char **args,
+                                  int *nargs)
 {
     const char *const *f = lq->filters;
     int i, n = 0;
@@ -311,6 +314,7 @@ static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const c
         args[n++] = lq->after_id;
         args[n++] = lq->rows;
     }
+    *nargs = n;
     if (lq->q) {
         return lq->desc ? sorts[lq->sort].search_desc : sorts[lq->sort].search_asc;
     }
@@ -381,13 +385,13 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
     pd_db_result_t res;
     apr_status_t rv;
     pd_sql_id_e id;
-    int rows, count;
+    int nargs, rows, count;
 
     if ((rv = read_list_query(req, &lq)) != APR_SUCCESS) {
         return rv;
     }
-    id = list_statement(req, &lq, args);
-    if (pd_db_select(&req->db, id, args, &res) != APR_SUCCESS) {
+    id = list_statement(req, &lq, args, &nargs);
+    if (pd_db_select(&req->db, id, args, nargs, &res) != APR_SUCCESS) {
         return pd_fail_db(req, "listing tickets");
     }
     page = apr_palloc(req->r->pool, sizeof(const char **) * (apr_size_t)lq.limit);
@@ -424,8 +428,7 @@ apr_status_t pd_ticket_from_row(pd_req_t *req, pd_db_result_t *res, const char *
     for (i = 0; i < PD_TC__COUNT; i++) {
         cols[i] = i <= PD_TC_DESCRIPTION ? pd_db_get(res, i) : NULL;
     }
-    while (pd_db_next(res) == APR_SUCCESS) {
-    }
+    pd_db_drain(res);
     if ((rv = pd_ticket_names(req, &row, 1)) != APR_SUCCESS) {
         return rv;
     }
@@ -461,7 +464,7 @@ apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,
     const char *args[2] = { pd_db_int(&req->db, id), pd_db_int(&req->db, scope) };
     pd_db_result_t res;
 
-    if (pd_db_select(&req->db, PD_SQL_TICKETS_GET, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_GET, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "reading a ticket");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
@@ -500,7 +503,7 @@ apr_status_t pd_res_tickets_delete(pd_req_t *req)
     if (pd_db_begin(&req->db) != APR_SUCCESS) {
         return pd_fail_db(req, "starting a ticket deletion");
     }
-    if (pd_db_select(&req->db, PD_SQL_TICKETS_DELETE, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_DELETE, args), &res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "deleting a ticket");
         goto cleanup;
     }
@@ -509,8 +512,7 @@ apr_status_t pd_res_tickets_delete(pd_req_t *req)
         goto cleanup;
     }
     gone = pd_db_get(&res, 0);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     if ((rv = pd_audit_commit(req, PD_AUDIT_DELETE, PD_ENTITY_TICKET, req->id, gone, NULL))
         != APR_SUCCESS) {
         return rv;
@@ -529,14 +531,13 @@ apr_status_t pd_ticket_visible(pd_req_t *req)
 
     args[0] = pd_db_int(&req->db, req->id);
     args[1] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
-    if (pd_db_select(&req->db, PD_SQL_TICKETS_VISIBLE, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_VISIBLE, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "finding a ticket");
     }
     /* someone else's ticket and no ticket look the same */
     if (pd_db_next(&res) != APR_SUCCESS) {
         return pd_error_set(&req->err, 404, "not_found", NULL, "no such ticket");
     }
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     return APR_SUCCESS;
 }

@@ -16,7 +16,8 @@ apr_status_t pd_ticket_activity_add(pd_req_t *req, const char *kind, const char 
         pd_db_int(&req->db, req->id), pd_db_int(&req->db, req->who.user_id), kind, field,
         old_value, new_value, body, visibility
     };
-    if (pd_db_exec(&req->db, PD_SQL_TICKET_ACTIVITIES_INSERT, args, NULL) != APR_SUCCESS) {
+    if (pd_db_exec(&req->db, PD_SQL_CALL(PD_SQL_TICKET_ACTIVITIES_INSERT, args), NULL)
+        != APR_SUCCESS) {
         return pd_fail_db(req, "appending to the timeline");
     }
     return APR_SUCCESS;

@@ -109,10 +109,21 @@ int pd_authz_lists_inactive_pharmacies(const pd_identity_t *who, int asked)
     return pd_authz_role_has_pharmacy(who->role) || (asked && is_staff(who->role));
 }
 
+pd_role_e pd_authz_assignee_role(unsigned field)
+{
+    switch (field) {
+    case PD_TF_EXPERT:
+        return PD_ROLE_EXPERT;
+    case PD_TF_TECH:
+        return PD_ROLE_TECH;
+    default:
+        return PD_ROLE_NONE;
+    }
+}
+
 int pd_authz_assignable(pd_role_e role, unsigned field)
 {
-    return (field == PD_TF_EXPERT && role == PD_ROLE_EXPERT)
-           || (field == PD_TF_TECH && role == PD_ROLE_TECH);
+    return role != PD_ROLE_NONE && role == pd_authz_assignee_role(field);
 }
 
 pd_mine_e pd_authz_mine(const pd_identity_t *who)

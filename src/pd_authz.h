@@ -65,6 +65,11 @@ int pd_authz_lists_inactive_pharmacies(const pd_identity_t *who, int asked);
  * one, staff to none. */
 int pd_authz_role_has_pharmacy(pd_role_e role);
 
+/* The role whose users may be named as a ticket's expert_id or tech_id
+ * (PD_TF_EXPERT or PD_TF_TECH); PD_ROLE_NONE for any other field. The
+ * check that a named user has it is bound from here into SQL. */
+pd_role_e pd_authz_assignee_role(unsigned field);
+
 /* Whether a user of this role may be named as a ticket's expert_id or
  * tech_id (PD_TF_EXPERT or PD_TF_TECH); 0 for any other field. */
 int pd_authz_assignable(pd_role_e role, unsigned field);

@@ -177,18 +177,13 @@ static const char *get_claim(const pd_oidc_claims_t *c, const char *name)
     return c->get ? c->get(c->get_ctx, name) : NULL;
 }
 
-/* OpenID Connect Core defines these for ID tokens alone, and RFC 9068
- * access tokens carry neither. */
-static const char *const id_token_claims[] = { "nonce", "at_hash" };
-
 /* A bearer token that passed every other check: is it an access token? ID
  * tokens are signed with the same keys, and some providers put the API's
  * audience into them too. */
 static apr_status_t check_access_token(const pd_oidc_claims_t *c, const pd_claims_conf_t *conf,
                                        apr_pool_t *p, const char **why)
 {
-    const char *const *marks = id_token_claims;
-    int i, n = (int)(sizeof(id_token_claims) / sizeof(id_token_claims[0]));
+    int i;
 
     if (conf->token_type) {
         const char *typ = pd_claims_jose_typ(p, c->token);
@@ -207,14 +202,11 @@ static apr_status_t check_access_token(const pd_oidc_claims_t *c, const pd_claim
             return APR_EACCES;
         }
     }
-    if (conf->id_claims) {
-        marks = (const char *const *)conf->id_claims->elts;
-        n = conf->id_claims->nelts;
-    }
-    for (i = 0; i < n; i++) {
-        if (get_claim(c, marks[i])) {
+    for (i = 0; conf->id_claims && i < conf->id_claims->nelts; i++) {
+        const char *mark = APR_ARRAY_IDX(conf->id_claims, i, const char *);
+        if (get_claim(c, mark)) {
             *why = apr_pstrcat(p, "the token is an ID token, not an access token (it carries ",
-                               marks[i], ")", NULL);
+                               mark, ")", NULL);
             return APR_EACCES;
         }
     }

@@ -21,7 +21,8 @@ typedef struct pd_claims_grant_t {
 } pd_claims_grant_t;
 
 /* Splits a claim as mod_auth_openidc passes it (values joined by delim,
- * default ','), trimming white space; empty values are dropped. */
+ * PharmadeskClaimDelimiter), trimming white space; empty values are
+ * dropped. */
 apr_array_header_t *pd_claims_values(apr_pool_t *p, const char *claim, char delim);
 
 /* The role of the first rule, in configuration order, whose value is among
@@ -43,17 +44,17 @@ typedef struct pd_claim_rule_t {
 /* How the claims are read and checked: the Pharmadesk* directives. */
 typedef struct pd_claims_conf_t {
     const apr_array_header_t *rules;   /* pd_role_rule_t, in configuration order */
-    const char *role_claim;            /* default "groups" */
-    const char *pharmacy_claim;        /* default "pharmacy" */
+    const char *role_claim;            /* the claim whose values map to roles */
+    const char *pharmacy_claim;        /* the claim naming a customer's pharmacy */
     const char *issuer;                /* the expected iss; NULL: not configured */
     const char *audience;              /* the expected aud of access tokens */
-    char delim;                        /* OIDCClaimDelimiter, default ',' */
+    char delim;                        /* as OIDCClaimDelimiter */
     /* What tells an access token from an ID token, whose iss, aud and
      * signature may be the same: */
     const char *token_type;            /* the JOSE typ access tokens carry; NULL: any */
     const apr_array_header_t *token_claims; /* pd_claim_rule_t; NULL: none */
     const apr_array_header_t *id_claims;    /* const char *, claims that mark an ID
-                                             * token; NULL: nonce and at_hash */
+                                             * token; NULL: none */
 } pd_claims_conf_t;
 
 /* Any claim by name (NULL when absent), for the rules above. */

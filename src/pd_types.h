@@ -75,6 +75,10 @@ typedef struct pd_identity_t {
 /* Name <-> enum tables; parse functions return -1 for an unknown name. */
 int pd_role_parse(const char *code);
 const char *pd_role_code(pd_role_e role);
+/* A role's id as a statement parameter (text, as apr_dbd sends it), NULL
+ * for no role: the one place a role id reaches SQL, which never writes
+ * one itself. */
+const char *pd_role_param(pd_role_e role);
 int pd_status_parse(const char *name);
 const char *pd_status_name(pd_status_e st);
 int pd_priority_parse(const char *name);

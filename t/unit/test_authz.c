@@ -641,6 +641,10 @@ static void test_assignable_and_mine(void **state)
         assert_int_equal(pd_authz_assignable((pd_role_e)role, PD_TF_TECH), role == PD_ROLE_TECH);
         assert_false(pd_authz_assignable((pd_role_e)role, PD_TF_TITLE));
     }
+    /* the roles bound into pd_tickets_refs */
+    assert_int_equal(pd_authz_assignee_role(PD_TF_EXPERT), PD_ROLE_EXPERT);
+    assert_int_equal(pd_authz_assignee_role(PD_TF_TECH), PD_ROLE_TECH);
+    assert_int_equal(pd_authz_assignee_role(PD_TF_TITLE), PD_ROLE_NONE);
     id = who(PD_ROLE_TECH, 0);
     assert_int_equal(pd_authz_mine(&id), PD_MINE_AS_TECH);
     id = who(PD_ROLE_EXPERT, 0);

@@ -111,9 +111,13 @@ static void test_grant_pharmacy(void **state)
     assert_null(g.pharmacy_code);
 }
 
+/* The module's defaults: PharmadeskOIDCIDTokenClaims nonce at_hash */
+static const char *id_marks[] = { "nonce", "at_hash" };
+static const apr_array_header_t ID_MARKS = { NULL, sizeof(const char *), 2, 2, (char *)id_marks };
+
 static const pd_claims_conf_t CONF = {
     .role_claim = "groups", .pharmacy_claim = "pharmacy", .issuer = "https://idp.example.org",
-    .audience = "pharmadesk-api", .delim = ','
+    .audience = "pharmadesk-api", .delim = ',', .id_claims = &ID_MARKS
 };
 
 /* 2026-11-22T00:00:00Z */
@@ -269,7 +273,7 @@ static void test_id_token_default(void **state)
     apr_pool_t *p = *state;
     const char *why;
 
-    /* no rule configured: nonce and at_hash mark an ID token */
+    /* the default rule: nonce and at_hash mark an ID token */
     assert_int_equal(check_kind(p, &CONF, 1, HDR_JWT ".e30.x", AT_CLAIMS, &why), APR_SUCCESS);
     assert_int_equal(check_kind(p, &CONF, 1, HDR_JWT ".e30.x", ID_CLAIMS, &why), APR_EACCES);
     assert_non_null(strstr(why, "ID token"));
@@ -293,6 +297,9 @@ static void test_id_token_claims(void **state)
     /* "none": no claim marks an ID token */
     conf.id_claims = marks;
     assert_int_equal(check_kind(p, &conf, 1, NULL, ID_CLAIMS, &why), APR_SUCCESS);
+    conf.id_claims = NULL;
+    assert_int_equal(check_kind(p, &conf, 1, NULL, ID_CLAIMS, &why), APR_SUCCESS);
+    conf.id_claims = marks;
     /* a list replaces the default */
     APR_ARRAY_PUSH(marks, const char *) = "at_hash";
     assert_int_equal(check_kind(p, &conf, 1, NULL, "nonce=n1", &why), APR_SUCCESS);
