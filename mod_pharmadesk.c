@@ -7,7 +7,7 @@
 
 static void register_hooks(apr_pool_t *p)
 {
-    pd_handler_register(p);        /* defaults, mod_dbd, the API handler */
+    pd_handler_register(p);        /* defaults, libcrypto, mod_dbd, the API handler */
     pd_names_register(p);          /* the name cache of each child */
     pd_maintenance_register(p);    /* the background jobs (mod_watchdog) */
 }

@@ -219,8 +219,10 @@ ins AS (
     ORDER BY f.created_at, f.i
     RETURNING id, created_by, created_at
 )
-INSERT INTO ticket_activities (ticket_id, user_id, kind, created_at)
-SELECT id, created_by, 'created', created_at
+-- Each timeline entry is numbered here (migration 0020), so that the
+-- numbering trigger has nothing to look up row by row.
+INSERT INTO ticket_activities (ticket_id, user_id, kind, created_at, seq, public_seq)
+SELECT id, created_by, 'created', created_at, 1, 1
 FROM ins
 ORDER BY id;
 
@@ -280,8 +282,13 @@ said AS (
     FROM worded w CROSS JOIN bench_ref ref
     WHERE w.r_note < 0.12
 )
-INSERT INTO ticket_activities (ticket_id, user_id, kind, body, visibility, created_at)
-SELECT id, user_id, kind, body, visibility, created_at FROM said ORDER BY id, created_at;
+INSERT INTO ticket_activities (ticket_id, user_id, kind, body, visibility, created_at, seq, public_seq)
+SELECT id, user_id, kind, body, visibility, created_at,
+       1 + row_number() OVER w,
+       CASE WHEN visibility = 'public' THEN 1 + count(*) FILTER (WHERE visibility = 'public') OVER w END
+FROM said
+WINDOW w AS (PARTITION BY id ORDER BY created_at ROWS UNBOUNDED PRECEDING)
+ORDER BY id, created_at;
 
 ALTER TABLE tickets ENABLE TRIGGER tickets_search_insert;
 ALTER TABLE tickets ENABLE TRIGGER tickets_dashboard_insert;

@@ -171,6 +171,19 @@ const provider = new Provider(issuer, {
       grant_types: ['client_credentials'],
       response_types: [],
     },
+    // For tests only: a client whose ID tokens name the API as their
+    // audience, as some providers' do (LemonLDAP::NG adds an RP's extra
+    // audiences to its ID tokens; Microsoft Entra ID's API audience is an
+    // app registration's client ID). Pharmadesk must still refuse those ID
+    // tokens as bearer tokens. Its redirect URI is never followed.
+    ...(testTokens ? [{
+      client_id: audience,
+      client_secret: clientSecret,
+      token_endpoint_auth_method: 'client_secret_basic',
+      redirect_uris: [`${portal}/test/id-token-client`],
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+    }] : []),
   ],
   jwks,
   cookies: { keys: cookies },
@@ -384,7 +397,10 @@ async function testToken(req, res) {
     else payload[k] = v;
   }
 
-  const header = alg === 'none' ? { alg, typ: 'at+jwt' } : { alg, typ: 'at+jwt', kid: signingKey.kid };
+  // typ as the provider's access tokens carry it (RFC 9068), unless the
+  // test asks for another (null: none).
+  const typ = p.typ === undefined ? 'at+jwt' : p.typ;
+  const header = { alg, ...(typ === null ? {} : { typ }), ...(alg === 'none' ? {} : { kid: signingKey.kid }) };
   const input = `${b64url(header)}.${b64url(payload)}`;
   let signature = '';
   if (alg === 'RS256') {

@@ -141,7 +141,9 @@ apr_status_t pd_respond_no_content(pd_req_t *req);
 apr_status_t pd_respond_not_modified(pd_req_t *req);
 void pd_respond_error(request_rec *r, const pd_server_conf_t *conf, const pd_error_t *err);
 /* Logs the database's message (the one log point for data failures) and
- * fills req->err with 503. */
+ * fills req->err with 503. A warning, unless the call did not match its
+ * statement (db.misuse): that is logged as an error, which fails the
+ * test suite. */
 apr_status_t pd_fail_db(pd_req_t *req, const char *doing);
 /* "{"items":[...],"next":...}" from pre-rendered item texts, with an ETag;
  * 304 to an If-None-Match that names it. */
@@ -152,8 +154,8 @@ apr_status_t pd_respond_page(pd_req_t *req, apr_array_header_t *items, const cha
  * resource as it is now: APR_SUCCESS to go on; APR_SUCCESS with
  * *not_modified set when the answer is a 304 (sent); a 412 in req->err. */
 apr_status_t pd_preconditions(pd_req_t *req, const char *etag, int *not_modified);
-/* Sets the ETag of a list page (or the dashboard) from its bytes, then
- * pd_preconditions. */
+/* Sets the ETag of a list page (or the dashboard) from its bytes
+ * (SHA-256), then pd_preconditions. */
 apr_status_t pd_etag_page(pd_req_t *req, const char *body, int *not_modified);
 
 /* Resources, one file each. */
@@ -168,8 +170,6 @@ apr_status_t pd_res_attachments_create(pd_req_t *req);
 apr_status_t pd_res_attachments_list(pd_req_t *req);
 apr_status_t pd_res_attachments_download(pd_req_t *req);
 apr_status_t pd_res_attachments_preview(pd_req_t *req);
-/* A ticket's ETag: its id and version, which every write moves. */
-const char *pd_ticket_etag(apr_pool_t *p, apr_int64_t id, const char *version);
 /* One ticket as JSON with its ETag, within a pharmacy scope (0: all);
  * APR_NOTFOUND with req->err set to 404 when there is none. */
 apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,
@@ -181,6 +181,12 @@ apr_status_t pd_ticket_visible(pd_req_t *req);
  * (TICKET_COLUMNS and the description); reads the result to its end. */
 apr_status_t pd_ticket_from_row(pd_req_t *req, pd_db_result_t *res, const char **json,
                                 const char **etag);
+/* The current row of pd_tickets_brief or pd_tickets_lock_brief: what
+ * pd_authz decides on. */
+void pd_ticket_facts_read(pd_db_result_t *res, pd_ticket_facts_t *t);
+/* A single ticket's ETag: its id and version, and the caller's role, which
+ * with the ticket decides what it allows them. */
+const char *pd_ticket_etag(pd_req_t *req, const char *id, const char *version);
 /* created_from and created_to (pd_q_time), each NULL when absent. */
 apr_status_t pd_ticket_created_params(pd_req_t *req, const char **from, const char **to);
 /* The current row's ticket columns (TICKET_COLUMNS, PD_TC_DESCRIPTION of
@@ -243,7 +249,7 @@ typedef struct pd_audited_create_t {
     const char *conflict_message;
 } pd_audited_create_t;
 apr_status_t pd_audited_create(pd_req_t *req, const pd_audited_create_t *c,
-                               const char *const *args);
+                               const char *const *args, int nargs);
 
 /* Shared by the list resources: limit (1..100, default 25) and cursor. */
 #define PD_LIST_MAX_LIMIT 100

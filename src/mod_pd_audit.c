@@ -10,21 +10,17 @@
 static apr_status_t record(pd_req_t *req, pd_audit_action_e action, pd_entity_e entity,
                            apr_int64_t id, const char *before, const char *after)
 {
-    const char *args[6];
-
     if (!req->db.in_txn) {
         /* an entry outside the change's transaction could outlive a
          * rolled-back change, or be lost after a committed one */
         req->db.error = "an audit entry needs the change's transaction";
         return pd_fail_db(req, "recording an audit entry");
     }
-    args[0] = pd_db_id_or_null(&req->db, req->who.user_id);
-    args[1] = pd_audit_action_name(action);
-    args[2] = pd_entity_name(entity);
-    args[3] = pd_db_int(&req->db, id);
-    args[4] = before;
-    args[5] = after;
-    if (pd_db_exec(&req->db, PD_SQL_AUDIT_LOG_INSERT, args, NULL) != APR_SUCCESS) {
+    const char *args[] = {
+        pd_db_id_or_null(&req->db, req->who.user_id), pd_audit_action_name(action),
+        pd_entity_name(entity), pd_db_int(&req->db, id), before, after
+    };
+    if (pd_db_exec(&req->db, PD_SQL_CALL(PD_SQL_AUDIT_LOG_INSERT, args), NULL) != APR_SUCCESS) {
         return pd_fail_db(req, "recording an audit entry");
     }
     return APR_SUCCESS;
@@ -47,7 +43,7 @@ apr_status_t pd_audit_commit(pd_req_t *req, pd_audit_action_e action, pd_entity_
 }
 
 apr_status_t pd_audited_create(pd_req_t *req, const pd_audited_create_t *c,
-                               const char *const *args)
+                               const char *const *args, int nargs)
 {
     pd_db_result_t res;
     const char *id, *text;
@@ -56,7 +52,7 @@ apr_status_t pd_audited_create(pd_req_t *req, const pd_audited_create_t *c,
     if (pd_db_begin(&req->db) != APR_SUCCESS) {
         return pd_fail_db(req, "starting a create");
     }
-    if (pd_db_select(&req->db, c->insert, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, c->insert, args, nargs, &res) != APR_SUCCESS) {
         rv = pd_fail_db(req, apr_pstrcat(req->r->pool, "creating a ", pd_entity_name(c->entity),
                                          NULL));
         goto cleanup;
@@ -67,8 +63,7 @@ apr_status_t pd_audited_create(pd_req_t *req, const pd_audited_create_t *c,
     }
     id = pd_db_get(&res, 0);
     text = pd_db_get(&res, 1);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     if ((rv = pd_audit_commit(req, PD_AUDIT_CREATE, c->entity, apr_atoi64(id), NULL, text))
         != APR_SUCCESS) {
         return rv;

@@ -6,90 +6,137 @@
 #include "pd_ticketno.h"
 #include "pd_sniff.h"
 
-#define UNSET_OFF ((apr_off_t)-1)
+/* Every directive's default, once. defconf below is made of them, and so
+ * is each directive's help (apache2 -L), whose "(default ...)" t/35-directives.t
+ * holds conf/pharmadesk.conf and the README's table to. */
+#define DEF_TICKET_PREFIX         "PD"
+#define DEF_TIME_ZONE             "Asia/Jakarta"
+#define DEF_API_BASE              "/api"
+#define DEF_MAX_JSON_BODY         65536
+#define DEF_RETRY_AFTER           5
+#define DEF_AUTO_CLOSE_DAYS       7
+#define DEF_MAINTENANCE_INTERVAL  300
+#define DEF_ATTACHMENT_MAX_SIZE   10485760       /* 10 MiB */
+#define DEF_ATTACHMENT_MAX_FILES  10
+#define DEF_ATTACHMENT_TICKET_MAX 104857600      /* 100 MiB */
+#define DEF_ATTACHMENT_TYPES      "png jpeg gif webp pdf zip text csv"  /* every one */
+#define DEF_DASHBOARD_INTERVAL    2
+#define DEF_ROLE_CLAIM            "groups"
+#define DEF_PHARMACY_CLAIM        "pharmacy"
+#define DEF_CLAIM_DELIMITER       ","
+#define DEF_ID_TOKEN_CLAIMS       "nonce at_hash"  /* id_token_claims below */
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+/* A directive's help: what it sets, then its default as a configuration
+ * file would write it. */
+#define HELP(what, def) what " (default " def ")"
+
+/* Every sniffed type but the unknown one. */
+#define ALL_TYPES (((1u << PD_SNIFF__COUNT) - 1) & ~(1u << PD_SNIFF_UNKNOWN))
+
+static const apr_array_header_t no_rules = { NULL, sizeof(pd_role_rule_t), 0, 0, NULL };
+
+/* DEF_ID_TOKEN_CLAIMS as a list: OpenID Connect Core defines these claims
+ * for ID tokens alone, and RFC 9068 access tokens carry neither. */
+static const char *id_token_claims[] = { "nonce", "at_hash" };
+static const apr_array_header_t default_id_claims = {
+    NULL, sizeof(const char *), 2, 2, (char *)id_token_claims
+};
+
+/* The configuration of a server that sets nothing. */
+static const pd_server_conf_t defconf = {
+    .ticket_prefix = DEF_TICKET_PREFIX,
+    .time_zone = DEF_TIME_ZONE,
+    .api_base = DEF_API_BASE,
+    .max_json_body = DEF_MAX_JSON_BODY,
+    .retry_after = DEF_RETRY_AFTER,
+    .claims = {
+        .rules = &no_rules,
+        .role_claim = DEF_ROLE_CLAIM,
+        .pharmacy_claim = DEF_PHARMACY_CLAIM,
+        .issuer = NULL,
+        .audience = NULL,
+        .delim = DEF_CLAIM_DELIMITER[0],
+        .token_type = NULL,
+        .token_claims = NULL,
+        .id_claims = &default_id_claims,
+    },
+    .auto_close_days = DEF_AUTO_CLOSE_DAYS,
+    .maintenance_interval = DEF_MAINTENANCE_INTERVAL,
+    .attachment_max_size = DEF_ATTACHMENT_MAX_SIZE,
+    .attachment_max_files = DEF_ATTACHMENT_MAX_FILES,
+    .attachment_ticket_max = DEF_ATTACHMENT_TICKET_MAX,
+    .attachment_types = ALL_TYPES,
+    .dashboard_interval = DEF_DASHBOARD_INTERVAL,
+};
+
+/* Unset: NULL, 0 (types, delimiter, no role rules) or this. */
+#define UNSET (-1)
 
 void *pd_create_server_conf(apr_pool_t *p, server_rec *s)
 {
     pd_server_conf_t *conf = apr_pcalloc(p, sizeof(*conf));
-    conf->max_json_body = UNSET_OFF;
-    conf->retry_after = -1;
-    conf->auto_close_days = -1;
-    conf->maintenance_interval = -1;
-    conf->attachment_max_size = UNSET_OFF;
-    conf->attachment_max_files = -1;
-    conf->attachment_ticket_max = UNSET_OFF;
-    conf->dashboard_interval = -1;
+    conf->max_json_body = UNSET;
+    conf->retry_after = UNSET;
+    conf->auto_close_days = UNSET;
+    conf->maintenance_interval = UNSET;
+    conf->attachment_max_size = UNSET;
+    conf->attachment_max_files = UNSET;
+    conf->attachment_ticket_max = UNSET;
+    conf->dashboard_interval = UNSET;
     conf->claims.rules = apr_array_make(p, 5, sizeof(pd_role_rule_t));
     return conf;
 }
 
-/* Every field has a merge rule here and a default in pd_config_defaults. */
-void *pd_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
+/* Every field's merge rule: add's value where it set one, else base's.
+ * conf may be add itself. */
+static void merge(pd_server_conf_t *conf, const pd_server_conf_t *base,
+                  const pd_server_conf_t *add)
 {
-    const pd_server_conf_t *base = basev, *add = addv;
-    pd_server_conf_t *conf = apr_pcalloc(p, sizeof(*conf));
-
-    conf->ticket_prefix = add->ticket_prefix ? add->ticket_prefix : base->ticket_prefix;
-    conf->time_zone = add->time_zone ? add->time_zone : base->time_zone;
-    conf->api_base = add->api_base ? add->api_base : base->api_base;
-    conf->max_json_body = add->max_json_body != UNSET_OFF ? add->max_json_body
-                                                          : base->max_json_body;
-    conf->retry_after = add->retry_after >= 0 ? add->retry_after : base->retry_after;
-    conf->auto_close_days = add->auto_close_days >= 0 ? add->auto_close_days
-                                                      : base->auto_close_days;
-    conf->maintenance_interval = add->maintenance_interval >= 0 ? add->maintenance_interval
-                                                                : base->maintenance_interval;
-    conf->attachment_max_size = add->attachment_max_size != UNSET_OFF
-                                ? add->attachment_max_size : base->attachment_max_size;
-    conf->attachment_max_files = add->attachment_max_files >= 0 ? add->attachment_max_files
-                                                                : base->attachment_max_files;
-    conf->attachment_ticket_max = add->attachment_ticket_max != UNSET_OFF
-                                  ? add->attachment_ticket_max : base->attachment_ticket_max;
-    conf->attachment_types = add->attachment_types ? add->attachment_types
-                                                   : base->attachment_types;
-    conf->dashboard_interval = add->dashboard_interval >= 0 ? add->dashboard_interval
-                                                            : base->dashboard_interval;
+#define PICK(f) conf->f = add->f ? add->f : base->f
+#define PICK_NUM(f) conf->f = add->f != UNSET ? add->f : base->f
+    PICK(ticket_prefix);
+    PICK(time_zone);
+    PICK(api_base);
+    PICK_NUM(max_json_body);
+    PICK_NUM(retry_after);
+    PICK_NUM(auto_close_days);
+    PICK_NUM(maintenance_interval);
+    PICK_NUM(attachment_max_size);
+    PICK_NUM(attachment_max_files);
+    PICK_NUM(attachment_ticket_max);
+    PICK(attachment_types);
+    PICK_NUM(dashboard_interval);
     /* a virtual host with role rules of its own replaces the inherited list:
      * mixing two orders would make "first rule wins" unreadable */
     conf->claims.rules = add->claims.rules->nelts ? add->claims.rules : base->claims.rules;
-#define PICK(f) conf->claims.f = add->claims.f ? add->claims.f : base->claims.f
-    PICK(role_claim);
-    PICK(pharmacy_claim);
-    PICK(issuer);
-    PICK(audience);
-    PICK(delim);
+    PICK(claims.role_claim);
+    PICK(claims.pharmacy_claim);
+    PICK(claims.issuer);
+    PICK(claims.audience);
+    PICK(claims.delim);
+    PICK(claims.token_type);
+    PICK(claims.token_claims);
+    PICK(claims.id_claims);
 #undef PICK
+#undef PICK_NUM
+}
+
+void *pd_merge_server_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    pd_server_conf_t *conf = apr_pcalloc(p, sizeof(*conf));
+    merge(conf, basev, addv);
     return conf;
 }
 
 /* The main server's configuration is never merged, so the defaults are
- * filled in after configuration, for every server. */
+ * merged in after configuration, under every server's own. */
 void pd_config_defaults(server_rec *s)
 {
     for (; s; s = s->next) {
         pd_server_conf_t *conf = ap_get_module_config(s->module_config, &pharmadesk_module);
-        if (!conf->ticket_prefix) conf->ticket_prefix = "PD";
-        if (!conf->time_zone) conf->time_zone = "Asia/Jakarta";
-        if (!conf->api_base) conf->api_base = "/api";
-        if (conf->max_json_body == UNSET_OFF) conf->max_json_body = 65536;
-        if (conf->retry_after < 0) conf->retry_after = 5;
-        if (conf->auto_close_days < 0) conf->auto_close_days = 7;
-        if (conf->maintenance_interval < 0) conf->maintenance_interval = 300;
-        if (conf->attachment_max_size == UNSET_OFF) conf->attachment_max_size = 10 * 1024 * 1024;
-        if (conf->attachment_max_files < 0) conf->attachment_max_files = 10;
-        if (conf->attachment_ticket_max == UNSET_OFF) {
-            conf->attachment_ticket_max = 100 * 1024 * 1024;
-        }
-        if (!conf->attachment_types) {
-            int t;
-            for (t = PD_SNIFF_UNKNOWN + 1; t < PD_SNIFF__COUNT; t++) {
-                conf->attachment_types |= 1u << t;
-            }
-        }
-        if (conf->dashboard_interval < 0) conf->dashboard_interval = 2;
-        if (!conf->claims.role_claim) conf->claims.role_claim = "groups";
-        if (!conf->claims.pharmacy_claim) conf->claims.pharmacy_claim = "pharmacy";
-        if (!conf->claims.delim) conf->claims.delim = ',';
+        merge(conf, &defconf, conf);
         /* role rules without token checks: single sign-on half configured */
         if (conf->claims.rules->nelts && (!conf->claims.issuer || !conf->claims.audience)) {
             ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
@@ -113,17 +160,26 @@ static const char *set_prefix(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+/* A word of 1 to 64 letters, digits and the characters in punct. */
+static int word_ok(const char *s, apr_size_t len, const char *punct)
+{
+    apr_size_t i;
+    if (len == 0 || len > 64) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        if (!apr_isalnum(s[i]) && !strchr(punct, s[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static const char *set_time_zone(cmd_parms *cmd, void *dc, const char *arg)
 {
-    const char *c;
     /* an IANA zone name; PostgreSQL checks that it exists */
-    if (!*arg || strlen(arg) > 64) {
+    if (!word_ok(arg, strlen(arg), "/_+-")) {
         return "PharmadeskTimeZone must be a time zone name such as Asia/Jakarta";
-    }
-    for (c = arg; *c; c++) {
-        if (!apr_isalnum(*c) && !strchr("/_+-", *c)) {
-            return "PharmadeskTimeZone must be a time zone name such as Asia/Jakarta";
-        }
     }
     conf_of(cmd)->time_zone = arg;
     return NULL;
@@ -216,16 +272,15 @@ static const char *set_int(cmd_parms *cmd, void *dc, const char *arg)
 }
 
 /* A claim name as mod_auth_openidc turns it into OIDC_CLAIM_<name>. */
+static int claim_name_ok(const char *name, apr_size_t len)
+{
+    return word_ok(name, len, "_-.:");
+}
+
 static const char *set_claim_name(cmd_parms *cmd, void *dc, const char *arg)
 {
-    const char *c;
-    if (!*arg || strlen(arg) > 64) {
+    if (!claim_name_ok(arg, strlen(arg))) {
         return apr_pstrcat(cmd->pool, cmd->cmd->name, " must be a claim name", NULL);
-    }
-    for (c = arg; *c; c++) {
-        if (!apr_isalnum(*c) && !strchr("_-.:", *c)) {
-            return apr_pstrcat(cmd->pool, cmd->cmd->name, " must be a claim name", NULL);
-        }
     }
     if (cmd->info == (void *)1) {
         conf_of(cmd)->claims.pharmacy_claim = arg;
@@ -271,6 +326,82 @@ static const char *set_audience(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
+static const char *set_token_type(cmd_parms *cmd, void *dc, const char *arg)
+{
+    if (!word_ok(arg, strlen(arg), "+-./")) {
+        return "PharmadeskOIDCAccessTokenType must be a media type such as at+jwt";
+    }
+    conf_of(cmd)->claims.token_type = arg;
+    return NULL;
+}
+
+/* A claim value a rule asks for: it ends up quoted in a WWW-Authenticate
+ * error_description, so printable ASCII without quote or backslash. */
+static int claim_value_ok(const char *v)
+{
+    const char *c;
+    if (!*v || strlen(v) > 255) {
+        return 0;
+    }
+    for (c = v; *c; c++) {
+        if (*c <= ' ' || *c > '~' || *c == '"' || *c == '\\') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* PharmadeskOIDCAccessTokenClaims name[=value] ...: one line lists them all. */
+static const char *set_token_claims(cmd_parms *cmd, void *dc, const char *args)
+{
+    apr_array_header_t *rules = apr_array_make(cmd->pool, 4, sizeof(pd_claim_rule_t));
+    const char *word;
+
+    while (*(word = ap_getword_conf(cmd->pool, &args))) {
+        pd_claim_rule_t *rule = apr_array_push(rules);
+        const char *eq = strchr(word, '=');
+        rule->name = eq ? apr_pstrmemdup(cmd->pool, word, eq - word) : word;
+        rule->value = eq ? eq + 1 : NULL;
+        if (!claim_name_ok(rule->name, strlen(rule->name)) || (eq && !claim_value_ok(eq + 1))) {
+            return "PharmadeskOIDCAccessTokenClaims takes claim names, each alone or as "
+                   "name=value, such as: client_id scope";
+        }
+    }
+    if (!rules->nelts) {
+        return "PharmadeskOIDCAccessTokenClaims takes at least one claim name";
+    }
+    conf_of(cmd)->claims.token_claims = rules;
+    return NULL;
+}
+
+/* PharmadeskOIDCIDTokenClaims name ... | none: one line lists them all. */
+static const char *set_id_claims(cmd_parms *cmd, void *dc, const char *args)
+{
+    static const char *const usage =
+        "PharmadeskOIDCIDTokenClaims takes claim names such as: nonce at_hash, or none alone";
+    apr_array_header_t *names = apr_array_make(cmd->pool, 4, sizeof(const char *));
+    const char *word;
+    int none = 0;
+
+    while (*(word = ap_getword_conf(cmd->pool, &args))) {
+        if (strcmp(word, "none") == 0) {
+            none = 1;
+        }
+        else if (!claim_name_ok(word, strlen(word))) {
+            return usage;
+        }
+        else {
+            APR_ARRAY_PUSH(names, const char *) = word;
+        }
+    }
+    /* none alone, or names alone */
+    if (none ? names->nelts > 0 : names->nelts == 0) {
+        return usage;
+    }
+    conf_of(cmd)->claims.id_claims = names;
+    return NULL;
+}
+
 /* The attachment types by the names the directive takes. */
 static const struct { const char *name; pd_sniff_e type; } type_names[] = {
     { "png", PD_SNIFF_PNG }, { "jpeg", PD_SNIFF_JPEG }, { "gif", PD_SNIFF_GIF },
@@ -301,44 +432,60 @@ static const char *set_delimiter(cmd_parms *cmd, void *dc, const char *arg)
 
 const command_rec pd_directives[] = {
     AP_INIT_TAKE1("PharmadeskTicketPrefix", set_prefix, NULL, RSRC_CONF,
-                  "Prefix of ticket numbers, e.g. PD for PD-2026-000042"),
+                  HELP("Prefix of ticket numbers, as PD in PD-2026-000042", DEF_TICKET_PREFIX)),
     AP_INIT_TAKE1("PharmadeskTimeZone", set_time_zone, NULL, RSRC_CONF,
-                  "Time zone of ticket-number years and date filters (default Asia/Jakarta)"),
+                  HELP("Time zone of ticket-number years and date filters", DEF_TIME_ZONE)),
     AP_INIT_TAKE1("PharmadeskApiBase", set_api_base, NULL, RSRC_CONF,
-                  "URL path the API is served under (default /api)"),
+                  HELP("URL path the API is served under", DEF_API_BASE)),
     AP_INIT_TAKE1("PharmadeskMaxJsonBody", set_size, (void *)&max_json_body, RSRC_CONF,
-                  "Largest JSON request body in bytes (default 65536)"),
+                  HELP("Largest JSON request body in bytes", STR(DEF_MAX_JSON_BODY))),
     AP_INIT_TAKE1("PharmadeskRetryAfter", set_int, (void *)&retry_after, RSRC_CONF,
-                  "Retry-After seconds sent when the database is unavailable (default 5)"),
+                  HELP("Retry-After seconds sent when the database is unavailable",
+                       STR(DEF_RETRY_AFTER))),
     AP_INIT_TAKE1("PharmadeskAutoCloseDays", set_int, (void *)&auto_close_days, RSRC_CONF,
-                  "Days after which an unanswered solved ticket closes (default 7; 0: never)"),
+                  HELP("Days after which an unanswered solved ticket closes, 0 for never",
+                       STR(DEF_AUTO_CLOSE_DAYS))),
     AP_INIT_TAKE1("PharmadeskMaintenanceInterval", set_int, (void *)&maintenance_interval,
-                  RSRC_CONF,
-                  "Seconds between runs of the maintenance work (default 300)"),
+                  RSRC_CONF, HELP("Seconds between runs of the maintenance work",
+                                  STR(DEF_MAINTENANCE_INTERVAL))),
     AP_INIT_TAKE1("PharmadeskAttachmentMaxSize", set_size, (void *)&attachment_max_size,
-                  RSRC_CONF, "Largest attachment in bytes (default 10485760, 10 MiB)"),
+                  RSRC_CONF, HELP("Largest attachment in bytes",
+                                  STR(DEF_ATTACHMENT_MAX_SIZE))),
     AP_INIT_TAKE1("PharmadeskAttachmentMaxFiles", set_int, (void *)&attachment_max_files,
-                  RSRC_CONF, "Most files in one upload request (default 10)"),
+                  RSRC_CONF, HELP("Most files in one upload request",
+                                  STR(DEF_ATTACHMENT_MAX_FILES))),
     AP_INIT_TAKE1("PharmadeskAttachmentTicketMax", set_size, (void *)&attachment_ticket_max,
-                  RSRC_CONF, "Most bytes of attachments on one ticket (default 104857600)"),
+                  RSRC_CONF, HELP("Most bytes of attachments on one ticket",
+                                  STR(DEF_ATTACHMENT_TICKET_MAX))),
     AP_INIT_ITERATE("PharmadeskAttachmentTypes", set_attachment_type, NULL, RSRC_CONF,
-                    "The attachment types accepted, by content sniffing (default all: "
-                    "png jpeg gif webp pdf zip text csv)"),
+                    HELP("The attachment types accepted, by content sniffing",
+                         DEF_ATTACHMENT_TYPES)),
     AP_INIT_TAKE1("PharmadeskDashboardInterval", set_int, (void *)&dashboard_interval,
                   RSRC_CONF,
-                  "Seconds between moves of the dashboard's pending changes into its "
-                  "counts (default 2)"),
+                  HELP("Seconds between moves of the dashboard's pending changes into its "
+                       "counts", STR(DEF_DASHBOARD_INTERVAL))),
     AP_INIT_TAKE1("PharmadeskOIDCIssuer", set_issuer, NULL, RSRC_CONF,
-                  "The issuer (iss) every ID and access token must name"),
+                  HELP("The issuer (iss) every ID and access token must name", "none")),
     AP_INIT_TAKE1("PharmadeskOIDCAudience", set_audience, NULL, RSRC_CONF,
-                  "The audience (aud) every access token must include"),
+                  HELP("The audience (aud) every access token must include", "none")),
+    AP_INIT_TAKE1("PharmadeskOIDCAccessTokenType", set_token_type, NULL, RSRC_CONF,
+                  HELP("The typ every access token's JOSE header must carry, as at+jwt",
+                       "none")),
+    AP_INIT_RAW_ARGS("PharmadeskOIDCAccessTokenClaims", set_token_claims, NULL, RSRC_CONF,
+                     HELP("Claims every access token must carry, as name or name=value",
+                          "none")),
+    AP_INIT_RAW_ARGS("PharmadeskOIDCIDTokenClaims", set_id_claims, NULL, RSRC_CONF,
+                     HELP("Claims that mark an ID token, refused as a bearer token; none for "
+                          "no such rule", DEF_ID_TOKEN_CLAIMS)),
     AP_INIT_TAKE1("PharmadeskRoleClaim", set_claim_name, (void *)0, RSRC_CONF,
-                  "The claim whose values map to roles (default groups)"),
+                  HELP("The claim whose values map to roles", DEF_ROLE_CLAIM)),
     AP_INIT_TAKE1("PharmadeskPharmacyClaim", set_claim_name, (void *)1, RSRC_CONF,
-                  "The claim naming a customer's pharmacy code (default pharmacy)"),
+                  HELP("The claim naming a customer's pharmacy code", DEF_PHARMACY_CLAIM)),
     AP_INIT_TAKE2("PharmadeskRoleMap", set_role_map, NULL, RSRC_CONF,
-                  "A role-claim value and the role it grants; the first matching line wins"),
+                  HELP("A role-claim value and the role it grants; the first matching line "
+                       "wins", "none")),
     AP_INIT_TAKE1("PharmadeskClaimDelimiter", set_delimiter, NULL, RSRC_CONF,
-                  "The separator of multi-valued claims, as OIDCClaimDelimiter (default ,)"),
+                  HELP("The separator of multi-valued claims, as OIDCClaimDelimiter",
+                       DEF_CLAIM_DELIMITER)),
     { NULL }
 };

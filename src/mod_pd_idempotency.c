@@ -9,6 +9,7 @@
 #include <string.h>
 #include <apr_strings.h>
 #include <apr_sha1.h>
+#include <apr_escape.h>
 #include "mod_pd.h"
 
 #define KEY_MAX 255
@@ -34,9 +35,7 @@ static int key_valid(const char *key)
 static const char *fingerprint(pd_req_t *req)
 {
     unsigned char digest[APR_SHA1_DIGESTSIZE];
-    char *hex = apr_palloc(req->r->pool, 2 * APR_SHA1_DIGESTSIZE + 1);
     apr_sha1_ctx_t ctx;
-    int i;
 
     apr_sha1_init(&ctx);
     apr_sha1_update(&ctx, req->r->method, (unsigned int)strlen(req->r->method));
@@ -45,20 +44,17 @@ static const char *fingerprint(pd_req_t *req)
     apr_sha1_update(&ctx, "\n", 1);
     apr_sha1_update_binary(&ctx, (const unsigned char *)req->body, (unsigned int)req->body_len);
     apr_sha1_final(digest, &ctx);
-    for (i = 0; i < APR_SHA1_DIGESTSIZE; i++) {
-        apr_snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-    }
-    return hex;
+    return apr_pescape_hex(req->r->pool, digest, APR_SHA1_DIGESTSIZE, 0);
 }
 
 /* The stored answer of the request that claimed the key. */
 static apr_status_t replay(pd_req_t *req, const char *key, const char *print)
 {
-    const char *args[2] = { pd_db_int(&req->db, req->who.user_id), key };
+    const char *args[] = { pd_db_int(&req->db, req->who.user_id), key };
     pd_db_result_t res;
     const char *location, *etag;
 
-    if (pd_db_select(&req->db, PD_SQL_IDEMPOTENCY_GET, args, &res) != APR_SUCCESS
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_IDEMPOTENCY_GET, args), &res) != APR_SUCCESS
         || pd_db_next(&res) != APR_SUCCESS) {
         return pd_fail_db(req, "reading an idempotency key");
     }
@@ -78,10 +74,21 @@ static apr_status_t replay(pd_req_t *req, const char *key, const char *print)
     return pd_respond_json(req, (int)pd_db_get_int64(&res, 1), pd_db_get(&res, 2));
 }
 
-apr_status_t pd_idempotent_call(pd_req_t *req, const char *key, pd_handler_fn handler)
+/* The answer the handler deferred, kept with the key for a retry. */
+static apr_status_t store(pd_req_t *req, const char *key)
 {
     request_rec *r = req->r;
-    const char *args[6], *print;
+    const char *args[] = {
+        apr_itoa(r->pool, req->deferred_status), req->deferred_json,
+        apr_table_get(r->headers_out, "Location"), apr_table_get(r->headers_out, "ETag"),
+        pd_db_int(&req->db, req->who.user_id), key
+    };
+    return pd_db_exec(&req->db, PD_SQL_CALL(PD_SQL_IDEMPOTENCY_STORE, args), NULL);
+}
+
+apr_status_t pd_idempotent_call(pd_req_t *req, const char *key, pd_handler_fn handler)
+{
+    const char *args[3], *print;
     pd_db_result_t res;
     apr_status_t rv;
     int claimed;
@@ -100,7 +107,7 @@ apr_status_t pd_idempotent_call(pd_req_t *req, const char *key, pd_handler_fn ha
     args[0] = pd_db_int(&req->db, req->who.user_id);
     args[1] = key;
     args[2] = print;
-    if (pd_db_select(&req->db, PD_SQL_IDEMPOTENCY_CLAIM, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_IDEMPOTENCY_CLAIM, args), &res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "claiming an idempotency key");
         goto cleanup;
     }
@@ -115,13 +122,7 @@ apr_status_t pd_idempotent_call(pd_req_t *req, const char *key, pd_handler_fn ha
         /* a refused request leaves the key free for a corrected retry */
         goto cleanup;
     }
-    args[0] = apr_itoa(r->pool, req->deferred_status);
-    args[1] = req->deferred_json;
-    args[2] = apr_table_get(r->headers_out, "Location");
-    args[3] = apr_table_get(r->headers_out, "ETag");
-    args[4] = pd_db_int(&req->db, req->who.user_id);
-    args[5] = key;
-    if (pd_db_exec(&req->db, PD_SQL_IDEMPOTENCY_STORE, args, NULL) != APR_SUCCESS) {
+    if (store(req, key) != APR_SUCCESS) {
         rv = pd_fail_db(req, "storing an idempotent answer");
         goto cleanup;
     }

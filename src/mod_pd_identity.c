@@ -20,11 +20,38 @@ static const char *claim(request_rec *r, const char *name)
     return v && *v ? v : NULL;
 }
 
-/* A refused access token: RFC 6750 asks for the challenge. */
+static const char *claim_of(void *r, const char *name)
+{
+    return claim(r, name);
+}
+
+/* Fits a quoted-string of a challenge (RFC 6750 section 3). */
+static int challenge_text(const char *s)
+{
+    for (; *s; s++) {
+        if (*s < ' ' || *s > '~' || *s == '"' || *s == '\\') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* A refused access token: RFC 6750 asks for the challenge. It has the shape
+ * of mod_auth_openidc's own for the tokens it refuses (realm from AuthName,
+ * error, error_description), so that clients see one kind of refusal. */
 static apr_status_t refuse_token(pd_req_t *req, const char *why)
 {
+    const char *realm = ap_auth_name(req->r);
+
+    if (!realm || !*realm || !challenge_text(realm)) {
+        realm = "pharmadesk";
+    }
     apr_table_setn(req->r->err_headers_out, "WWW-Authenticate",
-                   "Bearer realm=\"pharmadesk\", error=\"invalid_token\"");
+                   challenge_text(why)
+                   ? apr_psprintf(req->r->pool, "Bearer realm=\"%s\", error=\"invalid_token\", "
+                                  "error_description=\"%s\"", realm, why)
+                   : apr_psprintf(req->r->pool, "Bearer realm=\"%s\", error=\"invalid_token\"",
+                                  realm));
     return pd_error_set(&req->err, 401, "invalid_token", NULL, why);
 }
 
@@ -37,11 +64,10 @@ static apr_status_t load_user(pd_req_t *req, int sso, pd_db_result_t *res)
     const pd_claims_conf_t *cc = &req->conf->claims;
     pd_oidc_claims_t c = { 0 };
     pd_claims_grant_t grant;
-    const char *args[7];
+    const char *subject[] = { r->user }, *args[7];
     int found;
 
-    args[0] = r->user;
-    if (pd_db_select(&req->db, PD_SQL_USERS_IDENTIFY, args, res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_USERS_IDENTIFY, subject), res) != APR_SUCCESS) {
         return pd_fail_db(req, "identifying the caller");
     }
     found = pd_db_next(res) == APR_SUCCESS;
@@ -61,13 +87,14 @@ static apr_status_t load_user(pd_req_t *req, int sso, pd_db_result_t *res)
     pd_claims_profile(&c, r->pool);
     pd_claims_grant(&grant, r->pool, cc->rules, claim(r, cc->role_claim),
                     claim(r, cc->pharmacy_claim), cc->delim);
+    args[0] = r->user;
     args[1] = c.login;
     args[2] = c.name;
     args[3] = c.email;
-    args[4] = grant.role > PD_ROLE_NONE ? apr_itoa(r->pool, grant.role) : NULL;
+    args[4] = pd_role_param(grant.role);
     args[5] = grant.pharmacy_code;
     args[6] = pd_claims_issued(&c, r->pool);
-    if (pd_db_select(&req->db, PD_SQL_USERS_SYNC, args, res) != APR_SUCCESS
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_USERS_SYNC, args), res) != APR_SUCCESS
         || pd_db_next(res) != APR_SUCCESS) {
         return pd_fail_db(req, "recording a login");
     }
@@ -98,6 +125,11 @@ apr_status_t pd_identify(pd_req_t *req)
         c.iss = claim(r, "iss");
         c.aud = claim(r, "aud");
         c.exp = claim(r, "exp");
+        /* mod_auth_openidc passes the bearer token it validated, and its
+         * claims, never a request header as it came */
+        c.token = apr_table_get(r->subprocess_env, "OIDC_access_token");
+        c.get = claim_of;
+        c.get_ctx = r;
         if (pd_claims_check_token(&c, &req->conf->claims, bearer, r->request_time, r->pool,
                                   &why) != APR_SUCCESS) {
             if (bearer) {
@@ -132,8 +164,7 @@ apr_status_t pd_identify(pd_req_t *req)
     req->who.role = (role > PD_ROLE_NONE && role < PD_ROLE__COUNT) ? (pd_role_e)role
                                                                    : PD_ROLE_NONE;
     /* no role, or a customer not tied to a pharmacy: the least privilege */
-    if (req->who.role == PD_ROLE_NONE
-        || (req->who.role == PD_ROLE_CUSTOMER && req->who.pharmacy_id <= 0)) {
+    if (!pd_authz_has_access(&req->who)) {
         return pd_error_set(&req->err, 403, "no_access", NULL,
                             "your account has no access to Pharmadesk yet; ask your administrator");
     }

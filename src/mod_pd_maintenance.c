@@ -11,9 +11,10 @@
  * with its own interval. Across several Apache nodes, and in the moments a
  * graceful restart has two generations of children, the database lets one
  * run at a time (each job's SQL function takes an advisory lock), so the
- * module keeps no state of its own. A job takes a connection of mod_dbd's
- * pool of the child it runs in. When PostgreSQL is away, mod_dbd says so
- * and the jobs skip their runs until it is back.
+ * module keeps no state of its own. A job takes a connection of the main
+ * server's mod_dbd pool (DBDriver and DBDParams outside any <VirtualHost>)
+ * in the child it runs in. When PostgreSQL is away, mod_dbd says so and
+ * the jobs skip their runs until it is back.
  *
  * A job is a function and a line in the table below. */
 #include <stdlib.h>
@@ -49,6 +50,11 @@ typedef struct job_ctx_t {
  * backlog goes over several runs rather than one long transaction. */
 #define DASHBOARD_BATCH "50000"
 
+static const char *db_error(const pd_db_t *db)
+{
+    return db->error ? db->error : "unknown error";
+}
+
 /* Set in post_config (read-only afterwards), as mod_dbd's functions. */
 static ap_dbd_t *(*dbd_open)(apr_pool_t *, server_rec *) = NULL;
 static void (*dbd_close)(server_rec *, ap_dbd_t *) = NULL;
@@ -68,11 +74,11 @@ static int zone_told = 0;
 static void compact_dashboard(const job_t *job, server_rec *s, const pd_server_conf_t *conf,
                               pd_db_t *db, const char **failed)
 {
-    const char *args[1] = { DASHBOARD_BATCH };
+    const char *args[] = { DASHBOARD_BATCH };
     pd_db_result_t res;
 
-    if (pd_db_select(db, PD_SQL_DASHBOARD_DELTAS_COMPACT, args, &res) != APR_SUCCESS) {
-        *failed = db->error ? db->error : "unknown error";
+    if (pd_db_select(db, PD_SQL_CALL(PD_SQL_DASHBOARD_DELTAS_COMPACT, args), &res) != APR_SUCCESS) {
+        *failed = db_error(db);
         return;
     }
     while (pd_db_next(&res) == APR_SUCCESS) {
@@ -92,23 +98,24 @@ static void run_chores(const job_t *job, server_rec *s, const pd_server_conf_t *
                        pd_db_t *db, const char **failed)
 {
     pd_db_result_t res;
-    const char *args[1];
+    const char *args[] = { apr_itoa(db->pool, conf->auto_close_days) };
 
-    if (pd_db_select(db, PD_SQL_IDEMPOTENCY_FORGET, NULL, &res) != APR_SUCCESS) {
-        *failed = db->error ? db->error : "unknown error";
+    if (pd_db_select(db, PD_SQL_CALL0(PD_SQL_IDEMPOTENCY_FORGET), &res) != APR_SUCCESS) {
+        *failed = db_error(db);
+    }
+    else {
+        pd_db_drain(&res);
     }
     if (conf->auto_close_days <= 0) {
         return;
     }
-    args[0] = apr_itoa(db->pool, conf->auto_close_days);
-    if (pd_db_select(db, PD_SQL_TICKETS_AUTO_CLOSE, args, &res) != APR_SUCCESS) {
-        *failed = db->error ? db->error : "unknown error";
+    if (pd_db_select(db, PD_SQL_CALL(PD_SQL_TICKETS_AUTO_CLOSE, args), &res) != APR_SUCCESS) {
+        *failed = db_error(db);
         return;
     }
     if (pd_db_next(&res) == APR_SUCCESS) {
         apr_int64_t closed = pd_db_get_int64(&res, 0);
-        while (pd_db_next(&res) == APR_SUCCESS) {
-        }
+        pd_db_drain(&res);
         if (closed > 0) {
             ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                          "pharmadesk: closed %" APR_INT64_T_FMT " solved tickets left "

@@ -85,7 +85,7 @@ apr_status_t pd_ticket_names(pd_req_t *req, const char ***rows, int nrows)
                       ? apr_pstrcat(p, "{", apr_array_pstrcat(p, missing[k], ','), "}", NULL)
                       : NULL;
         }
-        if (pd_db_select(&req->db, PD_SQL_NAMES_FETCH, args, &res) != APR_SUCCESS) {
+        if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_NAMES_FETCH, args), &res) != APR_SUCCESS) {
             return pd_fail_db(req, "reading names");
         }
         while (pd_db_next(&res) == APR_SUCCESS) {

@@ -105,7 +105,8 @@ void pd_respond_error(request_rec *r, const pd_server_conf_t *conf, const pd_err
 
 apr_status_t pd_fail_db(pd_req_t *req, const char *doing)
 {
-    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, req->r,
+    /* a call that did not match its statement is a bug, not an outage */
+    ap_log_rerror(APLOG_MARK, req->db.misuse ? APLOG_ERR : APLOG_WARNING, 0, req->r,
                   "pharmadesk: database failure while %s: %s", doing,
                   req->db.error ? req->db.error : "(no message)");
     return pd_error_set(&req->err, 503, "service_unavailable", NULL,

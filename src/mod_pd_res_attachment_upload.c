@@ -19,7 +19,6 @@
 #include "pd_sha256.h"
 #include "pd_store.h"
 #include "pd_download.h"
-#include "pd_workflow.h"
 #include "pd_validate.h"
 
 #define DESCRIPTION_MAX 1000               /* characters */
@@ -34,15 +33,14 @@ typedef enum { PART_NONE, PART_FILE, PART_EMPTY_FILE, PART_FIELD } part_kind_e;
 typedef struct upload_t {
     pd_req_t *req;
     const pd_store_t *store;
-    int staff;
-    pd_status_e status;        /* the ticket's, as read before the body */
-    apr_int64_t tech_id;
+    pd_ticket_facts_t ticket;  /* as read before the body, and again under the lock */
     apr_off_t stored;          /* bytes the ticket's attachments held before */
     apr_off_t added;           /* bytes of this request's finished files */
     apr_off_t body_cap;        /* bytes the whole body may have */
     pd_mp_t *mp;
     int parts, files;
     apr_array_header_t *items; /* the new attachments' JSON */
+    apr_array_header_t *rows;  /* and their row ids, for their timeline entries */
     apr_array_header_t *keys;  /* what this request put in the store */
     int any_public;
     /* what the form said before the current file */
@@ -55,7 +53,7 @@ typedef struct upload_t {
     apr_size_t value_len;
     const char *file_name;
     apr_off_t size;
-    pd_sha256_t sha;
+    pd_sha256_t *sha;          /* of the current file's bytes */
     unsigned char head[PD_SNIFF_HEAD];
     apr_size_t head_len;
     pd_sniff_e type;
@@ -76,46 +74,48 @@ static apr_status_t refuse_db(upload_t *u, const char *doing)
     return APR_EGENERAL;
 }
 
-/* Who may attach to this ticket now: the same rules as a comment. */
+/* libcrypto could not digest: nothing a client did, nothing to retry */
+static apr_status_t refuse_digest(upload_t *u)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, u->req->r, "pharmadesk: SHA-256 failed");
+    return refuse(u, 503, "service_unavailable", NULL, "the upload cannot be stored now");
+}
+
+/* Who may attach to this ticket now: a file is a timeline entry, under the
+ * rule of every other (pd_authz_ticket_entry). */
 static apr_status_t check_ticket(upload_t *u, int internal)
 {
-    if (u->req->who.role == PD_ROLE_TECH && u->tech_id != u->req->who.user_id) {
-        return refuse(u, 403, "not_assigned", NULL,
-                      "only the tech assigned to this ticket may add files to it");
-    }
-    if (pd_status_is_final(u->status) && !internal) {
-        return refuse(u, 409, "ticket_closed", NULL,
-                      "the ticket is closed; only internal files may be added");
-    }
-    return APR_SUCCESS;
+    return pd_authz_refuse(&u->req->err, pd_authz_ticket_entry(&u->req->who, &u->ticket, internal),
+                           NULL);
 }
+
+/* stmt: pd_tickets_brief before the body is read, pd_tickets_lock_brief
+ * after it, with the same parameters */
+_Static_assert(PD_SQL_TICKETS_BRIEF_NARGS == PD_SQL_TICKETS_LOCK_BRIEF_NARGS,
+               "pd_tickets_brief and pd_tickets_lock_brief take the same parameters");
 
 static apr_status_t read_ticket(upload_t *u, pd_sql_id_e stmt)
 {
     pd_req_t *req = u->req;
-    const char *args[2];
+    const char *ticket = pd_db_int(&req->db, req->id);
+    const char *args[] = { ticket, pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who)) };
+    const char *total[] = { ticket };
     pd_db_result_t res;
 
-    args[0] = pd_db_int(&req->db, req->id);
-    args[1] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
-    if (pd_db_select(&req->db, stmt, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, stmt, PD_DB_ARGS(args), &res) != APR_SUCCESS) {
         return refuse_db(u, "reading a ticket");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
         return refuse(u, 404, "not_found", NULL, "no such ticket");
     }
-    u->status = (pd_status_e)pd_status_parse(pd_db_get(&res, 0));
-    u->tech_id = pd_db_get_int64(&res, 1);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
-    args[1] = NULL;
-    if (pd_db_select(&req->db, PD_SQL_TICKET_ATTACHMENTS_TOTAL, args, &res) != APR_SUCCESS
-        || pd_db_next(&res) != APR_SUCCESS) {
+    pd_ticket_facts_read(&res, &u->ticket);
+    pd_db_drain(&res);
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKET_ATTACHMENTS_TOTAL, total), &res)
+        != APR_SUCCESS || pd_db_next(&res) != APR_SUCCESS) {
         return refuse_db(u, "adding up a ticket's attachments");
     }
     u->stored = pd_db_get_int64(&res, 0);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     return APR_SUCCESS;
 }
 
@@ -168,7 +168,9 @@ static apr_status_t part_begin(void *ctx, const pd_mp_part_t *part)
     u->size = 0;
     u->head_len = 0;
     u->put = NULL;
-    pd_sha256_init(&u->sha);
+    if (pd_sha256_init(u->sha) != APR_SUCCESS) {
+        return refuse_digest(u);
+    }
     return APR_SUCCESS;
 }
 
@@ -221,7 +223,7 @@ static apr_status_t part_data(void *ctx, const char *data, apr_size_t len)
     if (u->stored + u->added + u->size > conf->attachment_ticket_max) {
         return too_large_for_ticket(u);
     }
-    pd_sha256_update(&u->sha, data, len);
+    pd_sha256_update(u->sha, data, len);
     if (!u->put) {
         apr_size_t take = PD_SNIFF_HEAD - u->head_len;
         if (take > len) {
@@ -274,12 +276,7 @@ static apr_status_t field_end(upload_t *u)
                           "visibility must be public or internal");
         }
         u->internal = u->value[0] == 'i';
-        /* who may write internal entries is who may read them */
-        if (u->internal && !u->staff) {
-            return refuse(u, 403, "field_forbidden", "visibility",
-                          "customers add public files only");
-        }
-        return APR_SUCCESS;
+        return u->internal ? check_ticket(u, 1) : APR_SUCCESS;
     }
     return description_valid(u);
 }
@@ -288,7 +285,7 @@ static apr_status_t file_end(upload_t *u)
 {
     pd_req_t *req = u->req;
     char sha[PD_SHA256_HEX];
-    const char *args[12], *key;
+    const char *args[13], *key;
     pd_db_result_t res;
 
     if (u->size == 0) {
@@ -304,7 +301,9 @@ static apr_status_t file_end(upload_t *u)
     }
     u->put = NULL;
     APR_ARRAY_PUSH(u->keys, const char *) = key;
-    pd_sha256_final_hex(&u->sha, sha);
+    if (pd_sha256_final_hex(u->sha, sha) != APR_SUCCESS) {
+        return refuse_digest(u);
+    }
     args[0] = pd_db_int(&req->db, req->id);
     args[1] = pd_db_int(&req->db, req->who.user_id);
     args[2] = u->file_name;
@@ -315,14 +314,15 @@ static apr_status_t file_end(upload_t *u)
     args[7] = u->internal ? "internal" : "public";
     args[8] = u->store->name;
     args[9] = key;
-    args[10] = args[11] = req->conf->api_base;
-    if (pd_db_select(&req->db, PD_SQL_TICKET_ATTACHMENTS_INSERT, args, &res) != APR_SUCCESS
-        || pd_db_next(&res) != APR_SUCCESS) {
+    args[10] = pd_role_param(PD_ROLE_CUSTOMER);
+    args[11] = args[12] = req->conf->api_base;
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKET_ATTACHMENTS_INSERT, args), &res)
+        != APR_SUCCESS || pd_db_next(&res) != APR_SUCCESS) {
         return refuse_db(u, "recording an attachment");
     }
-    APR_ARRAY_PUSH(u->items, const char *) = pd_db_get(&res, 0);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    APR_ARRAY_PUSH(u->rows, const char *) = pd_db_get(&res, 0);
+    APR_ARRAY_PUSH(u->items, const char *) = pd_db_get(&res, 1);
+    pd_db_drain(&res);
     u->added += u->size;
     u->any_public |= !u->internal;
     u->description = NULL;
@@ -414,14 +414,17 @@ apr_status_t pd_res_attachments_create(pd_req_t *req)
 {
     static const pd_mp_callbacks_t callbacks = { part_begin, part_data, part_end };
     upload_t *u = apr_pcalloc(req->r->pool, sizeof(*u));
-    const char *boundary, *args[3];
+    const char *boundary, *record[2];
     apr_status_t rv;
 
     u->req = req;
     u->store = &pd_store_postgresql;
-    u->staff = pd_authz_sees_internal(&req->who);
     u->items = apr_array_make(req->r->pool, 4, sizeof(const char *));
+    u->rows = apr_array_make(req->r->pool, 4, sizeof(const char *));
     u->keys = apr_array_make(req->r->pool, 4, sizeof(const char *));
+    if (pd_sha256_create(&u->sha, req->r->pool) != APR_SUCCESS) {
+        return refuse_digest(u);
+    }
     if ((rv = check_request(u, &boundary)) != APR_SUCCESS) {
         return rv;
     }
@@ -440,13 +443,21 @@ apr_status_t pd_res_attachments_create(pd_req_t *req)
     if ((rv = recheck_locked(u)) != APR_SUCCESS) {
         goto cleanup;
     }
+    /* the timeline entries, now that the ticket is locked; the row ids are
+     * the database's own, so the array literal is safe */
+    record[0] = pd_db_int(&req->db, req->id);
+    record[1] = apr_pstrcat(req->r->pool, "{", apr_array_pstrcat(req->r->pool, u->rows, ','), "}",
+                            NULL);
+    if (pd_db_exec(&req->db, PD_SQL_CALL(PD_SQL_TICKET_ATTACHMENTS_RECORD, record), NULL)
+        != APR_SUCCESS) {
+        rv = pd_fail_db(req, "recording attachments on the timeline");
+        goto cleanup;
+    }
     /* a public file changes the ticket everyone sees; an internal one
      * leaves it alone, like an internal note */
     if (u->any_public) {
-        args[0] = pd_db_bool(0);
-        args[1] = NULL;
-        args[2] = pd_db_int(&req->db, req->id);
-        if (pd_db_exec(&req->db, PD_SQL_TICKETS_TOUCH, args, NULL) != APR_SUCCESS) {
+        const char *touch[] = { pd_db_bool(0), NULL, pd_db_int(&req->db, req->id) };
+        if (pd_db_exec(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_TOUCH, touch), NULL) != APR_SUCCESS) {
             rv = pd_fail_db(req, "updating a ticket");
             goto cleanup;
         }

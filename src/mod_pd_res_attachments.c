@@ -14,6 +14,9 @@
 #include "pd_download.h"
 #include "pd_cond.h"
 
+_Static_assert(PD_SQL_TICKET_ATTACHMENTS_LIST_NARGS == PD_SQL_TICKET_ATTACHMENTS_LIST_PUBLIC_NARGS,
+               "every attachment's list and the public one take the same parameters");
+
 apr_status_t pd_res_attachments_list(pd_req_t *req)
 {
     const char *args[6], *q, *after_key, *after_id;
@@ -29,12 +32,14 @@ apr_status_t pd_res_attachments_list(pd_req_t *req)
     if ((rv = pd_ticket_visible(req)) != APR_SUCCESS) {
         return rv;
     }
-    args[0] = args[1] = req->conf->api_base;
-    args[2] = pd_db_int(&req->db, req->id);
-    args[3] = pd_db_bool(pd_authz_sees_internal(&req->who));
+    args[0] = pd_role_param(PD_ROLE_CUSTOMER);
+    args[1] = args[2] = req->conf->api_base;
+    args[3] = pd_db_int(&req->db, req->id);
     args[4] = after_id;
     args[5] = apr_itoa(req->r->pool, limit + 1);
-    if (pd_db_select(&req->db, PD_SQL_TICKET_ATTACHMENTS_LIST, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, pd_authz_sees_internal(&req->who) ? PD_SQL_TICKET_ATTACHMENTS_LIST
+                                                                 : PD_SQL_TICKET_ATTACHMENTS_LIST_PUBLIC,
+                     PD_SQL_ARGS(PD_SQL_TICKET_ATTACHMENTS_LIST, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "listing attachments");
     }
     return pd_name_page_respond(req, &res, limit, "attachments");
@@ -57,7 +62,8 @@ static apr_status_t find_file(pd_req_t *req, stored_file_t *f)
     args[0] = pd_db_int(&req->db, req->id);
     args[1] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
     args[2] = pd_db_bool(pd_authz_sees_internal(&req->who));
-    if (pd_db_select(&req->db, PD_SQL_TICKET_ATTACHMENTS_GET, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKET_ATTACHMENTS_GET, args), &res)
+        != APR_SUCCESS) {
         return pd_fail_db(req, "finding an attachment");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
@@ -69,8 +75,7 @@ static apr_status_t find_file(pd_req_t *req, stored_file_t *f)
     f->sha256 = pd_db_get(&res, 3);
     storage = pd_db_get(&res, 4);
     f->key = pd_db_get(&res, 5);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     if (!(f->store = pd_store_find(storage))) {
         req->db.error = apr_psprintf(req->r->pool, "attachment %" APR_INT64_T_FMT
                                      " is in an unknown store", req->id);

@@ -45,7 +45,7 @@ apr_status_t pd_res_audit_list(pd_req_t *req)
     args[n++] = after_at;  args[n++] = after_at; args[n++] = after_id;
     /* one row more than asked tells whether there is a next page */
     args[n++] = apr_itoa(req->r->pool, limit + 1);
-    if (pd_db_select(&req->db, PD_SQL_AUDIT_LOG_LIST, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_AUDIT_LOG_LIST, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "reading the audit log");
     }
     return pd_name_page_respond(req, &res, limit, "audit");

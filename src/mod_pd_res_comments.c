@@ -10,7 +10,6 @@
 #include <apr_strings.h>
 #include "mod_pd.h"
 #include "pd_validate.h"
-#include "pd_workflow.h"
 
 typedef struct comment_t {
     const char *body;
@@ -42,11 +41,6 @@ static apr_status_t read_comment(pd_req_t *req, comment_t *c)
                             "visibility must be public or internal");
     }
     c->internal = strcmp(visibility, "internal") == 0;
-    /* who may write internal entries is who may read them */
-    if (c->internal && !pd_authz_sees_internal(&req->who)) {
-        return pd_error_set(&req->err, 403, "field_forbidden", "visibility",
-                            "customers post public replies only");
-    }
     return APR_SUCCESS;
 }
 
@@ -63,11 +57,12 @@ static const char *after_reply(pd_status_e status, apr_int64_t tech_id)
 apr_status_t pd_res_comments_create(pd_req_t *req)
 {
     int staff = pd_authz_sees_internal(&req->who);
-    const char *args[8], *json = NULL, *moved = NULL;
+    const char *ticket = pd_db_int(&req->db, req->id), *json = NULL, *moved = NULL;
+    const char *lock[] = { ticket, pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who)) };
+    const char *add[10], *touch[3];
     pd_db_result_t res;
     comment_t c;
-    pd_status_e status;
-    apr_int64_t tech_id;
+    pd_ticket_facts_t facts;
     apr_status_t rv;
 
     if ((rv = read_comment(req, &c)) != APR_SUCCESS) {
@@ -76,9 +71,7 @@ apr_status_t pd_res_comments_create(pd_req_t *req)
     if (pd_db_begin(&req->db) != APR_SUCCESS) {
         return pd_fail_db(req, "starting a comment");
     }
-    args[0] = pd_db_int(&req->db, req->id);
-    args[1] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
-    if (pd_db_select(&req->db, PD_SQL_TICKETS_LOCK_BRIEF, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_LOCK_BRIEF, lock), &res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "locking a ticket");
         goto cleanup;
     }
@@ -86,42 +79,38 @@ apr_status_t pd_res_comments_create(pd_req_t *req)
         rv = pd_error_set(&req->err, 404, "not_found", NULL, "no such ticket");
         goto cleanup;
     }
-    status = (pd_status_e)pd_status_parse(pd_db_get(&res, 0));
-    tech_id = pd_db_get_int64(&res, 1);
-    if (req->who.role == PD_ROLE_TECH && tech_id != req->who.user_id) {
-        rv = pd_error_set(&req->err, 403, "not_assigned", NULL,
-                          "only the tech assigned to this ticket may write on it");
-        goto cleanup;
-    }
-    /* a finished ticket takes the team's notes, but no more conversation */
-    if (pd_status_is_final(status) && !c.internal) {
-        rv = pd_error_set(&req->err, 409, "ticket_closed", NULL,
-                          "the ticket is closed; replies need it reopened");
+    pd_ticket_facts_read(&res, &facts);
+    pd_db_drain(&res);
+    if ((rv = pd_authz_refuse(&req->err, pd_authz_ticket_entry(&req->who, &facts, c.internal),
+                              NULL)) != APR_SUCCESS) {
         goto cleanup;
     }
 
-    args[1] = pd_db_int(&req->db, req->who.user_id);
-    args[2] = staff && c.internal ? "note" : "comment";
-    args[3] = args[4] = args[5] = NULL;
-    args[6] = c.body;
-    args[7] = c.internal ? "internal" : "public";
-    if (pd_db_select(&req->db, PD_SQL_TICKET_ACTIVITIES_ADD, args, &res) != APR_SUCCESS
+    add[0] = ticket;
+    add[1] = pd_db_int(&req->db, req->who.user_id);
+    add[2] = staff && c.internal ? "note" : "comment";
+    add[3] = add[4] = add[5] = NULL;
+    add[6] = c.body;
+    add[7] = c.internal ? "internal" : "public";
+    add[8] = pd_db_bool(staff);
+    add[9] = pd_role_param(PD_ROLE_CUSTOMER);
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKET_ACTIVITIES_ADD, add), &res) != APR_SUCCESS
         || pd_db_next(&res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "adding a comment");
         goto cleanup;
     }
     json = pd_db_get(&res, 0);
     if (!c.internal) {
-        moved = staff ? NULL : after_reply(status, tech_id);
+        moved = staff ? NULL : after_reply(facts.status, facts.tech_id);
         if (moved && (rv = pd_ticket_activity_add(req, "status_changed", "status",
-                                                  pd_status_name(status), moved, NULL,
+                                                  pd_status_name(facts.status), moved, NULL,
                                                   "public")) != APR_SUCCESS) {
             goto cleanup;
         }
-        args[0] = pd_db_bool(staff);
-        args[1] = moved;
-        args[2] = pd_db_int(&req->db, req->id);
-        if (pd_db_exec(&req->db, PD_SQL_TICKETS_TOUCH, args, NULL) != APR_SUCCESS) {
+        touch[0] = pd_db_bool(staff);
+        touch[1] = moved;
+        touch[2] = ticket;
+        if (pd_db_exec(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_TOUCH, touch), NULL) != APR_SUCCESS) {
             rv = pd_fail_db(req, "updating a ticket");
             goto cleanup;
         }

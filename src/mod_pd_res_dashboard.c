@@ -1,4 +1,4 @@
-/* GET /api/dashboard (seed 000, "Modul Dashboard"): the tickets in total
+/* GET /api/dashboard: the tickets in total
  * and per status, priority, category and module, and the urgent tickets
  * nobody has solved yet, oldest first. pharmacy_id, created_from and
  * created_to narrow it as they narrow the ticket list, within the caller's
@@ -88,8 +88,8 @@ static apr_status_t read_dashboard(pd_req_t *req, apr_int64_t scope, const char 
                                    const char **json)
 {
     const char *tz = req->conf->time_zone;
-    const char *args[7] = { pd_db_int(&req->db, scope), pharmacy, from, tz, to, tz,
-                            apr_itoa(req->r->pool, limit) };
+    const char *args[] = { pd_db_int(&req->db, scope), pharmacy, from, tz, to, tz,
+                           apr_itoa(req->r->pool, limit) };
     int all = scope == 0 && !pharmacy;
     apr_array_header_t *rows = apr_array_make(req->r->pool, limit + 32, sizeof(const char **));
     apr_array_header_t *counts = apr_array_make(req->r->pool, 32, sizeof(pd_dash_count_t));
@@ -97,8 +97,9 @@ static apr_status_t read_dashboard(pd_req_t *req, apr_int64_t scope, const char 
     apr_status_t rv;
     int tickets;
 
+    /* both statements take the same parameters */
     if (pd_db_select(&req->db, all ? PD_SQL_DASHBOARD_READ : PD_SQL_DASHBOARD_READ_PHARMACY,
-                     args, &res) != APR_SUCCESS) {
+                     PD_SQL_ARGS(PD_SQL_DASHBOARD_READ, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "reading the dashboard");
     }
     while (pd_db_next(&res) == APR_SUCCESS) {

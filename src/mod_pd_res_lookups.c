@@ -1,5 +1,5 @@
 /* /api/ticket-categories and /api/ticket-modules: the two lookup lists of
- * seed 000 have the same shape (name, description, color, active), so one
+ * a ticket have the same shape (name, description, color, active), so one
  * implementation serves both, each with its own statements. DELETE
  * deactivates: old tickets keep showing the entry, new ones cannot use it.
  * Every write is one transaction with its audit entry. */
@@ -28,9 +28,18 @@ static const lookup_t modules = {
     PD_SQL_TICKET_MODULES_LOCK
 };
 
+/* Both tables' statements take the same parameters, so each call below
+ * serves either; pd_db checks the count at the call. */
+_Static_assert(PD_SQL_TICKET_CATEGORIES_LIST_NARGS == PD_SQL_TICKET_MODULES_LIST_NARGS
+               && PD_SQL_TICKET_CATEGORIES_GET_NARGS == PD_SQL_TICKET_MODULES_GET_NARGS
+               && PD_SQL_TICKET_CATEGORIES_INSERT_NARGS == PD_SQL_TICKET_MODULES_INSERT_NARGS
+               && PD_SQL_TICKET_CATEGORIES_UPDATE_NARGS == PD_SQL_TICKET_MODULES_UPDATE_NARGS
+               && PD_SQL_TICKET_CATEGORIES_LOCK_NARGS == PD_SQL_TICKET_MODULES_LOCK_NARGS,
+               "categories and modules differ in their statements' parameters");
+
 static const char *const body_fields[] = { "name", "description", "color", "active", NULL };
 
-/* Customers only ever see active entries: what the ticket form offers. */
+/* Deactivated entries only for those who see them (pd_authz). */
 static apr_status_t lookup_list(pd_req_t *req, const lookup_t *lk)
 {
     const char *inc, *args[1], *items;
@@ -42,13 +51,12 @@ static apr_status_t lookup_list(pd_req_t *req, const lookup_t *lk)
                             "include_inactive must be true or false");
     }
     args[0] = pd_db_bool(inc && strcmp(inc, "true") == 0
-                         && req->who.role != PD_ROLE_CUSTOMER);
-    if (pd_db_select(&req->db, lk->list, args, &res) != APR_SUCCESS) {
+                         && pd_authz_sees_inactive_lookups(&req->who));
+    if (pd_db_select(&req->db, lk->list, PD_DB_ARGS(args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "listing a lookup");
     }
     items = pd_db_next(&res) == APR_SUCCESS ? pd_db_get(&res, 0) : NULL;
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     return pd_respond_json(req, HTTP_OK, apr_pstrcat(req->r->pool, "{\"items\":",
                                                      items ? items : "[]", "}", NULL));
 }
@@ -61,7 +69,7 @@ static apr_status_t lookup_fetch(pd_req_t *req, const lookup_t *lk, const char *
     int active;
 
     *text = NULL;
-    if (pd_db_select(&req->db, lk->get, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, lk->get, PD_DB_ARGS(args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "reading a lookup");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
@@ -69,9 +77,8 @@ static apr_status_t lookup_fetch(pd_req_t *req, const lookup_t *lk, const char *
     }
     *text = pd_db_get(&res, 0);
     active = pd_db_get_bool(&res, 1);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
-    if (!active && req->who.role == PD_ROLE_CUSTOMER) {
+    pd_db_drain(&res);
+    if (!active && !pd_authz_sees_inactive_lookups(&req->who)) {
         *text = NULL;
         return APR_NOTFOUND;
     }
@@ -151,7 +158,7 @@ static apr_status_t lookup_create(pd_req_t *req, const lookup_t *lk)
     args[2] = color ? color : "#64748b";
     create.conflict_message = apr_psprintf(req->r->pool, "a %s with this name already exists",
                                            lk->noun);
-    return pd_audited_create(req, &create, args);
+    return pd_audited_create(req, &create, PD_DB_ARGS(args));
 }
 
 /* PATCH and DELETE (active = false): lock, update, audit, in one
@@ -160,15 +167,16 @@ static apr_status_t lookup_write(pd_req_t *req, const lookup_t *lk, pd_audit_act
                                  const char *name, const char *description,
                                  const char *color, const char *active)
 {
-    const char *args[7], *before, *after;
+    const char *id = pd_db_int(&req->db, req->id), *before, *after;
+    const char *lock[] = { id };
+    const char *args[] = { name, description, color, active, id, name, id };
     pd_db_result_t res;
     apr_status_t rv;
 
     if (pd_db_begin(&req->db) != APR_SUCCESS) {
         return pd_fail_db(req, "starting a lookup update");
     }
-    args[0] = pd_db_int(&req->db, req->id);
-    if (pd_db_select(&req->db, lk->lock, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, lk->lock, PD_DB_ARGS(lock), &res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "locking a lookup");
         goto cleanup;
     }
@@ -177,16 +185,8 @@ static apr_status_t lookup_write(pd_req_t *req, const lookup_t *lk, pd_audit_act
         goto cleanup;
     }
     before = pd_db_get(&res, 0);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
-    args[0] = name;
-    args[1] = description;
-    args[2] = color;
-    args[3] = active;
-    args[4] = pd_db_int(&req->db, req->id);
-    args[5] = name;
-    args[6] = args[4];
-    if (pd_db_select(&req->db, lk->update, args, &res) != APR_SUCCESS) {
+    pd_db_drain(&res);
+    if (pd_db_select(&req->db, lk->update, PD_DB_ARGS(args), &res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "updating a lookup");
         goto cleanup;
     }
@@ -197,8 +197,7 @@ static apr_status_t lookup_write(pd_req_t *req, const lookup_t *lk, pd_audit_act
         goto cleanup;
     }
     after = pd_db_get(&res, 0);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     if ((rv = pd_audit_commit(req, action, lk->entity, req->id, before, after)) != APR_SUCCESS) {
         return rv;
     }

@@ -20,7 +20,7 @@ apr_status_t pd_res_pharmacies_list(pd_req_t *req)
     const char *args[9], *inc, *q, *after_name, *after_id;
     pd_db_result_t res;
     apr_status_t rv;
-    int limit, customer = req->who.role == PD_ROLE_CUSTOMER;
+    int limit;
 
     if ((rv = pd_list_limit(req, &limit)) != APR_SUCCESS
         || (rv = pd_name_page_params(req, "name", &q, &after_name, &after_id)) != APR_SUCCESS) {
@@ -32,8 +32,8 @@ apr_status_t pd_res_pharmacies_list(pd_req_t *req)
                             "include_inactive must be true or false");
     }
     args[0] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
-    /* a customer's own pharmacy is shown even when deactivated */
-    args[1] = pd_db_bool(customer || (inc && strcmp(inc, "true") == 0));
+    args[1] = pd_db_bool(pd_authz_lists_inactive_pharmacies(&req->who,
+                                                            inc && strcmp(inc, "true") == 0));
     args[2] = q;
     args[3] = q;
     args[4] = q;
@@ -41,7 +41,7 @@ apr_status_t pd_res_pharmacies_list(pd_req_t *req)
     args[6] = after_name;
     args[7] = after_id;
     args[8] = apr_itoa(req->r->pool, limit + 1);
-    if (pd_db_select(&req->db, PD_SQL_PHARMACIES_LIST, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_PHARMACIES_LIST, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "listing pharmacies");
     }
     return pd_name_page_respond(req, &res, limit, "name");
@@ -53,15 +53,14 @@ static apr_status_t fetch(pd_req_t *req, const char **text)
                             pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who)) };
     pd_db_result_t res;
 
-    if (pd_db_select(&req->db, PD_SQL_PHARMACIES_GET, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_PHARMACIES_GET, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "reading a pharmacy");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
         return pd_error_set(&req->err, 404, "not_found", NULL, "no such pharmacy");
     }
     *text = pd_db_get(&res, 0);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     return APR_SUCCESS;
 }
 
@@ -131,7 +130,7 @@ apr_status_t pd_res_pharmacies_create(pd_req_t *req)
     args[3] = ph.city ? ph.city : "";
     args[4] = ph.phone ? ph.phone : "";
     args[5] = ph.active ? ph.active : "true";
-    return pd_audited_create(req, &create, args);
+    return pd_audited_create(req, &create, PD_SQL_ARGS(PD_SQL_PHARMACIES_INSERT, args));
 }
 
 /* PATCH and DELETE: lock, merge, write, audit, in one transaction. */
@@ -139,6 +138,7 @@ static apr_status_t write_merged(pd_req_t *req, const pharmacy_t *changes,
                                  pd_audit_action_e action)
 {
     const char *args[9], *id = pd_db_int(&req->db, req->id), *before, *text;
+    const char *lock[] = { id };
     pharmacy_t cur;
     pd_db_result_t res;
     apr_status_t rv;
@@ -146,8 +146,7 @@ static apr_status_t write_merged(pd_req_t *req, const pharmacy_t *changes,
     if (pd_db_begin(&req->db) != APR_SUCCESS) {
         return pd_fail_db(req, "starting a pharmacy update");
     }
-    args[0] = id;
-    if (pd_db_select(&req->db, PD_SQL_PHARMACIES_LOCK, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_PHARMACIES_LOCK, lock), &res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "locking a pharmacy");
         goto cleanup;
     }
@@ -162,8 +161,7 @@ static apr_status_t write_merged(pd_req_t *req, const pharmacy_t *changes,
     cur.phone = pd_db_get(&res, 4);
     cur.active = pd_db_get_bool(&res, 5) ? "true" : "false";
     before = pd_db_get(&res, 6);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     args[0] = changes->code ? changes->code : cur.code;
     args[1] = changes->name ? changes->name : cur.name;
     args[2] = changes->address ? changes->address : cur.address;
@@ -173,7 +171,7 @@ static apr_status_t write_merged(pd_req_t *req, const pharmacy_t *changes,
     args[6] = id;
     args[7] = args[0];
     args[8] = id;
-    if (pd_db_select(&req->db, PD_SQL_PHARMACIES_UPDATE, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_PHARMACIES_UPDATE, args), &res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "updating a pharmacy");
         goto cleanup;
     }
@@ -183,8 +181,7 @@ static apr_status_t write_merged(pd_req_t *req, const pharmacy_t *changes,
         goto cleanup;
     }
     text = pd_db_get(&res, 0);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     if ((rv = pd_audit_commit(req, action, PD_ENTITY_PHARMACY, req->id, before, text))
         != APR_SUCCESS) {
         return rv;

@@ -9,7 +9,7 @@ apr_status_t pd_res_roles_list(pd_req_t *req)
     pd_db_result_t res;
     const char *items;
 
-    if (pd_db_select(&req->db, PD_SQL_ROLES_LIST, NULL, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL0(PD_SQL_ROLES_LIST), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "listing roles");
     }
     items = pd_db_next(&res) == APR_SUCCESS ? pd_db_get(&res, 0) : NULL;
@@ -23,7 +23,7 @@ apr_status_t pd_res_roles_get(pd_req_t *req)
     pd_db_result_t res;
     const char *text;
 
-    if (pd_db_select(&req->db, PD_SQL_ROLES_GET, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_ROLES_GET, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "reading a role");
     }
     if (pd_db_next(&res) != APR_SUCCESS || !(text = pd_db_get(&res, 0))) {

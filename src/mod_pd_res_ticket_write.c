@@ -58,16 +58,19 @@ static apr_status_t check_refs(pd_req_t *req, const apr_int64_t ids[REF__COUNT],
     static const char *const names[REF__COUNT] = {
         "pharmacy_id", "module_id", "category_id", "expert_id", "tech_id", "customer_id"
     };
-    const char *args[7];
+    pd_db_t *db = &req->db;
+    const char *args[] = {
+        pd_db_id_or_null(db, ids[REF_PHARMACY]), pd_db_id_or_null(db, ids[REF_MODULE]),
+        pd_db_id_or_null(db, ids[REF_CATEGORY]),
+        pd_role_param(pd_authz_assignee_role(PD_TF_EXPERT)), pd_db_id_or_null(db, ids[REF_EXPERT]),
+        pd_role_param(pd_authz_assignee_role(PD_TF_TECH)), pd_db_id_or_null(db, ids[REF_TECH]),
+        pd_role_param(PD_ROLE_CUSTOMER), pd_db_id_or_null(db, customer_pharmacy),
+        pd_db_id_or_null(db, ids[REF_CUSTOMER])
+    };
     pd_db_result_t res;
     int i;
 
-    for (i = 0; i < REF__COUNT - 1; i++) {
-        args[i] = pd_db_id_or_null(&req->db, ids[i]);
-    }
-    args[5] = pd_db_id_or_null(&req->db, customer_pharmacy);
-    args[6] = pd_db_id_or_null(&req->db, ids[REF_CUSTOMER]);
-    if (pd_db_select(&req->db, PD_SQL_TICKETS_REFS, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_REFS, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "checking ticket references");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
@@ -76,13 +79,10 @@ static apr_status_t check_refs(pd_req_t *req, const apr_int64_t ids[REF__COUNT],
     for (i = 0; i < REF__COUNT; i++) {
         /* unknown, deactivated and out-of-scope ids get the same answer */
         if (ids[i] > 0 && !pd_db_get_bool(&res, i)) {
-            return pd_error_setf(&req->err, NULL, 422, "unknown_reference", names[i],
-                                 "%s does not name an active entry that can be used here",
-                                 names[i]);
+            return pd_authz_refuse(&req->err, PD_AZ_UNKNOWN_REFERENCE, names[i]);
         }
     }
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     return APR_SUCCESS;
 }
 
@@ -107,7 +107,8 @@ apr_status_t pd_res_tickets_create(pd_req_t *req)
     ticket_row_t t;
     apr_int64_t refs[REF__COUNT] = { 0 };
     json_t *body;
-    const char *args[14], *number, *json, *etag;
+    const char *args[14], *number, *json, *etag, *field;
+    pd_az_e why;
     pd_db_result_t res;
     apr_status_t rv;
     apr_size_t i;
@@ -141,7 +142,7 @@ apr_status_t pd_res_tickets_create(pd_req_t *req)
     else if (rv != APR_SUCCESS) {
         return rv;
     }
-    rv = pd_v_id(body, "pharmacy_id", req->who.role == PD_ROLE_CUSTOMER ? 0 : PD_V_REQUIRED,
+    rv = pd_v_id(body, "pharmacy_id", pd_authz_ticket_pharmacy_chosen(&req->who) ? PD_V_REQUIRED : 0,
                  &t.pharmacy_id, &req->err);
     if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
         return rv;
@@ -150,26 +151,17 @@ apr_status_t pd_res_tickets_create(pd_req_t *req)
     if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
         return rv;
     }
-    if (req->who.role == PD_ROLE_CUSTOMER) {
-        /* customers report for their own pharmacy, as themselves */
-        if (t.pharmacy_id && t.pharmacy_id != req->who.pharmacy_id) {
-            return pd_error_set(&req->err, 422, "unknown_reference", "pharmacy_id",
-                                "pharmacy_id does not name an active entry that can be used here");
-        }
-        if (t.customer_id && t.customer_id != req->who.user_id) {
-            return pd_error_set(&req->err, 422, "unknown_reference", "customer_id",
-                                "customer_id does not name an active entry that can be used here");
-        }
-        t.pharmacy_id = req->who.pharmacy_id;
-        t.customer_id = req->who.user_id;
+    why = pd_authz_ticket_create(&req->who, &t.pharmacy_id, &t.customer_id, &field);
+    if (why != PD_AZ_OK) {
+        return pd_authz_refuse(&req->err, why, field);
     }
 
     refs[REF_PHARMACY] = t.pharmacy_id;
     refs[REF_MODULE] = t.module_id;
     refs[REF_CATEGORY] = t.category_id;
     refs[REF_CUSTOMER] = t.customer_id;
-    /* a customer named by staff must be one of that pharmacy's */
-    if (req->who.role != PD_ROLE_CUSTOMER && t.customer_id
+    /* a customer named along with a chosen pharmacy must be one of its */
+    if (t.customer_id && pd_authz_ticket_pharmacy_chosen(&req->who)
         && (rv = check_refs(req, refs, t.pharmacy_id)) != APR_SUCCESS) {
         return rv;
     }
@@ -187,7 +179,7 @@ apr_status_t pd_res_tickets_create(pd_req_t *req)
     args[11] = pd_source_name(pd_source_for_role(req->who.role));
     args[12] = pd_db_id_or_null(&req->db, t.customer_id);
     args[13] = pd_db_int(&req->db, req->who.user_id);
-    if (pd_db_select(&req->db, PD_SQL_TICKETS_INSERT, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_INSERT, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "creating a ticket");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
@@ -222,7 +214,7 @@ static apr_status_t lock_ticket(pd_req_t *req, ticket_row_t *t)
                             pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who)) };
     pd_db_result_t res;
 
-    if (pd_db_select(&req->db, PD_SQL_TICKETS_LOCK, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_LOCK, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "locking a ticket");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
@@ -242,13 +234,12 @@ static apr_status_t lock_ticket(pd_req_t *req, ticket_row_t *t)
     t->tech_id = pd_db_get_int64(&res, 11);
     t->customer_id = pd_db_get_int64(&res, 12);
     t->version = pd_db_get(&res, 13);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     return APR_SUCCESS;
 }
 
 /* The 409 for a move outside the flow lists the moves this caller has. */
-static apr_status_t refuse_transition(pd_req_t *req, pd_status_e from, unsigned targets)
+static apr_status_t refuse_transition(pd_req_t *req, unsigned targets)
 {
     json_t *allowed = json_array(), *details = pd_json_bind(req->r->pool, json_object());
     int st;
@@ -259,10 +250,16 @@ static apr_status_t refuse_transition(pd_req_t *req, pd_status_e from, unsigned 
         }
     }
     json_object_set_new(details, "allowed_transitions", allowed);
-    pd_error_setf(&req->err, NULL, 409, "invalid_transition", "status",
-                  "this ticket cannot move from %s to that status", pd_status_name(from));
+    pd_authz_refuse(&req->err, PD_AZ_INVALID_TRANSITION, NULL);
     req->err.details = details;
     return APR_EGENERAL;
+}
+
+/* What the rules need to know of the locked ticket. */
+static pd_ticket_facts_t facts_of(const ticket_row_t *t)
+{
+    pd_ticket_facts_t f = { t->status, t->pharmacy_id, t->tech_id, t->expert_id };
+    return f;
 }
 
 /* A PATCH body, checked for shape: text members (NULL when absent), ids (0
@@ -278,7 +275,7 @@ typedef struct ticket_patch_t {
 typedef struct ticket_change_t {
     ticket_row_t next;
     unsigned changed;          /* PD_TF_* bits */
-    int unassigned;            /* the seed 004 move back to open */
+    int unassigned;            /* the tech taken off: back to open */
     const char *solved, *closed;   /* 'set', 'clear' or 'keep' */
 } ticket_change_t;
 
@@ -376,7 +373,7 @@ static void merge_patch(ticket_change_t *ch, const ticket_row_t *cur, const tick
     if (pt->text.note) {
         ch->changed |= PD_TF_NOTE;
     }
-    /* seed 004: assigning a tech to an open or in_review ticket starts the
+    /* assigning a tech to an open or in_review ticket starts the
      * work; taking the tech off a ticket in progress returns it to the queue */
     if ((ch->changed & PD_TF_TECH) && !(ch->changed & PD_TF_STATUS)) {
         if (ch->next.tech_id > 0 && (cur->status == PD_ST_OPEN || cur->status == PD_ST_IN_REVIEW)) {
@@ -391,50 +388,25 @@ static void merge_patch(ticket_change_t *ch, const ticket_row_t *cur, const tick
     }
 }
 
-/* Field rights, the workflow and the finish times; 403, 409 or 422. */
+/* Field rights, the note, the workflow and the finish times; 403, 409 or
+ * 422. */
 static apr_status_t check_change(pd_req_t *req, const ticket_row_t *cur, ticket_change_t *ch)
 {
-    static const struct { unsigned bit; const char *name; } names[] = {
-        { PD_TF_TITLE, "title" }, { PD_TF_DESCRIPTION, "description" },
-        { PD_TF_PIC_NAME, "pic_name" }, { PD_TF_CONTACT, "contact" },
-        { PD_TF_APP_VERSION, "app_version" }, { PD_TF_MODULE, "module_id" },
-        { PD_TF_CATEGORY, "category_id" }, { PD_TF_PRIORITY, "priority" },
-        { PD_TF_STATUS, "status" }, { PD_TF_EXPERT, "expert_id" },
-        { PD_TF_TECH, "tech_id" }, { PD_TF_NOTE, "note" },
-    };
-    unsigned forbidden = ch->changed & ~pd_authz_ticket_fields(req->who.role, cur->status);
+    pd_ticket_facts_t facts = facts_of(cur);
     const ticket_row_t *nxt = &ch->next;
-    apr_size_t i;
+    const char *field;
+    pd_az_e why;
 
-    if (forbidden) {
-        for (i = 0; i < COUNT(names) && !(forbidden & names[i].bit); i++) {
-        }
-        return pd_error_setf(&req->err, NULL, 403, "field_forbidden",
-                             i < COUNT(names) ? names[i].name : NULL,
-                             "your role may not change %s on this ticket",
-                             i < COUNT(names) ? names[i].name : "this field");
+    if ((why = pd_authz_ticket_edit(&req->who, &facts, ch->changed, &field)) != PD_AZ_OK) {
+        return pd_authz_refuse(&req->err, why, field);
     }
     if ((ch->changed & PD_TF_STATUS) && !ch->unassigned) {
-        pd_wf_facts_t facts = 0;
-        if (req->who.role == PD_ROLE_CUSTOMER && cur->pharmacy_id == req->who.pharmacy_id) {
-            facts |= PD_WF_OWN;
+        why = pd_authz_ticket_move(&req->who, &facts, nxt->status, nxt->tech_id > 0);
+        if (why == PD_AZ_INVALID_TRANSITION) {
+            return refuse_transition(req, pd_authz_ticket_targets(&req->who, &facts));
         }
-        if (cur->tech_id == req->who.user_id) {
-            facts |= PD_WF_ASSIGNED;
-        }
-        if (nxt->tech_id > 0) {
-            facts |= PD_WF_HAS_TECH;
-        }
-        if (!pd_workflow_allows(req->who.role, cur->status, nxt->status, facts)) {
-            if (pd_workflow_rule_exists(req->who.role, cur->status, nxt->status)
-                && !(facts & PD_WF_HAS_TECH)
-                && pd_workflow_allows(req->who.role, cur->status, nxt->status,
-                                      facts | PD_WF_HAS_TECH)) {
-                return pd_error_set(&req->err, 422, "validation_failed", "tech_id",
-                                    "a tech must be assigned (tech_id) for this status");
-            }
-            return refuse_transition(req, cur->status,
-                                     pd_workflow_targets(req->who.role, cur->status, facts));
+        if (why != PD_AZ_OK) {
+            return pd_authz_refuse(&req->err, why, NULL);
         }
         if (nxt->status == PD_ST_SOLVED) {
             ch->solved = "set";
@@ -442,7 +414,7 @@ static apr_status_t check_change(pd_req_t *req, const ticket_row_t *cur, ticket_
         if (nxt->status == PD_ST_CLOSED || nxt->status == PD_ST_CANCELLED) {
             ch->closed = "set";
         }
-        /* reopening clears the finish times (seed 004) */
+        /* reopening clears the finish times */
         if (nxt->status == PD_ST_OPEN || nxt->status == PD_ST_IN_PROGRESS
             || nxt->status == PD_ST_IN_REVIEW || nxt->status == PD_ST_WAITING_CUSTOMER) {
             ch->solved = cur->status == PD_ST_SOLVED || cur->status == PD_ST_CLOSED ? "clear"
@@ -450,10 +422,16 @@ static apr_status_t check_change(pd_req_t *req, const ticket_row_t *cur, ticket_
             ch->closed = pd_status_is_final(cur->status) ? "clear" : "keep";
         }
     }
+    /* a note is a timeline entry: a staff note is internal, a customer's a
+     * public reply, under the rule of every other entry */
+    if ((ch->changed & PD_TF_NOTE)
+        && (why = pd_authz_ticket_entry(&req->who, &facts, pd_authz_sees_internal(&req->who)))
+           != PD_AZ_OK) {
+        return pd_authz_refuse(&req->err, why, NULL);
+    }
     /* work in progress or solved always has a tech */
     if ((nxt->status == PD_ST_IN_PROGRESS || nxt->status == PD_ST_SOLVED) && nxt->tech_id <= 0) {
-        return pd_error_set(&req->err, 422, "validation_failed", "tech_id",
-                            "a tech must be assigned (tech_id) for this status");
+        return pd_authz_refuse(&req->err, PD_AZ_NEEDS_TECH, NULL);
     }
     return APR_SUCCESS;
 }
@@ -486,7 +464,7 @@ static apr_status_t write_change(pd_req_t *req, const ticket_row_t *cur,
     /* a staff note alone is internal: the row a customer reads, its
      * updated_at and ETag, must not show that one was written */
     if (!(staff && ch->changed == PD_TF_NOTE)
-        && pd_db_exec(&req->db, PD_SQL_TICKETS_UPDATE, args, NULL) != APR_SUCCESS) {
+        && pd_db_exec(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_UPDATE, args), NULL) != APR_SUCCESS) {
         return pd_fail_db(req, "updating a ticket");
     }
     if ((ch->changed & PD_TF_STATUS)
@@ -535,8 +513,10 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
 {
     ticket_patch_t patch;
     ticket_change_t ch;
-    ticket_row_t cur;
+    ticket_row_t cur = { 0 };
+    pd_ticket_facts_t facts;
     apr_int64_t refs[REF__COUNT] = { 0 };
+    const char *etag;
     apr_status_t rv;
     int not_modified;
 
@@ -551,13 +531,14 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
     }
     /* against the row as it is now, locked: If-Match makes a write that
      * was prepared on a stale copy fail instead of overwriting */
-    if ((rv = pd_preconditions(req, pd_ticket_etag(req->r->pool, req->id, cur.version),
-                               &not_modified)) != APR_SUCCESS) {
+    etag = pd_ticket_etag(req, apr_psprintf(req->r->pool, "%" APR_INT64_T_FMT, req->id),
+                          cur.version);
+    if ((rv = pd_preconditions(req, etag, &not_modified)) != APR_SUCCESS) {
         goto cleanup;
     }
-    if (req->who.role == PD_ROLE_TECH && cur.tech_id != req->who.user_id) {
-        rv = pd_error_set(&req->err, 403, "not_assigned", NULL,
-                          "only the tech assigned to this ticket may change it");
+    facts = facts_of(&cur);
+    if ((rv = pd_authz_refuse(&req->err, pd_authz_ticket_write(&req->who, &facts), NULL))
+        != APR_SUCCESS) {
         goto cleanup;
     }
     merge_patch(&ch, &cur, &patch);

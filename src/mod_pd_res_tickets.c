@@ -105,7 +105,7 @@ typedef struct list_query_t {
 
 #define SEARCH_MAX_BYTES 200
 
-/* The work queues (seed 004) are lists with filters the server sets:
+/* The work queues are lists with filters the server sets:
  *   mine        what the caller works on: a tech's assigned tickets, the
  *               tickets a team expert (or an admin or manager) owns; for a
  *               customer, their pharmacy's tickets, which is their list
@@ -125,11 +125,12 @@ static apr_status_t apply_queue(pd_req_t *req, const char **statuses, const char
         return APR_SUCCESS;
     }
     if (strcmp(queue, "mine") == 0) {
-        if (req->who.role == PD_ROLE_TECH) {
+        pd_mine_e mine = pd_authz_mine(&req->who);
+        if (mine == PD_MINE_AS_TECH) {
             conflict = *tech ? "tech_id" : NULL;
             *tech = me;
         }
-        else if (req->who.role != PD_ROLE_CUSTOMER) {
+        else if (mine == PD_MINE_AS_EXPERT) {
             conflict = *expert ? "expert_id" : NULL;
             *expert = me;
         }
@@ -264,7 +265,8 @@ static apr_status_t search_has_words(pd_req_t *req, const char *q)
     pd_db_result_t res;
     int words = 0;
 
-    if (pd_db_select(&req->db, PD_SQL_TICKET_SEARCH_QUERY, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKET_SEARCH_QUERY, args), &res)
+        != APR_SUCCESS) {
         return pd_fail_db(req, "reading a search text");
     }
     while (pd_db_next(&res) == APR_SUCCESS) {
@@ -281,8 +283,10 @@ static apr_status_t search_has_words(pd_req_t *req, const char *q)
  * order (pd_sql.c): a list's; a search's, which takes the search text and
  * whether internal notes count before them; or a search by relevance, which
  * ranks in ticket_search alone first and keeps only the best page when no
- * filter on the tickets can drop a row. */
-static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const char **args)
+ * filter on the tickets can drop a row. *nargs gets their count, which
+ * pd_db_select checks against the statement's. */
+static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const char **args,
+                                  int *nargs)
 {
     const char *const *f = lq->filters;
     int i, n = 0;
@@ -310,6 +314,7 @@ static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const c
         args[n++] = lq->after_id;
         args[n++] = lq->rows;
     }
+    *nargs = n;
     if (lq->q) {
         return lq->desc ? sorts[lq->sort].search_desc : sorts[lq->sort].search_asc;
     }
@@ -380,13 +385,13 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
     pd_db_result_t res;
     apr_status_t rv;
     pd_sql_id_e id;
-    int rows, count;
+    int nargs, rows, count;
 
     if ((rv = read_list_query(req, &lq)) != APR_SUCCESS) {
         return rv;
     }
-    id = list_statement(req, &lq, args);
-    if (pd_db_select(&req->db, id, args, &res) != APR_SUCCESS) {
+    id = list_statement(req, &lq, args, &nargs);
+    if (pd_db_select(&req->db, id, args, nargs, &res) != APR_SUCCESS) {
         return pd_fail_db(req, "listing tickets");
     }
     page = apr_palloc(req->r->pool, sizeof(const char **) * (apr_size_t)lq.limit);
@@ -423,23 +428,34 @@ apr_status_t pd_ticket_from_row(pd_req_t *req, pd_db_result_t *res, const char *
     for (i = 0; i < PD_TC__COUNT; i++) {
         cols[i] = i <= PD_TC_DESCRIPTION ? pd_db_get(res, i) : NULL;
     }
-    while (pd_db_next(res) == APR_SUCCESS) {
-    }
+    pd_db_drain(res);
     if ((rv = pd_ticket_names(req, &row, 1)) != APR_SUCCESS) {
         return rv;
     }
     pd_jw_init(&w, req->r->pool, 2048);
-    pd_ticket_render(&w, cols, 1);
+    pd_ticket_render_one(&w, cols, &req->who);
     *json = pd_jw_text(&w);
-    *etag = pd_ticket_etag(req->r->pool, cols[PD_TC_ID] ? apr_atoi64(cols[PD_TC_ID]) : 0,
-                           cols[PD_TC_VERSION]);
+    *etag = pd_ticket_etag(req, cols[PD_TC_ID], cols[PD_TC_VERSION]);
     return APR_SUCCESS;
 }
 
-const char *pd_ticket_etag(apr_pool_t *p, apr_int64_t id, const char *version)
+void pd_ticket_facts_read(pd_db_result_t *res, pd_ticket_facts_t *t)
 {
-    /* the version changes with every write */
-    return apr_psprintf(p, "\"t%" APR_INT64_T_FMT "-v%s\"", id, version ? version : "0");
+    int st = pd_status_parse(pd_db_get(res, 0));
+
+    /* a status the enum does not know moves nowhere: as if final */
+    t->status = st >= 0 ? (pd_status_e)st : PD_ST_CANCELLED;
+    t->tech_id = pd_db_get_int64(res, 1);
+    t->pharmacy_id = pd_db_get_int64(res, 2);
+    t->expert_id = pd_db_get_int64(res, 3);
+}
+
+const char *pd_ticket_etag(pd_req_t *req, const char *id, const char *version)
+{
+    /* the version changes with every write that changes what the ticket
+     * shows or allows; the caller's role decides the rest of "allowed" */
+    return apr_psprintf(req->r->pool, "\"t%s-v%s-r%d\"", id ? id : "0", version ? version : "0",
+                        (int)req->who.role);
 }
 
 apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,
@@ -448,7 +464,7 @@ apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,
     const char *args[2] = { pd_db_int(&req->db, id), pd_db_int(&req->db, scope) };
     pd_db_result_t res;
 
-    if (pd_db_select(&req->db, PD_SQL_TICKETS_GET, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_GET, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "reading a ticket");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
@@ -487,7 +503,7 @@ apr_status_t pd_res_tickets_delete(pd_req_t *req)
     if (pd_db_begin(&req->db) != APR_SUCCESS) {
         return pd_fail_db(req, "starting a ticket deletion");
     }
-    if (pd_db_select(&req->db, PD_SQL_TICKETS_DELETE, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_DELETE, args), &res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "deleting a ticket");
         goto cleanup;
     }
@@ -496,8 +512,7 @@ apr_status_t pd_res_tickets_delete(pd_req_t *req)
         goto cleanup;
     }
     gone = pd_db_get(&res, 0);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     if ((rv = pd_audit_commit(req, PD_AUDIT_DELETE, PD_ENTITY_TICKET, req->id, gone, NULL))
         != APR_SUCCESS) {
         return rv;
@@ -516,14 +531,13 @@ apr_status_t pd_ticket_visible(pd_req_t *req)
 
     args[0] = pd_db_int(&req->db, req->id);
     args[1] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
-    if (pd_db_select(&req->db, PD_SQL_TICKETS_VISIBLE, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_VISIBLE, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "finding a ticket");
     }
     /* someone else's ticket and no ticket look the same */
     if (pd_db_next(&res) != APR_SUCCESS) {
         return pd_error_set(&req->err, 404, "not_found", NULL, "no such ticket");
     }
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     return APR_SUCCESS;
 }

@@ -42,7 +42,7 @@ apr_status_t pd_res_users_list(pd_req_t *req)
             return pd_error_set(&req->err, 400, "invalid_parameter", "role",
                                 "role must be admin, team_expert, tech, customer or manager");
         }
-        role = apr_itoa(req->r->pool, r);
+        role = pd_role_param((pd_role_e)r);
     }
     if ((rv = pd_id_param(req, "pharmacy_id", &pharmacy)) != APR_SUCCESS) {
         return rv;
@@ -64,7 +64,7 @@ apr_status_t pd_res_users_list(pd_req_t *req)
     args[9] = after_name;
     args[10] = after_id;
     args[11] = apr_itoa(req->r->pool, limit + 1);
-    if (pd_db_select(&req->db, PD_SQL_USERS_LIST, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_USERS_LIST, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "listing users");
     }
     return pd_name_page_respond(req, &res, limit, "name");
@@ -76,15 +76,14 @@ apr_status_t pd_res_users_get(pd_req_t *req)
     pd_db_result_t res;
     const char *text;
 
-    if (pd_db_select(&req->db, PD_SQL_USERS_GET, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_USERS_GET, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "reading a user");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
         return pd_error_set(&req->err, 404, "not_found", NULL, "no such user");
     }
     text = pd_db_get(&res, 0);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     return pd_respond_json(req, HTTP_OK, text);
 }
 
@@ -196,7 +195,7 @@ static apr_status_t check_pharmacy(pd_req_t *req, const user_t *u, int pharmacy_
     pd_db_result_t res;
     int ok;
 
-    if (u->role != PD_ROLE_CUSTOMER) {
+    if (!pd_authz_role_has_pharmacy((pd_role_e)u->role)) {
         if (u->pharmacy_id > 0) {
             return pd_error_set(&req->err, 422, "validation_failed", "pharmacy_id",
                                 "only customers belong to a pharmacy");
@@ -211,12 +210,11 @@ static apr_status_t check_pharmacy(pd_req_t *req, const user_t *u, int pharmacy_
         return APR_SUCCESS;
     }
     args[0] = pd_db_int(&req->db, u->pharmacy_id);
-    if (pd_db_select(&req->db, PD_SQL_PHARMACIES_ACTIVE, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_PHARMACIES_ACTIVE, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "checking a pharmacy");
     }
     ok = pd_db_next(&res) == APR_SUCCESS && pd_db_get_bool(&res, 0);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     if (!ok) {
         return pd_error_set(&req->err, 422, "unknown_reference", "pharmacy_id",
                             "pharmacy_id does not name an active pharmacy");
@@ -241,12 +239,12 @@ apr_status_t pd_res_users_create(pd_req_t *req)
     args[0] = c.v.username;
     args[1] = c.v.name;
     args[2] = c.v.email;
-    args[3] = c.v.role > PD_ROLE_NONE ? apr_itoa(req->r->pool, c.v.role) : NULL;
+    args[3] = pd_role_param((pd_role_e)c.v.role);
     args[4] = pd_db_id_or_null(&req->db, c.v.pharmacy_id);
     args[5] = pd_db_bool(c.v.active);
     args[6] = c.v.subject;
     args[7] = c.v.access_source;
-    return pd_audited_create(req, &create, args);
+    return pd_audited_create(req, &create, PD_SQL_ARGS(PD_SQL_USERS_INSERT, args));
 }
 
 /* PATCH and DELETE: lock, merge, check, write, audit, in one transaction. */
@@ -254,6 +252,7 @@ static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c,
                                  pd_audit_action_e action)
 {
     const char *args[7], *before, *after;
+    const char *lock[] = { pd_db_int(&req->db, req->id) };
     user_t u;
     pd_db_result_t res;
     apr_status_t rv;
@@ -262,8 +261,7 @@ static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c,
     if (pd_db_begin(&req->db) != APR_SUCCESS) {
         return pd_fail_db(req, "starting a user update");
     }
-    args[0] = pd_db_int(&req->db, req->id);
-    if (pd_db_select(&req->db, PD_SQL_USERS_LOCK, args, &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_USERS_LOCK, lock), &res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "locking a user");
         goto cleanup;
     }
@@ -279,8 +277,7 @@ static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c,
     u.active = pd_db_get_bool(&res, 5);
     u.access_source = pd_db_get(&res, 6);
     before = pd_db_get(&res, 7);
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     if (c->has_name) u.name = c->v.name;
     if (c->has_email) u.email = c->v.email;
     if (c->has_role) u.role = c->v.role;
@@ -294,7 +291,7 @@ static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c,
         u.access_source = "admin";
     }
     /* changing a customer into staff drops the pharmacy unless one is named */
-    if (c->has_role && u.role != PD_ROLE_CUSTOMER && !c->has_pharmacy) {
+    if (c->has_role && !pd_authz_role_has_pharmacy((pd_role_e)u.role) && !c->has_pharmacy) {
         u.pharmacy_id = 0;
     }
     if (req->id == req->who.user_id && (u.role != old_role || !u.active)) {
@@ -307,18 +304,17 @@ static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c,
     }
     args[0] = u.name;
     args[1] = u.email;
-    args[2] = u.role > PD_ROLE_NONE ? apr_itoa(req->r->pool, u.role) : NULL;
+    args[2] = pd_role_param((pd_role_e)u.role);
     args[3] = pd_db_id_or_null(&req->db, u.pharmacy_id);
     args[4] = pd_db_bool(u.active);
     args[5] = u.access_source;
-    args[6] = pd_db_int(&req->db, req->id);
-    if (pd_db_select(&req->db, PD_SQL_USERS_UPDATE, args, &res) != APR_SUCCESS) {
+    args[6] = lock[0];
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_USERS_UPDATE, args), &res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "updating a user");
         goto cleanup;
     }
     after = pd_db_next(&res) == APR_SUCCESS ? pd_db_get(&res, 0) : NULL;
-    while (pd_db_next(&res) == APR_SUCCESS) {
-    }
+    pd_db_drain(&res);
     if ((rv = pd_audit_commit(req, action, PD_ENTITY_USER, req->id, before, after))
         != APR_SUCCESS) {
         return rv;

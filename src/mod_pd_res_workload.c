@@ -1,6 +1,6 @@
 /* GET /api/workload: how many active tickets (not closed or cancelled)
- * each tech and team expert holds, by status: seed 004's view for picking
- * whom to forward a ticket to. Staff only; `role` narrows it to techs or
+ * each tech and team expert holds, by status: what a team expert needs to
+ * pick whom to forward a ticket to. Staff only; `role` narrows it to techs or
  * team experts. */
 #include <string.h>
 #include <apr_strings.h>
@@ -18,7 +18,7 @@ apr_status_t pd_res_workload_get(pd_req_t *req)
                             "role must be tech or team_expert");
     }
     args[0] = args[1] = role;
-    if (pd_db_select(&req->db, PD_SQL_TICKETS_WORKLOAD, args, &res) != APR_SUCCESS
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_WORKLOAD, args), &res) != APR_SUCCESS
         || pd_db_next(&res) != APR_SUCCESS) {
         return pd_fail_db(req, "counting workload");
     }

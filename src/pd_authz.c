@@ -1,3 +1,4 @@
+#include <string.h>
 #include "pd_authz.h"
 #include "pd_workflow.h"
 
@@ -68,6 +69,19 @@ static int is_staff(pd_role_e role)
     }
 }
 
+int pd_authz_role_has_pharmacy(pd_role_e role)
+{
+    return role == PD_ROLE_CUSTOMER;
+}
+
+int pd_authz_has_access(const pd_identity_t *who)
+{
+    if (who->role <= PD_ROLE_NONE || who->role >= PD_ROLE__COUNT) {
+        return 0;
+    }
+    return !pd_authz_role_has_pharmacy(who->role) || who->pharmacy_id > 0;
+}
+
 apr_int64_t pd_authz_pharmacy_scope(const pd_identity_t *who)
 {
     if (is_staff(who->role)) {
@@ -85,6 +99,64 @@ int pd_authz_sees_internal(const pd_identity_t *who)
     return is_staff(who->role);
 }
 
+int pd_authz_sees_inactive_lookups(const pd_identity_t *who)
+{
+    return is_staff(who->role);
+}
+
+int pd_authz_lists_inactive_pharmacies(const pd_identity_t *who, int asked)
+{
+    return pd_authz_role_has_pharmacy(who->role) || (asked && is_staff(who->role));
+}
+
+pd_role_e pd_authz_assignee_role(unsigned field)
+{
+    switch (field) {
+    case PD_TF_EXPERT:
+        return PD_ROLE_EXPERT;
+    case PD_TF_TECH:
+        return PD_ROLE_TECH;
+    default:
+        return PD_ROLE_NONE;
+    }
+}
+
+int pd_authz_assignable(pd_role_e role, unsigned field)
+{
+    return role != PD_ROLE_NONE && role == pd_authz_assignee_role(field);
+}
+
+pd_mine_e pd_authz_mine(const pd_identity_t *who)
+{
+    if (pd_authz_assignable(who->role, PD_TF_TECH)) {
+        return PD_MINE_AS_TECH;
+    }
+    /* admins and managers own tickets as the expert would */
+    return is_staff(who->role) ? PD_MINE_AS_EXPERT : PD_MINE_ALL;
+}
+
+/* ---- one ticket ------------------------------------------------------------ */
+
+static const struct { unsigned bit; const char *name; } field_names[] = {
+    { PD_TF_TITLE, "title" }, { PD_TF_DESCRIPTION, "description" },
+    { PD_TF_PIC_NAME, "pic_name" }, { PD_TF_CONTACT, "contact" },
+    { PD_TF_APP_VERSION, "app_version" }, { PD_TF_MODULE, "module_id" },
+    { PD_TF_CATEGORY, "category_id" }, { PD_TF_PRIORITY, "priority" },
+    { PD_TF_STATUS, "status" }, { PD_TF_EXPERT, "expert_id" },
+    { PD_TF_TECH, "tech_id" }, { PD_TF_NOTE, "note" },
+};
+
+const char *pd_authz_field_name(unsigned bit)
+{
+    apr_size_t i;
+    for (i = 0; i < sizeof(field_names) / sizeof(field_names[0]); i++) {
+        if (field_names[i].bit == bit) {
+            return field_names[i].name;
+        }
+    }
+    return NULL;
+}
+
 unsigned pd_authz_ticket_fields(pd_role_e role, pd_status_e status)
 {
     const unsigned contact = PD_TF_PIC_NAME | PD_TF_CONTACT | PD_TF_APP_VERSION;
@@ -95,27 +167,273 @@ unsigned pd_authz_ticket_fields(pd_role_e role, pd_status_e status)
     if (pd_status_is_final(status)) {
         switch (role) {
         case PD_ROLE_ADMIN:
-            return PD_TF_STATUS | PD_TF_TECH | PD_TF_NOTE;
+            return PD_TF_STATUS | PD_TF_TECH;
         case PD_ROLE_EXPERT:
         case PD_ROLE_TECH:
         case PD_ROLE_CUSTOMER:
-            return PD_TF_STATUS | PD_TF_NOTE;
+            return PD_TF_STATUS;
         default:
             return 0;
         }
     }
     switch (role) {
     case PD_ROLE_ADMIN:
-        return text | contact | triage | PD_TF_STATUS | PD_TF_EXPERT | PD_TF_TECH | PD_TF_NOTE;
     case PD_ROLE_EXPERT:
-        return text | contact | triage | PD_TF_STATUS | PD_TF_EXPERT | PD_TF_TECH | PD_TF_NOTE;
+        return text | contact | triage | PD_TF_STATUS | PD_TF_EXPERT | PD_TF_TECH;
     case PD_ROLE_TECH:
-        return PD_TF_APP_VERSION | PD_TF_STATUS | PD_TF_NOTE;
+        return PD_TF_APP_VERSION | PD_TF_STATUS;
     case PD_ROLE_CUSTOMER:
         /* the reporter may correct their report until someone picks it up */
-        return status == PD_ST_OPEN ? text | contact | PD_TF_STATUS | PD_TF_NOTE
-                                    : PD_TF_STATUS | PD_TF_NOTE;
+        return status == PD_ST_OPEN ? text | contact | PD_TF_STATUS : PD_TF_STATUS;
     default:
         return 0;
     }
+}
+
+apr_status_t pd_authz_refuse(pd_error_t *err, pd_az_e why, const char *field)
+{
+    const char *name = field ? field : "this field";
+
+    switch (why) {
+    case PD_AZ_OK:
+        return APR_SUCCESS;
+    case PD_AZ_NOT_ASSIGNED:
+        return pd_error_set(err, 403, "not_assigned", NULL,
+                            "only the tech assigned to this ticket may change it");
+    case PD_AZ_PUBLIC_ONLY:
+        return pd_error_set(err, 403, "field_forbidden", "visibility",
+                            "customers write public entries only");
+    case PD_AZ_FIELD_FORBIDDEN:
+        return pd_error_setf(err, NULL, 403, "field_forbidden", field,
+                             "your role may not change %s on this ticket", name);
+    case PD_AZ_TICKET_CLOSED:
+        return pd_error_set(err, 409, "ticket_closed", NULL,
+                            "the ticket is closed: it takes internal notes and files, "
+                            "and replies once it is reopened");
+    case PD_AZ_INVALID_TRANSITION:
+        return pd_error_set(err, 409, "invalid_transition", "status",
+                            "this ticket cannot move to that status");
+    case PD_AZ_NEEDS_TECH:
+        return pd_error_set(err, 422, "validation_failed", "tech_id",
+                            "a tech must be assigned (tech_id) for this status");
+    case PD_AZ_REQUIRED:
+        return pd_error_setf(err, NULL, 422, "validation_failed", field, "%s is required", name);
+    case PD_AZ_UNKNOWN_REFERENCE:
+        return pd_error_setf(err, NULL, 422, "unknown_reference", field,
+                             "%s does not name an active entry that can be used here", name);
+    case PD_AZ_FORBIDDEN:
+    default:
+        return pd_error_set(err, 403, "forbidden", NULL, "your role may not do this");
+    }
+}
+
+/* What the workflow's conditions ask of this caller and ticket. */
+static pd_wf_facts_t wf_facts(const pd_identity_t *who, const pd_ticket_facts_t *t)
+{
+    pd_wf_facts_t facts = 0;
+
+    if (pd_authz_role_has_pharmacy(who->role) && who->pharmacy_id > 0
+        && t->pharmacy_id == who->pharmacy_id) {
+        facts |= PD_WF_OWN;
+    }
+    if (t->tech_id > 0 && t->tech_id == who->user_id) {
+        facts |= PD_WF_ASSIGNED;
+    }
+    return facts;
+}
+
+pd_az_e pd_authz_ticket_write(const pd_identity_t *who, const pd_ticket_facts_t *t)
+{
+    if (!pd_authz_allows(who->role, PD_ACT_TICKET_UPDATE)) {
+        return PD_AZ_FORBIDDEN;
+    }
+    if (who->role == PD_ROLE_TECH && !(wf_facts(who, t) & PD_WF_ASSIGNED)) {
+        return PD_AZ_NOT_ASSIGNED;
+    }
+    return PD_AZ_OK;
+}
+
+pd_az_e pd_authz_ticket_entry(const pd_identity_t *who, const pd_ticket_facts_t *t,
+                              int internal)
+{
+    pd_az_e why = pd_authz_ticket_write(who, t);
+
+    if (why != PD_AZ_OK) {
+        return why;
+    }
+    /* who may write internal entries is who may read them */
+    if (internal && !pd_authz_sees_internal(who)) {
+        return PD_AZ_PUBLIC_ONLY;
+    }
+    /* a finished ticket takes the team's records, but no more conversation */
+    if (!internal && pd_status_is_final(t->status)) {
+        return PD_AZ_TICKET_CLOSED;
+    }
+    return PD_AZ_OK;
+}
+
+int pd_authz_entry_internal_by_default(const pd_identity_t *who)
+{
+    return who->role == PD_ROLE_TECH;
+}
+
+pd_az_e pd_authz_ticket_edit(const pd_identity_t *who, const pd_ticket_facts_t *t,
+                             unsigned fields, const char **field)
+{
+    pd_az_e why = pd_authz_ticket_write(who, t);
+    unsigned forbidden;
+    apr_size_t i;
+
+    *field = NULL;
+    if (why != PD_AZ_OK) {
+        return why;
+    }
+    forbidden = fields & ~(unsigned)PD_TF_NOTE & ~pd_authz_ticket_fields(who->role, t->status);
+    if (!forbidden) {
+        return PD_AZ_OK;
+    }
+    for (i = 0; i < sizeof(field_names) / sizeof(field_names[0]); i++) {
+        if (forbidden & field_names[i].bit) {
+            *field = field_names[i].name;
+            break;
+        }
+    }
+    return PD_AZ_FIELD_FORBIDDEN;
+}
+
+pd_az_e pd_authz_ticket_move(const pd_identity_t *who, const pd_ticket_facts_t *t,
+                             pd_status_e to, int has_tech)
+{
+    pd_wf_facts_t facts = wf_facts(who, t) | (has_tech ? PD_WF_HAS_TECH : 0);
+
+    if (pd_workflow_allows(who->role, t->status, to, facts)) {
+        return PD_AZ_OK;
+    }
+    if (!has_tech && pd_workflow_allows(who->role, t->status, to, facts | PD_WF_HAS_TECH)) {
+        return PD_AZ_NEEDS_TECH;
+    }
+    return PD_AZ_INVALID_TRANSITION;
+}
+
+unsigned pd_authz_ticket_targets(const pd_identity_t *who, const pd_ticket_facts_t *t)
+{
+    return pd_workflow_targets(who->role, t->status, wf_facts(who, t));
+}
+
+void pd_authz_ticket_allowed(const pd_identity_t *who, const pd_ticket_facts_t *t,
+                             pd_ticket_allowed_t *a)
+{
+    unsigned data = PD_TF__ALL & ~(unsigned)(PD_TF_STATUS | PD_TF_NOTE);
+    int st;
+
+    memset(a, 0, sizeof(*a));
+    a->remove = pd_authz_allows(who->role, PD_ACT_TICKET_DELETE);
+    if (pd_authz_ticket_write(who, t) != PD_AZ_OK) {
+        return;
+    }
+    a->moves = pd_authz_ticket_targets(who, t);
+    for (st = 0; st < PD_ST__COUNT; st++) {
+        if ((a->moves & (1u << st))
+            && pd_authz_ticket_move(who, t, (pd_status_e)st, t->tech_id > 0) == PD_AZ_NEEDS_TECH) {
+            a->moves_need_tech |= 1u << st;
+        }
+    }
+    a->fields = pd_authz_ticket_fields(who->role, t->status) & data;
+    if (pd_authz_ticket_entry(who, t, 0) == PD_AZ_OK) {
+        a->comment |= PD_AE_PUBLIC;
+    }
+    if (pd_authz_ticket_entry(who, t, 1) == PD_AZ_OK) {
+        a->comment |= PD_AE_INTERNAL;
+    }
+    /* a file is an entry like a comment: the same rule */
+    a->upload = a->comment;
+    a->internal_first = (a->comment & PD_AE_INTERNAL) && pd_authz_entry_internal_by_default(who);
+    a->take = (a->fields & PD_TF_EXPERT) && pd_authz_assignable(who->role, PD_TF_EXPERT)
+              && t->expert_id != who->user_id;
+}
+
+pd_az_e pd_authz_ticket_create(const pd_identity_t *who, apr_int64_t *pharmacy_id,
+                               apr_int64_t *customer_id, const char **field)
+{
+    *field = NULL;
+    if (!pd_authz_allows(who->role, PD_ACT_TICKET_CREATE)) {
+        return PD_AZ_FORBIDDEN;
+    }
+    if (pd_authz_ticket_pharmacy_chosen(who)) {
+        if (*pharmacy_id <= 0) {
+            *field = "pharmacy_id";
+            return PD_AZ_REQUIRED;
+        }
+        return PD_AZ_OK;
+    }
+    /* customers report for their own pharmacy, as themselves; any other
+     * id gets the answer an unknown one would */
+    if (*pharmacy_id && *pharmacy_id != who->pharmacy_id) {
+        *field = "pharmacy_id";
+        return PD_AZ_UNKNOWN_REFERENCE;
+    }
+    if (*customer_id && *customer_id != who->user_id) {
+        *field = "customer_id";
+        return PD_AZ_UNKNOWN_REFERENCE;
+    }
+    *pharmacy_id = who->pharmacy_id;
+    *customer_id = who->user_id;
+    return PD_AZ_OK;
+}
+
+int pd_authz_ticket_pharmacy_chosen(const pd_identity_t *who)
+{
+    return !pd_authz_role_has_pharmacy(who->role);
+}
+
+/* ---- the portal's pages ---------------------------------------------------- */
+
+/* Each page and the action it needs: the list pages read tickets, the work
+ * queues are for those who change them, the admin pages for those who write
+ * what they show. */
+typedef enum {
+    PG_DASHBOARD, PG_TICKETS, PG_REVIEW, PG_MINE, PG_ASSIGNED, PG_NEW, PG_USERS,
+    PG_CATEGORIES, PG_MODULES, PG_PHARMACIES, PG__COUNT
+} page_e;
+
+static const struct { const char *name; pd_action_e act; } pages[PG__COUNT] = {
+    [PG_DASHBOARD] = { "dashboard", PD_ACT_DASHBOARD_READ },
+    [PG_TICKETS] = { "tickets", PD_ACT_TICKET_LIST },
+    [PG_REVIEW] = { "review", PD_ACT_TICKET_UPDATE },
+    [PG_MINE] = { "mine", PD_ACT_TICKET_UPDATE },
+    [PG_ASSIGNED] = { "assigned", PD_ACT_TICKET_UPDATE },
+    [PG_NEW] = { "new", PD_ACT_TICKET_CREATE },
+    [PG_USERS] = { "users", PD_ACT_USER_WRITE },
+    [PG_CATEGORIES] = { "categories", PD_ACT_LOOKUP_WRITE },
+    [PG_MODULES] = { "modules", PD_ACT_LOOKUP_WRITE },
+    [PG_PHARMACIES] = { "pharmacies", PD_ACT_PHARMACY_WRITE },
+};
+
+/* Each role's menu, its home first: what its work starts from. */
+#define END PG__COUNT
+static const page_e menus[PD_ROLE__COUNT][PG__COUNT + 1] = {
+    [PD_ROLE_NONE] = { END },
+    [PD_ROLE_CUSTOMER] = { PG_TICKETS, PG_NEW, PG_DASHBOARD, END },
+    [PD_ROLE_EXPERT] = { PG_REVIEW, PG_MINE, PG_TICKETS, PG_NEW, END },
+    [PD_ROLE_TECH] = { PG_ASSIGNED, PG_TICKETS, PG_NEW, END },
+    [PD_ROLE_MANAGER] = { PG_DASHBOARD, PG_TICKETS, END },
+    [PD_ROLE_ADMIN] = { PG_DASHBOARD, PG_TICKETS, PG_REVIEW, PG_NEW, PG_USERS, PG_CATEGORIES,
+                        PG_MODULES, PG_PHARMACIES, END },
+};
+#undef END
+
+apr_size_t pd_authz_pages(pd_role_e role, const char **out, apr_size_t max)
+{
+    apr_size_t n = 0;
+    int i;
+
+    if (role <= PD_ROLE_NONE || role >= PD_ROLE__COUNT) {
+        return 0;
+    }
+    for (i = 0; i < PG__COUNT && menus[role][i] != PG__COUNT && n < max; i++) {
+        if (pd_authz_allows(role, pages[menus[role][i]].act)) {
+            out[n++] = pages[menus[role][i]].name;
+        }
+    }
+    return n;
 }

@@ -1,11 +1,16 @@
 /* Authorization, decided here and nowhere else: which role may attempt which
- * action, which tickets a caller can see, which ticket fields a role may
- * change. Object visibility failures answer 404, never 403, so that ids of
+ * action, which tickets a caller can see, what a caller may do to one
+ * ticket (change it, which fields, which moves, which timeline entries),
+ * which pages the portal offers them. Handlers ask and carry no role logic;
+ * the portal draws its buttons and menus from the same answers (GET
+ * /api/tickets/{id} and GET /api/me), so that it cannot offer what the API
+ * refuses. Object visibility failures answer 404, never 403, so that ids of
  * other tenants cannot be probed. */
 #ifndef PD_AUTHZ_H
 #define PD_AUTHZ_H
 
 #include "pd_types.h"
+#include "pd_error.h"
 
 typedef enum {
     PD_ACT_ME = 0,             /* who am I */
@@ -31,6 +36,10 @@ const char *pd_action_name(pd_action_e act);
 /* Role-level permission: may this role attempt the action at all? */
 int pd_authz_allows(pd_role_e role, pd_action_e act);
 
+/* Whether this caller may use Pharmadesk at all: a role, and for a customer
+ * a pharmacy. Everyone else gets the least privilege: nothing. */
+int pd_authz_has_access(const pd_identity_t *who);
+
 /* The pharmacy a caller's ticket and pharmacy reads are confined to: the
  * customer's own, 0 for staff, who see all, and -1 (nothing) for anyone
  * else. Every statement that reads tickets or pharmacies takes it as a
@@ -38,9 +47,39 @@ int pd_authz_allows(pd_role_e role, pd_action_e act);
 apr_int64_t pd_authz_pharmacy_scope(const pd_identity_t *who);
 
 /* Whether the caller sees internal timeline entries (notes, internal
- * changes): staff do, customers do not. The timeline and the ticket search
- * both ask here, so that a note's words never reach a customer either way. */
+ * changes, internal files): staff do, customers do not. The timeline, the
+ * attachments and the ticket search all ask here, so that a note's words
+ * never reach a customer either way. */
 int pd_authz_sees_internal(const pd_identity_t *who);
+
+/* Whether deactivated categories and modules are shown to the caller: to
+ * staff (old tickets keep them), never to customers, whose ticket form
+ * offers only what can be used. */
+int pd_authz_sees_inactive_lookups(const pd_identity_t *who);
+
+/* Whether a pharmacy list includes deactivated pharmacies: for staff when
+ * they ask; a customer's own pharmacy is theirs whatever its state. */
+int pd_authz_lists_inactive_pharmacies(const pd_identity_t *who, int asked);
+
+/* Whether users of this role belong to a pharmacy: customers to exactly
+ * one, staff to none. */
+int pd_authz_role_has_pharmacy(pd_role_e role);
+
+/* The role whose users may be named as a ticket's expert_id or tech_id
+ * (PD_TF_EXPERT or PD_TF_TECH); PD_ROLE_NONE for any other field. The
+ * check that a named user has it is bound from here into SQL. */
+pd_role_e pd_authz_assignee_role(unsigned field);
+
+/* Whether a user of this role may be named as a ticket's expert_id or
+ * tech_id (PD_TF_EXPERT or PD_TF_TECH); 0 for any other field. */
+int pd_authz_assignable(pd_role_e role, unsigned field);
+
+/* What queue=mine lists for this caller: the tickets they work on as tech,
+ * those they own as expert, or (customers) their pharmacy's list anyway. */
+typedef enum { PD_MINE_AS_TECH, PD_MINE_AS_EXPERT, PD_MINE_ALL } pd_mine_e;
+pd_mine_e pd_authz_mine(const pd_identity_t *who);
+
+/* ---- one ticket ------------------------------------------------------------ */
 
 /* Ticket fields, as bits, for field-level permissions. */
 #define PD_TF_TITLE       0x0001u
@@ -54,9 +93,114 @@ int pd_authz_sees_internal(const pd_identity_t *who);
 #define PD_TF_STATUS      0x0100u
 #define PD_TF_EXPERT      0x0200u
 #define PD_TF_TECH        0x0400u
-#define PD_TF_NOTE        0x0800u    /* a note attached to the change */
+#define PD_TF_NOTE        0x0800u    /* a note attached to the change: a timeline entry */
+#define PD_TF__ALL        0x0fffu
 
-/* The fields this role may change on a ticket in this status. */
+/* The API's name of one field bit ("title", "module_id", ...), NULL for
+ * anything else. */
+const char *pd_authz_field_name(unsigned bit);
+
+/* The fields (PD_TF_STATUS and the data fields; never PD_TF_NOTE, which is
+ * a timeline entry: pd_authz_ticket_entry) this role may change on a ticket
+ * in this status, should it may change the ticket at all. */
 unsigned pd_authz_ticket_fields(pd_role_e role, pd_status_e status);
+
+/* What the rules need to know of a ticket: all of it is in every ticket row
+ * the API reads, so that no decision costs a statement. */
+typedef struct pd_ticket_facts_t {
+    pd_status_e status;
+    apr_int64_t pharmacy_id;
+    apr_int64_t tech_id;       /* 0: none */
+    apr_int64_t expert_id;     /* 0: none */
+} pd_ticket_facts_t;
+
+/* A decision: PD_AZ_OK, or why not. pd_authz_refuse turns each into the
+ * one answer the API gives for it, whichever path asked. */
+typedef enum {
+    PD_AZ_OK = 0,
+    PD_AZ_FORBIDDEN,           /* 403 forbidden: the role may not do this */
+    PD_AZ_NOT_ASSIGNED,        /* 403 not_assigned: a tech, on a ticket not theirs */
+    PD_AZ_PUBLIC_ONLY,         /* 403 field_forbidden (visibility): customers write public entries */
+    PD_AZ_FIELD_FORBIDDEN,     /* 403 field_forbidden: the role may not change that field */
+    PD_AZ_TICKET_CLOSED,       /* 409 ticket_closed: a finished ticket takes no public entry */
+    PD_AZ_INVALID_TRANSITION,  /* 409 invalid_transition: a move outside the workflow */
+    PD_AZ_NEEDS_TECH,          /* 422 validation_failed (tech_id): the move needs a tech */
+    PD_AZ_REQUIRED,            /* 422 validation_failed: the field must be given */
+    PD_AZ_UNKNOWN_REFERENCE,   /* 422 unknown_reference: an id the caller may not name */
+} pd_az_e;
+
+/* Fills *err with the answer for a refusal (field names the input where the
+ * decision has one) and returns APR_EGENERAL; APR_SUCCESS for PD_AZ_OK. */
+apr_status_t pd_authz_refuse(pd_error_t *err, pd_az_e why, const char *field);
+
+/* May the caller change this ticket at all (PATCH, a comment, a file)? The
+ * role must change tickets, and a tech only those assigned to them. */
+pd_az_e pd_authz_ticket_write(const pd_identity_t *who, const pd_ticket_facts_t *t);
+
+/* May the caller add a timeline entry of this visibility: a comment, a
+ * note (a customer's note through PATCH is a public reply), a file? Internal
+ * entries are staff's, as reading them is; a finished (closed or cancelled)
+ * ticket takes the team's internal entries but no public ones, by whatever
+ * path they come. */
+pd_az_e pd_authz_ticket_entry(const pd_identity_t *who, const pd_ticket_facts_t *t,
+                              int internal);
+
+/* Whether a timeline entry this caller writes is internal unless they say
+ * otherwise: staff notes through PATCH are, and a tech's comments mostly
+ * record progress for the team. */
+int pd_authz_entry_internal_by_default(const pd_identity_t *who);
+
+/* May the caller change these fields (PD_TF_* bits, PD_TF_STATUS included,
+ * PD_TF_NOTE ignored)? *field names the first one refused. */
+pd_az_e pd_authz_ticket_edit(const pd_identity_t *who, const pd_ticket_facts_t *t,
+                             unsigned fields, const char **field);
+
+/* May the caller move the ticket to this status, with a tech on it after
+ * the change or not? PD_AZ_NEEDS_TECH when only a tech is missing. */
+pd_az_e pd_authz_ticket_move(const pd_identity_t *who, const pd_ticket_facts_t *t,
+                             pd_status_e to, int has_tech);
+
+/* The statuses (1u << pd_status_e) the caller may move the ticket to now,
+ * a tech assumed where the move needs one (it can be set in the same
+ * change). */
+unsigned pd_authz_ticket_targets(const pd_identity_t *who, const pd_ticket_facts_t *t);
+
+/* Everything the caller may do to this ticket now, for the API to tell the
+ * portal (GET /api/tickets/{id}): each member answers what the matching
+ * write would. */
+#define PD_AE_PUBLIC   0x1u      /* a public entry */
+#define PD_AE_INTERNAL 0x2u      /* an internal one */
+typedef struct pd_ticket_allowed_t {
+    unsigned moves;            /* 1u << pd_status_e */
+    unsigned moves_need_tech;  /* those of them that need a tech the ticket lacks */
+    unsigned fields;           /* PD_TF_* data fields (no status, no note) */
+    unsigned comment;          /* PD_AE_* */
+    unsigned upload;           /* PD_AE_* */
+    int internal_first;        /* internal entries are the caller's default */
+    int take;                  /* may make themselves the ticket's expert */
+    int remove;                /* may delete the ticket */
+} pd_ticket_allowed_t;
+void pd_authz_ticket_allowed(const pd_identity_t *who, const pd_ticket_facts_t *t,
+                             pd_ticket_allowed_t *a);
+
+/* A new ticket: who it is for. A customer reports for their own pharmacy,
+ * as themselves: a pharmacy_id or customer_id they send must be those (else
+ * PD_AZ_UNKNOWN_REFERENCE, *field naming it), and both are filled in. Staff
+ * name the pharmacy (PD_AZ_REQUIRED without one) and may name a customer of
+ * it. */
+pd_az_e pd_authz_ticket_create(const pd_identity_t *who, apr_int64_t *pharmacy_id,
+                               apr_int64_t *customer_id, const char **field);
+
+/* Whether the caller creates tickets for a pharmacy they choose (staff) or
+ * for their own (customers). */
+int pd_authz_ticket_pharmacy_chosen(const pd_identity_t *who);
+
+/* ---- the portal's pages ---------------------------------------------------- */
+
+/* The pages the portal offers this role, in menu order, the first being
+ * its home, as names into out (room for max); returns how many. A page is
+ * offered only when the policy grants the role the action it needs. */
+#define PD_AUTHZ_MAX_PAGES 16
+apr_size_t pd_authz_pages(pd_role_e role, const char **out, apr_size_t max);
 
 #endif

@@ -1,9 +1,11 @@
 #include <string.h>
 #include <apr_strings.h>
 #include <apr_lib.h>
+#include <apr_cstr.h>
 #include "pd_claims.h"
 #include "pd_validate.h"
 #include "pd_cursor.h"
+#include "pd_json.h"
 
 apr_array_header_t *pd_claims_values(apr_pool_t *p, const char *claim, char delim)
 {
@@ -126,6 +128,91 @@ static int parse_seconds(const char *s, apr_int64_t *out)
     return 1;
 }
 
+/* An encoded JOSE header this long is about 1 KiB; real ones are under 200
+ * characters. */
+#define JOSE_HEADER_MAX 1400
+
+const char *pd_claims_jose_typ(apr_pool_t *p, const char *jwt)
+{
+    const char *dot, *why;
+    char *header;
+    json_t *json, *typ;
+
+    if (!jwt || !(dot = strchr(jwt, '.')) || dot - jwt > JOSE_HEADER_MAX
+        || pd_base64url_decode(&header, p, jwt, (apr_size_t)(dot - jwt)) != APR_SUCCESS
+        || pd_json_parse_object(&json, p, header, strlen(header), &why) != APR_SUCCESS) {
+        return NULL;
+    }
+    typ = json_object_get(json, "typ");
+    return json_is_string(typ) ? apr_pstrdup(p, json_string_value(typ)) : NULL;
+}
+
+/* typ is a media type (RFC 7515): compared case-insensitively, and its
+ * "application/" may be left out. */
+static const char *media_subtype(const char *type)
+{
+    return apr_cstr_casecmpn(type, "application/", 12) == 0 ? type + 12 : type;
+}
+
+/* Whether value is one of a claim's values: several come joined by the
+ * claim delimiter (a JSON array) or by spaces (scope). */
+static int claim_holds(const char *claim, const char *value, char delim)
+{
+    apr_size_t n = strlen(value);
+    const char *s = claim, *e;
+
+    while (*s) {
+        for (e = s; *e && *e != delim && !apr_isspace(*e); e++) {
+        }
+        if ((apr_size_t)(e - s) == n && strncmp(s, value, n) == 0) {
+            return 1;
+        }
+        s = *e ? e + 1 : e;
+    }
+    return 0;
+}
+
+static const char *get_claim(const pd_oidc_claims_t *c, const char *name)
+{
+    return c->get ? c->get(c->get_ctx, name) : NULL;
+}
+
+/* A bearer token that passed every other check: is it an access token? ID
+ * tokens are signed with the same keys, and some providers put the API's
+ * audience into them too. */
+static apr_status_t check_access_token(const pd_oidc_claims_t *c, const pd_claims_conf_t *conf,
+                                       apr_pool_t *p, const char **why)
+{
+    int i;
+
+    if (conf->token_type) {
+        const char *typ = pd_claims_jose_typ(p, c->token);
+        if (!typ || apr_cstr_casecmp(media_subtype(typ), media_subtype(conf->token_type)) != 0) {
+            *why = apr_pstrcat(p, "the token is not an access token (its typ is not ",
+                               conf->token_type, ")", NULL);
+            return APR_EACCES;
+        }
+    }
+    for (i = 0; conf->token_claims && i < conf->token_claims->nelts; i++) {
+        const pd_claim_rule_t *rule = &APR_ARRAY_IDX(conf->token_claims, i, pd_claim_rule_t);
+        const char *v = get_claim(c, rule->name);
+        if (!v || (rule->value && !claim_holds(v, rule->value, conf->delim))) {
+            *why = apr_pstrcat(p, "the token is not an access token (it lacks ", rule->name,
+                               rule->value ? "=" : "", rule->value ? rule->value : "", ")", NULL);
+            return APR_EACCES;
+        }
+    }
+    for (i = 0; conf->id_claims && i < conf->id_claims->nelts; i++) {
+        const char *mark = APR_ARRAY_IDX(conf->id_claims, i, const char *);
+        if (get_claim(c, mark)) {
+            *why = apr_pstrcat(p, "the token is an ID token, not an access token (it carries ",
+                               mark, ")", NULL);
+            return APR_EACCES;
+        }
+    }
+    return APR_SUCCESS;
+}
+
 apr_status_t pd_claims_check_token(const pd_oidc_claims_t *c, const pd_claims_conf_t *conf,
                                    int bearer, apr_time_t now, apr_pool_t *p,
                                    const char **why)
@@ -172,7 +259,7 @@ apr_status_t pd_claims_check_token(const pd_oidc_claims_t *c, const pd_claims_co
         *why = "the token has expired";
         return APR_EACCES;
     }
-    return APR_SUCCESS;
+    return check_access_token(c, conf, p, why);
 }
 
 const char *pd_claims_issued(const pd_oidc_claims_t *c, apr_pool_t *p)

@@ -21,7 +21,8 @@ typedef struct pd_claims_grant_t {
 } pd_claims_grant_t;
 
 /* Splits a claim as mod_auth_openidc passes it (values joined by delim,
- * default ','), trimming white space; empty values are dropped. */
+ * PharmadeskClaimDelimiter), trimming white space; empty values are
+ * dropped. */
 apr_array_header_t *pd_claims_values(apr_pool_t *p, const char *claim, char delim);
 
 /* The role of the first rule, in configuration order, whose value is among
@@ -33,15 +34,31 @@ void pd_claims_grant(pd_claims_grant_t *out, apr_pool_t *p,
                      const apr_array_header_t *rules, const char *role_claim,
                      const char *pharmacy_claim, char delim);
 
+/* A claim every access token must carry (PharmadeskOIDCAccessTokenClaims):
+ * its name and, unless NULL, a value it must hold among its values. */
+typedef struct pd_claim_rule_t {
+    const char *name;
+    const char *value;
+} pd_claim_rule_t;
+
 /* How the claims are read and checked: the Pharmadesk* directives. */
 typedef struct pd_claims_conf_t {
     const apr_array_header_t *rules;   /* pd_role_rule_t, in configuration order */
-    const char *role_claim;            /* default "groups" */
-    const char *pharmacy_claim;        /* default "pharmacy" */
+    const char *role_claim;            /* the claim whose values map to roles */
+    const char *pharmacy_claim;        /* the claim naming a customer's pharmacy */
     const char *issuer;                /* the expected iss; NULL: not configured */
     const char *audience;              /* the expected aud of access tokens */
-    char delim;                        /* OIDCClaimDelimiter, default ',' */
+    char delim;                        /* as OIDCClaimDelimiter */
+    /* What tells an access token from an ID token, whose iss, aud and
+     * signature may be the same: */
+    const char *token_type;            /* the JOSE typ access tokens carry; NULL: any */
+    const apr_array_header_t *token_claims; /* pd_claim_rule_t; NULL: none */
+    const apr_array_header_t *id_claims;    /* const char *, claims that mark an ID
+                                             * token; NULL: none */
 } pd_claims_conf_t;
+
+/* Any claim by name (NULL when absent), for the rules above. */
+typedef const char *pd_claim_get_f(void *ctx, const char *name);
 
 /* What mod_auth_openidc passed about the caller, as OIDC_CLAIM_* variables
  * (NULL when absent). Profile values are cleaned by pd_claims_profile
@@ -52,6 +69,9 @@ typedef struct pd_oidc_claims_t {
     const char *login;                 /* preferred_username, <= 190 characters */
     const char *name;                  /* <= 200 characters */
     const char *email;                 /* <= 254 bytes and shaped like one */
+    const char *token;                 /* a bearer token as Apache validated it */
+    pd_claim_get_f *get;               /* the other claims; NULL: none */
+    void *get_ctx;
 } pd_oidc_claims_t;
 
 /* The columns of pd_users_identify and pd_users_sync, in order. */
@@ -69,8 +89,12 @@ void pd_claims_profile(pd_oidc_claims_t *c, apr_pool_t *p);
 
 /* The token checks mod_auth_openidc 2.4 leaves out. Every token: iss equals
  * the configured issuer. Access tokens (bearer) also: the configured
- * audience is among the aud values, and exp is present and in the future.
- * APR_SUCCESS, or APR_EACCES with *why naming the failed check. */
+ * audience is among the aud values, exp is present and in the future, and
+ * the token is an access token, not an ID token: its JOSE header's typ is
+ * token_type when one is configured (compared as a media type), it carries
+ * every token_claims rule, and none of the id_claims. APR_SUCCESS, or
+ * APR_EACCES with *why naming the failed check in words fit for an RFC 6750
+ * error_description. */
 apr_status_t pd_claims_check_token(const pd_oidc_claims_t *c, const pd_claims_conf_t *conf,
                                    int bearer, apr_time_t now, apr_pool_t *p,
                                    const char **why);
@@ -80,6 +104,10 @@ apr_status_t pd_claims_check_token(const pd_oidc_claims_t *c, const pd_claims_co
  * last recorded login. Other requests only read, so that between logins an
  * admin's edits stand and a request costs no write. */
 int pd_claims_need_sync(const pd_oidc_claims_t *c, int found, apr_int64_t last_login);
+
+/* The typ of a compact JWT's JOSE header, or NULL when the header is not a
+ * JSON object of at most 1 KiB or has no string typ. */
+const char *pd_claims_jose_typ(apr_pool_t *p, const char *jwt);
 
 /* The iat claim in whole seconds when it is a NumericDate, else NULL. */
 const char *pd_claims_issued(const pd_oidc_claims_t *c, apr_pool_t *p);

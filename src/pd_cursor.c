@@ -168,15 +168,13 @@ int pd_utf8_valid(const char *s, apr_size_t max_bytes)
     return 1;
 }
 
-apr_status_t pd_cursor_decode(pd_cursor_t *c, apr_pool_t *p, const char *text)
+apr_status_t pd_base64url_decode(char **out, apr_pool_t *p, const char *text, apr_size_t len)
 {
-    apr_size_t len, i;
-    char *b64, *plain, *parts[5], *s;
-    int plen, n;
+    apr_size_t i;
+    char *b64, *plain;
+    int plen;
 
-    memset(c, 0, sizeof(*c));
-    len = text ? strlen(text) : 0;
-    if (len == 0 || len > PD_CURSOR_MAX_LEN) {
+    if (len == 0) {
         return APR_EINVAL;
     }
     b64 = apr_palloc(p, len + 4);
@@ -207,6 +205,21 @@ apr_status_t pd_cursor_decode(pd_cursor_t *c, apr_pool_t *p, const char *text)
     }
     plain[plen] = '\0';
     if (strlen(plain) != (apr_size_t)plen) {
+        return APR_EINVAL;
+    }
+    *out = plain;
+    return APR_SUCCESS;
+}
+
+apr_status_t pd_cursor_decode(pd_cursor_t *c, apr_pool_t *p, const char *text)
+{
+    apr_size_t len, i;
+    char *plain, *parts[5], *s;
+    int n;
+
+    memset(c, 0, sizeof(*c));
+    len = text ? strlen(text) : 0;
+    if (len > PD_CURSOR_MAX_LEN || pd_base64url_decode(&plain, p, text, len) != APR_SUCCESS) {
         return APR_EINVAL;
     }
     /* split on the first four separators; the rest is the key */

@@ -34,4 +34,9 @@ int pd_cursor_key_timestamp(const char *key);
 int pd_cursor_key_rank(const char *key);
 int pd_utf8_valid(const char *s, apr_size_t max_bytes);
 
+/* The len bytes of base64url text (RFC 4648, without padding) decoded into
+ * a NUL-terminated string from p. APR_EINVAL for an empty text, anything
+ * outside the alphabet, or a decoded NUL byte. */
+apr_status_t pd_base64url_decode(char **out, apr_pool_t *p, const char *text, apr_size_t len);
+
 #endif

@@ -52,7 +52,7 @@ static apr_status_t prepared_statement(pd_db_t *db, pd_sql_id_e id,
      * connection's pool, never the request's; without a label the driver
      * keeps only the text and plans at each execution */
     rc = apr_dbd_prepare(db->driver, db->conn_pool, db->handle, def->text,
-                         def->custom_plan ? NULL : def->label, &stmt);
+                         def->plan == PD_PLAN_CUSTOM ? NULL : def->label, &stmt);
     if (rc != 0) {
         remember_error(db, rc);
         return APR_EGENERAL;
@@ -154,21 +154,51 @@ static apr_status_t run(pd_db_t *db, pd_sql_id_e id, const char *const *args,
     return rv;
 }
 
-apr_status_t pd_db_select(pd_db_t *db, pd_sql_id_e id, const char *const *args,
+/* The call's count against the statement's (pd_db.h): a mismatch would
+ * read past the caller's array or leave parameters unbound, so nothing
+ * runs. The transaction, if any, can then only roll back. */
+static apr_status_t check_call(pd_db_t *db, pd_sql_id_e id, int nargs)
+{
+    const pd_sql_stmt_t *def = pd_sql_get(id);
+
+    if (def && def->nargs == nargs) {
+        return APR_SUCCESS;
+    }
+    db->error = def ? apr_psprintf(db->pool, "programming error: %s takes %d parameters, "
+                                   "the call gave %d", def->label, def->nargs, nargs)
+                    : "programming error: no such statement";
+    db->misuse = 1;
+    db->failed = 1;
+    return APR_EINVAL;
+}
+
+apr_status_t pd_db_select(pd_db_t *db, pd_sql_id_e id, const char *const *args, int nargs,
                           pd_db_result_t *out)
 {
+    if (check_call(db, id, nargs) != APR_SUCCESS) {
+        memset(out, 0, sizeof(*out));
+        return APR_EINVAL;
+    }
     return run(db, id, args, NULL, out, NULL);
 }
 
-apr_status_t pd_db_exec(pd_db_t *db, pd_sql_id_e id, const char *const *args, int *nrows)
+apr_status_t pd_db_exec(pd_db_t *db, pd_sql_id_e id, const char *const *args, int nargs,
+                        int *nrows)
 {
+    if (check_call(db, id, nargs) != APR_SUCCESS) {
+        return APR_EINVAL;
+    }
     return run(db, id, args, NULL, NULL, nrows);
 }
 
-apr_status_t pd_db_exec_blob(pd_db_t *db, pd_sql_id_e id, const char *const *args,
+apr_status_t pd_db_exec_blob(pd_db_t *db, pd_sql_id_e id, const char *const *args, int nargs,
                              const void *data, apr_size_t len)
 {
     blob_arg_t blob = { data, len };
+
+    if (check_call(db, id, nargs + 1) != APR_SUCCESS) {
+        return APR_EINVAL;
+    }
     return run(db, id, args, &blob, NULL, NULL);
 }
 
@@ -183,6 +213,13 @@ apr_status_t pd_db_next(pd_db_result_t *r)
         return APR_EOF;
     }
     return APR_SUCCESS;
+}
+
+void pd_db_drain(pd_db_result_t *r)
+{
+    while (pd_db_next(r) == APR_SUCCESS) {
+        /* pd_db_next frees the result after its last row */
+    }
 }
 
 const char *pd_db_get(pd_db_result_t *r, int col)

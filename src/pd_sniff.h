@@ -1,5 +1,5 @@
 /* What a file is, from its first bytes (magic numbers), never from the
- * name or the client's Content-Type: the attachment allowlist of issue 5.
+ * name or the client's Content-Type: the types attachments may have.
  * Text types (plain text, logs, CSV) are told apart from binaries by being
  * valid UTF-8 without control characters other than tab, CR, LF and form
  * feed, and from markup by not looking like HTML, XML or SVG, which a

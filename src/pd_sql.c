@@ -13,10 +13,10 @@
     "t.expert_id, t.tech_id, t.created_by, t.created_at, t.updated_at, " \
     "t.first_response_at, t.solved_at, t.closed_at"
 
-/* A list page is one statement, custom_plan: planned with its values, on the
+/* A list page is one statement, PD_PLAN_CUSTOM: planned with its values, on the
  * tickets table alone. Each optional filter takes its value twice, once for
  * the IS NULL test and once for the comparison, so that an absent filter
- * folds away and a present one can use its index. Parameters 1-25 of a list. */
+ * folds away and a present one can use its index. Parameters 1-26 of a list. */
 #define TICKET_FILTERS \
     " WHERE %s::bigint IN (0, t.pharmacy_id)" \
     " AND (%s::text IS NULL OR t.status = %s::text)" \
@@ -124,26 +124,58 @@
     " FROM " source " u LEFT JOIN roles r ON r.id = u.role_id LEFT JOIN pharmacies p ON p.id = u.pharmacy_id"
 #define USER_JOINS USER_JOINS_FROM("users")
 
-/* A timeline entry; an actor is staff unless a customer, NULL the system. */
-#define ACTIVITY_JSON \
-    "json_build_object('id', a.id, 'kind', a.kind, 'field', a.field, 'old_value', a.old_value," \
+/* A timeline entry; an actor is staff unless a customer, NULL the system.
+ * Its id is its number on the ticket's timeline as the caller sees it (seq
+ * over every entry, public_seq over the public ones: migration 0020), and
+ * an upload names its file as the API does, so that no number a customer
+ * sees counts what they cannot. Its parameters: any in num, then the
+ * customer role's id (role ids are bound from pd_role_e, never written
+ * here). */
+#define ACTIVITY_JSON(num) \
+    "json_build_object('id', " num ", 'kind', a.kind, 'field', a.field, 'old_value', a.old_value," \
     " 'new_value', a.new_value, 'body', a.body, 'visibility', a.visibility," \
-    " 'attachment_id', a.attachment_id," \
+    " 'attachment_id', (SELECT f.public_id FROM ticket_attachments f WHERE f.id = a.attachment_id)," \
     " 'created_at', a.created_at, 'actor', CASE WHEN u.id IS NULL THEN NULL ELSE" \
-    " json_build_object('id', u.id, 'name', u.name, 'staff', u.role_id IS DISTINCT FROM 4) END)::text"
+    " json_build_object('id', u.id, 'name', u.name," \
+    "  'staff', u.role_id IS DISTINCT FROM %s::smallint) END)::text"
 
 /* An attachment as the API shows it; f is the ticket_attachments row, u its
- * uploader, and the first parameter the API base for its links. Only the
- * sniffed image types (never SVG, which sniffing refuses) get a preview. */
+ * uploader. Its parameters: the customer role's id (staff are the others),
+ * then the API base for its links, twice. It goes by its public id, a
+ * random number (migration 0020): a running one would show a customer the
+ * gaps that internal files leave. Only the sniffed image types (never SVG,
+ * which sniffing refuses) get a preview. */
 #define ATTACHMENT_JSON \
-    "json_build_object('id', f.id, 'ticket_id', f.ticket_id, 'file_name', f.file_name," \
+    "json_build_object('id', f.public_id, 'ticket_id', f.ticket_id, 'file_name', f.file_name," \
     " 'content_type', f.content_type, 'size', f.size_bytes, 'sha256', f.sha256," \
     " 'description', f.description, 'visibility', f.visibility, 'created_at', f.created_at," \
     " 'uploaded_by', json_build_object('id', u.id, 'name', u.name," \
-    "  'staff', u.role_id IS DISTINCT FROM 4)," \
-    " 'download_url', %s::text || '/attachments/' || f.id," \
+    "  'staff', u.role_id IS DISTINCT FROM %s::smallint)," \
+    " 'download_url', %s::text || '/attachments/' || f.public_id," \
     " 'preview_url', CASE WHEN f.content_type LIKE 'image/%%'" \
-    "  THEN %s::text || '/attachments/' || f.id || '/preview' END)::text"
+    "  THEN %s::text || '/attachments/' || f.public_id || '/preview' END)::text"
+/* A page of a ticket's timeline by the number the caller sees (num: a.seq
+ * or a.public_seq, each with its index), which also skips the entries a
+ * customer may not see: public_seq is NULL for internal ones. */
+#define TIMELINE(num) \
+    "SELECT " num ", " num "::text, " ACTIVITY_JSON(num) \
+    " FROM ticket_activities a LEFT JOIN users u ON u.id = a.user_id" \
+    " WHERE a.ticket_id = %s::bigint AND " num " > coalesce(%s::bigint, 0)" \
+    " ORDER BY " num " LIMIT %s::integer"
+
+/* A page of a ticket's attachments, in the order of their timeline entries
+ * and by the caller's numbers of them, as TIMELINE. */
+#define ATTACHMENT_LIST(num) \
+    "SELECT " num ", " num "::text, " ATTACHMENT_JSON \
+    " FROM ticket_activities a JOIN ticket_attachments f ON f.id = a.attachment_id" \
+    " JOIN users u ON u.id = f.user_id" \
+    " WHERE a.ticket_id = %s::bigint AND a.kind = 'attachment' AND " num " > coalesce(%s::bigint, 0)" \
+    " ORDER BY " num " LIMIT %s::integer"
+
+/* What pd_authz decides on (pd_ticket_facts_t): status, tech, pharmacy,
+ * expert (0: none). */
+#define TICKET_FACTS "status, coalesce(tech_id, 0), pharmacy_id, coalesce(expert_id, 0)"
+
 /* The statuses before a solution: the dashboard's urgent, unsolved tickets,
  * and the predicate of their partial indexes (migration 0017), written
  * out so that the planner sees it is the same. */
@@ -174,52 +206,60 @@
 
 #define ROLE_JSON "json_build_object('id', id, 'code', code, 'name', name, 'description', description)"
 
+/* Each entry's label, count and plan from the list in pd_sql.h, then its
+ * text below, keyed by the same id. */
 static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
+#define PD_SQL_ENTRY_(id, name, n, how) [id].label = name, [id].nargs = n, [id].plan = how,
+    PD_SQL_CATALOGUE(PD_SQL_ENTRY_)
+#undef PD_SQL_ENTRY_
+
     /* The identity row (columns: PD_IDENTITY_* in pd_claims.h) by subject. */
-    [PD_SQL_USERS_IDENTIFY] = { "pd_users_identify",
-        "SELECT * FROM pd_user_identity(%s::text)", 1 },
+    [PD_SQL_USERS_IDENTIFY].text =
+        "SELECT * FROM pd_user_identity(%s::text)",
     /* 1 subject, 2 login, 3 name, 4 email, 5 role (NULL: none), 6 pharmacy
      * code, 7 the token's iat; the same columns as pd_users_identify */
-    [PD_SQL_USERS_SYNC] = { "pd_users_sync",
+    [PD_SQL_USERS_SYNC].text =
         "SELECT * FROM pd_user_sync(%s::text, %s::text, %s::text, %s::text, %s::smallint,"
-        " %s::text, %s::bigint)", 7 },
-    [PD_SQL_USERS_ME] = { "pd_users_me",
-        "SELECT " USER_JSON USER_JOINS " WHERE u.id = %s::bigint", 1 },
+        " %s::text, %s::bigint)",
+    [PD_SQL_USERS_ME].text =
+        "SELECT " USER_JSON USER_JOINS " WHERE u.id = %s::bigint",
 
     /* 1 id, 2 pharmacy scope (0 = all) */
-    [PD_SQL_TICKETS_GET] = { "pd_tickets_get",
+    [PD_SQL_TICKETS_GET].text =
         "SELECT " TICKET_COLUMNS ", t.description FROM tickets t"
-        " WHERE t.id = %s::bigint AND %s::bigint IN (0, t.pharmacy_id)", 2 },
+        " WHERE t.id = %s::bigint AND %s::bigint IN (0, t.pharmacy_id)",
     /* Names the cache lacks, by kind (pd_name_kind_e) and id. 1 user ids,
      * 2 pharmacy ids, 3 module ids, 4 category ids, each an array */
-    [PD_SQL_NAMES_FETCH] = { "pd_names_fetch",
+    [PD_SQL_NAMES_FETCH].text =
         "SELECT 0, id, name, NULL FROM users WHERE id = ANY (%s::bigint[])"
         " UNION ALL SELECT 1, id, name, code FROM pharmacies WHERE id = ANY (%s::bigint[])"
         " UNION ALL SELECT 2, id, name, color FROM ticket_modules WHERE id = ANY (%s::bigint[])"
         " UNION ALL SELECT 3, id, name, color FROM ticket_categories"
-        " WHERE id = ANY (%s::bigint[])", 4 },
-    [PD_SQL_TICKETS_LOCK] = { "pd_tickets_lock",
+        " WHERE id = ANY (%s::bigint[])",
+    [PD_SQL_TICKETS_LOCK].text =
         "SELECT status, pharmacy_id, title, description, pic_name, contact, app_version,"
         " module_id, category_id, priority, expert_id, tech_id, customer_id, version"
-        " FROM tickets WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id) FOR UPDATE", 2 },
+        " FROM tickets WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id) FOR UPDATE",
     /* Which referenced rows exist and may be used: NULL = no such row.
-     * 1 pharmacy, 2 module, 3 category, 4 expert, 5 tech, 6 customer's pharmacy, 7 customer */
-    [PD_SQL_TICKETS_REFS] = { "pd_tickets_refs",
+     * 1 pharmacy, 2 module, 3 category, 4 the team expert role, 5 expert,
+     * 6 the tech role, 7 tech, 8 the customer role, 9 customer's pharmacy,
+     * 10 customer */
+    [PD_SQL_TICKETS_REFS].text =
         "SELECT (SELECT active FROM pharmacies WHERE id = %s::bigint),"
         " (SELECT active FROM ticket_modules WHERE id = %s::bigint),"
         " (SELECT active FROM ticket_categories WHERE id = %s::bigint),"
-        " (SELECT active AND role_id = 2 FROM users WHERE id = %s::bigint),"
-        " (SELECT active AND role_id = 3 FROM users WHERE id = %s::bigint),"
-        " (SELECT active AND role_id = 4 AND pharmacy_id = %s::bigint FROM users"
-        "  WHERE id = %s::bigint)", 7 },
+        " (SELECT active AND role_id = %s::smallint FROM users WHERE id = %s::bigint),"
+        " (SELECT active AND role_id = %s::smallint FROM users WHERE id = %s::bigint),"
+        " (SELECT active AND role_id = %s::smallint AND pharmacy_id = %s::bigint FROM users"
+        "  WHERE id = %s::bigint)",
     /* One statement, committed on its own. The references must be active (else
      * no row, and the module asks pd_tickets_refs which one failed); only
      * then is a number drawn from the year's sequence, so a refused create
      * takes none. The ticket comes with its first timeline row, and comes
      * back as a single-ticket read does. 1 pharmacy, 2 module, 3 category, 4 time zone,
      * 5 prefix, 6 pic, 7 contact, 8 app version, 9 title, 10 description,
-     * 11 priority, 12 source, 13 customer, 14 creator, 15-16 customer */
-    [PD_SQL_TICKETS_INSERT] = { "pd_tickets_insert",
+     * 11 priority, 12 source, 13 customer, 14 creator */
+    [PD_SQL_TICKETS_INSERT].text =
         "WITH ref AS (SELECT p.id AS pharmacy_id, m.id AS module_id, c.id AS category_id"
         " FROM pharmacies p, ticket_modules m, ticket_categories c"
         " WHERE p.id = %s::bigint AND p.active AND m.id = %s::bigint AND m.active"
@@ -233,13 +273,13 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " RETURNING *),"
         " act AS (INSERT INTO ticket_activities (ticket_id, user_id, kind, new_value)"
         " SELECT id, created_by, 'created', 'open' FROM ins)"
-        " SELECT " TICKET_COLUMNS ", t.description FROM ins t", 14 },
+        " SELECT " TICKET_COLUMNS ", t.description FROM ins t",
     /* The row is locked (pd_tickets_lock) and the new values computed by the
      * module. 1 title, 2 description, 3 pic, 4 contact, 5 app version,
      * 6 module, 7 category, 8 priority, 9 status, 10 expert, 11 tech,
      * 12 first staff response (bool), 13 solved_at action, 14 closed_at
      * action ('set', 'clear', 'keep'), 15 id */
-    [PD_SQL_TICKETS_UPDATE] = { "pd_tickets_update",
+    [PD_SQL_TICKETS_UPDATE].text =
         "UPDATE tickets SET title = %s::text, description = %s::text, pic_name = %s::text,"
         " contact = %s::text, app_version = %s::text, module_id = %s::bigint,"
         " category_id = %s::bigint, priority = %s::text, status = %s::text,"
@@ -249,64 +289,70 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "  ELSE first_response_at END,"
         " solved_at = CASE %s::text WHEN 'set' THEN now() WHEN 'clear' THEN NULL ELSE solved_at END,"
         " closed_at = CASE %s::text WHEN 'set' THEN now() WHEN 'clear' THEN NULL ELSE closed_at END"
-        " WHERE id = %s::bigint", 15 },
+        " WHERE id = %s::bigint",
     /* What the audit log keeps of a deleted ticket: its number, title and
      * pharmacy (the timeline goes with it). */
-    [PD_SQL_TICKETS_DELETE] = { "pd_tickets_delete",
+    [PD_SQL_TICKETS_DELETE].text =
         "DELETE FROM tickets t USING pharmacies p WHERE t.id = %s::bigint AND p.id = t.pharmacy_id"
         " RETURNING json_build_object('number', t.number, 'title', t.title,"
-        " 'pharmacy', json_build_object('id', p.id, 'code', p.code, 'name', p.name))::text", 1 },
+        " 'pharmacy', json_build_object('id', p.id, 'code', p.code, 'name', p.name))::text",
     /* 1 ticket, 2 user, 3 kind, 4 field, 5 old, 6 new, 7 body, 8 visibility */
-    [PD_SQL_TICKET_ACTIVITIES_INSERT] = { "pd_ticket_activities_insert",
+    [PD_SQL_TICKET_ACTIVITIES_INSERT].text =
         "INSERT INTO ticket_activities (ticket_id, user_id, kind, field, old_value, new_value,"
         " body, visibility) VALUES (%s::bigint, %s::bigint, %s::text, %s::text, %s::text,"
-        " %s::text, %s::text, %s::text)", 8 },
+        " %s::text, %s::text, %s::text)",
     /* 1 id, 2 pharmacy scope (0 = all): a row when the caller may see it */
-    [PD_SQL_TICKETS_VISIBLE] = { "pd_tickets_visible",
-        "SELECT 1 FROM tickets WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id)", 2 },
-    /* The timeline, oldest first: 1 ticket, 2 internal entries too, 3 after
-     * this id (NULL: from the start), 4 limit. Columns (id, key, json) as the
-     * name-sorted pages have them, the key being the id. */
-    [PD_SQL_TICKET_ACTIVITIES_LIST] = { "pd_ticket_activities_list",
-        "SELECT a.id, a.id::text, " ACTIVITY_JSON
-        " FROM ticket_activities a LEFT JOIN users u ON u.id = a.user_id"
-        " WHERE a.ticket_id = %s::bigint AND (%s::boolean OR a.visibility = 'public')"
-        " AND a.id > coalesce(%s::bigint, 0) ORDER BY a.id LIMIT %s::integer", 4 },
-    /* 1 id, 2 pharmacy scope (0 = all): what a comment needs, locked */
-    [PD_SQL_TICKETS_LOCK_BRIEF] = { "pd_tickets_lock_brief",
-        "SELECT status, coalesce(tech_id, 0) FROM tickets"
-        " WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id) FOR UPDATE", 2 },
+    [PD_SQL_TICKETS_VISIBLE].text =
+        "SELECT 1 FROM tickets WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id)",
+    /* The timeline, oldest first, every entry (staff): 1 the customer role,
+     * 2 ticket, 3 after this number (NULL: from the start), 4 limit.
+     * Columns (id, key, json) as the name-sorted pages have them, the key
+     * being the number. */
+    [PD_SQL_TICKET_ACTIVITIES_LIST].text =
+        TIMELINE("a.seq"),
+    /* The same over the public entries only (customers), numbered among
+     * themselves */
+    [PD_SQL_TICKET_ACTIVITIES_LIST_PUBLIC].text =
+        TIMELINE("a.public_seq"),
+    /* 1 id, 2 pharmacy scope (0 = all): what a comment needs, locked; the
+     * columns pd_authz decides on (pd_ticket_facts_t) */
+    [PD_SQL_TICKETS_LOCK_BRIEF].text =
+        "SELECT " TICKET_FACTS " FROM tickets"
+        " WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id) FOR UPDATE",
     /* 1 ticket, 2 user, 3 kind, 4 field, 5 old, 6 new, 7 body, 8 visibility;
-     * the new entry as the timeline shows it */
-    [PD_SQL_TICKET_ACTIVITIES_ADD] = { "pd_ticket_activities_add",
+     * the new entry as the timeline shows it to the writer: 9 whether they
+     * see internal entries, which decides how it is numbered, 10 the
+     * customer role */
+    [PD_SQL_TICKET_ACTIVITIES_ADD].text =
         "WITH a AS (INSERT INTO ticket_activities (ticket_id, user_id, kind, field, old_value,"
         " new_value, body, visibility) VALUES (%s::bigint, %s::bigint, %s::text, %s::text,"
         " %s::text, %s::text, %s::text, %s::text) RETURNING *)"
-        " SELECT " ACTIVITY_JSON " FROM a LEFT JOIN users u ON u.id = a.user_id", 8 },
+        " SELECT " ACTIVITY_JSON("CASE WHEN %s::boolean THEN a.seq ELSE a.public_seq END")
+        " FROM a LEFT JOIN users u ON u.id = a.user_id",
     /* A public entry changed the ticket: 1 a staff response (bool), 2 the
      * new status (NULL: unchanged), 3 id */
-    [PD_SQL_TICKETS_TOUCH] = { "pd_tickets_touch",
+    [PD_SQL_TICKETS_TOUCH].text =
         "UPDATE tickets SET updated_at = now(), version = version + 1,"
         " first_response_at = CASE WHEN %s::boolean THEN coalesce(first_response_at, now())"
         "  ELSE first_response_at END, status = coalesce(%s::text, status)"
-        " WHERE id = %s::bigint", 3 },
+        " WHERE id = %s::bigint",
     /* 1 user, 2 key, 3 fingerprint: a row when this request claimed the
      * key (new, or remembered longer than a day); waits while another
      * request holds it */
-    [PD_SQL_IDEMPOTENCY_CLAIM] = { "pd_idempotency_claim",
+    [PD_SQL_IDEMPOTENCY_CLAIM].text =
         "INSERT INTO idempotency_keys AS k (user_id, key, fingerprint)"
         " VALUES (%s::bigint, %s::text, %s::text)"
         " ON CONFLICT (user_id, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint,"
         " status = NULL, response = NULL, location = NULL, etag = NULL, created_at = now()"
-        " WHERE k.created_at < now() - interval '24 hours' RETURNING 1", 3 },
+        " WHERE k.created_at < now() - interval '24 hours' RETURNING 1",
     /* 1 user, 2 key */
-    [PD_SQL_IDEMPOTENCY_GET] = { "pd_idempotency_get",
+    [PD_SQL_IDEMPOTENCY_GET].text =
         "SELECT fingerprint, coalesce(status, 0), response, location, etag"
-        " FROM idempotency_keys WHERE user_id = %s::bigint AND key = %s::text", 2 },
+        " FROM idempotency_keys WHERE user_id = %s::bigint AND key = %s::text",
     /* Active tickets per active tech (as tech_id) and team expert (as
      * expert_id), by status; 1 role code or NULL for both. The least loaded
      * first, so that a picker can offer them in order. */
-    [PD_SQL_TICKETS_WORKLOAD] = { "pd_tickets_workload",
+    [PD_SQL_TICKETS_WORKLOAD].text =
         "WITH load AS ("
         " SELECT 'tech'::text AS kind, tech_id AS user_id, status, count(*) AS n FROM tickets"
         "  WHERE tech_id IS NOT NULL AND status NOT IN ('closed', 'cancelled') GROUP BY 2, 3"
@@ -323,117 +369,117 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "  GROUP BY u.id, u.name, r.code)"
         " SELECT coalesce(json_agg(json_build_object('user', json_build_object('id', id,"
         "  'name', name), 'role', role, 'total', total, 'by_status', by_status)"
-        "  ORDER BY role DESC, total, name, id), '[]')::text FROM per_user", 2, 1 },
+        "  ORDER BY role DESC, total, name, id), '[]')::text FROM per_user",
     /* Closes solved tickets unanswered for 1 days (migration 0014); the
      * number closed, 0 when another process holds the run */
-    [PD_SQL_TICKETS_AUTO_CLOSE] = { "pd_tickets_auto_close",
-        "SELECT pd_close_stale_solved(%s::integer)", 1 },
+    [PD_SQL_TICKETS_AUTO_CLOSE].text =
+        "SELECT pd_close_stale_solved(%s::integer)",
     /* Forgets idempotency keys older than a day (migration 0015); how many */
-    [PD_SQL_IDEMPOTENCY_FORGET] = { "pd_idempotency_forget",
-        "SELECT pd_forget_idempotency_keys()", 0 },
+    [PD_SQL_IDEMPOTENCY_FORGET].text =
+        "SELECT pd_forget_idempotency_keys()",
     /* 1 status, 2 response, 3 location, 4 etag, 5 user, 6 key */
-    [PD_SQL_IDEMPOTENCY_STORE] = { "pd_idempotency_store",
+    [PD_SQL_IDEMPOTENCY_STORE].text =
         "UPDATE idempotency_keys SET status = %s::smallint, response = %s::text,"
-        " location = %s::text, etag = %s::text WHERE user_id = %s::bigint AND key = %s::text", 6 },
+        " location = %s::text, etag = %s::text WHERE user_id = %s::bigint AND key = %s::text",
 
-    [PD_SQL_TICKETS_LIST_CREATED_DESC] = { "pd_tickets_list_created_desc",
-        TS_LIST("t.created_at", "<", "DESC"), 30, 1 },
-    [PD_SQL_TICKETS_LIST_CREATED_ASC] = { "pd_tickets_list_created_asc",
-        TS_LIST("t.created_at", ">", "ASC"), 30, 1 },
-    [PD_SQL_TICKETS_LIST_UPDATED_DESC] = { "pd_tickets_list_updated_desc",
-        TS_LIST("t.updated_at", "<", "DESC"), 30, 1 },
-    [PD_SQL_TICKETS_LIST_UPDATED_ASC] = { "pd_tickets_list_updated_asc",
-        TS_LIST("t.updated_at", ">", "ASC"), 30, 1 },
-    [PD_SQL_TICKETS_LIST_PRIORITY_DESC] = { "pd_tickets_list_priority_desc",
-        INT_LIST("t.priority_rank", "<", "DESC"), 30, 1 },
-    [PD_SQL_TICKETS_LIST_PRIORITY_ASC] = { "pd_tickets_list_priority_asc",
-        INT_LIST("t.priority_rank", ">", "ASC"), 30, 1 },
-    [PD_SQL_TICKETS_LIST_ID_DESC] = { "pd_tickets_list_id_desc",
-        INT_LIST("t.id", "<", "DESC"), 30, 1 },
-    [PD_SQL_TICKETS_LIST_ID_ASC] = { "pd_tickets_list_id_asc",
-        INT_LIST("t.id", ">", "ASC"), 30, 1 },
+    [PD_SQL_TICKETS_LIST_CREATED_DESC].text =
+        TS_LIST("t.created_at", "<", "DESC"),
+    [PD_SQL_TICKETS_LIST_CREATED_ASC].text =
+        TS_LIST("t.created_at", ">", "ASC"),
+    [PD_SQL_TICKETS_LIST_UPDATED_DESC].text =
+        TS_LIST("t.updated_at", "<", "DESC"),
+    [PD_SQL_TICKETS_LIST_UPDATED_ASC].text =
+        TS_LIST("t.updated_at", ">", "ASC"),
+    [PD_SQL_TICKETS_LIST_PRIORITY_DESC].text =
+        INT_LIST("t.priority_rank", "<", "DESC"),
+    [PD_SQL_TICKETS_LIST_PRIORITY_ASC].text =
+        INT_LIST("t.priority_rank", ">", "ASC"),
+    [PD_SQL_TICKETS_LIST_ID_DESC].text =
+        INT_LIST("t.id", "<", "DESC"),
+    [PD_SQL_TICKETS_LIST_ID_ASC].text =
+        INT_LIST("t.id", ">", "ASC"),
 
     /* 1 search text: whether it holds a word to look for */
-    [PD_SQL_TICKET_SEARCH_QUERY] = { "pd_ticket_search_query",
-        "SELECT pd_search_query(%s::text) IS NOT NULL", 1 },
-    [PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC] = { "pd_tickets_search_relevance_desc",
-        RANK_SEARCH("<", "DESC"), 33, 1 },
-    [PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC] = { "pd_tickets_search_relevance_asc",
-        RANK_SEARCH(">", "ASC"), 33, 1 },
+    [PD_SQL_TICKET_SEARCH_QUERY].text =
+        "SELECT pd_search_query(%s::text) IS NOT NULL",
+    [PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC].text =
+        RANK_SEARCH("<", "DESC"),
+    [PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC].text =
+        RANK_SEARCH(">", "ASC"),
     /* 1 search text, 2 staff, then the list's 30 */
-    [PD_SQL_TICKETS_SEARCH_CREATED_DESC] = { "pd_tickets_search_created_desc",
-        TS_SEARCH("t.created_at", "<", "DESC"), 32, 1 },
-    [PD_SQL_TICKETS_SEARCH_CREATED_ASC] = { "pd_tickets_search_created_asc",
-        TS_SEARCH("t.created_at", ">", "ASC"), 32, 1 },
-    [PD_SQL_TICKETS_SEARCH_UPDATED_DESC] = { "pd_tickets_search_updated_desc",
-        TS_SEARCH("t.updated_at", "<", "DESC"), 32, 1 },
-    [PD_SQL_TICKETS_SEARCH_UPDATED_ASC] = { "pd_tickets_search_updated_asc",
-        TS_SEARCH("t.updated_at", ">", "ASC"), 32, 1 },
-    [PD_SQL_TICKETS_SEARCH_PRIORITY_DESC] = { "pd_tickets_search_priority_desc",
-        INT_SEARCH("t.priority_rank", "<", "DESC"), 32, 1 },
-    [PD_SQL_TICKETS_SEARCH_PRIORITY_ASC] = { "pd_tickets_search_priority_asc",
-        INT_SEARCH("t.priority_rank", ">", "ASC"), 32, 1 },
-    [PD_SQL_TICKETS_SEARCH_ID_DESC] = { "pd_tickets_search_id_desc",
-        INT_SEARCH("t.id", "<", "DESC"), 32, 1 },
-    [PD_SQL_TICKETS_SEARCH_ID_ASC] = { "pd_tickets_search_id_asc",
-        INT_SEARCH("t.id", ">", "ASC"), 32, 1 },
+    [PD_SQL_TICKETS_SEARCH_CREATED_DESC].text =
+        TS_SEARCH("t.created_at", "<", "DESC"),
+    [PD_SQL_TICKETS_SEARCH_CREATED_ASC].text =
+        TS_SEARCH("t.created_at", ">", "ASC"),
+    [PD_SQL_TICKETS_SEARCH_UPDATED_DESC].text =
+        TS_SEARCH("t.updated_at", "<", "DESC"),
+    [PD_SQL_TICKETS_SEARCH_UPDATED_ASC].text =
+        TS_SEARCH("t.updated_at", ">", "ASC"),
+    [PD_SQL_TICKETS_SEARCH_PRIORITY_DESC].text =
+        INT_SEARCH("t.priority_rank", "<", "DESC"),
+    [PD_SQL_TICKETS_SEARCH_PRIORITY_ASC].text =
+        INT_SEARCH("t.priority_rank", ">", "ASC"),
+    [PD_SQL_TICKETS_SEARCH_ID_DESC].text =
+        INT_SEARCH("t.id", "<", "DESC"),
+    [PD_SQL_TICKETS_SEARCH_ID_ASC].text =
+        INT_SEARCH("t.id", ">", "ASC"),
 
     /* lookups: LIST 1 include inactive; GET 1 id; INSERT 1 name, 2 description,
      * 3 color; UPDATE 1 name, 2 description, 3 color, 4 active, 5 id, 6 name, 7 id */
-    [PD_SQL_TICKET_CATEGORIES_LIST] = { "pd_ticket_categories_list",
-        LOOKUP_LIST("ticket_categories"), 1 },
-    [PD_SQL_TICKET_CATEGORIES_GET] = { "pd_ticket_categories_get",
-        LOOKUP_GET("ticket_categories"), 1 },
-    [PD_SQL_TICKET_CATEGORIES_INSERT] = { "pd_ticket_categories_insert",
-        LOOKUP_INSERT("ticket_categories"), 3 },
-    [PD_SQL_TICKET_CATEGORIES_UPDATE] = { "pd_ticket_categories_update",
-        LOOKUP_UPDATE("ticket_categories"), 7 },
-    [PD_SQL_TICKET_CATEGORIES_LOCK] = { "pd_ticket_categories_lock",
-        LOOKUP_LOCK("ticket_categories"), 1 },
-    [PD_SQL_TICKET_MODULES_LIST] = { "pd_ticket_modules_list",
-        LOOKUP_LIST("ticket_modules"), 1 },
-    [PD_SQL_TICKET_MODULES_GET] = { "pd_ticket_modules_get",
-        LOOKUP_GET("ticket_modules"), 1 },
-    [PD_SQL_TICKET_MODULES_INSERT] = { "pd_ticket_modules_insert",
-        LOOKUP_INSERT("ticket_modules"), 3 },
-    [PD_SQL_TICKET_MODULES_UPDATE] = { "pd_ticket_modules_update",
-        LOOKUP_UPDATE("ticket_modules"), 7 },
-    [PD_SQL_TICKET_MODULES_LOCK] = { "pd_ticket_modules_lock",
-        LOOKUP_LOCK("ticket_modules"), 1 },
+    [PD_SQL_TICKET_CATEGORIES_LIST].text =
+        LOOKUP_LIST("ticket_categories"),
+    [PD_SQL_TICKET_CATEGORIES_GET].text =
+        LOOKUP_GET("ticket_categories"),
+    [PD_SQL_TICKET_CATEGORIES_INSERT].text =
+        LOOKUP_INSERT("ticket_categories"),
+    [PD_SQL_TICKET_CATEGORIES_UPDATE].text =
+        LOOKUP_UPDATE("ticket_categories"),
+    [PD_SQL_TICKET_CATEGORIES_LOCK].text =
+        LOOKUP_LOCK("ticket_categories"),
+    [PD_SQL_TICKET_MODULES_LIST].text =
+        LOOKUP_LIST("ticket_modules"),
+    [PD_SQL_TICKET_MODULES_GET].text =
+        LOOKUP_GET("ticket_modules"),
+    [PD_SQL_TICKET_MODULES_INSERT].text =
+        LOOKUP_INSERT("ticket_modules"),
+    [PD_SQL_TICKET_MODULES_UPDATE].text =
+        LOOKUP_UPDATE("ticket_modules"),
+    [PD_SQL_TICKET_MODULES_LOCK].text =
+        LOOKUP_LOCK("ticket_modules"),
 
     /* 1 scope, 2 include inactive, 3-5 q (prefix of name or code),
      * 6 cursor name, 7 cursor name, 8 cursor id, 9 limit */
-    [PD_SQL_PHARMACIES_LIST] = { "pd_pharmacies_list",
+    [PD_SQL_PHARMACIES_LIST].text =
         "SELECT id, name, " PHARMACY_JSON " FROM pharmacies"
         " WHERE %s::bigint IN (0, id) AND (%s::boolean OR active)"
         " AND (%s::text IS NULL OR starts_with(lower(name), lower(%s::text))"
         "  OR starts_with(lower(code), lower(%s::text)))"
         " AND (%s::text IS NULL OR (name, id) > (%s::text, %s::bigint))"
-        " ORDER BY name, id LIMIT %s::int", 9, 1 },
-    [PD_SQL_PHARMACIES_GET] = { "pd_pharmacies_get",
+        " ORDER BY name, id LIMIT %s::int",
+    [PD_SQL_PHARMACIES_GET].text =
         "SELECT " PHARMACY_JSON " FROM pharmacies"
-        " WHERE id = %s::bigint AND %s::bigint IN (0, id)", 2 },
-    [PD_SQL_PHARMACIES_LOCK] = { "pd_pharmacies_lock",
+        " WHERE id = %s::bigint AND %s::bigint IN (0, id)",
+    [PD_SQL_PHARMACIES_LOCK].text =
         "SELECT code, name, address, city, phone, active, " PHARMACY_JSON " FROM pharmacies"
-        " WHERE id = %s::bigint FOR UPDATE", 1 },
-    [PD_SQL_PHARMACIES_ACTIVE] = { "pd_pharmacies_active",
-        "SELECT active FROM pharmacies WHERE id = %s::bigint", 1 },
+        " WHERE id = %s::bigint FOR UPDATE",
+    [PD_SQL_PHARMACIES_ACTIVE].text =
+        "SELECT active FROM pharmacies WHERE id = %s::bigint",
     /* 1 code, 2 name, 3 address, 4 city, 5 phone, 6 active */
-    [PD_SQL_PHARMACIES_INSERT] = { "pd_pharmacies_insert",
+    [PD_SQL_PHARMACIES_INSERT].text =
         "INSERT INTO pharmacies (code, name, address, city, phone, active)"
         " VALUES (%s::text, %s::text, %s::text, %s::text, %s::text, %s::boolean)"
-        " ON CONFLICT (code) DO NOTHING RETURNING id, " PHARMACY_JSON, 6 },
+        " ON CONFLICT (code) DO NOTHING RETURNING id, " PHARMACY_JSON,
     /* 1 code, 2 name, 3 address, 4 city, 5 phone, 6 active, 7 id, 8 code, 9 id */
-    [PD_SQL_PHARMACIES_UPDATE] = { "pd_pharmacies_update",
+    [PD_SQL_PHARMACIES_UPDATE].text =
         "UPDATE pharmacies SET code = %s::text, name = %s::text, address = %s::text,"
         " city = %s::text, phone = %s::text, active = %s::boolean, updated_at = now()"
         " WHERE id = %s::bigint AND NOT EXISTS (SELECT 1 FROM pharmacies o"
-        " WHERE o.code = %s::text AND o.id <> %s::bigint) RETURNING " PHARMACY_JSON, 9 },
+        " WHERE o.code = %s::text AND o.id <> %s::bigint) RETURNING " PHARMACY_JSON,
 
     /* 1 role id (NULL = any), 2 role id, 3 pharmacy, 4 pharmacy, 5 include
      * inactive, 6-8 q (prefix of name or username), 9 cursor name, 10 cursor
      * name, 11 cursor id, 12 limit */
-    [PD_SQL_USERS_LIST] = { "pd_users_list",
+    [PD_SQL_USERS_LIST].text =
         "SELECT u.id, u.name, " USER_JSON USER_JOINS
         " WHERE (%s::smallint IS NULL OR u.role_id = %s::smallint)"
         " AND (%s::bigint IS NULL OR u.pharmacy_id = %s::bigint)"
@@ -441,48 +487,48 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " AND (%s::text IS NULL OR starts_with(lower(u.name), lower(%s::text))"
         "  OR starts_with(lower(u.username), lower(%s::text)))"
         " AND (%s::text IS NULL OR (u.name, u.id) > (%s::text, %s::bigint))"
-        " ORDER BY u.name, u.id LIMIT %s::int", 12, 1 },
-    [PD_SQL_USERS_GET] = { "pd_users_get",
-        "SELECT " USER_JSON USER_JOINS " WHERE u.id = %s::bigint", 1 },
+        " ORDER BY u.name, u.id LIMIT %s::int",
+    [PD_SQL_USERS_GET].text =
+        "SELECT " USER_JSON USER_JOINS " WHERE u.id = %s::bigint",
     /* the columns the module merges into, then the user as the API shows it */
-    [PD_SQL_USERS_LOCK] = { "pd_users_lock",
+    [PD_SQL_USERS_LOCK].text =
         "SELECT u.username, u.name, u.email, coalesce(u.role_id, 0), coalesce(u.pharmacy_id, 0),"
         " u.active, u.access_source, " USER_JSON USER_JOINS
-        " WHERE u.id = %s::bigint FOR UPDATE OF u", 1 },
+        " WHERE u.id = %s::bigint FOR UPDATE OF u",
     /* 1 username, 2 name, 3 email, 4 role, 5 pharmacy, 6 active, 7 subject,
      * 8 access source; nothing when the username or subject is taken */
-    [PD_SQL_USERS_INSERT] = { "pd_users_insert",
+    [PD_SQL_USERS_INSERT].text =
         "WITH ins AS (INSERT INTO users (username, name, email, role_id, pharmacy_id, active,"
         " subject, access_source)"
         " VALUES (%s::text, %s::text, %s::text, %s::smallint, %s::bigint, %s::boolean,"
         " %s::text, %s::text) ON CONFLICT DO NOTHING RETURNING *)"
-        " SELECT u.id, " USER_JSON USER_JOINS_FROM("ins"), 8 },
+        " SELECT u.id, " USER_JSON USER_JOINS_FROM("ins"),
     /* 1 name, 2 email, 3 role, 4 pharmacy, 5 active, 6 access source, 7 id;
      * the user as the API shows it afterwards */
-    [PD_SQL_USERS_UPDATE] = { "pd_users_update",
+    [PD_SQL_USERS_UPDATE].text =
         "WITH upd AS (UPDATE users SET name = %s::text, email = %s::text, role_id = %s::smallint,"
         " pharmacy_id = %s::bigint, active = %s::boolean, access_source = %s::text,"
         " updated_at = now() WHERE id = %s::bigint RETURNING *)"
-        " SELECT " USER_JSON USER_JOINS_FROM("upd"), 7 },
+        " SELECT " USER_JSON USER_JOINS_FROM("upd"),
 
-    [PD_SQL_ROLES_LIST] = { "pd_roles_list",
-        "SELECT coalesce(json_agg(" ROLE_JSON " ORDER BY id), '[]')::text FROM roles", 0 },
-    [PD_SQL_ROLES_GET] = { "pd_roles_get",
-        "SELECT " ROLE_JSON "::text FROM roles WHERE id = %s::bigint", 1 },
+    [PD_SQL_ROLES_LIST].text =
+        "SELECT coalesce(json_agg(" ROLE_JSON " ORDER BY id), '[]')::text FROM roles",
+    [PD_SQL_ROLES_GET].text =
+        "SELECT " ROLE_JSON "::text FROM roles WHERE id = %s::bigint",
 
     /* One audit entry, inside the change's transaction: 1 actor, 2 action,
      * 3 entity, 4 entity id, 5 the object before, 6 after (JSON as the API
      * shows it; NULL for a create or a delete). Nothing when nothing
      * changed. */
-    [PD_SQL_AUDIT_LOG_INSERT] = { "pd_audit_log_insert",
+    [PD_SQL_AUDIT_LOG_INSERT].text =
         "INSERT INTO audit_log (actor_id, action, entity, entity_id, changes)"
         " SELECT %s::bigint, %s::text, %s::text, %s::bigint, c"
-        " FROM pd_audit_changes(%s::jsonb, %s::jsonb) AS c WHERE c <> '{}'::jsonb", 6 },
+        " FROM pd_audit_changes(%s::jsonb, %s::jsonb) AS c WHERE c <> '{}'::jsonb",
     /* Newest first. 1-2 actor, 3-4 entity, 5-6 entity id, 7-9 from (and the
      * time zone of a date), 10-12 to, 13-15 the cursor's time (twice) and
      * id, 16 limit. Columns (id, key, json) as the name-sorted pages have
      * them, the key being the time. */
-    [PD_SQL_AUDIT_LOG_LIST] = { "pd_audit_log_list",
+    [PD_SQL_AUDIT_LOG_LIST].text =
         "SELECT a.id, a.at, json_build_object('id', a.id, 'at', a.at,"
         " 'actor', CASE WHEN u.id IS NULL THEN NULL ELSE json_build_object('id', u.id,"
         " 'name', u.name) END, 'action', a.action, 'entity', a.entity,"
@@ -494,69 +540,78 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " AND (%s::text IS NULL OR a.at >= pd_time_bound(%s::text, %s::text, false))"
         " AND (%s::text IS NULL OR a.at < pd_time_bound(%s::text, %s::text, true))"
         " AND (%s::timestamptz IS NULL OR (a.at, a.id) < (%s::timestamptz, %s::bigint))"
-        " ORDER BY a.at DESC, a.id DESC LIMIT %s::int", 16, 1 },
+        " ORDER BY a.at DESC, a.id DESC LIMIT %s::int",
     /* 1 id, 2 pharmacy scope (0 = all): what an upload checks before it
      * reads the body, without a lock (pd_tickets_lock_brief takes it at
      * the end) */
-    [PD_SQL_TICKETS_BRIEF] = { "pd_tickets_brief",
-        "SELECT status, coalesce(tech_id, 0) FROM tickets"
-        " WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id)", 2 },
+    [PD_SQL_TICKETS_BRIEF].text =
+        "SELECT " TICKET_FACTS " FROM tickets"
+        " WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id)",
     /* The PostgreSQL attachment store (pd_store_pg.c): 1 chunk size */
-    [PD_SQL_ATTACHMENT_BLOBS_INSERT] = { "pd_attachment_blobs_insert",
-        "INSERT INTO attachment_blobs (chunk_size) VALUES (%s::integer) RETURNING id", 1 },
-    [PD_SQL_ATTACHMENT_BLOBS_GET] = { "pd_attachment_blobs_get",
-        "SELECT chunk_size FROM attachment_blobs WHERE id = %s::bigint", 1 },
+    [PD_SQL_ATTACHMENT_BLOBS_INSERT].text =
+        "INSERT INTO attachment_blobs (chunk_size) VALUES (%s::integer) RETURNING id",
+    [PD_SQL_ATTACHMENT_BLOBS_GET].text =
+        "SELECT chunk_size FROM attachment_blobs WHERE id = %s::bigint",
     /* the chunks go with it (ON DELETE CASCADE) */
-    [PD_SQL_ATTACHMENT_BLOBS_DELETE] = { "pd_attachment_blobs_delete",
-        "DELETE FROM attachment_blobs WHERE id = %s::bigint", 1 },
+    [PD_SQL_ATTACHMENT_BLOBS_DELETE].text =
+        "DELETE FROM attachment_blobs WHERE id = %s::bigint",
     /* 1 blob, 2 sequence number, 3 the bytes (binary, not escaped) */
-    [PD_SQL_ATTACHMENT_CHUNKS_INSERT] = { "pd_attachment_chunks_insert",
+    [PD_SQL_ATTACHMENT_CHUNKS_INSERT].text =
         "INSERT INTO attachment_chunks (blob_id, seq, data)"
-        " VALUES (%s::bigint, %s::integer, %pDb)", 3 },
+        " VALUES (%s::bigint, %s::integer, %pDb)",
     /* 1 first byte (1-based), 2 length, 3 blob, 4 sequence number: hex,
      * whatever bytea_output says */
-    [PD_SQL_ATTACHMENT_CHUNKS_READ] = { "pd_attachment_chunks_read",
+    [PD_SQL_ATTACHMENT_CHUNKS_READ].text =
         "SELECT encode(substring(data FROM %s::integer FOR %s::integer), 'hex')"
-        " FROM attachment_chunks WHERE blob_id = %s::bigint AND seq = %s::integer", 4 },
+        " FROM attachment_chunks WHERE blob_id = %s::bigint AND seq = %s::integer",
     /* 1 ticket: the bytes its attachments hold */
-    [PD_SQL_TICKET_ATTACHMENTS_TOTAL] = { "pd_ticket_attachments_total",
-        "SELECT coalesce(sum(size_bytes), 0) FROM ticket_attachments WHERE ticket_id = %s::bigint", 1 },
-    /* The attachment and its timeline entry at once: 1 ticket, 2 uploader,
-     * 3 name, 4 sniffed type, 5 size, 6 SHA-256, 7 description, 8
-     * visibility, 9 store, 10 key in the store, 11-12 API base */
-    [PD_SQL_TICKET_ATTACHMENTS_INSERT] = { "pd_ticket_attachments_insert",
+    [PD_SQL_TICKET_ATTACHMENTS_TOTAL].text =
+        "SELECT coalesce(sum(size_bytes), 0) FROM ticket_attachments WHERE ticket_id = %s::bigint",
+    /* An attachment: 1 ticket, 2 uploader, 3 name, 4 sniffed type, 5 size,
+     * 6 SHA-256, 7 description, 8 visibility, 9 store, 10 key in the store,
+     * 11 the customer role, 12-13 API base. Its row id, for its timeline
+     * entry, and the attachment as the API shows it. */
+    [PD_SQL_TICKET_ATTACHMENTS_INSERT].text =
         "WITH f AS (INSERT INTO ticket_attachments (ticket_id, user_id, file_name, content_type,"
         "  size_bytes, sha256, description, visibility, storage, storage_key)"
         "  VALUES (%s::bigint, %s::bigint, %s::text, %s::text, %s::bigint, %s::text,"
-        "  %s::text, %s::text, %s::text, %s::text) RETURNING *),"
-        " a AS (INSERT INTO ticket_activities (ticket_id, user_id, kind, new_value, body,"
-        "  visibility, attachment_id) SELECT ticket_id, user_id, 'attachment', file_name,"
-        "  nullif(description, ''), visibility, id FROM f)"
-        " SELECT " ATTACHMENT_JSON " FROM f JOIN users u ON u.id = f.user_id", 12 },
-    /* A ticket's attachments, oldest first: 1-2 API base, 3 ticket, 4
-     * internal ones too, 5 after this id (NULL: from the start), 6 limit.
-     * Columns (id, key, json) as the name-sorted pages have them. */
-    [PD_SQL_TICKET_ATTACHMENTS_LIST] = { "pd_ticket_attachments_list",
-        "SELECT f.id, f.id::text, " ATTACHMENT_JSON
-        " FROM ticket_attachments f JOIN users u ON u.id = f.user_id"
-        " WHERE f.ticket_id = %s::bigint AND (%s::boolean OR f.visibility = 'public')"
-        " AND f.id > coalesce(%s::bigint, 0) ORDER BY f.id LIMIT %s::integer", 6 },
-    /* One attachment for a download: 1 id, 2 pharmacy scope (0 = all), 3
-     * internal ones too. Nothing when the caller may not see it. */
-    [PD_SQL_TICKET_ATTACHMENTS_GET] = { "pd_ticket_attachments_get",
+        "  %s::text, %s::text, %s::text, %s::text) RETURNING *)"
+        " SELECT f.id, " ATTACHMENT_JSON " FROM f JOIN users u ON u.id = f.user_id",
+    /* The timeline entries of an upload's files (1 ticket, 2 their row ids),
+     * in the order they came, once the ticket is locked: numbering an entry
+     * waits for the ticket's lock (migration 0020), which an upload takes
+     * only after its body */
+    [PD_SQL_TICKET_ATTACHMENTS_RECORD].text =
+        "INSERT INTO ticket_activities (ticket_id, user_id, kind, new_value, body, visibility,"
+        " attachment_id) SELECT ticket_id, user_id, 'attachment', file_name,"
+        " nullif(description, ''), visibility, id FROM ticket_attachments"
+        " WHERE ticket_id = %s::bigint AND id = ANY (%s::bigint[]) ORDER BY id",
+    /* A ticket's attachments in timeline order, every one (staff): 1 the
+     * customer role, 2-3 API base, 4 ticket, 5 after this number (NULL:
+     * from the start), 6 limit. Columns (id, key, json) as the name-sorted
+     * pages have them. */
+    [PD_SQL_TICKET_ATTACHMENTS_LIST].text =
+        ATTACHMENT_LIST("a.seq"),
+    /* The same over the public ones only (customers), numbered as their
+     * timeline numbers them */
+    [PD_SQL_TICKET_ATTACHMENTS_LIST_PUBLIC].text =
+        ATTACHMENT_LIST("a.public_seq"),
+    /* One attachment for a download: 1 public id, 2 pharmacy scope (0 =
+     * all), 3 internal ones too. Nothing when the caller may not see it. */
+    [PD_SQL_TICKET_ATTACHMENTS_GET].text =
         "SELECT f.file_name, f.content_type, f.size_bytes, f.sha256, f.storage, f.storage_key"
         " FROM ticket_attachments f JOIN tickets t ON t.id = f.ticket_id"
-        " WHERE f.id = %s::bigint AND %s::bigint IN (0, t.pharmacy_id)"
-        " AND (%s::boolean OR f.visibility = 'public')", 3 },
+        " WHERE f.public_id = %s::bigint AND %s::bigint IN (0, t.pharmacy_id)"
+        " AND (%s::boolean OR f.visibility = 'public')",
 
-    [PD_SQL_DASHBOARD_READ] = { "pd_dashboard_read", DASHBOARD(""), 7 },
-    [PD_SQL_DASHBOARD_READ_PHARMACY] = { "pd_dashboard_read_pharmacy",
-        DASHBOARD(" AND t.pharmacy_id = (SELECT pd_dashboard_pharmacy(scope, pharmacy) FROM b)"), 7 },
+    [PD_SQL_DASHBOARD_READ].text = DASHBOARD(""),
+    [PD_SQL_DASHBOARD_READ_PHARMACY].text =
+        DASHBOARD(" AND t.pharmacy_id = (SELECT pd_dashboard_pharmacy(scope, pharmacy) FROM b)"),
     /* Moves up to 1 pending dashboard deltas into the counts; how many (0
      * when another process holds the run), and the time zone of the
      * counts' days */
-    [PD_SQL_DASHBOARD_DELTAS_COMPACT] = { "pd_dashboard_deltas_compact",
-        "SELECT pd_dashboard_compact(%s::integer), (SELECT time_zone FROM dashboard_zone)", 1 },
+    [PD_SQL_DASHBOARD_DELTAS_COMPACT].text =
+        "SELECT pd_dashboard_compact(%s::integer), (SELECT time_zone FROM dashboard_zone)",
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

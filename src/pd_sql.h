@@ -1,108 +1,134 @@
 /* The one SQL statement catalogue. Every statement the module runs is here,
  * with its label (pd_<table>_<verb>) and its parameter count. Statements are
- * never assembled at run time: the few shared fragments below are string
- * literals joined by the compiler. Parameters are written %s (apr_dbd's
- * placeholder) and always cast, because apr_dbd declares them as text. */
+ * never assembled at run time: the few shared fragments in pd_sql.c are
+ * string literals joined by the compiler. Parameters are written %s
+ * (apr_dbd's placeholder) and always cast, because apr_dbd declares them as
+ * text. */
 #ifndef PD_SQL_H
 #define PD_SQL_H
 
 #include <apr.h>
 
+/* How PostgreSQL plans a statement. Generic: prepared once per connection
+ * under its label, with one cached plan. Custom: planned afresh with its
+ * parameter values at every execution (run as an unnamed statement), for
+ * statements whose optional filters ("$1 IS NULL OR col = $1") must fold
+ * away to reach the right index. */
 typedef enum {
-    PD_SQL_USERS_IDENTIFY = 0,
-    PD_SQL_USERS_SYNC,
-    PD_SQL_USERS_ME,
-    PD_SQL_TICKETS_GET,
-    PD_SQL_NAMES_FETCH,
-    PD_SQL_TICKETS_LOCK,
-    PD_SQL_TICKETS_REFS,
-    PD_SQL_TICKETS_INSERT,
-    PD_SQL_TICKETS_UPDATE,
-    PD_SQL_TICKETS_DELETE,
-    PD_SQL_TICKET_ACTIVITIES_INSERT,
-    PD_SQL_TICKETS_VISIBLE,
-    PD_SQL_TICKET_ACTIVITIES_LIST,
-    PD_SQL_TICKETS_LOCK_BRIEF,
-    PD_SQL_TICKET_ACTIVITIES_ADD,
-    PD_SQL_TICKETS_TOUCH,
-    PD_SQL_IDEMPOTENCY_CLAIM,
-    PD_SQL_IDEMPOTENCY_GET,
-    PD_SQL_IDEMPOTENCY_STORE,
-    PD_SQL_TICKETS_WORKLOAD,
-    PD_SQL_TICKETS_AUTO_CLOSE,
-    PD_SQL_IDEMPOTENCY_FORGET,
-    /* the ticket list: one statement per allowlisted sort and direction */
-    PD_SQL_TICKETS_LIST_CREATED_DESC,
-    PD_SQL_TICKETS_LIST_CREATED_ASC,
-    PD_SQL_TICKETS_LIST_UPDATED_DESC,
-    PD_SQL_TICKETS_LIST_UPDATED_ASC,
-    PD_SQL_TICKETS_LIST_PRIORITY_DESC,
-    PD_SQL_TICKETS_LIST_PRIORITY_ASC,
-    PD_SQL_TICKETS_LIST_ID_DESC,
-    PD_SQL_TICKETS_LIST_ID_ASC,
-    /* the ticket list with q: the search text's tsquery, then one statement
-     * per sort (relevance first) and direction */
-    PD_SQL_TICKET_SEARCH_QUERY,
-    PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC,
-    PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC,
-    PD_SQL_TICKETS_SEARCH_CREATED_DESC,
-    PD_SQL_TICKETS_SEARCH_CREATED_ASC,
-    PD_SQL_TICKETS_SEARCH_UPDATED_DESC,
-    PD_SQL_TICKETS_SEARCH_UPDATED_ASC,
-    PD_SQL_TICKETS_SEARCH_PRIORITY_DESC,
-    PD_SQL_TICKETS_SEARCH_PRIORITY_ASC,
-    PD_SQL_TICKETS_SEARCH_ID_DESC,
-    PD_SQL_TICKETS_SEARCH_ID_ASC,
-    PD_SQL_TICKET_CATEGORIES_LIST,
-    PD_SQL_TICKET_CATEGORIES_GET,
-    PD_SQL_TICKET_CATEGORIES_INSERT,
-    PD_SQL_TICKET_CATEGORIES_UPDATE,
-    PD_SQL_TICKET_CATEGORIES_LOCK,
-    PD_SQL_TICKET_MODULES_LIST,
-    PD_SQL_TICKET_MODULES_GET,
-    PD_SQL_TICKET_MODULES_INSERT,
-    PD_SQL_TICKET_MODULES_UPDATE,
-    PD_SQL_TICKET_MODULES_LOCK,
-    PD_SQL_PHARMACIES_LIST,
-    PD_SQL_PHARMACIES_GET,
-    PD_SQL_PHARMACIES_LOCK,
-    PD_SQL_PHARMACIES_ACTIVE,
-    PD_SQL_PHARMACIES_INSERT,
-    PD_SQL_PHARMACIES_UPDATE,
-    PD_SQL_USERS_LIST,
-    PD_SQL_USERS_GET,
-    PD_SQL_USERS_LOCK,
-    PD_SQL_USERS_INSERT,
-    PD_SQL_USERS_UPDATE,
-    PD_SQL_ROLES_LIST,
-    PD_SQL_ROLES_GET,
-    PD_SQL_AUDIT_LOG_INSERT,
-    PD_SQL_AUDIT_LOG_LIST,
-    PD_SQL_TICKETS_BRIEF,
-    PD_SQL_ATTACHMENT_BLOBS_INSERT,
-    PD_SQL_ATTACHMENT_BLOBS_GET,
-    PD_SQL_ATTACHMENT_BLOBS_DELETE,
-    PD_SQL_ATTACHMENT_CHUNKS_INSERT,
-    PD_SQL_ATTACHMENT_CHUNKS_READ,
-    PD_SQL_TICKET_ATTACHMENTS_TOTAL,
-    PD_SQL_TICKET_ATTACHMENTS_INSERT,
-    PD_SQL_TICKET_ATTACHMENTS_LIST,
-    PD_SQL_TICKET_ATTACHMENTS_GET,
-    PD_SQL_DASHBOARD_READ,
-    PD_SQL_DASHBOARD_READ_PHARMACY,
-    PD_SQL_DASHBOARD_DELTAS_COMPACT,
+    PD_PLAN_GENERIC = 0,
+    PD_PLAN_CUSTOM = 1
+} pd_sql_plan_e;
+
+/* Every statement once: its id, its label (the id in lower case), how many
+ * parameters its text has, and its plan. The ids, the labels, the counts
+ * the call sites are checked against (pd_db.h) and the unit test's table
+ * all come from this list; pd_sql.c gives each id its text. */
+#define PD_SQL_CATALOGUE(X) \
+    X(PD_SQL_USERS_IDENTIFY,                "pd_users_identify",                 1, PD_PLAN_GENERIC) \
+    X(PD_SQL_USERS_SYNC,                    "pd_users_sync",                     7, PD_PLAN_GENERIC) \
+    X(PD_SQL_USERS_ME,                      "pd_users_me",                       1, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_GET,                   "pd_tickets_get",                    2, PD_PLAN_GENERIC) \
+    X(PD_SQL_NAMES_FETCH,                   "pd_names_fetch",                    4, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_LOCK,                  "pd_tickets_lock",                   2, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_REFS,                  "pd_tickets_refs",                  10, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_INSERT,                "pd_tickets_insert",                14, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_UPDATE,                "pd_tickets_update",                15, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_DELETE,                "pd_tickets_delete",                 1, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_ACTIVITIES_INSERT,      "pd_ticket_activities_insert",       8, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_VISIBLE,               "pd_tickets_visible",                2, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_ACTIVITIES_LIST,        "pd_ticket_activities_list",         4, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_ACTIVITIES_LIST_PUBLIC, "pd_ticket_activities_list_public",  4, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_LOCK_BRIEF,            "pd_tickets_lock_brief",             2, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_ACTIVITIES_ADD,         "pd_ticket_activities_add",         10, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_TOUCH,                 "pd_tickets_touch",                  3, PD_PLAN_GENERIC) \
+    X(PD_SQL_IDEMPOTENCY_CLAIM,             "pd_idempotency_claim",              3, PD_PLAN_GENERIC) \
+    X(PD_SQL_IDEMPOTENCY_GET,               "pd_idempotency_get",                2, PD_PLAN_GENERIC) \
+    X(PD_SQL_IDEMPOTENCY_STORE,             "pd_idempotency_store",              6, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_WORKLOAD,              "pd_tickets_workload",               2, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_AUTO_CLOSE,            "pd_tickets_auto_close",             1, PD_PLAN_GENERIC) \
+    X(PD_SQL_IDEMPOTENCY_FORGET,            "pd_idempotency_forget",             0, PD_PLAN_GENERIC) \
+    /* the ticket list: one statement per allowlisted sort and direction */                          \
+    X(PD_SQL_TICKETS_LIST_CREATED_DESC,     "pd_tickets_list_created_desc",     30, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_CREATED_ASC,      "pd_tickets_list_created_asc",      30, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_UPDATED_DESC,     "pd_tickets_list_updated_desc",     30, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_UPDATED_ASC,      "pd_tickets_list_updated_asc",      30, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_PRIORITY_DESC,    "pd_tickets_list_priority_desc",    30, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_PRIORITY_ASC,     "pd_tickets_list_priority_asc",     30, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_ID_DESC,          "pd_tickets_list_id_desc",          30, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_ID_ASC,           "pd_tickets_list_id_asc",           30, PD_PLAN_CUSTOM)  \
+    /* the ticket list with q: the search text's tsquery, then one per sort */                       \
+    X(PD_SQL_TICKET_SEARCH_QUERY,           "pd_ticket_search_query",            1, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC, "pd_tickets_search_relevance_desc", 33, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC,  "pd_tickets_search_relevance_asc",  33, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_CREATED_DESC,   "pd_tickets_search_created_desc",   32, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_CREATED_ASC,    "pd_tickets_search_created_asc",    32, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_UPDATED_DESC,   "pd_tickets_search_updated_desc",   32, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_UPDATED_ASC,    "pd_tickets_search_updated_asc",    32, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_PRIORITY_DESC,  "pd_tickets_search_priority_desc",  32, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_PRIORITY_ASC,   "pd_tickets_search_priority_asc",   32, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_ID_DESC,        "pd_tickets_search_id_desc",        32, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_ID_ASC,         "pd_tickets_search_id_asc",         32, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKET_CATEGORIES_LIST,        "pd_ticket_categories_list",         1, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_CATEGORIES_GET,         "pd_ticket_categories_get",          1, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_CATEGORIES_INSERT,      "pd_ticket_categories_insert",       3, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_CATEGORIES_UPDATE,      "pd_ticket_categories_update",       7, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_CATEGORIES_LOCK,        "pd_ticket_categories_lock",         1, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_MODULES_LIST,           "pd_ticket_modules_list",            1, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_MODULES_GET,            "pd_ticket_modules_get",             1, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_MODULES_INSERT,         "pd_ticket_modules_insert",          3, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_MODULES_UPDATE,         "pd_ticket_modules_update",          7, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_MODULES_LOCK,           "pd_ticket_modules_lock",            1, PD_PLAN_GENERIC) \
+    X(PD_SQL_PHARMACIES_LIST,               "pd_pharmacies_list",                9, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_PHARMACIES_GET,                "pd_pharmacies_get",                 2, PD_PLAN_GENERIC) \
+    X(PD_SQL_PHARMACIES_LOCK,               "pd_pharmacies_lock",                1, PD_PLAN_GENERIC) \
+    X(PD_SQL_PHARMACIES_ACTIVE,             "pd_pharmacies_active",              1, PD_PLAN_GENERIC) \
+    X(PD_SQL_PHARMACIES_INSERT,             "pd_pharmacies_insert",              6, PD_PLAN_GENERIC) \
+    X(PD_SQL_PHARMACIES_UPDATE,             "pd_pharmacies_update",              9, PD_PLAN_GENERIC) \
+    X(PD_SQL_USERS_LIST,                    "pd_users_list",                    12, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_USERS_GET,                     "pd_users_get",                      1, PD_PLAN_GENERIC) \
+    X(PD_SQL_USERS_LOCK,                    "pd_users_lock",                     1, PD_PLAN_GENERIC) \
+    X(PD_SQL_USERS_INSERT,                  "pd_users_insert",                   8, PD_PLAN_GENERIC) \
+    X(PD_SQL_USERS_UPDATE,                  "pd_users_update",                   7, PD_PLAN_GENERIC) \
+    X(PD_SQL_ROLES_LIST,                    "pd_roles_list",                     0, PD_PLAN_GENERIC) \
+    X(PD_SQL_ROLES_GET,                     "pd_roles_get",                      1, PD_PLAN_GENERIC) \
+    X(PD_SQL_AUDIT_LOG_INSERT,              "pd_audit_log_insert",               6, PD_PLAN_GENERIC) \
+    X(PD_SQL_AUDIT_LOG_LIST,                "pd_audit_log_list",                16, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_BRIEF,                 "pd_tickets_brief",                  2, PD_PLAN_GENERIC) \
+    X(PD_SQL_ATTACHMENT_BLOBS_INSERT,       "pd_attachment_blobs_insert",        1, PD_PLAN_GENERIC) \
+    X(PD_SQL_ATTACHMENT_BLOBS_GET,          "pd_attachment_blobs_get",           1, PD_PLAN_GENERIC) \
+    X(PD_SQL_ATTACHMENT_BLOBS_DELETE,       "pd_attachment_blobs_delete",        1, PD_PLAN_GENERIC) \
+    X(PD_SQL_ATTACHMENT_CHUNKS_INSERT,      "pd_attachment_chunks_insert",       3, PD_PLAN_GENERIC) \
+    X(PD_SQL_ATTACHMENT_CHUNKS_READ,        "pd_attachment_chunks_read",         4, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_ATTACHMENTS_TOTAL,      "pd_ticket_attachments_total",       1, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_ATTACHMENTS_INSERT,     "pd_ticket_attachments_insert",     13, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_ATTACHMENTS_RECORD,     "pd_ticket_attachments_record",      2, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_ATTACHMENTS_LIST,       "pd_ticket_attachments_list",        6, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_ATTACHMENTS_LIST_PUBLIC, "pd_ticket_attachments_list_public", 6, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKET_ATTACHMENTS_GET,        "pd_ticket_attachments_get",         3, PD_PLAN_GENERIC) \
+    X(PD_SQL_DASHBOARD_READ,                "pd_dashboard_read",                 7, PD_PLAN_GENERIC) \
+    X(PD_SQL_DASHBOARD_READ_PHARMACY,       "pd_dashboard_read_pharmacy",        7, PD_PLAN_GENERIC) \
+    X(PD_SQL_DASHBOARD_DELTAS_COMPACT,      "pd_dashboard_deltas_compact",       1, PD_PLAN_GENERIC)
+
+typedef enum {
+#define PD_SQL_ID_(id, label, nargs, plan) id,
+    PD_SQL_CATALOGUE(PD_SQL_ID_)
+#undef PD_SQL_ID_
     PD_SQL__COUNT
 } pd_sql_id_e;
+
+/* Each statement's parameter count as a constant of its own, the id with
+ * _NARGS appended (PD_SQL_TICKETS_GET_NARGS), for checks at compile time. */
+enum {
+#define PD_SQL_NARGS_(id, label, nargs, plan) id##_NARGS = (nargs),
+    PD_SQL_CATALOGUE(PD_SQL_NARGS_)
+#undef PD_SQL_NARGS_
+};
 
 typedef struct pd_sql_stmt_t {
     const char *label;         /* the server-side prepared statement's name */
     const char *text;          /* apr_dbd syntax: %s placeholders, %% for % */
     int nargs;
-    /* Planned afresh with its parameter values at every execution (run as an
-     * unnamed statement): for statements whose optional filters
-     * ("$1 IS NULL OR col = $1") must fold away to reach the right index.
-     * Every other statement keeps one cached generic plan per connection. */
-    int custom_plan;
+    pd_sql_plan_e plan;
 } pd_sql_stmt_t;
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id);

@@ -1,4 +1,6 @@
+#include <apr_strings.h>
 #include "pd_ticket.h"
+#include "pd_workflow.h"
 
 /* {"id":..,"name":..} or null when the reference is empty. */
 static void person(pd_jw_t *w, const char *key, const char *id, const char *name)
@@ -30,7 +32,8 @@ static void lookup(pd_jw_t *w, const char *key, const char *id, const char *code
     pd_jw_end(w, '}');
 }
 
-void pd_ticket_render(pd_jw_t *w, const char *const *c, int with_description)
+/* The ticket's members, its object left open. */
+static void render_members(pd_jw_t *w, const char *const *c, int with_description)
 {
     static const struct { const char *key; pd_ticket_col_e col; } texts[] = {
         { "number", PD_TC_NUMBER }, { "title", PD_TC_TITLE }, { "pic_name", PD_TC_PIC_NAME },
@@ -71,5 +74,101 @@ void pd_ticket_render(pd_jw_t *w, const char *const *c, int with_description)
         pd_jw_key(w, "description");
         pd_jw_string(w, c[PD_TC_DESCRIPTION]);
     }
+}
+
+void pd_ticket_render(pd_jw_t *w, const char *const *c, int with_description)
+{
+    render_members(w, c, with_description);
+    pd_jw_end(w, '}');
+}
+
+void pd_ticket_facts(pd_ticket_facts_t *t, const char *const *c)
+{
+    int st = pd_status_parse(c[PD_TC_STATUS]);
+
+    /* a status the enum does not know moves nowhere: as if final */
+    t->status = st >= 0 ? (pd_status_e)st : PD_ST_CANCELLED;
+    t->pharmacy_id = c[PD_TC_PHARMACY_ID] ? apr_atoi64(c[PD_TC_PHARMACY_ID]) : 0;
+    t->tech_id = c[PD_TC_TECH_ID] ? apr_atoi64(c[PD_TC_TECH_ID]) : 0;
+    t->expert_id = c[PD_TC_EXPERT_ID] ? apr_atoi64(c[PD_TC_EXPERT_ID]) : 0;
+}
+
+/* ["public","internal"], the caller's default first. */
+static void visibilities(pd_jw_t *w, const char *key, unsigned set, int internal_first)
+{
+    pd_jw_key(w, key);
+    pd_jw_begin(w, '[');
+    if (internal_first && (set & PD_AE_INTERNAL)) {
+        pd_jw_string(w, "internal");
+    }
+    if (set & PD_AE_PUBLIC) {
+        pd_jw_string(w, "public");
+    }
+    if (!internal_first && (set & PD_AE_INTERNAL)) {
+        pd_jw_string(w, "internal");
+    }
+    pd_jw_end(w, ']');
+}
+
+static void render_allowed(pd_jw_t *w, const pd_identity_t *who, const pd_ticket_facts_t *t)
+{
+    pd_ticket_allowed_t a;
+    unsigned bit;
+    int st;
+
+    pd_authz_ticket_allowed(who, t, &a);
+    pd_jw_key(w, "allowed");
+    pd_jw_begin(w, '{');
+    pd_jw_key(w, "transitions");
+    pd_jw_begin(w, '[');
+    for (st = 0; st < PD_ST__COUNT; st++) {
+        unsigned texts;
+        if (!(a.moves & (1u << st))) {
+            continue;
+        }
+        texts = pd_workflow_texts(who->role, t->status, (pd_status_e)st);
+        pd_jw_begin(w, '{');
+        pd_jw_key(w, "to");
+        pd_jw_string(w, pd_status_name((pd_status_e)st));
+        pd_jw_key(w, "needs_tech");
+        pd_jw_bool(w, (a.moves_need_tech & (1u << st)) != 0);
+        pd_jw_key(w, "requires");
+        pd_jw_begin(w, '[');
+        if (texts & PD_WF_NEEDS_NOTE) {
+            pd_jw_string(w, "note");
+        }
+        if (texts & (PD_WF_NEEDS_MESSAGE | PD_WF_NEEDS_REASON)) {
+            pd_jw_string(w, "message");
+        }
+        pd_jw_end(w, ']');
+        pd_jw_key(w, "rating");
+        pd_jw_bool(w, (texts & PD_WF_TAKES_RATING) != 0);
+        pd_jw_end(w, '}');
+    }
+    pd_jw_end(w, ']');
+    pd_jw_key(w, "fields");
+    pd_jw_begin(w, '[');
+    for (bit = 1; bit <= PD_TF__ALL; bit <<= 1) {
+        if (a.fields & bit) {
+            pd_jw_string(w, pd_authz_field_name(bit));
+        }
+    }
+    pd_jw_end(w, ']');
+    pd_jw_key(w, "take");
+    pd_jw_bool(w, a.take);
+    visibilities(w, "comment", a.comment, a.internal_first);
+    visibilities(w, "upload", a.upload, a.internal_first);
+    pd_jw_key(w, "delete");
+    pd_jw_bool(w, a.remove);
+    pd_jw_end(w, '}');
+}
+
+void pd_ticket_render_one(pd_jw_t *w, const char *const *c, const pd_identity_t *who)
+{
+    pd_ticket_facts_t t;
+
+    render_members(w, c, 1);
+    pd_ticket_facts(&t, c);
+    render_allowed(w, who, &t);
     pd_jw_end(w, '}');
 }

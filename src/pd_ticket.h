@@ -7,6 +7,7 @@
 #define PD_TICKET_H
 
 #include "pd_json.h"
+#include "pd_authz.h"
 
 typedef enum {
     /* from the database */
@@ -28,5 +29,14 @@ typedef enum {
 /* Writes one ticket object from its columns (NULL entries are SQL NULL);
  * the description only when with_description. */
 void pd_ticket_render(pd_jw_t *w, const char *const *cols, int with_description);
+
+/* A single ticket as its reads and writes answer: with its description and
+ * "allowed", what this caller may do to it now (pd_authz_ticket_allowed):
+ * {"transitions":[{"to","needs_tech","requires":[...],"rating"}],
+ *  "fields":[...],"take","comment":[...],"upload":[...],"delete"}. */
+void pd_ticket_render_one(pd_jw_t *w, const char *const *cols, const pd_identity_t *who);
+
+/* The facts pd_authz decides on, from a ticket's columns. */
+void pd_ticket_facts(pd_ticket_facts_t *t, const char *const *cols);
 
 #endif

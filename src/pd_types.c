@@ -5,6 +5,10 @@
 static const char *const role_codes[PD_ROLE__COUNT] = {
     "none", "admin", "team_expert", "tech", "customer", "manager"
 };
+/* Index = enum value = the roles table's key. */
+static const char *const role_ids[PD_ROLE__COUNT] = {
+    NULL, "1", "2", "3", "4", "5"
+};
 static const char *const status_names[PD_ST__COUNT] = {
     "open", "in_review", "in_progress", "waiting_customer", "solved", "closed", "cancelled"
 };
@@ -44,6 +48,11 @@ int pd_role_parse(const char *code)
 const char *pd_role_code(pd_role_e role)
 {
     return (role >= 0 && role < PD_ROLE__COUNT) ? role_codes[role] : "none";
+}
+
+const char *pd_role_param(pd_role_e role)
+{
+    return (role >= 0 && role < PD_ROLE__COUNT) ? role_ids[role] : NULL;
 }
 
 int pd_status_parse(const char *name)

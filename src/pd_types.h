@@ -75,6 +75,10 @@ typedef struct pd_identity_t {
 /* Name <-> enum tables; parse functions return -1 for an unknown name. */
 int pd_role_parse(const char *code);
 const char *pd_role_code(pd_role_e role);
+/* A role's id as a statement parameter (text, as apr_dbd sends it), NULL
+ * for no role: the one place a role id reaches SQL, which never writes
+ * one itself. */
+const char *pd_role_param(pd_role_e role);
 int pd_status_parse(const char *name);
 const char *pd_status_name(pd_status_e st);
 int pd_priority_parse(const char *name);
@@ -85,7 +89,8 @@ const char *pd_audit_action_name(pd_audit_action_e action);
 int pd_entity_parse(const char *name);
 const char *pd_entity_name(pd_entity_e entity);
 
-/* The source a ticket gets from its creator's role (seed 000). */
+/* The source a ticket gets from its creator's role: a customer's ticket is
+ * `customer`, a team expert's `team_expert`, anyone else's `internal`. */
 pd_source_e pd_source_for_role(pd_role_e role);
 
 #endif

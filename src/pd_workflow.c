@@ -1,6 +1,6 @@
 #include "pd_workflow.h"
 
-/* Seed 000's "Alur Tinggi Sistem" and "Flow Sistem per Role":
+/* The ticket lifecycle, per role:
  * customer creates (open) -> team expert reviews (in_review) -> forwards to a
  * tech (in_progress, a tech is required) -> waiting_customer when clarification
  * is needed -> solved -> closed. Customers cancel their own open ticket and
@@ -30,7 +30,7 @@ static const pd_wf_rule_t rules[] = {
     { PD_ST_OPEN,             PD_ST_CANCELLED,        PD_ROLE_CUSTOMER, PD_WF_OWN },
     { PD_ST_OPEN,             PD_ST_CANCELLED,        PD_ROLE_ADMIN,    0 },
     { PD_ST_IN_REVIEW,        PD_ST_CANCELLED,        PD_ROLE_ADMIN,    0 },
-    /* reopening (seed 004): clears solved_at / closed_at */
+    /* reopening, admins only: clears solved_at / closed_at */
     { PD_ST_CLOSED,           PD_ST_IN_PROGRESS,      PD_ROLE_ADMIN,    PD_WF_HAS_TECH },
     { PD_ST_CANCELLED,        PD_ST_OPEN,             PD_ROLE_ADMIN,    0 },
 };
@@ -81,4 +81,40 @@ int pd_workflow_rule_exists(pd_role_e role, pd_status_e from, pd_status_e to)
 int pd_status_is_final(pd_status_e st)
 {
     return st == PD_ST_CLOSED || st == PD_ST_CANCELLED;
+}
+
+unsigned pd_workflow_texts(pd_role_e role, pd_status_e from, pd_status_e to)
+{
+    if (from == to) {
+        return 0;
+    }
+    if (to == PD_ST_IN_PROGRESS && (from == PD_ST_OPEN || from == PD_ST_IN_REVIEW)) {
+        return PD_WF_NEEDS_NOTE;
+    }
+    if (to == PD_ST_SOLVED) {
+        return PD_WF_NEEDS_MESSAGE;
+    }
+    if (role == PD_ROLE_CUSTOMER && from == PD_ST_SOLVED && to == PD_ST_IN_PROGRESS) {
+        return PD_WF_NEEDS_REASON;
+    }
+    if (role == PD_ROLE_CUSTOMER && from == PD_ST_SOLVED && to == PD_ST_CLOSED) {
+        return PD_WF_TAKES_RATING;
+    }
+    return 0;
+}
+
+const char *pd_workflow_purpose(pd_role_e role, pd_status_e from, pd_status_e to)
+{
+    unsigned texts = pd_workflow_texts(role, from, to);
+
+    if (texts & PD_WF_NEEDS_MESSAGE) {
+        return "resolution";
+    }
+    if (texts & PD_WF_NEEDS_REASON) {
+        return "reason";
+    }
+    if (texts & PD_WF_TAKES_RATING) {
+        return "rating_comment";
+    }
+    return "message";
 }

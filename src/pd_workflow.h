@@ -1,5 +1,5 @@
-/* The ticket lifecycle of seed 000: which role may move a ticket from one
- * status to another, and under which conditions. */
+/* The ticket lifecycle: which role may move a ticket from one status to
+ * another, under which conditions, and with which texts. */
 #ifndef PD_WORKFLOW_H
 #define PD_WORKFLOW_H
 
@@ -38,5 +38,21 @@ int pd_workflow_rule_exists(pd_role_e role, pd_status_e from, pd_status_e to);
 
 /* Statuses that count as finished: no field edits, only reopening. */
 int pd_status_is_final(pd_status_e st);
+
+/* What a move carries besides the status, as bits:
+ * handing a ticket to a tech (open or in_review -> in_progress) needs a
+ * technical note; solving needs a resolution (the public message); a
+ * customer rejecting a solution (solved -> in_progress) gives a reason (the
+ * message, or their note, which is public anyway); a customer confirming
+ * one (solved -> closed) may rate it. Any move may carry a message. */
+#define PD_WF_NEEDS_NOTE    0x01u
+#define PD_WF_NEEDS_MESSAGE 0x02u
+#define PD_WF_NEEDS_REASON  0x04u   /* the message, or a customer's note */
+#define PD_WF_TAKES_RATING  0x08u
+unsigned pd_workflow_texts(pd_role_e role, pd_status_e from, pd_status_e to);
+
+/* What the message of a move is on the timeline: "resolution", "reason",
+ * "rating_comment" or "message". */
+const char *pd_workflow_purpose(pd_role_e role, pd_status_e from, pd_status_e to);
 
 #endif

@@ -28,6 +28,22 @@ my %permissions = (
     manager     => [@reader, qw(user.read role.read)],
 );
 
+# What the portal draws its menus and forms from: the pages in menu order
+# (the first is the role's home), whose tickets, internal entries, inactive
+# lookups, and how a ticket is created.
+my %allowed = (
+    admin => { pages => [qw(dashboard tickets review new users categories modules pharmacies)], scope => 'all',
+               internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' } },
+    team_expert => { pages => [qw(review mine tickets new)], scope => 'all',
+               internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' } },
+    tech => { pages => [qw(assigned tickets new)], scope => 'all',
+               internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' } },
+    customer => { pages => [qw(tickets new dashboard)], scope => 'pharmacy',
+               internal => JSON::false, inactive_lookups => JSON::false, create => { pharmacy => 'own' } },
+    manager => { pages => [qw(dashboard tickets)], scope => 'all',
+               internal => JSON::true, inactive_lookups => JSON::true, create => undef },
+);
+
 my %login = (
     admin => 'admin', admin2 => 'admin', manager => 'manager', expert => 'team_expert',
     expert2 => 'team_expert', tech => 'tech', tech2 => 'tech', cust_a => 'customer',
@@ -58,6 +74,7 @@ for my $user (sort keys %login) {
     }
     is_deeply [sort @{ $me->{permissions} // [] }], [sort @{ $permissions{$role} }],
         "$user: permissions of a $role";
+    is_deeply $me->{allowed}, $allowed{$role}, "$user: what a $role may do, for the portal";
 }
 
 # ---- callers without access ----------------------------------------------

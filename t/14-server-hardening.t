@@ -88,7 +88,7 @@ unlike $page, qr{Apache/\d|<address>|Debian}, 'an error page of Apache\'s own ha
                   'RequestReadTimeout handshake=', 'OIDCCookieHTTPOnly On', 'OIDCCookieSameSite On') {
         like $active, qr/^\s*\Q$line\E/m, "the example sets $line";
     }
-    like $active, qr{<Location /api>[^<]*Header always set Cache-Control no-store}s,
+    like $active, qr{<Location /api>(?:(?!</Location>).)*Header always set Cache-Control no-store}s,
         'the example keeps every /api answer out of caches';
     like $active, qr{<Location /errors/>[^<]*Header unset ETag[^<]*Header unset Last-Modified}s,
         '... and the error documents it answers with carry no validators';

@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# The ticket workflow of seed 000: the whole story once through the API with
+# The ticket workflow: the whole story once through the API with
 # its timeline, then every status move for every role against the README's
 # table, then field-level rights and conditional writes.
 use strict;
@@ -33,7 +33,7 @@ sub timeline {
     } activities($id, $after)];
 }
 
-# ---- the seed-000 story ----------------------------------------------------
+# ---- the whole story: create, review, forward, ask, reply, solve, close ----
 
 {
     my $r = create_ticket('cust_a', title => tag('Struk'), priority => 'low');
@@ -160,9 +160,13 @@ for my $from (@S) {
             my $user = $actor{$role};
             my $id = $ticket_for{$role};
             put_in($id, $from);
+            # what the ticket says the caller may do, against what the write answers
+            my %offered = map { $_->{to} => $_ } @{ api($user, GET => "/api/tickets/$id")->json->{allowed}{transitions} };
             # with the texts a move may need (t/26-transitions.t tests their absence)
             my $r = patch($user, $id, { status => $to, note => 'Catatan.', message => 'Pesan.' });
             my $what = "$from -> $to by $role";
+            is !!$offered{$to}, $r->status == 200, "$what: offered in allowed.transitions exactly when it is allowed";
+            ok !$offered{$to} || !$offered{$to}{needs_tech}, "$what: needs no tech (the ticket has one)";
             if ($role eq 'manager') {
                 is_error $r, 403, 'forbidden', undef, "$what: 403, managers change nothing";
             } elsif ($flow{$from}{$to}{$role}) {
@@ -183,12 +187,67 @@ for my $from (@S) {
 for (@table) {
     my ($from, $to) = @$_;
     put_in($ticket_for{tech2}, $from);
+    my $allowed = api('tech2', GET => "/api/tickets/$ticket_for{tech2}")->json->{allowed};
+    is_deeply [@$allowed{qw(transitions fields comment upload)}], [[], [], [], []],
+        "$from: a tech not assigned is offered nothing";
     is_error patch('tech2', $ticket_for{tech2}, { status => $to }), 403, 'not_assigned', undef,
         "$from -> $to by a tech not assigned: 403 not_assigned";
     put_in($ticket_for{cust_b}, $from);
     is_error patch('cust_b', $ticket_for{cust_b}, { status => $to }), 404, 'not_found', undef,
         "$from -> $to by another pharmacy's customer: 404";
     is db_value('SELECT status FROM tickets WHERE id = ?', $ticket_for{cust_b}), $from, '... nothing moved';
+}
+
+# ---- what a ticket offers its reader -------------------------------------------
+
+# GET /api/tickets/{id} says what the caller may do to the ticket now, as
+# the writes would answer: the moves (and whether one needs a tech the
+# ticket lacks, and which texts), the fields, entries and deletion.
+{
+    my $id = create_ticket('cust_a', title => tag('Ditawarkan'))->json->{id};
+    my $allowed = sub { api($_[0], GET => "/api/tickets/$id")->json->{allowed} };
+    my $data = [qw(title description pic_name contact app_version module_id category_id priority expert_id tech_id)];
+    is_deeply $allowed->('expert'), {
+        transitions => [{ to => 'in_review', needs_tech => JSON::false, requires => [], rating => JSON::false },
+                        { to => 'in_progress', needs_tech => JSON::true, requires => ['note'], rating => JSON::false }],
+        fields => $data, take => JSON::true, comment => [qw(public internal)], upload => [qw(public internal)],
+        delete => JSON::false,
+    }, 'an open ticket, to an expert: review, or forward with a tech and a note; every field; take it';
+    is_deeply $allowed->('cust_a'), {
+        transitions => [{ to => 'cancelled', needs_tech => JSON::false, requires => [], rating => JSON::false }],
+        fields => [qw(title description pic_name contact app_version)], take => JSON::false,
+        comment => ['public'], upload => ['public'], delete => JSON::false,
+    }, '... to its customer: cancel, correct the report, reply';
+    is_deeply $allowed->('admin')->{delete}, JSON::true, '... to an admin: deletion too';
+    is_deeply [@{ $allowed->('manager') }{qw(transitions fields comment upload)}], [[], [], [], []],
+        '... to a manager: nothing';
+    is_deeply $allowed->('tech')->{transitions}, [], '... to a tech it is not assigned to: nothing';
+    put_in($id, 'in_progress');
+    is_deeply $allowed->('tech'), {
+        transitions => [{ to => 'waiting_customer', needs_tech => JSON::false, requires => [], rating => JSON::false },
+                        { to => 'solved', needs_tech => JSON::false, requires => ['message'], rating => JSON::false }],
+        fields => ['app_version'], take => JSON::false, comment => [qw(internal public)], upload => [qw(internal public)],
+        delete => JSON::false,
+    }, 'in progress, to its tech: ask the customer, solve with a resolution; progress notes first';
+    is_deeply $allowed->('expert')->{take}, JSON::false, '... the expert who owns it has nothing to take';
+    put_in($id, 'solved');
+    is_deeply $allowed->('cust_a')->{transitions}, [
+        { to => 'in_progress', needs_tech => JSON::false, requires => ['message'], rating => JSON::false },
+        { to => 'closed', needs_tech => JSON::false, requires => [], rating => JSON::true },
+    ], 'solved, to its customer: reject with a reason, or confirm with a rating';
+    put_in($id, 'closed');
+    db_do('UPDATE tickets SET tech_id = NULL WHERE id = ?', $id);
+    is_deeply $allowed->('admin')->{transitions}, [
+        { to => 'in_progress', needs_tech => JSON::true, requires => [], rating => JSON::false },
+    ], 'closed without a tech, to an admin: reopen with a tech';
+
+    # the answer depends on the caller's role, and so does the ETag
+    my $etag = api('expert2', GET => "/api/tickets/$id")->header('ETag');
+    db_do(q{UPDATE users SET role_id = (SELECT id FROM roles WHERE code = 'manager') WHERE username = 'expert2'});
+    my $r = api('expert2', GET => "/api/tickets/$id", headers => { 'If-None-Match' => $etag });
+    db_do(q{UPDATE users SET role_id = (SELECT id FROM roles WHERE code = 'team_expert') WHERE username = 'expert2'});
+    is $r->status, 200, 'a caller whose role changed gets the ticket anew (no 304)';
+    isnt $r->header('ETag'), $etag, '... under another ETag';
 }
 
 # ---- conditions of the moves ------------------------------------------------
@@ -208,7 +267,7 @@ for (@table) {
     is db_value('SELECT status FROM tickets WHERE id = ?', $id), 'open', 'still open';
     my $r = patch('expert', $id, { status => 'in_progress', tech_id => $uid{tech}, note => 'Cek.' });
     is $r->status, 200, 'with the tech in the same request: 200';
-    # seed 004: taking the tech off a ticket in progress returns it to the
+    # taking the tech off a ticket in progress returns it to the
     # queue, recorded like any other move; assigning one starts the work again
     $r = patch('expert', $id, { tech_id => undef });
     is $r->status, 200, 'unassigning the tech of an in_progress ticket: 200';

@@ -5,6 +5,7 @@ use strict;
 use warnings;
 use lib 't/lib';
 use Test::More;
+use MIME::Base64 ();
 use PD::Test;
 use PD::Fixtures qw(is_error tag create_ticket all_pages);
 
@@ -49,6 +50,32 @@ is_error api('expert', GET => $path, query => { cursor => 'bm9wZQ' }), 400, 'inv
     'a forged cursor: 400';
 is_error api('expert', GET => $path, query => { limit => 0 }), 400, 'invalid_parameter', 'limit', 'limit 0: 400';
 is_error api('expert', GET => $path, query => { q => 'x' }), 400, 'unknown_parameter', undef, 'an unknown parameter: 400';
+
+# ---- the numbers a customer sees say nothing of entries they cannot see -----------
+
+# A reply, an internal note, a reply: the customer's numbers run on without
+# a gap, in the timeline, in what creating an entry answers and in the
+# cursors, and match what they would be had no note been written.
+{
+    my $c = create_ticket('cust_a', title => tag('Celah'))->json->{id};
+    my $cpath = "/api/tickets/$c/activities";
+    my $first = api('cust_a', POST => "/api/tickets/$c/comments", json => { body => 'Balasan satu' })->json;
+    is api('expert', POST => "/api/tickets/$c/comments", json => { body => 'Catatan internal', visibility => 'internal' })
+        ->status, 201, 'the expert writes an internal note in between';
+    api('cust_a', PATCH => "/api/tickets/$c", json => { note => 'Balasan dua lewat PATCH' });
+    my $third = api('cust_a', POST => "/api/tickets/$c/comments", json => { body => 'Balasan tiga' })->json;
+    my @mine = @{ api('cust_a', GET => $cpath)->json->{items} };
+    is_deeply [map { $_->{id} } @mine], [1 .. scalar @mine], 'a customer\'s timeline numbers its entries 1, 2, 3 ... without a gap';
+    is_deeply [$first->{id}, $third->{id}], [2, 4], '... as do the answers that created them';
+    my @all = @{ api('expert', GET => $cpath)->json->{items} };
+    is_deeply [map { $_->{id} } @all], [1 .. scalar @all], 'staff number every entry the same way, the note included';
+    my ($cust_items, $pages) = all_pages('cust_a', $cpath, { limit => 1 });
+    my @cursors = map { $_->json->{next} // () } @$pages;
+    my @numbers = map { my $p = MIME::Base64::decode_base64url($_); [$p =~ /(\d+)/g] } @cursors;
+    ok !(grep { grep { $_ > @mine } @$_ } @numbers), '... and a customer\'s cursors hold no number beyond those they see'
+        or diag explain \@numbers;
+    is_deeply [map { $_->{id} } @$cust_items], [map { $_->{id} } @mine], '... walking them one by one';
+}
 
 # someone else's ticket, and none
 is_error api('cust_b', GET => $path), 404, 'not_found', undef, 'another pharmacy\'s timeline: 404';

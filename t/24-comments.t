@@ -110,6 +110,25 @@ is ticket('expert', $id)->json->{first_response_at}, $first, '... and a later re
     is comment('expert', $t, body => 'Catatan akhir', visibility => 'internal')->status, 201, '... a staff note is still taken';
 }
 
+# ---- a finished ticket takes no reply by any path -------------------------------
+
+# A customer's note through PATCH is a public reply: the same rule as the
+# comments endpoint, so a closed or cancelled ticket refuses it too.
+for my $final (qw(closed cancelled)) {
+    my $t = new_id();
+    db_do('UPDATE tickets SET status = ? WHERE id = ?', $final, $t);
+    my $etag = ticket('cust_a', $t)->header('ETag');
+    is_deeply ticket('cust_a', $t)->json->{allowed}{comment}, [], "... a $final ticket offers the customer no reply";
+    is_deeply ticket('expert', $t)->json->{allowed}{comment}, ['internal'], '... and staff internal notes only';
+    is_error api('cust_a', PATCH => "/api/tickets/$t", json => { note => 'Masih error, tolong dicek lagi.' }),
+        409, 'ticket_closed', undef, "a customer's note through PATCH on a $final ticket: 409";
+    is_deeply kinds('expert', $t), [qw(created)], '... nothing reaches the timeline';
+    is ticket('cust_a', $t)->header('ETag'), $etag, '... and the ticket is as it was';
+    is api('expert', PATCH => "/api/tickets/$t", json => { note => 'Arsip: dicek ulang.' })->status, 200,
+        "... a staff note through PATCH on a $final ticket is taken (internal)";
+    is_deeply kinds('expert', $t), [qw(created note)], '... as an internal note';
+}
+
 # ---- bad input -------------------------------------------------------------------
 
 {

@@ -1,7 +1,7 @@
 #!/usr/bin/perl
 # What a status change carries besides the status: the technical note of a
 # handover, the resolution of a solve, a customer's reason to reject and
-# rating to confirm; and seed 000's story once more through the API as the
+# rating to confirm; and the whole ticket story once more through the API as the
 # portal drives it, replies by the comments endpoint.
 use strict;
 use warnings;
@@ -121,7 +121,7 @@ sub put_in {
         '... with the current one: 200';
 }
 
-# ---- seed 000's story, as the portal drives it -------------------------------------
+# ---- the whole ticket story, as the portal drives it -------------------------------
 
 {
     my $id = create_ticket('cust_a', title => tag('Cerita'), priority => 'low')->json->{id};

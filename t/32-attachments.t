@@ -9,6 +9,7 @@ use lib 't/lib';
 use Test::More;
 use Digest::SHA qw(sha256_hex);
 use Encode qw(decode_utf8);
+use MIME::Base64 ();
 use PD::Test;
 use PD::Fixtures;
 
@@ -52,7 +53,7 @@ is $a->{preview_url}, "/api/attachments/$a->{id}/preview", '... and, for an imag
 my $after = store_counts();
 is_deeply [map { $after->[$_] - $before->[$_] } 0 .. 2], [1, 1, 1], '... one attachment row, one blob, one chunk';
 is db_value('SELECT storage || \':\' || (storage_key = (SELECT max(id)::text FROM attachment_blobs))::text'
-    . ' FROM ticket_attachments WHERE id = ?', $a->{id}), 'postgresql:true', '... stored in PostgreSQL under its blob';
+    . ' FROM ticket_attachments WHERE public_id = ?', $a->{id}), 'postgresql:true', '... stored in PostgreSQL under its blob';
 isnt ticket('cust_a', $id)->header('ETag'), $etag_before, '... the ticket changed (its ETag moved)';
 my ($entry) = grep { $_->{kind} eq 'attachment' } @{ api('cust_a', GET => "/api/tickets/$id/activities")->json->{items} };
 is_deeply [@{$entry}{qw(attachment_id new_value body visibility)}, $entry->{actor}{id}],
@@ -148,6 +149,28 @@ is_error upload('cust_a', $id, [[visibility => 'internal'], file('x.png', $sampl
     my $next = api('expert', GET => "/api/tickets/$id/attachments", query => { limit => 3, cursor => $pages->json->{next} });
     is_deeply [map { $_->{file_name} } @{ $next->json->{items} }], [qw(kasir.log stok.csv nota.pdf)],
         'the list pages by cursor';
+}
+
+# ---- what an attachment's id and the list's cursor tell a customer --------------
+
+# Internal files are counted nowhere a customer can look: ids are no running
+# number (a gap between two of a customer's files would betray a file in
+# between), and the list's cursors count only the files the caller sees.
+{
+    my $t = new_id();
+    my @ids = map { $_->{id} } @{ upload('cust_a', $t, [map { file("bukti$_.png", $sample{png}) } 1 .. 4])->json->{items} };
+    ok !(grep { $ids[$_] == $ids[$_ - 1] + 1 } 1 .. $#ids), 'files uploaded together get no consecutive ids'
+        or diag "@ids";
+    set_ticket($t, tech_id => user_id('tech'), status => 'in_progress');
+    is upload('tech', $t, [[visibility => 'internal'], file('rahasia.png', $sample{png})])->status, 201,
+        'the tech adds an internal file';
+    my $later = upload('cust_a', $t, [file('bukti5.png', $sample{png})])->json->{items}[0];
+    my ($items, $pages) = all_pages('cust_a', "/api/tickets/$t/attachments", { limit => 1 });
+    is_deeply [map { $_->{file_name} } @$items], [map { "bukti$_.png" } 1 .. 5], 'the customer lists their five files';
+    my @numbers = map { my $c = $_->json->{next}; $c ? [MIME::Base64::decode_base64url($c) =~ /(\d+)/g] : () } @$pages;
+    ok !(grep { grep { $_ > 5 } @$_ } @numbers), '... through cursors that count only those five' or diag explain \@numbers;
+    my @entries = grep { $_->{kind} eq 'attachment' } @{ api('cust_a', GET => "/api/tickets/$t/activities")->json->{items} };
+    is_deeply [map { $_->{attachment_id} } @entries], [@ids, $later->{id}], '... and the timeline names them by the same ids';
 }
 
 # ---- who may do what: the matrix ------------------------------------------------
@@ -337,7 +360,7 @@ my $big = join '', map { sprintf "baris %08d\n", $_ } 1 .. 50_000;
 $big = substr($big, 0, 600 * 1024);
 my $item = upload('cust_a', $id, [file('panjang.log', $big)])->json->{items}[0];
 is db_value('SELECT count(*) FROM attachment_chunks c JOIN ticket_attachments f ON f.storage_key = c.blob_id::text'
-    . ' WHERE f.id = ?', $item->{id}), 3, 'a 600 KiB file is three chunks';
+    . ' WHERE f.public_id = ?', $item->{id}), 3, 'a 600 KiB file is three chunks';
 is api('cust_a', GET => $item->{download_url})->body, $big, 'the whole file comes back';
 my $size = length $big;
 for my $case (

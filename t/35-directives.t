@@ -1,20 +1,23 @@
 #!/usr/bin/perl
 # The Pharmadesk* directives refuse what they cannot mean, with the message
 # that says what they take: each line below is checked by "apache2 -t" on
-# the test configuration with one directive added at its end.
+# the test configuration with one directive added at its end. And each
+# default is stated the same in the module (apache2 -L), in
+# conf/pharmadesk.conf and in the documentation's directive table.
 use strict;
 use warnings;
 use lib 't/lib';
 use Test::More;
 use PD::Test;
 
-sub configtest {
-    my ($line) = @_;
+# apache2 on the test configuration with these arguments: exit code, output.
+sub apache2 {
+    my @args = @_;
     local $ENV{LD_PRELOAD} = $ENV{PD_TEST_HTTPD_PRELOAD} if $ENV{PD_TEST_HTTPD_PRELOAD};
     my $pid = open(my $fh, '-|') // die "fork: $!";
     if (!$pid) {
         open STDERR, '>&', \*STDOUT;
-        exec 'apache2', '-t', '-f', $ENV{PD_TEST_HTTPD_CONF}, '-C', 'ServerName localhost', '-c', $line
+        exec 'apache2', '-f', $ENV{PD_TEST_HTTPD_CONF}, '-C', 'ServerName localhost', @args
             or print "exec: $!\n";
         POSIX::_exit(127);
     }
@@ -23,9 +26,14 @@ sub configtest {
     return ($? >> 8, $out);
 }
 
+sub configtest { my ($line) = @_; return apache2('-t', '-c', $line) }
+
 for my $good ('PharmadeskAttachmentMaxSize 1', 'PharmadeskAttachmentMaxSize 1073741824',
               'PharmadeskAttachmentMaxFiles 100', 'PharmadeskAttachmentTicketMax 1099511627776',
-              'PharmadeskAttachmentTypes png JPEG text', 'PharmadeskMaxJsonBody 1024') {
+              'PharmadeskAttachmentTypes png JPEG text', 'PharmadeskMaxJsonBody 1024',
+              'PharmadeskOIDCAccessTokenType application/at+jwt',
+              'PharmadeskOIDCAccessTokenClaims client_id scope=pharmadesk typ=Bearer',
+              'PharmadeskOIDCIDTokenClaims nonce at_hash', 'PharmadeskOIDCIDTokenClaims none') {
     my ($rc, $out) = configtest($good);
     is $rc, 0, "'$good' is accepted" or diag $out;
 }
@@ -41,10 +49,72 @@ for my $case (
     ['PharmadeskAttachmentTypes html', qr/PharmadeskAttachmentTypes takes png, jpeg/],
     ['PharmadeskMaxJsonBody 65536x', qr/PharmadeskMaxJsonBody must be a byte count/],
     ['PharmadeskMaxJsonBody 100', qr/PharmadeskMaxJsonBody must be a byte count/],
+    ['PharmadeskOIDCAccessTokenType at jwt', qr/takes one argument/],
+    ['PharmadeskOIDCAccessTokenType "at+jwt;x"', qr/PharmadeskOIDCAccessTokenType must be a media type/],
+    ['PharmadeskOIDCAccessTokenClaims', qr/PharmadeskOIDCAccessTokenClaims takes at least one claim/],
+    ['PharmadeskOIDCAccessTokenClaims client_id "scope=a b"', qr/PharmadeskOIDCAccessTokenClaims takes claim names/],
+    ['PharmadeskOIDCAccessTokenClaims =x', qr/PharmadeskOIDCAccessTokenClaims takes claim names/],
+    ['PharmadeskOIDCAccessTokenClaims scope=', qr/PharmadeskOIDCAccessTokenClaims takes claim names/],
+    ['PharmadeskOIDCAccessTokenClaims \'scope="x"\'', qr/PharmadeskOIDCAccessTokenClaims takes claim names/],
+    ['PharmadeskOIDCIDTokenClaims', qr/PharmadeskOIDCIDTokenClaims takes claim names/],
+    ['PharmadeskOIDCIDTokenClaims none nonce', qr/PharmadeskOIDCIDTokenClaims takes claim names/],
+    ['PharmadeskOIDCIDTokenClaims nonce/x', qr/PharmadeskOIDCIDTokenClaims takes claim names/],
 ) {
     my ($line, $message) = @$case;
     my ($rc, $out) = configtest($line);
     ok $rc != 0 && $out =~ $message, "'$line' is refused with its message" or diag $out;
 }
+
+# Each directive's default is written once, in src/mod_pd_config.c, which
+# ends the directive's help with it; conf/pharmadesk.conf and the directive
+# table of the documentation say the same.
+my ($rc, $list) = apache2('-L');
+is $rc, 0, 'apache2 -L lists the directives' or diag $list;
+my %default;
+while ($list =~ /^(Pharmadesk\w+) \(mod_pharmadesk\.c\)\n\t(.*)$/mg) {
+    my ($name, $help) = ($1, $2);
+    ok $help =~ /\(default (.+)\)$/, "${name}'s help states its default" or diag $help;
+    $default{$name} = $1;
+}
+cmp_ok scalar(keys %default), '>=', 18, 'every directive is listed';
+my @types = split ' ', $default{PharmadeskAttachmentTypes} // '';
+my ($takes) = (configtest('PharmadeskAttachmentTypes svg'))[1] =~ /AttachmentTypes takes (.*)$/m;
+is_deeply [sort split /,? (?:and )?/, $takes // ''], [sort @types],
+    'the default types are every type the directive takes';
+
+# the same value, whatever order a list is written in
+sub same { my ($name, $value) = @_;
+    return $name eq 'PharmadeskAttachmentTypes'
+        ? join(' ', sort split ' ', $value) eq join(' ', sort @types)
+        : $value eq $default{$name} }
+
+open my $conf, '<', "$ENV{PD_ROOT}/conf/pharmadesk.conf" or die "conf/pharmadesk.conf: $!";
+my $stated = 0;
+while (<$conf>) {
+    next unless /^\s*(Pharmadesk\w+)\s+(.*?)\s*$/;
+    ok exists $default{$1} && same($1, $2), "conf/pharmadesk.conf: $1 $2 is the default"
+        or diag "the default is " . ($default{$1} // 'unknown');
+    $stated++;
+}
+ok $stated, 'conf/pharmadesk.conf states defaults';
+
+# the table headed "| directive | default |" in the README or docs/
+my $rows = 0;
+for my $doc (glob("$ENV{PD_ROOT}/README.md $ENV{PD_ROOT}/docs/*.md")) {
+    open my $fh, '<', $doc or die "$doc: $!";
+    my $in = 0;
+    while (<$fh>) {
+        $in = 1, next if /^\| directive \| default \|/;
+        $in = 0 unless /^\|/;
+        next unless $in && /^\| `(Pharmadesk\w+)`[^|]*\| (.*?) \|/;
+        my ($name, $cell) = ($1, $2);
+        (my $value = $cell) =~ s/`//g;
+        $value = $default{$name} if $value eq 'all' && $name eq 'PharmadeskAttachmentTypes';
+        ok exists $default{$name} && same($name, $value), "the documented default of $name"
+            or diag "documented $cell, the default is " . ($default{$name} // 'unknown');
+        $rows++;
+    }
+}
+is $rows, scalar(keys %default), 'the documentation\'s table has every directive';
 
 done_testing;

@@ -27,16 +27,9 @@ sub runs {
     while (<$fh>) { push @pids, $1 if /pharmadesk: .*: run in process (\d+)/ }
     return @pids;
 }
+# the children of Apache's parent
 sub children {
-    open my $fh, '<', "$ENV{PD_TEST_RUN_DIR}/httpd.pid" or die "httpd.pid: $!";
-    chomp(my $parent = <$fh>);
-    my @kids;
-    for my $status (glob '/proc/[0-9]*/status') {
-        open my $s, '<', $status or next;
-        local $/;
-        my $text = <$s> // '';
-        push @kids, $1 if $text =~ /^PPid:\s*$parent$/m && $status =~ m{/proc/(\d+)/};
-    }
+    my (undef, @kids) = httpd_pids();
     return @kids;
 }
 # the pids in order of their runs, each once: A A B B -> A B; A B A -> A B A

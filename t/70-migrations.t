@@ -97,6 +97,47 @@ SQL
     isnt $rc2, 0, 'an unknown argument: non-zero exit';
 }
 
+# ---- the database as an argument ---------------------------------------------
+
+{
+    my $conninfo = "host=$ENV{PD_TEST_PGHOST} port=$ENV{PD_TEST_PGPORT} dbname=$ENV{PD_TEST_DB} user="
+        . ($ENV{PD_TEST_PGUSER} // 'pharmadesk');
+    # the environment names a database that does not exist: only the
+    # argument can lead to the right one
+    local $ENV{PGDATABASE} = "pd_no_such_db_$$";
+    my ($rc0, $out0) = run_migrate();
+    isnt $rc0, 0, 'the libpq environment decides without an argument (here: a missing database)';
+    like $out0, qr/pd_no_such_db_$$/, '... and psql names it' or diag $out0;
+
+    for my $args (["$conninfo"], ['--dbname', $conninfo], ["--dbname=$conninfo"], ['-d', $conninfo],
+                  ["postgresql:///$ENV{PD_TEST_DB}?host=$ENV{PD_TEST_PGHOST}&port=$ENV{PD_TEST_PGPORT}"
+                   . '&user=' . ($ENV{PD_TEST_PGUSER} // 'pharmadesk')]) {
+        my ($rc, $out) = run_migrate(@$args);
+        is $rc, 0, "the database given as @$args[0 .. $#$args - 1] a connection string: exit 0" or diag $out;
+        like $out, qr/migrations: 0 applied, ${\ scalar @real} already present/, '... and it is the test database';
+    }
+    my ($rc2, $out2) = run_migrate($conninfo, '--dbname', $conninfo);
+    is $rc2, 2, 'the database given twice: exit 2';
+    like $out2, qr/given twice/, '... saying so';
+    my ($rc3) = run_migrate('--dbname=');
+    is $rc3, 2, 'an empty connection string: exit 2';
+    my ($rc4, $out4) = run_migrate('--help');
+    is $rc4, 0, '--help: exit 0';
+    like $out4, qr/CONNINFO/, '... describes the connection string';
+    like $out4, qr{\Q$root\E/sql/migrations}, '... and, in the source tree, the tree\'s migrations';
+}
+
+# The installed script (pharmadesk-migrate, built by make) is this one with
+# the installed migrations directory written in.
+SKIP: {
+    my $built = ($ENV{PD_BUILD_DIR} // $root) . '/pharmadesk-migrate';
+    skip 'pharmadesk-migrate is not built', 2 unless -x $built;
+    my $out = qx{"$built" --help 2>&1};
+    is $? >> 8, 0, 'pharmadesk-migrate --help: exit 0';
+    like $out, qr{^Usage: pharmadesk-migrate .*defaults to /\S+/pharmadesk/sql/migrations\.$}ms,
+        '... defaulting to the installed migrations' or diag $out;
+}
+
 is api('cust_a', GET => '/api/tickets', query => { limit => 1 })->status, 200, 'the server is still fine';
 
 done_testing;

@@ -5,20 +5,7 @@
 use strict;
 use warnings;
 use FindBin;
-use Test::More;
+use lib "$FindBin::Bin/lib";
+use PD::Browser;
 
-plan skip_all => 'PD_TEST_URL is not set: run through scripts/test' unless $ENV{PD_TEST_URL};
-
-my $root = $ENV{PD_ROOT} // "$FindBin::Bin/..";
-my $script = "$root/t/browser/login.mjs";
-# Missing tools fail rather than skip: otherwise CI would pass without a browser.
-for my $need ("$root/t/browser/node_modules/playwright-core", $ENV{PD_CHROMIUM} // '/usr/bin/chromium') {
-    next if -e $need;
-    plan tests => 1;
-    fail("$need is missing: scripts/test installs it");
-    exit 1;
-}
-exec { 'node' } 'node', $script or do {
-    plan tests => 1;
-    fail("cannot run node: $!");
-};
+PD::Browser::run('login.mjs');

@@ -15,8 +15,8 @@ PD_MODULE=$PD_ROOT/.libs/mod_pharmadesk.so
 
 PD_PACKAGES=(
     apache2 apache2-dev apache2-utils libaprutil1-dbd-pgsql media-types
-    libjansson-dev libcmocka-dev autoconf automake libtool pkg-config make gcc
-    postgresql libapache2-mod-perl2 libwww-perl liblwp-protocol-https-perl libjson-perl libdbd-pg-perl
+    libjansson-dev libssl-dev libcmocka-dev autoconf automake libtool pkg-config make gcc
+    postgresql libapache2-mod-perl2 libwww-perl liblwp-protocol-https-perl libjson-perl libjson-validator-perl libdbd-pg-perl
     ca-certificates openssl curl
     libjs-chart.js libapache2-mod-auth-openidc
 )
@@ -54,17 +54,24 @@ pd_install_packages() {
     pd_quiet apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-# Reconfigures only when PD_CONFIGURE_FLAGS is given and differs from what the
-# tree was configured with, so an --enable-asan build is not silently undone
-# by a later plain run.
+# Configures with --enable-werror, then PD_CONFIGURE_FLAGS (e.g. --enable-asan;
+# --disable-werror undoes the first). A configured tree is reconfigured only
+# when PD_CONFIGURE_FLAGS is given and the flags differ, or (keeping its
+# flags) when it was configured without --enable-werror, so that an
+# --enable-asan build is not silently undone by a later plain run.
 pd_build() {
     (
         cd "$PD_ROOT" || exit
         [[ -x configure ]] || pd_quiet ./autogen.sh
-        local want=() have=()
-        read -r -a want <<<"${PD_CONFIGURE_FLAGS:-}"
-        if [[ -f Makefile && -x config.status && ${#want[@]} -gt 0 ]]; then
+        local want=(--enable-werror) extra=() have=()
+        read -r -a extra <<<"${PD_CONFIGURE_FLAGS:-}"
+        want+=("${extra[@]}")
+        if [[ -f Makefile && -x config.status ]]; then
             eval "have=($(./config.status --config))"
+            if ((${#extra[@]} == 0)); then
+                want=("${have[@]}")
+                [[ " ${have[*]} " == *" --enable-werror "* ]] || want=(--enable-werror "${have[@]}")
+            fi
             [[ "${have[*]}" == "${want[*]}" ]] || rm -f Makefile
         fi
         if [[ ! -f Makefile ]]; then

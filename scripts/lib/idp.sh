@@ -3,6 +3,7 @@
 #
 #   pd_idp_install                               node >= 18, npm and idp/node_modules
 #   pd_browser_install                           t/browser/node_modules (after pd_idp_install)
+#   pd_openapi_install                           t/openapi/node_modules (after pd_idp_install)
 #   pd_idp_start RUNDIR HTTP_PORT HTTPS_PORT PORTAL_URL
 #   pd_idp_stop RUNDIR
 #
@@ -79,6 +80,11 @@ pd_npm_ci() {
 # chromium, which the caller installs as a package.
 pd_browser_install() {
     pd_npm_ci "$PD_IDP_HOME/../t/browser"
+}
+
+# The API description's linter (t/openapi: @redocly/cli) for t/15-openapi.t.
+pd_openapi_install() {
+    pd_npm_ci "$PD_IDP_HOME/../t/openapi"
 }
 
 # Prints the provider's pid when it runs, and fails otherwise. A zombie (an

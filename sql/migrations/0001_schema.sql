@@ -1,4 +1,5 @@
--- Pharmadesk core schema: seed 000's ERD.
+-- Pharmadesk core schema: roles, pharmacies, users, the ticket lookups
+-- (modules, categories), tickets, their timeline and attachments.
 -- Every time is timestamptz; every reference is a foreign key; every enum-like
 -- column is pinned by a CHECK constraint.
 

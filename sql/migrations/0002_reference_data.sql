@@ -1,5 +1,6 @@
--- Reference data every installation needs: the five roles, seed 000's
--- categories and the modules of a pharmacy cash-register system.
+-- Reference data every installation needs: the five roles, the ticket
+-- categories of a pharmacy helpdesk and the modules of a pharmacy
+-- cash-register system.
 
 INSERT INTO roles (id, code, name, description) VALUES
     (1, 'admin',       'Admin',       'Manages users, roles and master data; may do everything'),

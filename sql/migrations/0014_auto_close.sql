@@ -1,4 +1,4 @@
--- Seed 000/001: a solved ticket the customer never answers closes by itself
+-- A solved ticket the customer never answers closes by itself
 -- after a number of days, with the system as the actor (user_id NULL on its
 -- timeline row). Every Apache process runs this now and then
 -- (PharmadeskMaintenanceInterval); the advisory lock lets one at a time do

@@ -1,5 +1,6 @@
--- Attachment storage in PostgreSQL itself (the default store; see README,
--- "Attachments"): one backup and one replica carry tickets and files alike.
+-- Attachment storage in PostgreSQL itself (the default store; see
+-- docs/design.md, "Attachments storage"): one backup and one replica carry
+-- tickets and files alike.
 --
 -- An object is an attachment_blobs row; its bytes are attachment_chunks rows
 -- of chunk_size bytes (the last one shorter). Chunked bytea rather than large

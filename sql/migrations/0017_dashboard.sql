@@ -1,4 +1,4 @@
--- The dashboard (GET /api/dashboard, seed 000 "Modul Dashboard"): tickets
+-- The dashboard (GET /api/dashboard): tickets
 -- in total and per status, priority, category and module, for all
 -- pharmacies or one, over all time or a range of creation times, exact
 -- after every write and without counting the tickets at every request.

@@ -3,6 +3,7 @@
 // and dialogs recorded, signing in on the provider's form, screenshots.
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 export const env = process.env;
@@ -167,4 +168,19 @@ export async function visit(page, hash) {
   await page.goto(`${portal}/${hash}`);
   await page.waitForFunction(() => document.querySelector('main')?.getAttribute('aria-busy') === 'false'
     && !document.querySelector('#view .loading'));
+}
+
+// axe-core's serious and critical findings on the page as it is now, one
+// line each (none: an empty list); within the elements the selectors name,
+// or the whole page. axe is read when first needed.
+let axeSource = null;
+export async function axeProblems(page, selectors) {
+  axeSource ??= fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  return page.evaluate(async ([src, within]) => {
+    if (!window.axe) (0, eval)(src);
+    const context = within ? { include: within.map((s) => [s]) } : document;
+    const r = await window.axe.run(context, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
+  }, [axeSource, selectors || null]);
 }

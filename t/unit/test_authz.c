@@ -1,5 +1,5 @@
-/* pd_authz: the role x action policy, pharmacy scoping and ticket field
- * permissions. */
+/* pd_authz: the role x action policy, pharmacy scoping, what a caller may
+ * do to one ticket, and the portal's menus. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,6 +9,7 @@
 
 #include <apr_general.h>
 #include <apr_pools.h>
+#include <apr_strings.h>
 #include "pd_authz.h"
 #include "pd_workflow.h"
 #include "pd_unit.h"
@@ -227,8 +228,7 @@ static void test_sees_internal(void **state)
 #define TEXT (PD_TF_TITLE | PD_TF_DESCRIPTION)
 #define CONTACT (PD_TF_PIC_NAME | PD_TF_CONTACT | PD_TF_APP_VERSION)
 #define TRIAGE (PD_TF_MODULE | PD_TF_CATEGORY | PD_TF_PRIORITY)
-#define EVERY_FIELD (TEXT | CONTACT | TRIAGE | PD_TF_STATUS | PD_TF_EXPERT | PD_TF_TECH \
-                     | PD_TF_NOTE)
+#define EVERY_FIELD (TEXT | CONTACT | TRIAGE | PD_TF_STATUS | PD_TF_EXPERT | PD_TF_TECH)
 
 static void test_field_bits_distinct(void **state)
 {
@@ -237,6 +237,10 @@ static void test_field_bits_distinct(void **state)
         PD_TF_MODULE, PD_TF_CATEGORY, PD_TF_PRIORITY, PD_TF_STATUS, PD_TF_EXPERT,
         PD_TF_TECH, PD_TF_NOTE,
     };
+    static const char *const names[] = {
+        "title", "description", "pic_name", "contact", "app_version", "module_id",
+        "category_id", "priority", "status", "expert_id", "tech_id", "note",
+    };
     unsigned seen = 0;
     apr_size_t i;
 
@@ -244,8 +248,13 @@ static void test_field_bits_distinct(void **state)
         assert_int_equal(bits[i] & (bits[i] - 1), 0);
         assert_int_equal(seen & bits[i], 0);
         seen |= bits[i];
+        assert_string_equal(pd_authz_field_name(bits[i]), names[i]);
     }
-    assert_int_equal(seen, EVERY_FIELD);
+    assert_int_equal(seen, EVERY_FIELD | PD_TF_NOTE);
+    assert_int_equal(seen, PD_TF__ALL);
+    assert_null(pd_authz_field_name(0));
+    assert_null(pd_authz_field_name(PD_TF_TITLE | PD_TF_NOTE));
+    assert_null(pd_authz_field_name(PD_TF__ALL + 1));
 }
 
 static unsigned fields(pd_role_e role, int status)
@@ -263,8 +272,7 @@ static void test_ticket_fields_staff(void **state)
         }
         assert_int_equal(fields(PD_ROLE_ADMIN, st), EVERY_FIELD);
         assert_int_equal(fields(PD_ROLE_EXPERT, st), EVERY_FIELD);
-        assert_int_equal(fields(PD_ROLE_TECH, st),
-                         PD_TF_APP_VERSION | PD_TF_STATUS | PD_TF_NOTE);
+        assert_int_equal(fields(PD_ROLE_TECH, st), PD_TF_APP_VERSION | PD_TF_STATUS);
         assert_int_equal(fields(PD_ROLE_MANAGER, st), 0);
         assert_int_equal(fields(PD_ROLE_NONE, st), 0);
     }
@@ -275,15 +283,13 @@ static void test_ticket_fields_customer(void **state)
 {
     int st;
 
-    assert_int_equal(fields(PD_ROLE_CUSTOMER, PD_ST_OPEN),
-                     TEXT | CONTACT | PD_TF_STATUS | PD_TF_NOTE);
+    assert_int_equal(fields(PD_ROLE_CUSTOMER, PD_ST_OPEN), TEXT | CONTACT | PD_TF_STATUS);
     for (st = 0; st < PD_ST__COUNT; st++) {
         unsigned f = fields(PD_ROLE_CUSTOMER, st);
         if (st == PD_ST_OPEN) {
             continue;
         }
-        assert_int_equal(f, PD_TF_STATUS | PD_TF_NOTE);
-        assert_int_equal(f & (TEXT | CONTACT), 0);
+        assert_int_equal(f, PD_TF_STATUS);
     }
     /* triage and assignment are never the customer's */
     for (st = 0; st < PD_ST__COUNT; st++) {
@@ -299,11 +305,10 @@ static void test_ticket_fields_final(void **state)
     apr_size_t i;
 
     for (i = 0; i < sizeof(finals) / sizeof(finals[0]); i++) {
-        assert_int_equal(fields(PD_ROLE_ADMIN, finals[i]),
-                         PD_TF_STATUS | PD_TF_TECH | PD_TF_NOTE);
-        assert_int_equal(fields(PD_ROLE_EXPERT, finals[i]), PD_TF_STATUS | PD_TF_NOTE);
-        assert_int_equal(fields(PD_ROLE_TECH, finals[i]), PD_TF_STATUS | PD_TF_NOTE);
-        assert_int_equal(fields(PD_ROLE_CUSTOMER, finals[i]), PD_TF_STATUS | PD_TF_NOTE);
+        assert_int_equal(fields(PD_ROLE_ADMIN, finals[i]), PD_TF_STATUS | PD_TF_TECH);
+        assert_int_equal(fields(PD_ROLE_EXPERT, finals[i]), PD_TF_STATUS);
+        assert_int_equal(fields(PD_ROLE_TECH, finals[i]), PD_TF_STATUS);
+        assert_int_equal(fields(PD_ROLE_CUSTOMER, finals[i]), PD_TF_STATUS);
         assert_int_equal(fields(PD_ROLE_MANAGER, finals[i]), 0);
         assert_int_equal(fields(PD_ROLE_NONE, finals[i]), 0);
     }
@@ -319,6 +324,8 @@ static void test_ticket_fields_bad_role(void **state)
         assert_int_equal(fields((pd_role_e)PD_ROLE__COUNT, st), 0);
         assert_int_equal(fields((pd_role_e)-1, st), 0);
         assert_int_equal(fields((pd_role_e)99, st), 0);
+        /* a note is a timeline entry, never a field */
+        assert_int_equal(fields(PD_ROLE_ADMIN, st) & PD_TF_NOTE, 0);
     }
 }
 
@@ -341,6 +348,346 @@ static void test_ticket_fields_follow_policy(void **state)
     }
 }
 
+/* ---- one ticket ---- */
+
+#define ME 10                  /* who() gives every caller this user id */
+#define OTHER 11
+#define PHARMACY 7
+
+static pd_ticket_facts_t ticket(int status, apr_int64_t tech, apr_int64_t expert)
+{
+    pd_ticket_facts_t t = { (pd_status_e)status, PHARMACY, tech, expert };
+    return t;
+}
+
+static void test_refuse(void **state)
+{
+    static const struct { pd_az_e why; int status; const char *code, *field; } answers[] = {
+        { PD_AZ_FORBIDDEN, 403, "forbidden", NULL },
+        { PD_AZ_NOT_ASSIGNED, 403, "not_assigned", NULL },
+        { PD_AZ_PUBLIC_ONLY, 403, "field_forbidden", "visibility" },
+        { PD_AZ_FIELD_FORBIDDEN, 403, "field_forbidden", "title" },
+        { PD_AZ_TICKET_CLOSED, 409, "ticket_closed", NULL },
+        { PD_AZ_INVALID_TRANSITION, 409, "invalid_transition", "status" },
+        { PD_AZ_NEEDS_TECH, 422, "validation_failed", "tech_id" },
+        { PD_AZ_REQUIRED, 422, "validation_failed", "title" },
+        { PD_AZ_UNKNOWN_REFERENCE, 422, "unknown_reference", "title" },
+    };
+    pd_error_t err;
+    apr_size_t i;
+
+    pd_error_init(&err, *state);
+    assert_int_equal(pd_authz_refuse(&err, PD_AZ_OK, "title"), APR_SUCCESS);
+    assert_int_equal(err.status, 0);
+    for (i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
+        pd_error_init(&err, *state);
+        assert_int_not_equal(pd_authz_refuse(&err, answers[i].why, "title"), APR_SUCCESS);
+        assert_int_equal(err.status, answers[i].status);
+        assert_string_equal(err.code, answers[i].code);
+        assert_true(err.message && *err.message);
+        if (answers[i].field) {
+            assert_string_equal(err.field, answers[i].field);
+        }
+        else {
+            assert_null(err.field);
+        }
+    }
+    /* a field's name is in the message that names it */
+    pd_error_init(&err, *state);
+    pd_authz_refuse(&err, PD_AZ_UNKNOWN_REFERENCE, "pharmacy_id");
+    assert_non_null(strstr(err.message, "pharmacy_id"));
+}
+
+/* Change a ticket at all: the roles that update tickets, a tech only on
+ * the tickets assigned to them. */
+static void test_ticket_write(void **state)
+{
+    pd_ticket_facts_t mine = ticket(PD_ST_IN_PROGRESS, ME, 0);
+    pd_ticket_facts_t theirs = ticket(PD_ST_IN_PROGRESS, OTHER, 0);
+    pd_ticket_facts_t nobody = ticket(PD_ST_OPEN, 0, 0);
+    pd_identity_t id;
+    int role, st;
+
+    for (role = 0; role <= PD_ROLE__COUNT; role++) {
+        id = who((pd_role_e)role, role == PD_ROLE_CUSTOMER ? PHARMACY : 0);
+        for (st = 0; st < PD_ST__COUNT; st++) {
+            mine.status = theirs.status = nobody.status = (pd_status_e)st;
+            if (!pd_authz_allows((pd_role_e)role, PD_ACT_TICKET_UPDATE)) {
+                assert_int_equal(pd_authz_ticket_write(&id, &mine), PD_AZ_FORBIDDEN);
+                assert_int_equal(pd_authz_ticket_write(&id, &nobody), PD_AZ_FORBIDDEN);
+                continue;
+            }
+            assert_int_equal(pd_authz_ticket_write(&id, &mine), PD_AZ_OK);
+            assert_int_equal(pd_authz_ticket_write(&id, &theirs),
+                             role == PD_ROLE_TECH ? PD_AZ_NOT_ASSIGNED : PD_AZ_OK);
+            assert_int_equal(pd_authz_ticket_write(&id, &nobody),
+                             role == PD_ROLE_TECH ? PD_AZ_NOT_ASSIGNED : PD_AZ_OK);
+        }
+    }
+}
+
+/* Comments, notes and files: one rule for every path. Internal entries are
+ * staff's; a finished ticket takes internal ones only. */
+static void test_ticket_entry(void **state)
+{
+    pd_identity_t cust = who(PD_ROLE_CUSTOMER, PHARMACY), tech = who(PD_ROLE_TECH, 0);
+    pd_identity_t expert = who(PD_ROLE_EXPERT, 0), admin = who(PD_ROLE_ADMIN, 0);
+    pd_identity_t manager = who(PD_ROLE_MANAGER, 0);
+    pd_ticket_facts_t t;
+    int st;
+
+    for (st = 0; st < PD_ST__COUNT; st++) {
+        int final = pd_status_is_final((pd_status_e)st);
+        t = ticket(st, ME, 0);
+        assert_int_equal(pd_authz_ticket_entry(&cust, &t, 0), final ? PD_AZ_TICKET_CLOSED : PD_AZ_OK);
+        assert_int_equal(pd_authz_ticket_entry(&cust, &t, 1), PD_AZ_PUBLIC_ONLY);
+        assert_int_equal(pd_authz_ticket_entry(&expert, &t, 0), final ? PD_AZ_TICKET_CLOSED : PD_AZ_OK);
+        assert_int_equal(pd_authz_ticket_entry(&expert, &t, 1), PD_AZ_OK);
+        assert_int_equal(pd_authz_ticket_entry(&admin, &t, 1), PD_AZ_OK);
+        assert_int_equal(pd_authz_ticket_entry(&tech, &t, 1), PD_AZ_OK);
+        assert_int_equal(pd_authz_ticket_entry(&tech, &t, 0), final ? PD_AZ_TICKET_CLOSED : PD_AZ_OK);
+        assert_int_equal(pd_authz_ticket_entry(&manager, &t, 0), PD_AZ_FORBIDDEN);
+        assert_int_equal(pd_authz_ticket_entry(&manager, &t, 1), PD_AZ_FORBIDDEN);
+        t.tech_id = OTHER;
+        assert_int_equal(pd_authz_ticket_entry(&tech, &t, 1), PD_AZ_NOT_ASSIGNED);
+        assert_int_equal(pd_authz_ticket_entry(&tech, &t, 0), PD_AZ_NOT_ASSIGNED);
+    }
+    /* only the tech's comments are internal by default */
+    assert_true(pd_authz_entry_internal_by_default(&tech));
+    assert_false(pd_authz_entry_internal_by_default(&expert));
+    assert_false(pd_authz_entry_internal_by_default(&cust));
+}
+
+static void test_ticket_edit(void **state)
+{
+    pd_identity_t cust = who(PD_ROLE_CUSTOMER, PHARMACY), tech = who(PD_ROLE_TECH, 0);
+    pd_ticket_facts_t open = ticket(PD_ST_OPEN, 0, 0), progress = ticket(PD_ST_IN_PROGRESS, ME, 0);
+    const char *field = "x";
+
+    assert_int_equal(pd_authz_ticket_edit(&cust, &open, PD_TF_TITLE | PD_TF_NOTE, &field), PD_AZ_OK);
+    assert_null(field);
+    assert_int_equal(pd_authz_ticket_edit(&cust, &open, PD_TF_TITLE | PD_TF_PRIORITY | PD_TF_TECH,
+                                          &field), PD_AZ_FIELD_FORBIDDEN);
+    assert_string_equal(field, "priority");
+    assert_int_equal(pd_authz_ticket_edit(&cust, &progress, PD_TF_TITLE, &field),
+                     PD_AZ_FIELD_FORBIDDEN);
+    assert_string_equal(field, "title");
+    assert_int_equal(pd_authz_ticket_edit(&tech, &progress, PD_TF_APP_VERSION | PD_TF_STATUS, &field),
+                     PD_AZ_OK);
+    progress.tech_id = OTHER;
+    assert_int_equal(pd_authz_ticket_edit(&tech, &progress, PD_TF_APP_VERSION, &field),
+                     PD_AZ_NOT_ASSIGNED);
+}
+
+static void test_ticket_move(void **state)
+{
+    pd_identity_t expert = who(PD_ROLE_EXPERT, 0), cust = who(PD_ROLE_CUSTOMER, PHARMACY);
+    pd_identity_t stranger = who(PD_ROLE_CUSTOMER, PHARMACY + 1);
+    pd_ticket_facts_t t = ticket(PD_ST_OPEN, 0, 0);
+
+    assert_int_equal(pd_authz_ticket_move(&expert, &t, PD_ST_IN_PROGRESS, 0), PD_AZ_NEEDS_TECH);
+    assert_int_equal(pd_authz_ticket_move(&expert, &t, PD_ST_IN_PROGRESS, 1), PD_AZ_OK);
+    assert_int_equal(pd_authz_ticket_move(&expert, &t, PD_ST_SOLVED, 1), PD_AZ_INVALID_TRANSITION);
+    assert_int_equal(pd_authz_ticket_move(&cust, &t, PD_ST_CANCELLED, 0), PD_AZ_OK);
+    /* the customer's own pharmacy's ticket only */
+    assert_int_equal(pd_authz_ticket_move(&stranger, &t, PD_ST_CANCELLED, 0),
+                     PD_AZ_INVALID_TRANSITION);
+    assert_int_equal(pd_authz_ticket_targets(&cust, &t), 1u << PD_ST_CANCELLED);
+    assert_int_equal(pd_authz_ticket_targets(&stranger, &t), 0);
+    assert_int_equal(pd_authz_ticket_targets(&expert, &t),
+                     (1u << PD_ST_IN_REVIEW) | (1u << PD_ST_IN_PROGRESS));
+}
+
+/* What "allowed" tells the portal is what the writes answer: for every
+ * role, status, tech and expert, each member against the decision it
+ * stands for. */
+static void test_ticket_allowed_matches_decisions(void **state)
+{
+    static const apr_int64_t people[] = { 0, ME, OTHER };
+    int role, st, to;
+    apr_size_t ti, ei;
+
+    for (role = 0; role <= PD_ROLE__COUNT; role++) {
+        pd_identity_t id = who((pd_role_e)role, role == PD_ROLE_CUSTOMER ? PHARMACY : 0);
+        for (st = 0; st < PD_ST__COUNT; st++) {
+            for (ti = 0; ti < 3; ti++) {
+                for (ei = 0; ei < 3; ei++) {
+                    pd_ticket_facts_t t = ticket(st, people[ti], people[ei]);
+                    pd_ticket_allowed_t a;
+                    int may_write = pd_authz_ticket_write(&id, &t) == PD_AZ_OK;
+                    unsigned want_fields = may_write ? pd_authz_ticket_fields(id.role, t.status)
+                                                    & ~(unsigned)PD_TF_STATUS : 0;
+
+                    pd_authz_ticket_allowed(&id, &t, &a);
+                    for (to = 0; to < PD_ST__COUNT; to++) {
+                        pd_az_e now = pd_authz_ticket_move(&id, &t, (pd_status_e)to, t.tech_id > 0);
+                        pd_az_e with_tech = pd_authz_ticket_move(&id, &t, (pd_status_e)to, 1);
+                        assert_int_equal((a.moves >> to) & 1, may_write && with_tech == PD_AZ_OK);
+                        assert_int_equal((a.moves_need_tech >> to) & 1,
+                                         may_write && now == PD_AZ_NEEDS_TECH);
+                    }
+                    assert_int_equal(a.fields, want_fields);
+                    assert_int_equal((a.comment & PD_AE_PUBLIC) != 0,
+                                     pd_authz_ticket_entry(&id, &t, 0) == PD_AZ_OK);
+                    assert_int_equal((a.comment & PD_AE_INTERNAL) != 0,
+                                     pd_authz_ticket_entry(&id, &t, 1) == PD_AZ_OK);
+                    assert_int_equal(a.upload, a.comment);
+                    assert_int_equal(a.remove, pd_authz_allows(id.role, PD_ACT_TICKET_DELETE));
+                    assert_int_equal(a.take, (want_fields & PD_TF_EXPERT) && role == PD_ROLE_EXPERT
+                                             && people[ei] != ME);
+                    if (a.internal_first) {
+                        assert_true(a.comment & PD_AE_INTERNAL);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* A customer's finished ticket: nothing to say publicly, nothing to move. */
+static void test_ticket_allowed_finished(void **state)
+{
+    pd_identity_t cust = who(PD_ROLE_CUSTOMER, PHARMACY), admin = who(PD_ROLE_ADMIN, 0);
+    pd_ticket_facts_t t = ticket(PD_ST_CLOSED, OTHER, 0);
+    pd_ticket_allowed_t a;
+
+    pd_authz_ticket_allowed(&cust, &t, &a);
+    assert_int_equal(a.moves, 0);
+    assert_int_equal(a.fields, 0);
+    assert_int_equal(a.comment, 0);
+    assert_int_equal(a.upload, 0);
+    assert_false(a.remove);
+    pd_authz_ticket_allowed(&admin, &t, &a);
+    assert_int_equal(a.moves, 1u << PD_ST_IN_PROGRESS);
+    assert_int_equal(a.moves_need_tech, 0);
+    assert_int_equal(a.fields, PD_TF_TECH);
+    assert_int_equal(a.comment, PD_AE_INTERNAL);
+    assert_true(a.remove);
+    t.tech_id = 0;
+    pd_authz_ticket_allowed(&admin, &t, &a);
+    assert_int_equal(a.moves_need_tech, 1u << PD_ST_IN_PROGRESS);
+}
+
+static void test_ticket_create(void **state)
+{
+    pd_identity_t cust = who(PD_ROLE_CUSTOMER, PHARMACY), expert = who(PD_ROLE_EXPERT, 0);
+    pd_identity_t manager = who(PD_ROLE_MANAGER, 0);
+    apr_int64_t pharmacy, customer;
+    const char *field;
+
+    pharmacy = customer = 0;
+    assert_int_equal(pd_authz_ticket_create(&cust, &pharmacy, &customer, &field), PD_AZ_OK);
+    assert_int_equal(pharmacy, PHARMACY);
+    assert_int_equal(customer, ME);
+    pharmacy = PHARMACY;
+    customer = ME;
+    assert_int_equal(pd_authz_ticket_create(&cust, &pharmacy, &customer, &field), PD_AZ_OK);
+    pharmacy = PHARMACY + 1;
+    assert_int_equal(pd_authz_ticket_create(&cust, &pharmacy, &customer, &field),
+                     PD_AZ_UNKNOWN_REFERENCE);
+    assert_string_equal(field, "pharmacy_id");
+    pharmacy = 0;
+    customer = OTHER;
+    assert_int_equal(pd_authz_ticket_create(&cust, &pharmacy, &customer, &field),
+                     PD_AZ_UNKNOWN_REFERENCE);
+    assert_string_equal(field, "customer_id");
+    assert_false(pd_authz_ticket_pharmacy_chosen(&cust));
+
+    pharmacy = customer = 0;
+    assert_int_equal(pd_authz_ticket_create(&expert, &pharmacy, &customer, &field), PD_AZ_REQUIRED);
+    assert_string_equal(field, "pharmacy_id");
+    pharmacy = PHARMACY + 1;
+    customer = OTHER;
+    assert_int_equal(pd_authz_ticket_create(&expert, &pharmacy, &customer, &field), PD_AZ_OK);
+    assert_int_equal(pharmacy, PHARMACY + 1);
+    assert_int_equal(customer, OTHER);
+    assert_true(pd_authz_ticket_pharmacy_chosen(&expert));
+    assert_int_equal(pd_authz_ticket_create(&manager, &pharmacy, &customer, &field), PD_AZ_FORBIDDEN);
+}
+
+/* ---- the rest of the caller's rules ---- */
+
+static void test_access_and_lookups(void **state)
+{
+    pd_identity_t id;
+    int role;
+
+    for (role = PD_ROLE_ADMIN; role < PD_ROLE__COUNT; role++) {
+        int customer = role == PD_ROLE_CUSTOMER;
+        id = who((pd_role_e)role, customer ? PHARMACY : 0);
+        assert_true(pd_authz_has_access(&id));
+        assert_int_equal(pd_authz_sees_inactive_lookups(&id), !customer);
+        assert_int_equal(pd_authz_role_has_pharmacy((pd_role_e)role), customer);
+        assert_int_equal(pd_authz_lists_inactive_pharmacies(&id, 0), customer);
+        assert_true(pd_authz_lists_inactive_pharmacies(&id, 1));
+    }
+    id = who(PD_ROLE_CUSTOMER, 0);
+    assert_false(pd_authz_has_access(&id));
+    id = who(PD_ROLE_NONE, 0);
+    assert_false(pd_authz_has_access(&id));
+    assert_false(pd_authz_sees_inactive_lookups(&id));
+    assert_false(pd_authz_lists_inactive_pharmacies(&id, 1));
+    id = who((pd_role_e)PD_ROLE__COUNT, 0);
+    assert_false(pd_authz_has_access(&id));
+}
+
+static void test_assignable_and_mine(void **state)
+{
+    pd_identity_t id;
+    int role;
+
+    for (role = 0; role < PD_ROLE__COUNT; role++) {
+        assert_int_equal(pd_authz_assignable((pd_role_e)role, PD_TF_EXPERT), role == PD_ROLE_EXPERT);
+        assert_int_equal(pd_authz_assignable((pd_role_e)role, PD_TF_TECH), role == PD_ROLE_TECH);
+        assert_false(pd_authz_assignable((pd_role_e)role, PD_TF_TITLE));
+    }
+    /* the roles bound into pd_tickets_refs */
+    assert_int_equal(pd_authz_assignee_role(PD_TF_EXPERT), PD_ROLE_EXPERT);
+    assert_int_equal(pd_authz_assignee_role(PD_TF_TECH), PD_ROLE_TECH);
+    assert_int_equal(pd_authz_assignee_role(PD_TF_TITLE), PD_ROLE_NONE);
+    id = who(PD_ROLE_TECH, 0);
+    assert_int_equal(pd_authz_mine(&id), PD_MINE_AS_TECH);
+    id = who(PD_ROLE_EXPERT, 0);
+    assert_int_equal(pd_authz_mine(&id), PD_MINE_AS_EXPERT);
+    id = who(PD_ROLE_ADMIN, 0);
+    assert_int_equal(pd_authz_mine(&id), PD_MINE_AS_EXPERT);
+    id = who(PD_ROLE_MANAGER, 0);
+    assert_int_equal(pd_authz_mine(&id), PD_MINE_AS_EXPERT);
+    id = who(PD_ROLE_CUSTOMER, PHARMACY);
+    assert_int_equal(pd_authz_mine(&id), PD_MINE_ALL);
+}
+
+/* The portal's menus, as the product describes them; every page on one is
+ * one the policy lets the role use. */
+static void test_pages(void **state)
+{
+    static const char *const expected[PD_ROLE__COUNT] = {
+        [PD_ROLE_NONE] = "",
+        [PD_ROLE_ADMIN] = "dashboard tickets review new users categories modules pharmacies",
+        [PD_ROLE_EXPERT] = "review mine tickets new",
+        [PD_ROLE_TECH] = "assigned tickets new",
+        [PD_ROLE_CUSTOMER] = "tickets new dashboard",
+        [PD_ROLE_MANAGER] = "dashboard tickets",
+    };
+    const char *pages[PD_AUTHZ_MAX_PAGES];
+    apr_pool_t *p = *state;
+    int role;
+
+    for (role = 0; role < PD_ROLE__COUNT; role++) {
+        apr_size_t n = pd_authz_pages((pd_role_e)role, pages, PD_AUTHZ_MAX_PAGES), i;
+        const char *joined = "";
+        for (i = 0; i < n; i++) {
+            joined = i ? apr_pstrcat(p, joined, " ", pages[i], NULL) : pages[i];
+        }
+        assert_string_equal(joined, expected[role]);
+    }
+    assert_int_equal(pd_authz_pages((pd_role_e)PD_ROLE__COUNT, pages, PD_AUTHZ_MAX_PAGES), 0);
+    assert_int_equal(pd_authz_pages((pd_role_e)-1, pages, PD_AUTHZ_MAX_PAGES), 0);
+    /* room for fewer: the first ones */
+    assert_int_equal(pd_authz_pages(PD_ROLE_ADMIN, pages, 2), 2);
+    assert_string_equal(pages[1], "tickets");
+}
+
 /* Role codes are the roles table's; "none" names no role anyone can get. */
 static void test_role_codes(void **state)
 {
@@ -361,7 +708,8 @@ static void test_role_codes(void **state)
     assert_int_equal(pd_role_parse(NULL), -1);
 }
 
-/* A ticket's source follows from its creator's role (seed 000). */
+/* A ticket's source follows from its creator's role: customer, team_expert,
+ * or internal for everyone else. */
 static void test_source_for_role(void **state)
 {
     assert_int_equal(pd_source_for_role(PD_ROLE_CUSTOMER), PD_SRC_CUSTOMER);
@@ -424,6 +772,17 @@ int main(void)
         T(test_ticket_fields_final),
         T(test_ticket_fields_bad_role),
         T(test_ticket_fields_follow_policy),
+        T(test_refuse),
+        T(test_ticket_write),
+        T(test_ticket_entry),
+        T(test_ticket_edit),
+        T(test_ticket_move),
+        T(test_ticket_allowed_matches_decisions),
+        T(test_ticket_allowed_finished),
+        T(test_ticket_create),
+        T(test_access_and_lookups),
+        T(test_assignable_and_mine),
+        T(test_pages),
         T(test_role_codes),
         T(test_audit_names),
         T(test_source_for_role),

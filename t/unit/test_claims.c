@@ -6,6 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <apr_strings.h>
 #include "pd_claims.h"
 #include "pd_unit.h"
 
@@ -110,8 +111,13 @@ static void test_grant_pharmacy(void **state)
     assert_null(g.pharmacy_code);
 }
 
+/* The module's defaults: PharmadeskOIDCIDTokenClaims nonce at_hash */
+static const char *id_marks[] = { "nonce", "at_hash" };
+static const apr_array_header_t ID_MARKS = { NULL, sizeof(const char *), 2, 2, (char *)id_marks };
+
 static const pd_claims_conf_t CONF = {
-    NULL, "groups", "pharmacy", "https://idp.example.org", "pharmadesk-api", ','
+    .role_claim = "groups", .pharmacy_claim = "pharmacy", .issuer = "https://idp.example.org",
+    .audience = "pharmadesk-api", .delim = ',', .id_claims = &ID_MARKS
 };
 
 /* 2026-11-22T00:00:00Z */
@@ -199,6 +205,176 @@ static void test_token_unconfigured(void **state)
     assert_int_equal(pd_claims_check_token(&c, &conf, 1, NOW, p, &why), APR_EACCES);
 }
 
+/* ---- access tokens and ID tokens ---- */
+
+#define HDR_AT "eyJhbGciOiJSUzI1NiIsInR5cCI6ImF0K2p3dCIsImtpZCI6ImsxIn0"   /* typ at+jwt */
+#define HDR_JWT "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9"                    /* typ JWT */
+#define HDR_NONE "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0"                    /* no typ */
+#define HDR_APP "eyJ0eXAiOiJhcHBsaWNhdGlvbi9hdCtqd3QifQ"                 /* application/at+jwt */
+
+static void test_jose_typ(void **state)
+{
+    apr_pool_t *p = *state;
+    char big[2000];
+
+    assert_string_equal(pd_claims_jose_typ(p, HDR_AT ".e30.c2ln"), "at+jwt");
+    assert_string_equal(pd_claims_jose_typ(p, HDR_JWT ".e30.c2ln"), "JWT");
+    assert_string_equal(pd_claims_jose_typ(p, HDR_APP ".e30."), "application/at+jwt");
+    assert_null(pd_claims_jose_typ(p, HDR_NONE ".e30.c2ln"));
+    assert_null(pd_claims_jose_typ(p, NULL));
+    assert_null(pd_claims_jose_typ(p, HDR_AT));                            /* no payload */
+    assert_null(pd_claims_jose_typ(p, ".e30.c2ln"));                       /* no header */
+    assert_null(pd_claims_jose_typ(p, "eyJhbGciOiJSUzI1NiIsInR5cCI6N30.e30.")); /* typ 7 */
+    assert_null(pd_claims_jose_typ(p, "WyJ0eXAiXQ.e30."));                  /* ["typ"] */
+    /* a typ twice: which one would count is ambiguous */
+    assert_null(pd_claims_jose_typ(p, "eyJ0eXAiOiJhdCtqd3QiLCJ0eXAiOiJKV1QifQ.e30."));
+    assert_null(pd_claims_jose_typ(p, "ey!hbGc.e30."));                   /* not base64url */
+    assert_null(pd_claims_jose_typ(p, "eyJhbGciOiJSUzI1NiIsInR5cCI6ImF0K2p3dCIsImtpZCI6ImsxIn0=.e30."));
+    memset(big, 'A', sizeof(big) - 6);
+    strcpy(big + sizeof(big) - 6, ".e30.");
+    assert_null(pd_claims_jose_typ(p, big));
+}
+
+/* The claims of a token, as mod_auth_openidc passes them. */
+static const char *from_table(void *ctx, const char *name)
+{
+    return apr_table_get(ctx, name);
+}
+
+/* A token that passes the issuer, audience and expiry checks, with its
+ * JOSE header (token) and claims (name=value pairs joined by '&'). */
+static apr_status_t check_kind(apr_pool_t *p, const pd_claims_conf_t *conf, int bearer,
+                               const char *token, const char *claims, const char **why)
+{
+    pd_oidc_claims_t c = { 0 };
+    apr_table_t *t = apr_table_make(p, 8);
+    char *list = apr_pstrdup(p, claims), *pair, *last;
+
+    for (pair = apr_strtok(list, "&", &last); pair; pair = apr_strtok(NULL, "&", &last)) {
+        char *eq = strchr(pair, '=');
+        *eq = '\0';
+        apr_table_set(t, pair, eq + 1);
+    }
+    c.iss = "https://idp.example.org";
+    c.aud = "pharmadesk-api";
+    c.exp = "1795309200";
+    c.token = token;
+    c.get = from_table;
+    c.get_ctx = t;
+    *why = NULL;
+    return pd_claims_check_token(&c, conf, bearer, NOW, p, why);
+}
+
+#define AT_CLAIMS "client_id=portal&scope=openid pharmadesk&sub=u1"
+#define ID_CLAIMS "azp=portal&nonce=n1&at_hash=h1&sub=u1&auth_time=1795305000"
+
+static void test_id_token_default(void **state)
+{
+    apr_pool_t *p = *state;
+    const char *why;
+
+    /* the default rule: nonce and at_hash mark an ID token */
+    assert_int_equal(check_kind(p, &CONF, 1, HDR_JWT ".e30.x", AT_CLAIMS, &why), APR_SUCCESS);
+    assert_int_equal(check_kind(p, &CONF, 1, HDR_JWT ".e30.x", ID_CLAIMS, &why), APR_EACCES);
+    assert_non_null(strstr(why, "ID token"));
+    assert_non_null(strstr(why, "nonce"));
+    assert_int_equal(check_kind(p, &CONF, 1, NULL, "at_hash=h1", &why), APR_EACCES);
+    assert_non_null(strstr(why, "at_hash"));
+    /* claims both kinds may carry */
+    assert_int_equal(check_kind(p, &CONF, 1, NULL, "azp=portal&auth_time=1&acr=1", &why),
+                     APR_SUCCESS);
+    /* a session is signed in with an ID token: the rules are for bearer tokens */
+    assert_int_equal(check_kind(p, &CONF, 0, NULL, ID_CLAIMS, &why), APR_SUCCESS);
+}
+
+static void test_id_token_claims(void **state)
+{
+    apr_pool_t *p = *state;
+    pd_claims_conf_t conf = CONF;
+    apr_array_header_t *marks = apr_array_make(p, 2, sizeof(const char *));
+    const char *why;
+
+    /* "none": no claim marks an ID token */
+    conf.id_claims = marks;
+    assert_int_equal(check_kind(p, &conf, 1, NULL, ID_CLAIMS, &why), APR_SUCCESS);
+    conf.id_claims = NULL;
+    assert_int_equal(check_kind(p, &conf, 1, NULL, ID_CLAIMS, &why), APR_SUCCESS);
+    conf.id_claims = marks;
+    /* a list replaces the default */
+    APR_ARRAY_PUSH(marks, const char *) = "at_hash";
+    assert_int_equal(check_kind(p, &conf, 1, NULL, "nonce=n1", &why), APR_SUCCESS);
+    assert_int_equal(check_kind(p, &conf, 1, NULL, ID_CLAIMS, &why), APR_EACCES);
+    assert_non_null(strstr(why, "at_hash"));
+}
+
+static void test_access_token_type(void **state)
+{
+    apr_pool_t *p = *state;
+    pd_claims_conf_t conf = CONF;
+    const char *why;
+
+    conf.token_type = "at+jwt";
+    assert_int_equal(check_kind(p, &conf, 1, HDR_AT ".e30.x", AT_CLAIMS, &why), APR_SUCCESS);
+    assert_int_equal(check_kind(p, &conf, 1, HDR_APP ".e30.x", AT_CLAIMS, &why), APR_SUCCESS);
+    conf.token_type = "application/AT+JWT";
+    assert_int_equal(check_kind(p, &conf, 1, HDR_AT ".e30.x", AT_CLAIMS, &why), APR_SUCCESS);
+    conf.token_type = "at+jwt";
+    assert_int_equal(check_kind(p, &conf, 1, HDR_JWT ".e30.x", AT_CLAIMS, &why), APR_EACCES);
+    assert_non_null(strstr(why, "typ is not at+jwt"));
+    assert_int_equal(check_kind(p, &conf, 1, HDR_NONE ".e30.x", AT_CLAIMS, &why), APR_EACCES);
+    assert_int_equal(check_kind(p, &conf, 1, NULL, AT_CLAIMS, &why), APR_EACCES);
+    assert_int_equal(check_kind(p, &conf, 1, "garbage", AT_CLAIMS, &why), APR_EACCES);
+    /* and an ID token with the right typ is still one */
+    assert_int_equal(check_kind(p, &conf, 1, HDR_AT ".e30.x", ID_CLAIMS, &why), APR_EACCES);
+    assert_non_null(strstr(why, "nonce"));
+    /* the issuer is checked first, and sessions are not held to the typ */
+    conf.issuer = "https://other.example.org";
+    assert_int_equal(check_kind(p, &conf, 1, HDR_JWT ".e30.x", AT_CLAIMS, &why), APR_EACCES);
+    assert_non_null(strstr(why, "issuer"));
+    conf.issuer = CONF.issuer;
+    assert_int_equal(check_kind(p, &conf, 0, HDR_JWT ".e30.x", AT_CLAIMS, &why), APR_SUCCESS);
+}
+
+static void test_access_token_claims(void **state)
+{
+    apr_pool_t *p = *state;
+    pd_claims_conf_t conf = CONF;
+    apr_array_header_t *rules = apr_array_make(p, 2, sizeof(pd_claim_rule_t));
+    pd_claim_rule_t *r;
+    const char *why;
+
+    r = apr_array_push(rules);
+    r->name = "client_id";
+    r->value = NULL;
+    r = apr_array_push(rules);
+    r->name = "scope";
+    r->value = "pharmadesk";
+    conf.token_claims = rules;
+
+    assert_int_equal(check_kind(p, &conf, 1, NULL, AT_CLAIMS, &why), APR_SUCCESS);
+    /* several values: spaces (scope) or the claim delimiter (an array) */
+    assert_int_equal(check_kind(p, &conf, 1, NULL, "client_id=c&scope=pharmadesk", &why), APR_SUCCESS);
+    assert_int_equal(check_kind(p, &conf, 1, NULL, "client_id=c&scope=a,pharmadesk,b", &why),
+                     APR_SUCCESS);
+    assert_int_equal(check_kind(p, &conf, 1, NULL, "scope=openid pharmadesk", &why), APR_EACCES);
+    assert_non_null(strstr(why, "lacks client_id"));
+    assert_int_equal(check_kind(p, &conf, 1, NULL, "client_id=c&scope=openid", &why), APR_EACCES);
+    assert_non_null(strstr(why, "lacks scope=pharmadesk"));
+    /* a value is matched whole */
+    assert_int_equal(check_kind(p, &conf, 1, NULL, "client_id=c&scope=pharmadesk-x pharma", &why),
+                     APR_EACCES);
+    assert_int_equal(check_kind(p, &conf, 1, NULL, "client_id=c", &why), APR_EACCES);
+    assert_int_equal(check_kind(p, &conf, 1, NULL, ID_CLAIMS, &why), APR_EACCES);
+    /* without a claims source, nothing is carried */
+    {
+        pd_oidc_claims_t c = { 0 };
+        c.iss = "https://idp.example.org";
+        c.aud = "pharmadesk-api";
+        c.exp = "1795309200";
+        assert_int_equal(pd_claims_check_token(&c, &conf, 1, NOW, p, &why), APR_EACCES);
+    }
+}
+
 static void test_profile(void **state)
 {
     apr_pool_t *p = *state;
@@ -278,6 +454,11 @@ int main(void)
         T(test_token_ok),
         T(test_token_refused),
         T(test_token_unconfigured),
+        T(test_jose_typ),
+        T(test_id_token_default),
+        T(test_id_token_claims),
+        T(test_access_token_type),
+        T(test_access_token_claims),
         T(test_profile),
         T(test_need_sync),
         T(test_issued),

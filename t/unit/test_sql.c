@@ -14,6 +14,7 @@
 #include <apr_strings.h>
 #include "pd_sql.h"
 #include "pd_db.h"
+#include "pd_types.h"
 #include "pd_unit.h"
 
 
@@ -41,87 +42,21 @@ static int placeholders(const char *s)
  * could silently collide. */
 #define PG_NAME_MAX 63
 
-/* The label each entry must carry: its enum name in lower case. */
-static const char *const labels[PD_SQL__COUNT] = {
-    [PD_SQL_USERS_IDENTIFY] = "pd_users_identify",
-    [PD_SQL_USERS_SYNC] = "pd_users_sync",
-    [PD_SQL_USERS_ME] = "pd_users_me",
-    [PD_SQL_TICKETS_GET] = "pd_tickets_get",
-    [PD_SQL_TICKETS_LOCK] = "pd_tickets_lock",
-    [PD_SQL_TICKETS_REFS] = "pd_tickets_refs",
-    [PD_SQL_NAMES_FETCH] = "pd_names_fetch",
-    [PD_SQL_TICKETS_INSERT] = "pd_tickets_insert",
-    [PD_SQL_TICKETS_UPDATE] = "pd_tickets_update",
-    [PD_SQL_TICKETS_DELETE] = "pd_tickets_delete",
-    [PD_SQL_TICKET_ACTIVITIES_INSERT] = "pd_ticket_activities_insert",
-    [PD_SQL_TICKETS_VISIBLE] = "pd_tickets_visible",
-    [PD_SQL_TICKET_ACTIVITIES_LIST] = "pd_ticket_activities_list",
-    [PD_SQL_TICKETS_LOCK_BRIEF] = "pd_tickets_lock_brief",
-    [PD_SQL_TICKET_ACTIVITIES_ADD] = "pd_ticket_activities_add",
-    [PD_SQL_TICKETS_TOUCH] = "pd_tickets_touch",
-    [PD_SQL_IDEMPOTENCY_CLAIM] = "pd_idempotency_claim",
-    [PD_SQL_IDEMPOTENCY_GET] = "pd_idempotency_get",
-    [PD_SQL_IDEMPOTENCY_STORE] = "pd_idempotency_store",
-    [PD_SQL_TICKETS_WORKLOAD] = "pd_tickets_workload",
-    [PD_SQL_TICKETS_AUTO_CLOSE] = "pd_tickets_auto_close",
-    [PD_SQL_IDEMPOTENCY_FORGET] = "pd_idempotency_forget",
-    [PD_SQL_TICKETS_LIST_CREATED_DESC] = "pd_tickets_list_created_desc",
-    [PD_SQL_TICKETS_LIST_CREATED_ASC] = "pd_tickets_list_created_asc",
-    [PD_SQL_TICKETS_LIST_UPDATED_DESC] = "pd_tickets_list_updated_desc",
-    [PD_SQL_TICKETS_LIST_UPDATED_ASC] = "pd_tickets_list_updated_asc",
-    [PD_SQL_TICKETS_LIST_PRIORITY_DESC] = "pd_tickets_list_priority_desc",
-    [PD_SQL_TICKETS_LIST_PRIORITY_ASC] = "pd_tickets_list_priority_asc",
-    [PD_SQL_TICKETS_LIST_ID_DESC] = "pd_tickets_list_id_desc",
-    [PD_SQL_TICKETS_LIST_ID_ASC] = "pd_tickets_list_id_asc",
-    [PD_SQL_TICKET_SEARCH_QUERY] = "pd_ticket_search_query",
-    [PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC] = "pd_tickets_search_relevance_desc",
-    [PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC] = "pd_tickets_search_relevance_asc",
-    [PD_SQL_TICKETS_SEARCH_CREATED_DESC] = "pd_tickets_search_created_desc",
-    [PD_SQL_TICKETS_SEARCH_CREATED_ASC] = "pd_tickets_search_created_asc",
-    [PD_SQL_TICKETS_SEARCH_UPDATED_DESC] = "pd_tickets_search_updated_desc",
-    [PD_SQL_TICKETS_SEARCH_UPDATED_ASC] = "pd_tickets_search_updated_asc",
-    [PD_SQL_TICKETS_SEARCH_PRIORITY_DESC] = "pd_tickets_search_priority_desc",
-    [PD_SQL_TICKETS_SEARCH_PRIORITY_ASC] = "pd_tickets_search_priority_asc",
-    [PD_SQL_TICKETS_SEARCH_ID_DESC] = "pd_tickets_search_id_desc",
-    [PD_SQL_TICKETS_SEARCH_ID_ASC] = "pd_tickets_search_id_asc",
-    [PD_SQL_TICKET_CATEGORIES_LIST] = "pd_ticket_categories_list",
-    [PD_SQL_TICKET_CATEGORIES_GET] = "pd_ticket_categories_get",
-    [PD_SQL_TICKET_CATEGORIES_INSERT] = "pd_ticket_categories_insert",
-    [PD_SQL_TICKET_CATEGORIES_UPDATE] = "pd_ticket_categories_update",
-    [PD_SQL_TICKET_CATEGORIES_LOCK] = "pd_ticket_categories_lock",
-    [PD_SQL_TICKET_MODULES_LIST] = "pd_ticket_modules_list",
-    [PD_SQL_TICKET_MODULES_GET] = "pd_ticket_modules_get",
-    [PD_SQL_TICKET_MODULES_INSERT] = "pd_ticket_modules_insert",
-    [PD_SQL_TICKET_MODULES_UPDATE] = "pd_ticket_modules_update",
-    [PD_SQL_TICKET_MODULES_LOCK] = "pd_ticket_modules_lock",
-    [PD_SQL_PHARMACIES_LIST] = "pd_pharmacies_list",
-    [PD_SQL_PHARMACIES_GET] = "pd_pharmacies_get",
-    [PD_SQL_PHARMACIES_LOCK] = "pd_pharmacies_lock",
-    [PD_SQL_PHARMACIES_ACTIVE] = "pd_pharmacies_active",
-    [PD_SQL_PHARMACIES_INSERT] = "pd_pharmacies_insert",
-    [PD_SQL_PHARMACIES_UPDATE] = "pd_pharmacies_update",
-    [PD_SQL_USERS_LIST] = "pd_users_list",
-    [PD_SQL_USERS_GET] = "pd_users_get",
-    [PD_SQL_USERS_LOCK] = "pd_users_lock",
-    [PD_SQL_USERS_INSERT] = "pd_users_insert",
-    [PD_SQL_USERS_UPDATE] = "pd_users_update",
-    [PD_SQL_ROLES_LIST] = "pd_roles_list",
-    [PD_SQL_ROLES_GET] = "pd_roles_get",
-    [PD_SQL_AUDIT_LOG_INSERT] = "pd_audit_log_insert",
-    [PD_SQL_AUDIT_LOG_LIST] = "pd_audit_log_list",
-    [PD_SQL_TICKETS_BRIEF] = "pd_tickets_brief",
-    [PD_SQL_ATTACHMENT_BLOBS_INSERT] = "pd_attachment_blobs_insert",
-    [PD_SQL_ATTACHMENT_BLOBS_GET] = "pd_attachment_blobs_get",
-    [PD_SQL_ATTACHMENT_BLOBS_DELETE] = "pd_attachment_blobs_delete",
-    [PD_SQL_ATTACHMENT_CHUNKS_INSERT] = "pd_attachment_chunks_insert",
-    [PD_SQL_ATTACHMENT_CHUNKS_READ] = "pd_attachment_chunks_read",
-    [PD_SQL_TICKET_ATTACHMENTS_TOTAL] = "pd_ticket_attachments_total",
-    [PD_SQL_TICKET_ATTACHMENTS_INSERT] = "pd_ticket_attachments_insert",
-    [PD_SQL_TICKET_ATTACHMENTS_LIST] = "pd_ticket_attachments_list",
-    [PD_SQL_TICKET_ATTACHMENTS_GET] = "pd_ticket_attachments_get",
-    [PD_SQL_DASHBOARD_READ] = "pd_dashboard_read",
-    [PD_SQL_DASHBOARD_READ_PHARMACY] = "pd_dashboard_read_pharmacy",
-    [PD_SQL_DASHBOARD_DELTAS_COMPACT] = "pd_dashboard_deltas_compact",
+/* The list of pd_sql.h once more, as data: each id's name, its label and
+ * its count, to hold the catalogue and the constants to. */
+typedef struct listed_t {
+    pd_sql_id_e id;
+    const char *id_name;
+    const char *label;
+    int nargs;
+    int nargs_constant;        /* the id's _NARGS constant */
+    pd_sql_plan_e plan;
+} listed_t;
+
+static const listed_t listed[] = {
+#define LISTED_(id, label, nargs, plan) { id, #id, label, nargs, id##_NARGS, plan },
+    PD_SQL_CATALOGUE(LISTED_)
+#undef LISTED_
 };
 
 static void test_placeholder_counter(void **state)
@@ -180,16 +115,62 @@ static void test_labels(void **state)
     }
 }
 
-/* Each entry sits at its own index: a misplaced initializer would run the
- * wrong statement under the right name. */
-static void test_labels_match_ids(void **state)
+/* Each entry sits at its own index, with what the list says of it, and its
+ * label is its id's name in lower case (PD_SQL_TICKETS_GET: pd_tickets_get):
+ * a misplaced initializer would run the wrong statement under the right
+ * name. */
+static void test_entries_match_list(void **state)
 {
-    int i;
+    apr_pool_t *p = *state;
+    size_t i;
 
-    for (i = 0; i < PD_SQL__COUNT; i++) {
-        assert_non_null(labels[i]);
-        assert_string_equal(pd_sql_get((pd_sql_id_e)i)->label, labels[i]);
+    assert_int_equal(sizeof(listed) / sizeof(listed[0]), PD_SQL__COUNT);
+    for (i = 0; i < sizeof(listed) / sizeof(listed[0]); i++) {
+        const listed_t *l = &listed[i];
+        const pd_sql_stmt_t *st = pd_sql_get(l->id);
+        char *expect = apr_pstrcat(p, "pd_", l->id_name + strlen("PD_SQL_"), NULL);
+        char *c;
+
+        assert_int_equal(l->id, (pd_sql_id_e)i);
+        for (c = expect; *c; c++) {
+            *c = (char)apr_tolower(*c);
+        }
+        assert_non_null(st);
+        assert_string_equal(st->label, l->label);
+        assert_string_equal(st->label, expect);
+        assert_int_equal(st->nargs, l->nargs);
+        assert_int_equal(st->nargs, l->nargs_constant);
+        assert_int_equal(st->plan, l->plan);
     }
+}
+
+/* A call whose count is not the statement's runs nothing and says so: no
+ * database is needed, because the check comes before the driver. */
+static void test_miscount_refused(void **state)
+{
+    apr_pool_t *p = *state;
+    const char *args[] = { "1", "0", "extra" };
+    pd_db_result_t res;
+    pd_db_t db;
+
+    pd_db_init(&db, NULL, NULL, NULL, p, p);
+    assert_int_equal(pd_db_select(&db, PD_SQL_TICKETS_GET, args, 3, &res), APR_EINVAL);
+    assert_true(db.misuse);
+    assert_true(db.failed);
+    assert_non_null(strstr(db.error, "pd_tickets_get takes 2 parameters"));
+    assert_int_equal(pd_db_next(&res), APR_EOF);
+
+    pd_db_init(&db, NULL, NULL, NULL, p, p);
+    assert_int_equal(pd_db_exec(&db, PD_SQL_TICKETS_TOUCH, args, 2, NULL), APR_EINVAL);
+    assert_true(db.misuse);
+    pd_db_init(&db, NULL, NULL, NULL, p, p);
+    /* the blob is the statement's third parameter: two text ones, not three */
+    assert_int_equal(pd_db_exec_blob(&db, PD_SQL_ATTACHMENT_CHUNKS_INSERT, args, 3, "x", 1),
+                     APR_EINVAL);
+    assert_true(db.misuse);
+    pd_db_init(&db, NULL, NULL, NULL, p, p);
+    assert_int_equal(pd_db_exec(&db, PD_SQL__COUNT, args, 0, NULL), APR_EINVAL);
+    assert_true(db.misuse);
 }
 
 static void test_texts(void **state)
@@ -286,7 +267,7 @@ static void test_ticket_lists_agree(void **state)
         assert_non_null(strstr(st->text, " LIMIT %s::int"));
         assert_non_null(strstr(st->text, (i - PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC) % 2 == 0
                                              ? " DESC" : " ASC"));
-        assert_int_equal(st->custom_plan, 1);
+        assert_int_equal(st->plan, PD_PLAN_CUSTOM);
     }
     assert_non_null(strstr(pd_sql_get(PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC)->text,
                            " ORDER BY m.rank DESC, t.id DESC LIMIT %s::int"));
@@ -296,8 +277,9 @@ static void test_ticket_lists_agree(void **state)
 
 /* Optional filters ("%s::type IS NULL OR ...") only fold away when the
  * statement is planned with its values; every other statement keeps a
- * cached generic plan, so the flag is set exactly where such filters are. */
-static void test_custom_plan(void **state)
+ * cached generic plan, so a custom plan is asked for exactly where such
+ * filters are. */
+static void test_plans(void **state)
 {
     int i;
 
@@ -305,14 +287,44 @@ static void test_custom_plan(void **state)
         const pd_sql_stmt_t *st = pd_sql_get((pd_sql_id_e)i);
         int optional = strstr(st->text, " IS NULL OR ") != NULL;
 
-        assert_in_range(st->custom_plan, 0, 1);
-        if (st->custom_plan != optional) {
-            fail_msg("%s: custom_plan is %d but the text %s optional filters", st->label,
-                     st->custom_plan, optional ? "has" : "has no");
+        if ((st->plan == PD_PLAN_CUSTOM) != optional) {
+            fail_msg("%s: the plan is %s but the text %s optional filters", st->label,
+                     st->plan == PD_PLAN_CUSTOM ? "custom" : "generic",
+                     optional ? "has" : "has no");
         }
     }
     for (i = PD_SQL_TICKETS_LIST_CREATED_DESC; i <= PD_SQL_TICKETS_LIST_ID_ASC; i++) {
-        assert_int_equal(pd_sql_get((pd_sql_id_e)i)->custom_plan, 1);
+        assert_int_equal(pd_sql_get((pd_sql_id_e)i)->plan, PD_PLAN_CUSTOM);
+    }
+}
+
+/* Role ids reach SQL only as parameters, from pd_role_param: each role's
+ * is its enum value (the roles table's key), and no statement compares
+ * role_id with a number of its own. */
+static void test_role_params(void **state)
+{
+    apr_pool_t *p = *state;
+    int r, i;
+
+    assert_null(pd_role_param(PD_ROLE_NONE));
+    assert_null(pd_role_param(PD_ROLE__COUNT));
+    for (r = PD_ROLE_NONE + 1; r < PD_ROLE__COUNT; r++) {
+        assert_string_equal(pd_role_param((pd_role_e)r), apr_itoa(p, r));
+    }
+    for (i = 0; i < PD_SQL__COUNT; i++) {
+        const pd_sql_stmt_t *st = pd_sql_get((pd_sql_id_e)i);
+        const char *at = st->text;
+
+        /* what follows role_id, up to a parameter or the end of the term */
+        while ((at = strstr(at, "role_id"))) {
+            const char *c;
+            for (c = at + 7; *c && c < at + 32 && !strchr("%,)", *c); c++) {
+                if (apr_isdigit(*c)) {
+                    fail_msg("%s compares role_id with a literal: %.32s", st->label, at);
+                }
+            }
+            at += 7;
+        }
     }
 }
 
@@ -323,12 +335,14 @@ int main(void)
         T(test_placeholder_counter),
         T(test_get_bounds),
         T(test_labels),
-        T(test_labels_match_ids),
+        T(test_entries_match_list),
+        T(test_miscount_refused),
         T(test_texts),
         T(test_nargs),
         T(test_placeholders_are_cast),
         T(test_ticket_lists_agree),
-        T(test_custom_plan),
+        T(test_plans),
+        T(test_role_params),
     };
 #undef T
     return cmocka_run_group_tests_name("pd_sql", tests, group_setup, group_teardown);

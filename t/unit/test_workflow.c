@@ -1,4 +1,4 @@
-/* pd_workflow: the ticket lifecycle of seed 000, checked against a copy of
+/* pd_workflow: the ticket lifecycle, checked against a copy of
  * the flow written out here, so that a change to the table has to be made
  * twice on purpose. */
 #include <stdarg.h>
@@ -32,7 +32,7 @@
 #define ALL_FACTS (OWN | ASSIGNED | HAS_TECH)
 #define BIT(st) (1u << (st))
 
-/* Seed 000's flow per role, with seed 004's reopening. */
+/* The expected flow per role, reopening included. */
 static const pd_wf_rule_t seed[] = {
     { OPEN,      REVIEW,    EXPERT,   0 },
     { OPEN,      REVIEW,    ADMIN,    0 },
@@ -158,7 +158,7 @@ static void test_each_rule(void **state)
     }
 }
 
-/* Role x from x to x facts, against the seed table. */
+/* Role x from x to x facts, against the expected table above. */
 static void test_matrix(void **state)
 {
     apr_size_t r;
@@ -391,6 +391,50 @@ static void test_status_is_final(void **state)
     assert_false(pd_status_is_final(PD_ST__COUNT));
 }
 
+/* What each move carries besides the status: a handover's technical
+ * note, a solve's resolution, a customer's reason to reject and rating to
+ * confirm; nothing else is asked for, and only a customer's confirmation
+ * takes a rating. */
+static void test_texts(void **state)
+{
+    apr_size_t r;
+    int from, to;
+
+    for (r = 0; r < ROLE_COUNT; r++) {
+        for (from = 0; from < PD_ST__COUNT; from++) {
+            for (to = 0; to < PD_ST__COUNT; to++) {
+                unsigned want = 0;
+                const char *purpose = "message";
+                if (from == to) {
+                    want = 0;
+                }
+                else if (to == PROGRESS && (from == OPEN || from == REVIEW)) {
+                    want = PD_WF_NEEDS_NOTE;
+                }
+                else if (to == SOLVED) {
+                    want = PD_WF_NEEDS_MESSAGE;
+                    purpose = "resolution";
+                }
+                else if (roles[r] == CUSTOMER && from == SOLVED && to == PROGRESS) {
+                    want = PD_WF_NEEDS_REASON;
+                    purpose = "reason";
+                }
+                else if (roles[r] == CUSTOMER && from == SOLVED && to == CLOSED) {
+                    want = PD_WF_TAKES_RATING;
+                    purpose = "rating_comment";
+                }
+                assert_int_equal(pd_workflow_texts((pd_role_e)roles[r], (pd_status_e)from,
+                                                   (pd_status_e)to), want);
+                assert_string_equal(pd_workflow_purpose((pd_role_e)roles[r], (pd_status_e)from,
+                                                        (pd_status_e)to), purpose);
+            }
+        }
+    }
+    /* a tech closing a solved ticket confirms nothing: no rating */
+    assert_int_equal(pd_workflow_texts(TECH, SOLVED, CLOSED), 0);
+    assert_int_equal(pd_workflow_texts(ADMIN, SOLVED, PROGRESS), 0);
+}
+
 /* The names are the database's CHECK-constraint values. */
 static void test_status_names(void **state)
 {
@@ -458,6 +502,7 @@ int main(void)
         T(test_no_self_moves),
         T(test_rule_exists),
         T(test_status_is_final),
+        T(test_texts),
         T(test_status_names),
         T(test_flow_is_connected),
     };

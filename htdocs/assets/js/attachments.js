@@ -1,6 +1,7 @@
-// Attachments (issue 5's API): upload as multipart/form-data the way a
-// browser's FormData sends it, list a ticket's files, pick files by button
-// or by drag and drop. Kept apart so that it can follow that API's changes.
+// Attachments (the /api/tickets/{id}/attachments API): upload as
+// multipart/form-data the way a browser's FormData sends it, list a ticket's
+// files, pick files by button or by drag and drop. Kept apart so that it
+// can follow that API's changes.
 import { h, nextId } from './dom.js';
 import { t, fmtSize, fmtDate } from './i18n.js';
 import { request, ApiError } from './api.js';

@@ -1,4 +1,4 @@
-// The dashboard (seed 000, "Modul Dashboard"): totals per status, category,
+// The dashboard: totals per status, category,
 // module and priority as Chart.js charts, and the urgent unsolved tickets.
 // A row's number links to the ticket list narrowed the same way.
 import { h, field, formValues, showError } from './dom.js';
@@ -71,7 +71,7 @@ function chartCard(id, title, rows, type, Chart, charts, link) {
 export async function dashboard(ctx) {
   const { view, params, me } = ctx;
   document.title = `${t('dash.title')} · Pharmadesk`;
-  const staff = me.role.code !== 'customer';
+  const staff = me.allowed.scope === 'all';
   const pharms = staff ? await lookups.pharmacies() : [];
   const form = h('form.filters.inline', { 'aria-label': t('filter.label'), dataset: { key: 'dashboard' } },
     field({ name: 'created_from', label: t('filter.from'), type: 'date', value: params.get('created_from') }),

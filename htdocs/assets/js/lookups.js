@@ -20,17 +20,19 @@ export const categories = (staff) => once(`cat${staff}`, async () => (await get(
 export const modules = (staff) => once(`mod${staff}`, async () => (await get('/ticket-modules', staff ? { include_inactive: true } : {})).items);
 export const pharmacies = () => once('pharm', () => all('/pharmacies'));
 export const roles = () => once('roles', async () => (await get('/roles')).items);
+// The active users of one role.
+export const people = (role) => once(`people:${role}`, () => all('/users', { role }));
 export const staffUsers = () => once('staff', async () => {
-  const lists = await Promise.all(['team_expert', 'tech', 'admin'].map((role) => all('/users', { role })));
+  const lists = await Promise.all(['team_expert', 'tech', 'admin'].map(people));
   return lists.flat();
 });
 
-// Names of people on a ticket's timeline: staff may read users; a customer
-// knows only the names on the ticket itself.
+// Names of people on a ticket's timeline: whoever may read users gets them
+// all; a customer knows only the names on the ticket itself.
 export async function userNames(me, ticket) {
   const names = new Map();
   for (const p of [ticket.customer, ticket.expert, ticket.tech, ticket.created_by]) if (p) names.set(`user:${p.id}`, p.name);
-  if (me.role.code !== 'customer') {
+  if (me.permissions.includes('user.read')) {
     try { for (const u of await staffUsers()) names.set(`user:${u.id}`, u.name); } catch { /* names stay ids */ }
   }
   return names;

@@ -1,4 +1,5 @@
-// The portal: one page, a view per role and route (location.hash).
+// The portal: one page, a view per route (location.hash), the menu and the
+// routes a caller has as GET /api/me says (allowed.pages).
 import { $, h } from './dom.js';
 import { t, setLang, currentLang, applyStatic } from './i18n.js';
 import { get, ApiError, sessionOk, takeReturnTo, whenSessionEnds, stopPolling, restoreDrafts } from './api.js';
@@ -9,24 +10,16 @@ import { ticketDetail } from './ticket.js';
 import { adminPage } from './admin.js';
 import { dashboard } from './dashboard.js';
 
-// Which pages each role has, in menu order; the first is its home.
-const MENU = {
-  customer: ['tickets', 'new', 'dashboard'],
-  team_expert: ['review', 'mine', 'tickets', 'new'],
-  tech: ['assigned', 'tickets', 'new'],
-  manager: ['dashboard', 'tickets'],
-  admin: ['dashboard', 'tickets', 'review', 'new', 'users', 'categories', 'modules', 'pharmacies'],
-};
-
+// [path, its page (a name, or from the path; none: open to all), view]
 const ROUTES = [
-  [/^\/tickets$/, 'tickets', (c) => ticketList(c, c.me.role.code === 'customer' ? 'own' : 'all')],
+  [/^\/tickets$/, 'tickets', (c) => ticketList(c, c.me.allowed.scope === 'all' ? 'all' : 'own')],
   [/^\/review$/, 'review', (c) => ticketList(c, 'review')],
   [/^\/mine$/, 'mine', (c) => ticketList(c, 'mine')],
   [/^\/assigned$/, 'assigned', (c) => ticketList(c, 'assigned')],
   [/^\/new$/, 'new', newTicket],
   [/^\/t\/(\d+)$/, null, (c) => ticketDetail(c, Number(c.match[1]))],
   [/^\/dashboard$/, 'dashboard', dashboard],
-  [/^\/admin\/(users|categories|modules|pharmacies)$/, null, (c) => adminPage(c, c.match[1])],
+  [/^\/admin\/(users|categories|modules|pharmacies)$/, (m) => m[1], (c) => adminPage(c, c.match[1])],
 ];
 
 const PATHS = {
@@ -49,8 +42,7 @@ function navLink(name) {
 
 function renderChrome() {
   applyStatic();
-  const items = MENU[me.role.code] || [];
-  $('#nav-list').replaceChildren(...items.map(navLink));
+  $('#nav-list').replaceChildren(...me.allowed.pages.map(navLink));
   const who = $('#who');
   who.replaceChildren(
     h('span.who-name', me.name || me.username),
@@ -65,16 +57,17 @@ async function route(keepInput) {
   if (!me) return;
   stopPolling();
   const { path, params } = parseHash();
-  const allowed = MENU[me.role.code] || [];
-  let found = ROUTES.find(([re, name]) => re.test(path) && (!name || allowed.includes(name)));
-  if (path.startsWith('/admin/') && me.role.code !== 'admin') found = null;
+  const allowed = me.allowed.pages;
+  const pageOf = ([re, name]) => (typeof name === 'function' ? name(path.match(re)) : name);
+  const found = ROUTES.find((r) => r[0].test(path) && (!pageOf(r) || allowed.includes(pageOf(r))));
   if (!found) {
     window.location.replace(PATHS[allowed[0]] || '#/tickets');
     return;
   }
-  const [re, name, page] = found;
+  const [re, , page] = found;
+  const name = pageOf(found);
   for (const a of document.querySelectorAll('#nav a')) {
-    if (a.dataset.nav === (name || (path.startsWith('/admin/') ? path.slice(7) : ''))) a.setAttribute('aria-current', 'page');
+    if (a.dataset.nav === name) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
   const old = $('#view');

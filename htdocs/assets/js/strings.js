@@ -180,6 +180,10 @@ const BOTH = {
   'act.reject': ['Tolak solusi', 'Reject solution'],
   'act.cancel': ['Batalkan tiket', 'Cancel ticket'],
   'act.reopen': ['Buka kembali', 'Reopen'],
+  'act.assign': ['Penanggung jawab dan teknisi', 'Owner and tech'],
+  'act.details': ['Ubah isi laporan', 'Edit the report'],
+  'act.delete': ['Hapus tiket', 'Delete ticket'],
+  'delete.sure': ['Hapus tiket ini? Tidak dapat dibatalkan.', 'Delete this ticket? This cannot be undone.'],
 
   'forward.tech': ['Teknisi (beban kerja saat ini)', 'Tech (current workload)'],
   'forward.load': ['{n} tiket aktif', '{n} active tickets'],

@@ -1,4 +1,4 @@
-// The create-ticket form: every field of seed 000, the customer's pharmacy
+// The create-ticket form: every field a ticket takes, the customer's pharmacy
 // preset, attachments by button or drag and drop.
 import { h, field, onSubmit } from './dom.js';
 import { t, label } from './i18n.js';
@@ -12,19 +12,19 @@ const active = (items) => items.filter((x) => x.active !== false).map((x) => [x.
 
 export async function newTicket(ctx) {
   const { me, view } = ctx;
-  const customer = me.role.code === 'customer';
+  const own = (me.allowed.create || {}).pharmacy === 'own';
   document.title = `${t('new.title')} · Pharmadesk`;
   const [cats, mods, pharms] = await Promise.all([lookups.categories(false), lookups.modules(false),
-    customer ? [] : lookups.pharmacies()]);
+    own ? [] : lookups.pharmacies()]);
   const choose = [['', t('common.choose')]];
-  const pharmacy = customer
+  const pharmacy = own
     ? h('div.field', h('p.label', t('field.pharmacy')), h('p.preset#pharmacy-preset', me.pharmacy ? me.pharmacy.name : ''))
     : field({ name: 'pharmacy_id', label: t('field.pharmacy'), type: 'select', required: true, options: [...choose, ...active(pharms)] });
   const files = attachments.picker();
   const form = h('form.card.ticket-form', { dataset: { key: 'new-ticket' }, novalidate: true },
     h('fieldset', h('legend', t('new.who')),
       h('div.grid', pharmacy,
-        field({ name: 'pic_name', label: t('field.pic'), required: true, value: customer ? me.name : '', attrs: { autocomplete: 'name', maxlength: 100 } }),
+        field({ name: 'pic_name', label: t('field.pic'), required: true, value: own ? me.name : '', attrs: { autocomplete: 'name', maxlength: 100 } }),
         field({ name: 'contact', label: t('field.contact'), required: true, hint: t('hint.contact'), type: 'text', attrs: { autocomplete: 'tel', maxlength: 100 } }),
         field({ name: 'app_version', label: t('field.app_version'), hint: t('hint.app_version'), attrs: { maxlength: 50 } }))),
     h('fieldset', h('legend', t('new.what')),

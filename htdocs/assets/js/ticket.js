@@ -1,9 +1,9 @@
-// One ticket: its fields, timeline, attachments and what the caller's role
-// may do with it now. Refreshes itself while open (ticket and timeline are
+// One ticket: its fields, timeline, attachments and what the caller may do
+// with it now, as the API says. Refreshes itself while open (ticket and timeline are
 // polled with If-None-Match).
 import { h, field, onSubmit, busy, carryInput } from './dom.js';
 import { t, label, fmtDate } from './i18n.js';
-import { request, post, patch, get, watched, poll, ApiError } from './api.js';
+import { request, post, patch, get, del, watched, poll, ApiError } from './api.js';
 import * as lookups from './lookups.js';
 import * as attachments from './attachments.js';
 import { pill, named, PRIORITIES } from './tickets.js';
@@ -11,7 +11,6 @@ import { pill, named, PRIORITIES } from './tickets.js';
 const flashes = new Map();
 export const flash = (id, msg) => flashes.set(id, msg);
 
-const CLOSED = ['closed', 'cancelled'];
 
 // ---- the timeline ----------------------------------------------------------
 
@@ -118,47 +117,36 @@ function info(tk) {
 }
 
 // ---- what the caller may do ------------------------------------------------
+// Drawn from the ticket's `allowed`: the API decides, the page lays it out.
+// Each control's data-action names what it does (status:<to>, edit:<field>,
+// take, comment:<visibility>, upload:<visibility>, delete).
 
-function roles(me, tk) {
-  const r = me.role.code;
-  const admin = r === 'admin';
-  return {
-    admin,
-    customer: r === 'customer',
-    expert: r === 'team_expert' || admin,
-    tech: (r === 'tech' && tk.tech && tk.tech.id === me.id) || admin,
-    writes: r !== 'manager' && (r !== 'tech' || (tk.tech && tk.tech.id === me.id)),
-  };
-}
+const TEXT_FIELDS = ['title', 'description', 'pic_name', 'contact', 'app_version'];
 
-function actionForm(key, title, fields, submitText, onSubmit_, extraClass = '') {
-  const form = h(`form.action${extraClass}`, { dataset: { key }, novalidate: true },
+function actionForm(key, title, fields, submitText, onSubmit_, extraClass = '', action) {
+  const form = h(`form.action${extraClass}`, { dataset: action ? { key, action } : { key }, novalidate: true },
     h('h4', title), fields, h('div.actions', h('button.primary', { type: 'submit' }, submitText)));
   onSubmit(form, (values, f) => onSubmit_(values, f), t('error.required'), t('error.generic'));
   return form;
 }
 
-function actionButton(text, onClick, cls = '') {
+// A button for one action; with a question, asked once more on the page
+// itself (no dialog) first, for what cannot be undone.
+function actionButton(text, onClick, action, question) {
   const holder = h('div.action.inline');
-  const b = h(`button${cls}`, { type: 'button' }, text);
   const err = h('p.form-error', { role: 'alert' });
-  b.addEventListener('click', () => busy(b, async () => {
+  const run = (b) => busy(b, async () => {
     err.textContent = '';
     try { await onClick(); } catch (e) { err.textContent = e.message || t('error.generic'); }
-  }));
-  holder.append(b, err);
-  return holder;
-}
-
-// Asks once more on the page itself (no dialog) before an action that cannot be undone.
-function confirmButton(text, question, onYes) {
-  const holder = h('div.action.inline');
-  const err = h('p.form-error', { role: 'alert' });
-  const ask = h('button.danger', { type: 'button' }, text);
+  });
+  const ask = h(question ? 'button.danger' : 'button', { type: 'button', dataset: { action } }, text);
+  if (!question) {
+    ask.addEventListener('click', () => run(ask));
+    holder.append(ask, err);
+    return holder;
+  }
   const sure = h('div.confirm', { hidden: true }, h('p', question),
-    h('button.danger', { type: 'button', onclick: (e) => busy(e.currentTarget, async () => {
-      try { await onYes(); } catch (x) { err.textContent = x.message; }
-    }) }, t('common.yes')),
+    h('button.danger', { type: 'button', onclick: (e) => run(e.currentTarget) }, t('common.yes')),
     h('button', { type: 'button', onclick: () => { sure.hidden = true; ask.hidden = false; ask.focus(); } }, t('common.no')));
   ask.addEventListener('click', () => { ask.hidden = true; sure.hidden = false; sure.querySelector('button').focus(); });
   holder.append(ask, sure, err);
@@ -167,12 +155,11 @@ function confirmButton(text, question, onYes) {
 
 async function techPicker() {
   const items = (await get('/workload', { role: 'tech' })).items;
-  const name = 'tech_id';
   const group = h('fieldset.tech-picker', h('legend', t('forward.tech')),
     items.map((w, i) => {
       const id = `tech-${w.user.id}`;
       const busyText = Object.entries(w.by_status || {}).filter(([, n]) => n).map(([s, n]) => `${label('status', s)} ${n}`).join(', ');
-      return h('div.radio', h('input', { type: 'radio', name, id, value: w.user.id, required: i === 0, checked: i === 0 }),
+      return h('div.radio', h('input', { type: 'radio', name: 'tech_id', id, value: w.user.id, required: i === 0, checked: i === 0 }),
         h('label', { for: id }, h('span.tech-name', w.user.name),
           h('span.workload', t('forward.load', { n: w.total }), busyText ? ` (${busyText})` : '')));
     }), h('p.error', { role: 'alert', id: 'tech_id-err' }));
@@ -180,87 +167,127 @@ async function techPicker() {
   return group;
 }
 
-async function actions(ctx, tk, act) {
+function stars() {
+  return h('fieldset.rating', h('legend', t('confirm.rating')), [1, 2, 3, 4, 5].map((n) => h('span.star',
+    h('input', { type: 'radio', name: 'rating', value: n, id: `rating-${n}` }),
+    h('label', { for: `rating-${n}` }, String(n), h('span.visually-hidden', ` ${t('rating.n', { n })}`)))));
+}
+
+// A move's name on the page, by where it goes and what it asks; their order.
+const KINDS = ['review', 'forward', 'resume', 'waiting', 'solve', 'confirm', 'close', 'reject', 'reopen', 'cancel'];
+function moveKind(from, m) {
+  switch (m.to) {
+    case 'in_review': return 'review';
+    case 'waiting_customer': return 'waiting';
+    case 'solved': return 'solve';
+    case 'cancelled': return 'cancel';
+    case 'closed': return m.rating ? 'confirm' : 'close';
+    default:
+      if (m.requires.includes('note')) return 'forward';
+      if (m.requires.includes('message')) return 'reject';
+      return from === 'waiting_customer' ? 'resume' : 'reopen';
+  }
+}
+
+// A message's words, whether the page asks for it (else as `requires`), whether to say it is public.
+const MESSAGE = { waiting: ['waiting.message', 1, 1], solve: ['solve.resolution', 0, 1], reject: ['reject.reason'], confirm: ['confirm.comment'] };
+
+async function moveControl(tk, m, change) {
+  const kind = moveKind(tk.status, m);
+  const action = `status:${m.to}`;
+  const needs = (x) => m.requires.includes(x);
+  const [words, ask, pub] = MESSAGE[kind] || (needs('message') ? ['reply.body'] : []);
+  const parts = [m.needs_tech && await techPicker(),
+    needs('note') && field({ name: 'note', label: t('forward.note'), type: 'textarea', required: true, hint: t('hint.internal') }),
+    m.rating && [h('p.hint', t('confirm.text')), stars()],
+    words && field({ name: 'message', label: t(words), type: 'textarea', rows: 3, required: !!ask || needs('message'),
+      hint: pub && t('hint.public') })].filter(Boolean);
+  const send = (v = {}) => change(Object.fromEntries(Object.entries({ status: m.to, note: v.note, message: v.message,
+    tech_id: v.tech_id && Number(v.tech_id), rating: v.rating && Number(v.rating) }).filter(([, x]) => x)));
+  if (!parts.length) return actionButton(t(`act.${kind}`), () => send(), action, kind === 'cancel' && t('cancel.sure'));
+  return actionForm(kind, t(`act.${kind}`), parts, t(`act.${kind}`), send, kind === 'reject' ? '.secondary' : '', action);
+}
+
+// The fields the caller may change, in forms by kind: triage, the people on
+// the ticket, the report's words.
+async function editControls(ctx, tk, change) {
   const { me } = ctx;
-  const can = roles(me, tk);
-  const st = tk.status;
-  const out = [];
-  const change = (body) => act(() => patch(`/tickets/${tk.id}`, body, ctx.etag()));
-  if (can.expert && !CLOSED.includes(st)) {
-    const [cats, mods] = await Promise.all([lookups.categories(true), lookups.modules(true)]);
-    // the ticket's own value is always there, even when newer than the list
-    const opts = (items, cur) => [...(cur && !items.some((x) => x.id === cur.id) ? [cur] : []),
-      ...items.filter((x) => x.active !== false || (cur && x.id === cur.id))].map((x) => [x.id, x.name]);
-    out.push(actionForm('triage', t('act.triage'), h('div.grid',
-      field({ name: 'category_id', label: t('field.category'), type: 'select', value: tk.category && tk.category.id, options: opts(cats, tk.category) }),
-      field({ name: 'priority', label: t('field.priority'), type: 'select', value: tk.priority, options: PRIORITIES.map((p) => [p, label('priority', p)]) }),
-      field({ name: 'module_id', label: t('field.module'), type: 'select', value: tk.module && tk.module.id, options: opts(mods, tk.module) })),
-    t('act.save'), (v) => {
+  const may = new Set(tk.allowed.fields);
+  const inactive = me.allowed.inactive_lookups;
+  // a select's [label, list, the ticket's value, may be empty]
+  const SEL = {
+    category_id: ['field.category', () => lookups.categories(inactive), tk.category],
+    module_id: ['field.module', () => lookups.modules(inactive), tk.module],
+    expert_id: ['field.expert', () => lookups.people('team_expert'), tk.expert, true],
+    tech_id: ['field.tech', () => lookups.people('tech'), tk.tech, true],
+  };
+  const was = (n) => (SEL[n] ? (SEL[n][2] || {}).id ?? '' : tk[n] ?? '');
+  const input = async (n) => {
+    const common = { name: n, value: was(n), attrs: { 'data-action': `edit:${n}` } };
+    if (n === 'priority') return field({ ...common, label: t('field.priority'), type: 'select', options: PRIORITIES.map((p) => [p, label('priority', p)]) });
+    if (!SEL[n]) return field({ ...common, label: t(`field.${n}`), type: n === 'description' ? 'textarea' : 'text', required: n !== 'app_version' });
+    const [key, list, cur, empty] = SEL[n];
+    const items = await list().catch(() => []);
+    // the ticket's own value is always there, even if inactive or new
+    const shown = [...(cur && !items.some((x) => x.id === cur.id) ? [cur] : []), ...items.filter((x) => x.active !== false || (cur && x.id === cur.id))];
+    return field({ ...common, label: t(key), type: 'select', options: [...(empty ? [['', t('common.none')]] : []), ...shown.map((x) => [x.id, x.name])] });
+  };
+  const form = async (key, names, extra, fold) => {
+    const mine = names.filter((n) => may.has(n));
+    if (!mine.length) return null;
+    const f = actionForm(key, t(`act.${key}`), [h('div.grid', await Promise.all(mine.map(input))), extra], t('act.save'), (v) => {
       const body = {};
-      if (Number(v.category_id) !== (tk.category && tk.category.id)) body.category_id = Number(v.category_id);
-      if (Number(v.module_id) !== (tk.module && tk.module.id)) body.module_id = Number(v.module_id);
-      if (v.priority !== tk.priority) body.priority = v.priority;
+      for (const n of mine) if (String(v[n]) !== String(was(n))) body[n] = SEL[n] ? (v[n] === '' ? null : Number(v[n])) : v[n];
+      if (v.note) body.note = v.note;
       return Object.keys(body).length ? change(body) : null;
-    }));
-    if (!tk.expert || tk.expert.id !== me.id) out.push(actionButton(t('act.own'), () => change({ expert_id: me.id })));
-    if (st === 'open') out.push(actionButton(t('act.review'), () => change({ status: 'in_review' })));
-    if (st === 'open' || st === 'in_review') {
-      out.push(actionForm('forward', t('act.forward'), [await techPicker(),
-        field({ name: 'note', label: t('forward.note'), type: 'textarea', required: true, hint: t('hint.internal') })],
-      t('act.forward'), (v) => change({ tech_id: Number(v.tech_id), note: v.note })));
-    }
+    });
+    return fold ? h('details.action.edit-box', h('summary', t(`act.${key}`)), f) : f;
+  };
+  return [await form('triage', ['category_id', 'priority', 'module_id']),
+    tk.allowed.take && actionButton(t('act.own'), () => change({ expert_id: me.id }), 'take'),
+    await form('assign', ['expert_id', 'tech_id'], field({ name: 'note', label: t('forward.note'), type: 'textarea', rows: 2, hint: t('hint.internal') }), true),
+    await form('details', TEXT_FIELDS, null, true)].filter(Boolean);
+}
+
+async function actions(ctx, tk, act) {
+  const change = (body) => act(() => patch(`/tickets/${tk.id}`, body, ctx.etag()));
+  const out = await editControls(ctx, tk, change);
+  const moves = [...tk.allowed.transitions].sort((a, b) => KINDS.indexOf(moveKind(tk.status, a)) - KINDS.indexOf(moveKind(tk.status, b)));
+  for (const m of moves) out.push(await moveControl(tk, m, change));
+  if (tk.allowed.delete) {
+    out.push(actionButton(t('act.delete'), async () => {
+      await del(`/tickets/${tk.id}`);
+      window.location.hash = '#/tickets';
+    }, 'delete', t('delete.sure')));
   }
-  if (((can.expert && (st === 'in_review' || st === 'in_progress')) || (can.tech && st === 'in_progress'))) {
-    out.push(actionForm('waiting', t('act.waiting'), field({ name: 'message', label: t('waiting.message'), type: 'textarea', required: true, hint: t('hint.public') }),
-      t('act.waiting'), (v) => change({ status: 'waiting_customer', message: v.message })));
-  }
-  if ((can.tech || can.expert) && st === 'waiting_customer') out.push(actionButton(t('act.resume'), () => change({ status: 'in_progress' })));
-  if (can.tech && st === 'in_progress') {
-    out.push(actionForm('solve', t('act.solve'), field({ name: 'message', label: t('solve.resolution'), type: 'textarea', required: true, hint: t('hint.public') }),
-      t('act.solve'), (v) => change({ status: 'solved', message: v.message })));
-  }
-  if (can.tech && !can.customer && st === 'solved') out.push(actionButton(t('act.close'), () => change({ status: 'closed' })));
-  if (can.customer && st === 'solved') {
-    const stars = h('fieldset.rating', h('legend', t('confirm.rating')), [1, 2, 3, 4, 5].map((n) => h('span.star',
-      h('input', { type: 'radio', name: 'rating', value: n, id: `rating-${n}` }),
-      h('label', { for: `rating-${n}` }, String(n), h('span.visually-hidden', ` ${t('rating.n', { n })}`)))));
-    out.push(actionForm('confirm', t('act.confirm'), [h('p.hint', t('confirm.text')), stars,
-      field({ name: 'message', label: t('confirm.comment'), type: 'textarea', rows: 2 })], t('act.confirm'), (v) => {
-      const body = { status: 'closed' };
-      if (v.rating) body.rating = Number(v.rating);
-      if (v.message) body.message = v.message;
-      return change(body);
-    }));
-    out.push(actionForm('reject', t('act.reject'), field({ name: 'message', label: t('reject.reason'), type: 'textarea', required: true, rows: 2 }),
-      t('act.reject'), (v) => change({ status: 'in_progress', message: v.message }), '.secondary'));
-  }
-  if ((can.customer || can.admin) && st === 'open') out.push(confirmButton(t('act.cancel'), t('cancel.sure'), () => change({ status: 'cancelled' })));
-  if (can.admin && st === 'closed') out.push(actionButton(t('act.reopen'), () => change({ status: 'in_progress' })));
-  if (can.admin && st === 'cancelled') out.push(actionButton(t('act.reopen'), () => change({ status: 'open' })));
   return out;
 }
 
+// A choice of the visibilities allowed (the default first), or the one there is.
+function visibilityChoice(kinds, labels, text) {
+  const action = (k) => `${labels.action}:${k}`;
+  if (kinds.length === 1) return h('input', { type: 'hidden', name: 'visibility', value: kinds[0], dataset: { action: action(kinds[0]) } });
+  const sel = field({ name: 'visibility', label: text, type: 'select', value: kinds[0], options: kinds.map((k) => [k, labels[k]]) });
+  for (const o of sel.querySelectorAll('option')) o.dataset.action = action(o.value);
+  return sel;
+}
+
 function composer(ctx, tk, act) {
-  const { me } = ctx;
-  const can = roles(me, tk);
-  if (!can.writes) return null;
-  const closed = CLOSED.includes(tk.status);
-  const staff = !can.customer;
-  if (closed && !staff) return null;
+  const kinds = tk.allowed.comment;
+  if (!kinds.length) return null;
+  const staff = kinds.includes('internal');
   let key = crypto.randomUUID();
-  const vis = staff ? h('fieldset.visibility', h('legend', t('reply.kind')),
-    closed ? [] : h('span.radio', h('input', { type: 'radio', name: 'visibility', value: 'public', id: 'vis-public', checked: !can.tech || can.admin }),
-      h('label', { for: 'vis-public' }, t('reply.public'))),
-    h('span.radio', h('input', { type: 'radio', name: 'visibility', value: 'internal', id: 'vis-internal', checked: closed || (can.tech && !can.admin) }),
-      h('label', { for: 'vis-internal' }, t(can.tech && !can.admin ? 'reply.progress' : 'reply.internal')))) : null;
+  const vis = visibilityChoice(kinds, { action: 'comment', public: t('reply.public'),
+    internal: t(kinds[0] === 'internal' ? 'reply.progress' : 'reply.internal') }, t('reply.kind'));
   const form = actionForm('reply', t(staff ? 'reply.title.staff' : 'reply.title'), [vis,
+    kinds.length < 2 && staff && h('p.hint', t('hint.internal')),
     field({ name: 'body', label: t('reply.body'), type: 'textarea', required: true, rows: 4 })],
   t('reply.send'), async (v, f) => {
     // emptied first: the answer may redraw this form (a reply moves a waiting ticket)
     const box = f.querySelector('textarea');
     box.value = '';
     try {
-      await act(() => post(`/tickets/${tk.id}/comments`, { body: v.body, visibility: v.visibility || 'public' }, { 'Idempotency-Key': key }));
+      await act(() => post(`/tickets/${tk.id}/comments`, { body: v.body, visibility: v.visibility || kinds[0] }, { 'Idempotency-Key': key }));
     } catch (err) {
       box.value = v.body;
       throw err;
@@ -272,11 +299,10 @@ function composer(ctx, tk, act) {
 }
 
 function uploader(ctx, tk, act) {
-  const can = roles(ctx.me, tk);
-  if (!can.writes || CLOSED.includes(tk.status)) return null;
-  const pick = attachments.picker({ label: t(can.customer ? 'attach.label' : 'attach.evidence') });
-  const vis = can.customer ? null : field({ name: 'visibility', label: t('attach.visibility'), type: 'select', value: 'public',
-    options: [['public', t('reply.public')], ['internal', t('reply.internal')]] });
+  const kinds = tk.allowed.upload;
+  if (!kinds.length) return null;
+  const pick = attachments.picker({ label: t(kinds.includes('internal') ? 'attach.evidence' : 'attach.label') });
+  const vis = visibilityChoice(kinds, { action: 'upload', public: t('reply.public'), internal: t('reply.internal') }, t('attach.visibility'));
   const form = h('form.action.upload', { dataset: { key: 'upload' } }, h('h4', t('attach.add')), vis, pick.el,
     h('div.actions', h('button.primary', { type: 'submit' }, t('attach.upload'))));
   form.addEventListener('submit', (e) => {
@@ -285,7 +311,7 @@ function uploader(ctx, tk, act) {
     if (!files.length) { pick.error(t('attach.none')); return; }
     busy(form.querySelector('button[type=submit]'), async () => {
       try {
-        await act(() => attachments.upload(tk.id, files, { visibility: vis ? form.elements.visibility.value : 'public' }));
+        await act(() => attachments.upload(tk.id, files, { visibility: form.elements.visibility.value }));
         pick.clear();
       } catch (err) { pick.error(err.message); }
     });
@@ -305,7 +331,7 @@ export async function ticketDetail(ctx, id) {
   let files = await attachments.list(id).catch(() => null);
   const names = new Map();
   const learnNames = async (ticket) => {
-    const [cats, mods, people] = await Promise.all([lookups.categories(me.role.code !== 'customer'), lookups.modules(me.role.code !== 'customer'),
+    const [cats, mods, people] = await Promise.all([lookups.categories(me.allowed.inactive_lookups), lookups.modules(me.allowed.inactive_lookups),
       lookups.userNames(me, ticket)]);
     for (const c of cats) names.set(`category_id:${c.id}`, c.name);
     for (const m of mods) names.set(`module_id:${m.id}`, m.name);
@@ -356,7 +382,8 @@ export async function ticketDetail(ctx, id) {
     infoBox.replaceChildren(info(ticket));
     desc.replaceChildren(h('h3#desc-title', t('field.description')), h('p.text', ticket.description || ''));
     const sig = JSON.stringify([ticket.status, ticket.expert && ticket.expert.id, ticket.tech && ticket.tech.id,
-      ticket.priority, ticket.category && ticket.category.id, ticket.module && ticket.module.id]);
+      ticket.priority, ticket.category && ticket.category.id, ticket.module && ticket.module.id, ticket.allowed,
+      ...TEXT_FIELDS.map((n) => ticket[n])]);
     if (sig !== signature) {
       signature = sig;
       const old = actBox.cloneNode(true);

@@ -36,21 +36,22 @@ const idOpts = (items) => [['', t('filter.any')], ...items.map((x) => [x.id, x.a
 
 async function filterFields(ctx, mode) {
   const p = ctx.params;
-  const staff = ctx.me.role.code !== 'customer';
+  const staff = ctx.me.allowed.scope === 'all';
   const f = [field({ name: 'q', label: t('filter.q'), type: 'search', value: p.get('q') })];
   if (mode !== 'review') f.push(field({ name: 'status', label: t('field.status'), type: 'select', value: p.get('status'), options: opts(STATUSES, 'status') }));
   if (!staff) return f;
   f.push(field({ name: 'priority', label: t('field.priority'), type: 'select', value: p.get('priority'), options: opts(PRIORITIES, 'priority') }));
   if (mode !== 'all') return f;
-  const [cats, mods, pharms, people] = await Promise.all([lookups.categories(true), lookups.modules(true), lookups.pharmacies(),
-    lookups.staffUsers().catch(() => [])]);
-  const byRole = (r) => idOpts(people.filter((u) => u.role && (u.role.code === r || (r === 'team_expert' && u.role.code === 'admin'))));
+  // experts (and admins, who own tickets as experts do) and techs
+  const someone = (role) => lookups.people(role).catch(() => []);
+  const [cats, mods, pharms, experts, admins, techs] = await Promise.all([lookups.categories(ctx.me.allowed.inactive_lookups),
+    lookups.modules(ctx.me.allowed.inactive_lookups), lookups.pharmacies(), someone('team_expert'), someone('admin'), someone('tech')]);
   f.push(
     field({ name: 'category_id', label: t('field.category'), type: 'select', value: p.get('category_id'), options: idOpts(cats) }),
     field({ name: 'module_id', label: t('field.module'), type: 'select', value: p.get('module_id'), options: idOpts(mods) }),
     field({ name: 'pharmacy_id', label: t('field.pharmacy'), type: 'select', value: p.get('pharmacy_id'), options: idOpts(pharms) }),
-    field({ name: 'expert_id', label: t('field.expert'), type: 'select', value: p.get('expert_id'), options: byRole('team_expert') }),
-    field({ name: 'tech_id', label: t('field.tech'), type: 'select', value: p.get('tech_id'), options: byRole('tech') }),
+    field({ name: 'expert_id', label: t('field.expert'), type: 'select', value: p.get('expert_id'), options: idOpts([...experts, ...admins]) }),
+    field({ name: 'tech_id', label: t('field.tech'), type: 'select', value: p.get('tech_id'), options: idOpts(techs) }),
     field({ name: 'source', label: t('field.source'), type: 'select', value: p.get('source'), options: opts(SOURCES, 'source') }),
     field({ name: 'created_from', label: t('filter.from'), type: 'date', value: p.get('created_from') }),
     field({ name: 'created_to', label: t('filter.to'), type: 'date', value: p.get('created_to') }),
@@ -83,7 +84,8 @@ export function ticketTable(items, staff, caption) {
 
 export async function ticketList(ctx, mode) {
   const { me, params, view } = ctx;
-  const staff = me.role.code !== 'customer';
+  // every pharmacy's tickets: the pharmacy shows in the table
+  const staff = me.allowed.scope === 'all';
   const m = MODES[mode];
   document.title = `${t(m.title)} · Pharmadesk`;
   const query = {};
@@ -125,7 +127,7 @@ export async function ticketList(ctx, mode) {
   };
   await list.get();
   view.replaceChildren(
-    h('div.page-head', h('h2', t(m.title)), mode === 'own' || (staff && me.role.code !== 'manager')
+    h('div.page-head', h('h2', t(m.title)), me.allowed.create
       ? h('a.button.primary', { href: '#/new' }, t('nav.new')) : ''),
     staff && mode === 'all' ? h('details.filter-box', { open: [...params.keys()].some((k) => k !== 'q' && k !== 'cursor') },
       h('summary', t('filter.label')), form) : form,

@@ -15,10 +15,12 @@ use Exporter 'import';
 use Carp qw(croak);
 use IO::Socket::INET;
 use Test::More ();
+use URI::Escape ();
+use PD::OpenAPI ();
 use PD::Test;
 
 our @EXPORT = qw(
-    is_error tag ticket_body create_ticket all_pages set_ticket
+    is_error is_refused_token tag ticket_body create_ticket all_pages set_ticket
     activities last_activity_id raw_http chunked_post chunked_request allow_set
     form_data upload store_counts api_headers_ok
     STATUSES ROLE_USERS
@@ -38,6 +40,11 @@ use constant ROLE_USERS => {
 sub is_error {
     my ($r, $status, $code, $field, $name) = @_;
     local $Test::Builder::Level = $Test::Builder::Level + 1;
+    return _verdict($r, $name // "$status $code", _error_problems($r, $status, $code, $field));
+}
+
+sub _error_problems {
+    my ($r, $status, $code, $field) = @_;
     my @why;
     push @why, "status $r->{status}, expected $status" if $r->{status} != $status;
     my $ct = $r->header('Content-Type') // '';
@@ -55,9 +62,29 @@ sub is_error {
             push @why, "error.field '$got', expected '$field'" if $got ne $field;
         }
     }
-    my $ok = Test::More::ok(!@why, $name // "$status $code");
+    return @why;
+}
+
+sub _verdict {
+    my ($r, $name, @why) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    my $ok = Test::More::ok(!@why, $name);
     Test::More::diag(join('; ', @why) . "\n  body: " . substr($r->{body} // '', 0, 500)) unless $ok;
     return $ok;
+}
+
+# One assertion for a refused bearer token, whether mod_auth_openidc or the
+# module refused it: 401 invalid_token as is_error checks it, the one
+# challenge shape (RFC 6750: realm, error, error_description) and no data.
+sub is_refused_token {
+    my ($r, $name) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    my @why = _error_problems($r, 401, 'invalid_token');
+    my $challenge = $r->header('WWW-Authenticate') // '';
+    push @why, "challenge '$challenge'"
+        unless $challenge =~ /^Bearer realm="pharmadesk", error="invalid_token", error_description="[^"]+"$/;
+    push @why, 'data in the body' if ($r->{body} // '') =~ /"items"|"username"|"number"/;
+    return _verdict($r, $name, @why);
 }
 
 # A name no other test run or file will pick: pid plus a counter.
@@ -178,6 +205,11 @@ sub raw_http {
         $body = $plain;
     }
     my $json = eval { $PD::Test::JSON->decode($body) };
+    my ($method, $target) = $bytes =~ m{^([A-Z]+) (\S+) HTTP/};
+    PD::OpenAPI::check({
+        method => $method, path => URI::Escape::uri_unescape($target), status => $status,
+        content_type => $h{'content-type'}, allow => $h{allow}, body => $body,
+    }) if $method && $status;
     return bless { status => $status // 0, headers => \%h, body => $body, json => $json },
         'PD::Fixtures::RawResponse';
 }

@@ -15,6 +15,7 @@ use Carp qw(croak);
 use HTTP::Cookies;
 use HTTP::Request;
 use LWP::UserAgent;
+use MIME::Base64 ();
 use URI;
 use URI::Escape qw(uri_escape);
 use PD::Test ();
@@ -65,6 +66,45 @@ sub sign_in {
     return $self->follow($res);
 }
 
+# The provider's own authorization-code flow for another client than the
+# portal, as an API client would run it: signs $user in on the provider's
+# form, stops at the client's redirect URI and trades the code at the token
+# endpoint. Returns the token response (id_token, access_token, ...) or
+# dies. %opt: client, secret, redirect_uri, scope, and resource (RFC 8707:
+# an access token for that API).
+sub provider_tokens {
+    my ($class, $user, %opt) = @_;
+    my $self = $class->new;
+    my $issuer = _env('PD_TEST_IDP_ISSUER');
+    my $auth = URI->new("$issuer/auth");
+    $auth->query_form(client_id => $opt{client}, response_type => 'code', redirect_uri => $opt{redirect_uri},
+        scope => $opt{scope} // 'openid', state => 'st' . int(rand 1e9), nonce => 'n' . int(rand 1e9),
+        ($opt{resource} ? (resource => $opt{resource}) : ()));
+    my $res = $self->{ua}->get($auth, Accept => 'text/html,*/*');
+    my $code;
+    for (1 .. 20) {
+        if ($res->is_redirect) {
+            my $next = URI->new_abs($res->header('Location'), $res->request->uri);
+            if (index($next, $opt{redirect_uri}) == 0) {
+                $code = { $next->query_form }->{code};
+                last;
+            }
+            $res = $self->{ua}->get($next, Accept => 'text/html,*/*');
+        } elsif ($res->decoded_content =~ m{<form method="post" action="(/interaction/[^"]+)"}) {
+            $res = $self->{ua}->post(URI->new_abs($1, $res->request->uri),
+                [username => $user, password => 'pharmadesk'], Accept => 'text/html,*/*');
+        } else {
+            last;
+        }
+    }
+    croak "no authorization code for $user: " . $res->status_line . ' at ' . $res->request->uri unless $code;
+    my $token = $self->{ua}->post("$issuer/token", [grant_type => 'authorization_code', code => $code,
+        redirect_uri => $opt{redirect_uri}, ($opt{resource} ? (resource => $opt{resource}) : ())],
+        Authorization => 'Basic ' . MIME::Base64::encode_base64("$opt{client}:$opt{secret}", ''));
+    croak 'token endpoint: ' . $token->as_string unless $token->is_success;
+    return $PD::Test::JSON->decode($token->decoded_content);
+}
+
 sub login {
     my ($class, $user, $password) = @_;
     my $self = $class->new;
@@ -94,7 +134,9 @@ sub request {
     push @h, %{ $opt{headers} } if $opt{headers};
     my $req = HTTP::Request->new(uc $method, "$self->{portal}$path", \@h, $content);
     $req->content_length(length $content) if defined $content;
-    return PD::Test::Response->new($self->{ua}->request($req));
+    my $res = $self->{ua}->request($req);
+    PD::Test::check_api_answer($req, $res);
+    return PD::Test::Response->new($res);
 }
 
 sub get { my ($self, $path, %opt) = @_; $self->request(GET => $path, %opt) }

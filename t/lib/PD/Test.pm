@@ -25,6 +25,8 @@ use JSON ();
 use LWP::UserAgent;
 use POSIX ();
 use Test::More ();
+use URI::Escape ();
+use PD::OpenAPI ();
 use Time::HiRes qw(sleep time);
 use URI;
 
@@ -32,7 +34,7 @@ our @EXPORT = qw(
     api new_ticket last_response
     db_query db_value db_do
     user_id pharmacy_id category_id module_id
-    pg_stop pg_start httpd_stop httpd_start read_file restart_with capture
+    pg_stop pg_start httpd_stop httpd_start httpd_pids read_file restart_with capture
     wait_until expect_error_log parallel
     token_for mint_token subject_of
     $JSON
@@ -99,7 +101,24 @@ sub api {
     my $req = HTTP::Request->new(uc $method, $uri, \@headers, $content);
     $req->content_length(length $content) if defined $content;
     my $res = _ua()->request($req);
+    check_api_answer($req, $res);
     return $last_response = PD::Test::Response->new($res);
+}
+
+# Checks an LWP exchange with the API against the API's description
+# (PD::OpenAPI); answers LWP made up itself (no connection) are not the
+# server's.
+sub check_api_answer {
+    my ($req, $res) = @_;
+    return if ($res->header('Client-Warning') // '') eq 'Internal response';
+    PD::OpenAPI::check({
+        method       => $req->method,
+        path         => URI::Escape::uri_unescape($req->uri->path),
+        status       => $res->code,
+        content_type => scalar $res->header('Content-Type'),
+        allow        => scalar $res->header('Allow'),
+        body         => $res->content,
+    });
 }
 
 # ---- tokens --------------------------------------------------------------------
@@ -121,8 +140,8 @@ sub subject_of { my ($user) = @_; _accounts()->{$user} // $user }
 
 # mint_token(%p): an access token from the provider's test endpoint, signed
 # with its real key. %p as idp/server.js's /test/token takes it: username or
-# sub, and iss, aud, exp_in, no_exp, alg, bad_signature, claims to break or
-# change it.
+# sub, and iss, aud, exp_in, no_exp, alg, typ (the header's; undef: none),
+# bad_signature, claims to break or change it.
 sub mint_token {
     my (%p) = @_;
     my $res = _ua()->post(_env('PD_TEST_IDP_URL') . '/test/token',
@@ -279,6 +298,20 @@ sub _httpd_pid {
     my $pid = <$fh>;
     return unless defined $pid && $pid =~ /^(\d+)/;
     return kill(0, $1) ? $1 : undef;
+}
+
+# httpd_pids(): Apache's parent process, then its children (none while it
+# is not running).
+sub httpd_pids {
+    my $parent = _httpd_pid() or return;
+    my @pids = ($parent);
+    for my $status (glob '/proc/[0-9]*/status') {
+        open my $s, '<', $status or next;
+        local $/;
+        my $text = <$s> // '';
+        push @pids, $1 if $text =~ /^PPid:\s*$parent$/m && $status =~ m{/proc/(\d+)/};
+    }
+    return @pids;
 }
 
 # apache2 as scripts/test starts it: an ASan-built module needs its runtime
