@@ -65,11 +65,67 @@ typedef struct pd_req_t {
  * and returns anything else; the dispatcher then answers with the error. */
 typedef apr_status_t (*pd_handler_fn)(pd_req_t *req);
 
-/* mod_pd_config.c */
-extern const command_rec pd_directives[];
+/* mod_pd_config.c: the server configuration. */
 void *pd_create_server_conf(apr_pool_t *p, server_rec *s);
 void *pd_merge_server_conf(apr_pool_t *p, void *base, void *add);
 void pd_config_defaults(server_rec *s);
+
+/* Every directive's default, once: mod_pd_config.c's defconf is made of
+ * them, and so is each directive's help in the directive table
+ * (mod_pharmadesk.c, shown by apache2 -L), whose "(default ...)"
+ * t/35-directives.t holds conf/pharmadesk.conf and the README's table to. */
+#define DEF_TICKET_PREFIX         "PD"
+#define DEF_TIME_ZONE             "Asia/Jakarta"
+#define DEF_API_BASE              "/api"
+#define DEF_MAX_JSON_BODY         65536
+#define DEF_RETRY_AFTER           5
+#define DEF_AUTO_CLOSE_DAYS       7
+#define DEF_MAINTENANCE_INTERVAL  300
+#define DEF_ATTACHMENT_MAX_SIZE   10485760       /* 10 MiB */
+#define DEF_ATTACHMENT_MAX_FILES  10
+#define DEF_ATTACHMENT_TICKET_MAX 104857600      /* 100 MiB */
+#define DEF_ATTACHMENT_TYPES      "png jpeg gif webp pdf zip text csv"  /* every one */
+#define DEF_DASHBOARD_INTERVAL    2
+#define DEF_ROLE_CLAIM            "groups"
+#define DEF_PHARMACY_CLAIM        "pharmacy"
+#define DEF_CLAIM_DELIMITER       ","
+#define DEF_ID_TOKEN_CLAIMS       "nonce at_hash"  /* as id_token_claims in mod_pd_config.c */
+
+#define PD_STR_(x) #x
+#define PD_STR(x) PD_STR_(x)
+/* A directive's help: what it sets, then its default as a configuration
+ * file would write it. */
+#define PD_HELP(what, def) what " (default " def ")"
+
+/* The directives' functions (mod_pd_config.c), for the directive table.
+ * pd_set_size and pd_set_int take the directive they set as the table's
+ * data: one of the pd_dir_* below, which give its field, bounds and
+ * message. */
+typedef struct pd_size_directive_t pd_size_directive_t;
+typedef struct pd_int_directive_t pd_int_directive_t;
+extern const pd_size_directive_t pd_dir_max_json_body;
+extern const pd_size_directive_t pd_dir_attachment_max_size;
+extern const pd_size_directive_t pd_dir_attachment_ticket_max;
+extern const pd_int_directive_t pd_dir_retry_after;
+extern const pd_int_directive_t pd_dir_auto_close_days;
+extern const pd_int_directive_t pd_dir_maintenance_interval;
+extern const pd_int_directive_t pd_dir_dashboard_interval;
+extern const pd_int_directive_t pd_dir_attachment_max_files;
+const char *pd_set_size(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_int(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_ticket_prefix(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_time_zone(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_api_base(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_attachment_type(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_issuer(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_audience(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_token_type(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_token_claims(cmd_parms *cmd, void *dc, const char *args);
+const char *pd_set_id_claims(cmd_parms *cmd, void *dc, const char *args);
+const char *pd_set_role_claim(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_pharmacy_claim(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_role_map(cmd_parms *cmd, void *dc, const char *value, const char *role);
+const char *pd_set_delimiter(cmd_parms *cmd, void *dc, const char *arg);
 
 /* Each subsystem registers its own hooks (called by mod_pharmadesk.c). */
 /* mod_pd_handler.c: the configuration's defaults, the API handler */
