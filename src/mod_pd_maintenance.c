@@ -13,8 +13,9 @@
  * run at a time (each job's SQL function takes an advisory lock), so the
  * module keeps no state of its own. A job takes a connection of the main
  * server's mod_dbd pool (DBDriver and DBDParams outside any <VirtualHost>)
- * in the child it runs in. When PostgreSQL is away, mod_dbd says so and
- * the jobs skip their runs until it is back.
+ * in the child it runs in; without one the module says so at start and
+ * schedules nothing. When PostgreSQL is away, mod_dbd says so and the jobs
+ * skip their runs until it is back.
  *
  * A job is a function and a line in the table below. */
 #include <stdlib.h>
@@ -189,6 +190,24 @@ static apr_status_t job_callback(int state, void *data, apr_pool_t *p)
     return APR_SUCCESS;
 }
 
+/* Whether the main server has a database: a DBDriver outside any
+ * <VirtualHost>, at the top of the configuration tree (where Include and
+ * the sections whose condition holds, <IfModule> and the like, have put
+ * their lines; a <VirtualHost> keeps its own below it). A job has no
+ * request, hence no virtual host: without it mod_dbd has nothing to open
+ * and says so as an error at every run. */
+static int main_server_has_database(void)
+{
+    const ap_directive_t *d;
+
+    for (d = ap_conftree; d; d = d->next) {
+        if (strcasecmp(d->directive, "DBDriver") == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int background_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                   server_rec *s)
 {
@@ -212,6 +231,15 @@ static int background_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_
                      "pharmadesk: mod_dbd and mod_watchdog must be loaded: the background "
                      "work (auto-close, the dashboard's counts) runs through them");
         return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (!main_server_has_database()) {
+        /* said once per start, and nothing scheduled */
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     "pharmadesk: no database for the main server: the background work "
+                     "(closing unanswered solved tickets, forgetting old idempotency keys, "
+                     "the dashboard's counts) does not run. Set DBDriver and DBDParams "
+                     "outside any <VirtualHost>; the virtual hosts use them too");
+        return OK;
     }
     /* parent 0, singleton 1: one child of the server runs the callbacks */
     if ((rv = get_instance(&wd, "pharmadesk", 0, 1, pconf)) != APR_SUCCESS) {

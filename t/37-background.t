@@ -2,8 +2,9 @@
 # The background jobs (auto-close and key expiry, the dashboard's counts;
 # t/28 and t/31 check what they do) run in one child process at a time,
 # through a singleton mod_watchdog instance, and another child takes them
-# over when that one is gone. Apache runs here with the module's debug log,
-# which names the process of every run.
+# over when that one is gone; without a database for the main server they
+# do not run, and the module says so once. Apache runs here with the
+# module's debug log, which names the process of every run.
 use strict;
 use warnings;
 use lib "$ENV{PD_ROOT}/t/lib";
@@ -19,13 +20,16 @@ my $original = read_file($conf);
 my $from = -s $log;
 restart_with($conf, $debug);
 
+# The error log's lines since an offset.
+sub since {
+    my ($offset) = @_;
+    open my $fh, '<', $log or die "$log: $!";
+    seek $fh, $offset, 0;
+    return <$fh>;
+}
 # "pharmadesk: <job>: run in process <pid>" lines since the restart, in order
 sub runs {
-    open my $fh, '<', $log or die "$log: $!";
-    seek $fh, $from, 0;
-    my @pids;
-    while (<$fh>) { push @pids, $1 if /pharmadesk: .*: run in process (\d+)/ }
-    return @pids;
+    return map { /pharmadesk: .*: run in process (\d+)/ ? $1 : () } since($from);
 }
 # the children of Apache's parent
 sub children {
@@ -62,12 +66,40 @@ my @back = grep { $seen{$_}++ } @turns;
 ok !@back, 'never two children at once: a process never runs jobs again after another did'
     or diag "processes in turn: @turns";
 
+# ---- the main server's database -------------------------------------------
+
+# The jobs take their connection from the main server's mod_dbd pool. With
+# DBDriver and DBDParams only inside a <VirtualHost>, the module says so
+# once at start, as a warning in plain words, and schedules nothing, where
+# mod_dbd would log "AH02654: not configured" as an error at every run.
+my ($dbd) = $debug =~ /^(DBDriver .*?^DBDExptime [^\n]*\n)/ms
+    or BAIL_OUT('no DBDriver ... DBDExptime lines in the test configuration');
+my $vhost = "<VirtualHost 127.0.0.1:$ENV{PD_TEST_PORT}>\n    ServerName localhost\n$dbd</VirtualHost>\n";
+(my $in_vhost = $debug) =~ s/\Q$dbd\E//;
+$from = -s $log;
+restart_with($conf, $in_vhost . $vhost);
+is api('cust_a', GET => '/api/me')->status, 200, 'the database only in a <VirtualHost>: requests are served';
+# two runs of the dashboard's job (PharmadeskDashboardInterval 2) had it
+# been scheduled
+sleep 5;
+my @said = since($from);
+is scalar(grep { /\[pharmadesk:warn\].*no database for the main server/ } @said), 1,
+    '... the module says once that the background work does not run' or diag @said;
+ok !(grep { /AH02654|not configured/ } @said), '... and mod_dbd is never asked for the missing pool'
+    or diag @said;
+is scalar(runs()), 0, '... no job runs';
+
+# Lines that <IfModule> holds count as the server's own when it holds.
+(my $in_ifmodule = $debug) =~ s/\Q$dbd\E/<IfModule dbd_module>\n$dbd<\/IfModule>\n/;
+$from = -s $log;
+restart_with($conf, $in_ifmodule);
+ok wait_until(sub { runs() >= 1 }, 20), 'the database in an <IfModule> at server level: the jobs run';
+ok !(grep { /no database for the main server/ } since($from)), '... and nothing is said';
+
 # Apache stops at once, with the jobs' thread; nothing is left to kill
 my $before_stop = -s $log;
 restart_with($conf, $original);
-open my $fh, '<', $log or die "$log: $!";
-seek $fh, $before_stop, 0;
-my @stop = grep { /still did not exit|AH00045|AH00046|\[pharmadesk:(?:warn|error)\]/ } <$fh>;
+my @stop = grep { /still did not exit|AH00045|AH00046|\[pharmadesk:(?:warn|error)\]/ } since($before_stop);
 ok !@stop, 'Apache stops without waiting for a child or a job' or diag @stop;
 
 done_testing;
