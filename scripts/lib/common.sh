@@ -62,7 +62,13 @@ pd_install_packages() {
 pd_build() {
     (
         cd "$PD_ROOT" || exit
-        [[ -x configure ]] || pd_quiet ./autogen.sh
+        # A tree configured before configure.ac or Makefile.am changed may
+        # lack what the new ones need (a test driver, say), which make's own
+        # regeneration does not add: start the build system afresh.
+        if [[ ! -x configure || configure.ac -nt configure || Makefile.am -nt configure ]]; then
+            pd_quiet ./autogen.sh
+            rm -f Makefile
+        fi
         local want=(--enable-werror) extra=() have=()
         read -r -a extra <<<"${PD_CONFIGURE_FLAGS:-}"
         want+=("${extra[@]}")
