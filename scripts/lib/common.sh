@@ -62,11 +62,15 @@ pd_install_packages() {
 pd_build() {
     (
         cd "$PD_ROOT" || exit
-        # A tree configured before configure.ac or Makefile.am changed may
-        # lack what the new ones need (a test driver, say), which make's own
-        # regeneration does not add: start the build system afresh.
-        if [[ ! -x configure || configure.ac -nt configure || Makefile.am -nt configure ]]; then
+        # A tree set up before configure.ac or Makefile.am changed may lack
+        # what the new ones need (a test driver, say), which make's own
+        # regeneration does not add: start the build system afresh. The
+        # stamp, not configure, says when that was last done, since make
+        # regenerates configure by itself.
+        local stamp=build-aux/.pd-autogen
+        if [[ ! -x configure || ! -f $stamp || configure.ac -nt $stamp || Makefile.am -nt $stamp ]]; then
             pd_quiet ./autogen.sh
+            touch "$stamp"
             rm -f Makefile
         fi
         local want=(--enable-werror) extra=() have=()
