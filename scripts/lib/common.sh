@@ -62,7 +62,17 @@ pd_install_packages() {
 pd_build() {
     (
         cd "$PD_ROOT" || exit
-        [[ -x configure ]] || pd_quiet ./autogen.sh
+        # A tree set up before configure.ac or Makefile.am changed may lack
+        # what the new ones need (a test driver, say), which make's own
+        # regeneration does not add: start the build system afresh. The
+        # stamp, not configure, says when that was last done, since make
+        # regenerates configure by itself.
+        local stamp=build-aux/.pd-autogen
+        if [[ ! -x configure || ! -f $stamp || configure.ac -nt $stamp || Makefile.am -nt $stamp ]]; then
+            pd_quiet ./autogen.sh
+            touch "$stamp"
+            rm -f Makefile
+        fi
         local want=(--enable-werror) extra=() have=()
         read -r -a extra <<<"${PD_CONFIGURE_FLAGS:-}"
         want+=("${extra[@]}")
