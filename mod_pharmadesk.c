@@ -1,8 +1,83 @@
 /* mod_pharmadesk: a helpdesk inside Apache httpd.
- * The module record and nothing else: the directives are in
- * src/mod_pd_config.c, the hook registration in src/mod_pd_handler.c, and
- * the work in src/ (pd_*.c: the httpd-free core; mod_pd_*.c: the glue). */
+ * The module record, the directive table, and the registration of hooks,
+ * each subsystem registering its own. The directives' checks and defaults
+ * are in src/mod_pd_config.c (DEF_* in src/mod_pd.h), the work in src/
+ * (pd_*.c: the httpd-free core; mod_pd_*.c: the glue). */
 #include "src/mod_pd.h"
+
+/* The directives, each with its help (apache2 -L), which ends with the
+ * default. */
+static const command_rec directives[] = {
+    AP_INIT_TAKE1("PharmadeskTicketPrefix", pd_set_ticket_prefix, NULL, RSRC_CONF,
+                  PD_HELP("Prefix of ticket numbers, as PD in PD-2026-000042",
+                          DEF_TICKET_PREFIX)),
+    AP_INIT_TAKE1("PharmadeskTimeZone", pd_set_time_zone, NULL, RSRC_CONF,
+                  PD_HELP("Time zone of ticket-number years and date filters", DEF_TIME_ZONE)),
+    AP_INIT_TAKE1("PharmadeskApiBase", pd_set_api_base, NULL, RSRC_CONF,
+                  PD_HELP("URL path the API is served under", DEF_API_BASE)),
+    AP_INIT_TAKE1("PharmadeskMaxJsonBody", pd_set_size, (void *)&pd_dir_max_json_body,
+                  RSRC_CONF, PD_HELP("Largest JSON request body in bytes",
+                                     PD_STR(DEF_MAX_JSON_BODY))),
+    AP_INIT_TAKE1("PharmadeskRetryAfter", pd_set_int, (void *)&pd_dir_retry_after, RSRC_CONF,
+                  PD_HELP("Retry-After seconds sent when the database is unavailable",
+                          PD_STR(DEF_RETRY_AFTER))),
+    AP_INIT_TAKE1("PharmadeskAutoCloseDays", pd_set_int, (void *)&pd_dir_auto_close_days,
+                  RSRC_CONF, PD_HELP("Days after which an unanswered solved ticket closes, 0 "
+                                     "for never", PD_STR(DEF_AUTO_CLOSE_DAYS))),
+    AP_INIT_TAKE1("PharmadeskMaintenanceInterval", pd_set_int,
+                  (void *)&pd_dir_maintenance_interval, RSRC_CONF,
+                  PD_HELP("Seconds between runs of the maintenance work",
+                          PD_STR(DEF_MAINTENANCE_INTERVAL))),
+    AP_INIT_TAKE1("PharmadeskAttachmentMaxSize", pd_set_size,
+                  (void *)&pd_dir_attachment_max_size, RSRC_CONF,
+                  PD_HELP("Largest attachment in bytes", PD_STR(DEF_ATTACHMENT_MAX_SIZE))),
+    AP_INIT_TAKE1("PharmadeskAttachmentMaxFiles", pd_set_int,
+                  (void *)&pd_dir_attachment_max_files, RSRC_CONF,
+                  PD_HELP("Most files in one upload request",
+                          PD_STR(DEF_ATTACHMENT_MAX_FILES))),
+    AP_INIT_TAKE1("PharmadeskAttachmentTicketMax", pd_set_size,
+                  (void *)&pd_dir_attachment_ticket_max, RSRC_CONF,
+                  PD_HELP("Most bytes of attachments on one ticket",
+                          PD_STR(DEF_ATTACHMENT_TICKET_MAX))),
+    AP_INIT_ITERATE("PharmadeskAttachmentTypes", pd_set_attachment_type, NULL, RSRC_CONF,
+                    PD_HELP("The attachment types accepted, by content sniffing",
+                            DEF_ATTACHMENT_TYPES)),
+    AP_INIT_TAKE1("PharmadeskDashboardInterval", pd_set_int,
+                  (void *)&pd_dir_dashboard_interval, RSRC_CONF,
+                  PD_HELP("Seconds between moves of the dashboard's pending changes into its "
+                          "counts", PD_STR(DEF_DASHBOARD_INTERVAL))),
+    AP_INIT_TAKE1("PharmadeskOIDCIssuer", pd_set_issuer, NULL, RSRC_CONF,
+                  PD_HELP("The issuer (iss) every ID and access token must name", "none")),
+    AP_INIT_TAKE1("PharmadeskOIDCAudience", pd_set_audience, NULL, RSRC_CONF,
+                  PD_HELP("The audience (aud) every access token must include", "none")),
+    AP_INIT_TAKE1("PharmadeskOIDCAccessTokenType", pd_set_token_type, NULL, RSRC_CONF,
+                  PD_HELP("The typ every access token's JOSE header must carry, as at+jwt",
+                          "none")),
+    AP_INIT_RAW_ARGS("PharmadeskOIDCAccessTokenClaims", pd_set_token_claims, NULL, RSRC_CONF,
+                     PD_HELP("Claims every access token must carry, as name or name=value",
+                             "none")),
+    AP_INIT_RAW_ARGS("PharmadeskOIDCIDTokenClaims", pd_set_id_claims, NULL, RSRC_CONF,
+                     PD_HELP("Claims that mark an ID token, refused as a bearer token; none "
+                             "for no such rule", DEF_ID_TOKEN_CLAIMS)),
+    AP_INIT_TAKE1("PharmadeskRoleClaim", pd_set_role_claim, NULL, RSRC_CONF,
+                  PD_HELP("The claim whose values map to roles", DEF_ROLE_CLAIM)),
+    AP_INIT_TAKE1("PharmadeskPharmacyClaim", pd_set_pharmacy_claim, NULL, RSRC_CONF,
+                  PD_HELP("The claim naming a customer's pharmacy code", DEF_PHARMACY_CLAIM)),
+    AP_INIT_TAKE2("PharmadeskRoleMap", pd_set_role_map, NULL, RSRC_CONF,
+                  PD_HELP("A role-claim value and the role it grants; the first matching "
+                          "line wins", "none")),
+    AP_INIT_TAKE1("PharmadeskClaimDelimiter", pd_set_delimiter, NULL, RSRC_CONF,
+                  PD_HELP("The separator of multi-valued claims, as OIDCClaimDelimiter",
+                          DEF_CLAIM_DELIMITER)),
+    { NULL }
+};
+
+static void register_hooks(apr_pool_t *p)
+{
+    pd_handler_register(p);        /* defaults, libcrypto, mod_dbd, the API handler */
+    pd_names_register(p);          /* the name cache of each child */
+    pd_maintenance_register(p);    /* the background jobs (mod_watchdog) */
+}
 
 module AP_MODULE_DECLARE_DATA pharmadesk_module = {
     STANDARD20_MODULE_STUFF,
@@ -10,7 +85,7 @@ module AP_MODULE_DECLARE_DATA pharmadesk_module = {
     NULL,                      /* merge per-directory */
     pd_create_server_conf,
     pd_merge_server_conf,
-    pd_directives,
-    pd_register_hooks,
+    directives,
+    register_hooks,
     AP_MODULE_FLAG_NONE
 };

@@ -21,6 +21,8 @@
 #include "pd_claims.h"
 
 extern module AP_MODULE_DECLARE_DATA pharmadesk_module;
+/* log lines are the module's, so that "LogLevel pharmadesk:debug" applies */
+APLOG_USE_MODULE(pharmadesk);
 
 typedef struct pd_server_conf_t {
     const char *ticket_prefix;
@@ -63,23 +65,80 @@ typedef struct pd_req_t {
  * and returns anything else; the dispatcher then answers with the error. */
 typedef apr_status_t (*pd_handler_fn)(pd_req_t *req);
 
-/* mod_pd_config.c */
-extern const command_rec pd_directives[];
+/* mod_pd_config.c: the server configuration. */
 void *pd_create_server_conf(apr_pool_t *p, server_rec *s);
 void *pd_merge_server_conf(apr_pool_t *p, void *base, void *add);
 void pd_config_defaults(server_rec *s);
 
-/* mod_pd_handler.c */
-void pd_register_hooks(apr_pool_t *p);
+/* Every directive's default, once: mod_pd_config.c's defconf is made of
+ * them, and so is each directive's help in the directive table
+ * (mod_pharmadesk.c, shown by apache2 -L), whose "(default ...)"
+ * t/35-directives.t holds conf/pharmadesk.conf and the README's table to. */
+#define DEF_TICKET_PREFIX         "PD"
+#define DEF_TIME_ZONE             "Asia/Jakarta"
+#define DEF_API_BASE              "/api"
+#define DEF_MAX_JSON_BODY         65536
+#define DEF_RETRY_AFTER           5
+#define DEF_AUTO_CLOSE_DAYS       7
+#define DEF_MAINTENANCE_INTERVAL  300
+#define DEF_ATTACHMENT_MAX_SIZE   10485760       /* 10 MiB */
+#define DEF_ATTACHMENT_MAX_FILES  10
+#define DEF_ATTACHMENT_TICKET_MAX 104857600      /* 100 MiB */
+#define DEF_ATTACHMENT_TYPES      "png jpeg gif webp pdf zip text csv"  /* every one */
+#define DEF_DASHBOARD_INTERVAL    2
+#define DEF_ROLE_CLAIM            "groups"
+#define DEF_PHARMACY_CLAIM        "pharmacy"
+#define DEF_CLAIM_DELIMITER       ","
+#define DEF_ID_TOKEN_CLAIMS       "nonce at_hash"  /* as id_token_claims in mod_pd_config.c */
 
-/* mod_pd_maintenance.c: the thread that closes unanswered solved tickets */
-void pd_maintenance_child_init(apr_pool_t *pchild, server_rec *s);
+#define PD_STR_(x) #x
+#define PD_STR(x) PD_STR_(x)
+/* A directive's help: what it sets, then its default as a configuration
+ * file would write it. */
+#define PD_HELP(what, def) what " (default " def ")"
+
+/* The directives' functions (mod_pd_config.c), for the directive table.
+ * pd_set_size and pd_set_int take the directive they set as the table's
+ * data: one of the pd_dir_* below, which give its field, bounds and
+ * message. */
+typedef struct pd_size_directive_t pd_size_directive_t;
+typedef struct pd_int_directive_t pd_int_directive_t;
+extern const pd_size_directive_t pd_dir_max_json_body;
+extern const pd_size_directive_t pd_dir_attachment_max_size;
+extern const pd_size_directive_t pd_dir_attachment_ticket_max;
+extern const pd_int_directive_t pd_dir_retry_after;
+extern const pd_int_directive_t pd_dir_auto_close_days;
+extern const pd_int_directive_t pd_dir_maintenance_interval;
+extern const pd_int_directive_t pd_dir_dashboard_interval;
+extern const pd_int_directive_t pd_dir_attachment_max_files;
+const char *pd_set_size(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_int(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_ticket_prefix(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_time_zone(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_api_base(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_attachment_type(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_issuer(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_audience(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_token_type(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_token_claims(cmd_parms *cmd, void *dc, const char *args);
+const char *pd_set_id_claims(cmd_parms *cmd, void *dc, const char *args);
+const char *pd_set_role_claim(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_pharmacy_claim(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_role_map(cmd_parms *cmd, void *dc, const char *value, const char *role);
+const char *pd_set_delimiter(cmd_parms *cmd, void *dc, const char *arg);
+
+/* Each subsystem registers its own hooks (called by mod_pharmadesk.c). */
+/* mod_pd_handler.c: the configuration's defaults, the API handler */
+void pd_handler_register(apr_pool_t *p);
+/* mod_pd_maintenance.c: the work no request does, through mod_watchdog */
+void pd_maintenance_register(apr_pool_t *p);
+/* mod_pd_names.c: the per-process name cache */
+void pd_names_register(apr_pool_t *p);
 
 /* mod_pd_routes.c: the one route table */
 const pd_route_t *pd_routes(apr_size_t *count);
 
 /* mod_pd_names.c: the names beside ids in ticket rows (pd_ticket.h layout) */
-apr_status_t pd_names_child_init(apr_pool_t *pchild, server_rec *s);
 apr_status_t pd_ticket_names(pd_req_t *req, const char ***rows, int nrows);
 
 /* mod_pd_ticket_transition.c: what a status change carries besides the
@@ -146,10 +205,14 @@ apr_status_t pd_fail_db(pd_req_t *req, const char *doing);
  * 304 to an If-None-Match that names it. */
 apr_status_t pd_respond_page(pd_req_t *req, apr_array_header_t *items, const char *next);
 
-/* mod_pd_etag.c: sets the ETag of a list page or the dashboard from its
- * bytes (SHA-256); true when the request's If-None-Match names it (answer
- * 304). */
-int pd_etag_not_modified(pd_req_t *req, const char *body);
+/* mod_pd_etag.c: conditional requests, decided by pd_cond.c. The
+ * request's If-Match and If-None-Match against etag, the tag of the
+ * resource as it is now: APR_SUCCESS to go on; APR_SUCCESS with
+ * *not_modified set when the answer is a 304 (sent); a 412 in req->err. */
+apr_status_t pd_preconditions(pd_req_t *req, const char *etag, int *not_modified);
+/* Sets the ETag of a list page (or the dashboard) from its bytes
+ * (SHA-256), then pd_preconditions. */
+apr_status_t pd_etag_page(pd_req_t *req, const char *body, int *not_modified);
 
 /* Resources, one file each. */
 apr_status_t pd_res_me_get(pd_req_t *req);

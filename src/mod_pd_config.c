@@ -6,31 +6,10 @@
 #include "pd_ticketno.h"
 #include "pd_sniff.h"
 
-/* Every directive's default, once. defconf below is made of them, and so
- * is each directive's help (apache2 -L), whose "(default ...)" t/35-directives.t
- * holds conf/pharmadesk.conf and the README's table to. */
-#define DEF_TICKET_PREFIX         "PD"
-#define DEF_TIME_ZONE             "Asia/Jakarta"
-#define DEF_API_BASE              "/api"
-#define DEF_MAX_JSON_BODY         65536
-#define DEF_RETRY_AFTER           5
-#define DEF_AUTO_CLOSE_DAYS       7
-#define DEF_MAINTENANCE_INTERVAL  300
-#define DEF_ATTACHMENT_MAX_SIZE   10485760       /* 10 MiB */
-#define DEF_ATTACHMENT_MAX_FILES  10
-#define DEF_ATTACHMENT_TICKET_MAX 104857600      /* 100 MiB */
-#define DEF_ATTACHMENT_TYPES      "png jpeg gif webp pdf zip text csv"  /* every one */
-#define DEF_DASHBOARD_INTERVAL    2
-#define DEF_ROLE_CLAIM            "groups"
-#define DEF_PHARMACY_CLAIM        "pharmacy"
-#define DEF_CLAIM_DELIMITER       ","
-#define DEF_ID_TOKEN_CLAIMS       "nonce at_hash"  /* id_token_claims below */
-
-#define STR_(x) #x
-#define STR(x) STR_(x)
-/* A directive's help: what it sets, then its default as a configuration
- * file would write it. */
-#define HELP(what, def) what " (default " def ")"
+/* The server configuration and the functions behind the directive table
+ * (mod_pharmadesk.c): each checks its directive's value, refusing what it
+ * cannot mean with a message that says what it takes. The defaults
+ * (DEF_*, src/mod_pd.h) make defconf below. */
 
 /* Every sniffed type but the unknown one. */
 #define ALL_TYPES (((1u << PD_SNIFF__COUNT) - 1) & ~(1u << PD_SNIFF_UNKNOWN))
@@ -151,7 +130,7 @@ static pd_server_conf_t *conf_of(cmd_parms *cmd)
     return ap_get_module_config(cmd->server->module_config, &pharmadesk_module);
 }
 
-static const char *set_prefix(cmd_parms *cmd, void *dc, const char *arg)
+const char *pd_set_ticket_prefix(cmd_parms *cmd, void *dc, const char *arg)
 {
     if (!pd_ticketno_prefix_valid(arg)) {
         return "PharmadeskTicketPrefix must be 1 to 10 characters of A-Z and 0-9";
@@ -175,7 +154,7 @@ static int word_ok(const char *s, apr_size_t len, const char *punct)
     return 1;
 }
 
-static const char *set_time_zone(cmd_parms *cmd, void *dc, const char *arg)
+const char *pd_set_time_zone(cmd_parms *cmd, void *dc, const char *arg)
 {
     /* an IANA zone name; PostgreSQL checks that it exists */
     if (!word_ok(arg, strlen(arg), "/_+-")) {
@@ -185,7 +164,7 @@ static const char *set_time_zone(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
-static const char *set_api_base(cmd_parms *cmd, void *dc, const char *arg)
+const char *pd_set_api_base(cmd_parms *cmd, void *dc, const char *arg)
 {
     if (arg[0] != '/' || strlen(arg) > 64 || (strlen(arg) > 1 && arg[strlen(arg) - 1] == '/')) {
         return "PharmadeskApiBase must be a path such as /api, without a trailing slash";
@@ -195,28 +174,28 @@ static const char *set_api_base(cmd_parms *cmd, void *dc, const char *arg)
 }
 
 /* Byte-count directives, as the whole-number ones below. */
-typedef struct size_directive_t {
+struct pd_size_directive_t {
     apr_size_t offset;         /* of an apr_off_t in pd_server_conf_t */
     apr_off_t min, max;
     const char *message;
-} size_directive_t;
+};
 
-static const size_directive_t max_json_body = {
+const pd_size_directive_t pd_dir_max_json_body = {
     APR_OFFSETOF(pd_server_conf_t, max_json_body), 1024, 16 * 1024 * 1024,
     "PharmadeskMaxJsonBody must be a byte count from 1024 to 16777216"
 };
-static const size_directive_t attachment_max_size = {
+const pd_size_directive_t pd_dir_attachment_max_size = {
     APR_OFFSETOF(pd_server_conf_t, attachment_max_size), 1, APR_INT64_C(1) << 30,
     "PharmadeskAttachmentMaxSize must be a byte count from 1 to 1073741824 (1 GiB)"
 };
-static const size_directive_t attachment_ticket_max = {
+const pd_size_directive_t pd_dir_attachment_ticket_max = {
     APR_OFFSETOF(pd_server_conf_t, attachment_ticket_max), 1, APR_INT64_C(1) << 40,
     "PharmadeskAttachmentTicketMax must be a byte count from 1 to 1099511627776 (1 TiB)"
 };
 
-static const char *set_size(cmd_parms *cmd, void *dc, const char *arg)
+const char *pd_set_size(cmd_parms *cmd, void *dc, const char *arg)
 {
-    const size_directive_t *d = cmd->info;
+    const pd_size_directive_t *d = cmd->info;
     char *end;
     apr_off_t v;
 
@@ -230,37 +209,37 @@ static const char *set_size(cmd_parms *cmd, void *dc, const char *arg)
 
 /* Whole-number directives: where the value goes, its bounds, and the
  * message for anything else. */
-typedef struct int_directive_t {
+struct pd_int_directive_t {
     apr_size_t offset;         /* of an int in pd_server_conf_t */
     long min, max;
     const char *message;
-} int_directive_t;
+};
 
-static const int_directive_t retry_after = {
+const pd_int_directive_t pd_dir_retry_after = {
     APR_OFFSETOF(pd_server_conf_t, retry_after), 1, 3600,
     "PharmadeskRetryAfter must be a number of seconds from 1 to 3600"
 };
-static const int_directive_t auto_close_days = {
+const pd_int_directive_t pd_dir_auto_close_days = {
     APR_OFFSETOF(pd_server_conf_t, auto_close_days), 0, 365,
     "PharmadeskAutoCloseDays must be a number of days from 0 (never) to 365"
 };
-static const int_directive_t maintenance_interval = {
+const pd_int_directive_t pd_dir_maintenance_interval = {
     APR_OFFSETOF(pd_server_conf_t, maintenance_interval), 1, 86400,
     "PharmadeskMaintenanceInterval must be a number of seconds from 1 to 86400"
 };
-static const int_directive_t dashboard_interval = {
+const pd_int_directive_t pd_dir_dashboard_interval = {
     APR_OFFSETOF(pd_server_conf_t, dashboard_interval), 1, 3600,
     "PharmadeskDashboardInterval must be a number of seconds from 1 to 3600"
 };
 
-static const int_directive_t attachment_max_files = {
+const pd_int_directive_t pd_dir_attachment_max_files = {
     APR_OFFSETOF(pd_server_conf_t, attachment_max_files), 1, 100,
     "PharmadeskAttachmentMaxFiles must be a number of files from 1 to 100"
 };
 
-static const char *set_int(cmd_parms *cmd, void *dc, const char *arg)
+const char *pd_set_int(cmd_parms *cmd, void *dc, const char *arg)
 {
-    const int_directive_t *d = cmd->info;
+    const pd_int_directive_t *d = cmd->info;
     char *end;
     long v = strtol(arg, &end, 10);
 
@@ -277,21 +256,26 @@ static int claim_name_ok(const char *name, apr_size_t len)
     return word_ok(name, len, "_-.:");
 }
 
-static const char *set_claim_name(cmd_parms *cmd, void *dc, const char *arg)
+static const char *set_claim_name(cmd_parms *cmd, const char *arg, const char **to)
 {
     if (!claim_name_ok(arg, strlen(arg))) {
         return apr_pstrcat(cmd->pool, cmd->cmd->name, " must be a claim name", NULL);
     }
-    if (cmd->info == (void *)1) {
-        conf_of(cmd)->claims.pharmacy_claim = arg;
-    }
-    else {
-        conf_of(cmd)->claims.role_claim = arg;
-    }
+    *to = arg;
     return NULL;
 }
 
-static const char *set_role_map(cmd_parms *cmd, void *dc, const char *value, const char *role)
+const char *pd_set_role_claim(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return set_claim_name(cmd, arg, &conf_of(cmd)->claims.role_claim);
+}
+
+const char *pd_set_pharmacy_claim(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return set_claim_name(cmd, arg, &conf_of(cmd)->claims.pharmacy_claim);
+}
+
+const char *pd_set_role_map(cmd_parms *cmd, void *dc, const char *value, const char *role)
 {
     pd_role_rule_t *rule;
     int r = pd_role_parse(role);
@@ -308,7 +292,7 @@ static const char *set_role_map(cmd_parms *cmd, void *dc, const char *value, con
     return NULL;
 }
 
-static const char *set_issuer(cmd_parms *cmd, void *dc, const char *arg)
+const char *pd_set_issuer(cmd_parms *cmd, void *dc, const char *arg)
 {
     if (strncmp(arg, "https://", 8) != 0 || strlen(arg) > 255) {
         return "PharmadeskOIDCIssuer must be the provider's https:// issuer, exactly as in its tokens";
@@ -317,7 +301,7 @@ static const char *set_issuer(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
-static const char *set_audience(cmd_parms *cmd, void *dc, const char *arg)
+const char *pd_set_audience(cmd_parms *cmd, void *dc, const char *arg)
 {
     if (!*arg || strlen(arg) > 255 || strpbrk(arg, ", \t")) {
         return "PharmadeskOIDCAudience must be one audience value";
@@ -326,7 +310,7 @@ static const char *set_audience(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
-static const char *set_token_type(cmd_parms *cmd, void *dc, const char *arg)
+const char *pd_set_token_type(cmd_parms *cmd, void *dc, const char *arg)
 {
     if (!word_ok(arg, strlen(arg), "+-./")) {
         return "PharmadeskOIDCAccessTokenType must be a media type such as at+jwt";
@@ -352,7 +336,7 @@ static int claim_value_ok(const char *v)
 }
 
 /* PharmadeskOIDCAccessTokenClaims name[=value] ...: one line lists them all. */
-static const char *set_token_claims(cmd_parms *cmd, void *dc, const char *args)
+const char *pd_set_token_claims(cmd_parms *cmd, void *dc, const char *args)
 {
     apr_array_header_t *rules = apr_array_make(cmd->pool, 4, sizeof(pd_claim_rule_t));
     const char *word;
@@ -375,7 +359,7 @@ static const char *set_token_claims(cmd_parms *cmd, void *dc, const char *args)
 }
 
 /* PharmadeskOIDCIDTokenClaims name ... | none: one line lists them all. */
-static const char *set_id_claims(cmd_parms *cmd, void *dc, const char *args)
+const char *pd_set_id_claims(cmd_parms *cmd, void *dc, const char *args)
 {
     static const char *const usage =
         "PharmadeskOIDCIDTokenClaims takes claim names such as: nonce at_hash, or none alone";
@@ -409,7 +393,7 @@ static const struct { const char *name; pd_sniff_e type; } type_names[] = {
     { "text", PD_SNIFF_TEXT }, { "csv", PD_SNIFF_CSV },
 };
 
-static const char *set_attachment_type(cmd_parms *cmd, void *dc, const char *arg)
+const char *pd_set_attachment_type(cmd_parms *cmd, void *dc, const char *arg)
 {
     apr_size_t i;
     for (i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++) {
@@ -421,7 +405,7 @@ static const char *set_attachment_type(cmd_parms *cmd, void *dc, const char *arg
     return "PharmadeskAttachmentTypes takes png, jpeg, gif, webp, pdf, zip, text and csv";
 }
 
-static const char *set_delimiter(cmd_parms *cmd, void *dc, const char *arg)
+const char *pd_set_delimiter(cmd_parms *cmd, void *dc, const char *arg)
 {
     if (strlen(arg) != 1 || apr_isalnum(*arg) || apr_isspace(*arg)) {
         return "PharmadeskClaimDelimiter must be one punctuation character, as OIDCClaimDelimiter";
@@ -429,63 +413,3 @@ static const char *set_delimiter(cmd_parms *cmd, void *dc, const char *arg)
     conf_of(cmd)->claims.delim = *arg;
     return NULL;
 }
-
-const command_rec pd_directives[] = {
-    AP_INIT_TAKE1("PharmadeskTicketPrefix", set_prefix, NULL, RSRC_CONF,
-                  HELP("Prefix of ticket numbers, as PD in PD-2026-000042", DEF_TICKET_PREFIX)),
-    AP_INIT_TAKE1("PharmadeskTimeZone", set_time_zone, NULL, RSRC_CONF,
-                  HELP("Time zone of ticket-number years and date filters", DEF_TIME_ZONE)),
-    AP_INIT_TAKE1("PharmadeskApiBase", set_api_base, NULL, RSRC_CONF,
-                  HELP("URL path the API is served under", DEF_API_BASE)),
-    AP_INIT_TAKE1("PharmadeskMaxJsonBody", set_size, (void *)&max_json_body, RSRC_CONF,
-                  HELP("Largest JSON request body in bytes", STR(DEF_MAX_JSON_BODY))),
-    AP_INIT_TAKE1("PharmadeskRetryAfter", set_int, (void *)&retry_after, RSRC_CONF,
-                  HELP("Retry-After seconds sent when the database is unavailable",
-                       STR(DEF_RETRY_AFTER))),
-    AP_INIT_TAKE1("PharmadeskAutoCloseDays", set_int, (void *)&auto_close_days, RSRC_CONF,
-                  HELP("Days after which an unanswered solved ticket closes, 0 for never",
-                       STR(DEF_AUTO_CLOSE_DAYS))),
-    AP_INIT_TAKE1("PharmadeskMaintenanceInterval", set_int, (void *)&maintenance_interval,
-                  RSRC_CONF, HELP("Seconds between runs of the maintenance work",
-                                  STR(DEF_MAINTENANCE_INTERVAL))),
-    AP_INIT_TAKE1("PharmadeskAttachmentMaxSize", set_size, (void *)&attachment_max_size,
-                  RSRC_CONF, HELP("Largest attachment in bytes",
-                                  STR(DEF_ATTACHMENT_MAX_SIZE))),
-    AP_INIT_TAKE1("PharmadeskAttachmentMaxFiles", set_int, (void *)&attachment_max_files,
-                  RSRC_CONF, HELP("Most files in one upload request",
-                                  STR(DEF_ATTACHMENT_MAX_FILES))),
-    AP_INIT_TAKE1("PharmadeskAttachmentTicketMax", set_size, (void *)&attachment_ticket_max,
-                  RSRC_CONF, HELP("Most bytes of attachments on one ticket",
-                                  STR(DEF_ATTACHMENT_TICKET_MAX))),
-    AP_INIT_ITERATE("PharmadeskAttachmentTypes", set_attachment_type, NULL, RSRC_CONF,
-                    HELP("The attachment types accepted, by content sniffing",
-                         DEF_ATTACHMENT_TYPES)),
-    AP_INIT_TAKE1("PharmadeskDashboardInterval", set_int, (void *)&dashboard_interval,
-                  RSRC_CONF,
-                  HELP("Seconds between moves of the dashboard's pending changes into its "
-                       "counts", STR(DEF_DASHBOARD_INTERVAL))),
-    AP_INIT_TAKE1("PharmadeskOIDCIssuer", set_issuer, NULL, RSRC_CONF,
-                  HELP("The issuer (iss) every ID and access token must name", "none")),
-    AP_INIT_TAKE1("PharmadeskOIDCAudience", set_audience, NULL, RSRC_CONF,
-                  HELP("The audience (aud) every access token must include", "none")),
-    AP_INIT_TAKE1("PharmadeskOIDCAccessTokenType", set_token_type, NULL, RSRC_CONF,
-                  HELP("The typ every access token's JOSE header must carry, as at+jwt",
-                       "none")),
-    AP_INIT_RAW_ARGS("PharmadeskOIDCAccessTokenClaims", set_token_claims, NULL, RSRC_CONF,
-                     HELP("Claims every access token must carry, as name or name=value",
-                          "none")),
-    AP_INIT_RAW_ARGS("PharmadeskOIDCIDTokenClaims", set_id_claims, NULL, RSRC_CONF,
-                     HELP("Claims that mark an ID token, refused as a bearer token; none for "
-                          "no such rule", DEF_ID_TOKEN_CLAIMS)),
-    AP_INIT_TAKE1("PharmadeskRoleClaim", set_claim_name, (void *)0, RSRC_CONF,
-                  HELP("The claim whose values map to roles", DEF_ROLE_CLAIM)),
-    AP_INIT_TAKE1("PharmadeskPharmacyClaim", set_claim_name, (void *)1, RSRC_CONF,
-                  HELP("The claim naming a customer's pharmacy code", DEF_PHARMACY_CLAIM)),
-    AP_INIT_TAKE2("PharmadeskRoleMap", set_role_map, NULL, RSRC_CONF,
-                  HELP("A role-claim value and the role it grants; the first matching line "
-                       "wins", "none")),
-    AP_INIT_TAKE1("PharmadeskClaimDelimiter", set_delimiter, NULL, RSRC_CONF,
-                  HELP("The separator of multi-valued claims, as OIDCClaimDelimiter",
-                       DEF_CLAIM_DELIMITER)),
-    { NULL }
-};

@@ -1,5 +1,6 @@
-/* Conditional GET for list pages and the dashboard (the portal's live
- * updates).
+/* Conditional requests: the glue between a request's If-Match and
+ * If-None-Match and their one evaluation (pd_cond.c), and the ETag of list
+ * pages and the dashboard (the portal's live updates).
  *
  * A page's ETag is the SHA-256 of the very bytes of the page, so it is exact
  * (any change the caller may see changes it; nothing they may not see can,
@@ -12,55 +13,36 @@
 #include <apr_strings.h>
 #include "mod_pd.h"
 #include "pd_sha256.h"
+#include "pd_cond.h"
 
-/* Whether an If-None-Match value (a list of entity tags, or "*") names etag;
- * weak comparison, as RFC 9110 asks for If-None-Match. */
-static int names_etag(const char *inm, const char *etag)
+apr_status_t pd_preconditions(pd_req_t *req, const char *etag, int *not_modified)
 {
-    apr_size_t len;
+    request_rec *r = req->r;
+    /* HEAD is M_GET too */
+    pd_cond_e cond = pd_cond_evaluate(apr_table_get(r->headers_in, "If-Match"),
+                                      apr_table_get(r->headers_in, "If-None-Match"), etag,
+                                      r->method_number == M_GET);
 
-    if (etag[0] == 'W' && etag[1] == '/') {
-        etag += 2;
+    *not_modified = cond == PD_COND_NOT_MODIFIED;
+    if (cond == PD_COND_FAILED) {
+        return pd_error_set(&req->err, 412, "precondition_failed", NULL,
+                            "the resource has changed since it was read (If-Match), or is "
+                            "the version If-None-Match names; reload it");
     }
-    len = strlen(etag);
-    while (*inm) {
-        const char *end;
-        while (*inm == ' ' || *inm == '\t' || *inm == ',') {
-            inm++;
-        }
-        if (*inm == '*') {
-            return 1;
-        }
-        if (inm[0] == 'W' && inm[1] == '/') {
-            inm += 2;
-        }
-        if (*inm != '"') {
-            return 0;
-        }
-        end = strchr(inm + 1, '"');
-        if (!end) {
-            return 0;
-        }
-        if ((apr_size_t)(end + 1 - inm) == len && strncmp(inm, etag, len) == 0) {
-            return 1;
-        }
-        inm = end + 1;
-    }
-    return 0;
+    return *not_modified ? pd_respond_not_modified(req) : APR_SUCCESS;
 }
 
-int pd_etag_not_modified(pd_req_t *req, const char *body)
+apr_status_t pd_etag_page(pd_req_t *req, const char *body, int *not_modified)
 {
     char digest[PD_SHA256_HEX];
-    const char *inm;
     char *etag;
 
     if (pd_sha256_hex(body, strlen(body), digest) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, req->r, "pharmadesk: SHA-256 failed");
-        return 0;              /* no tag: the page goes out whole */
+        *not_modified = 0;     /* no tag: the page goes out whole */
+        return APR_SUCCESS;
     }
     etag = apr_pstrcat(req->r->pool, "\"l", digest, "\"", NULL);
     apr_table_setn(req->r->headers_out, "ETag", etag);
-    inm = apr_table_get(req->r->headers_in, "If-None-Match");
-    return inm && names_etag(inm, etag);
+    return pd_preconditions(req, etag, not_modified);
 }

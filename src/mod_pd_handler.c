@@ -173,6 +173,36 @@ static int pd_handler(request_rec *r)
     return OK;
 }
 
+/* TraceEnable Off: Apache refuses a TRACE in a map_to_storage hook, before
+ * any <Location> applies, and answers with its ErrorDocument 405
+ * (errors/405.json) by an internal redirect. A 405 names the methods the
+ * resource has: for a path of the API, the route table's, set here (before
+ * that hook runs) into the headers the redirect keeps. The route table is
+ * no secret (the API's description is public). */
+static int trace_allow(request_rec *r)
+{
+    const core_server_config *core;
+    const pd_server_conf_t *conf;
+    const pd_route_t *table;
+    pd_route_match_t m;
+    apr_size_t count;
+    const char *path;
+
+    if (r->method_number != M_TRACE || r->main || r->prev) {
+        return DECLINED;
+    }
+    core = ap_get_core_module_config(r->server->module_config);
+    conf = ap_get_module_config(r->server->module_config, &pharmadesk_module);
+    if (core->trace_enable != AP_TRACE_DISABLE || !(path = api_path(r, conf->api_base))) {
+        return DECLINED;
+    }
+    table = pd_routes(&count);
+    if (pd_route_match(&m, table, count, 0, path) == APR_ENOTIMPL) {
+        apr_table_setn(r->err_headers_out, "Allow", pd_route_allow(r->pool, m.allowed));
+    }
+    return DECLINED;
+}
+
 static int pd_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                           server_rec *s)
 {
@@ -190,16 +220,12 @@ static int pd_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp
     return OK;
 }
 
-static void pd_child_init(apr_pool_t *pchild, server_rec *s)
+void pd_handler_register(apr_pool_t *p)
 {
-    pd_names_child_init(pchild, s);
-    pd_maintenance_child_init(pchild, s);
-}
-
-void pd_register_hooks(apr_pool_t *p)
-{
-    static const char *const after_dbd[] = { "mod_dbd.c", NULL };
-    ap_hook_post_config(pd_post_config, NULL, after_dbd, APR_HOOK_MIDDLE);
-    ap_hook_child_init(pd_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    /* first: the other hooks read the configuration's defaults (mod_dbd's
+     * functions are there from its hook registration on) */
+    ap_hook_post_config(pd_post_config, NULL, NULL, APR_HOOK_FIRST);
+    /* before http_core's TRACE hook (APR_HOOK_MIDDLE) */
+    ap_hook_map_to_storage(trace_allow, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_handler(pd_handler, NULL, NULL, APR_HOOK_MIDDLE);
 }

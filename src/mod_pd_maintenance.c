@@ -1,52 +1,92 @@
-/* Work no request asks for: closing solved tickets the customer never
- * answered (PharmadeskAutoCloseDays) and forgetting idempotency keys older
- * than a day, every PharmadeskMaintenanceInterval seconds; and moving the
- * dashboard's pending changes into its counts, every
+/* Work no request asks for, run by mod_watchdog: closing solved tickets the
+ * customer never answered (PharmadeskAutoCloseDays) and forgetting
+ * idempotency keys older than a day, every PharmadeskMaintenanceInterval
+ * seconds; moving the dashboard's pending changes into its counts, every
  * PharmadeskDashboardInterval seconds (a few: the pending rows are what a
- * dashboard request sums besides the counts). Each child process runs a
- * thread that wakes for either, takes a connection of mod_dbd's pool, and
- * runs the job; the database lets one process at a time do each (an
- * advisory lock), so any number of processes and nodes share the work
- * without knowing of each other and the module keeps no state. */
+ * dashboard request sums besides the counts).
+ *
+ * A singleton watchdog instance runs the jobs in one child process of the
+ * server at a time (the others wait on its lock and take over when that
+ * child exits, recycled or stopped); each job is a callback of its own
+ * with its own interval. Across several Apache nodes, and in the moments a
+ * graceful restart has two generations of children, the database lets one
+ * run at a time (each job's SQL function takes an advisory lock), so the
+ * module keeps no state of its own. A job takes a connection of the main
+ * server's mod_dbd pool (DBDriver and DBDParams outside any <VirtualHost>)
+ * in the child it runs in; without one the module says so at start and
+ * schedules nothing. When PostgreSQL is away, mod_dbd says so and the jobs
+ * skip their runs until it is back.
+ *
+ * A job is a function and a line in the table below. */
+#include <stdlib.h>
 #include <string.h>
-#include <apr_thread_proc.h>
+#include <unistd.h>
 #include <apr_strings.h>
+#include <apr_thread_mutex.h>
+#include <mod_watchdog.h>
 #include "mod_pd.h"
 
-typedef struct maint_t {
+typedef struct job_t job_t;
+
+/* One run of a job, with a connection; fills *failed with what went
+ * wrong (NULL: nothing). */
+typedef void (*job_fn)(const job_t *job, server_rec *s, const pd_server_conf_t *conf,
+                       pd_db_t *db, const char **failed);
+
+struct job_t {
+    const char *name;          /* what it does, for the log */
+    apr_size_t interval;       /* of the int in pd_server_conf_t: seconds between runs */
+    job_fn run;
+};
+
+/* What a job's callback is handed: the job, the server whose configuration
+ * and database it uses, and whether its last run failed (said once). */
+typedef struct job_ctx_t {
+    const job_t *job;
     server_rec *s;
-    apr_pool_t *pool;
-    apr_thread_t *thread;
-    volatile int stop;
-    int zone_told;             /* the dashboard's other time zone was logged */
-    ap_dbd_t *(*open)(apr_pool_t *, server_rec *);
-    void (*close)(server_rec *, ap_dbd_t *);
-} maint_t;
+    int failing;
+} job_ctx_t;
 
 /* Pending dashboard changes moved in one run at most: a bulk import's
  * backlog goes over several runs rather than one long transaction. */
 #define DASHBOARD_BATCH "50000"
 
+static const char *db_error(const pd_db_t *db)
+{
+    return db->error ? db->error : "unknown error";
+}
+
+/* Set in post_config (read-only afterwards), as mod_dbd's functions. */
+static ap_dbd_t *(*dbd_open)(apr_pool_t *, server_rec *) = NULL;
+static void (*dbd_close)(server_rec *, ap_dbd_t *) = NULL;
+
+/* Held while a job runs in this child: the child's exit waits for it
+ * before mod_dbd's pool goes; created in the process pool, which outlives
+ * the child's. */
+static apr_thread_mutex_t *running = NULL;
+static volatile int stopping = 0;
+
 /* The counts are kept by the days of one time zone (migration 0017): with
  * another PharmadeskTimeZone they stay exact, but every range given as
  * dates cuts two days whose tickets are counted one by one. Said once per
  * process. */
-static void compact_dashboard(maint_t *m, const pd_server_conf_t *conf, pd_db_t *db)
+static int zone_told = 0;
+
+static void compact_dashboard(const job_t *job, server_rec *s, const pd_server_conf_t *conf,
+                              pd_db_t *db, const char **failed)
 {
     const char *args[] = { DASHBOARD_BATCH };
     pd_db_result_t res;
 
     if (pd_db_select(db, PD_SQL_CALL(PD_SQL_DASHBOARD_DELTAS_COMPACT, args), &res) != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, m->s,
-                     "pharmadesk: counting the dashboard's pending changes failed: %s",
-                     db->error ? db->error : "unknown error");
+        *failed = db_error(db);
         return;
     }
     while (pd_db_next(&res) == APR_SUCCESS) {
         const char *zone = pd_db_get(&res, 1);
-        if (!m->zone_told && zone && strcmp(zone, conf->time_zone) != 0) {
-            m->zone_told = 1;
-            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, m->s,
+        if (!zone_told && zone && strcmp(zone, conf->time_zone) != 0) {
+            zone_told = 1;
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
                          "pharmadesk: the dashboard counts days of %s, PharmadeskTimeZone is %s: "
                          "dashboards by date count two days ticket by ticket until "
                          "SELECT pd_dashboard_rebuild('%s') moves them", zone, conf->time_zone,
@@ -55,118 +95,198 @@ static void compact_dashboard(maint_t *m, const pd_server_conf_t *conf, pd_db_t 
     }
 }
 
-static void run_chores(maint_t *m, const pd_server_conf_t *conf, apr_pool_t *p, pd_db_t *db)
+static void run_chores(const job_t *job, server_rec *s, const pd_server_conf_t *conf,
+                       pd_db_t *db, const char **failed)
 {
     pd_db_result_t res;
-    const char *args[] = { apr_itoa(p, conf->auto_close_days) };
+    const char *args[] = { apr_itoa(db->pool, conf->auto_close_days) };
 
     if (pd_db_select(db, PD_SQL_CALL0(PD_SQL_IDEMPOTENCY_FORGET), &res) != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, m->s,
-                     "pharmadesk: forgetting old idempotency keys failed: %s",
-                     db->error ? db->error : "unknown error");
+        *failed = db_error(db);
     }
-    if (conf->auto_close_days > 0
-        && pd_db_select(db, PD_SQL_CALL(PD_SQL_TICKETS_AUTO_CLOSE, args), &res) == APR_SUCCESS
-        && pd_db_next(&res) == APR_SUCCESS) {
+    else {
+        pd_db_drain(&res);
+    }
+    if (conf->auto_close_days <= 0) {
+        return;
+    }
+    if (pd_db_select(db, PD_SQL_CALL(PD_SQL_TICKETS_AUTO_CLOSE, args), &res) != APR_SUCCESS) {
+        *failed = db_error(db);
+        return;
+    }
+    if (pd_db_next(&res) == APR_SUCCESS) {
         apr_int64_t closed = pd_db_get_int64(&res, 0);
+        pd_db_drain(&res);
         if (closed > 0) {
-            ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, m->s,
+            ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                          "pharmadesk: closed %" APR_INT64_T_FMT " solved tickets left "
                          "unanswered for %d days", closed, conf->auto_close_days);
         }
     }
-    else if (conf->auto_close_days > 0) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, m->s,
-                     "pharmadesk: closing unanswered solved tickets failed: %s",
-                     db->error ? db->error : "unknown error");
-    }
 }
 
-static void run_once(maint_t *m, const pd_server_conf_t *conf, int chores, int dashboard)
+static const job_t jobs[] = {
+    { "closing unanswered solutions and forgetting old idempotency keys",
+      APR_OFFSETOF(pd_server_conf_t, maintenance_interval), run_chores },
+    { "moving the dashboard's pending changes into its counts",
+      APR_OFFSETOF(pd_server_conf_t, dashboard_interval), compact_dashboard },
+};
+#define JOBS (sizeof(jobs) / sizeof(jobs[0]))
+
+static int interval_of(const job_t *job, const pd_server_conf_t *conf)
 {
-    apr_pool_t *p;
+    return *(const int *)((const char *)conf + job->interval);
+}
+
+static void run_job(job_ctx_t *ctx, apr_pool_t *p)
+{
+    const pd_server_conf_t *conf = ap_get_module_config(ctx->s->module_config,
+                                                        &pharmadesk_module);
+    const char *failed = NULL;
     ap_dbd_t *dbd;
     pd_db_t db;
 
-    if (apr_pool_create(&p, m->pool) != APR_SUCCESS) {
+    if (!running) {
         return;
     }
-    dbd = m->open(p, m->s);
-    if (!dbd) {
-        /* mod_dbd has said why; the next round tries again */
-        apr_pool_destroy(p);
+    apr_thread_mutex_lock(running);
+    if (stopping || !(dbd = dbd_open(p, ctx->s))) {
+        /* stopping, or no database: mod_dbd has said why; the next run
+         * tries again */
+        apr_thread_mutex_unlock(running);
         return;
     }
     pd_db_init(&db, dbd->driver, dbd->handle, dbd->prepared, dbd->pool, p);
-    if (dashboard) {
-        compact_dashboard(m, conf, &db);
+    ctx->job->run(ctx->job, ctx->s, conf, &db, &failed);
+    dbd_close(ctx->s, dbd);
+    apr_thread_mutex_unlock(running);
+
+    if (failed && !ctx->failing) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, ctx->s, "pharmadesk: %s failed: %s",
+                     ctx->job->name, failed);
     }
-    if (chores) {
-        run_chores(m, conf, p, &db);
+    else if (!failed && ctx->failing) {
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, ctx->s, "pharmadesk: %s works again",
+                     ctx->job->name);
     }
-    m->close(m->s, dbd);
-    apr_pool_destroy(p);
+    ctx->failing = failed != NULL;
+    ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, ctx->s, "pharmadesk: %s: run in process %ld",
+                 ctx->job->name, (long)getpid());
 }
 
-static void *APR_THREAD_FUNC loop(apr_thread_t *thread, void *data)
+static apr_status_t job_callback(int state, void *data, apr_pool_t *p)
 {
-    maint_t *m = data;
-    const pd_server_conf_t *conf = ap_get_module_config(m->s->module_config, &pharmadesk_module);
-    const apr_interval_time_t every = apr_time_from_sec(conf->maintenance_interval);
-    const apr_interval_time_t dash_every = apr_time_from_sec(conf->dashboard_interval);
-    const apr_interval_time_t step = apr_time_from_msec(100);
-    apr_interval_time_t slept = 0, dash_slept = 0;
+    job_ctx_t *ctx = data;
 
-    while (!m->stop) {
-        int chores, dashboard;
-        apr_sleep(step);
-        slept += step;
-        dash_slept += step;
-        chores = slept >= every;
-        dashboard = dash_slept >= dash_every;
-        if ((chores || dashboard) && !m->stop) {
-            slept = chores ? 0 : slept;
-            dash_slept = dashboard ? 0 : dash_slept;
-            run_once(m, conf, chores, dashboard);
-        }
+    if (state == AP_WATCHDOG_STATE_STARTING) {
+        ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, ctx->s,
+                     "pharmadesk: %s: in process %ld from now on", ctx->job->name,
+                     (long)getpid());
     }
-    /* a plain return, not apr_thread_exit: pthread_exit would unwind this
-     * frame without AddressSanitizer clearing its marks, and the sanitizer's
-     * own thread teardown then trips over them */
-    (void)thread;
-    return NULL;
-}
-
-static apr_status_t stop(void *data)
-{
-    maint_t *m = data;
-    apr_status_t rv;
-
-    m->stop = 1;
-    if (m->thread) {
-        apr_thread_join(&rv, m->thread);
+    else if (state == AP_WATCHDOG_STATE_RUNNING) {
+        run_job(ctx, p);
     }
+    /* always: any other answer would stop the callback for good */
     return APR_SUCCESS;
 }
 
-void pd_maintenance_child_init(apr_pool_t *pchild, server_rec *s)
+/* Whether the main server has a database: a DBDriver outside any
+ * <VirtualHost>, at the top of the configuration tree (where Include and
+ * the sections whose condition holds, <IfModule> and the like, have put
+ * their lines; a <VirtualHost> keeps its own below it). A job has no
+ * request, hence no virtual host: without it mod_dbd has nothing to open
+ * and says so as an error at every run. */
+static int main_server_has_database(void)
 {
-    maint_t *m;
+    const ap_directive_t *d;
 
-    m = apr_pcalloc(pchild, sizeof(*m));
-    m->s = s;
-    m->pool = pchild;
-    m->open = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_open);
-    m->close = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_close);
-    if (!m->open || !m->close) {
-        return;
+    for (d = ap_conftree; d; d = d->next) {
+        if (strcasecmp(d->directive, "DBDriver") == 0) {
+            return 1;
+        }
     }
-    if (apr_thread_create(&m->thread, NULL, loop, m, pchild) != APR_SUCCESS) {
+    return 0;
+}
+
+static int background_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                                  server_rec *s)
+{
+    APR_OPTIONAL_FN_TYPE(ap_watchdog_get_instance) *get_instance;
+    APR_OPTIONAL_FN_TYPE(ap_watchdog_register_callback) *register_callback;
+    const pd_server_conf_t *conf = ap_get_module_config(s->module_config, &pharmadesk_module);
+    ap_watchdog_t *wd;
+    apr_status_t rv;
+    apr_size_t i;
+
+    /* the first pass only checks the configuration */
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
+        return OK;
+    }
+    dbd_open = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_open);
+    dbd_close = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_close);
+    get_instance = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_get_instance);
+    register_callback = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_register_callback);
+    if (!dbd_open || !dbd_close || !get_instance || !register_callback) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                     "pharmadesk: mod_dbd and mod_watchdog must be loaded: the background "
+                     "work (auto-close, the dashboard's counts) runs through them");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (!main_server_has_database()) {
+        /* said once per start, and nothing scheduled */
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
-                     "pharmadesk: no maintenance thread in this process");
-        return;
+                     "pharmadesk: no database for the main server: the background work "
+                     "(closing unanswered solved tickets, forgetting old idempotency keys, "
+                     "the dashboard's counts) does not run. Set DBDriver and DBDParams "
+                     "outside any <VirtualHost>; the virtual hosts use them too");
+        return OK;
     }
-    /* registered after the thread exists: the pool's cleanup stops it
-     * before the pool (and the thread's memory) goes */
-    apr_pool_cleanup_register(pchild, m, stop, apr_pool_cleanup_null);
+    /* parent 0, singleton 1: one child of the server runs the callbacks */
+    if ((rv = get_instance(&wd, "pharmadesk", 0, 1, pconf)) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, "pharmadesk: no watchdog instance");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    for (i = 0; i < JOBS; i++) {
+        job_ctx_t *ctx = apr_pcalloc(pconf, sizeof(*ctx));
+        ctx->job = &jobs[i];
+        ctx->s = s;
+        rv = register_callback(wd, apr_time_from_sec(interval_of(&jobs[i], conf)), ctx,
+                               job_callback);
+        if (rv != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, "pharmadesk: %s cannot be scheduled",
+                         jobs[i].name);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+    return OK;
+}
+
+static apr_status_t child_exit(void *data)
+{
+    stopping = 1;
+    /* a job under way finishes first */
+    apr_thread_mutex_lock(running);
+    apr_thread_mutex_unlock(running);
+    return APR_SUCCESS;
+}
+
+static void background_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    apr_status_t rv = apr_thread_mutex_create(&running, APR_THREAD_MUTEX_DEFAULT,
+                                              s->process->pool);
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, "pharmadesk: cannot create a mutex");
+        exit(APEXIT_CHILDSICK);
+    }
+    apr_pool_pre_cleanup_register(pchild, NULL, child_exit);
+}
+
+void pd_maintenance_register(apr_pool_t *p)
+{
+    /* the lock exists before mod_watchdog starts the child's thread */
+    static const char *const before_watchdog[] = { "mod_watchdog.c", NULL };
+    /* after the defaults are filled in (APR_HOOK_FIRST, mod_pd_handler.c),
+     * before mod_watchdog starts its instances (APR_HOOK_LAST) */
+    ap_hook_post_config(background_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(background_child_init, NULL, before_watchdog, APR_HOOK_MIDDLE);
 }

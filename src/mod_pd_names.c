@@ -9,7 +9,7 @@
  * not written again, the cache has its own lock. */
 static pd_names_t *cache = NULL;
 
-apr_status_t pd_names_child_init(apr_pool_t *pchild, server_rec *s)
+static void names_child_init(apr_pool_t *pchild, server_rec *s)
 {
     apr_status_t rv = pd_names_create(&cache, pchild);
     if (rv != APR_SUCCESS) {
@@ -18,7 +18,11 @@ apr_status_t pd_names_child_init(apr_pool_t *pchild, server_rec *s)
                      "pharmadesk: no name cache in this process");
         cache = NULL;
     }
-    return APR_SUCCESS;
+}
+
+void pd_names_register(apr_pool_t *p)
+{
+    ap_hook_child_init(names_child_init, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 /* Where each reference's id, name and second value (code or color) sit in a

@@ -78,8 +78,11 @@ apr_status_t pd_respond_page(pd_req_t *req, apr_array_header_t *items, const cha
     const char *body = apr_pstrcat(req->r->pool, "{\"items\":[", joined, "],\"next\":",
                                    next ? pd_json_quote(req->r->pool, next) : "null",
                                    "}", NULL);
-    if (pd_etag_not_modified(req, body)) {
-        return pd_respond_not_modified(req);
+    int not_modified;
+    apr_status_t rv = pd_etag_page(req, body, &not_modified);
+
+    if (rv != APR_SUCCESS || not_modified) {
+        return rv;
     }
     return write_body(req->r, HTTP_OK, body);
 }
@@ -89,6 +92,10 @@ void pd_respond_error(request_rec *r, const pd_server_conf_t *conf, const pd_err
     const char *text;
 
     pd_error_to_json(&text, r->pool, err);
+    /* a handler may have set the tag of what it was about to send (a 416
+     * for a download): an error has no validators */
+    apr_table_unset(r->headers_out, "ETag");
+    apr_table_unset(r->headers_out, "Last-Modified");
     if (err->status == HTTP_SERVICE_UNAVAILABLE) {
         apr_table_setn(r->headers_out, "Retry-After",
                        apr_itoa(r->pool, conf ? conf->retry_after : 5));

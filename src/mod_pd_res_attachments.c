@@ -12,6 +12,7 @@
 #include "pd_sniff.h"
 #include "pd_store.h"
 #include "pd_download.h"
+#include "pd_cond.h"
 
 _Static_assert(PD_SQL_TICKET_ATTACHMENTS_LIST_NARGS == PD_SQL_TICKET_ATTACHMENTS_LIST_PUBLIC_NARGS,
                "every attachment's list and the public one take the same parameters");
@@ -83,27 +84,6 @@ static apr_status_t find_file(pd_req_t *req, stored_file_t *f)
     return APR_SUCCESS;
 }
 
-/* If-None-Match: "*" or a list holding the file's tag. */
-static int tag_matches(const char *header, const char *etag)
-{
-    const char *hit;
-    apr_size_t n = strlen(etag);
-
-    if (!header) {
-        return 0;
-    }
-    if (strcmp(header, "*") == 0) {
-        return 1;
-    }
-    for (hit = strstr(header, etag); hit; hit = strstr(hit + 1, etag)) {
-        if ((hit == header || hit[-1] == ' ' || hit[-1] == ',' || hit[-1] == '/')
-            && (hit[n] == '\0' || hit[n] == ',' || hit[n] == ' ')) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 static apr_status_t write_piece(void *ctx, const char *data, apr_size_t len)
 {
     request_rec *r = ctx;
@@ -119,6 +99,7 @@ static apr_status_t serve(pd_req_t *req, int preview)
     stored_file_t f = { NULL, PD_SNIFF_UNKNOWN, 0, NULL, NULL, NULL };
     pd_range_e ranged = PD_RANGE_NONE;
     apr_status_t rv;
+    int not_modified;
 
     if ((rv = find_file(req, &f)) != APR_SUCCESS) {
         return rv;
@@ -133,12 +114,11 @@ static apr_status_t serve(pd_req_t *req, int preview)
     pd_common_headers(r);
     apr_table_setn(r->err_headers_out, "Content-Security-Policy", "sandbox");
     apr_table_setn(r->headers_out, "ETag", etag);
-    if (tag_matches(apr_table_get(r->headers_in, "If-None-Match"), etag)) {
-        r->status = HTTP_NOT_MODIFIED;
-        return APR_SUCCESS;
+    if ((rv = pd_preconditions(req, etag, &not_modified)) != APR_SUCCESS || not_modified) {
+        return rv;
     }
     /* If-Range: the range only of the very bytes the client has */
-    if (range && (!if_range || strcmp(if_range, etag) == 0)) {
+    if (range && pd_cond_range_applies(if_range, etag)) {
         ranged = pd_range_parse(range, f.size, &first, &last);
     }
     /* Apache's byte-range filter must not cut the response again */

@@ -129,7 +129,7 @@ apr_status_t pd_res_dashboard_get(pd_req_t *req)
     apr_int64_t scope = pd_authz_pharmacy_scope(&req->who);
     const char *pharmacy, *from, *to, *body = NULL;
     apr_status_t rv;
-    int limit;
+    int limit, not_modified;
 
     if ((rv = pd_id_param(req, "pharmacy_id", &pharmacy)) != APR_SUCCESS
         || (rv = pd_ticket_created_params(req, &from, &to)) != APR_SUCCESS
@@ -138,8 +138,8 @@ apr_status_t pd_res_dashboard_get(pd_req_t *req)
         return rv;
     }
     /* an open dashboard polls: an unchanged one answers 304 without a body */
-    if (pd_etag_not_modified(req, body)) {
-        return pd_respond_not_modified(req);
+    if ((rv = pd_etag_page(req, body, &not_modified)) != APR_SUCCESS || not_modified) {
+        return rv;
     }
     return pd_respond_json(req, HTTP_OK, body);
 }

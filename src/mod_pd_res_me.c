@@ -48,7 +48,8 @@ apr_status_t pd_res_me_get(pd_req_t *req)
     if (pd_json_parse_object(&me, req->r->pool, text, strlen(text), &why) != APR_SUCCESS) {
         return pd_error_set(&req->err, 503, "service_unavailable", NULL, "bad data");
     }
-    /* the portal shows only what the caller may do; the server still checks */
+    /* what the caller's role may do, from the one policy (pd_authz); every
+     * request is checked regardless */
     permissions = json_array();
     for (act = 0; act < PD_ACT__COUNT; act++) {
         if (pd_authz_allows(req->who.role, (pd_action_e)act)) {

@@ -513,11 +513,12 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
 {
     ticket_patch_t patch;
     ticket_change_t ch;
-    ticket_row_t cur;
+    ticket_row_t cur = { 0 };
     pd_ticket_facts_t facts;
     apr_int64_t refs[REF__COUNT] = { 0 };
-    const char *if_match;
+    const char *etag;
     apr_status_t rv;
+    int not_modified;
 
     if ((rv = read_patch(req, &patch)) != APR_SUCCESS) {
         return rv;
@@ -528,12 +529,11 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
     if ((rv = lock_ticket(req, &cur)) != APR_SUCCESS) {
         goto cleanup;
     }
-    if_match = apr_table_get(req->r->headers_in, "If-Match");
-    if (if_match && strcmp(if_match, "*") != 0
-        && strcmp(if_match, pd_ticket_etag(req, apr_psprintf(req->r->pool, "%" APR_INT64_T_FMT,
-                                                              req->id), cur.version)) != 0) {
-        rv = pd_error_set(&req->err, 412, "precondition_failed", NULL,
-                          "the ticket has changed since it was read; reload it");
+    /* against the row as it is now, locked: If-Match makes a write that
+     * was prepared on a stale copy fail instead of overwriting */
+    etag = pd_ticket_etag(req, apr_psprintf(req->r->pool, "%" APR_INT64_T_FMT, req->id),
+                          cur.version);
+    if ((rv = pd_preconditions(req, etag, &not_modified)) != APR_SUCCESS) {
         goto cleanup;
     }
     facts = facts_of(&cur);

@@ -477,16 +477,16 @@ apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,
 
 apr_status_t pd_res_tickets_get(pd_req_t *req)
 {
-    const char *json, *etag, *inm;
+    const char *json, *etag;
+    int not_modified;
     apr_status_t rv = pd_ticket_fetch(req, req->id, pd_authz_pharmacy_scope(&req->who),
                                       &json, &etag);
     if (rv != APR_SUCCESS) {
         return rv;
     }
     apr_table_setn(req->r->headers_out, "ETag", etag);
-    inm = apr_table_get(req->r->headers_in, "If-None-Match");
-    if (inm && strcmp(inm, etag) == 0) {
-        return pd_respond_not_modified(req);
+    if ((rv = pd_preconditions(req, etag, &not_modified)) != APR_SUCCESS || not_modified) {
+        return rv;
     }
     return pd_respond_json(req, HTTP_OK, json);
 }

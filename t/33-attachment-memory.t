@@ -25,19 +25,6 @@ my $PARALLEL = 20;
 my $SIZE = 10 * 1024 * 1024;
 my $MiB = 1024 * 1024;
 
-my $pidfile = "$ENV{PD_TEST_RUN_DIR}/httpd.pid";
-sub httpd_pids {
-    open my $fh, '<', $pidfile or die "$pidfile: $!";
-    chomp(my $parent = <$fh>);
-    my @pids = ($parent);
-    for my $status (glob '/proc/[0-9]*/status') {
-        open my $s, '<', $status or next;
-        local $/;
-        my $text = <$s> // '';
-        push @pids, $1 if $text =~ /^PPid:\s*$parent$/m && $status =~ m{/proc/(\d+)/};
-    }
-    return @pids;
-}
 sub private_kib {
     my $total = 0;
     for my $pid (httpd_pids()) {

@@ -65,9 +65,10 @@ for my $case (
     ok $rc != 0 && $out =~ $message, "'$line' is refused with its message" or diag $out;
 }
 
-# Each directive's default is written once, in src/mod_pd_config.c, which
-# ends the directive's help with it; conf/pharmadesk.conf and the directive
-# table of the documentation say the same.
+# Each directive's default is written once, in src/mod_pd.h (DEF_*): the
+# configuration's defaults are made of it, and the directive table
+# (mod_pharmadesk.c) ends the directive's help with it; conf/pharmadesk.conf
+# and the directive table of the documentation say the same.
 my ($rc, $list) = apache2('-L');
 is $rc, 0, 'apache2 -L lists the directives' or diag $list;
 my %default;

@@ -47,7 +47,7 @@ for (@down) {
     my ($what, $r) = @$_;
     is_error $r, 503, 'service_unavailable', undef, "$what while PostgreSQL is down: 503";
     like $r->header('Retry-After') // '', qr/^\d+$/, "... with Retry-After";
-    is $r->header('Cache-Control'), 'no-store', '... and Cache-Control';
+    api_headers_ok $r, '... and the headers of every API answer (no-store, nosniff, no validators)';
 }
 is $down[0][1]->header('Retry-After'), 5, 'Retry-After is PharmadeskRetryAfter (5)';
 is api('admin', GET => '/api/nothing-here')->status, 404, 'routing needs no database: 404 still';

@@ -22,7 +22,7 @@ use PD::Test;
 our @EXPORT = qw(
     is_error is_refused_token tag ticket_body create_ticket all_pages set_ticket
     activities last_activity_id raw_http chunked_post chunked_request allow_set
-    form_data upload store_counts
+    form_data upload store_counts api_headers_ok
     STATUSES ROLE_USERS
 );
 
@@ -279,6 +279,31 @@ sub store_counts {
 sub allow_set {
     my ($allow) = @_;
     return [sort map { uc } grep { length } split /\s*,\s*/, $allow // ''];
+}
+
+# One assertion on what every API answer carries, whoever wrote it:
+# Cache-Control: no-store (once) and nosniff; an error (4xx, 5xx) also a
+# JSON error object and no ETag or Last-Modified.
+sub api_headers_ok {
+    my ($r, $name) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    my @why;
+    my $cc = $r->header('Cache-Control') // '';
+    push @why, "Cache-Control '$cc'" unless $cc eq 'no-store';
+    my $nosniff = $r->header('X-Content-Type-Options') // '';
+    push @why, "X-Content-Type-Options '$nosniff'" unless $nosniff eq 'nosniff';
+    if ($r->status >= 400) {
+        for my $h ('ETag', 'Last-Modified') {
+            push @why, "$h on an error" if defined $r->header($h);
+        }
+        my $ct = $r->header('Content-Type') // '';
+        push @why, "Content-Type '$ct'" unless $ct =~ m{^application/json\b};
+        push @why, 'no error.code'
+            unless ref $r->json eq 'HASH' && ref $r->json->{error} eq 'HASH' && $r->json->{error}{code};
+    }
+    my $ok = Test::More::ok(!@why, $name);
+    Test::More::diag(join '; ', @why) unless $ok;
+    return $ok;
 }
 
 # raw_http's answer: a hash (status, headers by lower-case name, body,

@@ -34,7 +34,7 @@ our @EXPORT = qw(
     api new_ticket last_response
     db_query db_value db_do
     user_id pharmacy_id category_id module_id
-    pg_stop pg_start httpd_stop httpd_start read_file restart_with
+    pg_stop pg_start httpd_stop httpd_start httpd_pids read_file restart_with capture
     wait_until expect_error_log parallel
     token_for mint_token subject_of
     $JSON
@@ -253,9 +253,9 @@ sub module_id   { _lookup(module   => 'SELECT id FROM ticket_modules WHERE name 
 
 # ---- services ----------------------------------------------------------------
 
-# Output is shown only when the command fails: pg_ctl's chatter on stdout
-# would otherwise land in the TAP stream.
-sub _run {
+# capture(@cmd): runs a command, returns its exit code and its output
+# (stdout and stderr together).
+sub capture {
     my @cmd = @_;
     my $pid = open(my $fh, '-|') // croak "fork: $!";
     if (!$pid) {
@@ -265,7 +265,15 @@ sub _run {
     }
     my $out = do { local $/; <$fh> } // '';
     close $fh;
-    croak "@cmd: exit " . ($? >> 8) . ($out eq '' ? '' : "\n$out") if $?;
+    return ($? >> 8, $out);
+}
+
+# Output is shown only when the command fails: pg_ctl's chatter on stdout
+# would otherwise land in the TAP stream.
+sub _run {
+    my @cmd = @_;
+    my ($rc, $out) = capture(@cmd);
+    croak "@cmd: exit $rc" . ($out eq '' ? '' : "\n$out") if $rc;
 }
 
 sub _pg_ctl {
@@ -290,6 +298,20 @@ sub _httpd_pid {
     my $pid = <$fh>;
     return unless defined $pid && $pid =~ /^(\d+)/;
     return kill(0, $1) ? $1 : undef;
+}
+
+# httpd_pids(): Apache's parent process, then its children (none while it
+# is not running).
+sub httpd_pids {
+    my $parent = _httpd_pid() or return;
+    my @pids = ($parent);
+    for my $status (glob '/proc/[0-9]*/status') {
+        open my $s, '<', $status or next;
+        local $/;
+        my $text = <$s> // '';
+        push @pids, $1 if $text =~ /^PPid:\s*$parent$/m && $status =~ m{/proc/(\d+)/};
+    }
+    return @pids;
 }
 
 # apache2 as scripts/test starts it: an ASan-built module needs its runtime
