@@ -8,6 +8,7 @@ use strict;
 use warnings;
 use lib "$ENV{PD_ROOT}/t/lib";
 use Test::More;
+use JSON ();
 
 plan skip_all => 'PD_TEST_URL is not set: run through scripts/test' unless $ENV{PD_TEST_URL};
 
@@ -37,7 +38,7 @@ for my $s (@states) {
         $status, $with_tech ? $tech : undef, $status eq 'open' ? undef : $expert, $id);
     push @tickets, { id => $id, state => $status . ($with_tech ? ', with a tech' : '') };
 }
-$ENV{PD_TEST_TICKETS} = $PD::Test::JSON->encode(\@tickets);
+$ENV{PD_TEST_TICKETS} = JSON->new->canonical->encode(\@tickets);
 
 exec { 'node' } 'node', "$root/t/browser/actions.mjs" or do {
     plan tests => 1;
