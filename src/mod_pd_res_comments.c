@@ -10,6 +10,7 @@
 #include <apr_strings.h>
 #include "mod_pd.h"
 #include "pd_validate.h"
+#include "pd_workflow.h"
 
 typedef struct comment_t {
     const char *body;
@@ -42,16 +43,6 @@ static apr_status_t read_comment(pd_req_t *req, comment_t *c)
     }
     c->internal = strcmp(visibility, "internal") == 0;
     return APR_SUCCESS;
-}
-
-/* Where a customer's reply moves a ticket that waits for them: back to the
- * tech working on it, or to the team's review when nobody is assigned. */
-static const char *after_reply(pd_status_e status, apr_int64_t tech_id)
-{
-    if (status != PD_ST_WAITING_CUSTOMER) {
-        return NULL;
-    }
-    return pd_status_name(tech_id > 0 ? PD_ST_IN_PROGRESS : PD_ST_IN_REVIEW);
 }
 
 apr_status_t pd_res_comments_create(pd_req_t *req)
@@ -101,7 +92,9 @@ apr_status_t pd_res_comments_create(pd_req_t *req)
     }
     json = pd_db_get(&res, 0);
     if (!c.internal) {
-        moved = staff ? NULL : after_reply(facts.status, facts.tech_id);
+        pd_status_e after = pd_workflow_after_reply(req->who.role, facts.status,
+                                                    facts.tech_id > 0);
+        moved = after != facts.status ? pd_status_name(after) : NULL;
         if (moved && (rv = pd_ticket_activity_add(req, "status_changed", "status",
                                                   pd_status_name(facts.status), moved, NULL,
                                                   "public")) != APR_SUCCESS) {

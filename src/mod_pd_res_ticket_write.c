@@ -550,6 +550,13 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
         pd_db_rollback(&req->db);
         return respond_ticket(req, req->id);
     }
+    /* a reply sent as a note moves the ticket as a comment would */
+    if ((ch.changed & PD_TF_NOTE) && !(ch.changed & PD_TF_STATUS)) {
+        ch.next.status = pd_workflow_after_reply(req->who.role, cur.status, cur.tech_id > 0);
+        if (ch.next.status != cur.status) {
+            ch.changed |= PD_TF_STATUS;
+        }
+    }
     refs[REF_MODULE] = ch.changed & PD_TF_MODULE ? ch.next.module_id : 0;
     refs[REF_CATEGORY] = ch.changed & PD_TF_CATEGORY ? ch.next.category_id : 0;
     refs[REF_EXPERT] = ch.changed & PD_TF_EXPERT ? ch.next.expert_id : 0;

@@ -103,6 +103,14 @@ unsigned pd_workflow_texts(pd_role_e role, pd_status_e from, pd_status_e to)
     return 0;
 }
 
+pd_status_e pd_workflow_after_reply(pd_role_e role, pd_status_e status, int has_tech)
+{
+    if (role != PD_ROLE_CUSTOMER || status != PD_ST_WAITING_CUSTOMER) {
+        return status;
+    }
+    return has_tech ? PD_ST_IN_PROGRESS : PD_ST_IN_REVIEW;
+}
+
 const char *pd_workflow_purpose(pd_role_e role, pd_status_e from, pd_status_e to)
 {
     unsigned texts = pd_workflow_texts(role, from, to);

@@ -55,4 +55,11 @@ unsigned pd_workflow_texts(pd_role_e role, pd_status_e from, pd_status_e to);
  * "rating_comment" or "message". */
 const char *pd_workflow_purpose(pd_role_e role, pd_status_e from, pd_status_e to);
 
+/* Where a public reply leaves the ticket: a customer's reply to a ticket
+ * that waits for them hands it back to the team, to the tech working on it
+ * or to review when nobody is assigned, however the reply is sent (a
+ * comment, or a note with a change). Any other reply leaves the status as
+ * it is, and so is returned. */
+pd_status_e pd_workflow_after_reply(pd_role_e role, pd_status_e status, int has_tech);
+
 #endif

@@ -89,6 +89,28 @@ is ticket('expert', $id)->json->{first_response_at}, $first, '... and a later re
     is ticket('cust_a', $u)->json->{status}, 'in_review', 'with no tech assigned it goes back to review';
     comment('expert', $u, body => 'Baik.');
     is ticket('cust_a', $u)->json->{status}, 'in_review', 'a staff reply moves nothing';
+
+    # the same reply sent as a note through PATCH moves the ticket the same way
+    my $v = new_id();
+    api('expert', PATCH => "/api/tickets/$v", json => { status => 'in_progress', tech_id => user_id('tech'),
+        note => 'Cek printer.' });
+    api('tech', PATCH => "/api/tickets/$v", json => { status => 'waiting_customer' });
+    my $r = api('cust_a', PATCH => "/api/tickets/$v", json => { note => 'Sudah saya coba, masih error.' });
+    is $r->status, 200, 'a customer\'s note through PATCH on a waiting ticket: 200';
+    is $r->json->{status}, 'in_progress', '... hands it back as a comment does: in_progress';
+    my @vl = @{ api('expert', GET => "/api/tickets/$v/activities")->json->{items} };
+    is_deeply [map { [ @{$_}{qw(kind new_value visibility)} ] } @vl[-2, -1]],
+        [['status_changed', 'in_progress', 'public'], ['comment', undef, 'public']],
+        '... recorded as the move and the public reply';
+    my $w = new_id();
+    api('expert', PATCH => "/api/tickets/$w", json => { status => 'in_review' });
+    api('expert', PATCH => "/api/tickets/$w", json => { status => 'waiting_customer' });
+    is api('cust_a', PATCH => "/api/tickets/$w", json => { note => 'Versi 5.2.1' })->json->{status}, 'in_review',
+        '... and to review when no tech is assigned';
+    api('expert', PATCH => "/api/tickets/$w", json => { status => 'waiting_customer' });
+    is api('expert', PATCH => "/api/tickets/$w", json => { note => 'Menunggu jawaban.' })->status, 200,
+        'a staff note on a waiting ticket: 200';
+    is ticket('cust_a', $w)->json->{status}, 'waiting_customer', '... moves nothing';
 }
 
 # ---- who may write -------------------------------------------------------------

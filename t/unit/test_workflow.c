@@ -484,6 +484,26 @@ static void test_flow_is_connected(void **state)
     }
 }
 
+/* A customer's reply hands a waiting ticket back; nothing else moves. */
+static void test_after_reply(void **state)
+{
+    int role, st;
+    (void)state;
+    assert_int_equal(pd_workflow_after_reply(PD_ROLE_CUSTOMER, PD_ST_WAITING_CUSTOMER, 1),
+                     PD_ST_IN_PROGRESS);
+    assert_int_equal(pd_workflow_after_reply(PD_ROLE_CUSTOMER, PD_ST_WAITING_CUSTOMER, 0),
+                     PD_ST_IN_REVIEW);
+    for (role = PD_ROLE_NONE; role < PD_ROLE__COUNT; role++) {
+        for (st = 0; st < PD_ST__COUNT; st++) {
+            if (role == PD_ROLE_CUSTOMER && st == PD_ST_WAITING_CUSTOMER) {
+                continue;
+            }
+            assert_int_equal(pd_workflow_after_reply((pd_role_e)role, (pd_status_e)st, 1), st);
+            assert_int_equal(pd_workflow_after_reply((pd_role_e)role, (pd_status_e)st, 0), st);
+        }
+    }
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -505,6 +525,7 @@ int main(void)
         T(test_texts),
         T(test_status_names),
         T(test_flow_is_connected),
+        T(test_after_reply),
     };
 #undef T
     return cmocka_run_group_tests_name("pd_workflow", tests, group_setup, group_teardown);
