@@ -80,7 +80,7 @@ unlike $page, qr{Apache/\d|<address>|Debian}, 'an error page of Apache\'s own ha
                reqtimeout auth_openidc)),
         "LoadModule pharmadesk_module $ENV{PD_ROOT}/.libs/mod_pharmadesk.so",
         "Include $dir/vhost.conf", '');
-    my ($rc, $out) = capture('apache2', '-t', '-f', "$dir/httpd.conf");
+    my ($rc, $out) = apache2_capture('-t', '-f', "$dir/httpd.conf");
     is $rc, 0, 'apache2 -t accepts the example virtual host' or diag $out;
 
     my $active = join "\n", grep { !/^\s*#/ } split /\n/, $example;

@@ -13,17 +13,7 @@ use PD::Test;
 # apache2 on the test configuration with these arguments: exit code, output.
 sub apache2 {
     my @args = @_;
-    local $ENV{LD_PRELOAD} = $ENV{PD_TEST_HTTPD_PRELOAD} if $ENV{PD_TEST_HTTPD_PRELOAD};
-    my $pid = open(my $fh, '-|') // die "fork: $!";
-    if (!$pid) {
-        open STDERR, '>&', \*STDOUT;
-        exec 'apache2', '-f', $ENV{PD_TEST_HTTPD_CONF}, '-C', 'ServerName localhost', @args
-            or print "exec: $!\n";
-        POSIX::_exit(127);
-    }
-    my $out = do { local $/; <$fh> } // '';
-    close $fh;
-    return ($? >> 8, $out);
+    return apache2_capture('-f', $ENV{PD_TEST_HTTPD_CONF}, '-C', 'ServerName localhost', @args);
 }
 
 sub configtest { my ($line) = @_; return apache2('-t', '-c', $line) }

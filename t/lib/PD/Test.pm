@@ -34,7 +34,7 @@ our @EXPORT = qw(
     api new_ticket last_response
     db_query db_value db_do
     user_id pharmacy_id category_id module_id
-    pg_stop pg_start httpd_stop httpd_start httpd_pids read_file restart_with capture
+    pg_stop pg_start httpd_stop httpd_start httpd_pids read_file restart_with capture apache2_capture
     wait_until expect_error_log parallel
     token_for mint_token subject_of
     $JSON
@@ -316,11 +316,24 @@ sub httpd_pids {
 
 # apache2 as scripts/test starts it: an ASan-built module needs its runtime
 # preloaded (PD_TEST_HTTPD_PRELOAD).
-sub _apache2 {
+sub _with_httpd_env {
+    my ($run) = @_;
     local $ENV{LD_PRELOAD} = $ENV{PD_TEST_HTTPD_PRELOAD} if $ENV{PD_TEST_HTTPD_PRELOAD};
     local $ENV{ASAN_OPTIONS} = $ENV{ASAN_OPTIONS} // 'detect_leaks=0:abort_on_error=0'
         if $ENV{PD_TEST_HTTPD_PRELOAD};
-    _run('apache2', '-f', _env('PD_TEST_HTTPD_CONF'), '-k', @_);
+    return $run->();
+}
+
+sub _apache2 {
+    my @args = @_;
+    _with_httpd_env(sub { _run('apache2', '-f', _env('PD_TEST_HTTPD_CONF'), '-k', @args) });
+}
+
+# apache2 with these arguments, as scripts/test would start it: its exit
+# code and its output (stdout and stderr together).
+sub apache2_capture {
+    my @args = @_;
+    return _with_httpd_env(sub { capture('apache2', @args) });
 }
 
 sub httpd_stop {
