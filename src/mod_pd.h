@@ -241,8 +241,11 @@ apr_status_t pd_ticket_from_row(pd_req_t *req, pd_db_result_t *res, const char *
  * pd_authz decides on. */
 void pd_ticket_facts_read(pd_db_result_t *res, pd_ticket_facts_t *t);
 /* A single ticket's ETag: its id and version, and the caller's role, which
- * with the ticket decides what it allows them. */
-const char *pd_ticket_etag(pd_req_t *req, const char *id, const char *version);
+ * with the ticket decides what it allows them; then the countdown of its
+ * service level clocks while they run (pd_sla_countdown; "" or NULL: none),
+ * which a write's If-Match leaves out (pd_sla_tags_base). */
+const char *pd_ticket_etag(pd_req_t *req, const char *id, const char *version,
+                           const char *countdown);
 /* created_from and created_to (pd_q_time), each NULL when absent. */
 apr_status_t pd_ticket_created_params(pd_req_t *req, const char **from, const char **to);
 /* The current row's ticket columns (TICKET_COLUMNS, PD_TC_DESCRIPTION of
@@ -284,6 +287,17 @@ apr_status_t pd_res_roles_list(pd_req_t *req);
 apr_status_t pd_res_roles_get(pd_req_t *req);
 apr_status_t pd_res_audit_list(pd_req_t *req);
 apr_status_t pd_res_dashboard_get(pd_req_t *req);
+apr_status_t pd_res_sla_calendars_list(pd_req_t *req);
+apr_status_t pd_res_sla_calendars_get(pd_req_t *req);
+apr_status_t pd_res_sla_calendars_create(pd_req_t *req);
+apr_status_t pd_res_sla_calendars_update(pd_req_t *req);
+apr_status_t pd_res_sla_calendars_delete(pd_req_t *req);
+apr_status_t pd_res_sla_policies_list(pd_req_t *req);
+apr_status_t pd_res_sla_policies_get(pd_req_t *req);
+apr_status_t pd_res_sla_policies_create(pd_req_t *req);
+apr_status_t pd_res_sla_policies_update(pd_req_t *req);
+apr_status_t pd_res_sla_policies_delete(pd_req_t *req);
+apr_status_t pd_res_sla_policies_recompute(pd_req_t *req);
 
 /* mod_pd_audit.c: the audit log of admin actions (migration 0012). Ends
  * the change's open transaction: records who did what to which object, from

@@ -8,6 +8,7 @@
 #include "pd_workflow.h"
 #include "pd_ticketno.h"
 #include "pd_ticket.h"
+#include "pd_sla.h"
 
 /* A ticket's editable state, as locked for update. */
 typedef struct ticket_row_t {
@@ -511,6 +512,7 @@ static apr_status_t write_change(pd_req_t *req, const ticket_row_t *cur,
 
 apr_status_t pd_res_tickets_update(pd_req_t *req)
 {
+    static const char *const conditions[2] = { "If-Match", "If-None-Match" };
     ticket_patch_t patch;
     ticket_change_t ch;
     ticket_row_t cur = { 0 };
@@ -518,7 +520,7 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
     apr_int64_t refs[REF__COUNT] = { 0 };
     const char *etag;
     apr_status_t rv;
-    int not_modified;
+    int not_modified, i;
 
     if ((rv = read_patch(req, &patch)) != APR_SUCCESS) {
         return rv;
@@ -530,9 +532,17 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
         goto cleanup;
     }
     /* against the row as it is now, locked: If-Match makes a write that
-     * was prepared on a stale copy fail instead of overwriting */
+     * was prepared on a stale copy fail instead of overwriting. The
+     * countdown of a tag is no part of the ticket's state: a copy read a
+     * minute ago is as current as one read now. */
     etag = pd_ticket_etag(req, apr_psprintf(req->r->pool, "%" APR_INT64_T_FMT, req->id),
-                          cur.version);
+                          cur.version, NULL);
+    for (i = 0; i < 2; i++) {
+        const char *field = apr_table_get(req->r->headers_in, conditions[i]);
+        if (field) {
+            apr_table_set(req->r->headers_in, conditions[i], pd_sla_tags_base(req->r->pool, field));
+        }
+    }
     if ((rv = pd_preconditions(req, etag, &not_modified)) != APR_SUCCESS) {
         goto cleanup;
     }

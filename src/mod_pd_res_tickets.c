@@ -7,6 +7,7 @@
 #include "pd_validate.h"
 #include "pd_cursor.h"
 #include "pd_ticket.h"
+#include "pd_sla.h"
 
 /* The kind of a sort's cursor key, as the statement prints it. */
 typedef enum { KEY_TIMESTAMP, KEY_INT, KEY_RANK } key_kind_e;
@@ -28,7 +29,11 @@ static const struct {
       PD_SQL_TICKETS_SEARCH_PRIORITY_DESC, PD_SQL_TICKETS_SEARCH_PRIORITY_ASC, KEY_INT },
     { "id", PD_SQL_TICKETS_LIST_ID_DESC, PD_SQL_TICKETS_LIST_ID_ASC,
       PD_SQL_TICKETS_SEARCH_ID_DESC, PD_SQL_TICKETS_SEARCH_ID_ASC, KEY_INT },
+    /* only with sla (a service level list), and not with q */
+    { "due_at", PD_SQL_TICKETS_LIST_SLA_DESC, PD_SQL_TICKETS_LIST_SLA_ASC,
+      PD_SQL__COUNT, PD_SQL__COUNT, KEY_TIMESTAMP },
 };
+#define SORT_DUE_AT (sizeof(sorts) / sizeof(sorts[0]) - 1)
 
 /* status=open or status=open,in_review: one value goes to the scalar
  * parameter (an index equality), several to the array parameter. */
@@ -98,6 +103,7 @@ typedef struct list_query_t {
     const char *key, *after_id; /* the cursor's, or NULL */
     const char *rows;          /* the row limit: a page and one, to tell whether there is a next */
     const char *q;             /* the search text, NULL for a plain list */
+    const char *sla;           /* breached, at_risk or met: a service level list */
     apr_size_t sort;           /* index into sorts[] */
     int desc;
     int limit;
@@ -169,6 +175,31 @@ apr_status_t pd_ticket_created_params(pd_req_t *req, const char **from, const ch
     return APR_SUCCESS;
 }
 
+/* sla=breached, at_risk or met: a list of the tickets not solved yet that
+ * are overdue or at risk, or of those that met their targets, by due
+ * time. Not with a search. */
+static apr_status_t read_sla(pd_req_t *req, list_query_t *lq)
+{
+    static const char *const kinds[] = { "breached", "at_risk", "met", NULL };
+    int i;
+
+    lq->sla = apr_table_get(req->query, "sla");
+    if (!lq->sla) {
+        return APR_SUCCESS;
+    }
+    for (i = 0; kinds[i] && strcmp(kinds[i], lq->sla) != 0; i++) {
+    }
+    if (!kinds[i]) {
+        return pd_error_set(&req->err, 400, "invalid_parameter", "sla",
+                            "sla must be breached, at_risk or met");
+    }
+    if (lq->q) {
+        return pd_error_set(&req->err, 400, "invalid_parameter", "sla",
+                            "a service level list cannot be searched (q)");
+    }
+    return APR_SUCCESS;
+}
+
 static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
 {
     const char *status, *statuses, *priority, *source, *from, *to;
@@ -197,8 +228,11 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
         return pd_error_set(&req->err, 400, "invalid_parameter", "q",
                             "q must be 1 to 200 bytes of text without control characters");
     }
+    if ((rv = read_sla(req, lq)) != APR_SUCCESS) {
+        return rv;
+    }
     sort_name = apr_table_get(req->query, "sort");
-    sort_name = sort_name ? sort_name : lq->q ? "relevance" : "created_at";
+    sort_name = sort_name ? sort_name : lq->sla ? "due_at" : lq->q ? "relevance" : "created_at";
     for (lq->sort = 0; lq->sort < sizeof(sorts) / sizeof(sorts[0]); lq->sort++) {
         if (strcmp(sorts[lq->sort].name, sort_name) == 0) {
             break;
@@ -206,7 +240,12 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
     }
     if (lq->sort == sizeof(sorts) / sizeof(sorts[0])) {
         return pd_error_set(&req->err, 400, "invalid_parameter", "sort",
-                            "sort must be one of relevance, created_at, updated_at, priority, id");
+                            "sort must be one of relevance, created_at, updated_at, priority, id, "
+                            "due_at");
+    }
+    if ((lq->sort == SORT_DUE_AT) != (lq->sla != NULL)) {
+        return pd_error_set(&req->err, 400, "invalid_parameter", "sort",
+                            "a service level list (sla) sorts by due_at, and only it does");
     }
     if (!lq->q && sorts[lq->sort].key == KEY_RANK) {
         return pd_error_set(&req->err, 400, "invalid_parameter", "sort",
@@ -217,7 +256,8 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
         return pd_error_set(&req->err, 400, "invalid_parameter", "order",
                             "order must be asc or desc");
     }
-    lq->desc = !order || strcmp(order, "desc") == 0;
+    /* newest first; a service level list the most urgent first */
+    lq->desc = order ? strcmp(order, "desc") == 0 : !lq->sla;
 
     lq->key = lq->after_id = NULL;
     cursor_text = apr_table_get(req->query, "cursor");
@@ -308,6 +348,9 @@ static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const c
     else {
         for (i = 0; i < FILTER_ARGS; i++) {
             args[n++] = f[i];
+        }
+        for (i = 0; lq->sla && i < 3; i++) {
+            args[n++] = lq->sla;
         }
         args[n++] = lq->key;
         args[n++] = lq->key;
@@ -435,7 +478,8 @@ apr_status_t pd_ticket_from_row(pd_req_t *req, pd_db_result_t *res, const char *
     pd_jw_init(&w, req->r->pool, 2048);
     pd_ticket_render_one(&w, cols, &req->who);
     *json = pd_jw_text(&w);
-    *etag = pd_ticket_etag(req, cols[PD_TC_ID], cols[PD_TC_VERSION]);
+    *etag = pd_ticket_etag(req, cols[PD_TC_ID], cols[PD_TC_VERSION],
+                           pd_sla_countdown(req->r->pool, cols));
     return APR_SUCCESS;
 }
 
@@ -450,12 +494,14 @@ void pd_ticket_facts_read(pd_db_result_t *res, pd_ticket_facts_t *t)
     t->expert_id = pd_db_get_int64(res, 3);
 }
 
-const char *pd_ticket_etag(pd_req_t *req, const char *id, const char *version)
+const char *pd_ticket_etag(pd_req_t *req, const char *id, const char *version,
+                           const char *countdown)
 {
     /* the version changes with every write that changes what the ticket
-     * shows or allows; the caller's role decides the rest of "allowed" */
-    return apr_psprintf(req->r->pool, "\"t%s-v%s-r%d\"", id ? id : "0", version ? version : "0",
-                        (int)req->who.role);
+     * shows or allows; the caller's role decides the rest of "allowed";
+     * the countdown is what its service level clocks move by themselves */
+    return apr_psprintf(req->r->pool, "\"t%s-v%s-r%d%s\"", id ? id : "0",
+                        version ? version : "0", (int)req->who.role, countdown ? countdown : "");
 }
 
 apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,

@@ -15,7 +15,7 @@
 /* The query parameters each list takes; every other route takes none. */
 static const char *const ticket_list[] = {
     "status", "priority", "category_id", "module_id", "pharmacy_id", "expert_id",
-    "tech_id", "source", "created_from", "created_to", "queue", "q", "sort", "order",
+    "tech_id", "source", "created_from", "created_to", "queue", "q", "sla", "sort", "order",
     "limit", "cursor", NULL
 };
 static const char *const page_only[] = { "limit", "cursor", NULL };
@@ -84,6 +84,18 @@ static const pd_route_t routes[] = {
     { PD_M_GET,    "/roles/{id}",             PD_ACT_ROLE_READ,      H(pd_res_roles_get), NULL, 0, 0 },
 
     { PD_M_GET,    "/audit",                  PD_ACT_AUDIT_READ,     H(pd_res_audit_list), audit_list, 0, 0 },
+
+    { PD_M_GET,    "/sla-calendars",          PD_ACT_SLA_READ,       H(pd_res_sla_calendars_list), lookup_list, 0, 0 },
+    { PD_M_POST,   "/sla-calendars",          PD_ACT_SLA_WRITE,      H(pd_res_sla_calendars_create), NULL, 0, 0 },
+    { PD_M_GET,    "/sla-calendars/{id}",     PD_ACT_SLA_READ,       H(pd_res_sla_calendars_get), NULL, 0, 0 },
+    { PD_M_PATCH,  "/sla-calendars/{id}",     PD_ACT_SLA_WRITE,      H(pd_res_sla_calendars_update), NULL, 0, 0 },
+    { PD_M_DELETE, "/sla-calendars/{id}",     PD_ACT_SLA_WRITE,      H(pd_res_sla_calendars_delete), NULL, 0, 0 },
+    { PD_M_GET,    "/sla-policies",           PD_ACT_SLA_READ,       H(pd_res_sla_policies_list), lookup_list, 0, 0 },
+    { PD_M_POST,   "/sla-policies",           PD_ACT_SLA_WRITE,      H(pd_res_sla_policies_create), NULL, 0, 0 },
+    { PD_M_GET,    "/sla-policies/{id}",      PD_ACT_SLA_READ,       H(pd_res_sla_policies_get), NULL, 0, 0 },
+    { PD_M_PATCH,  "/sla-policies/{id}",      PD_ACT_SLA_WRITE,      H(pd_res_sla_policies_update), NULL, 0, 0 },
+    { PD_M_DELETE, "/sla-policies/{id}",      PD_ACT_SLA_WRITE,      H(pd_res_sla_policies_delete), NULL, 0, 0 },
+    { PD_M_POST,   "/sla-policies/{id}/recompute", PD_ACT_SLA_WRITE, H(pd_res_sla_policies_recompute), NULL, 0, 0 },
 };
 
 const pd_route_t *pd_routes(apr_size_t *count)

@@ -6,7 +6,7 @@ static const char *const action_names[PD_ACT__COUNT] = {
     "me", "ticket.list", "ticket.read", "ticket.create", "ticket.update",
     "ticket.delete", "lookup.read", "lookup.write", "pharmacy.read",
     "pharmacy.write", "user.read", "user.write", "role.read", "audit.read",
-    "dashboard.read",
+    "dashboard.read", "sla.read", "sla.write",
 };
 
 #define A (1u << PD_ROLE_ADMIN)
@@ -34,6 +34,10 @@ static const unsigned policy[PD_ACT__COUNT] = {
     [PD_ACT_AUDIT_READ]     = A,
     /* everyone who lists tickets, over what that list would show */
     [PD_ACT_DASHBOARD_READ] = A | E | T | C | M,
+    /* the team works to the service levels; customers see their tickets'
+     * due times, not the contracts behind them */
+    [PD_ACT_SLA_READ]       = A | E | T | M,
+    [PD_ACT_SLA_WRITE]      = A,
 };
 
 #undef A

@@ -28,6 +28,8 @@ typedef enum {
     PD_ACT_ROLE_READ,
     PD_ACT_AUDIT_READ,         /* the audit log of admin actions */
     PD_ACT_DASHBOARD_READ,     /* ticket counts; customers: their own pharmacy's */
+    PD_ACT_SLA_READ,           /* service level calendars and policies */
+    PD_ACT_SLA_WRITE,
     PD_ACT__COUNT
 } pd_action_e;
 

@@ -1,7 +1,31 @@
 #include <stddef.h>
 #include "pd_sql.h"
+#include "pd_sql_sla.h"
 
 /* ---- shared fragments (compile-time literals) ---- */
+
+/* The service levels are shown as of the start of the current minute: a
+ * countdown of whole minutes, which changes the ticket lists and a
+ * ticket's ETag once a minute (on the minute for every ticket at once)
+ * rather than whenever some ticket's clock passes a minute of its own. */
+#define SLA_NOW "date_trunc('minute', now())"
+/* The business clock of the ticket's calendar at an instant (migration
+ * 0030: an inlined index probe). */
+#define SLA_CLOCK(at) "(SELECT c.clock FROM pd_sla_clock(t.sla_calendar_id, " at ") c)"
+/* A target's columns (pd_ticket.h): its minutes, due time, when met, the
+ * business microseconds left now (read off the clock while it runs, kept
+ * while it stands still or once met) and whether it is at risk. */
+#define SLA_TARGET(p) \
+    "t." p "_target, t." p "_due_at, t." p "_met_at," \
+    " CASE WHEN t." p "_met_at IS NULL AND t." p "_left IS NULL" \
+    "  THEN " SLA_CLOCK("t." p "_due_at") " - " SLA_CLOCK(SLA_NOW) " ELSE t." p "_left END," \
+    " coalesce(t." p "_risk_at <= " SLA_NOW ", false)"
+/* The policy, when the clock stopped, the business time paused (with the
+ * pause under way), then both targets. */
+#define SLA_COLUMNS \
+    "t.sla_policy_id, t.sla_stopped_at, t.sla_paused + CASE WHEN t.status = 'waiting_customer'" \
+    " THEN coalesce(" SLA_CLOCK(SLA_NOW) " - " SLA_CLOCK("t.sla_stopped_at") ", 0) ELSE 0 END, " \
+    SLA_TARGET("first_response") ", " SLA_TARGET("resolution")
 
 /* A ticket's columns, in the order of pd_ticket_col_e (pd_ticket.h). Names
  * are not joined in: the module takes them from its name cache (pd_names.h),
@@ -11,7 +35,7 @@
     "t.id, t.number, t.title, t.pic_name, t.contact, t.app_version, t.priority, t.status, " \
     "t.source, t.version, t.pharmacy_id, t.module_id, t.category_id, t.customer_id, " \
     "t.expert_id, t.tech_id, t.created_by, t.created_at, t.updated_at, " \
-    "t.first_response_at, t.solved_at, t.closed_at"
+    "t.first_response_at, t.solved_at, t.closed_at, " SLA_COLUMNS
 
 /* A list page is one statement, PD_PLAN_CUSTOM: planned with its values, on the
  * tickets table alone. Each optional filter takes its value twice, once for
@@ -36,11 +60,28 @@
  * key_val turns the cursor's key back into that column's type, key_out (the
  * column after the ticket's) gives it to the next cursor. */
 #define TICKET_PAGE(from, key_out, key_col, key_val, cmp, dir) \
-    "SELECT " TICKET_COLUMNS ", " key_out from TICKET_FILTERS \
+    TICKET_PAGE_WHERE(from, "", key_out, key_col, key_val, cmp, dir)
+#define TICKET_PAGE_WHERE(from, where, key_out, key_col, key_val, cmp, dir) \
+    "SELECT " TICKET_COLUMNS ", " key_out from TICKET_FILTERS where \
     " AND (" key_val " IS NULL OR (" key_col ", t.id) " cmp " (" key_val ", %s::bigint))" \
     " ORDER BY " key_col " " dir ", t.id " dir " LIMIT %s::int"
 
 #define TS_LIST(col, cmp, dir) TICKET_PAGE(" FROM tickets t", col, col, "%s::timestamptz", cmp, dir)
+
+/* The service level lists (sla=breached, at_risk or met: parameter 27,
+ * three times), by due time, each through a partial index of migration
+ * 0030: the tickets not yet solved that are overdue (running, or paused
+ * after they breached) or at risk, and those solved in time. Planned with
+ * the value, two of the three branches fold away. Then the cursor's key
+ * (twice) and id, the row limit. */
+#define SLA_FILTER \
+    " AND ((%s::text = 'breached' AND t.status IN (" UNSOLVED ") AND t.sla_due_at <= " SLA_NOW ")" \
+    " OR (%s::text = 'at_risk' AND t.status IN (" UNSOLVED ") AND t.sla_due_at > " SLA_NOW \
+    "  AND t.sla_risk_at <= " SLA_NOW ")" \
+    " OR (%s::text = 'met' AND t.sla_met))"
+#define SLA_LIST(cmp, dir) \
+    TICKET_PAGE_WHERE(" FROM tickets t", SLA_FILTER, "t.sla_due_at", "t.sla_due_at", \
+                      "%s::timestamptz", cmp, dir)
 #define INT_LIST(col, cmp, dir) TICKET_PAGE(" FROM tickets t", col, col, "%s::bigint", cmp, dir)
 
 /* Searches (migration 0011). The subquery p holds the tsquery, which
@@ -108,7 +149,7 @@
 
 #define PHARMACY_JSON \
     "json_build_object('id', id, 'code', code, 'name', name, 'address', address, " \
-    "'city', city, 'phone', phone, 'active', active, 'created_at', created_at, " \
+    "'city', city, 'phone', phone, 'tier', tier, 'active', active, 'created_at', created_at, " \
     "'updated_at', updated_at)::text"
 
 #define USER_JSON \
@@ -192,7 +233,8 @@
  * pharmacies': a statement for each, so that each keeps its cached plan. */
 #define NULL_TICKET_COLUMNS \
     "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
-    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
+    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
 #define DASHBOARD(pharmacy) \
     "WITH b AS (SELECT %s::bigint AS scope, %s::bigint AS pharmacy," \
     "  pd_time_bound(%s::text, %s::text, false) AS lo, pd_time_bound(%s::text, %s::text, true) AS hi)" \
@@ -398,6 +440,12 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         INT_LIST("t.id", "<", "DESC"),
     [PD_SQL_TICKETS_LIST_ID_ASC].text =
         INT_LIST("t.id", ">", "ASC"),
+    /* the service level lists: the filters, then 27-29 sla (three times),
+     * 30-31 the cursor's due time, 32 its id, 33 the limit */
+    [PD_SQL_TICKETS_LIST_SLA_DESC].text =
+        SLA_LIST("<", "DESC"),
+    [PD_SQL_TICKETS_LIST_SLA_ASC].text =
+        SLA_LIST(">", "ASC"),
 
     /* 1 search text: whether it holds a word to look for */
     [PD_SQL_TICKET_SEARCH_QUERY].text =
@@ -460,19 +508,20 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "SELECT " PHARMACY_JSON " FROM pharmacies"
         " WHERE id = %s::bigint AND %s::bigint IN (0, id)",
     [PD_SQL_PHARMACIES_LOCK].text =
-        "SELECT code, name, address, city, phone, active, " PHARMACY_JSON " FROM pharmacies"
+        "SELECT code, name, address, city, phone, active, tier, " PHARMACY_JSON " FROM pharmacies"
         " WHERE id = %s::bigint FOR UPDATE",
     [PD_SQL_PHARMACIES_ACTIVE].text =
         "SELECT active FROM pharmacies WHERE id = %s::bigint",
-    /* 1 code, 2 name, 3 address, 4 city, 5 phone, 6 active */
+    /* 1 code, 2 name, 3 address, 4 city, 5 phone, 6 active, 7 tier */
     [PD_SQL_PHARMACIES_INSERT].text =
-        "INSERT INTO pharmacies (code, name, address, city, phone, active)"
-        " VALUES (%s::text, %s::text, %s::text, %s::text, %s::text, %s::boolean)"
+        "INSERT INTO pharmacies (code, name, address, city, phone, active, tier)"
+        " VALUES (%s::text, %s::text, %s::text, %s::text, %s::text, %s::boolean, %s::text)"
         " ON CONFLICT (code) DO NOTHING RETURNING id, " PHARMACY_JSON,
-    /* 1 code, 2 name, 3 address, 4 city, 5 phone, 6 active, 7 id, 8 code, 9 id */
+    /* 1 code, 2 name, 3 address, 4 city, 5 phone, 6 active, 7 tier (NULL:
+     * none), 8 id, 9 code, 10 id */
     [PD_SQL_PHARMACIES_UPDATE].text =
         "UPDATE pharmacies SET code = %s::text, name = %s::text, address = %s::text,"
-        " city = %s::text, phone = %s::text, active = %s::boolean, updated_at = now()"
+        " city = %s::text, phone = %s::text, active = %s::boolean, tier = %s::text, updated_at = now()"
         " WHERE id = %s::bigint AND NOT EXISTS (SELECT 1 FROM pharmacies o"
         " WHERE o.code = %s::text AND o.id <> %s::bigint) RETURNING " PHARMACY_JSON,
 
@@ -612,6 +661,21 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * counts' days */
     [PD_SQL_DASHBOARD_DELTAS_COMPACT].text =
         "SELECT pd_dashboard_compact(%s::integer), (SELECT time_zone FROM dashboard_zone)",
+
+    [PD_SQL_SLA_ZONE_VALID].text = SQL_SLA_ZONE_VALID,
+    [PD_SQL_SLA_CALENDARS_LIST].text = SQL_SLA_CALENDARS_LIST,
+    [PD_SQL_SLA_CALENDARS_GET].text = SQL_SLA_CALENDARS_GET,
+    [PD_SQL_SLA_CALENDARS_LOCK].text = SQL_SLA_CALENDARS_LOCK,
+    [PD_SQL_SLA_CALENDARS_INSERT].text = SQL_SLA_CALENDARS_INSERT,
+    [PD_SQL_SLA_CALENDARS_UPDATE].text = SQL_SLA_CALENDARS_UPDATE,
+    [PD_SQL_SLA_CALENDARS_SET].text = SQL_SLA_CALENDARS_SET,
+    [PD_SQL_SLA_CALENDARS_EXTEND].text = SQL_SLA_CALENDARS_EXTEND,
+    [PD_SQL_SLA_POLICIES_LIST].text = SQL_SLA_POLICIES_LIST,
+    [PD_SQL_SLA_POLICIES_GET].text = SQL_SLA_POLICIES_GET,
+    [PD_SQL_SLA_POLICIES_LOCK].text = SQL_SLA_POLICIES_LOCK,
+    [PD_SQL_SLA_POLICIES_REFS].text = SQL_SLA_POLICIES_REFS,
+    [PD_SQL_SLA_POLICIES_SAVE].text = SQL_SLA_POLICIES_SAVE,
+    [PD_SQL_SLA_POLICIES_RECOMPUTE].text = SQL_SLA_POLICIES_RECOMPUTE,
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

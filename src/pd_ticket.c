@@ -1,6 +1,7 @@
 #include <apr_strings.h>
 #include "pd_ticket.h"
 #include "pd_workflow.h"
+#include "pd_sla.h"
 
 /* {"id":..,"name":..} or null when the reference is empty. */
 static void person(pd_jw_t *w, const char *key, const char *id, const char *name)
@@ -70,6 +71,7 @@ static void render_members(pd_jw_t *w, const char *const *c, int with_descriptio
         pd_jw_key(w, times[i].key);
         pd_jw_timestamp(w, c[times[i].col]);
     }
+    pd_sla_render(w, c);
     if (with_description) {
         pd_jw_key(w, "description");
         pd_jw_string(w, c[PD_TC_DESCRIPTION]);

@@ -33,6 +33,8 @@ static const char *const expected_policy[PD_ACT__COUNT] = {
     [PD_ACT_ROLE_READ]      = "AETM",
     [PD_ACT_AUDIT_READ]     = "A",
     [PD_ACT_DASHBOARD_READ] = "AETCM",
+    [PD_ACT_SLA_READ]       = "AETM",
+    [PD_ACT_SLA_WRITE]      = "A",
 };
 
 static const struct { pd_role_e role; char letter; } role_letters[] = {
@@ -42,7 +44,7 @@ static const struct { pd_role_e role; char letter; } role_letters[] = {
 
 static const pd_action_e writes[] = {
     PD_ACT_TICKET_CREATE, PD_ACT_TICKET_UPDATE, PD_ACT_TICKET_DELETE, PD_ACT_LOOKUP_WRITE,
-    PD_ACT_PHARMACY_WRITE, PD_ACT_USER_WRITE,
+    PD_ACT_PHARMACY_WRITE, PD_ACT_USER_WRITE, PD_ACT_SLA_WRITE,
 };
 
 static pd_identity_t who(pd_role_e role, apr_int64_t pharmacy_id)
@@ -729,10 +731,11 @@ static void test_source_for_role(void **state)
 static void test_audit_names(void **state)
 {
     static const char *const entities[PD_ENTITY__COUNT] = {
-        "user", "role", "ticket_category", "ticket_module", "pharmacy", "ticket",
+        "user", "role", "ticket_category", "ticket_module", "pharmacy", "ticket", "sla_calendar",
+        "sla_policy",
     };
     static const char *const actions[PD_AUDIT__ACTIONS] = {
-        "create", "update", "deactivate", "delete",
+        "create", "update", "deactivate", "delete", "recompute",
     };
     int i;
 
