@@ -21,10 +21,10 @@
     "  THEN " SLA_CLOCK("t." p "_due_at") " - " SLA_CLOCK(SLA_NOW) " ELSE t." p "_left END," \
     " coalesce(t." p "_risk_at <= " SLA_NOW ", false)"
 /* The policy, when the clock stopped, the business time paused (with the
- * pause under way), then both targets. */
+ * pause under way, none yet in the minute it began), then both targets. */
 #define SLA_COLUMNS \
     "t.sla_policy_id, t.sla_stopped_at, t.sla_paused + CASE WHEN t.status = 'waiting_customer'" \
-    " THEN coalesce(" SLA_CLOCK(SLA_NOW) " - " SLA_CLOCK("t.sla_stopped_at") ", 0) ELSE 0 END, " \
+    " THEN greatest(" SLA_CLOCK(SLA_NOW) " - " SLA_CLOCK("t.sla_stopped_at") ", 0) ELSE 0 END, " \
     SLA_TARGET("first_response") ", " SLA_TARGET("resolution")
 
 /* A ticket's columns, in the order of pd_ticket_col_e (pd_ticket.h). Names

@@ -70,6 +70,17 @@ my %expect = (
     'GET /roles'                    => { allow => \@STAFF_READ,    ok => 200 },
     'GET /roles/{id}'               => { allow => \@STAFF_READ,    ok => 200, kind => 'role' },
     'GET /audit'                    => { allow => ['admin'],       ok => 200 },
+    'GET /sla-calendars'            => { allow => \@STAFF_READ,    ok => 200 },
+    'POST /sla-calendars'           => { allow => ['admin'],       ok => 201, kind => 'sla_calendar' },
+    'GET /sla-calendars/{id}'       => { allow => \@STAFF_READ,    ok => 200, kind => 'sla_calendar' },
+    'PATCH /sla-calendars/{id}'     => { allow => ['admin'],       ok => 200, kind => 'sla_calendar' },
+    'DELETE /sla-calendars/{id}'    => { allow => ['admin'],       ok => 200, kind => 'sla_calendar' },
+    'GET /sla-policies'             => { allow => \@STAFF_READ,    ok => 200 },
+    'POST /sla-policies'            => { allow => ['admin'],       ok => 201, kind => 'sla_policy' },
+    'GET /sla-policies/{id}'        => { allow => \@STAFF_READ,    ok => 200, kind => 'sla_policy' },
+    'PATCH /sla-policies/{id}'      => { allow => ['admin'],       ok => 200, kind => 'sla_policy' },
+    'DELETE /sla-policies/{id}'     => { allow => ['admin'],       ok => 200, kind => 'sla_policy' },
+    'POST /sla-policies/{id}/recompute' => { allow => ['admin'],   ok => 200, kind => 'sla_policy' },
 );
 
 my @unexpected = grep { !$expect{ $_->{key} } } @routes;
@@ -112,6 +123,9 @@ my %make = (
         return api('admin', POST => '/api/users', json => { username => $u, name => "User $u", role => 'tech' })->json->{id};
     },
     role => sub { 4 },
+    sla_calendar => sub { api('admin', POST => '/api/sla-calendars', json => sla_calendar_body())->json->{id} },
+    # a tier no pharmacy has: the policy applies to no ticket
+    sla_policy => sub { api('admin', POST => '/api/sla-policies', json => sla_policy_body())->json->{id} },
     # a public image on a ticket of that pharmacy
     attachment => sub {
         my ($code) = @_;
@@ -120,6 +134,14 @@ my %make = (
         return $r->json->{items}[0]{id};
     },
 );
+
+sub sla_calendar_body { +{ name => tag('AuthzKal'), hours => { mon => [{ from => '08:00', to => '17:00' }] } } }
+sub sla_policy_body {
+    (my $tier = uc tag('AZ')) =~ s/[^A-Z0-9-]/-/g;
+    return { name => tag('AuthzSla'), calendar_id => db_value(q{SELECT id FROM sla_calendars WHERE name = '24/7'}),
+             pharmacy_tier => $tier,
+             targets => { map { $_ => { first_response => 60, resolution => 600 } } qw(low medium high urgent) } };
+}
 
 # Form bodies (multipart/form-data) for the upload routes.
 my %form = (
@@ -139,6 +161,10 @@ my %body = (
     'PATCH /pharmacies/{id}'        => sub { { phone => '(021) 555 0101' } },
     'POST /users'                   => sub { my $u = tag('authz'); { username => $u, name => 'Baru', role => 'tech' } },
     'PATCH /users/{id}'             => sub { { name => 'Nama Baru' } },
+    'POST /sla-calendars'           => sub { sla_calendar_body() },
+    'PATCH /sla-calendars/{id}'     => sub { { time_zone => 'Asia/Makassar' } },
+    'POST /sla-policies'            => sub { sla_policy_body() },
+    'PATCH /sla-policies/{id}'      => sub { { description => 'diubah' } },
 );
 
 # The object variants a caller is tried with: own, other pharmacy's, none.
