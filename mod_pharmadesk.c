@@ -46,6 +46,22 @@ static const command_rec directives[] = {
                   (void *)&pd_dir_dashboard_interval, RSRC_CONF,
                   PD_HELP("Seconds between moves of the dashboard's pending changes into its "
                           "counts", PD_STR(DEF_DASHBOARD_INTERVAL))),
+    AP_INIT_TAKE1("PharmadeskNotifyInterval", pd_set_int, (void *)&pd_dir_notify_interval,
+                  RSRC_CONF, PD_HELP("Seconds between runs of the notification work, which "
+                                     "goes on while there is work", PD_STR(DEF_NOTIFY_INTERVAL))),
+    AP_INIT_TAKE1("PharmadeskNotifyMaxAttempts", pd_set_int,
+                  (void *)&pd_dir_notify_max_attempts, RSRC_CONF,
+                  PD_HELP("Attempts of a notification's delivery before it is dead",
+                          PD_STR(DEF_NOTIFY_MAX_ATTEMPTS))),
+    AP_INIT_TAKE1("PharmadeskNotifyBatch", pd_set_int, (void *)&pd_dir_notify_batch, RSRC_CONF,
+                  PD_HELP("Notification events or deliveries taken at a time",
+                          PD_STR(DEF_NOTIFY_BATCH))),
+    AP_INIT_TAKE1("PharmadeskNotifyLease", pd_set_int, (void *)&pd_dir_notify_lease, RSRC_CONF,
+                  PD_HELP("Seconds a claimed delivery is held by its sender before another "
+                          "may take it over", PD_STR(DEF_NOTIFY_LEASE))),
+    AP_INIT_TAKE1("PharmadeskNotifyRetryDelay", pd_set_int, (void *)&pd_dir_notify_retry_delay,
+                  RSRC_CONF, PD_HELP("Seconds before a failed delivery's first retry, doubling "
+                                     "with each attempt", PD_STR(DEF_NOTIFY_RETRY_DELAY))),
     AP_INIT_TAKE1("PharmadeskOIDCIssuer", pd_set_issuer, NULL, RSRC_CONF,
                   PD_HELP("The issuer (iss) every ID and access token must name", "none")),
     AP_INIT_TAKE1("PharmadeskOIDCAudience", pd_set_audience, NULL, RSRC_CONF,

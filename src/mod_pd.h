@@ -38,6 +38,11 @@ typedef struct pd_server_conf_t {
     apr_off_t attachment_ticket_max; /* bytes of all of a ticket's files */
     unsigned attachment_types;       /* 1 << pd_sniff_e of each allowed type */
     int dashboard_interval;    /* seconds between moves of dashboard deltas into counts */
+    int notify_interval;       /* seconds between runs of the notification work */
+    int notify_max_attempts;   /* attempts of a delivery before it is dead */
+    int notify_batch;          /* events or deliveries taken at a time */
+    int notify_lease;          /* seconds a claimed delivery is held by its sender */
+    int notify_retry_delay;    /* seconds before the first retry; doubling after */
 } pd_server_conf_t;
 
 /* One API request on its way through the module. */
@@ -86,6 +91,11 @@ void pd_config_defaults(server_rec *s);
 #define DEF_ATTACHMENT_TICKET_MAX 104857600      /* 100 MiB */
 #define DEF_ATTACHMENT_TYPES      "png jpeg gif webp pdf zip text csv"  /* every one */
 #define DEF_DASHBOARD_INTERVAL    2
+#define DEF_NOTIFY_INTERVAL       2
+#define DEF_NOTIFY_MAX_ATTEMPTS   8
+#define DEF_NOTIFY_BATCH          50
+#define DEF_NOTIFY_LEASE          600
+#define DEF_NOTIFY_RETRY_DELAY    60
 #define DEF_ROLE_CLAIM            "groups"
 #define DEF_PHARMACY_CLAIM        "pharmacy"
 #define DEF_CLAIM_DELIMITER       ","
@@ -111,6 +121,11 @@ extern const pd_int_directive_t pd_dir_auto_close_days;
 extern const pd_int_directive_t pd_dir_maintenance_interval;
 extern const pd_int_directive_t pd_dir_dashboard_interval;
 extern const pd_int_directive_t pd_dir_attachment_max_files;
+extern const pd_int_directive_t pd_dir_notify_interval;
+extern const pd_int_directive_t pd_dir_notify_max_attempts;
+extern const pd_int_directive_t pd_dir_notify_batch;
+extern const pd_int_directive_t pd_dir_notify_lease;
+extern const pd_int_directive_t pd_dir_notify_retry_delay;
 const char *pd_set_size(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_int(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_ticket_prefix(cmd_parms *cmd, void *dc, const char *arg);

@@ -48,6 +48,11 @@ static const pd_server_conf_t defconf = {
     .attachment_ticket_max = DEF_ATTACHMENT_TICKET_MAX,
     .attachment_types = ALL_TYPES,
     .dashboard_interval = DEF_DASHBOARD_INTERVAL,
+    .notify_interval = DEF_NOTIFY_INTERVAL,
+    .notify_max_attempts = DEF_NOTIFY_MAX_ATTEMPTS,
+    .notify_batch = DEF_NOTIFY_BATCH,
+    .notify_lease = DEF_NOTIFY_LEASE,
+    .notify_retry_delay = DEF_NOTIFY_RETRY_DELAY,
 };
 
 /* Unset: NULL, 0 (types, delimiter, no role rules) or this. */
@@ -64,6 +69,11 @@ void *pd_create_server_conf(apr_pool_t *p, server_rec *s)
     conf->attachment_max_files = UNSET;
     conf->attachment_ticket_max = UNSET;
     conf->dashboard_interval = UNSET;
+    conf->notify_interval = UNSET;
+    conf->notify_max_attempts = UNSET;
+    conf->notify_batch = UNSET;
+    conf->notify_lease = UNSET;
+    conf->notify_retry_delay = UNSET;
     conf->claims.rules = apr_array_make(p, 5, sizeof(pd_role_rule_t));
     return conf;
 }
@@ -87,6 +97,11 @@ static void merge(pd_server_conf_t *conf, const pd_server_conf_t *base,
     PICK_NUM(attachment_ticket_max);
     PICK(attachment_types);
     PICK_NUM(dashboard_interval);
+    PICK_NUM(notify_interval);
+    PICK_NUM(notify_max_attempts);
+    PICK_NUM(notify_batch);
+    PICK_NUM(notify_lease);
+    PICK_NUM(notify_retry_delay);
     /* a virtual host with role rules of its own replaces the inherited list:
      * mixing two orders would make "first rule wins" unreadable */
     conf->claims.rules = add->claims.rules->nelts ? add->claims.rules : base->claims.rules;
@@ -230,6 +245,27 @@ const pd_int_directive_t pd_dir_maintenance_interval = {
 const pd_int_directive_t pd_dir_dashboard_interval = {
     APR_OFFSETOF(pd_server_conf_t, dashboard_interval), 1, 3600,
     "PharmadeskDashboardInterval must be a number of seconds from 1 to 3600"
+};
+
+const pd_int_directive_t pd_dir_notify_interval = {
+    APR_OFFSETOF(pd_server_conf_t, notify_interval), 1, 3600,
+    "PharmadeskNotifyInterval must be a number of seconds from 1 to 3600"
+};
+const pd_int_directive_t pd_dir_notify_max_attempts = {
+    APR_OFFSETOF(pd_server_conf_t, notify_max_attempts), 1, 100,
+    "PharmadeskNotifyMaxAttempts must be a number of attempts from 1 to 100"
+};
+const pd_int_directive_t pd_dir_notify_batch = {
+    APR_OFFSETOF(pd_server_conf_t, notify_batch), 1, 1000,
+    "PharmadeskNotifyBatch must be a number from 1 to 1000"
+};
+const pd_int_directive_t pd_dir_notify_lease = {
+    APR_OFFSETOF(pd_server_conf_t, notify_lease), 10, 86400,
+    "PharmadeskNotifyLease must be a number of seconds from 10 to 86400"
+};
+const pd_int_directive_t pd_dir_notify_retry_delay = {
+    APR_OFFSETOF(pd_server_conf_t, notify_retry_delay), 1, 86400,
+    "PharmadeskNotifyRetryDelay must be a number of seconds from 1 to 86400"
 };
 
 const pd_int_directive_t pd_dir_attachment_max_files = {

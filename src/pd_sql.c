@@ -612,6 +612,111 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * counts' days */
     [PD_SQL_DASHBOARD_DELTAS_COMPACT].text =
         "SELECT pd_dashboard_compact(%s::integer), (SELECT time_zone FROM dashboard_zone)",
+
+    /* ---- notifications: the background work (migration 0021) ---- */
+
+    /* Up to 1 events of the outbox, oldest first, locked (others skip
+     * them), with what the rules decide on: the event, its ticket (NULL
+     * when it is gone) and its timeline entry: 0 id, 1 event, 2 ticket,
+     * 3 entry, 4 status, 5 pharmacy, 6 customer, 7 expert, 8 tech (0:
+     * none), 9 actor (0: the system), 10 internal, 11 the person an
+     * assignment names (taken off: the previous one) */
+    [PD_SQL_NOTIFY_OUTBOX_CLAIM].text =
+        "SELECT o.id, o.event, o.ticket_id, o.activity_id, t.status, t.pharmacy_id,"
+        " coalesce(t.customer_id, 0), coalesce(t.expert_id, 0), coalesce(t.tech_id, 0),"
+        " coalesce(a.user_id, 0), coalesce(a.visibility = 'internal', false),"
+        " CASE WHEN a.kind = 'assigned' THEN coalesce(a.new_value, a.old_value) END"
+        " FROM notify_outbox o LEFT JOIN tickets t ON t.id = o.ticket_id"
+        " LEFT JOIN ticket_activities a ON a.id = o.activity_id"
+        " ORDER BY o.id LIMIT %s::integer FOR UPDATE OF o SKIP LOCKED",
+    /* 1 the events fanned out (an array) */
+    [PD_SQL_NOTIFY_OUTBOX_DELETE].text =
+        "DELETE FROM notify_outbox WHERE id = ANY (%s::bigint[])",
+    /* The active people an event may concern, with the channels each wants
+     * it on (their own choice, else their role's default), among those
+     * this server delivers, and can be reached by: 1 event, 2 the channels
+     * this server delivers (an array), 3 the people it names (an array), 4
+     * every team expert, 5 the team expert role, 6 every admin, 7 the admin
+     * role, 8 a pharmacy whose customers (9 the customer role) all count,
+     * NULL for none. Columns: id, role (0: none), pharmacy (0: none),
+     * active, the channels comma-separated. */
+    [PD_SQL_USERS_NOTIFY_CANDIDATES].text =
+        "SELECT u.id, coalesce(u.role_id, 0), coalesce(u.pharmacy_id, 0), u.active,"
+        " coalesce((SELECT string_agg(d.channel, ',' ORDER BY d.channel)"
+        "  FROM notify_role_defaults d LEFT JOIN notify_preferences p"
+        "   ON p.user_id = u.id AND p.event = d.event AND p.channel = d.channel"
+        "  WHERE d.role_id = u.role_id AND d.event = %s::text AND d.channel = ANY (%s::text[])"
+        "  AND coalesce(p.enabled, d.enabled)"
+        "  AND (d.channel <> 'email' OR coalesce(u.email, '') <> '')"
+        "  AND (d.channel <> 'whatsapp' OR (u.whatsapp_number IS NOT NULL"
+        "   AND u.whatsapp_opt_in_at IS NOT NULL))), '')"
+        " FROM users u WHERE u.active AND (u.id = ANY (%s::bigint[])"
+        " OR (%s::boolean AND u.role_id = %s::smallint)"
+        " OR (%s::boolean AND u.role_id = %s::smallint)"
+        " OR (u.pharmacy_id = %s::bigint AND u.role_id = %s::smallint))",
+    /* One delivery per recipient and channel of an event: 1 event, 2
+     * ticket, 3 timeline entry, 4 recipients and 5 their channels (arrays
+     * of the same length) */
+    [PD_SQL_NOTIFY_DELIVERIES_INSERT].text =
+        "INSERT INTO notify_deliveries (event, ticket_id, activity_id, user_id, channel)"
+        " SELECT %s::text, %s::bigint, %s::bigint, x.u, x.c"
+        " FROM unnest(%s::bigint[], %s::text[]) AS x (u, c)",
+    /* Claims up to 3 due deliveries of channel 2, oldest first, skipping
+     * what others hold, for 1 seconds (the lease: status sending until
+     * then, when another may claim it again), counting the attempt; with
+     * what a message needs. Columns: 0 id, 1 event, 2 attempts, 3 ticket,
+     * 4 recipient (0: none), 5 their name, 6 e-mail, 7 language, 8 role,
+     * 9 pharmacy, 10 active; 11 ticket number, 12 title, 13 priority,
+     * 14 status, 15 pharmacy, 16 customer, 17 expert, 18 tech; 19 the
+     * pharmacy's name; the entry's 20 field, 21 old value, 22 new value,
+     * 23 body, 24 visibility, 25 actor (0: the system), 26 the actor's
+     * name; 27-28 the names of the people an assignment names (old, new);
+     * 29 when it happened (Unix time, microseconds) */
+    [PD_SQL_NOTIFY_DELIVERIES_CLAIM].text =
+        "WITH c AS (UPDATE notify_deliveries d SET status = 'sending', attempts = d.attempts + 1,"
+        "  due_at = now() + make_interval(secs => %s::integer)"
+        "  FROM (SELECT id FROM notify_deliveries WHERE channel = %s::text"
+        "   AND status IN ('pending', 'sending', 'failed') AND due_at <= now()"
+        "   ORDER BY due_at, id LIMIT %s::integer FOR UPDATE SKIP LOCKED) n"
+        "  WHERE d.id = n.id RETURNING d.*)"
+        " SELECT c.id, c.event, c.attempts, c.ticket_id, coalesce(c.user_id, 0), u.name, u.email,"
+        " u.language, coalesce(u.role_id, 0), coalesce(u.pharmacy_id, 0), coalesce(u.active, false),"
+        " t.number, t.title, t.priority, t.status, t.pharmacy_id, coalesce(t.customer_id, 0),"
+        " coalesce(t.expert_id, 0), coalesce(t.tech_id, 0), p.name,"
+        " a.field, a.old_value, a.new_value, a.body, coalesce(a.visibility, 'public'),"
+        " coalesce(a.user_id, 0), w.name,"
+        " CASE WHEN a.kind = 'assigned' THEN (SELECT o.name FROM users o"
+        "  WHERE o.id = a.old_value::bigint) END,"
+        " CASE WHEN a.kind = 'assigned' THEN (SELECT o.name FROM users o"
+        "  WHERE o.id = a.new_value::bigint) END,"
+        " floor(extract(epoch FROM coalesce(a.created_at, c.created_at)) * 1000000)::bigint"
+        " FROM c JOIN tickets t ON t.id = c.ticket_id JOIN pharmacies p ON p.id = t.pharmacy_id"
+        " LEFT JOIN users u ON u.id = c.user_id"
+        " LEFT JOIN ticket_activities a ON a.id = c.activity_id"
+        " LEFT JOIN users w ON w.id = a.user_id"
+        " ORDER BY c.id",
+    /* 1 delivery: delivered, by the sender that holds it */
+    [PD_SQL_NOTIFY_DELIVERIES_SENT].text =
+        "UPDATE notify_deliveries SET status = 'sent', sent_at = now()"
+        " WHERE id = %s::bigint AND status = 'sending'",
+    /* Not delivered: 1 failed (a retry after 2 seconds), dead or cancelled,
+     * 3 why, 4 delivery; by the sender that holds it */
+    [PD_SQL_NOTIFY_DELIVERIES_FAILED].text =
+        "UPDATE notify_deliveries SET status = %s::text,"
+        " due_at = now() + make_interval(secs => %s::integer), last_error = %s::text"
+        " WHERE id = %s::bigint AND status = 'sending'",
+    /* Claimed and not attempted (the process is stopping): due again at
+     * once, the attempt not counted. 1 the deliveries (an array) */
+    [PD_SQL_NOTIFY_DELIVERIES_RELEASE].text =
+        "UPDATE notify_deliveries SET status = CASE WHEN last_error IS NULL THEN 'pending'"
+        " ELSE 'failed' END, attempts = attempts - 1, due_at = now()"
+        " WHERE id = ANY (%s::bigint[]) AND status = 'sending'",
+    /* The portal channel: 1 delivery becomes its recipient's stored
+     * notification, at most once */
+    [PD_SQL_NOTIFICATIONS_INSERT].text =
+        "INSERT INTO notifications (user_id, delivery_id, event, ticket_id, activity_id)"
+        " SELECT user_id, id, event, ticket_id, activity_id FROM notify_deliveries"
+        " WHERE id = %s::bigint ON CONFLICT (delivery_id) DO NOTHING",
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

@@ -281,7 +281,9 @@ pd_httpd_write_conf() {
         "IDP_ISSUER=${PD_IDP_ISSUER:-}" "SESSION_INACTIVITY=${PD_SESSION_INACTIVITY:-3600}" \
         "SESSION_MAX=${PD_SESSION_MAX:-28800}" \
         "MAINTENANCE_INTERVAL=${PD_MAINTENANCE_INTERVAL:-300}" \
-        "ATTACHMENT_TICKET_MAX=${PD_ATTACHMENT_TICKET_MAX:-104857600}"; do
+        "ATTACHMENT_TICKET_MAX=${PD_ATTACHMENT_TICKET_MAX:-104857600}" \
+        "NOTIFY_INTERVAL=${PD_NOTIFY_INTERVAL:-2}" "NOTIFY_RETRY_DELAY=${PD_NOTIFY_RETRY_DELAY:-60}" \
+        "NOTIFY_MAX_ATTEMPTS=${PD_NOTIFY_MAX_ATTEMPTS:-8}"; do
         args+=(-e "s|@${kv%%=*}@|$(pd_sed_escape "${kv#*=}")|g")
     done
     sed "${args[@]}" "$PD_ROOT/scripts/lib/httpd.conf.in" >"$PD_HTTPD_CONF"

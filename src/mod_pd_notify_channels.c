@@ -1,0 +1,49 @@
+/* The channel table: each channel a row (mod_pd_notify.h says what a row
+ * holds). The portal's channel is here; each other channel's functions are
+ * in a file of its own. A channel added later (webhooks, WhatsApp) is a
+ * row here and its file. */
+#include "mod_pd_notify.h"
+
+/* The portal: a delivery becomes the recipient's stored notification (the
+ * bell, GET /api/notifications), on the database within the transaction
+ * that marks the delivery sent. */
+static apr_status_t portal_send(const pd_send_ctx_t *ctx, const pd_delivery_t *d,
+                                pd_send_result_t *out)
+{
+    const char *args[] = { pd_db_int(ctx->db, d->id) };
+
+    if (pd_db_exec(ctx->db, PD_SQL_CALL(PD_SQL_NOTIFICATIONS_INSERT, args), NULL) != APR_SUCCESS) {
+        out->error = "the notification could not be stored";
+        return APR_EGENERAL;
+    }
+    return APR_SUCCESS;
+}
+
+static const pd_channel_t channels[] = {
+    { PD_CH_PORTAL, NULL, 1, portal_send, NULL },
+};
+
+const pd_channel_t *pd_channels(apr_size_t *count)
+{
+    *count = sizeof(channels) / sizeof(channels[0]);
+    return channels;
+}
+
+const pd_channel_t *pd_channel(pd_channel_e id)
+{
+    apr_size_t n, i;
+    const pd_channel_t *table = pd_channels(&n);
+
+    for (i = 0; i < n; i++) {
+        if (table[i].id == id) {
+            return &table[i];
+        }
+    }
+    return NULL;
+}
+
+int pd_channel_available(pd_channel_e id, const pd_server_conf_t *conf)
+{
+    const pd_channel_t *ch = pd_channel(id);
+    return ch && (!ch->available || ch->available(conf));
+}
