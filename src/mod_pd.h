@@ -299,6 +299,18 @@ apr_status_t pd_res_roles_list(pd_req_t *req);
 apr_status_t pd_res_roles_get(pd_req_t *req);
 apr_status_t pd_res_audit_list(pd_req_t *req);
 apr_status_t pd_res_dashboard_get(pd_req_t *req);
+apr_status_t pd_res_me_update(pd_req_t *req);
+apr_status_t pd_res_notify_prefs_get(pd_req_t *req);
+apr_status_t pd_res_notify_prefs_update(pd_req_t *req);
+apr_status_t pd_res_notify_defaults_get(pd_req_t *req);
+apr_status_t pd_res_notify_defaults_update(pd_req_t *req);
+apr_status_t pd_res_notifications_list(pd_req_t *req);
+apr_status_t pd_res_notifications_unread(pd_req_t *req);
+apr_status_t pd_res_notifications_read(pd_req_t *req);
+apr_status_t pd_res_notifications_read_all(pd_req_t *req);
+apr_status_t pd_res_deliveries_list(pd_req_t *req);
+apr_status_t pd_res_deliveries_retry(pd_req_t *req);
+apr_status_t pd_res_ticket_notifications(pd_req_t *req);
 
 /* mod_pd_audit.c: the audit log of admin actions (migration 0012). Ends
  * the change's open transaction: records who did what to which object, from
@@ -306,6 +318,11 @@ apr_status_t pd_res_dashboard_get(pd_req_t *req);
  * or a delete), and commits both. Writes no entry when nothing changed. On
  * failure the change is rolled back and req->err filled (503). */
 apr_status_t pd_audit_commit(pd_req_t *req, pd_audit_action_e action, pd_entity_e entity,
+                             apr_int64_t id, const char *before, const char *after);
+/* The same entry without the commit, for a change that records several
+ * (the transaction must be open; on failure req->err is filled and the
+ * caller rolls back). */
+apr_status_t pd_audit_record(pd_req_t *req, pd_audit_action_e action, pd_entity_e entity,
                              apr_int64_t id, const char *before, const char *after);
 
 /* A create with its audit entry, in one transaction: runs the INSERT (which

@@ -248,6 +248,54 @@ const char *pd_notify_thread_id(apr_pool_t *p, apr_int64_t ticket_id, const char
     return apr_psprintf(p, "<pd.ticket.%" APR_INT64_T_FMT "@%s>", ticket_id, id_host(p, host));
 }
 
+apr_status_t pd_notify_matrix_parse(const json_t *matrix, const char *field, unsigned events,
+                                    unsigned channels, int nullable, apr_array_header_t *out,
+                                    pd_error_t *err)
+{
+    const char *ev_name, *ch_name;
+    json_t *row, *value;
+    apr_pool_t *p = out->pool;
+
+    if (!json_is_object(matrix)) {
+        return pd_error_setf(err, p, 422, "validation_failed", field,
+                             "%s must be an object of events", field);
+    }
+    json_object_foreach((json_t *)matrix, ev_name, row) {
+        const char *at = apr_pstrcat(p, field, ".", ev_name, NULL);
+        pd_event_e ev;
+
+        if (pd_event_parse(ev_name, &ev) != APR_SUCCESS || !(events & (1u << ev))) {
+            return pd_error_set(err, 422, "validation_failed", strlen(at) <= 64 ? at : field,
+                                "no such event, or none this can choose");
+        }
+        if (!json_is_object(row)) {
+            return pd_error_set(err, 422, "validation_failed", at,
+                                "an event's choices must be an object of channels");
+        }
+        json_object_foreach(row, ch_name, value) {
+            const char *cat = apr_pstrcat(p, at, ".", ch_name, NULL);
+            pd_notify_choice_t *c;
+            pd_channel_e ch;
+
+            if (pd_channel_parse(ch_name, &ch) != APR_SUCCESS || !(channels & (1u << ch))) {
+                return pd_error_set(err, 422, "validation_failed",
+                                    strlen(cat) <= 64 ? cat : at,
+                                    "no such channel, or none this can choose");
+            }
+            if (!json_is_boolean(value) && !(nullable && json_is_null(value))) {
+                return pd_error_set(err, 422, "validation_failed", cat,
+                                    nullable ? "a choice must be true, false or null (the default)"
+                                             : "a choice must be true or false");
+            }
+            c = apr_array_push(out);
+            c->event = ev;
+            c->channel = ch;
+            c->value = json_is_null(value) ? -1 : json_is_true(value);
+        }
+    }
+    return APR_SUCCESS;
+}
+
 #define ERROR_MAX 1000
 
 const char *pd_notify_error_text(apr_pool_t *p, const char *error)

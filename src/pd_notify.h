@@ -8,9 +8,12 @@
 #define PD_NOTIFY_H
 
 #include <apr_pools.h>
+#include <apr_tables.h>
 #include "pd_types.h"
 #include "pd_authz.h"
 #include "pd_notify_text.h"
+#include "pd_error.h"
+#include "pd_json.h"
 
 /* The channels, by their stable names (the API's and the database's). */
 typedef enum {
@@ -100,6 +103,23 @@ int pd_notify_backoff(int attempts, int base, int cap, double draw);
  * ticket, "<pd.ticket.7@host>". host is cleaned to what an id may hold. */
 const char *pd_notify_message_id(apr_pool_t *p, apr_int64_t delivery_id, const char *host);
 const char *pd_notify_thread_id(apr_pool_t *p, apr_int64_t ticket_id, const char *host);
+
+/* One choice of a preferences matrix: an event on a channel, on (1), off
+ * (0) or back to the role's default (-1). */
+typedef struct pd_notify_choice_t {
+    pd_event_e event;
+    pd_channel_e channel;
+    int value;
+} pd_notify_choice_t;
+
+/* A matrix as the API takes it, {"event": {"channel": true|false}}, into
+ * out (pd_notify_choice_t). Only the events in `events` and the channels
+ * in `channels` (bits) may be named; null means the default where
+ * `nullable`. 422 validation_failed naming "<field>.<event>[.<channel>]"
+ * for anything else. */
+apr_status_t pd_notify_matrix_parse(const json_t *matrix, const char *field, unsigned events,
+                                    unsigned channels, int nullable, apr_array_header_t *out,
+                                    pd_error_t *err);
 
 /* A delivery's last error as stored: one line of printable text, at most
  * 1000 bytes, cut on a character boundary. */
