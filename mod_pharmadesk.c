@@ -85,6 +85,26 @@ static const command_rec directives[] = {
     AP_INIT_TAKE1("PharmadeskClaimDelimiter", pd_set_delimiter, NULL, RSRC_CONF,
                   PD_HELP("The separator of multi-valued claims, as OIDCClaimDelimiter",
                           DEF_CLAIM_DELIMITER)),
+    AP_INIT_TAKE1("PharmadeskMailFrom", pd_set_mail_from, NULL, RSRC_CONF,
+                  PD_HELP("The address e-mail is sent from; without it no e-mail is sent",
+                          "none")),
+    AP_INIT_TAKE1("PharmadeskMailFromName", pd_set_mail_from_name, NULL, RSRC_CONF,
+                  PD_HELP("The sender's name that e-mail shows", DEF_MAIL_FROM_NAME)),
+    AP_INIT_TAKE1("PharmadeskSmtpUrl", pd_set_smtp_url, NULL, RSRC_CONF,
+                  PD_HELP("The SMTP server e-mail goes to, as smtp://host:port or "
+                          "smtps://host:port", DEF_SMTP_URL)),
+    AP_INIT_TAKE1("PharmadeskSmtpStartTLS", pd_set_smtp_starttls, NULL, RSRC_CONF,
+                  PD_HELP("STARTTLS on smtp://: off, try or required", DEF_SMTP_STARTTLS)),
+    AP_INIT_TAKE1("PharmadeskSmtpUser", pd_set_smtp_user, NULL, RSRC_CONF,
+                  PD_HELP("The user to authenticate to the SMTP server as", "none")),
+    AP_INIT_TAKE1("PharmadeskSmtpPasswordFile", pd_set_smtp_password_file, NULL, RSRC_CONF,
+                  PD_HELP("A file readable by root alone whose first line is the SMTP "
+                          "password, read at start", "none")),
+    AP_INIT_TAKE1("PharmadeskSmtpTimeout", pd_set_int, (void *)&pd_dir_smtp_timeout, RSRC_CONF,
+                  PD_HELP("Seconds the sending of one e-mail may take",
+                          PD_STR(DEF_SMTP_TIMEOUT))),
+    AP_INIT_TAKE1("PharmadeskPortalUrl", pd_set_portal_url, NULL, RSRC_CONF,
+                  PD_HELP("The portal's absolute URL, which notifications link to", "none")),
     { NULL }
 };
 
@@ -93,6 +113,7 @@ static void register_hooks(apr_pool_t *p)
     pd_handler_register(p);        /* defaults, libcrypto, mod_dbd, the API handler */
     pd_names_register(p);          /* the name cache of each child */
     pd_maintenance_register(p);    /* the background jobs (mod_watchdog) */
+    pd_smtp_register(p);           /* libcurl, the e-mail configuration's checks */
 }
 
 module AP_MODULE_DECLARE_DATA pharmadesk_module = {

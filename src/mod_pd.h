@@ -19,6 +19,7 @@
 #include "pd_authz.h"
 #include "pd_db.h"
 #include "pd_claims.h"
+#include "pd_smtp.h"
 
 extern module AP_MODULE_DECLARE_DATA pharmadesk_module;
 /* log lines are the module's, so that "LogLevel pharmadesk:debug" applies */
@@ -43,6 +44,15 @@ typedef struct pd_server_conf_t {
     int notify_batch;          /* events or deliveries taken at a time */
     int notify_lease;          /* seconds a claimed delivery is held by its sender */
     int notify_retry_delay;    /* seconds before the first retry; doubling after */
+    /* e-mail (mod_pd_config_mail.c, mod_pd_smtp.c) */
+    const char *mail_from;     /* the sender's address; NULL: no e-mail is sent */
+    const char *mail_from_name;
+    const char *smtp_url;      /* smtp:// or smtps:// */
+    int smtp_starttls;         /* pd_smtp_tls_e */
+    const char *smtp_user;     /* NULL: no authentication */
+    const char *smtp_password; /* read from PharmadeskSmtpPasswordFile at start */
+    int smtp_timeout;          /* seconds for one message */
+    const char *portal_url;    /* the portal's absolute URL, ending in "/"; NULL: unknown */
 } pd_server_conf_t;
 
 /* One API request on its way through the module. */
@@ -100,6 +110,10 @@ void pd_config_defaults(server_rec *s);
 #define DEF_PHARMACY_CLAIM        "pharmacy"
 #define DEF_CLAIM_DELIMITER       ","
 #define DEF_ID_TOKEN_CLAIMS       "nonce at_hash"  /* as id_token_claims in mod_pd_config.c */
+#define DEF_MAIL_FROM_NAME        "Pharmadesk"
+#define DEF_SMTP_URL              "smtp://localhost:25"
+#define DEF_SMTP_STARTTLS         "off"            /* as smtp_starttls in mod_pd_config.c */
+#define DEF_SMTP_TIMEOUT          30
 
 #define PD_STR_(x) #x
 #define PD_STR(x) PD_STR_(x)
@@ -126,6 +140,7 @@ extern const pd_int_directive_t pd_dir_notify_max_attempts;
 extern const pd_int_directive_t pd_dir_notify_batch;
 extern const pd_int_directive_t pd_dir_notify_lease;
 extern const pd_int_directive_t pd_dir_notify_retry_delay;
+extern const pd_int_directive_t pd_dir_smtp_timeout;
 const char *pd_set_size(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_int(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_ticket_prefix(cmd_parms *cmd, void *dc, const char *arg);
@@ -141,6 +156,17 @@ const char *pd_set_role_claim(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_pharmacy_claim(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_role_map(cmd_parms *cmd, void *dc, const char *value, const char *role);
 const char *pd_set_delimiter(cmd_parms *cmd, void *dc, const char *arg);
+/* mod_pd_config_mail.c: the e-mail directives */
+const char *pd_set_mail_from(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_mail_from_name(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_smtp_url(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_smtp_starttls(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_smtp_user(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_smtp_password_file(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_portal_url(cmd_parms *cmd, void *dc, const char *arg);
+/* What no single directive can check: credentials come in pairs. NULL, or
+ * the message that stops Apache (check_config, so apache2 -t says it). */
+const char *pd_mail_config_check(const pd_server_conf_t *conf);
 
 /* Each subsystem registers its own hooks (called by mod_pharmadesk.c). */
 /* mod_pd_handler.c: the configuration's defaults, the API handler */
@@ -149,6 +175,19 @@ void pd_handler_register(apr_pool_t *p);
 void pd_maintenance_register(apr_pool_t *p);
 /* mod_pd_names.c: the per-process name cache */
 void pd_names_register(apr_pool_t *p);
+/* mod_pd_smtp.c: libcurl's initialization, the e-mail configuration's checks */
+void pd_smtp_register(apr_pool_t *p);
+
+/* mod_pd_smtp.c: sends one message (pd_mail_build's) from the envelope
+ * sender to one recipient through the server's SMTP configuration. APR_SUCCESS once the
+ * SMTP server took it; else PD_SMTP_TEMPORARY (try again later: the server answered 4xx,
+ * could not be reached, timed out, refused the credentials or TLS) or PD_SMTP_PERMANENT
+ * (it refused the sender, the recipient or the message with 5xx; pd_smtp_permanent(rv)),
+ * with *error a short reason for the delivery log ("connection refused", "550 5.1.1
+ * mailbox unavailable"). Blocks for up to PharmadeskSmtpTimeout seconds: call it from
+ * background work, never while answering a request. */
+apr_status_t pd_smtp_send(server_rec *s, const pd_server_conf_t *conf, const char *from, const char *to,
+                          const char *message, apr_pool_t *p, const char **error);
 
 /* mod_pd_routes.c: the one route table */
 const pd_route_t *pd_routes(apr_size_t *count);

@@ -53,6 +53,14 @@ static const pd_server_conf_t defconf = {
     .notify_batch = DEF_NOTIFY_BATCH,
     .notify_lease = DEF_NOTIFY_LEASE,
     .notify_retry_delay = DEF_NOTIFY_RETRY_DELAY,
+    .mail_from = NULL,
+    .mail_from_name = DEF_MAIL_FROM_NAME,
+    .smtp_url = DEF_SMTP_URL,
+    .smtp_starttls = PD_SMTP_TLS_OFF,          /* DEF_SMTP_STARTTLS */
+    .smtp_user = NULL,
+    .smtp_password = NULL,
+    .smtp_timeout = DEF_SMTP_TIMEOUT,
+    .portal_url = NULL,
 };
 
 /* Unset: NULL, 0 (types, delimiter, no role rules) or this. */
@@ -74,6 +82,8 @@ void *pd_create_server_conf(apr_pool_t *p, server_rec *s)
     conf->notify_batch = UNSET;
     conf->notify_lease = UNSET;
     conf->notify_retry_delay = UNSET;
+    conf->smtp_starttls = UNSET;
+    conf->smtp_timeout = UNSET;
     conf->claims.rules = apr_array_make(p, 5, sizeof(pd_role_rule_t));
     return conf;
 }
@@ -102,6 +112,22 @@ static void merge(pd_server_conf_t *conf, const pd_server_conf_t *base,
     PICK_NUM(notify_batch);
     PICK_NUM(notify_lease);
     PICK_NUM(notify_retry_delay);
+    PICK(mail_from);
+    PICK(mail_from_name);
+    PICK(smtp_url);
+    PICK_NUM(smtp_starttls);
+    /* the user and the password go together: a virtual host naming its own
+     * user takes no password from the server it inherits from */
+    if (add->smtp_user || add->smtp_password) {
+        conf->smtp_user = add->smtp_user;
+        conf->smtp_password = add->smtp_password;
+    }
+    else {
+        conf->smtp_user = base->smtp_user;
+        conf->smtp_password = base->smtp_password;
+    }
+    PICK_NUM(smtp_timeout);
+    PICK(portal_url);
     /* a virtual host with role rules of its own replaces the inherited list:
      * mixing two orders would make "first rule wins" unreadable */
     conf->claims.rules = add->claims.rules->nelts ? add->claims.rules : base->claims.rules;
@@ -266,6 +292,10 @@ const pd_int_directive_t pd_dir_notify_lease = {
 const pd_int_directive_t pd_dir_notify_retry_delay = {
     APR_OFFSETOF(pd_server_conf_t, notify_retry_delay), 1, 86400,
     "PharmadeskNotifyRetryDelay must be a number of seconds from 1 to 86400"
+};
+const pd_int_directive_t pd_dir_smtp_timeout = {
+    APR_OFFSETOF(pd_server_conf_t, smtp_timeout), 1, 600,
+    "PharmadeskSmtpTimeout must be a number of seconds from 1 to 600"
 };
 
 const pd_int_directive_t pd_dir_attachment_max_files = {
