@@ -20,7 +20,9 @@
 #include "mod_pd.h"
 #include "pd_notify.h"
 
-/* One delivery as a channel sees it: whom, what about, and its ids. */
+/* One delivery as a channel sees it: whom, and what about. Its id is the
+ * same at every attempt: a channel derives from it the id a receiver drops
+ * repeats by (an e-mail's Message-ID, a webhook's delivery id). */
 typedef struct pd_delivery_t {
     apr_int64_t id;
     pd_channel_e channel;
@@ -31,8 +33,6 @@ typedef struct pd_delivery_t {
     const char *language;      /* "id" or "en" */
     pd_notify_event_t ev;      /* what happened, for pd_notify_render */
     const char *ticket_url;    /* the ticket in the portal; NULL without PharmadeskPortalUrl */
-    const char *message_id;    /* "<pd.delivery.42@host>": the same at every attempt */
-    const char *thread_id;     /* "<pd.ticket.7@host>": one thread per ticket */
 } pd_delivery_t;
 
 /* What a send is handed besides the delivery. db is the connection of the
@@ -86,6 +86,11 @@ const pd_channel_t *pd_channels(apr_size_t *count);
 const pd_channel_t *pd_channel(pd_channel_e id);
 /* Whether this server delivers on a channel now. */
 int pd_channel_available(pd_channel_e id, const pd_server_conf_t *conf);
+
+/* mod_pd_notify_email.c: the e-mail channel (where PharmadeskMailFrom is
+ * set). */
+int pd_email_available(const pd_server_conf_t *conf);
+apr_status_t pd_email_send(const pd_send_ctx_t *ctx, const pd_delivery_t *d, pd_send_result_t *out);
 
 /* mod_pd_notify_fanout.c: fans out up to `batch` events of the outbox in
  * one transaction; *events gets how many were taken. */

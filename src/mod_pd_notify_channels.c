@@ -21,6 +21,7 @@ static apr_status_t portal_send(const pd_send_ctx_t *ctx, const pd_delivery_t *d
 
 static const pd_channel_t channels[] = {
     { PD_CH_PORTAL, NULL, 1, portal_send, NULL },
+    { PD_CH_EMAIL, pd_email_available, 0, pd_email_send, NULL },
 };
 
 const pd_channel_t *pd_channels(apr_size_t *count)

@@ -91,9 +91,7 @@ static void read_claimed(pd_db_result_t *res, const pd_channel_t *ch, server_rec
     }
     ev->at = at ? (apr_time_t)apr_atoi64(at) : apr_time_now();
     ev->recipient_name = d->to_name;
-    d->message_id = pd_notify_message_id(p, d->id, s->server_hostname);
-    d->thread_id = pd_notify_thread_id(p, ev->ticket_id, s->server_hostname);
-    d->ticket_url = NULL;
+    d->ticket_url = pd_notify_ticket_url(p, conf->portal_url, ev->ticket_id);
 
     c->to.who.user_id = d->user_id;
     c->to.who.role = (pd_role_e)pd_db_get_int64(res, 8);

@@ -217,37 +217,6 @@ int pd_notify_backoff(int attempts, int base, int cap, double draw)
     return delay < 1 ? 1 : (int)delay;
 }
 
-/* What the right-hand side of a message id may hold: letters, digits, dots
- * and hyphens (a host name); anything else, or nothing, is "localhost". */
-static const char *id_host(apr_pool_t *p, const char *host)
-{
-    char *h;
-    apr_size_t i, n = host ? strlen(host) : 0;
-
-    if (n == 0 || n > 253) {
-        return "localhost";
-    }
-    h = apr_pstrdup(p, host);
-    for (i = 0; i < n; i++) {
-        char c = h[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-              || c == '.' || c == '-')) {
-            return "localhost";
-        }
-    }
-    return h;
-}
-
-const char *pd_notify_message_id(apr_pool_t *p, apr_int64_t delivery_id, const char *host)
-{
-    return apr_psprintf(p, "<pd.delivery.%" APR_INT64_T_FMT "@%s>", delivery_id, id_host(p, host));
-}
-
-const char *pd_notify_thread_id(apr_pool_t *p, apr_int64_t ticket_id, const char *host)
-{
-    return apr_psprintf(p, "<pd.ticket.%" APR_INT64_T_FMT "@%s>", ticket_id, id_host(p, host));
-}
-
 apr_status_t pd_notify_matrix_parse(const json_t *matrix, const char *field, unsigned events,
                                     unsigned channels, int nullable, apr_array_header_t *out,
                                     pd_error_t *err)

@@ -1,8 +1,7 @@
 /* Notifications: the rules, without httpd. Which people an event on a
  * ticket concerns, which of them may be told (pd_authz_may_notify) and
- * which channels a person can choose, how long a failed delivery waits
- * before its next attempt, and the stable ids a message carries. The
- * background work (src/mod_pd_notify*.c) asks here; the words of a message
+ * which channels a person can choose and how a choice is written, how long
+ * a failed delivery waits before its next attempt. The background work (src/mod_pd_notify*.c) asks here; the words of a message
  * are pd_notify_text.h's. */
 #ifndef PD_NOTIFY_H
 #define PD_NOTIFY_H
@@ -97,12 +96,6 @@ unsigned pd_notify_role_events(pd_role_e role);
  * its upper half by `draw` in [0, 1) ("equal jitter"), so that deliveries
  * that failed together do not all come back together. */
 int pd_notify_backoff(int attempts, int base, int cap, double draw);
-
-/* A message's stable ids, the same at every attempt, so that a receiver
- * can drop a repeat: "<pd.delivery.42@host>", and the thread of its
- * ticket, "<pd.ticket.7@host>". host is cleaned to what an id may hold. */
-const char *pd_notify_message_id(apr_pool_t *p, apr_int64_t delivery_id, const char *host);
-const char *pd_notify_thread_id(apr_pool_t *p, apr_int64_t ticket_id, const char *host);
 
 /* One choice of a preferences matrix: an event on a channel, on (1), off
  * (0) or back to the role's default (-1). */

@@ -1,9 +1,10 @@
 /* pd_notify: whom an event concerns and who may be told of it, the
- * events each role can choose, backoff with jitter, message ids. */
+ * events each role can choose, backoff with jitter, preference matrices. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -319,20 +320,6 @@ static void test_backoff(void **state)
     }
 }
 
-static void test_message_ids(void **state)
-{
-    apr_pool_t *p = *state;
-
-    assert_string_equal(pd_notify_message_id(p, 42, "helpdesk.example.org"),
-                        "<pd.delivery.42@helpdesk.example.org>");
-    assert_string_equal(pd_notify_thread_id(p, 7, "helpdesk.example.org"),
-                        "<pd.ticket.7@helpdesk.example.org>");
-    /* nothing but a host name reaches a header */
-    assert_string_equal(pd_notify_message_id(p, 1, "evil>\r\nBcc: x@y"), "<pd.delivery.1@localhost>");
-    assert_string_equal(pd_notify_message_id(p, 1, ""), "<pd.delivery.1@localhost>");
-    assert_string_equal(pd_notify_message_id(p, 1, NULL), "<pd.delivery.1@localhost>");
-}
-
 static void test_error_text(void **state)
 {
     apr_pool_t *p = *state;
@@ -355,6 +342,68 @@ static void test_error_text(void **state)
     assert_int_equal(strlen(t), 999);
 }
 
+static void test_matrix_parse(void **state)
+{
+    apr_pool_t *p = *state;
+    apr_array_header_t *out = apr_array_make(p, 4, sizeof(pd_notify_choice_t));
+    unsigned events = 1u << PD_EV_PUBLIC_REPLY | 1u << PD_EV_STATUS_CHANGED;
+    unsigned channels = 1u << PD_CH_PORTAL | 1u << PD_CH_EMAIL;
+    pd_error_t err;
+    json_t *m;
+    const char *why;
+
+    pd_error_init(&err, p);
+    pd_json_parse_object(&m, p, "{\"public_reply\":{\"email\":false,\"portal\":null}}", 46, &why);
+    assert_int_equal(pd_notify_matrix_parse(m, "preferences", events, channels, 1, out, &err),
+                     APR_SUCCESS);
+    assert_int_equal(out->nelts, 2);
+    assert_int_equal(APR_ARRAY_IDX(out, 0, pd_notify_choice_t).event, PD_EV_PUBLIC_REPLY);
+    assert_int_equal(APR_ARRAY_IDX(out, 0, pd_notify_choice_t).channel, PD_CH_EMAIL);
+    assert_int_equal(APR_ARRAY_IDX(out, 0, pd_notify_choice_t).value, 0);
+    assert_int_equal(APR_ARRAY_IDX(out, 1, pd_notify_choice_t).value, -1);
+    /* null is a default only where defaults exist */
+    assert_int_equal(pd_notify_matrix_parse(m, "roles.tech", events, channels, 0, out, &err),
+                     APR_EGENERAL);
+    assert_string_equal(err.field, "roles.tech.public_reply.portal");
+    assert_int_equal(err.status, 422);
+
+    {
+        static const struct { const char *json, *field; } bad[] = {
+            /* an event this role cannot choose, an unknown one, a channel
+             * not offered, not an object, not a boolean */
+            { "{\"internal_note\":{\"email\":true}}", "preferences.internal_note" },
+            { "{\"nope\":{\"email\":true}}", "preferences.nope" },
+            { "{\"public_reply\":{\"webhook\":true}}", "preferences.public_reply.webhook" },
+            { "{\"public_reply\":{\"sms\":true}}", "preferences.public_reply.sms" },
+            { "{\"public_reply\":true}", "preferences.public_reply" },
+            { "{\"public_reply\":{\"email\":\"yes\"}}", "preferences.public_reply.email" },
+            { "{\"public_reply\":{\"email\":1}}", "preferences.public_reply.email" },
+        };
+        apr_size_t i;
+        for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+            assert_int_equal(pd_json_parse_object(&m, p, bad[i].json, strlen(bad[i].json), &why),
+                             APR_SUCCESS);
+            assert_int_equal(pd_notify_matrix_parse(m, "preferences", events, channels, 1, out,
+                                                    &err), APR_EGENERAL);
+            assert_string_equal(err.field, bad[i].field);
+            assert_string_equal(err.code, "validation_failed");
+        }
+    }
+    /* a name too long to echo: the field stops at what holds it */
+    {
+        char json[200];
+        snprintf(json, sizeof(json), "{\"%0120d\":{\"email\":true}}", 0);
+        assert_int_equal(pd_json_parse_object(&m, p, json, strlen(json), &why), APR_SUCCESS);
+        assert_int_equal(pd_notify_matrix_parse(m, "preferences", events, channels, 1, out, &err),
+                         APR_EGENERAL);
+        assert_string_equal(err.field, "preferences");
+    }
+    /* not an object at all */
+    assert_int_equal(pd_notify_matrix_parse(json_array(), "preferences", events, channels, 1, out,
+                                            &err), APR_EGENERAL);
+    assert_string_equal(err.field, "preferences");
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -368,8 +417,8 @@ int main(void)
         T(test_reason),
         T(test_role_events),
         T(test_backoff),
-        T(test_message_ids),
         T(test_error_text),
+        T(test_matrix_parse),
     };
 #undef T
     return cmocka_run_group_tests_name("pd_notify", tests, group_setup, group_teardown);
