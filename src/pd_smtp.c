@@ -180,8 +180,9 @@ static apr_status_t failure(apr_pool_t *p, CURLcode rc, const exchange_t *x, con
         break;
     }
     *error = apr_pstrndup(p, why, ERROR_MAX);
-    return answered && x->code >= 500 && x->stage == STAGE_MESSAGE && rc != CURLE_LOGIN_DENIED
-           ? PD_SMTP_PERMANENT : PD_SMTP_TEMPORARY;
+    /* 530: the server wants authentication, which configuration gives */
+    return answered && x->code >= 500 && x->code != 530 && x->stage == STAGE_MESSAGE
+           && rc != CURLE_LOGIN_DENIED ? PD_SMTP_PERMANENT : PD_SMTP_TEMPORARY;
 }
 
 apr_status_t pd_smtp_deliver(const pd_smtp_t *smtp, const char *from, const char *to,
@@ -214,12 +215,11 @@ apr_status_t pd_smtp_deliver(const pd_smtp_t *smtp, const char *from, const char
     }
 #define SET(opt, val) if (rc == CURLE_OK) rc = curl_easy_setopt(h, opt, val)
     SET(CURLOPT_URL, smtp->url);
+    /* SMTP alone, and never a redirection (which SMTP has none of anyway) */
 #if LIBCURL_VERSION_NUM >= 0x075500
     SET(CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-    SET(CURLOPT_REDIR_PROTOCOLS_STR, "");
 #else
     SET(CURLOPT_PROTOCOLS, (long)(CURLPROTO_SMTP | CURLPROTO_SMTPS));
-    SET(CURLOPT_REDIR_PROTOCOLS, 0L);
 #endif
     SET(CURLOPT_FOLLOWLOCATION, 0L);
     /* never a proxy from the environment; never a signal in a threaded server */
@@ -228,6 +228,11 @@ apr_status_t pd_smtp_deliver(const pd_smtp_t *smtp, const char *from, const char
     SET(CURLOPT_NOSIGNAL, 1L);
     SET(CURLOPT_CONNECTTIMEOUT, timeout < CONNECT_TIMEOUT_MAX ? timeout : (long)CONNECT_TIMEOUT_MAX);
     SET(CURLOPT_TIMEOUT, timeout);
+    /* one connection per message, closed at its end: a failed exchange is
+     * dropped at once rather than said QUIT to (which would wait for an
+     * answer that may never come); each answer waits timeout at most */
+    SET(CURLOPT_FORBID_REUSE, 1L);
+    SET(CURLOPT_SERVER_RESPONSE_TIMEOUT, timeout);
     SET(CURLOPT_USE_SSL, use_ssl[smtp->starttls]);
     SET(CURLOPT_SSL_VERIFYPEER, 1L);
     SET(CURLOPT_SSL_VERIFYHOST, 2L);

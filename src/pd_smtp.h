@@ -30,9 +30,10 @@ typedef struct pd_smtp_t {
 } pd_smtp_t;
 
 /* Why a sending failed. A temporary failure (the server answered 4xx, could
- * not be reached, timed out, refused the credentials or the TLS) is worth
- * retrying later; a permanent one (the server refused the sender, the
- * recipient or the message with 5xx) is not. */
+ * not be reached, timed out, refused the credentials or the TLS, wants
+ * authentication) is worth retrying later: the server or the configuration
+ * may be fixed meanwhile. A permanent one (the server refused the sender,
+ * the recipient or the message with 5xx) is not. */
 #define PD_SMTP_TEMPORARY (APR_OS_START_USERERR + 101)
 #define PD_SMTP_PERMANENT (APR_OS_START_USERERR + 102)
 #define pd_smtp_permanent(rv) ((rv) == PD_SMTP_PERMANENT)

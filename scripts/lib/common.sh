@@ -283,7 +283,9 @@ pd_httpd_write_conf() {
         "MAINTENANCE_INTERVAL=${PD_MAINTENANCE_INTERVAL:-300}" \
         "ATTACHMENT_TICKET_MAX=${PD_ATTACHMENT_TICKET_MAX:-104857600}" \
         "NOTIFY_INTERVAL=${PD_NOTIFY_INTERVAL:-2}" "NOTIFY_RETRY_DELAY=${PD_NOTIFY_RETRY_DELAY:-60}" \
-        "NOTIFY_MAX_ATTEMPTS=${PD_NOTIFY_MAX_ATTEMPTS:-8}"; do
+        "NOTIFY_MAX_ATTEMPTS=${PD_NOTIFY_MAX_ATTEMPTS:-8}" \
+        "SMTP_URL=${PD_SMTP_URL:-smtp://127.0.0.1:25}" \
+        "PORTAL_URL=${PD_PORTAL_URL:-http://127.0.0.1:$port/}"; do
         args+=(-e "s|@${kv%%=*}@|$(pd_sed_escape "${kv#*=}")|g")
     done
     sed "${args[@]}" "$PD_ROOT/scripts/lib/httpd.conf.in" >"$PD_HTTPD_CONF"
@@ -342,6 +344,29 @@ pd_redis_stop() {
     pid=$(<"$PD_BASE/redis/redis.pid")
     [[ $pid =~ ^[0-9]+$ ]] && kill -TERM "$pid" 2>/dev/null || true
     rm -f "$PD_BASE/redis/redis.pid"
+}
+
+# ---- The tests' SMTP sink (t/lib/PD/SmtpSink.pm) ----------------------------
+
+# pd_smtp_sink_start PORT DIR: keeps every message it takes in DIR.
+pd_smtp_sink_start() {
+    local port=$1 dir=$2 i
+    mkdir -p "$dir"
+    perl -I"$PD_ROOT/t/lib" -MPD::SmtpSink -e 'PD::SmtpSink::main()' -- --port "$port" --dir "$dir" \
+        </dev/null >>"$dir.log" 2>&1 &
+    for ((i = 0; i < 100; i++)); do
+        pd_port_in_use "$port" && return 0
+        sleep 0.1
+    done
+    pd_die "the SMTP sink is not answering on port $port"
+}
+
+pd_smtp_sink_stop() {
+    local dir=$1 pid
+    [[ -f $dir/.pid ]] || return 0
+    pid=$(<"$dir/.pid")
+    [[ $pid =~ ^[0-9]+$ ]] && { kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; }
+    rm -f "$dir/.pid"
 }
 
 pd_httpd_pid() {
