@@ -120,8 +120,10 @@ sub suite_start {
     my ($self) = @_;
     my $pid = fork // croak "fork: $!";
     if (!$pid) {
-        # a daemon: nothing of the test's (prove reads its output to the end)
+        # a daemon: nothing of the test's (prove reads its output to the
+        # end, and Test::Builder holds duplicates of it beyond STDERR)
         POSIX::setsid();
+        POSIX::close($_) for 3 .. 1023;
         open STDIN, '<', '/dev/null';
         open STDOUT, '>>', "$self->{dir}.log";
         open STDERR, '>&', \*STDOUT;
