@@ -2,26 +2,33 @@
  * holds). The portal's channel is here; each other channel's functions are
  * in a file of its own. A channel added later (webhooks, WhatsApp) is a
  * row here and its file. */
+#include <apr_strings.h>
 #include "mod_pd_notify.h"
 
-/* The portal: a delivery becomes the recipient's stored notification (the
- * bell, GET /api/notifications), on the database within the transaction
- * that marks the delivery sent. */
+/* The portal: deliveries become their recipients' stored notifications
+ * (the bell, GET /api/notifications), on the database within the
+ * transaction that marks them sent: the fan-out's, or a retry's claim. */
+static apr_status_t portal_store(const pd_send_ctx_t *ctx, const char *ids)
+{
+    const char *args[] = { ids };
+    return pd_db_exec(ctx->db, PD_SQL_CALL(PD_SQL_NOTIFICATIONS_INSERT, args), NULL);
+}
+
 static apr_status_t portal_send(const pd_send_ctx_t *ctx, const pd_delivery_t *d,
                                 pd_send_result_t *out)
 {
-    const char *args[] = { pd_db_int(ctx->db, d->id) };
-
-    if (pd_db_exec(ctx->db, PD_SQL_CALL(PD_SQL_NOTIFICATIONS_INSERT, args), NULL) != APR_SUCCESS) {
+    if (portal_store(ctx, apr_psprintf(ctx->pool, "{%" APR_INT64_T_FMT "}", d->id))
+        != APR_SUCCESS) {
         out->error = "the notification could not be stored";
         return APR_EGENERAL;
     }
     return APR_SUCCESS;
 }
 
+/* { channel, available, transactional, send, store, fan_out } */
 static const pd_channel_t channels[] = {
-    { PD_CH_PORTAL, NULL, 1, portal_send, NULL },
-    { PD_CH_EMAIL, pd_email_available, 0, pd_email_send, NULL },
+    { PD_CH_PORTAL, NULL, 1, portal_send, portal_store, NULL },
+    { PD_CH_EMAIL, pd_email_available, 0, pd_email_send, NULL, NULL },
 };
 
 const pd_channel_t *pd_channels(apr_size_t *count)

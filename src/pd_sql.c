@@ -674,35 +674,51 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     /* 1 the events fanned out (an array) */
     [PD_SQL_NOTIFY_OUTBOX_DELETE].text =
         "DELETE FROM notify_outbox WHERE id = ANY (%s::bigint[])",
-    /* The active people an event may concern, with the channels each wants
-     * it on (their own choice, else their role's default), among those
-     * this server delivers, and can be reached by: 1 event, 2 the channels
-     * this server delivers (an array), 3 the people it names (an array), 4
-     * every team expert, 5 the team expert role, 6 every admin, 7 the admin
-     * role, 8 a pharmacy whose customers (9 the customer role) all count,
-     * NULL for none. Columns: id, role (0: none), pharmacy (0: none),
-     * active, the channels comma-separated. */
+    /* The active people a batch of events may concern, with the channels
+     * each wants each event on (their own choice, else their role's
+     * default), among those this server delivers, and can be reached by.
+     * The events by their place in the batch: 1 places, 2 events, 3 every
+     * team expert, 4 every admin, 5 a pharmacy whose customers all count
+     * (NULL: none), arrays of the same length; 6-7 the people each names,
+     * by place (two arrays of the same length); 8 the team expert role, 9
+     * the admin role, 10 the customer role; 11 the channels this server
+     * delivers (an array). Columns: place, id, role (0: none), pharmacy (0:
+     * none), active, the channels comma-separated; by place. */
     [PD_SQL_USERS_NOTIFY_CANDIDATES].text =
-        "SELECT u.id, coalesce(u.role_id, 0), coalesce(u.pharmacy_id, 0), u.active,"
+        "WITH g AS (SELECT * FROM unnest(%s::integer[], %s::text[], %s::boolean[], %s::boolean[],"
+        "  %s::bigint[]) AS g (place, event, team, admins, pharmacy)),"
+        " c AS (SELECT n.place, n.user_id FROM unnest(%s::integer[], %s::bigint[]) AS n (place, user_id)"
+        "  UNION SELECT g.place, u.id FROM g JOIN users u ON g.team AND u.role_id = %s::smallint"
+        "  UNION SELECT g.place, u.id FROM g JOIN users u ON g.admins AND u.role_id = %s::smallint"
+        "  UNION SELECT g.place, u.id FROM g JOIN users u ON u.pharmacy_id = g.pharmacy"
+        "   AND u.role_id = %s::smallint)"
+        " SELECT c.place, u.id, coalesce(u.role_id, 0), coalesce(u.pharmacy_id, 0), u.active,"
         " coalesce((SELECT string_agg(d.channel, ',' ORDER BY d.channel)"
         "  FROM notify_role_defaults d LEFT JOIN notify_preferences p"
         "   ON p.user_id = u.id AND p.event = d.event AND p.channel = d.channel"
-        "  WHERE d.role_id = u.role_id AND d.event = %s::text AND d.channel = ANY (%s::text[])"
+        "  WHERE d.role_id = u.role_id AND d.event = g.event AND d.channel = ANY (%s::text[])"
         "  AND coalesce(p.enabled, d.enabled)"
         "  AND (d.channel <> 'email' OR coalesce(u.email, '') <> '')"
         "  AND (d.channel <> 'whatsapp' OR (u.whatsapp_number IS NOT NULL"
         "   AND u.whatsapp_opt_in_at IS NOT NULL))), '')"
-        " FROM users u WHERE u.active AND (u.id = ANY (%s::bigint[])"
-        " OR (%s::boolean AND u.role_id = %s::smallint)"
-        " OR (%s::boolean AND u.role_id = %s::smallint)"
-        " OR (u.pharmacy_id = %s::bigint AND u.role_id = %s::smallint))",
-    /* One delivery per recipient and channel of an event: 1 event, 2
-     * ticket, 3 timeline entry, 4 recipients and 5 their channels (arrays
-     * of the same length) */
+        " FROM c JOIN g ON g.place = c.place JOIN users u ON u.id = c.user_id AND u.active"
+        " ORDER BY c.place, u.id",
+    /* The deliveries of a batch of events, one per recipient and channel:
+     * 1 events, 2 tickets, 3 timeline entries, 4 recipients, 5 channels
+     * (arrays of the same length); 6 the channels that deliver within this
+     * transaction (an array): theirs are sent once it commits. Their ids
+     * and channels. */
     [PD_SQL_NOTIFY_DELIVERIES_INSERT].text =
-        "INSERT INTO notify_deliveries (event, ticket_id, activity_id, user_id, channel)"
-        " SELECT %s::text, %s::bigint, %s::bigint, x.u, x.c"
-        " FROM unnest(%s::bigint[], %s::text[]) AS x (u, c)",
+        "WITH t AS (SELECT %s::text[] AS now_channels)"
+        " INSERT INTO notify_deliveries (event, ticket_id, activity_id, user_id, channel, status,"
+        " attempts, sent_at)"
+        " SELECT x.e, x.t, x.a, x.u, x.c,"
+        " CASE WHEN x.c = ANY (t.now_channels) THEN 'sent' ELSE 'pending' END,"
+        " CASE WHEN x.c = ANY (t.now_channels) THEN 1 ELSE 0 END,"
+        " CASE WHEN x.c = ANY (t.now_channels) THEN now() END"
+        " FROM t, unnest(%s::text[], %s::bigint[], %s::bigint[], %s::bigint[], %s::text[])"
+        "  AS x (e, t, a, u, c)"
+        " RETURNING id, channel",
     /* Claims up to 3 due deliveries of channel 2, oldest first, skipping
      * what others hold, for 1 seconds (the lease: status sending until
      * then, when another may claim it again), counting the attempt; with
@@ -753,12 +769,12 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "UPDATE notify_deliveries SET status = CASE WHEN last_error IS NULL THEN 'pending'"
         " ELSE 'failed' END, attempts = attempts - 1, due_at = now()"
         " WHERE id = ANY (%s::bigint[]) AND status = 'sending'",
-    /* The portal channel: 1 delivery becomes its recipient's stored
-     * notification, at most once */
+    /* The portal channel: 1 deliveries (an array) become their
+     * recipients' stored notifications, each at most once */
     [PD_SQL_NOTIFICATIONS_INSERT].text =
         "INSERT INTO notifications (user_id, delivery_id, event, ticket_id, activity_id)"
         " SELECT user_id, id, event, ticket_id, activity_id FROM notify_deliveries"
-        " WHERE id = %s::bigint ON CONFLICT (delivery_id) DO NOTHING",
+        " WHERE id = ANY (%s::bigint[]) ORDER BY id ON CONFLICT (delivery_id) DO NOTHING",
 
     /* ---- notifications: the API ---- */
 

@@ -111,8 +111,8 @@ typedef enum {
     /* notifications: the background work (mod_pd_notify_*.c) */                                    \
     X(PD_SQL_NOTIFY_OUTBOX_CLAIM,           "pd_notify_outbox_claim",            1, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_OUTBOX_DELETE,          "pd_notify_outbox_delete",           1, PD_PLAN_GENERIC) \
-    X(PD_SQL_USERS_NOTIFY_CANDIDATES,       "pd_users_notify_candidates",        9, PD_PLAN_GENERIC) \
-    X(PD_SQL_NOTIFY_DELIVERIES_INSERT,      "pd_notify_deliveries_insert",       5, PD_PLAN_GENERIC) \
+    X(PD_SQL_USERS_NOTIFY_CANDIDATES,       "pd_users_notify_candidates",       11, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_DELIVERIES_INSERT,      "pd_notify_deliveries_insert",       6, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_CLAIM,       "pd_notify_deliveries_claim",        3, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_SENT,        "pd_notify_deliveries_sent",         1, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_FAILED,      "pd_notify_deliveries_failed",       4, PD_PLAN_GENERIC) \

@@ -87,11 +87,14 @@ CREATE TRIGGER ticket_activities_notify AFTER INSERT ON ticket_activities FOR EA
 -- once fanned out. due_at is when the row is next for a sender: the next
 -- attempt while pending or failed, the end of the lease while sending (a
 -- sender that crashed mid-send lets it go then: delivery is at least once).
+-- A new ticket writes a row per person told of it and channel, here and in
+-- notifications: each row carries only the keys and indexes it needs (a
+-- timeline entry goes only with its ticket, whose key cascades).
 CREATE TABLE notify_deliveries (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     event       text NOT NULL CHECK (pd_notify_event_valid(event)),
     ticket_id   bigint NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
-    activity_id bigint REFERENCES ticket_activities (id) ON DELETE CASCADE,
+    activity_id bigint,
     -- NULL for a channel whose recipient is not a user (a webhook endpoint)
     user_id     bigint REFERENCES users (id),
     channel     text NOT NULL CHECK (pd_notify_channel_valid(channel)),
@@ -107,11 +110,10 @@ CREATE TABLE notify_deliveries (
 -- what a sender claims: the due work of a channel, oldest first
 CREATE INDEX notify_deliveries_due_idx ON notify_deliveries (channel, due_at, id)
     WHERE status IN ('pending', 'sending', 'failed');
--- a ticket's deliveries (staff), the admin's list by status, newest first
+-- a ticket's deliveries (staff); the admin's list by status, newest first:
+-- what is not sent (sent, the great majority, is read newest first by key)
 CREATE INDEX notify_deliveries_ticket_idx ON notify_deliveries (ticket_id, id);
-CREATE INDEX notify_deliveries_status_idx ON notify_deliveries (status, id);
-CREATE INDEX notify_deliveries_activity_idx ON notify_deliveries (activity_id)
-    WHERE activity_id IS NOT NULL;
+CREATE INDEX notify_deliveries_status_idx ON notify_deliveries (status, id) WHERE status <> 'sent';
 
 -- The portal channel's messages: stored for their user. A delivery stores
 -- at most one (delivery_id is unique), so a repeated delivery cannot show
@@ -119,10 +121,10 @@ CREATE INDEX notify_deliveries_activity_idx ON notify_deliveries (activity_id)
 CREATE TABLE notifications (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     user_id     bigint NOT NULL REFERENCES users (id),
-    delivery_id bigint NOT NULL UNIQUE REFERENCES notify_deliveries (id) ON DELETE CASCADE,
+    delivery_id bigint NOT NULL UNIQUE,
     event       text NOT NULL CHECK (pd_notify_event_valid(event)),
     ticket_id   bigint NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
-    activity_id bigint REFERENCES ticket_activities (id) ON DELETE CASCADE,
+    activity_id bigint,
     created_at  timestamptz NOT NULL DEFAULT now(),
     read_at     timestamptz
 );
