@@ -104,7 +104,7 @@ void pd_config_defaults(server_rec *s);
 #define DEF_NOTIFY_INTERVAL       2
 #define DEF_NOTIFY_MAX_ATTEMPTS   8
 #define DEF_NOTIFY_BATCH          50
-#define DEF_NOTIFY_LEASE          600
+#define DEF_NOTIFY_LEASE          1800
 #define DEF_NOTIFY_RETRY_DELAY    60
 #define DEF_ROLE_CLAIM            "groups"
 #define DEF_PHARMACY_CLAIM        "pharmacy"

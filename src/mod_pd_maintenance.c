@@ -274,6 +274,15 @@ static int background_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_
                      "outside any <VirtualHost>; the virtual hosts use them too");
         return OK;
     }
+    /* a batch that can take longer to send than its lease may be claimed
+     * again by another sender while it is still being sent */
+    if (conf->mail_from && conf->notify_lease < conf->notify_batch * conf->smtp_timeout) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     "pharmadesk: PharmadeskNotifyLease (%d s) is shorter than a batch of e-mail "
+                     "can take (PharmadeskNotifyBatch %d x PharmadeskSmtpTimeout %d s): a slow "
+                     "batch may be sent twice", conf->notify_lease, conf->notify_batch,
+                     conf->smtp_timeout);
+    }
     for (i = 0; i < JOBS; i++) {
         job_ctx_t *ctx = &contexts[i];
         /* parent 0, singleton 1: one child of the server runs the
