@@ -46,6 +46,22 @@ static const command_rec directives[] = {
                   (void *)&pd_dir_dashboard_interval, RSRC_CONF,
                   PD_HELP("Seconds between moves of the dashboard's pending changes into its "
                           "counts", PD_STR(DEF_DASHBOARD_INTERVAL))),
+    AP_INIT_TAKE1("PharmadeskNotifyInterval", pd_set_int, (void *)&pd_dir_notify_interval,
+                  RSRC_CONF, PD_HELP("Seconds between runs of the notification work, which "
+                                     "goes on while there is work", PD_STR(DEF_NOTIFY_INTERVAL))),
+    AP_INIT_TAKE1("PharmadeskNotifyMaxAttempts", pd_set_int,
+                  (void *)&pd_dir_notify_max_attempts, RSRC_CONF,
+                  PD_HELP("Attempts of a notification's delivery before it is dead",
+                          PD_STR(DEF_NOTIFY_MAX_ATTEMPTS))),
+    AP_INIT_TAKE1("PharmadeskNotifyBatch", pd_set_int, (void *)&pd_dir_notify_batch, RSRC_CONF,
+                  PD_HELP("Notification events or deliveries taken at a time",
+                          PD_STR(DEF_NOTIFY_BATCH))),
+    AP_INIT_TAKE1("PharmadeskNotifyLease", pd_set_int, (void *)&pd_dir_notify_lease, RSRC_CONF,
+                  PD_HELP("Seconds a claimed delivery is held by its sender before another "
+                          "may take it over", PD_STR(DEF_NOTIFY_LEASE))),
+    AP_INIT_TAKE1("PharmadeskNotifyRetryDelay", pd_set_int, (void *)&pd_dir_notify_retry_delay,
+                  RSRC_CONF, PD_HELP("Seconds before a failed delivery's first retry, doubling "
+                                     "with each attempt", PD_STR(DEF_NOTIFY_RETRY_DELAY))),
     AP_INIT_TAKE1("PharmadeskOIDCIssuer", pd_set_issuer, NULL, RSRC_CONF,
                   PD_HELP("The issuer (iss) every ID and access token must name", "none")),
     AP_INIT_TAKE1("PharmadeskOIDCAudience", pd_set_audience, NULL, RSRC_CONF,
@@ -69,6 +85,26 @@ static const command_rec directives[] = {
     AP_INIT_TAKE1("PharmadeskClaimDelimiter", pd_set_delimiter, NULL, RSRC_CONF,
                   PD_HELP("The separator of multi-valued claims, as OIDCClaimDelimiter",
                           DEF_CLAIM_DELIMITER)),
+    AP_INIT_TAKE1("PharmadeskMailFrom", pd_set_mail_from, NULL, RSRC_CONF,
+                  PD_HELP("The address e-mail is sent from; without it no e-mail is sent",
+                          "none")),
+    AP_INIT_TAKE1("PharmadeskMailFromName", pd_set_mail_from_name, NULL, RSRC_CONF,
+                  PD_HELP("The sender's name that e-mail shows", DEF_MAIL_FROM_NAME)),
+    AP_INIT_TAKE1("PharmadeskSmtpUrl", pd_set_smtp_url, NULL, RSRC_CONF,
+                  PD_HELP("The SMTP server e-mail goes to, as smtp://host:port or "
+                          "smtps://host:port", DEF_SMTP_URL)),
+    AP_INIT_TAKE1("PharmadeskSmtpStartTLS", pd_set_smtp_starttls, NULL, RSRC_CONF,
+                  PD_HELP("STARTTLS on smtp://: off, try or required", DEF_SMTP_STARTTLS)),
+    AP_INIT_TAKE1("PharmadeskSmtpUser", pd_set_smtp_user, NULL, RSRC_CONF,
+                  PD_HELP("The user to authenticate to the SMTP server as", "none")),
+    AP_INIT_TAKE1("PharmadeskSmtpPasswordFile", pd_set_smtp_password_file, NULL, RSRC_CONF,
+                  PD_HELP("A file readable by root alone whose first line is the SMTP "
+                          "password, read at start", "none")),
+    AP_INIT_TAKE1("PharmadeskSmtpTimeout", pd_set_int, (void *)&pd_dir_smtp_timeout, RSRC_CONF,
+                  PD_HELP("Seconds the sending of one e-mail may take",
+                          PD_STR(DEF_SMTP_TIMEOUT))),
+    AP_INIT_TAKE1("PharmadeskPortalUrl", pd_set_portal_url, NULL, RSRC_CONF,
+                  PD_HELP("The portal's absolute URL, which notifications link to", "none")),
     { NULL }
 };
 
@@ -77,6 +113,7 @@ static void register_hooks(apr_pool_t *p)
     pd_handler_register(p);        /* defaults, libcrypto, mod_dbd, the API handler */
     pd_names_register(p);          /* the name cache of each child */
     pd_maintenance_register(p);    /* the background jobs (mod_watchdog) */
+    pd_smtp_register(p);           /* libcurl, the e-mail configuration's checks */
 }
 
 module AP_MODULE_DECLARE_DATA pharmadesk_module = {

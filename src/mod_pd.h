@@ -19,6 +19,7 @@
 #include "pd_authz.h"
 #include "pd_db.h"
 #include "pd_claims.h"
+#include "pd_smtp.h"
 
 extern module AP_MODULE_DECLARE_DATA pharmadesk_module;
 /* log lines are the module's, so that "LogLevel pharmadesk:debug" applies */
@@ -38,6 +39,20 @@ typedef struct pd_server_conf_t {
     apr_off_t attachment_ticket_max; /* bytes of all of a ticket's files */
     unsigned attachment_types;       /* 1 << pd_sniff_e of each allowed type */
     int dashboard_interval;    /* seconds between moves of dashboard deltas into counts */
+    int notify_interval;       /* seconds between runs of the notification work */
+    int notify_max_attempts;   /* attempts of a delivery before it is dead */
+    int notify_batch;          /* events or deliveries taken at a time */
+    int notify_lease;          /* seconds a claimed delivery is held by its sender */
+    int notify_retry_delay;    /* seconds before the first retry; doubling after */
+    /* e-mail (mod_pd_config_mail.c, mod_pd_smtp.c) */
+    const char *mail_from;     /* the sender's address; NULL: no e-mail is sent */
+    const char *mail_from_name;
+    const char *smtp_url;      /* smtp:// or smtps:// */
+    int smtp_starttls;         /* pd_smtp_tls_e */
+    const char *smtp_user;     /* NULL: no authentication */
+    const char *smtp_password; /* read from PharmadeskSmtpPasswordFile at start */
+    int smtp_timeout;          /* seconds for one message */
+    const char *portal_url;    /* the portal's absolute URL, ending in "/"; NULL: unknown */
 } pd_server_conf_t;
 
 /* One API request on its way through the module. */
@@ -86,10 +101,19 @@ void pd_config_defaults(server_rec *s);
 #define DEF_ATTACHMENT_TICKET_MAX 104857600      /* 100 MiB */
 #define DEF_ATTACHMENT_TYPES      "png jpeg gif webp pdf zip text csv"  /* every one */
 #define DEF_DASHBOARD_INTERVAL    2
+#define DEF_NOTIFY_INTERVAL       2
+#define DEF_NOTIFY_MAX_ATTEMPTS   8
+#define DEF_NOTIFY_BATCH          50
+#define DEF_NOTIFY_LEASE          1800
+#define DEF_NOTIFY_RETRY_DELAY    60
 #define DEF_ROLE_CLAIM            "groups"
 #define DEF_PHARMACY_CLAIM        "pharmacy"
 #define DEF_CLAIM_DELIMITER       ","
 #define DEF_ID_TOKEN_CLAIMS       "nonce at_hash"  /* as id_token_claims in mod_pd_config.c */
+#define DEF_MAIL_FROM_NAME        "Pharmadesk"
+#define DEF_SMTP_URL              "smtp://localhost:25"
+#define DEF_SMTP_STARTTLS         "off"            /* as smtp_starttls in mod_pd_config.c */
+#define DEF_SMTP_TIMEOUT          30
 
 #define PD_STR_(x) #x
 #define PD_STR(x) PD_STR_(x)
@@ -111,6 +135,12 @@ extern const pd_int_directive_t pd_dir_auto_close_days;
 extern const pd_int_directive_t pd_dir_maintenance_interval;
 extern const pd_int_directive_t pd_dir_dashboard_interval;
 extern const pd_int_directive_t pd_dir_attachment_max_files;
+extern const pd_int_directive_t pd_dir_notify_interval;
+extern const pd_int_directive_t pd_dir_notify_max_attempts;
+extern const pd_int_directive_t pd_dir_notify_batch;
+extern const pd_int_directive_t pd_dir_notify_lease;
+extern const pd_int_directive_t pd_dir_notify_retry_delay;
+extern const pd_int_directive_t pd_dir_smtp_timeout;
 const char *pd_set_size(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_int(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_ticket_prefix(cmd_parms *cmd, void *dc, const char *arg);
@@ -126,6 +156,17 @@ const char *pd_set_role_claim(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_pharmacy_claim(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_role_map(cmd_parms *cmd, void *dc, const char *value, const char *role);
 const char *pd_set_delimiter(cmd_parms *cmd, void *dc, const char *arg);
+/* mod_pd_config_mail.c: the e-mail directives */
+const char *pd_set_mail_from(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_mail_from_name(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_smtp_url(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_smtp_starttls(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_smtp_user(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_smtp_password_file(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_portal_url(cmd_parms *cmd, void *dc, const char *arg);
+/* What no single directive can check: credentials come in pairs. NULL, or
+ * the message that stops Apache (check_config, so apache2 -t says it). */
+const char *pd_mail_config_check(const pd_server_conf_t *conf);
 
 /* Each subsystem registers its own hooks (called by mod_pharmadesk.c). */
 /* mod_pd_handler.c: the configuration's defaults, the API handler */
@@ -134,6 +175,19 @@ void pd_handler_register(apr_pool_t *p);
 void pd_maintenance_register(apr_pool_t *p);
 /* mod_pd_names.c: the per-process name cache */
 void pd_names_register(apr_pool_t *p);
+/* mod_pd_smtp.c: libcurl's initialization, the e-mail configuration's checks */
+void pd_smtp_register(apr_pool_t *p);
+
+/* mod_pd_smtp.c: sends one message (pd_mail_build's) from the envelope
+ * sender to one recipient through the server's SMTP configuration. APR_SUCCESS once the
+ * SMTP server took it; else PD_SMTP_TEMPORARY (try again later: the server answered 4xx,
+ * could not be reached, timed out, refused the credentials or TLS) or PD_SMTP_PERMANENT
+ * (it refused the sender, the recipient or the message with 5xx; pd_smtp_permanent(rv)),
+ * with *error a short reason for the delivery log ("connection refused", "550 5.1.1
+ * mailbox unavailable"). Blocks for up to PharmadeskSmtpTimeout seconds: call it from
+ * background work, never while answering a request. */
+apr_status_t pd_smtp_send(server_rec *s, const pd_server_conf_t *conf, const char *from, const char *to,
+                          const char *message, apr_pool_t *p, const char **error);
 
 /* mod_pd_routes.c: the one route table */
 const pd_route_t *pd_routes(apr_size_t *count);
@@ -298,6 +352,18 @@ apr_status_t pd_res_sla_policies_create(pd_req_t *req);
 apr_status_t pd_res_sla_policies_update(pd_req_t *req);
 apr_status_t pd_res_sla_policies_delete(pd_req_t *req);
 apr_status_t pd_res_sla_policies_recompute(pd_req_t *req);
+apr_status_t pd_res_me_update(pd_req_t *req);
+apr_status_t pd_res_notify_prefs_get(pd_req_t *req);
+apr_status_t pd_res_notify_prefs_update(pd_req_t *req);
+apr_status_t pd_res_notify_defaults_get(pd_req_t *req);
+apr_status_t pd_res_notify_defaults_update(pd_req_t *req);
+apr_status_t pd_res_notifications_list(pd_req_t *req);
+apr_status_t pd_res_notifications_unread(pd_req_t *req);
+apr_status_t pd_res_notifications_read(pd_req_t *req);
+apr_status_t pd_res_notifications_read_all(pd_req_t *req);
+apr_status_t pd_res_deliveries_list(pd_req_t *req);
+apr_status_t pd_res_deliveries_retry(pd_req_t *req);
+apr_status_t pd_res_ticket_notifications(pd_req_t *req);
 
 /* mod_pd_audit.c: the audit log of admin actions (migration 0012). Ends
  * the change's open transaction: records who did what to which object, from
@@ -305,6 +371,11 @@ apr_status_t pd_res_sla_policies_recompute(pd_req_t *req);
  * or a delete), and commits both. Writes no entry when nothing changed. On
  * failure the change is rolled back and req->err filled (503). */
 apr_status_t pd_audit_commit(pd_req_t *req, pd_audit_action_e action, pd_entity_e entity,
+                             apr_int64_t id, const char *before, const char *after);
+/* The same entry without the commit, for a change that records several
+ * (the transaction must be open; on failure req->err is filled and the
+ * caller rolls back). */
+apr_status_t pd_audit_record(pd_req_t *req, pd_audit_action_e action, pd_entity_e entity,
                              apr_int64_t id, const char *before, const char *after);
 
 /* A create with its audit entry, in one transaction: runs the INSERT (which

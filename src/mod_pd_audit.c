@@ -7,8 +7,8 @@
 #include <apr_strings.h>
 #include "mod_pd.h"
 
-static apr_status_t record(pd_req_t *req, pd_audit_action_e action, pd_entity_e entity,
-                           apr_int64_t id, const char *before, const char *after)
+apr_status_t pd_audit_record(pd_req_t *req, pd_audit_action_e action, pd_entity_e entity,
+                             apr_int64_t id, const char *before, const char *after)
 {
     if (!req->db.in_txn) {
         /* an entry outside the change's transaction could outlive a
@@ -29,7 +29,7 @@ static apr_status_t record(pd_req_t *req, pd_audit_action_e action, pd_entity_e 
 apr_status_t pd_audit_commit(pd_req_t *req, pd_audit_action_e action, pd_entity_e entity,
                              apr_int64_t id, const char *before, const char *after)
 {
-    apr_status_t rv = record(req, action, entity, id, before, after);
+    apr_status_t rv = pd_audit_record(req, action, entity, id, before, after);
 
     if (rv != APR_SUCCESS) {
         pd_db_rollback(&req->db);

@@ -48,6 +48,19 @@ static const pd_server_conf_t defconf = {
     .attachment_ticket_max = DEF_ATTACHMENT_TICKET_MAX,
     .attachment_types = ALL_TYPES,
     .dashboard_interval = DEF_DASHBOARD_INTERVAL,
+    .notify_interval = DEF_NOTIFY_INTERVAL,
+    .notify_max_attempts = DEF_NOTIFY_MAX_ATTEMPTS,
+    .notify_batch = DEF_NOTIFY_BATCH,
+    .notify_lease = DEF_NOTIFY_LEASE,
+    .notify_retry_delay = DEF_NOTIFY_RETRY_DELAY,
+    .mail_from = NULL,
+    .mail_from_name = DEF_MAIL_FROM_NAME,
+    .smtp_url = DEF_SMTP_URL,
+    .smtp_starttls = PD_SMTP_TLS_OFF,          /* DEF_SMTP_STARTTLS */
+    .smtp_user = NULL,
+    .smtp_password = NULL,
+    .smtp_timeout = DEF_SMTP_TIMEOUT,
+    .portal_url = NULL,
 };
 
 /* Unset: NULL, 0 (types, delimiter, no role rules) or this. */
@@ -64,6 +77,13 @@ void *pd_create_server_conf(apr_pool_t *p, server_rec *s)
     conf->attachment_max_files = UNSET;
     conf->attachment_ticket_max = UNSET;
     conf->dashboard_interval = UNSET;
+    conf->notify_interval = UNSET;
+    conf->notify_max_attempts = UNSET;
+    conf->notify_batch = UNSET;
+    conf->notify_lease = UNSET;
+    conf->notify_retry_delay = UNSET;
+    conf->smtp_starttls = UNSET;
+    conf->smtp_timeout = UNSET;
     conf->claims.rules = apr_array_make(p, 5, sizeof(pd_role_rule_t));
     return conf;
 }
@@ -87,6 +107,27 @@ static void merge(pd_server_conf_t *conf, const pd_server_conf_t *base,
     PICK_NUM(attachment_ticket_max);
     PICK(attachment_types);
     PICK_NUM(dashboard_interval);
+    PICK_NUM(notify_interval);
+    PICK_NUM(notify_max_attempts);
+    PICK_NUM(notify_batch);
+    PICK_NUM(notify_lease);
+    PICK_NUM(notify_retry_delay);
+    PICK(mail_from);
+    PICK(mail_from_name);
+    PICK(smtp_url);
+    PICK_NUM(smtp_starttls);
+    /* the user and the password go together: a virtual host naming its own
+     * user takes no password from the server it inherits from */
+    if (add->smtp_user || add->smtp_password) {
+        conf->smtp_user = add->smtp_user;
+        conf->smtp_password = add->smtp_password;
+    }
+    else {
+        conf->smtp_user = base->smtp_user;
+        conf->smtp_password = base->smtp_password;
+    }
+    PICK_NUM(smtp_timeout);
+    PICK(portal_url);
     /* a virtual host with role rules of its own replaces the inherited list:
      * mixing two orders would make "first rule wins" unreadable */
     conf->claims.rules = add->claims.rules->nelts ? add->claims.rules : base->claims.rules;
@@ -230,6 +271,31 @@ const pd_int_directive_t pd_dir_maintenance_interval = {
 const pd_int_directive_t pd_dir_dashboard_interval = {
     APR_OFFSETOF(pd_server_conf_t, dashboard_interval), 1, 3600,
     "PharmadeskDashboardInterval must be a number of seconds from 1 to 3600"
+};
+
+const pd_int_directive_t pd_dir_notify_interval = {
+    APR_OFFSETOF(pd_server_conf_t, notify_interval), 1, 3600,
+    "PharmadeskNotifyInterval must be a number of seconds from 1 to 3600"
+};
+const pd_int_directive_t pd_dir_notify_max_attempts = {
+    APR_OFFSETOF(pd_server_conf_t, notify_max_attempts), 1, 100,
+    "PharmadeskNotifyMaxAttempts must be a number of attempts from 1 to 100"
+};
+const pd_int_directive_t pd_dir_notify_batch = {
+    APR_OFFSETOF(pd_server_conf_t, notify_batch), 1, 1000,
+    "PharmadeskNotifyBatch must be a number from 1 to 1000"
+};
+const pd_int_directive_t pd_dir_notify_lease = {
+    APR_OFFSETOF(pd_server_conf_t, notify_lease), 10, 86400,
+    "PharmadeskNotifyLease must be a number of seconds from 10 to 86400"
+};
+const pd_int_directive_t pd_dir_notify_retry_delay = {
+    APR_OFFSETOF(pd_server_conf_t, notify_retry_delay), 1, 86400,
+    "PharmadeskNotifyRetryDelay must be a number of seconds from 1 to 86400"
+};
+const pd_int_directive_t pd_dir_smtp_timeout = {
+    APR_OFFSETOF(pd_server_conf_t, smtp_timeout), 1, 600,
+    "PharmadeskSmtpTimeout must be a number of seconds from 1 to 600"
 };
 
 const pd_int_directive_t pd_dir_attachment_max_files = {

@@ -3,14 +3,19 @@
  * idempotency keys older than a day, every PharmadeskMaintenanceInterval
  * seconds; moving the dashboard's pending changes into its counts, every
  * PharmadeskDashboardInterval seconds (a few: the pending rows are what a
- * dashboard request sums besides the counts).
+ * dashboard request sums besides the counts); fanning notification events
+ * out and sending them, every PharmadeskNotifyInterval seconds and for as
+ * long as there is work.
  *
  * A singleton watchdog instance runs the jobs in one child process of the
  * server at a time (the others wait on its lock and take over when that
  * child exits, recycled or stopped); each job is a callback of its own
- * with its own interval. Across several Apache nodes, and in the moments a
- * graceful restart has two generations of children, the database lets one
- * run at a time (each job's SQL function takes an advisory lock), so the
+ * with its own interval. The notifications have an instance of their own,
+ * so that a long run of sending never holds up the other jobs. Across
+ * several Apache nodes, and in the moments a graceful restart has two
+ * generations of children, the database lets one run at a time (each
+ * maintenance job's SQL function takes an advisory lock) or shares the
+ * work (notifications are claimed with FOR UPDATE SKIP LOCKED), so the
  * module keeps no state of its own. A job takes a connection of the main
  * server's mod_dbd pool (DBDriver and DBDParams outside any <VirtualHost>)
  * in the child it runs in; without one the module says so at start and
@@ -24,7 +29,9 @@
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
 #include <mod_watchdog.h>
+#include <ap_mpm.h>
 #include "mod_pd.h"
+#include "mod_pd_notify.h"
 
 typedef struct job_t job_t;
 
@@ -35,16 +42,21 @@ typedef void (*job_fn)(const job_t *job, server_rec *s, const pd_server_conf_t *
 
 struct job_t {
     const char *name;          /* what it does, for the log */
+    const char *instance;      /* the watchdog instance, whose thread runs it */
     apr_size_t interval;       /* of the int in pd_server_conf_t: seconds between runs */
     job_fn run;
 };
 
 /* What a job's callback is handed: the job, the server whose configuration
- * and database it uses, and whether its last run failed (said once). */
+ * and database it uses, and whether its last run failed (said once); and
+ * the lock it holds while it runs in this child, which the child's exit
+ * waits for before mod_dbd's pool goes (created in the process pool, which
+ * outlives the child's). */
 typedef struct job_ctx_t {
     const job_t *job;
     server_rec *s;
     int failing;
+    apr_thread_mutex_t *running;
 } job_ctx_t;
 
 /* Pending dashboard changes moved in one run at most: a bulk import's
@@ -60,11 +72,18 @@ static const char *db_error(const pd_db_t *db)
 static ap_dbd_t *(*dbd_open)(apr_pool_t *, server_rec *) = NULL;
 static void (*dbd_close)(server_rec *, ap_dbd_t *) = NULL;
 
-/* Held while a job runs in this child: the child's exit waits for it
- * before mod_dbd's pool goes; created in the process pool, which outlives
- * the child's. */
-static apr_thread_mutex_t *running = NULL;
 static volatile int stopping = 0;
+
+/* Whether a job should stop early: the child is exiting, or the server
+ * stopping (a graceful restart lets the old generation finish its
+ * requests, not its backlog of notifications). */
+static int background_stopping(void)
+{
+    int state = AP_MPMQ_RUNNING;
+
+    return stopping || (ap_mpm_query(AP_MPMQ_MPM_STATE, &state) == APR_SUCCESS
+                        && state == AP_MPMQ_STOPPING);
+}
 
 /* The counts are kept by the days of one time zone (migration 0017): with
  * another PharmadeskTimeZone they stay exact, but every range given as
@@ -132,13 +151,25 @@ static void run_chores(const job_t *job, server_rec *s, const pd_server_conf_t *
     }
 }
 
+static void notify(const job_t *job, server_rec *s, const pd_server_conf_t *conf, pd_db_t *db,
+                   const char **failed)
+{
+    pd_notify_run(s, conf, db, background_stopping, failed);
+}
+
 static const job_t jobs[] = {
-    { "closing unanswered solutions and forgetting old idempotency keys",
+    { "closing unanswered solutions and forgetting old idempotency keys", "pharmadesk",
       APR_OFFSETOF(pd_server_conf_t, maintenance_interval), run_chores },
-    { "moving the dashboard's pending changes into its counts",
+    { "moving the dashboard's pending changes into its counts", "pharmadesk",
       APR_OFFSETOF(pd_server_conf_t, dashboard_interval), compact_dashboard },
+    { "notifying: fanning events out and sending them", "pharmadesk-notify",
+      APR_OFFSETOF(pd_server_conf_t, notify_interval), notify },
 };
 #define JOBS (sizeof(jobs) / sizeof(jobs[0]))
+
+/* The jobs' contexts, filled in post_config (in the parent, before the
+ * children are forked) and given their locks in each child. */
+static job_ctx_t contexts[JOBS];
 
 static int interval_of(const job_t *job, const pd_server_conf_t *conf)
 {
@@ -153,20 +184,22 @@ static void run_job(job_ctx_t *ctx, apr_pool_t *p)
     ap_dbd_t *dbd;
     pd_db_t db;
 
-    if (!running) {
+    if (!ctx->running) {
         return;
     }
-    apr_thread_mutex_lock(running);
+    apr_thread_mutex_lock(ctx->running);
     if (stopping || !(dbd = dbd_open(p, ctx->s))) {
         /* stopping, or no database: mod_dbd has said why; the next run
          * tries again */
-        apr_thread_mutex_unlock(running);
+        apr_thread_mutex_unlock(ctx->running);
         return;
     }
     pd_db_init(&db, dbd->driver, dbd->handle, dbd->prepared, dbd->pool, p);
     ctx->job->run(ctx->job, ctx->s, conf, &db, &failed);
+    /* a run that failed inside a transaction leaves none open */
+    pd_db_rollback(&db);
     dbd_close(ctx->s, dbd);
-    apr_thread_mutex_unlock(running);
+    apr_thread_mutex_unlock(ctx->running);
 
     if (failed && !ctx->failing) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, ctx->s, "pharmadesk: %s failed: %s",
@@ -248,13 +281,25 @@ static int background_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_
                      "outside any <VirtualHost>; the virtual hosts use them too");
         return OK;
     }
-    /* parent 0, singleton 1: one child of the server runs the callbacks */
-    if ((rv = get_instance(&wd, "pharmadesk", 0, 1, pconf)) != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, "pharmadesk: no watchdog instance");
-        return HTTP_INTERNAL_SERVER_ERROR;
+    /* a batch that can take longer to send than its lease may be claimed
+     * again by another sender while it is still being sent */
+    if (conf->mail_from && conf->notify_lease < conf->notify_batch * conf->smtp_timeout) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     "pharmadesk: PharmadeskNotifyLease (%d s) is shorter than a batch of e-mail "
+                     "can take (PharmadeskNotifyBatch %d x PharmadeskSmtpTimeout %d s): a slow "
+                     "batch may be sent twice", conf->notify_lease, conf->notify_batch,
+                     conf->smtp_timeout);
     }
     for (i = 0; i < JOBS; i++) {
-        job_ctx_t *ctx = apr_pcalloc(pconf, sizeof(*ctx));
+        job_ctx_t *ctx = &contexts[i];
+        /* parent 0, singleton 1: one child of the server runs the
+         * instance's callbacks (the same instance for the same name) */
+        if ((rv = get_instance(&wd, jobs[i].instance, 0, 1, pconf)) != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, "pharmadesk: no watchdog instance %s",
+                         jobs[i].instance);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+        memset(ctx, 0, sizeof(*ctx));
         ctx->job = &jobs[i];
         ctx->s = s;
         rv = register_callback(wd, apr_time_from_sec(interval_of(&jobs[i], conf)), ctx,
@@ -270,20 +315,32 @@ static int background_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_
 
 static apr_status_t child_exit(void *data)
 {
+    apr_size_t i;
+
     stopping = 1;
-    /* a job under way finishes first */
-    apr_thread_mutex_lock(running);
-    apr_thread_mutex_unlock(running);
+    /* a job under way finishes first (a notification run between two
+     * deliveries) */
+    for (i = 0; i < JOBS; i++) {
+        if (contexts[i].running) {
+            apr_thread_mutex_lock(contexts[i].running);
+            apr_thread_mutex_unlock(contexts[i].running);
+        }
+    }
     return APR_SUCCESS;
 }
 
 static void background_child_init(apr_pool_t *pchild, server_rec *s)
 {
-    apr_status_t rv = apr_thread_mutex_create(&running, APR_THREAD_MUTEX_DEFAULT,
-                                              s->process->pool);
-    if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, "pharmadesk: cannot create a mutex");
-        exit(APEXIT_CHILDSICK);
+    apr_status_t rv;
+    apr_size_t i;
+
+    for (i = 0; i < JOBS; i++) {
+        rv = apr_thread_mutex_create(&contexts[i].running, APR_THREAD_MUTEX_DEFAULT,
+                                     s->process->pool);
+        if (rv != APR_SUCCESS) {
+            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, "pharmadesk: cannot create a mutex");
+            exit(APEXIT_CHILDSICK);
+        }
     }
     apr_pool_pre_cleanup_register(pchild, NULL, child_exit);
 }

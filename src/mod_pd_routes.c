@@ -31,11 +31,29 @@ static const char *const dashboard_params[] = {
 static const char *const audit_list[] = {
     "actor_id", "entity", "entity_id", "from", "to", "limit", "cursor", NULL
 };
+static const char *const notification_list[] = { "unread", "limit", "cursor", NULL };
+static const char *const read_all_params[] = { "up_to", NULL };
+static const char *const delivery_list[] = {
+    "status", "channel", "ticket_id", "user_id", "limit", "cursor", NULL
+};
 
 /* { method, pattern, action, handler, query parameters, takes an
  * Idempotency-Key, streams a multipart body } */
 static const pd_route_t routes[] = {
     { PD_M_GET,    "/me",                     PD_ACT_ME,             H(pd_res_me_get), NULL, 0, 0 },
+    { PD_M_PATCH,  "/me",                     PD_ACT_ME_UPDATE,      H(pd_res_me_update), NULL, 0, 0 },
+    { PD_M_GET,    "/me/notification-preferences", PD_ACT_ME,       H(pd_res_notify_prefs_get), NULL, 0, 0 },
+    { PD_M_PATCH,  "/me/notification-preferences", PD_ACT_ME_UPDATE, H(pd_res_notify_prefs_update), NULL, 0, 0 },
+
+    /* one's own notifications (the portal channel) */
+    { PD_M_GET,    "/notifications",          PD_ACT_NOTIFICATION_INBOX, H(pd_res_notifications_list), notification_list, 0, 0 },
+    { PD_M_GET,    "/notifications/unread-count", PD_ACT_NOTIFICATION_INBOX, H(pd_res_notifications_unread), NULL, 0, 0 },
+    { PD_M_POST,   "/notifications/{id}/read", PD_ACT_NOTIFICATION_INBOX, H(pd_res_notifications_read), NULL, 0, 0 },
+    { PD_M_POST,   "/notifications/read-all", PD_ACT_NOTIFICATION_INBOX, H(pd_res_notifications_read_all), read_all_params, 0, 0 },
+    { PD_M_GET,    "/notification-defaults",  PD_ACT_NOTIFICATION_DEFAULTS, H(pd_res_notify_defaults_get), NULL, 0, 0 },
+    { PD_M_PATCH,  "/notification-defaults",  PD_ACT_NOTIFICATION_DEFAULTS, H(pd_res_notify_defaults_update), NULL, 0, 0 },
+    { PD_M_GET,    "/notification-deliveries", PD_ACT_NOTIFICATION_DELIVERIES, H(pd_res_deliveries_list), delivery_list, 0, 0 },
+    { PD_M_POST,   "/notification-deliveries/{id}/retry", PD_ACT_NOTIFICATION_DELIVERIES, H(pd_res_deliveries_retry), NULL, 0, 0 },
 
     { PD_M_GET,    "/tickets",                PD_ACT_TICKET_LIST,    H(pd_res_tickets_list), ticket_list, 0, 0 },
     { PD_M_POST,   "/tickets",                PD_ACT_TICKET_CREATE,  H(pd_res_tickets_create), NULL, 1, 0 },
@@ -48,6 +66,8 @@ static const pd_route_t routes[] = {
     { PD_M_GET,    "/tickets/{id}/attachments", PD_ACT_TICKET_READ,  H(pd_res_attachments_list), page_only, 0, 0 },
     /* adding files is changing the ticket; the body is a streamed form */
     { PD_M_POST,   "/tickets/{id}/attachments", PD_ACT_TICKET_UPDATE, H(pd_res_attachments_create), NULL, 0, 1 },
+    /* what was sent to whom about it: staff, beside the timeline */
+    { PD_M_GET,    "/tickets/{id}/notifications", PD_ACT_TICKET_NOTIFICATIONS, H(pd_res_ticket_notifications), page_only, 0, 0 },
     { PD_M_GET,    "/attachments/{id}",       PD_ACT_TICKET_READ,    H(pd_res_attachments_download), NULL, 0, 0 },
     { PD_M_GET,    "/attachments/{id}/preview", PD_ACT_TICKET_READ,  H(pd_res_attachments_preview), NULL, 0, 0 },
 

@@ -6,7 +6,8 @@ static const char *const action_names[PD_ACT__COUNT] = {
     "me", "ticket.list", "ticket.read", "ticket.create", "ticket.update",
     "ticket.delete", "lookup.read", "lookup.write", "pharmacy.read",
     "pharmacy.write", "user.read", "user.write", "role.read", "audit.read",
-    "dashboard.read", "sla.read", "sla.write",
+    "dashboard.read", "sla.read", "sla.write", "me.update", "notification.inbox", "notification.defaults",
+    "notification.deliveries", "ticket.notifications",
 };
 
 #define A (1u << PD_ROLE_ADMIN)
@@ -38,6 +39,12 @@ static const unsigned policy[PD_ACT__COUNT] = {
      * due times, not the contracts behind them */
     [PD_ACT_SLA_READ]       = A | E | T | M,
     [PD_ACT_SLA_WRITE]      = A,
+    [PD_ACT_ME_UPDATE]      = A | E | T | C | M,
+    [PD_ACT_NOTIFICATION_INBOX] = A | E | T | C | M,
+    [PD_ACT_NOTIFICATION_DEFAULTS] = A,
+    [PD_ACT_NOTIFICATION_DELIVERIES] = A,
+    /* staff, as the internal entries they may concern */
+    [PD_ACT_TICKET_NOTIFICATIONS] = A | E | T | M,
 };
 
 #undef A
@@ -101,6 +108,21 @@ apr_int64_t pd_authz_pharmacy_scope(const pd_identity_t *who)
 int pd_authz_sees_internal(const pd_identity_t *who)
 {
     return is_staff(who->role);
+}
+
+int pd_authz_may_notify(const pd_identity_t *who, int active, const pd_ticket_facts_t *t,
+                        int internal)
+{
+    apr_int64_t scope = pd_authz_pharmacy_scope(who);
+
+    if (!active || !pd_authz_has_access(who)) {
+        return 0;
+    }
+    /* what reading the ticket and its timeline allows */
+    if (scope != 0 && scope != t->pharmacy_id) {
+        return 0;
+    }
+    return !internal || pd_authz_sees_internal(who);
 }
 
 int pd_authz_sees_inactive_lookups(const pd_identity_t *who)

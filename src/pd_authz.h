@@ -30,6 +30,11 @@ typedef enum {
     PD_ACT_DASHBOARD_READ,     /* ticket counts; customers: their own pharmacy's */
     PD_ACT_SLA_READ,           /* service level calendars and policies */
     PD_ACT_SLA_WRITE,
+    PD_ACT_ME_UPDATE,          /* one's own language and notification preferences */
+    PD_ACT_NOTIFICATION_INBOX, /* one's own notifications: read them, mark them read */
+    PD_ACT_NOTIFICATION_DEFAULTS,   /* each role's default notification preferences */
+    PD_ACT_NOTIFICATION_DELIVERIES, /* every delivery, dead ones retried */
+    PD_ACT_TICKET_NOTIFICATIONS,    /* what was sent to whom about a ticket */
     PD_ACT__COUNT
 } pd_action_e;
 
@@ -115,6 +120,14 @@ typedef struct pd_ticket_facts_t {
     apr_int64_t tech_id;       /* 0: none */
     apr_int64_t expert_id;     /* 0: none */
 } pd_ticket_facts_t;
+
+/* May this person be told of an event on this ticket, by any channel? An
+ * active user with access; staff of any ticket, a customer only of their
+ * own pharmacy's tickets and never of an internal entry (a note, an
+ * internal file): the rules that hold for reading the ticket and its
+ * timeline. active: the user is not deactivated. */
+int pd_authz_may_notify(const pd_identity_t *who, int active, const pd_ticket_facts_t *t,
+                        int internal);
 
 /* A decision: PD_AZ_OK, or why not. pd_authz_refuse turns each into the
  * one answer the API gives for it, whichever path asked. */

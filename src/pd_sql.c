@@ -158,7 +158,7 @@
     "'code', r.code, 'name', r.name) END, " \
     "'pharmacy', CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, " \
     "'code', p.code, 'name', p.name) END, 'active', u.active, " \
-    "'subject', u.subject, 'access_source', u.access_source, " \
+    "'subject', u.subject, 'access_source', u.access_source, 'language', u.language, " \
     "'last_login_at', u.last_login_at, 'created_at', u.created_at, 'updated_at', u.updated_at)::text"
 /* USER_JSON's joins, from the users table or a CTE of users rows. */
 #define USER_JOINS_FROM(source) \
@@ -247,6 +247,48 @@
     "  ORDER BY t.created_at, t.id LIMIT %s::int)"
 
 #define ROLE_JSON "json_build_object('id', id, 'code', code, 'name', name, 'description', description)"
+
+/* A stored notification as its user reads it; n the notification, t its
+ * ticket, a its timeline entry, w who made the change. Its parameter:
+ * whether the reader is staff, whose entry numbers count every entry
+ * (migration 0020). What it says comes from its entry: a status change's
+ * two statuses, the person an assignment names, the start of a reply or
+ * note, a file's name. */
+#define NOTIFICATION_JSON \
+    "json_build_object('id', n.id, 'event', n.event," \
+    " 'ticket', json_build_object('id', t.id, 'number', t.number, 'title', t.title)," \
+    " 'actor', CASE WHEN w.id IS NULL THEN NULL ELSE json_build_object('id', w.id, 'name', w.name) END," \
+    " 'entry', CASE WHEN %s::boolean THEN a.seq ELSE a.public_seq END, 'field', a.field," \
+    " 'old_value', CASE WHEN a.kind = 'status_changed' THEN a.old_value END," \
+    " 'new_value', CASE WHEN a.kind = 'status_changed' THEN a.new_value END," \
+    " 'person', CASE WHEN a.kind = 'assigned' THEN (SELECT json_build_object('id', o.id," \
+    "  'name', o.name) FROM users o WHERE o.id = coalesce(a.new_value, a.old_value)::bigint) END," \
+    " 'excerpt', CASE WHEN a.kind IN ('comment', 'note') THEN left(a.body, 200)" \
+    "  WHEN a.kind = 'attachment' THEN a.new_value END," \
+    " 'created_at', n.created_at, 'read_at', n.read_at)::text"
+/* A reader's notifications: theirs, and only what they may read now (their
+ * pharmacy's tickets for a customer, nothing internal): a user whose role
+ * or pharmacy changed since sees none that the rules would now deny. */
+#define NOTIFICATION_FROM \
+    " FROM notifications n JOIN tickets t ON t.id = n.ticket_id" \
+    " LEFT JOIN ticket_activities a ON a.id = n.activity_id"
+#define NOTIFICATION_VISIBLE \
+    " %s::bigint IN (0, t.pharmacy_id) AND (%s::boolean OR (n.event <> 'internal_note'" \
+    " AND a.visibility IS DISTINCT FROM 'internal'))"
+
+/* A delivery as staff read it; d the delivery, t its ticket, u its
+ * recipient, a its timeline entry (numbered as staff see it). */
+#define DELIVERY_JSON \
+    "json_build_object('id', d.id, 'event', d.event, 'channel', d.channel, 'status', d.status," \
+    " 'attempts', d.attempts, 'recipient', CASE WHEN u.id IS NULL THEN NULL" \
+    "  ELSE json_build_object('id', u.id, 'name', u.name) END," \
+    " 'ticket', json_build_object('id', t.id, 'number', t.number), 'entry', a.seq," \
+    " 'last_error', d.last_error," \
+    " 'next_attempt_at', CASE WHEN d.status IN ('pending', 'failed') THEN d.due_at END," \
+    " 'created_at', d.created_at, 'sent_at', d.sent_at)::text"
+#define DELIVERY_FROM(source) \
+    " FROM " source " d JOIN tickets t ON t.id = d.ticket_id LEFT JOIN users u ON u.id = d.user_id" \
+    " LEFT JOIN ticket_activities a ON a.id = d.activity_id"
 
 /* Each entry's label, count and plan from the list in pd_sql.h, then its
  * text below, keyed by the same id. */
@@ -676,6 +718,223 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_SLA_POLICIES_REFS].text = SQL_SLA_POLICIES_REFS,
     [PD_SQL_SLA_POLICIES_SAVE].text = SQL_SLA_POLICIES_SAVE,
     [PD_SQL_SLA_POLICIES_RECOMPUTE].text = SQL_SLA_POLICIES_RECOMPUTE,
+    /* ---- notifications: the background work (migration 0021) ---- */
+
+    /* Up to 1 events of the outbox, oldest first, locked (others skip
+     * them), with what the rules decide on: the event, its ticket (NULL
+     * when it is gone) and its timeline entry: 0 id, 1 event, 2 ticket,
+     * 3 entry, 4 status, 5 pharmacy, 6 customer, 7 expert, 8 tech (0:
+     * none), 9 actor (0: the system), 10 internal, 11 the person an
+     * assignment names (taken off: the previous one) */
+    [PD_SQL_NOTIFY_OUTBOX_CLAIM].text =
+        "SELECT o.id, o.event, o.ticket_id, o.activity_id, t.status, t.pharmacy_id,"
+        " coalesce(t.customer_id, 0), coalesce(t.expert_id, 0), coalesce(t.tech_id, 0),"
+        " coalesce(a.user_id, 0), coalesce(a.visibility = 'internal', false),"
+        " CASE WHEN a.kind = 'assigned' THEN coalesce(a.new_value, a.old_value) END"
+        " FROM notify_outbox o LEFT JOIN tickets t ON t.id = o.ticket_id"
+        " LEFT JOIN ticket_activities a ON a.id = o.activity_id"
+        " ORDER BY o.id LIMIT %s::integer FOR UPDATE OF o SKIP LOCKED",
+    /* 1 the events fanned out (an array) */
+    [PD_SQL_NOTIFY_OUTBOX_DELETE].text =
+        "DELETE FROM notify_outbox WHERE id = ANY (%s::bigint[])",
+    /* The active people a batch of events may concern, with the channels
+     * each wants each event on (their own choice, else their role's
+     * default), among those this server delivers, and can be reached by.
+     * The events by their place in the batch: 1 places, 2 events, 3 every
+     * team expert, 4 every admin, 5 a pharmacy whose customers all count
+     * (NULL: none), arrays of the same length; 6-7 the people each names,
+     * by place (two arrays of the same length); 8 the team expert role, 9
+     * the admin role, 10 the customer role; 11 the channels this server
+     * delivers (an array). Columns: place, id, role (0: none), pharmacy (0:
+     * none), active, the channels comma-separated; by place. */
+    [PD_SQL_USERS_NOTIFY_CANDIDATES].text =
+        "WITH g AS (SELECT * FROM unnest(%s::integer[], %s::text[], %s::boolean[], %s::boolean[],"
+        "  %s::bigint[]) AS g (place, event, team, admins, pharmacy)),"
+        " c AS (SELECT n.place, n.user_id FROM unnest(%s::integer[], %s::bigint[]) AS n (place, user_id)"
+        "  UNION SELECT g.place, u.id FROM g JOIN users u ON g.team AND u.role_id = %s::smallint"
+        "  UNION SELECT g.place, u.id FROM g JOIN users u ON g.admins AND u.role_id = %s::smallint"
+        "  UNION SELECT g.place, u.id FROM g JOIN users u ON u.pharmacy_id = g.pharmacy"
+        "   AND u.role_id = %s::smallint)"
+        " SELECT c.place, u.id, coalesce(u.role_id, 0), coalesce(u.pharmacy_id, 0), u.active,"
+        " coalesce((SELECT string_agg(d.channel, ',' ORDER BY d.channel)"
+        "  FROM notify_role_defaults d LEFT JOIN notify_preferences p"
+        "   ON p.user_id = u.id AND p.event = d.event AND p.channel = d.channel"
+        "  WHERE d.role_id = u.role_id AND d.event = g.event AND d.channel = ANY (%s::text[])"
+        "  AND coalesce(p.enabled, d.enabled)"
+        "  AND (d.channel <> 'email' OR coalesce(u.email, '') <> '')"
+        "  AND (d.channel <> 'whatsapp' OR (u.whatsapp_number IS NOT NULL"
+        "   AND u.whatsapp_opt_in_at IS NOT NULL))), '')"
+        " FROM c JOIN g ON g.place = c.place JOIN users u ON u.id = c.user_id AND u.active"
+        " ORDER BY c.place, u.id",
+    /* The deliveries of a batch of events, one per recipient and channel:
+     * 1 events, 2 tickets, 3 timeline entries, 4 recipients, 5 channels
+     * (arrays of the same length); 6 the channels that deliver within this
+     * transaction (an array): theirs are sent once it commits. Their ids
+     * and channels. */
+    [PD_SQL_NOTIFY_DELIVERIES_INSERT].text =
+        "WITH t AS (SELECT %s::text[] AS now_channels)"
+        " INSERT INTO notify_deliveries (event, ticket_id, activity_id, user_id, channel, status,"
+        " attempts, sent_at)"
+        " SELECT x.e, x.t, x.a, x.u, x.c,"
+        " CASE WHEN x.c = ANY (t.now_channels) THEN 'sent' ELSE 'pending' END,"
+        " CASE WHEN x.c = ANY (t.now_channels) THEN 1 ELSE 0 END,"
+        " CASE WHEN x.c = ANY (t.now_channels) THEN now() END"
+        " FROM t, unnest(%s::text[], %s::bigint[], %s::bigint[], %s::bigint[], %s::text[])"
+        "  AS x (e, t, a, u, c)"
+        " RETURNING id, channel",
+    /* Claims up to 3 due deliveries of channel 2, oldest first, skipping
+     * what others hold, for 1 seconds (the lease: status sending until
+     * then, when another may claim it again), counting the attempt; with
+     * what a message needs. Columns: 0 id, 1 event, 2 attempts, 3 ticket,
+     * 4 recipient (0: none), 5 their name, 6 e-mail, 7 language, 8 role,
+     * 9 pharmacy, 10 active; 11 ticket number, 12 title, 13 priority,
+     * 14 status, 15 pharmacy, 16 customer, 17 expert, 18 tech; 19 the
+     * pharmacy's name; the entry's 20 field, 21 old value, 22 new value,
+     * 23 body, 24 visibility, 25 actor (0: the system), 26 the actor's
+     * name; 27-28 the names of the people an assignment names (old, new);
+     * 29 when it happened (Unix time, microseconds) */
+    [PD_SQL_NOTIFY_DELIVERIES_CLAIM].text =
+        "WITH c AS (UPDATE notify_deliveries d SET status = 'sending', attempts = d.attempts + 1,"
+        "  due_at = now() + make_interval(secs => %s::integer)"
+        "  FROM (SELECT id FROM notify_deliveries WHERE channel = %s::text"
+        "   AND status IN ('pending', 'sending', 'failed') AND due_at <= now()"
+        "   ORDER BY due_at, id LIMIT %s::integer FOR UPDATE SKIP LOCKED) n"
+        "  WHERE d.id = n.id RETURNING d.*)"
+        " SELECT c.id, c.event, c.attempts, c.ticket_id, coalesce(c.user_id, 0), u.name, u.email,"
+        " u.language, coalesce(u.role_id, 0), coalesce(u.pharmacy_id, 0), coalesce(u.active, false),"
+        " t.number, t.title, t.priority, t.status, t.pharmacy_id, coalesce(t.customer_id, 0),"
+        " coalesce(t.expert_id, 0), coalesce(t.tech_id, 0), p.name,"
+        " a.field, a.old_value, a.new_value, a.body, coalesce(a.visibility, 'public'),"
+        " coalesce(a.user_id, 0), w.name,"
+        " CASE WHEN a.kind = 'assigned' THEN (SELECT o.name FROM users o"
+        "  WHERE o.id = a.old_value::bigint) END,"
+        " CASE WHEN a.kind = 'assigned' THEN (SELECT o.name FROM users o"
+        "  WHERE o.id = a.new_value::bigint) END,"
+        " floor(extract(epoch FROM coalesce(a.created_at, c.created_at)) * 1000000)::bigint"
+        " FROM c JOIN tickets t ON t.id = c.ticket_id JOIN pharmacies p ON p.id = t.pharmacy_id"
+        " LEFT JOIN users u ON u.id = c.user_id"
+        " LEFT JOIN ticket_activities a ON a.id = c.activity_id"
+        " LEFT JOIN users w ON w.id = a.user_id"
+        " ORDER BY c.id",
+    /* 1 delivery: delivered, by the sender that holds it */
+    [PD_SQL_NOTIFY_DELIVERIES_SENT].text =
+        "UPDATE notify_deliveries SET status = 'sent', sent_at = now()"
+        " WHERE id = %s::bigint AND status = 'sending'",
+    /* Not delivered: 1 failed (a retry after 2 seconds), dead or cancelled,
+     * 3 why, 4 delivery; by the sender that holds it */
+    [PD_SQL_NOTIFY_DELIVERIES_FAILED].text =
+        "UPDATE notify_deliveries SET status = %s::text,"
+        " due_at = now() + make_interval(secs => %s::integer), last_error = %s::text"
+        " WHERE id = %s::bigint AND status = 'sending'",
+    /* Claimed and not attempted (the process is stopping): due again at
+     * once, the attempt not counted. 1 the deliveries (an array) */
+    [PD_SQL_NOTIFY_DELIVERIES_RELEASE].text =
+        "UPDATE notify_deliveries SET status = CASE WHEN last_error IS NULL THEN 'pending'"
+        " ELSE 'failed' END, attempts = attempts - 1, due_at = now()"
+        " WHERE id = ANY (%s::bigint[]) AND status = 'sending'",
+    /* The portal channel: 1 deliveries (an array) become their
+     * recipients' stored notifications, each at most once */
+    [PD_SQL_NOTIFICATIONS_INSERT].text =
+        "INSERT INTO notifications (user_id, delivery_id, event, ticket_id, activity_id)"
+        " SELECT user_id, id, event, ticket_id, activity_id FROM notify_deliveries"
+        " WHERE id = ANY (%s::bigint[]) ORDER BY id ON CONFLICT (delivery_id) DO NOTHING",
+
+    /* ---- notifications: the API ---- */
+
+    /* 1 language, 2 user, 3 the language again: nothing when unchanged */
+    [PD_SQL_USERS_SET_LANGUAGE].text =
+        "UPDATE users SET language = %s::text, updated_at = now()"
+        " WHERE id = %s::bigint AND language <> %s::text",
+    /* A user's choices over their role's defaults: 1 user, 2 role. Rows
+     * (event, channel, the default, the user's own or NULL). */
+    [PD_SQL_NOTIFY_PREFERENCES_GET].text =
+        "SELECT d.event, d.channel, d.enabled, p.enabled FROM notify_role_defaults d"
+        " LEFT JOIN notify_preferences p ON p.user_id = %s::bigint AND p.event = d.event"
+        "  AND p.channel = d.channel"
+        " WHERE d.role_id = %s::smallint ORDER BY d.event, d.channel",
+    /* A user's choices: 1-3 events, channels and on/off (arrays of the same
+     * length; NULL: back to the role's default), 4 user, 5 user */
+    [PD_SQL_NOTIFY_PREFERENCES_SET].text =
+        "WITH x AS (SELECT * FROM unnest(%s::text[], %s::text[], %s::boolean[])"
+        "  AS x (event, channel, enabled)),"
+        " reset AS (DELETE FROM notify_preferences p USING x WHERE p.user_id = %s::bigint"
+        "  AND p.event = x.event AND p.channel = x.channel AND x.enabled IS NULL)"
+        " INSERT INTO notify_preferences (user_id, event, channel, enabled)"
+        " SELECT %s::bigint, event, channel, enabled FROM x WHERE enabled IS NOT NULL"
+        " ON CONFLICT (user_id, event, channel) DO UPDATE SET enabled = EXCLUDED.enabled",
+    /* Every role's defaults: rows (role id, event, channel, on/off) */
+    [PD_SQL_NOTIFY_ROLE_DEFAULTS_LIST].text =
+        "SELECT role_id, event, channel, enabled FROM notify_role_defaults"
+        " ORDER BY role_id, event, channel",
+    /* The same, locked for a change */
+    [PD_SQL_NOTIFY_ROLE_DEFAULTS_LOCK].text =
+        "SELECT role_id, event, channel, enabled FROM notify_role_defaults"
+        " ORDER BY role_id, event, channel FOR UPDATE",
+    /* 1 roles, 2 events, 3 channels, 4 on/off (arrays of the same length) */
+    [PD_SQL_NOTIFY_ROLE_DEFAULTS_SET].text =
+        "UPDATE notify_role_defaults d SET enabled = x.enabled"
+        " FROM unnest(%s::smallint[], %s::text[], %s::text[], %s::boolean[])"
+        "  AS x (role_id, event, channel, enabled)"
+        " WHERE d.role_id = x.role_id AND d.event = x.event AND d.channel = x.channel",
+    /* A user's notifications, newest first: 1 staff (the entries' numbers),
+     * 2 user, 3 unread only, 4 pharmacy scope, 5 staff (internal entries),
+     * 6-7 before this id (NULL: from the newest), 8 limit. Columns (id,
+     * key, json) as the name-sorted pages have them. */
+    [PD_SQL_NOTIFICATIONS_LIST].text =
+        "SELECT n.id, n.id::text, " NOTIFICATION_JSON NOTIFICATION_FROM
+        " LEFT JOIN users w ON w.id = a.user_id"
+        " WHERE n.user_id = %s::bigint AND (NOT %s::boolean OR n.read_at IS NULL) AND"
+        NOTIFICATION_VISIBLE
+        " AND (%s::bigint IS NULL OR n.id < %s::bigint)"
+        " ORDER BY n.id DESC LIMIT %s::integer",
+    /* What the bell shows: how many unread (at most 100) and the newest
+     * unread's id. 1 user, 2 scope, 3 staff, and the same again */
+    [PD_SQL_NOTIFICATIONS_UNREAD].text =
+        "SELECT (SELECT count(*) FROM (SELECT 1" NOTIFICATION_FROM
+        "  WHERE n.user_id = %s::bigint AND n.read_at IS NULL AND" NOTIFICATION_VISIBLE
+        "  LIMIT 100) c),"
+        " (SELECT max(n.id)" NOTIFICATION_FROM
+        "  WHERE n.user_id = %s::bigint AND n.read_at IS NULL AND" NOTIFICATION_VISIBLE ")",
+    /* 1 notification, 2 its user, 3 scope, 4 staff: read (once; reading
+     * again keeps the first time); nothing when it is not theirs to read */
+    [PD_SQL_NOTIFICATIONS_READ].text =
+        "UPDATE notifications n SET read_at = coalesce(n.read_at, now())"
+        " FROM tickets t WHERE n.id = %s::bigint AND n.user_id = %s::bigint AND t.id = n.ticket_id"
+        " AND %s::bigint IN (0, t.pharmacy_id) AND (%s::boolean OR (n.event <> 'internal_note'"
+        " AND NOT EXISTS (SELECT 1 FROM ticket_activities a WHERE a.id = n.activity_id"
+        "  AND a.visibility = 'internal')))"
+        " RETURNING n.id",
+    /* 1 user: every unread one read, 2 up to this id (NULL: all) */
+    [PD_SQL_NOTIFICATIONS_READ_ALL].text =
+        "UPDATE notifications SET read_at = now() WHERE user_id = %s::bigint AND read_at IS NULL"
+        " AND id <= coalesce(%s::bigint, 9223372036854775807)",
+    /* Every delivery, newest first: 1-2 status, 3-4 channel, 5-6 ticket,
+     * 7-8 recipient, 9-10 before this id, 11 limit. Columns (id, key,
+     * json). */
+    [PD_SQL_NOTIFY_DELIVERIES_LIST].text =
+        "SELECT d.id, d.id::text, " DELIVERY_JSON DELIVERY_FROM("notify_deliveries")
+        " WHERE (%s::text IS NULL OR d.status = %s::text)"
+        " AND (%s::text IS NULL OR d.channel = %s::text)"
+        " AND (%s::bigint IS NULL OR d.ticket_id = %s::bigint)"
+        " AND (%s::bigint IS NULL OR d.user_id = %s::bigint)"
+        " AND (%s::bigint IS NULL OR d.id < %s::bigint)"
+        " ORDER BY d.id DESC LIMIT %s::integer",
+    /* A ticket's deliveries, oldest first as its timeline: 1 ticket, 2
+     * after this id (NULL: from the first), 3 limit. Columns (id, key,
+     * json). */
+    [PD_SQL_NOTIFY_DELIVERIES_TICKET].text =
+        "SELECT d.id, d.id::text, " DELIVERY_JSON DELIVERY_FROM("notify_deliveries")
+        " WHERE d.ticket_id = %s::bigint AND d.id > coalesce(%s::bigint, 0)"
+        " ORDER BY d.id LIMIT %s::integer",
+    /* 1 delivery, failed or dead: due again at once, with all its attempts
+     * ahead of it; the delivery as it is then */
+    [PD_SQL_NOTIFY_DELIVERIES_RETRY].text =
+        "WITH r AS (UPDATE notify_deliveries SET status = 'pending', attempts = 0, due_at = now()"
+        "  WHERE id = %s::bigint AND status IN ('failed', 'dead') RETURNING *)"
+        " SELECT " DELIVERY_JSON DELIVERY_FROM("r"),
+    /* 1 delivery: a row when there is one */
+    [PD_SQL_NOTIFY_DELIVERIES_EXISTS].text =
+        "SELECT 1 FROM notify_deliveries WHERE id = %s::bigint",
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

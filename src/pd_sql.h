@@ -124,7 +124,32 @@ typedef enum {
     X(PD_SQL_SLA_POLICIES_LOCK,             "pd_sla_policies_lock",              1, PD_PLAN_GENERIC) \
     X(PD_SQL_SLA_POLICIES_REFS,             "pd_sla_policies_refs",              4, PD_PLAN_GENERIC) \
     X(PD_SQL_SLA_POLICIES_SAVE,             "pd_sla_policies_save",             12, PD_PLAN_GENERIC) \
-    X(PD_SQL_SLA_POLICIES_RECOMPUTE,        "pd_sla_policies_recompute",         1, PD_PLAN_GENERIC)
+    X(PD_SQL_SLA_POLICIES_RECOMPUTE,        "pd_sla_policies_recompute",         1, PD_PLAN_GENERIC) \
+    /* notifications: the background work (mod_pd_notify_*.c) */                                    \
+    X(PD_SQL_NOTIFY_OUTBOX_CLAIM,           "pd_notify_outbox_claim",            1, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_OUTBOX_DELETE,          "pd_notify_outbox_delete",           1, PD_PLAN_GENERIC) \
+    X(PD_SQL_USERS_NOTIFY_CANDIDATES,       "pd_users_notify_candidates",       11, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_DELIVERIES_INSERT,      "pd_notify_deliveries_insert",       6, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_DELIVERIES_CLAIM,       "pd_notify_deliveries_claim",        3, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_DELIVERIES_SENT,        "pd_notify_deliveries_sent",         1, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_DELIVERIES_FAILED,      "pd_notify_deliveries_failed",       4, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_DELIVERIES_RELEASE,     "pd_notify_deliveries_release",      1, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFICATIONS_INSERT,          "pd_notifications_insert",           1, PD_PLAN_GENERIC) \
+    /* notifications: the API */                                                                     \
+    X(PD_SQL_USERS_SET_LANGUAGE,            "pd_users_set_language",             3, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_PREFERENCES_GET,        "pd_notify_preferences_get",         2, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_PREFERENCES_SET,        "pd_notify_preferences_set",         5, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_ROLE_DEFAULTS_LIST,     "pd_notify_role_defaults_list",      0, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_ROLE_DEFAULTS_LOCK,     "pd_notify_role_defaults_lock",      0, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_ROLE_DEFAULTS_SET,      "pd_notify_role_defaults_set",       4, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFICATIONS_LIST,            "pd_notifications_list",             8, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_NOTIFICATIONS_UNREAD,          "pd_notifications_unread",           6, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFICATIONS_READ,            "pd_notifications_read",             4, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFICATIONS_READ_ALL,        "pd_notifications_read_all",         2, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_DELIVERIES_LIST,        "pd_notify_deliveries_list",        11, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_NOTIFY_DELIVERIES_TICKET,      "pd_notify_deliveries_ticket",       3, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_DELIVERIES_RETRY,       "pd_notify_deliveries_retry",        1, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_DELIVERIES_EXISTS,      "pd_notify_deliveries_exists",       1, PD_PLAN_GENERIC)
 
 typedef enum {
 #define PD_SQL_ID_(id, label, nargs, plan) id,

@@ -361,6 +361,22 @@ apr_status_t pd_q_id(const apr_table_t *q, const char *key, apr_int64_t *out,
     return APR_SUCCESS;
 }
 
+apr_status_t pd_q_bool(const apr_table_t *q, const char *key, int *out, pd_error_t *err)
+{
+    const char *s = apr_table_get(q, key);
+
+    *out = 0;
+    if (!s) {
+        return APR_NOTFOUND;
+    }
+    if (strcmp(s, "true") != 0 && strcmp(s, "false") != 0) {
+        return pd_error_setf(err, NULL, 400, "invalid_parameter", key,
+                             "%s must be true or false", key);
+    }
+    *out = strcmp(s, "true") == 0;
+    return APR_SUCCESS;
+}
+
 apr_status_t pd_q_int(const apr_table_t *q, const char *key, int min, int max,
                       int *out, pd_error_t *err)
 {

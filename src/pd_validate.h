@@ -59,6 +59,10 @@ apr_status_t pd_q_known(const apr_table_t *q, const char *const *allowed,
 apr_status_t pd_q_id(const apr_table_t *q, const char *key, apr_int64_t *out,
                      pd_error_t *err);
 
+/* A boolean parameter, "true" or "false"; *out 0 and APR_NOTFOUND when
+ * absent. */
+apr_status_t pd_q_bool(const apr_table_t *q, const char *key, int *out, pd_error_t *err);
+
 /* An integer parameter in [min, max]; APR_NOTFOUND when absent. */
 apr_status_t pd_q_int(const apr_table_t *q, const char *key, int min, int max,
                       int *out, pd_error_t *err);

@@ -18,14 +18,16 @@ sub call {
 }
 
 # README "Who may do what", as the permission names /api/me reports.
-my @reader = qw(me ticket.list ticket.read lookup.read pharmacy.read dashboard.read);
+my @reader = qw(me ticket.list ticket.read lookup.read pharmacy.read dashboard.read
+                me.update notification.inbox);
 my %permissions = (
     admin => [@reader, qw(ticket.create ticket.update ticket.delete lookup.write
-                          pharmacy.write user.read user.write role.read audit.read)],
-    team_expert => [@reader, qw(ticket.create ticket.update user.read role.read)],
-    tech        => [@reader, qw(ticket.create ticket.update user.read role.read)],
+                          pharmacy.write user.read user.write role.read audit.read
+                          notification.defaults notification.deliveries ticket.notifications)],
+    team_expert => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications)],
+    tech        => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications)],
     customer    => [@reader, qw(ticket.create ticket.update)],
-    manager     => [@reader, qw(user.read role.read)],
+    manager     => [@reader, qw(user.read role.read ticket.notifications)],
 );
 
 # What the portal draws its menus and forms from: the pages in menu order
@@ -128,7 +130,7 @@ for my $path ('/api/nope', '/api', '/api/', '/api/tickets/abc', '/api/tickets/0'
 }
 
 my %allow = (
-    '/api/me'                  => [qw(GET HEAD OPTIONS)],
+    '/api/me'                  => [qw(GET HEAD PATCH OPTIONS)],
     '/api/tickets'             => [qw(GET HEAD POST OPTIONS)],
     '/api/tickets/1'           => [qw(GET HEAD PATCH DELETE OPTIONS)],
     '/api/ticket-categories'   => [qw(GET HEAD POST OPTIONS)],

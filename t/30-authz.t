@@ -81,6 +81,20 @@ my %expect = (
     'PATCH /sla-policies/{id}'      => { allow => ['admin'],       ok => 200, kind => 'sla_policy' },
     'DELETE /sla-policies/{id}'     => { allow => ['admin'],       ok => 200, kind => 'sla_policy' },
     'POST /sla-policies/{id}/recompute' => { allow => ['admin'],   ok => 200, kind => 'sla_policy' },
+    'PATCH /me'                     => { allow => \@ALL,           ok => 200 },
+    'GET /me/notification-preferences'   => { allow => \@ALL,      ok => 200 },
+    'PATCH /me/notification-preferences' => { allow => \@ALL,      ok => 200 },
+    'GET /notifications'            => { allow => \@ALL,           ok => 200 },
+    'GET /notifications/unread-count' => { allow => \@ALL,         ok => 200 },
+    # one's own notification; anyone else's answers as a missing one
+    'POST /notifications/{id}/read' => { allow => \@ALL,           ok => 204, kind => 'notification', owned => 1 },
+    'POST /notifications/read-all'  => { allow => \@ALL,           ok => 204 },
+    'GET /notification-defaults'    => { allow => ['admin'],       ok => 200 },
+    'PATCH /notification-defaults'  => { allow => ['admin'],       ok => 200 },
+    'GET /notification-deliveries'  => { allow => ['admin'],       ok => 200 },
+    'POST /notification-deliveries/{id}/retry' => { allow => ['admin'], ok => 200, kind => 'delivery' },
+    # what was sent about a ticket: staff, as its internal entries
+    'GET /tickets/{id}/notifications' => { allow => \@STAFF_READ,  ok => 200, kind => 'ticket', scoped => 1 },
 );
 
 my @unexpected = grep { !$expect{ $_->{key} } } @routes;
@@ -126,6 +140,23 @@ my %make = (
     sla_calendar => sub { api('admin', POST => '/api/sla-calendars', json => sla_calendar_body())->json->{id} },
     # a tier no pharmacy has: the policy applies to no ticket
     sla_policy => sub { api('admin', POST => '/api/sla-policies', json => sla_policy_body())->json->{id} },
+    # a stored notification of that user, about a ticket of their pharmacy
+    notification => sub {
+        my ($user) = @_;
+        my $pharmacy = db_value('SELECT pharmacy_id FROM users WHERE username = ?', $user) // pharmacy_id('APT-A');
+        my $tid = create_ticket('admin', pharmacy_id => $pharmacy, title => tag('AuthzBell'))->json->{id};
+        my $did = db_value(q{INSERT INTO notify_deliveries (event, ticket_id, user_id, channel, status)
+                             VALUES ('ticket_created', ?, ?, 'portal', 'sent') RETURNING id}, $tid, user_id($user));
+        return db_value(q{INSERT INTO notifications (user_id, delivery_id, event, ticket_id)
+                          VALUES (?, ?, 'ticket_created', ?) RETURNING id}, user_id($user), $did, $tid);
+    },
+    # a dead e-mail, for an admin to retry
+    delivery => sub {
+        my $tid = create_ticket('admin', title => tag('AuthzMati'))->json->{id};
+        return db_value(q{INSERT INTO notify_deliveries (event, ticket_id, user_id, channel, status, attempts,
+                              last_error) VALUES ('ticket_created', ?, ?, 'email', 'dead', 3, 'connection refused')
+                          RETURNING id}, $tid, user_id('expert2'));
+    },
     # a public image on a ticket of that pharmacy
     attachment => sub {
         my ($code) = @_;
@@ -165,6 +196,9 @@ my %body = (
     'PATCH /sla-calendars/{id}'     => sub { { time_zone => 'Asia/Makassar' } },
     'POST /sla-policies'            => sub { sla_policy_body() },
     'PATCH /sla-policies/{id}'      => sub { { description => 'diubah' } },
+    'PATCH /me'                     => sub { { language => 'id' } },
+    'PATCH /me/notification-preferences' => sub { { preferences => {} } },
+    'PATCH /notification-defaults'  => sub { { roles => {} } },
 );
 
 # The object variants a caller is tried with: own, other pharmacy's, none.
@@ -173,7 +207,11 @@ sub objects {
     my $kind = $exp->{kind};
     return ([none => undef]) unless $kind && $exp->{path_has_id};
     my @o;
-    if ($kind eq 'ticket' || $kind eq 'pharmacy' || $kind eq 'attachment') {
+    if ($kind eq 'notification') {
+        # the caller's own, and someone else's
+        my $me = $role_of{$caller} ? $caller : 'admin';
+        push @o, [own => $make{$kind}->($me)], [other => $make{$kind}->('admin2')];
+    } elsif ($kind eq 'ticket' || $kind eq 'pharmacy' || $kind eq 'attachment') {
         my $own = $home{$caller} // 'APT-A';
         my $other = $own eq 'APT-A' ? 'APT-B' : 'APT-A';
         my $writes = $exp->{method} ne 'GET' && $kind eq 'pharmacy' && ($role_of{$caller} // '') eq 'admin';
@@ -194,6 +232,7 @@ sub expected {
     return (403, 'forbidden') unless grep { $_ eq $role } @{ $exp->{allow} };
     return (404, 'not_found') if $object eq 'missing';
     return (404, 'not_found') if $object eq 'other' && $role eq 'customer' && $exp->{scoped};
+    return (404, 'not_found') if $object eq 'other' && $exp->{owned};
     return ($exp->{ok}, undef);
 }
 

@@ -16,16 +16,42 @@ sub apache2 {
     return apache2_capture('-f', $ENV{PD_TEST_HTTPD_CONF}, '-C', 'ServerName localhost', @args);
 }
 
-sub configtest { my ($line) = @_; return apache2('-t', '-c', $line) }
+sub configtest { my @lines = @_; return apache2('-t', map { ('-c', $_) } @lines) }
+
+# Password files for PharmadeskSmtpPasswordFile: root's alone, or not.
+use File::Temp qw(tempdir);
+my $tmp = tempdir(CLEANUP => 1);
+sub secret_file {
+    my ($name, $mode, $content) = @_;
+    open my $fh, '>', "$tmp/$name" or die "$tmp/$name: $!";
+    print $fh $content;
+    close $fh;
+    chmod $mode, "$tmp/$name";
+    return "$tmp/$name";
+}
+my $good_secret = secret_file('good', 0600, "s3cret pass\nignored second line\n");
+my $shared_secret = secret_file('group', 0640, "s3cret\n");
+my $world_secret = secret_file('world', 0604, "s3cret\n");
+my $empty_secret = secret_file('empty', 0600, "\n");
 
 for my $good ('PharmadeskAttachmentMaxSize 1', 'PharmadeskAttachmentMaxSize 1073741824',
               'PharmadeskAttachmentMaxFiles 100', 'PharmadeskAttachmentTicketMax 1099511627776',
               'PharmadeskAttachmentTypes png JPEG text', 'PharmadeskMaxJsonBody 1024',
               'PharmadeskOIDCAccessTokenType application/at+jwt',
               'PharmadeskOIDCAccessTokenClaims client_id scope=pharmadesk typ=Bearer',
-              'PharmadeskOIDCIDTokenClaims nonce at_hash', 'PharmadeskOIDCIDTokenClaims none') {
+              'PharmadeskOIDCIDTokenClaims nonce at_hash', 'PharmadeskOIDCIDTokenClaims none',
+              'PharmadeskMailFrom helpdesk+notify@mail.example-pharmacy.co.id',
+              qq{PharmadeskMailFromName "Layanan Pharmadesk \xC2\xB7 Apotek"},
+              'PharmadeskSmtpUrl smtps://mail.example.org:465', 'PharmadeskSmtpUrl smtp://[::1]:2525/desk.example.org',
+              'PharmadeskSmtpStartTLS required', 'PharmadeskSmtpTimeout 600',
+              'PharmadeskPortalUrl https://helpdesk.example.org/desk') {
     my ($rc, $out) = configtest($good);
     is $rc, 0, "'$good' is accepted" or diag $out;
+}
+{
+    my ($rc, $out) = configtest('PharmadeskSmtpUser pharmadesk@example.org', "PharmadeskSmtpPasswordFile $good_secret");
+    is $rc, 0, 'an SMTP user with a password file of root\'s alone is accepted' or diag $out;
+    unlike $out, qr/s3cret/, 'the password is never shown';
 }
 for my $case (
     ['PharmadeskAttachmentMaxSize 0', qr/PharmadeskAttachmentMaxSize must be a byte count/],
@@ -49,6 +75,32 @@ for my $case (
     ['PharmadeskOIDCIDTokenClaims', qr/PharmadeskOIDCIDTokenClaims takes claim names/],
     ['PharmadeskOIDCIDTokenClaims none nonce', qr/PharmadeskOIDCIDTokenClaims takes claim names/],
     ['PharmadeskOIDCIDTokenClaims nonce/x', qr/PharmadeskOIDCIDTokenClaims takes claim names/],
+    ['PharmadeskMailFrom helpdesk', qr/PharmadeskMailFrom must be an e-mail address/],
+    ['PharmadeskMailFrom "Desk <desk@example.org>"', qr/PharmadeskMailFrom must be an e-mail address/],
+    ['PharmadeskMailFrom desk@example.org,evil@example.org', qr/PharmadeskMailFrom must be an e-mail address/],
+    ['PharmadeskMailFromName ""', qr/PharmadeskMailFromName takes one argument/],
+    ['PharmadeskMailFromName ' . ('x' x 101), qr/PharmadeskMailFromName must be 1 to 100 characters/],
+    ['PharmadeskSmtpUrl http://mail.example.org', qr/PharmadeskSmtpUrl must be smtp:/],
+    ['PharmadeskSmtpUrl smtp://user:secret@mail.example.org', qr/PharmadeskSmtpUrl must be smtp:.*without credentials/],
+    ['PharmadeskSmtpUrl smtp://mail.example.org:0', qr/PharmadeskSmtpUrl must be smtp:/],
+    ['PharmadeskSmtpUrl smtp://mail.example.org:65536', qr/PharmadeskSmtpUrl must be smtp:/],
+    ['PharmadeskSmtpUrl smtp://', qr/PharmadeskSmtpUrl must be smtp:/],
+    ['PharmadeskSmtpUrl smtp://mail.example.org/?x=1', qr/PharmadeskSmtpUrl must be smtp:/],
+    ['PharmadeskSmtpStartTLS yes', qr/PharmadeskSmtpStartTLS must be off, try or required/],
+    ['PharmadeskSmtpTimeout 0', qr/PharmadeskSmtpTimeout must be a number of seconds from 1 to 600/],
+    ['PharmadeskSmtpTimeout 601', qr/PharmadeskSmtpTimeout must be a number of seconds from 1 to 600/],
+    ['PharmadeskSmtpUser "a b"', qr/PharmadeskSmtpUser must be 1 to 255 characters without spaces/],
+    ['PharmadeskSmtpUser pharmadesk', qr/PharmadeskSmtpUser needs PharmadeskSmtpPasswordFile/],
+    ["PharmadeskSmtpPasswordFile $good_secret", qr/PharmadeskSmtpPasswordFile needs PharmadeskSmtpUser/],
+    ["PharmadeskSmtpPasswordFile $shared_secret", qr/PharmadeskSmtpPasswordFile \S+ must belong to root and be readable by it alone/],
+    ["PharmadeskSmtpPasswordFile $world_secret", qr/PharmadeskSmtpPasswordFile \S+ must belong to root and be readable by it alone/],
+    ["PharmadeskSmtpPasswordFile $empty_secret", qr/PharmadeskSmtpPasswordFile \S+ must hold the password on its first line/],
+    ["PharmadeskSmtpPasswordFile $tmp", qr/PharmadeskSmtpPasswordFile \S+ is not a file/],
+    ["PharmadeskSmtpPasswordFile $tmp/missing", qr/PharmadeskSmtpPasswordFile \S+: No such file/],
+    ['PharmadeskPortalUrl helpdesk.example.org', qr/PharmadeskPortalUrl must be the portal's absolute/],
+    ['PharmadeskPortalUrl https://', qr/PharmadeskPortalUrl must be the portal's absolute/],
+    ['PharmadeskPortalUrl https://helpdesk.example.org/#/t', qr/PharmadeskPortalUrl must be the portal's absolute/],
+    ['PharmadeskPortalUrl javascript:alert(1)', qr/PharmadeskPortalUrl must be the portal's absolute/],
 ) {
     my ($line, $message) = @$case;
     my ($rc, $out) = configtest($line);

@@ -1,10 +1,11 @@
 #!/usr/bin/perl
 # The background jobs (auto-close and key expiry, the dashboard's counts;
-# t/28 and t/31 check what they do) run in one child process at a time,
-# through a singleton mod_watchdog instance, and another child takes them
-# over when that one is gone; without a database for the main server they
-# do not run, and the module says so once. Apache runs here with the
-# module's debug log, which names the process of every run.
+# t/28 and t/31 check what they do; the notifications, t/39 and t/61) run in
+# one child process at a time, through singleton mod_watchdog instances (the
+# notifications have one of their own), and another child takes a job over
+# when that one is gone; without a database for the main server they do not
+# run, and the module says so once. Apache runs here with the module's
+# debug log, which names the process of every run.
 use strict;
 use warnings;
 use lib "$ENV{PD_ROOT}/t/lib";
@@ -27,9 +28,17 @@ sub since {
     seek $fh, $offset, 0;
     return <$fh>;
 }
-# "pharmadesk: <job>: run in process <pid>" lines since the restart, in order
+# "pharmadesk: <job>: run in process <pid>" lines since the restart, in
+# order: their pids, of one job or of all
 sub runs {
-    return map { /pharmadesk: .*: run in process (\d+)/ ? $1 : () } since($from);
+    my ($job) = @_;
+    return map { /pharmadesk: (.*): run in process (\d+)/ && (!defined $job || $1 eq $job) ? $2 : () }
+        since($from);
+}
+# the jobs that ran
+sub jobs {
+    my %j = map { /pharmadesk: (.*): run in process \d+/ ? ($1 => 1) : () } since($from);
+    return sort keys %j;
 }
 # the children of Apache's parent
 sub children {
@@ -43,28 +52,33 @@ sub turns {
     return @t;
 }
 
-ok wait_until(sub { runs() >= 4 }, 20), 'the jobs run' or diag "runs: @{[runs()]}";
+ok wait_until(sub { runs() >= 4 && (() = jobs()) >= 3 }, 20), 'the jobs run' or diag "runs: @{[runs()]}";
 cmp_ok scalar(children()), '>=', 2, 'in a server of several children';
-my @first = turns(runs());
-is scalar @first, 1, '... all in one of them' or diag "processes in turn: @first";
+for my $job (jobs()) {
+    my @t = turns(runs($job));
+    is scalar @t, 1, "$job: in one of them" or diag "processes in turn: @t";
+}
 
-# The child that runs the jobs goes away. A child leaves by the MPM's
-# decision alone (the parent tells it through a pipe; it ignores SIGTERM),
-# so here it is killed: the hardest way to go, with the lock given back
-# by the kernel rather than by the child. mod_watchdog lets the next child
-# wait 10 s after it took the lock (the server might be stopping) before
-# it starts the jobs.
-my $owner = $first[0];
+# The child that runs a job goes away. A child leaves by the MPM's decision
+# alone (the parent tells it through a pipe; it ignores SIGTERM), so here
+# it is killed: the hardest way to go, with the lock given back by the
+# kernel rather than by the child. mod_watchdog lets the next child wait
+# 10 s after it took the lock (the server might be stopping) before it
+# starts the jobs.
+my $job = "moving the dashboard's pending changes into its counts";
+my ($owner) = turns(runs($job));
 kill KILL => $owner;
-my $handed = wait_until(sub { turns(runs()) >= 2 }, 40);
-ok $handed, 'when that child is gone, another takes the jobs over';
+my $handed = wait_until(sub { turns(runs($job)) >= 2 }, 40);
+ok $handed, 'when that child is gone, another takes the job over';
 # a few runs of the new one, to see that the old one stays quiet
-wait_until(sub { my @r = runs(); my @t = turns(@r); (grep { $_ == $t[-1] } @r) >= 3 }, 10);
-my @turns = turns(runs());
-my %seen;
-my @back = grep { $seen{$_}++ } @turns;
-ok !@back, 'never two children at once: a process never runs jobs again after another did'
-    or diag "processes in turn: @turns";
+wait_until(sub { my @r = runs($job); my @t = turns(@r); (grep { $_ == $t[-1] } @r) >= 3 }, 10);
+for my $j (jobs()) {
+    my @turns = turns(runs($j));
+    my %seen;
+    my @back = grep { $seen{$_}++ } @turns;
+    ok !@back, "$j: never two children at once: a process never runs it again after another did"
+        or diag "processes in turn: @turns";
+}
 
 # ---- the main server's database -------------------------------------------
 

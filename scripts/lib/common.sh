@@ -15,7 +15,7 @@ PD_MODULE=$PD_ROOT/.libs/mod_pharmadesk.so
 
 PD_PACKAGES=(
     apache2 apache2-dev apache2-utils libaprutil1-dbd-pgsql media-types
-    libjansson-dev libssl-dev libcmocka-dev autoconf automake libtool pkg-config make gcc
+    libjansson-dev libssl-dev libcurl4-openssl-dev libcmocka-dev autoconf automake libtool pkg-config make gcc
     postgresql libapache2-mod-perl2 libwww-perl liblwp-protocol-https-perl libjson-perl libjson-validator-perl libdbd-pg-perl
     ca-certificates openssl curl
     libjs-chart.js libapache2-mod-auth-openidc
@@ -281,7 +281,11 @@ pd_httpd_write_conf() {
         "IDP_ISSUER=${PD_IDP_ISSUER:-}" "SESSION_INACTIVITY=${PD_SESSION_INACTIVITY:-3600}" \
         "SESSION_MAX=${PD_SESSION_MAX:-28800}" \
         "MAINTENANCE_INTERVAL=${PD_MAINTENANCE_INTERVAL:-300}" \
-        "ATTACHMENT_TICKET_MAX=${PD_ATTACHMENT_TICKET_MAX:-104857600}"; do
+        "ATTACHMENT_TICKET_MAX=${PD_ATTACHMENT_TICKET_MAX:-104857600}" \
+        "NOTIFY_INTERVAL=${PD_NOTIFY_INTERVAL:-2}" "NOTIFY_RETRY_DELAY=${PD_NOTIFY_RETRY_DELAY:-60}" \
+        "NOTIFY_MAX_ATTEMPTS=${PD_NOTIFY_MAX_ATTEMPTS:-8}" \
+        "SMTP_URL=${PD_SMTP_URL:-smtp://127.0.0.1:25}" \
+        "PORTAL_URL=${PD_PORTAL_URL:-http://127.0.0.1:$port/}"; do
         args+=(-e "s|@${kv%%=*}@|$(pd_sed_escape "${kv#*=}")|g")
     done
     sed "${args[@]}" "$PD_ROOT/scripts/lib/httpd.conf.in" >"$PD_HTTPD_CONF"
@@ -340,6 +344,29 @@ pd_redis_stop() {
     pid=$(<"$PD_BASE/redis/redis.pid")
     [[ $pid =~ ^[0-9]+$ ]] && kill -TERM "$pid" 2>/dev/null || true
     rm -f "$PD_BASE/redis/redis.pid"
+}
+
+# ---- The tests' SMTP sink (t/lib/PD/SmtpSink.pm) ----------------------------
+
+# pd_smtp_sink_start PORT DIR: keeps every message it takes in DIR.
+pd_smtp_sink_start() {
+    local port=$1 dir=$2 i
+    mkdir -p "$dir"
+    perl -I"$PD_ROOT/t/lib" -MPD::SmtpSink -e 'PD::SmtpSink::main()' -- --port "$port" --dir "$dir" \
+        </dev/null >>"$dir.log" 2>&1 &
+    for ((i = 0; i < 100; i++)); do
+        pd_port_in_use "$port" && return 0
+        sleep 0.1
+    done
+    pd_die "the SMTP sink is not answering on port $port"
+}
+
+pd_smtp_sink_stop() {
+    local dir=$1 pid
+    [[ -f $dir/.pid ]] || return 0
+    pid=$(<"$dir/.pid")
+    [[ $pid =~ ^[0-9]+$ ]] && { kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; }
+    rm -f "$dir/.pid"
 }
 
 pd_httpd_pid() {

@@ -87,18 +87,37 @@ pd_openapi_install() {
     pd_npm_ci "$PD_IDP_HOME/../t/openapi"
 }
 
-# Prints the provider's pid when it runs, and fails otherwise. A zombie (an
-# exited child nobody has reaped yet) counts as stopped.
-pd_idp_pid() {
-    local rundir=$1 pid state
-    [[ -f $rundir/idp.pid ]] || return 1
-    pid=$(<"$rundir/idp.pid")
+# pd_node_pid PIDFILE SCRIPT: prints the pid of a node program started
+# with its pid in PIDFILE when it runs (its command line names SCRIPT), and
+# fails otherwise. A zombie (an exited child nobody has reaped yet), or
+# another program on a reused pid, counts as stopped.
+pd_node_pid() {
+    local pidfile=$1 script=$2 pid state
+    [[ -f $pidfile ]] || return 1
+    pid=$(<"$pidfile")
     [[ $pid =~ ^[0-9]+$ ]] || return 1
     state=$(ps -o stat= -p "$pid" 2>/dev/null) || return 1
     [[ $state != Z* ]] || return 1
-    grep -qa 'server\.js' "/proc/$pid/cmdline" 2>/dev/null || return 1
+    grep -qaF "$script" "/proc/$pid/cmdline" 2>/dev/null || return 1
     echo "$pid"
 }
+
+# pd_node_stop PIDFILE SCRIPT WHAT: SIGTERM, and SIGKILL after 5 s.
+pd_node_stop() {
+    local pidfile=$1 script=$2 what=$3 pid i
+    pid=$(pd_node_pid "$pidfile" "$script") || { rm -f "$pidfile"; return 0; }
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+        pd_node_pid "$pidfile" "$script" >/dev/null || { rm -f "$pidfile"; return 0; }
+        sleep 0.1
+    done
+    pd_log "$what (pid $pid) ignored SIGTERM for 5s, killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$pidfile"
+}
+
+# Prints the provider's pid when it runs, and fails otherwise.
+pd_idp_pid() { pd_node_pid "$1/idp.pid" server.js; }
 
 pd_idp_port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -135,15 +154,4 @@ pd_idp_start() {
     pd_die "the OpenID provider did not answer on $PD_IDP_ISSUER within ${timeout}s"
 }
 
-pd_idp_stop() {
-    local rundir=$1 pid i
-    pid=$(pd_idp_pid "$rundir") || { rm -f "$rundir/idp.pid"; return 0; }
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-        pd_idp_pid "$rundir" >/dev/null || { rm -f "$rundir/idp.pid"; return 0; }
-        sleep 0.1
-    done
-    pd_log "the OpenID provider (pid $pid) ignored SIGTERM for 5s, killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-    rm -f "$rundir/idp.pid"
-}
+pd_idp_stop() { pd_node_stop "$1/idp.pid" server.js "the OpenID provider"; }

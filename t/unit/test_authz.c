@@ -35,6 +35,11 @@ static const char *const expected_policy[PD_ACT__COUNT] = {
     [PD_ACT_DASHBOARD_READ] = "AETCM",
     [PD_ACT_SLA_READ]       = "AETM",
     [PD_ACT_SLA_WRITE]      = "A",
+    [PD_ACT_ME_UPDATE]      = "AETCM",
+    [PD_ACT_NOTIFICATION_INBOX] = "AETCM",
+    [PD_ACT_NOTIFICATION_DEFAULTS] = "A",
+    [PD_ACT_NOTIFICATION_DELIVERIES] = "A",
+    [PD_ACT_TICKET_NOTIFICATIONS] = "AETM",
 };
 
 static const struct { pd_role_e role; char letter; } role_letters[] = {
@@ -755,6 +760,34 @@ static void test_audit_names(void **state)
     assert_int_equal(pd_entity_parse(NULL), -1);
 }
 
+/* Who may be told of an event on a ticket: the rules of reading it. */
+static void test_may_notify(void **state)
+{
+    pd_ticket_facts_t t = { PD_ST_OPEN, 7, 0, 0 };
+    pd_identity_t own = who(PD_ROLE_CUSTOMER, 7), other = who(PD_ROLE_CUSTOMER, 8);
+    pd_identity_t homeless = who(PD_ROLE_CUSTOMER, 0), none = who(PD_ROLE_NONE, 0);
+    int role;
+
+    assert_true(pd_authz_may_notify(&own, 1, &t, 0));
+    /* never an internal entry, never another pharmacy's ticket */
+    assert_false(pd_authz_may_notify(&own, 1, &t, 1));
+    assert_false(pd_authz_may_notify(&other, 1, &t, 0));
+    assert_false(pd_authz_may_notify(&other, 1, &t, 1));
+    assert_false(pd_authz_may_notify(&homeless, 1, &t, 0));
+    /* deactivated: nothing, whatever the role */
+    assert_false(pd_authz_may_notify(&own, 0, &t, 0));
+    assert_false(pd_authz_may_notify(&none, 1, &t, 0));
+    for (role = PD_ROLE_ADMIN; role < PD_ROLE__COUNT; role++) {
+        pd_identity_t w = who((pd_role_e)role, role == PD_ROLE_CUSTOMER ? 7 : 0);
+        /* whoever reads the ticket may hear of its public entries, and of
+         * the internal ones exactly when they read those */
+        assert_true(pd_authz_may_notify(&w, 1, &t, 0));
+        assert_int_equal(pd_authz_may_notify(&w, 1, &t, 1), pd_authz_sees_internal(&w));
+        assert_false(pd_authz_may_notify(&w, 0, &t, 0));
+        assert_false(pd_authz_may_notify(&w, 0, &t, 1));
+    }
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -789,6 +822,7 @@ int main(void)
         T(test_role_codes),
         T(test_audit_names),
         T(test_source_for_role),
+        T(test_may_notify),
     };
 #undef T
     return cmocka_run_group_tests_name("pd_authz", tests, group_setup, group_teardown);

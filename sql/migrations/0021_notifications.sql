@@ -1,0 +1,175 @@
+-- Notifications: an outbox written with the change, recipients decided in
+-- the background, one delivery per recipient and channel, stored portal
+-- notifications, and each user's preferences over their role's defaults.
+--
+-- notify_outbox    events waiting to be fanned out; a row is written in the
+--                  transaction of the change that causes it, so a rolled-back
+--                  change notifies nobody and a committed one is never lost.
+--                  The fan-out (the module's background work) deletes it in
+--                  the transaction that writes its deliveries.
+-- notify_deliveries  one message to one recipient over one channel, with
+--                  its state: pending, sending (claimed, under a lease),
+--                  sent, failed (a retry is due at due_at), dead (no more
+--                  retries) or cancelled (not sent on purpose: the recipient
+--                  was deactivated or may no longer hear of the ticket).
+-- notifications    what the portal channel delivers: a user's stored
+--                  notifications, read or unread.
+-- notify_role_defaults, notify_preferences
+--                  on/off per role (editable by admins) and per user (only
+--                  what the user chose; NULL elsewhere means the role's).
+
+-- The events and the channels, named once. Every column holding one is
+-- checked against these functions; a later migration adding an event (the
+-- service-level ones) or a channel redefines the function to list it too.
+-- Only additions are safe that way: existing rows are not checked again.
+CREATE FUNCTION pd_notify_event_valid(e text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT e IN ('ticket_created', 'assigned', 'unassigned', 'status_changed', 'public_reply',
+                 'internal_note', 'attachment_added', 'auto_closed')
+$$;
+-- per_user channels reach a user and follow their preferences; a webhook
+-- reaches an endpoint, which chooses its events itself
+CREATE FUNCTION pd_notify_channel_valid(c text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT c IN ('portal', 'email', 'webhook', 'whatsapp')
+$$;
+
+-- What the person reading a message wants: the portal and the messages
+-- speak Bahasa Indonesia or English. A WhatsApp number and its opt-in are
+-- for the WhatsApp channel (E.164; messages only once opted in).
+ALTER TABLE users
+    ADD COLUMN language text NOT NULL DEFAULT 'id' CHECK (language IN ('id', 'en')),
+    ADD COLUMN whatsapp_number text CHECK (whatsapp_number ~ '^\+[1-9][0-9]{6,14}$'),
+    ADD COLUMN whatsapp_opt_in_at timestamptz;
+
+-- No foreign key and no index but the key: this is on the path of every
+-- ticket write (a create pays one small insert), and the rows live for
+-- seconds. An event whose ticket is gone by the time it is fanned out
+-- notifies nobody.
+CREATE TABLE notify_outbox (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    event       text NOT NULL CHECK (pd_notify_event_valid(event)),
+    ticket_id   bigint NOT NULL,
+    activity_id bigint,                 -- the timeline entry; NULL for events without one
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+
+-- The timeline records every change of a ticket, in the change's
+-- transaction, with its actor and visibility, whoever writes it (the API,
+-- the auto-close, a script): each entry that can notify becomes an event
+-- here, so no write path can forget one. Field changes (title, priority,
+-- ...) notify nobody. A status change to closed by the system (no actor)
+-- is the auto-close.
+CREATE FUNCTION ticket_activities_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO notify_outbox (event, ticket_id, activity_id)
+    VALUES (CASE NEW.kind
+                WHEN 'created' THEN 'ticket_created'
+                WHEN 'assigned' THEN CASE WHEN NEW.new_value IS NULL THEN 'unassigned' ELSE 'assigned' END
+                WHEN 'status_changed' THEN
+                    CASE WHEN NEW.user_id IS NULL AND NEW.new_value = 'closed' THEN 'auto_closed'
+                         ELSE 'status_changed' END
+                WHEN 'comment' THEN CASE WHEN NEW.visibility = 'public' THEN 'public_reply'
+                                         ELSE 'internal_note' END
+                WHEN 'note' THEN 'internal_note'
+                WHEN 'attachment' THEN 'attachment_added'
+            END,
+            NEW.ticket_id, NEW.id);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER ticket_activities_notify AFTER INSERT ON ticket_activities FOR EACH ROW
+    WHEN (NEW.kind IN ('created', 'assigned', 'status_changed', 'comment', 'note', 'attachment'))
+    EXECUTE FUNCTION ticket_activities_notify();
+
+-- One message to one recipient over one channel. The event's kind, ticket
+-- and timeline entry are copied from the outbox, which forgets the event
+-- once fanned out. due_at is when the row is next for a sender: the next
+-- attempt while pending or failed, the end of the lease while sending (a
+-- sender that crashed mid-send lets it go then: delivery is at least once).
+-- A new ticket writes a row per person told of it and channel, here and in
+-- notifications: each row carries only the keys and indexes it needs (a
+-- timeline entry goes only with its ticket, whose key cascades).
+CREATE TABLE notify_deliveries (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    event       text NOT NULL CHECK (pd_notify_event_valid(event)),
+    ticket_id   bigint NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    activity_id bigint,
+    -- NULL for a channel whose recipient is not a user (a webhook endpoint)
+    user_id     bigint REFERENCES users (id),
+    channel     text NOT NULL CHECK (pd_notify_channel_valid(channel)),
+    status      text NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'dead', 'cancelled')),
+    attempts    integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    due_at      timestamptz NOT NULL DEFAULT now(),
+    last_error  text CHECK (length(last_error) <= 1000),
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    sent_at     timestamptz,
+    CHECK (user_id IS NOT NULL OR channel = 'webhook')
+);
+-- what a sender claims: the due work of a channel, oldest first
+CREATE INDEX notify_deliveries_due_idx ON notify_deliveries (channel, due_at, id)
+    WHERE status IN ('pending', 'sending', 'failed');
+-- a ticket's deliveries (staff); the admin's list by status, newest first:
+-- what is not sent (sent, the great majority, is read newest first by key)
+CREATE INDEX notify_deliveries_ticket_idx ON notify_deliveries (ticket_id, id);
+CREATE INDEX notify_deliveries_status_idx ON notify_deliveries (status, id) WHERE status <> 'sent';
+
+-- The portal channel's messages: stored for their user. A delivery stores
+-- at most one (delivery_id is unique), so a repeated delivery cannot show
+-- twice. Newest first, all or unread only.
+CREATE TABLE notifications (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id     bigint NOT NULL REFERENCES users (id),
+    delivery_id bigint NOT NULL UNIQUE,
+    event       text NOT NULL CHECK (pd_notify_event_valid(event)),
+    ticket_id   bigint NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    activity_id bigint,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    read_at     timestamptz
+);
+CREATE INDEX notifications_user_idx ON notifications (user_id, id);
+CREATE INDEX notifications_unread_idx ON notifications (user_id, id) WHERE read_at IS NULL;
+CREATE INDEX notifications_ticket_idx ON notifications (ticket_id);
+
+-- Each role's defaults: a row for every event and per-user channel, so
+-- that a user's effective choice is their own row, else this one.
+CREATE TABLE notify_role_defaults (
+    role_id  smallint NOT NULL REFERENCES roles (id),
+    event    text NOT NULL CHECK (pd_notify_event_valid(event)),
+    channel  text NOT NULL CHECK (pd_notify_channel_valid(channel) AND channel <> 'webhook'),
+    enabled  boolean NOT NULL,
+    PRIMARY KEY (role_id, event, channel)
+);
+
+CREATE TABLE notify_preferences (
+    user_id  bigint NOT NULL REFERENCES users (id),
+    event    text NOT NULL CHECK (pd_notify_event_valid(event)),
+    channel  text NOT NULL CHECK (pd_notify_channel_valid(channel) AND channel <> 'webhook'),
+    enabled  boolean NOT NULL,
+    PRIMARY KEY (user_id, event, channel)
+);
+
+-- Sensible defaults. Whom an event can reach at all is the module's rule
+-- (a customer never hears of an internal note, whatever a row here says);
+-- these say which of those people want it, and where. The team experts
+-- hear of every new ticket; a tech of what is assigned to them and of the
+-- conversation on it; a customer of what happens to their tickets; admins
+-- see new tickets in the portal (and may opt in to e-mail); managers hear
+-- of escalations (a later event).
+INSERT INTO notify_role_defaults (role_id, event, channel, enabled)
+SELECT r.id, e.event, c.channel,
+       CASE r.code
+           WHEN 'team_expert' THEN e.event IN ('ticket_created', 'assigned', 'public_reply')
+                                   OR c.channel = 'portal'
+           WHEN 'tech' THEN e.event IN ('assigned', 'unassigned', 'public_reply', 'internal_note')
+                            OR (c.channel = 'portal' AND e.event IN ('status_changed', 'attachment_added'))
+           WHEN 'customer' THEN e.event IN ('ticket_created', 'status_changed', 'public_reply', 'auto_closed')
+                                OR (c.channel = 'portal' AND e.event IN ('assigned', 'attachment_added'))
+           WHEN 'admin' THEN e.event = 'ticket_created' AND c.channel = 'portal'
+           ELSE false
+       END
+FROM roles r,
+     (VALUES ('ticket_created'), ('assigned'), ('unassigned'), ('status_changed'), ('public_reply'),
+             ('internal_note'), ('attachment_added'), ('auto_closed')) AS e (event),
+     (VALUES ('portal'), ('email')) AS c (channel);

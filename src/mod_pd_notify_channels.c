@@ -1,0 +1,57 @@
+/* The channel table: each channel a row (mod_pd_notify.h says what a row
+ * holds). The portal's channel is here; each other channel's functions are
+ * in a file of its own. A channel added later (webhooks, WhatsApp) is a
+ * row here and its file. */
+#include <apr_strings.h>
+#include "mod_pd_notify.h"
+
+/* The portal: deliveries become their recipients' stored notifications
+ * (the bell, GET /api/notifications), on the database within the
+ * transaction that marks them sent: the fan-out's, or a retry's claim. */
+static apr_status_t portal_store(const pd_send_ctx_t *ctx, const char *ids)
+{
+    const char *args[] = { ids };
+    return pd_db_exec(ctx->db, PD_SQL_CALL(PD_SQL_NOTIFICATIONS_INSERT, args), NULL);
+}
+
+static apr_status_t portal_send(const pd_send_ctx_t *ctx, const pd_delivery_t *d,
+                                pd_send_result_t *out)
+{
+    if (portal_store(ctx, apr_psprintf(ctx->pool, "{%" APR_INT64_T_FMT "}", d->id))
+        != APR_SUCCESS) {
+        out->error = "the notification could not be stored";
+        return APR_EGENERAL;
+    }
+    return APR_SUCCESS;
+}
+
+/* { channel, available, transactional, send, store, fan_out } */
+static const pd_channel_t channels[] = {
+    { PD_CH_PORTAL, NULL, 1, portal_send, portal_store, NULL },
+    { PD_CH_EMAIL, pd_email_available, 0, pd_email_send, NULL, NULL },
+};
+
+const pd_channel_t *pd_channels(apr_size_t *count)
+{
+    *count = sizeof(channels) / sizeof(channels[0]);
+    return channels;
+}
+
+const pd_channel_t *pd_channel(pd_channel_e id)
+{
+    apr_size_t n, i;
+    const pd_channel_t *table = pd_channels(&n);
+
+    for (i = 0; i < n; i++) {
+        if (table[i].id == id) {
+            return &table[i];
+        }
+    }
+    return NULL;
+}
+
+int pd_channel_available(pd_channel_e id, const pd_server_conf_t *conf)
+{
+    const pd_channel_t *ch = pd_channel(id);
+    return ch && (!ch->available || ch->available(conf));
+}
