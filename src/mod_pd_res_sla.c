@@ -294,10 +294,11 @@ apr_status_t pd_res_sla_calendars_delete(pd_req_t *req)
  * its order after the id; NULL where a PATCH keeps the current one. */
 enum {
     P_NAME = 0, P_DESCRIPTION, P_CALENDAR, P_PHARMACY, P_TIER, P_CATEGORY, P_MODULE,
-    P_FIRST_RESPONSE, P_RESOLUTION, P_AT_RISK, P_ACTIVE, P__COUNT
+    P_FIRST_RESPONSE, P_RESOLUTION, P_AT_RISK, P_ALERT_AT_RISK, P_ALERT_BREACHED,
+    P_MANAGERS_AFTER, P_ACTIVE, P__COUNT
 };
-/* The conditions, sent as null to mean "any": they are told apart from
- * absent by this mask. */
+/* The conditions, sent as null to mean "any", and the managers' level, null
+ * for never: they are told apart from absent by this mask. */
 #define COND(i) (1u << (i))
 
 typedef struct policy_t {
@@ -322,7 +323,7 @@ static apr_status_t read_policy(pd_req_t *req, int creating, policy_t *pol)
 {
     static const char *const fields[] = {
         "name", "description", "calendar_id", "pharmacy_id", "pharmacy_tier", "category_id",
-        "module_id", "targets", "at_risk_percent", "active", NULL
+        "module_id", "targets", "at_risk_percent", "escalation", "active", NULL
     };
     unsigned req_flag = creating ? PD_V_REQUIRED : 0;
     json_t *body, *v;
@@ -367,6 +368,17 @@ static apr_status_t read_policy(pd_req_t *req, int creating, policy_t *pol)
                                 "at_risk_percent must be 1 to 99");
         }
         pol->v[P_AT_RISK] = apr_itoa(req->r->pool, pct);
+    }
+    if ((v = json_object_get(body, "escalation"))) {
+        pd_sla_escalation_t esc;
+        memset(&esc, 0, sizeof(esc));
+        if ((rv = pd_sla_escalation_read(v, req->r->pool, &esc, &req->err)) != APR_SUCCESS) {
+            return rv;
+        }
+        pol->v[P_ALERT_AT_RISK] = esc.at_risk;
+        pol->v[P_ALERT_BREACHED] = esc.breached;
+        pol->v[P_MANAGERS_AFTER] = esc.managers_after;
+        pol->given |= esc.managers_given ? COND(P_MANAGERS_AFTER) : 0;
     }
     return APR_SUCCESS;
 }
@@ -447,7 +459,13 @@ apr_status_t pd_res_sla_policies_create(pd_req_t *req)
         return rv;
     }
     pol.v[P_DESCRIPTION] = pol.v[P_DESCRIPTION] ? pol.v[P_DESCRIPTION] : "";
-    pol.v[P_AT_RISK] = pol.v[P_AT_RISK] ? pol.v[P_AT_RISK] : "80";
+    pol.v[P_AT_RISK] = pol.v[P_AT_RISK] ? pol.v[P_AT_RISK]
+                                         : apr_itoa(req->r->pool, req->conf->sla_at_risk_percent);
+    pol.v[P_ALERT_AT_RISK] = pol.v[P_ALERT_AT_RISK] ? pol.v[P_ALERT_AT_RISK] : "true";
+    pol.v[P_ALERT_BREACHED] = pol.v[P_ALERT_BREACHED] ? pol.v[P_ALERT_BREACHED] : "true";
+    if (!(pol.given & COND(P_MANAGERS_AFTER))) {
+        pol.v[P_MANAGERS_AFTER] = PD_STR(PD_SLA_MANAGERS_AFTER);
+    }
     pol.v[P_ACTIVE] = pol.v[P_ACTIVE] ? pol.v[P_ACTIVE] : "true";
     if (pd_db_begin(&req->db) != APR_SUCCESS) {
         return pd_fail_db(req, "starting a policy");

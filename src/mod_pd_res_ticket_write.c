@@ -87,18 +87,6 @@ static apr_status_t check_refs(pd_req_t *req, const apr_int64_t ids[REF__COUNT],
     return APR_SUCCESS;
 }
 
-/* The ticket as it is after an update, with its new ETag. */
-static apr_status_t respond_ticket(pd_req_t *req, apr_int64_t id)
-{
-    const char *json, *etag;
-
-    if (pd_ticket_fetch(req, id, 0, &json, &etag) != APR_SUCCESS) {
-        return pd_fail_db(req, "reading a written ticket");
-    }
-    apr_table_setn(req->r->headers_out, "ETag", etag);
-    return pd_respond_json(req, HTTP_OK, json);
-}
-
 apr_status_t pd_res_tickets_create(pd_req_t *req)
 {
     static const char *const fields[] = {
@@ -256,10 +244,12 @@ static apr_status_t refuse_transition(pd_req_t *req, unsigned targets)
     return APR_EGENERAL;
 }
 
-/* What the rules need to know of the locked ticket. */
+/* What the rules need to know of the locked ticket for a PATCH (whether it
+ * is escalated decides nothing a PATCH does). */
 static pd_ticket_facts_t facts_of(const ticket_row_t *t)
 {
-    pd_ticket_facts_t f = { t->status, t->pharmacy_id, t->tech_id, t->expert_id };
+    pd_ticket_facts_t f = { .status = t->status, .pharmacy_id = t->pharmacy_id,
+                            .tech_id = t->tech_id, .expert_id = t->expert_id };
     return f;
 }
 
@@ -558,7 +548,7 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
     }
     if (ch.changed == 0) {
         pd_db_rollback(&req->db);
-        return respond_ticket(req, req->id);
+        return pd_ticket_respond(req, req->id);
     }
     /* a reply sent as a note moves the ticket as a comment would */
     if ((ch.changed & PD_TF_NOTE) && !(ch.changed & PD_TF_STATUS)) {
@@ -578,7 +568,7 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
     if (pd_db_commit(&req->db) != APR_SUCCESS) {
         return pd_fail_db(req, "committing a ticket update");
     }
-    return respond_ticket(req, req->id);
+    return pd_ticket_respond(req, req->id);
 
 cleanup:
     pd_db_rollback(&req->db);

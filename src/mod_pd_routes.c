@@ -68,6 +68,9 @@ static const pd_route_t routes[] = {
     { PD_M_POST,   "/tickets/{id}/attachments", PD_ACT_TICKET_UPDATE, H(pd_res_attachments_create), NULL, 0, 1 },
     /* what was sent to whom about it: staff, beside the timeline */
     { PD_M_GET,    "/tickets/{id}/notifications", PD_ACT_TICKET_NOTIFICATIONS, H(pd_res_ticket_notifications), page_only, 0, 0 },
+    /* the alarm by hand, with a reason (an internal entry) */
+    { PD_M_POST,   "/tickets/{id}/escalate",  PD_ACT_TICKET_ESCALATE, H(pd_res_tickets_escalate), NULL, 0, 0 },
+    { PD_M_POST,   "/tickets/{id}/de-escalate", PD_ACT_TICKET_DE_ESCALATE, H(pd_res_tickets_de_escalate), NULL, 0, 0 },
     { PD_M_GET,    "/attachments/{id}",       PD_ACT_TICKET_READ,    H(pd_res_attachments_download), NULL, 0, 0 },
     { PD_M_GET,    "/attachments/{id}/preview", PD_ACT_TICKET_READ,  H(pd_res_attachments_preview), NULL, 0, 0 },
 

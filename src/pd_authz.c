@@ -7,7 +7,7 @@ static const char *const action_names[PD_ACT__COUNT] = {
     "ticket.delete", "lookup.read", "lookup.write", "pharmacy.read",
     "pharmacy.write", "user.read", "user.write", "role.read", "audit.read",
     "dashboard.read", "sla.read", "sla.write", "me.update", "notification.inbox", "notification.defaults",
-    "notification.deliveries", "ticket.notifications",
+    "notification.deliveries", "ticket.notifications", "ticket.escalate", "ticket.de_escalate",
 };
 
 #define A (1u << PD_ROLE_ADMIN)
@@ -16,8 +16,9 @@ static const char *const action_names[PD_ACT__COUNT] = {
 #define C (1u << PD_ROLE_CUSTOMER)
 #define M (1u << PD_ROLE_MANAGER)
 
-/* Role x action. Managers read everything and change nothing; customers get
- * what the ticket form and their own tickets need, and no user list. */
+/* Role x action. Managers read everything and change nothing but
+ * escalations, which they oversee; customers get what the ticket form and
+ * their own tickets need, and no user list. */
 static const unsigned policy[PD_ACT__COUNT] = {
     [PD_ACT_ME]             = A | E | T | C | M,
     [PD_ACT_TICKET_LIST]    = A | E | T | C | M,
@@ -45,6 +46,10 @@ static const unsigned policy[PD_ACT__COUNT] = {
     [PD_ACT_NOTIFICATION_DELIVERIES] = A,
     /* staff, as the internal entries they may concern */
     [PD_ACT_TICKET_NOTIFICATIONS] = A | E | T | M,
+    /* staff raise the alarm on a ticket; those who work the escalated
+     * queue lower it */
+    [PD_ACT_TICKET_ESCALATE] = A | E | T | M,
+    [PD_ACT_TICKET_DE_ESCALATE] = A | E | M,
 };
 
 #undef A
@@ -247,6 +252,10 @@ apr_status_t pd_authz_refuse(pd_error_t *err, pd_az_e why, const char *field)
     case PD_AZ_UNKNOWN_REFERENCE:
         return pd_error_setf(err, NULL, 422, "unknown_reference", field,
                              "%s does not name an active entry that can be used here", name);
+    case PD_AZ_ESCALATION_STATE:
+        return pd_error_set(err, 409, "conflict", NULL,
+                            "a ticket is escalated once, before it is solved, and de-escalated "
+                            "only while escalated");
     case PD_AZ_FORBIDDEN:
     default:
         return pd_error_set(err, 403, "forbidden", NULL, "your role may not do this");
@@ -346,6 +355,21 @@ unsigned pd_authz_ticket_targets(const pd_identity_t *who, const pd_ticket_facts
     return pd_workflow_targets(who->role, t->status, wf_facts(who, t));
 }
 
+pd_az_e pd_authz_ticket_escalate(const pd_identity_t *who, const pd_ticket_facts_t *t,
+                                 int escalate)
+{
+    if (!pd_authz_allows(who->role, escalate ? PD_ACT_TICKET_ESCALATE : PD_ACT_TICKET_DE_ESCALATE)) {
+        return PD_AZ_FORBIDDEN;
+    }
+    if (who->role == PD_ROLE_TECH && !(wf_facts(who, t) & PD_WF_ASSIGNED)) {
+        return PD_AZ_NOT_ASSIGNED;
+    }
+    if (escalate ? t->escalated || !pd_status_is_unsolved(t->status) : !t->escalated) {
+        return PD_AZ_ESCALATION_STATE;
+    }
+    return PD_AZ_OK;
+}
+
 void pd_authz_ticket_allowed(const pd_identity_t *who, const pd_ticket_facts_t *t,
                              pd_ticket_allowed_t *a)
 {
@@ -354,6 +378,8 @@ void pd_authz_ticket_allowed(const pd_identity_t *who, const pd_ticket_facts_t *
 
     memset(a, 0, sizeof(*a));
     a->remove = pd_authz_allows(who->role, PD_ACT_TICKET_DELETE);
+    a->escalate = pd_authz_ticket_escalate(who, t, 1) == PD_AZ_OK;
+    a->de_escalate = pd_authz_ticket_escalate(who, t, 0) == PD_AZ_OK;
     if (pd_authz_ticket_write(who, t) != PD_AZ_OK) {
         return;
     }

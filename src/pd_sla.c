@@ -360,6 +360,45 @@ apr_status_t pd_sla_holidays_read(const json_t *holidays, apr_pool_t *p, const c
     return dump(p, rows, out);
 }
 
+apr_status_t pd_sla_escalation_read(const json_t *escalation, apr_pool_t *p,
+                                    pd_sla_escalation_t *out, pd_error_t *err)
+{
+    static const char *const members[] = { "at_risk", "breached", "managers_after_minutes", NULL };
+    const char **levels[] = { &out->at_risk, &out->breached };
+    pd_error_t inner;
+    json_t *v;
+    int i;
+
+    pd_error_init(&inner, p);
+    if (!json_is_object(escalation) || pd_v_known_fields(escalation, members, &inner) != APR_SUCCESS) {
+        return bad(err, "escalation", "escalation",
+                   "{\"at_risk\": true|false, \"breached\": true|false, "
+                   "\"managers_after_minutes\": minutes or null}");
+    }
+    for (i = 0; i < 2; i++) {
+        if (!(v = json_object_get(escalation, members[i]))) {
+            continue;
+        }
+        if (!json_is_boolean(v)) {
+            return pd_error_setf(err, NULL, 422, "validation_failed", "escalation",
+                                 "escalation: %s must be true or false", members[i]);
+        }
+        *levels[i] = json_is_true(v) ? "true" : "false";
+    }
+    if ((v = json_object_get(escalation, "managers_after_minutes"))) {
+        json_int_t n = json_is_integer(v) ? json_integer_value(v) : -1;
+        if (!json_is_null(v) && (n < 0 || n > PD_SLA_MAX_TARGET)) {
+            return pd_error_setf(err, NULL, 422, "validation_failed", "escalation",
+                                 "escalation: managers_after_minutes must be 0 to %d business "
+                                 "minutes, or null (never)", PD_SLA_MAX_TARGET);
+        }
+        out->managers_after = json_is_null(v) ? NULL
+                              : apr_psprintf(p, "%" APR_INT64_T_FMT, (apr_int64_t)n);
+        out->managers_given = 1;
+    }
+    return APR_SUCCESS;
+}
+
 apr_status_t pd_sla_targets_read(const json_t *targets, apr_pool_t *p, const char **first_response,
                                  const char **resolution, pd_error_t *err)
 {

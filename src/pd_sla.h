@@ -64,6 +64,9 @@ const char *pd_sla_tags_base(apr_pool_t *p, const char *field);
 #define PD_SLA_MAX_INTERVALS 8     /* per weekday */
 #define PD_SLA_MAX_HOLIDAYS 1000
 #define PD_SLA_MAX_TARGET 100000   /* minutes: about ten weeks around the clock */
+/* A new policy's managers' level, when it names none: business minutes
+ * after a breach (as the column's default, migration 0030) */
+#define PD_SLA_MANAGERS_AFTER 240
 
 /* A zone name as the time zone database writes them (Asia/Jakarta,
  * America/Argentina/Buenos_Aires, UTC): letters, digits, _ + - in parts
@@ -90,5 +93,17 @@ apr_status_t pd_sla_holidays_read(const json_t *holidays, apr_pool_t *p, const c
  * order ("{1440,480,240,60}"). */
 apr_status_t pd_sla_targets_read(const json_t *targets, apr_pool_t *p, const char **first_response,
                                  const char **resolution, pd_error_t *err);
+
+/* "escalation": {"at_risk": bool, "breached": bool, "managers_after_minutes":
+ * 0 to PD_SLA_MAX_TARGET or null (never)}, any of them. Each out value is
+ * what the database takes ("true", "240"; NULL for null), left as it was
+ * for a member not sent; *managers_given tells a null sent from one
+ * absent. */
+typedef struct pd_sla_escalation_t {
+    const char *at_risk, *breached, *managers_after;
+    int managers_given;
+} pd_sla_escalation_t;
+apr_status_t pd_sla_escalation_read(const json_t *escalation, apr_pool_t *p,
+                                    pd_sla_escalation_t *out, pd_error_t *err);
 
 #endif

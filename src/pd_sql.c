@@ -35,12 +35,14 @@
     "t.id, t.number, t.title, t.pic_name, t.contact, t.app_version, t.priority, t.status, " \
     "t.source, t.version, t.pharmacy_id, t.module_id, t.category_id, t.customer_id, " \
     "t.expert_id, t.tech_id, t.created_by, t.created_at, t.updated_at, " \
-    "t.first_response_at, t.solved_at, t.closed_at, " SLA_COLUMNS
+    "t.first_response_at, t.solved_at, t.closed_at, " SLA_COLUMNS ", t.escalated_at"
 
 /* A list page is one statement, PD_PLAN_CUSTOM: planned with its values, on the
  * tickets table alone. Each optional filter takes its value twice, once for
  * the IS NULL test and once for the comparison, so that an absent filter
- * folds away and a present one can use its index. Parameters 1-26 of a list. */
+ * folds away and a present one can use its index; the last, escalated
+ * tickets only (queue=escalated), folds away when false. Parameters 1-27
+ * of a list. */
 #define TICKET_FILTERS \
     " WHERE %s::bigint IN (0, t.pharmacy_id)" \
     " AND (%s::text IS NULL OR t.status = %s::text)" \
@@ -53,7 +55,8 @@
     " AND (%s::bigint IS NULL OR t.tech_id = %s::bigint OR (%s::bigint = 0 AND t.tech_id IS NULL))" \
     " AND (%s::text IS NULL OR t.source = %s::text)" \
     " AND (%s::text IS NULL OR t.created_at >= pd_time_bound(%s::text, %s::text, false))" \
-    " AND (%s::text IS NULL OR t.created_at < pd_time_bound(%s::text, %s::text, true))"
+    " AND (%s::text IS NULL OR t.created_at < pd_time_bound(%s::text, %s::text, true))" \
+    " AND (NOT %s::boolean OR t.escalated_at IS NOT NULL)"
 
 /* Keyset page: the three parameters after the filters are the cursor's key
  * (twice) and id, the last one the row limit. key_col is the sorted column,
@@ -215,7 +218,8 @@
 
 /* What pd_authz decides on (pd_ticket_facts_t): status, tech, pharmacy,
  * expert (0: none). */
-#define TICKET_FACTS "status, coalesce(tech_id, 0), pharmacy_id, coalesce(expert_id, 0)"
+#define TICKET_FACTS \
+    "status, coalesce(tech_id, 0), pharmacy_id, coalesce(expert_id, 0), escalated_at IS NOT NULL"
 
 /* The statuses before a solution: the dashboard's urgent, unsolved tickets,
  * and the predicate of their partial indexes (migration 0017), written
@@ -234,7 +238,7 @@
 #define NULL_TICKET_COLUMNS \
     "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
     " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
-    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
 #define DASHBOARD(pharmacy) \
     "WITH b AS (SELECT %s::bigint AS scope, %s::bigint AS pharmacy," \
     "  pd_time_bound(%s::text, %s::text, false) AS lo, pd_time_bound(%s::text, %s::text, true) AS hi)" \
@@ -718,6 +722,8 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_SLA_POLICIES_REFS].text = SQL_SLA_POLICIES_REFS,
     [PD_SQL_SLA_POLICIES_SAVE].text = SQL_SLA_POLICIES_SAVE,
     [PD_SQL_SLA_POLICIES_RECOMPUTE].text = SQL_SLA_POLICIES_RECOMPUTE,
+    [PD_SQL_SLA_SWEEP].text = SQL_SLA_SWEEP,
+    [PD_SQL_TICKETS_ESCALATE].text = SQL_TICKETS_ESCALATE,
     /* ---- notifications: the background work (migration 0021) ---- */
 
     /* Up to 1 events of the outbox, oldest first, locked (others skip
@@ -741,18 +747,20 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * each wants each event on (their own choice, else their role's
      * default), among those this server delivers, and can be reached by.
      * The events by their place in the batch: 1 places, 2 events, 3 every
-     * team expert, 4 every admin, 5 a pharmacy whose customers all count
-     * (NULL: none), arrays of the same length; 6-7 the people each names,
-     * by place (two arrays of the same length); 8 the team expert role, 9
-     * the admin role, 10 the customer role; 11 the channels this server
-     * delivers (an array). Columns: place, id, role (0: none), pharmacy (0:
-     * none), active, the channels comma-separated; by place. */
+     * team expert, 4 every admin, 5 every manager, 6 a pharmacy whose
+     * customers all count (NULL: none), arrays of the same length; 7-8 the
+     * people each names, by place (two arrays of the same length); 9 the
+     * team expert role, 10 the admin role, 11 the manager role, 12 the
+     * customer role; 13 the channels this server delivers (an array).
+     * Columns: place, id, role (0: none), pharmacy (0: none), active, the
+     * channels comma-separated; by place. */
     [PD_SQL_USERS_NOTIFY_CANDIDATES].text =
         "WITH g AS (SELECT * FROM unnest(%s::integer[], %s::text[], %s::boolean[], %s::boolean[],"
-        "  %s::bigint[]) AS g (place, event, team, admins, pharmacy)),"
+        "  %s::boolean[], %s::bigint[]) AS g (place, event, team, admins, managers, pharmacy)),"
         " c AS (SELECT n.place, n.user_id FROM unnest(%s::integer[], %s::bigint[]) AS n (place, user_id)"
         "  UNION SELECT g.place, u.id FROM g JOIN users u ON g.team AND u.role_id = %s::smallint"
         "  UNION SELECT g.place, u.id FROM g JOIN users u ON g.admins AND u.role_id = %s::smallint"
+        "  UNION SELECT g.place, u.id FROM g JOIN users u ON g.managers AND u.role_id = %s::smallint"
         "  UNION SELECT g.place, u.id FROM g JOIN users u ON u.pharmacy_id = g.pharmacy"
         "   AND u.role_id = %s::smallint)"
         " SELECT c.place, u.id, coalesce(u.role_id, 0), coalesce(u.pharmacy_id, 0), u.active,"

@@ -52,8 +52,9 @@
  * locked */
 #define SQL_SLA_POLICIES_LOCK \
     "SELECT p.name, p.description, p.calendar_id, p.pharmacy_id, p.pharmacy_tier, p.category_id," \
-    " p.module_id, p.first_response::text, p.resolution::text, p.at_risk_percent, p.is_default," \
-    " p.active, pd_sla_policy_json(p) FROM sla_policies p WHERE p.id = %s::bigint FOR UPDATE"
+    " p.module_id, p.first_response::text, p.resolution::text, p.at_risk_percent, p.alert_at_risk," \
+    " p.alert_breached, p.managers_after, p.is_default, p.active, pd_sla_policy_json(p)" \
+    " FROM sla_policies p WHERE p.id = %s::bigint FOR UPDATE"
 /* Whether the entries a policy names exist and are active (NULL: no such
  * row): 1 calendar, 2 pharmacy, 3 category, 4 module */
 #define SQL_SLA_POLICIES_REFS \
@@ -63,15 +64,25 @@
     " (SELECT active FROM ticket_modules WHERE id = %s::bigint)"
 /* 1 id (NULL: a new one), 2 name, 3 description, 4 calendar, 5 pharmacy,
  * 6 tier, 7 category, 8 module, 9-10 the targets per priority, 11 the
- * at-risk percentage, 12 active: its id and JSON; nothing when the name or
- * the conditions are another's */
+ * at-risk percentage, 12-14 the escalation levels (at risk, breached,
+ * the managers' minutes or NULL), 15 active: its id and JSON; nothing when
+ * the name or the conditions are another's */
 #define SQL_SLA_POLICIES_SAVE \
     "SELECT id, json FROM pd_sla_policy_save(%s::bigint, %s::text, %s::text, %s::bigint," \
     " %s::bigint, %s::text, %s::bigint, %s::bigint, %s::integer[], %s::integer[], %s::smallint," \
-    " %s::boolean)"
+    " %s::boolean, %s::boolean, %s::integer, %s::boolean)"
 /* 1 policy: the open tickets it governs or now matches take the targets
  * of the policy that matches them now; how many changed */
 #define SQL_SLA_POLICIES_RECOMPUTE \
     "SELECT pd_sla_recompute(%s::bigint)"
+/* 1 batch: the tickets whose next escalation level has come, reported
+ * (migration 0031); how many were taken and how many entries written */
+#define SQL_SLA_SWEEP \
+    "SELECT taken, entries FROM pd_sla_sweep(%s::integer)"
+/* 1 escalated or not, 2 ticket (locked): the flag set or cleared, a change
+ * of the ticket */
+#define SQL_TICKETS_ESCALATE \
+    "UPDATE tickets SET escalated_at = CASE WHEN %s::boolean THEN now() END," \
+    " version = version + 1, updated_at = now() WHERE id = %s::bigint"
 
 #endif

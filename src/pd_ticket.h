@@ -25,6 +25,8 @@ typedef enum {
     PD_TC_SLA_POLICY_ID, PD_TC_SLA_STOPPED_AT, PD_TC_SLA_PAUSED,
     PD_TC_FR_TARGET, PD_TC_FR_DUE_AT, PD_TC_FR_MET_AT, PD_TC_FR_LEFT, PD_TC_FR_AT_RISK,
     PD_TC_RES_TARGET, PD_TC_RES_DUE_AT, PD_TC_RES_MET_AT, PD_TC_RES_LEFT, PD_TC_RES_AT_RISK,
+    /* since when the ticket is escalated; NULL: it is not */
+    PD_TC_ESCALATED_AT,
     /* single-ticket reads only; a list page has its sort key at this position */
     PD_TC_DESCRIPTION,
     /* from the name cache */

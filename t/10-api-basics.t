@@ -23,11 +23,15 @@ my @reader = qw(me ticket.list ticket.read lookup.read pharmacy.read dashboard.r
 my %permissions = (
     admin => [@reader, qw(ticket.create ticket.update ticket.delete lookup.write
                           pharmacy.write user.read user.write role.read audit.read
-                          notification.defaults notification.deliveries ticket.notifications)],
-    team_expert => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications)],
-    tech        => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications)],
+                          notification.defaults notification.deliveries ticket.notifications
+                          sla.read sla.write ticket.escalate ticket.de_escalate)],
+    team_expert => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications sla.read
+                                ticket.escalate ticket.de_escalate)],
+    tech        => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications sla.read
+                                ticket.escalate)],
     customer    => [@reader, qw(ticket.create ticket.update)],
-    manager     => [@reader, qw(user.read role.read ticket.notifications)],
+    manager     => [@reader, qw(user.read role.read ticket.notifications sla.read ticket.escalate
+                                ticket.de_escalate)],
 );
 
 # What the portal draws its menus and forms from: the pages in menu order

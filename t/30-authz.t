@@ -43,6 +43,10 @@ my %expect = (
     'POST /tickets/{id}/comments'   => { allow => \@WRITE_TICKETS, ok => 201, kind => 'ticket', scoped => 1 },
     'GET /tickets/{id}/attachments' => { allow => \@ALL,           ok => 200, kind => 'ticket', scoped => 1 },
     'POST /tickets/{id}/attachments'=> { allow => \@WRITE_TICKETS, ok => 201, kind => 'ticket', scoped => 1 },
+    # staff raise the alarm (a tech on their own ticket); those who work the
+    # escalated queue lower it
+    'POST /tickets/{id}/escalate'   => { allow => \@STAFF_READ,    ok => 200, kind => 'ticket', scoped => 1 },
+    'POST /tickets/{id}/de-escalate' => { allow => [qw(admin team_expert manager)], ok => 200, kind => 'escalated' },
     'GET /attachments/{id}'         => { allow => \@ALL,           ok => 200, kind => 'attachment', scoped => 1 },
     'GET /attachments/{id}/preview' => { allow => \@ALL,           ok => 200, kind => 'attachment', scoped => 1 },
     'GET /workload'                 => { allow => \@STAFF_READ,    ok => 200 },
@@ -137,6 +141,12 @@ my %make = (
         return api('admin', POST => '/api/users', json => { username => $u, name => "User $u", role => 'tech' })->json->{id};
     },
     role => sub { 4 },
+    # an escalated ticket of APT-A, the tech on it
+    escalated => sub {
+        my $id = create_ticket('admin', pharmacy_id => pharmacy_id('APT-A'), title => tag('AuthzEsk'))->json->{id};
+        db_do('UPDATE tickets SET tech_id = ?, escalated_at = now() WHERE id = ?', user_id('tech'), $id);
+        return $id;
+    },
     sla_calendar => sub { api('admin', POST => '/api/sla-calendars', json => sla_calendar_body())->json->{id} },
     # a tier no pharmacy has: the policy applies to no ticket
     sla_policy => sub { api('admin', POST => '/api/sla-policies', json => sla_policy_body())->json->{id} },
@@ -196,6 +206,8 @@ my %body = (
     'PATCH /sla-calendars/{id}'     => sub { { time_zone => 'Asia/Makassar' } },
     'POST /sla-policies'            => sub { sla_policy_body() },
     'PATCH /sla-policies/{id}'      => sub { { description => 'diubah' } },
+    'POST /tickets/{id}/escalate'   => sub { { reason => 'Perlu bantuan senior.' } },
+    'POST /tickets/{id}/de-escalate' => sub { { reason => 'Sudah ditangani.' } },
     'PATCH /me'                     => sub { { language => 'id' } },
     'PATCH /me/notification-preferences' => sub { { preferences => {} } },
     'PATCH /notification-defaults'  => sub { { roles => {} } },

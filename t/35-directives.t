@@ -44,7 +44,9 @@ for my $good ('PharmadeskAttachmentMaxSize 1', 'PharmadeskAttachmentMaxSize 1073
               qq{PharmadeskMailFromName "Layanan Pharmadesk \xC2\xB7 Apotek"},
               'PharmadeskSmtpUrl smtps://mail.example.org:465', 'PharmadeskSmtpUrl smtp://[::1]:2525/desk.example.org',
               'PharmadeskSmtpStartTLS required', 'PharmadeskSmtpTimeout 600',
-              'PharmadeskPortalUrl https://helpdesk.example.org/desk') {
+              'PharmadeskPortalUrl https://helpdesk.example.org/desk',
+              'PharmadeskSlaInterval 1', 'PharmadeskSlaInterval 3600', 'PharmadeskSlaBatch 10000',
+              'PharmadeskSlaAtRiskPercent 1', 'PharmadeskSlaAtRiskPercent 99') {
     my ($rc, $out) = configtest($good);
     is $rc, 0, "'$good' is accepted" or diag $out;
 }
@@ -101,6 +103,11 @@ for my $case (
     ['PharmadeskPortalUrl https://', qr/PharmadeskPortalUrl must be the portal's absolute/],
     ['PharmadeskPortalUrl https://helpdesk.example.org/#/t', qr/PharmadeskPortalUrl must be the portal's absolute/],
     ['PharmadeskPortalUrl javascript:alert(1)', qr/PharmadeskPortalUrl must be the portal's absolute/],
+    ['PharmadeskSlaInterval 0', qr/PharmadeskSlaInterval must be a number of seconds from 1 to 3600/],
+    ['PharmadeskSlaInterval 1m', qr/PharmadeskSlaInterval must be a number of seconds from 1 to 3600/],
+    ['PharmadeskSlaBatch 10001', qr/PharmadeskSlaBatch must be a number from 1 to 10000/],
+    ['PharmadeskSlaAtRiskPercent 100', qr/PharmadeskSlaAtRiskPercent must be a percentage from 1 to 99/],
+    ['PharmadeskSlaAtRiskPercent 0', qr/PharmadeskSlaAtRiskPercent must be a percentage from 1 to 99/],
 ) {
     my ($line, $message) = @$case;
     my ($rc, $out) = configtest($line);

@@ -283,7 +283,7 @@ pd_httpd_write_conf() {
         "MAINTENANCE_INTERVAL=${PD_MAINTENANCE_INTERVAL:-300}" \
         "ATTACHMENT_TICKET_MAX=${PD_ATTACHMENT_TICKET_MAX:-104857600}" \
         "NOTIFY_INTERVAL=${PD_NOTIFY_INTERVAL:-2}" "NOTIFY_RETRY_DELAY=${PD_NOTIFY_RETRY_DELAY:-60}" \
-        "NOTIFY_MAX_ATTEMPTS=${PD_NOTIFY_MAX_ATTEMPTS:-8}" \
+        "NOTIFY_MAX_ATTEMPTS=${PD_NOTIFY_MAX_ATTEMPTS:-8}" "SLA_INTERVAL=${PD_SLA_INTERVAL:-30}" \
         "SMTP_URL=${PD_SMTP_URL:-smtp://127.0.0.1:25}" \
         "PORTAL_URL=${PD_PORTAL_URL:-http://127.0.0.1:$port/}"; do
         args+=(-e "s|@${kv%%=*}@|$(pd_sed_escape "${kv#*=}")|g")

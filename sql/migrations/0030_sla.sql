@@ -348,6 +348,13 @@ CREATE TABLE sla_policies (
     resolution      integer[] NOT NULL,
     -- a running target is at risk once this share of its time is used
     at_risk_percent smallint NOT NULL DEFAULT 80 CHECK (at_risk_percent BETWEEN 1 AND 99),
+    -- the escalation levels (the sweep, migration 0031): a target at risk
+    -- is told to the people working on the ticket; a breach to its expert,
+    -- marking the ticket escalated; a breach this many business minutes old
+    -- to the managers (NULL: never)
+    alert_at_risk   boolean NOT NULL DEFAULT true,
+    alert_breached  boolean NOT NULL DEFAULT true,
+    managers_after  integer DEFAULT 240 CHECK (managers_after BETWEEN 0 AND 100000),
     is_default      boolean NOT NULL DEFAULT false,
     active          boolean NOT NULL DEFAULT true,
     created_at      timestamptz NOT NULL DEFAULT now(),
@@ -382,7 +389,10 @@ LANGUAGE sql STABLE AS $$
             'medium', json_build_object('first_response', p.first_response[2], 'resolution', p.resolution[2]),
             'high', json_build_object('first_response', p.first_response[3], 'resolution', p.resolution[3]),
             'urgent', json_build_object('first_response', p.first_response[4], 'resolution', p.resolution[4])),
-        'at_risk_percent', p.at_risk_percent, 'specificity', p.specificity, 'is_default', p.is_default,
+        'at_risk_percent', p.at_risk_percent,
+        'escalation', json_build_object('at_risk', p.alert_at_risk, 'breached', p.alert_breached,
+                                        'managers_after_minutes', p.managers_after),
+        'specificity', p.specificity, 'is_default', p.is_default,
         'active', p.active, 'created_at', p.created_at, 'updated_at', p.updated_at)::text
     FROM sla_calendars c WHERE c.id = p.calendar_id
 $$;
@@ -393,22 +403,27 @@ $$;
 CREATE FUNCTION pd_sla_policy_save(p_id bigint, p_name text, p_description text, p_calendar bigint,
                                    p_pharmacy bigint, p_tier text, p_category bigint, p_module bigint,
                                    p_first_response integer[], p_resolution integer[],
-                                   p_at_risk smallint, p_active boolean)
+                                   p_at_risk smallint, p_alert_at_risk boolean, p_alert_breached boolean,
+                                   p_managers_after integer, p_active boolean)
 RETURNS TABLE (id bigint, json text) LANGUAGE plpgsql AS $$
 DECLARE
     r sla_policies;
 BEGIN
     IF p_id IS NULL THEN
         INSERT INTO sla_policies (name, description, calendar_id, pharmacy_id, pharmacy_tier, category_id,
-                                  module_id, first_response, resolution, at_risk_percent, active)
+                                  module_id, first_response, resolution, at_risk_percent, alert_at_risk,
+                                  alert_breached, managers_after, active)
         VALUES (p_name, p_description, p_calendar, p_pharmacy, p_tier, p_category, p_module,
-                p_first_response, p_resolution, p_at_risk, p_active)
+                p_first_response, p_resolution, p_at_risk, p_alert_at_risk, p_alert_breached,
+                p_managers_after, p_active)
         RETURNING * INTO r;
     ELSE
         UPDATE sla_policies p SET name = p_name, description = p_description, calendar_id = p_calendar,
                pharmacy_id = p_pharmacy, pharmacy_tier = p_tier, category_id = p_category,
                module_id = p_module, first_response = p_first_response, resolution = p_resolution,
-               at_risk_percent = p_at_risk, active = p_active, updated_at = now()
+               at_risk_percent = p_at_risk, alert_at_risk = p_alert_at_risk,
+               alert_breached = p_alert_breached, managers_after = p_managers_after,
+               active = p_active, updated_at = now()
         WHERE p.id = p_id
         RETURNING * INTO r;
     END IF;
@@ -449,6 +464,15 @@ FROM sla_calendars c;
 -- the earliest due time of a target not met (running, or stopped after it
 -- breached; once solved, the resolution's due time), the earliest at-risk
 -- time of a running one, and whether a solved or closed ticket met both.
+--
+-- The escalation levels the policy has (sla_levels: 1 at risk, 2 breached,
+-- 4 overdue by sla_managers_after business minutes, when the managers are
+-- told), the instant each running target reaches the last of them
+-- (*_escalate_at), the levels already reported (sla_alerts: those bits for
+-- the first response, shifted by 3 for the resolution) and the next instant
+-- the sweep has something to report (sla_check_at), each level once per
+-- ticket and target (pd_sla_alert_times). escalated_at: the ticket is
+-- escalated (by a breach, or by hand), since then.
 ALTER TABLE tickets
     ADD COLUMN sla_policy_id          bigint REFERENCES sla_policies (id),
     ADD COLUMN sla_calendar_id        bigint REFERENCES sla_calendars (id),
@@ -467,18 +491,28 @@ ALTER TABLE tickets
     ADD COLUMN resolution_met_at      timestamptz,
     ADD COLUMN sla_due_at             timestamptz,
     ADD COLUMN sla_risk_at            timestamptz,
-    ADD COLUMN sla_met                boolean NOT NULL DEFAULT false;
+    ADD COLUMN sla_met                boolean NOT NULL DEFAULT false,
+    ADD COLUMN sla_levels             smallint NOT NULL DEFAULT 0,
+    ADD COLUMN sla_managers_after     integer,
+    ADD COLUMN first_response_escalate_at timestamptz,
+    ADD COLUMN resolution_escalate_at timestamptz,
+    ADD COLUMN sla_alerts             smallint NOT NULL DEFAULT 0,
+    ADD COLUMN sla_check_at           timestamptz,
+    ADD COLUMN escalated_at           timestamptz;
 
 -- The targets of a ticket with these attributes, in the matching policy.
 CREATE FUNCTION pd_sla_match(p_pharmacy bigint, p_category bigint, p_module bigint, p_priority text,
                              OUT policy_id bigint, OUT calendar_id bigint, OUT risk_percent smallint,
-                             OUT first_response integer, OUT resolution integer)
+                             OUT first_response integer, OUT resolution integer, OUT levels smallint,
+                             OUT managers_after integer)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
     r integer := CASE p_priority WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 ELSE 4 END;
 BEGIN
-    SELECT p.id, p.calendar_id, p.at_risk_percent, p.first_response[r], p.resolution[r]
-    INTO policy_id, calendar_id, risk_percent, first_response, resolution
+    SELECT p.id, p.calendar_id, p.at_risk_percent, p.first_response[r], p.resolution[r],
+           (CASE WHEN p.alert_at_risk THEN 1 ELSE 0 END | CASE WHEN p.alert_breached THEN 2 ELSE 0 END
+            | CASE WHEN p.managers_after IS NOT NULL THEN 4 ELSE 0 END)::smallint, p.managers_after
+    INTO policy_id, calendar_id, risk_percent, first_response, resolution, levels, managers_after
     FROM sla_policies p
     LEFT JOIN pharmacies ph ON ph.id = p_pharmacy
     WHERE p.active
@@ -546,6 +580,8 @@ BEGIN
         t.sla_policy_id := m.policy_id;
         t.sla_calendar_id := m.calendar_id;
         t.sla_risk_percent := m.risk_percent;
+        t.sla_levels := m.levels;
+        t.sla_managers_after := m.managers_after;
         moved := true;
     END IF;
 
@@ -562,9 +598,11 @@ BEGIN
     END IF;
     IF t.first_response_met_at IS NOT NULL AND fl IS NULL THEN
         t.first_response_risk_at := NULL;
+        t.first_response_escalate_at := NULL;
     END IF;
     IF t.resolution_met_at IS NOT NULL THEN
         t.resolution_risk_at := NULL;
+        t.resolution_escalate_at := NULL;
     END IF;
 
     IF run THEN
@@ -576,18 +614,22 @@ BEGIN
         END IF;
         t.sla_stopped_at := NULL;
         IF moved THEN
-            -- due and at-risk instants of the targets still running
+            -- due, at-risk and escalation instants of the targets still running
             x := pd_sla_after(t.sla_calendar_id, at, ARRAY[
                      fl, fl - (100 - t.sla_risk_percent) * t.first_response_target * 600000::bigint,
-                     rl, rl - (100 - t.sla_risk_percent) * t.resolution_target * 600000::bigint]);
+                     rl, rl - (100 - t.sla_risk_percent) * t.resolution_target * 600000::bigint,
+                     fl + t.sla_managers_after * 60000000::bigint,
+                     rl + t.sla_managers_after * 60000000::bigint]);
             IF fl IS NOT NULL THEN
                 t.first_response_due_at := x[1];
                 t.first_response_risk_at := x[2];
+                t.first_response_escalate_at := x[5];
                 t.first_response_left := NULL;
             END IF;
             IF rl IS NOT NULL THEN
                 t.resolution_due_at := x[3];
                 t.resolution_risk_at := x[4];
+                t.resolution_escalate_at := x[6];
                 t.resolution_left := NULL;
             END IF;
         END IF;
@@ -596,10 +638,12 @@ BEGIN
         IF fl IS NOT NULL THEN
             t.first_response_left := fl;
             t.first_response_risk_at := NULL;
+            t.first_response_escalate_at := NULL;
         END IF;
         IF rl IS NOT NULL THEN
             t.resolution_left := rl;
             t.resolution_risk_at := NULL;
+            t.resolution_escalate_at := NULL;
         END IF;
         IF fresh THEN
             -- created standing still (a bulk load): the due times it would have
@@ -612,7 +656,57 @@ BEGIN
 END
 $$;
 
--- sla_due_at, sla_risk_at and sla_met from the targets (see above).
+-- The escalation levels of the ticket still to report, each with the
+-- instant it is reached: a running target's at-risk, due and escalation
+-- instants; a target that stands still while the ticket waits for the
+-- customer, after it breached, its breach (reached already). Only the
+-- levels its policy has, never one reported before, never for a target met
+-- or a ticket solved, closed or cancelled. mask: the level's bit in
+-- sla_alerts; due: the target's due time.
+CREATE FUNCTION pd_sla_alert_times(t tickets)
+RETURNS TABLE (target text, level text, mask smallint, at timestamptz, due timestamptz)
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT x.target, x.level, x.mask::smallint, x.at, x.due
+    FROM (VALUES
+        ('first_response', 'at_risk', 1, 1, t.first_response_risk_at, t.first_response_met_at,
+         t.first_response_left, t.first_response_due_at),
+        ('first_response', 'breached', 2, 2, t.first_response_due_at, t.first_response_met_at,
+         t.first_response_left, t.first_response_due_at),
+        ('first_response', 'escalated', 4, 4, t.first_response_escalate_at, t.first_response_met_at,
+         t.first_response_left, t.first_response_due_at),
+        ('resolution', 'at_risk', 1, 8, t.resolution_risk_at, t.resolution_met_at,
+         t.resolution_left, t.resolution_due_at),
+        ('resolution', 'breached', 2, 16, t.resolution_due_at, t.resolution_met_at,
+         t.resolution_left, t.resolution_due_at),
+        ('resolution', 'escalated', 4, 32, t.resolution_escalate_at, t.resolution_met_at,
+         t.resolution_left, t.resolution_due_at)
+    ) AS x (target, level, level_mask, mask, at, met_at, left_us, due)
+    WHERE x.at IS NOT NULL AND x.met_at IS NULL
+      AND t.sla_levels & x.level_mask <> 0 AND t.sla_alerts & x.mask = 0
+      AND (t.status IN ('open', 'in_review', 'in_progress') AND x.left_us IS NULL
+           OR t.status = 'waiting_customer' AND x.level = 'breached' AND x.left_us < 0)
+$$;
+
+-- The levels reached by p_now and not yet reported. A target found
+-- already breached was never reported at risk: its at-risk level is passed
+-- over quietly (quiet), the breach says more.
+CREATE FUNCTION pd_sla_alerts_due(t tickets, p_now timestamptz)
+RETURNS TABLE (target text, level text, mask smallint, quiet boolean)
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT a.target, a.level, a.mask, a.level = 'at_risk' AND a.due <= p_now
+    FROM pd_sla_alert_times(t) a
+    WHERE a.at <= p_now
+$$;
+
+-- When the sweep next has something to report on the ticket (NULL:
+-- nothing ahead): what its partial index orders the sweep's work by.
+CREATE FUNCTION pd_sla_next_check(t tickets) RETURNS timestamptz
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT min(a.at) FROM pd_sla_alert_times(t) a
+$$;
+
+-- sla_due_at, sla_risk_at and sla_met from the targets (see above), and
+-- sla_check_at.
 CREATE FUNCTION pd_sla_sum_up(t tickets) RETURNS tickets
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
@@ -638,6 +732,7 @@ BEGIN
     END IF;
     t.sla_met := t.status IN ('solved', 'closed') AND NOT f_open AND NOT r_open
                  AND t.first_response_left >= 0 AND t.resolution_left >= 0;
+    t.sla_check_at := pd_sla_next_check(t);
     RETURN t;
 END
 $$;
@@ -698,7 +793,10 @@ BEGIN
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER tickets_sla_recorded AFTER UPDATE ON tickets FOR EACH ROW
+-- It runs as the change commits, after the entries the change writes
+-- itself: the timeline reads the change, then what it did to the targets.
+CREATE CONSTRAINT TRIGGER tickets_sla_recorded AFTER UPDATE ON tickets
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
     WHEN (OLD.priority IS DISTINCT FROM NEW.priority
           OR OLD.pharmacy_id IS DISTINCT FROM NEW.pharmacy_id
           OR OLD.category_id IS DISTINCT FROM NEW.category_id
@@ -780,7 +878,8 @@ WITH responses AS (
     WHERE a.kind = 'status_changed' AND a.field = 'status' AND a.new_value = 'solved'
     GROUP BY a.ticket_id
 )
-SELECT t.id, t.status, t.created_at, m.policy_id, m.calendar_id, m.risk_percent,
+SELECT t.id, t.status, t.created_at, m.policy_id, m.calendar_id, m.risk_percent, m.levels,
+       m.managers_after * 60000000::bigint AS managers_after, m.managers_after AS managers_after_minutes,
        m.first_response * 60000000::bigint AS first_response, m.resolution * 60000000::bigint AS resolution,
        m.first_response AS first_response_minutes, m.resolution AS resolution_minutes,
        r.at AS responded_at,
@@ -832,6 +931,8 @@ UPDATE tickets t SET
     sla_policy_id = s.policy_id,
     sla_calendar_id = s.calendar_id,
     sla_risk_percent = s.risk_percent,
+    sla_levels = s.levels,
+    sla_managers_after = s.managers_after_minutes,
     sla_paused = s.paused,
     sla_stopped_at = s.stopped_at,
     first_response_target = s.first_response_minutes,
@@ -856,10 +957,23 @@ UPDATE tickets t SET
     resolution_risk_at = CASE WHEN s.running AND s.solved_at IS NULL THEN
         (SELECT i.at FROM pd_sla_clock(s.calendar_id, now()) c,
             pd_sla_instant(s.calendar_id, c.clock + s.resolution_left
-                                          - (100 - s.risk_percent) * s.resolution / 100) i) END
+                                          - (100 - s.risk_percent) * s.resolution / 100) i) END,
+    first_response_escalate_at = CASE WHEN s.running AND s.responded_at IS NULL THEN
+        (SELECT i.at FROM pd_sla_clock(s.calendar_id, now()) c,
+            pd_sla_instant(s.calendar_id, c.clock + s.first_response_left + s.managers_after) i) END,
+    resolution_escalate_at = CASE WHEN s.running AND s.solved_at IS NULL THEN
+        (SELECT i.at FROM pd_sla_clock(s.calendar_id, now()) c,
+            pd_sla_instant(s.calendar_id, c.clock + s.resolution_left + s.managers_after) i) END
 FROM sla_state s
 WHERE t.id = s.id;
-UPDATE tickets t SET sla_due_at = s.sla_due_at, sla_risk_at = s.sla_risk_at, sla_met = s.sla_met
+-- The levels the existing tickets reached before the sweep existed count as
+-- reported: the sweep tells of what happens from now on, not of a backlog.
+UPDATE tickets t SET sla_alerts = a.bits
+FROM (SELECT t2.id, bit_or(d.mask)::smallint AS bits
+      FROM tickets t2 CROSS JOIN LATERAL pd_sla_alerts_due(t2, now()) d GROUP BY t2.id) a
+WHERE a.id = t.id;
+UPDATE tickets t SET sla_due_at = s.sla_due_at, sla_risk_at = s.sla_risk_at, sla_met = s.sla_met,
+                     sla_check_at = s.sla_check_at
 FROM tickets t2 CROSS JOIN LATERAL pd_sla_sum_up(t2) s
 WHERE t2.id = t.id;
 ALTER TABLE tickets ENABLE TRIGGER USER;
@@ -870,3 +984,6 @@ ALTER TABLE tickets ENABLE TRIGGER USER;
 CREATE INDEX tickets_sla_open_idx ON tickets (sla_due_at, id)
     WHERE status IN ('open', 'in_review', 'in_progress', 'waiting_customer') AND sla_due_at IS NOT NULL;
 CREATE INDEX tickets_sla_met_idx ON tickets (sla_due_at, id) WHERE sla_met;
+-- The sweep's work, in the order it comes due: the few tickets with a level
+-- still ahead of them.
+CREATE INDEX tickets_sla_check_idx ON tickets (sla_check_at) WHERE sla_check_at IS NOT NULL;
