@@ -68,6 +68,11 @@ my $t = worked_ticket();
     ok swept_to($t, 2), 'overdue: the breach is reported';
     is_deeply levels($t), ['first_response at_risk', 'first_response breached'], '... once';
     is_deeply told($t, 'sla_breached'), ['expert'], '... told to the expert who owns it';
+    my ($bell) = grep { $_->{event} eq 'sla_breached' && $_->{ticket}{id} == $t }
+        @{ api('expert', GET => '/api/notifications', query => { limit => 100 })->json->{items} };
+    ok $bell, '... in the portal';
+    is $bell && $bell->{field}, 'first_response', '... naming the target';
+    is $bell && $bell->{actor}, undef, '... by the system';
     my $now = ticket('expert', $t);
     ok $now->{escalated}, 'the ticket is escalated';
     ok $now->{escalated_at}, '... since then';

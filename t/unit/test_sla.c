@@ -377,6 +377,56 @@ static void test_targets(void **state)
     }
 }
 
+static apr_status_t escalation(apr_pool_t *p, const char *text, pd_sla_escalation_t *out,
+                               pd_error_t *err)
+{
+    json_t *j = pd_json_bind(p, json_loads(text, JSON_DECODE_ANY, NULL));
+    assert_non_null(j);
+    pd_error_init(err, p);
+    memset(out, 0, sizeof(*out));
+    return pd_sla_escalation_read(j, p, out, err);
+}
+
+/* The escalation levels: each member on its own, null for the managers'
+ * level meaning never, the others left as they were. */
+static void test_escalation(void **state)
+{
+    apr_pool_t *p = *state;
+    pd_sla_escalation_t e;
+    pd_error_t err;
+    int i;
+
+    assert_int_equal(escalation(p, "{\"at_risk\":false,\"breached\":true,\"managers_after_minutes\":0}",
+                                &e, &err), APR_SUCCESS);
+    assert_string_equal(e.at_risk, "false");
+    assert_string_equal(e.breached, "true");
+    assert_string_equal(e.managers_after, "0");
+    assert_true(e.managers_given);
+    assert_int_equal(escalation(p, "{\"managers_after_minutes\":null}", &e, &err), APR_SUCCESS);
+    assert_null(e.managers_after);
+    assert_true(e.managers_given);
+    assert_null(e.at_risk);
+    assert_null(e.breached);
+    assert_int_equal(escalation(p, "{\"breached\":false}", &e, &err), APR_SUCCESS);
+    assert_false(e.managers_given);
+    assert_string_equal(e.breached, "false");
+    assert_int_equal(escalation(p, "{}", &e, &err), APR_SUCCESS);
+    assert_int_equal(escalation(p, "{\"managers_after_minutes\":100000}", &e, &err), APR_SUCCESS);
+    assert_string_equal(e.managers_after, "100000");
+
+    static const char *const refused[] = {
+        "[]", "null", "true", "{\"at_risk\":1}", "{\"breached\":\"yes\"}", "{\"at_risk\":null}",
+        "{\"managers_after_minutes\":-1}", "{\"managers_after_minutes\":100001}",
+        "{\"managers_after_minutes\":1.5}", "{\"managers_after_minutes\":\"60\"}",
+        "{\"managers\":60}", NULL
+    };
+    for (i = 0; refused[i]; i++) {
+        assert_int_equal(escalation(p, refused[i], &e, &err), APR_EGENERAL);
+        assert_int_equal(err.status, 422);
+        assert_string_equal(err.field, "escalation");
+    }
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -390,6 +440,7 @@ int main(void)
         T(test_hours),
         T(test_holidays),
         T(test_targets),
+        T(test_escalation),
     };
 #undef T
     return cmocka_run_group_tests_name("pd_sla", tests, group_setup, group_teardown);
