@@ -444,8 +444,8 @@ int pd_authz_ticket_pharmacy_chosen(const pd_identity_t *who)
  * queues are for those who change them, the admin pages for those who write
  * what they show. */
 typedef enum {
-    PG_DASHBOARD, PG_TICKETS, PG_REVIEW, PG_MINE, PG_ASSIGNED, PG_NEW, PG_USERS,
-    PG_CATEGORIES, PG_MODULES, PG_PHARMACIES, PG__COUNT
+    PG_DASHBOARD, PG_TICKETS, PG_REVIEW, PG_MINE, PG_ASSIGNED, PG_ESCALATED, PG_NEW, PG_USERS,
+    PG_CATEGORIES, PG_MODULES, PG_PHARMACIES, PG_SLA_POLICIES, PG_SLA_CALENDARS, PG__COUNT
 } page_e;
 
 static const struct { const char *name; pd_action_e act; } pages[PG__COUNT] = {
@@ -454,11 +454,15 @@ static const struct { const char *name; pd_action_e act; } pages[PG__COUNT] = {
     [PG_REVIEW] = { "review", PD_ACT_TICKET_UPDATE },
     [PG_MINE] = { "mine", PD_ACT_TICKET_UPDATE },
     [PG_ASSIGNED] = { "assigned", PD_ACT_TICKET_UPDATE },
+    /* the escalated queue: those who work it lower the alarms */
+    [PG_ESCALATED] = { "escalated", PD_ACT_TICKET_DE_ESCALATE },
     [PG_NEW] = { "new", PD_ACT_TICKET_CREATE },
     [PG_USERS] = { "users", PD_ACT_USER_WRITE },
     [PG_CATEGORIES] = { "categories", PD_ACT_LOOKUP_WRITE },
     [PG_MODULES] = { "modules", PD_ACT_LOOKUP_WRITE },
     [PG_PHARMACIES] = { "pharmacies", PD_ACT_PHARMACY_WRITE },
+    [PG_SLA_POLICIES] = { "sla_policies", PD_ACT_SLA_WRITE },
+    [PG_SLA_CALENDARS] = { "sla_calendars", PD_ACT_SLA_WRITE },
 };
 
 /* Each role's menu, its home first: what its work starts from. */
@@ -466,11 +470,12 @@ static const struct { const char *name; pd_action_e act; } pages[PG__COUNT] = {
 static const page_e menus[PD_ROLE__COUNT][PG__COUNT + 1] = {
     [PD_ROLE_NONE] = { END },
     [PD_ROLE_CUSTOMER] = { PG_TICKETS, PG_NEW, PG_DASHBOARD, END },
-    [PD_ROLE_EXPERT] = { PG_REVIEW, PG_MINE, PG_TICKETS, PG_NEW, END },
+    [PD_ROLE_EXPERT] = { PG_REVIEW, PG_MINE, PG_ESCALATED, PG_TICKETS, PG_NEW, END },
     [PD_ROLE_TECH] = { PG_ASSIGNED, PG_TICKETS, PG_NEW, END },
-    [PD_ROLE_MANAGER] = { PG_DASHBOARD, PG_TICKETS, END },
-    [PD_ROLE_ADMIN] = { PG_DASHBOARD, PG_TICKETS, PG_REVIEW, PG_NEW, PG_USERS, PG_CATEGORIES,
-                        PG_MODULES, PG_PHARMACIES, END },
+    [PD_ROLE_MANAGER] = { PG_DASHBOARD, PG_ESCALATED, PG_TICKETS, END },
+    [PD_ROLE_ADMIN] = { PG_DASHBOARD, PG_TICKETS, PG_REVIEW, PG_ESCALATED, PG_NEW, PG_USERS,
+                        PG_CATEGORIES, PG_MODULES, PG_PHARMACIES, PG_SLA_POLICIES,
+                        PG_SLA_CALENDARS, END },
 };
 #undef END
 

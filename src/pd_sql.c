@@ -248,7 +248,16 @@
     "  WHERE t.priority = 'urgent' AND t.status IN (" UNSOLVED ")" pharmacy \
     "  AND t.created_at >= (SELECT coalesce(lo, '-infinity') FROM b)" \
     "  AND t.created_at < (SELECT coalesce(hi, 'infinity') FROM b)" \
-    "  ORDER BY t.created_at, t.id LIMIT %s::int)"
+    "  ORDER BY t.created_at, t.id LIMIT %s::int)" \
+    " UNION ALL SELECT " NULL_TICKET_COLUMNS ", 'l', l.key, count(*) FROM b, LATERAL (" \
+    "  SELECT 'breached' AS key, t.pharmacy_id, t.created_at FROM tickets t" \
+    "   WHERE t.status IN (" UNSOLVED ") AND t.sla_due_at <= " SLA_NOW pharmacy \
+    "  UNION ALL SELECT 'at_risk', t.pharmacy_id, t.created_at FROM tickets t" \
+    "   WHERE t.status IN (" UNSOLVED ") AND t.sla_risk_at <= " SLA_NOW \
+    "   AND t.sla_due_at > " SLA_NOW pharmacy ") l" \
+    "  WHERE pd_dashboard_pharmacy(b.scope, b.pharmacy) IN (0, l.pharmacy_id)" \
+    "  AND l.created_at >= coalesce(b.lo, '-infinity') AND l.created_at < coalesce(b.hi, 'infinity')" \
+    "  GROUP BY l.key"
 
 #define ROLE_JSON "json_build_object('id', id, 'code', code, 'name', name, 'description', description)"
 

@@ -38,15 +38,16 @@ my %permissions = (
 # (the first is the role's home), whose tickets, internal entries, inactive
 # lookups, and how a ticket is created.
 my %allowed = (
-    admin => { pages => [qw(dashboard tickets review new users categories modules pharmacies)], scope => 'all',
+    admin => { pages => [qw(dashboard tickets review escalated new users categories modules pharmacies sla_policies
+                            sla_calendars)], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' } },
-    team_expert => { pages => [qw(review mine tickets new)], scope => 'all',
+    team_expert => { pages => [qw(review mine escalated tickets new)], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' } },
     tech => { pages => [qw(assigned tickets new)], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' } },
     customer => { pages => [qw(tickets new dashboard)], scope => 'pharmacy',
                internal => JSON::false, inactive_lookups => JSON::false, create => { pharmacy => 'own' } },
-    manager => { pages => [qw(dashboard tickets)], scope => 'all',
+    manager => { pages => [qw(dashboard escalated tickets)], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => undef },
 );
 

@@ -264,6 +264,27 @@ my $m = worked_ticket();
         'a solved ticket is not escalated';
 }
 
+# ---- the dashboard's counts -----------------------------------------------------------------
+
+{
+    # what the lists hold, whoever asks and within their filters
+    for my $case (['manager', {}], ['cust_a', {}], ['expert', { pharmacy_id => pharmacy_id('APT-B') }]) {
+        my ($user, $q) = @$case;
+        for my $list (qw(breached at_risk)) {
+            # both read within one minute of the clock (the lists' "now"), or again
+            my ($shown, $listed);
+            for (1 .. 3) {
+                $shown = api($user, GET => '/api/dashboard', query => $q)->json->{sla}{$list};
+                my ($items) = all_pages($user, '/api/tickets', { %$q, sla => $list, limit => 100 });
+                $listed = @$items;
+                last if $shown == $listed;
+            }
+            is $shown, $listed, "$user: the dashboard counts the tickets of sla=$list" . (%$q ? ' with its filters' : '');
+        }
+    }
+    ok api('manager', GET => '/api/dashboard')->json->{sla}{breached} > 0, '... some of them breached';
+}
+
 # ---- two Apaches on one database ----------------------------------------------------------
 
 {

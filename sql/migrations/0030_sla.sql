@@ -984,6 +984,10 @@ ALTER TABLE tickets ENABLE TRIGGER USER;
 CREATE INDEX tickets_sla_open_idx ON tickets (sla_due_at, id)
     WHERE status IN ('open', 'in_review', 'in_progress', 'waiting_customer') AND sla_due_at IS NOT NULL;
 CREATE INDEX tickets_sla_met_idx ON tickets (sla_due_at, id) WHERE sla_met;
+-- The dashboard's count of those at risk: the running tickets past their
+-- at-risk instant, overdue ones among them, rather than every open ticket.
+CREATE INDEX tickets_sla_risk_idx ON tickets (sla_risk_at)
+    WHERE status IN ('open', 'in_review', 'in_progress', 'waiting_customer') AND sla_risk_at IS NOT NULL;
 -- The sweep's work, in the order it comes due: the few tickets with a level
 -- still ahead of them.
 CREATE INDEX tickets_sla_check_idx ON tickets (sla_check_at) WHERE sla_check_at IS NOT NULL;

@@ -16,16 +16,19 @@ const ROUTES = [
   [/^\/review$/, 'review', (c) => ticketList(c, 'review')],
   [/^\/mine$/, 'mine', (c) => ticketList(c, 'mine')],
   [/^\/assigned$/, 'assigned', (c) => ticketList(c, 'assigned')],
+  [/^\/escalated$/, 'escalated', (c) => ticketList(c, 'escalated')],
   [/^\/new$/, 'new', newTicket],
   [/^\/t\/(\d+)$/, null, (c) => ticketDetail(c, Number(c.match[1]))],
   [/^\/dashboard$/, 'dashboard', dashboard],
-  [/^\/admin\/(users|categories|modules|pharmacies)$/, (m) => m[1], (c) => adminPage(c, c.match[1])],
+  [/^\/admin\/(users|categories|modules|pharmacies|sla-policies|sla-calendars)$/, (m) => m[1].replace('-', '_'),
+    (c) => adminPage(c, c.match[1].replace('-', '_'))],
 ];
 
 const PATHS = {
-  tickets: '#/tickets', review: '#/review', mine: '#/mine', assigned: '#/assigned', new: '#/new',
-  dashboard: '#/dashboard', users: '#/admin/users', categories: '#/admin/categories',
-  modules: '#/admin/modules', pharmacies: '#/admin/pharmacies',
+  tickets: '#/tickets', review: '#/review', mine: '#/mine', assigned: '#/assigned', escalated: '#/escalated',
+  new: '#/new', dashboard: '#/dashboard', users: '#/admin/users', categories: '#/admin/categories',
+  modules: '#/admin/modules', pharmacies: '#/admin/pharmacies', sla_policies: '#/admin/sla-policies',
+  sla_calendars: '#/admin/sla-calendars',
 };
 
 let me = null;
