@@ -859,13 +859,22 @@ $$;
 
 -- ---- the existing tickets ---------------------------------------------------------
 
--- Their history replayed: the clock ran in the periods the timeline shows
--- them open, in review or in progress, and stood still otherwise; first
--- response met by the first public staff comment, resolution by the last
--- move to solved of a ticket solved or closed now. The default calendar,
--- the only one yet, covers every ticket's time, so the clock is read
--- directly. Triggers are off for the fill, which writes only the service
--- level columns.
+-- Every ticket's service levels from its history, as if they had been kept
+-- all along, under the policies as they are now: the clock ran in the
+-- periods the timeline shows the ticket open, in review or in progress, and
+-- stood still otherwise; first response met by the first public staff
+-- comment, resolution by the last move to solved of a ticket solved or
+-- closed now. The levels a ticket has reached count as reported (the sweep
+-- tells of what happens from now on), and an escalation is not invented.
+-- Used by this migration for the tickets there are, and after loading
+-- tickets with their timelines written directly (the demo data, an
+-- import). Triggers are off while it writes, which it does to the service
+-- level columns only; it locks the tickets for its time. How many tickets.
+CREATE FUNCTION pd_sla_replay() RETURNS integer
+LANGUAGE plpgsql AS $replay$
+DECLARE
+    n integer;
+BEGIN
 CREATE TEMP TABLE sla_fill ON COMMIT DROP AS
 WITH responses AS (
     SELECT a.ticket_id, min(a.created_at) AS at
@@ -891,6 +900,9 @@ LEFT JOIN solves s ON s.ticket_id = t.id;
 
 -- business time the clock ran before the first response, before the
 -- solution and until now; the finished pauses; the last change of status
+-- every calendar holds every instant of its tickets' histories
+PERFORM pd_sla_cover(f.calendar_id, min(f.created_at), now()) FROM sla_fill f GROUP BY f.calendar_id;
+
 CREATE TEMP TABLE sla_used ON COMMIT DROP AS
 WITH periods AS (
     SELECT a.ticket_id, a.created_at AS starts_at,
@@ -966,8 +978,9 @@ UPDATE tickets t SET
             pd_sla_instant(s.calendar_id, c.clock + s.resolution_left + s.managers_after) i) END
 FROM sla_state s
 WHERE t.id = s.id;
--- The levels the existing tickets reached before the sweep existed count as
--- reported: the sweep tells of what happens from now on, not of a backlog.
+-- The levels the tickets reached before count as reported: the sweep tells
+-- of what happens from now on, not of a backlog.
+UPDATE tickets SET sla_alerts = 0 WHERE sla_alerts <> 0;
 UPDATE tickets t SET sla_alerts = a.bits
 FROM (SELECT t2.id, bit_or(d.mask)::smallint AS bits
       FROM tickets t2 CROSS JOIN LATERAL pd_sla_alerts_due(t2, now()) d GROUP BY t2.id) a
@@ -976,7 +989,14 @@ UPDATE tickets t SET sla_due_at = s.sla_due_at, sla_risk_at = s.sla_risk_at, sla
                      sla_check_at = s.sla_check_at
 FROM tickets t2 CROSS JOIN LATERAL pd_sla_sum_up(t2) s
 WHERE t2.id = t.id;
+GET DIAGNOSTICS n = ROW_COUNT;
 ALTER TABLE tickets ENABLE TRIGGER USER;
+DROP TABLE sla_fill, sla_used, sla_state;
+RETURN n;
+END
+$replay$;
+
+SELECT pd_sla_replay();
 
 -- The lists' indexes (GET /api/tickets?sla=...): the tickets not yet
 -- solved that are overdue or at risk, by due time, and those that met

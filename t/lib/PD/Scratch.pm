@@ -41,14 +41,21 @@ sub new {
     return $self;
 }
 
-sub _migrate {
-    my ($self, $dir) = @_;
+# A command on the scratch database (libpq's environment naming it): its
+# exit code and output.
+sub _run {
+    my ($self, $command) = @_;
     local $ENV{PGHOST} = $ENV{PD_TEST_PGHOST};
     local $ENV{PGPORT} = $ENV{PD_TEST_PGPORT};
     local $ENV{PGDATABASE} = $self->{name};
     local $ENV{PGUSER} = $self->{owner};
-    my $out = `"$self->{root}/scripts/migrate" --dir "$dir" 2>&1`;
+    my $out = `$command 2>&1`;
     return ($? >> 8, $out);
+}
+
+sub _migrate {
+    my ($self, $dir) = @_;
+    return $self->_run(qq{"$self->{root}/scripts/migrate" --dir "$dir"});
 }
 
 # The migrations before the one under test: scripts/migrate's exit code
@@ -66,6 +73,13 @@ sub migrate_before {
 sub migrate_rest {
     my ($self) = @_;
     return $self->_migrate("$self->{root}/sql/migrations");
+}
+
+# Runs an SQL file in one transaction, as the module's role, stopping at
+# its first error: psql's exit code and output.
+sub psql_file {
+    my ($self, $file) = @_;
+    return $self->_run(qq{"$ENV{PD_TEST_PGBIN}/psql" -q -1 -v ON_ERROR_STOP=1 -f "$file"});
 }
 
 # A connection as the module's role.
