@@ -369,6 +369,7 @@ apr_status_t pd_res_sla_policies_update(pd_req_t *req);
 apr_status_t pd_res_sla_policies_delete(pd_req_t *req);
 apr_status_t pd_res_sla_policies_recompute(pd_req_t *req);
 apr_status_t pd_res_tickets_escalate(pd_req_t *req);
+apr_status_t pd_res_sla_compliance(pd_req_t *req);
 apr_status_t pd_res_tickets_de_escalate(pd_req_t *req);
 apr_status_t pd_res_me_update(pd_req_t *req);
 apr_status_t pd_res_notify_prefs_get(pd_req_t *req);

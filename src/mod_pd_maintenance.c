@@ -160,6 +160,21 @@ static void run_chores(const job_t *job, server_rec *s, const pd_server_conf_t *
  * the other jobs of its thread for long: the next run goes on with it. */
 #define SLA_MAX_BATCHES 20
 
+/* The service levels' outcomes move into their compliance counts as the
+ * dashboard's changes do (migration 0032), a batch of the same size. */
+static void compact_compliance(const job_t *job, server_rec *s, const pd_server_conf_t *conf,
+                               pd_db_t *db, const char **failed)
+{
+    const char *args[] = { DASHBOARD_BATCH };
+    pd_db_result_t res;
+
+    if (pd_db_select(db, PD_SQL_CALL(PD_SQL_SLA_COMPLIANCE_COMPACT, args), &res) != APR_SUCCESS) {
+        *failed = db_error(db);
+        return;
+    }
+    pd_db_drain(&res);
+}
+
 static void sweep_sla(const job_t *job, server_rec *s, const pd_server_conf_t *conf,
                       pd_db_t *db, const char **failed)
 {
@@ -203,6 +218,8 @@ static const job_t jobs[] = {
       APR_OFFSETOF(pd_server_conf_t, dashboard_interval), compact_dashboard },
     { "reporting tickets at risk of or past their service levels", "pharmadesk",
       APR_OFFSETOF(pd_server_conf_t, sla_interval), sweep_sla },
+    { "moving the service levels' outcomes into their compliance counts", "pharmadesk",
+      APR_OFFSETOF(pd_server_conf_t, dashboard_interval), compact_compliance },
     { "notifying: fanning events out and sending them", "pharmadesk-notify",
       APR_OFFSETOF(pd_server_conf_t, notify_interval), notify },
 };

@@ -32,6 +32,7 @@ static const char *const audit_list[] = {
     "actor_id", "entity", "entity_id", "from", "to", "limit", "cursor", NULL
 };
 static const char *const notification_list[] = { "unread", "limit", "cursor", NULL };
+static const char *const compliance_params[] = { "from", "to", "group_by", "pharmacy_id", NULL };
 static const char *const read_all_params[] = { "up_to", NULL };
 static const char *const delivery_list[] = {
     "status", "channel", "ticket_id", "user_id", "limit", "cursor", NULL
@@ -119,6 +120,7 @@ static const pd_route_t routes[] = {
     { PD_M_PATCH,  "/sla-policies/{id}",      PD_ACT_SLA_WRITE,      H(pd_res_sla_policies_update), NULL, 0, 0 },
     { PD_M_DELETE, "/sla-policies/{id}",      PD_ACT_SLA_WRITE,      H(pd_res_sla_policies_delete), NULL, 0, 0 },
     { PD_M_POST,   "/sla-policies/{id}/recompute", PD_ACT_SLA_WRITE, H(pd_res_sla_policies_recompute), NULL, 0, 0 },
+    { PD_M_GET,    "/sla-compliance",         PD_ACT_SLA_READ,       H(pd_res_sla_compliance), compliance_params, 0, 0 },
 };
 
 const pd_route_t *pd_routes(apr_size_t *count)

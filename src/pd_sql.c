@@ -733,6 +733,8 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_SLA_POLICIES_RECOMPUTE].text = SQL_SLA_POLICIES_RECOMPUTE,
     [PD_SQL_SLA_SWEEP].text = SQL_SLA_SWEEP,
     [PD_SQL_TICKETS_ESCALATE].text = SQL_TICKETS_ESCALATE,
+    [PD_SQL_SLA_COMPLIANCE].text = SQL_SLA_COMPLIANCE,
+    [PD_SQL_SLA_COMPLIANCE_COMPACT].text = SQL_SLA_COMPLIANCE_COMPACT,
     /* ---- notifications: the background work (migration 0021) ---- */
 
     /* Up to 1 events of the outbox, oldest first, locked (others skip

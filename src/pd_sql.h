@@ -127,6 +127,8 @@ typedef enum {
     X(PD_SQL_SLA_POLICIES_RECOMPUTE,        "pd_sla_policies_recompute",         1, PD_PLAN_GENERIC) \
     X(PD_SQL_SLA_SWEEP,                     "pd_sla_sweep",                      1, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_ESCALATE,              "pd_tickets_escalate",               2, PD_PLAN_GENERIC) \
+    X(PD_SQL_SLA_COMPLIANCE,                "pd_sla_compliance",                 5, PD_PLAN_GENERIC) \
+    X(PD_SQL_SLA_COMPLIANCE_COMPACT,        "pd_sla_compliance_compact",         1, PD_PLAN_GENERIC) \
     /* notifications: the background work (mod_pd_notify_*.c) */                                    \
     X(PD_SQL_NOTIFY_OUTBOX_CLAIM,           "pd_notify_outbox_claim",            1, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_OUTBOX_DELETE,          "pd_notify_outbox_delete",           1, PD_PLAN_GENERIC) \

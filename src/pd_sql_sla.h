@@ -79,6 +79,15 @@
  * (migration 0031); how many were taken and how many entries written */
 #define SQL_SLA_SWEEP \
     "SELECT taken, entries FROM pd_sla_sweep(%s::integer)"
+/* The outcomes' counts as GET /api/sla-compliance answers them (migration
+ * 0032): 1 pharmacy scope, 2 pharmacy (NULL: all in scope), 3-4 the days
+ * (NULL: the last 30), 5 the grouping */
+#define SQL_SLA_COMPLIANCE \
+    "SELECT pd_sla_compliance_json(%s::bigint, %s::bigint, %s::date, %s::date, %s::text)"
+/* 1 batch: pending outcome changes moved into the counts; how many (0 when
+ * another process holds the run) */
+#define SQL_SLA_COMPLIANCE_COMPACT \
+    "SELECT pd_sla_compliance_compact(%s::integer)"
 /* 1 escalated or not, 2 ticket (locked): the flag set or cleared, a change
  * of the ticket */
 #define SQL_TICKETS_ESCALATE \

@@ -85,6 +85,7 @@ my %expect = (
     'PATCH /sla-policies/{id}'      => { allow => ['admin'],       ok => 200, kind => 'sla_policy' },
     'DELETE /sla-policies/{id}'     => { allow => ['admin'],       ok => 200, kind => 'sla_policy' },
     'POST /sla-policies/{id}/recompute' => { allow => ['admin'],   ok => 200, kind => 'sla_policy' },
+    'GET /sla-compliance'           => { allow => \@STAFF_READ,    ok => 200 },
     'PATCH /me'                     => { allow => \@ALL,           ok => 200 },
     'GET /me/notification-preferences'   => { allow => \@ALL,      ok => 200 },
     'PATCH /me/notification-preferences' => { allow => \@ALL,      ok => 200 },

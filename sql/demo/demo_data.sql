@@ -662,8 +662,10 @@ INSERT INTO ticket_activities (ticket_id, user_id, kind, new_value, created_at)
 SELECT id, customer_id, 'created', 'open', created_at FROM fresh;
 
 -- The tickets' service levels from their timelines, as if the system had
--- kept them all along (migration 0030): overdue, at risk, paused, met.
+-- kept them all along (migration 0030): overdue, at risk, paused, met;
+-- then their outcomes counted for compliance (migration 0032).
 SELECT pd_sla_replay();
+SELECT pd_sla_compliance_rebuild();
 
 -- A long overdue ticket escalated by its team expert, for the escalated
 -- queue.
