@@ -220,24 +220,38 @@ END
 $$;
 
 -- The instants p_us[i] business microseconds after p_at (before it, when
--- negative), NULL where p_us[i] is NULL.
+-- negative), NULL where p_us[i] is NULL, as the window holds them:
+-- complete is false (or no row) when one falls outside it. Inlined like
+-- the above; one probe per instant, no aggregate. OFFSET 0 keeps the
+-- array a subquery's column, computed once however often it is read
+-- (pulled up, each reference would compute it again).
+CREATE FUNCTION pd_sla_instants(p_cal bigint, p_at timestamptz, p_us bigint[])
+RETURNS TABLE (at timestamptz[], complete boolean)
+LANGUAGE sql STABLE ROWS 1 AS $$
+    SELECT x.at, cardinality(array_remove(x.at, NULL)) = cardinality(array_remove(p_us, NULL))
+    FROM pd_sla_clock(p_cal, p_at) c
+    CROSS JOIN LATERAL (
+        SELECT ARRAY(SELECT (SELECT i.at FROM pd_sla_instant(p_cal, c.clock + u.us) i)
+                     FROM unnest(p_us) WITH ORDINALITY AS u (us, n)
+                     ORDER BY u.n) AS at
+        OFFSET 0) x
+$$;
+
+-- The same, the window widened for any that falls outside it.
 CREATE FUNCTION pd_sla_after(p_cal bigint, p_at timestamptz, p_us bigint[]) RETURNS timestamptz[]
 LANGUAGE plpgsql AS $$
 DECLARE
     r timestamptz[];
+    done boolean;
     grow integer := 0;
 BEGIN
     IF p_cal IS NULL OR p_at IS NULL THEN
         RETURN array_fill(NULL::timestamptz, ARRAY[cardinality(p_us)]);
     END IF;
     LOOP
-        r := ARRAY(SELECT i.at
-                   FROM unnest(p_us) WITH ORDINALITY AS u (us, n)
-                   LEFT JOIN pd_sla_clock(p_cal, p_at) c ON true
-                   LEFT JOIN LATERAL pd_sla_instant(p_cal, c.clock + u.us) i ON true
-                   ORDER BY u.n);
-        EXIT WHEN NOT EXISTS (SELECT 1 FROM unnest(p_us, r) AS x (us, at)
-                              WHERE x.us IS NOT NULL AND x.at IS NULL);
+        SELECT x.at, x.complete INTO r, done FROM pd_sla_instants(p_cal, p_at, p_us) x;
+        EXIT WHEN done;
+        r := coalesce(r, array_fill(NULL::timestamptz, ARRAY[cardinality(p_us)]));
         -- the start outside the window, or a reading past its end
         IF (SELECT c.clock FROM pd_sla_clock(p_cal, p_at) c) IS NULL THEN
             EXIT WHEN NOT pd_sla_cover(p_cal, p_at, p_at);
@@ -500,20 +514,19 @@ ALTER TABLE tickets
     ADD COLUMN sla_check_at           timestamptz,
     ADD COLUMN escalated_at           timestamptz;
 
--- The targets of a ticket with these attributes, in the matching policy.
-CREATE FUNCTION pd_sla_match(p_pharmacy bigint, p_category bigint, p_module bigint, p_priority text,
-                             OUT policy_id bigint, OUT calendar_id bigint, OUT risk_percent smallint,
-                             OUT first_response integer, OUT resolution integer, OUT levels smallint,
-                             OUT managers_after integer)
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    r integer := CASE p_priority WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 ELSE 4 END;
-BEGIN
-    SELECT p.id, p.calendar_id, p.at_risk_percent, p.first_response[r], p.resolution[r],
+-- The targets of a ticket with these attributes, in the matching policy
+-- (no row when none matches). A single SQL statement, so that the planner
+-- inlines it into the statement that uses it.
+CREATE FUNCTION pd_sla_match(p_pharmacy bigint, p_category bigint, p_module bigint, p_priority text)
+RETURNS TABLE (policy_id bigint, calendar_id bigint, risk_percent smallint, first_response integer,
+               resolution integer, levels smallint, managers_after integer)
+LANGUAGE sql STABLE ROWS 1 AS $$
+    SELECT p.id, p.calendar_id, p.at_risk_percent, p.first_response[k.r], p.resolution[k.r],
            (CASE WHEN p.alert_at_risk THEN 1 ELSE 0 END | CASE WHEN p.alert_breached THEN 2 ELSE 0 END
             | CASE WHEN p.managers_after IS NOT NULL THEN 4 ELSE 0 END)::smallint, p.managers_after
-    INTO policy_id, calendar_id, risk_percent, first_response, resolution, levels, managers_after
     FROM sla_policies p
+    CROSS JOIN (SELECT CASE p_priority WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3
+                                       ELSE 4 END AS r) k
     LEFT JOIN pharmacies ph ON ph.id = p_pharmacy
     WHERE p.active
       AND (p.pharmacy_id IS NULL OR p.pharmacy_id = p_pharmacy)
@@ -521,8 +534,20 @@ BEGIN
       AND (p.category_id IS NULL OR p.category_id = p_category)
       AND (p.module_id IS NULL OR p.module_id = p_module)
     ORDER BY p.specificity DESC, p.id
-    LIMIT 1;
-END
+    LIMIT 1
+$$;
+
+-- The business microseconds from a running target's start of the count to
+-- its due, at-risk and escalation instants, in pd_sla_after's order: the
+-- first response's due and at-risk instants (fl: its microseconds left),
+-- the resolution's (rl), then both escalations (p_managers minutes
+-- overdue). A single expression, inlined where it is used.
+CREATE FUNCTION pd_sla_marks(fl bigint, rl bigint, p_risk smallint, p_first_response integer,
+                             p_resolution integer, p_managers integer) RETURNS bigint[]
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT ARRAY[fl, fl - (100 - p_risk) * p_first_response * 600000::bigint,
+                 rl, rl - (100 - p_risk) * p_resolution * 600000::bigint,
+                 fl + p_managers * 60000000::bigint, rl + p_managers * 60000000::bigint]
 $$;
 
 -- The ticket's SLA after a change, from what it was (o; NULL for a new
@@ -568,7 +593,7 @@ BEGIN
     IF fresh OR t.sla_policy_id IS NULL OR t.priority <> o.priority
        OR t.pharmacy_id <> o.pharmacy_id OR t.category_id <> o.category_id
        OR t.module_id <> o.module_id THEN
-        m := pd_sla_match(t.pharmacy_id, t.category_id, t.module_id, t.priority);
+        SELECT * INTO m FROM pd_sla_match(t.pharmacy_id, t.category_id, t.module_id, t.priority);
         IF fresh OR o.first_response_met_at IS NULL THEN
             fl := coalesce(fl, 0) + (m.first_response - coalesce(o.first_response_target, 0)) * 60000000::bigint;
             t.first_response_target := m.first_response;
@@ -615,11 +640,9 @@ BEGIN
         t.sla_stopped_at := NULL;
         IF moved THEN
             -- due, at-risk and escalation instants of the targets still running
-            x := pd_sla_after(t.sla_calendar_id, at, ARRAY[
-                     fl, fl - (100 - t.sla_risk_percent) * t.first_response_target * 600000::bigint,
-                     rl, rl - (100 - t.sla_risk_percent) * t.resolution_target * 600000::bigint,
-                     fl + t.sla_managers_after * 60000000::bigint,
-                     rl + t.sla_managers_after * 60000000::bigint]);
+            x := pd_sla_after(t.sla_calendar_id, at,
+                              pd_sla_marks(fl, rl, t.sla_risk_percent, t.first_response_target,
+                                           t.resolution_target, t.sla_managers_after));
             IF fl IS NOT NULL THEN
                 t.first_response_due_at := x[1];
                 t.first_response_risk_at := x[2];
@@ -700,9 +723,14 @@ $$;
 
 -- When the sweep next has something to report on the ticket (NULL:
 -- nothing ahead): what its partial index orders the sweep's work by.
+-- PL/pgSQL, whose statements keep their plans for the session: a SQL
+-- function with a FROM is never inlined where a value is expected, and
+-- would be planned again by every statement calling it (every create).
 CREATE FUNCTION pd_sla_next_check(t tickets) RETURNS timestamptz
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT min(a.at) FROM pd_sla_alert_times(t) a
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    RETURN (SELECT min(a.at) FROM pd_sla_alert_times(t) a);
+END
 $$;
 
 -- sla_due_at, sla_risk_at and sla_met from the targets (see above), and
@@ -738,11 +766,35 @@ END
 $$;
 
 CREATE FUNCTION tickets_sla() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    complete boolean;
 BEGIN
     IF TG_OP = 'INSERT' THEN
         -- a bulk load may bring its own
         IF NEW.sla_policy_id IS NOT NULL THEN
             RETURN NEW;
+        END IF;
+        -- Created running (every create through the API): what pd_sla_step
+        -- makes of a new ticket, in one statement, unless an instant falls
+        -- outside the calendar's window (pd_sla_step widens it) or no
+        -- policy matches. A create then costs one planned statement.
+        IF NEW.status IN ('open', 'in_review', 'in_progress') THEN
+            SELECT m.policy_id, m.calendar_id, m.risk_percent, m.levels, m.managers_after,
+                   m.first_response, m.resolution, NULL, NULL, NULL, NULL, 0, NULL,
+                   x.at[1], x.at[2], x.at[5], x.at[3], x.at[4], x.at[6], x.complete
+            INTO NEW.sla_policy_id, NEW.sla_calendar_id, NEW.sla_risk_percent, NEW.sla_levels,
+                 NEW.sla_managers_after, NEW.first_response_target, NEW.resolution_target,
+                 NEW.first_response_met_at, NEW.resolution_met_at, NEW.first_response_left,
+                 NEW.resolution_left, NEW.sla_paused, NEW.sla_stopped_at,
+                 NEW.first_response_due_at, NEW.first_response_risk_at, NEW.first_response_escalate_at,
+                 NEW.resolution_due_at, NEW.resolution_risk_at, NEW.resolution_escalate_at, complete
+            FROM pd_sla_match(NEW.pharmacy_id, NEW.category_id, NEW.module_id, NEW.priority) m
+            CROSS JOIN LATERAL pd_sla_instants(m.calendar_id, NEW.created_at,
+                pd_sla_marks(m.first_response * 60000000::bigint, m.resolution * 60000000::bigint,
+                             m.risk_percent, m.first_response, m.resolution, m.managers_after)) x;
+            IF complete THEN
+                RETURN pd_sla_sum_up(NEW);
+            END IF;
         END IF;
         RETURN pd_sla_step(NULL, NEW);
     END IF;
@@ -894,7 +946,7 @@ SELECT t.id, t.status, t.created_at, m.policy_id, m.calendar_id, m.risk_percent,
        r.at AS responded_at,
        CASE WHEN t.status IN ('solved', 'closed') THEN coalesce(s.at, t.solved_at, t.updated_at) END AS solved_at
 FROM tickets t
-CROSS JOIN LATERAL pd_sla_match(t.pharmacy_id, t.category_id, t.module_id, t.priority) m
+LEFT JOIN LATERAL pd_sla_match(t.pharmacy_id, t.category_id, t.module_id, t.priority) m ON true
 LEFT JOIN responses r ON r.ticket_id = t.id
 LEFT JOIN solves s ON s.ticket_id = t.id;
 

@@ -61,22 +61,28 @@ LANGUAGE sql IMMUTABLE AS $$
     WHERE x.decided_at IS NOT NULL AND x.left_us IS NOT NULL AND x.minutes IS NOT NULL
 $$;
 
-CREATE FUNCTION sla_compliance_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+-- A ticket is created with its targets running: only one written with its
+-- history (an import) brings outcomes, so the trigger fires for those
+-- alone and costs a create nothing.
+CREATE FUNCTION sla_compliance_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        INSERT INTO sla_compliance_deltas SELECT o.* FROM new_tickets t, pd_sla_outcomes(t, 1) o;
-    ELSE
-        INSERT INTO sla_compliance_deltas SELECT o.* FROM old_tickets t, pd_sla_outcomes(t, -1) o;
-    END IF;
+    INSERT INTO sla_compliance_deltas SELECT * FROM pd_sla_outcomes(NEW, 1);
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER tickets_sla_compliance_insert AFTER INSERT ON tickets
-    REFERENCING NEW TABLE AS new_tickets
-    FOR EACH STATEMENT EXECUTE FUNCTION sla_compliance_rows();
+CREATE TRIGGER tickets_sla_compliance_insert AFTER INSERT ON tickets FOR EACH ROW
+    WHEN (NEW.first_response_met_at IS NOT NULL OR NEW.resolution_met_at IS NOT NULL)
+    EXECUTE FUNCTION sla_compliance_insert();
+
+CREATE FUNCTION sla_compliance_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO sla_compliance_deltas SELECT o.* FROM old_tickets t, pd_sla_outcomes(t, -1) o;
+    RETURN NULL;
+END
+$$;
 CREATE TRIGGER tickets_sla_compliance_delete AFTER DELETE ON tickets
     REFERENCING OLD TABLE AS old_tickets
-    FOR EACH STATEMENT EXECUTE FUNCTION sla_compliance_rows();
+    FOR EACH STATEMENT EXECUTE FUNCTION sla_compliance_delete();
 
 CREATE FUNCTION sla_compliance_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
