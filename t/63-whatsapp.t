@@ -324,6 +324,20 @@ api($cw_id, PATCH => '/api/me', json => { whatsapp => { number => $cw_id_number,
     is_deeply [@{ $d->[0] }[3, 4]], ['dead', 1], '... dead at the first attempt';
     like $d->[0][5], qr/error 190/, '... with the API\'s error';
     is scalar($graph->requests), 1, '... and not tried again';
+
+    # consent withdrawn while a message waits for its retry: cancelled
+    $graph->clear;
+    $graph->reply('503', '503');
+    $t = create_ticket($cw, title => 'Batal')->json;
+    reply_on($t->{id}, 'Sebentar.');
+    ok wait_until(sub { ((wa_deliveries($t->{id})->[0] // [])->[3] // '') eq 'failed' }, 20),
+        'a message waits for its retry';
+    api($cw, PATCH => '/api/me', json => { whatsapp => { opt_in => JSON::false } });
+    ok settled($t->{id}), '... the customer withdraws their consent';
+    is wa_deliveries($t->{id})->[0][3], 'cancelled', '... and it is cancelled, not sent';
+    ok !grep({ $_->{status} == 200 } $graph->requests), '... the API took nothing';
+    api($cw, PATCH => '/api/me', json => { whatsapp => { opt_in => JSON::true } });
+    $graph->clear;
 }
 
 # Meta's statuses, on the deliveries
@@ -391,6 +405,15 @@ api($cw_id, PATCH => '/api/me', json => { whatsapp => { number => $cw_id_number,
     $r = notify($big);
     is $r->code, 413, 'a body over PharmadeskWhatsAppMaxBody: 413';
     is eval { $JSON->decode($r->content)->{error}{code} }, 'payload_too_large', '... payload_too_large';
+    my $chunked = "POST /hooks/whatsapp HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        . 'X-Hub-Signature-256: sha256=' . hmac_sha256_hex($big, $SECRET) . "\r\n"
+        . "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+    for (my $rest = $big; length $rest;) {
+        my $c = substr $rest, 0, 1000, '';
+        $chunked .= sprintf("%x\r\n", length $c) . "$c\r\n";
+    }
+    my $raw = raw_http("${chunked}0\r\n\r\n");
+    is $raw->{status}, 413, 'the same body chunked, with no length: 413 as it arrives';
     $r = hook(PUT => body => '{}', headers => { 'Content-Type' => 'application/json' });
     is $r->code, 405, 'PUT: 405';
     is $r->header('Allow'), 'GET, POST', '... Allow: GET, POST';
