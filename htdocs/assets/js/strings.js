@@ -262,9 +262,8 @@ const BOTH = {
   'apierr.unsupported_type': ['Jenis file tidak diizinkan.', 'This type of file is not allowed.'],
   'apierr.invalid_parameter': ['Isian pencarian tidak valid.', 'The search is not valid.'],
 
-  // WhatsApp: tickets customers open by writing, timeline entries that came that way
+  // WhatsApp
   'source.whatsapp': ['WhatsApp', 'WhatsApp'],
-  'badge.channel.whatsapp': ['lewat WhatsApp', 'via WhatsApp'],
 };
 
 const pick = (i) => Object.fromEntries(Object.entries(BOTH).map(([k, v]) => [k, v[i]]));

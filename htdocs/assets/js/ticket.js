@@ -56,7 +56,6 @@ function entry(a, names) {
   const head = h('p.tl-head', h('span.tl-who', who),
     staff ? h('span.badge.staff', t('badge.staff')) : '',
     a.visibility === 'internal' ? h('span.badge.internal', t('badge.internal')) : '',
-    a.channel ? h('span.badge.channel', t(`badge.channel.${a.channel}`)) : '',
     h('time', { datetime: a.created_at }, fmtDate(a.created_at)));
   const cls = a.kind === 'note' || a.visibility === 'internal' ? 'internal' : staff ? 'staff' : a.actor ? 'customer' : 'system';
   let body;
