@@ -20,6 +20,7 @@
 #include "pd_db.h"
 #include "pd_claims.h"
 #include "pd_smtp.h"
+#include "pd_whatsapp.h"
 
 extern module AP_MODULE_DECLARE_DATA pharmadesk_module;
 /* log lines are the module's, so that "LogLevel pharmadesk:debug" applies */
@@ -53,6 +54,8 @@ typedef struct pd_server_conf_t {
     const char *smtp_password; /* read from PharmadeskSmtpPasswordFile at start */
     int smtp_timeout;          /* seconds for one message */
     const char *portal_url;    /* the portal's absolute URL, ending in "/"; NULL: unknown */
+    /* WhatsApp (mod_pd_config_whatsapp.c, mod_pd_*whatsapp*.c) */
+    pd_whatsapp_conf_t whatsapp;
 } pd_server_conf_t;
 
 /* One API request on its way through the module. */
@@ -114,6 +117,13 @@ void pd_config_defaults(server_rec *s);
 #define DEF_SMTP_URL              "smtp://localhost:25"
 #define DEF_SMTP_STARTTLS         "off"            /* as smtp_starttls in mod_pd_config.c */
 #define DEF_SMTP_TIMEOUT          30
+#define DEF_WHATSAPP_API_URL      "https://graph.facebook.com"
+#define DEF_WHATSAPP_API_VERSION  "v21.0"
+#define DEF_WHATSAPP_TEMPLATE     "pharmadesk_ticket_update"
+#define DEF_WHATSAPP_TIMEOUT      30
+#define DEF_WHATSAPP_MAX_BODY     3145728        /* 3 MiB: the most Meta sends */
+#define DEF_WHATSAPP_RATE_LIMIT   600            /* requests per client address and minute */
+#define DEF_WHATSAPP_CATEGORY     "Lainnya"
 
 #define PD_STR_(x) #x
 #define PD_STR(x) PD_STR_(x)
@@ -141,6 +151,9 @@ extern const pd_int_directive_t pd_dir_notify_batch;
 extern const pd_int_directive_t pd_dir_notify_lease;
 extern const pd_int_directive_t pd_dir_notify_retry_delay;
 extern const pd_int_directive_t pd_dir_smtp_timeout;
+extern const pd_int_directive_t pd_dir_whatsapp_timeout;
+extern const pd_int_directive_t pd_dir_whatsapp_rate_limit;
+extern const pd_size_directive_t pd_dir_whatsapp_max_body;
 const char *pd_set_size(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_int(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_ticket_prefix(cmd_parms *cmd, void *dc, const char *arg);
@@ -167,6 +180,24 @@ const char *pd_set_portal_url(cmd_parms *cmd, void *dc, const char *arg);
 /* What no single directive can check: credentials come in pairs. NULL, or
  * the message that stops Apache (check_config, so apache2 -t says it). */
 const char *pd_mail_config_check(const pd_server_conf_t *conf);
+/* A secret read at start from a file that root alone may read (Apache
+ * reads its configuration as root, before its children drop to www-data):
+ * the file's first line, at most max bytes of UTF-8 without control
+ * characters. what names it in the messages ("password"). NULL, or the
+ * message that stops Apache. */
+const char *pd_config_secret_file(cmd_parms *cmd, const char *arg, const char *what,
+                                  apr_size_t max, const char **secret);
+/* mod_pd_config_whatsapp.c: the WhatsApp directives */
+const char *pd_set_whatsapp_api_url(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_whatsapp_api_version(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_whatsapp_phone_number_id(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_whatsapp_token_file(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_whatsapp_app_secret_file(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_whatsapp_verify_token_file(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_whatsapp_template(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_whatsapp_category(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_whatsapp_module(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_whatsapp_config_check(const pd_server_conf_t *conf);
 
 /* Each subsystem registers its own hooks (called by mod_pharmadesk.c). */
 /* mod_pd_handler.c: the configuration's defaults, the API handler */
@@ -177,6 +208,9 @@ void pd_maintenance_register(apr_pool_t *p);
 void pd_names_register(apr_pool_t *p);
 /* mod_pd_smtp.c: libcurl's initialization, the e-mail configuration's checks */
 void pd_smtp_register(apr_pool_t *p);
+/* mod_pd_whatsapp_hook.c: the WhatsApp configuration's checks, the
+ * webhook's handler (SetHandler pharmadesk-whatsapp) */
+void pd_whatsapp_register(apr_pool_t *p);
 
 /* mod_pd_smtp.c: sends one message (pd_mail_build's) from the envelope
  * sender to one recipient through the server's SMTP configuration. APR_SUCCESS once the
@@ -188,6 +222,10 @@ void pd_smtp_register(apr_pool_t *p);
  * background work, never while answering a request. */
 apr_status_t pd_smtp_send(server_rec *s, const pd_server_conf_t *conf, const char *from, const char *to,
                           const char *message, apr_pool_t *p, const char **error);
+
+/* mod_pd_handler.c: a connection of mod_dbd's pool for the request into
+ * req->db; 503 when there is none (PostgreSQL is away). */
+apr_status_t pd_acquire_db(pd_req_t *req);
 
 /* mod_pd_routes.c: the one route table */
 const pd_route_t *pd_routes(apr_size_t *count);
@@ -233,6 +271,9 @@ apr_status_t pd_read_json(pd_req_t *req, json_t **out);
 /* Reads the JSON body's bytes (content type and size checked) into
  * req->body once; pd_read_json parses them from there. */
 apr_status_t pd_read_body(pd_req_t *req);
+/* The same for a body of any type, up to limit bytes (413 beyond, told by
+ * its Content-Length or counted as it arrives). */
+apr_status_t pd_read_body_limit(pd_req_t *req, apr_off_t limit);
 /* Reads the body to its end a piece at a time (about piece bytes), handing
  * each to sink. Bytes are counted as they arrive, so a chunked body meets
  * the same limit: past limit bytes, 413. Read failures fill req->err (400,
@@ -275,6 +316,13 @@ apr_status_t pd_res_tickets_get(pd_req_t *req);
 apr_status_t pd_res_tickets_delete(pd_req_t *req);
 apr_status_t pd_res_activities_list(pd_req_t *req);
 apr_status_t pd_res_comments_create(pd_req_t *req);
+/* mod_pd_res_comments.c: a public reply or an internal note by the caller
+ * on ticket req->id, within the caller's open transaction: the rules of
+ * the API (404 for a ticket the caller cannot see, pd_authz_ticket_entry),
+ * the timeline entry (*json, as the timeline shows it to the caller), and
+ * for a public reply the workflow's move (pd_workflow_after_reply) and the
+ * ticket's touch. On failure req->err is filled; the caller rolls back. */
+apr_status_t pd_comment_add(pd_req_t *req, const char *body, int internal, const char **json);
 apr_status_t pd_res_workload_get(pd_req_t *req);
 apr_status_t pd_res_attachments_create(pd_req_t *req);
 apr_status_t pd_res_attachments_list(pd_req_t *req);

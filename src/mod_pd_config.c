@@ -61,6 +61,15 @@ static const pd_server_conf_t defconf = {
     .smtp_password = NULL,
     .smtp_timeout = DEF_SMTP_TIMEOUT,
     .portal_url = NULL,
+    .whatsapp = {
+        .api_url = DEF_WHATSAPP_API_URL,
+        .api_version = DEF_WHATSAPP_API_VERSION,
+        .template_name = DEF_WHATSAPP_TEMPLATE,
+        .timeout = DEF_WHATSAPP_TIMEOUT,
+        .max_body = DEF_WHATSAPP_MAX_BODY,
+        .rate = DEF_WHATSAPP_RATE_LIMIT,
+        .category = DEF_WHATSAPP_CATEGORY,
+    },
 };
 
 /* Unset: NULL, 0 (types, delimiter, no role rules) or this. */
@@ -84,6 +93,9 @@ void *pd_create_server_conf(apr_pool_t *p, server_rec *s)
     conf->notify_retry_delay = UNSET;
     conf->smtp_starttls = UNSET;
     conf->smtp_timeout = UNSET;
+    conf->whatsapp.timeout = UNSET;
+    conf->whatsapp.max_body = UNSET;
+    conf->whatsapp.rate = UNSET;
     conf->claims.rules = apr_array_make(p, 5, sizeof(pd_role_rule_t));
     return conf;
 }
@@ -128,6 +140,18 @@ static void merge(pd_server_conf_t *conf, const pd_server_conf_t *base,
     }
     PICK_NUM(smtp_timeout);
     PICK(portal_url);
+    PICK(whatsapp.api_url);
+    PICK(whatsapp.api_version);
+    PICK(whatsapp.phone_number_id);
+    PICK(whatsapp.token);
+    PICK(whatsapp.app_secret);
+    PICK(whatsapp.verify_token);
+    PICK(whatsapp.template_name);
+    PICK_NUM(whatsapp.timeout);
+    PICK_NUM(whatsapp.max_body);
+    PICK_NUM(whatsapp.rate);
+    PICK(whatsapp.category);
+    PICK(whatsapp.module);
     /* a virtual host with role rules of its own replaces the inherited list:
      * mixing two orders would make "first rule wins" unreadable */
     conf->claims.rules = add->claims.rules->nelts ? add->claims.rules : base->claims.rules;
@@ -234,6 +258,11 @@ const pd_size_directive_t pd_dir_attachment_ticket_max = {
     "PharmadeskAttachmentTicketMax must be a byte count from 1 to 1099511627776 (1 TiB)"
 };
 
+const pd_size_directive_t pd_dir_whatsapp_max_body = {
+    APR_OFFSETOF(pd_server_conf_t, whatsapp.max_body), 1024, 16 * 1024 * 1024,
+    "PharmadeskWhatsAppMaxBody must be a byte count from 1024 to 16777216"
+};
+
 const char *pd_set_size(cmd_parms *cmd, void *dc, const char *arg)
 {
     const pd_size_directive_t *d = cmd->info;
@@ -296,6 +325,15 @@ const pd_int_directive_t pd_dir_notify_retry_delay = {
 const pd_int_directive_t pd_dir_smtp_timeout = {
     APR_OFFSETOF(pd_server_conf_t, smtp_timeout), 1, 600,
     "PharmadeskSmtpTimeout must be a number of seconds from 1 to 600"
+};
+
+const pd_int_directive_t pd_dir_whatsapp_timeout = {
+    APR_OFFSETOF(pd_server_conf_t, whatsapp.timeout), 1, 600,
+    "PharmadeskWhatsAppTimeout must be a number of seconds from 1 to 600"
+};
+const pd_int_directive_t pd_dir_whatsapp_rate_limit = {
+    APR_OFFSETOF(pd_server_conf_t, whatsapp.rate), 1, 1000000,
+    "PharmadeskWhatsAppRateLimit must be a number of requests from 1 to 1000000"
 };
 
 const pd_int_directive_t pd_dir_attachment_max_files = {

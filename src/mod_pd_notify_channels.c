@@ -29,6 +29,7 @@ static apr_status_t portal_send(const pd_send_ctx_t *ctx, const pd_delivery_t *d
 static const pd_channel_t channels[] = {
     { PD_CH_PORTAL, NULL, 1, portal_send, portal_store, NULL },
     { PD_CH_EMAIL, pd_email_available, 0, pd_email_send, NULL, NULL },
+    { PD_CH_WHATSAPP, pd_whatsapp_available, 0, pd_whatsapp_send, NULL, NULL },
 };
 
 const pd_channel_t *pd_channels(apr_size_t *count)
@@ -54,4 +55,17 @@ int pd_channel_available(pd_channel_e id, const pd_server_conf_t *conf)
 {
     const pd_channel_t *ch = pd_channel(id);
     return ch && (!ch->available || ch->available(conf));
+}
+
+unsigned pd_channels_chosen(const pd_server_conf_t *conf)
+{
+    unsigned offered = pd_channels_offered(), chosen = 0;
+    int i;
+
+    for (i = 0; i < PD_CH__COUNT; i++) {
+        if ((offered & (1u << i)) && pd_channel_available((pd_channel_e)i, conf)) {
+            chosen |= 1u << i;
+        }
+    }
+    return chosen;
 }

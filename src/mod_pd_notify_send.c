@@ -141,7 +141,7 @@ static apr_status_t deliver(server_rec *s, const pd_server_conf_t *conf, pd_db_t
                             const pd_channel_t *ch, const claimed_t *c, apr_pool_t *p)
 {
     pd_send_ctx_t ctx = { s, conf, db, p };
-    pd_send_result_t result = { NULL, 0 };
+    pd_send_result_t result = { NULL, 0, 0 };
     const char *name = pd_channel_name(ch->id);
     const pd_delivery_t *d = &c->d;
     apr_status_t rv;
@@ -155,6 +155,9 @@ static apr_status_t deliver(server_rec *s, const pd_server_conf_t *conf, pd_db_t
         return record_failed(db, "dead", 0, "no outcome recorded after the last attempt", d->id);
     }
     rv = ch->send(&ctx, d, &result);
+    if (rv != APR_SUCCESS && result.cancelled) {
+        return record_failed(db, "cancelled", 0, result.error, d->id);
+    }
     if (rv == APR_SUCCESS) {
         if (failing[ch->id]) {
             failing[ch->id] = 0;

@@ -220,27 +220,36 @@ static apr_status_t buffer_piece(void *ctx, const char *data, apr_size_t len)
 
 apr_status_t pd_read_body(pd_req_t *req)
 {
-    request_rec *r = req->r;
-    const char *ct = apr_table_get(r->headers_in, "Content-Type");
-    const char *cl = apr_table_get(r->headers_in, "Content-Length");
-    apr_off_t limit = req->conf->max_json_body, declared;
-    body_buffer_t b = { NULL, 0 };
-    apr_status_t rv;
-
     if (req->body) {
         return APR_SUCCESS;
     }
-    if (!pd_is_json_type(ct)) {
+    if (!pd_is_json_type(apr_table_get(req->r->headers_in, "Content-Type"))) {
         return pd_error_set(&req->err, 415, "unsupported_media_type", NULL,
                             "the request body must be application/json");
     }
-    if (cl && apr_strtoff(&declared, cl, NULL, 10) == APR_SUCCESS && declared > limit) {
+    return pd_read_body_limit(req, req->conf->max_json_body);
+}
+
+apr_status_t pd_read_body_limit(pd_req_t *req, apr_off_t limit)
+{
+    request_rec *r = req->r;
+    const char *cl = apr_table_get(r->headers_in, "Content-Length");
+    apr_off_t declared = -1, room;
+    body_buffer_t b = { NULL, 0 };
+    apr_status_t rv;
+
+    if (cl && (apr_strtoff(&declared, cl, NULL, 10) != APR_SUCCESS || declared < 0)) {
+        declared = -1;
+    }
+    if (declared > limit) {
         return pd_error_setf(&req->err, r->pool, 413, "payload_too_large", NULL,
                              "the request body is larger than %" APR_OFF_T_FMT " bytes", limit);
     }
-    /* one byte more than the limit, to hold the terminating NUL */
-    b.buf = apr_palloc(r->pool, (apr_size_t)limit + 1);
-    if ((rv = pd_read_body_stream(req, limit, HUGE_STRING_LEN, buffer_piece, &b)) != APR_SUCCESS) {
+    /* room for what the request declares (HTTP reads no more than that),
+     * or else for the limit; one byte more for the terminating NUL */
+    room = declared >= 0 ? declared : limit;
+    b.buf = apr_palloc(r->pool, (apr_size_t)room + 1);
+    if ((rv = pd_read_body_stream(req, room, HUGE_STRING_LEN, buffer_piece, &b)) != APR_SUCCESS) {
         return rv;
     }
     b.buf[b.len] = '\0';

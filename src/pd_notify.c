@@ -31,8 +31,7 @@ int pd_channel_per_user(pd_channel_e ch)
 
 unsigned pd_channels_offered(void)
 {
-    /* WhatsApp joins when it delivers */
-    return 1u << PD_CH_PORTAL | 1u << PD_CH_EMAIL;
+    return 1u << PD_CH_PORTAL | 1u << PD_CH_EMAIL | 1u << PD_CH_WHATSAPP;
 }
 
 /* Whom each event concerns. The reporting customer hears of what happens

@@ -111,6 +111,10 @@
     "'city', city, 'phone', phone, 'active', active, 'created_at', created_at, " \
     "'updated_at', updated_at)::text"
 
+/* A user's WhatsApp number and when they opted in to messages on it
+ * (migration 0023). */
+#define USER_WHATSAPP_JSON \
+    "json_build_object('number', u.whatsapp_number, 'opted_in_at', u.whatsapp_opt_in_at)"
 #define USER_JSON \
     "json_build_object('id', u.id, 'username', u.username, 'name', u.name, 'email', u.email, " \
     "'role', CASE WHEN r.id IS NULL THEN NULL ELSE json_build_object('id', r.id, " \
@@ -118,6 +122,7 @@
     "'pharmacy', CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, " \
     "'code', p.code, 'name', p.name) END, 'active', u.active, " \
     "'subject', u.subject, 'access_source', u.access_source, 'language', u.language, " \
+    "'whatsapp', " USER_WHATSAPP_JSON ", " \
     "'last_login_at', u.last_login_at, 'created_at', u.created_at, 'updated_at', u.updated_at)::text"
 /* USER_JSON's joins, from the users table or a CTE of users rows. */
 #define USER_JOINS_FROM(source) \
@@ -135,7 +140,8 @@
     "json_build_object('id', " num ", 'kind', a.kind, 'field', a.field, 'old_value', a.old_value," \
     " 'new_value', a.new_value, 'body', a.body, 'visibility', a.visibility," \
     " 'attachment_id', (SELECT f.public_id FROM ticket_attachments f WHERE f.id = a.attachment_id)," \
-    " 'created_at', a.created_at, 'actor', CASE WHEN u.id IS NULL THEN NULL ELSE" \
+    " 'created_at', a.created_at, 'channel', a.channel," \
+    " 'actor', CASE WHEN u.id IS NULL THEN NULL ELSE" \
     " json_build_object('id', u.id, 'name', u.name," \
     "  'staff', u.role_id IS DISTINCT FROM %s::smallint) END)::text"
 
@@ -243,6 +249,7 @@
     " 'ticket', json_build_object('id', t.id, 'number', t.number), 'entry', a.seq," \
     " 'last_error', d.last_error," \
     " 'next_attempt_at', CASE WHEN d.status IN ('pending', 'failed') THEN d.due_at END," \
+    " 'receipt', d.receipt," \
     " 'created_at', d.created_at, 'sent_at', d.sent_at)::text"
 #define DELIVERY_FROM(source) \
     " FROM " source " d JOIN tickets t ON t.id = d.ticket_id LEFT JOIN users u ON u.id = d.user_id" \
@@ -872,6 +879,129 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     /* 1 delivery: a row when there is one */
     [PD_SQL_NOTIFY_DELIVERIES_EXISTS].text =
         "SELECT 1 FROM notify_deliveries WHERE id = %s::bigint",
+
+    /* ---- WhatsApp: the channel, the webhook, the numbers (migration 0023) ---- */
+
+    /* 1 user: where a message to them goes, and whether they opted in */
+    [PD_SQL_USERS_WHATSAPP_RECIPIENT].text =
+        "SELECT whatsapp_number, whatsapp_opt_in_at IS NOT NULL FROM users WHERE id = %s::bigint",
+    /* 1 the message's id at the provider, 2 delivery: recorded as the API
+     * took it */
+    [PD_SQL_NOTIFY_DELIVERIES_EXTERNAL].text =
+        "UPDATE notify_deliveries SET external_id = %s::text WHERE id = %s::bigint",
+    /* What Meta says of a message sent: 1 its wamid, 2 the delivery its
+     * callback data names (NULL: none; found by it while the wamid is not
+     * recorded yet), 3 sent, delivered, read or failed, 4 a failure's
+     * error. A receipt only goes forward (read stays read); a failure of a
+     * message the API had taken makes its delivery dead, with the error.
+     * The deliveries updated. */
+    [PD_SQL_NOTIFY_DELIVERIES_RECEIPT].text =
+        "WITH s AS (SELECT %s::text AS wamid, %s::bigint AS delivery, %s::text AS status,"
+        "  %s::text AS error),"
+        " t AS (SELECT d.id, s.wamid, s.error,"
+        "  CASE WHEN s.status = 'read' THEN 'read' WHEN s.status = 'delivered'"
+        "   THEN coalesce(d.receipt, 'delivered') ELSE d.receipt END AS receipt,"
+        "  s.status = 'failed' AND d.status = 'sent' AS failed"
+        "  FROM s JOIN notify_deliveries d ON d.channel = 'whatsapp'"
+        "   AND (d.external_id = s.wamid OR (d.external_id IS NULL AND d.id = s.delivery))"
+        "  FOR UPDATE OF d)"
+        " UPDATE notify_deliveries d SET external_id = coalesce(d.external_id, t.wamid),"
+        " receipt = t.receipt,"
+        " receipt_at = CASE WHEN t.receipt IS DISTINCT FROM d.receipt THEN now() ELSE d.receipt_at END,"
+        " status = CASE WHEN t.failed THEN 'dead' ELSE d.status END,"
+        " last_error = CASE WHEN t.failed THEN t.error ELSE d.last_error END"
+        " FROM t WHERE d.id = t.id RETURNING d.id",
+    /* One more request to the webhook from 1 a client address: its count
+     * in the current minute, and the seconds until the next */
+    [PD_SQL_WHATSAPP_HOOK_HITS_COUNT].text =
+        "WITH w AS (SELECT date_bin('1 minute', now(), timestamptz '2000-01-01 00:00+00') AS start)"
+        " INSERT INTO whatsapp_hook_hits AS h (address, window_start, hits)"
+        " SELECT %s::text, w.start, 1 FROM w"
+        " ON CONFLICT (address) DO UPDATE SET"
+        " hits = CASE WHEN h.window_start = EXCLUDED.window_start THEN h.hits + 1 ELSE 1 END,"
+        " window_start = EXCLUDED.window_start"
+        " RETURNING hits,"
+        " greatest(1, ceil(extract(epoch FROM window_start + interval '1 minute' - now())))::integer",
+    /* 1 a message's wamid: a row when it is new (a repeat waits for the
+     * first one's transaction, then gets none) */
+    [PD_SQL_WHATSAPP_INBOUND_CLAIM].text =
+        "INSERT INTO whatsapp_inbound (wamid, outcome) VALUES (%s::text, 'ignored')"
+        " ON CONFLICT (wamid) DO NOTHING RETURNING 1",
+    /* What became of it: 1 reply or ticket, 2 the ticket, 3 wamid */
+    [PD_SQL_WHATSAPP_INBOUND_RECORD].text =
+        "UPDATE whatsapp_inbound SET outcome = %s::text, ticket_id = %s::bigint WHERE wamid = %s::text",
+    /* 1 a number (E.164): the user who opted in to it. Columns: id, role
+     * (0: none), pharmacy (0: none), active, name */
+    [PD_SQL_USERS_WHATSAPP_SENDER].text =
+        "SELECT id, coalesce(role_id, 0), coalesce(pharmacy_id, 0), active, name FROM users"
+        " WHERE whatsapp_number = %s::text AND whatsapp_opt_in_at IS NOT NULL",
+    /* Every timeline entry of this transaction came by WhatsApp (the
+     * default of ticket_activities.channel reads the setting) */
+    [PD_SQL_WHATSAPP_CHANNEL_SET].text =
+        "SELECT set_config('pharmadesk.channel', 'whatsapp', true)",
+    /* 1 customer, 2 their pharmacy: the newest of their tickets that is
+     * not solved yet */
+    [PD_SQL_TICKETS_WHATSAPP_OPEN].text =
+        "SELECT id FROM tickets WHERE customer_id = %s::bigint AND pharmacy_id = %s::bigint"
+        " AND status IN (" UNSOLVED ") ORDER BY created_at DESC, id DESC LIMIT 1",
+    /* A customer's ticket from a message, as pd_tickets_insert makes one:
+     * 1 the category and 2 the module by name (none, or none active: the
+     * first active one), 3 the pharmacy (active), 4 time zone, 5 prefix,
+     * 6 pic, 7 contact, 8 title, 9 description, 10 customer, 11 creator.
+     * Its id and number; nothing when the pharmacy is no longer active or
+     * no category or module is. */
+    [PD_SQL_TICKETS_WHATSAPP_INSERT].text =
+        "WITH ref AS (SELECT"
+        "  coalesce((SELECT id FROM ticket_categories WHERE name = %s::text AND active),"
+        "   (SELECT id FROM ticket_categories WHERE active ORDER BY id LIMIT 1)) AS category_id,"
+        "  coalesce((SELECT id FROM ticket_modules WHERE name = %s::text AND active),"
+        "   (SELECT id FROM ticket_modules WHERE active ORDER BY id LIMIT 1)) AS module_id,"
+        "  (SELECT id FROM pharmacies WHERE id = %s::bigint AND active) AS pharmacy_id),"
+        " y AS (SELECT extract(year FROM now() AT TIME ZONE %s::text)::int AS year),"
+        " ins AS (INSERT INTO tickets (number, pharmacy_id, pic_name, contact, app_version,"
+        " module_id, category_id, title, description, priority, source, customer_id, created_by)"
+        " SELECT pd_ticket_number(%s::text, y.year, pd_next_ticket_seq(y.year)), ref.pharmacy_id,"
+        " %s::text, %s::text, '', ref.module_id, ref.category_id, %s::text, %s::text,"
+        " 'medium', 'whatsapp', %s::bigint, %s::bigint FROM ref, y"
+        " WHERE ref.pharmacy_id IS NOT NULL AND ref.category_id IS NOT NULL"
+        " AND ref.module_id IS NOT NULL RETURNING *),"
+        " act AS (INSERT INTO ticket_activities (ticket_id, user_id, kind, new_value)"
+        " SELECT id, created_by, 'created', 'open' FROM ins)"
+        " SELECT id, number FROM ins",
+    /* The webhook's counts of minutes past, and the ids of messages taken
+     * in more than 30 days ago (Meta stops repeating one after 7), 10,000
+     * at a time */
+    [PD_SQL_WHATSAPP_FORGET].text =
+        "WITH h AS (DELETE FROM whatsapp_hook_hits WHERE window_start < now() - interval '2 minutes'),"
+        " i AS (DELETE FROM whatsapp_inbound WHERE wamid IN (SELECT wamid FROM whatsapp_inbound"
+        "  WHERE received_at < now() - interval '30 days' ORDER BY received_at LIMIT 10000))"
+        " SELECT 1",
+    /* 1 user: their WhatsApp number and opt-in, locked for a change */
+    [PD_SQL_USERS_WHATSAPP_LOCK].text =
+        "SELECT " USER_WHATSAPP_JSON "::text FROM users u WHERE u.id = %s::bigint FOR UPDATE",
+    /* A change of 1 the user's number and opt-in: 2 whether the number is
+     * given, 3 the number (NULL: none), 4 the opt-in: 'set', 'clear' or
+     * 'keep'. A new number is not opted in unless the change says so;
+     * opting in again keeps the first time; no number, no opt-in. Nothing
+     * when another account has opted in to the number. The number and
+     * opt-in as they are then. */
+    [PD_SQL_USERS_WHATSAPP_SET].text =
+        "WITH x AS (SELECT %s::bigint AS id, %s::boolean AS given, %s::text AS number,"
+        "  %s::text AS opt_in),"
+        " n AS (SELECT u.id, u.whatsapp_number AS old, u.whatsapp_opt_in_at AS old_at, x.opt_in,"
+        "  CASE WHEN x.given THEN x.number ELSE u.whatsapp_number END AS number"
+        "  FROM users u JOIN x ON x.id = u.id),"
+        " m AS (SELECT n.id, n.number,"
+        "  CASE WHEN n.opt_in = 'clear' OR n.number IS NULL THEN NULL"
+        "   WHEN n.number IS DISTINCT FROM n.old THEN CASE WHEN n.opt_in = 'set' THEN now() END"
+        "   WHEN n.opt_in = 'set' THEN coalesce(n.old_at, now())"
+        "   ELSE n.old_at END AS at FROM n)"
+        " UPDATE users u SET whatsapp_number = m.number, whatsapp_opt_in_at = m.at,"
+        " updated_at = CASE WHEN (u.whatsapp_number, u.whatsapp_opt_in_at)"
+        "  IS DISTINCT FROM (m.number, m.at) THEN now() ELSE u.updated_at END"
+        " FROM m WHERE u.id = m.id AND NOT (m.at IS NOT NULL AND EXISTS (SELECT 1 FROM users o"
+        "  WHERE o.whatsapp_number = m.number AND o.whatsapp_opt_in_at IS NOT NULL AND o.id <> m.id))"
+        " RETURNING " USER_WHATSAPP_JSON "::text",
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

@@ -132,7 +132,21 @@ typedef enum {
     X(PD_SQL_NOTIFY_DELIVERIES_LIST,        "pd_notify_deliveries_list",        11, PD_PLAN_CUSTOM)  \
     X(PD_SQL_NOTIFY_DELIVERIES_TICKET,      "pd_notify_deliveries_ticket",       3, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_RETRY,       "pd_notify_deliveries_retry",        1, PD_PLAN_GENERIC) \
-    X(PD_SQL_NOTIFY_DELIVERIES_EXISTS,      "pd_notify_deliveries_exists",       1, PD_PLAN_GENERIC)
+    X(PD_SQL_NOTIFY_DELIVERIES_EXISTS,      "pd_notify_deliveries_exists",       1, PD_PLAN_GENERIC) \
+    /* WhatsApp: the channel, the webhook, the numbers (migration 0023) */                          \
+    X(PD_SQL_USERS_WHATSAPP_RECIPIENT,      "pd_users_whatsapp_recipient",       1, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_DELIVERIES_EXTERNAL,    "pd_notify_deliveries_external",     2, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_DELIVERIES_RECEIPT,     "pd_notify_deliveries_receipt",      4, PD_PLAN_GENERIC) \
+    X(PD_SQL_WHATSAPP_HOOK_HITS_COUNT,      "pd_whatsapp_hook_hits_count",       1, PD_PLAN_GENERIC) \
+    X(PD_SQL_WHATSAPP_INBOUND_CLAIM,        "pd_whatsapp_inbound_claim",         1, PD_PLAN_GENERIC) \
+    X(PD_SQL_WHATSAPP_INBOUND_RECORD,       "pd_whatsapp_inbound_record",        3, PD_PLAN_GENERIC) \
+    X(PD_SQL_USERS_WHATSAPP_SENDER,         "pd_users_whatsapp_sender",          1, PD_PLAN_GENERIC) \
+    X(PD_SQL_WHATSAPP_CHANNEL_SET,          "pd_whatsapp_channel_set",           0, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_WHATSAPP_OPEN,         "pd_tickets_whatsapp_open",          2, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_WHATSAPP_INSERT,       "pd_tickets_whatsapp_insert",       11, PD_PLAN_GENERIC) \
+    X(PD_SQL_WHATSAPP_FORGET,               "pd_whatsapp_forget",                0, PD_PLAN_GENERIC) \
+    X(PD_SQL_USERS_WHATSAPP_LOCK,           "pd_users_whatsapp_lock",            1, PD_PLAN_GENERIC) \
+    X(PD_SQL_USERS_WHATSAPP_SET,            "pd_users_whatsapp_set",             4, PD_PLAN_GENERIC)
 
 typedef enum {
 #define PD_SQL_ID_(id, label, nargs, plan) id,

@@ -40,6 +40,7 @@ typedef enum {
     PD_SRC_CUSTOMER = 0,
     PD_SRC_TEAM_EXPERT,
     PD_SRC_INTERNAL,
+    PD_SRC_WHATSAPP,           /* a customer's message on WhatsApp */
     PD_SRC__COUNT
 } pd_source_e;
 

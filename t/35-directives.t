@@ -44,7 +44,12 @@ for my $good ('PharmadeskAttachmentMaxSize 1', 'PharmadeskAttachmentMaxSize 1073
               qq{PharmadeskMailFromName "Layanan Pharmadesk \xC2\xB7 Apotek"},
               'PharmadeskSmtpUrl smtps://mail.example.org:465', 'PharmadeskSmtpUrl smtp://[::1]:2525/desk.example.org',
               'PharmadeskSmtpStartTLS required', 'PharmadeskSmtpTimeout 600',
-              'PharmadeskPortalUrl https://helpdesk.example.org/desk') {
+              'PharmadeskPortalUrl https://helpdesk.example.org/desk',
+              'PharmadeskWhatsAppApiUrl https://graph.example.org:8443/proxy',
+              'PharmadeskWhatsAppApiUrl http://127.0.0.1:9999', 'PharmadeskWhatsAppApiVersion v22.0',
+              'PharmadeskWhatsAppTemplate ticket_update_2', 'PharmadeskWhatsAppTimeout 600',
+              'PharmadeskWhatsAppMaxBody 1024', 'PharmadeskWhatsAppRateLimit 1',
+              qq{PharmadeskWhatsAppCategory "Operasional Apotek"}, 'PharmadeskWhatsAppModule Penjualan') {
     my ($rc, $out) = configtest($good);
     is $rc, 0, "'$good' is accepted" or diag $out;
 }
@@ -52,6 +57,41 @@ for my $good ('PharmadeskAttachmentMaxSize 1', 'PharmadeskAttachmentMaxSize 1073
     my ($rc, $out) = configtest('PharmadeskSmtpUser pharmadesk@example.org', "PharmadeskSmtpPasswordFile $good_secret");
     is $rc, 0, 'an SMTP user with a password file of root\'s alone is accepted' or diag $out;
     unlike $out, qr/s3cret/, 'the password is never shown';
+}
+{
+    my ($rc, $out) = configtest('PharmadeskWhatsAppPhoneNumberId 106540352242922',
+        "PharmadeskWhatsAppTokenFile $good_secret", "PharmadeskWhatsAppAppSecretFile $good_secret",
+        "PharmadeskWhatsAppVerifyTokenFile $good_secret");
+    is $rc, 0, 'WhatsApp with its secrets in files of root\'s alone is accepted' or diag $out;
+    unlike $out, qr/s3cret/, 'the secrets are never shown';
+}
+for my $case (
+    ['PharmadeskWhatsAppApiUrl http://graph.facebook.com', qr/PharmadeskWhatsAppApiUrl must be an https:/],
+    ['PharmadeskWhatsAppApiUrl https://graph.facebook.com/', qr/PharmadeskWhatsAppApiUrl must be an https:/],
+    ['PharmadeskWhatsAppApiUrl https://token@graph.facebook.com', qr/PharmadeskWhatsAppApiUrl must be an https:/],
+    ['PharmadeskWhatsAppApiVersion 21.0', qr/PharmadeskWhatsAppApiVersion must be a Graph API version/],
+    ['PharmadeskWhatsAppPhoneNumberId +6281234567890', qr/PharmadeskWhatsAppPhoneNumberId must be the phone number's id/],
+    ['PharmadeskWhatsAppTemplate Ticket-Update', qr/PharmadeskWhatsAppTemplate must be a template's name/],
+    ['PharmadeskWhatsAppTimeout 0', qr/PharmadeskWhatsAppTimeout must be a number of seconds from 1 to 600/],
+    ['PharmadeskWhatsAppMaxBody 100', qr/PharmadeskWhatsAppMaxBody must be a byte count/],
+    ['PharmadeskWhatsAppRateLimit 0', qr/PharmadeskWhatsAppRateLimit must be a number of requests/],
+    ['PharmadeskWhatsAppPhoneNumberId 106540352242922', qr/PharmadeskWhatsAppPhoneNumberId needs PharmadeskWhatsAppTokenFile/],
+    ["PharmadeskWhatsAppTokenFile $good_secret", qr/PharmadeskWhatsAppTokenFile needs PharmadeskWhatsAppPhoneNumberId/],
+    ["PharmadeskWhatsAppTokenFile $shared_secret", qr/PharmadeskWhatsAppTokenFile \S+ must belong to root and be readable by it alone/],
+    ["PharmadeskWhatsAppAppSecretFile $world_secret", qr/PharmadeskWhatsAppAppSecretFile \S+ must belong to root and be readable by it alone/],
+    ["PharmadeskWhatsAppVerifyTokenFile $empty_secret", qr/PharmadeskWhatsAppVerifyTokenFile \S+ must hold the verify token on its first line/],
+    ["PharmadeskWhatsAppAppSecretFile $good_secret", qr/PharmadeskWhatsAppAppSecretFile needs PharmadeskWhatsAppVerifyTokenFile/],
+) {
+    my ($line, $message) = @$case;
+    my ($rc, $out) = configtest($line);
+    ok $rc != 0 && $out =~ $message, "'$line' is refused with its message" or diag $out;
+}
+{
+    # the webhook needs the number it serves
+    my ($rc, $out) = configtest("PharmadeskWhatsAppAppSecretFile $good_secret",
+        "PharmadeskWhatsAppVerifyTokenFile $good_secret");
+    ok $rc != 0 && $out =~ /PharmadeskWhatsAppAppSecretFile needs PharmadeskWhatsAppPhoneNumberId/,
+        'a webhook without the phone number id is refused' or diag $out;
 }
 for my $case (
     ['PharmadeskAttachmentMaxSize 0', qr/PharmadeskAttachmentMaxSize must be a byte count/],

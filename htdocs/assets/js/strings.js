@@ -261,6 +261,9 @@ const BOTH = {
   'apierr.too_large': ['File terlalu besar.', 'The file is too large.'],
   'apierr.unsupported_type': ['Jenis file tidak diizinkan.', 'This type of file is not allowed.'],
   'apierr.invalid_parameter': ['Isian pencarian tidak valid.', 'The search is not valid.'],
+
+  // WhatsApp
+  'source.whatsapp': ['WhatsApp', 'WhatsApp'],
 };
 
 const pick = (i) => Object.fromEntries(Object.entries(BOTH).map(([k, v]) => [k, v[i]]));

@@ -7,7 +7,7 @@ import * as lookups from './lookups.js';
 
 export const STATUSES = ['open', 'in_review', 'in_progress', 'waiting_customer', 'solved', 'closed', 'cancelled'];
 export const PRIORITIES = ['low', 'medium', 'high', 'urgent'];
-const SOURCES = ['customer', 'team_expert', 'internal'];
+const SOURCES = ['customer', 'team_expert', 'internal', 'whatsapp'];
 const SORTS = ['created_at', 'updated_at', 'priority', 'id'];
 
 export const pill = (group, v) => h(`span.pill.${group}-${v}`, label(group, v));
