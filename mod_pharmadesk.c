@@ -105,6 +105,14 @@ static const command_rec directives[] = {
                           PD_STR(DEF_SMTP_TIMEOUT))),
     AP_INIT_TAKE1("PharmadeskPortalUrl", pd_set_portal_url, NULL, RSRC_CONF,
                   PD_HELP("The portal's absolute URL, which notifications link to", "none")),
+    /* webhooks */
+    AP_INIT_TAKE1("PharmadeskWebhookTimeout", pd_set_int, (void *)&pd_dir_webhook_timeout,
+                  RSRC_CONF, PD_HELP("Seconds one webhook request may take",
+                                     PD_STR(DEF_WEBHOOK_TIMEOUT))),
+    AP_INIT_TAKE_ARGV("PharmadeskWebhookAllowNetworks", pd_set_webhook_allow, NULL, RSRC_CONF,
+                      PD_HELP("Networks (CIDR) webhooks may reach besides public addresses: "
+                              "loopback, private, link-local and other special ranges are "
+                              "refused otherwise", DEF_WEBHOOK_ALLOW_NETWORKS)),
     { NULL }
 };
 

@@ -53,6 +53,9 @@ typedef struct pd_server_conf_t {
     const char *smtp_password; /* read from PharmadeskSmtpPasswordFile at start */
     int smtp_timeout;          /* seconds for one message */
     const char *portal_url;    /* the portal's absolute URL, ending in "/"; NULL: unknown */
+    /* webhooks (mod_pd_notify_webhook.c) */
+    int webhook_timeout;       /* seconds for one request */
+    const apr_array_header_t *webhook_allow; /* pd_webhook_net_t: reachable besides public addresses */
 } pd_server_conf_t;
 
 /* One API request on its way through the module. */
@@ -114,6 +117,8 @@ void pd_config_defaults(server_rec *s);
 #define DEF_SMTP_URL              "smtp://localhost:25"
 #define DEF_SMTP_STARTTLS         "off"            /* as smtp_starttls in mod_pd_config.c */
 #define DEF_SMTP_TIMEOUT          30
+#define DEF_WEBHOOK_TIMEOUT       10
+#define DEF_WEBHOOK_ALLOW_NETWORKS "none"          /* as webhook_allow in mod_pd_config.c */
 
 #define PD_STR_(x) #x
 #define PD_STR(x) PD_STR_(x)
@@ -141,6 +146,7 @@ extern const pd_int_directive_t pd_dir_notify_batch;
 extern const pd_int_directive_t pd_dir_notify_lease;
 extern const pd_int_directive_t pd_dir_notify_retry_delay;
 extern const pd_int_directive_t pd_dir_smtp_timeout;
+extern const pd_int_directive_t pd_dir_webhook_timeout;
 const char *pd_set_size(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_int(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_ticket_prefix(cmd_parms *cmd, void *dc, const char *arg);
@@ -164,6 +170,8 @@ const char *pd_set_smtp_starttls(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_smtp_user(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_smtp_password_file(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_portal_url(cmd_parms *cmd, void *dc, const char *arg);
+/* mod_pd_config.c: the networks webhooks may reach */
+const char *pd_set_webhook_allow(cmd_parms *cmd, void *dc, int argc, char *const argv[]);
 /* What no single directive can check: credentials come in pairs. NULL, or
  * the message that stops Apache (check_config, so apache2 -t says it). */
 const char *pd_mail_config_check(const pd_server_conf_t *conf);

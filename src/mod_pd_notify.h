@@ -51,6 +51,10 @@ typedef struct pd_send_ctx_t {
 typedef struct pd_send_result_t {
     const char *error;
     int permanent;
+    /* The channel said in the error log what this outcome means for its
+     * destination (a webhook: each endpoint apart); the engine then says
+     * nothing of the channel as a whole. */
+    int logged;
 } pd_send_result_t;
 
 /* An event being fanned out: the outbox row and the facts the rules

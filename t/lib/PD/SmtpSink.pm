@@ -35,6 +35,7 @@ use JSON::PP ();
 use MIME::Base64 qw(decode_base64);
 use POSIX ();
 use Time::HiRes qw(sleep time);
+use PD::Sink ();
 
 my $JSON = JSON::PP->new->canonical->utf8;
 
@@ -47,44 +48,20 @@ sub start {
     return $self;
 }
 
-sub _listen {
-    my ($port) = @_;
-    my $sock;
-    # a port just let go may take a moment to be free again
-    for (1 .. 50) {
-        $sock = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $port // 0,
-            Listen => 64, ReuseAddr => 1, Proto => 'tcp') and last;
-        sleep 0.1;
-    }
-    croak "SMTP sink cannot listen on 127.0.0.1:" . ($port // 0) . ": $!" unless $sock;
-    return $sock;
-}
-
 # Starts serving (again, on the same port after stop).
 sub start_again {
     my ($self) = @_;
     croak 'the sink is running' if $self->{pid};
-    my $listen = _listen($self->{port});
+    my $listen = PD::Sink::listen_on($self->{port});
     $self->{port} = $listen->sockport;
-    my $pid = fork // croak "fork: $!";
-    if (!$pid) {
-        POSIX::setpgid(0, 0);
-        open STDOUT, '>', '/dev/null';     # the test's TAP is not the sink's to hold open
-        eval { _serve($self, $listen) };
-        POSIX::_exit(0);
-    }
-    close $listen;
-    $self->{pid} = $pid;
+    $self->{pid} = PD::Sink::serve_in_child($listen, sub { _session($self, @_) });
     return $self;
 }
 
 # Stops serving: the listener and every session in progress.
 sub stop {
     my ($self) = @_;
-    my $pid = delete $self->{pid} or return;
-    kill 'TERM', -$pid;
-    kill 'TERM', $pid;
-    waitpid $pid, 0;
+    PD::Sink::stop_server(delete $self->{pid});
 }
 
 sub DESTROY {
@@ -127,9 +104,9 @@ sub suite_start {
         open STDIN, '<', '/dev/null';
         open STDOUT, '>>', "$self->{dir}.log";
         open STDERR, '>&', \*STDOUT;
-        my $listen = _listen($self->{port});
+        my $listen = PD::Sink::listen_on($self->{port});
         _write_pid($self->{dir});
-        eval { _serve({ dir => $self->{dir} }, $listen) };
+        eval { PD::Sink::serve($listen, sub { _session({ dir => $self->{dir} }, @_) }) };
         POSIX::_exit(0);
     }
     for (1 .. 100) {
@@ -199,23 +176,6 @@ sub clear {
 }
 
 # ---- the server ----------------------------------------------------------
-
-sub _serve {
-    my ($o, $listen) = @_;
-    $SIG{CHLD} = 'IGNORE';
-    $SIG{TERM} = sub { POSIX::_exit(0) };
-    while (1) {
-        my $c = $listen->accept or next;
-        my $pid = fork;
-        if (defined $pid && !$pid) {
-            close $listen;
-            alarm 60;
-            eval { _session($o, $c) };
-            POSIX::_exit(0);
-        }
-        close $c;
-    }
-}
 
 sub _session {
     my ($o, $c) = @_;
@@ -349,13 +309,8 @@ sub _keep {
     my ($dir, $data, $envelope) = @_;
     my ($s, $us) = Time::HiRes::gettimeofday();
     my $name = sprintf '%s/%010d.%06d.%d.%d', $dir, $s, $us, $$, $seq++;
-    for ([json => $JSON->encode($envelope)], [eml => $data]) {
-        my ($ext, $bytes) = @$_;
-        open my $fh, '>:raw', "$name.$ext.tmp" or die "$name.$ext: $!";
-        print $fh $bytes;
-        close $fh or die "$name.$ext: $!";
-        rename "$name.$ext.tmp", "$name.$ext" or die "$name.$ext: $!";
-    }
+    PD::Sink::write_whole("$name.json", $JSON->encode($envelope));
+    PD::Sink::write_whole("$name.eml", $data);
 }
 
 sub main {
@@ -364,9 +319,9 @@ sub main {
     die "usage: PD::SmtpSink::main --port P --dir D\n" unless $port && $dir;
     mkdir $dir unless -d $dir;
     POSIX::setpgid(0, 0);
-    my $listen = _listen($port);
+    my $listen = PD::Sink::listen_on($port);
     _write_pid($dir);
-    _serve({ dir => $dir }, $listen);
+    PD::Sink::serve($listen, sub { _session({ dir => $dir }, @_) });
 }
 
 1;
