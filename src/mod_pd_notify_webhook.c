@@ -139,7 +139,8 @@ static void deactivate(const pd_send_ctx_t *ctx, apr_int64_t endpoint)
     if (pd_db_begin(db) != APR_SUCCESS) {
         goto failed;
     }
-    if (pd_db_select(db, PD_SQL_CALL(PD_SQL_WEBHOOK_ENDPOINTS_DISABLE, args), &res) != APR_SUCCESS) {
+    if (pd_db_select(db, PD_SQL_CALL(PD_SQL_WEBHOOK_ENDPOINTS_DISABLE, args), &res)
+        != APR_SUCCESS) {
         pd_db_rollback(db);
         goto failed;
     }

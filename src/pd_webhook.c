@@ -365,7 +365,8 @@ const char *pd_webhook_addr_class(const pd_webhook_addr_t *a)
 {
     apr_size_t i;
     for (i = 0; i < sizeof(special) / sizeof(special[0]); i++) {
-        if (special[i].family == a->family && in_prefix(a->bytes, special[i].prefix, special[i].bits)) {
+        if (special[i].family == a->family
+            && in_prefix(a->bytes, special[i].prefix, special[i].bits)) {
             return special[i].why;
         }
     }

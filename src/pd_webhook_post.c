@@ -10,14 +10,17 @@
 #include "pd_webhook_post.h"
 
 #define CONNECT_TIMEOUT_MAX 10
+/* addresses of one name that a connection may use, in the resolver's order */
+#define PINNED_MAX 8
 
-/* What one exchange keeps: the start of the answer, and the address the
+/* What one exchange keeps: the start of the answer, and the addresses the
  * connection is pinned to. */
 typedef struct exchange_t {
     char answer[PD_WEBHOOK_EXCERPT_MAX + 4];   /* a cut character's bytes past the excerpt */
     apr_size_t len;
     int capped;                /* the answer went on: the rest was not read */
-    pd_webhook_addr_t pinned;
+    pd_webhook_addr_t pinned[PINNED_MAX];
+    int npinned;
     int foreign;               /* libcurl asked to connect elsewhere: refused */
 } exchange_t;
 
@@ -37,14 +40,15 @@ static size_t keep_answer(char *data, size_t size, size_t nitems, void *userdata
     return total;
 }
 
-/* libcurl's socket, for the pinned address alone. */
+/* libcurl's socket, for the pinned addresses alone. */
 static curl_socket_t open_pinned(void *clientp, curlsocktype purpose, struct curl_sockaddr *sa)
 {
     exchange_t *x = clientp;
     const void *bytes = NULL;
     size_t n = 0;
+    int i;
 
-    if (purpose == CURLSOCKTYPE_IPCXN && sa->family == x->pinned.family) {
+    if (purpose == CURLSOCKTYPE_IPCXN) {
         if (sa->family == AF_INET && sa->addrlen >= sizeof(struct sockaddr_in)) {
             bytes = &((const struct sockaddr_in *)(const void *)&sa->addr)->sin_addr;
             n = 4;
@@ -54,22 +58,25 @@ static curl_socket_t open_pinned(void *clientp, curlsocktype purpose, struct cur
             n = 16;
         }
     }
-    if (!bytes || memcmp(bytes, x->pinned.bytes, n) != 0) {
-        x->foreign = 1;
-        return CURL_SOCKET_BAD;
+    for (i = 0; bytes && i < x->npinned; i++) {
+        if (x->pinned[i].family == sa->family && memcmp(bytes, x->pinned[i].bytes, n) == 0) {
+            return socket(sa->family, sa->socktype | SOCK_CLOEXEC, sa->protocol);
+        }
     }
-    return socket(sa->family, sa->socktype | SOCK_CLOEXEC, sa->protocol);
+    x->foreign = 1;
+    return CURL_SOCKET_BAD;
 }
 
-/* Resolves the host and picks the first address a webhook may reach:
- * NULL, or why none (out->permanent set when no attempt can help). */
+/* Resolves the host and keeps the addresses a webhook may reach (a
+ * refused one is skipped: the connection goes to the others alone): NULL,
+ * or why there is none (out->permanent set when no attempt can help). */
 static const char *resolve(apr_pool_t *p, const pd_webhook_url_t *u, const pd_webhook_request_t *rq,
                            exchange_t *x, pd_webhook_outcome_t *out)
 {
     struct addrinfo hints, *res = NULL, *ai;
     pd_webhook_addr_t a, refused;
     const char *why = NULL, *refused_why = NULL;
-    int rc, found = 0;
+    int rc, i, seen;
 
     memset(&hints, 0, sizeof(hints));
     hints.ai_family = AF_UNSPEC;
@@ -81,7 +88,7 @@ static const char *resolve(apr_pool_t *p, const pd_webhook_url_t *u, const pd_we
         return apr_psprintf(p, "%s cannot be resolved: %s", u->host, gai_strerror(rc));
     }
     memset(&refused, 0, sizeof(refused));
-    for (ai = res; ai && !found; ai = ai->ai_next) {
+    for (ai = res; ai && x->npinned < PINNED_MAX; ai = ai->ai_next) {
         memset(&a, 0, sizeof(a));
         if (ai->ai_family == AF_INET) {
             a.family = AF_INET;
@@ -95,8 +102,12 @@ static const char *resolve(apr_pool_t *p, const pd_webhook_url_t *u, const pd_we
             continue;
         }
         if (pd_webhook_addr_allowed(&a, rq->allow, rq->nallow, &why)) {
-            x->pinned = a;
-            found = 1;
+            for (i = 0, seen = 0; i < x->npinned; i++) {
+                seen |= x->pinned[i].family == a.family && !memcmp(x->pinned[i].bytes, a.bytes, 16);
+            }
+            if (!seen) {
+                x->pinned[x->npinned++] = a;
+            }
         }
         else if (!refused_why) {
             refused = a;
@@ -104,8 +115,8 @@ static const char *resolve(apr_pool_t *p, const pd_webhook_url_t *u, const pd_we
         }
     }
     freeaddrinfo(res);
-    if (found) {
-        out->address = pd_webhook_addr_text(p, &x->pinned);
+    if (x->npinned) {
+        out->address = pd_webhook_addr_text(p, &x->pinned[0]);
         return NULL;
     }
     out->permanent = 1;
@@ -165,8 +176,8 @@ static void judge(apr_pool_t *p, CURL *h, pd_webhook_outcome_t *out)
     else if (out->status >= 300 && out->status <= 399) {
         curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &location);
         out->error = location
-            ? apr_psprintf(p, "HTTP %d: a redirection to %.200s, which is not followed", out->status,
-                           location)
+            ? apr_psprintf(p, "HTTP %d: a redirection to %.200s, which is not followed",
+                           out->status, location)
             : apr_psprintf(p, "HTTP %d: a redirection, which is not followed", out->status);
     }
     else {
@@ -186,6 +197,8 @@ apr_status_t pd_webhook_post(apr_pool_t *p, const pd_webhook_request_t *rq,
     CURL *h = NULL;
     CURLcode rc = CURLE_OK;
     long status = 0, timeout = rq->timeout > 0 ? rq->timeout : 10;
+    char *ip = NULL;
+    int i;
     apr_int64_t t = rq->t > 0 ? rq->t : (apr_int64_t)apr_time_sec(start);
 
     memset(out, 0, sizeof(*out));
@@ -216,10 +229,15 @@ apr_status_t pd_webhook_post(apr_pool_t *p, const pd_webhook_request_t *rq,
     ADD(headers, apr_pstrcat(p, "Pharmadesk-Event: ", rq->event, NULL));
     ADD(headers, apr_pstrcat(p, "Pharmadesk-Signature: ", signature, NULL));
     if (!u.literal) {
-        /* this name is this address for this exchange, whatever DNS says next */
-        line = apr_psprintf(p, "%s:%d:%s%s%s", u.host, u.port,
-                            x->pinned.family == AF_INET6 ? "[" : "", out->address,
-                            x->pinned.family == AF_INET6 ? "]" : "");
+        /* this name is these addresses for this exchange, whatever DNS
+         * says next */
+        line = apr_psprintf(p, "%s:%d:", u.host, u.port);
+        for (i = 0; i < x->npinned; i++) {
+            const char *text = pd_webhook_addr_text(p, &x->pinned[i]);
+            line = x->pinned[i].family == AF_INET6
+                ? apr_pstrcat(p, line, i ? "," : "", "[", text, "]", NULL)
+                : apr_pstrcat(p, line, i ? "," : "", text, NULL);
+        }
         ADD(pin, line);
     }
 #undef ADD
@@ -242,7 +260,8 @@ apr_status_t pd_webhook_post(apr_pool_t *p, const pd_webhook_request_t *rq,
     SET(CURLOPT_NOPROXY, "*");
     SET(CURLOPT_NOSIGNAL, 1L);
     SET(CURLOPT_FORBID_REUSE, 1L);
-    SET(CURLOPT_CONNECTTIMEOUT, timeout < CONNECT_TIMEOUT_MAX ? timeout : (long)CONNECT_TIMEOUT_MAX);
+    SET(CURLOPT_CONNECTTIMEOUT, timeout < CONNECT_TIMEOUT_MAX ? timeout
+                                                              : (long)CONNECT_TIMEOUT_MAX);
     SET(CURLOPT_TIMEOUT, timeout);
     SET(CURLOPT_SSL_VERIFYPEER, 1L);
     SET(CURLOPT_SSL_VERIFYHOST, 2L);
@@ -262,6 +281,9 @@ apr_status_t pd_webhook_post(apr_pool_t *p, const pd_webhook_request_t *rq,
     }
     rc = curl_easy_perform(h);
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    if (curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip && *ip) {
+        out->address = apr_pstrdup(p, ip);   /* the one of them connected to */
+    }
     out->status = status >= 100 && status <= 599 ? (int)status : 0;
     out->excerpt = pd_webhook_excerpt(p, x->answer, x->len);
     if (rc == CURLE_OK || (rc == CURLE_WRITE_ERROR && x->capped)) {

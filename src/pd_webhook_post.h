@@ -2,11 +2,11 @@
  * the webhook channel that a test program or a unit test can drive.
  *
  * The host is resolved here, before libcurl sees it, and each address is
- * checked (pd_webhook_addr_allowed): the first one allowed is pinned for
- * the connection (CURLOPT_RESOLVE), and libcurl's socket is refused if it
- * is for any other address, so that a name that resolves to something
- * else a moment later (DNS rebinding) cannot move the connection past the
- * check. Only http and https; no redirection is followed, no proxy used,
+ * checked (pd_webhook_addr_allowed): those allowed are pinned for the
+ * connection (CURLOPT_RESOLVE), and libcurl's socket is refused if it is
+ * for any other address, so that a name that resolves to something else a
+ * moment later (DNS rebinding) cannot move the connection past the check.
+ * Only http and https; no redirection is followed, no proxy used,
  * no signal raised; certificates are always verified. */
 #ifndef PD_WEBHOOK_POST_H
 #define PD_WEBHOOK_POST_H

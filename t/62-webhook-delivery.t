@@ -188,6 +188,10 @@ $sink->reply('/gone' => { status => 410 });
 $sink->reply('/slow' => { stall => 6 });
 $sink->reply('/big' => { status => 200, body => ('x' x 10000) });
 hook($_, events => ['ticket_created']) for qw(flaky down redir gone slow big);
+my $named = api('admin', POST => '/api/webhook-endpoints', json => {
+    url => 'http://localhost:' . $sink->port . '/byname', events => ['ticket_created'] });
+push @made, $named->json->{id};
+$ep{byname} = $named->json;
 my $t3 = create_ticket('cust_a', title => tag('WebhookGagal'))->json->{id};
 settled($t3);
 
@@ -250,7 +254,12 @@ ok all_in('big', $t3, 'sent'), 'a receiver with a long answer: delivered';
 is length(db_value(q{SELECT response_excerpt FROM webhook_attempts a JOIN notify_deliveries d ON d.id = a.delivery_id
     WHERE d.endpoint_id = ? ORDER BY a.id DESC LIMIT 1}, $ep{big}{id})), 4096, '... its first 4096 bytes kept';
 
-for my $name (qw(flaky down redir slow big)) {
+# a host name: resolved, checked, and the connection pinned to what was checked
+ok all_in('byname', $t3, 'sent'), 'an endpoint by host name (localhost, allowed here): delivered';
+is db_value(q{SELECT address FROM webhook_attempts WHERE delivery_id = ?}, deliveries('byname', $t3)->[0][0]),
+    '127.0.0.1', '... to the address its name resolved to';
+
+for my $name (qw(flaky down redir slow big byname)) {
     api('admin', PATCH => "/api/webhook-endpoints/$ep{$name}{id}", json => { active => JSON::false });
 }
 

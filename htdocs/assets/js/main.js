@@ -9,6 +9,7 @@ import { newTicket } from './ticket-new.js';
 import { ticketDetail } from './ticket.js';
 import { adminPage } from './admin.js';
 import { dashboard } from './dashboard.js';
+import { webhooksPage } from './webhooks.js';
 
 // [path, its page (a name, or from the path; none: open to all), view]
 const ROUTES = [
@@ -20,12 +21,14 @@ const ROUTES = [
   [/^\/t\/(\d+)$/, null, (c) => ticketDetail(c, Number(c.match[1]))],
   [/^\/dashboard$/, 'dashboard', dashboard],
   [/^\/admin\/(users|categories|modules|pharmacies)$/, (m) => m[1], (c) => adminPage(c, c.match[1])],
+  [/^\/admin\/webhooks(?:\/(\d+))?$/, 'webhooks', (c) => webhooksPage(c, c.match[1] && Number(c.match[1]))],
 ];
 
 const PATHS = {
   tickets: '#/tickets', review: '#/review', mine: '#/mine', assigned: '#/assigned', new: '#/new',
   dashboard: '#/dashboard', users: '#/admin/users', categories: '#/admin/categories',
   modules: '#/admin/modules', pharmacies: '#/admin/pharmacies',
+  webhooks: '#/admin/webhooks',
 };
 
 let me = null;
