@@ -9,7 +9,6 @@ import { newTicket } from './ticket-new.js';
 import { ticketDetail } from './ticket.js';
 import { adminPage } from './admin.js';
 import { dashboard } from './dashboard.js';
-import { webhooksPage } from './webhooks.js';
 
 // [path, its page (a name, or from the path; none: open to all), view]
 const ROUTES = [
@@ -21,7 +20,8 @@ const ROUTES = [
   [/^\/t\/(\d+)$/, null, (c) => ticketDetail(c, Number(c.match[1]))],
   [/^\/dashboard$/, 'dashboard', dashboard],
   [/^\/admin\/(users|categories|modules|pharmacies)$/, (m) => m[1], (c) => adminPage(c, c.match[1])],
-  [/^\/admin\/webhooks(?:\/(\d+))?$/, 'webhooks', (c) => webhooksPage(c, c.match[1] && Number(c.match[1]))],
+  // admins' alone: loaded when first opened, not by everyone's page
+  [/^\/admin\/webhooks(?:\/(\d+))?$/, 'webhooks', async (c) => (await import('./webhooks.js')).webhooksPage(c, c.match[1] && Number(c.match[1]))],
 ];
 
 const PATHS = {
