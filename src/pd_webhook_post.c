@@ -286,7 +286,10 @@ apr_status_t pd_webhook_post(apr_pool_t *p, const pd_webhook_request_t *rq,
     }
     out->status = status >= 100 && status <= 599 ? (int)status : 0;
     out->excerpt = pd_webhook_excerpt(p, x->answer, x->len);
-    if (rc == CURLE_OK || (rc == CURLE_WRITE_ERROR && x->capped)) {
+    /* a 2xx status is the receiver's word that it took the delivery, even
+     * when the rest of its answer is lost or not read */
+    if (rc == CURLE_OK || (rc == CURLE_WRITE_ERROR && x->capped)
+        || (out->status >= 200 && out->status <= 299)) {
         if (out->status) {
             judge(p, h, out);
         }
