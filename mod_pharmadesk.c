@@ -141,6 +141,14 @@ static const command_rec directives[] = {
     AP_INIT_TAKE1("PharmadeskWhatsAppModule", pd_set_whatsapp_module, NULL, RSRC_CONF,
                   PD_HELP("The module of a ticket opened by a WhatsApp message; none for the "
                           "first active one", "none")),
+    /* webhooks */
+    AP_INIT_TAKE1("PharmadeskWebhookTimeout", pd_set_int, (void *)&pd_dir_webhook_timeout,
+                  RSRC_CONF, PD_HELP("Seconds one webhook request may take",
+                                     PD_STR(DEF_WEBHOOK_TIMEOUT))),
+    AP_INIT_TAKE_ARGV("PharmadeskWebhookAllowNetworks", pd_set_webhook_allow, NULL, RSRC_CONF,
+                      PD_HELP("Networks (CIDR) webhooks may reach besides public addresses: "
+                              "loopback, private, link-local and other special ranges are "
+                              "refused otherwise", DEF_WEBHOOK_ALLOW_NETWORKS)),
     { NULL }
 };
 

@@ -56,6 +56,9 @@ typedef struct pd_server_conf_t {
     const char *portal_url;    /* the portal's absolute URL, ending in "/"; NULL: unknown */
     /* WhatsApp (mod_pd_config_whatsapp.c, mod_pd_*whatsapp*.c) */
     pd_whatsapp_conf_t whatsapp;
+    /* webhooks (mod_pd_notify_webhook.c) */
+    int webhook_timeout;       /* seconds for one request */
+    const apr_array_header_t *webhook_allow; /* pd_webhook_net_t: reachable besides public addresses */
 } pd_server_conf_t;
 
 /* One API request on its way through the module. */
@@ -124,6 +127,8 @@ void pd_config_defaults(server_rec *s);
 #define DEF_WHATSAPP_MAX_BODY     3145728        /* 3 MiB: the most Meta sends */
 #define DEF_WHATSAPP_RATE_LIMIT   600            /* requests per client address and minute */
 #define DEF_WHATSAPP_CATEGORY     "Lainnya"
+#define DEF_WEBHOOK_TIMEOUT       10
+#define DEF_WEBHOOK_ALLOW_NETWORKS "none"          /* as webhook_allow in mod_pd_config.c */
 
 #define PD_STR_(x) #x
 #define PD_STR(x) PD_STR_(x)
@@ -154,6 +159,7 @@ extern const pd_int_directive_t pd_dir_smtp_timeout;
 extern const pd_int_directive_t pd_dir_whatsapp_timeout;
 extern const pd_int_directive_t pd_dir_whatsapp_rate_limit;
 extern const pd_size_directive_t pd_dir_whatsapp_max_body;
+extern const pd_int_directive_t pd_dir_webhook_timeout;
 const char *pd_set_size(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_int(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_ticket_prefix(cmd_parms *cmd, void *dc, const char *arg);
@@ -177,6 +183,8 @@ const char *pd_set_smtp_starttls(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_smtp_user(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_smtp_password_file(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_portal_url(cmd_parms *cmd, void *dc, const char *arg);
+/* mod_pd_config.c: the networks webhooks may reach */
+const char *pd_set_webhook_allow(cmd_parms *cmd, void *dc, int argc, char *const argv[]);
 /* What no single directive can check: credentials come in pairs. NULL, or
  * the message that stops Apache (check_config, so apache2 -t says it). */
 const char *pd_mail_config_check(const pd_server_conf_t *conf);

@@ -5,6 +5,7 @@
 #include "mod_pd.h"
 #include "pd_ticketno.h"
 #include "pd_sniff.h"
+#include "pd_webhook.h"
 
 /* The server configuration and the functions behind the directive table
  * (mod_pharmadesk.c): each checks its directive's value, refusing what it
@@ -15,6 +16,8 @@
 #define ALL_TYPES (((1u << PD_SNIFF__COUNT) - 1) & ~(1u << PD_SNIFF_UNKNOWN))
 
 static const apr_array_header_t no_rules = { NULL, sizeof(pd_role_rule_t), 0, 0, NULL };
+/* DEF_WEBHOOK_ALLOW_NETWORKS: public addresses alone */
+static const apr_array_header_t no_networks = { NULL, sizeof(pd_webhook_net_t), 0, 0, NULL };
 
 /* DEF_ID_TOKEN_CLAIMS as a list: OpenID Connect Core defines these claims
  * for ID tokens alone, and RFC 9068 access tokens carry neither. */
@@ -70,6 +73,8 @@ static const pd_server_conf_t defconf = {
         .rate = DEF_WHATSAPP_RATE_LIMIT,
         .category = DEF_WHATSAPP_CATEGORY,
     },
+    .webhook_timeout = DEF_WEBHOOK_TIMEOUT,
+    .webhook_allow = &no_networks,
 };
 
 /* Unset: NULL, 0 (types, delimiter, no role rules) or this. */
@@ -96,6 +101,7 @@ void *pd_create_server_conf(apr_pool_t *p, server_rec *s)
     conf->whatsapp.timeout = UNSET;
     conf->whatsapp.max_body = UNSET;
     conf->whatsapp.rate = UNSET;
+    conf->webhook_timeout = UNSET;
     conf->claims.rules = apr_array_make(p, 5, sizeof(pd_role_rule_t));
     return conf;
 }
@@ -152,6 +158,8 @@ static void merge(pd_server_conf_t *conf, const pd_server_conf_t *base,
     PICK_NUM(whatsapp.rate);
     PICK(whatsapp.category);
     PICK(whatsapp.module);
+    PICK_NUM(webhook_timeout);
+    PICK(webhook_allow);
     /* a virtual host with role rules of its own replaces the inherited list:
      * mixing two orders would make "first rule wins" unreadable */
     conf->claims.rules = add->claims.rules->nelts ? add->claims.rules : base->claims.rules;
@@ -336,6 +344,11 @@ const pd_int_directive_t pd_dir_whatsapp_rate_limit = {
     "PharmadeskWhatsAppRateLimit must be a number of requests from 1 to 1000000"
 };
 
+const pd_int_directive_t pd_dir_webhook_timeout = {
+    APR_OFFSETOF(pd_server_conf_t, webhook_timeout), 1, 60,
+    "PharmadeskWebhookTimeout must be a number of seconds from 1 to 60"
+};
+
 const pd_int_directive_t pd_dir_attachment_max_files = {
     APR_OFFSETOF(pd_server_conf_t, attachment_max_files), 1, 100,
     "PharmadeskAttachmentMaxFiles must be a number of files from 1 to 100"
@@ -515,5 +528,32 @@ const char *pd_set_delimiter(cmd_parms *cmd, void *dc, const char *arg)
         return "PharmadeskClaimDelimiter must be one punctuation character, as OIDCClaimDelimiter";
     }
     conf_of(cmd)->claims.delim = *arg;
+    return NULL;
+}
+
+/* Networks (CIDR) webhooks may reach besides public addresses, or "none"
+ * alone: the special-purpose ranges (loopback, private, link-local...)
+ * are refused unless listed here. */
+const char *pd_set_webhook_allow(cmd_parms *cmd, void *dc, int argc, char *const argv[])
+{
+    apr_array_header_t *nets = apr_array_make(cmd->pool, argc, sizeof(pd_webhook_net_t));
+    int i;
+
+    if (argc == 1 && strcmp(argv[0], "none") == 0) {
+        conf_of(cmd)->webhook_allow = nets;
+        return NULL;
+    }
+    if (argc == 0) {
+        return "PharmadeskWebhookAllowNetworks takes networks such as 10.1.2.0/24 or fd00::/8, "
+               "or none";
+    }
+    for (i = 0; i < argc; i++) {
+        if (pd_webhook_net_parse(argv[i], apr_array_push(nets)) != APR_SUCCESS) {
+            return apr_psprintf(cmd->pool, "PharmadeskWebhookAllowNetworks: %s is not a network "
+                                "such as 10.1.2.0/24, fd00::/8 or 127.0.0.1 (with no bits set past "
+                                "its prefix); none stands alone", argv[i]);
+        }
+    }
+    conf_of(cmd)->webhook_allow = nets;
     return NULL;
 }

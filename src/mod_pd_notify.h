@@ -54,6 +54,10 @@ typedef struct pd_send_result_t {
     const char *error;
     int permanent;
     int cancelled;
+    /* The channel said in the error log what this outcome means for its
+     * destination (a webhook: each endpoint apart); the engine then says
+     * nothing of the channel as a whole. */
+    int logged;
 } pd_send_result_t;
 
 /* An event being fanned out: the outbox row and the facts the rules

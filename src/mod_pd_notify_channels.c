@@ -4,6 +4,7 @@
  * row here and its file. */
 #include <apr_strings.h>
 #include "mod_pd_notify.h"
+#include "mod_pd_webhook.h"
 
 /* The portal: deliveries become their recipients' stored notifications
  * (the bell, GET /api/notifications), on the database within the
@@ -30,6 +31,7 @@ static const pd_channel_t channels[] = {
     { PD_CH_PORTAL, NULL, 1, portal_send, portal_store, NULL },
     { PD_CH_EMAIL, pd_email_available, 0, pd_email_send, NULL, NULL },
     { PD_CH_WHATSAPP, pd_whatsapp_available, 0, pd_whatsapp_send, NULL, NULL },
+    { PD_CH_WEBHOOK, NULL, 0, pd_webhook_send, NULL, pd_webhook_fan_out },
 };
 
 const pd_channel_t *pd_channels(apr_size_t *count)

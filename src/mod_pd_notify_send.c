@@ -141,7 +141,7 @@ static apr_status_t deliver(server_rec *s, const pd_server_conf_t *conf, pd_db_t
                             const pd_channel_t *ch, const claimed_t *c, apr_pool_t *p)
 {
     pd_send_ctx_t ctx = { s, conf, db, p };
-    pd_send_result_t result = { NULL, 0, 0 };
+    pd_send_result_t result = { NULL, 0, 0, 0 };
     const char *name = pd_channel_name(ch->id);
     const pd_delivery_t *d = &c->d;
     apr_status_t rv;
@@ -159,7 +159,7 @@ static apr_status_t deliver(server_rec *s, const pd_server_conf_t *conf, pd_db_t
         return record_failed(db, "cancelled", 0, result.error, d->id);
     }
     if (rv == APR_SUCCESS) {
-        if (failing[ch->id]) {
+        if (failing[ch->id] && !result.logged) {
             failing[ch->id] = 0;
             ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, "pharmadesk: %s notifications are "
                          "delivered again", name);
@@ -168,7 +168,7 @@ static apr_status_t deliver(server_rec *s, const pd_server_conf_t *conf, pd_db_t
                      " sent (attempt %d)", name, d->id, d->attempts);
         return record_sent(db, d->id);
     }
-    if (!failing[ch->id]) {
+    if (!failing[ch->id] && !result.logged) {
         failing[ch->id] = 1;
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "pharmadesk: %s notifications cannot be "
                      "delivered: %s (they are retried)", name,

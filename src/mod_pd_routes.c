@@ -2,6 +2,7 @@
  * the caller must be allowed (pd_authz.c) -> the handler. The authorization
  * matrix tests are generated from this table. */
 #include "mod_pd.h"
+#include "mod_pd_webhook.h"
 
 /* t/openapi/routes.c compiles this file with PD_ROUTES_TABLE_ONLY to
  * compare the table with the API's description (htdocs/api/openapi.json):
@@ -36,6 +37,7 @@ static const char *const read_all_params[] = { "up_to", NULL };
 static const char *const delivery_list[] = {
     "status", "channel", "ticket_id", "user_id", "limit", "cursor", NULL
 };
+static const char *const webhook_delivery_list[] = { "status", "limit", "cursor", NULL };
 
 /* { method, pattern, action, handler, query parameters, takes an
  * Idempotency-Key, streams a multipart body } */
@@ -104,6 +106,18 @@ static const pd_route_t routes[] = {
     { PD_M_GET,    "/roles/{id}",             PD_ACT_ROLE_READ,      H(pd_res_roles_get), NULL, 0, 0 },
 
     { PD_M_GET,    "/audit",                  PD_ACT_AUDIT_READ,     H(pd_res_audit_list), audit_list, 0, 0 },
+
+    /* webhook endpoints and their delivery logs (admins) */
+    { PD_M_GET,    "/webhook-endpoints",      PD_ACT_WEBHOOKS,       H(pd_res_webhooks_list), page_only, 0, 0 },
+    { PD_M_POST,   "/webhook-endpoints",      PD_ACT_WEBHOOKS,       H(pd_res_webhooks_create), NULL, 0, 0 },
+    { PD_M_GET,    "/webhook-endpoints/{id}", PD_ACT_WEBHOOKS,       H(pd_res_webhooks_get), NULL, 0, 0 },
+    { PD_M_PATCH,  "/webhook-endpoints/{id}", PD_ACT_WEBHOOKS,       H(pd_res_webhooks_update), NULL, 0, 0 },
+    { PD_M_DELETE, "/webhook-endpoints/{id}", PD_ACT_WEBHOOKS,       H(pd_res_webhooks_delete), NULL, 0, 0 },
+    { PD_M_POST,   "/webhook-endpoints/{id}/rotate-secret", PD_ACT_WEBHOOKS, H(pd_res_webhooks_rotate), NULL, 0, 0 },
+    { PD_M_POST,   "/webhook-endpoints/{id}/ping", PD_ACT_WEBHOOKS,  H(pd_res_webhooks_ping), NULL, 0, 0 },
+    { PD_M_GET,    "/webhook-endpoints/{id}/deliveries", PD_ACT_WEBHOOKS, H(pd_res_webhook_deliveries_list), webhook_delivery_list, 0, 0 },
+    { PD_M_GET,    "/webhook-deliveries/{id}", PD_ACT_WEBHOOKS,      H(pd_res_webhook_deliveries_get), NULL, 0, 0 },
+    { PD_M_POST,   "/webhook-deliveries/{id}/replay", PD_ACT_WEBHOOKS, H(pd_res_webhook_deliveries_replay), NULL, 0, 0 },
 };
 
 const pd_route_t *pd_routes(apr_size_t *count)

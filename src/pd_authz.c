@@ -8,6 +8,7 @@ static const char *const action_names[PD_ACT__COUNT] = {
     "pharmacy.write", "user.read", "user.write", "role.read", "audit.read",
     "dashboard.read", "me.update", "notification.inbox", "notification.defaults",
     "notification.deliveries", "ticket.notifications",
+    "webhook.manage",
 };
 
 #define A (1u << PD_ROLE_ADMIN)
@@ -41,6 +42,9 @@ static const unsigned policy[PD_ACT__COUNT] = {
     [PD_ACT_NOTIFICATION_DELIVERIES] = A,
     /* staff, as the internal entries they may concern */
     [PD_ACT_TICKET_NOTIFICATIONS] = A | E | T | M,
+    /* endpoints are the admins' integrations: they may receive internal
+     * notes, and their secrets sign in Pharmadesk's name */
+    [PD_ACT_WEBHOOKS] = A,
 };
 
 #undef A
@@ -415,7 +419,9 @@ int pd_authz_ticket_pharmacy_chosen(const pd_identity_t *who)
  * what they show. */
 typedef enum {
     PG_DASHBOARD, PG_TICKETS, PG_REVIEW, PG_MINE, PG_ASSIGNED, PG_NEW, PG_USERS,
-    PG_CATEGORIES, PG_MODULES, PG_PHARMACIES, PG__COUNT
+    PG_CATEGORIES, PG_MODULES, PG_PHARMACIES,
+    PG_WEBHOOKS,
+    PG__COUNT
 } page_e;
 
 static const struct { const char *name; pd_action_e act; } pages[PG__COUNT] = {
@@ -429,6 +435,7 @@ static const struct { const char *name; pd_action_e act; } pages[PG__COUNT] = {
     [PG_CATEGORIES] = { "categories", PD_ACT_LOOKUP_WRITE },
     [PG_MODULES] = { "modules", PD_ACT_LOOKUP_WRITE },
     [PG_PHARMACIES] = { "pharmacies", PD_ACT_PHARMACY_WRITE },
+    [PG_WEBHOOKS] = { "webhooks", PD_ACT_WEBHOOKS },
 };
 
 /* Each role's menu, its home first: what its work starts from. */
@@ -440,7 +447,9 @@ static const page_e menus[PD_ROLE__COUNT][PG__COUNT + 1] = {
     [PD_ROLE_TECH] = { PG_ASSIGNED, PG_TICKETS, PG_NEW, END },
     [PD_ROLE_MANAGER] = { PG_DASHBOARD, PG_TICKETS, END },
     [PD_ROLE_ADMIN] = { PG_DASHBOARD, PG_TICKETS, PG_REVIEW, PG_NEW, PG_USERS, PG_CATEGORIES,
-                        PG_MODULES, PG_PHARMACIES, END },
+                        PG_MODULES, PG_PHARMACIES,
+                        PG_WEBHOOKS,
+                        END },
 };
 #undef END
 

@@ -33,6 +33,7 @@ typedef enum {
     PD_ACT_NOTIFICATION_DEFAULTS,   /* each role's default notification preferences */
     PD_ACT_NOTIFICATION_DELIVERIES, /* every delivery, dead ones retried */
     PD_ACT_TICKET_NOTIFICATIONS,    /* what was sent to whom about a ticket */
+    PD_ACT_WEBHOOKS,                /* webhook endpoints, their delivery logs and replays */
     PD_ACT__COUNT
 } pd_action_e;
 

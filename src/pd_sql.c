@@ -255,6 +255,46 @@
     " FROM " source " d JOIN tickets t ON t.id = d.ticket_id LEFT JOIN users u ON u.id = d.user_id" \
     " LEFT JOIN ticket_activities a ON a.id = d.activity_id"
 
+/* ---- webhooks (migration 0022) ---- */
+
+/* An endpoint as the API shows it (never its secret); e the
+ * webhook_endpoints row. Its pharmacies by name, its creator by name. */
+#define WEBHOOK_ENDPOINT_JSON \
+    "json_build_object('id', e.id, 'url', e.url, 'description', e.description," \
+    " 'events', to_json(e.events), 'pharmacies', (SELECT coalesce(json_agg(json_build_object(" \
+    "  'id', p.id, 'code', p.code, 'name', p.name) ORDER BY p.name, p.id), '[]')" \
+    "  FROM pharmacies p WHERE p.id = ANY (e.pharmacy_ids))," \
+    " 'include_internal', e.include_internal, 'active', e.active," \
+    " 'disabled_reason', e.disabled_reason, 'secret_rotated_at', e.secret_rotated_at," \
+    " 'created_by', (SELECT json_build_object('id', w.id, 'name', w.name) FROM users w" \
+    "  WHERE w.id = e.created_by), 'created_at', e.created_at, 'updated_at', e.updated_at)::text"
+
+/* A person of a ticket as a webhook's payload names them, NULL for none. */
+#define WEBHOOK_PERSON(col) \
+    "(SELECT json_build_object('id', w.id, 'name', w.name) FROM users w WHERE w.id = " col ")"
+
+/* The body a webhook delivery sends, the same at every attempt: its id
+ * (the delivery's, as text), the event, when it happened, and the ticket,
+ * timeline entry and actor as they were when it was fanned out. d the
+ * delivery, a its timeline entry. */
+#define WEBHOOK_BODY \
+    "json_build_object('id', d.id::text, 'event', d.event," \
+    " 'created_at', coalesce(a.created_at, d.created_at), 'ticket', d.payload -> 'ticket'," \
+    " 'entry', d.payload -> 'entry', 'actor', d.payload -> 'actor')"
+
+/* A webhook delivery as the endpoint's log shows it, with its last
+ * attempt; d the delivery, t its ticket. The members, for
+ * json_build_object. */
+#define WEBHOOK_DELIVERY_MEMBERS \
+    "'id', d.id, 'event', d.event, 'status', d.status, 'attempts', d.attempts," \
+    " 'ticket', json_build_object('id', t.id, 'number', t.number), 'last_error', d.last_error," \
+    " 'next_attempt_at', CASE WHEN d.status IN ('pending', 'failed') THEN d.due_at END," \
+    " 'created_at', d.created_at, 'sent_at', d.sent_at," \
+    " 'last_attempt', (SELECT json_build_object('at', w.attempted_at, 'duration_ms', w.duration_ms," \
+    "  'response_status', w.response_status, 'error', w.error) FROM webhook_attempts w" \
+    "  WHERE w.delivery_id = d.id ORDER BY w.id DESC LIMIT 1)"
+#define WEBHOOK_DELIVERY_JSON "json_build_object(" WEBHOOK_DELIVERY_MEMBERS ")::text"
+
 /* Each entry's label, count and plan from the list in pd_sql.h, then its
  * text below, keyed by the same id. */
 static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
@@ -1002,6 +1042,140 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " FROM m WHERE u.id = m.id AND NOT (m.at IS NOT NULL AND EXISTS (SELECT 1 FROM users o"
         "  WHERE o.whatsapp_number = m.number AND o.whatsapp_opt_in_at IS NOT NULL AND o.id <> m.id))"
         " RETURNING " USER_WHATSAPP_JSON "::text",
+
+    /* ---- webhooks: the channel (migration 0022) ---- */
+
+    /* One event's webhook deliveries, in the fan-out's transaction: one per
+     * active endpoint that takes the event and the ticket's pharmacy, and
+     * internal entries (1 the customer role, for the entry's actor), with
+     * the payload as things are now. 2 event, 3 ticket, 4 timeline entry
+     * (NULL: none), 5 internal, 6 the portal's URL (NULL: unknown). */
+    [PD_SQL_WEBHOOK_DELIVERIES_FAN_OUT].text =
+        "INSERT INTO notify_deliveries (event, ticket_id, activity_id, channel, endpoint_id, payload)"
+        " SELECT x.event, t.id, a.id, 'webhook', e.id, json_build_object("
+        "  'ticket', json_build_object('id', t.id, 'number', t.number, 'title', t.title,"
+        "   'description', t.description, 'status', t.status, 'priority', t.priority,"
+        "   'source', t.source, 'pharmacy', json_build_object('id', p.id, 'code', p.code, 'name', p.name),"
+        "   'module', (SELECT json_build_object('id', m.id, 'name', m.name) FROM ticket_modules m"
+        "    WHERE m.id = t.module_id),"
+        "   'category', (SELECT json_build_object('id', c.id, 'name', c.name) FROM ticket_categories c"
+        "    WHERE c.id = t.category_id),"
+        "   'customer', " WEBHOOK_PERSON("t.customer_id") ", 'expert', " WEBHOOK_PERSON("t.expert_id") ","
+        "   'tech', " WEBHOOK_PERSON("t.tech_id") ", 'created_at', t.created_at,"
+        "   'updated_at', t.updated_at, 'url', x.portal || '#/t/' || t.id),"
+        "  'entry', CASE WHEN a.id IS NULL THEN NULL ELSE (" ACTIVITY_JSON("a.seq") ")::json END,"
+        "  'actor', CASE WHEN u.id IS NULL THEN NULL ELSE json_build_object('id', u.id, 'name', u.name,"
+        "   'role', r.code) END)"
+        " FROM (SELECT %s::text AS event, %s::bigint AS ticket_id, %s::bigint AS activity_id,"
+        "  %s::boolean AS internal, %s::text AS portal) x"
+        " JOIN tickets t ON t.id = x.ticket_id JOIN pharmacies p ON p.id = t.pharmacy_id"
+        " LEFT JOIN ticket_activities a ON a.id = x.activity_id"
+        " LEFT JOIN users u ON u.id = a.user_id LEFT JOIN roles r ON r.id = u.role_id"
+        " JOIN webhook_endpoints e ON e.active"
+        "  AND (cardinality(e.events) = 0 OR x.event = ANY (e.events))"
+        "  AND (cardinality(e.pharmacy_ids) = 0 OR t.pharmacy_id = ANY (e.pharmacy_ids))"
+        "  AND (e.include_internal OR NOT x.internal)"
+        " ORDER BY e.id",
+    /* What a delivery sends, 1 the delivery: its endpoint (id, URL,
+     * secret, active), the event, the body, and whether the endpoint still
+     * takes it (an internal entry, after include_internal was turned off) */
+    [PD_SQL_WEBHOOK_DELIVERIES_MESSAGE].text =
+        "SELECT e.id, e.url, e.secret, e.active, d.event, " WEBHOOK_BODY "::text,"
+        " e.include_internal OR NOT (d.event = 'internal_note' OR coalesce(a.visibility = 'internal', false))"
+        " FROM notify_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id"
+        " LEFT JOIN ticket_activities a ON a.id = d.activity_id"
+        " WHERE d.id = %s::bigint",
+    /* An attempt of 1 delivery: 2 milliseconds, 3 address, 4 the
+     * receiver's status, 5 the start of its answer, 6 why it failed */
+    [PD_SQL_WEBHOOK_ATTEMPTS_INSERT].text =
+        "INSERT INTO webhook_attempts (delivery_id, duration_ms, address, response_status,"
+        " response_excerpt, error)"
+        " VALUES (%s::bigint, %s::integer, %s::text, %s::smallint, %s::text, %s::text)",
+    /* A receiver answered 410 Gone: 1 endpoint deactivated, with 2 the
+     * reason. The endpoint before and after (for the audit log), when it
+     * was active */
+    [PD_SQL_WEBHOOK_ENDPOINTS_DISABLE].text =
+        "WITH b AS (SELECT e.id, " WEBHOOK_ENDPOINT_JSON " AS before FROM webhook_endpoints e"
+        "  WHERE e.id = %s::bigint AND e.active FOR UPDATE)"
+        " UPDATE webhook_endpoints e SET active = false, disabled_reason = %s::text, updated_at = now()"
+        " FROM b WHERE e.id = b.id RETURNING b.before, " WEBHOOK_ENDPOINT_JSON,
+
+    /* ---- webhooks: the admin API ---- */
+
+    /* Every endpoint, oldest first: 1 after this id (NULL: from the
+     * first), 2 limit. Columns (id, key, json). */
+    [PD_SQL_WEBHOOK_ENDPOINTS_LIST].text =
+        "SELECT e.id, e.id::text, " WEBHOOK_ENDPOINT_JSON " FROM webhook_endpoints e"
+        " WHERE e.id > coalesce(%s::bigint, 0) ORDER BY e.id LIMIT %s::integer",
+    /* 1 endpoint: json, URL, secret */
+    [PD_SQL_WEBHOOK_ENDPOINTS_GET].text =
+        "SELECT " WEBHOOK_ENDPOINT_JSON ", e.url, e.secret FROM webhook_endpoints e"
+        " WHERE e.id = %s::bigint",
+    /* 1 endpoint, locked for a change: URL, description, events and
+     * pharmacies (array literals), include_internal, active, json */
+    [PD_SQL_WEBHOOK_ENDPOINTS_LOCK].text =
+        "SELECT e.url, e.description, e.events::text, e.pharmacy_ids::text, e.include_internal,"
+        " e.active, " WEBHOOK_ENDPOINT_JSON " FROM webhook_endpoints e WHERE e.id = %s::bigint"
+        " FOR UPDATE",
+    /* 1 URL, 2 description, 3 secret, 4 events, 5 pharmacies (arrays), 6
+     * include_internal, 7 active, 8 creator. Its id and json. */
+    [PD_SQL_WEBHOOK_ENDPOINTS_INSERT].text =
+        "INSERT INTO webhook_endpoints AS e (url, description, secret, events, pharmacy_ids,"
+        " include_internal, active, created_by)"
+        " VALUES (%s::text, %s::text, %s::text, %s::text[], %s::bigint[], %s::boolean, %s::boolean,"
+        " %s::bigint) RETURNING e.id, " WEBHOOK_ENDPOINT_JSON,
+    /* 1 URL, 2 description, 3 events, 4 pharmacies, 5 include_internal, 6
+     * active (reactivated: the reason it was deactivated goes), 7 the same,
+     * 8 endpoint. Its json. */
+    [PD_SQL_WEBHOOK_ENDPOINTS_UPDATE].text =
+        "UPDATE webhook_endpoints e SET url = %s::text, description = %s::text, events = %s::text[],"
+        " pharmacy_ids = %s::bigint[], include_internal = %s::boolean, active = %s::boolean,"
+        " disabled_reason = CASE WHEN %s::boolean THEN NULL ELSE e.disabled_reason END,"
+        " updated_at = now() WHERE e.id = %s::bigint RETURNING " WEBHOOK_ENDPOINT_JSON,
+    /* 1 the new secret, 2 endpoint. Its json. */
+    [PD_SQL_WEBHOOK_ENDPOINTS_ROTATE].text =
+        "UPDATE webhook_endpoints e SET secret = %s::text, secret_rotated_at = now(),"
+        " updated_at = now() WHERE e.id = %s::bigint RETURNING " WEBHOOK_ENDPOINT_JSON,
+    /* 1 endpoint, with its deliveries and their attempts */
+    [PD_SQL_WEBHOOK_ENDPOINTS_DELETE].text =
+        "DELETE FROM webhook_endpoints WHERE id = %s::bigint",
+    /* How many of 1 (an array of ids) are pharmacies */
+    [PD_SQL_PHARMACIES_COUNT].text =
+        "SELECT count(*) FROM pharmacies WHERE id = ANY (%s::bigint[])",
+    /* 1 endpoint's deliveries, newest first: 2-3 status, 4-5 before this
+     * id, 6 limit. Columns (id, key, json). */
+    [PD_SQL_WEBHOOK_DELIVERIES_LIST].text =
+        "SELECT d.id, d.id::text, " WEBHOOK_DELIVERY_JSON
+        " FROM notify_deliveries d JOIN tickets t ON t.id = d.ticket_id"
+        " WHERE d.endpoint_id = %s::bigint AND (%s::text IS NULL OR d.status = %s::text)"
+        " AND (%s::bigint IS NULL OR d.id < %s::bigint) ORDER BY d.id DESC LIMIT %s::integer",
+    /* 1 delivery with its endpoint, the body it sends and its last 50
+     * attempts, newest first */
+    [PD_SQL_WEBHOOK_DELIVERIES_GET].text =
+        "SELECT json_build_object(" WEBHOOK_DELIVERY_MEMBERS ","
+        " 'endpoint', json_build_object('id', e.id, 'url', e.url), 'body', " WEBHOOK_BODY "::text,"
+        " 'attempt_log', (SELECT coalesce(json_agg(json_build_object('at', w.attempted_at,"
+        "  'duration_ms', w.duration_ms, 'address', w.address, 'response_status', w.response_status,"
+        "  'response_excerpt', w.response_excerpt, 'error', w.error) ORDER BY w.id DESC), '[]')"
+        "  FROM (SELECT * FROM webhook_attempts w WHERE w.delivery_id = d.id"
+        "   ORDER BY w.id DESC LIMIT 50) w))::text"
+        " FROM notify_deliveries d JOIN tickets t ON t.id = d.ticket_id"
+        " JOIN webhook_endpoints e ON e.id = d.endpoint_id"
+        " LEFT JOIN ticket_activities a ON a.id = d.activity_id"
+        " WHERE d.id = %s::bigint",
+    /* 1 delivery, sent or not, due again at once under its own id with all
+     * its attempts ahead of it: not while it is queued or being sent, nor
+     * for a deactivated endpoint. The delivery as it is then. */
+    [PD_SQL_WEBHOOK_DELIVERIES_REPLAY].text =
+        "WITH r AS (UPDATE notify_deliveries d SET status = 'pending', attempts = 0, due_at = now()"
+        "  FROM webhook_endpoints e WHERE d.id = %s::bigint AND e.id = d.endpoint_id AND e.active"
+        "  AND d.status IN ('sent', 'failed', 'dead', 'cancelled') RETURNING d.*)"
+        " SELECT " WEBHOOK_DELIVERY_JSON " FROM r d JOIN tickets t ON t.id = d.ticket_id",
+    /* Why 1 delivery cannot be replayed: its status and whether its
+     * endpoint is active; no row when it is no webhook delivery */
+    [PD_SQL_WEBHOOK_DELIVERIES_STATE].text =
+        "SELECT d.status, e.active FROM notify_deliveries d"
+        " JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = %s::bigint",
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

@@ -146,7 +146,24 @@ typedef enum {
     X(PD_SQL_TICKETS_WHATSAPP_INSERT,       "pd_tickets_whatsapp_insert",       11, PD_PLAN_GENERIC) \
     X(PD_SQL_WHATSAPP_FORGET,               "pd_whatsapp_forget",                0, PD_PLAN_GENERIC) \
     X(PD_SQL_USERS_WHATSAPP_LOCK,           "pd_users_whatsapp_lock",            1, PD_PLAN_GENERIC) \
-    X(PD_SQL_USERS_WHATSAPP_SET,            "pd_users_whatsapp_set",             4, PD_PLAN_GENERIC)
+    X(PD_SQL_USERS_WHATSAPP_SET,            "pd_users_whatsapp_set",             4, PD_PLAN_GENERIC) \
+    /* webhooks: the channel (mod_pd_notify_webhook.c) and its admin API */                          \
+    X(PD_SQL_WEBHOOK_DELIVERIES_FAN_OUT,    "pd_webhook_deliveries_fan_out",     6, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_DELIVERIES_MESSAGE,    "pd_webhook_deliveries_message",     1, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_ATTEMPTS_INSERT,       "pd_webhook_attempts_insert",        6, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_ENDPOINTS_DISABLE,     "pd_webhook_endpoints_disable",      2, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_ENDPOINTS_LIST,        "pd_webhook_endpoints_list",         2, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_ENDPOINTS_GET,         "pd_webhook_endpoints_get",          1, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_ENDPOINTS_LOCK,        "pd_webhook_endpoints_lock",         1, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_ENDPOINTS_INSERT,      "pd_webhook_endpoints_insert",       8, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_ENDPOINTS_UPDATE,      "pd_webhook_endpoints_update",       8, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_ENDPOINTS_ROTATE,      "pd_webhook_endpoints_rotate",       2, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_ENDPOINTS_DELETE,      "pd_webhook_endpoints_delete",       1, PD_PLAN_GENERIC) \
+    X(PD_SQL_PHARMACIES_COUNT,              "pd_pharmacies_count",               1, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_DELIVERIES_LIST,       "pd_webhook_deliveries_list",        6, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_WEBHOOK_DELIVERIES_GET,        "pd_webhook_deliveries_get",         1, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_DELIVERIES_REPLAY,     "pd_webhook_deliveries_replay",      1, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_DELIVERIES_STATE,      "pd_webhook_deliveries_state",       1, PD_PLAN_GENERIC)
 
 typedef enum {
 #define PD_SQL_ID_(id, label, nargs, plan) id,

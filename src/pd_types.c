@@ -22,7 +22,8 @@ static const char *const audit_action_names[PD_AUDIT__ACTIONS] = {
     "create", "update", "deactivate", "delete"
 };
 static const char *const entity_names[PD_ENTITY__COUNT] = {
-    "user", "role", "ticket_category", "ticket_module", "pharmacy", "ticket"
+    "user", "role", "ticket_category", "ticket_module", "pharmacy", "ticket",
+    "webhook_endpoint"
 };
 
 static int lookup(const char *const *names, int n, const char *s)

@@ -60,6 +60,7 @@ typedef enum {
     PD_ENTITY_TICKET_MODULE,
     PD_ENTITY_PHARMACY,
     PD_ENTITY_TICKET,
+    PD_ENTITY_WEBHOOK_ENDPOINT,
     PD_ENTITY__COUNT
 } pd_entity_e;
 

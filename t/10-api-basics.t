@@ -23,7 +23,8 @@ my @reader = qw(me ticket.list ticket.read lookup.read pharmacy.read dashboard.r
 my %permissions = (
     admin => [@reader, qw(ticket.create ticket.update ticket.delete lookup.write
                           pharmacy.write user.read user.write role.read audit.read
-                          notification.defaults notification.deliveries ticket.notifications)],
+                          notification.defaults notification.deliveries ticket.notifications
+                          webhook.manage)],
     team_expert => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications)],
     tech        => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications)],
     customer    => [@reader, qw(ticket.create ticket.update)],
@@ -34,7 +35,8 @@ my %permissions = (
 # (the first is the role's home), whose tickets, internal entries, inactive
 # lookups, and how a ticket is created.
 my %allowed = (
-    admin => { pages => [qw(dashboard tickets review new users categories modules pharmacies)], scope => 'all',
+    admin => { pages => [qw(dashboard tickets review new users categories modules pharmacies
+                            webhooks)], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' } },
     team_expert => { pages => [qw(review mine tickets new)], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' } },

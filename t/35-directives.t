@@ -49,7 +49,10 @@ for my $good ('PharmadeskAttachmentMaxSize 1', 'PharmadeskAttachmentMaxSize 1073
               'PharmadeskWhatsAppApiUrl http://127.0.0.1:9999', 'PharmadeskWhatsAppApiVersion v22.0',
               'PharmadeskWhatsAppTemplate ticket_update_2', 'PharmadeskWhatsAppTimeout 600',
               'PharmadeskWhatsAppMaxBody 1024', 'PharmadeskWhatsAppRateLimit 1',
-              qq{PharmadeskWhatsAppCategory "Operasional Apotek"}, 'PharmadeskWhatsAppModule Penjualan') {
+              qq{PharmadeskWhatsAppCategory "Operasional Apotek"}, 'PharmadeskWhatsAppModule Penjualan',
+              'PharmadeskWebhookTimeout 1', 'PharmadeskWebhookTimeout 60',
+              'PharmadeskWebhookAllowNetworks none', 'PharmadeskWebhookAllowNetworks 10.1.2.0/24',
+              'PharmadeskWebhookAllowNetworks 127.0.0.0/8 ::1 fd00::/8 192.168.1.7') {
     my ($rc, $out) = configtest($good);
     is $rc, 0, "'$good' is accepted" or diag $out;
 }
@@ -141,6 +144,14 @@ for my $case (
     ['PharmadeskPortalUrl https://', qr/PharmadeskPortalUrl must be the portal's absolute/],
     ['PharmadeskPortalUrl https://helpdesk.example.org/#/t', qr/PharmadeskPortalUrl must be the portal's absolute/],
     ['PharmadeskPortalUrl javascript:alert(1)', qr/PharmadeskPortalUrl must be the portal's absolute/],
+    ['PharmadeskWebhookTimeout 0', qr/PharmadeskWebhookTimeout must be a number of seconds from 1 to 60/],
+    ['PharmadeskWebhookTimeout 61', qr/PharmadeskWebhookTimeout must be a number of seconds from 1 to 60/],
+    ['PharmadeskWebhookTimeout 5s', qr/PharmadeskWebhookTimeout must be a number of seconds from 1 to 60/],
+    ['PharmadeskWebhookAllowNetworks', qr/PharmadeskWebhookAllowNetworks takes networks such as/],
+    ['PharmadeskWebhookAllowNetworks none 10.0.0.0/8', qr/PharmadeskWebhookAllowNetworks: none is not a network/],
+    ['PharmadeskWebhookAllowNetworks 10.1.0.0/8', qr{PharmadeskWebhookAllowNetworks: 10\.1\.0\.0/8 is not a network}],
+    ['PharmadeskWebhookAllowNetworks 10.0.0.0/33', qr{PharmadeskWebhookAllowNetworks: 10\.0\.0\.0/33 is not a network}],
+    ['PharmadeskWebhookAllowNetworks intranet.example.org', qr/PharmadeskWebhookAllowNetworks: intranet\.example\.org is not a network/],
 ) {
     my ($line, $message) = @$case;
     my ($rc, $out) = configtest($line);

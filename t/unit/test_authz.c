@@ -38,6 +38,7 @@ static const char *const expected_policy[PD_ACT__COUNT] = {
     [PD_ACT_NOTIFICATION_DEFAULTS] = "A",
     [PD_ACT_NOTIFICATION_DELIVERIES] = "A",
     [PD_ACT_TICKET_NOTIFICATIONS] = "AETM",
+    [PD_ACT_WEBHOOKS] = "A",
 };
 
 static const struct { pd_role_e role; char letter; } role_letters[] = {
@@ -668,7 +669,8 @@ static void test_pages(void **state)
 {
     static const char *const expected[PD_ROLE__COUNT] = {
         [PD_ROLE_NONE] = "",
-        [PD_ROLE_ADMIN] = "dashboard tickets review new users categories modules pharmacies",
+        [PD_ROLE_ADMIN] = "dashboard tickets review new users categories modules pharmacies"
+                          " webhooks",
         [PD_ROLE_EXPERT] = "review mine tickets new",
         [PD_ROLE_TECH] = "assigned tickets new",
         [PD_ROLE_CUSTOMER] = "tickets new dashboard",
@@ -735,6 +737,7 @@ static void test_audit_names(void **state)
 {
     static const char *const entities[PD_ENTITY__COUNT] = {
         "user", "role", "ticket_category", "ticket_module", "pharmacy", "ticket",
+        "webhook_endpoint",
     };
     static const char *const actions[PD_AUDIT__ACTIONS] = {
         "create", "update", "deactivate", "delete",

@@ -20,12 +20,15 @@ const ROUTES = [
   [/^\/t\/(\d+)$/, null, (c) => ticketDetail(c, Number(c.match[1]))],
   [/^\/dashboard$/, 'dashboard', dashboard],
   [/^\/admin\/(users|categories|modules|pharmacies)$/, (m) => m[1], (c) => adminPage(c, c.match[1])],
+  // admins' alone: loaded when first opened, not by everyone's page
+  [/^\/admin\/webhooks(?:\/(\d+))?$/, 'webhooks', async (c) => (await import('./webhooks.js')).webhooksPage(c, c.match[1] && Number(c.match[1]))],
 ];
 
 const PATHS = {
   tickets: '#/tickets', review: '#/review', mine: '#/mine', assigned: '#/assigned', new: '#/new',
   dashboard: '#/dashboard', users: '#/admin/users', categories: '#/admin/categories',
   modules: '#/admin/modules', pharmacies: '#/admin/pharmacies',
+  webhooks: '#/admin/webhooks',
 };
 
 let me = null;

@@ -132,7 +132,7 @@ function actionForm(key, title, fields, submitText, onSubmit_, extraClass = '', 
 
 // A button for one action; with a question, asked once more on the page
 // itself (no dialog) first, for what cannot be undone.
-function actionButton(text, onClick, action, question) {
+export function actionButton(text, onClick, action, question) {
   const holder = h('div.action.inline');
   const err = h('p.form-error', { role: 'alert' });
   const run = (b) => busy(b, async () => {
