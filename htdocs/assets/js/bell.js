@@ -74,7 +74,7 @@ export async function check() {
 }
 
 function update(data) {
-  const rose = known && (data.unread > state.unread || (data.latest && data.latest !== state.latest && data.unread > 0));
+  const rose = known && (data.unread > state.unread || (data.latest || 0) > (state.latest || 0));
   const changed = data.unread !== state.unread || data.latest !== state.latest;
   state.unread = data.unread;
   state.latest = data.latest;
@@ -129,7 +129,9 @@ async function fill() {
 function open() {
   $('#bell-panel').hidden = false;
   $('#bell').setAttribute('aria-expanded', 'true');
-  if (!$('#bell-list').firstChild) $('#bell-list').replaceChildren(h('p.loading', t('common.loading')));
+  // what was listed before may be out of date: never shown as current
+  $('#bell-list').replaceChildren(h('p.loading', t('common.loading')));
+  $('#bell-read-all').hidden = true;
   fill().catch(() => {});
 }
 
