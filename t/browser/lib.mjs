@@ -157,6 +157,16 @@ export async function person(browser, username, opts) {
   return s;
 }
 
+// A signed-in person whose page loads are counted (live updates must come
+// without one), kept in people under their username.
+export async function counted(browser, people, user, opts) {
+  const s = await person(browser, user, opts);
+  s.loads = 0;
+  s.page.on('load', () => { s.loads += 1; });
+  people[user] = s;
+  return s;
+}
+
 export function clean(s, name) {
   ok(s.offsite.length === 0, `${name}: nothing is loaded from elsewhere`, s.offsite.join('\n'));
   ok(s.problems.length === 0, `${name}: no script errors or CSP violations`, s.problems.join('\n'));

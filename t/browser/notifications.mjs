@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  diag, ok, is, finish, needPortal, deadline, step, shot, keepShots, launch, person, clean, visit, axeProblems,
+  diag, ok, is, finish, needPortal, deadline, step, shot, keepShots, launch, counted, clean, visit, axeProblems,
   checkLanguages, env,
 } from './lib.mjs';
 
@@ -22,13 +22,7 @@ const browser = await launch();
 const stamp = `${process.pid}-${Date.now() % 100000}`;
 const people = {};
 
-async function signedIn(user, opts) {
-  const s = await person(browser, user, opts);
-  s.loads = 0;
-  s.page.on('load', () => { s.loads += 1; });
-  people[user] = s;
-  return s;
-}
+const signedIn = (user, opts) => counted(browser, people, user, opts);
 
 // The API as the person's page calls it (their session, this origin).
 const api = (s, method, p, body) => s.page.evaluate(async ([m, url, b]) => {

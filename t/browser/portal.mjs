@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  diag, ok, is, finish, needPortal, deadline, step, shot, keepShots, launch, person, clean, visit, axeProblems,
+  diag, ok, is, finish, needPortal, deadline, step, shot, keepShots, launch, counted, clean, visit, axeProblems,
   checkLanguages,
 } from './lib.mjs';
 
@@ -17,14 +17,7 @@ const browser = await launch();
 const stamp = `${process.pid}-${Date.now() % 100000}`;
 const people = {};
 
-// Reloads of a page are counted: live updates must come without one.
-async function signedIn(user, opts) {
-  const s = await person(browser, user, opts);
-  s.loads = 0;
-  s.page.on('load', () => { s.loads += 1; });
-  people[user] = s;
-  return s;
-}
+const signedIn = (user, opts) => counted(browser, people, user, opts);
 
 async function seen(s, selector, what, text) {
   const loads = s.loads;
