@@ -194,6 +194,30 @@ await step('mark read', async () => {
   clean(expert, 'notifications, expert');
 });
 
+// ---- the inbox a page at a time ------------------------------------------------------------
+
+await step('load more', async () => {
+  const expert = people.expert;
+  const e = expert.page;
+  const cust = people.cust_a2;
+  const n = 27; // more than a page of the inbox (25)
+  const body = await ticketBody(cust, `Stok minus ${stamp}`);
+  for (let i = 0; i < n; i += 1) await api(cust, 'POST', '/tickets', { ...body, title: `Stok minus ${i} ${stamp}` });
+  ok(await until(async () => (await api(expert, 'GET', '/notifications/unread-count')).json.unread >= n, MAIL_MS),
+    `expert: ${n} new notifications`);
+  await visit(e, '#/notifications?unread=true');
+  is(await e.getAttribute('#view a.tab[aria-current="page"]', 'href'), '#/notifications?unread=true', 'inbox: the unread only');
+  is(await e.locator('#view .ntfs .ntf').count(), 25, 'inbox: a page of 25');
+  await e.click('#view .pager button');
+  await e.waitForFunction(() => document.querySelectorAll('#view .ntfs .ntf').length > 25);
+  const ids = await e.$$eval('#view .ntfs .ntf', (lis) => lis.map((li) => Number(li.dataset.id)));
+  ok(ids.length >= n && new Set(ids).size === ids.length && ids.every((x, i) => !i || x < ids[i - 1]),
+    `inbox: "load more" adds the older ones after them, newest first, none twice (${ids.length})`);
+  await e.click('#view button:has-text("Mark all as read")');
+  await e.waitForFunction(() => document.querySelector('#bell').dataset.unread === '0', null, { timeout: LIVE_MS });
+  ok(true, 'inbox: and all read');
+});
+
 // ---- preferences, saved through the page and honoured -----------------------------------
 
 await step('preferences', async () => {

@@ -4,7 +4,7 @@
 // is polled with If-None-Match, and read again at once when the bell's
 // count changes.
 import { h, busy } from './dom.js';
-import { t } from './i18n.js';
+import { t, fmtAgo } from './i18n.js';
 import { request, command, watched, poll } from './api.js';
 import * as bell from './bell.js';
 import { noticeItem } from './notices.js';
@@ -48,7 +48,9 @@ export async function inbox(ctx) {
     draw();
   }
   const refresh = async () => {
-    if (await first.changed()) { takeFirst(first.data); draw(); }
+    if (await first.changed()) { takeFirst(first.data); draw(); return; }
+    // "2 minutes ago" moves on; only the words change, so nothing loses focus
+    for (const el of list.querySelectorAll('time.n-time')) el.textContent = fmtAgo(el.getAttribute('datetime'));
   };
 
   readAll.addEventListener('click', () => busy(readAll, async () => {
