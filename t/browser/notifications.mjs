@@ -66,6 +66,15 @@ function sinkReply(stage, reply) {
   fs.renameSync(`${file}.tmp`, file);
 }
 
+// Clicks and waits for the write it sends to be answered.
+async function saved(page, button, path, method = 'PATCH') {
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === method && new URL(r.url()).pathname === `/api${path}`),
+    page.click(button),
+  ]);
+  return res.status();
+}
+
 let lookups = null;
 async function ticketBody(s, title) {
   lookups ??= {
@@ -237,7 +246,7 @@ await step('preferences', async () => {
   ok(await c.isChecked(cell), 'preferences: replies by e-mail, as the role\'s default');
   await c.uncheck(cell);
   ok(await c.locator(`td.differs ${cell}`).count() === 1, 'preferences: a choice unlike the default is marked');
-  await c.click('form.prefs button[type="submit"]');
+  is(await saved(c, 'form.prefs button[type="submit"]', '/me/notification-preferences'), 200, 'preferences: saving sends the change');
   await c.locator('form.prefs .flash', { hasText: 'saved' }).waitFor();
   is((await api(cust, 'GET', '/me/notification-preferences')).json.preferences.public_reply.email, false,
     'preferences: saved (the API says so)');
@@ -255,14 +264,15 @@ await step('preferences', async () => {
     JSON.stringify(sent));
 
   // back to the role's default, one cell
+  await c.goto('about:blank');
   await visit(c, '#/preferences');
-  await c.click(`td.differs button.reset`);
+  const td = c.locator('tr[data-event="public_reply"] td:has(input[data-channel="email"])');
+  await td.locator('button.reset').click();
   ok(await c.isChecked(cell), 'preferences: "default" puts the cell back');
-  await c.click('form.prefs button[type="submit"]');
-  await c.locator('form.prefs .flash', { hasText: 'saved' }).waitFor();
+  await saved(c, 'form.prefs button[type="submit"]', '/me/notification-preferences');
   is((await api(cust, 'GET', '/me/notification-preferences')).json.preferences.public_reply.email, true,
     '... and after saving it follows the default again');
-  is(await c.locator('td.differs').count(), 0, '... unmarked');
+  is(await td.evaluate((el) => el.classList.contains('differs')), false, '... unmarked');
 
   // WhatsApp as the API offers it once it has the channel (GET /api/me with
   // `whatsapp`, PATCH /api/me {whatsapp: {number, opt_in}}), played here by
@@ -316,12 +326,11 @@ await step('role defaults', async () => {
   const was = before.tech.status_changed.email;
   await a.setChecked(cell, !was);
   ok(await a.locator(cell).evaluate((el) => el.closest('td').classList.contains('unsaved')), 'defaults: a change not saved yet is marked');
-  await a.click('form.defaults button[type="submit"]');
+  is(await saved(a, 'form.defaults button[type="submit"]', '/notification-defaults'), 200, 'defaults: saving sends the change');
   await a.locator('form.defaults .flash', { hasText: 'saved' }).waitFor();
   is((await api(admin, 'GET', '/notification-defaults')).json.roles.tech.status_changed.email, !was, 'defaults: saved');
   await a.setChecked(cell, was);
-  await a.click('form.defaults button[type="submit"]');
-  await a.waitForFunction((sel) => !document.querySelector(sel).closest('td').classList.contains('unsaved'), cell);
+  await saved(a, 'form.defaults button[type="submit"]', '/notification-defaults');
   is(JSON.stringify((await api(admin, 'GET', '/notification-defaults')).json.roles), JSON.stringify(before),
     'defaults: and back, nothing else changed');
   clean(admin, 'role defaults, admin');

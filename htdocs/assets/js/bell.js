@@ -154,6 +154,11 @@ async function readAll(button) {
   } catch { /* the next poll shows the truth */ }
   button.disabled = false;
   await fill();
+  if (button.hidden) { // nothing left to read: the focus stays in the panel
+    const title = $('#bell-panel-title');
+    title.tabIndex = -1;
+    title.focus();
+  }
   check();
 }
 
@@ -171,7 +176,9 @@ export function start(who) {
   });
   document.addEventListener('visibilitychange', () => {
     // back in sight: ask at once rather than at the end of a long wait
-    if (!document.hidden) check();
+    // (while failing, at the seen pace's backoff instead)
+    if (document.hidden || running) return;
+    if (failures) schedule(wait()); else check();
   });
   check();
 }
