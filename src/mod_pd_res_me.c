@@ -6,7 +6,8 @@
 #include "mod_pd_notify.h"
 
 /* {"pages":[...],"scope":"all"|"pharmacy","internal":bool,
- *  "inactive_lookups":bool,"create":{"pharmacy":"choose"|"own"}|null} */
+ *  "inactive_lookups":bool,"create":{"pharmacy":"choose"|"own"}|null,
+ *  "ticket_notifications":bool} */
 static json_t *allowed_of(const pd_identity_t *who)
 {
     const char *pages[PD_AUTHZ_MAX_PAGES];
@@ -27,6 +28,9 @@ static json_t *allowed_of(const pd_identity_t *who)
                            pd_authz_ticket_pharmacy_chosen(who) ? "choose" : "own");
     }
     json_object_set_new(allowed, "create", create);
+    /* what was sent about a ticket, shown beside its timeline */
+    json_object_set_new(allowed, "ticket_notifications",
+                        json_boolean(pd_authz_allows(who->role, PD_ACT_TICKET_NOTIFICATIONS)));
     return allowed;
 }
 

@@ -33,7 +33,7 @@ static const char *const audit_list[] = {
     "actor_id", "entity", "entity_id", "from", "to", "limit", "cursor", NULL
 };
 static const char *const notification_list[] = { "unread", "limit", "cursor", NULL };
-static const char *const read_all_params[] = { "up_to", NULL };
+static const char *const read_all_params[] = { "up_to", "ticket_id", NULL };
 static const char *const delivery_list[] = {
     "status", "channel", "ticket_id", "user_id", "limit", "cursor", NULL
 };

@@ -888,10 +888,12 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " AND NOT EXISTS (SELECT 1 FROM ticket_activities a WHERE a.id = n.activity_id"
         "  AND a.visibility = 'internal')))"
         " RETURNING n.id",
-    /* 1 user: every unread one read, 2 up to this id (NULL: all) */
+    /* 1 user: every unread one read, 2 up to this id (NULL: all), 3 about
+     * this ticket (NULL: any) */
     [PD_SQL_NOTIFICATIONS_READ_ALL].text =
         "UPDATE notifications SET read_at = now() WHERE user_id = %s::bigint AND read_at IS NULL"
-        " AND id <= coalesce(%s::bigint, 9223372036854775807)",
+        " AND id <= coalesce(%s::bigint, 9223372036854775807)"
+        " AND ticket_id = coalesce(%s::bigint, ticket_id)",
     /* Every delivery, newest first: 1-2 status, 3-4 channel, 5-6 ticket,
      * 7-8 recipient, 9-10 before this id, 11 limit. Columns (id, key,
      * json). */

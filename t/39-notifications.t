@@ -290,6 +290,11 @@ ok !db_value(q{SELECT count(*) FROM notify_deliveries d JOIN ticket_activities a
     is api($u, POST => '/api/notifications/read-all', query => { up_to => $items[2]{id} })->status, 204,
         'read all up to the oldest';
     is api($u, GET => '/api/notifications/unread-count')->json->{unread}, 1, '... the newer one stays unread';
+    is api($u, POST => '/api/notifications/read-all', query => { ticket_id => $t[0]{id} })->status, 204,
+        'read all about one ticket (the portal does when the ticket is opened)';
+    is api($u, GET => '/api/notifications/unread-count')->json->{unread}, 1, '... another ticket\'s stays unread';
+    api($u, POST => '/api/notifications/read-all', query => { ticket_id => $t[2]{id} });
+    is api($u, GET => '/api/notifications/unread-count')->json->{unread}, 0, '... and its own is read';
     is api($u, POST => '/api/notifications/read-all')->status, 204, 'read all';
     is_deeply api($u, GET => '/api/notifications/unread-count')->json, { unread => 0, latest => undef }, '... none unread';
     is_error api('expert2', POST => "/api/notifications/$items[0]{id}/read"), 404, 'not_found', undef,
@@ -298,6 +303,8 @@ ok !db_value(q{SELECT count(*) FROM notify_deliveries d JOIN ticket_activities a
         'unread is true or false';
     is_error api($u, POST => '/api/notifications/read-all', query => { up_to => 'x' }), 400, 'invalid_parameter', 'up_to',
         'up_to is an id';
+    is_error api($u, POST => '/api/notifications/read-all', query => { ticket_id => '-1' }), 400, 'invalid_parameter',
+        'ticket_id', 'ticket_id is an id';
 }
 
 # a customer's notifications never show an internal entry, whatever is stored

@@ -670,11 +670,11 @@ static void test_pages(void **state)
     static const char *const expected[PD_ROLE__COUNT] = {
         [PD_ROLE_NONE] = "",
         [PD_ROLE_ADMIN] = "dashboard tickets review new users categories modules pharmacies"
-                          " webhooks",
-        [PD_ROLE_EXPERT] = "review mine tickets new",
-        [PD_ROLE_TECH] = "assigned tickets new",
-        [PD_ROLE_CUSTOMER] = "tickets new dashboard",
-        [PD_ROLE_MANAGER] = "dashboard tickets",
+                          " webhooks notification_defaults dead_letters notifications preferences",
+        [PD_ROLE_EXPERT] = "review mine tickets new notifications preferences",
+        [PD_ROLE_TECH] = "assigned tickets new notifications preferences",
+        [PD_ROLE_CUSTOMER] = "tickets new dashboard notifications preferences",
+        [PD_ROLE_MANAGER] = "dashboard tickets notifications preferences",
     };
     const char *pages[PD_AUTHZ_MAX_PAGES];
     apr_pool_t *p = *state;
