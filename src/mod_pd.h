@@ -304,6 +304,16 @@ void pd_respond_error(request_rec *r, const pd_server_conf_t *conf, const pd_err
  * statement (db.misuse): that is logged as an error, which fails the
  * test suite. */
 apr_status_t pd_fail_db(pd_req_t *req, const char *doing);
+/* An action on the row named by req->id (a retry, a replay): the action
+ * statement (the id its one parameter) returns the row's JSON when it
+ * acted, answered with status; no row means the row is absent or in no
+ * state for it, which the lookup statement (the same parameter) tells
+ * apart: absent, 404 not_found "no such <what>"; present, refused(req,
+ * row) fills the 409 and its reason from the lookup's row. doing names the
+ * action in the log. */
+typedef apr_status_t (*pd_act_refused_fn)(pd_req_t *req, pd_db_result_t *row);
+apr_status_t pd_act_on_row(pd_req_t *req, pd_sql_id_e action, pd_sql_id_e lookup, int status,
+                           const char *doing, const char *what, pd_act_refused_fn refused);
 /* "{"items":[...],"next":...}" from pre-rendered item texts, with an ETag;
  * 304 to an If-None-Match that names it. */
 apr_status_t pd_respond_page(pd_req_t *req, apr_array_header_t *items, const char *next);

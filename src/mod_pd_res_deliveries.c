@@ -80,29 +80,15 @@ apr_status_t pd_res_deliveries_list(pd_req_t *req)
     return pd_name_page_respond(req, &res, limit, "all_deliveries");
 }
 
-apr_status_t pd_res_deliveries_retry(pd_req_t *req)
+static apr_status_t not_retryable(pd_req_t *req, pd_db_result_t *row)
 {
-    const char *args[] = { pd_db_int(&req->db, req->id) };
-    const char *json = NULL;
-    pd_db_result_t res;
-
-    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_NOTIFY_DELIVERIES_RETRY, args), &res)
-        != APR_SUCCESS) {
-        return pd_fail_db(req, "retrying a delivery");
-    }
-    if (pd_db_next(&res) == APR_SUCCESS) {
-        json = pd_db_get(&res, 0);
-        pd_db_drain(&res);
-        return pd_respond_json(req, HTTP_OK, json);
-    }
-    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_NOTIFY_DELIVERIES_EXISTS, args), &res)
-        != APR_SUCCESS) {
-        return pd_fail_db(req, "reading a delivery");
-    }
-    if (pd_db_next(&res) != APR_SUCCESS) {
-        return pd_error_set(&req->err, 404, "not_found", NULL, "no such delivery");
-    }
-    pd_db_drain(&res);
+    (void)row;
     return pd_error_set(&req->err, 409, "not_retryable", NULL,
                         "only a failed or dead delivery can be retried");
+}
+
+apr_status_t pd_res_deliveries_retry(pd_req_t *req)
+{
+    return pd_act_on_row(req, PD_SQL_NOTIFY_DELIVERIES_RETRY, PD_SQL_NOTIFY_DELIVERIES_EXISTS,
+                         HTTP_OK, "retrying a delivery", "delivery", not_retryable);
 }
