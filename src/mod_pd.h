@@ -188,6 +188,10 @@ const char *pd_set_webhook_allow(cmd_parms *cmd, void *dc, int argc, char *const
 /* What no single directive can check: credentials come in pairs. NULL, or
  * the message that stops Apache (check_config, so apache2 -t says it). */
 const char *pd_mail_config_check(const pd_server_conf_t *conf);
+/* Runs check on every server's configuration (a check_config hook's
+ * work): OK, or HTTP_INTERNAL_SERVER_ERROR after logging the first
+ * problem, which stops Apache. */
+int pd_config_check_servers(server_rec *s, const char *(*check)(const pd_server_conf_t *conf));
 /* A secret read at start from a file that root alone may read (Apache
  * reads its configuration as root, before its children drop to www-data):
  * the file's first line, at most max bytes of UTF-8 without control
