@@ -456,6 +456,11 @@ apr_status_t pd_list_limit(pd_req_t *req, int *limit);
 apr_status_t pd_list_limit_or(pd_req_t *req, int absent, int *limit);
 /* An optional id filter (pd_q_id): its text, NULL when absent. */
 apr_status_t pd_id_param(pd_req_t *req, const char *key, const char **out);
+/* An optional filter that takes one of the words in allowed (NULL
+ * ended): the word, NULL when absent; any other, 400 invalid_parameter
+ * naming them all. */
+apr_status_t pd_choice_param(pd_req_t *req, const char *key, const char *const *allowed,
+                             const char **out);
 
 /* Name-sorted lists (pharmacies, users): the q prefix search and the cursor,
  * then the page from rows of (id, name, json). */

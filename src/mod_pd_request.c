@@ -308,6 +308,27 @@ apr_status_t pd_list_limit(pd_req_t *req, int *limit)
     return pd_list_limit_or(req, PD_LIST_DEFAULT_LIMIT, limit);
 }
 
+apr_status_t pd_choice_param(pd_req_t *req, const char *key, const char *const *allowed,
+                             const char **out)
+{
+    const char *value = apr_table_get(req->query, key), *all = NULL;
+    int i;
+
+    *out = value;
+    for (i = 0; value && allowed[i]; i++) {
+        if (strcmp(value, allowed[i]) == 0) {
+            return APR_SUCCESS;
+        }
+        all = all ? apr_pstrcat(req->r->pool, all, ", ", allowed[i], NULL) : allowed[i];
+    }
+    if (!value) {
+        return APR_SUCCESS;
+    }
+    *out = NULL;
+    return pd_error_setf(&req->err, req->r->pool, 400, "invalid_parameter", key,
+                         "%s must be one of %s", key, all ? all : "(none)");
+}
+
 apr_status_t pd_id_param(pd_req_t *req, const char *key, const char **out)
 {
     apr_int64_t id;

@@ -6,7 +6,6 @@
  * the timeline entry that caused it (numbered as staff see the timeline),
  * the recipient, the channel and how it went (pending, sending, sent,
  * failed with its next attempt, dead, cancelled), with the last error. */
-#include <string.h>
 #include <apr_strings.h>
 #include "mod_pd.h"
 #include "pd_notify.h"
@@ -44,23 +43,15 @@ apr_status_t pd_res_deliveries_list(pd_req_t *req)
     pd_channel_e ch;
     pd_db_result_t res;
     apr_status_t rv;
-    int limit, i, n = 0, known = 0;
+    int limit, n = 0;
 
     if ((rv = pd_list_limit(req, &limit)) != APR_SUCCESS
         || (rv = pd_name_page_params(req, "all_deliveries", &q, &after_key, &after_id))
            != APR_SUCCESS
         || (rv = pd_id_param(req, "ticket_id", &ticket)) != APR_SUCCESS
-        || (rv = pd_id_param(req, "user_id", &user)) != APR_SUCCESS) {
+        || (rv = pd_id_param(req, "user_id", &user)) != APR_SUCCESS
+        || (rv = pd_choice_param(req, "status", statuses, &status)) != APR_SUCCESS) {
         return rv;
-    }
-    status = apr_table_get(req->query, "status");
-    for (i = 0; status && statuses[i]; i++) {
-        known |= strcmp(status, statuses[i]) == 0;
-    }
-    if (status && !known) {
-        return pd_error_set(&req->err, 400, "invalid_parameter", "status",
-                            "status must be one of pending, sending, sent, failed, dead, "
-                            "cancelled");
     }
     channel = apr_table_get(req->query, "channel");
     if (channel && pd_channel_parse(channel, &ch) != APR_SUCCESS) {

@@ -6,7 +6,6 @@
  * (a receiver that already has it drops it by its id), a fresh signature,
  * and all of PharmadeskNotifyMaxAttempts ahead of it. The background work
  * sends it, as it sends every delivery. */
-#include <string.h>
 #include <apr_strings.h>
 #include "mod_pd_webhook.h"
 
@@ -18,20 +17,13 @@ apr_status_t pd_res_webhook_deliveries_list(pd_req_t *req)
     const char *get[] = { pd_db_int(&req->db, req->id) };
     pd_db_result_t res;
     apr_status_t rv;
-    int limit, i, known = 0;
+    int limit;
 
     if ((rv = pd_list_limit(req, &limit)) != APR_SUCCESS
         || (rv = pd_name_page_params(req, "webhook_deliveries", &q, &after_key, &after_id))
-           != APR_SUCCESS) {
+           != APR_SUCCESS
+        || (rv = pd_choice_param(req, "status", statuses, &status)) != APR_SUCCESS) {
         return rv;
-    }
-    status = apr_table_get(req->query, "status");
-    for (i = 0; status && statuses[i]; i++) {
-        known |= strcmp(status, statuses[i]) == 0;
-    }
-    if (status && !known) {
-        return pd_error_set(&req->err, 400, "invalid_parameter", "status",
-                            "status must be one of pending, sending, sent, failed, dead");
     }
     if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_WEBHOOK_ENDPOINTS_GET, get), &res)
         != APR_SUCCESS) {
