@@ -188,6 +188,10 @@ const char *pd_set_webhook_allow(cmd_parms *cmd, void *dc, int argc, char *const
 /* What no single directive can check: credentials come in pairs. NULL, or
  * the message that stops Apache (check_config, so apache2 -t says it). */
 const char *pd_mail_config_check(const pd_server_conf_t *conf);
+/* Runs check on every server's configuration (a check_config hook's
+ * work): OK, or HTTP_INTERNAL_SERVER_ERROR after logging the first
+ * problem, which stops Apache. */
+int pd_config_check_servers(server_rec *s, const char *(*check)(const pd_server_conf_t *conf));
 /* A secret read at start from a file that root alone may read (Apache
  * reads its configuration as root, before its children drop to www-data):
  * the file's first line, at most max bytes of UTF-8 without control
@@ -304,6 +308,16 @@ void pd_respond_error(request_rec *r, const pd_server_conf_t *conf, const pd_err
  * statement (db.misuse): that is logged as an error, which fails the
  * test suite. */
 apr_status_t pd_fail_db(pd_req_t *req, const char *doing);
+/* An action on the row named by req->id (a retry, a replay): the action
+ * statement (the id its one parameter) returns the row's JSON when it
+ * acted, answered with status; no row means the row is absent or in no
+ * state for it, which the lookup statement (the same parameter) tells
+ * apart: absent, 404 not_found "no such <what>"; present, refused(req,
+ * row) fills the 409 and its reason from the lookup's row. doing names the
+ * action in the log. */
+typedef apr_status_t (*pd_act_refused_fn)(pd_req_t *req, pd_db_result_t *row);
+apr_status_t pd_act_on_row(pd_req_t *req, pd_sql_id_e action, pd_sql_id_e lookup, int status,
+                           const char *doing, const char *what, pd_act_refused_fn refused);
 /* "{"items":[...],"next":...}" from pre-rendered item texts, with an ETag;
  * 304 to an If-None-Match that names it. */
 apr_status_t pd_respond_page(pd_req_t *req, apr_array_header_t *items, const char *next);
@@ -442,6 +456,11 @@ apr_status_t pd_list_limit(pd_req_t *req, int *limit);
 apr_status_t pd_list_limit_or(pd_req_t *req, int absent, int *limit);
 /* An optional id filter (pd_q_id): its text, NULL when absent. */
 apr_status_t pd_id_param(pd_req_t *req, const char *key, const char **out);
+/* An optional filter that takes one of the words in allowed (NULL
+ * ended): the word, NULL when absent; any other, 400 invalid_parameter
+ * naming them all. */
+apr_status_t pd_choice_param(pd_req_t *req, const char *key, const char *const *allowed,
+                             const char **out);
 
 /* Name-sorted lists (pharmacies, users): the q prefix search and the cursor,
  * then the page from rows of (id, name, json). */

@@ -9,8 +9,9 @@
 
 /* The e-mail directives (the directive table is in mod_pharmadesk.c, the
  * defaults in src/mod_pd.h): each refuses what it cannot mean; and the
- * reading of a secret from a root-only file, which they and the WhatsApp
- * directives share. */
+ * reading of a secret from a root-only file and the check of every
+ * server's configuration at start, which they and the WhatsApp directives
+ * share. */
 
 #define PASSWORD_MAX 1024
 
@@ -158,6 +159,18 @@ const char *pd_set_portal_url(cmd_parms *cmd, void *dc, const char *arg)
     }
     conf_of(cmd)->portal_url = arg[len - 1] == '/' ? arg : apr_pstrcat(cmd->pool, arg, "/", NULL);
     return NULL;
+}
+
+int pd_config_check_servers(server_rec *s, const char *(*check)(const pd_server_conf_t *conf))
+{
+    for (; s; s = s->next) {
+        const char *problem = check(ap_get_module_config(s->module_config, &pharmadesk_module));
+        if (problem) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s, "pharmadesk: %s", problem);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+    return OK;
 }
 
 const char *pd_mail_config_check(const pd_server_conf_t *conf)

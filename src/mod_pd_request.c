@@ -113,6 +113,32 @@ apr_status_t pd_fail_db(pd_req_t *req, const char *doing)
                         "the database is unavailable; try again shortly");
 }
 
+apr_status_t pd_act_on_row(pd_req_t *req, pd_sql_id_e action, pd_sql_id_e lookup, int status,
+                           const char *doing, const char *what, pd_act_refused_fn refused)
+{
+    const char *args[] = { pd_db_int(&req->db, req->id) }, *json;
+    pd_db_result_t res;
+    apr_status_t rv;
+
+    if (pd_db_select(&req->db, action, PD_DB_ARGS(args), &res) != APR_SUCCESS) {
+        return pd_fail_db(req, doing);
+    }
+    if (pd_db_next(&res) == APR_SUCCESS) {
+        json = pd_db_get(&res, 0);
+        pd_db_drain(&res);
+        return pd_respond_json(req, status, json);
+    }
+    if (pd_db_select(&req->db, lookup, PD_DB_ARGS(args), &res) != APR_SUCCESS) {
+        return pd_fail_db(req, apr_pstrcat(req->r->pool, "reading a ", what, NULL));
+    }
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        return pd_error_setf(&req->err, req->r->pool, 404, "not_found", NULL, "no such %s", what);
+    }
+    rv = refused(req, &res);
+    pd_db_drain(&res);
+    return rv;
+}
+
 /* application/json, optionally with parameters such as charset=utf-8 */
 int pd_is_json_type(const char *ct)
 {
@@ -280,6 +306,27 @@ apr_status_t pd_list_limit_or(pd_req_t *req, int absent, int *limit)
 apr_status_t pd_list_limit(pd_req_t *req, int *limit)
 {
     return pd_list_limit_or(req, PD_LIST_DEFAULT_LIMIT, limit);
+}
+
+apr_status_t pd_choice_param(pd_req_t *req, const char *key, const char *const *allowed,
+                             const char **out)
+{
+    const char *value = apr_table_get(req->query, key), *all = NULL;
+    int i;
+
+    *out = value;
+    for (i = 0; value && allowed[i]; i++) {
+        if (strcmp(value, allowed[i]) == 0) {
+            return APR_SUCCESS;
+        }
+        all = all ? apr_pstrcat(req->r->pool, all, ", ", allowed[i], NULL) : allowed[i];
+    }
+    if (!value) {
+        return APR_SUCCESS;
+    }
+    *out = NULL;
+    return pd_error_setf(&req->err, req->r->pool, 400, "invalid_parameter", key,
+                         "%s must be one of %s", key, all ? all : "(none)");
 }
 
 apr_status_t pd_id_param(pd_req_t *req, const char *key, const char **out)

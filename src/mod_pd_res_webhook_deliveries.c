@@ -6,7 +6,6 @@
  * (a receiver that already has it drops it by its id), a fresh signature,
  * and all of PharmadeskNotifyMaxAttempts ahead of it. The background work
  * sends it, as it sends every delivery. */
-#include <string.h>
 #include <apr_strings.h>
 #include "mod_pd_webhook.h"
 
@@ -18,20 +17,13 @@ apr_status_t pd_res_webhook_deliveries_list(pd_req_t *req)
     const char *get[] = { pd_db_int(&req->db, req->id) };
     pd_db_result_t res;
     apr_status_t rv;
-    int limit, i, known = 0;
+    int limit;
 
     if ((rv = pd_list_limit(req, &limit)) != APR_SUCCESS
         || (rv = pd_name_page_params(req, "webhook_deliveries", &q, &after_key, &after_id))
-           != APR_SUCCESS) {
+           != APR_SUCCESS
+        || (rv = pd_choice_param(req, "status", statuses, &status)) != APR_SUCCESS) {
         return rv;
-    }
-    status = apr_table_get(req->query, "status");
-    for (i = 0; status && statuses[i]; i++) {
-        known |= strcmp(status, statuses[i]) == 0;
-    }
-    if (status && !known) {
-        return pd_error_set(&req->err, 400, "invalid_parameter", "status",
-                            "status must be one of pending, sending, sent, failed, dead");
     }
     if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_WEBHOOK_ENDPOINTS_GET, get), &res)
         != APR_SUCCESS) {
@@ -71,36 +63,25 @@ apr_status_t pd_res_webhook_deliveries_get(pd_req_t *req)
     return pd_respond_json(req, HTTP_OK, json);
 }
 
-apr_status_t pd_res_webhook_deliveries_replay(pd_req_t *req)
+/* Why a delivery that is there was not replayed: its endpoint is
+ * deactivated, or it is queued already (the lookup's row: status, the
+ * endpoint's active). */
+static apr_status_t not_replayable(pd_req_t *req, pd_db_result_t *row)
 {
-    const char *args[] = { pd_db_int(&req->db, req->id) }, *json, *status;
-    pd_db_result_t res;
-    int active;
+    const char *status = pd_db_get(row, 0);
 
-    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_WEBHOOK_DELIVERIES_REPLAY, args), &res)
-        != APR_SUCCESS) {
-        return pd_fail_db(req, "replaying a webhook delivery");
-    }
-    if (pd_db_next(&res) == APR_SUCCESS) {
-        json = pd_db_get(&res, 0);
-        pd_db_drain(&res);
-        return pd_respond_json(req, HTTP_ACCEPTED, json);
-    }
-    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_WEBHOOK_DELIVERIES_STATE, args), &res)
-        != APR_SUCCESS) {
-        return pd_fail_db(req, "reading a webhook delivery");
-    }
-    if (pd_db_next(&res) != APR_SUCCESS) {
-        return pd_error_set(&req->err, 404, "not_found", NULL, "no such webhook delivery");
-    }
-    status = pd_db_get(&res, 0);
-    active = pd_db_get_bool(&res, 1);
-    pd_db_drain(&res);
-    if (!active) {
+    if (!pd_db_get_bool(row, 1)) {
         return pd_error_set(&req->err, 409, "endpoint_inactive", NULL,
                             "the endpoint is deactivated: activate it first");
     }
     return pd_error_setf(&req->err, req->r->pool, 409, "not_replayable", NULL,
                          "the delivery is %s already: it is sent as soon as it can be",
                          status ? status : "queued");
+}
+
+apr_status_t pd_res_webhook_deliveries_replay(pd_req_t *req)
+{
+    return pd_act_on_row(req, PD_SQL_WEBHOOK_DELIVERIES_REPLAY, PD_SQL_WEBHOOK_DELIVERIES_STATE,
+                         HTTP_ACCEPTED, "replaying a webhook delivery", "webhook delivery",
+                         not_replayable);
 }

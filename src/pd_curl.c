@@ -24,10 +24,13 @@ CURLcode pd_curl_guard(CURL *h, long protocols, long timeout, const char *ca_fil
 #define SET(opt, val) if (rc == CURLE_OK) rc = curl_easy_setopt(h, opt, val)
 #if LIBCURL_VERSION_NUM >= 0x075500
     SET(CURLOPT_PROTOCOLS_STR, names);
+    SET(CURLOPT_REDIR_PROTOCOLS_STR, names);
 #else
     SET(CURLOPT_PROTOCOLS, protocols);
+    SET(CURLOPT_REDIR_PROTOCOLS, protocols);
 #endif
     SET(CURLOPT_FOLLOWLOCATION, 0L);
+    SET(CURLOPT_MAXREDIRS, 0L);
     SET(CURLOPT_PROXY, "");
     SET(CURLOPT_NOPROXY, "*");
     SET(CURLOPT_NOSIGNAL, 1L);

@@ -401,13 +401,7 @@ const char *pd_webhook_excerpt(apr_pool_t *p, const char *data, apr_size_t len)
     if (!data || len == 0) {
         return NULL;
     }
-    if (len > PD_WEBHOOK_EXCERPT_MAX) {
-        /* back to the start of the character the cut falls in */
-        len = PD_WEBHOOK_EXCERPT_MAX;
-        while (len > 0 && ((unsigned char)data[len] & 0xc0) == 0x80) {
-            len--;
-        }
-    }
+    len = pd_utf8_fit(data, len, PD_WEBHOOK_EXCERPT_MAX);
     copy = apr_pstrmemdup(p, data, len);
     for (i = 0; i < len; i++) {
         if (copy[i] == '\0') {

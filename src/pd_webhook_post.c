@@ -7,9 +7,9 @@
 #include <curl/curl.h>
 #include <apr_strings.h>
 #include <apr_time.h>
+#include "pd_curl.h"
 #include "pd_webhook_post.h"
 
-#define CONNECT_TIMEOUT_MAX 10
 /* addresses of one name that a connection may use, in the resolver's order */
 #define PINNED_MAX 8
 
@@ -241,31 +241,17 @@ apr_status_t pd_webhook_post(apr_pool_t *p, const pd_webhook_request_t *rq,
         ADD(pin, line);
     }
 #undef ADD
+    /* http(s) alone, no redirection followed (a redirection is the
+     * receiver's answer, not somewhere else to go), no proxy, TLS verified */
+    if (rc == CURLE_OK) {
+        rc = pd_curl_guard(h, CURLPROTO_HTTP | CURLPROTO_HTTPS, timeout, NULL);
+    }
 #define SET(opt, val) if (rc == CURLE_OK) rc = curl_easy_setopt(h, opt, val)
     SET(CURLOPT_URL, rq->url);
-#if LIBCURL_VERSION_NUM >= 0x075500
-    SET(CURLOPT_PROTOCOLS_STR, "http,https");
-    SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-#else
-    SET(CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-    SET(CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-    /* a redirection is the receiver's answer, not somewhere else to go */
-    SET(CURLOPT_FOLLOWLOCATION, 0L);
-    SET(CURLOPT_MAXREDIRS, 0L);
     SET(CURLOPT_RESOLVE, pin);
     SET(CURLOPT_OPENSOCKETFUNCTION, open_pinned);
     SET(CURLOPT_OPENSOCKETDATA, x);
-    SET(CURLOPT_PROXY, "");
-    SET(CURLOPT_NOPROXY, "*");
-    SET(CURLOPT_NOSIGNAL, 1L);
     SET(CURLOPT_FORBID_REUSE, 1L);
-    SET(CURLOPT_CONNECTTIMEOUT, timeout < CONNECT_TIMEOUT_MAX ? timeout
-                                                              : (long)CONNECT_TIMEOUT_MAX);
-    SET(CURLOPT_TIMEOUT, timeout);
-    SET(CURLOPT_SSL_VERIFYPEER, 1L);
-    SET(CURLOPT_SSL_VERIFYHOST, 2L);
-    SET(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
     SET(CURLOPT_USERAGENT, rq->user_agent ? rq->user_agent : "Pharmadesk-Webhook");
     SET(CURLOPT_HTTPHEADER, headers);
     SET(CURLOPT_POST, 1L);

@@ -27,28 +27,13 @@ use warnings;
 use Carp qw(croak);
 use Fcntl qw(:flock);
 use JSON::PP ();
-use PD::Loopback;
+use PD::Loopback ();
+use parent -norequire, 'PD::Loopback';
 
 my $JSON = JSON::PP->new->canonical->utf8;
 
-sub start {
-    my ($class, %o) = @_;
-    croak 'dir is required' unless $o{dir};
-    mkdir $o{dir} unless -d $o{dir};
-    my $self = bless { version => 'v21.0', params => 4, %o }, $class;
-    my $listen = PD::Loopback::listen_on();
-    $self->{port} = $listen->sockport;
-    $self->{pid} = PD::Loopback::fork_server($listen, \&_exchange, $self, 30);
-    return $self;
-}
-
-sub stop {
-    my ($self) = @_;
-    my $pid = delete $self->{pid} or return;
-    PD::Loopback::stop($pid);
-}
-
-sub DESTROY { $_[0]->stop }
+sub defaults { (version => 'v21.0', params => 4) }
+sub session_timeout { 30 }
 
 sub url { 'http://127.0.0.1:' . $_[0]{port} }
 
@@ -79,13 +64,7 @@ sub _next_reply {
 # Every request kept so far, oldest first.
 sub requests {
     my ($self) = @_;
-    my @out;
-    for my $file (sort glob "$self->{dir}/*.json") {
-        open my $fh, '<:raw', $file or next;
-        local $/;
-        push @out, $JSON->decode(scalar <$fh>);
-    }
-    return @out;
+    return map { $JSON->decode($_->{json}) } $self->kept('json');
 }
 
 sub wait_requests {
@@ -95,29 +74,18 @@ sub wait_requests {
 
 sub clear {
     my ($self) = @_;
-    unlink glob("$self->{dir}/*.json"), "$self->{dir}/.replies";
+    $self->clear_kept('json');
+    unlink "$self->{dir}/.replies";
 }
 
 # ---- the server ----------------------------------------------------------
 
-sub _exchange {
+sub _session {
     my ($o, $c) = @_;
-    binmode $c;
-    $c->autoflush(1);
-    my $line = <$c> // return;
-    my ($method, $path) = $line =~ m{^(\S+) (\S+) HTTP/1\.[01]\r?\n\z} or return;
-    my %h;
-    while (defined(my $l = <$c>)) {
-        last if $l =~ /^\r?\n\z/;
-        $h{ lc $1 } = $2 if $l =~ /^([^:]+):\s*(.*?)\s*\r?\n\z/;
-    }
-    print {$c} "HTTP/1.1 100 Continue\r\n\r\n" if lc($h{expect} // '') eq '100-continue';
-    my $body = '';
-    read $c, $body, $h{'content-length'} if ($h{'content-length'} // 0) > 0;
-
+    my ($method, $path, $h, $body) = PD::Loopback::read_http_request($c) or return;
     my %kept = (method => $method, path => $path, headers => {
-        authorization => $h{authorization}, content_type => $h{'content-type'} });
-    my @problems = _check($o, $method, $path, \%h, $body, \%kept);
+        authorization => $h->{authorization}, content_type => $h->{'content-type'} });
+    my @problems = _check($o, $method, $path, $h, $body, \%kept);
     my ($status, $answer);
     if (grep { /^token/ } @problems) {
         ($status, $answer) = (401, _graph_error(190, 'Invalid OAuth access token.'));
@@ -137,7 +105,7 @@ sub _exchange {
     }
     $kept{problems} = \@problems;
     $kept{status} = 0 + $status;
-    _keep($o->{dir}, \%kept);
+    PD::Loopback::keep($o->{dir}, json => $JSON->encode(\%kept));
     my $type = $answer =~ /^\{/ ? 'application/json' : 'text/html';
     print {$c} "HTTP/1.1 $status X\r\nContent-Type: $type\r\nContent-Length: " . length($answer)
         . "\r\nConnection: close\r\n\r\n$answer";
@@ -210,11 +178,6 @@ sub _check {
         push @p, "parameter $i is longer than 1024 characters" if length $x->{text} > 1024;
     }
     return @p;
-}
-
-sub _keep {
-    my ($dir, $kept) = @_;
-    PD::Loopback::keep($dir, json => $JSON->encode($kept));
 }
 
 1;

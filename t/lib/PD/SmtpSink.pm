@@ -35,43 +35,11 @@ use JSON::PP ();
 use MIME::Base64 qw(decode_base64);
 use POSIX ();
 use Time::HiRes qw(sleep time);
-use PD::Loopback;
+use PD::Loopback ();
+use parent -norequire, 'PD::Loopback';
 
 my $JSON = JSON::PP->new->canonical->utf8;
 
-sub start {
-    my ($class, %o) = @_;
-    croak 'dir is required' unless $o{dir};
-    mkdir $o{dir} unless -d $o{dir};
-    my $self = bless { %o }, $class;
-    $self->start_again;
-    return $self;
-}
-
-# Starts serving (again, on the same port after stop).
-sub start_again {
-    my ($self) = @_;
-    croak 'the sink is running' if $self->{pid};
-    my $listen = PD::Loopback::listen_on($self->{port});
-    $self->{port} = $listen->sockport;
-    $self->{pid} = PD::Loopback::fork_server($listen, \&_session, $self);
-    return $self;
-}
-
-# Stops serving: the listener and every session in progress.
-sub stop {
-    my ($self) = @_;
-    my $pid = delete $self->{pid} or return;
-    PD::Loopback::stop($pid);
-}
-
-sub DESTROY {
-    my ($self) = @_;
-    $self->stop if $self->{pid} && !$self->{suite};
-}
-
-sub port { $_[0]{port} }
-sub dir { $_[0]{dir} }
 sub url { 'smtp://127.0.0.1:' . $_[0]{port} }
 
 # The sink scripts/test started for the whole suite: stop and start_again
@@ -118,10 +86,7 @@ sub suite_start {
 
 sub _write_pid {
     my ($dir) = @_;
-    open my $fh, '>', "$dir/.pid.tmp" or die "$dir/.pid: $!";
-    print $fh "$$\n";
-    close $fh;
-    rename "$dir/.pid.tmp", "$dir/.pid";
+    PD::Loopback::write_whole("$dir/.pid", "$$\n");
 }
 
 # Answers with $reply at $stage from now on (undef: normally again).
@@ -129,10 +94,7 @@ sub fail {
     my ($self, $stage, $reply) = @_;
     my %r = %{ _replies($self->{dir}) };
     if (defined $reply) { $r{$stage} = $reply } else { delete $r{$stage} }
-    open my $fh, '>', "$self->{dir}/.reply.tmp" or croak "$self->{dir}/.reply: $!";
-    print $fh map { "$_ $r{$_}\n" } sort keys %r;
-    close $fh;
-    rename "$self->{dir}/.reply.tmp", "$self->{dir}/.reply";
+    PD::Loopback::write_whole("$self->{dir}/.reply", join '', map { "$_ $r{$_}\n" } sort keys %r);
 }
 
 sub _replies {
@@ -147,15 +109,8 @@ sub _replies {
 # Every message kept so far, oldest first: { eml, envelope, file }.
 sub messages {
     my ($self) = @_;
-    my @out;
-    for my $file (sort glob "$self->{dir}/*.eml") {
-        (my $json = $file) =~ s/\.eml$/.json/;
-        open my $e, '<:raw', $file or next;
-        open my $j, '<:raw', $json or next;
-        local $/;
-        push @out, { file => $file, eml => scalar <$e>, envelope => $JSON->decode(scalar <$j>) };
-    }
-    return @out;
+    return map { +{ file => $_->{file} =~ s/\.json\z/.eml/r, eml => $_->{eml},
+                   envelope => $JSON->decode($_->{json}) } } $self->kept('json', 'eml');
 }
 
 # Waits (up to $timeout seconds, 20 by default) until at least $n messages are kept.
@@ -166,7 +121,7 @@ sub wait_messages {
 
 sub clear {
     my ($self) = @_;
-    unlink glob("$self->{dir}/*.eml"), glob("$self->{dir}/*.json");
+    $self->clear_kept('eml', 'json');
 }
 
 # ---- the server ----------------------------------------------------------

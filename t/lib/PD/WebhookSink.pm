@@ -28,29 +28,10 @@ use Digest::SHA qw(hmac_sha256_hex);
 use JSON::PP ();
 use Time::HiRes qw(sleep time);
 use PD::Loopback ();
+use parent -norequire, 'PD::Loopback';
 
 my $JSON = JSON::PP->new->canonical->utf8;
 
-sub start {
-    my ($class, %o) = @_;
-    croak 'dir is required' unless $o{dir};
-    mkdir $o{dir} unless -d $o{dir};
-    my $self = bless { %o }, $class;
-    my $listen = PD::Loopback::listen_on(undef);
-    $self->{port} = $listen->sockport;
-    $self->{pid} = PD::Loopback::fork_server($listen, \&_exchange, $self->{dir});
-    return $self;
-}
-
-sub stop {
-    my ($self) = @_;
-    my $pid = delete $self->{pid};
-    PD::Loopback::stop($pid) if $pid;
-}
-
-sub DESTROY { $_[0]->stop }
-
-sub port { $_[0]{port} }
 sub url { my ($self, $path) = @_; "http://127.0.0.1:$self->{port}" . ($path // '/') }
 
 # How to answer requests whose path starts with $prefix (undef: 200 again).
@@ -58,10 +39,7 @@ sub reply {
     my ($self, $prefix, $how) = @_;
     my $all = _replies($self->{dir});
     if (defined $how) { $all->{$prefix} = $how } else { delete $all->{$prefix} }
-    open my $fh, '>', "$self->{dir}/.reply.tmp" or croak "$self->{dir}/.reply: $!";
-    print $fh $JSON->encode($all);
-    close $fh;
-    rename "$self->{dir}/.reply.tmp", "$self->{dir}/.reply";
+    PD::Loopback::write_whole("$self->{dir}/.reply", $JSON->encode($all));
 }
 
 sub _replies {
@@ -75,13 +53,9 @@ sub _replies {
 sub requests {
     my ($self, $filter) = @_;
     my @out;
-    for my $file (sort glob "$self->{dir}/*.json") {
-        (my $body = $file) =~ s/\.json$/.body/;
-        open my $j, '<:raw', $file or next;
-        open my $b, '<:raw', $body or next;
-        local $/;
-        my $r = $JSON->decode(scalar <$j>);
-        $r->{body} = scalar <$b> // '';
+    for my $k ($self->kept('json', 'body')) {
+        my $r = $JSON->decode($k->{json});
+        $r->{body} = $k->{body};
         local $_ = $r;
         push @out, $r if !$filter || $filter->($r);
     }
@@ -91,14 +65,7 @@ sub requests {
 # Waits (up to $timeout seconds, 30 by default) for at least $n of them.
 sub wait_requests {
     my ($self, $filter, $n, $timeout) = @_;
-    my $until = time + ($timeout // 30);
-    my @r;
-    while (1) {
-        @r = $self->requests($filter);
-        last if @r >= $n || time >= $until;
-        sleep 0.1;
-    }
-    return @r;
+    return PD::Loopback::wait_for(sub { $self->requests($filter) }, $n, $timeout // 30);
 }
 
 # A receiver's check of Pharmadesk-Signature, as the README describes it:
@@ -140,31 +107,18 @@ my %REASON = (200 => 'OK', 201 => 'Created', 202 => 'Accepted', 204 => 'No Conte
     400 => 'Bad Request', 404 => 'Not Found', 410 => 'Gone', 429 => 'Too Many Requests',
     500 => 'Internal Server Error', 502 => 'Bad Gateway', 503 => 'Service Unavailable');
 
-sub _exchange {
-    my ($dir, $c) = @_;
-    binmode $c;
-    $c->autoflush(1);
-    my $line = <$c> // return;
-    my ($method, $path) = $line =~ m{^(\S+) (\S+) HTTP/1\.[01]\r?\n\z} or return;
-    my %h;
-    while (defined(my $l = <$c>)) {
-        last if $l =~ /^\r?\n\z/;
-        $h{ lc $1 } = $2 if $l =~ /^([^:]+):\s*(.*?)\r?\n\z/;
-    }
-    my $body = '';
-    my $len = $h{'content-length'} // 0;
-    while (length $body < $len) {
-        my $n = read $c, $body, $len - length $body, length $body;
-        last unless $n;
-    }
+sub _session {
+    my ($self, $c) = @_;
+    my $dir = $self->{dir};
+    my ($method, $path, $h, $body) = PD::Loopback::read_http_request($c) or return;
     my $replies = _replies($dir);
     my ($prefix) = sort { length $b <=> length $a } grep { index($path, $_) == 0 } keys %$replies;
     my $how = defined $prefix ? $replies->{$prefix} : {};
     # failing a number of times, then answering 200
-    $how = {} if defined $how->{times} && _seen($dir, $prefix) >= $how->{times};
+    $how = {} if defined $how->{times} && _seen($self, $prefix) >= $how->{times};
     my $status = $how->{stall} ? 0 : $how->{status} // 200;
     PD::Loopback::keep($dir, body => $body, json => $JSON->encode({ method => $method, path => $path,
-        headers => \%h, status => $status, at => Time::HiRes::time() }));
+        headers => $h, status => $status, at => Time::HiRes::time() }));
     if ($how->{stall}) {
         sleep $how->{stall};
         return;
@@ -178,24 +132,11 @@ sub _exchange {
 
 # How many requests below $prefix were kept already.
 sub _seen {
-    my ($dir, $prefix) = @_;
-    my $n = 0;
-    for my $file (glob "$dir/*.json") {
-        open my $fh, '<:raw', $file or next;
-        local $/;
-        my $r = eval { $JSON->decode(scalar <$fh>) } or next;
-        $n++ if index($r->{path}, $prefix) == 0;
-    }
-    return $n;
-}
-
-# Written whole, then named: a reader never sees half a file.
-sub _write {
-    my ($file, $bytes) = @_;
-    open my $fh, '>:raw', "$file.tmp" or die "$file: $!";
-    print $fh $bytes;
-    close $fh or die "$file: $!";
-    rename "$file.tmp", $file or die "$file: $!";
+    my ($self, $prefix) = @_;
+    return scalar grep {
+        my $r = eval { $JSON->decode($_->{json}) };
+        $r && index($r->{path}, $prefix) == 0
+    } $self->kept('json');
 }
 
 1;
