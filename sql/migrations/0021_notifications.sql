@@ -1,6 +1,7 @@
 -- Notifications: an outbox written with the change, recipients decided in
--- the background, one delivery per recipient and channel, stored portal
--- notifications, and each user's preferences over their role's defaults.
+-- the background, one delivery per recipient and channel (the portal's are
+-- its users' notifications), and each user's preferences over their role's
+-- defaults.
 --
 -- notify_outbox    events waiting to be fanned out; a row is written in the
 --                  transaction of the change that causes it, so a rolled-back
@@ -12,8 +13,8 @@
 --                  sent, failed (a retry is due at due_at), dead (no more
 --                  retries) or cancelled (not sent on purpose: the recipient
 --                  was deactivated or may no longer hear of the ticket).
--- notifications    what the portal channel delivers: a user's stored
---                  notifications, read or unread.
+--                  A sent delivery on the portal channel is its user's
+--                  notification, read or unread (read_at).
 -- notify_role_defaults, notify_preferences
 --                  on/off per role (editable by admins) and per user (only
 --                  what the user chose; NULL elsewhere means the role's).
@@ -87,8 +88,10 @@ CREATE TRIGGER ticket_activities_notify AFTER INSERT ON ticket_activities FOR EA
 -- once fanned out. due_at is when the row is next for a sender: the next
 -- attempt while pending or failed, the end of the lease while sending (a
 -- sender that crashed mid-send lets it go then: delivery is at least once).
--- A new ticket writes a row per person told of it and channel, here and in
--- notifications: each row carries only the keys and indexes it needs (a
+-- A sent portal delivery is its user's notification, read once read_at is
+-- set: stored once, by the fan-out that writes it sent, rather than copied
+-- into a table of its own. A new ticket writes a row per person told of it
+-- and channel, so each row carries only the keys and indexes it needs (a
 -- timeline entry goes only with its ticket, whose key cascades).
 CREATE TABLE notify_deliveries (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -105,6 +108,7 @@ CREATE TABLE notify_deliveries (
     last_error  text CHECK (length(last_error) <= 1000),
     created_at  timestamptz NOT NULL DEFAULT now(),
     sent_at     timestamptz,
+    read_at     timestamptz CHECK (read_at IS NULL OR channel = 'portal'),
     CHECK (user_id IS NOT NULL OR channel = 'webhook')
 );
 -- what a sender claims: the due work of a channel, oldest first
@@ -114,23 +118,12 @@ CREATE INDEX notify_deliveries_due_idx ON notify_deliveries (channel, due_at, id
 -- what is not sent (sent, the great majority, is read newest first by key)
 CREATE INDEX notify_deliveries_ticket_idx ON notify_deliveries (ticket_id, id);
 CREATE INDEX notify_deliveries_status_idx ON notify_deliveries (status, id) WHERE status <> 'sent';
-
--- The portal channel's messages: stored for their user. A delivery stores
--- at most one (delivery_id is unique), so a repeated delivery cannot show
--- twice. Newest first, all or unread only.
-CREATE TABLE notifications (
-    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    user_id     bigint NOT NULL REFERENCES users (id),
-    delivery_id bigint NOT NULL UNIQUE,
-    event       text NOT NULL CHECK (pd_notify_event_valid(event)),
-    ticket_id   bigint NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
-    activity_id bigint,
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    read_at     timestamptz
-);
-CREATE INDEX notifications_user_idx ON notifications (user_id, id);
-CREATE INDEX notifications_unread_idx ON notifications (user_id, id) WHERE read_at IS NULL;
-CREATE INDEX notifications_ticket_idx ON notifications (ticket_id);
+-- a user's notifications (the portal's sent deliveries), newest first: all,
+-- and the unread ones, which the bell counts
+CREATE INDEX notify_deliveries_inbox_idx ON notify_deliveries (user_id, id)
+    WHERE channel = 'portal' AND status = 'sent';
+CREATE INDEX notify_deliveries_unread_idx ON notify_deliveries (user_id, id)
+    WHERE channel = 'portal' AND status = 'sent' AND read_at IS NULL;
 
 -- Each role's defaults: a row for every event and per-user channel, so
 -- that a user's effective choice is their own row, else this one.
