@@ -392,6 +392,24 @@ ok !db_value(q{SELECT count(*) FROM notify_deliveries d JOIN ticket_activities a
         'filtered by ticket, channel and recipient';
 }
 
+# ---- a ticket deleted takes its deliveries along ---------------------------------
+
+{
+    my $x = ticket_for('cust_a');
+    api('expert', POST => "/api/tickets/$x->{id}/comments", json => { body => 'Sebentar lagi.' });
+    settled($x->{id});
+    ok db_value('SELECT count(*) FROM notify_deliveries WHERE ticket_id = ?', $x->{id}) > 0, 'a ticket with deliveries';
+    is api('admin', DELETE => "/api/tickets/$x->{id}")->status, 204, '... deleted';
+    is db_value('SELECT count(*) FROM notify_deliveries WHERE ticket_id = ?', $x->{id}), 0, '... takes them along';
+
+    # an event whose ticket is gone by the time it is fanned out
+    my $gone = db_value('SELECT max(id) + 1000 FROM tickets');
+    db_do(q{INSERT INTO notify_outbox (event, ticket_id) VALUES ('public_reply', ?)}, $gone);
+    ok wait_until(sub { !db_value('SELECT count(*) FROM notify_outbox WHERE ticket_id = ?', $gone) }, 15),
+        "an event of a ticket that is gone is taken from the outbox";
+    is db_value('SELECT count(*) FROM notify_deliveries WHERE ticket_id = ?', $gone), 0, '... and notifies nobody';
+}
+
 # ---- the auto-close is an event like any other ----------------------------------
 
 {
