@@ -13,10 +13,11 @@
  * here, in the same transaction: its deliveries are written sent, and a
  * sent portal delivery is its recipient's notification.
  *
- * A batch costs the same three statements however many events and people
- * it holds (take the events, find their candidates, write the
- * deliveries), and its transaction: a burst of new tickets costs the
- * background work little more than the rows it writes. */
+ * A batch costs the same statements however many events and people it
+ * holds (a lock that keeps its tickets from being deleted meanwhile, take
+ * the events, find their candidates, write the deliveries), and its
+ * transaction: a burst of new tickets costs the background work little
+ * more than the rows it writes. */
 #include <string.h>
 #include <apr_strings.h>
 #include "mod_pd_notify.h"
@@ -249,7 +250,8 @@ apr_status_t pd_notify_fanout(server_rec *s, const pd_server_conf_t *conf, pd_db
     if (pd_db_begin(db) != APR_SUCCESS) {
         return APR_EGENERAL;
     }
-    if (pd_db_select(db, PD_SQL_CALL(PD_SQL_NOTIFY_OUTBOX_TAKE, args), &res) != APR_SUCCESS) {
+    if (pd_db_exec(db, PD_SQL_CALL0(PD_SQL_NOTIFY_DELIVERIES_LOCK), NULL) != APR_SUCCESS
+        || pd_db_select(db, PD_SQL_CALL(PD_SQL_NOTIFY_OUTBOX_TAKE, args), &res) != APR_SUCCESS) {
         goto failed;
     }
     while (pd_db_next(&res) == APR_SUCCESS) {

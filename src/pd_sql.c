@@ -661,16 +661,20 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
 
     /* ---- notifications: the background work (migration 0021) ---- */
 
+    /* A fan-out's first statement: no ticket is deleted until its
+     * transaction ends, nor while one being deleted is not yet gone
+     * (migration 0021: deliveries have no foreign key). A statement of its
+     * own, so that the take's snapshot comes after the wait. */
+    [PD_SQL_NOTIFY_DELIVERIES_LOCK].text =
+        "SELECT pd_notify_fanout_lock(false)",
     /* Takes up to 1 events of the outbox, oldest first, skipping those
      * another fan-out holds: deleted in the transaction that writes their
-     * deliveries, so back in the outbox should it roll back. Each event's
-     * ticket is locked FOR KEY SHARE until then, so that it is not deleted
-     * before its deliveries are written (migration 0021: they have no
-     * foreign key). With what the rules decide on: the event, its ticket
-     * (NULL when it is gone) and its timeline entry: 0 id, 1 event, 2
-     * ticket, 3 entry, 4 status, 5 pharmacy, 6 customer, 7 expert, 8 tech
-     * (0: none), 9 actor (0: the system), 10 internal, 11 the person an
-     * assignment names (taken off: the previous one) */
+     * deliveries, so back in the outbox should it roll back. With what the
+     * rules decide on: the event, its ticket (NULL when it is gone) and its
+     * timeline entry: 0 id, 1 event, 2 ticket, 3 entry, 4 status, 5
+     * pharmacy, 6 customer, 7 expert, 8 tech (0: none), 9 actor (0: the
+     * system), 10 internal, 11 the person an assignment names (taken off:
+     * the previous one) */
     [PD_SQL_NOTIFY_OUTBOX_TAKE].text =
         "WITH o AS (DELETE FROM notify_outbox WHERE id = ANY (ARRAY(SELECT id FROM notify_outbox"
         "  ORDER BY id LIMIT %s::integer FOR UPDATE SKIP LOCKED)) RETURNING *)"
@@ -678,8 +682,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " coalesce(t.customer_id, 0), coalesce(t.expert_id, 0), coalesce(t.tech_id, 0),"
         " coalesce(a.user_id, 0), coalesce(a.visibility = 'internal', false),"
         " CASE WHEN a.kind = 'assigned' THEN coalesce(a.new_value, a.old_value) END"
-        " FROM o LEFT JOIN LATERAL (SELECT status, pharmacy_id, customer_id, expert_id, tech_id"
-        "  FROM tickets WHERE id = o.ticket_id FOR KEY SHARE) t ON true"
+        " FROM o LEFT JOIN tickets t ON t.id = o.ticket_id"
         " LEFT JOIN ticket_activities a ON a.id = o.activity_id"
         " ORDER BY o.id",
     /* The active people a batch of events may concern, with the channels

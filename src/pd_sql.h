@@ -109,6 +109,7 @@ typedef enum {
     X(PD_SQL_DASHBOARD_READ_PHARMACY,       "pd_dashboard_read_pharmacy",        7, PD_PLAN_GENERIC) \
     X(PD_SQL_DASHBOARD_DELTAS_COMPACT,      "pd_dashboard_deltas_compact",       1, PD_PLAN_GENERIC) \
     /* notifications: the background work (mod_pd_notify_*.c) */                                    \
+    X(PD_SQL_NOTIFY_DELIVERIES_LOCK,        "pd_notify_deliveries_lock",         0, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_OUTBOX_TAKE,            "pd_notify_outbox_take",             1, PD_PLAN_GENERIC) \
     X(PD_SQL_USERS_NOTIFY_CANDIDATES,       "pd_users_notify_candidates",       11, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_INSERT,      "pd_notify_deliveries_insert",       6, PD_PLAN_GENERIC) \

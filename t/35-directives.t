@@ -44,6 +44,7 @@ for my $good ('PharmadeskAttachmentMaxSize 1', 'PharmadeskAttachmentMaxSize 1073
               qq{PharmadeskMailFromName "Layanan Pharmadesk \xC2\xB7 Apotek"},
               'PharmadeskSmtpUrl smtps://mail.example.org:465', 'PharmadeskSmtpUrl smtp://[::1]:2525/desk.example.org',
               'PharmadeskSmtpStartTLS required', 'PharmadeskSmtpTimeout 600',
+              'PharmadeskNotifyFanoutBatch 1', 'PharmadeskNotifyFanoutBatch 5000',
               'PharmadeskPortalUrl https://helpdesk.example.org/desk') {
     my ($rc, $out) = configtest($good);
     is $rc, 0, "'$good' is accepted" or diag $out;
@@ -87,6 +88,8 @@ for my $case (
     ['PharmadeskSmtpUrl smtp://', qr/PharmadeskSmtpUrl must be smtp:/],
     ['PharmadeskSmtpUrl smtp://mail.example.org/?x=1', qr/PharmadeskSmtpUrl must be smtp:/],
     ['PharmadeskSmtpStartTLS yes', qr/PharmadeskSmtpStartTLS must be off, try or required/],
+    ['PharmadeskNotifyFanoutBatch 0', qr/PharmadeskNotifyFanoutBatch must be a number from 1 to 5000/],
+    ['PharmadeskNotifyFanoutBatch 5001', qr/PharmadeskNotifyFanoutBatch must be a number from 1 to 5000/],
     ['PharmadeskSmtpTimeout 0', qr/PharmadeskSmtpTimeout must be a number of seconds from 1 to 600/],
     ['PharmadeskSmtpTimeout 601', qr/PharmadeskSmtpTimeout must be a number of seconds from 1 to 600/],
     ['PharmadeskSmtpUser "a b"', qr/PharmadeskSmtpUser must be 1 to 255 characters without spaces/],

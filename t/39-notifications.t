@@ -10,6 +10,7 @@ use strict;
 use warnings;
 use lib "$ENV{PD_ROOT}/t/lib";
 use Test::More;
+use DBI;
 use PD::Test;
 use PD::Fixtures;
 
@@ -401,6 +402,24 @@ ok !db_value(q{SELECT count(*) FROM notify_deliveries d JOIN ticket_activities a
     ok db_value('SELECT count(*) FROM notify_deliveries WHERE ticket_id = ?', $x->{id}) > 0, 'a ticket with deliveries';
     is api('admin', DELETE => "/api/tickets/$x->{id}")->status, 204, '... deleted';
     is db_value('SELECT count(*) FROM notify_deliveries WHERE ticket_id = ?', $x->{id}), 0, '... takes them along';
+
+    # deleting tickets and fanning out exclude each other: a deletion waits
+    # for the fan-out under way, then takes along what it wrote
+    my $y = ticket_for('cust_a');
+    settled($y->{id});
+    my $fanout = DBI->connect(sprintf('dbi:Pg:dbname=%s;host=%s;port=%s', @ENV{qw(PD_TEST_DB PD_TEST_PGHOST PD_TEST_PGPORT)}),
+        $ENV{PD_TEST_PGUSER} // 'pharmadesk', '', { RaiseError => 1, PrintError => 0, AutoCommit => 0 });
+    $fanout->do('SELECT pd_notify_fanout_lock(false)');
+    db_do(q{SET lock_timeout = '300ms'});
+    my $err = eval { db_do('DELETE FROM tickets WHERE id = ?', $y->{id}); 1 } ? '' : $@;
+    db_do('RESET lock_timeout');
+    like $err, qr/lock timeout/, 'no ticket is deleted while a fan-out is under way';
+    my $did = $fanout->selectrow_array(q{INSERT INTO notify_deliveries (event, ticket_id, user_id, channel, status)
+        VALUES ('public_reply', ?, ?, 'portal', 'sent') RETURNING id}, undef, $y->{id}, user_id('expert'));
+    $fanout->commit;
+    $fanout->disconnect;
+    is api('admin', DELETE => "/api/tickets/$y->{id}")->status, 204, '... once it committed, the ticket is deleted';
+    is db_value('SELECT count(*) FROM notify_deliveries WHERE id = ?', $did), 0, '... with what the fan-out wrote';
 
     # an event whose ticket is gone by the time it is fanned out
     my $gone = db_value('SELECT max(id) + 1000 FROM tickets');

@@ -98,11 +98,10 @@ CREATE TRIGGER ticket_activities_notify AFTER INSERT ON ticket_activities FOR EA
 -- inserted with a query that locks the row it refers to, which was most of
 -- what inserting a batch of deliveries cost. Without them:
 -- - a ticket's deliveries go with it (tickets_forget_deliveries below), and
---   none is written for a ticket being deleted: the fan-out reads each
---   event's ticket FOR KEY SHARE (once per event, where a foreign key locks
---   it once per delivery) and writes the deliveries in that transaction, so
---   a deletion either came first (the event notifies nobody) or waits for
---   the fan-out to commit and then takes the deliveries along;
+--   none is written for a ticket being deleted: deleting tickets and
+--   fanning out exclude each other (pd_notify_fanout_lock), so a deletion
+--   either came first (the event notifies nobody) or waits for the fan-out
+--   to commit and then takes the deliveries along;
 -- - users are never deleted (they are deactivated; their tickets, timeline
 --   entries and audit entries refer to them), and a delivery's recipient
 --   was read from users in the transaction that writes it.
@@ -140,7 +139,33 @@ CREATE INDEX notify_deliveries_unread_idx ON notify_deliveries (user_id, id)
     WHERE channel = 'portal' AND status = 'sent' AND read_at IS NULL;
 
 -- A ticket deleted takes its deliveries along, as a foreign key's ON DELETE
--- CASCADE would (row by row, by the ticket's index).
+-- CASCADE would (row by row, by the ticket's index). The fan-out holds
+-- pd_notify_fanout_lock shared for its whole transaction, its first
+-- statement; a statement deleting tickets takes it exclusively before it
+-- deletes any, and so waits for the fan-outs under way to commit, whose
+-- deliveries the trigger below then sees (each of its statements reads
+-- afresh), and a fan-out that starts meanwhile waits for the deletion to
+-- commit and finds the tickets gone. An advisory lock rather than the
+-- tickets' rows: a row lock per event would make the fan-out wait for
+-- every ticket being changed (a change locks its ticket FOR UPDATE) and
+-- each such change wait for the fan-out's batch.
+CREATE FUNCTION pd_notify_fanout_lock(exclusive boolean) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF exclusive THEN
+        PERFORM pg_advisory_xact_lock(hashtext('pharmadesk.notify_fanout'));
+    ELSE
+        PERFORM pg_advisory_xact_lock_shared(hashtext('pharmadesk.notify_fanout'));
+    END IF;
+END
+$$;
+CREATE FUNCTION tickets_wait_for_fanout() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pd_notify_fanout_lock(true);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER tickets_wait_for_fanout BEFORE DELETE ON tickets
+    FOR EACH STATEMENT EXECUTE FUNCTION tickets_wait_for_fanout();
 CREATE FUNCTION tickets_forget_deliveries() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM notify_deliveries WHERE ticket_id = OLD.id;
