@@ -138,7 +138,9 @@ static apr_status_t decide(pd_db_t *db, const apr_array_header_t *todo, const ch
         lit_add(&admins, pd_db_bool(c.admins));
         lit_int(&pharmacy, c.pharmacy_id);
         for (k = 0; k < 4; k++) {
-            if (c.ids[k] > 0) {
+            /* the actor knows already (pd_notify_recipient): a customer's
+             * own new ticket names them, and they need not be looked up */
+            if (c.ids[k] > 0 && c.ids[k] != ev->facts.actor_id) {
                 lit_int(&named_place, i + 1);
                 lit_int(&named, c.ids[k]);
             }

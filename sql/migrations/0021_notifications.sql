@@ -20,9 +20,10 @@
 --                  what the user chose; NULL elsewhere means the role's).
 
 -- The events and the channels, named once. Every column holding one is
--- checked against these functions; a later migration adding an event (the
--- service-level ones) or a channel redefines the function to list it too.
--- Only additions are safe that way: existing rows are not checked again.
+-- checked against these functions (but the outbox's, whose one writer is
+-- the trigger below); a later migration adding an event (the service-level
+-- ones) or a channel redefines the function to list it too. Only additions
+-- are safe that way: existing rows are not checked again.
 CREATE FUNCTION pd_notify_event_valid(e text) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT e IN ('ticket_created', 'assigned', 'unassigned', 'status_changed', 'public_reply',
@@ -45,11 +46,15 @@ ALTER TABLE users
 
 -- No foreign key and no index but the key: this is on the path of every
 -- ticket write (a create pays one small insert), and the rows live for
--- seconds. An event whose ticket is gone by the time it is fanned out
--- notifies nobody.
+-- seconds. No check of the event either: the trigger below, the one
+-- writer, names only events, and a check costs each of its inserts (a
+-- statement of its own for each timeline entry) as much again as the
+-- insert itself, preparing the constraint's expression; the fan-out skips
+-- an event it does not know. An event whose ticket is gone by the time it
+-- is fanned out notifies nobody.
 CREATE TABLE notify_outbox (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    event       text NOT NULL CHECK (pd_notify_event_valid(event)),
+    event       text NOT NULL,
     ticket_id   bigint NOT NULL,
     activity_id bigint,                 -- the timeline entry; NULL for events without one
     created_at  timestamptz NOT NULL DEFAULT now()
@@ -60,22 +65,28 @@ CREATE TABLE notify_outbox (
 -- the auto-close, a script): each entry that can notify becomes an event
 -- here, so no write path can forget one. Field changes (title, priority,
 -- ...) notify nobody. A status change to closed by the system (no actor)
--- is the auto-close.
+-- is the auto-close. The event is named by plpgsql itself (simple
+-- expressions), so that the insert, a statement of its own for every
+-- timeline entry, is as plain as can be: the trigger costs a create about
+-- 12 microseconds, where naming the event inside the insert, with the check
+-- the outbox no longer has, cost 23.
 CREATE FUNCTION ticket_activities_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ev text;
 BEGIN
-    INSERT INTO notify_outbox (event, ticket_id, activity_id)
-    VALUES (CASE NEW.kind
-                WHEN 'created' THEN 'ticket_created'
-                WHEN 'assigned' THEN CASE WHEN NEW.new_value IS NULL THEN 'unassigned' ELSE 'assigned' END
-                WHEN 'status_changed' THEN
-                    CASE WHEN NEW.user_id IS NULL AND NEW.new_value = 'closed' THEN 'auto_closed'
-                         ELSE 'status_changed' END
-                WHEN 'comment' THEN CASE WHEN NEW.visibility = 'public' THEN 'public_reply'
-                                         ELSE 'internal_note' END
-                WHEN 'note' THEN 'internal_note'
-                WHEN 'attachment' THEN 'attachment_added'
-            END,
-            NEW.ticket_id, NEW.id);
+    CASE NEW.kind
+        WHEN 'created' THEN ev := 'ticket_created';
+        WHEN 'assigned' THEN
+            ev := CASE WHEN NEW.new_value IS NULL THEN 'unassigned' ELSE 'assigned' END;
+        WHEN 'status_changed' THEN
+            ev := CASE WHEN NEW.user_id IS NULL AND NEW.new_value = 'closed' THEN 'auto_closed'
+                       ELSE 'status_changed' END;
+        WHEN 'comment' THEN
+            ev := CASE WHEN NEW.visibility = 'public' THEN 'public_reply' ELSE 'internal_note' END;
+        WHEN 'note' THEN ev := 'internal_note';
+        WHEN 'attachment' THEN ev := 'attachment_added';
+    END CASE;
+    INSERT INTO notify_outbox (event, ticket_id, activity_id) VALUES (ev, NEW.ticket_id, NEW.id);
     RETURN NULL;
 END
 $$;
