@@ -54,8 +54,11 @@ static const command_rec directives[] = {
                   PD_HELP("Attempts of a notification's delivery before it is dead",
                           PD_STR(DEF_NOTIFY_MAX_ATTEMPTS))),
     AP_INIT_TAKE1("PharmadeskNotifyBatch", pd_set_int, (void *)&pd_dir_notify_batch, RSRC_CONF,
-                  PD_HELP("Notification events or deliveries taken at a time",
+                  PD_HELP("Notification deliveries a sender claims at a time",
                           PD_STR(DEF_NOTIFY_BATCH))),
+    AP_INIT_TAKE1("PharmadeskNotifyFanoutBatch", pd_set_int, (void *)&pd_dir_notify_fanout_batch,
+                  RSRC_CONF, PD_HELP("Notification events fanned out in one transaction",
+                                     PD_STR(DEF_NOTIFY_FANOUT_BATCH))),
     AP_INIT_TAKE1("PharmadeskNotifyLease", pd_set_int, (void *)&pd_dir_notify_lease, RSRC_CONF,
                   PD_HELP("Seconds a claimed delivery is held by its sender before another "
                           "may take it over", PD_STR(DEF_NOTIFY_LEASE))),

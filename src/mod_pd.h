@@ -42,7 +42,8 @@ typedef struct pd_server_conf_t {
     int dashboard_interval;    /* seconds between moves of dashboard deltas into counts */
     int notify_interval;       /* seconds between runs of the notification work */
     int notify_max_attempts;   /* attempts of a delivery before it is dead */
-    int notify_batch;          /* events or deliveries taken at a time */
+    int notify_batch;          /* deliveries a sender claims at a time */
+    int notify_fanout_batch;   /* events fanned out in one transaction */
     int notify_lease;          /* seconds a claimed delivery is held by its sender */
     int notify_retry_delay;    /* seconds before the first retry; doubling after */
     /* e-mail (mod_pd_config_mail.c, mod_pd_smtp.c) */
@@ -110,6 +111,7 @@ void pd_config_defaults(server_rec *s);
 #define DEF_NOTIFY_INTERVAL       2
 #define DEF_NOTIFY_MAX_ATTEMPTS   8
 #define DEF_NOTIFY_BATCH          50
+#define DEF_NOTIFY_FANOUT_BATCH   500
 #define DEF_NOTIFY_LEASE          1800
 #define DEF_NOTIFY_RETRY_DELAY    60
 #define DEF_ROLE_CLAIM            "groups"
@@ -153,6 +155,7 @@ extern const pd_int_directive_t pd_dir_attachment_max_files;
 extern const pd_int_directive_t pd_dir_notify_interval;
 extern const pd_int_directive_t pd_dir_notify_max_attempts;
 extern const pd_int_directive_t pd_dir_notify_batch;
+extern const pd_int_directive_t pd_dir_notify_fanout_batch;
 extern const pd_int_directive_t pd_dir_notify_lease;
 extern const pd_int_directive_t pd_dir_notify_retry_delay;
 extern const pd_int_directive_t pd_dir_smtp_timeout;

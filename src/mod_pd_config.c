@@ -54,6 +54,7 @@ static const pd_server_conf_t defconf = {
     .notify_interval = DEF_NOTIFY_INTERVAL,
     .notify_max_attempts = DEF_NOTIFY_MAX_ATTEMPTS,
     .notify_batch = DEF_NOTIFY_BATCH,
+    .notify_fanout_batch = DEF_NOTIFY_FANOUT_BATCH,
     .notify_lease = DEF_NOTIFY_LEASE,
     .notify_retry_delay = DEF_NOTIFY_RETRY_DELAY,
     .mail_from = NULL,
@@ -94,6 +95,7 @@ void *pd_create_server_conf(apr_pool_t *p, server_rec *s)
     conf->notify_interval = UNSET;
     conf->notify_max_attempts = UNSET;
     conf->notify_batch = UNSET;
+    conf->notify_fanout_batch = UNSET;
     conf->notify_lease = UNSET;
     conf->notify_retry_delay = UNSET;
     conf->smtp_starttls = UNSET;
@@ -128,6 +130,7 @@ static void merge(pd_server_conf_t *conf, const pd_server_conf_t *base,
     PICK_NUM(notify_interval);
     PICK_NUM(notify_max_attempts);
     PICK_NUM(notify_batch);
+    PICK_NUM(notify_fanout_batch);
     PICK_NUM(notify_lease);
     PICK_NUM(notify_retry_delay);
     PICK(mail_from);
@@ -321,6 +324,10 @@ const pd_int_directive_t pd_dir_notify_max_attempts = {
 const pd_int_directive_t pd_dir_notify_batch = {
     APR_OFFSETOF(pd_server_conf_t, notify_batch), 1, 1000,
     "PharmadeskNotifyBatch must be a number from 1 to 1000"
+};
+const pd_int_directive_t pd_dir_notify_fanout_batch = {
+    APR_OFFSETOF(pd_server_conf_t, notify_fanout_batch), 1, 5000,
+    "PharmadeskNotifyFanoutBatch must be a number from 1 to 5000"
 };
 const pd_int_directive_t pd_dir_notify_lease = {
     APR_OFFSETOF(pd_server_conf_t, notify_lease), 10, 86400,

@@ -76,12 +76,15 @@ typedef struct pd_channel_t {
      * always. */
     int (*available)(const pd_server_conf_t *conf);
     /* Delivers on db, in the transaction that marks the delivery sent, so
-     * exactly once (the portal's stored notifications): the fan-out writes
-     * its deliveries sent and hands them to store at once. */
+     * exactly once (the portal, whose sent deliveries are the
+     * notifications): the fan-out writes its deliveries sent, and hands
+     * them to store, if it has one, at once; send is called for a retried
+     * one, within its claim's transaction. */
     int transactional;
     apr_status_t (*send)(const pd_send_ctx_t *ctx, const pd_delivery_t *d, pd_send_result_t *out);
     /* A transactional channel's deliveries, by id (an array literal,
-     * "{1,2,3}"), delivered on ctx->db in the fan-out's transaction. */
+     * "{1,2,3}"), delivered on ctx->db in the fan-out's transaction; NULL
+     * when writing them sent is all there is to it (the portal). */
     apr_status_t (*store)(const pd_send_ctx_t *ctx, const char *ids);
     /* For a channel whose recipients are not users (a webhook endpoint,
      * which chooses its events and pharmacies): writes the event's

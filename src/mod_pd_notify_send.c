@@ -8,8 +8,8 @@
  * is sent outside any transaction and its outcome recorded right after: a
  * sender that dies mid-send leaves its claims to be taken again once the
  * lease ends, and one that stops (a graceful restart) gives back what it
- * has not sent. A transactional channel (the portal) stores within the
- * claim's own transaction, so it delivers exactly once.
+ * has not sent. A transactional channel (the portal) delivers within the
+ * claim's own transaction, so exactly once.
  *
  * Before sending, the recipient is checked again (pd_authz_may_notify): a
  * user deactivated, or moved to another pharmacy, since the fan-out is

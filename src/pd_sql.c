@@ -212,8 +212,8 @@
 
 #define ROLE_JSON "json_build_object('id', id, 'code', code, 'name', name, 'description', description)"
 
-/* A stored notification as its user reads it; n the notification, t its
- * ticket, a its timeline entry, w who made the change. Its parameter:
+/* A notification as its user reads it; n the notification (a sent portal
+ * delivery), t its ticket, a its timeline entry, w who made the change. Its parameter:
  * whether the reader is staff, whose entry numbers count every entry
  * (migration 0020). What it says comes from its entry: a status change's
  * two statuses, the person an assignment names, the start of a reply or
@@ -230,12 +230,16 @@
     " 'excerpt', CASE WHEN a.kind IN ('comment', 'note') THEN left(a.body, 200)" \
     "  WHEN a.kind = 'attachment' THEN a.new_value END," \
     " 'created_at', n.created_at, 'read_at', n.read_at)::text"
-/* A reader's notifications: theirs, and only what they may read now (their
- * pharmacy's tickets for a customer, nothing internal): a user whose role
- * or pharmacy changed since sees none that the rules would now deny. */
+/* A reader's notifications: their portal deliveries once sent (the
+ * partial indexes' condition, NOTIFICATION_MINE), and only what they may
+ * read now (their pharmacy's tickets for a customer, nothing internal): a
+ * user whose role or pharmacy changed since sees none that the rules would
+ * now deny. */
 #define NOTIFICATION_FROM \
-    " FROM notifications n JOIN tickets t ON t.id = n.ticket_id" \
+    " FROM notify_deliveries n JOIN tickets t ON t.id = n.ticket_id" \
     " LEFT JOIN ticket_activities a ON a.id = n.activity_id"
+#define NOTIFICATION_MINE \
+    " n.user_id = %s::bigint AND n.channel = 'portal' AND n.status = 'sent'"
 #define NOTIFICATION_VISIBLE \
     " %s::bigint IN (0, t.pharmacy_id) AND (%s::boolean OR (n.event <> 'internal_note'" \
     " AND a.visibility IS DISTINCT FROM 'internal'))"
@@ -704,23 +708,30 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
 
     /* ---- notifications: the background work (migration 0021) ---- */
 
-    /* Up to 1 events of the outbox, oldest first, locked (others skip
-     * them), with what the rules decide on: the event, its ticket (NULL
-     * when it is gone) and its timeline entry: 0 id, 1 event, 2 ticket,
-     * 3 entry, 4 status, 5 pharmacy, 6 customer, 7 expert, 8 tech (0:
-     * none), 9 actor (0: the system), 10 internal, 11 the person an
-     * assignment names (taken off: the previous one) */
-    [PD_SQL_NOTIFY_OUTBOX_CLAIM].text =
-        "SELECT o.id, o.event, o.ticket_id, o.activity_id, t.status, t.pharmacy_id,"
+    /* A fan-out's first statement: no ticket is deleted until its
+     * transaction ends, nor while one being deleted is not yet gone
+     * (migration 0021: deliveries have no foreign key). A statement of its
+     * own, so that the take's snapshot comes after the wait. */
+    [PD_SQL_NOTIFY_DELIVERIES_LOCK].text =
+        "SELECT pd_notify_fanout_lock(false)",
+    /* Takes up to 1 events of the outbox, oldest first, skipping those
+     * another fan-out holds: deleted in the transaction that writes their
+     * deliveries, so back in the outbox should it roll back. With what the
+     * rules decide on: the event, its ticket (NULL when it is gone) and its
+     * timeline entry: 0 id, 1 event, 2 ticket, 3 entry, 4 status, 5
+     * pharmacy, 6 customer, 7 expert, 8 tech (0: none), 9 actor (0: the
+     * system), 10 internal, 11 the person an assignment names (taken off:
+     * the previous one) */
+    [PD_SQL_NOTIFY_OUTBOX_TAKE].text =
+        "WITH o AS (DELETE FROM notify_outbox WHERE id = ANY (ARRAY(SELECT id FROM notify_outbox"
+        "  ORDER BY id LIMIT %s::integer FOR UPDATE SKIP LOCKED)) RETURNING *)"
+        " SELECT o.id, o.event, o.ticket_id, o.activity_id, t.status, t.pharmacy_id,"
         " coalesce(t.customer_id, 0), coalesce(t.expert_id, 0), coalesce(t.tech_id, 0),"
         " coalesce(a.user_id, 0), coalesce(a.visibility = 'internal', false),"
         " CASE WHEN a.kind = 'assigned' THEN coalesce(a.new_value, a.old_value) END"
-        " FROM notify_outbox o LEFT JOIN tickets t ON t.id = o.ticket_id"
+        " FROM o LEFT JOIN tickets t ON t.id = o.ticket_id"
         " LEFT JOIN ticket_activities a ON a.id = o.activity_id"
-        " ORDER BY o.id LIMIT %s::integer FOR UPDATE OF o SKIP LOCKED",
-    /* 1 the events fanned out (an array) */
-    [PD_SQL_NOTIFY_OUTBOX_DELETE].text =
-        "DELETE FROM notify_outbox WHERE id = ANY (%s::bigint[])",
+        " ORDER BY o.id",
     /* The active people a batch of events may concern, with the channels
      * each wants each event on (their own choice, else their role's
      * default), among those this server delivers, and can be reached by.
@@ -730,7 +741,10 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * by place (two arrays of the same length); 8 the team expert role, 9
      * the admin role, 10 the customer role; 11 the channels this server
      * delivers (an array). Columns: place, id, role (0: none), pharmacy (0:
-     * none), active, the channels comma-separated; by place. */
+     * none), active, the channels comma-separated; by place, only people
+     * who want the event on some channel. A batch concerns the same few
+     * people over and over (the team, the admins), so each person's choice
+     * is looked up once per event kind (w), not once per event. */
     [PD_SQL_USERS_NOTIFY_CANDIDATES].text =
         "WITH g AS (SELECT * FROM unnest(%s::integer[], %s::text[], %s::boolean[], %s::boolean[],"
         "  %s::bigint[]) AS g (place, event, team, admins, pharmacy)),"
@@ -738,18 +752,21 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "  UNION SELECT g.place, u.id FROM g JOIN users u ON g.team AND u.role_id = %s::smallint"
         "  UNION SELECT g.place, u.id FROM g JOIN users u ON g.admins AND u.role_id = %s::smallint"
         "  UNION SELECT g.place, u.id FROM g JOIN users u ON u.pharmacy_id = g.pharmacy"
-        "   AND u.role_id = %s::smallint)"
-        " SELECT c.place, u.id, coalesce(u.role_id, 0), coalesce(u.pharmacy_id, 0), u.active,"
-        " coalesce((SELECT string_agg(d.channel, ',' ORDER BY d.channel)"
-        "  FROM notify_role_defaults d LEFT JOIN notify_preferences p"
-        "   ON p.user_id = u.id AND p.event = d.event AND p.channel = d.channel"
-        "  WHERE d.role_id = u.role_id AND d.event = g.event AND d.channel = ANY (%s::text[])"
-        "  AND coalesce(p.enabled, d.enabled)"
-        "  AND (d.channel <> 'email' OR coalesce(u.email, '') <> '')"
-        "  AND (d.channel <> 'whatsapp' OR (u.whatsapp_number IS NOT NULL"
-        "   AND u.whatsapp_opt_in_at IS NOT NULL))), '')"
-        " FROM c JOIN g ON g.place = c.place JOIN users u ON u.id = c.user_id AND u.active"
-        " ORDER BY c.place, u.id",
+        "   AND u.role_id = %s::smallint),"
+        " ce AS (SELECT c.place, c.user_id, g.event FROM c JOIN g ON g.place = c.place),"
+        " w AS MATERIALIZED (SELECT u.id, e.event, u.role_id, u.pharmacy_id, u.active,"
+        "  (SELECT string_agg(d.channel, ',' ORDER BY d.channel)"
+        "   FROM notify_role_defaults d LEFT JOIN notify_preferences p"
+        "    ON p.user_id = u.id AND p.event = d.event AND p.channel = d.channel"
+        "   WHERE d.role_id = u.role_id AND d.event = e.event AND d.channel = ANY (%s::text[])"
+        "   AND coalesce(p.enabled, d.enabled)"
+        "   AND (d.channel <> 'email' OR coalesce(u.email, '') <> '')"
+        "   AND (d.channel <> 'whatsapp' OR (u.whatsapp_number IS NOT NULL"
+        "    AND u.whatsapp_opt_in_at IS NOT NULL))) AS channels"
+        "  FROM (SELECT DISTINCT user_id, event FROM ce) e JOIN users u ON u.id = e.user_id AND u.active)"
+        " SELECT ce.place, w.id, coalesce(w.role_id, 0), coalesce(w.pharmacy_id, 0), w.active, w.channels"
+        " FROM ce JOIN w ON w.id = ce.user_id AND w.event = ce.event WHERE w.channels IS NOT NULL"
+        " ORDER BY ce.place, w.id",
     /* The deliveries of a batch of events, one per recipient and channel:
      * 1 events, 2 tickets, 3 timeline entries, 4 recipients, 5 channels
      * (arrays of the same length); 6 the channels that deliver within this
@@ -816,13 +833,6 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "UPDATE notify_deliveries SET status = CASE WHEN last_error IS NULL THEN 'pending'"
         " ELSE 'failed' END, attempts = attempts - 1, due_at = now()"
         " WHERE id = ANY (%s::bigint[]) AND status = 'sending'",
-    /* The portal channel: 1 deliveries (an array) become their
-     * recipients' stored notifications, each at most once */
-    [PD_SQL_NOTIFICATIONS_INSERT].text =
-        "INSERT INTO notifications (user_id, delivery_id, event, ticket_id, activity_id)"
-        " SELECT user_id, id, event, ticket_id, activity_id FROM notify_deliveries"
-        " WHERE id = ANY (%s::bigint[]) ORDER BY id ON CONFLICT (delivery_id) DO NOTHING",
-
     /* ---- notifications: the API ---- */
 
     /* 1 language, 2 user, 3 the language again: nothing when unchanged */
@@ -867,7 +877,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_NOTIFICATIONS_LIST].text =
         "SELECT n.id, n.id::text, " NOTIFICATION_JSON NOTIFICATION_FROM
         " LEFT JOIN users w ON w.id = a.user_id"
-        " WHERE n.user_id = %s::bigint AND (NOT %s::boolean OR n.read_at IS NULL) AND"
+        " WHERE" NOTIFICATION_MINE " AND (NOT %s::boolean OR n.read_at IS NULL) AND"
         NOTIFICATION_VISIBLE
         " AND (%s::bigint IS NULL OR n.id < %s::bigint)"
         " ORDER BY n.id DESC LIMIT %s::integer",
@@ -875,15 +885,15 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * unread's id. 1 user, 2 scope, 3 staff, and the same again */
     [PD_SQL_NOTIFICATIONS_UNREAD].text =
         "SELECT (SELECT count(*) FROM (SELECT 1" NOTIFICATION_FROM
-        "  WHERE n.user_id = %s::bigint AND n.read_at IS NULL AND" NOTIFICATION_VISIBLE
+        "  WHERE" NOTIFICATION_MINE " AND n.read_at IS NULL AND" NOTIFICATION_VISIBLE
         "  LIMIT 100) c),"
         " (SELECT max(n.id)" NOTIFICATION_FROM
-        "  WHERE n.user_id = %s::bigint AND n.read_at IS NULL AND" NOTIFICATION_VISIBLE ")",
+        "  WHERE" NOTIFICATION_MINE " AND n.read_at IS NULL AND" NOTIFICATION_VISIBLE ")",
     /* 1 notification, 2 its user, 3 scope, 4 staff: read (once; reading
      * again keeps the first time); nothing when it is not theirs to read */
     [PD_SQL_NOTIFICATIONS_READ].text =
-        "UPDATE notifications n SET read_at = coalesce(n.read_at, now())"
-        " FROM tickets t WHERE n.id = %s::bigint AND n.user_id = %s::bigint AND t.id = n.ticket_id"
+        "UPDATE notify_deliveries n SET read_at = coalesce(n.read_at, now())"
+        " FROM tickets t WHERE n.id = %s::bigint AND" NOTIFICATION_MINE " AND t.id = n.ticket_id"
         " AND %s::bigint IN (0, t.pharmacy_id) AND (%s::boolean OR (n.event <> 'internal_note'"
         " AND NOT EXISTS (SELECT 1 FROM ticket_activities a WHERE a.id = n.activity_id"
         "  AND a.visibility = 'internal')))"
@@ -891,9 +901,9 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     /* 1 user: every unread one read, 2 up to this id (NULL: all), 3 about
      * this ticket (NULL: any) */
     [PD_SQL_NOTIFICATIONS_READ_ALL].text =
-        "UPDATE notifications SET read_at = now() WHERE user_id = %s::bigint AND read_at IS NULL"
-        " AND id <= coalesce(%s::bigint, 9223372036854775807)"
-        " AND ticket_id = coalesce(%s::bigint, ticket_id)",
+        "UPDATE notify_deliveries n SET read_at = now() WHERE" NOTIFICATION_MINE
+        " AND n.read_at IS NULL AND n.id <= coalesce(%s::bigint, 9223372036854775807)"
+        " AND n.ticket_id = coalesce(%s::bigint, n.ticket_id)",
     /* Every delivery, newest first: 1-2 status, 3-4 channel, 5-6 ticket,
      * 7-8 recipient, 9-10 before this id, 11 limit. Columns (id, key,
      * json). */

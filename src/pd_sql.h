@@ -109,15 +109,14 @@ typedef enum {
     X(PD_SQL_DASHBOARD_READ_PHARMACY,       "pd_dashboard_read_pharmacy",        7, PD_PLAN_GENERIC) \
     X(PD_SQL_DASHBOARD_DELTAS_COMPACT,      "pd_dashboard_deltas_compact",       1, PD_PLAN_GENERIC) \
     /* notifications: the background work (mod_pd_notify_*.c) */                                    \
-    X(PD_SQL_NOTIFY_OUTBOX_CLAIM,           "pd_notify_outbox_claim",            1, PD_PLAN_GENERIC) \
-    X(PD_SQL_NOTIFY_OUTBOX_DELETE,          "pd_notify_outbox_delete",           1, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_DELIVERIES_LOCK,        "pd_notify_deliveries_lock",         0, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_OUTBOX_TAKE,            "pd_notify_outbox_take",             1, PD_PLAN_GENERIC) \
     X(PD_SQL_USERS_NOTIFY_CANDIDATES,       "pd_users_notify_candidates",       11, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_INSERT,      "pd_notify_deliveries_insert",       6, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_CLAIM,       "pd_notify_deliveries_claim",        3, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_SENT,        "pd_notify_deliveries_sent",         1, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_FAILED,      "pd_notify_deliveries_failed",       4, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_RELEASE,     "pd_notify_deliveries_release",      1, PD_PLAN_GENERIC) \
-    X(PD_SQL_NOTIFICATIONS_INSERT,          "pd_notifications_insert",           1, PD_PLAN_GENERIC) \
     /* notifications: the API */                                                                     \
     X(PD_SQL_USERS_SET_LANGUAGE,            "pd_users_set_language",             3, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_PREFERENCES_GET,        "pd_notify_preferences_get",         2, PD_PLAN_GENERIC) \

@@ -139,15 +139,14 @@ my %make = (
         return api('admin', POST => '/api/users', json => { username => $u, name => "User $u", role => 'tech' })->json->{id};
     },
     role => sub { 4 },
-    # a stored notification of that user, about a ticket of their pharmacy
+    # a notification of that user (a sent portal delivery), about a ticket of
+    # their pharmacy
     notification => sub {
         my ($user) = @_;
         my $pharmacy = db_value('SELECT pharmacy_id FROM users WHERE username = ?', $user) // pharmacy_id('APT-A');
         my $tid = create_ticket('admin', pharmacy_id => $pharmacy, title => tag('AuthzBell'))->json->{id};
-        my $did = db_value(q{INSERT INTO notify_deliveries (event, ticket_id, user_id, channel, status)
-                             VALUES ('ticket_created', ?, ?, 'portal', 'sent') RETURNING id}, $tid, user_id($user));
-        return db_value(q{INSERT INTO notifications (user_id, delivery_id, event, ticket_id)
-                          VALUES (?, ?, 'ticket_created', ?) RETURNING id}, user_id($user), $did, $tid);
+        return db_value(q{INSERT INTO notify_deliveries (event, ticket_id, user_id, channel, status)
+                          VALUES ('ticket_created', ?, ?, 'portal', 'sent') RETURNING id}, $tid, user_id($user));
     },
     # a dead e-mail, for an admin to retry
     delivery => sub {
