@@ -306,10 +306,12 @@ await step('preferences', async () => {
   // the language there is the portal's and the messages'
   await c.selectOption('#pref-lang-select', 'id');
   await c.waitForFunction(() => document.documentElement.lang === 'id');
+  await c.locator('#pref-note:not(:empty)').waitFor();
   is((await api(cust, 'GET', '/me')).json.language, 'id', 'preferences: the language chosen there is saved');
   ok((await c.textContent('#view h2')).includes('Preferensi'), '... and the portal speaks it');
   await c.selectOption('#pref-lang-select', 'en');
   await c.waitForFunction(() => document.documentElement.lang === 'en');
+  await c.locator('#pref-note:not(:empty)').waitFor();
   clean(cust, 'preferences, customer');
 });
 

@@ -129,17 +129,18 @@ function logoutUrl() {
 }
 
 // The language is the person's: the portal speaks it, and messages to them
-// are written in it. A choice here (or on the preferences page) is saved;
-// the portal changes even when saving fails, which is then thrown.
+// are written in it. A choice here (or on the preferences page) changes the
+// page at once and is saved meanwhile; a failure to save is then thrown.
 export async function chooseLanguage(lang) {
   setLang(lang);
   if (!me) return;
+  renderChrome();
+  const drawn = route(true);
   let failed = null;
   if (me.language !== lang) {
     try { me.language = (await patch('/me', { language: lang })).data.language; } catch (err) { failed = err; }
   }
-  renderChrome();
-  await route(true);
+  await drawn;
   if (failed) throw failed;
 }
 

@@ -10,15 +10,19 @@ import { t, fmtDate, currentLang, LANGS } from './i18n.js';
 import { get, patch, request } from './api.js';
 import { matrixTable } from './matrix.js';
 
-let flash = '';
-
 function languageCard(ctx) {
   const err = h('p.error', { id: 'pref-lang-err', role: 'alert' });
   const select = h('select#pref-lang-select', { name: 'language', 'aria-labelledby': 'pref-lang', 'aria-describedby': 'pref-lang-hint pref-lang-err' },
     LANGS.map((l) => h('option', { value: l, lang: l, selected: l === currentLang() }, l === 'id' ? 'Bahasa Indonesia' : 'English')));
+  // the page is drawn again in the language chosen while it is saved: what
+  // saving came to is told on the page then shown
   select.addEventListener('change', () => busy(select, async () => {
-    flash = 'pref.language.saved';
-    try { await ctx.setLanguage(select.value); } catch (e) { flash = ''; err.textContent = e.message; }
+    let failed = null;
+    try { await ctx.setLanguage(select.value); } catch (e) { failed = e; }
+    const note = document.getElementById('pref-note');
+    const shownErr = document.getElementById('pref-lang-err');
+    if (note) note.textContent = failed ? '' : t('pref.language.saved');
+    if (shownErr) shownErr.textContent = failed ? failed.message : '';
   }));
   return h('section.card', { 'aria-labelledby': 'pref-lang' }, h('h3#pref-lang', t('nav.language')),
     h('div.field', select, h('p.hint#pref-lang-hint', t('pref.language.hint')), err));
@@ -73,8 +77,7 @@ export async function preferences(ctx) {
   const { view } = ctx;
   document.title = `${t('pref.title')} · Pharmadesk`;
   const [me, ntf] = await Promise.all([get('/me'), notificationsCard()]);
-  const note = h('p.flash', { role: 'status' }, flash ? t(flash) : '');
-  flash = '';
+  const note = h('p.flash#pref-note', { role: 'status' });
   view.replaceChildren(h('div.page-head', h('h2', t('pref.title'))), note,
     h('div.pref-grid', languageCard(ctx), 'whatsapp' in me ? whatsappCard(me.whatsapp || {}) : ''), ntf);
 }
