@@ -105,7 +105,7 @@ apr_status_t pd_res_notifications_read_all(pd_req_t *req)
         return rv;
     }
     {
-        const char *args[] = { pd_db_int(&req->db, req->who.user_id), up_to };
+        const char *args[] = { pd_db_int(&req->db, req->who.user_id), up_to, up_to };
         if (pd_db_exec(&req->db, PD_SQL_CALL(PD_SQL_NOTIFICATIONS_READ_ALL, args), NULL)
             != APR_SUCCESS) {
             return pd_fail_db(req, "marking notifications read");
