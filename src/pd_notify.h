@@ -16,7 +16,7 @@
 
 /* The channels, by their stable names (the API's and the database's). */
 typedef enum {
-    PD_CH_PORTAL = 0,          /* stored, shown by the portal's bell */
+    PD_CH_PORTAL = 0,          /* its sent deliveries are the notifications (the bell) */
     PD_CH_EMAIL,
     PD_CH_WEBHOOK,             /* an endpoint, not a person: no preferences */
     PD_CH_WHATSAPP,

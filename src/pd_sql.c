@@ -882,13 +882,17 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " AND (%s::bigint IS NULL OR n.id < %s::bigint)"
         " ORDER BY n.id DESC LIMIT %s::integer",
     /* What the bell shows: how many unread (at most 100) and the newest
-     * unread's id. 1 user, 2 scope, 3 staff, and the same again */
+     * unread's id. 1 user, 2 scope, 3 staff, and the same again. Both walk
+     * the unread index from the newest and stop as soon as they have
+     * their answer: a max() would read all of a user's unread ones (10 s
+     * for 480,000 of them, against 20 ms). */
     [PD_SQL_NOTIFICATIONS_UNREAD].text =
         "SELECT (SELECT count(*) FROM (SELECT 1" NOTIFICATION_FROM
         "  WHERE" NOTIFICATION_MINE " AND n.read_at IS NULL AND" NOTIFICATION_VISIBLE
-        "  LIMIT 100) c),"
-        " (SELECT max(n.id)" NOTIFICATION_FROM
-        "  WHERE" NOTIFICATION_MINE " AND n.read_at IS NULL AND" NOTIFICATION_VISIBLE ")",
+        "  ORDER BY n.id DESC LIMIT 100) c),"
+        " (SELECT n.id" NOTIFICATION_FROM
+        "  WHERE" NOTIFICATION_MINE " AND n.read_at IS NULL AND" NOTIFICATION_VISIBLE
+        "  ORDER BY n.id DESC LIMIT 1)",
     /* 1 notification, 2 its user, 3 scope, 4 staff: read (once; reading
      * again keeps the first time); nothing when it is not theirs to read */
     [PD_SQL_NOTIFICATIONS_READ].text =
@@ -898,12 +902,15 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " AND NOT EXISTS (SELECT 1 FROM ticket_activities a WHERE a.id = n.activity_id"
         "  AND a.visibility = 'internal')))"
         " RETURNING n.id",
-    /* 1 user: every unread one read, 2 up to this id (NULL: all), 3 about
-     * this ticket (NULL: any) */
+    /* 1 user: every unread one read, 2-3 up to this id (NULL: all), 4-5
+     * about this ticket (NULL: any). Planned with its values: which of the
+     * unread index and the key reaches the rows depends on how many the
+     * user has and where up_to falls (with a plan for any values, a user
+     * without unread ones had every key read) */
     [PD_SQL_NOTIFICATIONS_READ_ALL].text =
         "UPDATE notify_deliveries n SET read_at = now() WHERE" NOTIFICATION_MINE
-        " AND n.read_at IS NULL AND n.id <= coalesce(%s::bigint, 9223372036854775807)"
-        " AND n.ticket_id = coalesce(%s::bigint, n.ticket_id)",
+        " AND n.read_at IS NULL AND (%s::bigint IS NULL OR n.id <= %s::bigint)"
+        " AND (%s::bigint IS NULL OR n.ticket_id = %s::bigint)",
     /* Every delivery, newest first: 1-2 status, 3-4 channel, 5-6 ticket,
      * 7-8 recipient, 9-10 before this id, 11 limit. Columns (id, key,
      * json). */

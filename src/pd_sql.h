@@ -127,7 +127,7 @@ typedef enum {
     X(PD_SQL_NOTIFICATIONS_LIST,            "pd_notifications_list",             8, PD_PLAN_CUSTOM)  \
     X(PD_SQL_NOTIFICATIONS_UNREAD,          "pd_notifications_unread",           6, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFICATIONS_READ,            "pd_notifications_read",             4, PD_PLAN_GENERIC) \
-    X(PD_SQL_NOTIFICATIONS_READ_ALL,        "pd_notifications_read_all",         3, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFICATIONS_READ_ALL,        "pd_notifications_read_all",         5, PD_PLAN_CUSTOM)  \
     X(PD_SQL_NOTIFY_DELIVERIES_LIST,        "pd_notify_deliveries_list",        11, PD_PLAN_CUSTOM)  \
     X(PD_SQL_NOTIFY_DELIVERIES_TICKET,      "pd_notify_deliveries_ticket",       3, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_RETRY,       "pd_notify_deliveries_retry",        1, PD_PLAN_GENERIC) \
