@@ -54,8 +54,11 @@ static const command_rec directives[] = {
                   PD_HELP("Attempts of a notification's delivery before it is dead",
                           PD_STR(DEF_NOTIFY_MAX_ATTEMPTS))),
     AP_INIT_TAKE1("PharmadeskNotifyBatch", pd_set_int, (void *)&pd_dir_notify_batch, RSRC_CONF,
-                  PD_HELP("Notification events or deliveries taken at a time",
+                  PD_HELP("Notification deliveries a sender claims at a time",
                           PD_STR(DEF_NOTIFY_BATCH))),
+    AP_INIT_TAKE1("PharmadeskNotifyFanoutBatch", pd_set_int, (void *)&pd_dir_notify_fanout_batch,
+                  RSRC_CONF, PD_HELP("Notification events fanned out in one transaction",
+                                     PD_STR(DEF_NOTIFY_FANOUT_BATCH))),
     AP_INIT_TAKE1("PharmadeskNotifyLease", pd_set_int, (void *)&pd_dir_notify_lease, RSRC_CONF,
                   PD_HELP("Seconds a claimed delivery is held by its sender before another "
                           "may take it over", PD_STR(DEF_NOTIFY_LEASE))),
@@ -115,6 +118,50 @@ static const command_rec directives[] = {
                           PD_STR(DEF_SMTP_TIMEOUT))),
     AP_INIT_TAKE1("PharmadeskPortalUrl", pd_set_portal_url, NULL, RSRC_CONF,
                   PD_HELP("The portal's absolute URL, which notifications link to", "none")),
+    /* WhatsApp (the WhatsApp Business Cloud API) */
+    AP_INIT_TAKE1("PharmadeskWhatsAppApiUrl", pd_set_whatsapp_api_url, NULL, RSRC_CONF,
+                  PD_HELP("The WhatsApp Business Cloud API's base URL", DEF_WHATSAPP_API_URL)),
+    AP_INIT_TAKE1("PharmadeskWhatsAppApiVersion", pd_set_whatsapp_api_version, NULL, RSRC_CONF,
+                  PD_HELP("The Graph API version the calls name", DEF_WHATSAPP_API_VERSION)),
+    AP_INIT_TAKE1("PharmadeskWhatsAppPhoneNumberId", pd_set_whatsapp_phone_number_id, NULL,
+                  RSRC_CONF, PD_HELP("The id at Meta of the WhatsApp number messages are sent "
+                                     "from; without it no WhatsApp message is sent", "none")),
+    AP_INIT_TAKE1("PharmadeskWhatsAppTokenFile", pd_set_whatsapp_token_file, NULL, RSRC_CONF,
+                  PD_HELP("A file readable by root alone whose first line is the API's access "
+                          "token, read at start", "none")),
+    AP_INIT_TAKE1("PharmadeskWhatsAppAppSecretFile", pd_set_whatsapp_app_secret_file, NULL,
+                  RSRC_CONF, PD_HELP("A file readable by root alone whose first line is the Meta "
+                                     "app's secret, which signs the webhook's requests; without "
+                                     "it the webhook takes nothing", "none")),
+    AP_INIT_TAKE1("PharmadeskWhatsAppVerifyTokenFile", pd_set_whatsapp_verify_token_file, NULL,
+                  RSRC_CONF, PD_HELP("A file readable by root alone whose first line is the "
+                                     "webhook's verify token", "none")),
+    AP_INIT_TAKE1("PharmadeskWhatsAppTemplate", pd_set_whatsapp_template, NULL, RSRC_CONF,
+                  PD_HELP("The approved message template notifications are sent with",
+                          DEF_WHATSAPP_TEMPLATE)),
+    AP_INIT_TAKE1("PharmadeskWhatsAppTimeout", pd_set_int, (void *)&pd_dir_whatsapp_timeout,
+                  RSRC_CONF, PD_HELP("Seconds one call of the WhatsApp API may take",
+                                     PD_STR(DEF_WHATSAPP_TIMEOUT))),
+    AP_INIT_TAKE1("PharmadeskWhatsAppMaxBody", pd_set_size, (void *)&pd_dir_whatsapp_max_body,
+                  RSRC_CONF, PD_HELP("Largest request body the WhatsApp webhook takes, in bytes",
+                                     PD_STR(DEF_WHATSAPP_MAX_BODY))),
+    AP_INIT_TAKE1("PharmadeskWhatsAppRateLimit", pd_set_int, (void *)&pd_dir_whatsapp_rate_limit,
+                  RSRC_CONF, PD_HELP("Requests per minute the WhatsApp webhook takes from one "
+                                     "client address", PD_STR(DEF_WHATSAPP_RATE_LIMIT))),
+    AP_INIT_TAKE1("PharmadeskWhatsAppCategory", pd_set_whatsapp_category, NULL, RSRC_CONF,
+                  PD_HELP("The category of a ticket opened by a WhatsApp message",
+                          DEF_WHATSAPP_CATEGORY)),
+    AP_INIT_TAKE1("PharmadeskWhatsAppModule", pd_set_whatsapp_module, NULL, RSRC_CONF,
+                  PD_HELP("The module of a ticket opened by a WhatsApp message; none for the "
+                          "first active one", "none")),
+    /* webhooks */
+    AP_INIT_TAKE1("PharmadeskWebhookTimeout", pd_set_int, (void *)&pd_dir_webhook_timeout,
+                  RSRC_CONF, PD_HELP("Seconds one webhook request may take",
+                                     PD_STR(DEF_WEBHOOK_TIMEOUT))),
+    AP_INIT_TAKE_ARGV("PharmadeskWebhookAllowNetworks", pd_set_webhook_allow, NULL, RSRC_CONF,
+                      PD_HELP("Networks (CIDR) webhooks may reach besides public addresses: "
+                              "loopback, private, link-local and other special ranges are "
+                              "refused otherwise", DEF_WEBHOOK_ALLOW_NETWORKS)),
     { NULL }
 };
 
@@ -124,6 +171,7 @@ static void register_hooks(apr_pool_t *p)
     pd_names_register(p);          /* the name cache of each child */
     pd_maintenance_register(p);    /* the background jobs (mod_watchdog) */
     pd_smtp_register(p);           /* libcurl, the e-mail configuration's checks */
+    pd_whatsapp_register(p);       /* WhatsApp's checks and its webhook */
 }
 
 module AP_MODULE_DECLARE_DATA pharmadesk_module = {

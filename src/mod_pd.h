@@ -20,6 +20,7 @@
 #include "pd_db.h"
 #include "pd_claims.h"
 #include "pd_smtp.h"
+#include "pd_whatsapp.h"
 
 extern module AP_MODULE_DECLARE_DATA pharmadesk_module;
 /* log lines are the module's, so that "LogLevel pharmadesk:debug" applies */
@@ -41,7 +42,8 @@ typedef struct pd_server_conf_t {
     int dashboard_interval;    /* seconds between moves of dashboard deltas into counts */
     int notify_interval;       /* seconds between runs of the notification work */
     int notify_max_attempts;   /* attempts of a delivery before it is dead */
-    int notify_batch;          /* events or deliveries taken at a time */
+    int notify_batch;          /* deliveries a sender claims at a time */
+    int notify_fanout_batch;   /* events fanned out in one transaction */
     int notify_lease;          /* seconds a claimed delivery is held by its sender */
     int notify_retry_delay;    /* seconds before the first retry; doubling after */
     /* service levels (migrations 0030-0031) */
@@ -57,6 +59,11 @@ typedef struct pd_server_conf_t {
     const char *smtp_password; /* read from PharmadeskSmtpPasswordFile at start */
     int smtp_timeout;          /* seconds for one message */
     const char *portal_url;    /* the portal's absolute URL, ending in "/"; NULL: unknown */
+    /* WhatsApp (mod_pd_config_whatsapp.c, mod_pd_*whatsapp*.c) */
+    pd_whatsapp_conf_t whatsapp;
+    /* webhooks (mod_pd_notify_webhook.c) */
+    int webhook_timeout;       /* seconds for one request */
+    const apr_array_header_t *webhook_allow; /* pd_webhook_net_t: reachable besides public addresses */
 } pd_server_conf_t;
 
 /* One API request on its way through the module. */
@@ -108,6 +115,7 @@ void pd_config_defaults(server_rec *s);
 #define DEF_NOTIFY_INTERVAL       2
 #define DEF_NOTIFY_MAX_ATTEMPTS   8
 #define DEF_NOTIFY_BATCH          50
+#define DEF_NOTIFY_FANOUT_BATCH   500
 #define DEF_NOTIFY_LEASE          1800
 #define DEF_NOTIFY_RETRY_DELAY    60
 #define DEF_SLA_INTERVAL          30
@@ -121,6 +129,15 @@ void pd_config_defaults(server_rec *s);
 #define DEF_SMTP_URL              "smtp://localhost:25"
 #define DEF_SMTP_STARTTLS         "off"            /* as smtp_starttls in mod_pd_config.c */
 #define DEF_SMTP_TIMEOUT          30
+#define DEF_WHATSAPP_API_URL      "https://graph.facebook.com"
+#define DEF_WHATSAPP_API_VERSION  "v21.0"
+#define DEF_WHATSAPP_TEMPLATE     "pharmadesk_ticket_update"
+#define DEF_WHATSAPP_TIMEOUT      30
+#define DEF_WHATSAPP_MAX_BODY     3145728        /* 3 MiB: the most Meta sends */
+#define DEF_WHATSAPP_RATE_LIMIT   600            /* requests per client address and minute */
+#define DEF_WHATSAPP_CATEGORY     "Lainnya"
+#define DEF_WEBHOOK_TIMEOUT       10
+#define DEF_WEBHOOK_ALLOW_NETWORKS "none"          /* as webhook_allow in mod_pd_config.c */
 
 #define PD_STR_(x) #x
 #define PD_STR(x) PD_STR_(x)
@@ -148,9 +165,14 @@ extern const pd_int_directive_t pd_dir_notify_batch;
 extern const pd_int_directive_t pd_dir_sla_interval;
 extern const pd_int_directive_t pd_dir_sla_batch;
 extern const pd_int_directive_t pd_dir_sla_at_risk_percent;
+extern const pd_int_directive_t pd_dir_notify_fanout_batch;
 extern const pd_int_directive_t pd_dir_notify_lease;
 extern const pd_int_directive_t pd_dir_notify_retry_delay;
 extern const pd_int_directive_t pd_dir_smtp_timeout;
+extern const pd_int_directive_t pd_dir_whatsapp_timeout;
+extern const pd_int_directive_t pd_dir_whatsapp_rate_limit;
+extern const pd_size_directive_t pd_dir_whatsapp_max_body;
+extern const pd_int_directive_t pd_dir_webhook_timeout;
 const char *pd_set_size(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_int(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_ticket_prefix(cmd_parms *cmd, void *dc, const char *arg);
@@ -174,9 +196,33 @@ const char *pd_set_smtp_starttls(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_smtp_user(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_smtp_password_file(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_portal_url(cmd_parms *cmd, void *dc, const char *arg);
+/* mod_pd_config.c: the networks webhooks may reach */
+const char *pd_set_webhook_allow(cmd_parms *cmd, void *dc, int argc, char *const argv[]);
 /* What no single directive can check: credentials come in pairs. NULL, or
  * the message that stops Apache (check_config, so apache2 -t says it). */
 const char *pd_mail_config_check(const pd_server_conf_t *conf);
+/* Runs check on every server's configuration (a check_config hook's
+ * work): OK, or HTTP_INTERNAL_SERVER_ERROR after logging the first
+ * problem, which stops Apache. */
+int pd_config_check_servers(server_rec *s, const char *(*check)(const pd_server_conf_t *conf));
+/* A secret read at start from a file that root alone may read (Apache
+ * reads its configuration as root, before its children drop to www-data):
+ * the file's first line, at most max bytes of UTF-8 without control
+ * characters. what names it in the messages ("password"). NULL, or the
+ * message that stops Apache. */
+const char *pd_config_secret_file(cmd_parms *cmd, const char *arg, const char *what,
+                                  apr_size_t max, const char **secret);
+/* mod_pd_config_whatsapp.c: the WhatsApp directives */
+const char *pd_set_whatsapp_api_url(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_whatsapp_api_version(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_whatsapp_phone_number_id(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_whatsapp_token_file(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_whatsapp_app_secret_file(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_whatsapp_verify_token_file(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_whatsapp_template(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_whatsapp_category(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_set_whatsapp_module(cmd_parms *cmd, void *dc, const char *arg);
+const char *pd_whatsapp_config_check(const pd_server_conf_t *conf);
 
 /* Each subsystem registers its own hooks (called by mod_pharmadesk.c). */
 /* mod_pd_handler.c: the configuration's defaults, the API handler */
@@ -187,6 +233,9 @@ void pd_maintenance_register(apr_pool_t *p);
 void pd_names_register(apr_pool_t *p);
 /* mod_pd_smtp.c: libcurl's initialization, the e-mail configuration's checks */
 void pd_smtp_register(apr_pool_t *p);
+/* mod_pd_whatsapp_hook.c: the WhatsApp configuration's checks, the
+ * webhook's handler (SetHandler pharmadesk-whatsapp) */
+void pd_whatsapp_register(apr_pool_t *p);
 
 /* mod_pd_smtp.c: sends one message (pd_mail_build's) from the envelope
  * sender to one recipient through the server's SMTP configuration. APR_SUCCESS once the
@@ -198,6 +247,10 @@ void pd_smtp_register(apr_pool_t *p);
  * background work, never while answering a request. */
 apr_status_t pd_smtp_send(server_rec *s, const pd_server_conf_t *conf, const char *from, const char *to,
                           const char *message, apr_pool_t *p, const char **error);
+
+/* mod_pd_handler.c: a connection of mod_dbd's pool for the request into
+ * req->db; 503 when there is none (PostgreSQL is away). */
+apr_status_t pd_acquire_db(pd_req_t *req);
 
 /* mod_pd_routes.c: the one route table */
 const pd_route_t *pd_routes(apr_size_t *count);
@@ -243,6 +296,9 @@ apr_status_t pd_read_json(pd_req_t *req, json_t **out);
 /* Reads the JSON body's bytes (content type and size checked) into
  * req->body once; pd_read_json parses them from there. */
 apr_status_t pd_read_body(pd_req_t *req);
+/* The same for a body of any type, up to limit bytes (413 beyond, told by
+ * its Content-Length or counted as it arrives). */
+apr_status_t pd_read_body_limit(pd_req_t *req, apr_off_t limit);
 /* Reads the body to its end a piece at a time (about piece bytes), handing
  * each to sink. Bytes are counted as they arrive, so a chunked body meets
  * the same limit: past limit bytes, 413. Read failures fill req->err (400,
@@ -265,6 +321,16 @@ void pd_respond_error(request_rec *r, const pd_server_conf_t *conf, const pd_err
  * statement (db.misuse): that is logged as an error, which fails the
  * test suite. */
 apr_status_t pd_fail_db(pd_req_t *req, const char *doing);
+/* An action on the row named by req->id (a retry, a replay): the action
+ * statement (the id its one parameter) returns the row's JSON when it
+ * acted, answered with status; no row means the row is absent or in no
+ * state for it, which the lookup statement (the same parameter) tells
+ * apart: absent, 404 not_found "no such <what>"; present, refused(req,
+ * row) fills the 409 and its reason from the lookup's row. doing names the
+ * action in the log. */
+typedef apr_status_t (*pd_act_refused_fn)(pd_req_t *req, pd_db_result_t *row);
+apr_status_t pd_act_on_row(pd_req_t *req, pd_sql_id_e action, pd_sql_id_e lookup, int status,
+                           const char *doing, const char *what, pd_act_refused_fn refused);
 /* "{"items":[...],"next":...}" from pre-rendered item texts, with an ETag;
  * 304 to an If-None-Match that names it. */
 apr_status_t pd_respond_page(pd_req_t *req, apr_array_header_t *items, const char *next);
@@ -285,6 +351,13 @@ apr_status_t pd_res_tickets_get(pd_req_t *req);
 apr_status_t pd_res_tickets_delete(pd_req_t *req);
 apr_status_t pd_res_activities_list(pd_req_t *req);
 apr_status_t pd_res_comments_create(pd_req_t *req);
+/* mod_pd_res_comments.c: a public reply or an internal note by the caller
+ * on ticket req->id, within the caller's open transaction: the rules of
+ * the API (404 for a ticket the caller cannot see, pd_authz_ticket_entry),
+ * the timeline entry (*json, as the timeline shows it to the caller), and
+ * for a public reply the workflow's move (pd_workflow_after_reply) and the
+ * ticket's touch. On failure req->err is filled; the caller rolls back. */
+apr_status_t pd_comment_add(pd_req_t *req, const char *body, int internal, const char **json);
 apr_status_t pd_res_workload_get(pd_req_t *req);
 apr_status_t pd_res_attachments_create(pd_req_t *req);
 apr_status_t pd_res_attachments_list(pd_req_t *req);
@@ -419,6 +492,11 @@ apr_status_t pd_list_limit(pd_req_t *req, int *limit);
 apr_status_t pd_list_limit_or(pd_req_t *req, int absent, int *limit);
 /* An optional id filter (pd_q_id): its text, NULL when absent. */
 apr_status_t pd_id_param(pd_req_t *req, const char *key, const char **out);
+/* An optional filter that takes one of the words in allowed (NULL
+ * ended): the word, NULL when absent; any other, 400 invalid_parameter
+ * naming them all. */
+apr_status_t pd_choice_param(pd_req_t *req, const char *key, const char *const *allowed,
+                             const char **out);
 
 /* Name-sorted lists (pharmacies, users): the q prefix search and the cursor,
  * then the page from rows of (id, name, json). */

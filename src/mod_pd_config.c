@@ -5,6 +5,7 @@
 #include "mod_pd.h"
 #include "pd_ticketno.h"
 #include "pd_sniff.h"
+#include "pd_webhook.h"
 
 /* The server configuration and the functions behind the directive table
  * (mod_pharmadesk.c): each checks its directive's value, refusing what it
@@ -15,6 +16,8 @@
 #define ALL_TYPES (((1u << PD_SNIFF__COUNT) - 1) & ~(1u << PD_SNIFF_UNKNOWN))
 
 static const apr_array_header_t no_rules = { NULL, sizeof(pd_role_rule_t), 0, 0, NULL };
+/* DEF_WEBHOOK_ALLOW_NETWORKS: public addresses alone */
+static const apr_array_header_t no_networks = { NULL, sizeof(pd_webhook_net_t), 0, 0, NULL };
 
 /* DEF_ID_TOKEN_CLAIMS as a list: OpenID Connect Core defines these claims
  * for ID tokens alone, and RFC 9068 access tokens carry neither. */
@@ -51,6 +54,7 @@ static const pd_server_conf_t defconf = {
     .notify_interval = DEF_NOTIFY_INTERVAL,
     .notify_max_attempts = DEF_NOTIFY_MAX_ATTEMPTS,
     .notify_batch = DEF_NOTIFY_BATCH,
+    .notify_fanout_batch = DEF_NOTIFY_FANOUT_BATCH,
     .notify_lease = DEF_NOTIFY_LEASE,
     .notify_retry_delay = DEF_NOTIFY_RETRY_DELAY,
     .sla_interval = DEF_SLA_INTERVAL,
@@ -64,6 +68,17 @@ static const pd_server_conf_t defconf = {
     .smtp_password = NULL,
     .smtp_timeout = DEF_SMTP_TIMEOUT,
     .portal_url = NULL,
+    .whatsapp = {
+        .api_url = DEF_WHATSAPP_API_URL,
+        .api_version = DEF_WHATSAPP_API_VERSION,
+        .template_name = DEF_WHATSAPP_TEMPLATE,
+        .timeout = DEF_WHATSAPP_TIMEOUT,
+        .max_body = DEF_WHATSAPP_MAX_BODY,
+        .rate = DEF_WHATSAPP_RATE_LIMIT,
+        .category = DEF_WHATSAPP_CATEGORY,
+    },
+    .webhook_timeout = DEF_WEBHOOK_TIMEOUT,
+    .webhook_allow = &no_networks,
 };
 
 /* Unset: NULL, 0 (types, delimiter, no role rules) or this. */
@@ -83,6 +98,7 @@ void *pd_create_server_conf(apr_pool_t *p, server_rec *s)
     conf->notify_interval = UNSET;
     conf->notify_max_attempts = UNSET;
     conf->notify_batch = UNSET;
+    conf->notify_fanout_batch = UNSET;
     conf->notify_lease = UNSET;
     conf->notify_retry_delay = UNSET;
     conf->sla_interval = UNSET;
@@ -90,6 +106,10 @@ void *pd_create_server_conf(apr_pool_t *p, server_rec *s)
     conf->sla_at_risk_percent = UNSET;
     conf->smtp_starttls = UNSET;
     conf->smtp_timeout = UNSET;
+    conf->whatsapp.timeout = UNSET;
+    conf->whatsapp.max_body = UNSET;
+    conf->whatsapp.rate = UNSET;
+    conf->webhook_timeout = UNSET;
     conf->claims.rules = apr_array_make(p, 5, sizeof(pd_role_rule_t));
     return conf;
 }
@@ -116,6 +136,7 @@ static void merge(pd_server_conf_t *conf, const pd_server_conf_t *base,
     PICK_NUM(notify_interval);
     PICK_NUM(notify_max_attempts);
     PICK_NUM(notify_batch);
+    PICK_NUM(notify_fanout_batch);
     PICK_NUM(notify_lease);
     PICK_NUM(notify_retry_delay);
     PICK_NUM(sla_interval);
@@ -137,6 +158,20 @@ static void merge(pd_server_conf_t *conf, const pd_server_conf_t *base,
     }
     PICK_NUM(smtp_timeout);
     PICK(portal_url);
+    PICK(whatsapp.api_url);
+    PICK(whatsapp.api_version);
+    PICK(whatsapp.phone_number_id);
+    PICK(whatsapp.token);
+    PICK(whatsapp.app_secret);
+    PICK(whatsapp.verify_token);
+    PICK(whatsapp.template_name);
+    PICK_NUM(whatsapp.timeout);
+    PICK_NUM(whatsapp.max_body);
+    PICK_NUM(whatsapp.rate);
+    PICK(whatsapp.category);
+    PICK(whatsapp.module);
+    PICK_NUM(webhook_timeout);
+    PICK(webhook_allow);
     /* a virtual host with role rules of its own replaces the inherited list:
      * mixing two orders would make "first rule wins" unreadable */
     conf->claims.rules = add->claims.rules->nelts ? add->claims.rules : base->claims.rules;
@@ -243,6 +278,11 @@ const pd_size_directive_t pd_dir_attachment_ticket_max = {
     "PharmadeskAttachmentTicketMax must be a byte count from 1 to 1099511627776 (1 TiB)"
 };
 
+const pd_size_directive_t pd_dir_whatsapp_max_body = {
+    APR_OFFSETOF(pd_server_conf_t, whatsapp.max_body), 1024, 16 * 1024 * 1024,
+    "PharmadeskWhatsAppMaxBody must be a byte count from 1024 to 16777216"
+};
+
 const char *pd_set_size(cmd_parms *cmd, void *dc, const char *arg)
 {
     const pd_size_directive_t *d = cmd->info;
@@ -294,6 +334,10 @@ const pd_int_directive_t pd_dir_notify_batch = {
     APR_OFFSETOF(pd_server_conf_t, notify_batch), 1, 1000,
     "PharmadeskNotifyBatch must be a number from 1 to 1000"
 };
+const pd_int_directive_t pd_dir_notify_fanout_batch = {
+    APR_OFFSETOF(pd_server_conf_t, notify_fanout_batch), 1, 5000,
+    "PharmadeskNotifyFanoutBatch must be a number from 1 to 5000"
+};
 const pd_int_directive_t pd_dir_notify_lease = {
     APR_OFFSETOF(pd_server_conf_t, notify_lease), 10, 86400,
     "PharmadeskNotifyLease must be a number of seconds from 10 to 86400"
@@ -317,6 +361,20 @@ const pd_int_directive_t pd_dir_sla_at_risk_percent = {
 const pd_int_directive_t pd_dir_smtp_timeout = {
     APR_OFFSETOF(pd_server_conf_t, smtp_timeout), 1, 600,
     "PharmadeskSmtpTimeout must be a number of seconds from 1 to 600"
+};
+
+const pd_int_directive_t pd_dir_whatsapp_timeout = {
+    APR_OFFSETOF(pd_server_conf_t, whatsapp.timeout), 1, 600,
+    "PharmadeskWhatsAppTimeout must be a number of seconds from 1 to 600"
+};
+const pd_int_directive_t pd_dir_whatsapp_rate_limit = {
+    APR_OFFSETOF(pd_server_conf_t, whatsapp.rate), 1, 1000000,
+    "PharmadeskWhatsAppRateLimit must be a number of requests from 1 to 1000000"
+};
+
+const pd_int_directive_t pd_dir_webhook_timeout = {
+    APR_OFFSETOF(pd_server_conf_t, webhook_timeout), 1, 60,
+    "PharmadeskWebhookTimeout must be a number of seconds from 1 to 60"
 };
 
 const pd_int_directive_t pd_dir_attachment_max_files = {
@@ -498,5 +556,32 @@ const char *pd_set_delimiter(cmd_parms *cmd, void *dc, const char *arg)
         return "PharmadeskClaimDelimiter must be one punctuation character, as OIDCClaimDelimiter";
     }
     conf_of(cmd)->claims.delim = *arg;
+    return NULL;
+}
+
+/* Networks (CIDR) webhooks may reach besides public addresses, or "none"
+ * alone: the special-purpose ranges (loopback, private, link-local...)
+ * are refused unless listed here. */
+const char *pd_set_webhook_allow(cmd_parms *cmd, void *dc, int argc, char *const argv[])
+{
+    apr_array_header_t *nets = apr_array_make(cmd->pool, argc, sizeof(pd_webhook_net_t));
+    int i;
+
+    if (argc == 1 && strcmp(argv[0], "none") == 0) {
+        conf_of(cmd)->webhook_allow = nets;
+        return NULL;
+    }
+    if (argc == 0) {
+        return "PharmadeskWebhookAllowNetworks takes networks such as 10.1.2.0/24 or fd00::/8, "
+               "or none";
+    }
+    for (i = 0; i < argc; i++) {
+        if (pd_webhook_net_parse(argv[i], apr_array_push(nets)) != APR_SUCCESS) {
+            return apr_psprintf(cmd->pool, "PharmadeskWebhookAllowNetworks: %s is not a network "
+                                "such as 10.1.2.0/24, fd00::/8 or 127.0.0.1 (with no bits set past "
+                                "its prefix); none stands alone", argv[i]);
+        }
+    }
+    conf_of(cmd)->webhook_allow = nets;
     return NULL;
 }

@@ -8,7 +8,10 @@
 #include "pd_utf8.h"
 
 /* The e-mail directives (the directive table is in mod_pharmadesk.c, the
- * defaults in src/mod_pd.h): each refuses what it cannot mean. */
+ * defaults in src/mod_pd.h): each refuses what it cannot mean; and the
+ * reading of a secret from a root-only file and the check of every
+ * server's configuration at start, which they and the WhatsApp directives
+ * share. */
 
 #define PASSWORD_MAX 1024
 
@@ -78,35 +81,37 @@ const char *pd_set_smtp_user(cmd_parms *cmd, void *dc, const char *arg)
     return NULL;
 }
 
-/* The password, read now: Apache reads its configuration as root, before
- * its children drop to www-data, so the file can be root's alone. It must
- * be: a password that other users can read is no secret. Its first line
- * is the password. */
-const char *pd_set_smtp_password_file(cmd_parms *cmd, void *dc, const char *arg)
+/* A secret, read now: Apache reads its configuration as root, before its
+ * children drop to www-data, so the file can be root's alone. It must be:
+ * a secret that other users can read is no secret. Its first line is the
+ * secret. */
+const char *pd_config_secret_file(cmd_parms *cmd, const char *arg, const char *what,
+                                  apr_size_t max, const char **secret)
 {
+    const char *name = cmd->cmd->name;
     const char *path = ap_server_root_relative(cmd->temp_pool, arg);
     apr_finfo_t fi;
     apr_file_t *f = NULL;
-    char buf[PASSWORD_MAX + 2];
-    apr_size_t n = sizeof(buf) - 1;
+    char *buf = apr_palloc(cmd->temp_pool, max + 2);
+    apr_size_t n = max + 1;
     apr_status_t rv;
     char *eol;
 
     if (!path) {
-        return "PharmadeskSmtpPasswordFile: a bad path";
+        return apr_pstrcat(cmd->pool, name, ": a bad path", NULL);
     }
     rv = apr_stat(&fi, path, APR_FINFO_TYPE | APR_FINFO_PROT | APR_FINFO_OWNER | APR_FINFO_SIZE,
                   cmd->temp_pool);
     if (rv != APR_SUCCESS && !APR_STATUS_IS_INCOMPLETE(rv)) {
-        return apr_psprintf(cmd->pool, "PharmadeskSmtpPasswordFile %s: %pm", path, &rv);
+        return apr_psprintf(cmd->pool, "%s %s: %pm", name, path, &rv);
     }
     if (fi.filetype != APR_REG) {
-        return apr_psprintf(cmd->pool, "PharmadeskSmtpPasswordFile %s is not a file", path);
+        return apr_psprintf(cmd->pool, "%s %s is not a file", name, path);
     }
     if (fi.user != (apr_uid_t)geteuid()
         || (fi.protection & (APR_GREAD | APR_GWRITE | APR_GEXECUTE | APR_WREAD | APR_WWRITE | APR_WEXECUTE))) {
-        return apr_psprintf(cmd->pool, "PharmadeskSmtpPasswordFile %s must belong to %s and be "
-                            "readable by it alone (chown root: and chmod 600)", path,
+        return apr_psprintf(cmd->pool, "%s %s must belong to %s and be readable by it alone "
+                            "(chown root: and chmod 600)", name, path,
                             geteuid() == 0 ? "root" : "the user Apache starts as");
     }
     rv = apr_file_open(&f, path, APR_FOPEN_READ, APR_FPROT_OS_DEFAULT, cmd->temp_pool);
@@ -115,19 +120,26 @@ const char *pd_set_smtp_password_file(cmd_parms *cmd, void *dc, const char *arg)
         apr_file_close(f);
     }
     if (rv != APR_SUCCESS && !APR_STATUS_IS_EOF(rv)) {
-        return apr_psprintf(cmd->pool, "PharmadeskSmtpPasswordFile %s: %pm", path, &rv);
+        return apr_psprintf(cmd->pool, "%s %s: %pm", name, path, &rv);
     }
     buf[n] = '\0';
     if ((eol = strpbrk(buf, "\r\n"))) {
         *eol = '\0';
     }
-    if (!*buf || strlen(buf) > PASSWORD_MAX || !text_ok(buf, PASSWORD_MAX)) {
-        return apr_psprintf(cmd->pool, "PharmadeskSmtpPasswordFile %s must hold the password on its "
-                            "first line (1 to %d bytes, no control characters)", path, PASSWORD_MAX);
+    if (!*buf || strlen(buf) > max || !text_ok(buf, max)) {
+        memset(buf, 0, max + 2);
+        return apr_psprintf(cmd->pool, "%s %s must hold the %s on its first line (1 to %d "
+                            "bytes, no control characters)", name, path, what, (int)max);
     }
-    conf_of(cmd)->smtp_password = apr_pstrdup(cmd->pool, buf);
-    memset(buf, 0, sizeof(buf));
+    *secret = apr_pstrdup(cmd->pool, buf);
+    memset(buf, 0, max + 2);
     return NULL;
+}
+
+const char *pd_set_smtp_password_file(cmd_parms *cmd, void *dc, const char *arg)
+{
+    return pd_config_secret_file(cmd, arg, "password", PASSWORD_MAX,
+                                 &conf_of(cmd)->smtp_password);
 }
 
 const char *pd_set_portal_url(cmd_parms *cmd, void *dc, const char *arg)
@@ -147,6 +159,18 @@ const char *pd_set_portal_url(cmd_parms *cmd, void *dc, const char *arg)
     }
     conf_of(cmd)->portal_url = arg[len - 1] == '/' ? arg : apr_pstrcat(cmd->pool, arg, "/", NULL);
     return NULL;
+}
+
+int pd_config_check_servers(server_rec *s, const char *(*check)(const pd_server_conf_t *conf))
+{
+    for (; s; s = s->next) {
+        const char *problem = check(ap_get_module_config(s->module_config, &pharmadesk_module));
+        if (problem) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s, "pharmadesk: %s", problem);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+    return OK;
 }
 
 const char *pd_mail_config_check(const pd_server_conf_t *conf)

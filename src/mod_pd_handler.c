@@ -7,7 +7,7 @@
 /* Looked up once at configuration time; read-only afterwards. */
 static ap_dbd_t *(*dbd_acquire)(request_rec *) = NULL;
 
-static apr_status_t acquire_db(pd_req_t *req)
+apr_status_t pd_acquire_db(pd_req_t *req)
 {
     ap_dbd_t *dbd = dbd_acquire ? dbd_acquire(req->r) : NULL;
     if (!dbd) {
@@ -115,7 +115,7 @@ static apr_status_t dispatch(pd_req_t *req)
         != APR_SUCCESS) {
         return rv;
     }
-    if ((rv = acquire_db(req)) != APR_SUCCESS) {
+    if ((rv = pd_acquire_db(req)) != APR_SUCCESS) {
         return rv;
     }
     if ((rv = pd_identify(req)) != APR_SUCCESS) {

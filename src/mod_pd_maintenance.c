@@ -36,6 +36,7 @@
 #include <ap_mpm.h>
 #include "mod_pd.h"
 #include "mod_pd_notify.h"
+#include "mod_pd_whatsapp.h"
 
 typedef struct job_t job_t;
 
@@ -211,6 +212,12 @@ static void notify(const job_t *job, server_rec *s, const pd_server_conf_t *conf
     pd_notify_run(s, conf, db, background_stopping, failed);
 }
 
+static void whatsapp_forget(const job_t *job, server_rec *s, const pd_server_conf_t *conf,
+                            pd_db_t *db, const char **failed)
+{
+    pd_whatsapp_forget(conf, db, failed);
+}
+
 static const job_t jobs[] = {
     { "closing unanswered solutions and forgetting old idempotency keys", "pharmadesk",
       APR_OFFSETOF(pd_server_conf_t, maintenance_interval), run_chores },
@@ -222,6 +229,8 @@ static const job_t jobs[] = {
       APR_OFFSETOF(pd_server_conf_t, dashboard_interval), compact_compliance },
     { "notifying: fanning events out and sending them", "pharmadesk-notify",
       APR_OFFSETOF(pd_server_conf_t, notify_interval), notify },
+    { "forgetting the WhatsApp webhook's old counts and message ids", "pharmadesk",
+      APR_OFFSETOF(pd_server_conf_t, maintenance_interval), whatsapp_forget },
 };
 #define JOBS (sizeof(jobs) / sizeof(jobs[0]))
 

@@ -47,10 +47,17 @@ typedef struct pd_send_ctx_t {
 
 /* A send's outcome: APR_SUCCESS when delivered; otherwise error says why
  * in a few words ("connection refused", "550 mailbox unavailable"), and
- * permanent, when trying again cannot help, makes the delivery dead at once. */
+ * permanent, when trying again cannot help, makes the delivery dead at once;
+ * cancelled, when it is not to be sent after all (the recipient withdrew
+ * their consent to the channel), cancels it. */
 typedef struct pd_send_result_t {
     const char *error;
     int permanent;
+    int cancelled;
+    /* The channel said in the error log what this outcome means for its
+     * destination (a webhook: each endpoint apart); the engine then says
+     * nothing of the channel as a whole. */
+    int logged;
 } pd_send_result_t;
 
 /* An event being fanned out: the outbox row and the facts the rules
@@ -69,12 +76,15 @@ typedef struct pd_channel_t {
      * always. */
     int (*available)(const pd_server_conf_t *conf);
     /* Delivers on db, in the transaction that marks the delivery sent, so
-     * exactly once (the portal's stored notifications): the fan-out writes
-     * its deliveries sent and hands them to store at once. */
+     * exactly once (the portal, whose sent deliveries are the
+     * notifications): the fan-out writes its deliveries sent, and hands
+     * them to store, if it has one, at once; send is called for a retried
+     * one, within its claim's transaction. */
     int transactional;
     apr_status_t (*send)(const pd_send_ctx_t *ctx, const pd_delivery_t *d, pd_send_result_t *out);
     /* A transactional channel's deliveries, by id (an array literal,
-     * "{1,2,3}"), delivered on ctx->db in the fan-out's transaction. */
+     * "{1,2,3}"), delivered on ctx->db in the fan-out's transaction; NULL
+     * when writing them sent is all there is to it (the portal). */
     apr_status_t (*store)(const pd_send_ctx_t *ctx, const char *ids);
     /* For a channel whose recipients are not users (a webhook endpoint,
      * which chooses its events and pharmacies): writes the event's
@@ -90,11 +100,20 @@ const pd_channel_t *pd_channels(apr_size_t *count);
 const pd_channel_t *pd_channel(pd_channel_e id);
 /* Whether this server delivers on a channel now. */
 int pd_channel_available(pd_channel_e id, const pd_server_conf_t *conf);
+/* The per-user channels a person can choose here (1u << pd_channel_e):
+ * those pd_notify offers that this server delivers. */
+unsigned pd_channels_chosen(const pd_server_conf_t *conf);
 
 /* mod_pd_notify_email.c: the e-mail channel (where PharmadeskMailFrom is
  * set). */
 int pd_email_available(const pd_server_conf_t *conf);
 apr_status_t pd_email_send(const pd_send_ctx_t *ctx, const pd_delivery_t *d, pd_send_result_t *out);
+
+/* mod_pd_notify_whatsapp.c: the WhatsApp channel (where
+ * PharmadeskWhatsAppPhoneNumberId and its token are set). */
+int pd_whatsapp_available(const pd_server_conf_t *conf);
+apr_status_t pd_whatsapp_send(const pd_send_ctx_t *ctx, const pd_delivery_t *d,
+                              pd_send_result_t *out);
 
 /* mod_pd_notify_fanout.c: fans out up to `batch` events of the outbox in
  * one transaction; *events gets how many were taken. */

@@ -4,31 +4,28 @@
  * row here and its file. */
 #include <apr_strings.h>
 #include "mod_pd_notify.h"
+#include "mod_pd_webhook.h"
 
-/* The portal: deliveries become their recipients' stored notifications
- * (the bell, GET /api/notifications), on the database within the
- * transaction that marks them sent: the fan-out's, or a retry's claim. */
-static apr_status_t portal_store(const pd_send_ctx_t *ctx, const char *ids)
-{
-    const char *args[] = { ids };
-    return pd_db_exec(ctx->db, PD_SQL_CALL(PD_SQL_NOTIFICATIONS_INSERT, args), NULL);
-}
-
+/* The portal: a delivery is its recipient's notification (the bell, GET
+ * /api/notifications) once it is sent, which it becomes within a database
+ * transaction, so exactly once: the fan-out writes the portal's deliveries
+ * sent, and a retried one is marked sent in the transaction of its claim.
+ * Nothing is left to do here, and nothing to store. */
 static apr_status_t portal_send(const pd_send_ctx_t *ctx, const pd_delivery_t *d,
                                 pd_send_result_t *out)
 {
-    if (portal_store(ctx, apr_psprintf(ctx->pool, "{%" APR_INT64_T_FMT "}", d->id))
-        != APR_SUCCESS) {
-        out->error = "the notification could not be stored";
-        return APR_EGENERAL;
-    }
+    (void)ctx;
+    (void)d;
+    (void)out;
     return APR_SUCCESS;
 }
 
 /* { channel, available, transactional, send, store, fan_out } */
 static const pd_channel_t channels[] = {
-    { PD_CH_PORTAL, NULL, 1, portal_send, portal_store, NULL },
+    { PD_CH_PORTAL, NULL, 1, portal_send, NULL, NULL },
     { PD_CH_EMAIL, pd_email_available, 0, pd_email_send, NULL, NULL },
+    { PD_CH_WHATSAPP, pd_whatsapp_available, 0, pd_whatsapp_send, NULL, NULL },
+    { PD_CH_WEBHOOK, NULL, 0, pd_webhook_send, NULL, pd_webhook_fan_out },
 };
 
 const pd_channel_t *pd_channels(apr_size_t *count)
@@ -54,4 +51,17 @@ int pd_channel_available(pd_channel_e id, const pd_server_conf_t *conf)
 {
     const pd_channel_t *ch = pd_channel(id);
     return ch && (!ch->available || ch->available(conf));
+}
+
+unsigned pd_channels_chosen(const pd_server_conf_t *conf)
+{
+    unsigned offered = pd_channels_offered(), chosen = 0;
+    int i;
+
+    for (i = 0; i < PD_CH__COUNT; i++) {
+        if ((offered & (1u << i)) && pd_channel_available((pd_channel_e)i, conf)) {
+            chosen |= 1u << i;
+        }
+    }
+    return chosen;
 }

@@ -1,6 +1,6 @@
 /* The fan-out: events of the outbox become deliveries, one per recipient
  * and channel, in one transaction that also deletes the events. Events are
- * claimed with FOR UPDATE SKIP LOCKED, so processes and nodes running this
+ * taken with FOR UPDATE SKIP LOCKED, so processes and nodes running this
  * at once take different ones, and an event is fanned out exactly once: if
  * anything fails, the transaction rolls back and the events wait for the
  * next run.
@@ -10,12 +10,14 @@
  * on the channels their preferences (or their role's defaults) want, that
  * this server delivers and that can reach them (an e-mail address). A
  * channel that delivers within the database (the portal) delivers right
- * here, in the same transaction: its deliveries are written sent.
+ * here, in the same transaction: its deliveries are written sent, and a
+ * sent portal delivery is its recipient's notification.
  *
- * A batch costs the same few statements however many events and people it
- * holds (claim, candidates, deliveries, the portal's notifications,
- * deletion): a burst of new tickets costs the background work little more
- * than one. */
+ * A batch costs the same statements however many events and people it
+ * holds (a lock that keeps its tickets from being deleted meanwhile, take
+ * the events, find their candidates, write the deliveries), and its
+ * transaction: a burst of new tickets costs the background work little
+ * more than the rows it writes. */
 #include <string.h>
 #include <apr_strings.h>
 #include "mod_pd_notify.h"
@@ -77,7 +79,7 @@ static void channel_sets(apr_pool_t *p, const pd_server_conf_t *conf, const char
     *now = lit_end(&inside);
 }
 
-/* The current row of pd_notify_outbox_claim; 0 when the event notifies
+/* The current row of pd_notify_outbox_take; 0 when the event notifies
  * nobody (its ticket is gone, or a kind this version does not know). */
 static int read_event(pd_db_result_t *res, pd_fanout_event_t *ev)
 {
@@ -138,7 +140,9 @@ static apr_status_t decide(pd_db_t *db, const apr_array_header_t *todo, const ch
         lit_add(&managers, pd_db_bool(c.managers));
         lit_int(&pharmacy, c.pharmacy_id);
         for (k = 0; k < 4; k++) {
-            if (c.ids[k] > 0) {
+            /* the actor knows already (pd_notify_recipient): a customer's
+             * own new ticket names them, and they need not be looked up */
+            if (c.ids[k] > 0 && c.ids[k] != ev->facts.actor_id) {
                 lit_int(&named_place, i + 1);
                 lit_int(&named, c.ids[k]);
             }
@@ -195,7 +199,8 @@ static apr_status_t decide(pd_db_t *db, const apr_array_header_t *todo, const ch
 }
 
 /* Writes the deliveries; those of a channel that delivers within the
- * transaction are written sent and delivered at once. */
+ * transaction are written sent, and handed to its store when it has one
+ * (the portal has none: its sent deliveries are the notifications). */
 static apr_status_t write_deliveries(const pd_send_ctx_t *ctx, deliveries_t *d, const char *now)
 {
     pd_db_t *db = ctx->db;
@@ -241,18 +246,17 @@ apr_status_t pd_notify_fanout(server_rec *s, const pd_server_conf_t *conf, pd_db
     pd_send_ctx_t ctx = { s, conf, db, p };
     const pd_channel_t *table;
     deliveries_t d;
-    lit_t done;
     pd_db_result_t res;
     apr_size_t n, k;
-    int i;
+    int i, taken = 0;
 
     *events = 0;
-    lit_init(&done, p);
     channel_sets(p, conf, &available, &now);
     if (pd_db_begin(db) != APR_SUCCESS) {
         return APR_EGENERAL;
     }
-    if (pd_db_select(db, PD_SQL_CALL(PD_SQL_NOTIFY_OUTBOX_CLAIM, args), &res) != APR_SUCCESS) {
+    if (pd_db_exec(db, PD_SQL_CALL0(PD_SQL_NOTIFY_DELIVERIES_LOCK), NULL) != APR_SUCCESS
+        || pd_db_select(db, PD_SQL_CALL(PD_SQL_NOTIFY_OUTBOX_TAKE, args), &res) != APR_SUCCESS) {
         goto failed;
     }
     while (pd_db_next(&res) == APR_SUCCESS) {
@@ -260,9 +264,9 @@ apr_status_t pd_notify_fanout(server_rec *s, const pd_server_conf_t *conf, pd_db
         if (read_event(&res, &ev)) {
             APR_ARRAY_PUSH(todo, pd_fanout_event_t) = ev;
         }
-        lit_int(&done, ev.outbox_id);
+        taken++;
     }
-    if (done.n == 0) {
+    if (taken == 0) {
         pd_db_rollback(db);
         return APR_SUCCESS;
     }
@@ -283,16 +287,10 @@ apr_status_t pd_notify_fanout(server_rec *s, const pd_server_conf_t *conf, pd_db
             }
         }
     }
-    {
-        const char *del[] = { lit_end(&done) };
-        if (pd_db_exec(db, PD_SQL_CALL(PD_SQL_NOTIFY_OUTBOX_DELETE, del), NULL) != APR_SUCCESS) {
-            goto failed;
-        }
-    }
     if (pd_db_commit(db) != APR_SUCCESS) {
         return APR_EGENERAL;
     }
-    *events = done.n;
+    *events = taken;
     return APR_SUCCESS;
 
 failed:

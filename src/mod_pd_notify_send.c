@@ -8,8 +8,8 @@
  * is sent outside any transaction and its outcome recorded right after: a
  * sender that dies mid-send leaves its claims to be taken again once the
  * lease ends, and one that stops (a graceful restart) gives back what it
- * has not sent. A transactional channel (the portal) stores within the
- * claim's own transaction, so it delivers exactly once.
+ * has not sent. A transactional channel (the portal) delivers within the
+ * claim's own transaction, so exactly once.
  *
  * Before sending, the recipient is checked again (pd_authz_may_notify): a
  * user deactivated, or moved to another pharmacy, since the fan-out is
@@ -141,7 +141,7 @@ static apr_status_t deliver(server_rec *s, const pd_server_conf_t *conf, pd_db_t
                             const pd_channel_t *ch, const claimed_t *c, apr_pool_t *p)
 {
     pd_send_ctx_t ctx = { s, conf, db, p };
-    pd_send_result_t result = { NULL, 0 };
+    pd_send_result_t result = { NULL, 0, 0, 0 };
     const char *name = pd_channel_name(ch->id);
     const pd_delivery_t *d = &c->d;
     apr_status_t rv;
@@ -155,8 +155,11 @@ static apr_status_t deliver(server_rec *s, const pd_server_conf_t *conf, pd_db_t
         return record_failed(db, "dead", 0, "no outcome recorded after the last attempt", d->id);
     }
     rv = ch->send(&ctx, d, &result);
+    if (rv != APR_SUCCESS && result.cancelled) {
+        return record_failed(db, "cancelled", 0, result.error, d->id);
+    }
     if (rv == APR_SUCCESS) {
-        if (failing[ch->id]) {
+        if (failing[ch->id] && !result.logged) {
             failing[ch->id] = 0;
             ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, "pharmadesk: %s notifications are "
                          "delivered again", name);
@@ -165,7 +168,7 @@ static apr_status_t deliver(server_rec *s, const pd_server_conf_t *conf, pd_db_t
                      " sent (attempt %d)", name, d->id, d->attempts);
         return record_sent(db, d->id);
     }
-    if (!failing[ch->id]) {
+    if (!failing[ch->id] && !result.logged) {
         failing[ch->id] = 1;
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "pharmadesk: %s notifications cannot be "
                      "delivered: %s (they are retried)", name,

@@ -113,6 +113,32 @@ apr_status_t pd_fail_db(pd_req_t *req, const char *doing)
                         "the database is unavailable; try again shortly");
 }
 
+apr_status_t pd_act_on_row(pd_req_t *req, pd_sql_id_e action, pd_sql_id_e lookup, int status,
+                           const char *doing, const char *what, pd_act_refused_fn refused)
+{
+    const char *args[] = { pd_db_int(&req->db, req->id) }, *json;
+    pd_db_result_t res;
+    apr_status_t rv;
+
+    if (pd_db_select(&req->db, action, PD_DB_ARGS(args), &res) != APR_SUCCESS) {
+        return pd_fail_db(req, doing);
+    }
+    if (pd_db_next(&res) == APR_SUCCESS) {
+        json = pd_db_get(&res, 0);
+        pd_db_drain(&res);
+        return pd_respond_json(req, status, json);
+    }
+    if (pd_db_select(&req->db, lookup, PD_DB_ARGS(args), &res) != APR_SUCCESS) {
+        return pd_fail_db(req, apr_pstrcat(req->r->pool, "reading a ", what, NULL));
+    }
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        return pd_error_setf(&req->err, req->r->pool, 404, "not_found", NULL, "no such %s", what);
+    }
+    rv = refused(req, &res);
+    pd_db_drain(&res);
+    return rv;
+}
+
 /* application/json, optionally with parameters such as charset=utf-8 */
 int pd_is_json_type(const char *ct)
 {
@@ -220,27 +246,36 @@ static apr_status_t buffer_piece(void *ctx, const char *data, apr_size_t len)
 
 apr_status_t pd_read_body(pd_req_t *req)
 {
-    request_rec *r = req->r;
-    const char *ct = apr_table_get(r->headers_in, "Content-Type");
-    const char *cl = apr_table_get(r->headers_in, "Content-Length");
-    apr_off_t limit = req->conf->max_json_body, declared;
-    body_buffer_t b = { NULL, 0 };
-    apr_status_t rv;
-
     if (req->body) {
         return APR_SUCCESS;
     }
-    if (!pd_is_json_type(ct)) {
+    if (!pd_is_json_type(apr_table_get(req->r->headers_in, "Content-Type"))) {
         return pd_error_set(&req->err, 415, "unsupported_media_type", NULL,
                             "the request body must be application/json");
     }
-    if (cl && apr_strtoff(&declared, cl, NULL, 10) == APR_SUCCESS && declared > limit) {
+    return pd_read_body_limit(req, req->conf->max_json_body);
+}
+
+apr_status_t pd_read_body_limit(pd_req_t *req, apr_off_t limit)
+{
+    request_rec *r = req->r;
+    const char *cl = apr_table_get(r->headers_in, "Content-Length");
+    apr_off_t declared = -1, room;
+    body_buffer_t b = { NULL, 0 };
+    apr_status_t rv;
+
+    if (cl && (apr_strtoff(&declared, cl, NULL, 10) != APR_SUCCESS || declared < 0)) {
+        declared = -1;
+    }
+    if (declared > limit) {
         return pd_error_setf(&req->err, r->pool, 413, "payload_too_large", NULL,
                              "the request body is larger than %" APR_OFF_T_FMT " bytes", limit);
     }
-    /* one byte more than the limit, to hold the terminating NUL */
-    b.buf = apr_palloc(r->pool, (apr_size_t)limit + 1);
-    if ((rv = pd_read_body_stream(req, limit, HUGE_STRING_LEN, buffer_piece, &b)) != APR_SUCCESS) {
+    /* room for what the request declares (HTTP reads no more than that),
+     * or else for the limit; one byte more for the terminating NUL */
+    room = declared >= 0 ? declared : limit;
+    b.buf = apr_palloc(r->pool, (apr_size_t)room + 1);
+    if ((rv = pd_read_body_stream(req, room, HUGE_STRING_LEN, buffer_piece, &b)) != APR_SUCCESS) {
         return rv;
     }
     b.buf[b.len] = '\0';
@@ -271,6 +306,27 @@ apr_status_t pd_list_limit_or(pd_req_t *req, int absent, int *limit)
 apr_status_t pd_list_limit(pd_req_t *req, int *limit)
 {
     return pd_list_limit_or(req, PD_LIST_DEFAULT_LIMIT, limit);
+}
+
+apr_status_t pd_choice_param(pd_req_t *req, const char *key, const char *const *allowed,
+                             const char **out)
+{
+    const char *value = apr_table_get(req->query, key), *all = NULL;
+    int i;
+
+    *out = value;
+    for (i = 0; value && allowed[i]; i++) {
+        if (strcmp(value, allowed[i]) == 0) {
+            return APR_SUCCESS;
+        }
+        all = all ? apr_pstrcat(req->r->pool, all, ", ", allowed[i], NULL) : allowed[i];
+    }
+    if (!value) {
+        return APR_SUCCESS;
+    }
+    *out = NULL;
+    return pd_error_setf(&req->err, req->r->pool, 400, "invalid_parameter", key,
+                         "%s must be one of %s", key, all ? all : "(none)");
 }
 
 apr_status_t pd_id_param(pd_req_t *req, const char *key, const char **out)

@@ -6,7 +6,6 @@
  * the timeline entry that caused it (numbered as staff see the timeline),
  * the recipient, the channel and how it went (pending, sending, sent,
  * failed with its next attempt, dead, cancelled), with the last error. */
-#include <string.h>
 #include <apr_strings.h>
 #include "mod_pd.h"
 #include "pd_notify.h"
@@ -44,23 +43,15 @@ apr_status_t pd_res_deliveries_list(pd_req_t *req)
     pd_channel_e ch;
     pd_db_result_t res;
     apr_status_t rv;
-    int limit, i, n = 0, known = 0;
+    int limit, n = 0;
 
     if ((rv = pd_list_limit(req, &limit)) != APR_SUCCESS
         || (rv = pd_name_page_params(req, "all_deliveries", &q, &after_key, &after_id))
            != APR_SUCCESS
         || (rv = pd_id_param(req, "ticket_id", &ticket)) != APR_SUCCESS
-        || (rv = pd_id_param(req, "user_id", &user)) != APR_SUCCESS) {
+        || (rv = pd_id_param(req, "user_id", &user)) != APR_SUCCESS
+        || (rv = pd_choice_param(req, "status", statuses, &status)) != APR_SUCCESS) {
         return rv;
-    }
-    status = apr_table_get(req->query, "status");
-    for (i = 0; status && statuses[i]; i++) {
-        known |= strcmp(status, statuses[i]) == 0;
-    }
-    if (status && !known) {
-        return pd_error_set(&req->err, 400, "invalid_parameter", "status",
-                            "status must be one of pending, sending, sent, failed, dead, "
-                            "cancelled");
     }
     channel = apr_table_get(req->query, "channel");
     if (channel && pd_channel_parse(channel, &ch) != APR_SUCCESS) {
@@ -80,29 +71,15 @@ apr_status_t pd_res_deliveries_list(pd_req_t *req)
     return pd_name_page_respond(req, &res, limit, "all_deliveries");
 }
 
-apr_status_t pd_res_deliveries_retry(pd_req_t *req)
+static apr_status_t not_retryable(pd_req_t *req, pd_db_result_t *row)
 {
-    const char *args[] = { pd_db_int(&req->db, req->id) };
-    const char *json = NULL;
-    pd_db_result_t res;
-
-    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_NOTIFY_DELIVERIES_RETRY, args), &res)
-        != APR_SUCCESS) {
-        return pd_fail_db(req, "retrying a delivery");
-    }
-    if (pd_db_next(&res) == APR_SUCCESS) {
-        json = pd_db_get(&res, 0);
-        pd_db_drain(&res);
-        return pd_respond_json(req, HTTP_OK, json);
-    }
-    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_NOTIFY_DELIVERIES_EXISTS, args), &res)
-        != APR_SUCCESS) {
-        return pd_fail_db(req, "reading a delivery");
-    }
-    if (pd_db_next(&res) != APR_SUCCESS) {
-        return pd_error_set(&req->err, 404, "not_found", NULL, "no such delivery");
-    }
-    pd_db_drain(&res);
+    (void)row;
     return pd_error_set(&req->err, 409, "not_retryable", NULL,
                         "only a failed or dead delivery can be retried");
+}
+
+apr_status_t pd_res_deliveries_retry(pd_req_t *req)
+{
+    return pd_act_on_row(req, PD_SQL_NOTIFY_DELIVERIES_RETRY, PD_SQL_NOTIFY_DELIVERIES_EXISTS,
+                         HTTP_OK, "retrying a delivery", "delivery", not_retryable);
 }

@@ -3,9 +3,11 @@
  * menus and forms from, the same policy's answers (allowed). */
 #include <string.h>
 #include "mod_pd.h"
+#include "mod_pd_notify.h"
 
 /* {"pages":[...],"scope":"all"|"pharmacy","internal":bool,
- *  "inactive_lookups":bool,"create":{"pharmacy":"choose"|"own"}|null} */
+ *  "inactive_lookups":bool,"create":{"pharmacy":"choose"|"own"}|null,
+ *  "ticket_notifications":bool} */
 static json_t *allowed_of(const pd_identity_t *who)
 {
     const char *pages[PD_AUTHZ_MAX_PAGES];
@@ -26,6 +28,9 @@ static json_t *allowed_of(const pd_identity_t *who)
                            pd_authz_ticket_pharmacy_chosen(who) ? "choose" : "own");
     }
     json_object_set_new(allowed, "create", create);
+    /* what was sent about a ticket, shown beside its timeline */
+    json_object_set_new(allowed, "ticket_notifications",
+                        json_boolean(pd_authz_allows(who->role, PD_ACT_TICKET_NOTIFICATIONS)));
     return allowed;
 }
 
@@ -55,6 +60,11 @@ apr_status_t pd_res_me_get(pd_req_t *req)
         if (pd_authz_allows(req->who.role, (pd_action_e)act)) {
             json_array_append_new(permissions, json_string(pd_action_name((pd_action_e)act)));
         }
+    }
+    /* the number and opt-in where this server sends WhatsApp messages:
+     * the portal asks for them only then */
+    if (!pd_whatsapp_available(req->conf)) {
+        json_object_del(me, "whatsapp");
     }
     json_object_set_new(me, "permissions", permissions);
     json_object_set_new(me, "allowed", allowed_of(&req->who));

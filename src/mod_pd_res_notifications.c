@@ -1,9 +1,13 @@
-/* The portal channel's notifications, each user their own:
+/* The portal channel's notifications, each user their own: a notification
+ * is a delivery on the portal channel once sent, and its id the
+ * delivery's.
  *   GET  /api/notifications               newest first, a page at a time (unread=true: unread only)
  *   GET  /api/notifications/unread-count  what the bell shows; polled with If-None-Match
  *   POST /api/notifications/{id}/read     one read
- *   POST /api/notifications/read-all      every unread one read (up_to: those up to an id)
- * A notification was only ever stored for someone the rules let hear of
+ *   POST /api/notifications/read-all      every unread one read (up_to: those up to an id;
+ *                                         ticket_id: those about a ticket, which the portal
+ *                                         sends when the ticket is opened)
+ * A notification was only ever delivered to someone the rules let hear of
  * its event; the reads apply the rules again (a customer sees nothing of
  * another pharmacy's tickets and nothing internal), so a user whose role or
  * pharmacy changed since sees none the rules would now deny. Another
@@ -98,14 +102,15 @@ apr_status_t pd_res_notifications_read(pd_req_t *req)
 
 apr_status_t pd_res_notifications_read_all(pd_req_t *req)
 {
-    const char *up_to;
+    const char *up_to, *ticket;
     apr_status_t rv;
 
-    if ((rv = pd_id_param(req, "up_to", &up_to)) != APR_SUCCESS) {
+    if ((rv = pd_id_param(req, "up_to", &up_to)) != APR_SUCCESS
+        || (rv = pd_id_param(req, "ticket_id", &ticket)) != APR_SUCCESS) {
         return rv;
     }
     {
-        const char *args[] = { pd_db_int(&req->db, req->who.user_id), up_to };
+        const char *args[] = { pd_db_int(&req->db, req->who.user_id), up_to, up_to, ticket, ticket };
         if (pd_db_exec(&req->db, PD_SQL_CALL(PD_SQL_NOTIFICATIONS_READ_ALL, args), NULL)
             != APR_SUCCESS) {
             return pd_fail_db(req, "marking notifications read");

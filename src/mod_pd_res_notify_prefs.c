@@ -1,28 +1,31 @@
 /* What each person wants to hear of, and where:
- *   PATCH /api/me                              one's language (id or en), for the portal and messages
+ *   PATCH /api/me                              one's language (id or en), for the portal and
+ *                                              messages; one's WhatsApp number and opt-in
  *   GET   /api/me/notification-preferences     one's choices and one's role's defaults
  *   PATCH /api/me/notification-preferences     change some ({"event": {"channel": true|false|null}})
  *   GET   /api/notification-defaults           each role's defaults (admins)
  *   PATCH /api/notification-defaults           change some (admins; audited per role)
- * A choice is per event and per-user channel (portal, e-mail); only the
- * events a role can hear of at all are offered (pd_notify_role_events): a
- * customer has no choice about internal notes, which never reach them. */
+ * A choice is per event and per-user channel (portal, e-mail, WhatsApp)
+ * that this server delivers (pd_channels_chosen); only the events a role
+ * can hear of at all are offered (pd_notify_role_events): a customer has
+ * no choice about internal notes, which never reach them. */
 #include <string.h>
 #include <apr_strings.h>
 #include "mod_pd.h"
-#include "pd_notify.h"
+#include "mod_pd_notify.h"
+#include "mod_pd_whatsapp.h"
 #include "pd_validate.h"
 
 /* {"event": {"channel": bool}} for the events and channels offered. */
 static void matrix_set(json_t *matrix, const char *event, const char *channel, int value,
-                       unsigned events)
+                       unsigned events, unsigned channels)
 {
     pd_event_e ev;
     pd_channel_e ch;
     json_t *row;
 
     if (pd_event_parse(event, &ev) != APR_SUCCESS || !(events & (1u << ev))
-        || pd_channel_parse(channel, &ch) != APR_SUCCESS || !(pd_channels_offered() & (1u << ch))) {
+        || pd_channel_parse(channel, &ch) != APR_SUCCESS || !(channels & (1u << ch))) {
         return;
     }
     if (!(row = json_object_get(matrix, event))) {
@@ -55,8 +58,10 @@ static void choice_arrays(apr_pool_t *p, const apr_array_header_t *choices, cons
 
 apr_status_t pd_res_me_update(pd_req_t *req)
 {
-    static const char *const fields[] = { "language", NULL };
+    static const char *const fields[] = { "language", "whatsapp", NULL };
     const char *language = NULL;
+    const json_t *whatsapp;
+    pd_whatsapp_change_t wa;
     json_t *body;
     apr_status_t rv;
 
@@ -68,20 +73,41 @@ apr_status_t pd_res_me_update(pd_req_t *req)
     if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
         return rv;
     }
-    if (language) {
-        if (strcmp(language, "id") != 0 && strcmp(language, "en") != 0) {
-            return pd_error_set(&req->err, 422, "validation_failed", "language",
-                                "language must be id or en");
+    if (language && strcmp(language, "id") != 0 && strcmp(language, "en") != 0) {
+        return pd_error_set(&req->err, 422, "validation_failed", "language",
+                            "language must be id or en");
+    }
+    if ((whatsapp = json_object_get(body, "whatsapp"))) {
+        if (!pd_whatsapp_available(req->conf)) {
+            return pd_error_set(&req->err, 422, "validation_failed", "whatsapp",
+                                "this server sends no WhatsApp messages");
         }
-        {
-            const char *args[] = { language, pd_db_int(&req->db, req->who.user_id), language };
-            if (pd_db_exec(&req->db, PD_SQL_CALL(PD_SQL_USERS_SET_LANGUAGE, args), NULL)
-                != APR_SUCCESS) {
-                return pd_fail_db(req, "changing a language");
-            }
+        if ((rv = pd_whatsapp_change_read(req, whatsapp, 1, &wa)) != APR_SUCCESS) {
+            return rv;
         }
     }
+    if (pd_db_begin(&req->db) != APR_SUCCESS) {
+        return pd_fail_db(req, "starting a change of one's account");
+    }
+    if (language) {
+        const char *args[] = { language, pd_db_int(&req->db, req->who.user_id), language };
+        if (pd_db_exec(&req->db, PD_SQL_CALL(PD_SQL_USERS_SET_LANGUAGE, args), NULL)
+            != APR_SUCCESS) {
+            rv = pd_fail_db(req, "changing a language");
+            goto cleanup;
+        }
+    }
+    if (whatsapp && (rv = pd_whatsapp_me_write(req, &wa)) != APR_SUCCESS) {
+        goto cleanup;
+    }
+    if (pd_db_commit(&req->db) != APR_SUCCESS) {
+        return pd_fail_db(req, "committing a change of one's account");
+    }
     return pd_res_me_get(req);
+
+cleanup:
+    pd_db_rollback(&req->db);
+    return rv;
 }
 
 apr_status_t pd_res_notify_prefs_get(pd_req_t *req)
@@ -89,7 +115,7 @@ apr_status_t pd_res_notify_prefs_get(pd_req_t *req)
     const char *args[] = {
         pd_db_int(&req->db, req->who.user_id), pd_role_param(req->who.role)
     };
-    unsigned events = pd_notify_role_events(req->who.role);
+    unsigned events = pd_notify_role_events(req->who.role), channels = pd_channels_chosen(req->conf);
     json_t *out = pd_json_bind(req->r->pool, json_object());
     json_t *mine = json_object(), *defaults = json_object();
     pd_db_result_t res;
@@ -104,8 +130,8 @@ apr_status_t pd_res_notify_prefs_get(pd_req_t *req)
         const char *event = pd_db_get(&res, 0), *channel = pd_db_get(&res, 1);
         const char *own = pd_db_get(&res, 3);
         int def = pd_db_get_bool(&res, 2);
-        matrix_set(defaults, event, channel, def, events);
-        matrix_set(mine, event, channel, own ? own[0] == 't' : def, events);
+        matrix_set(defaults, event, channel, def, events, channels);
+        matrix_set(mine, event, channel, own ? own[0] == 't' : def, events, channels);
     }
     return pd_respond_json_value(req, HTTP_OK, out);
 }
@@ -127,8 +153,9 @@ apr_status_t pd_res_notify_prefs_update(pd_req_t *req)
                             "preferences is required");
     }
     if ((rv = pd_notify_matrix_parse(json_object_get(body, "preferences"), "preferences",
-                                     pd_notify_role_events(req->who.role), pd_channels_offered(),
-                                     1, choices, &req->err)) != APR_SUCCESS) {
+                                     pd_notify_role_events(req->who.role),
+                                     pd_channels_chosen(req->conf), 1, choices, &req->err))
+        != APR_SUCCESS) {
         return rv;
     }
     if (choices->nelts > 0) {
@@ -148,7 +175,7 @@ apr_status_t pd_res_notify_prefs_update(pd_req_t *req)
 
 /* {"role": {"event": {"channel": bool}}} from the rows of
  * pd_notify_role_defaults_list (or _lock), for every role. */
-static json_t *defaults_of(pd_db_result_t *res)
+static json_t *defaults_of(pd_db_result_t *res, unsigned channels)
 {
     json_t *roles = json_object();
     int role;
@@ -165,7 +192,7 @@ static json_t *defaults_of(pd_db_result_t *res)
             continue;
         }
         matrix_set(matrix, pd_db_get(res, 1), pd_db_get(res, 2), pd_db_get_bool(res, 3),
-                   pd_notify_role_events(r));
+                   pd_notify_role_events(r), channels);
     }
     return roles;
 }
@@ -186,7 +213,8 @@ apr_status_t pd_res_notify_defaults_get(pd_req_t *req)
         != APR_SUCCESS) {
         return pd_fail_db(req, "reading notification defaults");
     }
-    return respond_defaults(req, pd_json_bind(req->r->pool, defaults_of(&res)));
+    return respond_defaults(req, pd_json_bind(req->r->pool,
+                                              defaults_of(&res, pd_channels_chosen(req->conf))));
 }
 
 /* A role's defaults as the audit log keeps them. */
@@ -230,7 +258,7 @@ apr_status_t pd_res_notify_defaults_update(pd_req_t *req)
                                 strlen(field) <= 64 ? field : "roles", "no such role");
         }
         if ((rv = pd_notify_matrix_parse(matrix, field, pd_notify_role_events((pd_role_e)r),
-                                         pd_channels_offered(), 0, choices, &req->err))
+                                         pd_channels_chosen(req->conf), 0, choices, &req->err))
             != APR_SUCCESS) {
             return rv;
         }
@@ -247,7 +275,7 @@ apr_status_t pd_res_notify_defaults_update(pd_req_t *req)
         rv = pd_fail_db(req, "reading notification defaults");
         goto cleanup;
     }
-    before = pd_json_bind(req->r->pool, defaults_of(&res));
+    before = pd_json_bind(req->r->pool, defaults_of(&res, pd_channels_chosen(req->conf)));
     if (choices->nelts > 0) {
         choice_arrays(req->r->pool, choices, &events, &channels, &values);
         {
@@ -268,7 +296,7 @@ apr_status_t pd_res_notify_defaults_update(pd_req_t *req)
         rv = pd_fail_db(req, "reading notification defaults");
         goto cleanup;
     }
-    after = pd_json_bind(req->r->pool, defaults_of(&res));
+    after = pd_json_bind(req->r->pool, defaults_of(&res, pd_channels_chosen(req->conf)));
     /* an admin action: one audit entry per role changed (none when
      * nothing changed), committed with the change */
     for (role = PD_ROLE_ADMIN; role < PD_ROLE__COUNT; role++) {

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <apr_strings.h>
 #include "mod_pd.h"
+#include "mod_pd_whatsapp.h"
 #include "pd_validate.h"
 
 typedef struct user_t {
@@ -91,13 +92,15 @@ apr_status_t pd_res_users_get(pd_req_t *req)
 typedef struct user_changes_t {
     user_t v;
     int has_name, has_email, has_role, has_pharmacy, has_active, has_source;
+    int has_whatsapp;          /* the number (an admin never opts anyone in) */
+    pd_whatsapp_change_t whatsapp;
 } user_changes_t;
 
 static apr_status_t read_body(pd_req_t *req, int creating, user_changes_t *c)
 {
     static const char *const fields[] = {
         "username", "name", "email", "role", "pharmacy_id", "active", "subject",
-        "access_source", NULL
+        "access_source", "whatsapp", NULL
     };
     json_t *body;
     apr_status_t rv;
@@ -184,6 +187,14 @@ static apr_status_t read_body(pd_req_t *req, int creating, user_changes_t *c)
     c->has_active = rv == APR_SUCCESS;
     if (rv == APR_NOTFOUND) {
         c->v.active = 1;
+    }
+    if (json_object_get(body, "whatsapp")) {
+        if (creating) {
+            return pd_error_set(&req->err, 422, "validation_failed", "whatsapp",
+                                "a WhatsApp number is set once the user exists");
+        }
+        c->has_whatsapp = 1;
+        return pd_whatsapp_change_read(req, json_object_get(body, "whatsapp"), 0, &c->whatsapp);
     }
     return APR_SUCCESS;
 }
@@ -301,6 +312,13 @@ static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c,
     }
     if ((rv = check_pharmacy(req, &u, c->has_pharmacy || c->has_role)) != APR_SUCCESS) {
         goto cleanup;
+    }
+    /* before the update, whose answer (and audit entry) shows it */
+    if (c->has_whatsapp) {
+        const char *was, *now;
+        if ((rv = pd_whatsapp_change_write(req, req->id, &c->whatsapp, &was, &now)) != APR_SUCCESS) {
+            goto cleanup;
+        }
     }
     args[0] = u.name;
     args[1] = u.email;

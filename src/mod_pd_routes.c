@@ -2,6 +2,7 @@
  * the caller must be allowed (pd_authz.c) -> the handler. The authorization
  * matrix tests are generated from this table. */
 #include "mod_pd.h"
+#include "mod_pd_webhook.h"
 
 /* t/openapi/routes.c compiles this file with PD_ROUTES_TABLE_ONLY to
  * compare the table with the API's description (htdocs/api/openapi.json):
@@ -33,10 +34,11 @@ static const char *const audit_list[] = {
 };
 static const char *const notification_list[] = { "unread", "limit", "cursor", NULL };
 static const char *const compliance_params[] = { "from", "to", "group_by", "pharmacy_id", NULL };
-static const char *const read_all_params[] = { "up_to", NULL };
+static const char *const read_all_params[] = { "up_to", "ticket_id", NULL };
 static const char *const delivery_list[] = {
     "status", "channel", "ticket_id", "user_id", "limit", "cursor", NULL
 };
+static const char *const webhook_delivery_list[] = { "status", "limit", "cursor", NULL };
 
 /* { method, pattern, action, handler, query parameters, takes an
  * Idempotency-Key, streams a multipart body } */
@@ -121,6 +123,18 @@ static const pd_route_t routes[] = {
     { PD_M_DELETE, "/sla-policies/{id}",      PD_ACT_SLA_WRITE,      H(pd_res_sla_policies_delete), NULL, 0, 0 },
     { PD_M_POST,   "/sla-policies/{id}/recompute", PD_ACT_SLA_WRITE, H(pd_res_sla_policies_recompute), NULL, 0, 0 },
     { PD_M_GET,    "/sla-compliance",         PD_ACT_SLA_READ,       H(pd_res_sla_compliance), compliance_params, 0, 0 },
+
+    /* webhook endpoints and their delivery logs (admins) */
+    { PD_M_GET,    "/webhook-endpoints",      PD_ACT_WEBHOOKS,       H(pd_res_webhooks_list), page_only, 0, 0 },
+    { PD_M_POST,   "/webhook-endpoints",      PD_ACT_WEBHOOKS,       H(pd_res_webhooks_create), NULL, 0, 0 },
+    { PD_M_GET,    "/webhook-endpoints/{id}", PD_ACT_WEBHOOKS,       H(pd_res_webhooks_get), NULL, 0, 0 },
+    { PD_M_PATCH,  "/webhook-endpoints/{id}", PD_ACT_WEBHOOKS,       H(pd_res_webhooks_update), NULL, 0, 0 },
+    { PD_M_DELETE, "/webhook-endpoints/{id}", PD_ACT_WEBHOOKS,       H(pd_res_webhooks_delete), NULL, 0, 0 },
+    { PD_M_POST,   "/webhook-endpoints/{id}/rotate-secret", PD_ACT_WEBHOOKS, H(pd_res_webhooks_rotate), NULL, 0, 0 },
+    { PD_M_POST,   "/webhook-endpoints/{id}/ping", PD_ACT_WEBHOOKS,  H(pd_res_webhooks_ping), NULL, 0, 0 },
+    { PD_M_GET,    "/webhook-endpoints/{id}/deliveries", PD_ACT_WEBHOOKS, H(pd_res_webhook_deliveries_list), webhook_delivery_list, 0, 0 },
+    { PD_M_GET,    "/webhook-deliveries/{id}", PD_ACT_WEBHOOKS,      H(pd_res_webhook_deliveries_get), NULL, 0, 0 },
+    { PD_M_POST,   "/webhook-deliveries/{id}/replay", PD_ACT_WEBHOOKS, H(pd_res_webhook_deliveries_replay), NULL, 0, 0 },
 };
 
 const pd_route_t *pd_routes(apr_size_t *count)

@@ -10,15 +10,7 @@
  * server; apache2 -t runs this too. */
 static int smtp_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
-    for (; s; s = s->next) {
-        const pd_server_conf_t *conf = ap_get_module_config(s->module_config, &pharmadesk_module);
-        const char *problem = pd_mail_config_check(conf);
-        if (problem) {
-            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_CRIT, 0, s, "pharmadesk: %s", problem);
-            return HTTP_INTERNAL_SERVER_ERROR;
-        }
-    }
-    return OK;
+    return pd_config_check_servers(s, pd_mail_config_check);
 }
 
 /* A password may cross the network in clear: smtp:// without STARTTLS

@@ -8,6 +8,7 @@ static const char *const action_names[PD_ACT__COUNT] = {
     "pharmacy.write", "user.read", "user.write", "role.read", "audit.read",
     "dashboard.read", "sla.read", "sla.write", "me.update", "notification.inbox", "notification.defaults",
     "notification.deliveries", "ticket.notifications", "ticket.escalate", "ticket.de_escalate",
+    "webhook.manage",
 };
 
 #define A (1u << PD_ROLE_ADMIN)
@@ -50,6 +51,9 @@ static const unsigned policy[PD_ACT__COUNT] = {
      * queue lower it */
     [PD_ACT_TICKET_ESCALATE] = A | E | T | M,
     [PD_ACT_TICKET_DE_ESCALATE] = A | E | M,
+    /* endpoints are the admins' integrations: they may receive internal
+     * notes, and their secrets sign in Pharmadesk's name */
+    [PD_ACT_WEBHOOKS] = A,
 };
 
 #undef A
@@ -442,10 +446,13 @@ int pd_authz_ticket_pharmacy_chosen(const pd_identity_t *who)
 
 /* Each page and the action it needs: the list pages read tickets, the work
  * queues are for those who change them, the admin pages for those who write
- * what they show. */
+ * what they show; one's notifications and preferences are everyone's, the
+ * role defaults and the undelivered notifications the admins'. */
 typedef enum {
     PG_DASHBOARD, PG_TICKETS, PG_REVIEW, PG_MINE, PG_ASSIGNED, PG_ESCALATED, PG_NEW, PG_USERS,
-    PG_CATEGORIES, PG_MODULES, PG_PHARMACIES, PG_SLA_POLICIES, PG_SLA_CALENDARS, PG__COUNT
+    PG_CATEGORIES, PG_MODULES, PG_PHARMACIES, PG_SLA_POLICIES, PG_SLA_CALENDARS, PG_WEBHOOKS,
+    PG_NOTIFICATIONS, PG_PREFERENCES, PG_NOTIFY_DEFAULTS, PG_DEAD_LETTERS,
+    PG__COUNT
 } page_e;
 
 static const struct { const char *name; pd_action_e act; } pages[PG__COUNT] = {
@@ -463,20 +470,30 @@ static const struct { const char *name; pd_action_e act; } pages[PG__COUNT] = {
     [PG_PHARMACIES] = { "pharmacies", PD_ACT_PHARMACY_WRITE },
     [PG_SLA_POLICIES] = { "sla_policies", PD_ACT_SLA_WRITE },
     [PG_SLA_CALENDARS] = { "sla_calendars", PD_ACT_SLA_WRITE },
+    [PG_WEBHOOKS] = { "webhooks", PD_ACT_WEBHOOKS },
+    [PG_NOTIFICATIONS] = { "notifications", PD_ACT_NOTIFICATION_INBOX },
+    [PG_PREFERENCES] = { "preferences", PD_ACT_ME_UPDATE },
+    [PG_NOTIFY_DEFAULTS] = { "notification_defaults", PD_ACT_NOTIFICATION_DEFAULTS },
+    [PG_DEAD_LETTERS] = { "dead_letters", PD_ACT_NOTIFICATION_DELIVERIES },
 };
 
-/* Each role's menu, its home first: what its work starts from. */
+/* Each role's menu, its home first: what its work starts from; one's
+ * notifications and preferences last (the portal reaches them from its
+ * header). */
 #define END PG__COUNT
+#define PERSONAL PG_NOTIFICATIONS, PG_PREFERENCES
 static const page_e menus[PD_ROLE__COUNT][PG__COUNT + 1] = {
     [PD_ROLE_NONE] = { END },
-    [PD_ROLE_CUSTOMER] = { PG_TICKETS, PG_NEW, PG_DASHBOARD, END },
-    [PD_ROLE_EXPERT] = { PG_REVIEW, PG_MINE, PG_ESCALATED, PG_TICKETS, PG_NEW, END },
-    [PD_ROLE_TECH] = { PG_ASSIGNED, PG_TICKETS, PG_NEW, END },
-    [PD_ROLE_MANAGER] = { PG_DASHBOARD, PG_ESCALATED, PG_TICKETS, END },
+    [PD_ROLE_CUSTOMER] = { PG_TICKETS, PG_NEW, PG_DASHBOARD, PERSONAL, END },
+    [PD_ROLE_EXPERT] = { PG_REVIEW, PG_MINE, PG_ESCALATED, PG_TICKETS, PG_NEW, PERSONAL, END },
+    [PD_ROLE_TECH] = { PG_ASSIGNED, PG_TICKETS, PG_NEW, PERSONAL, END },
+    [PD_ROLE_MANAGER] = { PG_DASHBOARD, PG_ESCALATED, PG_TICKETS, PERSONAL, END },
     [PD_ROLE_ADMIN] = { PG_DASHBOARD, PG_TICKETS, PG_REVIEW, PG_ESCALATED, PG_NEW, PG_USERS,
                         PG_CATEGORIES, PG_MODULES, PG_PHARMACIES, PG_SLA_POLICIES,
-                        PG_SLA_CALENDARS, END },
+                        PG_SLA_CALENDARS, PG_WEBHOOKS, PG_NOTIFY_DEFAULTS, PG_DEAD_LETTERS,
+                        PERSONAL, END },
 };
+#undef PERSONAL
 #undef END
 
 apr_size_t pd_authz_pages(pd_role_e role, const char **out, apr_size_t max)

@@ -37,6 +37,7 @@ typedef enum {
     PD_ACT_TICKET_NOTIFICATIONS,    /* what was sent to whom about a ticket */
     PD_ACT_TICKET_ESCALATE,    /* escalate a ticket by hand */
     PD_ACT_TICKET_DE_ESCALATE,
+    PD_ACT_WEBHOOKS,                /* webhook endpoints, their delivery logs and replays */
     PD_ACT__COUNT
 } pd_action_e;
 

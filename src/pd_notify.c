@@ -1,6 +1,7 @@
 #include <string.h>
 #include <apr_strings.h>
 #include "pd_notify.h"
+#include "pd_utf8.h"
 
 static const char *const channel_names[PD_CH__COUNT] = {
     [PD_CH_PORTAL] = "portal", [PD_CH_EMAIL] = "email", [PD_CH_WEBHOOK] = "webhook",
@@ -31,8 +32,7 @@ int pd_channel_per_user(pd_channel_e ch)
 
 unsigned pd_channels_offered(void)
 {
-    /* WhatsApp joins when it delivers */
-    return 1u << PD_CH_PORTAL | 1u << PD_CH_EMAIL;
+    return 1u << PD_CH_PORTAL | 1u << PD_CH_EMAIL | 1u << PD_CH_WHATSAPP;
 }
 
 /* Whom each event concerns. The reporting customer hears of what happens
@@ -318,14 +318,7 @@ const char *pd_notify_error_text(apr_pool_t *p, const char *error)
     if (!error || !*error) {
         return "unknown error";
     }
-    n = strlen(error);
-    if (n > ERROR_MAX) {
-        n = ERROR_MAX;
-        /* back to the start of a UTF-8 character */
-        while (n > 0 && ((unsigned char)error[n] & 0xc0) == 0x80) {
-            n--;
-        }
-    }
+    n = pd_utf8_fit(error, strlen(error), ERROR_MAX);
     out = apr_pstrmemdup(p, error, n);
     for (i = 0; i < n; i++) {
         if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f) {

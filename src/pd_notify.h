@@ -16,7 +16,7 @@
 
 /* The channels, by their stable names (the API's and the database's). */
 typedef enum {
-    PD_CH_PORTAL = 0,          /* stored, shown by the portal's bell */
+    PD_CH_PORTAL = 0,          /* its sent deliveries are the notifications (the bell) */
     PD_CH_EMAIL,
     PD_CH_WEBHOOK,             /* an endpoint, not a person: no preferences */
     PD_CH_WHATSAPP,
@@ -29,8 +29,8 @@ apr_status_t pd_channel_parse(const char *name, pd_channel_e *ch);
 /* Whether a person chooses this channel in their preferences (portal,
  * e-mail, WhatsApp); a webhook endpoint chooses its events itself. */
 int pd_channel_per_user(pd_channel_e ch);
-/* The per-user channels a person can choose today (1u << pd_channel_e):
- * those that deliver. */
+/* The per-user channels a person can choose (1u << pd_channel_e); a
+ * server offers those of them it is configured to deliver. */
 unsigned pd_channels_offered(void);
 
 /* How a person stands to an event's ticket (bits). */

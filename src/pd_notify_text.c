@@ -524,5 +524,8 @@ apr_status_t pd_notify_render(const pd_notify_event_t *ev, const char *lang, con
     out->subject = subject(p, &c);
     out->text = render_text(p, &c);
     out->html = render_html(p, &c, out->subject);
+    out->headline = apr_pstrcat(p, fill(p, c.headline, &c.v, 0), c.before ? " " : "",
+                                c.before ? fill(p, c.before, &c.v, 0) : "", NULL);
+    out->excerpt = c.excerpt && *c.excerpt ? c.excerpt : NULL;
     return APR_SUCCESS;
 }

@@ -67,6 +67,11 @@ typedef struct pd_notify_text_t {
     const char *subject;         /* one line, no CR/LF */
     const char *text;            /* plain text body */
     const char *html;            /* HTML body, every value escaped */
+    /* For channels with room for a line (WhatsApp): what happened, one
+     * line of plain text ("Dewi Lestari replied on ticket PD-..."), and
+     * the excerpt it introduces (a reply or note, multi-line), or NULL. */
+    const char *headline;
+    const char *excerpt;
 } pd_notify_text_t;
 
 /* Longest reply or note excerpt, and longest title in a subject, in

@@ -5,9 +5,9 @@
 #include <apr_lib.h>
 #include "pd_smtp.h"
 #include "pd_mail.h"
+#include "pd_curl.h"
 
 #define ERROR_MAX 200
-#define CONNECT_TIMEOUT_MAX 10
 
 static const char *const tls_names[PD_SMTP_TLS__COUNT] = { "off", "try", "required" };
 
@@ -213,33 +213,16 @@ apr_status_t pd_smtp_deliver(const pd_smtp_t *smtp, const char *from, const char
         rv = PD_SMTP_TEMPORARY;
         goto cleanup;
     }
+    /* SMTP alone, and never a redirection (which SMTP has none of anyway) */
+    rc = pd_curl_guard(h, CURLPROTO_SMTP | CURLPROTO_SMTPS, timeout, smtp->ca_file);
 #define SET(opt, val) if (rc == CURLE_OK) rc = curl_easy_setopt(h, opt, val)
     SET(CURLOPT_URL, smtp->url);
-    /* SMTP alone, and never a redirection (which SMTP has none of anyway) */
-#if LIBCURL_VERSION_NUM >= 0x075500
-    SET(CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-#else
-    SET(CURLOPT_PROTOCOLS, (long)(CURLPROTO_SMTP | CURLPROTO_SMTPS));
-#endif
-    SET(CURLOPT_FOLLOWLOCATION, 0L);
-    /* never a proxy from the environment; never a signal in a threaded server */
-    SET(CURLOPT_PROXY, "");
-    SET(CURLOPT_NOPROXY, "*");
-    SET(CURLOPT_NOSIGNAL, 1L);
-    SET(CURLOPT_CONNECTTIMEOUT, timeout < CONNECT_TIMEOUT_MAX ? timeout : (long)CONNECT_TIMEOUT_MAX);
-    SET(CURLOPT_TIMEOUT, timeout);
     /* one connection per message, closed at its end: a failed exchange is
      * dropped at once rather than said QUIT to (which would wait for an
      * answer that may never come); each answer waits timeout at most */
     SET(CURLOPT_FORBID_REUSE, 1L);
     SET(CURLOPT_SERVER_RESPONSE_TIMEOUT, timeout);
     SET(CURLOPT_USE_SSL, use_ssl[smtp->starttls]);
-    SET(CURLOPT_SSL_VERIFYPEER, 1L);
-    SET(CURLOPT_SSL_VERIFYHOST, 2L);
-    SET(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-    if (smtp->ca_file) {
-        SET(CURLOPT_CAINFO, smtp->ca_file);
-    }
     if (smtp->user) {
         SET(CURLOPT_USERNAME, smtp->user);
         SET(CURLOPT_PASSWORD, smtp->password ? smtp->password : "");

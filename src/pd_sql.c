@@ -155,6 +155,10 @@
     "'city', city, 'phone', phone, 'tier', tier, 'active', active, 'created_at', created_at, " \
     "'updated_at', updated_at)::text"
 
+/* A user's WhatsApp number and when they opted in to messages on it
+ * (migration 0023). */
+#define USER_WHATSAPP_JSON \
+    "json_build_object('number', u.whatsapp_number, 'opted_in_at', u.whatsapp_opt_in_at)"
 #define USER_JSON \
     "json_build_object('id', u.id, 'username', u.username, 'name', u.name, 'email', u.email, " \
     "'role', CASE WHEN r.id IS NULL THEN NULL ELSE json_build_object('id', r.id, " \
@@ -162,6 +166,7 @@
     "'pharmacy', CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, " \
     "'code', p.code, 'name', p.name) END, 'active', u.active, " \
     "'subject', u.subject, 'access_source', u.access_source, 'language', u.language, " \
+    "'whatsapp', " USER_WHATSAPP_JSON ", " \
     "'last_login_at', u.last_login_at, 'created_at', u.created_at, 'updated_at', u.updated_at)::text"
 /* USER_JSON's joins, from the users table or a CTE of users rows. */
 #define USER_JOINS_FROM(source) \
@@ -179,7 +184,8 @@
     "json_build_object('id', " num ", 'kind', a.kind, 'field', a.field, 'old_value', a.old_value," \
     " 'new_value', a.new_value, 'body', a.body, 'visibility', a.visibility," \
     " 'attachment_id', (SELECT f.public_id FROM ticket_attachments f WHERE f.id = a.attachment_id)," \
-    " 'created_at', a.created_at, 'actor', CASE WHEN u.id IS NULL THEN NULL ELSE" \
+    " 'created_at', a.created_at, 'channel', a.channel," \
+    " 'actor', CASE WHEN u.id IS NULL THEN NULL ELSE" \
     " json_build_object('id', u.id, 'name', u.name," \
     "  'staff', u.role_id IS DISTINCT FROM %s::smallint) END)::text"
 
@@ -261,8 +267,8 @@
 
 #define ROLE_JSON "json_build_object('id', id, 'code', code, 'name', name, 'description', description)"
 
-/* A stored notification as its user reads it; n the notification, t its
- * ticket, a its timeline entry, w who made the change. Its parameter:
+/* A notification as its user reads it; n the notification (a sent portal
+ * delivery), t its ticket, a its timeline entry, w who made the change. Its parameter:
  * whether the reader is staff, whose entry numbers count every entry
  * (migration 0020). What it says comes from its entry: a status change's
  * two statuses, the person an assignment names, the start of a reply or
@@ -279,12 +285,16 @@
     " 'excerpt', CASE WHEN a.kind IN ('comment', 'note') THEN left(a.body, 200)" \
     "  WHEN a.kind = 'attachment' THEN a.new_value END," \
     " 'created_at', n.created_at, 'read_at', n.read_at)::text"
-/* A reader's notifications: theirs, and only what they may read now (their
- * pharmacy's tickets for a customer, nothing internal): a user whose role
- * or pharmacy changed since sees none that the rules would now deny. */
+/* A reader's notifications: their portal deliveries once sent (the
+ * partial indexes' condition, NOTIFICATION_MINE), and only what they may
+ * read now (their pharmacy's tickets for a customer, nothing internal): a
+ * user whose role or pharmacy changed since sees none that the rules would
+ * now deny. */
 #define NOTIFICATION_FROM \
-    " FROM notifications n JOIN tickets t ON t.id = n.ticket_id" \
+    " FROM notify_deliveries n JOIN tickets t ON t.id = n.ticket_id" \
     " LEFT JOIN ticket_activities a ON a.id = n.activity_id"
+#define NOTIFICATION_MINE \
+    " n.user_id = %s::bigint AND n.channel = 'portal' AND n.status = 'sent'"
 #define NOTIFICATION_VISIBLE \
     " %s::bigint IN (0, t.pharmacy_id) AND (%s::boolean OR (n.event <> 'internal_note'" \
     " AND a.visibility IS DISTINCT FROM 'internal'))"
@@ -298,10 +308,51 @@
     " 'ticket', json_build_object('id', t.id, 'number', t.number), 'entry', a.seq," \
     " 'last_error', d.last_error," \
     " 'next_attempt_at', CASE WHEN d.status IN ('pending', 'failed') THEN d.due_at END," \
+    " 'receipt', d.receipt," \
     " 'created_at', d.created_at, 'sent_at', d.sent_at)::text"
 #define DELIVERY_FROM(source) \
     " FROM " source " d JOIN tickets t ON t.id = d.ticket_id LEFT JOIN users u ON u.id = d.user_id" \
     " LEFT JOIN ticket_activities a ON a.id = d.activity_id"
+
+/* ---- webhooks (migration 0022) ---- */
+
+/* An endpoint as the API shows it (never its secret); e the
+ * webhook_endpoints row. Its pharmacies by name, its creator by name. */
+#define WEBHOOK_ENDPOINT_JSON \
+    "json_build_object('id', e.id, 'url', e.url, 'description', e.description," \
+    " 'events', to_json(e.events), 'pharmacies', (SELECT coalesce(json_agg(json_build_object(" \
+    "  'id', p.id, 'code', p.code, 'name', p.name) ORDER BY p.name, p.id), '[]')" \
+    "  FROM pharmacies p WHERE p.id = ANY (e.pharmacy_ids))," \
+    " 'include_internal', e.include_internal, 'active', e.active," \
+    " 'disabled_reason', e.disabled_reason, 'secret_rotated_at', e.secret_rotated_at," \
+    " 'created_by', (SELECT json_build_object('id', w.id, 'name', w.name) FROM users w" \
+    "  WHERE w.id = e.created_by), 'created_at', e.created_at, 'updated_at', e.updated_at)::text"
+
+/* A person of a ticket as a webhook's payload names them, NULL for none. */
+#define WEBHOOK_PERSON(col) \
+    "(SELECT json_build_object('id', w.id, 'name', w.name) FROM users w WHERE w.id = " col ")"
+
+/* The body a webhook delivery sends, the same at every attempt: its id
+ * (the delivery's, as text), the event, when it happened, and the ticket,
+ * timeline entry and actor as they were when it was fanned out. d the
+ * delivery, a its timeline entry. */
+#define WEBHOOK_BODY \
+    "json_build_object('id', d.id::text, 'event', d.event," \
+    " 'created_at', coalesce(a.created_at, d.created_at), 'ticket', d.payload -> 'ticket'," \
+    " 'entry', d.payload -> 'entry', 'actor', d.payload -> 'actor')"
+
+/* A webhook delivery as the endpoint's log shows it, with its last
+ * attempt; d the delivery, t its ticket. The members, for
+ * json_build_object. */
+#define WEBHOOK_DELIVERY_MEMBERS \
+    "'id', d.id, 'event', d.event, 'status', d.status, 'attempts', d.attempts," \
+    " 'ticket', json_build_object('id', t.id, 'number', t.number), 'last_error', d.last_error," \
+    " 'next_attempt_at', CASE WHEN d.status IN ('pending', 'failed') THEN d.due_at END," \
+    " 'created_at', d.created_at, 'sent_at', d.sent_at," \
+    " 'last_attempt', (SELECT json_build_object('at', w.attempted_at, 'duration_ms', w.duration_ms," \
+    "  'response_status', w.response_status, 'error', w.error) FROM webhook_attempts w" \
+    "  WHERE w.delivery_id = d.id ORDER BY w.id DESC LIMIT 1)"
+#define WEBHOOK_DELIVERY_JSON "json_build_object(" WEBHOOK_DELIVERY_MEMBERS ")::text"
 
 /* Each entry's label, count and plan from the list in pd_sql.h, then its
  * text below, keyed by the same id. */
@@ -737,23 +788,30 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_SLA_COMPLIANCE_COMPACT].text = SQL_SLA_COMPLIANCE_COMPACT,
     /* ---- notifications: the background work (migration 0021) ---- */
 
-    /* Up to 1 events of the outbox, oldest first, locked (others skip
-     * them), with what the rules decide on: the event, its ticket (NULL
-     * when it is gone) and its timeline entry: 0 id, 1 event, 2 ticket,
-     * 3 entry, 4 status, 5 pharmacy, 6 customer, 7 expert, 8 tech (0:
-     * none), 9 actor (0: the system), 10 internal, 11 the person an
-     * assignment names (taken off: the previous one) */
-    [PD_SQL_NOTIFY_OUTBOX_CLAIM].text =
-        "SELECT o.id, o.event, o.ticket_id, o.activity_id, t.status, t.pharmacy_id,"
+    /* A fan-out's first statement: no ticket is deleted until its
+     * transaction ends, nor while one being deleted is not yet gone
+     * (migration 0021: deliveries have no foreign key). A statement of its
+     * own, so that the take's snapshot comes after the wait. */
+    [PD_SQL_NOTIFY_DELIVERIES_LOCK].text =
+        "SELECT pd_notify_fanout_lock(false)",
+    /* Takes up to 1 events of the outbox, oldest first, skipping those
+     * another fan-out holds: deleted in the transaction that writes their
+     * deliveries, so back in the outbox should it roll back. With what the
+     * rules decide on: the event, its ticket (NULL when it is gone) and its
+     * timeline entry: 0 id, 1 event, 2 ticket, 3 entry, 4 status, 5
+     * pharmacy, 6 customer, 7 expert, 8 tech (0: none), 9 actor (0: the
+     * system), 10 internal, 11 the person an assignment names (taken off:
+     * the previous one) */
+    [PD_SQL_NOTIFY_OUTBOX_TAKE].text =
+        "WITH o AS (DELETE FROM notify_outbox WHERE id = ANY (ARRAY(SELECT id FROM notify_outbox"
+        "  ORDER BY id LIMIT %s::integer FOR UPDATE SKIP LOCKED)) RETURNING *)"
+        " SELECT o.id, o.event, o.ticket_id, o.activity_id, t.status, t.pharmacy_id,"
         " coalesce(t.customer_id, 0), coalesce(t.expert_id, 0), coalesce(t.tech_id, 0),"
         " coalesce(a.user_id, 0), coalesce(a.visibility = 'internal', false),"
         " CASE WHEN a.kind = 'assigned' THEN coalesce(a.new_value, a.old_value) END"
-        " FROM notify_outbox o LEFT JOIN tickets t ON t.id = o.ticket_id"
+        " FROM o LEFT JOIN tickets t ON t.id = o.ticket_id"
         " LEFT JOIN ticket_activities a ON a.id = o.activity_id"
-        " ORDER BY o.id LIMIT %s::integer FOR UPDATE OF o SKIP LOCKED",
-    /* 1 the events fanned out (an array) */
-    [PD_SQL_NOTIFY_OUTBOX_DELETE].text =
-        "DELETE FROM notify_outbox WHERE id = ANY (%s::bigint[])",
+        " ORDER BY o.id",
     /* The active people a batch of events may concern, with the channels
      * each wants each event on (their own choice, else their role's
      * default), among those this server delivers, and can be reached by.
@@ -764,7 +822,10 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * team expert role, 10 the admin role, 11 the manager role, 12 the
      * customer role; 13 the channels this server delivers (an array).
      * Columns: place, id, role (0: none), pharmacy (0: none), active, the
-     * channels comma-separated; by place. */
+     * channels comma-separated; by place, only people
+     * who want the event on some channel. A batch concerns the same few
+     * people over and over (the team, the admins), so each person's choice
+     * is looked up once per event kind (w), not once per event. */
     [PD_SQL_USERS_NOTIFY_CANDIDATES].text =
         "WITH g AS (SELECT * FROM unnest(%s::integer[], %s::text[], %s::boolean[], %s::boolean[],"
         "  %s::boolean[], %s::bigint[]) AS g (place, event, team, admins, managers, pharmacy)),"
@@ -773,18 +834,21 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "  UNION SELECT g.place, u.id FROM g JOIN users u ON g.admins AND u.role_id = %s::smallint"
         "  UNION SELECT g.place, u.id FROM g JOIN users u ON g.managers AND u.role_id = %s::smallint"
         "  UNION SELECT g.place, u.id FROM g JOIN users u ON u.pharmacy_id = g.pharmacy"
-        "   AND u.role_id = %s::smallint)"
-        " SELECT c.place, u.id, coalesce(u.role_id, 0), coalesce(u.pharmacy_id, 0), u.active,"
-        " coalesce((SELECT string_agg(d.channel, ',' ORDER BY d.channel)"
-        "  FROM notify_role_defaults d LEFT JOIN notify_preferences p"
-        "   ON p.user_id = u.id AND p.event = d.event AND p.channel = d.channel"
-        "  WHERE d.role_id = u.role_id AND d.event = g.event AND d.channel = ANY (%s::text[])"
-        "  AND coalesce(p.enabled, d.enabled)"
-        "  AND (d.channel <> 'email' OR coalesce(u.email, '') <> '')"
-        "  AND (d.channel <> 'whatsapp' OR (u.whatsapp_number IS NOT NULL"
-        "   AND u.whatsapp_opt_in_at IS NOT NULL))), '')"
-        " FROM c JOIN g ON g.place = c.place JOIN users u ON u.id = c.user_id AND u.active"
-        " ORDER BY c.place, u.id",
+        "   AND u.role_id = %s::smallint),"
+        " ce AS (SELECT c.place, c.user_id, g.event FROM c JOIN g ON g.place = c.place),"
+        " w AS MATERIALIZED (SELECT u.id, e.event, u.role_id, u.pharmacy_id, u.active,"
+        "  (SELECT string_agg(d.channel, ',' ORDER BY d.channel)"
+        "   FROM notify_role_defaults d LEFT JOIN notify_preferences p"
+        "    ON p.user_id = u.id AND p.event = d.event AND p.channel = d.channel"
+        "   WHERE d.role_id = u.role_id AND d.event = e.event AND d.channel = ANY (%s::text[])"
+        "   AND coalesce(p.enabled, d.enabled)"
+        "   AND (d.channel <> 'email' OR coalesce(u.email, '') <> '')"
+        "   AND (d.channel <> 'whatsapp' OR (u.whatsapp_number IS NOT NULL"
+        "    AND u.whatsapp_opt_in_at IS NOT NULL))) AS channels"
+        "  FROM (SELECT DISTINCT user_id, event FROM ce) e JOIN users u ON u.id = e.user_id AND u.active)"
+        " SELECT ce.place, w.id, coalesce(w.role_id, 0), coalesce(w.pharmacy_id, 0), w.active, w.channels"
+        " FROM ce JOIN w ON w.id = ce.user_id AND w.event = ce.event WHERE w.channels IS NOT NULL"
+        " ORDER BY ce.place, w.id",
     /* The deliveries of a batch of events, one per recipient and channel:
      * 1 events, 2 tickets, 3 timeline entries, 4 recipients, 5 channels
      * (arrays of the same length); 6 the channels that deliver within this
@@ -851,13 +915,6 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "UPDATE notify_deliveries SET status = CASE WHEN last_error IS NULL THEN 'pending'"
         " ELSE 'failed' END, attempts = attempts - 1, due_at = now()"
         " WHERE id = ANY (%s::bigint[]) AND status = 'sending'",
-    /* The portal channel: 1 deliveries (an array) become their
-     * recipients' stored notifications, each at most once */
-    [PD_SQL_NOTIFICATIONS_INSERT].text =
-        "INSERT INTO notifications (user_id, delivery_id, event, ticket_id, activity_id)"
-        " SELECT user_id, id, event, ticket_id, activity_id FROM notify_deliveries"
-        " WHERE id = ANY (%s::bigint[]) ORDER BY id ON CONFLICT (delivery_id) DO NOTHING",
-
     /* ---- notifications: the API ---- */
 
     /* 1 language, 2 user, 3 the language again: nothing when unchanged */
@@ -902,31 +959,40 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_NOTIFICATIONS_LIST].text =
         "SELECT n.id, n.id::text, " NOTIFICATION_JSON NOTIFICATION_FROM
         " LEFT JOIN users w ON w.id = a.user_id"
-        " WHERE n.user_id = %s::bigint AND (NOT %s::boolean OR n.read_at IS NULL) AND"
+        " WHERE" NOTIFICATION_MINE " AND (NOT %s::boolean OR n.read_at IS NULL) AND"
         NOTIFICATION_VISIBLE
         " AND (%s::bigint IS NULL OR n.id < %s::bigint)"
         " ORDER BY n.id DESC LIMIT %s::integer",
     /* What the bell shows: how many unread (at most 100) and the newest
-     * unread's id. 1 user, 2 scope, 3 staff, and the same again */
+     * unread's id. 1 user, 2 scope, 3 staff, and the same again. Both walk
+     * the unread index from the newest and stop as soon as they have
+     * their answer: a max() would read all of a user's unread ones (10 s
+     * for 480,000 of them, against 20 ms). */
     [PD_SQL_NOTIFICATIONS_UNREAD].text =
         "SELECT (SELECT count(*) FROM (SELECT 1" NOTIFICATION_FROM
-        "  WHERE n.user_id = %s::bigint AND n.read_at IS NULL AND" NOTIFICATION_VISIBLE
-        "  LIMIT 100) c),"
-        " (SELECT max(n.id)" NOTIFICATION_FROM
-        "  WHERE n.user_id = %s::bigint AND n.read_at IS NULL AND" NOTIFICATION_VISIBLE ")",
+        "  WHERE" NOTIFICATION_MINE " AND n.read_at IS NULL AND" NOTIFICATION_VISIBLE
+        "  ORDER BY n.id DESC LIMIT 100) c),"
+        " (SELECT n.id" NOTIFICATION_FROM
+        "  WHERE" NOTIFICATION_MINE " AND n.read_at IS NULL AND" NOTIFICATION_VISIBLE
+        "  ORDER BY n.id DESC LIMIT 1)",
     /* 1 notification, 2 its user, 3 scope, 4 staff: read (once; reading
      * again keeps the first time); nothing when it is not theirs to read */
     [PD_SQL_NOTIFICATIONS_READ].text =
-        "UPDATE notifications n SET read_at = coalesce(n.read_at, now())"
-        " FROM tickets t WHERE n.id = %s::bigint AND n.user_id = %s::bigint AND t.id = n.ticket_id"
+        "UPDATE notify_deliveries n SET read_at = coalesce(n.read_at, now())"
+        " FROM tickets t WHERE n.id = %s::bigint AND" NOTIFICATION_MINE " AND t.id = n.ticket_id"
         " AND %s::bigint IN (0, t.pharmacy_id) AND (%s::boolean OR (n.event <> 'internal_note'"
         " AND NOT EXISTS (SELECT 1 FROM ticket_activities a WHERE a.id = n.activity_id"
         "  AND a.visibility = 'internal')))"
         " RETURNING n.id",
-    /* 1 user: every unread one read, 2 up to this id (NULL: all) */
+    /* 1 user: every unread one read, 2-3 up to this id (NULL: all), 4-5
+     * about this ticket (NULL: any). Planned with its values: which of the
+     * unread index and the key reaches the rows depends on how many the
+     * user has and where up_to falls (with a plan for any values, a user
+     * without unread ones had every key read) */
     [PD_SQL_NOTIFICATIONS_READ_ALL].text =
-        "UPDATE notifications SET read_at = now() WHERE user_id = %s::bigint AND read_at IS NULL"
-        " AND id <= coalesce(%s::bigint, 9223372036854775807)",
+        "UPDATE notify_deliveries n SET read_at = now() WHERE" NOTIFICATION_MINE
+        " AND n.read_at IS NULL AND (%s::bigint IS NULL OR n.id <= %s::bigint)"
+        " AND (%s::bigint IS NULL OR n.ticket_id = %s::bigint)",
     /* Every delivery, newest first: 1-2 status, 3-4 channel, 5-6 ticket,
      * 7-8 recipient, 9-10 before this id, 11 limit. Columns (id, key,
      * json). */
@@ -954,6 +1020,263 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     /* 1 delivery: a row when there is one */
     [PD_SQL_NOTIFY_DELIVERIES_EXISTS].text =
         "SELECT 1 FROM notify_deliveries WHERE id = %s::bigint",
+
+    /* ---- WhatsApp: the channel, the webhook, the numbers (migration 0023) ---- */
+
+    /* 1 user: where a message to them goes, and whether they opted in */
+    [PD_SQL_USERS_WHATSAPP_RECIPIENT].text =
+        "SELECT whatsapp_number, whatsapp_opt_in_at IS NOT NULL FROM users WHERE id = %s::bigint",
+    /* 1 the message's id at the provider, 2 delivery: recorded as the API
+     * took it */
+    [PD_SQL_NOTIFY_DELIVERIES_EXTERNAL].text =
+        "UPDATE notify_deliveries SET external_id = %s::text WHERE id = %s::bigint",
+    /* What Meta says of a message sent: 1 its wamid, 2 the delivery its
+     * callback data names (NULL: none; found by it while the wamid is not
+     * recorded yet), 3 sent, delivered, read or failed, 4 a failure's
+     * error. A receipt only goes forward (read stays read); a failure of a
+     * message the API had taken makes its delivery dead, with the error.
+     * The deliveries updated. */
+    [PD_SQL_NOTIFY_DELIVERIES_RECEIPT].text =
+        "WITH s AS (SELECT %s::text AS wamid, %s::bigint AS delivery, %s::text AS status,"
+        "  %s::text AS error),"
+        " t AS (SELECT d.id, s.wamid, s.error,"
+        "  CASE WHEN s.status = 'read' THEN 'read' WHEN s.status = 'delivered'"
+        "   THEN coalesce(d.receipt, 'delivered') ELSE d.receipt END AS receipt,"
+        "  s.status = 'failed' AND d.status = 'sent' AS failed"
+        "  FROM s JOIN notify_deliveries d ON d.channel = 'whatsapp'"
+        "   AND (d.external_id = s.wamid OR (d.external_id IS NULL AND d.id = s.delivery))"
+        "  FOR UPDATE OF d)"
+        " UPDATE notify_deliveries d SET external_id = coalesce(d.external_id, t.wamid),"
+        " receipt = t.receipt,"
+        " receipt_at = CASE WHEN t.receipt IS DISTINCT FROM d.receipt THEN now() ELSE d.receipt_at END,"
+        " status = CASE WHEN t.failed THEN 'dead' ELSE d.status END,"
+        " last_error = CASE WHEN t.failed THEN t.error ELSE d.last_error END"
+        " FROM t WHERE d.id = t.id RETURNING d.id",
+    /* One more request to the webhook from 1 a client address: its count
+     * in the current minute, and the seconds until the next */
+    [PD_SQL_WHATSAPP_HOOK_HITS_COUNT].text =
+        "WITH w AS (SELECT date_bin('1 minute', now(), timestamptz '2000-01-01 00:00+00') AS start)"
+        " INSERT INTO whatsapp_hook_hits AS h (address, window_start, hits)"
+        " SELECT %s::text, w.start, 1 FROM w"
+        " ON CONFLICT (address) DO UPDATE SET"
+        " hits = CASE WHEN h.window_start = EXCLUDED.window_start THEN h.hits + 1 ELSE 1 END,"
+        " window_start = EXCLUDED.window_start"
+        " RETURNING hits,"
+        " greatest(1, ceil(extract(epoch FROM window_start + interval '1 minute' - now())))::integer",
+    /* 1 a message's wamid: a row when it is new (a repeat waits for the
+     * first one's transaction, then gets none) */
+    [PD_SQL_WHATSAPP_INBOUND_CLAIM].text =
+        "INSERT INTO whatsapp_inbound (wamid, outcome) VALUES (%s::text, 'ignored')"
+        " ON CONFLICT (wamid) DO NOTHING RETURNING 1",
+    /* What became of it: 1 reply or ticket, 2 the ticket, 3 wamid */
+    [PD_SQL_WHATSAPP_INBOUND_RECORD].text =
+        "UPDATE whatsapp_inbound SET outcome = %s::text, ticket_id = %s::bigint WHERE wamid = %s::text",
+    /* 1 a number (E.164): the user who opted in to it. Columns: id, role
+     * (0: none), pharmacy (0: none), active, name */
+    [PD_SQL_USERS_WHATSAPP_SENDER].text =
+        "SELECT id, coalesce(role_id, 0), coalesce(pharmacy_id, 0), active, name FROM users"
+        " WHERE whatsapp_number = %s::text AND whatsapp_opt_in_at IS NOT NULL",
+    /* Every timeline entry of this transaction came by WhatsApp (the
+     * default of ticket_activities.channel reads the setting) */
+    [PD_SQL_WHATSAPP_CHANNEL_SET].text =
+        "SELECT set_config('pharmadesk.channel', 'whatsapp', true)",
+    /* 1 customer, 2 their pharmacy: the newest of their tickets that is
+     * not solved yet */
+    [PD_SQL_TICKETS_WHATSAPP_OPEN].text =
+        "SELECT id FROM tickets WHERE customer_id = %s::bigint AND pharmacy_id = %s::bigint"
+        " AND status IN (" UNSOLVED ") ORDER BY created_at DESC, id DESC LIMIT 1",
+    /* A customer's ticket from a message, as pd_tickets_insert makes one:
+     * 1 the category and 2 the module by name (none, or none active: the
+     * first active one), 3 the pharmacy (active), 4 time zone, 5 prefix,
+     * 6 pic, 7 contact, 8 title, 9 description, 10 customer, 11 creator.
+     * Its id and number; nothing when the pharmacy is no longer active or
+     * no category or module is. */
+    [PD_SQL_TICKETS_WHATSAPP_INSERT].text =
+        "WITH ref AS (SELECT"
+        "  coalesce((SELECT id FROM ticket_categories WHERE name = %s::text AND active),"
+        "   (SELECT id FROM ticket_categories WHERE active ORDER BY id LIMIT 1)) AS category_id,"
+        "  coalesce((SELECT id FROM ticket_modules WHERE name = %s::text AND active),"
+        "   (SELECT id FROM ticket_modules WHERE active ORDER BY id LIMIT 1)) AS module_id,"
+        "  (SELECT id FROM pharmacies WHERE id = %s::bigint AND active) AS pharmacy_id),"
+        " y AS (SELECT extract(year FROM now() AT TIME ZONE %s::text)::int AS year),"
+        " ins AS (INSERT INTO tickets (number, pharmacy_id, pic_name, contact, app_version,"
+        " module_id, category_id, title, description, priority, source, customer_id, created_by)"
+        " SELECT pd_ticket_number(%s::text, y.year, pd_next_ticket_seq(y.year)), ref.pharmacy_id,"
+        " %s::text, %s::text, '', ref.module_id, ref.category_id, %s::text, %s::text,"
+        " 'medium', 'whatsapp', %s::bigint, %s::bigint FROM ref, y"
+        " WHERE ref.pharmacy_id IS NOT NULL AND ref.category_id IS NOT NULL"
+        " AND ref.module_id IS NOT NULL RETURNING *),"
+        " act AS (INSERT INTO ticket_activities (ticket_id, user_id, kind, new_value)"
+        " SELECT id, created_by, 'created', 'open' FROM ins)"
+        " SELECT id, number FROM ins",
+    /* The webhook's counts of minutes past, and the ids of messages taken
+     * in more than 30 days ago (Meta stops repeating one after 7), 10,000
+     * at a time */
+    [PD_SQL_WHATSAPP_FORGET].text =
+        "WITH h AS (DELETE FROM whatsapp_hook_hits WHERE window_start < now() - interval '2 minutes'),"
+        " i AS (DELETE FROM whatsapp_inbound WHERE wamid IN (SELECT wamid FROM whatsapp_inbound"
+        "  WHERE received_at < now() - interval '30 days' ORDER BY received_at LIMIT 10000))"
+        " SELECT 1",
+    /* 1 user: their WhatsApp number and opt-in, locked for a change */
+    [PD_SQL_USERS_WHATSAPP_LOCK].text =
+        "SELECT " USER_WHATSAPP_JSON "::text FROM users u WHERE u.id = %s::bigint FOR UPDATE",
+    /* A change of 1 the user's number and opt-in: 2 whether the number is
+     * given, 3 the number (NULL: none), 4 the opt-in: 'set', 'clear' or
+     * 'keep'. A new number is not opted in unless the change says so;
+     * opting in again keeps the first time; no number, no opt-in. Nothing
+     * when another account has opted in to the number. The number and
+     * opt-in as they are then. */
+    [PD_SQL_USERS_WHATSAPP_SET].text =
+        "WITH x AS (SELECT %s::bigint AS id, %s::boolean AS given, %s::text AS number,"
+        "  %s::text AS opt_in),"
+        " n AS (SELECT u.id, u.whatsapp_number AS old, u.whatsapp_opt_in_at AS old_at, x.opt_in,"
+        "  CASE WHEN x.given THEN x.number ELSE u.whatsapp_number END AS number"
+        "  FROM users u JOIN x ON x.id = u.id),"
+        " m AS (SELECT n.id, n.number,"
+        "  CASE WHEN n.opt_in = 'clear' OR n.number IS NULL THEN NULL"
+        "   WHEN n.number IS DISTINCT FROM n.old THEN CASE WHEN n.opt_in = 'set' THEN now() END"
+        "   WHEN n.opt_in = 'set' THEN coalesce(n.old_at, now())"
+        "   ELSE n.old_at END AS at FROM n)"
+        " UPDATE users u SET whatsapp_number = m.number, whatsapp_opt_in_at = m.at,"
+        " updated_at = CASE WHEN (u.whatsapp_number, u.whatsapp_opt_in_at)"
+        "  IS DISTINCT FROM (m.number, m.at) THEN now() ELSE u.updated_at END"
+        " FROM m WHERE u.id = m.id AND NOT (m.at IS NOT NULL AND EXISTS (SELECT 1 FROM users o"
+        "  WHERE o.whatsapp_number = m.number AND o.whatsapp_opt_in_at IS NOT NULL AND o.id <> m.id))"
+        " RETURNING " USER_WHATSAPP_JSON "::text",
+
+    /* ---- webhooks: the channel (migration 0022) ---- */
+
+    /* One event's webhook deliveries, in the fan-out's transaction: one per
+     * active endpoint that takes the event and the ticket's pharmacy, and
+     * internal entries (1 the customer role, for the entry's actor), with
+     * the payload as things are now. 2 event, 3 ticket, 4 timeline entry
+     * (NULL: none), 5 internal, 6 the portal's URL (NULL: unknown). */
+    [PD_SQL_WEBHOOK_DELIVERIES_FAN_OUT].text =
+        "INSERT INTO notify_deliveries (event, ticket_id, activity_id, channel, endpoint_id, payload)"
+        " SELECT x.event, t.id, a.id, 'webhook', e.id, json_build_object("
+        "  'ticket', json_build_object('id', t.id, 'number', t.number, 'title', t.title,"
+        "   'description', t.description, 'status', t.status, 'priority', t.priority,"
+        "   'source', t.source, 'pharmacy', json_build_object('id', p.id, 'code', p.code, 'name', p.name),"
+        "   'module', (SELECT json_build_object('id', m.id, 'name', m.name) FROM ticket_modules m"
+        "    WHERE m.id = t.module_id),"
+        "   'category', (SELECT json_build_object('id', c.id, 'name', c.name) FROM ticket_categories c"
+        "    WHERE c.id = t.category_id),"
+        "   'customer', " WEBHOOK_PERSON("t.customer_id") ", 'expert', " WEBHOOK_PERSON("t.expert_id") ","
+        "   'tech', " WEBHOOK_PERSON("t.tech_id") ", 'created_at', t.created_at,"
+        "   'updated_at', t.updated_at, 'url', x.portal || '#/t/' || t.id),"
+        "  'entry', CASE WHEN a.id IS NULL THEN NULL ELSE (" ACTIVITY_JSON("a.seq") ")::json END,"
+        "  'actor', CASE WHEN u.id IS NULL THEN NULL ELSE json_build_object('id', u.id, 'name', u.name,"
+        "   'role', r.code) END)"
+        " FROM (SELECT %s::text AS event, %s::bigint AS ticket_id, %s::bigint AS activity_id,"
+        "  %s::boolean AS internal, %s::text AS portal) x"
+        " JOIN tickets t ON t.id = x.ticket_id JOIN pharmacies p ON p.id = t.pharmacy_id"
+        " LEFT JOIN ticket_activities a ON a.id = x.activity_id"
+        " LEFT JOIN users u ON u.id = a.user_id LEFT JOIN roles r ON r.id = u.role_id"
+        " JOIN webhook_endpoints e ON e.active"
+        "  AND (cardinality(e.events) = 0 OR x.event = ANY (e.events))"
+        "  AND (cardinality(e.pharmacy_ids) = 0 OR t.pharmacy_id = ANY (e.pharmacy_ids))"
+        "  AND (e.include_internal OR NOT x.internal)"
+        " ORDER BY e.id",
+    /* What a delivery sends, 1 the delivery: its endpoint (id, URL,
+     * secret, active), the event, the body, and whether the endpoint still
+     * takes it (an internal entry, after include_internal was turned off) */
+    [PD_SQL_WEBHOOK_DELIVERIES_MESSAGE].text =
+        "SELECT e.id, e.url, e.secret, e.active, d.event, " WEBHOOK_BODY "::text,"
+        " e.include_internal OR NOT (d.event = 'internal_note' OR coalesce(a.visibility = 'internal', false))"
+        " FROM notify_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id"
+        " LEFT JOIN ticket_activities a ON a.id = d.activity_id"
+        " WHERE d.id = %s::bigint",
+    /* An attempt of 1 delivery: 2 milliseconds, 3 address, 4 the
+     * receiver's status, 5 the start of its answer, 6 why it failed */
+    [PD_SQL_WEBHOOK_ATTEMPTS_INSERT].text =
+        "INSERT INTO webhook_attempts (delivery_id, duration_ms, address, response_status,"
+        " response_excerpt, error)"
+        " VALUES (%s::bigint, %s::integer, %s::text, %s::smallint, %s::text, %s::text)",
+    /* A receiver answered 410 Gone: 1 endpoint deactivated, with 2 the
+     * reason. The endpoint before and after (for the audit log), when it
+     * was active */
+    [PD_SQL_WEBHOOK_ENDPOINTS_DISABLE].text =
+        "WITH b AS (SELECT e.id, " WEBHOOK_ENDPOINT_JSON " AS before FROM webhook_endpoints e"
+        "  WHERE e.id = %s::bigint AND e.active FOR UPDATE)"
+        " UPDATE webhook_endpoints e SET active = false, disabled_reason = %s::text, updated_at = now()"
+        " FROM b WHERE e.id = b.id RETURNING b.before, " WEBHOOK_ENDPOINT_JSON,
+
+    /* ---- webhooks: the admin API ---- */
+
+    /* Every endpoint, oldest first: 1 after this id (NULL: from the
+     * first), 2 limit. Columns (id, key, json). */
+    [PD_SQL_WEBHOOK_ENDPOINTS_LIST].text =
+        "SELECT e.id, e.id::text, " WEBHOOK_ENDPOINT_JSON " FROM webhook_endpoints e"
+        " WHERE e.id > coalesce(%s::bigint, 0) ORDER BY e.id LIMIT %s::integer",
+    /* 1 endpoint: json, URL, secret */
+    [PD_SQL_WEBHOOK_ENDPOINTS_GET].text =
+        "SELECT " WEBHOOK_ENDPOINT_JSON ", e.url, e.secret FROM webhook_endpoints e"
+        " WHERE e.id = %s::bigint",
+    /* 1 endpoint, locked for a change: URL, description, events and
+     * pharmacies (array literals), include_internal, active, json */
+    [PD_SQL_WEBHOOK_ENDPOINTS_LOCK].text =
+        "SELECT e.url, e.description, e.events::text, e.pharmacy_ids::text, e.include_internal,"
+        " e.active, " WEBHOOK_ENDPOINT_JSON " FROM webhook_endpoints e WHERE e.id = %s::bigint"
+        " FOR UPDATE",
+    /* 1 URL, 2 description, 3 secret, 4 events, 5 pharmacies (arrays), 6
+     * include_internal, 7 active, 8 creator. Its id and json. */
+    [PD_SQL_WEBHOOK_ENDPOINTS_INSERT].text =
+        "INSERT INTO webhook_endpoints AS e (url, description, secret, events, pharmacy_ids,"
+        " include_internal, active, created_by)"
+        " VALUES (%s::text, %s::text, %s::text, %s::text[], %s::bigint[], %s::boolean, %s::boolean,"
+        " %s::bigint) RETURNING e.id, " WEBHOOK_ENDPOINT_JSON,
+    /* 1 URL, 2 description, 3 events, 4 pharmacies, 5 include_internal, 6
+     * active (reactivated: the reason it was deactivated goes), 7 the same,
+     * 8 endpoint. Its json. */
+    [PD_SQL_WEBHOOK_ENDPOINTS_UPDATE].text =
+        "UPDATE webhook_endpoints e SET url = %s::text, description = %s::text, events = %s::text[],"
+        " pharmacy_ids = %s::bigint[], include_internal = %s::boolean, active = %s::boolean,"
+        " disabled_reason = CASE WHEN %s::boolean THEN NULL ELSE e.disabled_reason END,"
+        " updated_at = now() WHERE e.id = %s::bigint RETURNING " WEBHOOK_ENDPOINT_JSON,
+    /* 1 the new secret, 2 endpoint. Its json. */
+    [PD_SQL_WEBHOOK_ENDPOINTS_ROTATE].text =
+        "UPDATE webhook_endpoints e SET secret = %s::text, secret_rotated_at = now(),"
+        " updated_at = now() WHERE e.id = %s::bigint RETURNING " WEBHOOK_ENDPOINT_JSON,
+    /* 1 endpoint, with its deliveries and their attempts */
+    [PD_SQL_WEBHOOK_ENDPOINTS_DELETE].text =
+        "DELETE FROM webhook_endpoints WHERE id = %s::bigint",
+    /* How many of 1 (an array of ids) are pharmacies */
+    [PD_SQL_PHARMACIES_COUNT].text =
+        "SELECT count(*) FROM pharmacies WHERE id = ANY (%s::bigint[])",
+    /* 1 endpoint's deliveries, newest first: 2-3 status, 4-5 before this
+     * id, 6 limit. Columns (id, key, json). */
+    [PD_SQL_WEBHOOK_DELIVERIES_LIST].text =
+        "SELECT d.id, d.id::text, " WEBHOOK_DELIVERY_JSON
+        " FROM notify_deliveries d JOIN tickets t ON t.id = d.ticket_id"
+        " WHERE d.endpoint_id = %s::bigint AND (%s::text IS NULL OR d.status = %s::text)"
+        " AND (%s::bigint IS NULL OR d.id < %s::bigint) ORDER BY d.id DESC LIMIT %s::integer",
+    /* 1 delivery with its endpoint, the body it sends and its last 50
+     * attempts, newest first */
+    [PD_SQL_WEBHOOK_DELIVERIES_GET].text =
+        "SELECT json_build_object(" WEBHOOK_DELIVERY_MEMBERS ","
+        " 'endpoint', json_build_object('id', e.id, 'url', e.url), 'body', " WEBHOOK_BODY "::text,"
+        " 'attempt_log', (SELECT coalesce(json_agg(json_build_object('at', w.attempted_at,"
+        "  'duration_ms', w.duration_ms, 'address', w.address, 'response_status', w.response_status,"
+        "  'response_excerpt', w.response_excerpt, 'error', w.error) ORDER BY w.id DESC), '[]')"
+        "  FROM (SELECT * FROM webhook_attempts w WHERE w.delivery_id = d.id"
+        "   ORDER BY w.id DESC LIMIT 50) w))::text"
+        " FROM notify_deliveries d JOIN tickets t ON t.id = d.ticket_id"
+        " JOIN webhook_endpoints e ON e.id = d.endpoint_id"
+        " LEFT JOIN ticket_activities a ON a.id = d.activity_id"
+        " WHERE d.id = %s::bigint",
+    /* 1 delivery, sent or not, due again at once under its own id with all
+     * its attempts ahead of it: not while it is queued or being sent, nor
+     * for a deactivated endpoint. The delivery as it is then. */
+    [PD_SQL_WEBHOOK_DELIVERIES_REPLAY].text =
+        "WITH r AS (UPDATE notify_deliveries d SET status = 'pending', attempts = 0, due_at = now()"
+        "  FROM webhook_endpoints e WHERE d.id = %s::bigint AND e.id = d.endpoint_id AND e.active"
+        "  AND d.status IN ('sent', 'failed', 'dead', 'cancelled') RETURNING d.*)"
+        " SELECT " WEBHOOK_DELIVERY_JSON " FROM r d JOIN tickets t ON t.id = d.ticket_id",
+    /* Why 1 delivery cannot be replayed: its status and whether its
+     * endpoint is active; no row when it is no webhook delivery */
+    [PD_SQL_WEBHOOK_DELIVERIES_STATE].text =
+        "SELECT d.status, e.active FROM notify_deliveries d"
+        " JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = %s::bigint",
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

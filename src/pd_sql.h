@@ -130,15 +130,14 @@ typedef enum {
     X(PD_SQL_SLA_COMPLIANCE,                "pd_sla_compliance",                 5, PD_PLAN_GENERIC) \
     X(PD_SQL_SLA_COMPLIANCE_COMPACT,        "pd_sla_compliance_compact",         1, PD_PLAN_GENERIC) \
     /* notifications: the background work (mod_pd_notify_*.c) */                                    \
-    X(PD_SQL_NOTIFY_OUTBOX_CLAIM,           "pd_notify_outbox_claim",            1, PD_PLAN_GENERIC) \
-    X(PD_SQL_NOTIFY_OUTBOX_DELETE,          "pd_notify_outbox_delete",           1, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_DELIVERIES_LOCK,        "pd_notify_deliveries_lock",         0, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_OUTBOX_TAKE,            "pd_notify_outbox_take",             1, PD_PLAN_GENERIC) \
     X(PD_SQL_USERS_NOTIFY_CANDIDATES,       "pd_users_notify_candidates",       13, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_INSERT,      "pd_notify_deliveries_insert",       6, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_CLAIM,       "pd_notify_deliveries_claim",        3, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_SENT,        "pd_notify_deliveries_sent",         1, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_FAILED,      "pd_notify_deliveries_failed",       4, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_RELEASE,     "pd_notify_deliveries_release",      1, PD_PLAN_GENERIC) \
-    X(PD_SQL_NOTIFICATIONS_INSERT,          "pd_notifications_insert",           1, PD_PLAN_GENERIC) \
     /* notifications: the API */                                                                     \
     X(PD_SQL_USERS_SET_LANGUAGE,            "pd_users_set_language",             3, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_PREFERENCES_GET,        "pd_notify_preferences_get",         2, PD_PLAN_GENERIC) \
@@ -149,11 +148,42 @@ typedef enum {
     X(PD_SQL_NOTIFICATIONS_LIST,            "pd_notifications_list",             8, PD_PLAN_CUSTOM)  \
     X(PD_SQL_NOTIFICATIONS_UNREAD,          "pd_notifications_unread",           6, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFICATIONS_READ,            "pd_notifications_read",             4, PD_PLAN_GENERIC) \
-    X(PD_SQL_NOTIFICATIONS_READ_ALL,        "pd_notifications_read_all",         2, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFICATIONS_READ_ALL,        "pd_notifications_read_all",         5, PD_PLAN_CUSTOM)  \
     X(PD_SQL_NOTIFY_DELIVERIES_LIST,        "pd_notify_deliveries_list",        11, PD_PLAN_CUSTOM)  \
     X(PD_SQL_NOTIFY_DELIVERIES_TICKET,      "pd_notify_deliveries_ticket",       3, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_RETRY,       "pd_notify_deliveries_retry",        1, PD_PLAN_GENERIC) \
-    X(PD_SQL_NOTIFY_DELIVERIES_EXISTS,      "pd_notify_deliveries_exists",       1, PD_PLAN_GENERIC)
+    X(PD_SQL_NOTIFY_DELIVERIES_EXISTS,      "pd_notify_deliveries_exists",       1, PD_PLAN_GENERIC) \
+    /* WhatsApp: the channel, the webhook, the numbers (migration 0023) */                          \
+    X(PD_SQL_USERS_WHATSAPP_RECIPIENT,      "pd_users_whatsapp_recipient",       1, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_DELIVERIES_EXTERNAL,    "pd_notify_deliveries_external",     2, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_DELIVERIES_RECEIPT,     "pd_notify_deliveries_receipt",      4, PD_PLAN_GENERIC) \
+    X(PD_SQL_WHATSAPP_HOOK_HITS_COUNT,      "pd_whatsapp_hook_hits_count",       1, PD_PLAN_GENERIC) \
+    X(PD_SQL_WHATSAPP_INBOUND_CLAIM,        "pd_whatsapp_inbound_claim",         1, PD_PLAN_GENERIC) \
+    X(PD_SQL_WHATSAPP_INBOUND_RECORD,       "pd_whatsapp_inbound_record",        3, PD_PLAN_GENERIC) \
+    X(PD_SQL_USERS_WHATSAPP_SENDER,         "pd_users_whatsapp_sender",          1, PD_PLAN_GENERIC) \
+    X(PD_SQL_WHATSAPP_CHANNEL_SET,          "pd_whatsapp_channel_set",           0, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_WHATSAPP_OPEN,         "pd_tickets_whatsapp_open",          2, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_WHATSAPP_INSERT,       "pd_tickets_whatsapp_insert",       11, PD_PLAN_GENERIC) \
+    X(PD_SQL_WHATSAPP_FORGET,               "pd_whatsapp_forget",                0, PD_PLAN_GENERIC) \
+    X(PD_SQL_USERS_WHATSAPP_LOCK,           "pd_users_whatsapp_lock",            1, PD_PLAN_GENERIC) \
+    X(PD_SQL_USERS_WHATSAPP_SET,            "pd_users_whatsapp_set",             4, PD_PLAN_GENERIC) \
+    /* webhooks: the channel (mod_pd_notify_webhook.c) and its admin API */                          \
+    X(PD_SQL_WEBHOOK_DELIVERIES_FAN_OUT,    "pd_webhook_deliveries_fan_out",     6, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_DELIVERIES_MESSAGE,    "pd_webhook_deliveries_message",     1, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_ATTEMPTS_INSERT,       "pd_webhook_attempts_insert",        6, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_ENDPOINTS_DISABLE,     "pd_webhook_endpoints_disable",      2, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_ENDPOINTS_LIST,        "pd_webhook_endpoints_list",         2, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_ENDPOINTS_GET,         "pd_webhook_endpoints_get",          1, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_ENDPOINTS_LOCK,        "pd_webhook_endpoints_lock",         1, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_ENDPOINTS_INSERT,      "pd_webhook_endpoints_insert",       8, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_ENDPOINTS_UPDATE,      "pd_webhook_endpoints_update",       8, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_ENDPOINTS_ROTATE,      "pd_webhook_endpoints_rotate",       2, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_ENDPOINTS_DELETE,      "pd_webhook_endpoints_delete",       1, PD_PLAN_GENERIC) \
+    X(PD_SQL_PHARMACIES_COUNT,              "pd_pharmacies_count",               1, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_DELIVERIES_LIST,       "pd_webhook_deliveries_list",        6, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_WEBHOOK_DELIVERIES_GET,        "pd_webhook_deliveries_get",         1, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_DELIVERIES_REPLAY,     "pd_webhook_deliveries_replay",      1, PD_PLAN_GENERIC) \
+    X(PD_SQL_WEBHOOK_DELIVERIES_STATE,      "pd_webhook_deliveries_state",       1, PD_PLAN_GENERIC)
 
 typedef enum {
 #define PD_SQL_ID_(id, label, nargs, plan) id,

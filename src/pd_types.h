@@ -40,6 +40,7 @@ typedef enum {
     PD_SRC_CUSTOMER = 0,
     PD_SRC_TEAM_EXPERT,
     PD_SRC_INTERNAL,
+    PD_SRC_WHATSAPP,           /* a customer's message on WhatsApp */
     PD_SRC__COUNT
 } pd_source_e;
 
@@ -62,6 +63,7 @@ typedef enum {
     PD_ENTITY_TICKET,
     PD_ENTITY_SLA_CALENDAR,
     PD_ENTITY_SLA_POLICY,
+    PD_ENTITY_WEBHOOK_ENDPOINT,
     PD_ENTITY__COUNT
 } pd_entity_e;
 

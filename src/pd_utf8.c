@@ -114,3 +114,14 @@ const char *pd_utf8_excerpt(apr_pool_t *p, const char *s, apr_size_t max, int mu
     }
     return apr_pstrcat(p, apr_pstrmemdup(p, clean, end), "\xE2\x80\xA6", NULL);
 }
+
+apr_size_t pd_utf8_fit(const char *s, apr_size_t len, apr_size_t max)
+{
+    if (len <= max) {
+        return len;
+    }
+    while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80) {
+        max--;
+    }
+    return max;
+}

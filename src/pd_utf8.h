@@ -12,6 +12,10 @@
  * form, a surrogate, past U+10FFFF, a truncated sequence, or the NUL). */
 apr_size_t pd_utf8_char(const char *s);
 
+/* How many of the len bytes at s fit in max: len, or max cut back to the
+ * start of the UTF-8 character the cut falls in (s[max] is read). */
+apr_size_t pd_utf8_fit(const char *s, apr_size_t len, apr_size_t max);
+
 /* A copy of s that is well-formed UTF-8 without control characters:
  * each ill-formed byte becomes U+FFFD, and C0 and C1 controls, DEL and
  * the line and paragraph separators become a space. Multi-line text keeps

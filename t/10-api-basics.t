@@ -24,7 +24,7 @@ my %permissions = (
     admin => [@reader, qw(ticket.create ticket.update ticket.delete lookup.write
                           pharmacy.write user.read user.write role.read audit.read
                           notification.defaults notification.deliveries ticket.notifications
-                          sla.read sla.write ticket.escalate ticket.de_escalate)],
+                          sla.read sla.write ticket.escalate ticket.de_escalate webhook.manage)],
     team_expert => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications sla.read
                                 ticket.escalate ticket.de_escalate)],
     tech        => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications sla.read
@@ -35,20 +35,27 @@ my %permissions = (
 );
 
 # What the portal draws its menus and forms from: the pages in menu order
-# (the first is the role's home), whose tickets, internal entries, inactive
-# lookups, and how a ticket is created.
+# (the first is the role's home; one's notifications and preferences last,
+# for everyone), whose tickets, internal entries, inactive lookups, how a
+# ticket is created, and whether the ticket's deliveries are shown.
+my @personal = qw(notifications preferences);
 my %allowed = (
-    admin => { pages => [qw(dashboard tickets review escalated new users categories modules pharmacies sla_policies
-                            sla_calendars)], scope => 'all',
-               internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' } },
-    team_expert => { pages => [qw(review mine escalated tickets new)], scope => 'all',
-               internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' } },
-    tech => { pages => [qw(assigned tickets new)], scope => 'all',
-               internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' } },
-    customer => { pages => [qw(tickets new dashboard)], scope => 'pharmacy',
-               internal => JSON::false, inactive_lookups => JSON::false, create => { pharmacy => 'own' } },
-    manager => { pages => [qw(dashboard escalated tickets)], scope => 'all',
-               internal => JSON::true, inactive_lookups => JSON::true, create => undef },
+    admin => { pages => [qw(dashboard tickets review escalated new users categories modules pharmacies
+                            sla_policies sla_calendars webhooks notification_defaults dead_letters), @personal], scope => 'all',
+               internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' },
+               ticket_notifications => JSON::true },
+    team_expert => { pages => [qw(review mine escalated tickets new), @personal], scope => 'all',
+               internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' },
+               ticket_notifications => JSON::true },
+    tech => { pages => [qw(assigned tickets new), @personal], scope => 'all',
+               internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' },
+               ticket_notifications => JSON::true },
+    customer => { pages => [qw(tickets new dashboard), @personal], scope => 'pharmacy',
+               internal => JSON::false, inactive_lookups => JSON::false, create => { pharmacy => 'own' },
+               ticket_notifications => JSON::false },
+    manager => { pages => [qw(dashboard escalated tickets), @personal], scope => 'all',
+               internal => JSON::true, inactive_lookups => JSON::true, create => undef,
+               ticket_notifications => JSON::true },
 );
 
 my %login = (

@@ -6,7 +6,9 @@
 # call it.
 use strict;
 use warnings;
+use feature 'state';
 use lib "$ENV{PD_ROOT}/t/lib";
+use JSON::PP ();
 use Test::More;
 use PD::Test;
 use PD::Fixtures;
@@ -100,6 +102,17 @@ my %expect = (
     'POST /notification-deliveries/{id}/retry' => { allow => ['admin'], ok => 200, kind => 'delivery' },
     # what was sent about a ticket: staff, as its internal entries
     'GET /tickets/{id}/notifications' => { allow => \@STAFF_READ,  ok => 200, kind => 'ticket', scoped => 1 },
+    # webhook endpoints are the admins' integrations
+    'GET /webhook-endpoints'        => { allow => ['admin'],       ok => 200 },
+    'POST /webhook-endpoints'       => { allow => ['admin'],       ok => 201 },
+    'GET /webhook-endpoints/{id}'   => { allow => ['admin'],       ok => 200, kind => 'webhook_endpoint' },
+    'PATCH /webhook-endpoints/{id}' => { allow => ['admin'],       ok => 200, kind => 'webhook_endpoint' },
+    'DELETE /webhook-endpoints/{id}' => { allow => ['admin'],      ok => 204, kind => 'webhook_endpoint' },
+    'POST /webhook-endpoints/{id}/rotate-secret' => { allow => ['admin'], ok => 200, kind => 'webhook_endpoint' },
+    'POST /webhook-endpoints/{id}/ping' => { allow => ['admin'],   ok => 200, kind => 'webhook_endpoint' },
+    'GET /webhook-endpoints/{id}/deliveries' => { allow => ['admin'], ok => 200, kind => 'webhook_endpoint' },
+    'GET /webhook-deliveries/{id}'  => { allow => ['admin'],       ok => 200, kind => 'webhook_delivery' },
+    'POST /webhook-deliveries/{id}/replay' => { allow => ['admin'], ok => 202, kind => 'webhook_delivery' },
 );
 
 my @unexpected = grep { !$expect{ $_->{key} } } @routes;
@@ -151,15 +164,14 @@ my %make = (
     sla_calendar => sub { api('admin', POST => '/api/sla-calendars', json => sla_calendar_body())->json->{id} },
     # a tier no pharmacy has: the policy applies to no ticket
     sla_policy => sub { api('admin', POST => '/api/sla-policies', json => sla_policy_body())->json->{id} },
-    # a stored notification of that user, about a ticket of their pharmacy
+    # a notification of that user (a sent portal delivery), about a ticket of
+    # their pharmacy
     notification => sub {
         my ($user) = @_;
         my $pharmacy = db_value('SELECT pharmacy_id FROM users WHERE username = ?', $user) // pharmacy_id('APT-A');
         my $tid = create_ticket('admin', pharmacy_id => $pharmacy, title => tag('AuthzBell'))->json->{id};
-        my $did = db_value(q{INSERT INTO notify_deliveries (event, ticket_id, user_id, channel, status)
-                             VALUES ('ticket_created', ?, ?, 'portal', 'sent') RETURNING id}, $tid, user_id($user));
-        return db_value(q{INSERT INTO notifications (user_id, delivery_id, event, ticket_id)
-                          VALUES (?, ?, 'ticket_created', ?) RETURNING id}, user_id($user), $did, $tid);
+        return db_value(q{INSERT INTO notify_deliveries (event, ticket_id, user_id, channel, status)
+                          VALUES ('ticket_created', ?, ?, 'portal', 'sent') RETURNING id}, $tid, user_id($user));
     },
     # a dead e-mail, for an admin to retry
     delivery => sub {
@@ -167,6 +179,26 @@ my %make = (
         return db_value(q{INSERT INTO notify_deliveries (event, ticket_id, user_id, channel, status, attempts,
                               last_error) VALUES ('ticket_created', ?, ?, 'email', 'dead', 3, 'connection refused')
                           RETURNING id}, $tid, user_id('expert2'));
+    },
+    # an endpoint nothing is sent to on its own: inactive, at a port where
+    # nothing listens
+    webhook_endpoint => sub {
+        api('admin', POST => '/api/webhook-endpoints', json => { url => 'http://127.0.0.1:9/authz',
+            active => JSON::PP::false })->json->{id};
+    },
+    # a dead delivery of an active endpoint that takes only a pharmacy of
+    # its own (no ticket of the matrix), for an admin to replay
+    webhook_delivery => sub {
+        state $endpoint //= do {
+            (my $c = uc tag('AZWH')) =~ s/[^A-Z0-9-]/-/g;
+            my $ph = api('admin', POST => '/api/pharmacies', json => { code => $c, name => "Apotek $c" })->json->{id};
+            api('admin', POST => '/api/webhook-endpoints', json => { url => 'http://127.0.0.1:9/authz',
+                pharmacy_ids => [$ph] })->json->{id};
+        };
+        my $tid = create_ticket('admin', title => tag('AuthzWebhook'))->json->{id};
+        return db_value(q{INSERT INTO notify_deliveries (event, ticket_id, channel, endpoint_id, payload, status,
+                              attempts, last_error) VALUES ('ticket_created', ?, 'webhook', ?, '{}', 'dead', 3,
+                              'HTTP 500') RETURNING id}, $tid, $endpoint);
     },
     # a public image on a ticket of that pharmacy
     attachment => sub {
@@ -212,6 +244,8 @@ my %body = (
     'PATCH /me'                     => sub { { language => 'id' } },
     'PATCH /me/notification-preferences' => sub { { preferences => {} } },
     'PATCH /notification-defaults'  => sub { { roles => {} } },
+    'POST /webhook-endpoints'       => sub { { url => 'http://127.0.0.1:9/authz', active => JSON::PP::false } },
+    'PATCH /webhook-endpoints/{id}' => sub { { description => 'diubah' } },
 );
 
 # The object variants a caller is tried with: own, other pharmacy's, none.
@@ -275,6 +309,10 @@ for my $route (@routes) {
         }
     }
 }
+
+# the matrix's webhook endpoints go, with their deliveries
+api('admin', DELETE => "/api/webhook-endpoints/$_->[0]")
+    for db_query(q{SELECT id FROM webhook_endpoints WHERE url = 'http://127.0.0.1:9/authz'});
 
 # ---- what a customer's lists show -----------------------------------------------
 

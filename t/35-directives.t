@@ -45,6 +45,15 @@ for my $good ('PharmadeskAttachmentMaxSize 1', 'PharmadeskAttachmentMaxSize 1073
               'PharmadeskSmtpUrl smtps://mail.example.org:465', 'PharmadeskSmtpUrl smtp://[::1]:2525/desk.example.org',
               'PharmadeskSmtpStartTLS required', 'PharmadeskSmtpTimeout 600',
               'PharmadeskPortalUrl https://helpdesk.example.org/desk',
+              'PharmadeskNotifyFanoutBatch 1', 'PharmadeskNotifyFanoutBatch 5000',
+              'PharmadeskWhatsAppApiUrl https://graph.example.org:8443/proxy',
+              'PharmadeskWhatsAppApiUrl http://127.0.0.1:9999', 'PharmadeskWhatsAppApiVersion v22.0',
+              'PharmadeskWhatsAppTemplate ticket_update_2', 'PharmadeskWhatsAppTimeout 600',
+              'PharmadeskWhatsAppMaxBody 1024', 'PharmadeskWhatsAppRateLimit 1',
+              qq{PharmadeskWhatsAppCategory "Operasional Apotek"}, 'PharmadeskWhatsAppModule Penjualan',
+              'PharmadeskWebhookTimeout 1', 'PharmadeskWebhookTimeout 60',
+              'PharmadeskWebhookAllowNetworks none', 'PharmadeskWebhookAllowNetworks 10.1.2.0/24',
+              'PharmadeskWebhookAllowNetworks 127.0.0.0/8 ::1 fd00::/8 192.168.1.7',
               'PharmadeskSlaInterval 1', 'PharmadeskSlaInterval 3600', 'PharmadeskSlaBatch 10000',
               'PharmadeskSlaAtRiskPercent 1', 'PharmadeskSlaAtRiskPercent 99') {
     my ($rc, $out) = configtest($good);
@@ -54,6 +63,41 @@ for my $good ('PharmadeskAttachmentMaxSize 1', 'PharmadeskAttachmentMaxSize 1073
     my ($rc, $out) = configtest('PharmadeskSmtpUser pharmadesk@example.org', "PharmadeskSmtpPasswordFile $good_secret");
     is $rc, 0, 'an SMTP user with a password file of root\'s alone is accepted' or diag $out;
     unlike $out, qr/s3cret/, 'the password is never shown';
+}
+{
+    my ($rc, $out) = configtest('PharmadeskWhatsAppPhoneNumberId 106540352242922',
+        "PharmadeskWhatsAppTokenFile $good_secret", "PharmadeskWhatsAppAppSecretFile $good_secret",
+        "PharmadeskWhatsAppVerifyTokenFile $good_secret");
+    is $rc, 0, 'WhatsApp with its secrets in files of root\'s alone is accepted' or diag $out;
+    unlike $out, qr/s3cret/, 'the secrets are never shown';
+}
+for my $case (
+    ['PharmadeskWhatsAppApiUrl http://graph.facebook.com', qr/PharmadeskWhatsAppApiUrl must be an https:/],
+    ['PharmadeskWhatsAppApiUrl https://graph.facebook.com/', qr/PharmadeskWhatsAppApiUrl must be an https:/],
+    ['PharmadeskWhatsAppApiUrl https://token@graph.facebook.com', qr/PharmadeskWhatsAppApiUrl must be an https:/],
+    ['PharmadeskWhatsAppApiVersion 21.0', qr/PharmadeskWhatsAppApiVersion must be a Graph API version/],
+    ['PharmadeskWhatsAppPhoneNumberId +6281234567890', qr/PharmadeskWhatsAppPhoneNumberId must be the phone number's id/],
+    ['PharmadeskWhatsAppTemplate Ticket-Update', qr/PharmadeskWhatsAppTemplate must be a template's name/],
+    ['PharmadeskWhatsAppTimeout 0', qr/PharmadeskWhatsAppTimeout must be a number of seconds from 1 to 600/],
+    ['PharmadeskWhatsAppMaxBody 100', qr/PharmadeskWhatsAppMaxBody must be a byte count/],
+    ['PharmadeskWhatsAppRateLimit 0', qr/PharmadeskWhatsAppRateLimit must be a number of requests/],
+    ['PharmadeskWhatsAppPhoneNumberId 106540352242922', qr/PharmadeskWhatsAppPhoneNumberId needs PharmadeskWhatsAppTokenFile/],
+    ["PharmadeskWhatsAppTokenFile $good_secret", qr/PharmadeskWhatsAppTokenFile needs PharmadeskWhatsAppPhoneNumberId/],
+    ["PharmadeskWhatsAppTokenFile $shared_secret", qr/PharmadeskWhatsAppTokenFile \S+ must belong to root and be readable by it alone/],
+    ["PharmadeskWhatsAppAppSecretFile $world_secret", qr/PharmadeskWhatsAppAppSecretFile \S+ must belong to root and be readable by it alone/],
+    ["PharmadeskWhatsAppVerifyTokenFile $empty_secret", qr/PharmadeskWhatsAppVerifyTokenFile \S+ must hold the verify token on its first line/],
+    ["PharmadeskWhatsAppAppSecretFile $good_secret", qr/PharmadeskWhatsAppAppSecretFile needs PharmadeskWhatsAppVerifyTokenFile/],
+) {
+    my ($line, $message) = @$case;
+    my ($rc, $out) = configtest($line);
+    ok $rc != 0 && $out =~ $message, "'$line' is refused with its message" or diag $out;
+}
+{
+    # the webhook needs the number it serves
+    my ($rc, $out) = configtest("PharmadeskWhatsAppAppSecretFile $good_secret",
+        "PharmadeskWhatsAppVerifyTokenFile $good_secret");
+    ok $rc != 0 && $out =~ /PharmadeskWhatsAppAppSecretFile needs PharmadeskWhatsAppPhoneNumberId/,
+        'a webhook without the phone number id is refused' or diag $out;
 }
 for my $case (
     ['PharmadeskAttachmentMaxSize 0', qr/PharmadeskAttachmentMaxSize must be a byte count/],
@@ -89,6 +133,8 @@ for my $case (
     ['PharmadeskSmtpUrl smtp://', qr/PharmadeskSmtpUrl must be smtp:/],
     ['PharmadeskSmtpUrl smtp://mail.example.org/?x=1', qr/PharmadeskSmtpUrl must be smtp:/],
     ['PharmadeskSmtpStartTLS yes', qr/PharmadeskSmtpStartTLS must be off, try or required/],
+    ['PharmadeskNotifyFanoutBatch 0', qr/PharmadeskNotifyFanoutBatch must be a number from 1 to 5000/],
+    ['PharmadeskNotifyFanoutBatch 5001', qr/PharmadeskNotifyFanoutBatch must be a number from 1 to 5000/],
     ['PharmadeskSmtpTimeout 0', qr/PharmadeskSmtpTimeout must be a number of seconds from 1 to 600/],
     ['PharmadeskSmtpTimeout 601', qr/PharmadeskSmtpTimeout must be a number of seconds from 1 to 600/],
     ['PharmadeskSmtpUser "a b"', qr/PharmadeskSmtpUser must be 1 to 255 characters without spaces/],
@@ -108,6 +154,14 @@ for my $case (
     ['PharmadeskSlaBatch 10001', qr/PharmadeskSlaBatch must be a number from 1 to 10000/],
     ['PharmadeskSlaAtRiskPercent 100', qr/PharmadeskSlaAtRiskPercent must be a percentage from 1 to 99/],
     ['PharmadeskSlaAtRiskPercent 0', qr/PharmadeskSlaAtRiskPercent must be a percentage from 1 to 99/],
+    ['PharmadeskWebhookTimeout 0', qr/PharmadeskWebhookTimeout must be a number of seconds from 1 to 60/],
+    ['PharmadeskWebhookTimeout 61', qr/PharmadeskWebhookTimeout must be a number of seconds from 1 to 60/],
+    ['PharmadeskWebhookTimeout 5s', qr/PharmadeskWebhookTimeout must be a number of seconds from 1 to 60/],
+    ['PharmadeskWebhookAllowNetworks', qr/PharmadeskWebhookAllowNetworks takes networks such as/],
+    ['PharmadeskWebhookAllowNetworks none 10.0.0.0/8', qr/PharmadeskWebhookAllowNetworks: none is not a network/],
+    ['PharmadeskWebhookAllowNetworks 10.1.0.0/8', qr{PharmadeskWebhookAllowNetworks: 10\.1\.0\.0/8 is not a network}],
+    ['PharmadeskWebhookAllowNetworks 10.0.0.0/33', qr{PharmadeskWebhookAllowNetworks: 10\.0\.0\.0/33 is not a network}],
+    ['PharmadeskWebhookAllowNetworks intranet.example.org', qr/PharmadeskWebhookAllowNetworks: intranet\.example\.org is not a network/],
 ) {
     my ($line, $message) = @$case;
     my ($rc, $out) = configtest($line);

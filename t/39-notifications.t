@@ -10,12 +10,26 @@ use strict;
 use warnings;
 use lib "$ENV{PD_ROOT}/t/lib";
 use Test::More;
+use DBI;
 use PD::Test;
 use PD::Fixtures;
 
 sub settled { notify_settled(@_) }
 sub told { notified(@_) }
 sub on_portal { told(@_[0, 1], 'portal') }
+
+# The ids of a user's notifications, every page of them, newest first.
+sub inbox {
+    my ($user) = @_;
+    my (@ids, $cursor);
+    do {
+        my $r = api($user, GET => '/api/notifications', query => { limit => 100, $cursor ? (cursor => $cursor) : () });
+        is $r->status, 200, "$user reads their notifications" or return [];
+        push @ids, map { $_->{id} } @{ $r->json->{items} };
+        $cursor = $r->json->{next};
+    } while ($cursor);
+    return \@ids;
+}
 
 sub ticket_for {
     my ($user, %f) = @_;
@@ -166,7 +180,14 @@ ok !db_value(q{SELECT count(*) FROM notify_deliveries d JOIN ticket_activities a
     ok wait_until(sub { db_value('SELECT status FROM notify_deliveries WHERE id = ?', $did) ne 'pending' }, 15),
         'a delivery queued for a deactivated user is taken up';
     is db_value('SELECT status FROM notify_deliveries WHERE id = ?', $did), 'cancelled', '... and cancelled, not sent';
-    is db_value('SELECT count(*) FROM notifications WHERE delivery_id = ?', $did), 0, '... nothing stored';
+    is api('admin', PATCH => '/api/users/' . user_id($u), json => { active => JSON::true })->status, 200,
+        '... the user active again';
+    my $mine = inbox($u);
+    ok !(grep { $_ == $did } @$mine), '... finds no notification of the cancelled delivery';
+    my $sent = db_value(q{SELECT id FROM notify_deliveries WHERE ticket_id = ? AND user_id = ? AND channel = 'portal'},
+        $before->{id}, user_id($u));
+    ok $sent && (grep { $_ == $sent } @$mine), '... and one of the ticket they were told of, by its delivery id';
+    api('admin', DELETE => '/api/users/' . user_id($u));
 }
 
 # ---- preferences ---------------------------------------------------------------
@@ -252,6 +273,20 @@ ok !db_value(q{SELECT count(*) FROM notify_deliveries d JOIN ticket_activities a
     is $items[0]{actor}{name}, 'Customer Beta', '... by whom';
     is $items[0]{entry}, 1, '... with the timeline entry';
     ok !defined $items[0]{read_at}, '... unread';
+    is_deeply [map { $_->{id} } @items],
+        [map { db_value(q{SELECT id FROM notify_deliveries WHERE ticket_id = ? AND user_id = ? AND channel = 'portal'},
+                        $_->{id}, user_id($u)) } reverse @t],
+        '... each by the id of its portal delivery';
+
+    # only sent portal deliveries are notifications: not an e-mail, not one
+    # that is dead or waiting
+    my @not = map { db_value(q{INSERT INTO notify_deliveries (event, ticket_id, user_id, channel, status)
+                               VALUES ('ticket_created', ?, ?, ?, ?) RETURNING id}, $t[0]{id}, user_id($u), @$_) }
+        [email => 'sent'], [portal => 'dead'], [portal => 'cancelled'];
+    is_deeply [map { $_->{id} } @{ api($u, GET => '/api/notifications')->json->{items} }], [map { $_->{id} } @items],
+        '... nor is anything else in the list';
+    is_error api($u, POST => "/api/notifications/$_/read"), 404, 'not_found', undef, "... or to be read ($_)" for @not;
+    db_do('DELETE FROM notify_deliveries WHERE id = ANY (?)', \@not);
 
     my $c = api($u, GET => '/api/notifications/unread-count');
     is_deeply $c->json, { unread => 3, latest => $items[0]{id} }, 'the bell: 3 unread, and the newest';
@@ -275,6 +310,11 @@ ok !db_value(q{SELECT count(*) FROM notify_deliveries d JOIN ticket_activities a
     is api($u, POST => '/api/notifications/read-all', query => { up_to => $items[2]{id} })->status, 204,
         'read all up to the oldest';
     is api($u, GET => '/api/notifications/unread-count')->json->{unread}, 1, '... the newer one stays unread';
+    is api($u, POST => '/api/notifications/read-all', query => { ticket_id => $t[0]{id} })->status, 204,
+        'read all about one ticket (the portal does when the ticket is opened)';
+    is api($u, GET => '/api/notifications/unread-count')->json->{unread}, 1, '... another ticket\'s stays unread';
+    api($u, POST => '/api/notifications/read-all', query => { ticket_id => $t[2]{id} });
+    is api($u, GET => '/api/notifications/unread-count')->json->{unread}, 0, '... and its own is read';
     is api($u, POST => '/api/notifications/read-all')->status, 204, 'read all';
     is_deeply api($u, GET => '/api/notifications/unread-count')->json, { unread => 0, latest => undef }, '... none unread';
     is_error api('expert2', POST => "/api/notifications/$items[0]{id}/read"), 404, 'not_found', undef,
@@ -283,9 +323,12 @@ ok !db_value(q{SELECT count(*) FROM notify_deliveries d JOIN ticket_activities a
         'unread is true or false';
     is_error api($u, POST => '/api/notifications/read-all', query => { up_to => 'x' }), 400, 'invalid_parameter', 'up_to',
         'up_to is an id';
+    is_error api($u, POST => '/api/notifications/read-all', query => { ticket_id => '-1' }), 400, 'invalid_parameter',
+        'ticket_id', 'ticket_id is an id';
 }
 
 # a customer's notifications never show an internal entry, whatever is stored
+# (a portal delivery sent to them, which the fan-out never writes)
 {
     my $x = ticket_for('cust_a');
     api('expert', POST => "/api/tickets/$x->{id}/comments", json => { body => 'Rahasia tim.', visibility => 'internal' });
@@ -293,13 +336,11 @@ ok !db_value(q{SELECT count(*) FROM notify_deliveries d JOIN ticket_activities a
     my $aid = db_value(q{SELECT id FROM ticket_activities WHERE ticket_id = ? AND kind = 'note'}, $x->{id});
     my $did = db_value(q{INSERT INTO notify_deliveries (event, ticket_id, activity_id, user_id, channel, status)
                          VALUES ('internal_note', ?, ?, ?, 'portal', 'sent') RETURNING id}, $x->{id}, $aid, user_id('cust_a'));
-    my $nid = db_value(q{INSERT INTO notifications (user_id, delivery_id, event, ticket_id, activity_id)
-                         VALUES (?, ?, 'internal_note', ?, ?) RETURNING id}, user_id('cust_a'), $did, $x->{id}, $aid);
     my @mine = @{ api('cust_a', GET => '/api/notifications', query => { limit => 100 })->json->{items} };
-    ok !(grep { $_->{id} == $nid } @mine), 'a stored notification of an internal note is not in a customer\'s list';
+    ok !(grep { $_->{id} == $did } @mine), 'a notification of an internal note is not in a customer\'s list';
     ok !(grep { ($_->{excerpt} // '') =~ /Rahasia/ } @mine), '... nor its words';
-    isnt api('cust_a', GET => '/api/notifications/unread-count')->json->{latest}, $nid, '... nor in the bell';
-    is_error api('cust_a', POST => "/api/notifications/$nid/read"), 404, 'not_found', undef, '... nor can they read it';
+    isnt api('cust_a', GET => '/api/notifications/unread-count')->json->{latest}, $did, '... nor in the bell';
+    is_error api('cust_a', POST => "/api/notifications/$did/read"), 404, 'not_found', undef, '... nor can they read it';
     db_do('DELETE FROM notify_deliveries WHERE id = ?', $did);
 }
 
@@ -330,7 +371,7 @@ ok !db_value(q{SELECT count(*) FROM notify_deliveries d JOIN ticket_activities a
     is_deeply [@{ $retry->json }{qw(status attempts)}], ['pending', 0], '... pending, its attempts ahead of it';
     ok wait_until(sub { db_value('SELECT status FROM notify_deliveries WHERE id = ?', $dead) eq 'sent' }, 15),
         '... and it is delivered';
-    is db_value('SELECT count(*) FROM notifications WHERE delivery_id = ?', $dead), 1, '... stored once';
+    is scalar(grep { $_ == $dead } @{ inbox('expert2') }), 1, "... once, in the recipient's notifications";
     is_error api('admin', POST => "/api/notification-deliveries/$dead/retry"), 409, 'not_retryable', undef,
         'a sent delivery cannot be retried';
     is_error api('admin', POST => '/api/notification-deliveries/999999999/retry'), 404, 'not_found', undef, 'no such delivery';
@@ -342,6 +383,42 @@ ok !db_value(q{SELECT count(*) FROM notify_deliveries d JOIN ticket_activities a
         user_id => user_id('cust_a'), limit => 100 })->json->{items};
     ok @$by_ticket && !(grep { $_->{ticket}{id} != $t->{id} || $_->{recipient}{id} != user_id('cust_a') } @$by_ticket),
         'filtered by ticket, channel and recipient';
+}
+
+# ---- a ticket deleted takes its deliveries along ---------------------------------
+
+{
+    my $x = ticket_for('cust_a');
+    api('expert', POST => "/api/tickets/$x->{id}/comments", json => { body => 'Sebentar lagi.' });
+    settled($x->{id});
+    ok db_value('SELECT count(*) FROM notify_deliveries WHERE ticket_id = ?', $x->{id}) > 0, 'a ticket with deliveries';
+    is api('admin', DELETE => "/api/tickets/$x->{id}")->status, 204, '... deleted';
+    is db_value('SELECT count(*) FROM notify_deliveries WHERE ticket_id = ?', $x->{id}), 0, '... takes them along';
+
+    # deleting tickets and fanning out exclude each other: a deletion waits
+    # for the fan-out under way, then takes along what it wrote
+    my $y = ticket_for('cust_a');
+    settled($y->{id});
+    my $fanout = DBI->connect(sprintf('dbi:Pg:dbname=%s;host=%s;port=%s', @ENV{qw(PD_TEST_DB PD_TEST_PGHOST PD_TEST_PGPORT)}),
+        $ENV{PD_TEST_PGUSER} // 'pharmadesk', '', { RaiseError => 1, PrintError => 0, AutoCommit => 0 });
+    $fanout->do('SELECT pd_notify_fanout_lock(false)');
+    db_do(q{SET lock_timeout = '300ms'});
+    my $err = eval { db_do('DELETE FROM tickets WHERE id = ?', $y->{id}); 1 } ? '' : $@;
+    db_do('RESET lock_timeout');
+    like $err, qr/lock timeout/, 'no ticket is deleted while a fan-out is under way';
+    my $did = $fanout->selectrow_array(q{INSERT INTO notify_deliveries (event, ticket_id, user_id, channel, status)
+        VALUES ('public_reply', ?, ?, 'portal', 'sent') RETURNING id}, undef, $y->{id}, user_id('expert'));
+    $fanout->commit;
+    $fanout->disconnect;
+    is api('admin', DELETE => "/api/tickets/$y->{id}")->status, 204, '... once it committed, the ticket is deleted';
+    is db_value('SELECT count(*) FROM notify_deliveries WHERE id = ?', $did), 0, '... with what the fan-out wrote';
+
+    # an event whose ticket is gone by the time it is fanned out
+    my $gone = db_value('SELECT max(id) + 1000 FROM tickets');
+    db_do(q{INSERT INTO notify_outbox (event, ticket_id) VALUES ('public_reply', ?)}, $gone);
+    ok wait_until(sub { !db_value('SELECT count(*) FROM notify_outbox WHERE ticket_id = ?', $gone) }, 15),
+        "an event of a ticket that is gone is taken from the outbox";
+    is db_value('SELECT count(*) FROM notify_deliveries WHERE ticket_id = ?', $gone), 0, '... and notifies nobody';
 }
 
 # ---- the auto-close is an event like any other ----------------------------------

@@ -285,6 +285,8 @@ pd_httpd_write_conf() {
         "NOTIFY_INTERVAL=${PD_NOTIFY_INTERVAL:-2}" "NOTIFY_RETRY_DELAY=${PD_NOTIFY_RETRY_DELAY:-60}" \
         "NOTIFY_MAX_ATTEMPTS=${PD_NOTIFY_MAX_ATTEMPTS:-8}" "SLA_INTERVAL=${PD_SLA_INTERVAL:-30}" \
         "SMTP_URL=${PD_SMTP_URL:-smtp://127.0.0.1:25}" \
+        "WEBHOOK_TIMEOUT=${PD_WEBHOOK_TIMEOUT:-10}" \
+        "WEBHOOK_ALLOW_NETWORKS=${PD_WEBHOOK_ALLOW_NETWORKS:-none}" \
         "PORTAL_URL=${PD_PORTAL_URL:-http://127.0.0.1:$port/}"; do
         args+=(-e "s|@${kv%%=*}@|$(pd_sed_escape "${kv#*=}")|g")
     done

@@ -1,7 +1,8 @@
 // For each role and each state of a ticket, the controls the ticket's page
 // shows (every element with data-action) are exactly what GET
 // /api/tickets/{id} says the caller may do ("allowed"), and the menu is
-// what GET /api/me names. t/90-browser-actions.t puts the tickets in their
+// what GET /api/me names (the header reaching one's notifications and
+// preferences). t/90-browser-actions.t puts the tickets in their
 // states and runs this. Prints TAP.
 import {
   diag, is, ok, finish, needPortal, deadline, step, launch, person, clean, visit,
@@ -40,7 +41,11 @@ for (const user of users) {
     const { page } = s;
     const me = await apiGet(page, '/me');
     const menu = await page.$$eval('#nav a[data-nav]', (as) => as.map((a) => a.dataset.nav));
-    is(JSON.stringify(menu), JSON.stringify(me.allowed.pages), `${user}: the menu is the pages /api/me names`);
+    const inHeader = ['notifications', 'preferences'];
+    is(JSON.stringify(menu), JSON.stringify(me.allowed.pages.filter((p) => !inHeader.includes(p))),
+      `${user}: the menu is the pages /api/me names (but those the header reaches)`);
+    is(await page.isVisible('#bell'), me.allowed.pages.includes('notifications'), `${user}: the bell is there when the inbox is`);
+    is(await page.isVisible('#prefs-link'), me.allowed.pages.includes('preferences'), `${user}: so is the preferences link`);
     for (const tk of tickets) {
       await visit(page, `#/t/${tk.id}`);
       await page.waitForSelector('.actions-box h3');

@@ -157,6 +157,16 @@ export async function person(browser, username, opts) {
   return s;
 }
 
+// A signed-in person whose page loads are counted (live updates must come
+// without one), kept in people under their username.
+export async function counted(browser, people, user, opts) {
+  const s = await person(browser, user, opts);
+  s.loads = 0;
+  s.page.on('load', () => { s.loads += 1; });
+  people[user] = s;
+  return s;
+}
+
 export function clean(s, name) {
   ok(s.offsite.length === 0, `${name}: nothing is loaded from elsewhere`, s.offsite.join('\n'));
   ok(s.problems.length === 0, `${name}: no script errors or CSP violations`, s.problems.join('\n'));
@@ -183,4 +193,52 @@ export async function axeProblems(page, selectors) {
     return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
   }, [axeSource, selectors || null]);
+}
+
+// ---- both languages ------------------------------------------------------------
+
+// The portal's scripts are ES modules written for the browser, and nothing
+// above htdocs/ tells Node so: Node 18 would load strings.js as CommonJS.
+// Its text is imported as a module instead (it imports nothing itself).
+const STRINGS_JS = fs.readFileSync(new URL('../../htdocs/assets/js/strings.js', import.meta.url));
+export const { STRINGS } = await import(`data:text/javascript;base64,${STRINGS_JS.toString('base64')}`);
+
+const idOnly = new Set(Object.entries(STRINGS.id).filter(([k, v]) => v !== STRINGS.en[k]).map(([, v]) => v)
+  .filter((v) => !Object.values(STRINGS.en).includes(v)));
+const keys = new Set(Object.keys(STRINGS.en));
+
+// Every visible text node, and the chosen option of every select.
+const visibleTexts = (page) => page.evaluate(() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    const text = n.textContent.trim();
+    if (!text || !el || el.closest('option, script, .visually-hidden')) continue;
+    if (el.getClientRects().length === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+    out.push(text);
+  }
+  for (const s of document.querySelectorAll('select')) if (s.selectedOptions[0]) out.push(s.selectedOptions[0].textContent.trim());
+  return out;
+});
+
+// A page in Indonesian, then switched to English: every label changes and
+// no string key shows.
+export async function checkLanguages(s, hash) {
+  const { page } = s;
+  await visit(page, hash);
+  await page.selectOption('#lang', 'id');
+  await page.waitForFunction(() => document.documentElement.lang === 'id');
+  await page.waitForTimeout(300);
+  const before = await visibleTexts(page);
+  await page.selectOption('#lang', 'en');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  await page.waitForFunction(() => document.querySelector('main').getAttribute('aria-busy') === 'false');
+  await page.waitForTimeout(300);
+  const after = await visibleTexts(page);
+  const stayed = after.filter((x) => idOnly.has(x));
+  const raw = after.filter((x) => keys.has(x));
+  ok(stayed.length === 0, `${s.user} ${hash}: every label changes to English`, `still Indonesian: ${stayed.join(' | ')}`);
+  ok(raw.length === 0, `${s.user} ${hash}: no untranslated key shows`, raw.join(' | '));
+  ok(before.some((x) => idOnly.has(x)), `${s.user} ${hash}: the page was in Indonesian before`);
 }

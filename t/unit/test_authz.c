@@ -42,6 +42,7 @@ static const char *const expected_policy[PD_ACT__COUNT] = {
     [PD_ACT_TICKET_NOTIFICATIONS] = "AETM",
     [PD_ACT_TICKET_ESCALATE] = "AETM",
     [PD_ACT_TICKET_DE_ESCALATE] = "AEM",
+    [PD_ACT_WEBHOOKS] = "A",
 };
 
 static const struct { pd_role_e role; char letter; } role_letters[] = {
@@ -714,12 +715,13 @@ static void test_pages(void **state)
 {
     static const char *const expected[PD_ROLE__COUNT] = {
         [PD_ROLE_NONE] = "",
-        [PD_ROLE_ADMIN] = "dashboard tickets review escalated new users categories modules pharmacies "
-                          "sla_policies sla_calendars",
-        [PD_ROLE_EXPERT] = "review mine escalated tickets new",
-        [PD_ROLE_TECH] = "assigned tickets new",
-        [PD_ROLE_CUSTOMER] = "tickets new dashboard",
-        [PD_ROLE_MANAGER] = "dashboard escalated tickets",
+        [PD_ROLE_ADMIN] = "dashboard tickets review escalated new users categories modules pharmacies"
+                          " sla_policies sla_calendars webhooks notification_defaults dead_letters"
+                          " notifications preferences",
+        [PD_ROLE_EXPERT] = "review mine escalated tickets new notifications preferences",
+        [PD_ROLE_TECH] = "assigned tickets new notifications preferences",
+        [PD_ROLE_CUSTOMER] = "tickets new dashboard notifications preferences",
+        [PD_ROLE_MANAGER] = "dashboard escalated tickets notifications preferences",
     };
     const char *pages[PD_AUTHZ_MAX_PAGES];
     apr_pool_t *p = *state;
@@ -782,7 +784,7 @@ static void test_audit_names(void **state)
 {
     static const char *const entities[PD_ENTITY__COUNT] = {
         "user", "role", "ticket_category", "ticket_module", "pharmacy", "ticket", "sla_calendar",
-        "sla_policy",
+        "sla_policy", "webhook_endpoint",
     };
     static const char *const actions[PD_AUDIT__ACTIONS] = {
         "create", "update", "deactivate", "delete", "recompute",

@@ -376,6 +376,14 @@ static void test_excerpt_cut(void **state)
     assert_string_equal(pd_utf8_excerpt(p, "a\r\nb\rc", 12, 1), "a\nb\nc");
     assert_string_equal(pd_utf8_excerpt(p, "a\r\nb\tc", 12, 0), "a b c");
     assert_null(pd_utf8_excerpt(p, NULL, 12, 0));
+    /* a byte limit: what fits, back to the start of a cut character */
+    assert_int_equal(pd_utf8_fit("abc", 3, 3), 3);
+    assert_int_equal(pd_utf8_fit("abc", 3, 5), 3);
+    assert_int_equal(pd_utf8_fit("abcd", 4, 3), 3);
+    assert_int_equal(pd_utf8_fit("ab\xE2\x82\xAC", 5, 3), 2);
+    assert_int_equal(pd_utf8_fit("ab\xE2\x82\xAC", 5, 4), 2);
+    assert_int_equal(pd_utf8_fit("ab\xE2\x82\xAC!", 6, 5), 5);
+    assert_int_equal(pd_utf8_fit("\xF0\x9F\x92\x8A", 4, 3), 0);
 
     /* a long reply in a message: cut, valid, with its ellipsis */
     {

@@ -121,6 +121,9 @@ export async function request(method, path, opts = {}) {
 export const get = async (path, query) => (await request('GET', path, { query })).data;
 export const post = async (path, json, headers) => (await request('POST', path, { json, headers })).data;
 export const patch = (path, json, ifMatch) => request('PATCH', path, { json, ifMatch });
+// A POST whose address says it all (mark read, retry): an empty JSON body,
+// since a write from the browser must be JSON.
+export const command = (path, query) => request('POST', path, { query, json: {} });
 export const del = (path) => request('DELETE', path);
 
 // Every page of a list (bounded), for the short ones: lookups, workload.

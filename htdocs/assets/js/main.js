@@ -1,27 +1,31 @@
 // The portal: one page, a view per route (location.hash), the menu and the
-// routes a caller has as GET /api/me says (allowed.pages).
+// routes a caller has as GET /api/me says (allowed.pages). A route's module
+// is loaded when the route is first shown (import()), so that a page loads
+// the scripts it draws with and no others.
 import { $, h } from './dom.js';
 import { t, setLang, currentLang, applyStatic } from './i18n.js';
-import { get, ApiError, sessionOk, takeReturnTo, whenSessionEnds, stopPolling, restoreDrafts } from './api.js';
+import { get, patch, ApiError, sessionOk, takeReturnTo, whenSessionEnds, stopPolling, restoreDrafts } from './api.js';
 import { carryInput } from './dom.js';
-import { ticketList } from './tickets.js';
-import { newTicket } from './ticket-new.js';
-import { ticketDetail } from './ticket.js';
-import { adminPage } from './admin.js';
-import { dashboard } from './dashboard.js';
+import * as bell from './bell.js';
 
-// [path, its page (a name, or from the path; none: open to all), view]
+// [path, its page (a name, or from the path; none: open to all), its
+// module, the view drawn with it]
 const ROUTES = [
-  [/^\/tickets$/, 'tickets', (c) => ticketList(c, c.me.allowed.scope === 'all' ? 'all' : 'own')],
-  [/^\/review$/, 'review', (c) => ticketList(c, 'review')],
-  [/^\/mine$/, 'mine', (c) => ticketList(c, 'mine')],
-  [/^\/assigned$/, 'assigned', (c) => ticketList(c, 'assigned')],
-  [/^\/escalated$/, 'escalated', (c) => ticketList(c, 'escalated')],
-  [/^\/new$/, 'new', newTicket],
-  [/^\/t\/(\d+)$/, null, (c) => ticketDetail(c, Number(c.match[1]))],
-  [/^\/dashboard$/, 'dashboard', dashboard],
+  [/^\/tickets$/, 'tickets', () => import('./tickets.js'), (m, c) => m.ticketList(c, c.me.allowed.scope === 'all' ? 'all' : 'own')],
+  [/^\/review$/, 'review', () => import('./tickets.js'), (m, c) => m.ticketList(c, 'review')],
+  [/^\/mine$/, 'mine', () => import('./tickets.js'), (m, c) => m.ticketList(c, 'mine')],
+  [/^\/assigned$/, 'assigned', () => import('./tickets.js'), (m, c) => m.ticketList(c, 'assigned')],
+  [/^\/escalated$/, 'escalated', () => import('./tickets.js'), (m, c) => m.ticketList(c, 'escalated')],
+  [/^\/new$/, 'new', () => import('./ticket-new.js'), (m, c) => m.newTicket(c)],
+  [/^\/t\/(\d+)$/, null, () => import('./ticket.js'), (m, c) => m.ticketDetail(c, Number(c.match[1]))],
+  [/^\/dashboard$/, 'dashboard', () => import('./dashboard.js'), (m, c) => m.dashboard(c)],
   [/^\/admin\/(users|categories|modules|pharmacies|sla-policies|sla-calendars)$/, (m) => m[1].replace('-', '_'),
-    (c) => adminPage(c, c.match[1].replace('-', '_'))],
+    () => import('./admin.js'), (m, c) => m.adminPage(c, c.match[1].replace('-', '_'))],
+  [/^\/notifications$/, 'notifications', () => import('./inbox.js'), (m, c) => m.inbox(c)],
+  [/^\/preferences$/, 'preferences', () => import('./preferences.js'), (m, c) => m.preferences(c)],
+  [/^\/admin\/notification-defaults$/, 'notification_defaults', () => import('./notify-admin.js'), (m, c) => m.roleDefaults(c)],
+  [/^\/admin\/dead-letters$/, 'dead_letters', () => import('./notify-admin.js'), (m, c) => m.deadLetters(c)],
+  [/^\/admin\/webhooks(?:\/(\d+))?$/, 'webhooks', () => import('./webhooks.js'), (m, c) => m.webhooksPage(c, c.match[1] && Number(c.match[1]))],
 ];
 
 const PATHS = {
@@ -29,7 +33,12 @@ const PATHS = {
   new: '#/new', dashboard: '#/dashboard', users: '#/admin/users', categories: '#/admin/categories',
   modules: '#/admin/modules', pharmacies: '#/admin/pharmacies', sla_policies: '#/admin/sla-policies',
   sla_calendars: '#/admin/sla-calendars',
+  webhooks: '#/admin/webhooks', notifications: '#/notifications',
+  preferences: '#/preferences', notification_defaults: '#/admin/notification-defaults',
+  dead_letters: '#/admin/dead-letters',
 };
+// Pages the header reaches (the bell, the preferences link) rather than the menu.
+const IN_HEADER = ['notifications', 'preferences'];
 
 let me = null;
 
@@ -45,7 +54,7 @@ function navLink(name) {
 
 function renderChrome() {
   applyStatic();
-  $('#nav-list').replaceChildren(...me.allowed.pages.map(navLink));
+  $('#nav-list').replaceChildren(...me.allowed.pages.filter((p) => !IN_HEADER.includes(p)).map(navLink));
   const who = $('#who');
   who.replaceChildren(
     h('span.who-name', me.name || me.username),
@@ -53,40 +62,48 @@ function renderChrome() {
     ...(me.pharmacy ? [h('span.who-pharmacy', me.pharmacy.name)] : []),
   );
   who.dataset.role = me.role.code;
+  $('#prefs-link').hidden = !me.allowed.pages.includes('preferences');
   $('#lang').value = currentLang();
+  bell.redraw();
 }
+
+const pageOf = (r, path) => (typeof r[1] === 'function' ? r[1](path.match(r[0])) : r[1]);
 
 async function route(keepInput) {
   if (!me) return;
   stopPolling();
+  bell.close();
   const { path, params } = parseHash();
   const allowed = me.allowed.pages;
-  const pageOf = ([re, name]) => (typeof name === 'function' ? name(path.match(re)) : name);
-  const found = ROUTES.find((r) => r[0].test(path) && (!pageOf(r) || allowed.includes(pageOf(r))));
+  const found = ROUTES.find((r) => r[0].test(path) && (!pageOf(r, path) || allowed.includes(pageOf(r, path))));
   if (!found) {
     window.location.replace(PATHS[allowed[0]] || '#/tickets');
     return;
   }
-  const [re, , page] = found;
-  const name = pageOf(found);
-  for (const a of document.querySelectorAll('#nav a')) {
-    if (a.dataset.nav === name) a.setAttribute('aria-current', 'page');
+  const [re, , load, draw] = found;
+  const name = pageOf(found, path);
+  for (const a of document.querySelectorAll('#nav a, #prefs-link')) {
+    const here = a.dataset.nav ? a.dataset.nav === name : a.getAttribute('href') === PATHS[name];
+    if (here) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
   const old = $('#view');
   const view = h('div#view');
-  const ctx = { me, params, match: path.match(re), view, path };
+  const ctx = { me, params, match: path.match(re), view, path, setLanguage: chooseLanguage };
   main().setAttribute('aria-busy', 'true');
   try {
+    const mod = await load();
     old.replaceWith(view);
-    await page(ctx);
+    await draw(mod, ctx);
     if (keepInput) carryInput(old, view);
     restoreDrafts(view);
   } catch (err) {
+    if (!view.isConnected) old.replaceWith(view);
     view.replaceChildren(h('p.notice.error-box', { role: 'alert' }, err instanceof ApiError ? err.message : t('error.generic')));
     if (!(err instanceof ApiError)) console.error(err);
   } finally {
     main().setAttribute('aria-busy', 'false');
+    bell.retitle();
   }
   if (!keepInput) {
     const heading = view.querySelector('h2');
@@ -103,6 +120,7 @@ function showNotice(sel, reason) {
   $('#view').hidden = true;
   $('#sign-out').hidden = true;
   $('#nav').hidden = true;
+  bell.stop();
   for (const el of document.querySelectorAll(`${sel} [data-reason]`)) el.hidden = el.dataset.reason !== reason;
   $(sel).hidden = false;
   main().setAttribute('aria-busy', 'false');
@@ -113,13 +131,26 @@ function logoutUrl() {
   return `/oidc/callback?logout=${encodeURIComponent(back)}`;
 }
 
+// The language is the person's: the portal speaks it, and messages to them
+// are written in it. A choice here (or on the preferences page) changes the
+// page at once and is saved meanwhile; a failure to save is then thrown.
+export async function chooseLanguage(lang) {
+  setLang(lang);
+  if (!me) return;
+  renderChrome();
+  const drawn = route(true);
+  let failed = null;
+  if (me.language !== lang) {
+    try { me.language = (await patch('/me', { language: lang })).data.language; } catch (err) { failed = err; }
+  }
+  await drawn;
+  if (failed) throw failed;
+}
+
 async function start() {
   applyStatic();
   $('#lang').value = currentLang();
-  $('#lang').addEventListener('change', (e) => {
-    setLang(e.target.value);
-    if (me) { renderChrome(); route(true); }
-  });
+  $('#lang').addEventListener('change', (e) => { chooseLanguage(e.target.value).catch(() => {}); });
   $('#menu-toggle').addEventListener('click', () => {
     const open = $('#menu-toggle').getAttribute('aria-expanded') !== 'true';
     $('#menu-toggle').setAttribute('aria-expanded', String(open));
@@ -133,6 +164,9 @@ async function start() {
     a.hidden = false;
   }
   whenSessionEnds(() => showNotice('#session-ended'));
+  // the page's module comes while /api/me is asked
+  const early = ROUTES.find((r) => r[0].test(parseHash().path));
+  if (early) early[2]().catch(() => {});
   try {
     me = await get('/me');
     sessionOk();
@@ -147,6 +181,7 @@ async function start() {
   const back = takeReturnTo();
   if (back && back !== window.location.hash) history.replaceState(null, '', back);
   $('#nav').hidden = false;
+  if (me.allowed.pages.includes('notifications')) bell.start(me);
   renderChrome();
   window.addEventListener('hashchange', () => route(false));
   await route(false);

@@ -1,13 +1,17 @@
 // One ticket: its fields, timeline, attachments and what the caller may do
-// with it now, as the API says. Refreshes itself while open (ticket and timeline are
-// polled with If-None-Match).
+// with it now, as the API says; for staff, under each timeline entry, the
+// notifications it caused (deliveries.js). Refreshes itself while open
+// (ticket, timeline and deliveries are polled with If-None-Match). Opening
+// it marks the caller's notifications about it read; #/t/42?entry=7 shows
+// entry 7.
 import { h, field, onSubmit, busy, carryInput } from './dom.js';
 import { t, label, fmtDate } from './i18n.js';
-import { request, post, patch, get, del, watched, poll, ApiError } from './api.js';
+import { request, post, patch, get, del, command, watched, poll, ApiError } from './api.js';
 import * as lookups from './lookups.js';
 import * as attachments from './attachments.js';
 import { pill, named, PRIORITIES } from './tickets.js';
 import { slaCard, escalatedBadge } from './sla.js';
+import * as bell from './bell.js';
 
 const flashes = new Map();
 export const flash = (id, msg) => flashes.set(id, msg);
@@ -51,7 +55,7 @@ function valueText(field, v, names) {
   return String(v);
 }
 
-function entry(a, names) {
+function entry(a, names, sent, deliveries) {
   const who = a.actor ? a.actor.name : t('tl.system');
   const staff = a.actor && a.actor.staff;
   const head = h('p.tl-head', h('span.tl-who', who),
@@ -99,7 +103,8 @@ function entry(a, names) {
     default:
       body = h('p.text', a.body || '');
   }
-  return h(`li.tl.tl-${a.kind}.${cls}`, { dataset: { kind: a.kind, visibility: a.visibility } }, head, body);
+  return h(`li.tl.tl-${a.kind}.${cls}`, { id: `entry-${a.id}`, dataset: { kind: a.kind, visibility: a.visibility, entry: a.id } },
+    head, body, sent && sent.length ? deliveries.block(sent) : '');
 }
 
 // New service level targets: their due times, from the entry's new values.
@@ -152,7 +157,7 @@ function actionForm(key, title, fields, submitText, onSubmit_, extraClass = '', 
 
 // A button for one action; with a question, asked once more on the page
 // itself (no dialog) first, for what cannot be undone.
-function actionButton(text, onClick, action, question) {
+export function actionButton(text, onClick, action, question) {
   const holder = h('div.action.inline');
   const err = h('p.form-error', { role: 'alert' });
   const run = (b) => busy(b, async () => {
@@ -352,7 +357,9 @@ export async function ticketDetail(ctx, id) {
   const { me, view } = ctx;
   const w = watched(`/tickets/${id}`);
   const tl = timeline(id);
-  const [tk] = await Promise.all([w.get(), tl.load()]);
+  const deliveries = me.allowed.ticket_notifications ? await import('./deliveries.js') : null;
+  const sent = deliveries && deliveries.feed(id);
+  const [tk] = await Promise.all([w.get(), tl.load(), sent && sent.load().catch(() => {})]);
   ctx.etag = () => w.etag;
   document.title = `${tk.number} · Pharmadesk`;
   let files = await attachments.list(id).catch(() => null);
@@ -394,7 +401,11 @@ export async function ticketDetail(ctx, id) {
   };
 
   const drawTimeline = () => {
-    tlList.replaceChildren(...tl.items().map((a) => entry(a, names)));
+    const by = sent ? sent.byEntry() : new Map();
+    tlList.replaceChildren(...tl.items().map((a) => entry(a, names, by.get(a.id), deliveries)));
+    const marked = ctx.params.get('entry');
+    const el = marked && tlList.querySelector(`#entry-${CSS.escape(marked)}`);
+    if (el) el.classList.add('target');
   };
   const drawFiles = () => {
     fileBox.hidden = files === null;
@@ -424,10 +435,11 @@ export async function ticketDetail(ctx, id) {
     }
   };
   const refresh = async (force) => {
-    const [tChanged, lChanged] = await Promise.all([w.changed(), tl.changed()]);
+    const [tChanged, lChanged, sChanged] = await Promise.all([w.changed(), tl.changed(),
+      sent ? sent.changed().catch(() => false) : false]);
     if (tChanged) await learnNames(w.data);
     if (tChanged || force) await draw();
-    if (lChanged || tChanged) drawTimeline();
+    if (lChanged || tChanged || sChanged) drawTimeline();
     if ((lChanged || force) && files !== null) {
       files = await attachments.list(id).catch(() => files);
       drawFiles();
@@ -446,4 +458,13 @@ export async function ticketDetail(ctx, id) {
   drawTimeline();
   drawFiles();
   poll(() => refresh(false));
+  const marked = tlList.querySelector('.tl.target');
+  if (marked) {
+    marked.tabIndex = -1;
+    marked.scrollIntoView({ block: 'center' });
+    marked.focus({ preventScroll: true });
+  }
+  // seen: the caller's notifications about this ticket are read
+  bell.firstCount.then(() => (bell.unread() > 0
+    ? command('/notifications/read-all', { ticket_id: id }).then(() => bell.check()) : null)).catch(() => {});
 }

@@ -8,7 +8,7 @@ import { badges } from './sla.js';
 
 export const STATUSES = ['open', 'in_review', 'in_progress', 'waiting_customer', 'solved', 'closed', 'cancelled'];
 export const PRIORITIES = ['low', 'medium', 'high', 'urgent'];
-const SOURCES = ['customer', 'team_expert', 'internal'];
+const SOURCES = ['customer', 'team_expert', 'internal', 'whatsapp'];
 const SORTS = ['created_at', 'updated_at', 'priority', 'id'];
 const SLA_LISTS = ['breached', 'at_risk', 'met'];
 

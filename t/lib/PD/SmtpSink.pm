@@ -35,65 +35,11 @@ use JSON::PP ();
 use MIME::Base64 qw(decode_base64);
 use POSIX ();
 use Time::HiRes qw(sleep time);
+use PD::Loopback ();
+use parent -norequire, 'PD::Loopback';
 
 my $JSON = JSON::PP->new->canonical->utf8;
 
-sub start {
-    my ($class, %o) = @_;
-    croak 'dir is required' unless $o{dir};
-    mkdir $o{dir} unless -d $o{dir};
-    my $self = bless { %o }, $class;
-    $self->start_again;
-    return $self;
-}
-
-sub _listen {
-    my ($port) = @_;
-    my $sock;
-    # a port just let go may take a moment to be free again
-    for (1 .. 50) {
-        $sock = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $port // 0,
-            Listen => 64, ReuseAddr => 1, Proto => 'tcp') and last;
-        sleep 0.1;
-    }
-    croak "SMTP sink cannot listen on 127.0.0.1:" . ($port // 0) . ": $!" unless $sock;
-    return $sock;
-}
-
-# Starts serving (again, on the same port after stop).
-sub start_again {
-    my ($self) = @_;
-    croak 'the sink is running' if $self->{pid};
-    my $listen = _listen($self->{port});
-    $self->{port} = $listen->sockport;
-    my $pid = fork // croak "fork: $!";
-    if (!$pid) {
-        POSIX::setpgid(0, 0);
-        open STDOUT, '>', '/dev/null';     # the test's TAP is not the sink's to hold open
-        eval { _serve($self, $listen) };
-        POSIX::_exit(0);
-    }
-    close $listen;
-    $self->{pid} = $pid;
-    return $self;
-}
-
-# Stops serving: the listener and every session in progress.
-sub stop {
-    my ($self) = @_;
-    my $pid = delete $self->{pid} or return;
-    kill 'TERM', -$pid;
-    kill 'TERM', $pid;
-    waitpid $pid, 0;
-}
-
-sub DESTROY {
-    my ($self) = @_;
-    $self->stop if $self->{pid} && !$self->{suite};
-}
-
-sub port { $_[0]{port} }
-sub dir { $_[0]{dir} }
 sub url { 'smtp://127.0.0.1:' . $_[0]{port} }
 
 # The sink scripts/test started for the whole suite: stop and start_again
@@ -127,9 +73,9 @@ sub suite_start {
         open STDIN, '<', '/dev/null';
         open STDOUT, '>>', "$self->{dir}.log";
         open STDERR, '>&', \*STDOUT;
-        my $listen = _listen($self->{port});
+        my $listen = PD::Loopback::listen_on($self->{port});
         _write_pid($self->{dir});
-        eval { _serve({ dir => $self->{dir} }, $listen) };
+        eval { PD::Loopback::serve($listen, \&_session, { dir => $self->{dir} }) };
         POSIX::_exit(0);
     }
     for (1 .. 100) {
@@ -140,10 +86,7 @@ sub suite_start {
 
 sub _write_pid {
     my ($dir) = @_;
-    open my $fh, '>', "$dir/.pid.tmp" or die "$dir/.pid: $!";
-    print $fh "$$\n";
-    close $fh;
-    rename "$dir/.pid.tmp", "$dir/.pid";
+    PD::Loopback::write_whole("$dir/.pid", "$$\n");
 }
 
 # Answers with $reply at $stage from now on (undef: normally again).
@@ -151,10 +94,7 @@ sub fail {
     my ($self, $stage, $reply) = @_;
     my %r = %{ _replies($self->{dir}) };
     if (defined $reply) { $r{$stage} = $reply } else { delete $r{$stage} }
-    open my $fh, '>', "$self->{dir}/.reply.tmp" or croak "$self->{dir}/.reply: $!";
-    print $fh map { "$_ $r{$_}\n" } sort keys %r;
-    close $fh;
-    rename "$self->{dir}/.reply.tmp", "$self->{dir}/.reply";
+    PD::Loopback::write_whole("$self->{dir}/.reply", join '', map { "$_ $r{$_}\n" } sort keys %r);
 }
 
 sub _replies {
@@ -169,53 +109,22 @@ sub _replies {
 # Every message kept so far, oldest first: { eml, envelope, file }.
 sub messages {
     my ($self) = @_;
-    my @out;
-    for my $file (sort glob "$self->{dir}/*.eml") {
-        (my $json = $file) =~ s/\.eml$/.json/;
-        open my $e, '<:raw', $file or next;
-        open my $j, '<:raw', $json or next;
-        local $/;
-        push @out, { file => $file, eml => scalar <$e>, envelope => $JSON->decode(scalar <$j>) };
-    }
-    return @out;
+    return map { +{ file => $_->{file} =~ s/\.json\z/.eml/r, eml => $_->{eml},
+                   envelope => $JSON->decode($_->{json}) } } $self->kept('json', 'eml');
 }
 
 # Waits (up to $timeout seconds, 20 by default) until at least $n messages are kept.
 sub wait_messages {
     my ($self, $n, $timeout) = @_;
-    my $until = time + ($timeout // 20);
-    my @m;
-    while (time < $until) {
-        @m = $self->messages;
-        last if @m >= $n;
-        sleep 0.1;
-    }
-    return @m;
+    return PD::Loopback::wait_for(sub { $self->messages }, $n, $timeout);
 }
 
 sub clear {
     my ($self) = @_;
-    unlink glob("$self->{dir}/*.eml"), glob("$self->{dir}/*.json");
+    $self->clear_kept('eml', 'json');
 }
 
 # ---- the server ----------------------------------------------------------
-
-sub _serve {
-    my ($o, $listen) = @_;
-    $SIG{CHLD} = 'IGNORE';
-    $SIG{TERM} = sub { POSIX::_exit(0) };
-    while (1) {
-        my $c = $listen->accept or next;
-        my $pid = fork;
-        if (defined $pid && !$pid) {
-            close $listen;
-            alarm 60;
-            eval { _session($o, $c) };
-            POSIX::_exit(0);
-        }
-        close $c;
-    }
-}
 
 sub _session {
     my ($o, $c) = @_;
@@ -342,20 +251,10 @@ sub _tls {
         SSL_cert_file => $o->{tls}{cert}, SSL_key_file => $o->{tls}{key});
 }
 
-my $seq = 0;
-
 # The message and its envelope, each written whole before it is named.
 sub _keep {
     my ($dir, $data, $envelope) = @_;
-    my ($s, $us) = Time::HiRes::gettimeofday();
-    my $name = sprintf '%s/%010d.%06d.%d.%d', $dir, $s, $us, $$, $seq++;
-    for ([json => $JSON->encode($envelope)], [eml => $data]) {
-        my ($ext, $bytes) = @$_;
-        open my $fh, '>:raw', "$name.$ext.tmp" or die "$name.$ext: $!";
-        print $fh $bytes;
-        close $fh or die "$name.$ext: $!";
-        rename "$name.$ext.tmp", "$name.$ext" or die "$name.$ext: $!";
-    }
+    PD::Loopback::keep($dir, json => $JSON->encode($envelope), eml => $data);
 }
 
 sub main {
@@ -364,9 +263,9 @@ sub main {
     die "usage: PD::SmtpSink::main --port P --dir D\n" unless $port && $dir;
     mkdir $dir unless -d $dir;
     POSIX::setpgid(0, 0);
-    my $listen = _listen($port);
+    my $listen = PD::Loopback::listen_on($port);
     _write_pid($dir);
-    _serve({ dir => $dir }, $listen);
+    PD::Loopback::serve($listen, \&_session, { dir => $dir });
 }
 
 1;

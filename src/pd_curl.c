@@ -1,0 +1,48 @@
+#include <string.h>
+#include "pd_curl.h"
+
+CURLcode pd_curl_guard(CURL *h, long protocols, long timeout, const char *ca_file)
+{
+    CURLcode rc = CURLE_OK;
+#if LIBCURL_VERSION_NUM >= 0x075500
+    char names[32] = "";
+    static const struct { long bit; const char *name; } known[] = {
+        { CURLPROTO_HTTP, "http" }, { CURLPROTO_HTTPS, "https" },
+        { CURLPROTO_SMTP, "smtp" }, { CURLPROTO_SMTPS, "smtps" },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+        if (protocols & known[i].bit) {
+            if (*names) {
+                strcat(names, ",");
+            }
+            strcat(names, known[i].name);
+        }
+    }
+#endif
+#define SET(opt, val) if (rc == CURLE_OK) rc = curl_easy_setopt(h, opt, val)
+#if LIBCURL_VERSION_NUM >= 0x075500
+    SET(CURLOPT_PROTOCOLS_STR, names);
+    SET(CURLOPT_REDIR_PROTOCOLS_STR, names);
+#else
+    SET(CURLOPT_PROTOCOLS, protocols);
+    SET(CURLOPT_REDIR_PROTOCOLS, protocols);
+#endif
+    SET(CURLOPT_FOLLOWLOCATION, 0L);
+    SET(CURLOPT_MAXREDIRS, 0L);
+    SET(CURLOPT_PROXY, "");
+    SET(CURLOPT_NOPROXY, "*");
+    SET(CURLOPT_NOSIGNAL, 1L);
+    SET(CURLOPT_CONNECTTIMEOUT, timeout < PD_CURL_CONNECT_TIMEOUT_MAX ? timeout
+                                                                      : (long)PD_CURL_CONNECT_TIMEOUT_MAX);
+    SET(CURLOPT_TIMEOUT, timeout);
+    SET(CURLOPT_SSL_VERIFYPEER, 1L);
+    SET(CURLOPT_SSL_VERIFYHOST, 2L);
+    SET(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+    if (ca_file) {
+        SET(CURLOPT_CAINFO, ca_file);
+    }
+#undef SET
+    return rc;
+}
