@@ -186,7 +186,8 @@ await step('dashboard', async () => {
   await shot(c, 'dashboard-customer-phone', 'portal');
   // in English, every label
   await c.selectOption('#lang', 'en');
-  await c.waitForFunction(() => document.querySelector('.dash h3')?.textContent === 'Total tickets');
+  await c.waitForFunction(() => document.querySelector('.dash h3')?.textContent === 'Total tickets'
+    && document.querySelector('main').getAttribute('aria-busy') === 'false');
   ok((await c.textContent('#view')).includes('Urgent unsolved tickets'), 'customer: the dashboard in English');
   ok(!/\bdash\.\w+/.test(await c.textContent('#view')), '... with no key shown');
   await c.selectOption('#lang', 'id');

@@ -229,6 +229,7 @@ export async function checkLanguages(s, hash) {
   await visit(page, hash);
   await page.selectOption('#lang', 'id');
   await page.waitForFunction(() => document.documentElement.lang === 'id');
+  await page.waitForFunction(() => document.querySelector('main').getAttribute('aria-busy') === 'false');
   await page.waitForTimeout(300);
   const before = await visibleTexts(page);
   await page.selectOption('#lang', 'en');

@@ -69,8 +69,22 @@ function renderChrome() {
 
 const pageOf = (r, path) => (typeof r[1] === 'function' ? r[1](path.match(r[0])) : r[1]);
 
-async function route(keepInput) {
-  if (!me) return;
+// One page is drawn at a time. A route asked for while another is drawing
+// waits for it, and one overtaken while it waits is skipped: two draws at
+// once would leave the slower one's page (and its polling) over the newer.
+let routeSeq = 0;
+let routing = Promise.resolve();
+
+function route(keepInput) {
+  if (!me) return Promise.resolve();
+  const seq = ++routeSeq;
+  main().setAttribute('aria-busy', 'true');
+  const run = routing.then(() => (seq === routeSeq ? drawRoute(keepInput, seq) : undefined));
+  routing = run.catch(() => {});
+  return run;
+}
+
+async function drawRoute(keepInput, seq) {
   stopPolling();
   bell.close();
   const { path, params } = parseHash();
@@ -90,7 +104,6 @@ async function route(keepInput) {
   const old = $('#view');
   const view = h('div#view');
   const ctx = { me, params, match: path.match(re), view, path, setLanguage: chooseLanguage };
-  main().setAttribute('aria-busy', 'true');
   try {
     const mod = await load();
     old.replaceWith(view);
@@ -102,7 +115,7 @@ async function route(keepInput) {
     view.replaceChildren(h('p.notice.error-box', { role: 'alert' }, err instanceof ApiError ? err.message : t('error.generic')));
     if (!(err instanceof ApiError)) console.error(err);
   } finally {
-    main().setAttribute('aria-busy', 'false');
+    if (seq === routeSeq) main().setAttribute('aria-busy', 'false');
     bell.retitle();
   }
   if (!keepInput) {
