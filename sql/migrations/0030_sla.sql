@@ -35,7 +35,7 @@ ALTER TABLE audit_log DROP CONSTRAINT audit_log_action_check,
 ALTER TABLE audit_log DROP CONSTRAINT audit_log_entity_check,
     ADD CONSTRAINT audit_log_entity_check
         CHECK (entity IN ('user', 'role', 'ticket_category', 'ticket_module', 'pharmacy', 'ticket',
-                          'sla_calendar', 'sla_policy'));
+                          'webhook_endpoint', 'sla_calendar', 'sla_policy'));
 
 -- ---- contract tiers -----------------------------------------------------
 
