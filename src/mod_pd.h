@@ -443,6 +443,22 @@ apr_status_t pd_res_sla_policies_delete(pd_req_t *req);
 apr_status_t pd_res_sla_policies_recompute(pd_req_t *req);
 apr_status_t pd_res_tickets_escalate(pd_req_t *req);
 apr_status_t pd_res_sla_compliance(pd_req_t *req);
+/* mod_pd_res_reports.c: the reports, and CSV answers */
+apr_status_t pd_res_report_volume(pd_req_t *req);
+apr_status_t pd_res_report_times(pd_req_t *req);
+apr_status_t pd_res_report_sla(pd_req_t *req);
+apr_status_t pd_res_report_staff(pd_req_t *req);
+apr_status_t pd_res_report_csat(pd_req_t *req);
+struct pd_csv_t;
+/* Whether the caller asked for CSV (format=csv, or an Accept naming
+ * text/csv and no JSON), and a byte order mark with it (bom=true); 400 on
+ * bad values. */
+apr_status_t pd_csv_wanted(pd_req_t *req, int *csv, int *bom);
+/* Starts a 200 text/csv answer, an attachment named name (".csv" added:
+ * the module's own letters, digits and dashes). */
+void pd_csv_start(pd_req_t *req, const char *name);
+/* Sends what c holds and empties it; APR_ECONNABORTED when the client went. */
+apr_status_t pd_csv_send(pd_req_t *req, struct pd_csv_t *c);
 apr_status_t pd_res_tickets_de_escalate(pd_req_t *req);
 apr_status_t pd_res_me_update(pd_req_t *req);
 apr_status_t pd_res_notify_prefs_get(pd_req_t *req);

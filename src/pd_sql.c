@@ -126,6 +126,12 @@
     " JOIN tickets t ON t.id = m.ticket_id" TICKET_FILTERS \
     " ORDER BY m.rank " dir ", t.id " dir " LIMIT %s::int"
 
+/* A report's JSON (migration 0040), the staff report with one more
+ * parameter. */
+#define REPORT_JSON(name, more) \
+    "SELECT pd_report_" name "_json(%s::bigint, %s::bigint, %s::bigint, %s::bigint, %s::text," \
+    " %s::bigint, %s::bigint, %s::date, %s::date, %s::text" more ")"
+
 #define LOOKUP_JSON \
     "json_build_object('id', id, 'name', name, 'description', description, " \
     "'color', color, 'active', active, 'created_at', created_at, 'updated_at', updated_at)"
@@ -786,6 +792,16 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_TICKETS_ESCALATE].text = SQL_TICKETS_ESCALATE,
     [PD_SQL_SLA_COMPLIANCE].text = SQL_SLA_COMPLIANCE,
     [PD_SQL_SLA_COMPLIANCE_COMPACT].text = SQL_SLA_COMPLIANCE_COMPACT,
+    /* 1 pharmacy scope, 2-7 pharmacy, category, module, priority, expert,
+     * tech (NULL: any), 8-9 the days, 10 the buckets (staff: expert or
+     * tech, 11 the one person shown, NULL: everyone): the report's JSON */
+    [PD_SQL_REPORT_VOLUME].text = REPORT_JSON("volume", ""),
+    [PD_SQL_REPORT_TIMES].text = REPORT_JSON("times", ""),
+    [PD_SQL_REPORT_SLA].text = REPORT_JSON("sla", ""),
+    [PD_SQL_REPORT_STAFF].text = REPORT_JSON("staff", ", %s::bigint"),
+    [PD_SQL_REPORT_CSAT].text = REPORT_JSON("csat", ""),
+    /* 1 batch: pending report deltas folded into the counts */
+    [PD_SQL_REPORT_COMPACT].text = "SELECT pd_report_compact(%s::integer)",
     /* ---- notifications: the background work (migration 0021) ---- */
 
     /* A fan-out's first statement: no ticket is deleted until its

@@ -129,6 +129,13 @@ typedef enum {
     X(PD_SQL_TICKETS_ESCALATE,              "pd_tickets_escalate",               2, PD_PLAN_GENERIC) \
     X(PD_SQL_SLA_COMPLIANCE,                "pd_sla_compliance",                 5, PD_PLAN_GENERIC) \
     X(PD_SQL_SLA_COMPLIANCE_COMPACT,        "pd_sla_compliance_compact",         1, PD_PLAN_GENERIC) \
+    /* reports (migration 0040) */                                                                   \
+    X(PD_SQL_REPORT_VOLUME,                 "pd_report_volume",                 10, PD_PLAN_GENERIC) \
+    X(PD_SQL_REPORT_TIMES,                  "pd_report_times",                  10, PD_PLAN_GENERIC) \
+    X(PD_SQL_REPORT_SLA,                    "pd_report_sla",                    10, PD_PLAN_GENERIC) \
+    X(PD_SQL_REPORT_STAFF,                  "pd_report_staff",                  11, PD_PLAN_GENERIC) \
+    X(PD_SQL_REPORT_CSAT,                   "pd_report_csat",                   10, PD_PLAN_GENERIC) \
+    X(PD_SQL_REPORT_COMPACT,                "pd_report_compact",                 1, PD_PLAN_GENERIC) \
     /* notifications: the background work (mod_pd_notify_*.c) */                                    \
     X(PD_SQL_NOTIFY_DELIVERIES_LOCK,        "pd_notify_deliveries_lock",         0, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_OUTBOX_TAKE,            "pd_notify_outbox_take",             1, PD_PLAN_GENERIC) \
