@@ -7,7 +7,6 @@
 #include "pd_validate.h"
 #include "pd_cursor.h"
 #include "pd_ticket.h"
-#include "pd_csv.h"
 
 /* The kind of a sort's cursor key, as the statement prints it. */
 typedef enum { KEY_TIMESTAMP, KEY_INT, KEY_RANK } key_kind_e;
@@ -96,7 +95,7 @@ static apr_status_t parse_enum_param(pd_req_t *req, const char *key,
 
 /* A list request, read from the query string: the statement's parameters,
  * in the catalogue's order, and the page's shape. */
-#define FILTER_ARGS 27
+#define FILTER_ARGS 31
 typedef struct list_query_t {
     const char *filters[FILTER_ARGS]; /* the scope and each filter, as TICKET_FILTERS takes them */
     int narrowed;              /* a filter besides the scope is set */
@@ -208,10 +207,45 @@ static apr_status_t read_sla(pd_req_t *req, list_query_t *lq)
     return APR_SUCCESS;
 }
 
+/* event, event_from and event_to: the tickets behind a report's number
+ * (migration 0040), those with that fact on those days of the dashboard's
+ * zone. */
+static apr_status_t read_event(pd_req_t *req, const char **event, const char **from,
+                               const char **to)
+{
+    static const char *const events[] = {
+        "created", "solved", "closed", "cancelled", "reopened", "backlog", "responded", "resolved",
+        "first_response_met", "first_response_breached", "resolution_met", "resolution_breached",
+        "rated", "rated_1", "rated_2", "rated_3", "rated_4", "rated_5", NULL
+    };
+    const char *const keys[] = { "event_from", "event_to" };
+    const char **days[] = { from, to };
+    apr_status_t rv;
+    int i;
+
+    *from = *to = NULL;
+    if ((rv = pd_choice_param(req, "event", events, event)) != APR_SUCCESS) {
+        return rv;
+    }
+    for (i = 0; i < 2; i++) {
+        const char *s = apr_table_get(req->query, keys[i]), *end = s ? pd_scan_date(s) : NULL;
+        if (!*event != !s || (s && (!end || *end))) {
+            return pd_error_setf(&req->err, NULL, 400, "invalid_parameter", s ? keys[i] : "event",
+                                 "event, event_from and event_to go together, the days YYYY-MM-DD");
+        }
+        *days[i] = s;
+    }
+    if (*event && strcmp(*from, *to) > 0) {
+        return pd_error_set(&req->err, 400, "invalid_parameter", "event_to",
+                            "event_to comes before event_from");
+    }
+    return APR_SUCCESS;
+}
+
 static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
 {
     const char *status, *statuses, *priority, *source, *from, *to;
-    const char *category, *modul, *pharmacy, *expert, *tech;
+    const char *category, *modul, *pharmacy, *expert, *tech, *event, *event_from, *event_to;
     const char *sort_name, *order, *cursor_text;
     const char **f = lq->filters;
     apr_status_t rv;
@@ -227,7 +261,8 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
         || (rv = pd_id_param(req, "tech_id", &tech)) != APR_SUCCESS
         || (rv = pd_ticket_created_params(req, &from, &to)) != APR_SUCCESS
         || (rv = pd_list_limit(req, &lq->limit)) != APR_SUCCESS
-        || (rv = apply_queue(req, &statuses, &expert, &tech, &escalated)) != APR_SUCCESS) {
+        || (rv = apply_queue(req, &statuses, &expert, &tech, &escalated)) != APR_SUCCESS
+        || (rv = read_event(req, &event, &event_from, &event_to)) != APR_SUCCESS) {
         return rv;
     }
     /* the text only: whether it holds a word is the database's to say */
@@ -298,8 +333,9 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
     f[n++] = from;     f[n++] = from;     f[n++] = req->conf->time_zone;
     f[n++] = to;       f[n++] = to;       f[n++] = req->conf->time_zone;
     f[n++] = pd_db_bool(escalated);
+    f[n++] = event;    f[n++] = event;    f[n++] = event_from; f[n++] = event_to;
     lq->narrowed = status || statuses || priority || category || modul || pharmacy || expert
-                   || tech || source || from || to || escalated;
+                   || tech || source || from || to || escalated || event;
     lq->rows = apr_itoa(req->r->pool, lq->limit + 1);
     return APR_SUCCESS;
 }
@@ -373,131 +409,18 @@ static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const c
     return lq->desc ? sorts[lq->sort].desc : sorts[lq->sort].asc;
 }
 
-/* The export's columns: a ticket's own (pd_ticket.h), named. */
-static const struct { const char *name; pd_ticket_col_e col; int number; } export_columns[] = {
-    { "id", PD_TC_ID, 1 }, { "number", PD_TC_NUMBER, 0 }, { "title", PD_TC_TITLE, 0 },
-    { "status", PD_TC_STATUS, 0 }, { "priority", PD_TC_PRIORITY, 0 }, { "source", PD_TC_SOURCE, 0 },
-    { "pharmacy_code", PD_TC_PHARMACY_CODE, 0 }, { "pharmacy", PD_TC_PHARMACY_NAME, 0 },
-    { "category", PD_TC_CATEGORY_NAME, 0 }, { "module", PD_TC_MODULE_NAME, 0 },
-    { "pic_name", PD_TC_PIC_NAME, 0 }, { "contact", PD_TC_CONTACT, 0 },
-    { "app_version", PD_TC_APP_VERSION, 0 }, { "customer", PD_TC_CUSTOMER_NAME, 0 },
-    { "expert", PD_TC_EXPERT_NAME, 0 }, { "tech", PD_TC_TECH_NAME, 0 },
-    { "created_at", PD_TC_CREATED_AT, 0 }, { "updated_at", PD_TC_UPDATED_AT, 0 },
-    { "first_response_at", PD_TC_FIRST_RESPONSE_AT, 0 }, { "solved_at", PD_TC_SOLVED_AT, 0 },
-    { "closed_at", PD_TC_CLOSED_AT, 0 }, { "first_response_due_at", PD_TC_FR_DUE_AT, 0 },
-    { "resolution_due_at", PD_TC_RES_DUE_AT, 0 }, { "escalated_at", PD_TC_ESCALATED_AT, 0 },
-};
-#define EXPORT_COLUMNS (sizeof(export_columns) / sizeof(export_columns[0]))
-/* Tickets read and sent at a time. */
-#define EXPORT_PAGE 500
-
-/* One page of the export: the list's statement from the cursor in lq, its
- * tickets named and written as CSV rows into c. Everything it allocates is
- * in pool, which the caller clears after each page, so that an export of
- * any length holds one page at a time. *more: there is a next page, whose
- * cursor is copied into key and after_id. */
-static apr_status_t export_page(pd_req_t *req, list_query_t *lq, apr_pool_t *pool,
-                                const char ***page, pd_csv_t *c, int *more,
-                                char *key, apr_size_t key_size, char *after_id)
+/* The export's pages (mod_pd_res_ticket_export.c): the list's statement
+ * from a cursor, a page of PD_EXPORT_PAGE tickets and one. */
+static void export_statement(pd_req_t *req, void *ctx, const char *key, const char *after_id,
+                             pd_sql_id_e *id, const char **args, int *nargs)
 {
-    pd_req_t pr = *req;
-    request_rec rr = *req->r;
-    const char *args[PD_DB_MAX_ARGS], *last_key = NULL;
-    pd_db_result_t res;
-    apr_status_t rv = APR_SUCCESS;
-    int nargs = 0, rows, count, i;
-    pd_sql_id_e id;
-    apr_size_t k;
+    list_query_t *lq = ctx;
 
-    /* the request's work on a pool of the page's own */
-    rr.pool = pool;
-    pr.r = &rr;
-    pr.db.pool = pool;
-    *more = 0;
-    id = list_statement(&pr, lq, args, &nargs);
-    if (pd_db_select(&pr.db, id, args, nargs, &res) != APR_SUCCESS) {
-        rv = pd_fail_db(&pr, "exporting tickets");
-        goto cleanup;
-    }
-    rows = pd_ticket_page_read(&pr, &res, EXPORT_PAGE, page, &last_key);
-    count = rows > EXPORT_PAGE ? EXPORT_PAGE : rows;
-    if (count > 0 && (rv = pd_ticket_names(&pr, page, count)) != APR_SUCCESS) {
-        goto cleanup;
-    }
-    for (i = 0; i < count; i++) {
-        for (k = 0; k < EXPORT_COLUMNS; k++) {
-            const char *v = page[i][export_columns[k].col];
-            if (export_columns[k].number) {
-                pd_csv_number(c, v);
-            }
-            else {
-                pd_csv_text(c, v);
-            }
-        }
-        pd_csv_end_row(c);
-    }
-    if (rows > EXPORT_PAGE && last_key && strlen(last_key) < key_size) {
-        apr_cpystrn(key, last_key, key_size);
-        apr_cpystrn(after_id, page[count - 1][PD_TC_ID], 32);
-        *more = 1;
-    }
-
-cleanup:
-    /* what the connection learnt stays the request's */
-    pr.db.pool = req->db.pool;
-    pr.db.error = NULL;
-    req->db = pr.db;
-    req->err = pr.err;
-    return rv;
-}
-
-/* GET /api/tickets?format=csv: the whole list the filters select, in its
- * order, a page at a time, each sent before the next is read. A failure
- * once rows went out can only cut the download short (it is logged). */
-static apr_status_t export_csv(pd_req_t *req, list_query_t *lq, int bom)
-{
-    const char ***page = apr_palloc(req->r->pool, sizeof(const char **) * (EXPORT_PAGE + 1));
-    /* the cursor, in room of its own: the pages' pool is cleared */
-    char *key = apr_palloc(req->r->pool, 128), *after_id = apr_palloc(req->r->pool, 32);
-    apr_pool_t *pool;
-    apr_status_t rv;
-    pd_csv_t c;
-    apr_size_t k;
-    int more = 1, sent = 0;
-
-    lq->limit = EXPORT_PAGE;
-    lq->rows = apr_itoa(req->r->pool, EXPORT_PAGE + 1);
-    pd_csv_init(&c, req->r->pool, 64 * 1024);
-    if (bom) {
-        pd_csv_bom(&c);
-    }
-    for (k = 0; k < EXPORT_COLUMNS; k++) {
-        pd_csv_text(&c, export_columns[k].name);
-    }
-    pd_csv_end_row(&c);
-    if (req->r->header_only) {
-        pd_csv_start(req, "pharmadesk-tickets");
-        return APR_SUCCESS;
-    }
-    apr_pool_create(&pool, req->r->pool);
-    while (more) {
-        rv = export_page(req, lq, pool, page, &c, &more, key, 128, after_id);
-        apr_pool_clear(pool);
-        if (rv != APR_SUCCESS) {
-            /* before the first byte the error is the answer */
-            return sent ? APR_SUCCESS : rv;
-        }
-        if (!sent) {
-            pd_csv_start(req, "pharmadesk-tickets");
-            sent = 1;
-        }
-        if (pd_csv_send(req, &c) != APR_SUCCESS || ap_rflush(req->r) < 0) {
-            return APR_SUCCESS;        /* the client went */
-        }
-        lq->key = key;
-        lq->after_id = after_id;
-    }
-    return APR_SUCCESS;
+    lq->limit = PD_EXPORT_PAGE;
+    lq->rows = apr_itoa(req->r->pool, PD_EXPORT_PAGE + 1);
+    lq->key = key;
+    lq->after_id = after_id;
+    *id = list_statement(req, lq, args, nargs);
 }
 
 apr_status_t pd_res_tickets_list(pd_req_t *req)
@@ -517,7 +440,7 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
         return rv;
     }
     if (csv) {
-        return export_csv(req, &lq, bom);
+        return pd_ticket_export(req, bom, export_statement, &lq, lq.key, lq.after_id);
     }
     id = list_statement(req, &lq, args, &nargs);
     if (pd_db_select(&req->db, id, args, nargs, &res) != APR_SUCCESS) {

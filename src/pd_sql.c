@@ -41,7 +41,9 @@
  * tickets table alone. Each optional filter takes its value twice, once for
  * the IS NULL test and once for the comparison, so that an absent filter
  * folds away and a present one can use its index; the last, escalated
- * tickets only (queue=escalated), folds away when false. Parameters 1-27
+ * tickets only (queue=escalated), folds away when false; then the
+ * tickets behind a report's number (event, twice, and its days, migration
+ * 0040). Parameters 1-31
  * of a list. */
 #define TICKET_FILTERS \
     " WHERE %s::bigint IN (0, t.pharmacy_id)" \
@@ -56,7 +58,8 @@
     " AND (%s::text IS NULL OR t.source = %s::text)" \
     " AND (%s::text IS NULL OR t.created_at >= pd_time_bound(%s::text, %s::text, false))" \
     " AND (%s::text IS NULL OR t.created_at < pd_time_bound(%s::text, %s::text, true))" \
-    " AND (NOT %s::boolean OR t.escalated_at IS NOT NULL)"
+    " AND (NOT %s::boolean OR t.escalated_at IS NOT NULL)" \
+    " AND (%s::text IS NULL OR t.id IN (SELECT pd_report_event_tickets(%s::text, %s::date, %s::date)))"
 
 /* Keyset page: the three parameters after the filters are the cursor's key
  * (twice) and id, the last one the row limit. key_col is the sorted column,
@@ -71,7 +74,7 @@
 
 #define TS_LIST(col, cmp, dir) TICKET_PAGE(" FROM tickets t", col, col, "%s::timestamptz", cmp, dir)
 
-/* The service level lists (sla=breached, at_risk or met: parameter 27,
+/* The service level lists (sla=breached, at_risk or met: parameter 31,
  * three times), by due time, each through a partial index of migration
  * 0030: the tickets not yet solved that are overdue (running, or paused
  * after they breached) or at risk, and those solved in time. Planned with
@@ -98,7 +101,7 @@
     "ts_rank(CASE WHEN p.staff AND s.notes <> '' THEN s.doc || s.notes ELSE s.doc END, p.q)"
 
 /* With q and another sort, the search is one more filter: parameters 1 the
- * search text, 2 staff, then a list's 30. */
+ * search text, 2 staff, then a list's 35. */
 #define SEARCH_FROM \
     " FROM (SELECT pd_search_query(%s::text) AS q, %s::boolean AS staff) p" \
     " JOIN ticket_search s ON " SEARCH_MATCH \
@@ -110,7 +113,7 @@
  * caller's pharmacy: 1 the search text, 2 staff, 3 pharmacy scope, 4-5 the
  * cursor's rank and id, 6 how many of the best to keep before the tickets
  * are joined (a page and one, or NULL when a filter on the tickets may drop
- * some), then the list's filters (7-32) and the row limit (33). The rank
+ * some), then the list's filters (7-37) and the row limit (38). The rank
  * goes to the cursor as float8 text: at least 15 significant digits whatever
  * extra_float_digits says, which read back and rounded to real give the very
  * same value, so that keyset comparisons are exact. */
@@ -566,7 +569,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         RANK_SEARCH("<", "DESC"),
     [PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC].text =
         RANK_SEARCH(">", "ASC"),
-    /* 1 search text, 2 staff, then the list's 30 */
+    /* 1 search text, 2 staff, then the list's 35 */
     [PD_SQL_TICKETS_SEARCH_CREATED_DESC].text =
         TS_SEARCH("t.created_at", "<", "DESC"),
     [PD_SQL_TICKETS_SEARCH_CREATED_ASC].text =

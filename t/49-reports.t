@@ -503,6 +503,51 @@ for my $bad ([{ to => $today }, 'from'], [{ from => $today }, 'to'], [{ from => 
     is $r->json->{error}{field}, $field, '... naming ' . ($field // 'the parameter') if defined $field;
 }
 
+# ---- the tickets behind the numbers ----------------------------------------------------
+
+# Each number opens the ticket list of its facts (event, event_from,
+# event_to): the tickets with that fact on those days, as the raw rows say.
+my %fact = (
+    created   => q{EXISTS (SELECT 1 FROM ticket_activities a WHERE a.ticket_id = t.id AND a.kind = 'created' AND %s)},
+    solved    => q{EXISTS (SELECT 1 FROM ticket_activities a WHERE a.ticket_id = t.id AND a.kind = 'status_changed' AND a.new_value = 'solved' AND %s)},
+    closed    => q{EXISTS (SELECT 1 FROM ticket_activities a WHERE a.ticket_id = t.id AND a.kind = 'status_changed' AND a.new_value = 'closed' AND %s)},
+    cancelled => q{EXISTS (SELECT 1 FROM ticket_activities a WHERE a.ticket_id = t.id AND a.kind = 'status_changed' AND a.new_value = 'cancelled' AND %s)},
+    reopened  => q{EXISTS (SELECT 1 FROM ticket_activities a WHERE a.ticket_id = t.id AND a.kind = 'status_changed'
+                           AND a.old_value IN ('solved', 'closed', 'cancelled') AND a.new_value IN ('open', 'in_review', 'in_progress', 'waiting_customer') AND %s)},
+    responded => q{%s},
+    resolved  => q{t.status IN ('solved', 'closed') AND %s},
+    rated     => q{%s},
+    rated_4   => q{t.rating = 4 AND %s},
+    resolution_breached => q{t.resolution_left < 0 AND %s},
+    first_response_met  => q{t.first_response_left >= 0 AND %s},
+);
+my %at = (responded => 't.first_response_at', resolved => 't.solved_at', rated => 't.rated_at', rated_4 => 't.rated_at',
+          resolution_breached => 't.resolution_met_at', first_response_met => 't.first_response_met_at');
+for my $range ([$today, $today], [days_ago(400), $today], ['2026-03-29', '2026-03-29']) {
+    my ($from, $to) = @$range;
+    for my $event (sort keys %fact) {
+        my $cond = sprintf $fact{$event}, sprintf q{(%s AT TIME ZONE z.time_zone)::date BETWEEN ?::date AND ?::date},
+            $at{$event} // 'a.created_at';
+        my @want = map { $_->{id} } db_query(qq{SELECT t.id FROM tickets t CROSS JOIN dashboard_zone z WHERE $cond ORDER BY t.id}, $from, $to);
+        my ($items) = all_pages('manager', '/api/tickets', { event => $event, event_from => $from, event_to => $to, limit => 100 });
+        is_deeply [sort { $a <=> $b } map { $_->{id} } @$items], \@want, "the tickets behind $event, $from to $to";
+    }
+}
+# the backlog at the end of a day: the tickets open then
+my ($items) = all_pages('manager', '/api/tickets', { event => 'backlog', event_from => days_ago(30), event_to => days_ago(30), limit => 100 });
+my ($day) = grep { $_->{bucket} eq days_ago(30) } @{ get_report('manager', 'volume', from => days_ago(30), to => days_ago(30), group_by => 'day')->{items} };
+is scalar @$items, $day->{backlog}, 'the backlog at the end of a day lists as many tickets as it counts';
+# and within the caller's scope: a customer's are their pharmacy's
+($items) = all_pages('cust_a', '/api/tickets', { event => 'created', event_from => days_ago(400), event_to => $today, limit => 100 });
+ok @$items && !grep({ $_->{pharmacy}{id} != pharmacy_id('APT-A') } @$items), 'a customer\'s list behind a number: their pharmacy\'s tickets';
+for my $bad ([{ event => 'created' }, 'event'], [{ event => 'x', event_from => $today, event_to => $today }, 'event'],
+             [{ event_from => $today }, 'event_from'], [{ event => 'solved', event_from => $today, event_to => days_ago(1) }, 'event_to'],
+             [{ event => 'solved', event_from => '2026-13-01', event_to => $today }, 'event_from']) {
+    my ($query, $field) = @$bad;
+    is_error api('manager', GET => '/api/tickets', query => $query), 400, 'invalid_parameter', $field,
+        'the list refuses ' . join('&', map { "$_=$query->{$_}" } sort keys %$query);
+}
+
 # ---- CSV ------------------------------------------------------------------------------
 
 my $csv = api('manager', GET => '/api/reports/volume', query => { %q, format => 'csv', bom => 'true' });

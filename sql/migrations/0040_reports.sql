@@ -759,5 +759,52 @@ RETURNS text LANGUAGE sql STABLE AS $$
                 'comment', c.body, 'at', c.created_at) ORDER BY c.created_at DESC) FROM c), '[]'))::text
 $$;
 
+-- The tickets behind a report's number: those with the fact p_event on the
+-- days [p_from, p_to] of the dashboard's zone (the ticket list's event,
+-- event_from and event_to): 'created', 'solved', 'closed', 'cancelled',
+-- 'reopened' from the timeline; 'backlog', those open at the end of p_to;
+-- 'responded' (first response), 'resolved', the service levels' outcomes
+-- ('first_response_met', ..., 'resolution_breached') and the ratings
+-- ('rated', 'rated_1' .. 'rated_5') from the tickets' columns. A ticket
+-- with the fact twice in the range is one ticket here, two in the counts.
+CREATE FUNCTION pd_report_event_tickets(p_event text, p_from date, p_to date) RETURNS SETOF bigint
+LANGUAGE sql STABLE AS $$
+    WITH r AS (
+        SELECT p_from::timestamp AT TIME ZONE z.time_zone AS t1, (p_to + 1)::timestamp AT TIME ZONE z.time_zone AS t2
+        FROM dashboard_zone z
+    )
+    SELECT a.ticket_id FROM r, ticket_activities a
+    CROSS JOIN LATERAL pd_report_entry_kinds(a.kind, a.field, a.old_value, a.new_value) k
+    WHERE p_event IN ('created', 'solved', 'closed', 'cancelled', 'reopened')
+      AND (a.kind = 'created' OR (a.kind = 'status_changed' AND a.field = 'status'))
+      AND a.created_at >= r.t1 AND a.created_at < r.t2
+      AND k.kind = CASE p_event WHEN 'created' THEN 'c' WHEN 'solved' THEN 's' WHEN 'closed' THEN 'x'
+                                WHEN 'cancelled' THEN 'k' ELSE 'o' END::"char"
+    UNION
+    SELECT x.ticket_id
+    FROM (SELECT DISTINCT ON (a.ticket_id) a.ticket_id, a.new_value
+          FROM r, ticket_activities a
+          WHERE p_event = 'backlog' AND (a.kind = 'created' OR (a.kind = 'status_changed' AND a.field = 'status'))
+            AND a.created_at < r.t2
+          ORDER BY a.ticket_id, a.created_at DESC, a.id DESC) x
+    WHERE x.new_value NOT IN ('solved', 'closed', 'cancelled')
+    UNION
+    SELECT t.id FROM r, tickets t
+    CROSS JOIN LATERAL (VALUES
+        ('responded', t.first_response_at),
+        ('resolved', CASE WHEN t.status IN ('solved', 'closed') THEN t.solved_at END),
+        ('first_response_met', CASE WHEN t.first_response_left >= 0 AND t.first_response_target IS NOT NULL
+                                    THEN t.first_response_met_at END),
+        ('first_response_breached', CASE WHEN t.first_response_left < 0 AND t.first_response_target IS NOT NULL
+                                         THEN t.first_response_met_at END),
+        ('resolution_met', CASE WHEN t.resolution_left >= 0 AND t.resolution_target IS NOT NULL
+                                THEN t.resolution_met_at END),
+        ('resolution_breached', CASE WHEN t.resolution_left < 0 AND t.resolution_target IS NOT NULL
+                                     THEN t.resolution_met_at END),
+        ('rated', t.rated_at),
+        ('rated_' || t.rating, t.rated_at)) AS e (event, at)
+    WHERE e.event = p_event AND e.at >= r.t1 AND e.at < r.t2
+$$;
+
 SELECT pd_report_rebuild();
 ANALYZE report_counts;
