@@ -8,8 +8,6 @@ use strict;
 use warnings;
 use lib "$ENV{PD_ROOT}/t/lib";
 use Test::More;
-use POSIX ();
-use Time::HiRes qw(usleep);
 use PD::Test;
 use PD::Fixtures;
 
@@ -95,37 +93,10 @@ SKIP: {
                    now() - i * interval '1 second', now()
             FROM generate_series(1, ?) i}, $ph, $N);
 
-    sub private_kib {
-        my $total = 0;
-        for my $pid (httpd_pids()) {
-            open my $fh, '<', "/proc/$pid/smaps_rollup" or next;
-            while (<$fh>) { $total += $1 if /^Private_(?:Dirty|Clean):\s+(\d+) kB/ }
-        }
-        return $total;
-    }
     # warm-up: a small export, so that the baseline holds a thread's pools
     api('manager', GET => '/api/tickets', query => { pharmacy_id => $ph, format => 'csv', created_to => '2000-01-01' });
     my $baseline = private_kib();
-    pipe(my $peak_r, my $peak_w) or die "pipe: $!";
-    my $sampler = fork // die "fork: $!";
-    if (!$sampler) {
-        close $peak_r;
-        my ($peak, $stop) = (0, 0);
-        local $SIG{TERM} = sub { $stop = 1 };
-        while (!$stop) {
-            my $now = private_kib();
-            $peak = $now if $now > $peak;
-            usleep 20_000;
-        }
-        print {$peak_w} $peak;
-        close $peak_w;
-        POSIX::_exit(0);
-    }
-    close $peak_w;
-    my $big = api('manager', GET => '/api/tickets', query => { pharmacy_id => $ph, format => 'csv' });
-    kill TERM => $sampler;
-    my $peak = do { local $/; <$peak_r> } || 0;
-    waitpid $sampler, 0;
+    my ($peak, $big) = private_peak(sub { api('manager', GET => '/api/tickets', query => { pharmacy_id => $ph, format => 'csv' }) });
     is $big->status, 200, "$N tickets exported";
     my $lines = () = $big->body =~ /\r\n/g;
     is $lines, $N + 1, '... a line each and the header' or diag length $big->body;
