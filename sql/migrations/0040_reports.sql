@@ -63,7 +63,15 @@ CREATE TRIGGER ticket_activities_rating AFTER INSERT ON ticket_activities FOR EA
 
 -- ---- counts and deltas ---------------------------------------------------------------
 
+-- Each fact is counted at six levels: with every attribute ('d', what any
+-- combination of filters reads), and summed over all but none ('0': the
+-- whole helpdesk), the pharmacy ('p': a pharmacy's statement), the priority
+-- ('q'), the expert ('e') or the tech ('t'), the attributes summed over
+-- being -1 ('' for the priority). A report reads the smallest level that
+-- holds what it filters and groups by: a year of the whole helpdesk by
+-- month is a dozen rows per fact kind, whatever the number of tickets.
 CREATE TABLE report_counts (
+    lvl         "char" NOT NULL CHECK (lvl IN ('d', '0', 'p', 'q', 'e', 't')),
     grain       "char" NOT NULL CHECK (grain IN ('m', 'd')),
     period      date NOT NULL,            -- the month's first day; the day
     kind        "char" NOT NULL,
@@ -78,7 +86,7 @@ CREATE TABLE report_counts (
     breached    bigint NOT NULL,          -- 'F', 'R': breached
     calendar_us bigint NOT NULL,          -- 'f', 'r': calendar microseconds, summed
     business_us bigint NOT NULL,          -- 'F', 'R': business microseconds taken, summed
-    PRIMARY KEY (grain, period, kind, pharmacy_id, priority, category_id, module_id, expert_id, tech_id)
+    PRIMARY KEY (lvl, grain, period, kind, pharmacy_id, priority, category_id, module_id, expert_id, tech_id)
         INCLUDE (n, met, breached, calendar_us, business_us)
 );
 
@@ -268,19 +276,32 @@ BEGIN
                sum(d.breached) AS breached, sum(d.calendar_us) AS calendar_us, sum(d.business_us) AS business_us
         FROM batch d
         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+    ), leveled AS (
+        -- each level: the attributes it keeps, the others summed over
+        SELECT l.lvl, d.day, d.kind,
+               CASE WHEN l.lvl IN ('d', 'p') THEN d.pharmacy_id ELSE -1 END AS pharmacy_id,
+               CASE WHEN l.lvl IN ('d', 'q') THEN d.priority ELSE '' END AS priority,
+               CASE WHEN l.lvl = 'd' THEN d.category_id ELSE -1 END AS category_id,
+               CASE WHEN l.lvl = 'd' THEN d.module_id ELSE -1 END AS module_id,
+               CASE WHEN l.lvl IN ('d', 'e') THEN d.expert_id ELSE -1 END AS expert_id,
+               CASE WHEN l.lvl IN ('d', 't') THEN d.tech_id ELSE -1 END AS tech_id,
+               sum(d.n) AS n, sum(d.met) AS met, sum(d.breached) AS breached, sum(d.calendar_us) AS calendar_us,
+               sum(d.business_us) AS business_us
+        FROM daily d CROSS JOIN (VALUES ('d'::"char"), ('0'), ('p'), ('q'), ('e'), ('t')) l (lvl)
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
     ), counted AS (
-        SELECT 'd'::"char" AS grain, day AS period, kind, pharmacy_id, priority, category_id, module_id,
+        SELECT lvl, 'd'::"char" AS grain, day AS period, kind, pharmacy_id, priority, category_id, module_id,
                expert_id, tech_id, n, met, breached, calendar_us, business_us
-        FROM daily
+        FROM leveled
         UNION ALL
-        SELECT 'm', date_trunc('month', day::timestamp)::date, kind, pharmacy_id, priority, category_id,
+        SELECT lvl, 'm', date_trunc('month', day::timestamp)::date, kind, pharmacy_id, priority, category_id,
                module_id, expert_id, tech_id, sum(n), sum(met), sum(breached), sum(calendar_us), sum(business_us)
-        FROM daily GROUP BY 2, 3, 4, 5, 6, 7, 8, 9
+        FROM leveled GROUP BY 1, 3, 4, 5, 6, 7, 8, 9, 10
     ), merged AS (
         INSERT INTO report_counts AS c
         SELECT * FROM counted
         WHERE n <> 0 OR met <> 0 OR breached <> 0 OR calendar_us <> 0 OR business_us <> 0
-        ON CONFLICT (grain, period, kind, pharmacy_id, priority, category_id, module_id, expert_id, tech_id)
+        ON CONFLICT (lvl, grain, period, kind, pharmacy_id, priority, category_id, module_id, expert_id, tech_id)
         DO UPDATE SET n = c.n + EXCLUDED.n, met = c.met + EXCLUDED.met, breached = c.breached + EXCLUDED.breached,
                       calendar_us = c.calendar_us + EXCLUDED.calendar_us,
                       business_us = c.business_us + EXCLUDED.business_us
@@ -293,7 +314,8 @@ BEGIN
     FROM merged m;
     -- what came to nothing goes
     DELETE FROM report_counts c USING unnest(zeros) z
-    WHERE c.grain = z.grain AND c.period = z.period AND c.kind = z.kind AND c.pharmacy_id = z.pharmacy_id
+    WHERE c.lvl = z.lvl AND c.grain = z.grain AND c.period = z.period AND c.kind = z.kind
+      AND c.pharmacy_id = z.pharmacy_id
       AND c.priority = z.priority AND c.category_id = z.category_id AND c.module_id = z.module_id
       AND c.expert_id = z.expert_id AND c.tech_id = z.tech_id
       AND c.n = 0 AND c.met = 0 AND c.breached = 0 AND c.calendar_us = 0 AND c.business_us = 0;
@@ -336,7 +358,8 @@ $$;
 -- 'week' from Monday, 'month', or 'all': one bucket, p_from) and key
 -- (p_group 'expert', 'tech', 'priority', or anything else: ''). Whole
 -- months come from the monthly counts when the buckets are months or the
--- whole range, the other days from the daily counts, and the pending
+-- whole range, the other days from the daily counts, each at the smallest
+-- level that keeps the attributes filtered and grouped by, and the pending
 -- deltas of the range one by one. A last row per key with bucket NULL
 -- carries the backlog's changes before p_from, so that summed up to the
 -- end of a bucket they give the tickets open then.
@@ -354,6 +377,14 @@ DECLARE
     m1 date := (date_trunc('month', (p_from - 1)::timestamp) + interval '1 month')::date;  -- whole months [m1, m2)
     m2 date := date_trunc('month', (p_to + 1)::timestamp)::date;
     b1 date := date_trunc('month', p_from::timestamp)::date;  -- the backlog before d1: months before b1, days [b1, d1)
+    -- the attributes filtered or grouped by, and the level that keeps them
+    dims text[] := array_remove(ARRAY[
+        CASE WHEN who <> 0 THEN 'p' END,
+        CASE WHEN p_priority IS NOT NULL OR p_group = 'priority' THEN 'q' END,
+        CASE WHEN p_expert IS NOT NULL OR p_group = 'expert' THEN 'e' END,
+        CASE WHEN p_tech IS NOT NULL OR p_group = 'tech' THEN 't' END], NULL);
+    lv "char" := CASE WHEN p_category IS NOT NULL OR p_module IS NOT NULL OR cardinality(dims) > 1 THEN 'd'
+                      WHEN cardinality(dims) = 1 THEN dims[1] ELSE '0' END;
 BEGIN
     IF who < 0 THEN
         RETURN;
@@ -376,18 +407,20 @@ BEGIN
     FROM (SELECT k.period AS day, k.kind, k.priority, k.expert_id, k.tech_id, k.n, k.met, k.breached,
                  k.calendar_us, k.business_us, k.pharmacy_id, k.category_id, k.module_id
           FROM report_counts k
-          WHERE k.grain = 'm' AND k.period >= m1 AND k.period < m2
+          WHERE k.lvl = lv AND k.grain = 'm' AND k.period >= m1 AND k.period < m2
           UNION ALL
           SELECT k.period, k.kind, k.priority, k.expert_id, k.tech_id, k.n, k.met, k.breached,
                  k.calendar_us, k.business_us, k.pharmacy_id, k.category_id, k.module_id
           FROM report_counts k
-          WHERE k.grain = 'd' AND (k.period >= d1 AND k.period < least(m1, d2) OR k.period >= m2 AND k.period < d2)
+          WHERE k.lvl = lv AND k.grain = 'd'
+            AND (k.period >= d1 AND k.period < least(m1, d2) OR k.period >= m2 AND k.period < d2)
           UNION ALL
           -- the backlog before the range
           SELECT NULL, k.kind, k.priority, k.expert_id, k.tech_id, k.n, 0, 0, 0, 0,
                  k.pharmacy_id, k.category_id, k.module_id
           FROM report_counts k
-          WHERE k.kind = 'b' AND (k.grain = 'm' AND k.period < b1 OR k.grain = 'd' AND k.period >= b1 AND k.period < d1)
+          WHERE k.lvl = lv AND k.kind = 'b'
+            AND (k.grain = 'm' AND k.period < b1 OR k.grain = 'd' AND k.period >= b1 AND k.period < d1)
           UNION ALL
           SELECT CASE WHEN x.day >= d1 THEN x.day END, x.kind, x.priority, x.expert_id, x.tech_id, x.n, x.met,
                  x.breached, x.calendar_us, x.business_us, x.pharmacy_id, x.category_id, x.module_id
