@@ -517,6 +517,10 @@ CREATE INDEX tickets_solved_at_idx ON tickets (solved_at) WHERE solved_at IS NOT
 CREATE INDEX tickets_first_response_met_idx ON tickets (first_response_met_at) WHERE first_response_met_at IS NOT NULL;
 CREATE INDEX tickets_resolution_met_idx ON tickets (resolution_met_at) WHERE resolution_met_at IS NOT NULL;
 CREATE INDEX tickets_rated_at_idx ON tickets (rated_at) WHERE rated_at IS NOT NULL;
+-- and the timeline's creations and status changes by time, for the tickets
+-- behind a volume number (the few entries of those kinds)
+CREATE INDEX ticket_activities_status_at_idx ON ticket_activities (created_at)
+    WHERE kind = 'created' OR (kind = 'status_changed' AND field = 'status');
 
 -- Whether a range is short enough for medians and percentiles from the
 -- rows: a quarter of days at most.
@@ -841,22 +845,28 @@ LANGUAGE sql STABLE AS $$
             AND a.created_at < r.t2
           ORDER BY a.ticket_id, a.created_at DESC, a.id DESC) x
     WHERE x.new_value NOT IN ('solved', 'closed', 'cancelled')
+    -- a branch per column, each through its index; with the event known
+    -- when the list is planned, the others fold away
     UNION
     SELECT t.id FROM r, tickets t
-    CROSS JOIN LATERAL (VALUES
-        ('responded', t.first_response_at),
-        ('resolved', CASE WHEN t.status IN ('solved', 'closed') THEN t.solved_at END),
-        ('first_response_met', CASE WHEN t.first_response_left >= 0 AND t.first_response_target IS NOT NULL
-                                    THEN t.first_response_met_at END),
-        ('first_response_breached', CASE WHEN t.first_response_left < 0 AND t.first_response_target IS NOT NULL
-                                         THEN t.first_response_met_at END),
-        ('resolution_met', CASE WHEN t.resolution_left >= 0 AND t.resolution_target IS NOT NULL
-                                THEN t.resolution_met_at END),
-        ('resolution_breached', CASE WHEN t.resolution_left < 0 AND t.resolution_target IS NOT NULL
-                                     THEN t.resolution_met_at END),
-        ('rated', t.rated_at),
-        ('rated_' || t.rating, t.rated_at)) AS e (event, at)
-    WHERE e.event = p_event AND e.at >= r.t1 AND e.at < r.t2
+    WHERE p_event = 'responded' AND t.first_response_at >= r.t1 AND t.first_response_at < r.t2
+    UNION
+    SELECT t.id FROM r, tickets t
+    WHERE p_event = 'resolved' AND t.solved_at >= r.t1 AND t.solved_at < r.t2 AND t.status IN ('solved', 'closed')
+    UNION
+    SELECT t.id FROM r, tickets t
+    WHERE p_event IN ('first_response_met', 'first_response_breached')
+      AND t.first_response_met_at >= r.t1 AND t.first_response_met_at < r.t2 AND t.first_response_target IS NOT NULL
+      AND (t.first_response_left >= 0) = (p_event = 'first_response_met')
+    UNION
+    SELECT t.id FROM r, tickets t
+    WHERE p_event IN ('resolution_met', 'resolution_breached')
+      AND t.resolution_met_at >= r.t1 AND t.resolution_met_at < r.t2 AND t.resolution_target IS NOT NULL
+      AND (t.resolution_left >= 0) = (p_event = 'resolution_met')
+    UNION
+    SELECT t.id FROM r, tickets t
+    WHERE p_event LIKE 'rated%' AND t.rated_at >= r.t1 AND t.rated_at < r.t2
+      AND (p_event = 'rated' OR p_event = 'rated_' || t.rating)
 $$;
 
 SELECT pd_report_rebuild();
