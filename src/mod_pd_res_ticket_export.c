@@ -22,6 +22,7 @@ static const struct { const char *name; pd_ticket_col_e col; int number; } expor
     { "first_response_at", PD_TC_FIRST_RESPONSE_AT, 0 }, { "solved_at", PD_TC_SOLVED_AT, 0 },
     { "closed_at", PD_TC_CLOSED_AT, 0 }, { "first_response_due_at", PD_TC_FR_DUE_AT, 0 },
     { "resolution_due_at", PD_TC_RES_DUE_AT, 0 }, { "escalated_at", PD_TC_ESCALATED_AT, 0 },
+    { "rating", PD_TC_RATING, 1 },
 };
 #define EXPORT_COLUMNS (sizeof(export_columns) / sizeof(export_columns[0]))
 

@@ -35,7 +35,7 @@
     "t.id, t.number, t.title, t.pic_name, t.contact, t.app_version, t.priority, t.status, " \
     "t.source, t.version, t.pharmacy_id, t.module_id, t.category_id, t.customer_id, " \
     "t.expert_id, t.tech_id, t.created_by, t.created_at, t.updated_at, " \
-    "t.first_response_at, t.solved_at, t.closed_at, " SLA_COLUMNS ", t.escalated_at"
+    "t.first_response_at, t.solved_at, t.closed_at, " SLA_COLUMNS ", t.escalated_at, t.rating"
 
 /* A list page is one statement, PD_PLAN_CUSTOM: planned with its values, on the
  * tickets table alone. Each optional filter takes its value twice, once for
@@ -253,7 +253,7 @@
 #define NULL_TICKET_COLUMNS \
     "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
     " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
-    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
 #define DASHBOARD(pharmacy) \
     "WITH b AS (SELECT %s::bigint AS scope, %s::bigint AS pharmacy," \
     "  pd_time_bound(%s::text, %s::text, false) AS lo, pd_time_bound(%s::text, %s::text, true) AS hi)" \

@@ -38,6 +38,7 @@ is api('cust_a', PATCH => "/api/tickets/$rated", json => { status => 'closed', r
     200, 'confirmed with a rating of 4 and a comment';
 is_deeply db_query('SELECT rating, rated_at IS NOT NULL AS rated FROM tickets WHERE id = ?', $rated)->[0],
     { rating => 4, rated => 1 }, 'the rating is a column of the ticket';
+is api('cust_a', GET => "/api/tickets/$rated")->json->{rating}, 4, '... which the ticket shows';
 
 my $rejected = worked('cust_a');
 solve($rejected);

@@ -48,7 +48,7 @@ unlike $r->body, qr/^\xEF\xBB\xBF/, '... without a byte order mark unless asked'
 my $rows = parse_csv($r->body);
 is_deeply $rows->[0], [qw(id number title status priority source pharmacy_code pharmacy category module pic_name contact
                           app_version customer expert tech created_at updated_at first_response_at solved_at closed_at
-                          first_response_due_at resolution_due_at escalated_at)], '... a header';
+                          first_response_due_at resolution_due_at escalated_at rating)], '... a header';
 is_deeply [map { $_->[0] } @$rows[1 .. $#$rows]], [@ids, $theirs], '... every ticket the search finds, in the list\'s order';
 is_deeply [map { $_->[2] } @$rows[1 .. 6]],
           ["'=HYPERLINK(\"http://contoh.invalid\",\"klik\") $mark", "Printer, \"rusak\" $mark", "'+62 812 $mark",
