@@ -123,8 +123,23 @@ const char *pd_csv_take(pd_csv_t *c, apr_size_t *len)
     return c->buf;
 }
 
+/* The index of path in paths, -1 when absent. */
+static int path_index(const apr_array_header_t *paths, const char *path)
+{
+    int i;
+
+    for (i = 0; i < paths->nelts; i++) {
+        const char *other = APR_ARRAY_IDX(paths, i, const char *);
+        if (other && strcmp(other, path) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
 /* Every member path of an object, appended to paths unless there already
- * (seen: path -> 1). */
+ * (seen: path -> 1); the members of an object that an earlier object had
+ * as a plain value (null) go where that value's column is. */
 static void collect_paths(apr_pool_t *p, const json_t *obj, const char *prefix,
                           apr_array_header_t *paths, apr_table_t *seen)
 {
@@ -134,7 +149,17 @@ static void collect_paths(apr_pool_t *p, const json_t *obj, const char *prefix,
     json_object_foreach((json_t *)obj, key, v) {
         const char *path = prefix ? apr_pstrcat(p, prefix, ".", key, NULL) : key;
         if (json_is_object(v)) {
+            int at = apr_table_get(seen, path) ? path_index(paths, path) : -1;
+            int before = paths->nelts, i;
             collect_paths(p, v, path, paths, seen);
+            /* move the new columns to the plain value's place */
+            for (i = 0; at >= 0 && i < paths->nelts - before; i++) {
+                const char *moved = APR_ARRAY_IDX(paths, before + i, const char *);
+                memmove(&APR_ARRAY_IDX(paths, at + 2 + i, const char *),
+                        &APR_ARRAY_IDX(paths, at + 1 + i, const char *),
+                        sizeof(const char *) * (apr_size_t)(before + i - at - 1));
+                APR_ARRAY_IDX(paths, at + 1 + i, const char *) = moved;
+            }
         }
         else if (!json_is_array(v) && !apr_table_get(seen, path)) {
             apr_table_setn(seen, path, "1");

@@ -61,6 +61,11 @@ is api('expert', PATCH => "/api/tickets/$other", json => { tech_id => $tech2 })-
 # a history, as an import writes it: tickets with their timelines over
 # fourteen months, around the days daylight saving time starts and ends in
 # Europe, then their service levels replayed and the counts rebuilt
+# the history's own pharmacies, whose every status change is on the
+# timeline (other tests set some tickets' states directly)
+(my $hist_code = uc tag('RPT')) =~ s/[^A-Z0-9-]/-/g;
+my @hist_pharmacies = map { db_value(q{INSERT INTO pharmacies (code, name) VALUES (?, ?) RETURNING id},
+                                     "$hist_code-$_", "Apotek Riwayat $_") } 1, 2;
 db_do(q{
     CREATE TEMP TABLE hist AS
     SELECT i, (timestamptz '2025-10-01 00:00+00' + (i * interval '31 hours 17 minutes')) AS at
@@ -84,7 +89,7 @@ my $imported = db_value(q{
                CASE WHEN h.i % 7 IN (0, 1, 3, 4, 5) THEN (SELECT id FROM users WHERE username = (ARRAY['tech', 'tech2'])[1 + h.i % 3 % 2]) END,
                NULL, h.at, h.at
         FROM hist h
-        JOIN pharmacies p ON p.code = (ARRAY['APT-A', 'APT-B'])[1 + h.i % 2]
+        JOIN pharmacies p ON p.id = (ARRAY[?::bigint, ?::bigint])[1 + h.i % 2]
         JOIN ticket_modules m ON m.name = 'Penjualan'
         JOIN ticket_categories c ON c.name = (ARRAY['Bug Sistem', 'Error Data'])[1 + h.i % 5 % 2]
         RETURNING id, status, created_at, (substr(number, 6))::int AS i
@@ -121,7 +126,7 @@ my $imported = db_value(q{
         RETURNING 1
     )
     SELECT count(*) FROM ins
-});
+}, @hist_pharmacies);
 ok $imported >= 300, "$imported tickets imported with their timelines";
 # history notifies nobody
 db_do(q{DELETE FROM notify_outbox WHERE ticket_id IN (SELECT id FROM tickets WHERE number LIKE 'HIST-%')});
@@ -166,8 +171,11 @@ sub bucket_sql {
     return $group eq 'day' ? "$day" : "date_trunc('$group', ($day)::timestamp)::date";
 }
 
-# Volume: each bucket's creations and status changes, and the tickets open
-# at its end (each ticket's status then, from its timeline).
+# Volume: each bucket's creations and status changes, and the backlog at
+# its end: +1 for each creation and return to work, -1 for each solve,
+# close or cancel from work, up to then (open_at_end below counts the same
+# as the tickets whose last status then was open, where every status change
+# is on the timeline).
 sub volume_recount {
     my (%q) = @_;
     my ($where, @args) = filters(%q);
@@ -188,17 +196,39 @@ sub volume_recount {
                (SELECT count(*) FROM ev WHERE ev.day BETWEEN k.first AND k.last AND ev.kind = 'status_changed'
                    AND ev.old_value IN ('solved', 'closed', 'cancelled') AND ev.new_value NOT IN ('solved', 'closed', 'cancelled')) AS reopened,
                (SELECT count(*) FROM ev WHERE ev.day BETWEEN k.first AND k.last AND ev.new_value = 'cancelled' AND ev.kind = 'status_changed') AS cancelled,
-               (SELECT count(*) FROM (
-                   SELECT DISTINCT ON (ev.ticket_id) ev.new_value AS status FROM ev
-                   WHERE ev.created_at < (k.last + 1)::timestamp AT TIME ZONE (SELECT zone FROM z)
-                   ORDER BY ev.ticket_id, ev.created_at DESC, ev.id DESC) s
-                WHERE s.status NOT IN ('solved', 'closed', 'cancelled')) AS backlog
+               (SELECT coalesce(sum(CASE
+                           WHEN ev.kind = 'created' THEN 1
+                           WHEN ev.old_value NOT IN ('solved', 'closed', 'cancelled')
+                                AND ev.new_value IN ('solved', 'closed', 'cancelled') THEN -1
+                           WHEN ev.old_value IN ('solved', 'closed', 'cancelled')
+                                AND ev.new_value NOT IN ('solved', 'closed', 'cancelled') THEN 1
+                           ELSE 0 END), 0)
+                FROM ev WHERE ev.created_at < (k.last + 1)::timestamp AT TIME ZONE (SELECT zone FROM z)) AS backlog
         FROM k ORDER BY k.bucket}, $q{from}, $q{to}, @args)) {
         $out{ $r->{bucket} } = { map { $_ => $r->{$_} + 0 } qw(created solved closed reopened cancelled backlog) };
         $out{ $r->{bucket} }{first} = $r->{first};
         $out{ $r->{bucket} }{last} = $r->{last};
     }
     return \%out;
+}
+
+# The tickets of a pharmacy open at the end of each bucket: each one's last
+# status on its timeline then.
+sub open_at_end {
+    my (%q) = @_;
+    my $b = bucket_sql($q{group_by} // 'month', 'k.day');
+    return { map { $_->{bucket} => $_->{n} + 0 } db_query(qq{
+        WITH z AS (SELECT time_zone AS zone FROM dashboard_zone),
+        days AS (SELECT d::date AS day FROM generate_series(?::date, ?::date, interval '1 day') d),
+        k AS (SELECT $b AS bucket, max(k.day) AS last FROM days k GROUP BY 1)
+        SELECT k.bucket::text, (SELECT count(*) FROM (
+                   SELECT DISTINCT ON (a.ticket_id) a.new_value AS status
+                   FROM ticket_activities a JOIN tickets t ON t.id = a.ticket_id
+                   WHERE t.pharmacy_id = ? AND (a.kind = 'created' OR (a.kind = 'status_changed' AND a.field = 'status'))
+                     AND a.created_at < (k.last + 1)::timestamp AT TIME ZONE (SELECT zone FROM z)
+                   ORDER BY a.ticket_id, a.created_at DESC, a.id DESC) s
+                WHERE s.status NOT IN ('solved', 'closed', 'cancelled')) AS n
+        FROM k}, $q{from}, $q{to}, $q{pharmacy_id}) };
 }
 
 # Times: per bucket and target, calendar (f, r) and business (F, R) times
@@ -304,7 +334,8 @@ sub staff_recount {
     for my $r (db_query(qq{
         WITH z AS (SELECT * FROM dashboard_zone), sel AS (SELECT t.*, $who AS who FROM tickets t WHERE true $where)
         SELECT who::text,
-          (SELECT count(*) FROM sel s, z WHERE s.who = w.who AND @{[sprintf $range, 's.created_at']}) AS handled,
+          (SELECT count(*) FROM sel s JOIN ticket_activities a ON a.ticket_id = s.id, z WHERE s.who = w.who
+             AND a.kind = 'created' AND @{[sprintf $range, 'a.created_at']}) AS handled,
           (SELECT count(*) FROM sel s JOIN ticket_activities a ON a.ticket_id = s.id, z WHERE s.who = w.who
              AND a.kind = 'status_changed' AND a.field = 'status' AND a.new_value = 'solved' AND @{[sprintf $range, 'a.created_at']}) AS solved,
           (SELECT count(*) FROM sel s JOIN ticket_activities a ON a.ticket_id = s.id, z WHERE s.who = w.who
@@ -416,9 +447,17 @@ exact('one tech', %$recent, group_by => 'day', tech_id => $tech);
 exact('one module', %$recent, group_by => 'week', module_id => module_id('Penjualan'));
 
 # the backlog is the tickets open at each bucket's end
-my $vol = get_report('manager', 'volume', from => $today, to => $today, group_by => 'day');
-is $vol->{totals}{backlog}, db_value(q{SELECT count(*) FROM tickets WHERE status NOT IN ('solved', 'closed', 'cancelled')}),
-    'the backlog at the end of today: every ticket open now';
+for my $ph (@hist_pharmacies) {
+    for my $g (qw(month week)) {
+        my %q = (%$year, group_by => $g, pharmacy_id => $ph);
+        is_deeply { map { $_->{bucket} => $_->{backlog} } @{ get_report('manager', 'volume', %q)->{items} } }, open_at_end(%q),
+            "the backlog by $g: the tickets open at each end, by their last status then";
+    }
+    my $vol = get_report('manager', 'volume', from => $today, to => $today, group_by => 'day', pharmacy_id => $ph);
+    is $vol->{totals}{backlog}, db_value(q{SELECT count(*) FROM tickets WHERE pharmacy_id = ?
+                                          AND status NOT IN ('solved', 'closed', 'cancelled')}, $ph),
+        'the backlog at the end of today: the tickets open now';
+}
 
 # changes after folding
 is api('cust_a', PATCH => "/api/tickets/$open", json => { status => 'cancelled' })->status, 200, 'the open ticket cancelled';

@@ -95,9 +95,9 @@ static void test_json_table(void **state)
     pd_csv_init(&c, *state, 16);
     pd_csv_json_table(&c, items);
     assert_string_equal(taken(&c),
-        "bucket,n,share,sla.met,sla.ok,user.id,user.name,extra\r\n"
-        "2026-11-01,3,0.9535,2,true,,,\r\n"
-        "2026-12-01,-1,,0,false,5,\"'=Budi\",\"x,y\"\r\n");
+        "bucket,user.id,user.name,n,share,sla.met,sla.ok,extra\r\n"
+        "2026-11-01,,,3,0.9535,2,true,\r\n"
+        "2026-12-01,5,\"'=Budi\",-1,,0,false,\"x,y\"\r\n");
     json_decref(items);
     /* nothing: the header alone, empty */
     items = json_array();
