@@ -529,8 +529,10 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT p_to - p_from < 92
 $$;
 
--- The reports as the API answers them. Each takes the caller's pharmacy
--- scope, the filters (pharmacy, category, module, priority, expert, tech;
+-- The reports as the API answers them, each one statement that plpgsql
+-- plans once per connection (an SQL function's body would be planned at
+-- every call, which took longer than running it). Each takes the caller's
+-- pharmacy scope, the filters (pharmacy, category, module, priority, expert, tech;
 -- NULL: any), the days [p_from, p_to] and the buckets ('day', 'week',
 -- 'month'), and answers {"report", "from", "to", "group_by", "time_zone",
 -- ..., "items": [...]}, an item per bucket (or person), each with the days
@@ -541,7 +543,9 @@ $$;
 CREATE FUNCTION pd_report_volume_json(p_scope bigint, p_pharmacy bigint, p_category bigint, p_module bigint,
                                       p_priority text, p_expert bigint, p_tech bigint,
                                       p_from date, p_to date, p_bucket text)
-RETURNS text LANGUAGE sql STABLE AS $$
+RETURNS text LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
     WITH f AS (
         SELECT * FROM pd_report_facts(p_scope, p_pharmacy, p_category, p_module, p_priority, p_expert, p_tech,
                                       p_from, p_to, p_bucket, '')
@@ -575,6 +579,8 @@ RETURNS text LANGUAGE sql STABLE AS $$
             'backlog', coalesce((SELECT r2.backlog FROM run r2 ORDER BY r2.bucket DESC LIMIT 1),
                                 (SELECT n FROM base))))::text
     FROM run r
+    );
+END
 $$;
 
 -- One target's times in a bucket: counts and means from the facts, medians
@@ -593,7 +599,9 @@ $$;
 CREATE FUNCTION pd_report_times_json(p_scope bigint, p_pharmacy bigint, p_category bigint, p_module bigint,
                                      p_priority text, p_expert bigint, p_tech bigint,
                                      p_from date, p_to date, p_bucket text)
-RETURNS text LANGUAGE sql STABLE AS $$
+RETURNS text LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
     WITH f AS (
         SELECT * FROM pd_report_facts(p_scope, p_pharmacy, p_category, p_module, p_priority, p_expert, p_tech,
                                       p_from, p_to, p_bucket, '')
@@ -634,6 +642,8 @@ RETURNS text LANGUAGE sql STABLE AS $$
             'bucket', s1.bucket, 'first', s1.first, 'last', s1.last,
             'first_response', s1.j, 'resolution', s2.j) ORDER BY s1.bucket)
             FROM s s1 JOIN s s2 ON s2.bucket = s1.bucket AND s2.target = 'r' WHERE s1.target = 'f'), '[]'))::text
+    );
+END
 $$;
 
 -- One target's service level outcomes.
@@ -649,44 +659,47 @@ $$;
 CREATE FUNCTION pd_report_sla_json(p_scope bigint, p_pharmacy bigint, p_category bigint, p_module bigint,
                                    p_priority text, p_expert bigint, p_tech bigint,
                                    p_from date, p_to date, p_bucket text)
-RETURNS text LANGUAGE sql STABLE AS $$
+RETURNS text LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
     WITH f AS (
         SELECT * FROM pd_report_facts(p_scope, p_pharmacy, p_category, p_module, p_priority, p_expert, p_tech,
                                       p_from, p_to, p_bucket, '')
         WHERE kind IN ('F', 'R') AND bucket IS NOT NULL
+    ), per AS (
+        -- each bucket's outcomes, once (the buckets join them by key)
+        SELECT f.bucket, sum(f.met) FILTER (WHERE f.kind = 'F') AS fm, sum(f.breached) FILTER (WHERE f.kind = 'F') AS fb,
+               sum(f.met) FILTER (WHERE f.kind = 'R') AS rm, sum(f.breached) FILTER (WHERE f.kind = 'R') AS rb
+        FROM f GROUP BY 1
     ), pf AS (
-        SELECT * FROM pd_report_facts(p_scope, p_pharmacy, p_category, p_module, p_priority, p_expert, p_tech,
-                                      p_from, p_to, 'all', 'priority')
-        WHERE kind IN ('F', 'R') AND bucket IS NOT NULL
+        SELECT f.key, sum(f.met) FILTER (WHERE f.kind = 'F') AS fm, sum(f.breached) FILTER (WHERE f.kind = 'F') AS fb,
+               sum(f.met) FILTER (WHERE f.kind = 'R') AS rm, sum(f.breached) FILTER (WHERE f.kind = 'R') AS rb
+        FROM pd_report_facts(p_scope, p_pharmacy, p_category, p_module, p_priority, p_expert, p_tech,
+                             p_from, p_to, 'all', 'priority') f
+        WHERE f.kind IN ('F', 'R') AND f.bucket IS NOT NULL
+        GROUP BY 1
     )
     SELECT json_build_object(
         'report', 'sla', 'from', p_from, 'to', p_to, 'group_by', p_bucket,
         'time_zone', (SELECT z.time_zone FROM dashboard_zone z),
         'items', (SELECT coalesce(json_agg(json_build_object(
                 'bucket', k.bucket, 'first', k.first, 'last', k.last,
-                'first_response', pd_report_sla_side(
-                    (SELECT sum(f.met) FROM f WHERE f.bucket = k.bucket AND f.kind = 'F'),
-                    (SELECT sum(f.breached) FROM f WHERE f.bucket = k.bucket AND f.kind = 'F')),
-                'resolution', pd_report_sla_side(
-                    (SELECT sum(f.met) FROM f WHERE f.bucket = k.bucket AND f.kind = 'R'),
-                    (SELECT sum(f.breached) FROM f WHERE f.bucket = k.bucket AND f.kind = 'R')))
+                'first_response', pd_report_sla_side(per.fm, per.fb),
+                'resolution', pd_report_sla_side(per.rm, per.rb))
                 ORDER BY k.bucket), '[]')
-            FROM pd_report_buckets(p_from, p_to, p_bucket) k),
+            FROM pd_report_buckets(p_from, p_to, p_bucket) k LEFT JOIN per ON per.bucket = k.bucket),
         'by_priority', (SELECT json_agg(json_build_object(
                 'priority', q.priority,
-                'first_response', pd_report_sla_side(
-                    (SELECT sum(pf.met) FROM pf WHERE pf.key = q.priority AND pf.kind = 'F'),
-                    (SELECT sum(pf.breached) FROM pf WHERE pf.key = q.priority AND pf.kind = 'F')),
-                'resolution', pd_report_sla_side(
-                    (SELECT sum(pf.met) FROM pf WHERE pf.key = q.priority AND pf.kind = 'R'),
-                    (SELECT sum(pf.breached) FROM pf WHERE pf.key = q.priority AND pf.kind = 'R')))
+                'first_response', pd_report_sla_side(pf.fm, pf.fb),
+                'resolution', pd_report_sla_side(pf.rm, pf.rb))
                 ORDER BY q.rank DESC)
-            FROM (VALUES ('urgent', 4), ('high', 3), ('medium', 2), ('low', 1)) q (priority, rank)),
-        'totals', json_build_object(
-            'first_response', pd_report_sla_side((SELECT sum(met) FROM pf WHERE kind = 'F'),
-                                                 (SELECT sum(breached) FROM pf WHERE kind = 'F')),
-            'resolution', pd_report_sla_side((SELECT sum(met) FROM pf WHERE kind = 'R'),
-                                             (SELECT sum(breached) FROM pf WHERE kind = 'R'))))::text
+            FROM (VALUES ('urgent', 4), ('high', 3), ('medium', 2), ('low', 1)) q (priority, rank)
+            LEFT JOIN pf ON pf.key = q.priority),
+        'totals', (SELECT json_build_object(
+                'first_response', pd_report_sla_side(sum(pf.fm), sum(pf.fb)),
+                'resolution', pd_report_sla_side(sum(pf.rm), sum(pf.rb))) FROM pf))::text
+    );
+END
 $$;
 
 -- One person's (or the team's) figures from the facts of the whole range
@@ -712,7 +725,9 @@ $$;
 CREATE FUNCTION pd_report_staff_json(p_scope bigint, p_pharmacy bigint, p_category bigint, p_module bigint,
                                      p_priority text, p_expert bigint, p_tech bigint,
                                      p_from date, p_to date, p_group text, p_only bigint)
-RETURNS text LANGUAGE sql STABLE AS $$
+RETURNS text LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
     WITH f AS (
         SELECT * FROM pd_report_facts(p_scope, p_pharmacy, p_category, p_module, p_priority, p_expert, p_tech,
                                       p_from, p_to, 'all', p_group)
@@ -749,6 +764,8 @@ RETURNS text LANGUAGE sql STABLE AS $$
         'team', (SELECT pd_report_staff_figures(NULL, per.c, per.s, per.o, per.r_n, per.r_us,
                     (SELECT med.med FROM med WHERE med.key IS NULL), per.fm, per.fb, per.rm, per.rb, per.v_n, per.v_sum)
             FROM (SELECT NULL) one LEFT JOIN per ON per.key IS NULL))::text
+    );
+END
 $$;
 
 -- Satisfaction: the ratings given in each bucket (how many, their mean,
@@ -758,7 +775,9 @@ $$;
 CREATE FUNCTION pd_report_csat_json(p_scope bigint, p_pharmacy bigint, p_category bigint, p_module bigint,
                                     p_priority text, p_expert bigint, p_tech bigint,
                                     p_from date, p_to date, p_bucket text)
-RETURNS text LANGUAGE sql STABLE AS $$
+RETURNS text LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (
     WITH f AS (
         SELECT * FROM pd_report_facts(p_scope, p_pharmacy, p_category, p_module, p_priority, p_expert, p_tech,
                                       p_from, p_to, p_bucket, '')
@@ -814,6 +833,8 @@ RETURNS text LANGUAGE sql STABLE AS $$
         'comments', coalesce((SELECT json_agg(json_build_object(
                 'ticket', json_build_object('id', c.id, 'number', c.number), 'rating', c.rating,
                 'comment', c.body, 'at', c.created_at) ORDER BY c.created_at DESC) FROM c), '[]'))::text
+    );
+END
 $$;
 
 -- The tickets behind a report's number: those with the fact p_event on the
