@@ -228,7 +228,7 @@ sub open_at_end {
         days AS (SELECT d::date AS day FROM generate_series(?::date, ?::date, interval '1 day') d),
         k AS (SELECT $b AS bucket, max(k.day) AS last FROM days k GROUP BY 1)
         SELECT k.bucket::text, (SELECT count(*) FROM (
-                   SELECT DISTINCT ON (a.ticket_id) a.new_value AS status
+                   SELECT DISTINCT ON (a.ticket_id) coalesce(a.new_value, 'open') AS status
                    FROM ticket_activities a JOIN tickets t ON t.id = a.ticket_id
                    WHERE t.pharmacy_id = ? AND (a.kind = 'created' OR (a.kind = 'status_changed' AND a.field = 'status'))
                      AND a.created_at < (k.last + 1)::timestamp AT TIME ZONE (SELECT zone FROM z)
