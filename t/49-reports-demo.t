@@ -124,6 +124,11 @@ is $days{'2026-10-25'}, value(q{SELECT count(*) FROM tickets
                                   AND created_at < timestamp '2026-10-26' AT TIME ZONE 'Europe/Berlin'}),
     '... counting the tickets of its 25 hours';
 
+# the tickets behind a backlog number: as many as it counts
+my $vol = report('volume', 'day', $to, $to);
+is value(q{SELECT count(*) FROM pd_report_event_tickets('backlog', ?::date, ?::date)}, $to, $to), $vol->{totals}{backlog},
+    'the tickets behind today\'s backlog: as many as it counts';
+
 undef $dbh;
 undef $scratch;
 done_testing;

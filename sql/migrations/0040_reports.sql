@@ -860,7 +860,7 @@ LANGUAGE sql STABLE AS $$
                                 WHEN 'cancelled' THEN 'k' ELSE 'o' END::"char"
     UNION
     SELECT x.ticket_id
-    FROM (SELECT DISTINCT ON (a.ticket_id) a.ticket_id, a.new_value
+    FROM (SELECT DISTINCT ON (a.ticket_id) a.ticket_id, coalesce(a.new_value, 'open') AS new_value  -- created: open
           FROM r, ticket_activities a
           WHERE p_event = 'backlog' AND (a.kind = 'created' OR (a.kind = 'status_changed' AND a.field = 'status'))
             AND a.created_at < r.t2
