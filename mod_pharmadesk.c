@@ -65,6 +65,16 @@ static const command_rec directives[] = {
     AP_INIT_TAKE1("PharmadeskNotifyRetryDelay", pd_set_int, (void *)&pd_dir_notify_retry_delay,
                   RSRC_CONF, PD_HELP("Seconds before a failed delivery's first retry, doubling "
                                      "with each attempt", PD_STR(DEF_NOTIFY_RETRY_DELAY))),
+    AP_INIT_TAKE1("PharmadeskSlaInterval", pd_set_int, (void *)&pd_dir_sla_interval, RSRC_CONF,
+                  PD_HELP("Seconds between runs of the service level sweep, which goes on "
+                          "while there is work", PD_STR(DEF_SLA_INTERVAL))),
+    AP_INIT_TAKE1("PharmadeskSlaBatch", pd_set_int, (void *)&pd_dir_sla_batch, RSRC_CONF,
+                  PD_HELP("Tickets the service level sweep takes in one transaction",
+                          PD_STR(DEF_SLA_BATCH))),
+    AP_INIT_TAKE1("PharmadeskSlaAtRiskPercent", pd_set_int, (void *)&pd_dir_sla_at_risk_percent,
+                  RSRC_CONF, PD_HELP("The share of a target's time used at which a new SLA "
+                                     "policy that names none calls it at risk",
+                                     PD_STR(DEF_SLA_AT_RISK_PERCENT))),
     AP_INIT_TAKE1("PharmadeskOIDCIssuer", pd_set_issuer, NULL, RSRC_CONF,
                   PD_HELP("The issuer (iss) every ID and access token must name", "none")),
     AP_INIT_TAKE1("PharmadeskOIDCAudience", pd_set_audience, NULL, RSRC_CONF,

@@ -46,6 +46,10 @@ typedef struct pd_server_conf_t {
     int notify_fanout_batch;   /* events fanned out in one transaction */
     int notify_lease;          /* seconds a claimed delivery is held by its sender */
     int notify_retry_delay;    /* seconds before the first retry; doubling after */
+    /* service levels (migrations 0030-0031) */
+    int sla_interval;          /* seconds between runs of the sweep */
+    int sla_batch;             /* tickets the sweep takes in one transaction */
+    int sla_at_risk_percent;   /* a new policy's at-risk share, when it names none */
     /* e-mail (mod_pd_config_mail.c, mod_pd_smtp.c) */
     const char *mail_from;     /* the sender's address; NULL: no e-mail is sent */
     const char *mail_from_name;
@@ -114,6 +118,9 @@ void pd_config_defaults(server_rec *s);
 #define DEF_NOTIFY_FANOUT_BATCH   500
 #define DEF_NOTIFY_LEASE          1800
 #define DEF_NOTIFY_RETRY_DELAY    60
+#define DEF_SLA_INTERVAL          30
+#define DEF_SLA_BATCH             500
+#define DEF_SLA_AT_RISK_PERCENT   80
 #define DEF_ROLE_CLAIM            "groups"
 #define DEF_PHARMACY_CLAIM        "pharmacy"
 #define DEF_CLAIM_DELIMITER       ","
@@ -155,6 +162,9 @@ extern const pd_int_directive_t pd_dir_attachment_max_files;
 extern const pd_int_directive_t pd_dir_notify_interval;
 extern const pd_int_directive_t pd_dir_notify_max_attempts;
 extern const pd_int_directive_t pd_dir_notify_batch;
+extern const pd_int_directive_t pd_dir_sla_interval;
+extern const pd_int_directive_t pd_dir_sla_batch;
+extern const pd_int_directive_t pd_dir_sla_at_risk_percent;
 extern const pd_int_directive_t pd_dir_notify_fanout_batch;
 extern const pd_int_directive_t pd_dir_notify_lease;
 extern const pd_int_directive_t pd_dir_notify_retry_delay;
@@ -357,6 +367,9 @@ apr_status_t pd_res_attachments_preview(pd_req_t *req);
  * APR_NOTFOUND with req->err set to 404 when there is none. */
 apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,
                              const char **json, const char **etag);
+/* The answer to a write of ticket id: the ticket as it is now, 200, with
+ * its new ETag. */
+apr_status_t pd_ticket_respond(pd_req_t *req, apr_int64_t id);
 /* APR_SUCCESS when the caller may see ticket req->id; else 404 (someone
  * else's ticket and no ticket look the same) or 503. */
 apr_status_t pd_ticket_visible(pd_req_t *req);
@@ -367,9 +380,15 @@ apr_status_t pd_ticket_from_row(pd_req_t *req, pd_db_result_t *res, const char *
 /* The current row of pd_tickets_brief or pd_tickets_lock_brief: what
  * pd_authz decides on. */
 void pd_ticket_facts_read(pd_db_result_t *res, pd_ticket_facts_t *t);
+/* Locks ticket req->id, within the caller's pharmacy scope, inside the
+ * open transaction, and reads its facts: 404 when there is none to see. */
+apr_status_t pd_ticket_lock_facts(pd_req_t *req, pd_ticket_facts_t *facts);
 /* A single ticket's ETag: its id and version, and the caller's role, which
- * with the ticket decides what it allows them. */
-const char *pd_ticket_etag(pd_req_t *req, const char *id, const char *version);
+ * with the ticket decides what it allows them; then the countdown of its
+ * service level clocks while they run (pd_sla_countdown; "" or NULL: none),
+ * which a write's If-Match leaves out (pd_sla_tags_base). */
+const char *pd_ticket_etag(pd_req_t *req, const char *id, const char *version,
+                           const char *countdown);
 /* created_from and created_to (pd_q_time), each NULL when absent. */
 apr_status_t pd_ticket_created_params(pd_req_t *req, const char **from, const char **to);
 /* The current row's ticket columns (TICKET_COLUMNS, PD_TC_DESCRIPTION of
@@ -411,6 +430,20 @@ apr_status_t pd_res_roles_list(pd_req_t *req);
 apr_status_t pd_res_roles_get(pd_req_t *req);
 apr_status_t pd_res_audit_list(pd_req_t *req);
 apr_status_t pd_res_dashboard_get(pd_req_t *req);
+apr_status_t pd_res_sla_calendars_list(pd_req_t *req);
+apr_status_t pd_res_sla_calendars_get(pd_req_t *req);
+apr_status_t pd_res_sla_calendars_create(pd_req_t *req);
+apr_status_t pd_res_sla_calendars_update(pd_req_t *req);
+apr_status_t pd_res_sla_calendars_delete(pd_req_t *req);
+apr_status_t pd_res_sla_policies_list(pd_req_t *req);
+apr_status_t pd_res_sla_policies_get(pd_req_t *req);
+apr_status_t pd_res_sla_policies_create(pd_req_t *req);
+apr_status_t pd_res_sla_policies_update(pd_req_t *req);
+apr_status_t pd_res_sla_policies_delete(pd_req_t *req);
+apr_status_t pd_res_sla_policies_recompute(pd_req_t *req);
+apr_status_t pd_res_tickets_escalate(pd_req_t *req);
+apr_status_t pd_res_sla_compliance(pd_req_t *req);
+apr_status_t pd_res_tickets_de_escalate(pd_req_t *req);
 apr_status_t pd_res_me_update(pd_req_t *req);
 apr_status_t pd_res_notify_prefs_get(pd_req_t *req);
 apr_status_t pd_res_notify_prefs_update(pd_req_t *req);

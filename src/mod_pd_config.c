@@ -57,6 +57,9 @@ static const pd_server_conf_t defconf = {
     .notify_fanout_batch = DEF_NOTIFY_FANOUT_BATCH,
     .notify_lease = DEF_NOTIFY_LEASE,
     .notify_retry_delay = DEF_NOTIFY_RETRY_DELAY,
+    .sla_interval = DEF_SLA_INTERVAL,
+    .sla_batch = DEF_SLA_BATCH,
+    .sla_at_risk_percent = DEF_SLA_AT_RISK_PERCENT,
     .mail_from = NULL,
     .mail_from_name = DEF_MAIL_FROM_NAME,
     .smtp_url = DEF_SMTP_URL,
@@ -98,6 +101,9 @@ void *pd_create_server_conf(apr_pool_t *p, server_rec *s)
     conf->notify_fanout_batch = UNSET;
     conf->notify_lease = UNSET;
     conf->notify_retry_delay = UNSET;
+    conf->sla_interval = UNSET;
+    conf->sla_batch = UNSET;
+    conf->sla_at_risk_percent = UNSET;
     conf->smtp_starttls = UNSET;
     conf->smtp_timeout = UNSET;
     conf->whatsapp.timeout = UNSET;
@@ -133,6 +139,9 @@ static void merge(pd_server_conf_t *conf, const pd_server_conf_t *base,
     PICK_NUM(notify_fanout_batch);
     PICK_NUM(notify_lease);
     PICK_NUM(notify_retry_delay);
+    PICK_NUM(sla_interval);
+    PICK_NUM(sla_batch);
+    PICK_NUM(sla_at_risk_percent);
     PICK(mail_from);
     PICK(mail_from_name);
     PICK(smtp_url);
@@ -336,6 +345,18 @@ const pd_int_directive_t pd_dir_notify_lease = {
 const pd_int_directive_t pd_dir_notify_retry_delay = {
     APR_OFFSETOF(pd_server_conf_t, notify_retry_delay), 1, 86400,
     "PharmadeskNotifyRetryDelay must be a number of seconds from 1 to 86400"
+};
+const pd_int_directive_t pd_dir_sla_interval = {
+    APR_OFFSETOF(pd_server_conf_t, sla_interval), 1, 3600,
+    "PharmadeskSlaInterval must be a number of seconds from 1 to 3600"
+};
+const pd_int_directive_t pd_dir_sla_batch = {
+    APR_OFFSETOF(pd_server_conf_t, sla_batch), 1, 10000,
+    "PharmadeskSlaBatch must be a number from 1 to 10000"
+};
+const pd_int_directive_t pd_dir_sla_at_risk_percent = {
+    APR_OFFSETOF(pd_server_conf_t, sla_at_risk_percent), 1, 99,
+    "PharmadeskSlaAtRiskPercent must be a percentage from 1 to 99"
 };
 const pd_int_directive_t pd_dir_smtp_timeout = {
     APR_OFFSETOF(pd_server_conf_t, smtp_timeout), 1, 600,

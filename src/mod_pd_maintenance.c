@@ -3,9 +3,12 @@
  * idempotency keys older than a day, every PharmadeskMaintenanceInterval
  * seconds; moving the dashboard's pending changes into its counts, every
  * PharmadeskDashboardInterval seconds (a few: the pending rows are what a
- * dashboard request sums besides the counts); fanning notification events
- * out and sending them, every PharmadeskNotifyInterval seconds and for as
- * long as there is work.
+ * dashboard request sums besides the counts); reporting the tickets that
+ * reach a service level's escalation level (at risk, breached, overdue for
+ * the managers), every PharmadeskSlaInterval seconds and while batches of
+ * PharmadeskSlaBatch come full; fanning notification events out and
+ * sending them, every PharmadeskNotifyInterval seconds and for as long as
+ * there is work.
  *
  * A singleton watchdog instance runs the jobs in one child process of the
  * server at a time (the others wait on its lock and take over when that
@@ -15,7 +18,8 @@
  * several Apache nodes, and in the moments a graceful restart has two
  * generations of children, the database lets one run at a time (each
  * maintenance job's SQL function takes an advisory lock) or shares the
- * work (notifications are claimed with FOR UPDATE SKIP LOCKED), so the
+ * work (tickets to sweep and notifications are claimed with FOR UPDATE
+ * SKIP LOCKED), so the
  * module keeps no state of its own. A job takes a connection of the main
  * server's mod_dbd pool (DBDriver and DBDParams outside any <VirtualHost>)
  * in the child it runs in; without one the module says so at start and
@@ -127,6 +131,13 @@ static void run_chores(const job_t *job, server_rec *s, const pd_server_conf_t *
     else {
         pd_db_drain(&res);
     }
+    /* the service level calendars' business clocks, laid out years ahead */
+    if (pd_db_select(db, PD_SQL_CALL0(PD_SQL_SLA_CALENDARS_EXTEND), &res) != APR_SUCCESS) {
+        *failed = db_error(db);
+    }
+    else {
+        pd_db_drain(&res);
+    }
     if (conf->auto_close_days <= 0) {
         return;
     }
@@ -141,6 +152,56 @@ static void run_chores(const job_t *job, server_rec *s, const pd_server_conf_t *
             ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
                          "pharmadesk: closed %" APR_INT64_T_FMT " solved tickets left "
                          "unanswered for %d days", closed, conf->auto_close_days);
+        }
+    }
+}
+
+/* Batches one run of the sweep takes at most, so that a backlog (a
+ * calendar's holiday ending for thousands of tickets at once) never holds
+ * the other jobs of its thread for long: the next run goes on with it. */
+#define SLA_MAX_BATCHES 20
+
+/* The service levels' outcomes move into their compliance counts as the
+ * dashboard's changes do (migration 0032), a batch of the same size. */
+static void compact_compliance(const job_t *job, server_rec *s, const pd_server_conf_t *conf,
+                               pd_db_t *db, const char **failed)
+{
+    const char *args[] = { DASHBOARD_BATCH };
+    pd_db_result_t res;
+
+    if (pd_db_select(db, PD_SQL_CALL(PD_SQL_SLA_COMPLIANCE_COMPACT, args), &res) != APR_SUCCESS) {
+        *failed = db_error(db);
+        return;
+    }
+    pd_db_drain(&res);
+}
+
+static void sweep_sla(const job_t *job, server_rec *s, const pd_server_conf_t *conf,
+                      pd_db_t *db, const char **failed)
+{
+    const char *args[] = { apr_itoa(db->pool, conf->sla_batch) };
+    int i;
+
+    for (i = 0; i < SLA_MAX_BATCHES && !background_stopping(); i++) {
+        apr_int64_t taken = 0, entries = 0;
+        pd_db_result_t res;
+
+        /* one statement, one transaction (migration 0031) */
+        if (pd_db_select(db, PD_SQL_CALL(PD_SQL_SLA_SWEEP, args), &res) != APR_SUCCESS) {
+            *failed = db_error(db);
+            return;
+        }
+        while (pd_db_next(&res) == APR_SUCCESS) {
+            taken = pd_db_get_int64(&res, 0);
+            entries = pd_db_get_int64(&res, 1);
+        }
+        if (taken > 0) {
+            ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s, "pharmadesk: service levels: %"
+                         APR_INT64_T_FMT " tickets swept, %" APR_INT64_T_FMT " levels reported",
+                         taken, entries);
+        }
+        if (taken < conf->sla_batch) {
+            return;
         }
     }
 }
@@ -162,6 +223,10 @@ static const job_t jobs[] = {
       APR_OFFSETOF(pd_server_conf_t, maintenance_interval), run_chores },
     { "moving the dashboard's pending changes into its counts", "pharmadesk",
       APR_OFFSETOF(pd_server_conf_t, dashboard_interval), compact_dashboard },
+    { "reporting tickets at risk of or past their service levels", "pharmadesk",
+      APR_OFFSETOF(pd_server_conf_t, sla_interval), sweep_sla },
+    { "moving the service levels' outcomes into their compliance counts", "pharmadesk",
+      APR_OFFSETOF(pd_server_conf_t, dashboard_interval), compact_compliance },
     { "notifying: fanning events out and sending them", "pharmadesk-notify",
       APR_OFFSETOF(pd_server_conf_t, notify_interval), notify },
     { "forgetting the WhatsApp webhook's old counts and message ids", "pharmadesk",

@@ -116,7 +116,7 @@ static apr_status_t decide(pd_db_t *db, const apr_array_header_t *todo, const ch
                            deliveries_t *out)
 {
     apr_pool_t *p = db->pool;
-    lit_t place, event, team, admins, pharmacy, named_place, named;
+    lit_t place, event, team, admins, managers, pharmacy, named_place, named;
     pd_db_result_t res;
     int i, k;
 
@@ -124,6 +124,7 @@ static apr_status_t decide(pd_db_t *db, const apr_array_header_t *todo, const ch
     lit_init(&event, p);
     lit_init(&team, p);
     lit_init(&admins, p);
+    lit_init(&managers, p);
     lit_init(&pharmacy, p);
     lit_init(&named_place, p);
     lit_init(&named, p);
@@ -136,6 +137,7 @@ static apr_status_t decide(pd_db_t *db, const apr_array_header_t *todo, const ch
         lit_add(&event, pd_event_name(ev->facts.event));
         lit_add(&team, pd_db_bool(c.team));
         lit_add(&admins, pd_db_bool(c.admins));
+        lit_add(&managers, pd_db_bool(c.managers));
         lit_int(&pharmacy, c.pharmacy_id);
         for (k = 0; k < 4; k++) {
             /* the actor knows already (pd_notify_recipient): a customer's
@@ -148,9 +150,10 @@ static apr_status_t decide(pd_db_t *db, const apr_array_header_t *todo, const ch
     }
     {
         const char *args[] = {
-            lit_end(&place), lit_end(&event), lit_end(&team), lit_end(&admins), lit_end(&pharmacy),
-            lit_end(&named_place), lit_end(&named), pd_role_param(PD_ROLE_EXPERT),
-            pd_role_param(PD_ROLE_ADMIN), pd_role_param(PD_ROLE_CUSTOMER), available
+            lit_end(&place), lit_end(&event), lit_end(&team), lit_end(&admins), lit_end(&managers),
+            lit_end(&pharmacy), lit_end(&named_place), lit_end(&named),
+            pd_role_param(PD_ROLE_EXPERT), pd_role_param(PD_ROLE_ADMIN),
+            pd_role_param(PD_ROLE_MANAGER), pd_role_param(PD_ROLE_CUSTOMER), available
         };
         if (pd_db_select(db, PD_SQL_CALL(PD_SQL_USERS_NOTIFY_CANDIDATES, args), &res)
             != APR_SUCCESS) {

@@ -49,20 +49,14 @@ apr_status_t pd_comment_add(pd_req_t *req, const char *body, int internal, const
 {
     int staff = pd_authz_sees_internal(&req->who);
     const char *ticket = pd_db_int(&req->db, req->id), *moved = NULL;
-    const char *lock[] = { ticket, pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who)) };
     const char *add[10], *touch[3];
     pd_db_result_t res;
     pd_ticket_facts_t facts;
     apr_status_t rv;
 
-    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_LOCK_BRIEF, lock), &res) != APR_SUCCESS) {
-        return pd_fail_db(req, "locking a ticket");
+    if ((rv = pd_ticket_lock_facts(req, &facts)) != APR_SUCCESS) {
+        return rv;
     }
-    if (pd_db_next(&res) != APR_SUCCESS) {
-        return pd_error_set(&req->err, 404, "not_found", NULL, "no such ticket");
-    }
-    pd_ticket_facts_read(&res, &facts);
-    pd_db_drain(&res);
     if ((rv = pd_authz_refuse(&req->err, pd_authz_ticket_entry(&req->who, &facts, internal),
                               NULL)) != APR_SUCCESS) {
         return rv;

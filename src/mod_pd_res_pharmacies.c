@@ -8,11 +8,13 @@
 #include "pd_validate.h"
 
 static const char *const body_fields[] = {
-    "code", "name", "address", "city", "phone", "active", NULL
+    "code", "name", "address", "city", "phone", "active", "tier", NULL
 };
 
 typedef struct pharmacy_t {
     const char *code, *name, *address, *city, *phone, *active;
+    const char *tier;          /* the contract tier, NULL: none */
+    int tier_given;            /* tier was sent (a value or null) */
 } pharmacy_t;
 
 apr_status_t pd_res_pharmacies_list(pd_req_t *req)
@@ -104,6 +106,17 @@ static apr_status_t read_body(pd_req_t *req, int creating, pharmacy_t *ph)
         return pd_error_set(&req->err, 422, "validation_failed", "code",
                             "code must be 1 to 32 characters of A-Z, 0-9, _ and -");
     }
+    /* a group of pharmacies sharing a contract, which service level
+     * policies can name; null takes the pharmacy out of it */
+    rv = pd_v_string(body, "tier", PD_V_NULLABLE, 1, 32, req->r->pool, &ph->tier, &req->err);
+    if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+        return rv;
+    }
+    ph->tier_given = rv == APR_SUCCESS;
+    if (ph->tier && !pd_is_code(ph->tier)) {
+        return pd_error_set(&req->err, 422, "validation_failed", "tier",
+                            "tier must be null or 1 to 32 characters of A-Z, 0-9, _ and -");
+    }
     rv = pd_v_bool(body, "active", 0, &flag, &req->err);
     if (rv == APR_SUCCESS) {
         ph->active = pd_db_bool(flag);
@@ -118,7 +131,7 @@ apr_status_t pd_res_pharmacies_create(pd_req_t *req)
         "a pharmacy with this code already exists"
     };
     pharmacy_t ph;
-    const char *args[6];
+    const char *args[7];
     apr_status_t rv;
 
     if ((rv = read_body(req, 1, &ph)) != APR_SUCCESS) {
@@ -130,6 +143,7 @@ apr_status_t pd_res_pharmacies_create(pd_req_t *req)
     args[3] = ph.city ? ph.city : "";
     args[4] = ph.phone ? ph.phone : "";
     args[5] = ph.active ? ph.active : "true";
+    args[6] = ph.tier;
     return pd_audited_create(req, &create, PD_SQL_ARGS(PD_SQL_PHARMACIES_INSERT, args));
 }
 
@@ -137,7 +151,7 @@ apr_status_t pd_res_pharmacies_create(pd_req_t *req)
 static apr_status_t write_merged(pd_req_t *req, const pharmacy_t *changes,
                                  pd_audit_action_e action)
 {
-    const char *args[9], *id = pd_db_int(&req->db, req->id), *before, *text;
+    const char *args[10], *id = pd_db_int(&req->db, req->id), *before, *text;
     const char *lock[] = { id };
     pharmacy_t cur;
     pd_db_result_t res;
@@ -160,7 +174,8 @@ static apr_status_t write_merged(pd_req_t *req, const pharmacy_t *changes,
     cur.city = pd_db_get(&res, 3);
     cur.phone = pd_db_get(&res, 4);
     cur.active = pd_db_get_bool(&res, 5) ? "true" : "false";
-    before = pd_db_get(&res, 6);
+    cur.tier = pd_db_get(&res, 6);
+    before = pd_db_get(&res, 7);
     pd_db_drain(&res);
     args[0] = changes->code ? changes->code : cur.code;
     args[1] = changes->name ? changes->name : cur.name;
@@ -168,9 +183,10 @@ static apr_status_t write_merged(pd_req_t *req, const pharmacy_t *changes,
     args[3] = changes->city ? changes->city : cur.city;
     args[4] = changes->phone ? changes->phone : cur.phone;
     args[5] = changes->active ? changes->active : cur.active;
-    args[6] = id;
-    args[7] = args[0];
-    args[8] = id;
+    args[6] = changes->tier_given ? changes->tier : cur.tier;
+    args[7] = id;
+    args[8] = args[0];
+    args[9] = id;
     if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_PHARMACIES_UPDATE, args), &res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "updating a pharmacy");
         goto cleanup;
@@ -202,6 +218,6 @@ apr_status_t pd_res_pharmacies_update(pd_req_t *req)
 
 apr_status_t pd_res_pharmacies_delete(pd_req_t *req)
 {
-    pharmacy_t ph = { NULL, NULL, NULL, NULL, NULL, "false" };
+    pharmacy_t ph = { NULL, NULL, NULL, NULL, NULL, "false", NULL, 0 };
     return write_merged(req, &ph, PD_AUDIT_DEACTIVATE);
 }

@@ -8,6 +8,7 @@
 #include "pd_workflow.h"
 #include "pd_ticketno.h"
 #include "pd_ticket.h"
+#include "pd_sla.h"
 
 /* A ticket's editable state, as locked for update. */
 typedef struct ticket_row_t {
@@ -84,18 +85,6 @@ static apr_status_t check_refs(pd_req_t *req, const apr_int64_t ids[REF__COUNT],
     }
     pd_db_drain(&res);
     return APR_SUCCESS;
-}
-
-/* The ticket as it is after an update, with its new ETag. */
-static apr_status_t respond_ticket(pd_req_t *req, apr_int64_t id)
-{
-    const char *json, *etag;
-
-    if (pd_ticket_fetch(req, id, 0, &json, &etag) != APR_SUCCESS) {
-        return pd_fail_db(req, "reading a written ticket");
-    }
-    apr_table_setn(req->r->headers_out, "ETag", etag);
-    return pd_respond_json(req, HTTP_OK, json);
 }
 
 apr_status_t pd_res_tickets_create(pd_req_t *req)
@@ -255,10 +244,12 @@ static apr_status_t refuse_transition(pd_req_t *req, unsigned targets)
     return APR_EGENERAL;
 }
 
-/* What the rules need to know of the locked ticket. */
+/* What the rules need to know of the locked ticket for a PATCH (whether it
+ * is escalated decides nothing a PATCH does). */
 static pd_ticket_facts_t facts_of(const ticket_row_t *t)
 {
-    pd_ticket_facts_t f = { t->status, t->pharmacy_id, t->tech_id, t->expert_id };
+    pd_ticket_facts_t f = { .status = t->status, .pharmacy_id = t->pharmacy_id,
+                            .tech_id = t->tech_id, .expert_id = t->expert_id };
     return f;
 }
 
@@ -511,6 +502,7 @@ static apr_status_t write_change(pd_req_t *req, const ticket_row_t *cur,
 
 apr_status_t pd_res_tickets_update(pd_req_t *req)
 {
+    static const char *const conditions[2] = { "If-Match", "If-None-Match" };
     ticket_patch_t patch;
     ticket_change_t ch;
     ticket_row_t cur = { 0 };
@@ -518,7 +510,7 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
     apr_int64_t refs[REF__COUNT] = { 0 };
     const char *etag;
     apr_status_t rv;
-    int not_modified;
+    int not_modified, i;
 
     if ((rv = read_patch(req, &patch)) != APR_SUCCESS) {
         return rv;
@@ -530,9 +522,17 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
         goto cleanup;
     }
     /* against the row as it is now, locked: If-Match makes a write that
-     * was prepared on a stale copy fail instead of overwriting */
+     * was prepared on a stale copy fail instead of overwriting. The
+     * countdown of a tag is no part of the ticket's state: a copy read a
+     * minute ago is as current as one read now. */
     etag = pd_ticket_etag(req, apr_psprintf(req->r->pool, "%" APR_INT64_T_FMT, req->id),
-                          cur.version);
+                          cur.version, NULL);
+    for (i = 0; i < 2; i++) {
+        const char *field = apr_table_get(req->r->headers_in, conditions[i]);
+        if (field) {
+            apr_table_set(req->r->headers_in, conditions[i], pd_sla_tags_base(req->r->pool, field));
+        }
+    }
     if ((rv = pd_preconditions(req, etag, &not_modified)) != APR_SUCCESS) {
         goto cleanup;
     }
@@ -548,7 +548,7 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
     }
     if (ch.changed == 0) {
         pd_db_rollback(&req->db);
-        return respond_ticket(req, req->id);
+        return pd_ticket_respond(req, req->id);
     }
     /* a reply sent as a note moves the ticket as a comment would */
     if ((ch.changed & PD_TF_NOTE) && !(ch.changed & PD_TF_STATUS)) {
@@ -568,7 +568,7 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
     if (pd_db_commit(&req->db) != APR_SUCCESS) {
         return pd_fail_db(req, "committing a ticket update");
     }
-    return respond_ticket(req, req->id);
+    return pd_ticket_respond(req, req->id);
 
 cleanup:
     pd_db_rollback(&req->db);

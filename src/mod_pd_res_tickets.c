@@ -28,7 +28,11 @@ static const struct {
       PD_SQL_TICKETS_SEARCH_PRIORITY_DESC, PD_SQL_TICKETS_SEARCH_PRIORITY_ASC, KEY_INT },
     { "id", PD_SQL_TICKETS_LIST_ID_DESC, PD_SQL_TICKETS_LIST_ID_ASC,
       PD_SQL_TICKETS_SEARCH_ID_DESC, PD_SQL_TICKETS_SEARCH_ID_ASC, KEY_INT },
+    /* only with sla (a service level list), and not with q */
+    { "due_at", PD_SQL_TICKETS_LIST_SLA_DESC, PD_SQL_TICKETS_LIST_SLA_ASC,
+      PD_SQL__COUNT, PD_SQL__COUNT, KEY_TIMESTAMP },
 };
+#define SORT_DUE_AT (sizeof(sorts) / sizeof(sorts[0]) - 1)
 
 /* status=open or status=open,in_review: one value goes to the scalar
  * parameter (an index equality), several to the array parameter. */
@@ -91,13 +95,14 @@ static apr_status_t parse_enum_param(pd_req_t *req, const char *key,
 
 /* A list request, read from the query string: the statement's parameters,
  * in the catalogue's order, and the page's shape. */
-#define FILTER_ARGS 26
+#define FILTER_ARGS 27
 typedef struct list_query_t {
     const char *filters[FILTER_ARGS]; /* the scope and each filter, as TICKET_FILTERS takes them */
     int narrowed;              /* a filter besides the scope is set */
     const char *key, *after_id; /* the cursor's, or NULL */
     const char *rows;          /* the row limit: a page and one, to tell whether there is a next */
     const char *q;             /* the search text, NULL for a plain list */
+    const char *sla;           /* breached, at_risk or met: a service level list */
     apr_size_t sort;           /* index into sorts[] */
     int desc;
     int limit;
@@ -111,11 +116,14 @@ typedef struct list_query_t {
  *               customer, their pharmacy's tickets, which is their list
  *               anyway;
  *   review      the team experts' queue: open and in_review;
- *   unassigned  active tickets no tech has yet.
+ *   unassigned  active tickets no tech has yet;
+ *   escalated   the tickets not yet solved that are escalated: the team
+ *               experts' and managers' queue (a customer's, within their
+ *               pharmacy, shows what their tickets show anyway).
  * A queue and an explicit filter on the same column would contradict each
  * other: 400. */
 static apr_status_t apply_queue(pd_req_t *req, const char **statuses, const char **expert,
-                                const char **tech)
+                                const char **tech, int *escalated)
 {
     const char *queue = apr_table_get(req->query, "queue");
     const char *me = pd_db_int(&req->db, req->who.user_id);
@@ -135,6 +143,11 @@ static apr_status_t apply_queue(pd_req_t *req, const char **statuses, const char
             *expert = me;
         }
     }
+    else if (strcmp(queue, "escalated") == 0) {
+        conflict = apr_table_get(req->query, "status") ? "status" : NULL;
+        *statuses = "{open,in_review,in_progress,waiting_customer}";
+        *escalated = 1;
+    }
     else if (strcmp(queue, "review") == 0 || strcmp(queue, "unassigned") == 0) {
         int review = queue[0] == 'r';
         conflict = apr_table_get(req->query, "status") ? "status"
@@ -146,7 +159,7 @@ static apr_status_t apply_queue(pd_req_t *req, const char **statuses, const char
     }
     else {
         return pd_error_set(&req->err, 400, "invalid_parameter", "queue",
-                            "queue must be mine, review or unassigned");
+                            "queue must be mine, review, unassigned or escalated");
     }
     if (conflict) {
         return pd_error_setf(&req->err, NULL, 400, "invalid_parameter", conflict,
@@ -169,6 +182,31 @@ apr_status_t pd_ticket_created_params(pd_req_t *req, const char **from, const ch
     return APR_SUCCESS;
 }
 
+/* sla=breached, at_risk or met: a list of the tickets not solved yet that
+ * are overdue or at risk, or of those that met their targets, by due
+ * time. Not with a search. */
+static apr_status_t read_sla(pd_req_t *req, list_query_t *lq)
+{
+    static const char *const kinds[] = { "breached", "at_risk", "met", NULL };
+    int i;
+
+    lq->sla = apr_table_get(req->query, "sla");
+    if (!lq->sla) {
+        return APR_SUCCESS;
+    }
+    for (i = 0; kinds[i] && strcmp(kinds[i], lq->sla) != 0; i++) {
+    }
+    if (!kinds[i]) {
+        return pd_error_set(&req->err, 400, "invalid_parameter", "sla",
+                            "sla must be breached, at_risk or met");
+    }
+    if (lq->q) {
+        return pd_error_set(&req->err, 400, "invalid_parameter", "sla",
+                            "a service level list cannot be searched (q)");
+    }
+    return APR_SUCCESS;
+}
+
 static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
 {
     const char *status, *statuses, *priority, *source, *from, *to;
@@ -176,7 +214,7 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
     const char *sort_name, *order, *cursor_text;
     const char **f = lq->filters;
     apr_status_t rv;
-    int n = 0;
+    int n = 0, escalated = 0;
 
     if ((rv = parse_statuses(req, &status, &statuses)) != APR_SUCCESS
         || (rv = parse_enum_param(req, "priority", pd_priority_parse, &priority)) != APR_SUCCESS
@@ -188,7 +226,7 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
         || (rv = pd_id_param(req, "tech_id", &tech)) != APR_SUCCESS
         || (rv = pd_ticket_created_params(req, &from, &to)) != APR_SUCCESS
         || (rv = pd_list_limit(req, &lq->limit)) != APR_SUCCESS
-        || (rv = apply_queue(req, &statuses, &expert, &tech)) != APR_SUCCESS) {
+        || (rv = apply_queue(req, &statuses, &expert, &tech, &escalated)) != APR_SUCCESS) {
         return rv;
     }
     /* the text only: whether it holds a word is the database's to say */
@@ -197,8 +235,11 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
         return pd_error_set(&req->err, 400, "invalid_parameter", "q",
                             "q must be 1 to 200 bytes of text without control characters");
     }
+    if ((rv = read_sla(req, lq)) != APR_SUCCESS) {
+        return rv;
+    }
     sort_name = apr_table_get(req->query, "sort");
-    sort_name = sort_name ? sort_name : lq->q ? "relevance" : "created_at";
+    sort_name = sort_name ? sort_name : lq->sla ? "due_at" : lq->q ? "relevance" : "created_at";
     for (lq->sort = 0; lq->sort < sizeof(sorts) / sizeof(sorts[0]); lq->sort++) {
         if (strcmp(sorts[lq->sort].name, sort_name) == 0) {
             break;
@@ -206,7 +247,12 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
     }
     if (lq->sort == sizeof(sorts) / sizeof(sorts[0])) {
         return pd_error_set(&req->err, 400, "invalid_parameter", "sort",
-                            "sort must be one of relevance, created_at, updated_at, priority, id");
+                            "sort must be one of relevance, created_at, updated_at, priority, id, "
+                            "due_at");
+    }
+    if ((lq->sort == SORT_DUE_AT) != (lq->sla != NULL)) {
+        return pd_error_set(&req->err, 400, "invalid_parameter", "sort",
+                            "a service level list (sla) sorts by due_at, and only it does");
     }
     if (!lq->q && sorts[lq->sort].key == KEY_RANK) {
         return pd_error_set(&req->err, 400, "invalid_parameter", "sort",
@@ -217,7 +263,8 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
         return pd_error_set(&req->err, 400, "invalid_parameter", "order",
                             "order must be asc or desc");
     }
-    lq->desc = !order || strcmp(order, "desc") == 0;
+    /* newest first; a service level list the most urgent first */
+    lq->desc = order ? strcmp(order, "desc") == 0 : !lq->sla;
 
     lq->key = lq->after_id = NULL;
     cursor_text = apr_table_get(req->query, "cursor");
@@ -249,8 +296,9 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
     f[n++] = source;   f[n++] = source;
     f[n++] = from;     f[n++] = from;     f[n++] = req->conf->time_zone;
     f[n++] = to;       f[n++] = to;       f[n++] = req->conf->time_zone;
+    f[n++] = pd_db_bool(escalated);
     lq->narrowed = status || statuses || priority || category || modul || pharmacy || expert
-                   || tech || source || from || to;
+                   || tech || source || from || to || escalated;
     lq->rows = apr_itoa(req->r->pool, lq->limit + 1);
     return APR_SUCCESS;
 }
@@ -309,6 +357,9 @@ static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const c
         for (i = 0; i < FILTER_ARGS; i++) {
             args[n++] = f[i];
         }
+        for (i = 0; lq->sla && i < 3; i++) {
+            args[n++] = lq->sla;
+        }
         args[n++] = lq->key;
         args[n++] = lq->key;
         args[n++] = lq->after_id;
@@ -319,60 +370,6 @@ static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const c
         return lq->desc ? sorts[lq->sort].search_desc : sorts[lq->sort].search_asc;
     }
     return lq->desc ? sorts[lq->sort].desc : sorts[lq->sort].asc;
-}
-
-const char **pd_ticket_row_copy(pd_req_t *req, pd_db_result_t *res)
-{
-    /* the row's columns are copied: names are filled in before rendering */
-    const char **row = apr_pcalloc(req->r->pool, sizeof(const char *) * PD_TC__COUNT);
-    int i;
-
-    for (i = 0; i < PD_TC_DESCRIPTION; i++) {
-        row[i] = pd_db_get(res, i);
-    }
-    return row;
-}
-
-int pd_ticket_page_read(pd_req_t *req, pd_db_result_t *res, int limit, const char ***page,
-                        const char **last_key)
-{
-    int rows = 0;
-
-    if (last_key) {
-        *last_key = NULL;
-    }
-    while (pd_db_next(res) == APR_SUCCESS) {
-        if (++rows > limit) {
-            continue;          /* read to the end; only its existence matters */
-        }
-        page[rows - 1] = pd_ticket_row_copy(req, res);
-        if (last_key) {
-            *last_key = pd_db_get(res, PD_TC_DESCRIPTION);  /* the sort key follows */
-        }
-    }
-    return rows;
-}
-
-apr_status_t pd_ticket_page_render(pd_req_t *req, const char ***page, int count,
-                                   const char **json)
-{
-    apr_status_t rv;
-    pd_jw_t w;
-    int i;
-
-    *json = "";
-    if (count == 0) {
-        return APR_SUCCESS;
-    }
-    if ((rv = pd_ticket_names(req, page, count)) != APR_SUCCESS) {
-        return rv;
-    }
-    pd_jw_init(&w, req->r->pool, (apr_size_t)count * 1024);
-    for (i = 0; i < count; i++) {
-        pd_ticket_render(&w, page[i], 0);
-    }
-    *json = pd_jw_text(&w);
-    return APR_SUCCESS;
 }
 
 apr_status_t pd_res_tickets_list(pd_req_t *req)
@@ -414,65 +411,6 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
         return pd_respond_page(req, items, pd_cursor_encode(req->r->pool, &next));
     }
     return pd_respond_page(req, items, NULL);
-}
-
-apr_status_t pd_ticket_from_row(pd_req_t *req, pd_db_result_t *res, const char **json,
-                                const char **etag)
-{
-    const char *cols[PD_TC__COUNT];
-    const char **row = cols;
-    apr_status_t rv;
-    pd_jw_t w;
-    int i;
-
-    for (i = 0; i < PD_TC__COUNT; i++) {
-        cols[i] = i <= PD_TC_DESCRIPTION ? pd_db_get(res, i) : NULL;
-    }
-    pd_db_drain(res);
-    if ((rv = pd_ticket_names(req, &row, 1)) != APR_SUCCESS) {
-        return rv;
-    }
-    pd_jw_init(&w, req->r->pool, 2048);
-    pd_ticket_render_one(&w, cols, &req->who);
-    *json = pd_jw_text(&w);
-    *etag = pd_ticket_etag(req, cols[PD_TC_ID], cols[PD_TC_VERSION]);
-    return APR_SUCCESS;
-}
-
-void pd_ticket_facts_read(pd_db_result_t *res, pd_ticket_facts_t *t)
-{
-    int st = pd_status_parse(pd_db_get(res, 0));
-
-    /* a status the enum does not know moves nowhere: as if final */
-    t->status = st >= 0 ? (pd_status_e)st : PD_ST_CANCELLED;
-    t->tech_id = pd_db_get_int64(res, 1);
-    t->pharmacy_id = pd_db_get_int64(res, 2);
-    t->expert_id = pd_db_get_int64(res, 3);
-}
-
-const char *pd_ticket_etag(pd_req_t *req, const char *id, const char *version)
-{
-    /* the version changes with every write that changes what the ticket
-     * shows or allows; the caller's role decides the rest of "allowed" */
-    return apr_psprintf(req->r->pool, "\"t%s-v%s-r%d\"", id ? id : "0", version ? version : "0",
-                        (int)req->who.role);
-}
-
-apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,
-                             const char **json, const char **etag)
-{
-    const char *args[2] = { pd_db_int(&req->db, id), pd_db_int(&req->db, scope) };
-    pd_db_result_t res;
-
-    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_GET, args), &res) != APR_SUCCESS) {
-        return pd_fail_db(req, "reading a ticket");
-    }
-    if (pd_db_next(&res) != APR_SUCCESS) {
-        /* not there, or another pharmacy's: the same answer */
-        pd_error_set(&req->err, 404, "not_found", NULL, "no such ticket");
-        return APR_NOTFOUND;
-    }
-    return pd_ticket_from_row(req, &res, json, etag);
 }
 
 apr_status_t pd_res_tickets_get(pd_req_t *req)
@@ -522,22 +460,4 @@ apr_status_t pd_res_tickets_delete(pd_req_t *req)
 cleanup:
     pd_db_rollback(&req->db);
     return rv;
-}
-
-apr_status_t pd_ticket_visible(pd_req_t *req)
-{
-    const char *args[2];
-    pd_db_result_t res;
-
-    args[0] = pd_db_int(&req->db, req->id);
-    args[1] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
-    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_VISIBLE, args), &res) != APR_SUCCESS) {
-        return pd_fail_db(req, "finding a ticket");
-    }
-    /* someone else's ticket and no ticket look the same */
-    if (pd_db_next(&res) != APR_SUCCESS) {
-        return pd_error_set(&req->err, 404, "not_found", NULL, "no such ticket");
-    }
-    pd_db_drain(&res);
-    return APR_SUCCESS;
 }

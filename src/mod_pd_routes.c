@@ -16,7 +16,7 @@
 /* The query parameters each list takes; every other route takes none. */
 static const char *const ticket_list[] = {
     "status", "priority", "category_id", "module_id", "pharmacy_id", "expert_id",
-    "tech_id", "source", "created_from", "created_to", "queue", "q", "sort", "order",
+    "tech_id", "source", "created_from", "created_to", "queue", "q", "sla", "sort", "order",
     "limit", "cursor", NULL
 };
 static const char *const page_only[] = { "limit", "cursor", NULL };
@@ -33,6 +33,7 @@ static const char *const audit_list[] = {
     "actor_id", "entity", "entity_id", "from", "to", "limit", "cursor", NULL
 };
 static const char *const notification_list[] = { "unread", "limit", "cursor", NULL };
+static const char *const compliance_params[] = { "from", "to", "group_by", "pharmacy_id", NULL };
 static const char *const read_all_params[] = { "up_to", "ticket_id", NULL };
 static const char *const delivery_list[] = {
     "status", "channel", "ticket_id", "user_id", "limit", "cursor", NULL
@@ -70,6 +71,9 @@ static const pd_route_t routes[] = {
     { PD_M_POST,   "/tickets/{id}/attachments", PD_ACT_TICKET_UPDATE, H(pd_res_attachments_create), NULL, 0, 1 },
     /* what was sent to whom about it: staff, beside the timeline */
     { PD_M_GET,    "/tickets/{id}/notifications", PD_ACT_TICKET_NOTIFICATIONS, H(pd_res_ticket_notifications), page_only, 0, 0 },
+    /* the alarm by hand, with a reason (an internal entry) */
+    { PD_M_POST,   "/tickets/{id}/escalate",  PD_ACT_TICKET_ESCALATE, H(pd_res_tickets_escalate), NULL, 0, 0 },
+    { PD_M_POST,   "/tickets/{id}/de-escalate", PD_ACT_TICKET_DE_ESCALATE, H(pd_res_tickets_de_escalate), NULL, 0, 0 },
     { PD_M_GET,    "/attachments/{id}",       PD_ACT_TICKET_READ,    H(pd_res_attachments_download), NULL, 0, 0 },
     { PD_M_GET,    "/attachments/{id}/preview", PD_ACT_TICKET_READ,  H(pd_res_attachments_preview), NULL, 0, 0 },
 
@@ -106,6 +110,19 @@ static const pd_route_t routes[] = {
     { PD_M_GET,    "/roles/{id}",             PD_ACT_ROLE_READ,      H(pd_res_roles_get), NULL, 0, 0 },
 
     { PD_M_GET,    "/audit",                  PD_ACT_AUDIT_READ,     H(pd_res_audit_list), audit_list, 0, 0 },
+
+    { PD_M_GET,    "/sla-calendars",          PD_ACT_SLA_READ,       H(pd_res_sla_calendars_list), lookup_list, 0, 0 },
+    { PD_M_POST,   "/sla-calendars",          PD_ACT_SLA_WRITE,      H(pd_res_sla_calendars_create), NULL, 0, 0 },
+    { PD_M_GET,    "/sla-calendars/{id}",     PD_ACT_SLA_READ,       H(pd_res_sla_calendars_get), NULL, 0, 0 },
+    { PD_M_PATCH,  "/sla-calendars/{id}",     PD_ACT_SLA_WRITE,      H(pd_res_sla_calendars_update), NULL, 0, 0 },
+    { PD_M_DELETE, "/sla-calendars/{id}",     PD_ACT_SLA_WRITE,      H(pd_res_sla_calendars_delete), NULL, 0, 0 },
+    { PD_M_GET,    "/sla-policies",           PD_ACT_SLA_READ,       H(pd_res_sla_policies_list), lookup_list, 0, 0 },
+    { PD_M_POST,   "/sla-policies",           PD_ACT_SLA_WRITE,      H(pd_res_sla_policies_create), NULL, 0, 0 },
+    { PD_M_GET,    "/sla-policies/{id}",      PD_ACT_SLA_READ,       H(pd_res_sla_policies_get), NULL, 0, 0 },
+    { PD_M_PATCH,  "/sla-policies/{id}",      PD_ACT_SLA_WRITE,      H(pd_res_sla_policies_update), NULL, 0, 0 },
+    { PD_M_DELETE, "/sla-policies/{id}",      PD_ACT_SLA_WRITE,      H(pd_res_sla_policies_delete), NULL, 0, 0 },
+    { PD_M_POST,   "/sla-policies/{id}/recompute", PD_ACT_SLA_WRITE, H(pd_res_sla_policies_recompute), NULL, 0, 0 },
+    { PD_M_GET,    "/sla-compliance",         PD_ACT_SLA_READ,       H(pd_res_sla_compliance), compliance_params, 0, 0 },
 
     /* webhook endpoints and their delivery logs (admins) */
     { PD_M_GET,    "/webhook-endpoints",      PD_ACT_WEBHOOKS,       H(pd_res_webhooks_list), page_only, 0, 0 },

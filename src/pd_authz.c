@@ -6,8 +6,8 @@ static const char *const action_names[PD_ACT__COUNT] = {
     "me", "ticket.list", "ticket.read", "ticket.create", "ticket.update",
     "ticket.delete", "lookup.read", "lookup.write", "pharmacy.read",
     "pharmacy.write", "user.read", "user.write", "role.read", "audit.read",
-    "dashboard.read", "me.update", "notification.inbox", "notification.defaults",
-    "notification.deliveries", "ticket.notifications",
+    "dashboard.read", "sla.read", "sla.write", "me.update", "notification.inbox", "notification.defaults",
+    "notification.deliveries", "ticket.notifications", "ticket.escalate", "ticket.de_escalate",
     "webhook.manage",
 };
 
@@ -17,8 +17,9 @@ static const char *const action_names[PD_ACT__COUNT] = {
 #define C (1u << PD_ROLE_CUSTOMER)
 #define M (1u << PD_ROLE_MANAGER)
 
-/* Role x action. Managers read everything and change nothing; customers get
- * what the ticket form and their own tickets need, and no user list. */
+/* Role x action. Managers read everything and change nothing but
+ * escalations, which they oversee; customers get what the ticket form and
+ * their own tickets need, and no user list. */
 static const unsigned policy[PD_ACT__COUNT] = {
     [PD_ACT_ME]             = A | E | T | C | M,
     [PD_ACT_TICKET_LIST]    = A | E | T | C | M,
@@ -36,12 +37,20 @@ static const unsigned policy[PD_ACT__COUNT] = {
     [PD_ACT_AUDIT_READ]     = A,
     /* everyone who lists tickets, over what that list would show */
     [PD_ACT_DASHBOARD_READ] = A | E | T | C | M,
+    /* the team works to the service levels; customers see their tickets'
+     * due times, not the contracts behind them */
+    [PD_ACT_SLA_READ]       = A | E | T | M,
+    [PD_ACT_SLA_WRITE]      = A,
     [PD_ACT_ME_UPDATE]      = A | E | T | C | M,
     [PD_ACT_NOTIFICATION_INBOX] = A | E | T | C | M,
     [PD_ACT_NOTIFICATION_DEFAULTS] = A,
     [PD_ACT_NOTIFICATION_DELIVERIES] = A,
     /* staff, as the internal entries they may concern */
     [PD_ACT_TICKET_NOTIFICATIONS] = A | E | T | M,
+    /* staff raise the alarm on a ticket; those who work the escalated
+     * queue lower it */
+    [PD_ACT_TICKET_ESCALATE] = A | E | T | M,
+    [PD_ACT_TICKET_DE_ESCALATE] = A | E | M,
     /* endpoints are the admins' integrations: they may receive internal
      * notes, and their secrets sign in Pharmadesk's name */
     [PD_ACT_WEBHOOKS] = A,
@@ -247,6 +256,10 @@ apr_status_t pd_authz_refuse(pd_error_t *err, pd_az_e why, const char *field)
     case PD_AZ_UNKNOWN_REFERENCE:
         return pd_error_setf(err, NULL, 422, "unknown_reference", field,
                              "%s does not name an active entry that can be used here", name);
+    case PD_AZ_ESCALATION_STATE:
+        return pd_error_set(err, 409, "conflict", NULL,
+                            "a ticket is escalated once, before it is solved, and de-escalated "
+                            "only while escalated");
     case PD_AZ_FORBIDDEN:
     default:
         return pd_error_set(err, 403, "forbidden", NULL, "your role may not do this");
@@ -346,6 +359,21 @@ unsigned pd_authz_ticket_targets(const pd_identity_t *who, const pd_ticket_facts
     return pd_workflow_targets(who->role, t->status, wf_facts(who, t));
 }
 
+pd_az_e pd_authz_ticket_escalate(const pd_identity_t *who, const pd_ticket_facts_t *t,
+                                 int escalate)
+{
+    if (!pd_authz_allows(who->role, escalate ? PD_ACT_TICKET_ESCALATE : PD_ACT_TICKET_DE_ESCALATE)) {
+        return PD_AZ_FORBIDDEN;
+    }
+    if (who->role == PD_ROLE_TECH && !(wf_facts(who, t) & PD_WF_ASSIGNED)) {
+        return PD_AZ_NOT_ASSIGNED;
+    }
+    if (escalate ? t->escalated || !pd_status_is_unsolved(t->status) : !t->escalated) {
+        return PD_AZ_ESCALATION_STATE;
+    }
+    return PD_AZ_OK;
+}
+
 void pd_authz_ticket_allowed(const pd_identity_t *who, const pd_ticket_facts_t *t,
                              pd_ticket_allowed_t *a)
 {
@@ -354,6 +382,8 @@ void pd_authz_ticket_allowed(const pd_identity_t *who, const pd_ticket_facts_t *
 
     memset(a, 0, sizeof(*a));
     a->remove = pd_authz_allows(who->role, PD_ACT_TICKET_DELETE);
+    a->escalate = pd_authz_ticket_escalate(who, t, 1) == PD_AZ_OK;
+    a->de_escalate = pd_authz_ticket_escalate(who, t, 0) == PD_AZ_OK;
     if (pd_authz_ticket_write(who, t) != PD_AZ_OK) {
         return;
     }
@@ -419,8 +449,8 @@ int pd_authz_ticket_pharmacy_chosen(const pd_identity_t *who)
  * what they show; one's notifications and preferences are everyone's, the
  * role defaults and the undelivered notifications the admins'. */
 typedef enum {
-    PG_DASHBOARD, PG_TICKETS, PG_REVIEW, PG_MINE, PG_ASSIGNED, PG_NEW, PG_USERS,
-    PG_CATEGORIES, PG_MODULES, PG_PHARMACIES, PG_WEBHOOKS,
+    PG_DASHBOARD, PG_TICKETS, PG_REVIEW, PG_MINE, PG_ASSIGNED, PG_ESCALATED, PG_NEW, PG_USERS,
+    PG_CATEGORIES, PG_MODULES, PG_PHARMACIES, PG_SLA_POLICIES, PG_SLA_CALENDARS, PG_WEBHOOKS,
     PG_NOTIFICATIONS, PG_PREFERENCES, PG_NOTIFY_DEFAULTS, PG_DEAD_LETTERS,
     PG__COUNT
 } page_e;
@@ -431,11 +461,15 @@ static const struct { const char *name; pd_action_e act; } pages[PG__COUNT] = {
     [PG_REVIEW] = { "review", PD_ACT_TICKET_UPDATE },
     [PG_MINE] = { "mine", PD_ACT_TICKET_UPDATE },
     [PG_ASSIGNED] = { "assigned", PD_ACT_TICKET_UPDATE },
+    /* the escalated queue: those who work it lower the alarms */
+    [PG_ESCALATED] = { "escalated", PD_ACT_TICKET_DE_ESCALATE },
     [PG_NEW] = { "new", PD_ACT_TICKET_CREATE },
     [PG_USERS] = { "users", PD_ACT_USER_WRITE },
     [PG_CATEGORIES] = { "categories", PD_ACT_LOOKUP_WRITE },
     [PG_MODULES] = { "modules", PD_ACT_LOOKUP_WRITE },
     [PG_PHARMACIES] = { "pharmacies", PD_ACT_PHARMACY_WRITE },
+    [PG_SLA_POLICIES] = { "sla_policies", PD_ACT_SLA_WRITE },
+    [PG_SLA_CALENDARS] = { "sla_calendars", PD_ACT_SLA_WRITE },
     [PG_WEBHOOKS] = { "webhooks", PD_ACT_WEBHOOKS },
     [PG_NOTIFICATIONS] = { "notifications", PD_ACT_NOTIFICATION_INBOX },
     [PG_PREFERENCES] = { "preferences", PD_ACT_ME_UPDATE },
@@ -451,12 +485,12 @@ static const struct { const char *name; pd_action_e act; } pages[PG__COUNT] = {
 static const page_e menus[PD_ROLE__COUNT][PG__COUNT + 1] = {
     [PD_ROLE_NONE] = { END },
     [PD_ROLE_CUSTOMER] = { PG_TICKETS, PG_NEW, PG_DASHBOARD, PERSONAL, END },
-    [PD_ROLE_EXPERT] = { PG_REVIEW, PG_MINE, PG_TICKETS, PG_NEW, PERSONAL, END },
+    [PD_ROLE_EXPERT] = { PG_REVIEW, PG_MINE, PG_ESCALATED, PG_TICKETS, PG_NEW, PERSONAL, END },
     [PD_ROLE_TECH] = { PG_ASSIGNED, PG_TICKETS, PG_NEW, PERSONAL, END },
-    [PD_ROLE_MANAGER] = { PG_DASHBOARD, PG_TICKETS, PERSONAL, END },
-    [PD_ROLE_ADMIN] = { PG_DASHBOARD, PG_TICKETS, PG_REVIEW, PG_NEW, PG_USERS, PG_CATEGORIES,
-                        PG_MODULES, PG_PHARMACIES, PG_WEBHOOKS,
-                        PG_NOTIFY_DEFAULTS, PG_DEAD_LETTERS,
+    [PD_ROLE_MANAGER] = { PG_DASHBOARD, PG_ESCALATED, PG_TICKETS, PERSONAL, END },
+    [PD_ROLE_ADMIN] = { PG_DASHBOARD, PG_TICKETS, PG_REVIEW, PG_ESCALATED, PG_NEW, PG_USERS,
+                        PG_CATEGORIES, PG_MODULES, PG_PHARMACIES, PG_SLA_POLICIES,
+                        PG_SLA_CALENDARS, PG_WEBHOOKS, PG_NOTIFY_DEFAULTS, PG_DEAD_LETTERS,
                         PERSONAL, END },
 };
 #undef PERSONAL

@@ -28,11 +28,15 @@ typedef enum {
     PD_ACT_ROLE_READ,
     PD_ACT_AUDIT_READ,         /* the audit log of admin actions */
     PD_ACT_DASHBOARD_READ,     /* ticket counts; customers: their own pharmacy's */
+    PD_ACT_SLA_READ,           /* service level calendars and policies */
+    PD_ACT_SLA_WRITE,
     PD_ACT_ME_UPDATE,          /* one's own language and notification preferences */
     PD_ACT_NOTIFICATION_INBOX, /* one's own notifications: read them, mark them read */
     PD_ACT_NOTIFICATION_DEFAULTS,   /* each role's default notification preferences */
     PD_ACT_NOTIFICATION_DELIVERIES, /* every delivery, dead ones retried */
     PD_ACT_TICKET_NOTIFICATIONS,    /* what was sent to whom about a ticket */
+    PD_ACT_TICKET_ESCALATE,    /* escalate a ticket by hand */
+    PD_ACT_TICKET_DE_ESCALATE,
     PD_ACT_WEBHOOKS,                /* webhook endpoints, their delivery logs and replays */
     PD_ACT__COUNT
 } pd_action_e;
@@ -118,6 +122,7 @@ typedef struct pd_ticket_facts_t {
     apr_int64_t pharmacy_id;
     apr_int64_t tech_id;       /* 0: none */
     apr_int64_t expert_id;     /* 0: none */
+    int escalated;
 } pd_ticket_facts_t;
 
 /* May this person be told of an event on this ticket, by any channel? An
@@ -141,6 +146,7 @@ typedef enum {
     PD_AZ_NEEDS_TECH,          /* 422 validation_failed (tech_id): the move needs a tech */
     PD_AZ_REQUIRED,            /* 422 validation_failed: the field must be given */
     PD_AZ_UNKNOWN_REFERENCE,   /* 422 unknown_reference: an id the caller may not name */
+    PD_AZ_ESCALATION_STATE,    /* 409 conflict: escalated already, not escalated, or solved */
 } pd_az_e;
 
 /* Fills *err with the answer for a refusal (field names the input where the
@@ -179,6 +185,14 @@ pd_az_e pd_authz_ticket_move(const pd_identity_t *who, const pd_ticket_facts_t *
  * change). */
 unsigned pd_authz_ticket_targets(const pd_identity_t *who, const pd_ticket_facts_t *t);
 
+/* May the caller escalate the ticket (escalate: 1) or de-escalate it (0)?
+ * Staff escalate, a tech only a ticket assigned to them; team experts,
+ * managers and admins, who work the escalated queue, de-escalate. Only a
+ * ticket not yet solved is escalated, and only once; only an escalated one
+ * is de-escalated. */
+pd_az_e pd_authz_ticket_escalate(const pd_identity_t *who, const pd_ticket_facts_t *t,
+                                 int escalate);
+
 /* Everything the caller may do to this ticket now, for the API to tell the
  * portal (GET /api/tickets/{id}): each member answers what the matching
  * write would. */
@@ -193,6 +207,8 @@ typedef struct pd_ticket_allowed_t {
     int internal_first;        /* internal entries are the caller's default */
     int take;                  /* may make themselves the ticket's expert */
     int remove;                /* may delete the ticket */
+    int escalate;              /* may escalate it (pd_authz_ticket_escalate) */
+    int de_escalate;
 } pd_ticket_allowed_t;
 void pd_authz_ticket_allowed(const pd_identity_t *who, const pd_ticket_facts_t *t,
                              pd_ticket_allowed_t *a);

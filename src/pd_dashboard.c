@@ -96,6 +96,12 @@ static const char *priority_at(int i)
     return pd_priority_name((pd_priority_e)i);
 }
 
+static const char *sla_list_at(int i)
+{
+    static const char *const lists[] = { "breached", "at_risk" };
+    return lists[i];
+}
+
 void pd_dashboard_write(pd_jw_t *w, pd_dash_count_t *counts, int n, apr_int64_t *urgent)
 {
     int i;
@@ -109,6 +115,7 @@ void pd_dashboard_write(pd_jw_t *w, pd_dash_count_t *counts, int n, apr_int64_t 
     write_values(w, "by_priority", counts, n, 'p', PD_PRIO__COUNT, priority_at);
     write_lookup(w, "by_category", counts, n, 'c');
     write_lookup(w, "by_module", counts, n, 'm');
+    write_values(w, "sla", counts, n, 'l', 2, sla_list_at);
     *urgent = 0;
     for (i = 0; i < n; i++) {
         int st = counts[i].dim == 'u' ? pd_status_parse(counts[i].key) : -1;

@@ -11,7 +11,8 @@
 
 typedef struct pd_dash_count_t {
     char dim;                  /* 's' status, 'p' priority, 'c' category id,
-                                * 'm' module id, 'u' an urgent ticket's status */
+                                * 'm' module id, 'u' an urgent ticket's status,
+                                * 'l' a service level list (breached, at_risk) */
     const char *key;
     apr_int64_t n;
     const char *name;          /* 'c' and 'm': the name; NULL: no such row, left out */
@@ -20,7 +21,8 @@ typedef struct pd_dash_count_t {
 
 /* Writes "total", "by_status" and "by_priority" (every value, zeros too, in
  * workflow and rank order), "by_category" and "by_module" ([{id, name,
- * color, count}] of those counted, most first, then by name and id) as
+ * color, count}] of those counted, most first, then by name and id), "sla"
+ * ({"breached", "at_risk"}: the tickets of those service level lists) as
  * members of the object w is in. Sorts counts. *urgent: how many urgent
  * tickets are not yet solved. */
 void pd_dashboard_write(pd_jw_t *w, pd_dash_count_t *counts, int n, apr_int64_t *urgent);

@@ -49,6 +49,12 @@ static const unsigned audience[PD_EV__COUNT] = {
     [PD_EV_INTERNAL_NOTE] = PD_REL_EXPERT | PD_REL_TECH,
     [PD_EV_ATTACHMENT_ADDED] = PD_REL_REPORTER | PD_REL_PHARMACY | PD_REL_EXPERT | PD_REL_TECH,
     [PD_EV_AUTO_CLOSED] = PD_REL_REPORTER | PD_REL_PHARMACY | PD_REL_EXPERT,
+    /* the service levels' alarms, narrowed by the ticket (facts_audience) */
+    [PD_EV_SLA_AT_RISK] = PD_REL_TECH | PD_REL_EXPERT | PD_REL_TEAM,
+    [PD_EV_SLA_BREACHED] = PD_REL_EXPERT | PD_REL_TEAM,
+    [PD_EV_SLA_ESCALATED] = PD_REL_MANAGER,
+    [PD_EV_ESCALATED] = PD_REL_EXPERT | PD_REL_TEAM | PD_REL_TECH | PD_REL_MANAGER,
+    [PD_EV_DE_ESCALATED] = PD_REL_EXPERT | PD_REL_TECH | PD_REL_MANAGER,
 };
 
 unsigned pd_notify_audience(pd_event_e ev)
@@ -56,10 +62,37 @@ unsigned pd_notify_audience(pd_event_e ev)
     return (unsigned)ev < PD_EV__COUNT ? audience[ev] : 0;
 }
 
-/* Events whose entry is always internal, whoever writes it. */
+unsigned pd_notify_facts_audience(const pd_notify_facts_t *f)
+{
+    unsigned aud = pd_notify_audience(f->event);
+
+    switch (f->event) {
+    case PD_EV_SLA_AT_RISK:
+        return f->ticket.tech_id > 0 ? PD_REL_TECH
+               : f->ticket.expert_id > 0 ? PD_REL_EXPERT : PD_REL_TEAM;
+    case PD_EV_SLA_BREACHED:
+    case PD_EV_ESCALATED:
+        return f->ticket.expert_id > 0 ? aud & ~PD_REL_TEAM : aud & ~PD_REL_EXPERT;
+    default:
+        return aud;
+    }
+}
+
+/* Events whose entry is always internal, whoever writes it: notes, and
+ * the team's alarms, which a customer never hears of. */
 static int always_internal(pd_event_e ev)
 {
-    return ev == PD_EV_INTERNAL_NOTE;
+    switch (ev) {
+    case PD_EV_INTERNAL_NOTE:
+    case PD_EV_SLA_AT_RISK:
+    case PD_EV_SLA_BREACHED:
+    case PD_EV_SLA_ESCALATED:
+    case PD_EV_ESCALATED:
+    case PD_EV_DE_ESCALATED:
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 unsigned pd_notify_relations(const pd_notify_facts_t *f, const pd_identity_t *who)
@@ -94,6 +127,9 @@ unsigned pd_notify_relations(const pd_notify_facts_t *f, const pd_identity_t *wh
     if (who->role == PD_ROLE_ADMIN) {
         rel |= PD_REL_ADMIN;
     }
+    if (who->role == PD_ROLE_MANAGER) {
+        rel |= PD_REL_MANAGER;
+    }
     return rel;
 }
 
@@ -101,7 +137,7 @@ int pd_notify_recipient(const pd_notify_facts_t *f, const pd_recipient_t *r)
 {
     int internal = f->internal || always_internal(f->event);
 
-    if (!(pd_notify_relations(f, &r->who) & pd_notify_audience(f->event))) {
+    if (!(pd_notify_relations(f, &r->who) & pd_notify_facts_audience(f))) {
         return 0;
     }
     if (f->actor_id > 0 && r->who.user_id == f->actor_id) {
@@ -112,7 +148,7 @@ int pd_notify_recipient(const pd_notify_facts_t *f, const pd_recipient_t *r)
 
 void pd_notify_candidates(const pd_notify_facts_t *f, pd_notify_candidates_t *c)
 {
-    unsigned aud = pd_notify_audience(f->event);
+    unsigned aud = pd_notify_facts_audience(f);
 
     memset(c, 0, sizeof(*c));
     if (aud & PD_REL_REPORTER) {
@@ -129,6 +165,7 @@ void pd_notify_candidates(const pd_notify_facts_t *f, pd_notify_candidates_t *c)
     }
     c->team = (aud & PD_REL_TEAM) != 0;
     c->admins = (aud & PD_REL_ADMIN) != 0;
+    c->managers = (aud & PD_REL_MANAGER) != 0;
     if ((aud & PD_REL_PHARMACY) && f->customer_id <= 0) {
         c->pharmacy_id = f->ticket.pharmacy_id;
     }
@@ -136,7 +173,7 @@ void pd_notify_candidates(const pd_notify_facts_t *f, pd_notify_candidates_t *c)
 
 const char *pd_notify_reason(const pd_notify_facts_t *f, const pd_identity_t *who)
 {
-    unsigned rel = pd_notify_relations(f, who) & pd_notify_audience(f->event);
+    unsigned rel = pd_notify_relations(f, who) & pd_notify_facts_audience(f);
 
     /* the person assigned or taken off is the message's subject */
     if (rel & PD_REL_SUBJECT) {
@@ -153,6 +190,9 @@ const char *pd_notify_reason(const pd_notify_facts_t *f, const pd_identity_t *wh
     }
     if (rel & (PD_REL_TEAM | PD_REL_ADMIN)) {
         return PD_NOTIFY_REASON_TEAM;
+    }
+    if (rel & PD_REL_MANAGER) {
+        return PD_NOTIFY_REASON_MANAGER;
     }
     return NULL;
 }
@@ -173,6 +213,9 @@ static unsigned role_relations(pd_role_e role)
     }
     if (role == PD_ROLE_ADMIN) {
         rel |= PD_REL_ADMIN;
+    }
+    if (role == PD_ROLE_MANAGER) {
+        rel |= PD_REL_MANAGER;
     }
     return rel;
 }

@@ -41,9 +41,12 @@ unsigned pd_channels_offered(void);
 #define PD_REL_SUBJECT  0x10u  /* the person assigned, or taken off */
 #define PD_REL_TEAM     0x20u  /* a team expert: the team that takes new tickets */
 #define PD_REL_ADMIN    0x40u  /* an admin */
+#define PD_REL_MANAGER  0x80u  /* a manager: those who oversee escalations */
 
-/* Whom an event concerns: the relations (PD_REL_*) of the people who hear
- * of it, should the rules let them and their preferences want it. */
+/* Whom an event can concern: the relations (PD_REL_*) of the people who
+ * may hear of it, should the rules let them and their preferences want it.
+ * Which of them one event concerns can depend on its ticket
+ * (pd_notify_facts_audience). */
 unsigned pd_notify_audience(pd_event_e ev);
 
 /* An event on its ticket, as the rules see it. */
@@ -63,6 +66,12 @@ typedef struct pd_recipient_t {
     int active;
 } pd_recipient_t;
 
+/* Whom this event concerns, on its ticket as it is: an SLA alarm goes to
+ * the people working on the ticket, and to the team when it has nobody (a
+ * ticket at risk to its tech, else its expert, else the team; a breach, or
+ * the expert's part of an escalation, to its expert, else the team). */
+unsigned pd_notify_facts_audience(const pd_notify_facts_t *f);
+
 /* The relations of one person to the event (PD_REL_*). */
 unsigned pd_notify_relations(const pd_notify_facts_t *f, const pd_identity_t *who);
 
@@ -78,6 +87,7 @@ typedef struct pd_notify_candidates_t {
     apr_int64_t ids[4];
     int team;                  /* every team expert */
     int admins;                /* every admin */
+    int managers;              /* every manager */
     apr_int64_t pharmacy_id;   /* every customer of this pharmacy; 0: none */
 } pd_notify_candidates_t;
 void pd_notify_candidates(const pd_notify_facts_t *f, pd_notify_candidates_t *c);
@@ -87,8 +97,8 @@ void pd_notify_candidates(const pd_notify_facts_t *f, pd_notify_candidates_t *c)
 const char *pd_notify_reason(const pd_notify_facts_t *f, const pd_identity_t *who);
 
 /* The events a role can hear of at all (1u << pd_event_e): what its
- * preferences offer. Customers never hear of internal notes; managers of
- * nothing yet (escalations come with the service levels). */
+ * preferences offer. Customers never hear of internal notes or of the
+ * service levels' alarms; managers hear of escalations. */
 unsigned pd_notify_role_events(pd_role_e role);
 
 /* Seconds until the next attempt after `attempts` failed ones (from 1):

@@ -7,6 +7,7 @@
 static const char *const event_names[PD_EV__COUNT] = {
     "ticket_created", "assigned", "unassigned", "status_changed",
     "public_reply", "internal_note", "attachment_added", "auto_closed",
+    "sla_at_risk", "sla_breached", "sla_escalated", "escalated", "de_escalated",
 };
 
 const char *pd_event_name(pd_event_e ev)
@@ -31,13 +32,16 @@ apr_status_t pd_event_parse(const char *name, pd_event_e *ev)
 enum {
     S_CREATED, S_ASSIGNED_EXPERT, S_ASSIGNED_TECH, S_UNASSIGNED_EXPERT, S_UNASSIGNED_TECH,
     S_STATUS, S_REPLY, S_NOTE, S_ATTACHMENT, S_ATTACHMENT_INTERNAL, S_AUTO_CLOSED,
+    S_SLA_AT_RISK, S_SLA_BREACHED, S_SLA_ESCALATED, S_ESCALATED, S_DE_ESCALATED,
     H_CREATED, H_ASSIGNED_EXPERT, H_ASSIGNED_TECH, H_BEFORE,
     H_UNASSIGNED_EXPERT, H_UNASSIGNED_TECH, H_UNASSIGNED_EXPERT_ANON, H_UNASSIGNED_TECH_ANON,
     H_STATUS, H_STATUS_TO, H_REPLY, H_NOTE, H_ATTACHMENT, H_AUTO_CLOSED,
-    B_NOTE, B_FILE,
+    H_SLA_AT_RISK, H_SLA_BREACHED, H_SLA_ESCALATED, H_ESCALATED, H_DE_ESCALATED,
+    B_NOTE, B_FILE, B_STAFF,
+    T_FIRST_RESPONSE, T_RESOLUTION,
     L_HELLO, L_HELLO_ANON, L_SYSTEM, L_TICKET, L_PHARMACY, L_PRIORITY, L_STATUS, L_OPEN,
     L_NO_LINK, L_WHY, L_PREFS, L_AUTOMATIC,
-    R_PHARMACY, R_EXPERT, R_TECH, R_TEAM, R_DEFAULT,
+    R_PHARMACY, R_EXPERT, R_TECH, R_TEAM, R_MANAGER, R_DEFAULT,
     W__COUNT
 };
 
@@ -53,6 +57,11 @@ static const char *const W[W__COUNT][2] = {
     [S_ATTACHMENT] = { "Lampiran baru", "New attachment" },
     [S_ATTACHMENT_INTERNAL] = { "Lampiran internal", "Internal attachment" },
     [S_AUTO_CLOSED] = { "Ditutup otomatis", "Closed automatically" },
+    [S_SLA_AT_RISK] = { "SLA hampir terlewat: {target}", "SLA at risk: {target}" },
+    [S_SLA_BREACHED] = { "SLA terlewat: {target}", "SLA breached: {target}" },
+    [S_SLA_ESCALATED] = { "Eskalasi ke manajer: {target}", "Escalated to the managers: {target}" },
+    [S_ESCALATED] = { "Tiket dieskalasi", "Ticket escalated" },
+    [S_DE_ESCALATED] = { "Eskalasi dicabut", "Escalation withdrawn" },
 
     [H_CREATED] = { "{actor} membuat tiket baru {number}.", "{actor} created a new ticket, {number}." },
     [H_ASSIGNED_EXPERT] = { "{actor} menetapkan {new} sebagai Team Expert tiket {number}.",
@@ -81,11 +90,29 @@ static const char *const W[W__COUNT][2] = {
                         "dijawab. Jika masalahnya muncul lagi, buat tiket baru.",
                         "Ticket {number} was closed automatically because its solution was not "
                         "answered. If the problem comes back, create a new ticket." },
+    [H_SLA_AT_RISK] = { "Target {target} tiket {number} hampir terlewat: sebagian besar waktunya "
+                        "sudah terpakai.",
+                        "The {target} target of ticket {number} is at risk: most of its time is "
+                        "used." },
+    [H_SLA_BREACHED] = { "Target {target} tiket {number} terlewat. Tiket ini kini dieskalasi.",
+                         "Ticket {number} breached its {target} target. The ticket is escalated." },
+    [H_SLA_ESCALATED] = { "Target {target} tiket {number} sudah lama terlewat dan belum terpenuhi; "
+                          "para manajer diberi tahu.",
+                          "Ticket {number} is long overdue on its {target} target; the managers "
+                          "are told." },
+    [H_ESCALATED] = { "{actor} mengeskalasi tiket {number}:", "{actor} escalated ticket {number}:" },
+    [H_DE_ESCALATED] = { "{actor} mencabut eskalasi tiket {number}:",
+                         "{actor} withdrew the escalation of ticket {number}:" },
 
     [B_NOTE] = { "CATATAN INTERNAL: hanya untuk staf, tidak terlihat oleh pelanggan",
                  "INTERNAL NOTE: for staff only, never shown to the customer" },
     [B_FILE] = { "FILE INTERNAL: hanya untuk staf, tidak terlihat oleh pelanggan",
                  "INTERNAL FILE: for staff only, never shown to the customer" },
+    [B_STAFF] = { "INTERNAL: hanya untuk staf, tidak terlihat oleh pelanggan",
+                  "INTERNAL: for staff only, never shown to the customer" },
+
+    [T_FIRST_RESPONSE] = { "respons pertama", "first response" },
+    [T_RESOLUTION] = { "penyelesaian", "resolution" },
 
     [L_HELLO] = { "Halo {name},", "Hello {name}," },
     [L_HELLO_ANON] = { "Halo,", "Hello," },
@@ -106,6 +133,7 @@ static const char *const W[W__COUNT][2] = {
     [R_EXPERT] = { "Anda Team Expert tiket ini", "you are the team expert of this ticket" },
     [R_TECH] = { "Anda teknisi yang ditugaskan pada tiket ini", "you are the tech assigned to this ticket" },
     [R_TEAM] = { "Anda anggota tim yang menerima tiket baru", "you are on the team that takes new tickets" },
+    [R_MANAGER] = { "Anda manajer yang mengawasi eskalasi", "you are a manager who oversees escalations" },
     [R_DEFAULT] = { "Anda terlibat dalam tiket ini", "you take part in this ticket" },
 };
 
@@ -165,7 +193,7 @@ static const char *html_escape(apr_pool_t *p, const char *s)
 
 /* The values a phrase may name, cleaned to one line each. */
 typedef struct vars_t {
-    const char *actor, *number, *old, *new_, *file, *name, *reason;
+    const char *actor, *number, *old, *new_, *file, *name, *reason, *target;
 } vars_t;
 
 static const char *var(const vars_t *v, const char *name, apr_size_t len)
@@ -174,7 +202,7 @@ static const char *var(const vars_t *v, const char *name, apr_size_t len)
         { "actor", APR_OFFSETOF(vars_t, actor) }, { "number", APR_OFFSETOF(vars_t, number) },
         { "old", APR_OFFSETOF(vars_t, old) }, { "new", APR_OFFSETOF(vars_t, new_) },
         { "file", APR_OFFSETOF(vars_t, file) }, { "name", APR_OFFSETOF(vars_t, name) },
-        { "reason", APR_OFFSETOF(vars_t, reason) },
+        { "reason", APR_OFFSETOF(vars_t, reason) }, { "target", APR_OFFSETOF(vars_t, target) },
     };
     apr_size_t i;
     for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -258,7 +286,8 @@ static apr_status_t compose(apr_pool_t *p, const pd_notify_event_t *ev, int lang
     int why = !reason ? R_DEFAULT : !strcmp(reason, PD_NOTIFY_REASON_PHARMACY) ? R_PHARMACY
             : !strcmp(reason, PD_NOTIFY_REASON_EXPERT) ? R_EXPERT
             : !strcmp(reason, PD_NOTIFY_REASON_TECH) ? R_TECH
-            : !strcmp(reason, PD_NOTIFY_REASON_TEAM) ? R_TEAM : R_DEFAULT;
+            : !strcmp(reason, PD_NOTIFY_REASON_TEAM) ? R_TEAM
+            : !strcmp(reason, PD_NOTIFY_REASON_MANAGER) ? R_MANAGER : R_DEFAULT;
     int what, head;
 
     memset(c, 0, sizeof(*c));
@@ -323,6 +352,22 @@ static apr_status_t compose(apr_pool_t *p, const pd_notify_event_t *ev, int lang
     case PD_EV_AUTO_CLOSED:
         what = S_AUTO_CLOSED, head = H_AUTO_CLOSED;
         c->status = code_name("closed", lang);
+        break;
+    case PD_EV_SLA_AT_RISK:
+    case PD_EV_SLA_BREACHED:
+    case PD_EV_SLA_ESCALATED:
+        what = S_SLA_AT_RISK + (int)(ev->kind - PD_EV_SLA_AT_RISK);
+        head = H_SLA_AT_RISK + (int)(ev->kind - PD_EV_SLA_AT_RISK);
+        c->internal = B_STAFF;
+        c->v.target = W[ev->field && strcmp(ev->field, "first_response") == 0 ? T_FIRST_RESPONSE
+                                                                              : T_RESOLUTION][lang];
+        break;
+    case PD_EV_ESCALATED:
+    case PD_EV_DE_ESCALATED:
+        what = ev->kind == PD_EV_ESCALATED ? S_ESCALATED : S_DE_ESCALATED;
+        head = ev->kind == PD_EV_ESCALATED ? H_ESCALATED : H_DE_ESCALATED;
+        c->internal = B_STAFF;
+        c->excerpt = pd_utf8_excerpt(p, ev->body ? ev->body : "", PD_NOTIFY_EXCERPT_MAX, 1);
         break;
     default:
         return APR_EINVAL;

@@ -20,7 +20,14 @@ typedef enum {
     PD_EV_INTERNAL_NOTE,     /* staff only, never a customer */
     PD_EV_ATTACHMENT_ADDED,  /* visibility decides who may hear of it */
     PD_EV_AUTO_CLOSED,
-    PD_EV__COUNT             /* the SLA events of a later feature are added before this */
+    /* service levels (migration 0031), staff only: field is the target
+     * (first_response or resolution) */
+    PD_EV_SLA_AT_RISK,
+    PD_EV_SLA_BREACHED,
+    PD_EV_SLA_ESCALATED,     /* overdue long enough for the managers */
+    PD_EV_ESCALATED,         /* by hand, the reason in body */
+    PD_EV_DE_ESCALATED,
+    PD_EV__COUNT
 } pd_event_e;
 
 /* "ticket_created", "assigned", ... : the names the API and the stored
@@ -36,7 +43,7 @@ typedef struct pd_notify_event_t {
     const char *ticket_title;
     const char *pharmacy_name;
     const char *priority;        /* low|medium|high|urgent */
-    const char *field;           /* assigned/unassigned: "expert_id" or "tech_id" */
+    const char *field;           /* assigned/unassigned: "expert_id" or "tech_id"; sla_*: the target */
     const char *old_value;       /* status: from; assignment: previous person's name or NULL */
     const char *new_value;       /* status: to; assignment: the person's name or NULL */
     const char *actor_name;      /* NULL: the system */
@@ -54,6 +61,7 @@ typedef struct pd_notify_event_t {
 #define PD_NOTIFY_REASON_EXPERT   "expert"    /* they are its team expert */
 #define PD_NOTIFY_REASON_TECH     "tech"      /* they are its tech */
 #define PD_NOTIFY_REASON_TEAM     "team"      /* they are on the team that takes new tickets */
+#define PD_NOTIFY_REASON_MANAGER  "manager"   /* they are a manager, who oversees escalations */
 
 typedef struct pd_notify_text_t {
     const char *subject;         /* one line, no CR/LF */

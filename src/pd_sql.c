@@ -1,7 +1,31 @@
 #include <stddef.h>
 #include "pd_sql.h"
+#include "pd_sql_sla.h"
 
 /* ---- shared fragments (compile-time literals) ---- */
+
+/* The service levels are shown as of the start of the current minute: a
+ * countdown of whole minutes, which changes the ticket lists and a
+ * ticket's ETag once a minute (on the minute for every ticket at once)
+ * rather than whenever some ticket's clock passes a minute of its own. */
+#define SLA_NOW "date_trunc('minute', now())"
+/* The business clock of the ticket's calendar at an instant (migration
+ * 0030: an inlined index probe). */
+#define SLA_CLOCK(at) "(SELECT c.clock FROM pd_sla_clock(t.sla_calendar_id, " at ") c)"
+/* A target's columns (pd_ticket.h): its minutes, due time, when met, the
+ * business microseconds left now (read off the clock while it runs, kept
+ * while it stands still or once met) and whether it is at risk. */
+#define SLA_TARGET(p) \
+    "t." p "_target, t." p "_due_at, t." p "_met_at," \
+    " CASE WHEN t." p "_met_at IS NULL AND t." p "_left IS NULL" \
+    "  THEN " SLA_CLOCK("t." p "_due_at") " - " SLA_CLOCK(SLA_NOW) " ELSE t." p "_left END," \
+    " coalesce(t." p "_risk_at <= " SLA_NOW ", false)"
+/* The policy, when the clock stopped, the business time paused (with the
+ * pause under way, none yet in the minute it began), then both targets. */
+#define SLA_COLUMNS \
+    "t.sla_policy_id, t.sla_stopped_at, t.sla_paused + CASE WHEN t.status = 'waiting_customer'" \
+    " THEN greatest(" SLA_CLOCK(SLA_NOW) " - " SLA_CLOCK("t.sla_stopped_at") ", 0) ELSE 0 END, " \
+    SLA_TARGET("first_response") ", " SLA_TARGET("resolution")
 
 /* A ticket's columns, in the order of pd_ticket_col_e (pd_ticket.h). Names
  * are not joined in: the module takes them from its name cache (pd_names.h),
@@ -11,12 +35,14 @@
     "t.id, t.number, t.title, t.pic_name, t.contact, t.app_version, t.priority, t.status, " \
     "t.source, t.version, t.pharmacy_id, t.module_id, t.category_id, t.customer_id, " \
     "t.expert_id, t.tech_id, t.created_by, t.created_at, t.updated_at, " \
-    "t.first_response_at, t.solved_at, t.closed_at"
+    "t.first_response_at, t.solved_at, t.closed_at, " SLA_COLUMNS ", t.escalated_at"
 
 /* A list page is one statement, PD_PLAN_CUSTOM: planned with its values, on the
  * tickets table alone. Each optional filter takes its value twice, once for
  * the IS NULL test and once for the comparison, so that an absent filter
- * folds away and a present one can use its index. Parameters 1-26 of a list. */
+ * folds away and a present one can use its index; the last, escalated
+ * tickets only (queue=escalated), folds away when false. Parameters 1-27
+ * of a list. */
 #define TICKET_FILTERS \
     " WHERE %s::bigint IN (0, t.pharmacy_id)" \
     " AND (%s::text IS NULL OR t.status = %s::text)" \
@@ -29,18 +55,36 @@
     " AND (%s::bigint IS NULL OR t.tech_id = %s::bigint OR (%s::bigint = 0 AND t.tech_id IS NULL))" \
     " AND (%s::text IS NULL OR t.source = %s::text)" \
     " AND (%s::text IS NULL OR t.created_at >= pd_time_bound(%s::text, %s::text, false))" \
-    " AND (%s::text IS NULL OR t.created_at < pd_time_bound(%s::text, %s::text, true))"
+    " AND (%s::text IS NULL OR t.created_at < pd_time_bound(%s::text, %s::text, true))" \
+    " AND (NOT %s::boolean OR t.escalated_at IS NOT NULL)"
 
 /* Keyset page: the three parameters after the filters are the cursor's key
  * (twice) and id, the last one the row limit. key_col is the sorted column,
  * key_val turns the cursor's key back into that column's type, key_out (the
  * column after the ticket's) gives it to the next cursor. */
 #define TICKET_PAGE(from, key_out, key_col, key_val, cmp, dir) \
-    "SELECT " TICKET_COLUMNS ", " key_out from TICKET_FILTERS \
+    TICKET_PAGE_WHERE(from, "", key_out, key_col, key_val, cmp, dir)
+#define TICKET_PAGE_WHERE(from, where, key_out, key_col, key_val, cmp, dir) \
+    "SELECT " TICKET_COLUMNS ", " key_out from TICKET_FILTERS where \
     " AND (" key_val " IS NULL OR (" key_col ", t.id) " cmp " (" key_val ", %s::bigint))" \
     " ORDER BY " key_col " " dir ", t.id " dir " LIMIT %s::int"
 
 #define TS_LIST(col, cmp, dir) TICKET_PAGE(" FROM tickets t", col, col, "%s::timestamptz", cmp, dir)
+
+/* The service level lists (sla=breached, at_risk or met: parameter 27,
+ * three times), by due time, each through a partial index of migration
+ * 0030: the tickets not yet solved that are overdue (running, or paused
+ * after they breached) or at risk, and those solved in time. Planned with
+ * the value, two of the three branches fold away. Then the cursor's key
+ * (twice) and id, the row limit. */
+#define SLA_FILTER \
+    " AND ((%s::text = 'breached' AND t.status IN (" UNSOLVED ") AND t.sla_due_at <= " SLA_NOW ")" \
+    " OR (%s::text = 'at_risk' AND t.status IN (" UNSOLVED ") AND t.sla_due_at > " SLA_NOW \
+    "  AND t.sla_risk_at <= " SLA_NOW ")" \
+    " OR (%s::text = 'met' AND t.sla_met))"
+#define SLA_LIST(cmp, dir) \
+    TICKET_PAGE_WHERE(" FROM tickets t", SLA_FILTER, "t.sla_due_at", "t.sla_due_at", \
+                      "%s::timestamptz", cmp, dir)
 #define INT_LIST(col, cmp, dir) TICKET_PAGE(" FROM tickets t", col, col, "%s::bigint", cmp, dir)
 
 /* Searches (migration 0011). The subquery p holds the tsquery, which
@@ -108,7 +152,7 @@
 
 #define PHARMACY_JSON \
     "json_build_object('id', id, 'code', code, 'name', name, 'address', address, " \
-    "'city', city, 'phone', phone, 'active', active, 'created_at', created_at, " \
+    "'city', city, 'phone', phone, 'tier', tier, 'active', active, 'created_at', created_at, " \
     "'updated_at', updated_at)::text"
 
 /* A user's WhatsApp number and when they opted in to messages on it
@@ -180,7 +224,8 @@
 
 /* What pd_authz decides on (pd_ticket_facts_t): status, tech, pharmacy,
  * expert (0: none). */
-#define TICKET_FACTS "status, coalesce(tech_id, 0), pharmacy_id, coalesce(expert_id, 0)"
+#define TICKET_FACTS \
+    "status, coalesce(tech_id, 0), pharmacy_id, coalesce(expert_id, 0), escalated_at IS NOT NULL"
 
 /* The statuses before a solution: the dashboard's urgent, unsolved tickets,
  * and the predicate of their partial indexes (migration 0017), written
@@ -198,7 +243,8 @@
  * pharmacies': a statement for each, so that each keeps its cached plan. */
 #define NULL_TICKET_COLUMNS \
     "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
-    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
+    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
 #define DASHBOARD(pharmacy) \
     "WITH b AS (SELECT %s::bigint AS scope, %s::bigint AS pharmacy," \
     "  pd_time_bound(%s::text, %s::text, false) AS lo, pd_time_bound(%s::text, %s::text, true) AS hi)" \
@@ -208,7 +254,16 @@
     "  WHERE t.priority = 'urgent' AND t.status IN (" UNSOLVED ")" pharmacy \
     "  AND t.created_at >= (SELECT coalesce(lo, '-infinity') FROM b)" \
     "  AND t.created_at < (SELECT coalesce(hi, 'infinity') FROM b)" \
-    "  ORDER BY t.created_at, t.id LIMIT %s::int)"
+    "  ORDER BY t.created_at, t.id LIMIT %s::int)" \
+    " UNION ALL SELECT " NULL_TICKET_COLUMNS ", 'l', l.key, count(*) FROM b, LATERAL (" \
+    "  SELECT 'breached' AS key, t.pharmacy_id, t.created_at FROM tickets t" \
+    "   WHERE t.status IN (" UNSOLVED ") AND t.sla_due_at <= " SLA_NOW pharmacy \
+    "  UNION ALL SELECT 'at_risk', t.pharmacy_id, t.created_at FROM tickets t" \
+    "   WHERE t.status IN (" UNSOLVED ") AND t.sla_risk_at <= " SLA_NOW \
+    "   AND t.sla_due_at > " SLA_NOW pharmacy ") l" \
+    "  WHERE pd_dashboard_pharmacy(b.scope, b.pharmacy) IN (0, l.pharmacy_id)" \
+    "  AND l.created_at >= coalesce(b.lo, '-infinity') AND l.created_at < coalesce(b.hi, 'infinity')" \
+    "  GROUP BY l.key"
 
 #define ROLE_JSON "json_build_object('id', id, 'code', code, 'name', name, 'description', description)"
 
@@ -491,6 +546,12 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         INT_LIST("t.id", "<", "DESC"),
     [PD_SQL_TICKETS_LIST_ID_ASC].text =
         INT_LIST("t.id", ">", "ASC"),
+    /* the service level lists: the filters, then 27-29 sla (three times),
+     * 30-31 the cursor's due time, 32 its id, 33 the limit */
+    [PD_SQL_TICKETS_LIST_SLA_DESC].text =
+        SLA_LIST("<", "DESC"),
+    [PD_SQL_TICKETS_LIST_SLA_ASC].text =
+        SLA_LIST(">", "ASC"),
 
     /* 1 search text: whether it holds a word to look for */
     [PD_SQL_TICKET_SEARCH_QUERY].text =
@@ -553,19 +614,20 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "SELECT " PHARMACY_JSON " FROM pharmacies"
         " WHERE id = %s::bigint AND %s::bigint IN (0, id)",
     [PD_SQL_PHARMACIES_LOCK].text =
-        "SELECT code, name, address, city, phone, active, " PHARMACY_JSON " FROM pharmacies"
+        "SELECT code, name, address, city, phone, active, tier, " PHARMACY_JSON " FROM pharmacies"
         " WHERE id = %s::bigint FOR UPDATE",
     [PD_SQL_PHARMACIES_ACTIVE].text =
         "SELECT active FROM pharmacies WHERE id = %s::bigint",
-    /* 1 code, 2 name, 3 address, 4 city, 5 phone, 6 active */
+    /* 1 code, 2 name, 3 address, 4 city, 5 phone, 6 active, 7 tier */
     [PD_SQL_PHARMACIES_INSERT].text =
-        "INSERT INTO pharmacies (code, name, address, city, phone, active)"
-        " VALUES (%s::text, %s::text, %s::text, %s::text, %s::text, %s::boolean)"
+        "INSERT INTO pharmacies (code, name, address, city, phone, active, tier)"
+        " VALUES (%s::text, %s::text, %s::text, %s::text, %s::text, %s::boolean, %s::text)"
         " ON CONFLICT (code) DO NOTHING RETURNING id, " PHARMACY_JSON,
-    /* 1 code, 2 name, 3 address, 4 city, 5 phone, 6 active, 7 id, 8 code, 9 id */
+    /* 1 code, 2 name, 3 address, 4 city, 5 phone, 6 active, 7 tier (NULL:
+     * none), 8 id, 9 code, 10 id */
     [PD_SQL_PHARMACIES_UPDATE].text =
         "UPDATE pharmacies SET code = %s::text, name = %s::text, address = %s::text,"
-        " city = %s::text, phone = %s::text, active = %s::boolean, updated_at = now()"
+        " city = %s::text, phone = %s::text, active = %s::boolean, tier = %s::text, updated_at = now()"
         " WHERE id = %s::bigint AND NOT EXISTS (SELECT 1 FROM pharmacies o"
         " WHERE o.code = %s::text AND o.id <> %s::bigint) RETURNING " PHARMACY_JSON,
 
@@ -706,6 +768,24 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_DASHBOARD_DELTAS_COMPACT].text =
         "SELECT pd_dashboard_compact(%s::integer), (SELECT time_zone FROM dashboard_zone)",
 
+    [PD_SQL_SLA_ZONE_VALID].text = SQL_SLA_ZONE_VALID,
+    [PD_SQL_SLA_CALENDARS_LIST].text = SQL_SLA_CALENDARS_LIST,
+    [PD_SQL_SLA_CALENDARS_GET].text = SQL_SLA_CALENDARS_GET,
+    [PD_SQL_SLA_CALENDARS_LOCK].text = SQL_SLA_CALENDARS_LOCK,
+    [PD_SQL_SLA_CALENDARS_INSERT].text = SQL_SLA_CALENDARS_INSERT,
+    [PD_SQL_SLA_CALENDARS_UPDATE].text = SQL_SLA_CALENDARS_UPDATE,
+    [PD_SQL_SLA_CALENDARS_SET].text = SQL_SLA_CALENDARS_SET,
+    [PD_SQL_SLA_CALENDARS_EXTEND].text = SQL_SLA_CALENDARS_EXTEND,
+    [PD_SQL_SLA_POLICIES_LIST].text = SQL_SLA_POLICIES_LIST,
+    [PD_SQL_SLA_POLICIES_GET].text = SQL_SLA_POLICIES_GET,
+    [PD_SQL_SLA_POLICIES_LOCK].text = SQL_SLA_POLICIES_LOCK,
+    [PD_SQL_SLA_POLICIES_REFS].text = SQL_SLA_POLICIES_REFS,
+    [PD_SQL_SLA_POLICIES_SAVE].text = SQL_SLA_POLICIES_SAVE,
+    [PD_SQL_SLA_POLICIES_RECOMPUTE].text = SQL_SLA_POLICIES_RECOMPUTE,
+    [PD_SQL_SLA_SWEEP].text = SQL_SLA_SWEEP,
+    [PD_SQL_TICKETS_ESCALATE].text = SQL_TICKETS_ESCALATE,
+    [PD_SQL_SLA_COMPLIANCE].text = SQL_SLA_COMPLIANCE,
+    [PD_SQL_SLA_COMPLIANCE_COMPACT].text = SQL_SLA_COMPLIANCE_COMPACT,
     /* ---- notifications: the background work (migration 0021) ---- */
 
     /* A fan-out's first statement: no ticket is deleted until its
@@ -736,21 +816,23 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * each wants each event on (their own choice, else their role's
      * default), among those this server delivers, and can be reached by.
      * The events by their place in the batch: 1 places, 2 events, 3 every
-     * team expert, 4 every admin, 5 a pharmacy whose customers all count
-     * (NULL: none), arrays of the same length; 6-7 the people each names,
-     * by place (two arrays of the same length); 8 the team expert role, 9
-     * the admin role, 10 the customer role; 11 the channels this server
-     * delivers (an array). Columns: place, id, role (0: none), pharmacy (0:
-     * none), active, the channels comma-separated; by place, only people
+     * team expert, 4 every admin, 5 every manager, 6 a pharmacy whose
+     * customers all count (NULL: none), arrays of the same length; 7-8 the
+     * people each names, by place (two arrays of the same length); 9 the
+     * team expert role, 10 the admin role, 11 the manager role, 12 the
+     * customer role; 13 the channels this server delivers (an array).
+     * Columns: place, id, role (0: none), pharmacy (0: none), active, the
+     * channels comma-separated; by place, only people
      * who want the event on some channel. A batch concerns the same few
      * people over and over (the team, the admins), so each person's choice
      * is looked up once per event kind (w), not once per event. */
     [PD_SQL_USERS_NOTIFY_CANDIDATES].text =
         "WITH g AS (SELECT * FROM unnest(%s::integer[], %s::text[], %s::boolean[], %s::boolean[],"
-        "  %s::bigint[]) AS g (place, event, team, admins, pharmacy)),"
+        "  %s::boolean[], %s::bigint[]) AS g (place, event, team, admins, managers, pharmacy)),"
         " c AS (SELECT n.place, n.user_id FROM unnest(%s::integer[], %s::bigint[]) AS n (place, user_id)"
         "  UNION SELECT g.place, u.id FROM g JOIN users u ON g.team AND u.role_id = %s::smallint"
         "  UNION SELECT g.place, u.id FROM g JOIN users u ON g.admins AND u.role_id = %s::smallint"
+        "  UNION SELECT g.place, u.id FROM g JOIN users u ON g.managers AND u.role_id = %s::smallint"
         "  UNION SELECT g.place, u.id FROM g JOIN users u ON u.pharmacy_id = g.pharmacy"
         "   AND u.role_id = %s::smallint),"
         " ce AS (SELECT c.place, c.user_id, g.event FROM c JOIN g ON g.place = c.place),"

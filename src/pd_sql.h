@@ -48,26 +48,28 @@ typedef enum {
     X(PD_SQL_TICKETS_AUTO_CLOSE,            "pd_tickets_auto_close",             1, PD_PLAN_GENERIC) \
     X(PD_SQL_IDEMPOTENCY_FORGET,            "pd_idempotency_forget",             0, PD_PLAN_GENERIC) \
     /* the ticket list: one statement per allowlisted sort and direction */                          \
-    X(PD_SQL_TICKETS_LIST_CREATED_DESC,     "pd_tickets_list_created_desc",     30, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_CREATED_ASC,      "pd_tickets_list_created_asc",      30, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_UPDATED_DESC,     "pd_tickets_list_updated_desc",     30, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_UPDATED_ASC,      "pd_tickets_list_updated_asc",      30, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_PRIORITY_DESC,    "pd_tickets_list_priority_desc",    30, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_PRIORITY_ASC,     "pd_tickets_list_priority_asc",     30, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_ID_DESC,          "pd_tickets_list_id_desc",          30, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_ID_ASC,           "pd_tickets_list_id_asc",           30, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_CREATED_DESC,     "pd_tickets_list_created_desc",     31, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_CREATED_ASC,      "pd_tickets_list_created_asc",      31, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_UPDATED_DESC,     "pd_tickets_list_updated_desc",     31, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_UPDATED_ASC,      "pd_tickets_list_updated_asc",      31, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_PRIORITY_DESC,    "pd_tickets_list_priority_desc",    31, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_PRIORITY_ASC,     "pd_tickets_list_priority_asc",     31, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_ID_DESC,          "pd_tickets_list_id_desc",          31, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_ID_ASC,           "pd_tickets_list_id_asc",           31, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_SLA_DESC,         "pd_tickets_list_sla_desc",         34, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_SLA_ASC,          "pd_tickets_list_sla_asc",          34, PD_PLAN_CUSTOM)  \
     /* the ticket list with q: the search text's tsquery, then one per sort */                       \
     X(PD_SQL_TICKET_SEARCH_QUERY,           "pd_ticket_search_query",            1, PD_PLAN_GENERIC) \
-    X(PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC, "pd_tickets_search_relevance_desc", 33, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC,  "pd_tickets_search_relevance_asc",  33, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_CREATED_DESC,   "pd_tickets_search_created_desc",   32, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_CREATED_ASC,    "pd_tickets_search_created_asc",    32, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_UPDATED_DESC,   "pd_tickets_search_updated_desc",   32, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_UPDATED_ASC,    "pd_tickets_search_updated_asc",    32, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_PRIORITY_DESC,  "pd_tickets_search_priority_desc",  32, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_PRIORITY_ASC,   "pd_tickets_search_priority_asc",   32, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_ID_DESC,        "pd_tickets_search_id_desc",        32, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_ID_ASC,         "pd_tickets_search_id_asc",         32, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC, "pd_tickets_search_relevance_desc", 34, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC,  "pd_tickets_search_relevance_asc",  34, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_CREATED_DESC,   "pd_tickets_search_created_desc",   33, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_CREATED_ASC,    "pd_tickets_search_created_asc",    33, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_UPDATED_DESC,   "pd_tickets_search_updated_desc",   33, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_UPDATED_ASC,    "pd_tickets_search_updated_asc",    33, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_PRIORITY_DESC,  "pd_tickets_search_priority_desc",  33, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_PRIORITY_ASC,   "pd_tickets_search_priority_asc",   33, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_ID_DESC,        "pd_tickets_search_id_desc",        33, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_ID_ASC,         "pd_tickets_search_id_asc",         33, PD_PLAN_CUSTOM)  \
     X(PD_SQL_TICKET_CATEGORIES_LIST,        "pd_ticket_categories_list",         1, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKET_CATEGORIES_GET,         "pd_ticket_categories_get",          1, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKET_CATEGORIES_INSERT,      "pd_ticket_categories_insert",       3, PD_PLAN_GENERIC) \
@@ -82,8 +84,8 @@ typedef enum {
     X(PD_SQL_PHARMACIES_GET,                "pd_pharmacies_get",                 2, PD_PLAN_GENERIC) \
     X(PD_SQL_PHARMACIES_LOCK,               "pd_pharmacies_lock",                1, PD_PLAN_GENERIC) \
     X(PD_SQL_PHARMACIES_ACTIVE,             "pd_pharmacies_active",              1, PD_PLAN_GENERIC) \
-    X(PD_SQL_PHARMACIES_INSERT,             "pd_pharmacies_insert",              6, PD_PLAN_GENERIC) \
-    X(PD_SQL_PHARMACIES_UPDATE,             "pd_pharmacies_update",              9, PD_PLAN_GENERIC) \
+    X(PD_SQL_PHARMACIES_INSERT,             "pd_pharmacies_insert",              7, PD_PLAN_GENERIC) \
+    X(PD_SQL_PHARMACIES_UPDATE,             "pd_pharmacies_update",             10, PD_PLAN_GENERIC) \
     X(PD_SQL_USERS_LIST,                    "pd_users_list",                    12, PD_PLAN_CUSTOM)  \
     X(PD_SQL_USERS_GET,                     "pd_users_get",                      1, PD_PLAN_GENERIC) \
     X(PD_SQL_USERS_LOCK,                    "pd_users_lock",                     1, PD_PLAN_GENERIC) \
@@ -108,10 +110,29 @@ typedef enum {
     X(PD_SQL_DASHBOARD_READ,                "pd_dashboard_read",                 7, PD_PLAN_GENERIC) \
     X(PD_SQL_DASHBOARD_READ_PHARMACY,       "pd_dashboard_read_pharmacy",        7, PD_PLAN_GENERIC) \
     X(PD_SQL_DASHBOARD_DELTAS_COMPACT,      "pd_dashboard_deltas_compact",       1, PD_PLAN_GENERIC) \
+    /* service levels: calendars, policies (pd_sql_sla.h) */                                         \
+    X(PD_SQL_SLA_ZONE_VALID,                "pd_sla_zone_valid",                 1, PD_PLAN_GENERIC) \
+    X(PD_SQL_SLA_CALENDARS_LIST,            "pd_sla_calendars_list",             1, PD_PLAN_GENERIC) \
+    X(PD_SQL_SLA_CALENDARS_GET,             "pd_sla_calendars_get",              1, PD_PLAN_GENERIC) \
+    X(PD_SQL_SLA_CALENDARS_LOCK,            "pd_sla_calendars_lock",             1, PD_PLAN_GENERIC) \
+    X(PD_SQL_SLA_CALENDARS_INSERT,          "pd_sla_calendars_insert",           3, PD_PLAN_GENERIC) \
+    X(PD_SQL_SLA_CALENDARS_UPDATE,          "pd_sla_calendars_update",           6, PD_PLAN_GENERIC) \
+    X(PD_SQL_SLA_CALENDARS_SET,             "pd_sla_calendars_set",              3, PD_PLAN_GENERIC) \
+    X(PD_SQL_SLA_CALENDARS_EXTEND,          "pd_sla_calendars_extend",           0, PD_PLAN_GENERIC) \
+    X(PD_SQL_SLA_POLICIES_LIST,             "pd_sla_policies_list",              1, PD_PLAN_GENERIC) \
+    X(PD_SQL_SLA_POLICIES_GET,              "pd_sla_policies_get",               1, PD_PLAN_GENERIC) \
+    X(PD_SQL_SLA_POLICIES_LOCK,             "pd_sla_policies_lock",              1, PD_PLAN_GENERIC) \
+    X(PD_SQL_SLA_POLICIES_REFS,             "pd_sla_policies_refs",              4, PD_PLAN_GENERIC) \
+    X(PD_SQL_SLA_POLICIES_SAVE,             "pd_sla_policies_save",             15, PD_PLAN_GENERIC) \
+    X(PD_SQL_SLA_POLICIES_RECOMPUTE,        "pd_sla_policies_recompute",         1, PD_PLAN_GENERIC) \
+    X(PD_SQL_SLA_SWEEP,                     "pd_sla_sweep",                      1, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_ESCALATE,              "pd_tickets_escalate",               2, PD_PLAN_GENERIC) \
+    X(PD_SQL_SLA_COMPLIANCE,                "pd_sla_compliance",                 5, PD_PLAN_GENERIC) \
+    X(PD_SQL_SLA_COMPLIANCE_COMPACT,        "pd_sla_compliance_compact",         1, PD_PLAN_GENERIC) \
     /* notifications: the background work (mod_pd_notify_*.c) */                                    \
     X(PD_SQL_NOTIFY_DELIVERIES_LOCK,        "pd_notify_deliveries_lock",         0, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_OUTBOX_TAKE,            "pd_notify_outbox_take",             1, PD_PLAN_GENERIC) \
-    X(PD_SQL_USERS_NOTIFY_CANDIDATES,       "pd_users_notify_candidates",       11, PD_PLAN_GENERIC) \
+    X(PD_SQL_USERS_NOTIFY_CANDIDATES,       "pd_users_notify_candidates",       13, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_INSERT,      "pd_notify_deliveries_insert",       6, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_CLAIM,       "pd_notify_deliveries_claim",        3, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_SENT,        "pd_notify_deliveries_sent",         1, PD_PLAN_GENERIC) \

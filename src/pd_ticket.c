@@ -1,6 +1,7 @@
 #include <apr_strings.h>
 #include "pd_ticket.h"
 #include "pd_workflow.h"
+#include "pd_sla.h"
 
 /* {"id":..,"name":..} or null when the reference is empty. */
 static void person(pd_jw_t *w, const char *key, const char *id, const char *name)
@@ -70,6 +71,11 @@ static void render_members(pd_jw_t *w, const char *const *c, int with_descriptio
         pd_jw_key(w, times[i].key);
         pd_jw_timestamp(w, c[times[i].col]);
     }
+    pd_sla_render(w, c);
+    pd_jw_key(w, "escalated");
+    pd_jw_bool(w, c[PD_TC_ESCALATED_AT] != NULL);
+    pd_jw_key(w, "escalated_at");
+    pd_jw_timestamp(w, c[PD_TC_ESCALATED_AT]);
     if (with_description) {
         pd_jw_key(w, "description");
         pd_jw_string(w, c[PD_TC_DESCRIPTION]);
@@ -91,6 +97,7 @@ void pd_ticket_facts(pd_ticket_facts_t *t, const char *const *c)
     t->pharmacy_id = c[PD_TC_PHARMACY_ID] ? apr_atoi64(c[PD_TC_PHARMACY_ID]) : 0;
     t->tech_id = c[PD_TC_TECH_ID] ? apr_atoi64(c[PD_TC_TECH_ID]) : 0;
     t->expert_id = c[PD_TC_EXPERT_ID] ? apr_atoi64(c[PD_TC_EXPERT_ID]) : 0;
+    t->escalated = c[PD_TC_ESCALATED_AT] != NULL;
 }
 
 /* ["public","internal"], the caller's default first. */
@@ -160,6 +167,10 @@ static void render_allowed(pd_jw_t *w, const pd_identity_t *who, const pd_ticket
     visibilities(w, "upload", a.upload, a.internal_first);
     pd_jw_key(w, "delete");
     pd_jw_bool(w, a.remove);
+    pd_jw_key(w, "escalate");
+    pd_jw_bool(w, a.escalate);
+    pd_jw_key(w, "de_escalate");
+    pd_jw_bool(w, a.de_escalate);
     pd_jw_end(w, '}');
 }
 

@@ -17,6 +17,16 @@ typedef enum {
     PD_TC_EXPERT_ID, PD_TC_TECH_ID, PD_TC_CREATOR_ID,
     PD_TC_CREATED_AT, PD_TC_UPDATED_AT, PD_TC_FIRST_RESPONSE_AT, PD_TC_SOLVED_AT,
     PD_TC_CLOSED_AT,
+    /* service levels (pd_sla.h): the policy, when the clock stopped (NULL:
+     * it runs), the business microseconds paused so far; then per target
+     * its minutes, due time, when met, business microseconds left now
+     * (negative: overdue) and whether it is at risk, in this order for
+     * both (pd_sla.c counts on it) */
+    PD_TC_SLA_POLICY_ID, PD_TC_SLA_STOPPED_AT, PD_TC_SLA_PAUSED,
+    PD_TC_FR_TARGET, PD_TC_FR_DUE_AT, PD_TC_FR_MET_AT, PD_TC_FR_LEFT, PD_TC_FR_AT_RISK,
+    PD_TC_RES_TARGET, PD_TC_RES_DUE_AT, PD_TC_RES_MET_AT, PD_TC_RES_LEFT, PD_TC_RES_AT_RISK,
+    /* since when the ticket is escalated; NULL: it is not */
+    PD_TC_ESCALATED_AT,
     /* single-ticket reads only; a list page has its sort key at this position */
     PD_TC_DESCRIPTION,
     /* from the name cache */

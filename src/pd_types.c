@@ -19,11 +19,11 @@ static const char *const source_names[PD_SRC__COUNT] = {
     "customer", "team_expert", "internal", "whatsapp"
 };
 static const char *const audit_action_names[PD_AUDIT__ACTIONS] = {
-    "create", "update", "deactivate", "delete"
+    "create", "update", "deactivate", "delete", "recompute"
 };
 static const char *const entity_names[PD_ENTITY__COUNT] = {
-    "user", "role", "ticket_category", "ticket_module", "pharmacy", "ticket",
-    "webhook_endpoint"
+    "user", "role", "ticket_category", "ticket_module", "pharmacy", "ticket", "sla_calendar",
+    "sla_policy", "webhook_endpoint"
 };
 
 static int lookup(const char *const *names, int n, const char *s)

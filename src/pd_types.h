@@ -50,6 +50,7 @@ typedef enum {
     PD_AUDIT_UPDATE,
     PD_AUDIT_DEACTIVATE,
     PD_AUDIT_DELETE,
+    PD_AUDIT_RECOMPUTE,        /* service level due times recomputed on request */
     PD_AUDIT__ACTIONS
 } pd_audit_action_e;
 
@@ -60,6 +61,8 @@ typedef enum {
     PD_ENTITY_TICKET_MODULE,
     PD_ENTITY_PHARMACY,
     PD_ENTITY_TICKET,
+    PD_ENTITY_SLA_CALENDAR,
+    PD_ENTITY_SLA_POLICY,
     PD_ENTITY_WEBHOOK_ENDPOINT,
     PD_ENTITY__COUNT
 } pd_entity_e;

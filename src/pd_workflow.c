@@ -83,6 +83,12 @@ int pd_status_is_final(pd_status_e st)
     return st == PD_ST_CLOSED || st == PD_ST_CANCELLED;
 }
 
+int pd_status_is_unsolved(pd_status_e st)
+{
+    return st == PD_ST_OPEN || st == PD_ST_IN_REVIEW || st == PD_ST_IN_PROGRESS
+           || st == PD_ST_WAITING_CUSTOMER;
+}
+
 unsigned pd_workflow_texts(pd_role_e role, pd_status_e from, pd_status_e to)
 {
     if (from == to) {

@@ -39,6 +39,11 @@ int pd_workflow_rule_exists(pd_role_e role, pd_status_e from, pd_status_e to);
 /* Statuses that count as finished: no field edits, only reopening. */
 int pd_status_is_final(pd_status_e st);
 
+/* Statuses before a solution (open, in_review, in_progress,
+ * waiting_customer): the work still to do, as the queues and the service
+ * levels count it. */
+int pd_status_is_unsolved(pd_status_e st);
+
 /* What a move carries besides the status, as bits:
  * handing a ticket to a tech (open or in_review -> in_progress) needs a
  * technical note; solving needs a resolution (the public message); a

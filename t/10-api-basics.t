@@ -24,11 +24,14 @@ my %permissions = (
     admin => [@reader, qw(ticket.create ticket.update ticket.delete lookup.write
                           pharmacy.write user.read user.write role.read audit.read
                           notification.defaults notification.deliveries ticket.notifications
-                          webhook.manage)],
-    team_expert => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications)],
-    tech        => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications)],
+                          sla.read sla.write ticket.escalate ticket.de_escalate webhook.manage)],
+    team_expert => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications sla.read
+                                ticket.escalate ticket.de_escalate)],
+    tech        => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications sla.read
+                                ticket.escalate)],
     customer    => [@reader, qw(ticket.create ticket.update)],
-    manager     => [@reader, qw(user.read role.read ticket.notifications)],
+    manager     => [@reader, qw(user.read role.read ticket.notifications sla.read ticket.escalate
+                                ticket.de_escalate)],
 );
 
 # What the portal draws its menus and forms from: the pages in menu order
@@ -37,11 +40,11 @@ my %permissions = (
 # ticket is created, and whether the ticket's deliveries are shown.
 my @personal = qw(notifications preferences);
 my %allowed = (
-    admin => { pages => [qw(dashboard tickets review new users categories modules pharmacies
-                            webhooks notification_defaults dead_letters), @personal], scope => 'all',
+    admin => { pages => [qw(dashboard tickets review escalated new users categories modules pharmacies
+                            sla_policies sla_calendars webhooks notification_defaults dead_letters), @personal], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' },
                ticket_notifications => JSON::true },
-    team_expert => { pages => [qw(review mine tickets new), @personal], scope => 'all',
+    team_expert => { pages => [qw(review mine escalated tickets new), @personal], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' },
                ticket_notifications => JSON::true },
     tech => { pages => [qw(assigned tickets new), @personal], scope => 'all',
@@ -50,7 +53,7 @@ my %allowed = (
     customer => { pages => [qw(tickets new dashboard), @personal], scope => 'pharmacy',
                internal => JSON::false, inactive_lookups => JSON::false, create => { pharmacy => 'own' },
                ticket_notifications => JSON::false },
-    manager => { pages => [qw(dashboard tickets), @personal], scope => 'all',
+    manager => { pages => [qw(dashboard escalated tickets), @personal], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => undef,
                ticket_notifications => JSON::true },
 );

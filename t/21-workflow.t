@@ -57,7 +57,8 @@ sub timeline {
         "$uid{expert} field_changed category_id $before{category_id}>" . category_id('Error Data'),
         "$uid{expert} field_changed module_id $before{module_id}>" . module_id('Stok'),
         "$uid{expert} assigned expert_id null>$uid{expert}",
-    ], '... one timeline row per change, by the expert';
+        'system system public: service level targets recomputed after a change of priority, category, module',
+    ], '... one timeline row per change, by the expert, and the new service level targets by the system';
     my $first_response = $t->{first_response_at};
 
     $mark = last_activity_id($id);
@@ -106,8 +107,9 @@ sub timeline {
     is_deeply timeline($id, $mark), ["$uid{cust_a} status_changed status solved>closed"], '... timeline';
 
     my @all = activities($id);
-    ok !(grep { !defined $_->{user_id} } @all), 'every timeline row names its actor';
-    is scalar(@all), 1 + 5 + 3 + 2 + 1 + 2 + 2 + 1, 'the story left exactly its rows';
+    ok !(grep { !defined $_->{user_id} && $_->{kind} ne 'system' } @all),
+        'every timeline row names its actor, but the system\'s recomputation';
+    is scalar(@all), 1 + 6 + 3 + 2 + 1 + 2 + 2 + 1, 'the story left exactly its rows';
 }
 
 # ---- every move, every role -----------------------------------------------
@@ -213,12 +215,13 @@ for (@table) {
         transitions => [{ to => 'in_review', needs_tech => JSON::false, requires => [], rating => JSON::false },
                         { to => 'in_progress', needs_tech => JSON::true, requires => ['note'], rating => JSON::false }],
         fields => $data, take => JSON::true, comment => [qw(public internal)], upload => [qw(public internal)],
-        delete => JSON::false,
-    }, 'an open ticket, to an expert: review, or forward with a tech and a note; every field; take it';
+        delete => JSON::false, escalate => JSON::true, de_escalate => JSON::false,
+    }, 'an open ticket, to an expert: review, or forward with a tech and a note; every field; take it; escalate it';
     is_deeply $allowed->('cust_a'), {
         transitions => [{ to => 'cancelled', needs_tech => JSON::false, requires => [], rating => JSON::false }],
         fields => [qw(title description pic_name contact app_version)], take => JSON::false,
-        comment => ['public'], upload => ['public'], delete => JSON::false,
+        comment => ['public'], upload => ['public'], delete => JSON::false, escalate => JSON::false,
+        de_escalate => JSON::false,
     }, '... to its customer: cancel, correct the report, reply';
     is_deeply $allowed->('admin')->{delete}, JSON::true, '... to an admin: deletion too';
     is_deeply [@{ $allowed->('manager') }{qw(transitions fields comment upload)}], [[], [], [], []],
@@ -229,8 +232,8 @@ for (@table) {
         transitions => [{ to => 'waiting_customer', needs_tech => JSON::false, requires => [], rating => JSON::false },
                         { to => 'solved', needs_tech => JSON::false, requires => ['message'], rating => JSON::false }],
         fields => ['app_version'], take => JSON::false, comment => [qw(internal public)], upload => [qw(internal public)],
-        delete => JSON::false,
-    }, 'in progress, to its tech: ask the customer, solve with a resolution; progress notes first';
+        delete => JSON::false, escalate => JSON::true, de_escalate => JSON::false,
+    }, 'in progress, to its tech: ask the customer, solve with a resolution; progress notes first; escalate it';
     is_deeply $allowed->('expert')->{take}, JSON::false, '... the expert who owns it has nothing to take';
     put_in($id, 'solved');
     is_deeply $allowed->('cust_a')->{transitions}, [

@@ -45,6 +45,10 @@ my %expect = (
     'POST /tickets/{id}/comments'   => { allow => \@WRITE_TICKETS, ok => 201, kind => 'ticket', scoped => 1 },
     'GET /tickets/{id}/attachments' => { allow => \@ALL,           ok => 200, kind => 'ticket', scoped => 1 },
     'POST /tickets/{id}/attachments'=> { allow => \@WRITE_TICKETS, ok => 201, kind => 'ticket', scoped => 1 },
+    # staff raise the alarm (a tech on their own ticket); those who work the
+    # escalated queue lower it
+    'POST /tickets/{id}/escalate'   => { allow => \@STAFF_READ,    ok => 200, kind => 'ticket', scoped => 1 },
+    'POST /tickets/{id}/de-escalate' => { allow => [qw(admin team_expert manager)], ok => 200, kind => 'escalated' },
     'GET /attachments/{id}'         => { allow => \@ALL,           ok => 200, kind => 'attachment', scoped => 1 },
     'GET /attachments/{id}/preview' => { allow => \@ALL,           ok => 200, kind => 'attachment', scoped => 1 },
     'GET /workload'                 => { allow => \@STAFF_READ,    ok => 200 },
@@ -72,6 +76,18 @@ my %expect = (
     'GET /roles'                    => { allow => \@STAFF_READ,    ok => 200 },
     'GET /roles/{id}'               => { allow => \@STAFF_READ,    ok => 200, kind => 'role' },
     'GET /audit'                    => { allow => ['admin'],       ok => 200 },
+    'GET /sla-calendars'            => { allow => \@STAFF_READ,    ok => 200 },
+    'POST /sla-calendars'           => { allow => ['admin'],       ok => 201, kind => 'sla_calendar' },
+    'GET /sla-calendars/{id}'       => { allow => \@STAFF_READ,    ok => 200, kind => 'sla_calendar' },
+    'PATCH /sla-calendars/{id}'     => { allow => ['admin'],       ok => 200, kind => 'sla_calendar' },
+    'DELETE /sla-calendars/{id}'    => { allow => ['admin'],       ok => 200, kind => 'sla_calendar' },
+    'GET /sla-policies'             => { allow => \@STAFF_READ,    ok => 200 },
+    'POST /sla-policies'            => { allow => ['admin'],       ok => 201, kind => 'sla_policy' },
+    'GET /sla-policies/{id}'        => { allow => \@STAFF_READ,    ok => 200, kind => 'sla_policy' },
+    'PATCH /sla-policies/{id}'      => { allow => ['admin'],       ok => 200, kind => 'sla_policy' },
+    'DELETE /sla-policies/{id}'     => { allow => ['admin'],       ok => 200, kind => 'sla_policy' },
+    'POST /sla-policies/{id}/recompute' => { allow => ['admin'],   ok => 200, kind => 'sla_policy' },
+    'GET /sla-compliance'           => { allow => \@STAFF_READ,    ok => 200 },
     'PATCH /me'                     => { allow => \@ALL,           ok => 200 },
     'GET /me/notification-preferences'   => { allow => \@ALL,      ok => 200 },
     'PATCH /me/notification-preferences' => { allow => \@ALL,      ok => 200 },
@@ -139,6 +155,15 @@ my %make = (
         return api('admin', POST => '/api/users', json => { username => $u, name => "User $u", role => 'tech' })->json->{id};
     },
     role => sub { 4 },
+    # an escalated ticket of APT-A, the tech on it
+    escalated => sub {
+        my $id = create_ticket('admin', pharmacy_id => pharmacy_id('APT-A'), title => tag('AuthzEsk'))->json->{id};
+        db_do('UPDATE tickets SET tech_id = ?, escalated_at = now() WHERE id = ?', user_id('tech'), $id);
+        return $id;
+    },
+    sla_calendar => sub { api('admin', POST => '/api/sla-calendars', json => sla_calendar_body())->json->{id} },
+    # a tier no pharmacy has: the policy applies to no ticket
+    sla_policy => sub { api('admin', POST => '/api/sla-policies', json => sla_policy_body())->json->{id} },
     # a notification of that user (a sent portal delivery), about a ticket of
     # their pharmacy
     notification => sub {
@@ -184,6 +209,14 @@ my %make = (
     },
 );
 
+sub sla_calendar_body { +{ name => tag('AuthzKal'), hours => { mon => [{ from => '08:00', to => '17:00' }] } } }
+sub sla_policy_body {
+    (my $tier = uc tag('AZ')) =~ s/[^A-Z0-9-]/-/g;
+    return { name => tag('AuthzSla'), calendar_id => db_value(q{SELECT id FROM sla_calendars WHERE name = '24/7'}),
+             pharmacy_tier => $tier,
+             targets => { map { $_ => { first_response => 60, resolution => 600 } } qw(low medium high urgent) } };
+}
+
 # Form bodies (multipart/form-data) for the upload routes.
 my %form = (
     'POST /tickets/{id}/attachments' => [[file => { filename => 'bukti.txt', content => "Struk gagal dicetak.\n" }]],
@@ -202,6 +235,12 @@ my %body = (
     'PATCH /pharmacies/{id}'        => sub { { phone => '(021) 555 0101' } },
     'POST /users'                   => sub { my $u = tag('authz'); { username => $u, name => 'Baru', role => 'tech' } },
     'PATCH /users/{id}'             => sub { { name => 'Nama Baru' } },
+    'POST /sla-calendars'           => sub { sla_calendar_body() },
+    'PATCH /sla-calendars/{id}'     => sub { { time_zone => 'Asia/Makassar' } },
+    'POST /sla-policies'            => sub { sla_policy_body() },
+    'PATCH /sla-policies/{id}'      => sub { { description => 'diubah' } },
+    'POST /tickets/{id}/escalate'   => sub { { reason => 'Perlu bantuan senior.' } },
+    'POST /tickets/{id}/de-escalate' => sub { { reason => 'Sudah ditangani.' } },
     'PATCH /me'                     => sub { { language => 'id' } },
     'PATCH /me/notification-preferences' => sub { { preferences => {} } },
     'PATCH /notification-defaults'  => sub { { roles => {} } },

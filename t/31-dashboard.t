@@ -100,8 +100,8 @@ sub compacted { wait_until(sub { pending() == 0 }, 20) }
     is $r->status, 200, 'a manager reads the dashboard';
     like $r->header('Content-Type'), qr{^application/json}, '... as JSON';
     my $j = $r->json;
-    is_deeply [sort keys %$j], [sort qw(total by_status by_priority by_category by_module urgent_unsolved)],
-        '... with total, by_status, by_priority, by_category, by_module, urgent_unsolved';
+    is_deeply [sort keys %$j], [sort qw(total by_status by_priority by_category by_module sla urgent_unsolved)],
+        '... with total, by_status, by_priority, by_category, by_module, sla, urgent_unsolved';
     is_deeply [sort keys %{ $j->{by_status} }], [sort +(STATUSES)], '... every status, zeros too';
     is_deeply [sort keys %{ $j->{by_priority} }], [sort @PRIORITIES], '... every priority';
     my ($cat) = @{ $j->{by_category} };

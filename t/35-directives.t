@@ -53,7 +53,9 @@ for my $good ('PharmadeskAttachmentMaxSize 1', 'PharmadeskAttachmentMaxSize 1073
               qq{PharmadeskWhatsAppCategory "Operasional Apotek"}, 'PharmadeskWhatsAppModule Penjualan',
               'PharmadeskWebhookTimeout 1', 'PharmadeskWebhookTimeout 60',
               'PharmadeskWebhookAllowNetworks none', 'PharmadeskWebhookAllowNetworks 10.1.2.0/24',
-              'PharmadeskWebhookAllowNetworks 127.0.0.0/8 ::1 fd00::/8 192.168.1.7') {
+              'PharmadeskWebhookAllowNetworks 127.0.0.0/8 ::1 fd00::/8 192.168.1.7',
+              'PharmadeskSlaInterval 1', 'PharmadeskSlaInterval 3600', 'PharmadeskSlaBatch 10000',
+              'PharmadeskSlaAtRiskPercent 1', 'PharmadeskSlaAtRiskPercent 99') {
     my ($rc, $out) = configtest($good);
     is $rc, 0, "'$good' is accepted" or diag $out;
 }
@@ -147,6 +149,11 @@ for my $case (
     ['PharmadeskPortalUrl https://', qr/PharmadeskPortalUrl must be the portal's absolute/],
     ['PharmadeskPortalUrl https://helpdesk.example.org/#/t', qr/PharmadeskPortalUrl must be the portal's absolute/],
     ['PharmadeskPortalUrl javascript:alert(1)', qr/PharmadeskPortalUrl must be the portal's absolute/],
+    ['PharmadeskSlaInterval 0', qr/PharmadeskSlaInterval must be a number of seconds from 1 to 3600/],
+    ['PharmadeskSlaInterval 1m', qr/PharmadeskSlaInterval must be a number of seconds from 1 to 3600/],
+    ['PharmadeskSlaBatch 10001', qr/PharmadeskSlaBatch must be a number from 1 to 10000/],
+    ['PharmadeskSlaAtRiskPercent 100', qr/PharmadeskSlaAtRiskPercent must be a percentage from 1 to 99/],
+    ['PharmadeskSlaAtRiskPercent 0', qr/PharmadeskSlaAtRiskPercent must be a percentage from 1 to 99/],
     ['PharmadeskWebhookTimeout 0', qr/PharmadeskWebhookTimeout must be a number of seconds from 1 to 60/],
     ['PharmadeskWebhookTimeout 61', qr/PharmadeskWebhookTimeout must be a number of seconds from 1 to 60/],
     ['PharmadeskWebhookTimeout 5s', qr/PharmadeskWebhookTimeout must be a number of seconds from 1 to 60/],

@@ -53,8 +53,9 @@ sub turns {
 }
 
 # every job of mod_pd_maintenance.c's table: the maintenance, the
-# dashboard's, WhatsApp's forgetting, the notifications
-ok wait_until(sub { runs() >= 4 && (() = jobs()) >= 4 }, 20), 'the jobs run' or diag "runs: @{[runs()]}";
+# dashboard's, the service levels' sweep and compliance counts, the
+# notifications, WhatsApp's forgetting
+ok wait_until(sub { runs() >= 6 && (() = jobs()) >= 6 }, 20), 'the jobs run' or diag "runs: @{[runs()]}";
 cmp_ok scalar(children()), '>=', 2, 'in a server of several children';
 for my $job (jobs()) {
     my @t = turns(runs($job));

@@ -14,24 +14,8 @@ use DBI;
 use PD::Test;
 use PD::Fixtures;
 
-# The ticket's events fanned out and its portal deliveries made.
-sub settled {
-    my ($tid) = @_;
-    return wait_until(sub {
-        !db_value('SELECT count(*) FROM notify_outbox WHERE ticket_id = ?', $tid)
-            && !db_value(q{SELECT count(*) FROM notify_deliveries WHERE ticket_id = ? AND channel = 'portal'
-                           AND status IN ('pending', 'sending')}, $tid);
-    }, 20);
-}
-
-# Who was told of an event on a ticket: usernames, on one channel or any.
-sub told {
-    my ($tid, $event, $channel) = @_;
-    settled($tid);
-    return [map { $_->[0] } db_query(q{SELECT DISTINCT u.username FROM notify_deliveries d
-        JOIN users u ON u.id = d.user_id WHERE d.ticket_id = ? AND d.event = ?
-        AND (?::text IS NULL OR d.channel = ?) ORDER BY 1}, $tid, $event, $channel, $channel)];
-}
+sub settled { notify_settled(@_) }
+sub told { notified(@_) }
 sub on_portal { told(@_[0, 1], 'portal') }
 
 # The ids of a user's notifications, every page of them, newest first.
@@ -235,7 +219,8 @@ ok !db_value(q{SELECT count(*) FROM notify_deliveries d JOIN ticket_activities a
     # a role's defaults, which admins set
     my $d = api('admin', GET => '/api/notification-defaults');
     is $d->status, 200, 'an admin reads the defaults';
-    is_deeply $d->json->{roles}{manager}, {}, '... managers hear of nothing yet';
+    is_deeply [sort keys %{ $d->json->{roles}{manager} }], [qw(de_escalated escalated sla_escalated)],
+        '... managers hear of escalations only';
     my $audit_before = db_value(q{SELECT count(*) FROM audit_log WHERE entity = 'role'});
     $d = api('admin', PATCH => '/api/notification-defaults',
         json => { roles => { customer => { status_changed => { portal => JSON::false } } } });

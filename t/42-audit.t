@@ -119,13 +119,23 @@ my $pharmacy;
     $pharmacy = $c->json->{id};
     audited('pharmacy create', $m, 'pharmacy', $pharmacy, 'create',
         ch(code => [undef, $code], name => [undef, "Apotek $code"], address => [undef, ''],
-           city => [undef, 'Depok'], phone => [undef, ''], active => [undef, JSON::true]));
+           city => [undef, 'Depok'], phone => [undef, ''], tier => [undef, undef],
+           active => [undef, JSON::true]));
 
     $m = mark();
     is api('admin', PATCH => "/api/pharmacies/$pharmacy", json => { city => 'Bogor', phone => '0251 555' })->status,
         200, 'pharmacy: patched';
     audited('pharmacy update', $m, 'pharmacy', $pharmacy, 'update',
         ch(city => ['Depok', 'Bogor'], phone => ['', '0251 555']));
+
+    $m = mark();
+    is api('admin', PATCH => "/api/pharmacies/$pharmacy", json => { tier => 'GOLD' })->status, 200,
+        'pharmacy: put in a contract tier';
+    audited('pharmacy tier', $m, 'pharmacy', $pharmacy, 'update', ch(tier => [undef, 'GOLD']));
+    $m = mark();
+    is api('admin', PATCH => "/api/pharmacies/$pharmacy", json => { tier => undef })->status, 200,
+        'pharmacy: taken out of it';
+    audited('pharmacy tier cleared', $m, 'pharmacy', $pharmacy, 'update', ch(tier => ['GOLD', undef]));
 
     $m = mark();
     is api('admin', PATCH => "/api/pharmacies/$pharmacy", json => { city => 'Bogor' })->status, 200,

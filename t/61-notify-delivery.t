@@ -13,7 +13,6 @@ use Test::More;
 use PD::Test;
 use PD::Fixtures;
 use PD::SmtpSink;
-use IO::Socket::INET;
 
 my $sink = PD::SmtpSink->suite;
 my $conf = $ENV{PD_TEST_HTTPD_CONF};
@@ -172,22 +171,10 @@ is scalar(@team), 25, 'a team of 25 experts';
 
 # Two Apaches on one database, each with its own background work
 {
-    my $dir2 = "$ENV{PD_TEST_RUN_DIR}2";
-    mkdir $dir2;
-    chmod 0755, $dir2;
-    my $port2 = $ENV{PD_TEST_PORT} + 7;
-    $port2++ while IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port2, Timeout => 1);
-    (my $conf2 = $patient) =~ s/\Q$ENV{PD_TEST_RUN_DIR}\E(?=["\/\s]|$)/$dir2/gm;
-    $conf2 =~ s/^Listen 127\.0\.0\.1:\d+$/Listen 127.0.0.1:$port2/m;
-    $conf2 =~ s/^ServerName localhost:\d+$/ServerName localhost:$port2/m;
-    # the same authentication, read from the first's run directory
-    $conf2 =~ s/^Include "\Q$dir2\E\/auth\.conf"$/Include "$ENV{PD_TEST_RUN_DIR}\/auth.conf"/m;
-    open my $fh, '>', "$dir2/httpd.conf" or die "$dir2/httpd.conf: $!";
-    print {$fh} $conf2;
-    close $fh;
-    my ($rc, $out) = capture('apache2', '-f', "$dir2/httpd.conf", '-k', 'start');
-    is $rc, 0, 'a second Apache on the same database' or diag $out;
-    ok wait_until(sub { -s "$dir2/httpd.pid" }, 20), '... running';
+    my $second = second_apache_start($patient);
+    my $dir2 = $second->{dir};
+    is $second->{rc}, 0, 'a second Apache on the same database' or diag $second->{out};
+    ok $second->{running}, '... running';
 
     my $log1 = "$ENV{PD_TEST_RUN_DIR}/error.log";
     my $from1 = -s $log1;
@@ -207,13 +194,8 @@ is scalar(@team), 25, 'a team of 25 experts';
     diag sprintf 'deliveries sent by the first Apache: %d, by the second: %d',
         scalar(keys %{ $by{first} // {} }), scalar(keys %{ $by{second} // {} });
 
-    ($rc, $out) = capture('apache2', '-f', "$dir2/httpd.conf", '-k', 'stop');
-    is $rc, 0, 'the second Apache stops';
-    wait_until(sub { !-e "$dir2/httpd.pid" }, 30);
-    my @errors = grep { /\[(?:\w+:)?error\]/ && !/AH00\d+|DBD/ } do {
-        open my $l, '<', "$dir2/error.log" or ();
-        <$l>;
-    };
+    my ($rc, $out, @errors) = second_apache_stop($second);
+    is $rc, 0, 'the second Apache stops' or diag $out;
     ok !@errors, 'the second Apache logged no error' or diag @errors;
 }
 

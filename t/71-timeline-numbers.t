@@ -7,52 +7,18 @@ use strict;
 use warnings;
 use lib "$ENV{PD_ROOT}/t/lib";
 use Test::More;
-use DBI;
-use File::Copy qw(copy);
-use File::Temp qw(tempdir);
 use PD::Test;
+use PD::Scratch;
 
-my $root = $ENV{PD_ROOT};
-opendir my $dh, "$root/sql/migrations" or die "sql/migrations: $!";
-my @all = sort grep { /^\d{4}_.+\.sql$/ } readdir $dh;
-closedir $dh;
-my ($numbering) = grep { $all[$_] =~ /_timeline_numbers\.sql$/ } 0 .. $#all;
-ok defined $numbering, 'the numbering migration is there' or BAIL_OUT('no *_timeline_numbers.sql');
-
-my %dsn = (host => $ENV{PD_TEST_PGHOST}, port => $ENV{PD_TEST_PGPORT});
-sub connect_to {
-    my ($db, $user) = @_;
-    DBI->connect("dbi:Pg:dbname=$db;host=$dsn{host};port=$dsn{port}", $user, '',
-        { RaiseError => 1, PrintError => 0, AutoCommit => 1, pg_enable_utf8 => 1 });
-}
-my $owner = $ENV{PD_TEST_PGUSER} // 'pharmadesk';
-my $scratch = "pd_numbers_$$";
-my $super = connect_to('postgres', 'postgres');
-$super->do(qq{CREATE DATABASE "$scratch" OWNER "$owner" ENCODING 'UTF8' TEMPLATE template0});
-my $dbh;
-END {
-    $dbh->disconnect if $dbh;
-    $super->do(qq{DROP DATABASE IF EXISTS "$scratch"}) if $super;
-}
-
-sub migrate {
-    my ($dir) = @_;
-    local $ENV{PGHOST} = $dsn{host};
-    local $ENV{PGPORT} = $dsn{port};
-    local $ENV{PGDATABASE} = $scratch;
-    local $ENV{PGUSER} = $owner;
-    my $out = `"$root/scripts/migrate" --dir "$dir" 2>&1`;
-    return ($? >> 8, $out);
-}
+my $scratch = PD::Scratch->new('pd_numbers', qr/_timeline_numbers\.sql$/);
+ok $scratch, 'the numbering migration is there' or BAIL_OUT('no *_timeline_numbers.sql');
 
 # ---- the history, before the numbering -------------------------------------------
 
-my $before = tempdir('pd-numbers-XXXXXX', TMPDIR => 1, CLEANUP => 1);
-copy("$root/sql/migrations/$_", "$before/$_") or die "copy $_: $!" for @all[0 .. $numbering - 1];
-my ($rc, $out) = migrate($before);
+my ($rc, $out) = $scratch->migrate_before;
 is $rc, 0, 'the migrations before the numbering apply' or diag $out;
 
-$dbh = connect_to($scratch, $owner);
+my $dbh = $scratch->dbh;
 my $val = sub { my ($sql, @b) = @_; ($dbh->selectrow_array($sql, undef, @b))[0] };
 my $pharmacy = $val->(q{INSERT INTO pharmacies (code, name) VALUES ('NUM-A', 'Apotek Nomor') RETURNING id});
 my $user = $val->(q{INSERT INTO users (username, name, role_id, pharmacy_id) VALUES ('num_c', 'Num', 4, ?) RETURNING id},
@@ -78,7 +44,7 @@ my @files = map {
 
 # ---- the numbering ------------------------------------------------------------------
 
-($rc, $out) = migrate("$root/sql/migrations");
+($rc, $out) = $scratch->migrate_rest;
 is $rc, 0, 'the numbering and the rest apply to a database with history' or diag $out;
 
 for my $t (@tickets) {
@@ -115,4 +81,7 @@ my $new = $val->(q{INSERT INTO ticket_attachments (ticket_id, user_id, file_name
     $tickets[1], $user, '0' x 64);
 ok $new && !$seen{$new}, 'a new attachment gets one of its own';
 
+# the scratch database goes
+undef $dbh;
+undef $scratch;
 done_testing;

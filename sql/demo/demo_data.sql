@@ -621,6 +621,66 @@ DROP FUNCTION pg_temp.demo_event(integer, text, text, text, text, text, text, bi
                                  double precision, double precision, boolean, boolean);
 DROP FUNCTION pg_temp.demo_pick(anyarray);
 
+-- Service levels: office hours in Jakarta with two holidays, and a
+-- contract (GOLD) for two pharmacies with tighter targets counted on them,
+-- beside the default policy around the clock.
+WITH c AS (INSERT INTO sla_calendars (name, time_zone) VALUES ('Jam kerja Jakarta', 'Asia/Jakarta') RETURNING id)
+SELECT pd_sla_calendar_set(c.id,
+    '[{"weekday":1,"from":"08:00","to":"12:00"},{"weekday":1,"from":"13:00","to":"17:00"},
+      {"weekday":2,"from":"08:00","to":"12:00"},{"weekday":2,"from":"13:00","to":"17:00"},
+      {"weekday":3,"from":"08:00","to":"12:00"},{"weekday":3,"from":"13:00","to":"17:00"},
+      {"weekday":4,"from":"08:00","to":"12:00"},{"weekday":4,"from":"13:00","to":"17:00"},
+      {"weekday":5,"from":"08:00","to":"11:30"},{"weekday":5,"from":"13:00","to":"17:00"},
+      {"weekday":6,"from":"08:00","to":"12:00"}]',
+    json_build_array(json_build_object('date', make_date(extract(year FROM now())::int, 8, 17), 'name', 'Hari Kemerdekaan'),
+                     json_build_object('date', make_date(extract(year FROM now())::int, 12, 25), 'name', 'Hari Natal')))
+FROM c;
+UPDATE pharmacies SET tier = 'GOLD' WHERE code IN ('APT-JKT-001', 'APT-SBY-001');
+INSERT INTO sla_policies (name, description, calendar_id, pharmacy_tier, first_response, resolution, managers_after)
+SELECT 'Kontrak Emas', 'Apotek dengan kontrak layanan GOLD', id, 'GOLD', ARRAY[240, 120, 60, 30], ARRAY[2400, 960, 480, 240], 120
+FROM sla_calendars WHERE name = 'Jam kerja Jakarta';
+
+-- Two urgent tickets of the last hour nobody has answered yet, so that
+-- something is at risk whenever the demo starts.
+WITH y AS (SELECT extract(year FROM now() AT TIME ZONE 'Asia/Jakarta')::int AS year),
+fresh AS (
+    INSERT INTO tickets (number, pharmacy_id, pic_name, contact, app_version, module_id, category_id, title,
+                         description, priority, source, customer_id, created_by, created_at, updated_at)
+    SELECT pd_ticket_number('PD', y.year, pd_next_ticket_seq(y.year)), p.id, u.name, '0812-7000-1122', '5.3.0',
+           (SELECT id FROM ticket_modules WHERE name = x.module), (SELECT id FROM ticket_categories WHERE name = 'Bug Sistem'),
+           x.title, x.description, 'urgent', 'customer', u.id, u.id,
+           now() - make_interval(mins => x.age), now() - make_interval(mins => x.age)
+    FROM y, (VALUES ('apotek2', 'Penjualan', 52, 'Kasir tidak bisa mencetak struk sama sekali',
+                     'Sejak tadi semua transaksi gagal cetak. Antrean pasien panjang.'),
+                    ('apotek3', 'Resep', 50, 'Resep racikan tidak bisa disimpan',
+                     'Setiap simpan resep racikan muncul error dan data hilang.'))
+           AS x (username, module, age, title, description)
+    JOIN users u ON u.username = x.username JOIN pharmacies p ON p.id = u.pharmacy_id
+    RETURNING id, customer_id, created_at
+)
+INSERT INTO ticket_activities (ticket_id, user_id, kind, new_value, created_at)
+SELECT id, customer_id, 'created', 'open', created_at FROM fresh;
+
+-- The tickets' service levels from their timelines, as if the system had
+-- kept them all along (migration 0030): overdue, at risk, paused, met;
+-- then their outcomes counted for compliance (migration 0032).
+SELECT pd_sla_replay();
+SELECT pd_sla_compliance_rebuild();
+
+-- A long overdue ticket escalated by its team expert, for the escalated
+-- queue.
+WITH t AS (
+    UPDATE tickets SET escalated_at = now() - interval '2 hours'
+    WHERE id = (SELECT id FROM tickets WHERE status = 'in_progress' AND sla_due_at < now() - interval '1 day'
+                ORDER BY sla_due_at, id LIMIT 1)
+    RETURNING id
+)
+INSERT INTO ticket_activities (ticket_id, user_id, kind, field, old_value, new_value, body, visibility, created_at)
+SELECT t.id, u.id, 'escalation', 'escalated', 'false', 'true',
+       'Apotek menunggu lebih dari sehari dan kasir masih bermasalah; mohon ditangani tim senior.', 'internal',
+       now() - interval '2 hours'
+FROM t, users u WHERE u.username = 'expert1';
+
 -- The demo's history happened before anyone could hear of it: the events its
 -- timeline wrote to the outbox are dropped in the same transaction, so that
 -- the mail catcher and the bells start empty and show only what people do

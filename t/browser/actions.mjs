@@ -29,6 +29,8 @@ function expected(a) {
     ...a.comment.map((v) => `comment:${v}`),
     ...a.upload.map((v) => `upload:${v}`),
     ...(a.delete ? ['delete'] : []),
+    ...(a.escalate ? ['escalate'] : []),
+    ...(a.de_escalate ? ['de_escalate'] : []),
   ].sort();
 }
 

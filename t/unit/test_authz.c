@@ -33,11 +33,15 @@ static const char *const expected_policy[PD_ACT__COUNT] = {
     [PD_ACT_ROLE_READ]      = "AETM",
     [PD_ACT_AUDIT_READ]     = "A",
     [PD_ACT_DASHBOARD_READ] = "AETCM",
+    [PD_ACT_SLA_READ]       = "AETM",
+    [PD_ACT_SLA_WRITE]      = "A",
     [PD_ACT_ME_UPDATE]      = "AETCM",
     [PD_ACT_NOTIFICATION_INBOX] = "AETCM",
     [PD_ACT_NOTIFICATION_DEFAULTS] = "A",
     [PD_ACT_NOTIFICATION_DELIVERIES] = "A",
     [PD_ACT_TICKET_NOTIFICATIONS] = "AETM",
+    [PD_ACT_TICKET_ESCALATE] = "AETM",
+    [PD_ACT_TICKET_DE_ESCALATE] = "AEM",
     [PD_ACT_WEBHOOKS] = "A",
 };
 
@@ -48,7 +52,7 @@ static const struct { pd_role_e role; char letter; } role_letters[] = {
 
 static const pd_action_e writes[] = {
     PD_ACT_TICKET_CREATE, PD_ACT_TICKET_UPDATE, PD_ACT_TICKET_DELETE, PD_ACT_LOOKUP_WRITE,
-    PD_ACT_PHARMACY_WRITE, PD_ACT_USER_WRITE,
+    PD_ACT_PHARMACY_WRITE, PD_ACT_USER_WRITE, PD_ACT_SLA_WRITE,
 };
 
 static pd_identity_t who(pd_role_e role, apr_int64_t pharmacy_id)
@@ -362,7 +366,7 @@ static void test_ticket_fields_follow_policy(void **state)
 
 static pd_ticket_facts_t ticket(int status, apr_int64_t tech, apr_int64_t expert)
 {
-    pd_ticket_facts_t t = { (pd_status_e)status, PHARMACY, tech, expert };
+    pd_ticket_facts_t t = { (pd_status_e)status, PHARMACY, tech, expert, 0 };
     return t;
 }
 
@@ -378,6 +382,7 @@ static void test_refuse(void **state)
         { PD_AZ_NEEDS_TECH, 422, "validation_failed", "tech_id" },
         { PD_AZ_REQUIRED, 422, "validation_failed", "title" },
         { PD_AZ_UNKNOWN_REFERENCE, 422, "unknown_reference", "title" },
+        { PD_AZ_ESCALATION_STATE, 409, "conflict", NULL },
     };
     pd_error_t err;
     apr_size_t i;
@@ -539,6 +544,8 @@ static void test_ticket_allowed_matches_decisions(void **state)
                                      pd_authz_ticket_entry(&id, &t, 1) == PD_AZ_OK);
                     assert_int_equal(a.upload, a.comment);
                     assert_int_equal(a.remove, pd_authz_allows(id.role, PD_ACT_TICKET_DELETE));
+                    assert_int_equal(a.escalate, pd_authz_ticket_escalate(&id, &t, 1) == PD_AZ_OK);
+                    assert_int_equal(a.de_escalate, pd_authz_ticket_escalate(&id, &t, 0) == PD_AZ_OK);
                     assert_int_equal(a.take, (want_fields & PD_TF_EXPERT) && role == PD_ROLE_EXPERT
                                              && people[ei] != ME);
                     if (a.internal_first) {
@@ -547,6 +554,45 @@ static void test_ticket_allowed_matches_decisions(void **state)
                 }
             }
         }
+    }
+}
+
+/* Escalation by hand: staff raise it (a tech on their own ticket), the
+ * escalated queue's people lower it; once, before a solution, and only
+ * what is escalated is de-escalated. */
+static void test_ticket_escalate(void **state)
+{
+    pd_ticket_facts_t t = ticket(PD_ST_IN_PROGRESS, ME, 0);
+    pd_identity_t id;
+    int role, st;
+
+    for (role = 0; role <= PD_ROLE__COUNT; role++) {
+        id = who((pd_role_e)role, role == PD_ROLE_CUSTOMER ? PHARMACY : 0);
+        t = ticket(PD_ST_IN_PROGRESS, ME, 0);
+        assert_int_equal(pd_authz_ticket_escalate(&id, &t, 1) == PD_AZ_OK,
+                         role == PD_ROLE_ADMIN || role == PD_ROLE_EXPERT || role == PD_ROLE_TECH
+                         || role == PD_ROLE_MANAGER);
+        t.escalated = 1;
+        assert_int_equal(pd_authz_ticket_escalate(&id, &t, 0) == PD_AZ_OK,
+                         role == PD_ROLE_ADMIN || role == PD_ROLE_EXPERT || role == PD_ROLE_MANAGER);
+    }
+    id = who(PD_ROLE_CUSTOMER, PHARMACY);
+    assert_int_equal(pd_authz_ticket_escalate(&id, &t, 1), PD_AZ_FORBIDDEN);
+    /* a tech: the tickets assigned to them */
+    id = who(PD_ROLE_TECH, 0);
+    t = ticket(PD_ST_IN_PROGRESS, OTHER, 0);
+    assert_int_equal(pd_authz_ticket_escalate(&id, &t, 1), PD_AZ_NOT_ASSIGNED);
+    assert_int_equal(pd_authz_ticket_escalate(&id, &t, 0), PD_AZ_FORBIDDEN);
+    /* the state: before a solution, once; de-escalated only when escalated */
+    id = who(PD_ROLE_EXPERT, 0);
+    for (st = 0; st < PD_ST__COUNT; st++) {
+        t = ticket(st, 0, 0);
+        assert_int_equal(pd_authz_ticket_escalate(&id, &t, 1),
+                         st <= PD_ST_WAITING_CUSTOMER ? PD_AZ_OK : PD_AZ_ESCALATION_STATE);
+        assert_int_equal(pd_authz_ticket_escalate(&id, &t, 0), PD_AZ_ESCALATION_STATE);
+        t.escalated = 1;
+        assert_int_equal(pd_authz_ticket_escalate(&id, &t, 1), PD_AZ_ESCALATION_STATE);
+        assert_int_equal(pd_authz_ticket_escalate(&id, &t, 0), PD_AZ_OK);
     }
 }
 
@@ -669,12 +715,13 @@ static void test_pages(void **state)
 {
     static const char *const expected[PD_ROLE__COUNT] = {
         [PD_ROLE_NONE] = "",
-        [PD_ROLE_ADMIN] = "dashboard tickets review new users categories modules pharmacies"
-                          " webhooks notification_defaults dead_letters notifications preferences",
-        [PD_ROLE_EXPERT] = "review mine tickets new notifications preferences",
+        [PD_ROLE_ADMIN] = "dashboard tickets review escalated new users categories modules pharmacies"
+                          " sla_policies sla_calendars webhooks notification_defaults dead_letters"
+                          " notifications preferences",
+        [PD_ROLE_EXPERT] = "review mine escalated tickets new notifications preferences",
         [PD_ROLE_TECH] = "assigned tickets new notifications preferences",
         [PD_ROLE_CUSTOMER] = "tickets new dashboard notifications preferences",
-        [PD_ROLE_MANAGER] = "dashboard tickets notifications preferences",
+        [PD_ROLE_MANAGER] = "dashboard escalated tickets notifications preferences",
     };
     const char *pages[PD_AUTHZ_MAX_PAGES];
     apr_pool_t *p = *state;
@@ -736,11 +783,11 @@ static void test_source_for_role(void **state)
 static void test_audit_names(void **state)
 {
     static const char *const entities[PD_ENTITY__COUNT] = {
-        "user", "role", "ticket_category", "ticket_module", "pharmacy", "ticket",
-        "webhook_endpoint",
+        "user", "role", "ticket_category", "ticket_module", "pharmacy", "ticket", "sla_calendar",
+        "sla_policy", "webhook_endpoint",
     };
     static const char *const actions[PD_AUDIT__ACTIONS] = {
-        "create", "update", "deactivate", "delete",
+        "create", "update", "deactivate", "delete", "recompute",
     };
     int i;
 
@@ -763,7 +810,7 @@ static void test_audit_names(void **state)
 /* Who may be told of an event on a ticket: the rules of reading it. */
 static void test_may_notify(void **state)
 {
-    pd_ticket_facts_t t = { PD_ST_OPEN, 7, 0, 0 };
+    pd_ticket_facts_t t = { PD_ST_OPEN, 7, 0, 0, 0 };
     pd_identity_t own = who(PD_ROLE_CUSTOMER, 7), other = who(PD_ROLE_CUSTOMER, 8);
     pd_identity_t homeless = who(PD_ROLE_CUSTOMER, 0), none = who(PD_ROLE_NONE, 0);
     int role;
@@ -815,6 +862,7 @@ int main(void)
         T(test_ticket_move),
         T(test_ticket_allowed_matches_decisions),
         T(test_ticket_allowed_finished),
+        T(test_ticket_escalate),
         T(test_ticket_create),
         T(test_access_and_lookups),
         T(test_assignable_and_mine),

@@ -28,7 +28,7 @@ static void test_nothing_counted(void **state)
         "{\"total\":0,\"by_status\":{\"open\":0,\"in_review\":0,\"in_progress\":0,"
         "\"waiting_customer\":0,\"solved\":0,\"closed\":0,\"cancelled\":0},"
         "\"by_priority\":{\"low\":0,\"medium\":0,\"high\":0,\"urgent\":0},"
-        "\"by_category\":[],\"by_module\":[]}");
+        "\"by_category\":[],\"by_module\":[],\"sla\":{\"breached\":0,\"at_risk\":0}}");
     assert_int_equal(urgent, 0);
 }
 
@@ -50,6 +50,8 @@ static void test_counts(void **state)
         { 'u', "waiting_customer", 1, NULL, NULL },
         { 'u', "nonsense", 4, NULL, NULL },
         { 'u', "closed", 1, NULL, NULL },
+        { 'l', "at_risk", 4, NULL, NULL },
+        { 'l', "breached", 2, NULL, NULL },
     };
     apr_int64_t urgent = -1;
 
@@ -62,7 +64,8 @@ static void test_counts(void **state)
         "{\"id\":5,\"name\":\"Bug \\\"Sistem\\\"\",\"color\":null,\"count\":3},"
         "{\"id\":9,\"name\":\"Bug \\\"Sistem\\\"\",\"color\":\"#0f766e\",\"count\":3},"
         "{\"id\":7,\"name\":\"Printer\",\"color\":\"#dc2626\",\"count\":3}],"
-        "\"by_module\":[{\"id\":4,\"name\":\"Stok\",\"color\":null,\"count\":5}]}");
+        "\"by_module\":[{\"id\":4,\"name\":\"Stok\",\"color\":null,\"count\":5}],"
+        "\"sla\":{\"breached\":2,\"at_risk\":4}}");
     /* open and waiting_customer; not solved, closed or an unknown status */
     assert_int_equal(urgent, 3);
 }

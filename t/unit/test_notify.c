@@ -192,10 +192,19 @@ static void test_never(void **state)
                 r.active = 0;
                 assert_false(pd_notify_recipient(&f, &r));
             }
-            /* managers hear of nothing yet */
+            /* managers hear of escalations only */
             {
                 pd_recipient_t m = everyone(8);
-                assert_false(pd_notify_recipient(&f, &m));
+                if (ev != PD_EV_SLA_ESCALATED && ev != PD_EV_ESCALATED && ev != PD_EV_DE_ESCALATED) {
+                    assert_false(pd_notify_recipient(&f, &m));
+                }
+            }
+            /* customers never hear of the service levels' alarms */
+            if (ev >= PD_EV_SLA_AT_RISK) {
+                for (i = 0; i < 3; i++) {
+                    pd_recipient_t r = everyone(i);
+                    assert_false(pd_notify_recipient(&f, &r));
+                }
             }
         }
     }
@@ -235,6 +244,7 @@ static void test_candidates(void **state)
                 }
                 assert_true(named || (c.team && r.who.role == PD_ROLE_EXPERT)
                             || (c.admins && r.who.role == PD_ROLE_ADMIN)
+                            || (c.managers && r.who.role == PD_ROLE_MANAGER)
                             || (c.pharmacy_id && r.who.pharmacy_id == c.pharmacy_id));
             }
         }
@@ -261,16 +271,64 @@ static void test_reason(void **state)
     assert_null(pd_notify_reason(&f, &r.who));
 }
 
+/* The service levels' alarms go to the people working on the ticket, the
+ * team when it has nobody, the managers for what is long overdue and for
+ * escalations; never to a customer. */
+static void test_sla_audiences(void **state)
+{
+    apr_pool_t *p = *state;
+    pd_notify_facts_t f;
+    pd_notify_candidates_t c;
+
+    f = facts(PD_EV_SLA_AT_RISK, 0);
+    assert_string_equal(told(p, &f), "30");
+    f.ticket.tech_id = 0;
+    assert_string_equal(told(p, &f), "20");
+    f.ticket.expert_id = 0;
+    assert_string_equal(told(p, &f), "20 21");
+    pd_notify_candidates(&f, &c);
+    assert_true(c.team);
+    assert_false(c.managers);
+
+    f = facts(PD_EV_SLA_BREACHED, 0);
+    assert_string_equal(told(p, &f), "20");
+    f.ticket.expert_id = 0;
+    assert_string_equal(told(p, &f), "20 21");
+
+    f = facts(PD_EV_SLA_ESCALATED, 0);
+    assert_string_equal(told(p, &f), "50");
+    pd_notify_candidates(&f, &c);
+    assert_true(c.managers);
+    assert_false(c.team);
+
+    f = facts(PD_EV_ESCALATED, OTHER_EXPERT);
+    f.internal = 1;
+    assert_string_equal(told(p, &f), "20 30 50");
+    f = facts(PD_EV_ESCALATED, EXPERT);
+    assert_string_equal(told(p, &f), "30 50");
+    f = facts(PD_EV_ESCALATED, TECH);
+    f.ticket.expert_id = 0;
+    assert_string_equal(told(p, &f), "20 21 50");
+    f = facts(PD_EV_DE_ESCALATED, MANAGER);
+    assert_string_equal(told(p, &f), "20 30");
+}
+
 static void test_role_events(void **state)
 {
     unsigned all = (1u << PD_EV__COUNT) - 1;
+    unsigned sla = 1u << PD_EV_SLA_AT_RISK | 1u << PD_EV_SLA_BREACHED | 1u << PD_EV_SLA_ESCALATED
+                   | 1u << PD_EV_ESCALATED | 1u << PD_EV_DE_ESCALATED;
 
-    assert_int_equal(pd_notify_role_events(PD_ROLE_CUSTOMER), all & ~(1u << PD_EV_INTERNAL_NOTE));
-    assert_int_equal(pd_notify_role_events(PD_ROLE_EXPERT), all);
+    assert_int_equal(pd_notify_role_events(PD_ROLE_CUSTOMER), all & ~sla & ~(1u << PD_EV_INTERNAL_NOTE));
+    assert_int_equal(pd_notify_role_events(PD_ROLE_EXPERT), all & ~(1u << PD_EV_SLA_ESCALATED));
     assert_int_equal(pd_notify_role_events(PD_ROLE_TECH), all & ~(1u << PD_EV_TICKET_CREATED)
-                                                              & ~(1u << PD_EV_AUTO_CLOSED));
+                                                              & ~(1u << PD_EV_AUTO_CLOSED)
+                                                              & ~(1u << PD_EV_SLA_BREACHED)
+                                                              & ~(1u << PD_EV_SLA_ESCALATED));
     assert_int_equal(pd_notify_role_events(PD_ROLE_ADMIN), 1u << PD_EV_TICKET_CREATED);
-    assert_int_equal(pd_notify_role_events(PD_ROLE_MANAGER), 0);
+    assert_int_equal(pd_notify_role_events(PD_ROLE_MANAGER), 1u << PD_EV_SLA_ESCALATED
+                                                              | 1u << PD_EV_ESCALATED
+                                                              | 1u << PD_EV_DE_ESCALATED);
     assert_int_equal(pd_notify_role_events(PD_ROLE_NONE), 0);
     /* what a role is offered is what it can be told of */
     {
@@ -415,6 +473,7 @@ int main(void)
         T(test_never),
         T(test_candidates),
         T(test_reason),
+        T(test_sla_audiences),
         T(test_role_events),
         T(test_backoff),
         T(test_error_text),

@@ -50,6 +50,21 @@ static pd_notify_event_t sample(pd_event_e kind)
     case PD_EV_ATTACHMENT_ADDED:
         ev.body = "struk.pdf";
         break;
+    case PD_EV_SLA_AT_RISK:
+    case PD_EV_SLA_ESCALATED:
+        ev.field = "resolution";
+        ev.actor_name = NULL;
+        break;
+    case PD_EV_SLA_BREACHED:
+        ev.field = "first_response";
+        ev.actor_name = NULL;
+        break;
+    case PD_EV_ESCALATED:
+    case PD_EV_DE_ESCALATED:
+        ev.field = "escalated";
+        ev.visibility = "internal";
+        ev.body = "Apotek tidak bisa menjual.";
+        break;
     default:
         break;
     }
@@ -83,6 +98,7 @@ static void test_event_names(void **state)
     static const char *const names[PD_EV__COUNT] = {
         "ticket_created", "assigned", "unassigned", "status_changed",
         "public_reply", "internal_note", "attachment_added", "auto_closed",
+        "sla_at_risk", "sla_breached", "sla_escalated", "escalated", "de_escalated",
     };
     pd_event_e ev;
     int i;
@@ -118,6 +134,19 @@ static const struct {
       { "melampirkan file struk.pdf", "attached the file struk.pdf" } },
     { PD_EV_AUTO_CLOSED, { "Ditutup otomatis", "Closed automatically" },
       { "ditutup otomatis oleh sistem", "was closed automatically" } },
+    { PD_EV_SLA_AT_RISK, { "SLA hampir terlewat: penyelesaian", "SLA at risk: resolution" },
+      { "Target penyelesaian tiket PD-2026-000042 hampir terlewat",
+        "The resolution target of ticket PD-2026-000042 is at risk" } },
+    { PD_EV_SLA_BREACHED, { "SLA terlewat: respons pertama", "SLA breached: first response" },
+      { "Target respons pertama tiket PD-2026-000042 terlewat. Tiket ini kini dieskalasi.",
+        "breached its first response target. The ticket is escalated." } },
+    { PD_EV_SLA_ESCALATED, { "Eskalasi ke manajer: penyelesaian", "Escalated to the managers: resolution" },
+      { "para manajer diberi tahu", "long overdue on its resolution target; the managers are told" } },
+    { PD_EV_ESCALATED, { "Tiket dieskalasi", "Ticket escalated" },
+      { "Dewi Lestari mengeskalasi tiket PD-2026-000042:\n\n> Apotek tidak bisa menjual.",
+        "Dewi Lestari escalated ticket PD-2026-000042:\n\n> Apotek tidak bisa menjual." } },
+    { PD_EV_DE_ESCALATED, { "Eskalasi dicabut", "Escalation withdrawn" },
+      { "Dewi Lestari mencabut eskalasi tiket", "Dewi Lestari withdrew the escalation of ticket" } },
 };
 
 static void test_every_kind_both_languages(void **state)
@@ -189,6 +218,28 @@ static void test_internal_is_said(void **state)
     assert_string_equal(t.subject, "[PD-2026-000042] Internal attachment: Printer kasir mati");
     t = render(p, &ev, "id");
     assert_non_null(strstr(t.html, "FILE INTERNAL: hanya untuk staf"));
+
+    /* the service levels' alarms and escalations are the team's */
+    {
+        static const pd_event_e alarms[] = { PD_EV_SLA_AT_RISK, PD_EV_SLA_BREACHED,
+                                             PD_EV_SLA_ESCALATED, PD_EV_ESCALATED,
+                                             PD_EV_DE_ESCALATED };
+        size_t i;
+        for (i = 0; i < sizeof(alarms) / sizeof(alarms[0]); i++) {
+            ev = sample(alarms[i]);
+            t = render(p, &ev, "en");
+            assert_non_null(strstr(t.text, "*** INTERNAL: for staff only, never shown to the customer ***"));
+            t = render(p, &ev, "id");
+            assert_non_null(strstr(t.html, "INTERNAL: hanya untuk staf, tidak terlihat oleh pelanggan"));
+        }
+    }
+    /* the system raises the service levels' alarms */
+    ev = sample(PD_EV_SLA_AT_RISK);
+    ev.reason = PD_NOTIFY_REASON_MANAGER;
+    t = render(p, &ev, "en");
+    assert_non_null(strstr(t.text, "because you are a manager who oversees escalations"));
+    t = render(p, &ev, "id");
+    assert_non_null(strstr(t.text, "karena Anda manajer yang mengawasi eskalasi"));
 }
 
 static void test_variants(void **state)

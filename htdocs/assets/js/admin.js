@@ -1,10 +1,12 @@
 // Admin: users (role, pharmacy, active), categories and modules (with
-// color) and pharmacies; create, edit, deactivate. One editor, one spec each.
+// color), pharmacies, and the service levels' calendars and policies
+// (admin-sla.js); create, edit, deactivate. One editor, one spec each.
 import { h, field, onSubmit, busy } from './dom.js';
 import { t, fmtDate } from './i18n.js';
 import { get, post, patch, del } from './api.js';
 import * as lookups from './lookups.js';
 import { swatch } from './tickets.js';
+import * as sla from './admin-sla.js';
 
 const ROLE_CODES = ['customer', 'team_expert', 'tech', 'manager', 'admin'];
 
@@ -59,6 +61,8 @@ const SPECS = {
       h('p.muted', [x.role ? t(`role.${x.role.code}`) : t('role.none'), x.pharmacy && x.pharmacy.name, x.email,
         x.last_login_at ? `${t('admin.last_login')} ${fmtDate(x.last_login_at)}` : ''].filter(Boolean).join(' · '))],
   },
+  sla_calendars: sla.calendars,
+  sla_policies: sla.policies,
 };
 
 // Form values as the API wants them: ids as numbers, empty as null.
@@ -80,7 +84,7 @@ function editorForm(spec, key, creating, item, onDone) {
     h('div.actions', h('button.primary', { type: 'submit' }, t(creating ? 'admin.create' : 'act.save')),
       creating ? '' : h('button', { type: 'button', onclick: () => onDone(false) }, t('common.cancel'))));
   onSubmit(form, async (values) => {
-    const b = body(spec, values, item ? spec.values(item) : null);
+    const b = (spec.body || ((v, o) => body(spec, v, o))).call(spec, values, item ? spec.values(item) : null);
     if (creating) for (const k of Object.keys(b)) if (b[k] === '' || b[k] === null) delete b[k];
     if (creating) await post(spec.path, b);
     else if (Object.keys(b).length) await patch(`${spec.path}/${item.id}`, b);
@@ -112,11 +116,17 @@ export async function adminPage(ctx, which) {
         : h('button', { type: 'button', onclick: (e) => busy(e.currentTarget, async () => {
           try { await patch(`${spec.path}/${x.id}`, { active: true }); lookups.forget(); await load(); } catch (er) { err.textContent = er.message; }
         }) }, t('admin.activate'), h('span.visually-hidden', ` ${x.name}`));
+      // a spec's own action: done(button, fn) runs fn and says what it answers
+      const note = h('p.status', { role: 'status' });
+      const done = (b, fn) => busy(b, async () => {
+        err.textContent = note.textContent = '';
+        try { note.textContent = await fn(); } catch (er) { err.textContent = er.message; }
+      });
       li.replaceChildren(h('div.item-main', spec.summary(x), x.active ? '' : h('span.badge.inactive', t('common.inactive'))),
-        h('div.item-actions', h('button', { type: 'button', onclick: () => {
+        h('div.item-actions', spec.extra ? spec.extra(x, done) : '', h('button', { type: 'button', onclick: () => {
           li.replaceChildren(editorForm(spec, `${which}-${x.id}`, false, x, (changed) => (changed ? load() : show())));
           li.querySelector('input, select').focus();
-        } }, t('admin.edit'), h('span.visually-hidden', ` ${x.name}`)), toggle), err);
+        } }, t('admin.edit'), h('span.visually-hidden', ` ${x.name}`)), toggle), err, note);
     };
     show();
     return li;

@@ -1,6 +1,7 @@
 // The dashboard: totals per status, category,
-// module and priority as Chart.js charts, and the urgent unsolved tickets.
-// A row's number links to the ticket list narrowed the same way.
+// module and priority as Chart.js charts, the tickets breached and at risk
+// of their service levels, and the urgent unsolved tickets. A row's number
+// links to the ticket list narrowed the same way.
 import { h, field, formValues, showError } from './dom.js';
 import { t, label, fmtNumber } from './i18n.js';
 import { request, ApiError, poll } from './api.js';
@@ -35,6 +36,7 @@ export function mapDashboard(d) {
     module: named(d.by_module, 'module_id'),
     urgent: d.urgent_unsolved.items,
     urgentTotal: d.urgent_unsolved.total,
+    sla: d.sla,
   };
 }
 
@@ -95,9 +97,13 @@ export async function dashboard(ctx) {
     const Chart = await loadChartJs().catch(() => null);
     for (const c of charts) c.destroy();
     charts = [];
+    // the service level lists' tiles open those lists, within the same filters
+    const slaLink = (list) => `#/tickets?${new URLSearchParams({ ...query, sla: list })}`;
     body.replaceChildren(
       h('div.kpis', [['total', d.total], ['unsolved', d.status.slice(0, 4).reduce((n, r) => n + r.count, 0)],
-        ['urgent', d.urgentTotal]].map(([k, n]) => h(`section.card.${k}`, h('h3', t(`dash.${k}`)), h('p.big', fmtNumber(n))))),
+        ['urgent', d.urgentTotal]].map(([k, n]) => h(`section.card.${k}`, h('h3', t(`dash.${k}`)), h('p.big', fmtNumber(n)))),
+      [['breached', d.sla.breached], ['at_risk', d.sla.at_risk]].map(([k, n]) => h(`section.card.sla-tile.${k}`,
+        { dataset: { sla: k } }, h('h3', t(`dash.sla.${k}`)), h('p.big', h('a', { href: slaLink(k) }, fmtNumber(n)))))),
       h('div.charts',
         chartCard('ch-status', t('dash.by_status'), d.status, 'doughnut', Chart, charts, link),
         chartCard('ch-priority', t('dash.by_priority'), d.priority, 'bar', Chart, charts, link),

@@ -15,10 +15,12 @@ const ROUTES = [
   [/^\/review$/, 'review', () => import('./tickets.js'), (m, c) => m.ticketList(c, 'review')],
   [/^\/mine$/, 'mine', () => import('./tickets.js'), (m, c) => m.ticketList(c, 'mine')],
   [/^\/assigned$/, 'assigned', () => import('./tickets.js'), (m, c) => m.ticketList(c, 'assigned')],
+  [/^\/escalated$/, 'escalated', () => import('./tickets.js'), (m, c) => m.ticketList(c, 'escalated')],
   [/^\/new$/, 'new', () => import('./ticket-new.js'), (m, c) => m.newTicket(c)],
   [/^\/t\/(\d+)$/, null, () => import('./ticket.js'), (m, c) => m.ticketDetail(c, Number(c.match[1]))],
   [/^\/dashboard$/, 'dashboard', () => import('./dashboard.js'), (m, c) => m.dashboard(c)],
-  [/^\/admin\/(users|categories|modules|pharmacies)$/, (m) => m[1], () => import('./admin.js'), (m, c) => m.adminPage(c, c.match[1])],
+  [/^\/admin\/(users|categories|modules|pharmacies|sla-policies|sla-calendars)$/, (m) => m[1].replace('-', '_'),
+    () => import('./admin.js'), (m, c) => m.adminPage(c, c.match[1].replace('-', '_'))],
   [/^\/notifications$/, 'notifications', () => import('./inbox.js'), (m, c) => m.inbox(c)],
   [/^\/preferences$/, 'preferences', () => import('./preferences.js'), (m, c) => m.preferences(c)],
   [/^\/admin\/notification-defaults$/, 'notification_defaults', () => import('./notify-admin.js'), (m, c) => m.roleDefaults(c)],
@@ -27,9 +29,10 @@ const ROUTES = [
 ];
 
 const PATHS = {
-  tickets: '#/tickets', review: '#/review', mine: '#/mine', assigned: '#/assigned', new: '#/new',
-  dashboard: '#/dashboard', users: '#/admin/users', categories: '#/admin/categories',
-  modules: '#/admin/modules', pharmacies: '#/admin/pharmacies',
+  tickets: '#/tickets', review: '#/review', mine: '#/mine', assigned: '#/assigned', escalated: '#/escalated',
+  new: '#/new', dashboard: '#/dashboard', users: '#/admin/users', categories: '#/admin/categories',
+  modules: '#/admin/modules', pharmacies: '#/admin/pharmacies', sla_policies: '#/admin/sla-policies',
+  sla_calendars: '#/admin/sla-calendars',
   webhooks: '#/admin/webhooks', notifications: '#/notifications',
   preferences: '#/preferences', notification_defaults: '#/admin/notification-defaults',
   dead_letters: '#/admin/dead-letters',

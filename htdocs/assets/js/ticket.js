@@ -10,6 +10,7 @@ import { request, post, patch, get, del, command, watched, poll, ApiError } from
 import * as lookups from './lookups.js';
 import * as attachments from './attachments.js';
 import { pill, named, PRIORITIES } from './tickets.js';
+import { slaCard, escalatedBadge } from './sla.js';
 import * as bell from './bell.js';
 
 const flashes = new Map();
@@ -89,11 +90,30 @@ function entry(a, names, sent, deliveries) {
         h('a', { href: `/api/attachments/${a.attachment_id}`, download: '' }, a.new_value || ''));
       break;
     }
+    case 'sla':
+      // the sweep: a target reached a level of its policy
+      body = h('p.event', t(`tl.sla.${a.new_value}`, { target: t(`sla.in.${a.field}`) }));
+      break;
+    case 'escalation':
+      body = [h('p.event', t(a.new_value === 'true' ? 'tl.escalated' : 'tl.de_escalated')), h('p.text', a.body || '')];
+      break;
+    case 'system':
+      body = a.field === 'sla' ? slaRecomputed(a) : h('p.text', a.body || '');
+      break;
     default:
       body = h('p.text', a.body || '');
   }
   return h(`li.tl.tl-${a.kind}.${cls}`, { id: `entry-${a.id}`, dataset: { kind: a.kind, visibility: a.visibility, entry: a.id } },
     head, body, sent && sent.length ? deliveries.block(sent) : '');
+}
+
+// New service level targets: their due times, from the entry's new values.
+function slaRecomputed(a) {
+  let due = {};
+  try { due = JSON.parse(a.new_value || '{}') || {}; } catch { /* shown without them */ }
+  const times = ['first_response', 'resolution'].filter((w) => due[`${w}_due_at`])
+    .map((w) => `${t(`sla.${w}`)}: ${fmtDate(due[`${w}_due_at`])}`);
+  return h('p.event', t('tl.sla_recomputed'), times.length ? ` (${times.join('; ')})` : '');
 }
 
 // ---- the ticket's fields ---------------------------------------------------
@@ -259,6 +279,13 @@ async function actions(ctx, tk, act) {
   const out = await editControls(ctx, tk, change);
   const moves = [...tk.allowed.transitions].sort((a, b) => KINDS.indexOf(moveKind(tk.status, a)) - KINDS.indexOf(moveKind(tk.status, b)));
   for (const m of moves) out.push(await moveControl(tk, m, change));
+  // the alarm by hand, with a reason the customer never sees
+  for (const [key, path] of [['escalate', 'escalate'], ['de_escalate', 'de-escalate']]) {
+    if (!tk.allowed[key]) continue;
+    out.push(actionForm(key, t(`act.${key}`), field({ name: 'reason', label: t('escalate.reason'), type: 'textarea', rows: 2,
+      required: true, hint: t('hint.internal') }), t(`act.${key}`),
+    (v) => act(() => post(`/tickets/${tk.id}/${path}`, { reason: v.reason })), key === 'escalate' ? '' : '.secondary', key));
+  }
   if (tk.allowed.delete) {
     out.push(actionButton(t('act.delete'), async () => {
       await del(`/tickets/${tk.id}`);
@@ -389,8 +416,8 @@ export async function ticketDetail(ctx, id) {
   const draw = async () => {
     const ticket = w.data;
     head.replaceChildren(h('a.back', { href: '#/tickets' }, `← ${t('detail.back')}`),
-      h('h2', h('span.number', ticket.number), ' ', h('span.title', ticket.title)));
-    infoBox.replaceChildren(info(ticket));
+      h('h2', h('span.number', ticket.number), ' ', h('span.title', ticket.title), ' ', escalatedBadge(ticket)));
+    infoBox.replaceChildren(info(ticket), slaCard(ticket));
     desc.replaceChildren(h('h3#desc-title', t('field.description')), h('p.text', ticket.description || ''));
     const sig = JSON.stringify([ticket.status, ticket.expert && ticket.expert.id, ticket.tech && ticket.tech.id,
       ticket.priority, ticket.category && ticket.category.id, ticket.module && ticket.module.id, ticket.allowed,

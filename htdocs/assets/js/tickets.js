@@ -4,11 +4,13 @@ import { h, field, formValues } from './dom.js';
 import { t, label, fmtDate } from './i18n.js';
 import { watched, poll } from './api.js';
 import * as lookups from './lookups.js';
+import { badges } from './sla.js';
 
 export const STATUSES = ['open', 'in_review', 'in_progress', 'waiting_customer', 'solved', 'closed', 'cancelled'];
 export const PRIORITIES = ['low', 'medium', 'high', 'urgent'];
 const SOURCES = ['customer', 'team_expert', 'internal', 'whatsapp'];
 const SORTS = ['created_at', 'updated_at', 'priority', 'id'];
+const SLA_LISTS = ['breached', 'at_risk', 'met'];
 
 export const pill = (group, v) => h(`span.pill.${group}-${v}`, label(group, v));
 
@@ -26,6 +28,7 @@ const MODES = {
   review: { title: 'list.review', queue: 'review' },
   mine: { title: 'list.mine', queue: 'mine' },
   assigned: { title: 'list.assigned', queue: 'mine' },
+  escalated: { title: 'list.escalated', queue: 'escalated' },
 };
 
 // Cursor history per list, for "previous page".
@@ -38,7 +41,8 @@ async function filterFields(ctx, mode) {
   const p = ctx.params;
   const staff = ctx.me.allowed.scope === 'all';
   const f = [field({ name: 'q', label: t('filter.q'), type: 'search', value: p.get('q') })];
-  if (mode !== 'review') f.push(field({ name: 'status', label: t('field.status'), type: 'select', value: p.get('status'), options: opts(STATUSES, 'status') }));
+  if (mode !== 'review' && mode !== 'escalated') f.push(field({ name: 'status', label: t('field.status'), type: 'select', value: p.get('status'), options: opts(STATUSES, 'status') }));
+  f.push(field({ name: 'sla', label: t('filter.sla'), type: 'select', value: p.get('sla'), options: opts(SLA_LISTS, 'slalist') }));
   if (!staff) return f;
   f.push(field({ name: 'priority', label: t('field.priority'), type: 'select', value: p.get('priority'), options: opts(PRIORITIES, 'priority') }));
   if (mode !== 'all') return f;
@@ -73,6 +77,7 @@ function row(tk, staff) {
     [t('field.category'), typed(named(tk.category))],
     [t('field.priority'), pill('priority', tk.priority)],
     [t('field.status'), pill('status', tk.status)],
+    [t('field.sla'), badges(tk)],
     [t('field.updated'), fmtDate(tk.updated_at)],
   ].filter(Boolean);
   return h('tr', { dataset: { id: tk.id } }, cells.map(([l, c]) => h('td', { dataset: { label: l } }, h('span', c))));
@@ -80,7 +85,7 @@ function row(tk, staff) {
 
 export function ticketTable(items, staff, caption) {
   const heads = [t('field.number'), t('field.title'), staff ? t('field.pharmacy') : null, t('field.category'),
-    t('field.priority'), t('field.status'), t('field.updated')].filter(Boolean);
+    t('field.priority'), t('field.status'), t('field.sla'), t('field.updated')].filter(Boolean);
   return h('table.tickets#tickets', h('caption.visually-hidden', caption),
     h('thead', h('tr', heads.map((x) => h('th', { scope: 'col' }, x)))),
     h('tbody', items.map((tk) => row(tk, staff))));
@@ -95,6 +100,8 @@ export async function ticketList(ctx, mode) {
   const query = {};
   for (const [k, v] of params) if (v) query[k] = v;
   if (m.queue) query.queue = m.queue;
+  // a service level list sorts by due time, and only it does
+  if (query.sla) delete query.sort;
   query.limit = 25;
   const key = `${mode}?${[...params].filter(([k]) => k !== 'cursor').map((kv) => kv.join('=')).join('&')}`;
   const stack = back.get(key) || [];

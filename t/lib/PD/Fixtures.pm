@@ -22,7 +22,7 @@ use PD::Test;
 our @EXPORT = qw(
     is_error is_refused_token tag ticket_body create_ticket all_pages set_ticket
     activities last_activity_id raw_http chunked_post chunked_request allow_set
-    form_data upload store_counts api_headers_ok
+    form_data upload store_counts api_headers_ok sla_elapse notify_settled notified
     STATUSES ROLE_USERS
 );
 
@@ -155,6 +155,40 @@ sub set_ticket {
     my $sql = 'UPDATE tickets SET ' . join(', ', map { "$_ = ?" } @names)
         . ', version = version + 1 WHERE id = ?';
     db_do($sql, (map { $cols{$_} } @names), $id);
+}
+
+# As if $minutes had passed on the service level clock of a ticket (an id)
+# or of several (a list of ids), the default calendar running around the
+# clock: every instant it keeps moves back by them, its due, at-risk and
+# escalation times, the sweep's next look, the start of a pause.
+sub sla_elapse {
+    my ($ids, $minutes) = @_;
+    my @cols = qw(first_response_due_at first_response_risk_at first_response_escalate_at
+                  resolution_due_at resolution_risk_at resolution_escalate_at
+                  sla_due_at sla_risk_at sla_check_at sla_stopped_at);
+    db_do('UPDATE tickets SET ' . join(', ', map { "$_ = $_ - make_interval(mins => ?)" } @cols)
+          . ' WHERE id = ANY (?::bigint[])', ($minutes) x @cols,
+          '{' . join(',', ref $ids ? @$ids : $ids) . '}');
+}
+
+# The ticket's events fanned out and its portal deliveries made.
+sub notify_settled {
+    my ($tid) = @_;
+    return PD::Test::wait_until(sub {
+        !db_value('SELECT count(*) FROM notify_outbox WHERE ticket_id = ?', $tid)
+            && !db_value(q{SELECT count(*) FROM notify_deliveries WHERE ticket_id = ? AND channel = 'portal'
+                           AND status IN ('pending', 'sending')}, $tid);
+    }, 20);
+}
+
+# Who was told of an event on a ticket, once it settled: usernames, sorted,
+# on one channel or any.
+sub notified {
+    my ($tid, $event, $channel) = @_;
+    notify_settled($tid);
+    return [map { $_->[0] } db_query(q{SELECT DISTINCT u.username FROM notify_deliveries d
+        JOIN users u ON u.id = d.user_id WHERE d.ticket_id = ? AND d.event = ?
+        AND (?::text IS NULL OR d.channel = ?) ORDER BY 1}, $tid, $event, $channel, $channel)];
 }
 
 sub activities {

@@ -18,6 +18,7 @@ use strict;
 use warnings;
 
 use Exporter 'import';
+use IO::Socket::INET;
 use Carp qw(croak);
 use DBI;
 use HTTP::Request;
@@ -35,6 +36,7 @@ our @EXPORT = qw(
     db_query db_value db_do
     user_id pharmacy_id category_id module_id
     pg_stop pg_start httpd_stop httpd_start httpd_pids read_file restart_with capture apache2_capture
+    second_apache_start second_apache_stop
     wait_until expect_error_log parallel
     token_for mint_token subject_of
     $JSON
@@ -372,6 +374,45 @@ sub restart_with {
     rename "$path.tmp", $path or croak "$path: $!";
     httpd_stop();
     httpd_start();
+}
+
+# A second Apache on the same database and with the same authentication,
+# from the configuration text $conf (the first's, changed as a test
+# needs), in a run directory, on a port and with logs of its own. A hash:
+# dir, port, rc and out (of apache2 -k start), running (its pid file came).
+sub second_apache_start {
+    my ($conf) = @_;
+    my $run = _env('PD_TEST_RUN_DIR');
+    my $dir = "${run}2";
+    mkdir $dir;
+    chmod 0755, $dir;
+    my $port = _env('PD_TEST_PORT') + 7;
+    $port++ while IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port, Timeout => 1);
+    (my $conf2 = $conf) =~ s/\Q$run\E(?=["\/\s]|$)/$dir/gm;
+    $conf2 =~ s/^Listen 127\.0\.0\.1:\d+$/Listen 127.0.0.1:$port/m;
+    $conf2 =~ s/^ServerName localhost:\d+$/ServerName localhost:$port/m;
+    # the same authentication, read from the first's run directory
+    $conf2 =~ s/^Include "\Q$dir\E\/auth\.conf"$/Include "$run\/auth.conf"/m;
+    open my $fh, '>', "$dir/httpd.conf" or croak "$dir/httpd.conf: $!";
+    print {$fh} $conf2;
+    close $fh or croak "$dir/httpd.conf: $!";
+    my ($rc, $out) = apache2_capture('-f', "$dir/httpd.conf", '-k', 'start');
+    return { dir => $dir, port => $port, rc => $rc, out => $out,
+             running => wait_until(sub { -s "$dir/httpd.pid" }, 20) };
+}
+
+# Stops it: apache2's exit code and output, then the error lines it logged
+# (besides mod_dbd's own).
+sub second_apache_stop {
+    my ($second) = @_;
+    my $dir = $second->{dir};
+    my ($rc, $out) = apache2_capture('-f', "$dir/httpd.conf", '-k', 'stop');
+    wait_until(sub { !-e "$dir/httpd.pid" }, 30);
+    my @errors = grep { /\[(?:\w+:)?error\]/ && !/AH00\d+|DBD/ } do {
+        open my $l, '<', "$dir/error.log" or ();
+        <$l>;
+    };
+    return ($rc, $out, @errors);
 }
 
 sub wait_until {
