@@ -96,7 +96,10 @@ await step('the ticket page', async () => {
   await p.fill('form[data-action="escalate"] [name="reason"]', `Apotek tutup ${stamp}`);
   await p.click('form[data-action="escalate"] button[type="submit"]');
   await p.waitForSelector('.page-head .badge.escalated');
-  ok((await p.textContent('.timeline')).includes(`Apotek tutup ${stamp}`), 'escalated by hand: the reason on the timeline');
+  // the timeline is read after the ticket: it may come a moment later
+  const reasonShown = await p.waitForFunction((s) => document.querySelector('.timeline')?.textContent.includes(s),
+    `Apotek tutup ${stamp}`, { timeout: 10000 }).then(() => true, () => false);
+  ok(reasonShown, 'escalated by hand: the reason on the timeline');
   await shot(p, 'sla-ticket-expert', 'portal');
 
   const c = cust.page;
