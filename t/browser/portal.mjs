@@ -259,11 +259,13 @@ await step('lost session', async () => {
   await page.fill('form[data-key="reply"] [name="body"]', typed);
   const loads = s.loads;
   // the session ends; the next poll answers 401 and the page goes through
-  // the provider (whose own session still holds) and comes back here
+  // the provider (whose own session still holds) and comes back here: a
+  // poll's wait and two round trips through the provider, which on a
+  // loaded machine took longer than 20 s
   await context.clearCookies({ name: 'mod_auth_openidc_session' });
   await page.waitForFunction((n) => performance.getEntriesByType('navigation')[0] && document.readyState === 'complete'
     && document.querySelector('form[data-key="reply"] textarea')?.value.length > 0
-    && performance.timeOrigin > n, Date.now(), { timeout: 20000 });
+    && performance.timeOrigin > n, Date.now(), { timeout: 45000 });
   ok(s.loads > loads, 'lost session: the page went to sign in again');
   is(new URL(page.url()).hash, `#/t/${id}`, 'lost session: and came back to the same ticket');
   is(await page.inputValue('form[data-key="reply"] [name="body"]'), typed, 'lost session: with the reply that was being typed');
