@@ -164,7 +164,7 @@ is scalar(@team), 25, 'a team of 25 experts';
     my $before = scalar keys %{ sink_ids() };
     my @ids = map { create_ticket('cust_a', title => tag('Graceful'))->json->{id} } 1 .. 6;
     ok wait_until(sub { scalar(keys %{ sink_ids() }) > $before }, 30), 'sending has begun';
-    my ($rc, $out) = capture('apache2', '-f', $conf, '-k', 'graceful');
+    my ($rc, $out) = apache2_capture('-f', $conf, '-k', 'graceful');
     is $rc, 0, 'a graceful restart meanwhile' or diag $out;
     all_sent_once('a graceful restart', @ids);
 }

@@ -18,15 +18,18 @@ const t0 = Date.now();
 let n = 0;
 let failed = 0;
 
-export function diag(text) {
-  for (const line of String(text).split('\n')) console.log(`# ${line}`);
+// Notes go to standard output, where prove shows them only when verbose; a
+// failure's reason goes to standard error, which prove always shows (as
+// Test::More does), so that a failing run's log says why.
+export function diag(text, out = console.log) {
+  for (const line of String(text).split('\n')) out(`# ${line}`);
 }
 
 export function ok(pass, name, why) {
   n += 1;
   if (!pass) failed += 1;
   console.log(`${pass ? 'ok' : 'not ok'} ${n} - ${name.replace(/#/g, '\\#')}`);
-  if (!pass && why) diag(why);
+  if (!pass) diag(`Failed test '${name}'${why ? `\n${why}` : ''}`, console.error);
   return pass;
 }
 
@@ -214,7 +217,8 @@ const visibleTexts = (page) => page.evaluate(() => {
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const el = n.parentElement;
     const text = n.textContent.trim();
-    if (!text || !el || el.closest('option, script, .visually-hidden')) continue;
+    // what people typed (translate="no") is the same in every language
+    if (!text || !el || el.closest('option, script, .visually-hidden, [translate="no"]')) continue;
     if (el.getClientRects().length === 0 || getComputedStyle(el).visibility === 'hidden') continue;
     out.push(text);
   }

@@ -213,10 +213,32 @@ await step('session expired', async () => {
 await step('sign out', async () => {
   if (!custA) throw new Error('cust_a did not sign in');
   const { page, context } = custA;
-  await Promise.all([
-    page.waitForURL((u) => onPortal(u, '/signed-out.html')),
-    page.click('#sign-out'),
-  ]);
+  // What the browser asked for and got during the sign-out, told if it
+  // does not end where it should: the trail through Apache and the provider.
+  const trail = [];
+  const onRequest = (q) => { if (q.isNavigationRequest()) trail.push(`-> ${q.method()} ${q.url()}`); };
+  const onResponse = (res) => { if (res.request().isNavigationRequest()) trail.push(`<- ${res.status()} ${res.url()}`); };
+  const onFailed = (q) => trail.push(`!! ${q.url()}: ${q.failure()?.errorText}`);
+  page.on('request', onRequest);
+  page.on('response', onResponse);
+  page.on('requestfailed', onFailed);
+  // The page has been idle while other steps ran: it is whole again (a
+  // poll may have redrawn it) before its button is pressed.
+  await page.waitForSelector('main[aria-busy="false"]');
+  await page.waitForSelector('#sign-out:visible');
+  try {
+    await Promise.all([
+      page.waitForURL((u) => onPortal(u, '/signed-out.html'), { timeout: 30000 }),
+      page.click('#sign-out', { timeout: 30000 }),
+    ]);
+  } catch (err) {
+    diag(`sign out: the browser's trail:\n${trail.join('\n') || '(no navigation)'}`, console.error);
+    throw err;
+  } finally {
+    page.off('request', onRequest);
+    page.off('response', onResponse);
+    page.off('requestfailed', onFailed);
+  }
   ok(onPortal(where(page), '/signed-out.html'), 'sign out: ends on /signed-out.html', `at ${page.url()}`);
   is(((await page.textContent('#signed-out-title')) || '').trim(), 'Anda sudah keluar / You are signed out',
     'sign out: the page says so');

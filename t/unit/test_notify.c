@@ -457,9 +457,14 @@ static void test_matrix_parse(void **state)
         assert_string_equal(err.field, "preferences");
     }
     /* not an object at all */
-    assert_int_equal(pd_notify_matrix_parse(json_array(), "preferences", events, channels, 1, out,
-                                            &err), APR_EGENERAL);
-    assert_string_equal(err.field, "preferences");
+    {
+        json_t *list = json_array();
+        apr_status_t rv = pd_notify_matrix_parse(list, "preferences", events, channels, 1, out, &err);
+
+        json_decref(list);
+        assert_int_equal(rv, APR_EGENERAL);
+        assert_string_equal(err.field, "preferences");
+    }
 }
 
 int main(void)

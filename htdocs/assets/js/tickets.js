@@ -65,12 +65,16 @@ async function filterFields(ctx, mode) {
   return f;
 }
 
+// What people typed (a title, a pharmacy's or category's name) is marked
+// translate="no": a browser translating the page leaves it as written.
+const typed = (text) => h('span', { translate: 'no' }, text);
+
 function row(tk, staff) {
   const cells = [
     [t('field.number'), h('a', { href: `#/t/${tk.id}` }, tk.number)],
-    [t('field.title'), tk.title],
-    staff ? [t('field.pharmacy'), tk.pharmacy ? tk.pharmacy.name : ''] : null,
-    [t('field.category'), named(tk.category)],
+    [t('field.title'), typed(tk.title)],
+    staff ? [t('field.pharmacy'), typed(tk.pharmacy ? tk.pharmacy.name : '')] : null,
+    [t('field.category'), typed(named(tk.category))],
     [t('field.priority'), pill('priority', tk.priority)],
     [t('field.status'), pill('status', tk.status)],
     [t('field.sla'), badges(tk)],
