@@ -4,7 +4,7 @@
 // Every count links to the ticket list behind it (event, event_from,
 // event_to on GET /api/tickets, with the same filters); each report has its
 // CSV.
-import { h, field, formValues, showError } from './dom.js';
+import { h, field, formValues, showError, typed } from './dom.js';
 import { t, label, fmtNumber, fmtDate } from './i18n.js';
 import { get, url, ApiError } from './api.js';
 import * as lookups from './lookups.js';
@@ -155,7 +155,7 @@ function staff(d, ctx) {
     numbers(t('rep.staff'), [t(d.group_by === 'tech' ? 'field.tech' : 'field.expert'), t('rep.handled'), t('rep.solved'),
       t('rep.reopened'), t('rep.reopen_rate'), t('rep.mean'), t('rep.median'), `${t('rep.first_response')}: ${t('rep.compliance')}`,
       `${t('rep.resolution')}: ${t('rep.compliance')}`, t('rep.rating')],
-    [...d.items, { ...d.team, team: true }].map((i) => [i.team ? t('rep.team') : who(i),
+    [...d.items, { ...d.team, team: true }].map((i) => [i.team ? t('rep.team') : (i.user ? typed(i.user.name) : who(i)),
       i.team ? fmtNumber(i.handled) : link(i, i.handled, 'created'), i.team ? fmtNumber(i.solved) : link(i, i.solved, 'solved'),
       i.team ? fmtNumber(i.reopened) : link(i, i.reopened, 'reopened'), pct(i.reopen_rate),
       fmtMinutes(i.resolution.mean_minutes), fmtMinutes(i.resolution.median_minutes),
@@ -228,7 +228,7 @@ export async function reports(ctx, mode) {
   });
   const body = h('div.report-body', { 'aria-live': 'polite' });
   view.replaceChildren(h('div.page-head', h('h2', title),
-    statement && me.pharmacy ? h('p.muted', me.pharmacy.name) : ''), form, body);
+    statement && me.pharmacy ? h('p.muted', typed(me.pharmacy.name)) : ''), form, body);
 
   const base = { ...query, ...filters };
   const wanted = [['volume', volume], ['times', times], ['sla', sla], ...(statement ? [] : [['staff', staff]]), ['csat', csat]];

@@ -1,6 +1,6 @@
 // Ticket lists: a customer's own, the experts' review queue, what a tech or
 // expert holds, and every ticket with every filter for staff.
-import { h, field, formValues } from './dom.js';
+import { h, field, formValues, typed } from './dom.js';
 import { t, label, fmtDate } from './i18n.js';
 import { watched, poll, url } from './api.js';
 import * as lookups from './lookups.js';
@@ -64,10 +64,6 @@ async function filterFields(ctx, mode) {
   );
   return f;
 }
-
-// What people typed (a title, a pharmacy's or category's name) is marked
-// translate="no": a browser translating the page leaves it as written.
-const typed = (text) => h('span', { translate: 'no' }, text);
 
 function row(tk, staff) {
   const cells = [
