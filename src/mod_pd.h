@@ -443,6 +443,33 @@ apr_status_t pd_res_sla_policies_delete(pd_req_t *req);
 apr_status_t pd_res_sla_policies_recompute(pd_req_t *req);
 apr_status_t pd_res_tickets_escalate(pd_req_t *req);
 apr_status_t pd_res_sla_compliance(pd_req_t *req);
+/* mod_pd_res_reports.c: the reports, and CSV answers */
+apr_status_t pd_res_report_volume(pd_req_t *req);
+apr_status_t pd_res_report_times(pd_req_t *req);
+apr_status_t pd_res_report_sla(pd_req_t *req);
+apr_status_t pd_res_report_staff(pd_req_t *req);
+apr_status_t pd_res_report_csat(pd_req_t *req);
+struct pd_csv_t;
+/* Whether the caller asked for CSV (format=csv, or an Accept naming
+ * text/csv and no JSON), and a byte order mark with it (bom=true); 400 on
+ * bad values. */
+apr_status_t pd_csv_wanted(pd_req_t *req, int *csv, int *bom);
+/* Starts a 200 text/csv answer, an attachment named name (".csv" added:
+ * the module's own letters, digits and dashes). */
+void pd_csv_start(pd_req_t *req, const char *name);
+/* Sends what c holds and empties it; APR_ECONNABORTED when the client went. */
+apr_status_t pd_csv_send(pd_req_t *req, struct pd_csv_t *c);
+/* mod_pd_res_ticket_export.c: the ticket list as CSV. statement gives the
+ * list's statement and arguments for a page of PD_EXPORT_PAGE tickets and
+ * one after a cursor (key and after_id; NULL: from the start), the
+ * export's ctx passed along; cursor_key and cursor_id: where the list's own
+ * cursor starts it (NULL: the start). */
+#define PD_EXPORT_PAGE 500
+typedef void (*pd_export_statement_fn)(pd_req_t *req, void *ctx, const char *key,
+                                       const char *after_id, pd_sql_id_e *id, const char **args,
+                                       int *nargs);
+apr_status_t pd_ticket_export(pd_req_t *req, int bom, pd_export_statement_fn statement, void *ctx,
+                              const char *cursor_key, const char *cursor_id);
 apr_status_t pd_res_tickets_de_escalate(pd_req_t *req);
 apr_status_t pd_res_me_update(pd_req_t *req);
 apr_status_t pd_res_notify_prefs_get(pd_req_t *req);

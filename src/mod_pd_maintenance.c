@@ -162,7 +162,8 @@ static void run_chores(const job_t *job, server_rec *s, const pd_server_conf_t *
 #define SLA_MAX_BATCHES 20
 
 /* The service levels' outcomes move into their compliance counts as the
- * dashboard's changes do (migration 0032), a batch of the same size. */
+ * dashboard's changes do (migration 0032), a batch of the same size, and
+ * the reports' facts into theirs. */
 static void compact_compliance(const job_t *job, server_rec *s, const pd_server_conf_t *conf,
                                pd_db_t *db, const char **failed)
 {
@@ -170,6 +171,13 @@ static void compact_compliance(const job_t *job, server_rec *s, const pd_server_
     pd_db_result_t res;
 
     if (pd_db_select(db, PD_SQL_CALL(PD_SQL_SLA_COMPLIANCE_COMPACT, args), &res) != APR_SUCCESS) {
+        *failed = db_error(db);
+        return;
+    }
+    pd_db_drain(&res);
+    /* the reports' facts (migration 0040), which count the same outcomes
+     * among others, the same way */
+    if (pd_db_select(db, PD_SQL_CALL(PD_SQL_REPORT_COMPACT, args), &res) != APR_SUCCESS) {
         *failed = db_error(db);
         return;
     }
@@ -225,7 +233,7 @@ static const job_t jobs[] = {
       APR_OFFSETOF(pd_server_conf_t, dashboard_interval), compact_dashboard },
     { "reporting tickets at risk of or past their service levels", "pharmadesk",
       APR_OFFSETOF(pd_server_conf_t, sla_interval), sweep_sla },
-    { "moving the service levels' outcomes into their compliance counts", "pharmadesk",
+    { "moving the service levels' outcomes and the reports' facts into their counts", "pharmadesk",
       APR_OFFSETOF(pd_server_conf_t, dashboard_interval), compact_compliance },
     { "notifying: fanning events out and sending them", "pharmadesk-notify",
       APR_OFFSETOF(pd_server_conf_t, notify_interval), notify },

@@ -95,7 +95,7 @@ static apr_status_t parse_enum_param(pd_req_t *req, const char *key,
 
 /* A list request, read from the query string: the statement's parameters,
  * in the catalogue's order, and the page's shape. */
-#define FILTER_ARGS 27
+#define FILTER_ARGS 31
 typedef struct list_query_t {
     const char *filters[FILTER_ARGS]; /* the scope and each filter, as TICKET_FILTERS takes them */
     int narrowed;              /* a filter besides the scope is set */
@@ -207,10 +207,45 @@ static apr_status_t read_sla(pd_req_t *req, list_query_t *lq)
     return APR_SUCCESS;
 }
 
+/* event, event_from and event_to: the tickets behind a report's number
+ * (migration 0040), those with that fact on those days of the dashboard's
+ * zone. */
+static apr_status_t read_event(pd_req_t *req, const char **event, const char **from,
+                               const char **to)
+{
+    static const char *const events[] = {
+        "created", "solved", "closed", "cancelled", "reopened", "backlog", "responded", "resolved",
+        "first_response_met", "first_response_breached", "resolution_met", "resolution_breached",
+        "rated", "rated_1", "rated_2", "rated_3", "rated_4", "rated_5", NULL
+    };
+    const char *const keys[] = { "event_from", "event_to" };
+    const char **days[] = { from, to };
+    apr_status_t rv;
+    int i;
+
+    *from = *to = NULL;
+    if ((rv = pd_choice_param(req, "event", events, event)) != APR_SUCCESS) {
+        return rv;
+    }
+    for (i = 0; i < 2; i++) {
+        const char *s = apr_table_get(req->query, keys[i]), *end = s ? pd_scan_date(s) : NULL;
+        if (!*event != !s || (s && (!end || *end))) {
+            return pd_error_setf(&req->err, NULL, 400, "invalid_parameter", s ? keys[i] : "event",
+                                 "event, event_from and event_to go together, the days YYYY-MM-DD");
+        }
+        *days[i] = s;
+    }
+    if (*event && strcmp(*from, *to) > 0) {
+        return pd_error_set(&req->err, 400, "invalid_parameter", "event_to",
+                            "event_to comes before event_from");
+    }
+    return APR_SUCCESS;
+}
+
 static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
 {
     const char *status, *statuses, *priority, *source, *from, *to;
-    const char *category, *modul, *pharmacy, *expert, *tech;
+    const char *category, *modul, *pharmacy, *expert, *tech, *event, *event_from, *event_to;
     const char *sort_name, *order, *cursor_text;
     const char **f = lq->filters;
     apr_status_t rv;
@@ -226,7 +261,8 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
         || (rv = pd_id_param(req, "tech_id", &tech)) != APR_SUCCESS
         || (rv = pd_ticket_created_params(req, &from, &to)) != APR_SUCCESS
         || (rv = pd_list_limit(req, &lq->limit)) != APR_SUCCESS
-        || (rv = apply_queue(req, &statuses, &expert, &tech, &escalated)) != APR_SUCCESS) {
+        || (rv = apply_queue(req, &statuses, &expert, &tech, &escalated)) != APR_SUCCESS
+        || (rv = read_event(req, &event, &event_from, &event_to)) != APR_SUCCESS) {
         return rv;
     }
     /* the text only: whether it holds a word is the database's to say */
@@ -297,8 +333,9 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
     f[n++] = from;     f[n++] = from;     f[n++] = req->conf->time_zone;
     f[n++] = to;       f[n++] = to;       f[n++] = req->conf->time_zone;
     f[n++] = pd_db_bool(escalated);
+    f[n++] = event;    f[n++] = event;    f[n++] = event_from; f[n++] = event_to;
     lq->narrowed = status || statuses || priority || category || modul || pharmacy || expert
-                   || tech || source || from || to || escalated;
+                   || tech || source || from || to || escalated || event;
     lq->rows = apr_itoa(req->r->pool, lq->limit + 1);
     return APR_SUCCESS;
 }
@@ -372,6 +409,20 @@ static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const c
     return lq->desc ? sorts[lq->sort].desc : sorts[lq->sort].asc;
 }
 
+/* The export's pages (mod_pd_res_ticket_export.c): the list's statement
+ * from a cursor, a page of PD_EXPORT_PAGE tickets and one. */
+static void export_statement(pd_req_t *req, void *ctx, const char *key, const char *after_id,
+                             pd_sql_id_e *id, const char **args, int *nargs)
+{
+    list_query_t *lq = ctx;
+
+    lq->limit = PD_EXPORT_PAGE;
+    lq->rows = apr_itoa(req->r->pool, PD_EXPORT_PAGE + 1);
+    lq->key = key;
+    lq->after_id = after_id;
+    *id = list_statement(req, lq, args, nargs);
+}
+
 apr_status_t pd_res_tickets_list(pd_req_t *req)
 {
     list_query_t lq;
@@ -382,10 +433,14 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
     pd_db_result_t res;
     apr_status_t rv;
     pd_sql_id_e id;
-    int nargs, rows, count;
+    int nargs, rows, count, csv, bom;
 
-    if ((rv = read_list_query(req, &lq)) != APR_SUCCESS) {
+    if ((rv = read_list_query(req, &lq)) != APR_SUCCESS
+        || (rv = pd_csv_wanted(req, &csv, &bom)) != APR_SUCCESS) {
         return rv;
+    }
+    if (csv) {
+        return pd_ticket_export(req, bom, export_statement, &lq, lq.key, lq.after_id);
     }
     id = list_statement(req, &lq, args, &nargs);
     if (pd_db_select(&req->db, id, args, nargs, &res) != APR_SUCCESS) {

@@ -17,7 +17,7 @@
 static const char *const ticket_list[] = {
     "status", "priority", "category_id", "module_id", "pharmacy_id", "expert_id",
     "tech_id", "source", "created_from", "created_to", "queue", "q", "sla", "sort", "order",
-    "limit", "cursor", NULL
+    "limit", "cursor", "format", "bom", "event", "event_from", "event_to", NULL
 };
 static const char *const page_only[] = { "limit", "cursor", NULL };
 static const char *const workload_params[] = { "role", NULL };
@@ -34,6 +34,10 @@ static const char *const audit_list[] = {
 };
 static const char *const notification_list[] = { "unread", "limit", "cursor", NULL };
 static const char *const compliance_params[] = { "from", "to", "group_by", "pharmacy_id", NULL };
+static const char *const report_params[] = {
+    "from", "to", "group_by", "pharmacy_id", "category_id", "module_id", "priority", "expert_id",
+    "tech_id", "format", "bom", NULL
+};
 static const char *const read_all_params[] = { "up_to", "ticket_id", NULL };
 static const char *const delivery_list[] = {
     "status", "channel", "ticket_id", "user_id", "limit", "cursor", NULL
@@ -81,6 +85,13 @@ static const pd_route_t routes[] = {
     { PD_M_GET,    "/workload",               PD_ACT_USER_READ,      H(pd_res_workload_get), workload_params, 0, 0 },
 
     { PD_M_GET,    "/dashboard",              PD_ACT_DASHBOARD_READ, H(pd_res_dashboard_get), dashboard_params, 0, 0 },
+
+    /* the reports: what of them each role sees is pd_authz_report's */
+    { PD_M_GET,    "/reports/volume",         PD_ACT_REPORT_READ,    H(pd_res_report_volume), report_params, 0, 0 },
+    { PD_M_GET,    "/reports/times",          PD_ACT_REPORT_READ,    H(pd_res_report_times), report_params, 0, 0 },
+    { PD_M_GET,    "/reports/sla",            PD_ACT_REPORT_READ,    H(pd_res_report_sla), report_params, 0, 0 },
+    { PD_M_GET,    "/reports/staff",          PD_ACT_REPORT_STAFF,   H(pd_res_report_staff), report_params, 0, 0 },
+    { PD_M_GET,    "/reports/csat",           PD_ACT_REPORT_READ,    H(pd_res_report_csat), report_params, 0, 0 },
 
     { PD_M_GET,    "/ticket-categories",      PD_ACT_LOOKUP_READ,    H(pd_res_categories_list), lookup_list, 0, 0 },
     { PD_M_POST,   "/ticket-categories",      PD_ACT_LOOKUP_WRITE,   H(pd_res_categories_create), NULL, 0, 0 },

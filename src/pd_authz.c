@@ -8,7 +8,7 @@ static const char *const action_names[PD_ACT__COUNT] = {
     "pharmacy.write", "user.read", "user.write", "role.read", "audit.read",
     "dashboard.read", "sla.read", "sla.write", "me.update", "notification.inbox", "notification.defaults",
     "notification.deliveries", "ticket.notifications", "ticket.escalate", "ticket.de_escalate",
-    "webhook.manage",
+    "webhook.manage", "report.read", "report.staff",
 };
 
 #define A (1u << PD_ROLE_ADMIN)
@@ -54,6 +54,10 @@ static const unsigned policy[PD_ACT__COUNT] = {
     /* endpoints are the admins' integrations: they may receive internal
      * notes, and their secrets sign in Pharmadesk's name */
     [PD_ACT_WEBHOOKS] = A,
+    /* everyone, over what pd_authz_report lets them see */
+    [PD_ACT_REPORT_READ] = A | E | T | C | M,
+    /* figures per person are the team's business */
+    [PD_ACT_REPORT_STAFF] = A | E | T | M,
 };
 
 #undef A
@@ -442,6 +446,73 @@ int pd_authz_ticket_pharmacy_chosen(const pd_identity_t *who)
     return !pd_authz_role_has_pharmacy(who->role);
 }
 
+/* ---- reports ------------------------------------------------------------------ */
+
+pd_az_e pd_authz_report(const pd_identity_t *who, pd_report_e report, int by_tech,
+                        apr_int64_t *expert, apr_int64_t *tech, pd_report_view_t *view,
+                        const char **field)
+{
+    *field = NULL;
+    view->scope = pd_authz_pharmacy_scope(who);
+    view->only_user = 0;
+    if (!pd_authz_allows(who->role, PD_ACT_REPORT_READ) || report < 0 || report >= PD_REPORT__COUNT
+        || (report == PD_REPORT_STAFF && !pd_authz_allows(who->role, PD_ACT_REPORT_STAFF))) {
+        return PD_AZ_FORBIDDEN;
+    }
+    switch (who->role) {
+    case PD_ROLE_ADMIN:
+    case PD_ROLE_MANAGER:
+        return PD_AZ_OK;
+    case PD_ROLE_EXPERT:
+        /* the team's figures, and their own as expert: no other person's */
+        if (*expert && *expert != who->user_id) {
+            *field = "expert_id";
+            return PD_AZ_FORBIDDEN;
+        }
+        if (*tech) {
+            *field = "tech_id";
+            return PD_AZ_FORBIDDEN;
+        }
+        if (report == PD_REPORT_STAFF) {
+            if (by_tech) {
+                *field = "group_by";
+                return PD_AZ_FORBIDDEN;
+            }
+            view->only_user = who->user_id;
+        }
+        return PD_AZ_OK;
+    case PD_ROLE_TECH:
+        /* their own figures: the tickets they hold as tech */
+        if (*tech && *tech != who->user_id) {
+            *field = "tech_id";
+            return PD_AZ_FORBIDDEN;
+        }
+        *tech = who->user_id;
+        if (report == PD_REPORT_STAFF) {
+            if (!by_tech) {
+                *field = "group_by";
+                return PD_AZ_FORBIDDEN;
+            }
+            view->only_user = who->user_id;
+        }
+        return PD_AZ_OK;
+    case PD_ROLE_CUSTOMER:
+        /* their pharmacy's service statement: nobody's figures */
+        if (*expert || *tech) {
+            *field = *expert ? "expert_id" : "tech_id";
+            return PD_AZ_FORBIDDEN;
+        }
+        return view->scope > 0 ? PD_AZ_OK : PD_AZ_FORBIDDEN;
+    default:
+        return PD_AZ_FORBIDDEN;
+    }
+}
+
+int pd_authz_report_by_tech(const pd_identity_t *who)
+{
+    return who->role == PD_ROLE_TECH;
+}
+
 /* ---- the portal's pages ---------------------------------------------------- */
 
 /* Each page and the action it needs: the list pages read tickets, the work
@@ -451,7 +522,7 @@ int pd_authz_ticket_pharmacy_chosen(const pd_identity_t *who)
 typedef enum {
     PG_DASHBOARD, PG_TICKETS, PG_REVIEW, PG_MINE, PG_ASSIGNED, PG_ESCALATED, PG_NEW, PG_USERS,
     PG_CATEGORIES, PG_MODULES, PG_PHARMACIES, PG_SLA_POLICIES, PG_SLA_CALENDARS, PG_WEBHOOKS,
-    PG_NOTIFICATIONS, PG_PREFERENCES, PG_NOTIFY_DEFAULTS, PG_DEAD_LETTERS,
+    PG_NOTIFICATIONS, PG_PREFERENCES, PG_NOTIFY_DEFAULTS, PG_DEAD_LETTERS, PG_REPORTS, PG_STATEMENT,
     PG__COUNT
 } page_e;
 
@@ -475,6 +546,10 @@ static const struct { const char *name; pd_action_e act; } pages[PG__COUNT] = {
     [PG_PREFERENCES] = { "preferences", PD_ACT_ME_UPDATE },
     [PG_NOTIFY_DEFAULTS] = { "notification_defaults", PD_ACT_NOTIFICATION_DEFAULTS },
     [PG_DEAD_LETTERS] = { "dead_letters", PD_ACT_NOTIFICATION_DELIVERIES },
+    /* the managers' reports; a customer's is their pharmacy's service
+     * statement */
+    [PG_REPORTS] = { "reports", PD_ACT_REPORT_READ },
+    [PG_STATEMENT] = { "statement", PD_ACT_REPORT_READ },
 };
 
 /* Each role's menu, its home first: what its work starts from; one's
@@ -484,11 +559,11 @@ static const struct { const char *name; pd_action_e act; } pages[PG__COUNT] = {
 #define PERSONAL PG_NOTIFICATIONS, PG_PREFERENCES
 static const page_e menus[PD_ROLE__COUNT][PG__COUNT + 1] = {
     [PD_ROLE_NONE] = { END },
-    [PD_ROLE_CUSTOMER] = { PG_TICKETS, PG_NEW, PG_DASHBOARD, PERSONAL, END },
+    [PD_ROLE_CUSTOMER] = { PG_TICKETS, PG_NEW, PG_DASHBOARD, PG_STATEMENT, PERSONAL, END },
     [PD_ROLE_EXPERT] = { PG_REVIEW, PG_MINE, PG_ESCALATED, PG_TICKETS, PG_NEW, PERSONAL, END },
     [PD_ROLE_TECH] = { PG_ASSIGNED, PG_TICKETS, PG_NEW, PERSONAL, END },
-    [PD_ROLE_MANAGER] = { PG_DASHBOARD, PG_ESCALATED, PG_TICKETS, PERSONAL, END },
-    [PD_ROLE_ADMIN] = { PG_DASHBOARD, PG_TICKETS, PG_REVIEW, PG_ESCALATED, PG_NEW, PG_USERS,
+    [PD_ROLE_MANAGER] = { PG_DASHBOARD, PG_REPORTS, PG_ESCALATED, PG_TICKETS, PERSONAL, END },
+    [PD_ROLE_ADMIN] = { PG_DASHBOARD, PG_REPORTS, PG_TICKETS, PG_REVIEW, PG_ESCALATED, PG_NEW, PG_USERS,
                         PG_CATEGORIES, PG_MODULES, PG_PHARMACIES, PG_SLA_POLICIES,
                         PG_SLA_CALENDARS, PG_WEBHOOKS, PG_NOTIFY_DEFAULTS, PG_DEAD_LETTERS,
                         PERSONAL, END },

@@ -38,6 +38,8 @@ typedef enum {
     PD_ACT_TICKET_ESCALATE,    /* escalate a ticket by hand */
     PD_ACT_TICKET_DE_ESCALATE,
     PD_ACT_WEBHOOKS,                /* webhook endpoints, their delivery logs and replays */
+    PD_ACT_REPORT_READ,        /* reports; what of them: pd_authz_report */
+    PD_ACT_REPORT_STAFF,       /* the staff report: figures per person */
     PD_ACT__COUNT
 } pd_action_e;
 
@@ -225,12 +227,46 @@ pd_az_e pd_authz_ticket_create(const pd_identity_t *who, apr_int64_t *pharmacy_i
  * for their own (customers). */
 int pd_authz_ticket_pharmacy_chosen(const pd_identity_t *who);
 
+/* ---- reports ------------------------------------------------------------------ */
+
+typedef enum {
+    PD_REPORT_VOLUME = 0,
+    PD_REPORT_TIMES,
+    PD_REPORT_SLA,
+    PD_REPORT_STAFF,
+    PD_REPORT_CSAT,
+    PD_REPORT__COUNT
+} pd_report_e;
+
+/* What a caller sees of a report besides the filters they keep. */
+typedef struct pd_report_view_t {
+    apr_int64_t scope;         /* the pharmacy scope (pd_authz_pharmacy_scope) */
+    apr_int64_t only_user;     /* the staff report: this person's item alone (0: everyone's) */
+} pd_report_view_t;
+
+/* May the caller read this report with these filters? *expert and *tech
+ * are the expert_id and tech_id asked for (0: none) and come back as the
+ * filters that apply: managers and admins read everything; team experts
+ * the team's figures and their own (no other person's); techs their own
+ * (their tech_id set); customers their own pharmacy's service (the
+ * pharmacy scope), never the staff report (PD_ACT_REPORT_STAFF) nor a
+ * person's figures. by_tech:
+ * the staff report per tech rather than per expert. *field names the
+ * parameter refused. */
+pd_az_e pd_authz_report(const pd_identity_t *who, pd_report_e report, int by_tech,
+                        apr_int64_t *expert, apr_int64_t *tech, pd_report_view_t *view,
+                        const char **field);
+
+/* Whether the staff report is per tech unless asked otherwise: a tech's
+ * own figures are as tech. */
+int pd_authz_report_by_tech(const pd_identity_t *who);
+
 /* ---- the portal's pages ---------------------------------------------------- */
 
 /* The pages the portal offers this role, in menu order, the first being
  * its home, as names into out (room for max); returns how many. A page is
  * offered only when the policy grants the role the action it needs. */
-#define PD_AUTHZ_MAX_PAGES 16
+#define PD_AUTHZ_MAX_PAGES 20
 apr_size_t pd_authz_pages(pd_role_e role, const char **out, apr_size_t max);
 
 #endif

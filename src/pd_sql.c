@@ -35,13 +35,15 @@
     "t.id, t.number, t.title, t.pic_name, t.contact, t.app_version, t.priority, t.status, " \
     "t.source, t.version, t.pharmacy_id, t.module_id, t.category_id, t.customer_id, " \
     "t.expert_id, t.tech_id, t.created_by, t.created_at, t.updated_at, " \
-    "t.first_response_at, t.solved_at, t.closed_at, " SLA_COLUMNS ", t.escalated_at"
+    "t.first_response_at, t.solved_at, t.closed_at, " SLA_COLUMNS ", t.escalated_at, t.rating"
 
 /* A list page is one statement, PD_PLAN_CUSTOM: planned with its values, on the
  * tickets table alone. Each optional filter takes its value twice, once for
  * the IS NULL test and once for the comparison, so that an absent filter
  * folds away and a present one can use its index; the last, escalated
- * tickets only (queue=escalated), folds away when false. Parameters 1-27
+ * tickets only (queue=escalated), folds away when false; then the
+ * tickets behind a report's number (event, twice, and its days, migration
+ * 0040). Parameters 1-31
  * of a list. */
 #define TICKET_FILTERS \
     " WHERE %s::bigint IN (0, t.pharmacy_id)" \
@@ -56,7 +58,8 @@
     " AND (%s::text IS NULL OR t.source = %s::text)" \
     " AND (%s::text IS NULL OR t.created_at >= pd_time_bound(%s::text, %s::text, false))" \
     " AND (%s::text IS NULL OR t.created_at < pd_time_bound(%s::text, %s::text, true))" \
-    " AND (NOT %s::boolean OR t.escalated_at IS NOT NULL)"
+    " AND (NOT %s::boolean OR t.escalated_at IS NOT NULL)" \
+    " AND (%s::text IS NULL OR t.id IN (SELECT pd_report_event_tickets(%s::text, %s::date, %s::date)))"
 
 /* Keyset page: the three parameters after the filters are the cursor's key
  * (twice) and id, the last one the row limit. key_col is the sorted column,
@@ -71,7 +74,7 @@
 
 #define TS_LIST(col, cmp, dir) TICKET_PAGE(" FROM tickets t", col, col, "%s::timestamptz", cmp, dir)
 
-/* The service level lists (sla=breached, at_risk or met: parameter 27,
+/* The service level lists (sla=breached, at_risk or met: parameter 31,
  * three times), by due time, each through a partial index of migration
  * 0030: the tickets not yet solved that are overdue (running, or paused
  * after they breached) or at risk, and those solved in time. Planned with
@@ -98,7 +101,7 @@
     "ts_rank(CASE WHEN p.staff AND s.notes <> '' THEN s.doc || s.notes ELSE s.doc END, p.q)"
 
 /* With q and another sort, the search is one more filter: parameters 1 the
- * search text, 2 staff, then a list's 30. */
+ * search text, 2 staff, then a list's 35. */
 #define SEARCH_FROM \
     " FROM (SELECT pd_search_query(%s::text) AS q, %s::boolean AS staff) p" \
     " JOIN ticket_search s ON " SEARCH_MATCH \
@@ -110,7 +113,7 @@
  * caller's pharmacy: 1 the search text, 2 staff, 3 pharmacy scope, 4-5 the
  * cursor's rank and id, 6 how many of the best to keep before the tickets
  * are joined (a page and one, or NULL when a filter on the tickets may drop
- * some), then the list's filters (7-32) and the row limit (33). The rank
+ * some), then the list's filters (7-37) and the row limit (38). The rank
  * goes to the cursor as float8 text: at least 15 significant digits whatever
  * extra_float_digits says, which read back and rounded to real give the very
  * same value, so that keyset comparisons are exact. */
@@ -125,6 +128,12 @@
     "  ORDER BY r.rank " dir ", s.ticket_id " dir " LIMIT p.best) m" \
     " JOIN tickets t ON t.id = m.ticket_id" TICKET_FILTERS \
     " ORDER BY m.rank " dir ", t.id " dir " LIMIT %s::int"
+
+/* A report's JSON (migration 0040), the staff report with one more
+ * parameter. */
+#define REPORT_JSON(name, more) \
+    "SELECT pd_report_" name "_json(%s::bigint, %s::bigint, %s::bigint, %s::bigint, %s::text," \
+    " %s::bigint, %s::bigint, %s::date, %s::date, %s::text" more ")"
 
 #define LOOKUP_JSON \
     "json_build_object('id', id, 'name', name, 'description', description, " \
@@ -244,7 +253,7 @@
 #define NULL_TICKET_COLUMNS \
     "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
     " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
-    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
 #define DASHBOARD(pharmacy) \
     "WITH b AS (SELECT %s::bigint AS scope, %s::bigint AS pharmacy," \
     "  pd_time_bound(%s::text, %s::text, false) AS lo, pd_time_bound(%s::text, %s::text, true) AS hi)" \
@@ -560,7 +569,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         RANK_SEARCH("<", "DESC"),
     [PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC].text =
         RANK_SEARCH(">", "ASC"),
-    /* 1 search text, 2 staff, then the list's 30 */
+    /* 1 search text, 2 staff, then the list's 35 */
     [PD_SQL_TICKETS_SEARCH_CREATED_DESC].text =
         TS_SEARCH("t.created_at", "<", "DESC"),
     [PD_SQL_TICKETS_SEARCH_CREATED_ASC].text =
@@ -786,6 +795,16 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_TICKETS_ESCALATE].text = SQL_TICKETS_ESCALATE,
     [PD_SQL_SLA_COMPLIANCE].text = SQL_SLA_COMPLIANCE,
     [PD_SQL_SLA_COMPLIANCE_COMPACT].text = SQL_SLA_COMPLIANCE_COMPACT,
+    /* 1 pharmacy scope, 2-7 pharmacy, category, module, priority, expert,
+     * tech (NULL: any), 8-9 the days, 10 the buckets (staff: expert or
+     * tech, 11 the one person shown, NULL: everyone): the report's JSON */
+    [PD_SQL_REPORT_VOLUME].text = REPORT_JSON("volume", ""),
+    [PD_SQL_REPORT_TIMES].text = REPORT_JSON("times", ""),
+    [PD_SQL_REPORT_SLA].text = REPORT_JSON("sla", ""),
+    [PD_SQL_REPORT_STAFF].text = REPORT_JSON("staff", ", %s::bigint"),
+    [PD_SQL_REPORT_CSAT].text = REPORT_JSON("csat", ""),
+    /* 1 batch: pending report deltas folded into the counts */
+    [PD_SQL_REPORT_COMPACT].text = "SELECT pd_report_compact(%s::integer)",
     /* ---- notifications: the background work (migration 0021) ---- */
 
     /* A fan-out's first statement: no ticket is deleted until its

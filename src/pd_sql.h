@@ -48,28 +48,28 @@ typedef enum {
     X(PD_SQL_TICKETS_AUTO_CLOSE,            "pd_tickets_auto_close",             1, PD_PLAN_GENERIC) \
     X(PD_SQL_IDEMPOTENCY_FORGET,            "pd_idempotency_forget",             0, PD_PLAN_GENERIC) \
     /* the ticket list: one statement per allowlisted sort and direction */                          \
-    X(PD_SQL_TICKETS_LIST_CREATED_DESC,     "pd_tickets_list_created_desc",     31, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_CREATED_ASC,      "pd_tickets_list_created_asc",      31, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_UPDATED_DESC,     "pd_tickets_list_updated_desc",     31, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_UPDATED_ASC,      "pd_tickets_list_updated_asc",      31, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_PRIORITY_DESC,    "pd_tickets_list_priority_desc",    31, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_PRIORITY_ASC,     "pd_tickets_list_priority_asc",     31, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_ID_DESC,          "pd_tickets_list_id_desc",          31, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_ID_ASC,           "pd_tickets_list_id_asc",           31, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_SLA_DESC,         "pd_tickets_list_sla_desc",         34, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_SLA_ASC,          "pd_tickets_list_sla_asc",          34, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_CREATED_DESC,     "pd_tickets_list_created_desc",     35, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_CREATED_ASC,      "pd_tickets_list_created_asc",      35, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_UPDATED_DESC,     "pd_tickets_list_updated_desc",     35, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_UPDATED_ASC,      "pd_tickets_list_updated_asc",      35, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_PRIORITY_DESC,    "pd_tickets_list_priority_desc",    35, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_PRIORITY_ASC,     "pd_tickets_list_priority_asc",     35, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_ID_DESC,          "pd_tickets_list_id_desc",          35, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_ID_ASC,           "pd_tickets_list_id_asc",           35, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_SLA_DESC,         "pd_tickets_list_sla_desc",         38, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_SLA_ASC,          "pd_tickets_list_sla_asc",          38, PD_PLAN_CUSTOM)  \
     /* the ticket list with q: the search text's tsquery, then one per sort */                       \
     X(PD_SQL_TICKET_SEARCH_QUERY,           "pd_ticket_search_query",            1, PD_PLAN_GENERIC) \
-    X(PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC, "pd_tickets_search_relevance_desc", 34, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC,  "pd_tickets_search_relevance_asc",  34, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_CREATED_DESC,   "pd_tickets_search_created_desc",   33, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_CREATED_ASC,    "pd_tickets_search_created_asc",    33, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_UPDATED_DESC,   "pd_tickets_search_updated_desc",   33, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_UPDATED_ASC,    "pd_tickets_search_updated_asc",    33, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_PRIORITY_DESC,  "pd_tickets_search_priority_desc",  33, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_PRIORITY_ASC,   "pd_tickets_search_priority_asc",   33, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_ID_DESC,        "pd_tickets_search_id_desc",        33, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_ID_ASC,         "pd_tickets_search_id_asc",         33, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC, "pd_tickets_search_relevance_desc", 38, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC,  "pd_tickets_search_relevance_asc",  38, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_CREATED_DESC,   "pd_tickets_search_created_desc",   37, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_CREATED_ASC,    "pd_tickets_search_created_asc",    37, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_UPDATED_DESC,   "pd_tickets_search_updated_desc",   37, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_UPDATED_ASC,    "pd_tickets_search_updated_asc",    37, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_PRIORITY_DESC,  "pd_tickets_search_priority_desc",  37, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_PRIORITY_ASC,   "pd_tickets_search_priority_asc",   37, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_ID_DESC,        "pd_tickets_search_id_desc",        37, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_ID_ASC,         "pd_tickets_search_id_asc",         37, PD_PLAN_CUSTOM)  \
     X(PD_SQL_TICKET_CATEGORIES_LIST,        "pd_ticket_categories_list",         1, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKET_CATEGORIES_GET,         "pd_ticket_categories_get",          1, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKET_CATEGORIES_INSERT,      "pd_ticket_categories_insert",       3, PD_PLAN_GENERIC) \
@@ -129,6 +129,13 @@ typedef enum {
     X(PD_SQL_TICKETS_ESCALATE,              "pd_tickets_escalate",               2, PD_PLAN_GENERIC) \
     X(PD_SQL_SLA_COMPLIANCE,                "pd_sla_compliance",                 5, PD_PLAN_GENERIC) \
     X(PD_SQL_SLA_COMPLIANCE_COMPACT,        "pd_sla_compliance_compact",         1, PD_PLAN_GENERIC) \
+    /* reports (migration 0040) */                                                                   \
+    X(PD_SQL_REPORT_VOLUME,                 "pd_report_volume",                 10, PD_PLAN_GENERIC) \
+    X(PD_SQL_REPORT_TIMES,                  "pd_report_times",                  10, PD_PLAN_GENERIC) \
+    X(PD_SQL_REPORT_SLA,                    "pd_report_sla",                    10, PD_PLAN_GENERIC) \
+    X(PD_SQL_REPORT_STAFF,                  "pd_report_staff",                  11, PD_PLAN_GENERIC) \
+    X(PD_SQL_REPORT_CSAT,                   "pd_report_csat",                   10, PD_PLAN_GENERIC) \
+    X(PD_SQL_REPORT_COMPACT,                "pd_report_compact",                 1, PD_PLAN_GENERIC) \
     /* notifications: the background work (mod_pd_notify_*.c) */                                    \
     X(PD_SQL_NOTIFY_DELIVERIES_LOCK,        "pd_notify_deliveries_lock",         0, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_OUTBOX_TAKE,            "pd_notify_outbox_take",             1, PD_PLAN_GENERIC) \

@@ -27,6 +27,8 @@ typedef enum {
     PD_TC_RES_TARGET, PD_TC_RES_DUE_AT, PD_TC_RES_MET_AT, PD_TC_RES_LEFT, PD_TC_RES_AT_RISK,
     /* since when the ticket is escalated; NULL: it is not */
     PD_TC_ESCALATED_AT,
+    /* the customer's rating, 1-5 (migration 0040); NULL: none */
+    PD_TC_RATING,
     /* single-ticket reads only; a list page has its sort key at this position */
     PD_TC_DESCRIPTION,
     /* from the name cache */

@@ -19,19 +19,19 @@ sub call {
 
 # README "Who may do what", as the permission names /api/me reports.
 my @reader = qw(me ticket.list ticket.read lookup.read pharmacy.read dashboard.read
-                me.update notification.inbox);
+                me.update notification.inbox report.read);
 my %permissions = (
     admin => [@reader, qw(ticket.create ticket.update ticket.delete lookup.write
                           pharmacy.write user.read user.write role.read audit.read
                           notification.defaults notification.deliveries ticket.notifications
-                          sla.read sla.write ticket.escalate ticket.de_escalate webhook.manage)],
+                          sla.read sla.write ticket.escalate ticket.de_escalate webhook.manage report.staff)],
     team_expert => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications sla.read
-                                ticket.escalate ticket.de_escalate)],
+                                ticket.escalate ticket.de_escalate report.staff)],
     tech        => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications sla.read
-                                ticket.escalate)],
+                                ticket.escalate report.staff)],
     customer    => [@reader, qw(ticket.create ticket.update)],
     manager     => [@reader, qw(user.read role.read ticket.notifications sla.read ticket.escalate
-                                ticket.de_escalate)],
+                                ticket.de_escalate report.staff)],
 );
 
 # What the portal draws its menus and forms from: the pages in menu order
@@ -40,7 +40,7 @@ my %permissions = (
 # ticket is created, and whether the ticket's deliveries are shown.
 my @personal = qw(notifications preferences);
 my %allowed = (
-    admin => { pages => [qw(dashboard tickets review escalated new users categories modules pharmacies
+    admin => { pages => [qw(dashboard reports tickets review escalated new users categories modules pharmacies
                             sla_policies sla_calendars webhooks notification_defaults dead_letters), @personal], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' },
                ticket_notifications => JSON::true },
@@ -50,10 +50,10 @@ my %allowed = (
     tech => { pages => [qw(assigned tickets new), @personal], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' },
                ticket_notifications => JSON::true },
-    customer => { pages => [qw(tickets new dashboard), @personal], scope => 'pharmacy',
+    customer => { pages => [qw(tickets new dashboard statement), @personal], scope => 'pharmacy',
                internal => JSON::false, inactive_lookups => JSON::false, create => { pharmacy => 'own' },
                ticket_notifications => JSON::false },
-    manager => { pages => [qw(dashboard escalated tickets), @personal], scope => 'all',
+    manager => { pages => [qw(dashboard reports escalated tickets), @personal], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => undef,
                ticket_notifications => JSON::true },
 );

@@ -88,6 +88,11 @@ my %expect = (
     'DELETE /sla-policies/{id}'     => { allow => ['admin'],       ok => 200, kind => 'sla_policy' },
     'POST /sla-policies/{id}/recompute' => { allow => ['admin'],   ok => 200, kind => 'sla_policy' },
     'GET /sla-compliance'           => { allow => \@STAFF_READ,    ok => 200 },
+    # every role its own figures (pd_authz_report; t/49-reports.t), the
+    # staff report staff alone
+    (map { ("GET /reports/$_" => { allow => \@ALL, ok => 200, query => { from => '2026-01-01', to => '2026-01-31' } }) }
+         qw(volume times sla csat)),
+    'GET /reports/staff'            => { allow => \@STAFF_READ,    ok => 200, query => { from => '2026-01-01', to => '2026-01-31' } },
     'PATCH /me'                     => { allow => \@ALL,           ok => 200 },
     'GET /me/notification-preferences'   => { allow => \@ALL,      ok => 200 },
     'PATCH /me/notification-preferences' => { allow => \@ALL,      ok => 200 },
@@ -298,6 +303,7 @@ for my $route (@routes) {
                 my ($form_body, $ct) = form_data(@$f);
                 @opt = (body => $form_body, content_type => $ct);
             }
+            push @opt, query => $exp->{query} if $exp->{query};
             my $r = api($caller eq 'anonymous' ? undef : $caller, $route->{method} => $path, @opt);
             my ($status, $code) = expected($exp, $caller, $object);
             my $name = "$route->{key} as $caller" . ($object eq 'none' ? '' : " ($object)") . ": $status";

@@ -13,8 +13,6 @@ use warnings;
 use lib 't/lib';
 use Test::More;
 use Digest::SHA qw(sha256_hex);
-use POSIX ();
-use Time::HiRes qw(usleep);
 use PD::Test;
 use PD::Fixtures;
 
@@ -24,15 +22,6 @@ plan skip_all => 'the module runs under a sanitizer, whose own memory use would 
 my $PARALLEL = 20;
 my $SIZE = 10 * 1024 * 1024;
 my $MiB = 1024 * 1024;
-
-sub private_kib {
-    my $total = 0;
-    for my $pid (httpd_pids()) {
-        open my $fh, '<', "/proc/$pid/smaps_rollup" or next;
-        while (<$fh>) { $total += $1 if /^Private_(?:Dirty|Clean):\s+(\d+) kB/ }
-    }
-    return $total;
-}
 
 my @tickets = map { create_ticket('cust_a', title => tag("Memori $_"))->json->{id} } 1 .. $PARALLEL;
 
@@ -44,35 +33,15 @@ is_deeply \@warm, [(201) x $PARALLEL], "$PARALLEL small parallel uploads to warm
 sleep 1;
 my $baseline = private_kib();
 
-# the sampler: a child that records the peak until it is told to stop
-pipe(my $peak_r, my $peak_w) or die "pipe: $!";
-my $sampler = fork // die "fork: $!";
-if (!$sampler) {
-    close $peak_r;
-    my $peak = 0;
-    my $stop = 0;
-    local $SIG{TERM} = sub { $stop = 1 };
-    while (!$stop) {
-        my $now = private_kib();
-        $peak = $now if $now > $peak;
-        usleep 20_000;
-    }
-    print {$peak_w} $peak;
-    close $peak_w;
-    POSIX::_exit(0);
-}
-close $peak_w;
-
 my $content = join '', map { chr(65 + $_ % 26) x 1024 } 0 .. $SIZE / 1024 - 1;
 my $digest = sha256_hex($content);
-my @got = parallel($PARALLEL, sub {
-    my $r = upload('cust_a', $tickets[$_[0]], [[file => { filename => 'besar.log', content => $content }]],
-        chunked => $_[0] % 2);
-    return [$r->status, $r->status == 201 ? $r->json->{items}[0]{sha256} : $r->body];
+my ($peak, @got) = private_peak(sub {
+    parallel($PARALLEL, sub {
+        my $r = upload('cust_a', $tickets[$_[0]], [[file => { filename => 'besar.log', content => $content }]],
+            chunked => $_[0] % 2);
+        return [$r->status, $r->status == 201 ? $r->json->{items}[0]{sha256} : $r->body];
+    });
 });
-kill TERM => $sampler;
-my $peak = do { local $/; <$peak_r> } // 0;
-waitpid $sampler, 0;
 
 is_deeply [map { $_->[0] } @got], [(201) x $PARALLEL], "$PARALLEL parallel 10 MiB uploads (half of them chunked): all 201";
 is_deeply [grep { $_->[1] ne $digest } @got], [], '... each stored whole (SHA-256)';

@@ -543,6 +543,14 @@ BEGIN
 
         PERFORM pg_temp.demo_event(i, 'comment', NULL, NULL, NULL, pg_temp.demo_pick(s_solved), 'public', worker, 60, 4320, false, true);
         PERFORM pg_temp.demo_event(i, 'status_changed', 'status', 'in_progress', 'solved', NULL, 'public', worker, 0.5, 3, true, true);
+        -- now and then the pharmacy rejects the first fix, and a second one
+        -- comes (the reports' reopened tickets)
+        IF cust IS NOT NULL AND random() < 0.1 THEN
+            PERFORM pg_temp.demo_event(i, 'comment', 'reason', NULL, NULL, 'Masih terjadi setelah dicoba lagi.', 'public', cust, 30, 600, false, false);
+            PERFORM pg_temp.demo_event(i, 'status_changed', 'status', 'solved', 'in_progress', NULL, 'public', cust, 0, 1, true, false);
+            PERFORM pg_temp.demo_event(i, 'comment', NULL, NULL, NULL, pg_temp.demo_pick(s_solved), 'public', worker, 60, 1440, false, true);
+            PERFORM pg_temp.demo_event(i, 'status_changed', 'status', 'in_progress', 'solved', NULL, 'public', worker, 0.5, 3, true, true);
+        END IF;
         CONTINUE WHEN st = 'solved';
 
         -- Closed by the pharmacy confirming the fix, by the expert, or by the
@@ -553,6 +561,16 @@ BEGIN
                 PERFORM pg_temp.demo_event(i, 'comment', NULL, NULL, NULL, pg_temp.demo_pick(c_thanks), 'public', cust, 30, 1440, false, false);
             END IF;
             PERFORM pg_temp.demo_event(i, 'status_changed', 'status', 'solved', 'closed', NULL, 'public', cust, 1, 10, true, false);
+            -- most confirm with a rating (the reports' satisfaction), some
+            -- with a word about it
+            IF random() < 0.8 THEN
+                PERFORM pg_temp.demo_event(i, 'field_changed', 'rating', NULL,
+                                           (ARRAY['5', '5', '5', '5', '4', '4', '4', '3', '2', '1'])[1 + floor(random() * 10)::int],
+                                           NULL, 'public', cust, 0, 0, false, false);
+                IF random() < 0.3 THEN
+                    PERFORM pg_temp.demo_event(i, 'comment', 'rating_comment', NULL, NULL, pg_temp.demo_pick(c_thanks), 'public', cust, 0, 0, false, false);
+                END IF;
+            END IF;
         ELSIF r < 0.85 THEN
             PERFORM pg_temp.demo_event(i, 'status_changed', 'status', 'solved', 'closed', NULL, 'public', exp, 60, 2880, true, true);
         ELSE
@@ -663,9 +681,11 @@ SELECT id, customer_id, 'created', 'open', created_at FROM fresh;
 
 -- The tickets' service levels from their timelines, as if the system had
 -- kept them all along (migration 0030): overdue, at risk, paused, met;
--- then their outcomes counted for compliance (migration 0032).
+-- then their outcomes counted for compliance (migration 0032)
 SELECT pd_sla_replay();
 SELECT pd_sla_compliance_rebuild();
+-- and every fact of the reports (migration 0040), the ratings among them
+SELECT pd_report_rebuild();
 
 -- A long overdue ticket escalated by its team expert, for the escalated
 -- queue.

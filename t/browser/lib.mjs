@@ -222,7 +222,10 @@ const visibleTexts = (page) => page.evaluate(() => {
     if (el.getClientRects().length === 0 || getComputedStyle(el).visibility === 'hidden') continue;
     out.push(text);
   }
-  for (const s of document.querySelectorAll('select')) if (s.selectedOptions[0]) out.push(s.selectedOptions[0].textContent.trim());
+  for (const s of document.querySelectorAll('select')) {
+    const o = s.selectedOptions[0];
+    if (o && !o.closest('[translate="no"]')) out.push(o.textContent.trim());
+  }
   return out;
 });
 

@@ -43,6 +43,8 @@ static const char *const expected_policy[PD_ACT__COUNT] = {
     [PD_ACT_TICKET_ESCALATE] = "AETM",
     [PD_ACT_TICKET_DE_ESCALATE] = "AEM",
     [PD_ACT_WEBHOOKS] = "A",
+    [PD_ACT_REPORT_READ] = "AETCM",
+    [PD_ACT_REPORT_STAFF] = "AETM",
 };
 
 static const struct { pd_role_e role; char letter; } role_letters[] = {
@@ -709,19 +711,99 @@ static void test_assignable_and_mine(void **state)
     assert_int_equal(pd_authz_mine(&id), PD_MINE_ALL);
 }
 
+/* Reports: managers and admins read everything; team experts the team's
+ * and their own; techs their own; customers their pharmacy's service. */
+static void test_reports(void **state)
+{
+    pd_identity_t me = { 0 };
+    pd_report_view_t view;
+    apr_int64_t expert, tech;
+    const char *field;
+    int r;
+
+    (void)state;
+    for (r = 0; r < PD_REPORT__COUNT; r++) {
+        me.user_id = 7;
+        me.role = PD_ROLE_MANAGER;
+        expert = 3, tech = 4;
+        assert_int_equal(pd_authz_report(&me, r, 1, &expert, &tech, &view, &field), PD_AZ_OK);
+        assert_int_equal(expert, 3);
+        assert_int_equal(tech, 4);
+        assert_int_equal(view.scope, 0);
+        assert_int_equal(view.only_user, 0);
+        me.role = PD_ROLE_ADMIN;
+        assert_int_equal(pd_authz_report(&me, r, 0, &expert, &tech, &view, &field), PD_AZ_OK);
+
+        /* a team expert: the team's, their own, no other person's */
+        me.role = PD_ROLE_EXPERT;
+        expert = 0, tech = 0;
+        assert_int_equal(pd_authz_report(&me, r, 0, &expert, &tech, &view, &field), PD_AZ_OK);
+        assert_int_equal(view.only_user, r == PD_REPORT_STAFF ? 7 : 0);
+        expert = 7;
+        assert_int_equal(pd_authz_report(&me, r, 0, &expert, &tech, &view, &field), PD_AZ_OK);
+        expert = 3;
+        assert_int_equal(pd_authz_report(&me, r, 0, &expert, &tech, &view, &field), PD_AZ_FORBIDDEN);
+        assert_string_equal(field, "expert_id");
+        expert = 0, tech = 4;
+        assert_int_equal(pd_authz_report(&me, r, 0, &expert, &tech, &view, &field), PD_AZ_FORBIDDEN);
+        assert_string_equal(field, "tech_id");
+        tech = 0;
+        assert_int_equal(pd_authz_report(&me, r, 1, &expert, &tech, &view, &field),
+                         r == PD_REPORT_STAFF ? PD_AZ_FORBIDDEN : PD_AZ_OK);
+
+        /* a tech: their own */
+        me.role = PD_ROLE_TECH;
+        expert = 0, tech = 0;
+        assert_int_equal(pd_authz_report(&me, r, 1, &expert, &tech, &view, &field), PD_AZ_OK);
+        assert_int_equal(tech, 7);
+        assert_int_equal(view.only_user, r == PD_REPORT_STAFF ? 7 : 0);
+        tech = 4;
+        assert_int_equal(pd_authz_report(&me, r, 1, &expert, &tech, &view, &field), PD_AZ_FORBIDDEN);
+        assert_string_equal(field, "tech_id");
+        tech = 0;
+        assert_int_equal(pd_authz_report(&me, r, 0, &expert, &tech, &view, &field),
+                         r == PD_REPORT_STAFF ? PD_AZ_FORBIDDEN : PD_AZ_OK);
+
+        /* a customer: their own pharmacy's service, nobody's figures */
+        me.role = PD_ROLE_CUSTOMER;
+        me.pharmacy_id = 12;
+        expert = 0, tech = 0;
+        assert_int_equal(pd_authz_report(&me, r, 0, &expert, &tech, &view, &field),
+                         r == PD_REPORT_STAFF ? PD_AZ_FORBIDDEN : PD_AZ_OK);
+        assert_int_equal(view.scope, 12);
+        expert = 3;
+        assert_int_equal(pd_authz_report(&me, r, 0, &expert, &tech, &view, &field), PD_AZ_FORBIDDEN);
+        expert = 0, tech = 4;
+        assert_int_equal(pd_authz_report(&me, r, 0, &expert, &tech, &view, &field), PD_AZ_FORBIDDEN);
+        me.pharmacy_id = 0;
+        tech = 0;
+        assert_int_equal(pd_authz_report(&me, r, 0, &expert, &tech, &view, &field), PD_AZ_FORBIDDEN);
+
+        me.role = PD_ROLE_NONE;
+        assert_int_equal(pd_authz_report(&me, r, 0, &expert, &tech, &view, &field), PD_AZ_FORBIDDEN);
+    }
+    me.role = PD_ROLE_MANAGER;
+    assert_int_equal(pd_authz_report(&me, PD_REPORT__COUNT, 0, &expert, &tech, &view, &field),
+                     PD_AZ_FORBIDDEN);
+    /* the staff report's default grouping: a tech's own is as tech */
+    assert_false(pd_authz_report_by_tech(&me));
+    me.role = PD_ROLE_TECH;
+    assert_true(pd_authz_report_by_tech(&me));
+}
+
 /* The portal's menus, as the product describes them; every page on one is
  * one the policy lets the role use. */
 static void test_pages(void **state)
 {
     static const char *const expected[PD_ROLE__COUNT] = {
         [PD_ROLE_NONE] = "",
-        [PD_ROLE_ADMIN] = "dashboard tickets review escalated new users categories modules pharmacies"
+        [PD_ROLE_ADMIN] = "dashboard reports tickets review escalated new users categories modules pharmacies"
                           " sla_policies sla_calendars webhooks notification_defaults dead_letters"
                           " notifications preferences",
         [PD_ROLE_EXPERT] = "review mine escalated tickets new notifications preferences",
         [PD_ROLE_TECH] = "assigned tickets new notifications preferences",
-        [PD_ROLE_CUSTOMER] = "tickets new dashboard notifications preferences",
-        [PD_ROLE_MANAGER] = "dashboard escalated tickets notifications preferences",
+        [PD_ROLE_CUSTOMER] = "tickets new dashboard statement notifications preferences",
+        [PD_ROLE_MANAGER] = "dashboard reports escalated tickets notifications preferences",
     };
     const char *pages[PD_AUTHZ_MAX_PAGES];
     apr_pool_t *p = *state;
@@ -739,7 +821,7 @@ static void test_pages(void **state)
     assert_int_equal(pd_authz_pages((pd_role_e)-1, pages, PD_AUTHZ_MAX_PAGES), 0);
     /* room for fewer: the first ones */
     assert_int_equal(pd_authz_pages(PD_ROLE_ADMIN, pages, 2), 2);
-    assert_string_equal(pages[1], "tickets");
+    assert_string_equal(pages[1], "reports");
 }
 
 /* Role codes are the roles table's; "none" names no role anyone can get. */
@@ -867,6 +949,7 @@ int main(void)
         T(test_access_and_lookups),
         T(test_assignable_and_mine),
         T(test_pages),
+        T(test_reports),
         T(test_role_codes),
         T(test_audit_names),
         T(test_source_for_role),

@@ -673,13 +673,16 @@ static void test_ticket_render(void **state)
     assert_string_equal(json_string_value(json_object_get(t, "created_at")),
                         "2026-11-21T23:16:11.5+00:00");
     assert_true(json_is_null(json_object_get(t, "closed_at")));
+    assert_true(json_is_null(json_object_get(t, "rating")));
     assert_null(json_object_get(t, "description"));
     json_decref(t);
 
+    cols[PD_TC_RATING] = "4";
     pd_jw_init(&w, p, 16);
     pd_ticket_render(&w, cols, 1);
     t = json_loads(pd_jw_text(&w), 0, NULL);
     assert_string_equal(json_string_value(json_object_get(t, "description")), "secret");
+    assert_int_equal(json_integer_value(json_object_get(t, "rating")), 4);
     json_decref(t);
 }
 

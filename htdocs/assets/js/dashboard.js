@@ -7,21 +7,7 @@ import { t, label, fmtNumber } from './i18n.js';
 import { request, ApiError, poll } from './api.js';
 import * as lookups from './lookups.js';
 import { ticketTable } from './tickets.js';
-
-// Debian's libjs-chart.js, at Apache's /javascript/ alias; loaded on this page only.
-const CHART_JS = '/javascript/chart.js/chart.min.js';
-let chartLoad = null;
-function loadChartJs() {
-  if (window.Chart) return Promise.resolve(window.Chart);
-  chartLoad = chartLoad || new Promise((resolve, reject) => {
-    const s = document.createElement('script');
-    s.src = CHART_JS;
-    s.onload = () => resolve(window.Chart);
-    s.onerror = () => { chartLoad = null; reject(new Error('Chart.js')); };
-    document.head.append(s);
-  });
-  return chartLoad;
-}
+import { loadChartJs } from './charts.js';
 
 // GET /api/dashboard as this page draws it: rows of {key, label, count,
 // color, filter} with filter the ticket list's parameter for the row.

@@ -33,18 +33,23 @@ function append(el, children) {
   }
 }
 
+// What people typed (a title, a person's, pharmacy's or category's name) is
+// marked translate="no": a browser translating the page leaves it as written.
+export const typed = (text) => h('span', { translate: 'no' }, text);
+
 let uid = 0;
 export const nextId = (p = 'f') => `${p}-${++uid}`;
 
 // A labelled form field with a place for its error message.
-// opts: {name, label, type, required, value, options:[[value,label]], hint, rows, attrs}
+// opts: {name, label, type, required, value, options:[[value,label,attrs]], hint, rows, attrs}
+// (an option's attrs: {translate: 'no'} for a name someone typed)
 export function field(opts) {
   const id = nextId(opts.name);
   const errId = `${id}-err`;
   let input;
   const common = { id, name: opts.name, required: opts.required, 'aria-describedby': errId, ...(opts.attrs || {}) };
   if (opts.type === 'select') {
-    input = h('select', common, (opts.options || []).map(([v, l]) => h('option', { value: v, selected: String(v) === String(opts.value ?? '') }, l)));
+    input = h('select', common, (opts.options || []).map(([v, l, a]) => h('option', { ...a, value: v, selected: String(v) === String(opts.value ?? '') }, l)));
   } else if (opts.type === 'textarea') {
     input = h('textarea', { ...common, rows: opts.rows || 4 });
     input.value = opts.value ?? '';

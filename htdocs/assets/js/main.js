@@ -19,6 +19,8 @@ const ROUTES = [
   [/^\/new$/, 'new', () => import('./ticket-new.js'), (m, c) => m.newTicket(c)],
   [/^\/t\/(\d+)$/, null, () => import('./ticket.js'), (m, c) => m.ticketDetail(c, Number(c.match[1]))],
   [/^\/dashboard$/, 'dashboard', () => import('./dashboard.js'), (m, c) => m.dashboard(c)],
+  [/^\/reports$/, 'reports', () => import('./reports.js'), (m, c) => m.reports(c, 'reports')],
+  [/^\/statement$/, 'statement', () => import('./reports.js'), (m, c) => m.reports(c, 'statement')],
   [/^\/admin\/(users|categories|modules|pharmacies|sla-policies|sla-calendars)$/, (m) => m[1].replace('-', '_'),
     () => import('./admin.js'), (m, c) => m.adminPage(c, c.match[1].replace('-', '_'))],
   [/^\/notifications$/, 'notifications', () => import('./inbox.js'), (m, c) => m.inbox(c)],
@@ -30,7 +32,8 @@ const ROUTES = [
 
 const PATHS = {
   tickets: '#/tickets', review: '#/review', mine: '#/mine', assigned: '#/assigned', escalated: '#/escalated',
-  new: '#/new', dashboard: '#/dashboard', users: '#/admin/users', categories: '#/admin/categories',
+  new: '#/new', dashboard: '#/dashboard', reports: '#/reports', statement: '#/statement',
+  users: '#/admin/users', categories: '#/admin/categories',
   modules: '#/admin/modules', pharmacies: '#/admin/pharmacies', sla_policies: '#/admin/sla-policies',
   sla_calendars: '#/admin/sla-calendars',
   webhooks: '#/admin/webhooks', notifications: '#/notifications',

@@ -4,7 +4,7 @@
 // (ticket, timeline and deliveries are polled with If-None-Match). Opening
 // it marks the caller's notifications about it read; #/t/42?entry=7 shows
 // entry 7.
-import { h, field, onSubmit, busy, carryInput } from './dom.js';
+import { h, field, onSubmit, busy, carryInput, typed } from './dom.js';
 import { t, label, fmtDate } from './i18n.js';
 import { request, post, patch, get, del, command, watched, poll, ApiError } from './api.js';
 import * as lookups from './lookups.js';
@@ -125,16 +125,16 @@ function info(tk) {
     h('dl',
       row('field.status', pill('status', tk.status)),
       row('field.priority', pill('priority', tk.priority)),
-      row('field.pharmacy', tk.pharmacy && tk.pharmacy.name),
-      row('field.module', tk.module && named(tk.module)),
-      row('field.category', tk.category && named(tk.category)),
-      row('field.pic', tk.pic_name),
-      row('field.contact', tk.contact),
-      row('field.app_version', tk.app_version),
+      row('field.pharmacy', tk.pharmacy && typed(tk.pharmacy.name)),
+      row('field.module', tk.module && typed(named(tk.module))),
+      row('field.category', tk.category && typed(named(tk.category))),
+      row('field.pic', tk.pic_name && typed(tk.pic_name)),
+      row('field.contact', tk.contact && typed(tk.contact)),
+      row('field.app_version', tk.app_version && typed(tk.app_version)),
       row('field.source', label('source', tk.source)),
-      row('field.customer', tk.customer && tk.customer.name),
-      row('field.expert', tk.expert ? tk.expert.name : t('common.none')),
-      row('field.tech', tk.tech ? tk.tech.name : t('common.none')),
+      row('field.customer', tk.customer && typed(tk.customer.name)),
+      row('field.expert', tk.expert ? typed(tk.expert.name) : t('common.none')),
+      row('field.tech', tk.tech ? typed(tk.tech.name) : t('common.none')),
       row('field.created', fmtDate(tk.created_at)),
       row('field.updated', fmtDate(tk.updated_at)),
       row('field.solved_at', tk.solved_at && fmtDate(tk.solved_at)),
@@ -255,7 +255,7 @@ async function editControls(ctx, tk, change) {
     const items = await list().catch(() => []);
     // the ticket's own value is always there, even if inactive or new
     const shown = [...(cur && !items.some((x) => x.id === cur.id) ? [cur] : []), ...items.filter((x) => x.active !== false || (cur && x.id === cur.id))];
-    return field({ ...common, label: t(key), type: 'select', options: [...(empty ? [['', t('common.none')]] : []), ...shown.map((x) => [x.id, x.name])] });
+    return field({ ...common, label: t(key), type: 'select', options: [...(empty ? [['', t('common.none')]] : []), ...shown.map((x) => [x.id, x.name, { translate: 'no' }])] });
   };
   const form = async (key, names, extra, fold) => {
     const mine = names.filter((n) => may.has(n));
@@ -416,9 +416,9 @@ export async function ticketDetail(ctx, id) {
   const draw = async () => {
     const ticket = w.data;
     head.replaceChildren(h('a.back', { href: '#/tickets' }, `← ${t('detail.back')}`),
-      h('h2', h('span.number', ticket.number), ' ', h('span.title', ticket.title), ' ', escalatedBadge(ticket)));
+      h('h2', h('span.number', ticket.number), ' ', h('span.title', { translate: 'no' }, ticket.title), ' ', escalatedBadge(ticket)));
     infoBox.replaceChildren(info(ticket), slaCard(ticket));
-    desc.replaceChildren(h('h3#desc-title', t('field.description')), h('p.text', ticket.description || ''));
+    desc.replaceChildren(h('h3#desc-title', t('field.description')), h('p.text', { translate: 'no' }, ticket.description || ''));
     const sig = JSON.stringify([ticket.status, ticket.expert && ticket.expert.id, ticket.tech && ticket.tech.id,
       ticket.priority, ticket.category && ticket.category.id, ticket.module && ticket.module.id, ticket.allowed,
       ...TEXT_FIELDS.map((n) => ticket[n])]);

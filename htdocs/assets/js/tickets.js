@@ -1,8 +1,8 @@
 // Ticket lists: a customer's own, the experts' review queue, what a tech or
 // expert holds, and every ticket with every filter for staff.
-import { h, field, formValues } from './dom.js';
+import { h, field, formValues, typed } from './dom.js';
 import { t, label, fmtDate } from './i18n.js';
-import { watched, poll } from './api.js';
+import { watched, poll, url } from './api.js';
 import * as lookups from './lookups.js';
 import { badges } from './sla.js';
 
@@ -64,10 +64,6 @@ async function filterFields(ctx, mode) {
   );
   return f;
 }
-
-// What people typed (a title, a pharmacy's or category's name) is marked
-// translate="no": a browser translating the page leaves it as written.
-const typed = (text) => h('span', { translate: 'no' }, text);
 
 function row(tk, staff) {
   const cells = [
@@ -137,9 +133,18 @@ export async function ticketList(ctx, mode) {
     );
   };
   await list.get();
+  // the whole list as CSV, with the same filters (no page)
+  const csvQuery = { ...query, format: 'csv' };
+  delete csvQuery.limit;
+  delete csvQuery.cursor;
+  // a report's number opened here: which tickets these are
+  const event = params.get('event');
   view.replaceChildren(
-    h('div.page-head', h('h2', t(m.title)), me.allowed.create
-      ? h('a.button.primary', { href: '#/new' }, t('nav.new')) : ''),
+    h('div.page-head', h('h2', t(m.title)), h('div.head-actions',
+      h('a.button', { href: url('/tickets', csvQuery).toString(), download: '', dataset: { csv: 'tickets' } }, t('list.csv')),
+      me.allowed.create ? h('a.button.primary', { href: '#/new' }, t('nav.new')) : '')),
+    event ? h('p.notice.behind', t('list.behind', { event: t(`event.${event}`),
+      from: fmtDate(`${params.get('event_from')}T00:00:00`, false), to: fmtDate(`${params.get('event_to')}T00:00:00`, false) })) : '',
     staff && mode === 'all' ? h('details.filter-box', { open: [...params.keys()].some((k) => k !== 'q' && k !== 'cursor') },
       h('summary', t('filter.label')), form) : form,
     status, holder, pager,

@@ -16,6 +16,8 @@ use Carp qw(croak);
 use IO::Socket::INET;
 use Test::More ();
 use URI::Escape ();
+use POSIX ();
+use Time::HiRes ();
 use PD::OpenAPI ();
 use PD::Test;
 
@@ -23,10 +25,48 @@ our @EXPORT = qw(
     is_error is_refused_token tag ticket_body create_ticket all_pages set_ticket
     activities last_activity_id raw_http chunked_post chunked_request allow_set
     form_data upload store_counts api_headers_ok sla_elapse notify_settled notified
-    STATUSES ROLE_USERS
+    private_kib private_peak STATUSES ROLE_USERS
 );
 
 use constant STATUSES => qw(open in_review in_progress waiting_customer solved closed cancelled);
+
+# The private memory (Private_Dirty and Private_Clean of
+# /proc/PID/smaps_rollup) of all of Apache's processes, in KiB.
+sub private_kib {
+    my $total = 0;
+    for my $pid (httpd_pids()) {
+        open my $fh, '<', "/proc/$pid/smaps_rollup" or next;
+        while (<$fh>) { $total += $1 if /^Private_(?:Dirty|Clean):\s+(\d+) kB/ }
+    }
+    return $total;
+}
+
+# Runs $work while a child samples private_kib() every 20 ms; returns the
+# peak seen and what $work returned.
+sub private_peak {
+    my ($work) = @_;
+    pipe(my $peak_r, my $peak_w) or die "pipe: $!";
+    my $sampler = fork // die "fork: $!";
+    if (!$sampler) {
+        close $peak_r;
+        my ($peak, $stop) = (0, 0);
+        local $SIG{TERM} = sub { $stop = 1 };
+        while (!$stop) {
+            my $now = private_kib();
+            $peak = $now if $now > $peak;
+            Time::HiRes::usleep(20_000);
+        }
+        print {$peak_w} $peak;
+        close $peak_w;
+        POSIX::_exit(0);
+    }
+    close $peak_w;
+    my @result = $work->();
+    kill TERM => $sampler;
+    my $peak = do { local $/; <$peak_r> } || 0;
+    waitpid $sampler, 0;
+    return ($peak, @result);
+}
 
 # One login per role code.
 use constant ROLE_USERS => {
