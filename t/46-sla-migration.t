@@ -139,6 +139,26 @@ is_deeply $dbh->selectcol_arrayref(q{SELECT field || ' ' || new_value FROM ticke
 is $val->(q{SELECT count(*) FROM notify_outbox WHERE ticket_id = ? AND event = 'sla_escalated'}, $t{overdue}), 1,
     '... and its event';
 
+# A replay while the system runs: a transaction that has locked a ticket
+# (as the sweep does when it claims its tickets) and then updates it. The
+# replay waits for it rather than the two waiting for each other, which
+# PostgreSQL would end by aborting one.
+{
+    my $other = DBI->connect("dbi:Pg:dbname=$scratch->{name};host=$ENV{PD_TEST_PGHOST};port=$ENV{PD_TEST_PGPORT}",
+        $scratch->{owner}, '', { RaiseError => 1, PrintError => 0, AutoCommit => 1 });
+    $other->begin_work;
+    $other->do('SELECT id FROM tickets WHERE id = ? FOR UPDATE', undef, $t{overdue});
+    my $replayer = DBI->connect("dbi:Pg:dbname=$scratch->{name};host=$ENV{PD_TEST_PGHOST};port=$ENV{PD_TEST_PGPORT}",
+        $scratch->{owner}, '', { RaiseError => 1, PrintError => 0, AutoCommit => 1 });
+    $replayer->do('SELECT pd_sla_replay()', { pg_async => DBD::Pg::PG_ASYNC() });
+    select undef, undef, undef, 0.5;
+    ok !$replayer->pg_ready, 'a replay waits for a transaction holding a ticket';
+    ok eval { $other->do('UPDATE tickets SET title = title WHERE id = ?', undef, $t{overdue}); $other->commit; 1 },
+        '... which updates it and commits' or diag $@;
+    ok eval { $replayer->pg_result; 1 }, '... then the replay runs to its end' or diag $@;
+    $_->disconnect for $other, $replayer;
+}
+
 # the scratch database goes
 undef $dbh;
 undef $scratch;
