@@ -102,6 +102,29 @@ static const char *sla_list_at(int i)
     return lists[i];
 }
 
+/* "sla": each list's count, at most the cap; "sla_more": whether it went
+ * past (the statement counts one more than the cap). */
+static void write_sla(pd_jw_t *w, const pd_dash_count_t *counts, int n)
+{
+    int v;
+
+    pd_jw_key(w, "sla");
+    pd_jw_begin(w, '{');
+    for (v = 0; v < 2; v++) {
+        apr_int64_t count = sum_of(counts, n, 'l', sla_list_at(v));
+        pd_jw_key(w, sla_list_at(v));
+        write_int(w, count > PD_DASH_SLA_CAP ? PD_DASH_SLA_CAP : count);
+    }
+    pd_jw_end(w, '}');
+    pd_jw_key(w, "sla_more");
+    pd_jw_begin(w, '{');
+    for (v = 0; v < 2; v++) {
+        pd_jw_key(w, sla_list_at(v));
+        pd_jw_bool(w, sum_of(counts, n, 'l', sla_list_at(v)) > PD_DASH_SLA_CAP);
+    }
+    pd_jw_end(w, '}');
+}
+
 void pd_dashboard_write(pd_jw_t *w, pd_dash_count_t *counts, int n, apr_int64_t *urgent)
 {
     int i;
@@ -115,7 +138,7 @@ void pd_dashboard_write(pd_jw_t *w, pd_dash_count_t *counts, int n, apr_int64_t 
     write_values(w, "by_priority", counts, n, 'p', PD_PRIO__COUNT, priority_at);
     write_lookup(w, "by_category", counts, n, 'c');
     write_lookup(w, "by_module", counts, n, 'm');
-    write_values(w, "sla", counts, n, 'l', 2, sla_list_at);
+    write_sla(w, counts, n);
     *urgent = 0;
     for (i = 0; i < n; i++) {
         int st = counts[i].dim == 'u' ? pd_status_parse(counts[i].key) : -1;

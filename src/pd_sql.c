@@ -1,6 +1,7 @@
 #include <stddef.h>
 #include "pd_sql.h"
 #include "pd_sql_sla.h"
+#include "pd_dashboard.h"
 
 /* ---- shared fragments (compile-time literals) ---- */
 
@@ -254,6 +255,22 @@
     "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
     " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
     " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+/* The service level tiles count the tickets in the two lists up to one
+ * more than PD_DASH_SLA_CAP (pd_dashboard.h): past that the dashboard says
+ * "more", so that a request never counts every overdue ticket of a large
+ * backlog. The overdue in due order (dense: the cap comes soon); those at
+ * risk by their at-risk instants, newest first and no further back than
+ * the widest stretch from an at-risk instant to its due time (migration
+ * 0042), so as not to walk every running ticket to find the few at risk.
+ * Within the dashboard's scope (a pharmacy) and period (b), written as
+ * conditions no index takes, so that both walks stay on those two indexes
+ * whatever the generic plan expects of a pharmacy or period: on the
+ * creation time's or a pharmacy's index they would read every unsolved
+ * ticket of it. A pharmacy with few overdue tickets among many then walks
+ * the whole overdue list. */
+#define DASH_SLA_SCOPE \
+    "   AND pd_dashboard_pharmacy(b.scope, b.pharmacy) IN (0, t.pharmacy_id)" \
+    "   AND (b.lo IS NULL OR t.created_at >= b.lo) AND (b.hi IS NULL OR t.created_at < b.hi)"
 #define DASHBOARD(pharmacy) \
     "WITH b AS (SELECT %s::bigint AS scope, %s::bigint AS pharmacy," \
     "  pd_time_bound(%s::text, %s::text, false) AS lo, pd_time_bound(%s::text, %s::text, true) AS hi)" \
@@ -265,13 +282,14 @@
     "  AND t.created_at < (SELECT coalesce(hi, 'infinity') FROM b)" \
     "  ORDER BY t.created_at, t.id LIMIT %s::int)" \
     " UNION ALL SELECT " NULL_TICKET_COLUMNS ", 'l', l.key, count(*) FROM b, LATERAL (" \
-    "  SELECT 'breached' AS key, t.pharmacy_id, t.created_at FROM tickets t" \
-    "   WHERE t.status IN (" UNSOLVED ") AND t.sla_due_at <= " SLA_NOW pharmacy \
-    "  UNION ALL SELECT 'at_risk', t.pharmacy_id, t.created_at FROM tickets t" \
-    "   WHERE t.status IN (" UNSOLVED ") AND t.sla_risk_at <= " SLA_NOW \
-    "   AND t.sla_due_at > " SLA_NOW pharmacy ") l" \
-    "  WHERE pd_dashboard_pharmacy(b.scope, b.pharmacy) IN (0, l.pharmacy_id)" \
-    "  AND l.created_at >= coalesce(b.lo, '-infinity') AND l.created_at < coalesce(b.hi, 'infinity')" \
+    "  SELECT 'breached' AS key FROM (SELECT 1 FROM tickets t" \
+    "   WHERE t.status IN (" UNSOLVED ") AND t.sla_due_at <= " SLA_NOW DASH_SLA_SCOPE \
+    "   ORDER BY t.sla_due_at LIMIT " PD_DASH_SLA_CAP_SQL ") x" \
+    "  UNION ALL SELECT 'at_risk' FROM (SELECT 1 FROM tickets t" \
+    "   WHERE t.status IN (" UNSOLVED ") AND t.sla_due_at > " SLA_NOW \
+    "   AND t.sla_risk_at <= " SLA_NOW \
+    "   AND t.sla_risk_at >= " SLA_NOW " - (SELECT w.widest FROM sla_risk_window w)" DASH_SLA_SCOPE \
+    "   ORDER BY t.sla_risk_at DESC LIMIT " PD_DASH_SLA_CAP_SQL ") y) l" \
     "  GROUP BY l.key"
 
 #define ROLE_JSON "json_build_object('id', id, 'code', code, 'name', name, 'description', description)"

@@ -100,8 +100,8 @@ sub compacted { wait_until(sub { pending() == 0 }, 20) }
     is $r->status, 200, 'a manager reads the dashboard';
     like $r->header('Content-Type'), qr{^application/json}, '... as JSON';
     my $j = $r->json;
-    is_deeply [sort keys %$j], [sort qw(total by_status by_priority by_category by_module sla urgent_unsolved)],
-        '... with total, by_status, by_priority, by_category, by_module, sla, urgent_unsolved';
+    is_deeply [sort keys %$j], [sort qw(total by_status by_priority by_category by_module sla sla_more urgent_unsolved)],
+        '... with total, by_status, by_priority, by_category, by_module, sla, sla_more, urgent_unsolved';
     is_deeply [sort keys %{ $j->{by_status} }], [sort +(STATUSES)], '... every status, zeros too';
     is_deeply [sort keys %{ $j->{by_priority} }], [sort @PRIORITIES], '... every priority';
     my ($cat) = @{ $j->{by_category} };
@@ -309,6 +309,52 @@ exact('manager', '... APT-B filtered', pharmacy_id => pharmacy_id('APT-B'));
     is $j->{urgent_unsolved}{total}, 12, '... of 12 counted';
     is scalar @{ dash('admin', pharmacy_id => $P, limit => 100)->json->{urgent_unsolved}{items} }, 12,
         'limit=100: all 12';
+}
+
+# ---- the service level tiles: exact up to the cap, then "more" --------------------------
+
+{
+    (my $code = uc tag('CAP')) =~ s/[^A-Z0-9-]/-/g;
+    my $P = api('admin', POST => '/api/pharmacies', json => { code => $code, name => "Apotek $code" })->json->{id};
+    # tickets written with their service level given (the insert trigger
+    # leaves such a row alone): $n overdue, or at risk and due in an hour
+    my $made = 0;
+    my $add = sub {
+        my ($n, $state) = @_;
+        my ($due, $risk) = $state eq 'breached' ? ("now() - interval '1 hour'", "now() - interval '2 hours'")
+                         : $state eq 'at_risk'  ? ("now() + interval '1 hour'", "now() - interval '1 minute'")
+                         :                        ("now() + interval '400 days'", "now() - interval '1 minute'");
+        db_do(qq{INSERT INTO tickets (number, pharmacy_id, pic_name, contact, module_id, category_id, title, description,
+                     source, created_by, priority, status, sla_policy_id, sla_calendar_id, sla_due_at, sla_risk_at)
+                 SELECT ? || '-' || (? + g), ?, 'PIC', '0812', ?, ?, 'Batas', 'Lewat batas waktu', 'internal',
+                        (SELECT id FROM users WHERE username = 'admin'), 'high', 'open',
+                        (SELECT id FROM sla_policies WHERE is_default), 1, $due, $risk
+                 FROM generate_series(1, ?) g}, $code, $made, $P, module_id('Stok'), category_id('Bug Sistem'), $n);
+        $made += $n;
+    };
+    my $tiles = sub {
+        my $j = dash('manager', pharmacy_id => $P)->json;
+        return [$j->{sla}{breached}, $j->{sla_more}{breached} ? 1 : 0, $j->{sla}{at_risk}, $j->{sla_more}{at_risk} ? 1 : 0];
+    };
+    is db_value('SHOW jit'), 'off', 'the database compiles no statement (JIT off, migration 0043)';
+    $add->(3, 'at_risk');
+    $add->(999, 'breached');
+    is_deeply $tiles->(), [999, 0, 3, 0], 'breached and at-risk tickets counted exactly below the cap';
+    $add->(1, 'breached');
+    is_deeply $tiles->(), [1000, 0, 3, 0], '... and at it: 1000, no more';
+    $add->(1, 'breached');
+    is_deeply $tiles->(), [1000, 1, 3, 0], 'one more: 1000, and more';
+    # the at-risk count looks back no further than the widest stretch from
+    # an at-risk instant to its due time: one wider than any before widens it
+    ok db_value(q{SELECT widest < interval '400 days' FROM sla_risk_window}), 'no ticket at risk for 400 days yet';
+    $add->(2, 'wide');
+    ok db_value(q{SELECT widest >= interval '400 days' FROM sla_risk_window}), '... two now: the window widened';
+    is_deeply $tiles->(), [1000, 1, 5, 0], '... and they count as at risk';
+    my $scoped = dash('manager', pharmacy_id => $P, created_from => '2000-01-01', created_to => '2000-01-02')->json;
+    is_deeply [$scoped->{sla}{breached}, $scoped->{sla_more}{breached} ? 1 : 0], [0, 0], '... within the period asked only';
+    is db_value(q{SELECT count(*) FROM tickets WHERE pharmacy_id = ?}, $P), 1006, '(1006 tickets written)';
+    db_do(q{DELETE FROM tickets WHERE pharmacy_id = ?}, $P);
+    is_deeply $tiles->(), [0, 0, 0, 0], 'gone again: none';
 }
 
 # ---- customers: their own pharmacy, whatever they ask ------------------------------------

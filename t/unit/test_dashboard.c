@@ -28,7 +28,8 @@ static void test_nothing_counted(void **state)
         "{\"total\":0,\"by_status\":{\"open\":0,\"in_review\":0,\"in_progress\":0,"
         "\"waiting_customer\":0,\"solved\":0,\"closed\":0,\"cancelled\":0},"
         "\"by_priority\":{\"low\":0,\"medium\":0,\"high\":0,\"urgent\":0},"
-        "\"by_category\":[],\"by_module\":[],\"sla\":{\"breached\":0,\"at_risk\":0}}");
+        "\"by_category\":[],\"by_module\":[],\"sla\":{\"breached\":0,\"at_risk\":0},"
+        "\"sla_more\":{\"breached\":false,\"at_risk\":false}}");
     assert_int_equal(urgent, 0);
 }
 
@@ -65,9 +66,25 @@ static void test_counts(void **state)
         "{\"id\":9,\"name\":\"Bug \\\"Sistem\\\"\",\"color\":\"#0f766e\",\"count\":3},"
         "{\"id\":7,\"name\":\"Printer\",\"color\":\"#dc2626\",\"count\":3}],"
         "\"by_module\":[{\"id\":4,\"name\":\"Stok\",\"color\":null,\"count\":5}],"
-        "\"sla\":{\"breached\":2,\"at_risk\":4}}");
+        "\"sla\":{\"breached\":2,\"at_risk\":4},"
+        "\"sla_more\":{\"breached\":false,\"at_risk\":false}}");
     /* open and waiting_customer; not solved, closed or an unknown status */
     assert_int_equal(urgent, 3);
+}
+
+/* The statement counts one past the cap: that is shown as the cap, and
+ * "more". */
+static void test_sla_capped(void **state)
+{
+    pd_dash_count_t counts[] = {
+        { 'l', "breached", PD_DASH_SLA_CAP + 1, NULL, NULL },
+        { 'l', "at_risk", PD_DASH_SLA_CAP, NULL, NULL },
+    };
+    apr_int64_t urgent = -1;
+    const char *json = written(*state, counts, 2, &urgent);
+
+    assert_non_null(strstr(json, "\"sla\":{\"breached\":1000,\"at_risk\":1000},"
+                                 "\"sla_more\":{\"breached\":true,\"at_risk\":false}"));
 }
 
 int main(void)
@@ -76,6 +93,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_nothing_counted),
         T(test_counts),
+        T(test_sla_capped),
     };
 #undef T
     return cmocka_run_group_tests_name("pd_dashboard", tests, group_setup, group_teardown);

@@ -23,6 +23,7 @@ export function mapDashboard(d) {
     urgent: d.urgent_unsolved.items,
     urgentTotal: d.urgent_unsolved.total,
     sla: d.sla,
+    slaMore: d.sla_more || {},
   };
 }
 
@@ -88,8 +89,10 @@ export async function dashboard(ctx) {
     body.replaceChildren(
       h('div.kpis', [['total', d.total], ['unsolved', d.status.slice(0, 4).reduce((n, r) => n + r.count, 0)],
         ['urgent', d.urgentTotal]].map(([k, n]) => h(`section.card.${k}`, h('h3', t(`dash.${k}`)), h('p.big', fmtNumber(n)))),
+      // counted up to a cap: past it, "1,000+"
       [['breached', d.sla.breached], ['at_risk', d.sla.at_risk]].map(([k, n]) => h(`section.card.sla-tile.${k}`,
-        { dataset: { sla: k } }, h('h3', t(`dash.sla.${k}`)), h('p.big', h('a', { href: slaLink(k) }, fmtNumber(n)))))),
+        { dataset: { sla: k } }, h('h3', t(`dash.sla.${k}`)),
+        h('p.big', h('a', { href: slaLink(k) }, fmtNumber(n) + (d.slaMore[k] ? '+' : '')))))),
       h('div.charts',
         chartCard('ch-status', t('dash.by_status'), d.status, 'doughnut', Chart, charts, link),
         chartCard('ch-priority', t('dash.by_priority'), d.priority, 'bar', Chart, charts, link),
