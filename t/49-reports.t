@@ -496,6 +496,16 @@ my $times = get_report('manager', 'times', %$year);
 ok !$times->{percentiles} && !defined $times->{items}[0]{resolution}{median_minutes},
     'over a long range no medians: only exact means';
 ok get_report('manager', 'times', %$recent)->{percentiles}, 'over a short range, medians from the rows';
+{
+    # a short range that holds more than 20,000 first responses and
+    # solutions: the rows would cost too much, so no medians either
+    my %day = (from => '2001-02-03', to => '2001-02-03', group_by => 'day');
+    ok get_report('manager', 'times', %day)->{percentiles}, 'a quiet day: medians (of nothing)';
+    db_do(q{INSERT INTO report_counts VALUES ('0', 'd', '2001-02-03', 'r', 0, '', 0, 0, 0, 0, 20001, 0, 0, 0, 0)});
+    my $busy = get_report('manager', 'times', %day);
+    db_do(q{DELETE FROM report_counts WHERE period = '2001-02-03'});
+    ok !$busy->{percentiles}, 'a day with 20,001 solutions: no medians';
+}
 
 # ---- who may read what -----------------------------------------------------------------
 
