@@ -266,11 +266,12 @@
  * conditions no index takes, so that both walks stay on those two indexes
  * whatever the generic plan expects of a pharmacy or period: on the
  * creation time's or a pharmacy's index they would read every unsolved
- * ticket of it. A pharmacy with few overdue tickets among many then walks
- * the whole overdue list. */
+ * ticket of it (a bound left NULL makes its comparison NULL, which is not
+ * false). A pharmacy with few overdue tickets among many then walks the
+ * whole overdue list. */
 #define DASH_SLA_SCOPE \
     "   AND pd_dashboard_pharmacy(b.scope, b.pharmacy) IN (0, t.pharmacy_id)" \
-    "   AND (b.lo IS NULL OR t.created_at >= b.lo) AND (b.hi IS NULL OR t.created_at < b.hi)"
+    "   AND (t.created_at >= b.lo) IS NOT FALSE AND (t.created_at < b.hi) IS NOT FALSE"
 #define DASHBOARD(pharmacy) \
     "WITH b AS (SELECT %s::bigint AS scope, %s::bigint AS pharmacy," \
     "  pd_time_bound(%s::text, %s::text, false) AS lo, pd_time_bound(%s::text, %s::text, true) AS hi)" \
