@@ -72,6 +72,7 @@ sub _ua {
 
 my $last_response;
 sub last_response { $last_response }
+my $last_sent = 0;
 
 # api($user, $method, $path, %opt): $user undef means no Authorization
 # header; otherwise a bearer token for that user from the development
@@ -102,7 +103,13 @@ sub api {
     push @headers, %{ $opt{headers} } if $opt{headers};
     my $req = HTTP::Request->new(uc $method, $uri, \@headers, $content);
     $req->content_length(length $content) if defined $content;
+    # A request that changes something cannot be sent again (below): it
+    # never goes out on a connection that has been idle long enough for
+    # Apache to be closing it (KeepAliveTimeout, 5 s).
+    _ua()->conn_cache->drop if $req->method !~ /^(?:GET|HEAD|OPTIONS)$/
+        && Time::HiRes::time() - $last_sent > 2;
     my $res = _ua()->request($req);
+    $last_sent = Time::HiRes::time();
     # A kept-alive connection Apache closes (its KeepAliveTimeout) just as
     # the next request goes out comes back as an answer LWP made up; a
     # request that changes nothing is sent again once, as browsers do.
