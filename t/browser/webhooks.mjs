@@ -106,12 +106,12 @@ await step('webhooks', async () => {
 
   // rotate, asking first
   await p.click('.info button[data-action="rotate"]');
-  ok(await p.isVisible('.info .confirm'), 'admin: rotating asks first, on the page');
-  await p.click('.info .confirm button.danger');
+  ok(await p.isVisible('dialog.ask[open]'), 'admin: rotating asks first, in a dialog');
+  await p.click('dialog.ask button[data-choice="yes"]');
   await p.waitForSelector('.secret .secret-value');
   const rotated = await p.inputValue('.secret .secret-value');
   ok(/^whsec_[0-9a-f]{64}$/.test(rotated) && rotated !== secret, 'admin: a new secret, shown once');
-  ok(!(await p.isVisible('.info .confirm')), '... and the question is gone');
+  ok(!(await p.isVisible('dialog.ask')), '... and the question is gone');
   await shot(p, 'endpoint-rotated', 'webhooks');
 
   // delete, asking first
@@ -119,8 +119,8 @@ await step('webhooks', async () => {
   await p.waitForSelector('ul.webhooks');
   const gone = p.locator('ul.webhooks li', { hasText: url });
   await gone.locator('button[data-action="delete"]').click();
-  ok(await gone.locator('.confirm').isVisible(), 'admin: deleting asks first, on the page');
-  await gone.locator('.confirm button.danger').click();
+  ok(await p.isVisible('dialog.ask[open]'), 'admin: deleting asks first, in a dialog');
+  await p.click('dialog.ask button[data-choice="yes"]');
   await gone.waitFor({ state: 'detached' });
   ok(true, 'admin: the endpoint is gone from the list');
   clean(s, 'webhooks, admin');

@@ -29,6 +29,18 @@ export function mapDashboard(d) {
 // in status order, closed and cancelled in greys so that open and closed stand apart
 const PALETTE = ['#0f766e', '#2563eb', '#d97706', '#dc2626', '#7c3aed', '#334155', '#9ca3af', '#db2777'];
 
+// A name as lines of about 14 characters, broken between words (a word
+// longer than that keeps its line).
+export function lines(text, width = 14) {
+  const out = [];
+  for (const word of String(text).split(/\s+/).filter(Boolean)) {
+    const last = out.length - 1;
+    if (last >= 0 && out[last].length + 1 + word.length <= width) out[last] += ` ${word}`;
+    else out.push(word);
+  }
+  return out.length > 1 ? out : out.join('');
+}
+
 // A chart and, under it, its numbers as a table; with link(row) (staff) a
 // number and a click on its bar or slice open the ticket list it counts.
 function chartCard(id, title, rows, type, Chart, charts, link) {
@@ -48,8 +60,8 @@ function chartCard(id, title, rows, type, Chart, charts, link) {
       options: { responsive: true, maintainAspectRatio: false, animation: false,
         onClick: (e, hit) => { if (link && hit.length) window.location.hash = link(rows[hit[0].index]); },
         plugins: { legend: { display: type === 'doughnut', position: 'bottom' } },
-        // a long name shortened under its bar (whole in the tooltip and the table)
-        scales: type === 'bar' ? { x: { ticks: { callback(v) { const l = this.getLabelForValue(v); return l.length > 16 ? `${l.slice(0, 15)}…` : l; } } },
+        // a long name under its bar on lines of its words, whole
+        scales: type === 'bar' ? { x: { ticks: { callback(v) { return lines(this.getLabelForValue(v)); } } },
           y: { beginAtZero: true, ticks: { precision: 0 } } } : {} },
     }));
   }

@@ -1,5 +1,6 @@
 // Building the page. Server text only ever becomes text: h() sets
 // textContent for strings and never touches innerHTML.
+import { t } from './i18n.js';
 
 export const $ = (sel, root = document) => root.querySelector(sel);
 
@@ -65,17 +66,24 @@ export function field(opts) {
     input, opts.hint ? h('p.hint', { id: hintId }, opts.hint) : null, h('p.error', { id: errId, role: 'alert' }));
 }
 
+// An error message next to one field (in the place the last id of its
+// aria-describedby names); false when the field has no such place.
+function fieldError(form, input, msg) {
+  const errId = (input.getAttribute('aria-describedby') || '').split(' ').pop();
+  const where = errId ? form.querySelector(`#${CSS.escape(errId)}`) : null;
+  if (!where) return false;
+  where.textContent = msg;
+  input.setAttribute('aria-invalid', 'true');
+  return true;
+}
+
 // Shows an API error next to the field that caused it (or in the form's
 // general error place); typed values stay as they are.
 export function showError(form, err, fallbackMsg) {
   clearErrors(form);
   const msg = err && err.message ? err.message : fallbackMsg;
   const input = err && err.field ? form.querySelector(`[name="${CSS.escape(err.field)}"]`) : null;
-  const errId = input ? (input.getAttribute('aria-describedby') || '').split(' ').pop() : '';
-  const where = errId ? form.querySelector(`#${CSS.escape(errId)}`) : null;
-  if (input && where) {
-    where.textContent = msg;
-    input.setAttribute('aria-invalid', 'true');
+  if (input && fieldError(form, input, msg)) {
     input.focus();
   } else {
     const box = form.querySelector('.form-error') || form.appendChild(h('p.form-error', { role: 'alert' }));
@@ -86,6 +94,22 @@ export function showError(form, err, fallbackMsg) {
 export function clearErrors(form) {
   for (const e of form.querySelectorAll('.error, .form-error')) e.textContent = '';
   for (const e of form.querySelectorAll('[aria-invalid]')) e.removeAttribute('aria-invalid');
+}
+
+// Every field the form cannot be sent with, marked at once (a required one
+// left empty, an e-mail address that is none), the focus on the first;
+// true when there is none.
+function checkFields(form, requiredMsg) {
+  const bad = [];
+  for (const el of form.elements) {
+    if (!el.name || el.disabled || el.type === 'hidden' || el.type === 'radio' || el.type === 'checkbox') continue;
+    const v = String(el.value || '').trim();
+    const why = el.required && !v ? requiredMsg
+      : v && el.type === 'email' && el.validity.typeMismatch ? t('error.email') : null;
+    if (why && fieldError(form, el, why)) bad.push(el);
+  }
+  if (bad.length) bad[0].focus();
+  return !bad.length;
 }
 
 // Values of a form as an object; empty strings left out unless keepEmpty.
@@ -100,31 +124,161 @@ export function formValues(form, keepEmpty = false) {
   return out;
 }
 
-// Keeps what was typed when a part of the page is drawn anew.
+// ---- unsaved input ---------------------------------------------------------
+// A form registered here (every form sent through onSubmit) remembers its
+// values as drawn or last saved, and is dirty while what is in it differs
+// (or, for a form with more(), while that says so: files picked and not yet
+// sent). Redrawing a part of the page carries the changed controls over;
+// the pages ask before an action or another page leaves changes behind.
+
+const saved = new WeakMap();
+
+// A control's state as one string: a checkbox or radio's checkedness, the
+// options chosen in a select, else its value.
+function state(el) {
+  if (el.type === 'checkbox' || el.type === 'radio') return String(el.checked);
+  if (el.type === 'select-multiple') return [...el.selectedOptions].map((o) => o.value).join('\n');
+  return el.value;
+}
+
+function setState(el, v) {
+  if (el.type === 'checkbox' || el.type === 'radio') el.checked = v === 'true';
+  else if (el.type === 'select-multiple') { const on = v.split('\n'); for (const o of el.options) o.selected = on.includes(o.value); }
+  else if (el.tagName !== 'SELECT' || [...el.options].some((o) => o.value === v)) el.value = v;
+}
+
+const controls = (form) => [...form.elements].filter((el) => el.name && !['file', 'submit', 'button'].includes(el.type));
+
+// Takes the form as it is now for its saved state.
+export function remember(form, more) {
+  const was = saved.get(form);
+  saved.set(form, { values: controls(form).map(state), more: more || (was && was.more) });
+}
+
+// The controls changed since the form was drawn or saved.
+export function changed(form) {
+  const was = saved.get(form);
+  return was ? controls(form).filter((el, i) => was.values[i] !== state(el)) : [];
+}
+
+export function isDirty(form) {
+  const was = saved.get(form);
+  return !!was && (changed(form).length > 0 || !!(was.more && was.more()));
+}
+
+// Puts a form back as it was drawn or last saved.
+export function revert(form) {
+  const was = saved.get(form);
+  if (was) controls(form).forEach((el, i) => setState(el, was.values[i]));
+}
+
+// The forms under root with unsaved input (a search form is a way of
+// moving about, not input).
+export const unsaved = (root) => [...root.querySelectorAll('form')].filter((f) => f.getAttribute('role') !== 'search' && isDirty(f));
+
+// What changed in those forms, by the labels of its fields (a form's title
+// when what it holds has no field: files picked).
+export function changedLabels(forms) {
+  const names = new Set();
+  for (const f of forms) {
+    const els = changed(f);
+    if (!els.length) names.add((f.querySelector('h4') || {}).textContent || '');
+    for (const el of els) {
+      const lab = el.type !== 'radio' && el.id && f.querySelector(`label[for="${CSS.escape(el.id)}"]`);
+      const legend = el.closest('fieldset') && el.closest('fieldset').querySelector('legend');
+      names.add(((lab && lab.firstChild.textContent) || (legend && legend.textContent) || el.name).trim());
+    }
+  }
+  return [...names].filter(Boolean);
+}
+
+// Keeps what was typed or picked when a part of the page is drawn anew:
+// from a registered form the controls changed in it (a value drawn anew
+// from the server wins over one nobody touched), from another the text
+// typed in it.
 export function carryInput(from, to) {
   if (!from) return;
-  for (const el of from.querySelectorAll('textarea, input[type="text"], input[type="number"]')) {
-    const form = el.form && el.form.dataset.key;
-    if (!form || !el.value) continue;
-    const twin = to.querySelector(`form[data-key="${CSS.escape(form)}"] [name="${CSS.escape(el.name)}"]`);
-    if (twin) twin.value = el.value;
+  for (const form of from.querySelectorAll('form[data-key]')) {
+    const twin = to.querySelector(`form[data-key="${CSS.escape(form.dataset.key)}"]`);
+    if (!twin) continue;
+    const els = saved.has(form) ? changed(form)
+      : [...form.querySelectorAll('textarea, input[type="text"], input[type="number"]')].filter((el) => el.value);
+    for (const el of els) {
+      const one = el.type === 'radio' || el.type === 'checkbox' ? `[value="${CSS.escape(el.value)}"]` : '';
+      const other = twin.querySelector(`[name="${CSS.escape(el.name)}"]${one}`);
+      if (other && other.type === el.type) setState(other, state(el));
+    }
   }
 }
 
-// A form's submit: required fields checked here first, then fn(values,
-// form) with the submit button disabled; what it throws is shown next to
-// the field it names. Nothing typed is cleared on an error.
-export function onSubmit(form, fn, requiredMsg, fallbackMsg) {
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
+// A form's submit: every invalid field marked first, then fn(values, form)
+// with the submit button disabled; what it throws is shown next to the
+// field it names. Nothing typed is cleared on an error. before(form), when
+// given, may stop the sending (by answering false). save(form) sends it as
+// its button does, and answers whether it was saved.
+const senders = new WeakMap();
+export function onSubmit(form, fn, requiredMsg, fallbackMsg, before) {
+  const send = async () => {
     clearErrors(form);
-    const missing = [...form.querySelectorAll('[required]')].find((el) => !el.value.trim());
-    if (missing) { showError(form, { field: missing.name, message: requiredMsg }); return; }
-    busy(form.querySelector('button[type=submit]'), async () => {
-      try { await fn(formValues(form, true), form); } catch (err) { showError(form, err, fallbackMsg); }
+    if (!checkFields(form, requiredMsg)) return false;
+    if (before && !(await before(form))) return false;
+    return busy(form.querySelector('button[type=submit]'), async () => {
+      try {
+        await fn(formValues(form, true), form);
+        remember(form);
+        return true;
+      } catch (err) {
+        showError(form, err, fallbackMsg);
+        return false;
+      }
     });
+  };
+  senders.set(form, send);
+  remember(form);
+  form.addEventListener('submit', (e) => { e.preventDefault(); send(); });
+}
+
+export const save = (form) => (senders.get(form) || (async () => true))();
+
+// A page that moves on by itself once its input is saved (or gone with
+// what it was about) goes through goTo(): the page it leaves is not asked
+// about.
+export const leaving = { flag: false, now() { const f = leaving.flag; leaving.flag = false; return f; } };
+export function goTo(hash) {
+  if (window.location.hash === hash) return;
+  leaving.flag = true;
+  window.location.hash = hash;
+}
+
+// ---- a question in a dialog --------------------------------------------------
+// ask({title, text, items, choices: [[key, label, class]]}) opens a modal
+// <dialog> and answers the key of the choice made, or null when it is
+// closed without one (Escape). The first choice has the focus: the safe one.
+export function ask({ title, text, items = [], choices }) {
+  const id = nextId('dlg');
+  const before = document.activeElement;
+  return new Promise((resolve) => {
+    let answer = null;
+    const dlg = h('dialog.ask', { 'aria-labelledby': `${id}-t`, 'aria-describedby': `${id}-d` },
+      h('h2', { id: `${id}-t` }, title),
+      h('p', { id: `${id}-d` }, text),
+      items.length ? h('ul.ask-items', items.map((x) => h('li', x))) : '',
+      h('div.actions', choices.map(([key, text_, cls]) => h(`button${cls ? `.${cls}` : ''}`,
+        { type: 'button', dataset: { choice: key }, onclick: () => { answer = key; dlg.close(); } }, text_))));
+    dlg.addEventListener('close', () => {
+      dlg.remove();
+      if (before && before.isConnected && typeof before.focus === 'function') before.focus();
+      resolve(answer);
+    });
+    document.body.append(dlg);
+    dlg.showModal();
+    dlg.querySelector('button').focus();
   });
 }
+
+// Asks before what cannot be undone: true to go ahead.
+export const confirmDanger = async (title, text, yes) => (await ask({ title, text,
+  choices: [['no', t('common.cancel')], ['yes', yes, 'danger']] })) === 'yes';
 
 // A button that disables itself while its work runs.
 export async function busy(button, fn) {

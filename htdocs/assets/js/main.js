@@ -5,7 +5,7 @@
 import { $, h } from './dom.js';
 import { t, setLang, currentLang, applyStatic } from './i18n.js';
 import { get, patch, ApiError, sessionOk, takeReturnTo, whenSessionEnds, stopPolling, restoreDrafts } from './api.js';
-import { carryInput } from './dom.js';
+import { carryInput, unsaved, changedLabels, ask, leaving } from './dom.js';
 import * as bell from './bell.js';
 
 // [path, its page (a name, or from the path; none: open to all), its
@@ -88,6 +88,7 @@ function route(keepInput) {
 }
 
 async function drawRoute(keepInput, seq) {
+  shown = window.location.hash;
   stopPolling();
   bell.close();
   const { path, params } = parseHash();
@@ -132,10 +133,32 @@ async function drawRoute(keepInput, seq) {
 
 const main = () => $('main');
 
+// Another page, while this one holds input not yet saved: asked first.
+// Staying puts the address back (without a new page); a page that moves on
+// by itself after saving says so (leaving()).
+let shown = window.location.hash;
+async function leave() {
+  const left = unsaved($('#view'));
+  if (!left.length || leaving.now()) {
+    shown = window.location.hash;
+    return true;
+  }
+  const to = window.location.hash;
+  history.replaceState(null, '', shown);
+  const go = await ask({ title: t('unsaved.leave.title'), text: t('unsaved.leave.text'), items: changedLabels(left),
+    choices: [['stay', t('unsaved.stay'), 'primary'], ['leave', t('unsaved.leave')]] }) === 'leave';
+  if (go) {
+    history.replaceState(null, '', to);
+    shown = to;
+  }
+  return go;
+}
+
 function showNotice(sel, reason) {
   $('#view').hidden = true;
   $('#sign-out').hidden = true;
   $('#nav').hidden = true;
+  $('#menu-toggle').hidden = true;
   bell.stop();
   for (const el of document.querySelectorAll(`${sel} [data-reason]`)) el.hidden = el.dataset.reason !== reason;
   $(sel).hidden = false;
@@ -197,9 +220,10 @@ async function start() {
   const back = takeReturnTo();
   if (back && back !== window.location.hash) history.replaceState(null, '', back);
   $('#nav').hidden = false;
+  $('#menu-toggle').hidden = false;
   if (me.allowed.pages.includes('notifications')) bell.start(me);
   renderChrome();
-  window.addEventListener('hashchange', () => route(false));
+  window.addEventListener('hashchange', () => { leave().then((go) => (go ? route(false) : null)); });
   await route(false);
 }
 

@@ -1,6 +1,6 @@
 // The create-ticket form: every field a ticket takes, the customer's pharmacy
 // preset, attachments by button or drag and drop.
-import { h, field, onSubmit } from './dom.js';
+import { h, field, onSubmit, goTo } from './dom.js';
 import { t, label } from './i18n.js';
 import { post, ApiError } from './api.js';
 import * as lookups from './lookups.js';
@@ -52,7 +52,7 @@ export async function newTicket(ctx) {
         flash(ticket.id, `${t('attach.failed')}: ${err instanceof ApiError ? err.message : t('error.generic')}`);
       }
     }
-    window.location.hash = `#/t/${ticket.id}`;
+    goTo(`#/t/${ticket.id}`);
   }, t('error.required'), t('error.generic'));
   view.replaceChildren(h('div.page-head', h('h2', t('new.title'))), form);
 }

@@ -35,13 +35,30 @@ const MODES = {
 const back = new Map();
 
 const opts = (values, group) => [['', t('filter.any')], ...values.map((v) => [v, label(group, v)])];
+
+// What one works on (mine, assigned) shows the work not finished yet unless
+// the status filter asks for the finished tickets, or for all.
+const WORK = { '': 'open,in_review,in_progress,waiting_customer', finished: 'solved,closed,cancelled', all: '' };
+const workOpts = () => [['', t('filter.active')], ['finished', t('filter.finished')], ['all', t('filter.any')],
+  ...STATUSES.map((v) => [v, label('status', v)])];
+
+// An empty result of a search, saying what was searched, with a way back
+// to the list without it (a link, or a button running clear()).
+export function searched(q, clear) {
+  const again = typeof clear === 'string' ? h('a.button', { href: clear }, t('search.clear'))
+    : h('button', { type: 'button', onclick: clear }, t('search.clear'));
+  return h('span.searched', t('search.none'), ' ', h('q', { translate: 'no' }, q), ' ', again);
+}
 const idOpts = (items) => [['', t('filter.any')], ...items.map((x) => [x.id, x.active === false ? `${x.name} (${t('common.inactive')})` : x.name])];
 
 async function filterFields(ctx, mode) {
   const p = ctx.params;
   const staff = ctx.me.allowed.scope === 'all';
   const f = [field({ name: 'q', label: t('filter.q'), type: 'search', value: p.get('q') })];
-  if (mode !== 'review' && mode !== 'escalated') f.push(field({ name: 'status', label: t('field.status'), type: 'select', value: p.get('status'), options: opts(STATUSES, 'status') }));
+  const work = mode === 'mine' || mode === 'assigned';
+  if (mode !== 'review' && mode !== 'escalated') {
+    f.push(field({ name: 'status', label: t('field.status'), type: 'select', value: p.get('status'), options: work ? workOpts() : opts(STATUSES, 'status') }));
+  }
   f.push(field({ name: 'sla', label: t('filter.sla'), type: 'select', value: p.get('sla'), options: opts(SLA_LISTS, 'slalist') }));
   if (!staff) return f;
   f.push(field({ name: 'priority', label: t('field.priority'), type: 'select', value: p.get('priority'), options: opts(PRIORITIES, 'priority') }));
@@ -74,9 +91,9 @@ function row(tk, staff) {
     [t('field.priority'), pill('priority', tk.priority)],
     [t('field.status'), pill('status', tk.status)],
     [t('field.sla'), badges(tk)],
-    [t('field.updated'), fmtDate(tk.updated_at)],
+    [t('field.updated'), h('time', { datetime: tk.updated_at }, fmtDate(tk.updated_at)), 'td.date'],
   ].filter(Boolean);
-  return h('tr', { dataset: { id: tk.id } }, cells.map(([l, c]) => h('td', { dataset: { label: l } }, h('span', c))));
+  return h('tr', { dataset: { id: tk.id } }, cells.map(([l, c, tag]) => h(tag || 'td', { dataset: { label: l } }, h('span', c))));
 }
 
 export function ticketTable(items, staff, caption) {
@@ -96,6 +113,11 @@ export async function ticketList(ctx, mode) {
   const query = {};
   for (const [k, v] of params) if (v) query[k] = v;
   if (m.queue) query.queue = m.queue;
+  if (mode === 'mine' || mode === 'assigned') {
+    const work = WORK[query.status || ''];
+    if (work !== undefined) query.status = work;
+    if (!query.status) delete query.status;
+  }
   // a service level list sorts by due time, and only it does
   if (query.sla) delete query.sort;
   query.limit = 25;
@@ -121,7 +143,11 @@ export async function ticketList(ctx, mode) {
   const draw = () => {
     const page = list.data;
     holder.replaceChildren(page.items.length ? ticketTable(page.items, staff, t(m.title)) : '');
-    status.textContent = page.items.length ? '' : t('list.empty');
+    // a search that found nothing says what it searched for
+    const without = new URLSearchParams(params);
+    without.delete('q');
+    without.delete('cursor');
+    status.replaceChildren(page.items.length ? '' : params.get('q') ? searched(params.get('q'), `#${ctx.path}?${without}`) : t('list.empty'));
     const here = new URLSearchParams(params);
     const go = (cursor) => {
       if (cursor) here.set('cursor', cursor); else here.delete('cursor');
