@@ -278,7 +278,7 @@ export function ask({ title, text, items = [], choices }) {
 
 // Asks before what cannot be undone: true to go ahead.
 export const confirmDanger = async (title, text, yes) => (await ask({ title, text,
-  choices: [['no', t('common.cancel')], ['yes', yes, 'danger']] })) === 'yes';
+  choices: [['no', t('common.back')], ['yes', yes, 'danger']] })) === 'yes';
 
 // A button that disables itself while its work runs.
 export async function busy(button, fn) {

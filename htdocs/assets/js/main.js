@@ -135,11 +135,12 @@ const main = () => $('main');
 
 // Another page, while this one holds input not yet saved: asked first.
 // Staying puts the address back (without a new page); a page that moves on
-// by itself after saving says so (leaving()).
+// by itself after saving goes through goTo() (dom.js) and is not asked about.
 let shown = window.location.hash;
 async function leave() {
+  const skip = leaving.now();
   const left = unsaved($('#view'));
-  if (!left.length || leaving.now()) {
+  if (skip || !left.length) {
     shown = window.location.hash;
     return true;
   }

@@ -31,8 +31,7 @@ const BOTH = {
   'common.choose': ['Pilih…', 'Choose…'],
   'common.inactive': ['nonaktif', 'inactive'],
   'common.cancel': ['Batal', 'Cancel'],
-  'common.yes': ['Ya', 'Yes'],
-  'common.no': ['Tidak', 'No'],
+  'common.back': ['Kembali', 'Go back'],
 
   'role.admin': ['Admin', 'Admin'],
   'role.team_expert': ['Team Expert', 'Team expert'],
@@ -335,7 +334,6 @@ const BOTH = {
   'unsaved.text': ['Anda mengubah isian ini tetapi belum menyimpannya:', 'You changed these and have not saved them:'],
   'unsaved.save': ['Simpan dulu, lalu lanjutkan', 'Save them, then go on'],
   'unsaved.drop': ['Buang perubahan, lalu lanjutkan', 'Discard them, then go on'],
-  'unsaved.back': ['Kembali', 'Go back'],
   'unsaved.leave.title': ['Tinggalkan halaman ini?', 'Leave this page?'],
   'unsaved.leave.text': ['Isian ini belum disimpan dan akan hilang:', 'What you entered here is not saved and will be lost:'],
   'unsaved.stay': ['Tetap di sini', 'Stay here'],

@@ -1,6 +1,6 @@
 // The create-ticket form: every field a ticket takes, the customer's pharmacy
 // preset, attachments by button or drag and drop.
-import { h, field, onSubmit, goTo } from './dom.js';
+import { h, field, onSubmit, goTo, remember } from './dom.js';
 import { t, label } from './i18n.js';
 import { post, ApiError } from './api.js';
 import * as lookups from './lookups.js';
@@ -54,5 +54,7 @@ export async function newTicket(ctx) {
     }
     goTo(`#/t/${ticket.id}`);
   }, t('error.required'), t('error.generic'));
+  // files picked and not yet sent are input too
+  remember(form, () => files.files().length > 0);
   view.replaceChildren(h('div.page-head', h('h2', t('new.title'))), form);
 }

@@ -159,7 +159,7 @@ async function settle(origin) {
   const forms = root ? unsaved(root).filter((f) => f !== origin && f.dataset.edit) : [];
   if (!forms.length) return true;
   const choice = await ask({ title: t('unsaved.title'), text: t('unsaved.text'), items: changedLabels(forms),
-    choices: [['save', t('unsaved.save'), 'primary'], ['drop', t('unsaved.drop')], ['back', t('unsaved.back')]] });
+    choices: [['save', t('unsaved.save'), 'primary'], ['drop', t('unsaved.drop')], ['back', t('common.back')]] });
   if (choice === 'drop') forms.forEach(revert);
   else if (choice !== 'save') return false;
   for (const f of choice === 'save' ? forms : []) if (!(await save(f))) return false;

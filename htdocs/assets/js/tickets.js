@@ -39,6 +39,7 @@ const opts = (values, group) => [['', t('filter.any')], ...values.map((v) => [v,
 // What one works on (mine, assigned) shows the work not finished yet unless
 // the status filter asks for the finished tickets, or for all.
 const WORK = { '': 'open,in_review,in_progress,waiting_customer', finished: 'solved,closed,cancelled', all: '' };
+const isWork = (mode) => mode === 'mine' || mode === 'assigned';
 const workOpts = () => [['', t('filter.active')], ['finished', t('filter.finished')], ['all', t('filter.any')],
   ...STATUSES.map((v) => [v, label('status', v)])];
 
@@ -55,9 +56,8 @@ async function filterFields(ctx, mode) {
   const p = ctx.params;
   const staff = ctx.me.allowed.scope === 'all';
   const f = [field({ name: 'q', label: t('filter.q'), type: 'search', value: p.get('q') })];
-  const work = mode === 'mine' || mode === 'assigned';
   if (mode !== 'review' && mode !== 'escalated') {
-    f.push(field({ name: 'status', label: t('field.status'), type: 'select', value: p.get('status'), options: work ? workOpts() : opts(STATUSES, 'status') }));
+    f.push(field({ name: 'status', label: t('field.status'), type: 'select', value: p.get('status'), options: isWork(mode) ? workOpts() : opts(STATUSES, 'status') }));
   }
   f.push(field({ name: 'sla', label: t('filter.sla'), type: 'select', value: p.get('sla'), options: opts(SLA_LISTS, 'slalist') }));
   if (!staff) return f;
@@ -113,7 +113,7 @@ export async function ticketList(ctx, mode) {
   const query = {};
   for (const [k, v] of params) if (v) query[k] = v;
   if (m.queue) query.queue = m.queue;
-  if (mode === 'mine' || mode === 'assigned') {
+  if (isWork(mode)) {
     const work = WORK[query.status || ''];
     if (work !== undefined) query.status = work;
     if (!query.status) delete query.status;
