@@ -444,6 +444,10 @@ await step('lost session', async () => {
   ok(s.loads > loads, 'lost session: the page went to sign in again');
   is(new URL(page.url()).hash, `#/t/${id}`, 'lost session: and came back to the same ticket');
   is(await page.inputValue('form[data-key="reply"] [name="body"]'), typed, 'lost session: with the reply that was being typed');
+  // a reload keeps it too
+  await page.reload();
+  await page.waitForSelector('main[aria-busy="false"] form[data-key="reply"]');
+  is(await page.inputValue('form[data-key="reply"] [name="body"]'), typed, 'a reload keeps the reply being typed');
 });
 
 // ---- speed and size --------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 // the scripts it draws with and no others.
 import { $, h } from './dom.js';
 import { t, setLang, currentLang, applyStatic } from './i18n.js';
-import { get, patch, ApiError, sessionOk, takeReturnTo, whenSessionEnds, stopPolling, restoreDrafts } from './api.js';
+import { get, patch, ApiError, sessionOk, takeReturnTo, whenSessionEnds, stopPolling, restoreDrafts, saveDrafts } from './api.js';
 import { carryInput, unsaved, changedLabels, ask, leaving } from './dom.js';
 import * as bell from './bell.js';
 
@@ -225,6 +225,8 @@ async function start() {
   if (me.allowed.pages.includes('notifications')) bell.start(me);
   renderChrome();
   window.addEventListener('hashchange', () => { leave().then((go) => (go ? route(false) : null)); });
+  // a reload (or the tab put away) keeps what is typed and not yet saved
+  window.addEventListener('pagehide', () => { if (unsaved($('#view')).length) saveDrafts(); });
   await route(false);
 }
 
