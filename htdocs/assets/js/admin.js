@@ -116,7 +116,7 @@ export async function adminPage(ctx, which) {
     const li = h('li.card.item', { dataset: { id: x.id } });
     const show = () => {
       const err = h('p.form-error', { role: 'alert' });
-      // deactivating asks first: a user is signed out, a name leaves every list
+      // deactivating asks first: a user can no longer sign in, the others are no longer offered
       const toggle = x.active
         ? h('button.danger', { type: 'button', disabled: which === 'users' && x.id === me.id, onclick: async (e) => {
           const b = e.currentTarget;

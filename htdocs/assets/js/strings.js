@@ -257,7 +257,7 @@ const BOTH = {
   'admin.activate': ['Aktifkan', 'Activate'],
   'admin.deactivate.title': ['Nonaktifkan {name}?', 'Deactivate {name}?'],
   'admin.deactivate.user': ['Pengguna ini tidak dapat masuk lagi sampai diaktifkan kembali.', 'This person can no longer sign in until activated again.'],
-  'admin.deactivate.item': ['Tidak dapat dipilih lagi untuk tiket baru sampai diaktifkan kembali; tiket lama tetap menampilkannya.', 'It can no longer be chosen for new tickets until activated again; older tickets still show it.'],
+  'admin.deactivate.item': ['Tidak dipakai lagi untuk tiket baru sampai diaktifkan kembali; tiket lama tetap menampilkannya.', 'New tickets no longer use it until it is activated again; older tickets still show it.'],
   'admin.search': ['Cari nama atau kode', 'Search name or code'],
   'admin.last_login': ['terakhir masuk', 'last signed in'],
   'admin.sla_policies': ['Kebijakan SLA', 'SLA policies'],
