@@ -397,7 +397,16 @@ await step('defects', async () => {
   await tch.click('form.filters button[type="submit"]');
   await tch.waitForSelector(`#tickets a[href="#/t/${storyId}"]`);
   ok(true, '... and shows it with the finished ones');
-  for (const s of [admin, people.expert, people.tech]) clean(s, `defects, ${s.user}`);
+  // on a phone the menu button opens the menu (and is there only with one: t/86)
+  const cp = cust.page;
+  await cp.setViewportSize({ width: 390, height: 844 });
+  await visit(cp, '#/tickets');
+  ok(await cp.isHidden('#nav a[data-nav="new"]'), 'customer, phone: the menu is folded');
+  await cp.click('#menu-toggle');
+  ok(await cp.isVisible('#nav a[data-nav="new"]'), '... and the "Menu" button opens it');
+  await cp.click('#menu-toggle');
+  await cp.setViewportSize({ width: 1024, height: 640 });
+  for (const s of [admin, cust, people.expert, people.tech]) clean(s, `defects, ${s.user}`);
 });
 
 // ---- languages --------------------------------------------------------------------------
