@@ -253,7 +253,8 @@ export function goTo(hash) {
 // ---- a question in a dialog --------------------------------------------------
 // ask({title, text, items, choices: [[key, label, class]]}) opens a modal
 // <dialog> and answers the key of the choice made, or null when it is
-// closed without one (Escape). The first choice has the focus: the safe one.
+// closed without one (Escape). The first choice has the focus: one that
+// loses and undoes nothing.
 export function ask({ title, text, items = [], choices }) {
   const id = nextId('dlg');
   const before = document.activeElement;
