@@ -318,7 +318,8 @@ await step('defects', async () => {
   await visit(a, '#/admin/users');
   await a.fill('form[role="search"] [name="q"]', 'Customer Alpha Dua');
   await a.click('form[role="search"] button[type="submit"]');
-  const linked = a.locator('.item', { hasText: 'cust_a2' });
+  const linkedId = await a.locator('.item', { hasText: 'cust_a2' }).getAttribute('data-id');
+  const linked = a.locator(`.item[data-id="${linkedId}"]`);
   await linked.locator('button', { hasText: 'Edit' }).click();
   for (const f of ['name', 'email']) {
     ok(await linked.locator(`[name="${f}"]`).evaluate((el) => el.readOnly), `admin: a provider's user's ${f} cannot be changed here`);

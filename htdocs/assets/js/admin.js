@@ -1,11 +1,12 @@
 // Admin: users (role, pharmacy, active), categories and modules (with
 // color), pharmacies, and the service levels' calendars and policies
 // (admin-sla.js); create, edit, deactivate. One editor, one spec each.
-import { h, field, onSubmit, busy, confirmDanger } from './dom.js';
+import { h, field, busy } from './dom.js';
+import { onSubmit, confirmDanger } from './forms.js';
 import { t, fmtDate } from './i18n.js';
 import { get, post, patch, del } from './api.js';
 import * as lookups from './lookups.js';
-import { swatch, searched } from './tickets.js';
+import { swatch, searched } from './lists.js';
 import * as sla from './admin-sla.js';
 
 const ROLE_CODES = ['customer', 'team_expert', 'tech', 'manager', 'admin'];

@@ -6,7 +6,7 @@ import { h, field, formValues, showError } from './dom.js';
 import { t, label, fmtNumber } from './i18n.js';
 import { request, ApiError, poll } from './api.js';
 import * as lookups from './lookups.js';
-import { ticketTable } from './tickets.js';
+import { ticketTable } from './lists.js';
 import { loadChartJs } from './charts.js';
 
 // GET /api/dashboard as this page draws it: rows of {key, label, count,

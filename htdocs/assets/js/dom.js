@@ -1,6 +1,5 @@
 // Building the page. Server text only ever becomes text: h() sets
 // textContent for strings and never touches innerHTML.
-import { t } from './i18n.js';
 
 export const $ = (sel, root = document) => root.querySelector(sel);
 
@@ -68,7 +67,7 @@ export function field(opts) {
 
 // An error message next to one field (in the place the last id of its
 // aria-describedby names); false when the field has no such place.
-function fieldError(form, input, msg) {
+export function fieldError(form, input, msg) {
   const errId = (input.getAttribute('aria-describedby') || '').split(' ').pop();
   const where = errId ? form.querySelector(`#${CSS.escape(errId)}`) : null;
   if (!where) return false;
@@ -96,22 +95,6 @@ export function clearErrors(form) {
   for (const e of form.querySelectorAll('[aria-invalid]')) e.removeAttribute('aria-invalid');
 }
 
-// Every field the form cannot be sent with, marked at once (a required one
-// left empty, an e-mail address that is none), the focus on the first;
-// true when there is none.
-function checkFields(form, requiredMsg) {
-  const bad = [];
-  for (const el of form.elements) {
-    if (!el.name || el.disabled || el.type === 'hidden' || el.type === 'radio' || el.type === 'checkbox') continue;
-    const v = String(el.value || '').trim();
-    const why = el.required && !v ? requiredMsg
-      : v && el.type === 'email' && el.validity.typeMismatch ? t('error.email') : null;
-    if (why && fieldError(form, el, why)) bad.push(el);
-  }
-  if (bad.length) bad[0].focus();
-  return !bad.length;
-}
-
 // Values of a form as an object; empty strings left out unless keepEmpty.
 export function formValues(form, keepEmpty = false) {
   const out = {};
@@ -125,11 +108,15 @@ export function formValues(form, keepEmpty = false) {
 }
 
 // ---- unsaved input ---------------------------------------------------------
-// A form registered here (every form sent through onSubmit) remembers its
-// values as drawn or last saved, and is dirty while what is in it differs
-// (or, for a form with more(), while that says so: files picked and not yet
-// sent). Redrawing a part of the page carries the changed controls over;
-// the pages ask before an action or another page leaves changes behind.
+// A form registered here (remember(); every form sent through forms.js's
+// onSubmit) keeps its values as drawn or last saved, and is dirty while
+// what is in it differs (or, for a form with more(), while that says so:
+// files picked and not yet sent). Redrawing a part of the page carries the
+// changed controls over; forms.js asks before an action or another page
+// leaves changes behind (hooks.mayLeave, which main.js asks when it is
+// there: only a page with such forms loads forms.js).
+
+export const hooks = {};
 
 const saved = new WeakMap();
 
@@ -176,22 +163,6 @@ export function revert(form) {
 // moving about, not input).
 export const unsaved = (root) => [...root.querySelectorAll('form')].filter((f) => f.getAttribute('role') !== 'search' && isDirty(f));
 
-// What changed in those forms, by the labels of its fields (a form's title
-// when what it holds has no field: files picked).
-export function changedLabels(forms) {
-  const names = new Set();
-  for (const f of forms) {
-    const els = changed(f);
-    if (!els.length) names.add((f.querySelector('h4') || {}).textContent || '');
-    for (const el of els) {
-      const lab = el.type !== 'radio' && el.id && f.querySelector(`label[for="${CSS.escape(el.id)}"]`);
-      const legend = el.closest('fieldset') && el.closest('fieldset').querySelector('legend');
-      names.add(((lab && lab.firstChild.textContent) || (legend && legend.textContent) || el.name).trim());
-    }
-  }
-  return [...names].filter(Boolean);
-}
-
 // Keeps what was typed or picked when a part of the page is drawn anew:
 // from a registered form the controls changed in it (a value drawn anew
 // from the server wins over one nobody touched), from another the text
@@ -210,76 +181,6 @@ export function carryInput(from, to) {
     }
   }
 }
-
-// A form's submit: every invalid field marked first, then fn(values, form)
-// with the submit button disabled; what it throws is shown next to the
-// field it names. Nothing typed is cleared on an error. before(form), when
-// given, may stop the sending (by answering false). save(form) sends it as
-// its button does, and answers whether it was saved.
-const senders = new WeakMap();
-export function onSubmit(form, fn, requiredMsg, fallbackMsg, before) {
-  const send = async () => {
-    clearErrors(form);
-    if (!checkFields(form, requiredMsg)) return false;
-    if (before && !(await before(form))) return false;
-    return busy(form.querySelector('button[type=submit]'), async () => {
-      try {
-        await fn(formValues(form, true), form);
-        remember(form);
-        return true;
-      } catch (err) {
-        showError(form, err, fallbackMsg);
-        return false;
-      }
-    });
-  };
-  senders.set(form, send);
-  remember(form);
-  form.addEventListener('submit', (e) => { e.preventDefault(); send(); });
-}
-
-export const save = (form) => (senders.get(form) || (async () => true))();
-
-// A page that moves on by itself once its input is saved (or gone with
-// what it was about) goes through goTo(): the page it leaves is not asked
-// about.
-export const leaving = { flag: false, now() { const f = leaving.flag; leaving.flag = false; return f; } };
-export function goTo(hash) {
-  if (window.location.hash === hash) return;
-  leaving.flag = true;
-  window.location.hash = hash;
-}
-
-// ---- a question in a dialog --------------------------------------------------
-// ask({title, text, items, choices: [[key, label, class]]}) opens a modal
-// <dialog> and answers the key of the choice made, or null when it is
-// closed without one (Escape). The first choice has the focus: one that
-// loses and undoes nothing.
-export function ask({ title, text, items = [], choices }) {
-  const id = nextId('dlg');
-  const before = document.activeElement;
-  return new Promise((resolve) => {
-    let answer = null;
-    const dlg = h('dialog.ask', { 'aria-labelledby': `${id}-t`, 'aria-describedby': `${id}-d` },
-      h('h2', { id: `${id}-t` }, title),
-      h('p', { id: `${id}-d` }, text),
-      items.length ? h('ul.ask-items', items.map((x) => h('li', x))) : '',
-      h('div.actions', choices.map(([key, text_, cls]) => h(`button${cls ? `.${cls}` : ''}`,
-        { type: 'button', dataset: { choice: key }, onclick: () => { answer = key; dlg.close(); } }, text_))));
-    dlg.addEventListener('close', () => {
-      dlg.remove();
-      if (before && before.isConnected && typeof before.focus === 'function') before.focus();
-      resolve(answer);
-    });
-    document.body.append(dlg);
-    dlg.showModal();
-    dlg.querySelector('button').focus();
-  });
-}
-
-// Asks before what cannot be undone: true to go ahead.
-export const confirmDanger = async (title, text, yes) => (await ask({ title, text,
-  choices: [['no', t('common.back')], ['yes', yes, 'danger']] })) === 'yes';
 
 // A button that disables itself while its work runs.
 export async function busy(button, fn) {

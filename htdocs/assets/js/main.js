@@ -5,7 +5,7 @@
 import { $, h } from './dom.js';
 import { t, setLang, currentLang, applyStatic } from './i18n.js';
 import { get, patch, ApiError, sessionOk, takeReturnTo, whenSessionEnds, stopPolling, restoreDrafts, saveDrafts } from './api.js';
-import { carryInput, unsaved, changedLabels, ask, leaving } from './dom.js';
+import { carryInput, unsaved, hooks } from './dom.js';
 import * as bell from './bell.js';
 
 // [path, its page (a name, or from the path; none: open to all), its
@@ -133,23 +133,15 @@ async function drawRoute(keepInput, seq) {
 
 const main = () => $('main');
 
-// Another page, while this one holds input not yet saved: asked first.
-// Staying puts the address back (without a new page); a page that moves on
-// by itself after saving goes through goTo() (dom.js) and is not asked about.
+// Another page, while this one holds input not yet saved: forms.js asks
+// first (when a page has loaded it, hooks.mayLeave); meanwhile the address
+// is the page's again, and staying leaves it so (without a new page).
 let shown = window.location.hash;
 async function leave() {
-  const skip = leaving.now();
-  const left = unsaved($('#view'));
-  if (skip || !left.length) {
-    shown = window.location.hash;
-    return true;
-  }
   const to = window.location.hash;
-  history.replaceState(null, '', shown);
-  const go = await ask({ title: t('unsaved.leave.title'), text: t('unsaved.leave.text'), items: changedLabels(left),
-    choices: [['stay', t('unsaved.stay'), 'primary'], ['leave', t('unsaved.leave')]] }) === 'leave';
+  const go = !hooks.mayLeave || await hooks.mayLeave($('#view'), () => history.replaceState(null, '', shown));
   if (go) {
-    history.replaceState(null, '', to);
+    if (window.location.hash !== to) history.replaceState(null, '', to);
     shown = to;
   }
   return go;

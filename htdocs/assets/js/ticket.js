@@ -4,13 +4,13 @@
 // (ticket, timeline and deliveries are polled with If-None-Match). Opening
 // it marks the caller's notifications about it read; #/t/42?entry=7 shows
 // entry 7.
-import { h, field, onSubmit, busy, carryInput, typed, unsaved, changedLabels, ask, save, revert, remember,
-  confirmDanger, goTo } from './dom.js';
+import { h, field, busy, carryInput, typed, unsaved, revert, remember } from './dom.js';
+import { onSubmit, changedLabels, ask, save, confirmDanger, goTo } from './forms.js';
 import { t, label, fmtDate } from './i18n.js';
 import { request, post, patch, get, del, command, watched, poll, ApiError } from './api.js';
 import * as lookups from './lookups.js';
 import * as attachments from './attachments.js';
-import { pill, named, PRIORITIES } from './tickets.js';
+import { pill, named, PRIORITIES } from './lists.js';
 import { slaCard, escalatedBadge, badge, TARGETS } from './sla.js';
 import * as bell from './bell.js';
 

@@ -1,26 +1,14 @@
 // Ticket lists: a customer's own, the experts' review queue, what a tech or
 // expert holds, and every ticket with every filter for staff.
-import { h, field, formValues, typed } from './dom.js';
+import { h, field, formValues } from './dom.js';
 import { t, label, fmtDate } from './i18n.js';
 import { watched, poll, url } from './api.js';
 import * as lookups from './lookups.js';
-import { badges } from './sla.js';
+import { STATUSES, PRIORITIES, ticketTable, searched } from './lists.js';
 
-export const STATUSES = ['open', 'in_review', 'in_progress', 'waiting_customer', 'solved', 'closed', 'cancelled'];
-export const PRIORITIES = ['low', 'medium', 'high', 'urgent'];
 const SOURCES = ['customer', 'team_expert', 'internal', 'whatsapp'];
 const SORTS = ['created_at', 'updated_at', 'priority', 'id'];
 const SLA_LISTS = ['breached', 'at_risk', 'met'];
-
-export const pill = (group, v) => h(`span.pill.${group}-${v}`, label(group, v));
-
-export function swatch(item) {
-  const s = h('span.swatch', { 'aria-hidden': 'true' });
-  if (item && /^#[0-9a-f]{6}$/i.test(item.color || '')) s.style.backgroundColor = item.color;
-  return s;
-}
-
-export const named = (item) => (item ? [swatch(item), item.name] : '');
 
 const MODES = {
   own: { title: 'list.own', queue: null },
@@ -43,13 +31,6 @@ const isWork = (mode) => mode === 'mine' || mode === 'assigned';
 const workOpts = () => [['', t('filter.active')], ['finished', t('filter.finished')], ['all', t('filter.any')],
   ...STATUSES.map((v) => [v, label('status', v)])];
 
-// An empty result of a search, saying what was searched, with a way back
-// to the list without it (a link, or a button running clear()).
-export function searched(q, clear) {
-  const again = typeof clear === 'string' ? h('a.button', { href: clear }, t('search.clear'))
-    : h('button', { type: 'button', onclick: clear }, t('search.clear'));
-  return h('span.searched', t('search.none'), ' ', h('q', { translate: 'no' }, q), ' ', again);
-}
 const idOpts = (items) => [['', t('filter.any')], ...items.map((x) => [x.id, x.active === false ? `${x.name} (${t('common.inactive')})` : x.name])];
 
 async function filterFields(ctx, mode) {
@@ -80,28 +61,6 @@ async function filterFields(ctx, mode) {
     field({ name: 'order', label: t('filter.order'), type: 'select', value: p.get('order'), options: [['', t('order.desc')], ['asc', t('order.asc')]] }),
   );
   return f;
-}
-
-function row(tk, staff) {
-  const cells = [
-    [t('field.number'), h('a', { href: `#/t/${tk.id}` }, tk.number)],
-    [t('field.title'), typed(tk.title)],
-    staff ? [t('field.pharmacy'), typed(tk.pharmacy ? tk.pharmacy.name : '')] : null,
-    [t('field.category'), typed(named(tk.category))],
-    [t('field.priority'), pill('priority', tk.priority)],
-    [t('field.status'), pill('status', tk.status)],
-    [t('field.sla'), badges(tk)],
-    [t('field.updated'), h('time', { datetime: tk.updated_at }, fmtDate(tk.updated_at)), 'td.date'],
-  ].filter(Boolean);
-  return h('tr', { dataset: { id: tk.id } }, cells.map(([l, c, tag]) => h(tag || 'td', { dataset: { label: l } }, h('span', c))));
-}
-
-export function ticketTable(items, staff, caption) {
-  const heads = [t('field.number'), t('field.title'), staff ? t('field.pharmacy') : null, t('field.category'),
-    t('field.priority'), t('field.status'), t('field.sla'), t('field.updated')].filter(Boolean);
-  return h('table.tickets#tickets', h('caption.visually-hidden', caption),
-    h('thead', h('tr', heads.map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', items.map((tk) => row(tk, staff))));
 }
 
 export async function ticketList(ctx, mode) {
