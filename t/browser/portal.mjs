@@ -280,7 +280,7 @@ await step('xss', async () => {
 // ---- what the screenshots showed wrong, each checked --------------------------------------
 
 const apiCall = (page, method, path, body) => page.evaluate(async ([m, p, b]) => {
-  const r = await fetch(`/api${p}`, { method, headers: { Accept: 'application/json', ...(b ? { 'Content-Type': 'application/json' } : {}) },
+  const r = await fetch(`/api${p}`, { method: m, headers: { Accept: 'application/json', ...(b ? { 'Content-Type': 'application/json' } : {}) },
     body: b ? JSON.stringify(b) : undefined });
   return { status: r.status, data: r.status === 204 ? null : await r.json().catch(() => null) };
 }, [method, path, body]);
