@@ -29,14 +29,19 @@ export function mapDashboard(d) {
 // in status order, closed and cancelled in greys so that open and closed stand apart
 const PALETTE = ['#0f766e', '#2563eb', '#d97706', '#dc2626', '#7c3aed', '#334155', '#9ca3af', '#db2777'];
 
-// A name as lines of about 14 characters, broken between words (a word
-// longer than that keeps its line).
-export function lines(text, width = 14) {
+// A name as up to three lines of about 16 characters, broken between
+// words; only a word far longer than a line, or a fourth line, is cut (the
+// name is whole in the tooltip and the table).
+export function lines(text, width = 16, most = 3) {
   const out = [];
   for (const word of String(text).split(/\s+/).filter(Boolean)) {
     const last = out.length - 1;
     if (last >= 0 && out[last].length + 1 + word.length <= width) out[last] += ` ${word}`;
-    else out.push(word);
+    else out.push(word.length > width + 4 ? `${word.slice(0, width + 3)}…` : word);
+  }
+  if (out.length > most) {
+    out.length = most;
+    out[most - 1] += '…';
   }
   return out.length > 1 ? out : out.join('');
 }
