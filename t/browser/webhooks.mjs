@@ -75,6 +75,10 @@ await step('webhooks', async () => {
   // the log: a receiver that fails three times makes a dead delivery
   const tid = await newTicket(p, `Webhook browser ${stamp}`);
   await card.locator('a', { hasText: 'Delivery log' }).click();
+  // the refused URL is still typed in the new endpoint's form: leaving asks
+  await p.waitForSelector('dialog.ask[open]');
+  ok((await p.textContent('dialog.ask')).includes('URL'), 'admin: leaving a form with what was typed asks first');
+  await p.click('dialog.ask button[data-choice="leave"]');
   await p.waitForSelector('table.deliveries');
   const dead = p.locator('table.deliveries tr[data-status="dead"]');
   await dead.waitFor({ timeout: 40000 });
