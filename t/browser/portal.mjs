@@ -101,6 +101,7 @@ await step('story', async () => {
   const dialogAxe = await axeProblems(e, ['dialog.ask']);
   ok(dialogAxe.length === 0, 'axe: the question (a dialog) has no serious or critical violations', dialogAxe.join('\n'));
   is(await e.evaluate(() => document.activeElement && document.activeElement.dataset.choice), 'save', '... with the focus in it');
+  await shot(e, 'expert-unsaved-question', 'portal');
   await e.click('dialog.ask button[data-choice="back"]');
   await e.waitForSelector('dialog.ask', { state: 'detached' });
   is(await e.locator('.timeline .tl-assigned').count(), 0, 'lost input: going back does nothing');
@@ -162,6 +163,12 @@ await step('story', async () => {
     });
     ok(top.status < 844 && top.sla < 844, `${s.user}, phone: the status and service level are on the first screen`);
     ok(top.actions < top.conversation, `${s.user}, phone: the next action comes before the conversation`);
+    const pad = await s.page.$eval('.card.files', (c) => {
+      const box = c.getBoundingClientRect();
+      const inner = [...c.children].filter((k) => k.getClientRects().length).map((k) => k.getBoundingClientRect());
+      return Math.min(...inner.map((k) => Math.min(k.left - box.left, box.right - k.right)));
+    });
+    ok(pad >= 12, `${s.user}, phone: the attachments card keeps its padding (${pad} px)`);
     await shot(s.page, `${s.user}-waiting-phone`, 'portal');
     await s.page.setViewportSize({ width: 1024, height: 640 });
   }
@@ -326,6 +333,7 @@ await step('defects', async () => {
     ok(/identity provider/.test(await linked.locator(`[name="${f}"] ~ .hint`).textContent()), `... and says it comes from the identity provider (${f})`);
   }
   ok(!(await linked.locator('[name="role"]').isDisabled()), '... the role can still be set');
+  await shot(a, 'admin-user-editor-provider', 'portal');
   await linked.locator('button', { hasText: 'Cancel' }).click();
   // the empty result of a search says what was searched, and clears it
   await a.fill('form[role="search"] [name="q"]', `Tidak ada ${stamp}`);
