@@ -106,7 +106,8 @@ export async function ticketList(ctx, mode) {
     const without = new URLSearchParams(params);
     without.delete('q');
     without.delete('cursor');
-    status.replaceChildren(page.items.length ? '' : params.get('q') ? searched(params.get('q'), `#${ctx.path}?${without}`) : t('list.empty'));
+    const none = isWork(mode) && !params.get('status') ? t('list.empty_active') : t('list.empty');
+    status.replaceChildren(page.items.length ? '' : params.get('q') ? searched(params.get('q'), `#${ctx.path}?${without}`) : none);
     const here = new URLSearchParams(params);
     const go = (cursor) => {
       if (cursor) here.set('cursor', cursor); else here.delete('cursor');
