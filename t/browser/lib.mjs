@@ -72,7 +72,27 @@ export function shotDir(sub = '') {
   return base ? path.join(base, sub) : '';
 }
 
+// Nothing on a phone's page is wider than the phone: at the width it is
+// shown at and at 360 px (the page is laid out again and given a moment,
+// for charts that follow their box).
+export async function fitsPhone(page, name) {
+  const size = page.viewportSize();
+  for (const width of [...new Set([size.width, 360])]) {
+    if (width !== size.width) await page.setViewportSize({ width, height: size.height });
+    await page.waitForTimeout(150);
+    const wide = await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => {
+      const over = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .slice(0, 3).map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''}`);
+      done({ width: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth), over });
+    }))));
+    ok(wide.width <= width, `${name}: no wider than a ${width} px screen (${wide.width} px)`, `wider: ${wide.over.join(', ')}`);
+  }
+  if (page.viewportSize().width !== size.width) await page.setViewportSize(size);
+}
+
+// A screenshot of the whole page; a phone's is checked for its width first.
 export async function shot(page, name, sub = '') {
+  if ((page.viewportSize() || {}).width <= 480) await fitsPhone(page, name);
   const dir = shotDir(sub);
   if (!dir) return;
   fs.mkdirSync(dir, { recursive: true });

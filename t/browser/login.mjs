@@ -118,6 +118,11 @@ await step('norole', async () => {
   ok(await page.isVisible('#no-access .sign-out'), 'norole: the notice offers to sign out');
   ok(await page.isHidden('#sign-out'), 'norole: once, not twice');
   is(await page.getAttribute('#who', 'data-role'), null, 'norole: the header claims no role');
+  // on a phone: no menu button, since there is no menu to open
+  await page.setViewportSize({ width: 390, height: 844 });
+  ok(await page.isHidden('#menu-toggle'), 'norole: no "Menu" button that would open nothing');
+  await shot(page, 'login-norole-phone');
+  await page.setViewportSize({ width: 1024, height: 640 });
   await shot(page, 'login-norole');
   clean(s, 'norole');
   await s.context.close();

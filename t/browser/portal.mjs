@@ -7,11 +7,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   diag, ok, is, finish, needPortal, deadline, step, shot, keepShots, launch, counted, clean, visit, axeProblems,
-  checkLanguages,
+  checkLanguages, fitsPhone,
 } from './lib.mjs';
 
 needPortal();
-deadline(420);
+deadline(600);
 const LIVE_MS = 12000; // a change must show within 10 s (polling every 5 s), plus slack
 const browser = await launch();
 const stamp = `${process.pid}-${Date.now() % 100000}`;
@@ -56,6 +56,16 @@ await step('story', async () => {
   await visit(p, '#/new');
   is(await p.textContent('#pharmacy-preset'), 'Apotek Alpha', 'customer: the pharmacy is preset');
   is(await p.inputValue('form[data-key="new-ticket"] [name="pic_name"]'), 'Customer Alpha', 'customer: the PIC starts as their name');
+  // sent empty: every field it lacks is marked at once, the focus on the first
+  await submit(p, 'new-ticket');
+  await p.waitForSelector('[name="contact"][aria-invalid="true"]');
+  is(JSON.stringify(await p.$$eval('form[data-key="new-ticket"] [aria-invalid="true"]', (els) => els.map((el) => el.name))),
+    JSON.stringify(['contact', 'module_id', 'category_id', 'title', 'description']), 'customer: every missing field is marked at once');
+  is(await p.evaluate(() => document.activeElement && document.activeElement.name), 'contact', '... and the focus is on the first');
+  ok(await p.$$eval('form[data-key="new-ticket"] [aria-invalid="true"]', (els) => els.every((el) => {
+    const id = el.getAttribute('aria-describedby').split(' ').pop();
+    return document.getElementById(id).textContent.length > 0;
+  })), '... each with its message next to it');
   await p.fill('[name="contact"]', '0812-1111-2222');
   await p.fill('[name="app_version"]', '5.2.1');
   await p.selectOption('[name="module_id"]', { label: 'Penjualan' });
@@ -78,22 +88,49 @@ await step('story', async () => {
   ok(storyId > 0, `customer: the ticket is created and shown (${storyId})`);
   await seen(expert, '#tickets tbody tr', 'the new ticket in the review queue', TITLE);
 
-  // 2. the expert reviews it, changes its priority and forwards it to a tech
+  // 2. the expert reviews it, changes its priority and forwards it to a tech;
+  // a priority picked and not saved is never lost: an action asks first
   const e = expert.page;
   await e.click(`#tickets a[href="#/t/${storyId}"]`);
   await e.waitForSelector('form[data-key="triage"]');
-  await e.selectOption('form[data-key="triage"] [name="priority"]', 'high');
-  await submit(e, 'triage');
-  await e.waitForSelector('.info .pill.priority-high');
-  await seen(cust, '.info .pill.priority-high', 'the new priority');
-  await e.click('button:has-text("Take ownership")');
+  const priority = 'form[data-key="triage"] [name="priority"]';
+  await e.selectOption(priority, 'high');
+  await e.click('button[data-action="take"]');
+  await e.waitForSelector('dialog.ask[open]');
+  ok((await e.textContent('dialog.ask')).includes('Priority'), 'lost input: an action asks first, naming the priority not saved');
+  const dialogAxe = await axeProblems(e, ['dialog.ask']);
+  ok(dialogAxe.length === 0, 'axe: the question (a dialog) has no serious or critical violations', dialogAxe.join('\n'));
+  is(await e.evaluate(() => document.activeElement && document.activeElement.dataset.choice), 'save', '... with the focus in it');
+  await shot(e, 'expert-unsaved-question', 'portal');
+  await e.click('dialog.ask button[data-choice="back"]');
+  await e.waitForSelector('dialog.ask', { state: 'detached' });
+  is(await e.locator('.timeline .tl-assigned').count(), 0, 'lost input: going back does nothing');
+  is(await e.inputValue(priority), 'high', '... and the pick is still there');
+  // leaving the page with it asks too; staying keeps it
+  await e.click('a.back');
+  await e.waitForSelector('dialog.ask[open]');
+  ok((await e.textContent('dialog.ask')).includes('Priority'), 'lost input: leaving the page asks first');
+  await e.click('dialog.ask button[data-choice="stay"]');
+  await e.waitForSelector('dialog.ask', { state: 'detached' });
+  is(new URL(e.url()).hash, `#/t/${storyId}`, '... staying keeps the page');
+  is(await e.inputValue(priority), 'high', '... and the pick');
+  // discarding it goes back to the saved value, and the action runs
+  await e.click('button[data-action="take"]');
+  await e.click('dialog.ask button[data-choice="drop"]');
   await e.waitForSelector('.timeline .tl-assigned');
+  is(await e.inputValue(priority), 'medium', 'lost input: a discarded pick is undone, the action done');
+  // the case as reported: a new priority, then "Forward to tech" without Save
+  await e.selectOption(priority, 'high');
   const picker = e.locator('form[data-key="forward"] .tech-picker .radio', { hasText: 'Teknisi Satu' });
   ok(/\d+ active tickets/.test(await picker.textContent()), 'expert: the tech picker shows each tech\'s workload');
   await picker.locator('input').check();
   await e.fill('form[data-key="forward"] [name="note"]', NOTE);
   await submit(e, 'forward');
+  await e.click('dialog.ask button[data-choice="save"]');
   await e.waitForSelector('.info .pill.status-in_progress');
+  await e.waitForSelector('.info .pill.priority-high');
+  ok(true, 'lost input: saving first keeps the priority, and the ticket is forwarded');
+  await seen(cust, '.info .pill.priority-high', 'the new priority');
   ok(await e.isVisible(`.tl.internal:has-text("${NOTE}") .badge.internal`), 'expert: the technical note carries the internal badge');
   ok(await e.isVisible('.tl.staff .badge.staff') || await e.isVisible('.tl .badge.staff'), 'expert: staff entries carry the staff badge');
   await seen(cust, '.info .pill.status-in_progress', 'the ticket in progress');
@@ -110,6 +147,31 @@ await step('story', async () => {
   await t.waitForSelector('.info .pill.status-waiting_customer');
   await seen(cust, '.info .pill.status-waiting_customer', 'that information is asked for');
   await seen(cust, '.tl .text', 'the tech\'s question', 'Mohon kirim foto');
+  // what is asked of the customer, where to answer and to attach, first
+  ok((await p.textContent('.actions-box .asked')).includes('Mohon kirim foto'), 'customer: the actions say what is asked of them');
+  is(await p.locator('.actions-box .muted', { hasText: 'Nothing for you to do' }).count(), 0, '... not that there is nothing to do');
+  is(await p.locator('.actions-box form[data-key="reply"]').count(), 1, '... with the reply box right there');
+  is(await p.locator('.actions-box form[data-key="upload"]').count(), 1, '... and the file upload');
+  // on a phone: no wider than the screen, the status and next step before the conversation
+  for (const s of [cust, tech]) {
+    await s.page.setViewportSize({ width: 390, height: 844 });
+    await fitsPhone(s.page, `${s.user}: a ticket waiting for the customer`);
+    const top = await s.page.evaluate(() => {
+      const y = (sel) => (document.querySelector(sel) ? document.querySelector(sel).getBoundingClientRect().bottom + window.scrollY : 0);
+      return { status: y('.ticket-summary .pill.status-waiting_customer'), sla: y('.ticket-summary .sla'),
+        actions: y('.actions-box h3'), conversation: y('.timeline-box h3') };
+    });
+    ok(top.status < 844 && top.sla < 844, `${s.user}, phone: the status and service level are on the first screen`);
+    ok(top.actions < top.conversation, `${s.user}, phone: the next action comes before the conversation`);
+    const pad = await s.page.$eval('.card.files', (c) => {
+      const box = c.getBoundingClientRect();
+      const inner = [...c.children].filter((k) => k.getClientRects().length).map((k) => k.getBoundingClientRect());
+      return Math.min(...inner.map((k) => Math.min(k.left - box.left, box.right - k.right)));
+    });
+    ok(pad >= 12, `${s.user}, phone: the attachments card keeps its padding (${pad} px)`);
+    await shot(s.page, `${s.user}-waiting-phone`, 'portal');
+    await s.page.setViewportSize({ width: 1024, height: 640 });
+  }
 
   // 4. the customer replies
   await p.fill('form[data-key="reply"] [name="body"]', 'Pengaturan printer: kertas 58 mm, port USB001.');
@@ -119,7 +181,9 @@ await step('story', async () => {
   await seen(tech, '.tl.customer .text', 'the customer\'s reply', 'kertas 58 mm');
   await seen(tech, '.info .pill.status-in_progress', 'the ticket back in progress');
 
-  // 5. the tech solves it
+  // 5. the tech solves it; a message and a file go where the other goes by default
+  is(await t.inputValue('form[data-key="upload"] [name="visibility"]'), await t.inputValue('form[data-key="reply"] [name="visibility"]'),
+    'tech: a file upload defaults to where a message goes');
   await t.fill('form[data-key="reply"] [name="body"]', 'Driver printer diperbarui di kasir 2.');
   await submit(t, 'reply');
   await t.waitForSelector('.tl.internal:has-text("Driver printer diperbarui")');
@@ -168,17 +232,12 @@ await step('xss', async () => {
     ok((await a.textContent('.items')).includes(name), `admin: the ${page} list shows the payload as text`);
     await noPayloadRan(admin, page);
   }
+  // a person's name: one an admin keeps (no identity provider account)
   await visit(a, '#/admin/users');
-  await a.fill('form[role="search"] [name="q"]', 'Customer Alpha Dua');
-  await a.click('form[role="search"] button[type="submit"]');
-  const userId = await a.locator('.item', { hasText: 'cust_a2' }).getAttribute('data-id');
-  const row = a.locator(`.item[data-id="${userId}"]`);
-  await row.locator('button', { hasText: 'Edit' }).click();
-  await row.locator('[name="name"]').fill(X('user'));
-  await row.locator('button[type="submit"]').click();
-  await row.locator('form').waitFor({ state: 'detached' });
-  await a.fill('form[role="search"] [name="q"]', '');
-  await a.click('form[role="search"] button[type="submit"]');
+  await a.click('details.create > summary');
+  await a.fill('form[data-key="users-new"] [name="username"]', `xss-${stamp}`);
+  await a.fill('form[data-key="users-new"] [name="name"]', X('user'));
+  await submit(a, 'users-new');
   await a.waitForSelector('.item-title:has-text("onerror")');
   ok((await a.textContent('.items')).includes(X('user')), 'admin: a user\'s name shows the payload as text');
   await noPayloadRan(admin, 'users');
@@ -225,6 +284,144 @@ await step('xss', async () => {
   for (const s of [admin, cust, expert]) clean(s, `payloads, ${s.user}`);
 });
 
+// ---- what the screenshots showed wrong, each checked --------------------------------------
+
+const apiCall = (page, method, path, body) => page.evaluate(async ([m, p, b]) => {
+  const r = await fetch(`/api${p}`, { method: m, headers: { Accept: 'application/json', ...(b ? { 'Content-Type': 'application/json' } : {}) },
+    body: b ? JSON.stringify(b) : undefined });
+  return { status: r.status, data: r.status === 204 ? null : await r.json().catch(() => null) };
+}, [method, path, body]);
+
+await step('defects', async () => {
+  const admin = people.admin;
+  const a = admin.page;
+
+  // destructive actions ask first, in a dialog: a user, a category and a pharmacy
+  for (const [page, extra] of [['users', { username: `gone-${stamp}` }], ['categories'], ['pharmacies', { code: `TMP-${stamp}` }]]) {
+    const name = `Sementara ${page} ${stamp}`;
+    await visit(a, `#/admin/${page}`);
+    await a.click('details.create > summary');
+    for (const [k, v] of Object.entries(extra || {})) await a.fill(`form[data-key="${page}-new"] [name="${k}"]`, v);
+    await a.fill(`form[data-key="${page}-new"] [name="name"]`, name);
+    await submit(a, `${page}-new`);
+    if (page !== 'categories') {
+      await a.fill('form[role="search"] [name="q"]', 'Sementara');
+      await a.click('form[role="search"] button[type="submit"]');
+    }
+    const row = a.locator('.item', { hasText: name });
+    await row.locator('button.danger').click();
+    await a.waitForSelector('dialog.ask[open]');
+    ok((await a.textContent('dialog.ask')).includes(name), `admin ${page}: deactivating asks first, naming it`);
+    await a.click('dialog.ask button[data-choice="no"]');
+    await a.waitForSelector('dialog.ask', { state: 'detached' });
+    is(await row.locator('.badge.inactive').count(), 0, `admin ${page}: cancelled, it stays active`);
+    await row.locator('button.danger').click();
+    await a.click('dialog.ask button[data-choice="yes"]');
+    await row.locator('.badge.inactive').waitFor();
+    ok(true, `admin ${page}: confirmed, it is deactivated`);
+  }
+
+  // the user editor: what the identity provider sets is shown, not editable
+  await visit(a, '#/admin/users');
+  await a.fill('form[role="search"] [name="q"]', 'Customer Alpha Dua');
+  await a.click('form[role="search"] button[type="submit"]');
+  const linkedId = await a.locator('.item', { hasText: 'cust_a2' }).getAttribute('data-id');
+  const linked = a.locator(`.item[data-id="${linkedId}"]`);
+  await linked.locator('button', { hasText: 'Edit' }).click();
+  for (const f of ['name', 'email']) {
+    ok(await linked.locator(`[name="${f}"]`).evaluate((el) => el.readOnly), `admin: a provider's user's ${f} cannot be changed here`);
+    ok(/identity provider/.test(await linked.locator(`[name="${f}"] ~ .hint`).textContent()), `... and says it comes from the identity provider (${f})`);
+  }
+  ok(!(await linked.locator('[name="role"]').isDisabled()), '... the role can still be set');
+  await shot(a, 'admin-user-editor-provider', 'portal');
+  await linked.locator('button', { hasText: 'Cancel' }).click();
+  // the empty result of a search says what was searched, and clears it
+  await a.fill('form[role="search"] [name="q"]', `Tidak ada ${stamp}`);
+  await a.click('form[role="search"] button[type="submit"]');
+  await a.waitForSelector('.status .searched');
+  is(await a.textContent('.status .searched q'), `Tidak ada ${stamp}`, 'admin: an empty search says what was searched');
+  await a.click('.status .searched button');
+  await a.waitForSelector('.items .item');
+  is(await a.inputValue('form[role="search"] [name="q"]'), '', '... and clearing it shows the list again');
+
+  // deleting a ticket asks first
+  const cust = people.cust_a;
+  const made = await apiCall(cust.page, 'POST', '/tickets', { pic_name: 'Budi', contact: '0812', title: `Hapus ${stamp}`, description: 'uji',
+    module_id: (await apiCall(cust.page, 'GET', '/ticket-modules')).data.items[0].id,
+    category_id: (await apiCall(cust.page, 'GET', '/ticket-categories')).data.items[0].id });
+  await visit(a, `#/t/${made.data.id}`);
+  await a.click('button[data-action="delete"]');
+  await a.waitForSelector('dialog.ask[open]');
+  await a.click('dialog.ask button[data-choice="no"]');
+  is((await apiCall(a, 'GET', `/tickets/${made.data.id}`)).status, 200, 'admin: deleting a ticket asks first; cancelled, it stays');
+  await a.click('button[data-action="delete"]');
+  await a.click('dialog.ask button[data-choice="yes"]');
+  await a.waitForURL(/#\/tickets$/);
+  is((await apiCall(a, 'GET', `/tickets/${made.data.id}`)).status, 404, '... confirmed, it is gone');
+
+  // the ticket list: an empty search says what was searched, and clears it
+  const e = people.expert.page;
+  await e.setViewportSize({ width: 1280, height: 800 });
+  await visit(e, `#/tickets?q=${encodeURIComponent(`tiada${stamp}`)}`);
+  is(await e.textContent('.status .searched q'), `tiada${stamp}`, 'expert: an empty search says what was searched');
+  await e.click('.status .searched a');
+  await e.waitForSelector('#tickets tbody tr');
+  ok(!new URL(e.url()).hash.includes('q='), '... and clearing it shows the list without it');
+  // the date column does not wrap on a desktop
+  ok(await e.$$eval('#tickets td.date > span', (els) => els.length > 0 && els.every((el) => el.getClientRects().length === 1
+    && el.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(el).lineHeight))), 'expert, desktop: the dates stay on one line');
+  // the filter box: Apply and Reset on the line of the inputs
+  await e.click('details.filter-box > summary');
+  const line = await e.evaluate(() => {
+    const b = (el) => el.getBoundingClientRect();
+    const apply = document.querySelector('form.filters button[type="submit"]');
+    const reset = document.querySelector('form.filters .actions a.button');
+    const row = [...document.querySelectorAll('form.filters input, form.filters select')].filter((el) => Math.abs(b(el).bottom - b(apply).bottom) < 30);
+    return { apply: b(apply).bottom, reset: b(reset).bottom, inputs: row.map((el) => b(el).bottom) };
+  });
+  ok(line.inputs.length > 0 && line.inputs.every((y) => Math.abs(y - line.apply) <= 1) && Math.abs(line.reset - line.apply) <= 1,
+    'expert: the filter buttons line up with the inputs beside them', JSON.stringify(line));
+  await e.setViewportSize({ width: 1024, height: 640 });
+  await visit(a, '#/admin/users');
+  const inline = await a.evaluate(() => {
+    const b = (sel) => document.querySelector(sel).getBoundingClientRect();
+    return [b('form[role="search"] input').bottom, b('form[role="search"] button').bottom];
+  });
+  ok(Math.abs(inline[0] - inline[1]) <= 1, 'admin: the search button lines up with its input', JSON.stringify(inline));
+
+  // the dashboard: a category's name whole under its bar
+  const cats = (await apiCall(cust.page, 'GET', '/ticket-categories')).data.items;
+  await apiCall(cust.page, 'POST', '/tickets', { pic_name: 'Budi', contact: '0812', title: `Usul ${stamp}`, description: 'uji',
+    module_id: (await apiCall(cust.page, 'GET', '/ticket-modules')).data.items[0].id,
+    category_id: cats.find((c) => c.name === 'Improvement Fitur').id });
+  await a.setViewportSize({ width: 1280, height: 800 });
+  await visit(a, '#/dashboard');
+  await a.waitForFunction(() => window.Chart && window.Chart.getChart(document.querySelector('#ch-category')));
+  const labels = await a.evaluate(() => window.Chart.getChart(document.querySelector('#ch-category')).scales.x.ticks
+    .map((x) => [].concat(x.label).join(' ')));
+  ok(labels.includes('Improvement Fitur') && labels.includes('Bug Sistem'), 'admin: the dashboard\'s category names are whole', labels.join(' | '));
+  await a.setViewportSize({ width: 1024, height: 640 });
+
+  // the tech's work: active by default, the finished a filter away
+  const tch = people.tech.page;
+  await visit(tch, '#/assigned');
+  is(await tch.locator(`#tickets a[href="#/t/${storyId}"]`).count(), 0, 'tech: "my assignments" leaves the closed ticket out');
+  await tch.selectOption('form.filters [name="status"]', 'finished');
+  await tch.click('form.filters button[type="submit"]');
+  await tch.waitForSelector(`#tickets a[href="#/t/${storyId}"]`);
+  ok(true, '... and shows it with the finished ones');
+  // on a phone the menu button opens the menu (and is there only with one: t/86)
+  const cp = cust.page;
+  await cp.setViewportSize({ width: 390, height: 844 });
+  await visit(cp, '#/tickets');
+  ok(await cp.isHidden('#nav a[data-nav="new"]'), 'customer, phone: the menu is folded');
+  await cp.click('#menu-toggle');
+  ok(await cp.isVisible('#nav a[data-nav="new"]'), '... and the "Menu" button opens it');
+  await cp.click('#menu-toggle');
+  await cp.setViewportSize({ width: 1024, height: 640 });
+  for (const s of [admin, cust, people.expert, people.tech]) clean(s, `defects, ${s.user}`);
+});
+
 // ---- languages --------------------------------------------------------------------------
 
 await step('languages', async () => {
@@ -269,6 +466,10 @@ await step('lost session', async () => {
   ok(s.loads > loads, 'lost session: the page went to sign in again');
   is(new URL(page.url()).hash, `#/t/${id}`, 'lost session: and came back to the same ticket');
   is(await page.inputValue('form[data-key="reply"] [name="body"]'), typed, 'lost session: with the reply that was being typed');
+  // a reload keeps it too
+  await page.reload();
+  await page.waitForSelector('main[aria-busy="false"] form[data-key="reply"]');
+  is(await page.inputValue('form[data-key="reply"] [name="body"]'), typed, 'a reload keeps the reply being typed');
 });
 
 // ---- speed and size --------------------------------------------------------------------------
@@ -333,12 +534,12 @@ await step('speed', async () => {
 // ---- every page: axe-core, and screenshots at phone and desktop widths ----------------------
 
 const PAGES = {
-  cust_a: ['#/tickets', '#/new', '#/dashboard', () => `#/t/${storyId}`],
+  cust_a: ['#/tickets', '#/new', '#/dashboard', '#/statement', () => `#/t/${storyId}`],
   expert: ['#/review', '#/mine', '#/escalated', '#/tickets', '#/new', () => `#/t/${xssId}`],
   tech: ['#/assigned', () => `#/t/${storyId}`],
   manager: ['#/dashboard', '#/escalated', '#/tickets'],
   admin: ['#/dashboard', '#/tickets', '#/admin/users', '#/admin/categories', '#/admin/modules', '#/admin/pharmacies',
-    '#/admin/sla-policies', '#/admin/sla-calendars'],
+    '#/admin/sla-policies', '#/admin/sla-calendars', '#/admin/webhooks', '#/reports'],
 };
 const WIDTHS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
 

@@ -75,6 +75,10 @@ await step('webhooks', async () => {
   // the log: a receiver that fails three times makes a dead delivery
   const tid = await newTicket(p, `Webhook browser ${stamp}`);
   await card.locator('a', { hasText: 'Delivery log' }).click();
+  // the refused URL is still typed in the new endpoint's form: leaving asks
+  await p.waitForSelector('dialog.ask[open]');
+  ok((await p.textContent('dialog.ask')).includes('URL'), 'admin: leaving a form with what was typed asks first');
+  await p.click('dialog.ask button[data-choice="leave"]');
   await p.waitForSelector('table.deliveries');
   const dead = p.locator('table.deliveries tr[data-status="dead"]');
   await dead.waitFor({ timeout: 40000 });
@@ -106,12 +110,12 @@ await step('webhooks', async () => {
 
   // rotate, asking first
   await p.click('.info button[data-action="rotate"]');
-  ok(await p.isVisible('.info .confirm'), 'admin: rotating asks first, on the page');
-  await p.click('.info .confirm button.danger');
+  ok(await p.isVisible('dialog.ask[open]'), 'admin: rotating asks first, in a dialog');
+  await p.click('dialog.ask button[data-choice="yes"]');
   await p.waitForSelector('.secret .secret-value');
   const rotated = await p.inputValue('.secret .secret-value');
   ok(/^whsec_[0-9a-f]{64}$/.test(rotated) && rotated !== secret, 'admin: a new secret, shown once');
-  ok(!(await p.isVisible('.info .confirm')), '... and the question is gone');
+  ok(!(await p.isVisible('dialog.ask')), '... and the question is gone');
   await shot(p, 'endpoint-rotated', 'webhooks');
 
   // delete, asking first
@@ -119,8 +123,8 @@ await step('webhooks', async () => {
   await p.waitForSelector('ul.webhooks');
   const gone = p.locator('ul.webhooks li', { hasText: url });
   await gone.locator('button[data-action="delete"]').click();
-  ok(await gone.locator('.confirm').isVisible(), 'admin: deleting asks first, on the page');
-  await gone.locator('.confirm button.danger').click();
+  ok(await p.isVisible('dialog.ask[open]'), 'admin: deleting asks first, in a dialog');
+  await p.click('dialog.ask button[data-choice="yes"]');
   await gone.waitFor({ state: 'detached' });
   ok(true, 'admin: the endpoint is gone from the list');
   clean(s, 'webhooks, admin');

@@ -1,11 +1,12 @@
 // Admin: users (role, pharmacy, active), categories and modules (with
 // color), pharmacies, and the service levels' calendars and policies
 // (admin-sla.js); create, edit, deactivate. One editor, one spec each.
-import { h, field, onSubmit, busy } from './dom.js';
+import { h, field, busy } from './dom.js';
+import { onSubmit, confirmDanger } from './forms.js';
 import { t, fmtDate } from './i18n.js';
 import { get, post, patch, del } from './api.js';
 import * as lookups from './lookups.js';
-import { swatch } from './tickets.js';
+import { swatch, searched } from './lists.js';
 import * as sla from './admin-sla.js';
 
 const ROLE_CODES = ['customer', 'team_expert', 'tech', 'manager', 'admin'];
@@ -46,12 +47,19 @@ const SPECS = {
     title: 'admin.users',
     paged: true,
     async prepare() { this.pharms = await lookups.pharmacies(); },
-    fields(creating) {
+    // A user linked to the identity provider (a subject) gets name and
+    // e-mail from it at every sign-in: shown, not editable here. Role and
+    // pharmacy follow its claims until an admin sets them here.
+    fields(creating, x) {
+      const linked = !creating && x && x.subject;
+      const fromIdp = linked ? { readonly: true, dataset: { idp: 'true' } } : {};
+      const claims = linked && x.access_source === 'claims';
       return [
         creating ? { name: 'username', label: t('field.username'), required: true } : null,
-        { name: 'name', label: t('field.name'), required: true },
-        { name: 'email', label: t('field.email'), type: 'email' },
-        { name: 'role', label: t('field.role'), type: 'select', options: [['', t('role.none')], ...ROLE_CODES.map((r) => [r, t(`role.${r}`)])] },
+        { name: 'name', label: t('field.name'), required: !linked, attrs: fromIdp, hint: linked ? t('hint.idp_field') : null },
+        { name: 'email', label: t('field.email'), type: 'email', attrs: fromIdp, hint: linked ? t('hint.idp_field') : null },
+        { name: 'role', label: t('field.role'), type: 'select', hint: claims ? t('hint.idp_claims') : null,
+          options: [['', t('role.none')], ...ROLE_CODES.map((r) => [r, t(`role.${r}`)])] },
         { name: 'pharmacy_id', label: t('field.pharmacy'), type: 'select', hint: t('hint.user_pharmacy'),
           options: [['', t('common.none')], ...this.pharms.filter((p) => p.active).map((p) => [p.id, p.name])] },
       ].filter(Boolean);
@@ -80,7 +88,7 @@ function body(spec, values, original) {
 function editorForm(spec, key, creating, item, onDone) {
   const vals = item ? spec.values(item) : {};
   const form = h('form.editor', { dataset: { key }, novalidate: true },
-    h('div.grid', spec.fields(creating).map((f) => field({ ...f, value: vals[f.name] ?? f.value }))),
+    h('div.grid', spec.fields(creating, item).map((f) => field({ ...f, value: vals[f.name] ?? f.value }))),
     h('div.actions', h('button.primary', { type: 'submit' }, t(creating ? 'admin.create' : 'act.save')),
       creating ? '' : h('button', { type: 'button', onclick: () => onDone(false) }, t('common.cancel'))));
   onSubmit(form, async (values) => {
@@ -109,10 +117,16 @@ export async function adminPage(ctx, which) {
     const li = h('li.card.item', { dataset: { id: x.id } });
     const show = () => {
       const err = h('p.form-error', { role: 'alert' });
+      // deactivating asks first: a user can no longer sign in, the others are no longer offered
       const toggle = x.active
-        ? h('button.danger', { type: 'button', disabled: which === 'users' && x.id === me.id, onclick: (e) => busy(e.currentTarget, async () => {
-          try { await del(`${spec.path}/${x.id}`); lookups.forget(); await load(); } catch (er) { err.textContent = er.message; }
-        }) }, t('admin.deactivate'), h('span.visually-hidden', ` ${x.name}`))
+        ? h('button.danger', { type: 'button', disabled: which === 'users' && x.id === me.id, onclick: async (e) => {
+          const b = e.currentTarget;
+          if (!(await confirmDanger(t('admin.deactivate.title', { name: x.name }), t(`admin.deactivate.${which === 'users' ? 'user' : 'item'}`),
+            t('admin.deactivate')))) return;
+          await busy(b, async () => {
+            try { await del(`${spec.path}/${x.id}`); lookups.forget(); await load(); } catch (er) { err.textContent = er.message; }
+          });
+        } }, t('admin.deactivate'), h('span.visually-hidden', ` ${x.name}`))
         : h('button', { type: 'button', onclick: (e) => busy(e.currentTarget, async () => {
           try { await patch(`${spec.path}/${x.id}`, { active: true }); lookups.forget(); await load(); } catch (er) { err.textContent = er.message; }
         }) }, t('admin.activate'), h('span.visually-hidden', ` ${x.name}`));
@@ -138,7 +152,7 @@ export async function adminPage(ctx, which) {
     const page = await get(spec.path, query);
     items = append ? [...items, ...page.items] : page.items;
     listEl.replaceChildren(...items.map(itemEl));
-    status.textContent = items.length ? '' : t('list.empty');
+    status.replaceChildren(items.length ? '' : q ? searched(q, () => { search.elements.q.value = ''; q = ''; load(); }) : t('list.empty'));
     more.replaceChildren(page.next ? h('button', { type: 'button', onclick: (e) => busy(e.currentTarget, () => load(true, page.next)) }, t('list.more')) : '');
   }
 

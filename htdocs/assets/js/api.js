@@ -29,8 +29,10 @@ export function storage(fn) {
   try { return fn(window.sessionStorage); } catch { return null; }
 }
 
-// What was typed in forms that carry data-key survives a trip through sign-in.
-function saveDrafts() {
+// What was typed in forms that carry data-key survives a trip through
+// sign-in, and a reload: it comes back into the same forms of the same page
+// (the address it was typed at).
+export function saveDrafts() {
   const drafts = {};
   for (const form of document.querySelectorAll('form[data-key]')) {
     const vals = {};
@@ -39,11 +41,13 @@ function saveDrafts() {
     }
     if (Object.keys(vals).length) drafts[form.dataset.key] = vals;
   }
-  storage((s) => s.setItem(DRAFTS, JSON.stringify(drafts)));
+  storage((s) => s.setItem(DRAFTS, JSON.stringify({ at: window.location.hash, forms: drafts })));
 }
 
 export function restoreDrafts(root) {
-  const all = JSON.parse(storage((s) => s.getItem(DRAFTS)) || '{}');
+  const saved = JSON.parse(storage((s) => s.getItem(DRAFTS)) || 'null');
+  if (!saved || !saved.forms || saved.at !== window.location.hash) return;
+  const all = saved.forms;
   let left = false;
   for (const [key, vals] of Object.entries(all)) {
     const form = root.querySelector(`form[data-key="${CSS.escape(key)}"]`);
@@ -54,7 +58,7 @@ export function restoreDrafts(root) {
     }
     delete all[key];
   }
-  storage((s) => (left ? s.setItem(DRAFTS, JSON.stringify(all)) : s.removeItem(DRAFTS)));
+  storage((s) => (left ? s.setItem(DRAFTS, JSON.stringify({ at: saved.at, forms: all })) : s.removeItem(DRAFTS)));
 }
 
 // After sign-in the browser lands on "/": the page it was on comes back.

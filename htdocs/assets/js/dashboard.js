@@ -6,7 +6,7 @@ import { h, field, formValues, showError } from './dom.js';
 import { t, label, fmtNumber } from './i18n.js';
 import { request, ApiError, poll } from './api.js';
 import * as lookups from './lookups.js';
-import { ticketTable } from './tickets.js';
+import { ticketTable } from './lists.js';
 import { loadChartJs } from './charts.js';
 
 // GET /api/dashboard as this page draws it: rows of {key, label, count,
@@ -30,6 +30,23 @@ export function mapDashboard(d) {
 // in status order, closed and cancelled in greys so that open and closed stand apart
 const PALETTE = ['#0f766e', '#2563eb', '#d97706', '#dc2626', '#7c3aed', '#334155', '#9ca3af', '#db2777'];
 
+// A name as up to three lines of about 16 characters, broken between
+// words; only a word far longer than a line, or a fourth line, is cut (the
+// name is whole in the tooltip and the table).
+export function lines(text, width = 16, most = 3) {
+  const out = [];
+  for (const word of String(text).split(/\s+/).filter(Boolean)) {
+    const last = out.length - 1;
+    if (last >= 0 && out[last].length + 1 + word.length <= width) out[last] += ` ${word}`;
+    else out.push(word.length > width + 4 ? `${word.slice(0, width + 3)}…` : word);
+  }
+  if (out.length > most) {
+    out.length = most;
+    out[most - 1] += '…';
+  }
+  return out.length > 1 ? out : out.join('');
+}
+
 // A chart and, under it, its numbers as a table; with link(row) (staff) a
 // number and a click on its bar or slice open the ticket list it counts.
 function chartCard(id, title, rows, type, Chart, charts, link) {
@@ -49,8 +66,8 @@ function chartCard(id, title, rows, type, Chart, charts, link) {
       options: { responsive: true, maintainAspectRatio: false, animation: false,
         onClick: (e, hit) => { if (link && hit.length) window.location.hash = link(rows[hit[0].index]); },
         plugins: { legend: { display: type === 'doughnut', position: 'bottom' } },
-        // a long name shortened under its bar (whole in the tooltip and the table)
-        scales: type === 'bar' ? { x: { ticks: { callback(v) { const l = this.getLabelForValue(v); return l.length > 16 ? `${l.slice(0, 15)}…` : l; } } },
+        // a long name under its bar on lines of its words, whole
+        scales: type === 'bar' ? { x: { ticks: { callback(v) { return lines(this.getLabelForValue(v)); } } },
           y: { beginAtZero: true, ticks: { precision: 0 } } } : {} },
     }));
   }

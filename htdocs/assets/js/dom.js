@@ -65,17 +65,24 @@ export function field(opts) {
     input, opts.hint ? h('p.hint', { id: hintId }, opts.hint) : null, h('p.error', { id: errId, role: 'alert' }));
 }
 
+// An error message next to one field (in the place the last id of its
+// aria-describedby names); false when the field has no such place.
+export function fieldError(form, input, msg) {
+  const errId = (input.getAttribute('aria-describedby') || '').split(' ').pop();
+  const where = errId ? form.querySelector(`#${CSS.escape(errId)}`) : null;
+  if (!where) return false;
+  where.textContent = msg;
+  input.setAttribute('aria-invalid', 'true');
+  return true;
+}
+
 // Shows an API error next to the field that caused it (or in the form's
 // general error place); typed values stay as they are.
 export function showError(form, err, fallbackMsg) {
   clearErrors(form);
   const msg = err && err.message ? err.message : fallbackMsg;
   const input = err && err.field ? form.querySelector(`[name="${CSS.escape(err.field)}"]`) : null;
-  const errId = input ? (input.getAttribute('aria-describedby') || '').split(' ').pop() : '';
-  const where = errId ? form.querySelector(`#${CSS.escape(errId)}`) : null;
-  if (input && where) {
-    where.textContent = msg;
-    input.setAttribute('aria-invalid', 'true');
+  if (input && fieldError(form, input, msg)) {
     input.focus();
   } else {
     const box = form.querySelector('.form-error') || form.appendChild(h('p.form-error', { role: 'alert' }));
@@ -100,30 +107,79 @@ export function formValues(form, keepEmpty = false) {
   return out;
 }
 
-// Keeps what was typed when a part of the page is drawn anew.
-export function carryInput(from, to) {
-  if (!from) return;
-  for (const el of from.querySelectorAll('textarea, input[type="text"], input[type="number"]')) {
-    const form = el.form && el.form.dataset.key;
-    if (!form || !el.value) continue;
-    const twin = to.querySelector(`form[data-key="${CSS.escape(form)}"] [name="${CSS.escape(el.name)}"]`);
-    if (twin) twin.value = el.value;
-  }
+// ---- unsaved input ---------------------------------------------------------
+// A form registered here (remember(); every form sent through forms.js's
+// onSubmit) keeps its values as drawn or last saved, and is dirty while
+// what is in it differs (or, for a form with more(), while that says so:
+// files picked and not yet sent). Redrawing a part of the page carries the
+// changed controls over; forms.js asks before an action or another page
+// leaves changes behind (hooks.mayLeave, which main.js asks when it is
+// there: only a page with such forms loads forms.js).
+
+export const hooks = {};
+
+const saved = new WeakMap();
+
+// A control's state as one string: a checkbox or radio's checkedness, the
+// options chosen in a select, else its value.
+function state(el) {
+  if (el.type === 'checkbox' || el.type === 'radio') return String(el.checked);
+  if (el.type === 'select-multiple') return [...el.selectedOptions].map((o) => o.value).join('\n');
+  return el.value;
 }
 
-// A form's submit: required fields checked here first, then fn(values,
-// form) with the submit button disabled; what it throws is shown next to
-// the field it names. Nothing typed is cleared on an error.
-export function onSubmit(form, fn, requiredMsg, fallbackMsg) {
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    clearErrors(form);
-    const missing = [...form.querySelectorAll('[required]')].find((el) => !el.value.trim());
-    if (missing) { showError(form, { field: missing.name, message: requiredMsg }); return; }
-    busy(form.querySelector('button[type=submit]'), async () => {
-      try { await fn(formValues(form, true), form); } catch (err) { showError(form, err, fallbackMsg); }
-    });
-  });
+function setState(el, v) {
+  if (el.type === 'checkbox' || el.type === 'radio') el.checked = v === 'true';
+  else if (el.type === 'select-multiple') { const on = v.split('\n'); for (const o of el.options) o.selected = on.includes(o.value); }
+  else if (el.tagName !== 'SELECT' || [...el.options].some((o) => o.value === v)) el.value = v;
+}
+
+const controls = (form) => [...form.elements].filter((el) => el.name && !['file', 'submit', 'button'].includes(el.type));
+
+// Takes the form as it is now for its saved state.
+export function remember(form, more) {
+  const was = saved.get(form);
+  saved.set(form, { values: controls(form).map(state), more: more || (was && was.more) });
+}
+
+// The controls changed since the form was drawn or saved.
+export function changed(form) {
+  const was = saved.get(form);
+  return was ? controls(form).filter((el, i) => was.values[i] !== state(el)) : [];
+}
+
+export function isDirty(form) {
+  const was = saved.get(form);
+  return !!was && (changed(form).length > 0 || !!(was.more && was.more()));
+}
+
+// Puts a form back as it was drawn or last saved.
+export function revert(form) {
+  const was = saved.get(form);
+  if (was) controls(form).forEach((el, i) => setState(el, was.values[i]));
+}
+
+// The forms under root with unsaved input (a search form is a way of
+// moving about, not input).
+export const unsaved = (root) => [...root.querySelectorAll('form')].filter((f) => f.getAttribute('role') !== 'search' && isDirty(f));
+
+// Keeps what was typed or picked when a part of the page is drawn anew:
+// from a registered form the controls changed in it (a value drawn anew
+// from the server wins over one nobody touched), from another the text
+// typed in it.
+export function carryInput(from, to) {
+  if (!from) return;
+  for (const form of from.querySelectorAll('form[data-key]')) {
+    const twin = to.querySelector(`form[data-key="${CSS.escape(form.dataset.key)}"]`);
+    if (!twin) continue;
+    const els = saved.has(form) ? changed(form)
+      : [...form.querySelectorAll('textarea, input[type="text"], input[type="number"]')].filter((el) => el.value);
+    for (const el of els) {
+      const one = el.type === 'radio' || el.type === 'checkbox' ? `[value="${CSS.escape(el.value)}"]` : '';
+      const other = twin.querySelector(`[name="${CSS.escape(el.name)}"]${one}`);
+      if (other && other.type === el.type) setState(other, state(el));
+    }
+  }
 }
 
 // A button that disables itself while its work runs.

@@ -4,8 +4,8 @@
 // the scripts it draws with and no others.
 import { $, h } from './dom.js';
 import { t, setLang, currentLang, applyStatic } from './i18n.js';
-import { get, patch, ApiError, sessionOk, takeReturnTo, whenSessionEnds, stopPolling, restoreDrafts } from './api.js';
-import { carryInput } from './dom.js';
+import { get, patch, ApiError, sessionOk, takeReturnTo, whenSessionEnds, stopPolling, restoreDrafts, saveDrafts } from './api.js';
+import { carryInput, unsaved, hooks } from './dom.js';
 import * as bell from './bell.js';
 
 // [path, its page (a name, or from the path; none: open to all), its
@@ -88,6 +88,7 @@ function route(keepInput) {
 }
 
 async function drawRoute(keepInput, seq) {
+  shown = window.location.hash;
   stopPolling();
   bell.close();
   const { path, params } = parseHash();
@@ -132,10 +133,25 @@ async function drawRoute(keepInput, seq) {
 
 const main = () => $('main');
 
+// Another page, while this one holds input not yet saved: forms.js asks
+// first (when a page has loaded it, hooks.mayLeave); meanwhile the address
+// is the page's again, and staying leaves it so (without a new page).
+let shown = window.location.hash;
+async function leave() {
+  const to = window.location.hash;
+  const go = !hooks.mayLeave || await hooks.mayLeave($('#view'), () => history.replaceState(null, '', shown));
+  if (go) {
+    if (window.location.hash !== to) history.replaceState(null, '', to);
+    shown = to;
+  }
+  return go;
+}
+
 function showNotice(sel, reason) {
   $('#view').hidden = true;
   $('#sign-out').hidden = true;
   $('#nav').hidden = true;
+  $('#menu-toggle').hidden = true;
   bell.stop();
   for (const el of document.querySelectorAll(`${sel} [data-reason]`)) el.hidden = el.dataset.reason !== reason;
   $(sel).hidden = false;
@@ -197,9 +213,12 @@ async function start() {
   const back = takeReturnTo();
   if (back && back !== window.location.hash) history.replaceState(null, '', back);
   $('#nav').hidden = false;
+  $('#menu-toggle').hidden = false;
   if (me.allowed.pages.includes('notifications')) bell.start(me);
   renderChrome();
-  window.addEventListener('hashchange', () => route(false));
+  window.addEventListener('hashchange', () => { leave().then((go) => (go ? route(false) : null)); });
+  // a reload (or the tab put away) keeps what is typed and not yet saved
+  window.addEventListener('pagehide', () => { if (unsaved($('#view')).length) saveDrafts(); });
   await route(false);
 }
 

@@ -5,7 +5,8 @@
 // column per channel the API lists for the caller, so a channel the server
 // adds shows without a change here. Saving sends only what changed; a
 // choice put back to the role's default follows that default again.
-import { h, field, onSubmit, busy } from './dom.js';
+import { h, field, busy } from './dom.js';
+import { onSubmit } from './forms.js';
 import { t, fmtDate, currentLang, LANGS } from './i18n.js';
 import { get, patch, request } from './api.js';
 import { matrixTable } from './matrix.js';

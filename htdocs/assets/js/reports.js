@@ -9,7 +9,7 @@ import { t, label, fmtNumber, fmtDate } from './i18n.js';
 import { get, url, ApiError } from './api.js';
 import * as lookups from './lookups.js';
 import { loadChartJs } from './charts.js';
-import { PRIORITIES } from './tickets.js';
+import { PRIORITIES } from './lists.js';
 
 const FILTERS = ['pharmacy_id', 'category_id', 'module_id', 'priority', 'expert_id', 'tech_id'];
 const BUCKETS = ['day', 'week', 'month'];

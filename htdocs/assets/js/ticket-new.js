@@ -1,11 +1,12 @@
 // The create-ticket form: every field a ticket takes, the customer's pharmacy
 // preset, attachments by button or drag and drop.
-import { h, field, onSubmit } from './dom.js';
+import { h, field, remember } from './dom.js';
+import { onSubmit, goTo } from './forms.js';
 import { t, label } from './i18n.js';
 import { post, ApiError } from './api.js';
 import * as lookups from './lookups.js';
 import * as attachments from './attachments.js';
-import { PRIORITIES } from './tickets.js';
+import { PRIORITIES } from './lists.js';
 import { flash } from './ticket.js';
 
 const active = (items) => items.filter((x) => x.active !== false).map((x) => [x.id, x.name]);
@@ -52,7 +53,9 @@ export async function newTicket(ctx) {
         flash(ticket.id, `${t('attach.failed')}: ${err instanceof ApiError ? err.message : t('error.generic')}`);
       }
     }
-    window.location.hash = `#/t/${ticket.id}`;
+    goTo(`#/t/${ticket.id}`);
   }, t('error.required'), t('error.generic'));
+  // files picked and not yet sent are input too
+  remember(form, () => files.files().length > 0);
   view.replaceChildren(h('div.page-head', h('h2', t('new.title'))), form);
 }

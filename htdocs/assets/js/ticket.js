@@ -4,13 +4,14 @@
 // (ticket, timeline and deliveries are polled with If-None-Match). Opening
 // it marks the caller's notifications about it read; #/t/42?entry=7 shows
 // entry 7.
-import { h, field, onSubmit, busy, carryInput, typed } from './dom.js';
+import { h, field, busy, carryInput, typed, unsaved, revert, remember } from './dom.js';
+import { onSubmit, changedLabels, ask, save, confirmDanger, goTo } from './forms.js';
 import { t, label, fmtDate } from './i18n.js';
 import { request, post, patch, get, del, command, watched, poll, ApiError } from './api.js';
 import * as lookups from './lookups.js';
 import * as attachments from './attachments.js';
-import { pill, named, PRIORITIES } from './tickets.js';
-import { slaCard, escalatedBadge } from './sla.js';
+import { pill, named, PRIORITIES } from './lists.js';
+import { slaCard, escalatedBadge, badge, TARGETS } from './sla.js';
 import * as bell from './bell.js';
 
 const flashes = new Map();
@@ -148,33 +149,49 @@ function info(tk) {
 
 const TEXT_FIELDS = ['title', 'description', 'pic_name', 'contact', 'app_version'];
 
-function actionForm(key, title, fields, submitText, onSubmit_, extraClass = '', action) {
-  const form = h(`form.action${extraClass}`, { dataset: action ? { key, action } : { key }, novalidate: true },
+// Before an action: changes made in the forms that edit the ticket's
+// fields (data-edit) and not saved would be left behind by it, so it asks
+// first: save them, then act (in that order; a failed save stops there),
+// drop them, or go back. An action's form that the saving drew anew is
+// sent again from its new copy, which carries what was in it.
+async function settle(origin) {
+  const root = origin.closest('#view');
+  const forms = root ? unsaved(root).filter((f) => f !== origin && f.dataset.edit) : [];
+  if (!forms.length) return true;
+  const choice = await ask({ title: t('unsaved.title'), text: t('unsaved.text'), items: changedLabels(forms),
+    choices: [['save', t('unsaved.save'), 'primary'], ['drop', t('unsaved.drop')], ['back', t('common.back')]] });
+  if (choice === 'drop') forms.forEach(revert);
+  else if (choice !== 'save') return false;
+  for (const f of choice === 'save' ? forms : []) if (!(await save(f))) return false;
+  if (origin.isConnected || origin.tagName !== 'FORM') return true;
+  const twin = root.querySelector(`form[data-key="${CSS.escape(origin.dataset.key)}"]`);
+  if (twin) save(twin);
+  return false;
+}
+
+function actionForm(key, title, fields, submitText, onSubmit_, extraClass = '', action, edit = false) {
+  const data = { key, ...(action ? { action } : {}), ...(edit ? { edit: 'true' } : {}) };
+  const form = h(`form.action${extraClass}`, { dataset: data, novalidate: true },
     h('h4', title), fields, h('div.actions', h('button.primary', { type: 'submit' }, submitText)));
-  onSubmit(form, (values, f) => onSubmit_(values, f), t('error.required'), t('error.generic'));
+  onSubmit(form, (values, f) => onSubmit_(values, f), t('error.required'), t('error.generic'), edit ? null : settle);
   return form;
 }
 
-// A button for one action; with a question, asked once more on the page
-// itself (no dialog) first, for what cannot be undone.
-export function actionButton(text, onClick, action, question) {
+// A button for one action; with a question, asked first in a dialog, for
+// what cannot be undone; before(holder), when given, may stop it.
+export function actionButton(text, onClick, action, question, before) {
   const holder = h('div.action.inline');
   const err = h('p.form-error', { role: 'alert' });
-  const run = (b) => busy(b, async () => {
+  const button = h(question ? 'button.danger' : 'button', { type: 'button', dataset: { action } }, text);
+  button.addEventListener('click', async () => {
     err.textContent = '';
-    try { await onClick(); } catch (e) { err.textContent = e.message || t('error.generic'); }
+    if (question && !(await confirmDanger(text, question, text))) return;
+    if (before && !(await before(holder))) return;
+    await busy(button, async () => {
+      try { await onClick(); } catch (e) { err.textContent = e.message || t('error.generic'); }
+    });
   });
-  const ask = h(question ? 'button.danger' : 'button', { type: 'button', dataset: { action } }, text);
-  if (!question) {
-    ask.addEventListener('click', () => run(ask));
-    holder.append(ask, err);
-    return holder;
-  }
-  const sure = h('div.confirm', { hidden: true }, h('p', question),
-    h('button.danger', { type: 'button', onclick: (e) => run(e.currentTarget) }, t('common.yes')),
-    h('button', { type: 'button', onclick: () => { sure.hidden = true; ask.hidden = false; ask.focus(); } }, t('common.no')));
-  ask.addEventListener('click', () => { ask.hidden = true; sure.hidden = false; sure.querySelector('button').focus(); });
-  holder.append(ask, sure, err);
+  holder.append(button, err);
   return holder;
 }
 
@@ -229,7 +246,7 @@ async function moveControl(tk, m, change) {
       hint: pub && t('hint.public') })].filter(Boolean);
   const send = (v = {}) => change(Object.fromEntries(Object.entries({ status: m.to, note: v.note, message: v.message,
     tech_id: v.tech_id && Number(v.tech_id), rating: v.rating && Number(v.rating) }).filter(([, x]) => x)));
-  if (!parts.length) return actionButton(t(`act.${kind}`), () => send(), action, kind === 'cancel' && t('cancel.sure'));
+  if (!parts.length) return actionButton(t(`act.${kind}`), () => send(), action, kind === 'cancel' && t('cancel.sure'), settle);
   return actionForm(kind, t(`act.${kind}`), parts, t(`act.${kind}`), send, kind === 'reject' ? '.secondary' : '', action);
 }
 
@@ -265,11 +282,11 @@ async function editControls(ctx, tk, change) {
       for (const n of mine) if (String(v[n]) !== String(was(n))) body[n] = SEL[n] ? (v[n] === '' ? null : Number(v[n])) : v[n];
       if (v.note) body.note = v.note;
       return Object.keys(body).length ? change(body) : null;
-    });
+    }, '', undefined, true);
     return fold ? h('details.action.edit-box', h('summary', t(`act.${key}`)), f) : f;
   };
   return [await form('triage', ['category_id', 'priority', 'module_id']),
-    tk.allowed.take && actionButton(t('act.own'), () => change({ expert_id: me.id }), 'take'),
+    tk.allowed.take && actionButton(t('act.own'), () => change({ expert_id: me.id }), 'take', null, settle),
     await form('assign', ['expert_id', 'tech_id'], field({ name: 'note', label: t('forward.note'), type: 'textarea', rows: 2, hint: t('hint.internal') }), true),
     await form('details', TEXT_FIELDS, null, true)].filter(Boolean);
 }
@@ -289,10 +306,20 @@ async function actions(ctx, tk, act) {
   if (tk.allowed.delete) {
     out.push(actionButton(t('act.delete'), async () => {
       await del(`/tickets/${tk.id}`);
-      window.location.hash = '#/tickets';
+      goTo('#/tickets');
     }, 'delete', t('delete.sure')));
   }
   return out;
+}
+
+// What a customer is asked: the staff's last public message, above the
+// reply box and the upload on a ticket that waits for them.
+function askedOf(items) {
+  const q = [...items].reverse().find((a) => (a.kind === 'comment') && a.visibility === 'public' && a.actor && a.actor.staff);
+  return h('div.asked', { role: 'group', 'aria-labelledby': 'asked-title' },
+    h('h4#asked-title', t('asked.title')), h('p', t('asked.text')),
+    q ? h('blockquote.question', h('p.tl-head', h('span.tl-who', q.actor.name), h('time', { datetime: q.created_at }, fmtDate(q.created_at))),
+      h('p.text', { translate: 'no' }, q.body || '')) : '');
 }
 
 // A choice of the visibilities allowed (the default first), or the one there is.
@@ -330,8 +357,11 @@ function composer(ctx, tk, act) {
   return form;
 }
 
+// A file goes where a message goes by default: the composer's default
+// visibility comes first here too.
 function uploader(ctx, tk, act) {
-  const kinds = tk.allowed.upload;
+  const first = tk.allowed.comment[0];
+  const kinds = [...tk.allowed.upload].sort((a, b) => (b === first) - (a === first));
   if (!kinds.length) return null;
   const pick = attachments.picker({ label: t(kinds.includes('internal') ? 'attach.evidence' : 'attach.label') });
   const vis = visibilityChoice(kinds, { action: 'upload', public: t('reply.public'), internal: t('reply.internal') }, t('attach.visibility'));
@@ -345,9 +375,11 @@ function uploader(ctx, tk, act) {
       try {
         await act(() => attachments.upload(tk.id, files, { visibility: form.elements.visibility.value }));
         pick.clear();
+        remember(form);
       } catch (err) { pick.error(err.message); }
     });
   });
+  remember(form, () => pick.files().length > 0);
   return form;
 }
 
@@ -377,13 +409,19 @@ export async function ticketDetail(ctx, id) {
 
   const head = h('div.page-head');
   const status = h('p.flash', { role: 'status' });
+  const summary = h('p.ticket-summary');
   const infoBox = h('div');
   const desc = h('section.card.description', { 'aria-labelledby': 'desc-title' });
   const actBox = h('section.card.actions-box', { 'aria-labelledby': 'act-title' });
   const fileBox = h('section.card.files', { 'aria-labelledby': 'files-title' });
+  const fileList = h('div');
+  const upBox = h('div');
   const tlList = h('ol.timeline');
   const compBox = h('div');
   let signature = '';
+  // the upload form lives as long as what it offers: files picked in it
+  // stay picked while the page is drawn anew
+  let up = { key: null, form: null };
 
   // Runs a write, then shows its outcome at once (the poll would in 5 s).
   const act = async (fn) => {
@@ -410,13 +448,19 @@ export async function ticketDetail(ctx, id) {
   const drawFiles = () => {
     fileBox.hidden = files === null;
     if (files === null) return;
-    fileBox.replaceChildren(h('h3#files-title', t('detail.files')),
-      files.length ? attachments.attachmentList(files) : h('p.muted', t('attach.empty')), uploader(ctx, w.data, act) || '');
+    fileList.replaceChildren(files.length ? attachments.attachmentList(files) : h('p.muted', t('attach.empty')));
+  };
+  const uploadForm = (ticket) => {
+    const key = JSON.stringify([ticket.allowed.upload, ticket.allowed.comment[0]]);
+    if (up.key !== key) up = { key, form: uploader(ctx, ticket, act) };
+    return up.form;
   };
   const draw = async () => {
     const ticket = w.data;
     head.replaceChildren(h('a.back', { href: '#/tickets' }, `← ${t('detail.back')}`),
       h('h2', h('span.number', ticket.number), ' ', h('span.title', { translate: 'no' }, ticket.title), ' ', escalatedBadge(ticket)));
+    summary.replaceChildren(pill('status', ticket.status), ' ', pill('priority', ticket.priority), ' ',
+      ...TARGETS.map((x) => badge(ticket, x)));
     infoBox.replaceChildren(info(ticket), slaCard(ticket));
     desc.replaceChildren(h('h3#desc-title', t('field.description')), h('p.text', { translate: 'no' }, ticket.description || ''));
     const sig = JSON.stringify([ticket.status, ticket.expert && ticket.expert.id, ticket.tech && ticket.tech.id,
@@ -424,13 +468,19 @@ export async function ticketDetail(ctx, id) {
       ...TEXT_FIELDS.map((n) => ticket[n])]);
     if (sig !== signature) {
       signature = sig;
-      const old = actBox.cloneNode(true);
       const list = await actions(ctx, ticket, act);
+      const upload = uploadForm(ticket);
+      const reply = composer(ctx, ticket, act);
+      // the forms as they were, with what is typed and picked in them
+      const old = h('div', ...actBox.childNodes, ...compBox.childNodes);
+      // a customer whose answer is awaited: what is asked, and where to answer, first
+      const asked = ticket.status === 'waiting_customer' && reply && !ticket.allowed.comment.includes('internal');
+      if (asked) list.unshift(askedOf(tl.items()), reply, upload || '');
       actBox.replaceChildren(h('h3#act-title', t('detail.actions')), ...(list.length ? list : [h('p.muted', t('detail.noactions'))]));
+      compBox.replaceChildren(asked ? '' : reply || '');
+      upBox.replaceChildren(asked ? '' : upload || '');
       carryInput(old, actBox);
-      const oldComp = compBox.firstChild;
-      compBox.replaceChildren(composer(ctx, ticket, act) || '');
-      if (oldComp) carryInput(h('div', oldComp), compBox);
+      carryInput(old, compBox);
       drawFiles();
     }
   };
@@ -449,11 +499,15 @@ export async function ticketDetail(ctx, id) {
   const msg = flashes.get(id);
   flashes.delete(id);
   if (msg) status.textContent = msg;
-  view.replaceChildren(head, status,
+  fileBox.replaceChildren(h('h3#files-title', t('detail.files')), fileList, upBox);
+  // the status and what to do next come first (on a phone, before the
+  // conversation); beside the conversation on a wide screen
+  view.replaceChildren(head, status, summary,
     h('div.detail',
+      h('div.side-top', actBox),
       h('div.main-col', desc,
         h('section.card.timeline-box', { 'aria-labelledby': 'tl-title' }, h('h3#tl-title', t('detail.timeline')), tlList, compBox)),
-      h('div.side-col', infoBox, actBox, fileBox)));
+      h('div.side-rest', infoBox, fileBox)));
   await draw();
   drawTimeline();
   drawFiles();

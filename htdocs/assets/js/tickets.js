@@ -1,26 +1,14 @@
 // Ticket lists: a customer's own, the experts' review queue, what a tech or
 // expert holds, and every ticket with every filter for staff.
-import { h, field, formValues, typed } from './dom.js';
+import { h, field, formValues } from './dom.js';
 import { t, label, fmtDate } from './i18n.js';
 import { watched, poll, url } from './api.js';
 import * as lookups from './lookups.js';
-import { badges } from './sla.js';
+import { STATUSES, PRIORITIES, ticketTable, searched } from './lists.js';
 
-export const STATUSES = ['open', 'in_review', 'in_progress', 'waiting_customer', 'solved', 'closed', 'cancelled'];
-export const PRIORITIES = ['low', 'medium', 'high', 'urgent'];
 const SOURCES = ['customer', 'team_expert', 'internal', 'whatsapp'];
 const SORTS = ['created_at', 'updated_at', 'priority', 'id'];
 const SLA_LISTS = ['breached', 'at_risk', 'met'];
-
-export const pill = (group, v) => h(`span.pill.${group}-${v}`, label(group, v));
-
-export function swatch(item) {
-  const s = h('span.swatch', { 'aria-hidden': 'true' });
-  if (item && /^#[0-9a-f]{6}$/i.test(item.color || '')) s.style.backgroundColor = item.color;
-  return s;
-}
-
-export const named = (item) => (item ? [swatch(item), item.name] : '');
 
 const MODES = {
   own: { title: 'list.own', queue: null },
@@ -35,13 +23,23 @@ const MODES = {
 const back = new Map();
 
 const opts = (values, group) => [['', t('filter.any')], ...values.map((v) => [v, label(group, v)])];
+
+// What one works on (mine, assigned) shows the work not finished yet unless
+// the status filter asks for the finished tickets, or for all.
+const WORK = { '': 'open,in_review,in_progress,waiting_customer', finished: 'solved,closed,cancelled', all: '' };
+const isWork = (mode) => mode === 'mine' || mode === 'assigned';
+const workOpts = () => [['', t('filter.active')], ['finished', t('filter.finished')], ['all', t('filter.any')],
+  ...STATUSES.map((v) => [v, label('status', v)])];
+
 const idOpts = (items) => [['', t('filter.any')], ...items.map((x) => [x.id, x.active === false ? `${x.name} (${t('common.inactive')})` : x.name])];
 
 async function filterFields(ctx, mode) {
   const p = ctx.params;
   const staff = ctx.me.allowed.scope === 'all';
   const f = [field({ name: 'q', label: t('filter.q'), type: 'search', value: p.get('q') })];
-  if (mode !== 'review' && mode !== 'escalated') f.push(field({ name: 'status', label: t('field.status'), type: 'select', value: p.get('status'), options: opts(STATUSES, 'status') }));
+  if (mode !== 'review' && mode !== 'escalated') {
+    f.push(field({ name: 'status', label: t('field.status'), type: 'select', value: p.get('status'), options: isWork(mode) ? workOpts() : opts(STATUSES, 'status') }));
+  }
   f.push(field({ name: 'sla', label: t('filter.sla'), type: 'select', value: p.get('sla'), options: opts(SLA_LISTS, 'slalist') }));
   if (!staff) return f;
   f.push(field({ name: 'priority', label: t('field.priority'), type: 'select', value: p.get('priority'), options: opts(PRIORITIES, 'priority') }));
@@ -65,28 +63,6 @@ async function filterFields(ctx, mode) {
   return f;
 }
 
-function row(tk, staff) {
-  const cells = [
-    [t('field.number'), h('a', { href: `#/t/${tk.id}` }, tk.number)],
-    [t('field.title'), typed(tk.title)],
-    staff ? [t('field.pharmacy'), typed(tk.pharmacy ? tk.pharmacy.name : '')] : null,
-    [t('field.category'), typed(named(tk.category))],
-    [t('field.priority'), pill('priority', tk.priority)],
-    [t('field.status'), pill('status', tk.status)],
-    [t('field.sla'), badges(tk)],
-    [t('field.updated'), fmtDate(tk.updated_at)],
-  ].filter(Boolean);
-  return h('tr', { dataset: { id: tk.id } }, cells.map(([l, c]) => h('td', { dataset: { label: l } }, h('span', c))));
-}
-
-export function ticketTable(items, staff, caption) {
-  const heads = [t('field.number'), t('field.title'), staff ? t('field.pharmacy') : null, t('field.category'),
-    t('field.priority'), t('field.status'), t('field.sla'), t('field.updated')].filter(Boolean);
-  return h('table.tickets#tickets', h('caption.visually-hidden', caption),
-    h('thead', h('tr', heads.map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', items.map((tk) => row(tk, staff))));
-}
-
 export async function ticketList(ctx, mode) {
   const { me, params, view } = ctx;
   // every pharmacy's tickets: the pharmacy shows in the table
@@ -96,6 +72,11 @@ export async function ticketList(ctx, mode) {
   const query = {};
   for (const [k, v] of params) if (v) query[k] = v;
   if (m.queue) query.queue = m.queue;
+  if (isWork(mode)) {
+    const work = WORK[query.status || ''];
+    if (work !== undefined) query.status = work;
+    if (!query.status) delete query.status;
+  }
   // a service level list sorts by due time, and only it does
   if (query.sla) delete query.sort;
   query.limit = 25;
@@ -121,7 +102,12 @@ export async function ticketList(ctx, mode) {
   const draw = () => {
     const page = list.data;
     holder.replaceChildren(page.items.length ? ticketTable(page.items, staff, t(m.title)) : '');
-    status.textContent = page.items.length ? '' : t('list.empty');
+    // a search that found nothing says what it searched for
+    const without = new URLSearchParams(params);
+    without.delete('q');
+    without.delete('cursor');
+    const none = isWork(mode) && !params.get('status') ? t('list.empty_active') : t('list.empty');
+    status.replaceChildren(page.items.length ? '' : params.get('q') ? searched(params.get('q'), `#${ctx.path}?${without}`) : none);
     const here = new URLSearchParams(params);
     const go = (cursor) => {
       if (cursor) here.set('cursor', cursor); else here.delete('cursor');

@@ -2,11 +2,12 @@
 // delete) and each one's delivery log, with replays. The secret is shown
 // once, when the server makes it; deleting and rotating ask first, on the
 // page (no dialog).
-import { h, field, onSubmit, busy } from './dom.js';
+import { h, field, busy } from './dom.js';
+import { onSubmit } from './forms.js';
 import { t, label, fmtDate } from './i18n.js';
 import { get, post, patch, del, watched, poll } from './api.js';
 import * as lookups from './lookups.js';
-import { pill } from './tickets.js';
+import { pill } from './lists.js';
 import { actionButton } from './ticket.js';
 
 const EVENTS = ['ticket_created', 'assigned', 'unassigned', 'status_changed', 'public_reply',
