@@ -106,21 +106,22 @@ static const char *sla_list_at(int i)
  * past (the statement counts one more than the cap). */
 static void write_sla(pd_jw_t *w, const pd_dash_count_t *counts, int n)
 {
+    apr_int64_t count[2];
     int v;
 
     pd_jw_key(w, "sla");
     pd_jw_begin(w, '{');
     for (v = 0; v < 2; v++) {
-        apr_int64_t count = sum_of(counts, n, 'l', sla_list_at(v));
+        count[v] = sum_of(counts, n, 'l', sla_list_at(v));
         pd_jw_key(w, sla_list_at(v));
-        write_int(w, count > PD_DASH_SLA_CAP ? PD_DASH_SLA_CAP : count);
+        write_int(w, count[v] > PD_DASH_SLA_CAP ? PD_DASH_SLA_CAP : count[v]);
     }
     pd_jw_end(w, '}');
     pd_jw_key(w, "sla_more");
     pd_jw_begin(w, '{');
     for (v = 0; v < 2; v++) {
         pd_jw_key(w, sla_list_at(v));
-        pd_jw_bool(w, sum_of(counts, n, 'l', sla_list_at(v)) > PD_DASH_SLA_CAP);
+        pd_jw_bool(w, count[v] > PD_DASH_SLA_CAP);
     }
     pd_jw_end(w, '}');
 }
