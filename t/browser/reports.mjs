@@ -19,7 +19,12 @@ const api = (page, method, p, body) => page.evaluate(async ([m, u, b]) => {
     body: b ? JSON.stringify(b) : undefined });
   return r.status === 204 ? null : r.json();
 }, [method, p, body]);
-const today = new Date();
+// Today as the helpdesk counts it: its days are those of its time zone
+// (PharmadeskTimeZone in scripts/lib/httpd.conf.in), whatever the zone of
+// the machine running the test; from 17:00 UTC Jakarta is a day ahead.
+const [ty, tm, td] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' })
+  .format(new Date()).split('-').map(Number);
+const today = new Date(ty, tm - 1, td);
 const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 const drawn = (page) => page.waitForSelector('#report-volume .report-table tbody tr');
 
