@@ -35,14 +35,28 @@ CREATE TRIGGER notify_outbox_hush BEFORE INSERT ON notify_outbox FOR EACH ROW
     WHEN (current_setting('pharmadesk.importing', true) = 'on')
     EXECUTE FUNCTION notify_outbox_hush();
 
--- An imported reply or note is made searchable with the rest of its
--- ticket's, one update per ticket (pd_import_tickets), rather than one per
--- entry: the same trigger as before, skipped while an import writes.
+-- What an import writes in bulk itself, these triggers skip while it
+-- writes (the same triggers as before, with one more condition): an
+-- imported ticket's search row is written once with its replies and notes
+-- (pd_import_tickets), rather than inserted and then updated once per
+-- entry; and imported entries are not offered to the outbox at all, which
+-- would drop them (the outbox's guard above stays for every other writer).
+DROP TRIGGER tickets_search_insert ON tickets;
+CREATE TRIGGER tickets_search_insert AFTER INSERT ON tickets
+    REFERENCING NEW TABLE AS new_tickets
+    FOR EACH STATEMENT
+    WHEN (current_setting('pharmadesk.importing', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION ticket_search_insert();
 DROP TRIGGER ticket_activities_search ON ticket_activities;
 CREATE TRIGGER ticket_activities_search AFTER INSERT ON ticket_activities FOR EACH ROW
     WHEN (NEW.kind IN ('comment', 'note') AND NEW.body IS NOT NULL
           AND current_setting('pharmadesk.importing', true) IS DISTINCT FROM 'on')
     EXECUTE FUNCTION ticket_search_activity();
+DROP TRIGGER ticket_activities_notify ON ticket_activities;
+CREATE TRIGGER ticket_activities_notify AFTER INSERT ON ticket_activities FOR EACH ROW
+    WHEN (NEW.kind IN ('created', 'assigned', 'status_changed', 'comment', 'note', 'attachment')
+          AND current_setting('pharmadesk.importing', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION ticket_activities_notify();
 
 -- pd_import_tickets(source, rows, dry_run, prefix, zone, user, tech role,
 -- expert role, customer role): the report of one batch, as JSON:
@@ -119,6 +133,11 @@ BEGIN
                          AND t.role_id = CASE e.role WHEN 'tech' THEN p_tech_role ELSE p_expert_role END
     WHERE r.existing IS NULL;
 
+    -- a temporary table has no statistics until asked: the plans below
+    -- join thousands of rows
+    ANALYZE pd_import_rows;
+    ANALYZE pd_import_events;
+
     SELECT coalesce(json_agg(x ORDER BY x.index, x.field), '[]') INTO problems
     FROM (
         SELECT r.i AS index, r.source_id, f.field, f.code, f.message
@@ -184,15 +203,14 @@ BEGIN
     -- first response and resolution times still count in the reports.
     WITH times AS (
         SELECT r.i,
-               (SELECT min(e.at) FROM pd_import_events e
-                WHERE e.i = r.i AND e.kind = 'comment' AND e.author_role IS DISTINCT FROM p_customer_role
-                  AND e.author_ref IS NOT NULL) AS first_response,
-               (SELECT max(e.at) FROM pd_import_events e WHERE e.i = r.i) AS last_event,
-               (SELECT max(e.at) FROM pd_import_events e
-                WHERE e.i = r.i AND e.kind = 'status' AND e.target = 'solved') AS solved,
-               (SELECT max(e.at) FROM pd_import_events e
-                WHERE e.i = r.i AND e.kind = 'status' AND e.target = 'closed') AS closed
-        FROM pd_import_rows r WHERE r.existing IS NULL
+               min(e.at) FILTER (WHERE e.kind = 'comment' AND e.author_ref IS NOT NULL
+                                 AND e.author_role IS DISTINCT FROM p_customer_role) AS first_response,
+               max(e.at) AS last_event,
+               max(e.at) FILTER (WHERE e.kind = 'status' AND e.target = 'solved') AS solved,
+               max(e.at) FILTER (WHERE e.kind = 'status' AND e.target = 'closed') AS closed
+        FROM pd_import_rows r LEFT JOIN pd_import_events e ON e.i = r.i
+        WHERE r.existing IS NULL
+        GROUP BY r.i
     ), ins AS (
         INSERT INTO tickets (number, pharmacy_id, pic_name, contact, app_version, module_id, category_id,
                              title, description, priority, status, source, customer_id, expert_id, tech_id,
@@ -218,6 +236,9 @@ BEGIN
         RETURNING id, number
     )
     UPDATE pd_import_rows r SET ticket = ins.id FROM ins WHERE ins.number = r.number AND r.existing IS NULL;
+
+    -- which rows were written is what the statements below select by
+    ANALYZE pd_import_rows;
 
     INSERT INTO ticket_imports (source, source_id, ticket_id, imported_by)
     SELECT p_source, source_id, ticket, p_user FROM pd_import_rows WHERE ticket IS NOT NULL;
@@ -251,8 +272,8 @@ BEGIN
                                               coalesce(l.at, r.created_at)),
                NULL, 'status_changed', 'status', coalesce(l.target, 'open'), r.status, NULL, 'public'
         FROM pd_import_rows r
-        LEFT JOIN LATERAL (SELECT e.target, e.at FROM pd_import_events e
-                           WHERE e.i = r.i AND e.kind = 'status' ORDER BY e.at DESC, e.k DESC LIMIT 1) l ON true
+        LEFT JOIN (SELECT DISTINCT ON (e.i) e.i, e.target, e.at FROM pd_import_events e
+                   WHERE e.kind = 'status' ORDER BY e.i, e.at DESC, e.k DESC) l ON l.i = r.i
         WHERE r.ticket IS NOT NULL AND coalesce(l.target, 'open') <> r.status
     ), numbered AS (
         SELECT x.*, row_number() OVER w AS seq,
@@ -266,16 +287,21 @@ BEGIN
     SELECT ticket, user_id, kind, field, old_value, new_value, body, visibility, at, seq, public_seq
     FROM numbered ORDER BY ticket, seq;
 
-    -- what the search trigger skipped: each ticket's replies and notes at once
-    UPDATE ticket_search s
-    SET replies = s.replies || a.replies, doc = s.doc || a.replies, notes = s.notes || a.notes
-    FROM (SELECT r.ticket,
-                 setweight(to_tsvector('simple', coalesce(string_agg(e.body, ' ') FILTER (WHERE e.kind = 'comment'), '')), 'C') AS replies,
-                 setweight(to_tsvector('simple', coalesce(string_agg(e.body, ' ') FILTER (WHERE e.kind = 'note'), '')), 'D') AS notes
-          FROM pd_import_rows r JOIN pd_import_events e ON e.i = r.i
-          WHERE r.ticket IS NOT NULL AND e.kind IN ('comment', 'note')
-          GROUP BY r.ticket) a
-    WHERE s.ticket_id = a.ticket;
+    -- what the search triggers skipped: each ticket's search row, its
+    -- replies and notes with it, as they would have made it
+    INSERT INTO ticket_search (ticket_id, pharmacy_id, doc, replies, notes)
+    SELECT r.ticket, r.pharmacy_ref,
+           pd_ticket_search_own(r.number, r.title, r.description) || coalesce(a.replies, ''),
+           coalesce(a.replies, ''), coalesce(a.notes, '')
+    FROM pd_import_rows r
+    LEFT JOIN (SELECT e.i,
+                      setweight(to_tsvector('simple', string_agg(e.body, ' ' ORDER BY e.at, e.k)
+                                                      FILTER (WHERE e.kind = 'comment')), 'C') AS replies,
+                      setweight(to_tsvector('simple', string_agg(e.body, ' ' ORDER BY e.at, e.k)
+                                                      FILTER (WHERE e.kind = 'note')), 'D') AS notes
+               FROM pd_import_events e WHERE e.kind IN ('comment', 'note')
+               GROUP BY e.i) a ON a.i = r.i
+    WHERE r.ticket IS NOT NULL;
 
     PERFORM set_config('pharmadesk.importing', 'off', true);
 
