@@ -302,7 +302,8 @@ static void check_ticket(pd_import_t *imp, const json_t *t, apr_size_t index)
     }
     /* the other system's id: its text, or its number as text */
     if (json_is_integer(sid) && json_integer_value(sid) >= 0) {
-        c.source_id = apr_psprintf(imp->pool, "%" JSON_INTEGER_FORMAT, json_integer_value(sid));
+        c.source_id = apr_psprintf(imp->pool, "%" APR_INT64_T_FMT,
+                                   (apr_int64_t)json_integer_value(sid));
     }
     else {
         c.source_id = text(&c, t, "source_id", PD_V_REQUIRED, 1, 200);
