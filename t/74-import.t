@@ -10,6 +10,7 @@ use strict;
 use warnings;
 use lib "$ENV{PD_ROOT}/t/lib";
 use Test::More;
+use POSIX ();
 use PD::Test;
 use PD::Fixtures;
 
@@ -340,6 +341,39 @@ is snapshot('SELECT * FROM report_counts WHERE (n, met, breached, calendar_us, b
     $kept{reports}, "the reports' counts are those of a recount";
 is snapshot('SELECT * FROM sla_compliance_counts WHERE (met, breached, taken) <> (0, 0, 0) ORDER BY 1, 2, 3, 4, 5, 6, 7'),
     $kept{sla}, 'the service level figures are those of a recount';
+
+# ---- two imports at the same time ---------------------------------------------------
+
+# Another writer holds a ticket with the batch's number, uncommitted: the
+# batch waits for it, then finds the number taken, writes nothing and says
+# to run it again.
+{
+    my $dbh = PD::Test::_dbh();
+    $dbh->begin_work;
+    $dbh->do(q{INSERT INTO tickets (number, pharmacy_id, pic_name, contact, module_id, category_id, title, description, source)
+               SELECT 'RACE-1', p.id, 'x', 'x', m.id, c.id, 'x', 'x', 'internal'
+               FROM pharmacies p, ticket_modules m, ticket_categories c
+               WHERE p.code = 'APT-A' AND m.name = 'Penjualan' AND c.name = 'Bug Sistem'});
+    pipe my $rd, my $wr or die "pipe: $!";
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        close $rd;
+        my $r = import_batch('admin', [legacy(source_id => 'RACE', number => 'RACE-1')]);
+        print {$wr} $JSON->encode({ status => $r->status, json => $r->json });
+        close $wr;
+        POSIX::_exit(0);
+    }
+    close $wr;
+    ok wait_until(sub { db_value(q{SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'}) > 0 }, 20),
+        'a batch with the number waits for the other writer';
+    $dbh->commit;
+    my $got = $JSON->decode(do { local $/; <$rd> });
+    waitpid $pid, 0;
+    is $got->{status}, 422, 'then finds the number taken and writes nothing';
+    like $got->{json}{error}{report}{problems}[0]{message}, qr/at the same time.*run it again/, 'and says to run it again';
+    is db_value(q{SELECT count(*) FROM ticket_imports WHERE source = ? AND source_id = 'RACE'}, $SOURCE), 0, 'nothing of it is written';
+    db_do(q{DELETE FROM tickets WHERE number = 'RACE-1'});
+}
 
 # ---- running it again --------------------------------------------------------------------
 

@@ -183,127 +183,140 @@ BEGIN
                                  'already_imported', known, 'problems', problems, 'tickets', '[]'::json);
     END IF;
 
-    PERFORM set_config('pharmadesk.importing', 'on', true);
+    -- Another import committing the same source id or number meanwhile
+    -- (two admins, the same file) is found by the unique indexes: this
+    -- batch then writes nothing and says so, and running it again skips
+    -- what the other wrote. (A lock per row instead would serialise the
+    -- batches scripts/import sends side by side.)
+    BEGIN
+        PERFORM set_config('pharmadesk.importing', 'on', true);
 
-    -- numbers of our own form move their year's sequence past them; the
-    -- rows without one draw theirs afterwards, in their creation year
-    PERFORM pd_ticket_seq_advance(q.y, q.s)
-    FROM (SELECT own_year AS y, max(own_seq) AS s FROM pd_import_rows
-          WHERE existing IS NULL AND own_year IS NOT NULL AND number LIKE p_prefix || '-%'
-          GROUP BY own_year) q;
-    UPDATE pd_import_rows r
-    SET number = pd_ticket_number(p_prefix, y.year, pd_next_ticket_seq(y.year))
-    FROM (SELECT i, extract(year FROM created_at AT TIME ZONE p_zone)::integer AS year
-          FROM pd_import_rows WHERE existing IS NULL AND number IS NULL ORDER BY i) y
-    WHERE r.i = y.i;
+        -- numbers of our own form move their year's sequence past them; the
+        -- rows without one draw theirs afterwards, in their creation year
+        PERFORM pd_ticket_seq_advance(q.y, q.s)
+        FROM (SELECT own_year AS y, max(own_seq) AS s FROM pd_import_rows
+              WHERE existing IS NULL AND own_year IS NOT NULL AND number LIKE p_prefix || '-%'
+              GROUP BY own_year) q;
+        UPDATE pd_import_rows r
+        SET number = pd_ticket_number(p_prefix, y.year, pd_next_ticket_seq(y.year))
+        FROM (SELECT i, extract(year FROM created_at AT TIME ZONE p_zone)::integer AS year
+              FROM pd_import_rows WHERE existing IS NULL AND number IS NULL ORDER BY i) y
+        WHERE r.i = y.i;
 
-    -- Service levels: a ticket from before is outside them. It is written
-    -- governed by the policy that matches it, with no targets: never due,
-    -- never at risk, no outcome in the compliance figures, no alert. Its
-    -- first response and resolution times still count in the reports.
-    WITH times AS (
-        SELECT r.i,
-               min(e.at) FILTER (WHERE e.kind = 'comment' AND e.author_ref IS NOT NULL
-                                 AND e.author_role IS DISTINCT FROM p_customer_role) AS first_response,
-               max(e.at) AS last_event,
-               max(e.at) FILTER (WHERE e.kind = 'status' AND e.target = 'solved') AS solved,
-               max(e.at) FILTER (WHERE e.kind = 'status' AND e.target = 'closed') AS closed
-        FROM pd_import_rows r LEFT JOIN pd_import_events e ON e.i = r.i
-        WHERE r.existing IS NULL
-        GROUP BY r.i
-    ), ins AS (
-        INSERT INTO tickets (number, pharmacy_id, pic_name, contact, app_version, module_id, category_id,
-                             title, description, priority, status, source, customer_id, expert_id, tech_id,
-                             created_by, created_at, updated_at, first_response_at, solved_at, closed_at,
-                             sla_policy_id, sla_calendar_id, first_response_met_at)
-        SELECT r.number, r.pharmacy_ref, r.pic_name, r.contact, coalesce(r.app_version, ''), r.module_ref,
-               r.category_ref, r.title, r.description, r.priority, r.status,
-               CASE r.created_by_role WHEN p_customer_role THEN 'customer'
-                                      WHEN p_expert_role THEN 'team_expert' ELSE 'internal' END,
-               r.customer_ref, r.expert_ref, r.tech_ref, r.created_by_ref, r.created_at,
-               coalesce(r.updated_at, greatest(r.created_at, t.last_event)),
-               t.first_response,
-               CASE WHEN r.status IN ('solved', 'closed')
-                    THEN coalesce(r.solved_at, t.solved, r.closed_at, t.closed, r.updated_at,
-                                  greatest(r.created_at, t.last_event)) END,
-               CASE WHEN r.status = 'closed'
-                    THEN coalesce(r.closed_at, t.closed, r.updated_at, greatest(r.created_at, t.last_event)) END,
-               m.policy_id, m.calendar_id, t.first_response
+        -- Service levels: a ticket from before is outside them. It is written
+        -- governed by the policy that matches it, with no targets: never due,
+        -- never at risk, no outcome in the compliance figures, no alert. Its
+        -- first response and resolution times still count in the reports.
+        WITH times AS (
+            SELECT r.i,
+                   min(e.at) FILTER (WHERE e.kind = 'comment' AND e.author_ref IS NOT NULL
+                                     AND e.author_role IS DISTINCT FROM p_customer_role) AS first_response,
+                   max(e.at) AS last_event,
+                   max(e.at) FILTER (WHERE e.kind = 'status' AND e.target = 'solved') AS solved,
+                   max(e.at) FILTER (WHERE e.kind = 'status' AND e.target = 'closed') AS closed
+            FROM pd_import_rows r LEFT JOIN pd_import_events e ON e.i = r.i
+            WHERE r.existing IS NULL
+            GROUP BY r.i
+        ), ins AS (
+            INSERT INTO tickets (number, pharmacy_id, pic_name, contact, app_version, module_id, category_id,
+                                 title, description, priority, status, source, customer_id, expert_id, tech_id,
+                                 created_by, created_at, updated_at, first_response_at, solved_at, closed_at,
+                                 sla_policy_id, sla_calendar_id, first_response_met_at)
+            SELECT r.number, r.pharmacy_ref, r.pic_name, r.contact, coalesce(r.app_version, ''), r.module_ref,
+                   r.category_ref, r.title, r.description, r.priority, r.status,
+                   CASE r.created_by_role WHEN p_customer_role THEN 'customer'
+                                          WHEN p_expert_role THEN 'team_expert' ELSE 'internal' END,
+                   r.customer_ref, r.expert_ref, r.tech_ref, r.created_by_ref, r.created_at,
+                   coalesce(r.updated_at, greatest(r.created_at, t.last_event)),
+                   t.first_response,
+                   CASE WHEN r.status IN ('solved', 'closed')
+                        THEN coalesce(r.solved_at, t.solved, r.closed_at, t.closed, r.updated_at,
+                                      greatest(r.created_at, t.last_event)) END,
+                   CASE WHEN r.status = 'closed'
+                        THEN coalesce(r.closed_at, t.closed, r.updated_at, greatest(r.created_at, t.last_event)) END,
+                   m.policy_id, m.calendar_id, t.first_response
+            FROM pd_import_rows r
+            JOIN times t ON t.i = r.i
+            LEFT JOIN LATERAL pd_sla_match(r.pharmacy_ref, r.category_ref, r.module_ref, r.priority) m ON true
+            ORDER BY r.i
+            RETURNING id, number
+        )
+        UPDATE pd_import_rows r SET ticket = ins.id FROM ins WHERE ins.number = r.number AND r.existing IS NULL;
+
+        -- which rows were written is what the statements below select by
+        ANALYZE pd_import_rows;
+
+        INSERT INTO ticket_imports (source, source_id, ticket_id, imported_by)
+        SELECT p_source, source_id, ticket, p_user FROM pd_import_rows WHERE ticket IS NOT NULL;
+
+        -- The timeline: the creation, the events in time order, and, where the
+        -- events leave the ticket in another status than the one it has, the
+        -- move to it by the system at its closing time. Numbered here (a bulk
+        -- load numbers its own entries). Assignments and status changes carry
+        -- what they changed from, as the API's entries do.
+        WITH entries AS (
+            SELECT r.ticket, 0 AS k, r.created_at AS at, r.created_by_ref AS user_id, 'created' AS kind,
+                   NULL::text AS field, NULL::text AS old_value, 'open' AS new_value, NULL::text AS body,
+                   'public' AS visibility
+            FROM pd_import_rows r WHERE r.ticket IS NOT NULL
+            UNION ALL
+            SELECT r.ticket, e.k, e.at, e.author_ref,
+                   CASE e.kind WHEN 'comment' THEN 'comment' WHEN 'note' THEN 'note'
+                               WHEN 'status' THEN 'status_changed' ELSE 'assigned' END,
+                   CASE e.kind WHEN 'status' THEN 'status' WHEN 'assignment' THEN e.role || '_id' END,
+                   CASE e.kind
+                       WHEN 'status' THEN coalesce(lag(e.target) OVER (PARTITION BY e.i, e.kind = 'status' ORDER BY e.at, e.k), 'open')
+                       WHEN 'assignment' THEN (lag(e.target_ref) OVER (PARTITION BY e.i, e.kind, e.role ORDER BY e.at, e.k))::text
+                   END,
+                   CASE e.kind WHEN 'status' THEN e.target WHEN 'assignment' THEN e.target_ref::text END,
+                   e.body,
+                   CASE e.kind WHEN 'note' THEN 'internal' ELSE 'public' END
+            FROM pd_import_events e JOIN pd_import_rows r ON r.i = e.i
+            WHERE r.ticket IS NOT NULL
+            UNION ALL
+            SELECT r.ticket, 2147483647, greatest(coalesce(r.closed_at, r.solved_at, r.updated_at, r.created_at),
+                                                  coalesce(l.at, r.created_at)),
+                   NULL, 'status_changed', 'status', coalesce(l.target, 'open'), r.status, NULL, 'public'
+            FROM pd_import_rows r
+            LEFT JOIN (SELECT DISTINCT ON (e.i) e.i, e.target, e.at FROM pd_import_events e
+                       WHERE e.kind = 'status' ORDER BY e.i, e.at DESC, e.k DESC) l ON l.i = r.i
+            WHERE r.ticket IS NOT NULL AND coalesce(l.target, 'open') <> r.status
+        ), numbered AS (
+            SELECT x.*, row_number() OVER w AS seq,
+                   CASE WHEN x.visibility = 'public'
+                        THEN count(*) FILTER (WHERE x.visibility = 'public') OVER w END AS public_seq
+            FROM entries x
+            WINDOW w AS (PARTITION BY x.ticket ORDER BY x.at, x.k ROWS UNBOUNDED PRECEDING)
+        )
+        INSERT INTO ticket_activities (ticket_id, user_id, kind, field, old_value, new_value, body, visibility,
+                                       created_at, seq, public_seq)
+        SELECT ticket, user_id, kind, field, old_value, new_value, body, visibility, at, seq, public_seq
+        FROM numbered ORDER BY ticket, seq;
+
+        -- what the search triggers skipped: each ticket's search row, its
+        -- replies and notes with it, as they would have made it
+        INSERT INTO ticket_search (ticket_id, pharmacy_id, doc, replies, notes)
+        SELECT r.ticket, r.pharmacy_ref,
+               pd_ticket_search_own(r.number, r.title, r.description) || coalesce(a.replies, ''),
+               coalesce(a.replies, ''), coalesce(a.notes, '')
         FROM pd_import_rows r
-        JOIN times t ON t.i = r.i
-        LEFT JOIN LATERAL pd_sla_match(r.pharmacy_ref, r.category_ref, r.module_ref, r.priority) m ON true
-        ORDER BY r.i
-        RETURNING id, number
-    )
-    UPDATE pd_import_rows r SET ticket = ins.id FROM ins WHERE ins.number = r.number AND r.existing IS NULL;
+        LEFT JOIN (SELECT e.i,
+                          setweight(to_tsvector('simple', string_agg(e.body, ' ' ORDER BY e.at, e.k)
+                                                          FILTER (WHERE e.kind = 'comment')), 'C') AS replies,
+                          setweight(to_tsvector('simple', string_agg(e.body, ' ' ORDER BY e.at, e.k)
+                                                          FILTER (WHERE e.kind = 'note')), 'D') AS notes
+                   FROM pd_import_events e WHERE e.kind IN ('comment', 'note')
+                   GROUP BY e.i) a ON a.i = r.i
+        WHERE r.ticket IS NOT NULL;
 
-    -- which rows were written is what the statements below select by
-    ANALYZE pd_import_rows;
-
-    INSERT INTO ticket_imports (source, source_id, ticket_id, imported_by)
-    SELECT p_source, source_id, ticket, p_user FROM pd_import_rows WHERE ticket IS NOT NULL;
-
-    -- The timeline: the creation, the events in time order, and, where the
-    -- events leave the ticket in another status than the one it has, the
-    -- move to it by the system at its closing time. Numbered here (a bulk
-    -- load numbers its own entries). Assignments and status changes carry
-    -- what they changed from, as the API's entries do.
-    WITH entries AS (
-        SELECT r.ticket, 0 AS k, r.created_at AS at, r.created_by_ref AS user_id, 'created' AS kind,
-               NULL::text AS field, NULL::text AS old_value, 'open' AS new_value, NULL::text AS body,
-               'public' AS visibility
-        FROM pd_import_rows r WHERE r.ticket IS NOT NULL
-        UNION ALL
-        SELECT r.ticket, e.k, e.at, e.author_ref,
-               CASE e.kind WHEN 'comment' THEN 'comment' WHEN 'note' THEN 'note'
-                           WHEN 'status' THEN 'status_changed' ELSE 'assigned' END,
-               CASE e.kind WHEN 'status' THEN 'status' WHEN 'assignment' THEN e.role || '_id' END,
-               CASE e.kind
-                   WHEN 'status' THEN coalesce(lag(e.target) OVER (PARTITION BY e.i, e.kind = 'status' ORDER BY e.at, e.k), 'open')
-                   WHEN 'assignment' THEN (lag(e.target_ref) OVER (PARTITION BY e.i, e.kind, e.role ORDER BY e.at, e.k))::text
-               END,
-               CASE e.kind WHEN 'status' THEN e.target WHEN 'assignment' THEN e.target_ref::text END,
-               e.body,
-               CASE e.kind WHEN 'note' THEN 'internal' ELSE 'public' END
-        FROM pd_import_events e JOIN pd_import_rows r ON r.i = e.i
-        WHERE r.ticket IS NOT NULL
-        UNION ALL
-        SELECT r.ticket, 2147483647, greatest(coalesce(r.closed_at, r.solved_at, r.updated_at, r.created_at),
-                                              coalesce(l.at, r.created_at)),
-               NULL, 'status_changed', 'status', coalesce(l.target, 'open'), r.status, NULL, 'public'
-        FROM pd_import_rows r
-        LEFT JOIN (SELECT DISTINCT ON (e.i) e.i, e.target, e.at FROM pd_import_events e
-                   WHERE e.kind = 'status' ORDER BY e.i, e.at DESC, e.k DESC) l ON l.i = r.i
-        WHERE r.ticket IS NOT NULL AND coalesce(l.target, 'open') <> r.status
-    ), numbered AS (
-        SELECT x.*, row_number() OVER w AS seq,
-               CASE WHEN x.visibility = 'public'
-                    THEN count(*) FILTER (WHERE x.visibility = 'public') OVER w END AS public_seq
-        FROM entries x
-        WINDOW w AS (PARTITION BY x.ticket ORDER BY x.at, x.k ROWS UNBOUNDED PRECEDING)
-    )
-    INSERT INTO ticket_activities (ticket_id, user_id, kind, field, old_value, new_value, body, visibility,
-                                   created_at, seq, public_seq)
-    SELECT ticket, user_id, kind, field, old_value, new_value, body, visibility, at, seq, public_seq
-    FROM numbered ORDER BY ticket, seq;
-
-    -- what the search triggers skipped: each ticket's search row, its
-    -- replies and notes with it, as they would have made it
-    INSERT INTO ticket_search (ticket_id, pharmacy_id, doc, replies, notes)
-    SELECT r.ticket, r.pharmacy_ref,
-           pd_ticket_search_own(r.number, r.title, r.description) || coalesce(a.replies, ''),
-           coalesce(a.replies, ''), coalesce(a.notes, '')
-    FROM pd_import_rows r
-    LEFT JOIN (SELECT e.i,
-                      setweight(to_tsvector('simple', string_agg(e.body, ' ' ORDER BY e.at, e.k)
-                                                      FILTER (WHERE e.kind = 'comment')), 'C') AS replies,
-                      setweight(to_tsvector('simple', string_agg(e.body, ' ' ORDER BY e.at, e.k)
-                                                      FILTER (WHERE e.kind = 'note')), 'D') AS notes
-               FROM pd_import_events e WHERE e.kind IN ('comment', 'note')
-               GROUP BY e.i) a ON a.i = r.i
-    WHERE r.ticket IS NOT NULL;
-
-    PERFORM set_config('pharmadesk.importing', 'off', true);
+        PERFORM set_config('pharmadesk.importing', 'off', true);
+    EXCEPTION WHEN unique_violation THEN
+        RETURN json_build_object('created', 0, 'already_imported', known, 'tickets', '[]'::json,
+            'problems', json_build_array(json_build_object(
+                'index', 0, 'source_id', NULL, 'field', NULL, 'code', 'conflict',
+                'message', 'another import wrote some of these tickets at the same time; '
+                           'nothing of this batch was written: run it again')));
+    END;
 
     SELECT coalesce(json_agg(json_build_object('source_id', source_id, 'id', ticket, 'number', number) ORDER BY i), '[]')
     INTO written FROM pd_import_rows WHERE ticket IS NOT NULL;
