@@ -36,27 +36,38 @@ CREATE TRIGGER notify_outbox_hush BEFORE INSERT ON notify_outbox FOR EACH ROW
     EXECUTE FUNCTION notify_outbox_hush();
 
 -- What an import writes in bulk itself, these triggers skip while it
--- writes (the same triggers as before, with one more condition): an
--- imported ticket's search row is written once with its replies and notes
--- (pd_import_tickets), rather than inserted and then updated once per
--- entry; and imported entries are not offered to the outbox at all, which
--- would drop them (the outbox's guard above stays for every other writer).
-DROP TRIGGER tickets_search_insert ON tickets;
-CREATE TRIGGER tickets_search_insert AFTER INSERT ON tickets
-    REFERENCING NEW TABLE AS new_tickets
-    FOR EACH STATEMENT
-    WHEN (current_setting('pharmadesk.importing', true) IS DISTINCT FROM 'on')
-    EXECUTE FUNCTION ticket_search_insert();
-DROP TRIGGER ticket_activities_search ON ticket_activities;
-CREATE TRIGGER ticket_activities_search AFTER INSERT ON ticket_activities FOR EACH ROW
-    WHEN (NEW.kind IN ('comment', 'note') AND NEW.body IS NOT NULL
-          AND current_setting('pharmadesk.importing', true) IS DISTINCT FROM 'on')
-    EXECUTE FUNCTION ticket_search_activity();
-DROP TRIGGER ticket_activities_notify ON ticket_activities;
-CREATE TRIGGER ticket_activities_notify AFTER INSERT ON ticket_activities FOR EACH ROW
-    WHEN (NEW.kind IN ('created', 'assigned', 'status_changed', 'comment', 'note', 'attachment')
-          AND current_setting('pharmadesk.importing', true) IS DISTINCT FROM 'on')
-    EXECUTE FUNCTION ticket_activities_notify();
+-- writes: an imported ticket's search row is written once with its replies
+-- and notes (pd_import_tickets), rather than inserted and then updated
+-- once per entry; and imported entries are not offered to the outbox at
+-- all, which would drop them (the outbox's guard above stays for every
+-- other writer). Each trigger is made again as it stands, whatever earlier
+-- migrations made of it, with one more condition.
+DO $$
+DECLARE
+    t record;
+    def text;
+    importing constant text := 'current_setting(''pharmadesk.importing'', true) IS DISTINCT FROM ''on''';
+BEGIN
+    FOR t IN SELECT g.oid, g.tgname, g.tgrelid::regclass AS rel FROM pg_trigger g
+             WHERE g.tgname IN ('tickets_search_insert', 'ticket_activities_search', 'ticket_activities_notify')
+               AND NOT g.tgisinternal
+    LOOP
+        def := pg_get_triggerdef(t.oid);
+        IF def ~ ' WHEN \(' THEN
+            def := regexp_replace(def, ' WHEN \((.*)\) EXECUTE ', ' WHEN ((\1) AND ' || importing || ') EXECUTE ');
+        ELSE
+            def := replace(def, ' EXECUTE ', ' WHEN (' || importing || ') EXECUTE ');
+        END IF;
+        EXECUTE format('DROP TRIGGER %I ON %s', t.tgname, t.rel);
+        EXECUTE def;
+    END LOOP;
+    IF (SELECT count(*) FROM pg_trigger
+        WHERE tgname IN ('tickets_search_insert', 'ticket_activities_search', 'ticket_activities_notify')
+          AND pg_get_triggerdef(oid) LIKE '%pharmadesk.importing%') <> 3 THEN
+        RAISE EXCEPTION 'the search and notification triggers were not all found';
+    END IF;
+END
+$$;
 
 -- pd_import_tickets(source, rows, dry_run, prefix, zone, user, tech role,
 -- expert role, customer role): the report of one batch, as JSON:
