@@ -483,6 +483,8 @@ apr_status_t pd_res_notifications_read_all(pd_req_t *req);
 apr_status_t pd_res_deliveries_list(pd_req_t *req);
 apr_status_t pd_res_deliveries_retry(pd_req_t *req);
 apr_status_t pd_res_ticket_notifications(pd_req_t *req);
+/* mod_pd_res_imports.c */
+apr_status_t pd_res_imports_create(pd_req_t *req);
 
 /* mod_pd_audit.c: the audit log of admin actions (migration 0012). Ends
  * the change's open transaction: records who did what to which object, from

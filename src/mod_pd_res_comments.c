@@ -26,7 +26,7 @@ static apr_status_t read_comment(pd_req_t *req, comment_t *c)
 
     if ((rv = pd_read_json(req, &json)) != APR_SUCCESS
         || (rv = pd_v_known_fields(json, fields, &req->err)) != APR_SUCCESS
-        || (rv = pd_v_string(json, "body", PD_V_REQUIRED | PD_V_MULTILINE, 1, 20000, req->r->pool,
+        || (rv = pd_v_string(json, "body", PD_V_REQUIRED | PD_V_MULTILINE, 1, PD_TIMELINE_TEXT_MAX, req->r->pool,
                              &c->body, &req->err)) != APR_SUCCESS) {
         return rv;
     }

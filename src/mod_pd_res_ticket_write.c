@@ -18,20 +18,18 @@ typedef struct ticket_row_t {
     const char *version;
 } ticket_row_t;
 
-/* The text fields and their limits, shared by create and update. */
+/* The text fields, shared by create and update; their limits are
+ * pd_ticket_texts' (the import checks by the same). */
 static const struct text_field_t {
-    const char *name;
+    const pd_text_rule_t *rule;
     unsigned bit;
     size_t offset;
-    apr_size_t min, max;
-    unsigned flags;
 } text_fields[] = {
-    { "title", PD_TF_TITLE, offsetof(ticket_row_t, title), 1, 200, 0 },
-    { "description", PD_TF_DESCRIPTION, offsetof(ticket_row_t, description), 1, 20000,
-      PD_V_MULTILINE },
-    { "pic_name", PD_TF_PIC_NAME, offsetof(ticket_row_t, pic_name), 1, 200, 0 },
-    { "contact", PD_TF_CONTACT, offsetof(ticket_row_t, contact), 1, 200, 0 },
-    { "app_version", PD_TF_APP_VERSION, offsetof(ticket_row_t, app_version), 0, 50, 0 },
+    { &pd_ticket_texts[PD_TT_TITLE], PD_TF_TITLE, offsetof(ticket_row_t, title) },
+    { &pd_ticket_texts[PD_TT_DESCRIPTION], PD_TF_DESCRIPTION, offsetof(ticket_row_t, description) },
+    { &pd_ticket_texts[PD_TT_PIC_NAME], PD_TF_PIC_NAME, offsetof(ticket_row_t, pic_name) },
+    { &pd_ticket_texts[PD_TT_CONTACT], PD_TF_CONTACT, offsetof(ticket_row_t, contact) },
+    { &pd_ticket_texts[PD_TT_APP_VERSION], PD_TF_APP_VERSION, offsetof(ticket_row_t, app_version) },
 };
 
 static const struct id_field_t {
@@ -111,9 +109,7 @@ apr_status_t pd_res_tickets_create(pd_req_t *req)
     }
     for (i = 0; i < COUNT(text_fields); i++) {
         const struct text_field_t *f = &text_fields[i];
-        unsigned flags = f->flags | (f->min > 0 ? PD_V_REQUIRED : 0);
-        rv = pd_v_string(body, f->name, flags, f->min, f->max, req->r->pool,
-                         &TEXT_AT(&t, f), &req->err);
+        rv = pd_v_ticket_text(body, f->rule, 1, req->r->pool, &TEXT_AT(&t, f), &req->err);
         if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
             return rv;
         }
@@ -289,8 +285,8 @@ static apr_status_t read_patch(pd_req_t *req, ticket_patch_t *pt)
     }
     for (i = 0; i < COUNT(text_fields); i++) {
         const struct text_field_t *f = &text_fields[i];
-        rv = pd_v_string(pt->body, f->name, f->flags, f->min, f->max, req->r->pool,
-                         &TEXT_AT(&pt->values, f), &req->err);
+        rv = pd_v_ticket_text(pt->body, f->rule, 0, req->r->pool, &TEXT_AT(&pt->values, f),
+                              &req->err);
         if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
             return rv;
         }
@@ -307,9 +303,9 @@ static apr_status_t read_patch(pd_req_t *req, ticket_patch_t *pt)
          != APR_SUCCESS && rv != APR_NOTFOUND)
         || ((rv = pd_v_enum(pt->body, "status", 0, pd_status_parse, &pt->status, &req->err))
             != APR_SUCCESS && rv != APR_NOTFOUND)
-        || ((rv = pd_v_string(pt->body, "note", PD_V_MULTILINE, 1, 20000, req->r->pool,
+        || ((rv = pd_v_string(pt->body, "note", PD_V_MULTILINE, 1, PD_TIMELINE_TEXT_MAX, req->r->pool,
                               &pt->text.note, &req->err)) != APR_SUCCESS && rv != APR_NOTFOUND)
-        || ((rv = pd_v_string(pt->body, "message", PD_V_MULTILINE, 1, 20000, req->r->pool,
+        || ((rv = pd_v_string(pt->body, "message", PD_V_MULTILINE, 1, PD_TIMELINE_TEXT_MAX, req->r->pool,
                               &pt->text.message, &req->err)) != APR_SUCCESS
             && rv != APR_NOTFOUND)) {
         return rv;
@@ -466,7 +462,7 @@ static apr_status_t write_change(pd_req_t *req, const ticket_row_t *cur,
     for (i = 0; i < COUNT(text_fields); i++) {
         const struct text_field_t *f = &text_fields[i];
         if ((ch->changed & f->bit)
-            && (rv = pd_ticket_activity_add(req, "field_changed", f->name, TEXT_AT(cur, f),
+            && (rv = pd_ticket_activity_add(req, "field_changed", f->rule->name, TEXT_AT(cur, f),
                                   TEXT_AT(nxt, f), NULL, "public")) != APR_SUCCESS) {
             return rv;
         }

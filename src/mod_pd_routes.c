@@ -146,6 +146,9 @@ static const pd_route_t routes[] = {
     { PD_M_GET,    "/webhook-endpoints/{id}/deliveries", PD_ACT_WEBHOOKS, H(pd_res_webhook_deliveries_list), webhook_delivery_list, 0, 0 },
     { PD_M_GET,    "/webhook-deliveries/{id}", PD_ACT_WEBHOOKS,      H(pd_res_webhook_deliveries_get), NULL, 0, 0 },
     { PD_M_POST,   "/webhook-deliveries/{id}/replay", PD_ACT_WEBHOOKS, H(pd_res_webhook_deliveries_replay), NULL, 0, 0 },
+    /* imports (admins): a batch of another system's tickets, or its dry run;
+     * the module counts the body itself (PD_IMPORT_MAX_BODY) */
+    { PD_M_POST,   "/imports",                PD_ACT_IMPORT,         H(pd_res_imports_create), NULL, 0, 0 },
 };
 
 const pd_route_t *pd_routes(apr_size_t *count)

@@ -40,6 +40,7 @@ typedef enum {
     PD_ACT_WEBHOOKS,                /* webhook endpoints, their delivery logs and replays */
     PD_ACT_REPORT_READ,        /* reports; what of them: pd_authz_report */
     PD_ACT_REPORT_STAFF,       /* the staff report: figures per person */
+    PD_ACT_IMPORT,             /* tickets and their history from another system */
     PD_ACT__COUNT
 } pd_action_e;
 

@@ -1315,6 +1315,15 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_WEBHOOK_DELIVERIES_STATE].text =
         "SELECT d.status, e.active FROM notify_deliveries d"
         " JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = %s::bigint",
+
+    /* ---- imports -------------------------------------------------------------- */
+    /* One batch of checked ticket rows (migration 0080): 1 source, 2 rows
+     * (a JSON array), 3 dry run, 4 ticket number prefix, 5 time zone, 6 the
+     * importing user, 7-9 the tech, expert and customer roles. The report,
+     * as JSON. */
+    [PD_SQL_IMPORTS_TICKETS].text =
+        "SELECT pd_import_tickets(%s::text, %s::jsonb, %s::boolean, %s::text, %s::text,"
+        " %s::bigint, %s::smallint, %s::smallint, %s::smallint)::text",
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

@@ -134,6 +134,21 @@ apr_status_t pd_v_string(const json_t *obj, const char *field, unsigned flags,
     return APR_SUCCESS;
 }
 
+const pd_text_rule_t pd_ticket_texts[PD_TT__COUNT] = {
+    [PD_TT_TITLE] = { "title", 1, 200, 0 },
+    [PD_TT_DESCRIPTION] = { "description", 1, PD_TIMELINE_TEXT_MAX, PD_V_MULTILINE },
+    [PD_TT_PIC_NAME] = { "pic_name", 1, 200, 0 },
+    [PD_TT_CONTACT] = { "contact", 1, 200, 0 },
+    [PD_TT_APP_VERSION] = { "app_version", 0, 50, 0 },
+};
+
+apr_status_t pd_v_ticket_text(const json_t *obj, const pd_text_rule_t *rule, int creating,
+                              apr_pool_t *p, const char **out, pd_error_t *err)
+{
+    unsigned flags = rule->flags | (creating && rule->min > 0 ? PD_V_REQUIRED : 0);
+    return pd_v_string(obj, rule->name, flags, rule->min, rule->max, p, out, err);
+}
+
 apr_status_t pd_v_id(const json_t *obj, const char *field, unsigned flags,
                      apr_int64_t *out, pd_error_t *err)
 {

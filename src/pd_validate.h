@@ -37,6 +37,29 @@ apr_status_t pd_v_enum(const json_t *obj, const char *field, unsigned flags,
 apr_status_t pd_v_bool(const json_t *obj, const char *field, unsigned flags,
                        int *out, pd_error_t *err);
 
+/* A ticket's text fields and their limits, one table for every writer of
+ * tickets (POST and PATCH /api/tickets, POST /api/imports). A field with
+ * min > 0 is required on creation. */
+typedef struct pd_text_rule_t {
+    const char *name;
+    apr_size_t min, max;
+    unsigned flags;
+} pd_text_rule_t;
+
+enum {
+    PD_TT_TITLE, PD_TT_DESCRIPTION, PD_TT_PIC_NAME, PD_TT_CONTACT, PD_TT_APP_VERSION,
+    PD_TT__COUNT
+};
+extern const pd_text_rule_t pd_ticket_texts[PD_TT__COUNT];
+
+/* The longest timeline text: a reply, a note, a status change's message. */
+#define PD_TIMELINE_TEXT_MAX 20000
+
+/* One ticket text field of obj by its rule; PD_V_REQUIRED added when
+ * creating and the rule has a minimum. */
+apr_status_t pd_v_ticket_text(const json_t *obj, const pd_text_rule_t *rule, int creating,
+                              apr_pool_t *p, const char **out, pd_error_t *err);
+
 /* Formats checked on already-validated strings. */
 int pd_is_color(const char *s);        /* #rrggbb, lower-case hex */
 int pd_is_code(const char *s);         /* A-Z 0-9 _ -, 1..32, starts alnum */

@@ -24,7 +24,7 @@ my %permissions = (
     admin => [@reader, qw(ticket.create ticket.update ticket.delete lookup.write
                           pharmacy.write user.read user.write role.read audit.read
                           notification.defaults notification.deliveries ticket.notifications
-                          sla.read sla.write ticket.escalate ticket.de_escalate webhook.manage report.staff)],
+                          sla.read sla.write ticket.escalate ticket.de_escalate webhook.manage report.staff import)],
     team_expert => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications sla.read
                                 ticket.escalate ticket.de_escalate report.staff)],
     tech        => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications sla.read
@@ -41,7 +41,7 @@ my %permissions = (
 my @personal = qw(notifications preferences);
 my %allowed = (
     admin => { pages => [qw(dashboard reports tickets review escalated new users categories modules pharmacies
-                            sla_policies sla_calendars webhooks notification_defaults dead_letters), @personal], scope => 'all',
+                            sla_policies sla_calendars webhooks notification_defaults dead_letters import), @personal], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' },
                ticket_notifications => JSON::true },
     team_expert => { pages => [qw(review mine escalated tickets new), @personal], scope => 'all',

@@ -118,6 +118,8 @@ my %expect = (
     'GET /webhook-endpoints/{id}/deliveries' => { allow => ['admin'], ok => 200, kind => 'webhook_endpoint' },
     'GET /webhook-deliveries/{id}'  => { allow => ['admin'],       ok => 200, kind => 'webhook_delivery' },
     'POST /webhook-deliveries/{id}/replay' => { allow => ['admin'], ok => 202, kind => 'webhook_delivery' },
+    # a dry run: allowed is a report, and nothing is written
+    'POST /imports'                 => { allow => ['admin'],       ok => 200 },
 );
 
 my @unexpected = grep { !$expect{ $_->{key} } } @routes;
@@ -251,6 +253,10 @@ my %body = (
     'PATCH /notification-defaults'  => sub { { roles => {} } },
     'POST /webhook-endpoints'       => sub { { url => 'http://127.0.0.1:9/authz', active => JSON::PP::false } },
     'PATCH /webhook-endpoints/{id}' => sub { { description => 'diubah' } },
+    'POST /imports'                 => sub { { format => 'tickets', source => 'authz', dry_run => JSON::PP::true,
+                                               tickets => [{ source_id => 1, created_at => '2024-01-02T03:04:05Z',
+                                                             pharmacy => 'APT-A', module => 'Penjualan', category => 'Bug Sistem',
+                                                             title => 'x', description => 'y', pic_name => 'z', contact => 'w' }] } },
 );
 
 # The object variants a caller is tried with: own, other pharmacy's, none.

@@ -16,7 +16,7 @@ PD_MODULE=$PD_ROOT/.libs/mod_pharmadesk.so
 PD_PACKAGES=(
     apache2 apache2-dev apache2-utils libaprutil1-dbd-pgsql media-types
     libjansson-dev libssl-dev libcurl4-openssl-dev libcmocka-dev autoconf automake libtool pkg-config make gcc
-    postgresql libapache2-mod-perl2 libwww-perl liblwp-protocol-https-perl libjson-perl libjson-validator-perl libdbd-pg-perl
+    postgresql libapache2-mod-perl2 libwww-perl liblwp-protocol-https-perl libjson-perl libjson-validator-perl libdbd-pg-perl libcpanel-json-xs-perl
     ca-certificates openssl curl
     libjs-chart.js libapache2-mod-auth-openidc
 )

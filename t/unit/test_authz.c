@@ -45,6 +45,7 @@ static const char *const expected_policy[PD_ACT__COUNT] = {
     [PD_ACT_WEBHOOKS] = "A",
     [PD_ACT_REPORT_READ] = "AETCM",
     [PD_ACT_REPORT_STAFF] = "AETM",
+    [PD_ACT_IMPORT] = "A",
 };
 
 static const struct { pd_role_e role; char letter; } role_letters[] = {
@@ -798,7 +799,7 @@ static void test_pages(void **state)
     static const char *const expected[PD_ROLE__COUNT] = {
         [PD_ROLE_NONE] = "",
         [PD_ROLE_ADMIN] = "dashboard reports tickets review escalated new users categories modules pharmacies"
-                          " sla_policies sla_calendars webhooks notification_defaults dead_letters"
+                          " sla_policies sla_calendars webhooks notification_defaults dead_letters import"
                           " notifications preferences",
         [PD_ROLE_EXPERT] = "review mine escalated tickets new notifications preferences",
         [PD_ROLE_TECH] = "assigned tickets new notifications preferences",

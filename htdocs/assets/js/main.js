@@ -28,6 +28,7 @@ const ROUTES = [
   [/^\/admin\/notification-defaults$/, 'notification_defaults', () => import('./notify-admin.js'), (m, c) => m.roleDefaults(c)],
   [/^\/admin\/dead-letters$/, 'dead_letters', () => import('./notify-admin.js'), (m, c) => m.deadLetters(c)],
   [/^\/admin\/webhooks(?:\/(\d+))?$/, 'webhooks', () => import('./webhooks.js'), (m, c) => m.webhooksPage(c, c.match[1] && Number(c.match[1]))],
+  [/^\/admin\/import$/, 'import', () => import('./import.js'), (m, c) => m.importPage(c)],
 ];
 
 const PATHS = {
@@ -39,6 +40,7 @@ const PATHS = {
   webhooks: '#/admin/webhooks', notifications: '#/notifications',
   preferences: '#/preferences', notification_defaults: '#/admin/notification-defaults',
   dead_letters: '#/admin/dead-letters',
+  import: '#/admin/import',
 };
 // Pages the header reaches (the bell, the preferences link) rather than the menu.
 const IN_HEADER = ['notifications', 'preferences'];
