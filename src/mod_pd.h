@@ -412,11 +412,12 @@ apr_status_t pd_res_tickets_create(pd_req_t *req);
 apr_status_t pd_res_tickets_update(pd_req_t *req);
 /* Lists for triage: one PATCH body applied to ticket req->id as PATCH
  * /api/tickets/{id} applies it, in a transaction of its own, without the
- * request's preconditions and without an answer; a ticket list's filters
+ * request's preconditions and without an answer (shape_only: the body's
+ * shape checked, nothing applied); a ticket list's filters
  * (query) checked by the list's parser and, with count, counted up to a
  * bound (*more: beyond it); the bulk change, saved views and the menu's
  * counts. */
-apr_status_t pd_ticket_patch(pd_req_t *req, json_t *body);
+apr_status_t pd_ticket_patch(pd_req_t *req, json_t *body, int shape_only);
 apr_status_t pd_ticket_list_count(pd_req_t *req, apr_table_t *query, int *count, int *more);
 apr_status_t pd_res_tickets_bulk(pd_req_t *req);
 apr_status_t pd_res_ticket_counts(pd_req_t *req);

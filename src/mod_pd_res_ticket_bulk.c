@@ -65,7 +65,9 @@ apr_status_t pd_res_tickets_bulk(pd_req_t *req)
         return pd_error_set(&req->err, 422, "validation_failed", "changes",
                             "changes must be an object with at least one change");
     }
-    if ((rv = pd_v_known_fields(changes, bulk_changes, &req->err)) != APR_SUCCESS) {
+    /* a change of the wrong shape is refused before any ticket changes */
+    if ((rv = pd_v_known_fields(changes, bulk_changes, &req->err)) != APR_SUCCESS
+        || (rv = pd_ticket_patch(req, changes, 1)) != APR_SUCCESS) {
         return rv;
     }
     results = pd_json_bind(req->r->pool, json_array());
@@ -73,7 +75,7 @@ apr_status_t pd_res_tickets_bulk(pd_req_t *req)
         json_t *item = json_pack("{sI}", "id", (json_int_t)ids[i]);
         pd_error_init(&req->err, req->r->pool);
         req->id = ids[i];
-        rv = pd_ticket_patch(req, changes);
+        rv = pd_ticket_patch(req, changes, 0);
         if (rv == APR_SUCCESS) {
             json_object_set_new(item, "status", json_integer(HTTP_OK));
             done++;

@@ -588,12 +588,12 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
     return pd_ticket_respond(req, req->id);
 }
 
-apr_status_t pd_ticket_patch(pd_req_t *req, json_t *body)
+apr_status_t pd_ticket_patch(pd_req_t *req, json_t *body, int shape_only)
 {
     ticket_patch_t patch;
     apr_status_t rv;
 
-    if ((rv = read_patch(req, body, &patch)) != APR_SUCCESS) {
+    if ((rv = read_patch(req, body, &patch)) != APR_SUCCESS || shape_only) {
         return rv;
     }
     return apply_patch(req, &patch, 0);
