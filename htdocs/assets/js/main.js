@@ -7,6 +7,8 @@ import { t, setLang, currentLang, applyStatic } from './i18n.js';
 import { get, patch, ApiError, sessionOk, takeReturnTo, whenSessionEnds, stopPolling, restoreDrafts, saveDrafts } from './api.js';
 import { carryInput, unsaved, hooks } from './dom.js';
 import * as bell from './bell.js';
+import * as keys from './keys.js';
+import * as menu from './menu.js';
 
 // [path, its page (a name, or from the path; none: open to all), its
 // module, the view drawn with it]
@@ -70,6 +72,11 @@ function renderChrome() {
   bell.redraw();
 }
 
+// The menu's queue counts and saved views, drawn anew with every page (a
+// change made there may have moved them) and when a view is saved.
+const refreshMenu = () => { if (me) menu.refresh(me, $('#nav-list')).catch(() => {}); };
+window.addEventListener('pd:views', refreshMenu);
+
 const pageOf = (r, path) => (typeof r[1] === 'function' ? r[1](path.match(r[0])) : r[1]);
 
 // One page is drawn at a time. A route asked for while another is drawing
@@ -122,6 +129,7 @@ async function drawRoute(keepInput, seq) {
     if (seq === routeSeq) main().setAttribute('aria-busy', 'false');
     bell.retitle();
   }
+  if (seq === routeSeq) refreshMenu();
   if (!keepInput) {
     const heading = view.querySelector('h2');
     if (heading && document.activeElement === document.body) {
@@ -196,6 +204,7 @@ async function start() {
     a.hidden = false;
   }
   whenSessionEnds(() => showNotice('#session-ended'));
+  keys.install();
   // the page's module comes while /api/me is asked
   const early = ROUTES.find((r) => r[0].test(parseHash().path));
   if (early) early[2]().catch(() => {});
