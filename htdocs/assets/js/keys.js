@@ -57,7 +57,7 @@ async function help() {
   const { ask } = await import('./forms.js');
   await ask({ title: t('keys.title'), text: t('keys.text'),
     items: ['keys.jk', 'keys.enter', 'keys.search', 'keys.reply', 'keys.help'].map((k) => t(k)),
-    choices: [['close', t('keys.close')]] });
+    choices: [['close', t('bulk.close')]] });
 }
 
 function onKey(e) {

@@ -19,27 +19,21 @@ export function swatch(item) {
 
 export const named = (item) => (item ? [swatch(item), item.name] : '');
 
-// Who a ticket waits for, by its status: the customer (for a customer,
-// "waiting for you", marked), the team expert, the tech; nobody once it is
-// finished. A solved ticket waits for its customer's confirmation.
+// Who a ticket waits for, by its status; a customer waits for the helpdesk,
+// or is waited for ("waiting for you", marked). A status that says it
+// already (waiting for customer) is not said twice to staff.
 const WAITS = { open: 'expert', in_review: 'expert', in_progress: 'tech', waiting_customer: 'customer', solved: 'confirm' };
-export function waitingFor(tk, staff) {
+function waitingFor(tk, staff) {
   const who = WAITS[tk.status];
-  // a status that says it already ("waiting for customer") is not said twice
   if (!who || (staff && who === 'customer')) return '';
   const you = !staff && (who === 'customer' || who === 'confirm');
-  // a customer waits for the helpdesk, whoever in it has the ticket
-  const key = you ? `you_${who}` : !staff ? 'team' : who;
-  return h(`span.waits.waits-${who}${you ? '.waits-you' : ''}`, { dataset: { waits: who } }, t(`waits.${key}`));
+  return h(`span.waits${you ? '.waits-you' : ''}`, t(`waits.${you ? `you_${who}` : staff ? who : 'team'}`));
 }
 
-const ago = (iso) => (iso ? h('time', { datetime: iso, title: fmtDate(iso) }, fmtAgo(iso)) : '');
-const people = (tk) => [tk.expert && h('span.who-expert', typed(tk.expert.name)), tk.tech && h('span.who-tech', typed(tk.tech.name))]
-  .filter(Boolean);
+const ago = (iso) => h('time', { datetime: iso, title: fmtDate(iso) }, fmtAgo(iso));
+const people = (tk) => [tk.expert, tk.tech].filter(Boolean).map((p) => h('span', typed(p.name)));
 
-// The columns: [heading, cell, cell tag]; the pharmacy for staff, a
-// selection box where rows can be picked (pick: a function given the row's
-// ticket, returning the box).
+// [heading, cell, cell tag]
 function columns(staff) {
   return [
     [t('field.number'), (tk) => h('a.row-link', { href: `#/t/${tk.id}` }, tk.number)],
@@ -47,7 +41,7 @@ function columns(staff) {
     staff ? [t('field.pharmacy'), (tk) => typed(tk.pharmacy ? tk.pharmacy.name : '')] : null,
     [t('field.priority'), (tk) => pill('priority', tk.priority)],
     [t('field.status'), (tk) => [pill('status', tk.status), ' ', waitingFor(tk, staff)]],
-    [t('field.assignee'), (tk) => (people(tk).length ? people(tk) : h('span.none', t('list.unassigned'))), 'td.people'],
+    [t('field.assignee'), (tk) => (tk.expert || tk.tech ? people(tk) : h('span.none', t('list.unassigned'))), 'td.people'],
     [t('field.sla'), (tk) => badges(tk), 'td.sla-cell'],
     [t('field.age'), (tk) => ago(tk.created_at), 'td.date'],
     [t('field.activity'), (tk) => ago(tk.updated_at), 'td.date'],
@@ -57,12 +51,10 @@ function columns(staff) {
 function row(tk, cols, pick) {
   const cells = cols.map(([l, cell, tag]) => h(tag || 'td', { dataset: { label: l } }, h('span', cell(tk))));
   if (pick) cells.unshift(h('td.pick', pick(tk)));
-  const waiting = tk.status === 'waiting_customer';
-  return h(`tr${waiting ? '.waiting' : ''}`, { dataset: { id: tk.id, status: tk.status } }, cells);
+  return h(`tr${tk.status === 'waiting_customer' ? '.waiting' : ''}`, { dataset: { id: tk.id, status: tk.status } }, cells);
 }
 
-// The table of tickets; opts.pick (a function of a ticket, answering its
-// selection box) and opts.pickAll (the box for every row) add a first column.
+// The table; opts.pick (a ticket's selection box) and opts.pickAll add a first column.
 export function ticketTable(items, staff, caption, opts = {}) {
   const cols = columns(staff);
   const heads = cols.map(([l]) => h('th', { scope: 'col' }, l));

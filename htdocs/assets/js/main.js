@@ -7,7 +7,6 @@ import { t, setLang, currentLang, applyStatic } from './i18n.js';
 import { get, patch, ApiError, sessionOk, takeReturnTo, whenSessionEnds, stopPolling, restoreDrafts, saveDrafts } from './api.js';
 import { carryInput, unsaved, hooks } from './dom.js';
 import * as bell from './bell.js';
-import * as keys from './keys.js';
 import * as menu from './menu.js';
 
 // [path, its page (a name, or from the path; none: open to all), its
@@ -72,8 +71,6 @@ function renderChrome() {
   bell.redraw();
 }
 
-// The menu's queue counts and saved views, drawn anew with every page (a
-// change made there may have moved them) and when a view is saved.
 const refreshMenu = () => { if (me) menu.refresh(me, $('#nav-list')).catch(() => {}); };
 window.addEventListener('pd:views', refreshMenu);
 
@@ -106,6 +103,8 @@ async function drawRoute(keepInput, seq) {
     return;
   }
   const [re, , load, draw] = found;
+  // the keyboard shortcuts (keys.js) come with the first list or ticket
+  if (/^\/(tickets|review|mine|assigned|escalated|t\/)/.test(path)) import('./keys.js').then((k) => k.install()).catch(() => {});
   const name = pageOf(found, path);
   for (const a of document.querySelectorAll('#nav a, #prefs-link')) {
     const here = a.dataset.nav ? a.dataset.nav === name : a.getAttribute('href') === PATHS[name];
@@ -204,7 +203,6 @@ async function start() {
     a.hidden = false;
   }
   whenSessionEnds(() => showNotice('#session-ended'));
-  keys.install();
   // the page's module comes while /api/me is asked
   const early = ROUTES.find((r) => r[0].test(parseHash().path));
   if (early) early[2]().catch(() => {});

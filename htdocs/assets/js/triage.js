@@ -94,8 +94,8 @@ export function bulkBar(ctx, pk, done) {
           .map((tr) => [Number(tr.dataset.id), tr.querySelector('a.row-link')?.textContent || tr.dataset.id]));
         const failed = r.results.filter((x) => x.status !== 200);
         result.replaceChildren(h('p', t('bulk.done', { ok: r.changed, failed: r.failed })),
-          failed.length ? h('ul.bulk-failed', failed.map((x) => h('li', t('bulk.failed_one',
-            { number: numbers.get(x.id) || x.id, message: x.error ? x.error.message : String(x.status) })))) : '');
+          failed.length ? h('ul.bulk-failed', failed.map((x) => h('li',
+            `${numbers.get(x.id) || x.id}: ${x.error ? x.error.message : x.status}`))) : '');
         pk.clear();
         await done();
       } catch (err) {
@@ -124,7 +124,7 @@ export function saveView(ctx, query, saved) {
   const name = field({ name: 'view_name', label: t('view.name'), required: true, attrs: { maxlength: 80 } });
   const share = staff ? field({ name: 'view_shared', label: t('view.share'), type: 'checkbox' }) : '';
   const save = h('button.primary', { type: 'submit' }, t('view.save'));
-  const form = h('form.save-view', { 'aria-label': t('view.save_title') }, name, share, h('div.actions', save), status);
+  const form = h('form.save-view', { 'aria-label': t('view.save') }, name, share, h('div.actions', save), status);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const input = form.querySelector('[name="view_name"]');
