@@ -40,10 +40,7 @@ static const struct {
 };
 #define SORT_DUE_AT (sizeof(sorts) / sizeof(sorts[0]) - 1)
 #define SORT_COUNT (sizeof(sorts) / sizeof(sorts[0]))
-
-/* A bounded count (count=true) counts at most this many rows and one: the
- * answer is exact up to it, "more than" it beyond. */
-#define COUNT_CAP 1000
+#define COUNT_CAP 1000         /* count=true: exact up to it, "more than" it beyond */
 
 /* status=open or status=open,in_review: one value goes to the scalar
  * parameter (an index equality), several to the array parameter. */
@@ -220,19 +217,6 @@ static apr_status_t read_sla(pd_req_t *req, list_query_t *lq)
     return APR_SUCCESS;
 }
 
-/* count=true asks for a bounded count of the whole list with the page. */
-static apr_status_t read_count(pd_req_t *req, list_query_t *lq)
-{
-    const char *v = apr_table_get(req->query, "count");
-
-    lq->count = v && strcmp(v, "true") == 0;
-    if (v && !lq->count && strcmp(v, "false") != 0) {
-        return pd_error_set(&req->err, 400, "invalid_parameter", "count",
-                            "count must be true or false");
-    }
-    return APR_SUCCESS;
-}
-
 /* event, event_from and event_to: the tickets behind a report's number
  * (migration 0040), those with that fact on those days of the dashboard's
  * zone. */
@@ -300,11 +284,12 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
     if ((rv = read_sla(req, lq)) != APR_SUCCESS) {
         return rv;
     }
-    if ((rv = read_count(req, lq)) != APR_SUCCESS) {
+    /* count=true: a bounded count of the whole list with the page */
+    if ((rv = pd_q_bool(req->query, "count", &lq->count, &req->err)) != APR_SUCCESS
+        && rv != APR_NOTFOUND) {
         return rv;
     }
-    /* a staff work queue shows what needs action first; every other list
-     * the newest first */
+    /* a staff work queue shows what needs action first, other lists the newest */
     sort_name = apr_table_get(req->query, "sort");
     sort_name = sort_name ? sort_name : lq->sla ? "due_at" : lq->q ? "relevance"
                 : apr_table_get(req->query, "queue") && pd_authz_sees_internal(&req->who) ? "action"
@@ -336,8 +321,7 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
         return pd_error_set(&req->err, 400, "invalid_parameter", "order",
                             "order must be asc or desc");
     }
-    /* newest first; a service level list and a queue by action the most
-     * urgent first */
+    /* newest first; a service level list and sort=action the most urgent first */
     lq->desc = order ? strcmp(order, "desc") == 0
                      : !lq->sla && strcmp(sorts[lq->sort].name, "action") != 0;
 
@@ -347,22 +331,17 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
         key_kind_e kind = sorts[lq->sort].key;
         pd_cursor_t c;
         apr_int64_t k;
-        char *time_part = NULL;
-        int decoded = pd_cursor_decode(&c, req->r->pool, cursor_text) == APR_SUCCESS;
-        if (decoded && kind == KEY_INT_TIME && (time_part = strchr(c.key, '|')) != NULL) {
-            *time_part++ = '\0';  /* the decoded key is the pool's copy */
-        }
-        if (!decoded || strcmp(c.sort, sort_name) != 0 || c.desc != lq->desc
+        if (pd_cursor_decode(&c, req->r->pool, cursor_text) != APR_SUCCESS
+            || strcmp(c.sort, sort_name) != 0 || c.desc != lq->desc
             || !(kind == KEY_TIMESTAMP ? pd_cursor_key_timestamp(c.key)
                  : kind == KEY_RANK ? pd_cursor_key_rank(c.key)
-                 : kind == KEY_INT_TIME ? time_part && pd_cursor_key_timestamp(time_part)
-                                          && pd_cursor_key_int(c.key, &k) && k > -10 && k < 10
+                 : kind == KEY_INT_TIME ? pd_cursor_key_int_time(c.key, req->r->pool, &k,
+                                                                 &lq->key_time)
                  : pd_cursor_key_int(c.key, &k))) {
             return pd_error_set(&req->err, 400, "invalid_parameter", "cursor",
                                 "cursor is not valid for this sort and order");
         }
         lq->key = kind == KEY_INT || kind == KEY_INT_TIME ? pd_db_int(&req->db, k) : c.key;
-        lq->key_time = time_part;
         lq->after_id = pd_db_int(&req->db, c.id);
     }
 
@@ -458,9 +437,8 @@ static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const c
     return lq->desc ? sorts[lq->sort].desc : sorts[lq->sort].asc;
 }
 
-/* The list's size, counting at most COUNT_CAP rows and one through the
- * list's own filters: *count is exact when *more is 0, else the list holds
- * more than COUNT_CAP tickets. Never a count over the whole table. */
+/* The list's size through its own filters, reading at most COUNT_CAP rows
+ * and one (never the whole table): exact unless *more. */
 static apr_status_t count_list(pd_req_t *req, const list_query_t *lq, int *count, int *more)
 {
     const char *args[PD_DB_MAX_ARGS];

@@ -73,16 +73,15 @@ apr_status_t pd_res_views_list(pd_req_t *req)
 {
     const char *args[2] = { pd_db_int(&req->db, req->who.user_id),
                             pd_role_param(req->who.role) };
-    const char *count_param = apr_table_get(req->query, "count");
     json_t *items = pd_json_bind(req->r->pool, json_array());
     apr_array_header_t *views = apr_array_make(req->r->pool, 8, sizeof(view_t));
     pd_db_result_t res;
     apr_status_t rv;
-    int i, counted = count_param && strcmp(count_param, "true") == 0;
+    int i, counted;
 
-    if (count_param && !counted && strcmp(count_param, "false") != 0) {
-        return pd_error_set(&req->err, 400, "invalid_parameter", "count",
-                            "count must be true or false");
+    if ((rv = pd_q_bool(req->query, "count", &counted, &req->err)) != APR_SUCCESS
+        && rv != APR_NOTFOUND) {
+        return rv;
     }
     if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_SAVED_VIEWS_LIST, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "listing saved views");

@@ -5,8 +5,9 @@
 // way of typing, and a customer's tickets waiting for them first, marked;
 // axe-core, both languages, screenshots at 390 and 1280 px.
 // t/93-browser-triage.t puts the tickets in their states and runs this.
+import path from 'node:path';
 import {
-  env, ok, is, finish, needPortal, deadline, step, shot, keepShots, launch, person, clean, visit, axeProblems,
+  env, ok, is, finish, needPortal, deadline, step, shot, shotDir, keepShots, launch, person, clean, visit, axeProblems,
   checkLanguages,
 } from './lib.mjs';
 
@@ -117,6 +118,15 @@ await step('a saved view in the menu', async () => {
   await link.click();
   await p.waitForFunction((n) => document.querySelectorAll('#tickets tbody tr').length === n, tickets.length);
   ok(decodeURIComponent(p.url()).includes(stamp), '... and opens the list of its filters');
+  await p.waitForSelector('button.view-delete');
+  await noAxe(p, 'expert, a saved view\'s list');
+  await shot(p, 'view-1280', SHOTS);
+  await p.click('button.view-delete');
+  await p.waitForSelector('dialog.ask[open]');
+  await p.click('dialog.ask button[data-choice="yes"]');
+  await p.waitForFunction((name) => ![...document.querySelectorAll('#nav a[data-view]')].some((a) => a.textContent.includes(name)),
+    `View ${stamp}`);
+  ok(true, '... and, asked first, is deleted: gone from the menu');
 });
 
 await step('keyboard shortcuts', async () => {
@@ -179,6 +189,8 @@ await step('the list on a phone and in both languages', async () => {
   await p.setViewportSize({ width: 390, height: 800 });
   await listOurs(p);
   await shot(p, 'list-390', SHOTS);
+  await p.check('#tickets tbody tr input[data-pick]');
+  if (shotDir(SHOTS)) await p.screenshot({ path: path.join(shotDir(SHOTS), 'list-390-top.png') });
   await p.setViewportSize({ width: 1280, height: 900 });
   await checkLanguages(expert, `#/tickets?q=${encodeURIComponent(stamp)}`);
   await p.selectOption('#lang', 'en');
@@ -201,6 +213,8 @@ await step('a customer: waiting for you first', async () => {
   ok(true, '... the menu counts what waits for them');
   await noAxe(p, 'customer, their list');
   await shot(p, 'customer-390', SHOTS);
+  // the first screen as the phone shows it
+  if (shotDir(SHOTS)) await p.screenshot({ path: path.join(shotDir(SHOTS), 'customer-390-top.png') });
   await p.setViewportSize({ width: 1280, height: 900 });
   await visit(p, '#/tickets');
   await shot(p, 'customer-1280', SHOTS);

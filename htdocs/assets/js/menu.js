@@ -10,11 +10,13 @@ const badge = (c, you) => h('span.nav-count', { dataset: { count: c.count } }, h
   `${fmtNumber(c.count)}${c.more ? '+' : ''}`, h('span.visually-hidden', ` ${you ? t('waits.you_customer') : t('count.unit')})`));
 
 let seq = 0;
+export const shown = { views: [] };
 export async function refresh(me, list) {
   const mine = ++seq;
   const [counts, views] = await Promise.all([get('/tickets/counts').catch(() => null),
     me.permissions.includes('view.manage') ? get('/views', { count: 'true' }).catch(() => null) : null]);
   if (mine !== seq) return;
+  shown.views = views ? views.items : [];
   for (const a of list.querySelectorAll('a[data-nav]')) {
     a.querySelector('.nav-count')?.remove();
     // a customer's list: what waits for them

@@ -5,7 +5,8 @@ import { t, label, fmtDate } from './i18n.js';
 import { watched, poll, url } from './api.js';
 import * as lookups from './lookups.js';
 import { STATUSES, PRIORITIES, ticketTable, searched } from './lists.js';
-import { countLine, picker, bulkBar, saveView } from './triage.js';
+import { countLine, picker, bulkBar, saveView, viewHere } from './triage.js';
+import { shown } from './menu.js';
 
 const SOURCES = ['customer', 'team_expert', 'internal', 'whatsapp'];
 const SORTS = ['action', 'created_at', 'updated_at', 'priority', 'id'];
@@ -158,7 +159,8 @@ export async function ticketList(ctx, mode) {
       from: fmtDate(`${params.get('event_from')}T00:00:00`, false), to: fmtDate(`${params.get('event_to')}T00:00:00`, false) })) : '',
     staff && mode === 'all' ? h('details.filter-box', { open: [...params.keys()].some((k) => k !== 'q' && k !== 'cursor') },
       h('summary', t('filter.label')), form) : form,
-    me.permissions.includes('view.manage') ? saveView(ctx, filters, () => window.dispatchEvent(new Event('pd:views'))) : '',
+    me.permissions.includes('view.manage') ? h('div.view-tools', saveView(ctx, filters, () => window.dispatchEvent(new Event('pd:views'))),
+      viewHere(shown.views, filters, () => { window.dispatchEvent(new Event('pd:views')); window.location.hash = `#${ctx.path}`; })) : '',
     bar ? bar.form : '',
     h('div.list-head', counter, h('p.keys-hint', t('keys.hint'))),
     status, holder, pager,

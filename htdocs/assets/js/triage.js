@@ -3,7 +3,7 @@
 // own PATCH, each result told), and saving a list's filters as a view.
 import { h, field, busy } from './dom.js';
 import { t, label, fmtNumber } from './i18n.js';
-import { post, ApiError } from './api.js';
+import { post, del, ApiError } from './api.js';
 import * as lookups from './lookups.js';
 import { PRIORITIES } from './lists.js';
 
@@ -76,13 +76,13 @@ export function bulkBar(ctx, pk, done) {
     valueBox.replaceChildren(a === 'close' ? '' : field({ name: 'bulk_value', label: t('bulk.value'), type: 'select', options: opts }));
   };
   actionSelect.addEventListener('change', () => { fillValues().catch(() => {}); });
-  const apply = h('button.primary', { type: 'submit' }, t('bulk.apply'));
+  const apply = h('button.primary', { type: 'submit' }, t('filter.apply'));
   const form = h('form.bulk', { 'aria-label': t('bulk.label'), dataset: { bulk: '' } },
     count, action, valueBox, h('div.actions', apply), result);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const ids = pk.ids();
-    if (!ids.length) { result.replaceChildren(h('p.error-text', t('bulk.none'))); return; }
+    if (!ids.length) return;
     const a = actionSelect.value;
     const raw = form.querySelector('[name="bulk_value"]')?.value ?? '';
     const value = a === 'priority' ? raw : raw === '' ? null : Number(raw);
@@ -143,4 +143,19 @@ export function saveView(ctx, query, saved) {
     });
   });
   return h('details.save-view-box', h('summary', t('view.save')), form);
+}
+
+// The saved view this list is, if it is one the caller may change: a way
+// to delete it (asked first). views: the menu's; filters: the list's.
+export function viewHere(views, filters, gone) {
+  const key = (o) => new URLSearchParams(Object.entries(o).sort()).toString();
+  const want = key(filters);
+  const v = (views || []).find((x) => x.editable && key(Object.fromEntries(new URLSearchParams(x.filters))) === want);
+  if (!v) return '';
+  const name = t('view.delete', { name: v.name });
+  return h('button.view-delete', { type: 'button', dataset: { view: v.id }, onclick: async (e) => {
+    const { confirmDanger } = await import('./forms.js');
+    if (!await confirmDanger(name, t('view.delete_q'), name)) return;
+    await busy(e.target, async () => { await del(`/views/${v.id}`); gone(); });
+  } }, name);
 }
