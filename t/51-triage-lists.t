@@ -105,6 +105,15 @@ ok !exists api('expert', GET => '/api/tickets')->json->{count}, 'no count unless
 is_error api('expert', GET => '/api/tickets', query => { count => 'yes' }), 400, 'invalid_parameter', 'count', 'count=yes: 400';
 my $cc = api('cust_b', GET => '/api/tickets', query => { q => $T, count => 'true' });
 is $cc->json->{count}, 0, 'a customer counts only their pharmacy\'s tickets';
+# a word of an internal note counts for staff, never for the customer
+(my $word = lc "catatan$T") =~ s/[^a-z0-9]//g;
+is api('expert', PATCH => "/api/tickets/$made[2]", json => { note => "Dicek $word di gudang" })->status, 200,
+    'the expert notes a ticket internally';
+is api('expert', GET => '/api/tickets', query => { q => $word, count => 'true' })->json->{count}, 1,
+    'staff count the ticket by its internal note';
+my $blind = api('cust_a', GET => '/api/tickets', query => { q => $word, count => 'true' });
+is $blind->json->{count}, 0, '... its customer counts nothing by it';
+is scalar @{ $blind->json->{items} }, 0, '... and finds nothing';
 my $sla = api('expert', GET => '/api/tickets', query => { sla => 'breached', count => 'true' });
 is $sla->status, 200, 'count=true on a service level list';
 ok defined $sla->json->{count}, '... counted';
