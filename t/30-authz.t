@@ -336,6 +336,8 @@ for my $route (@routes) {
 # the matrix's webhook endpoints go, with their deliveries
 api('admin', DELETE => "/api/webhook-endpoints/$_->[0]")
     for db_query(q{SELECT id FROM webhook_endpoints WHERE url = 'http://127.0.0.1:9/authz'});
+# and its saved views, which would otherwise crowd the menus of later tests
+db_do(q{DELETE FROM saved_views WHERE name LIKE 'AuthzView-%'});
 
 # ---- what a customer's lists show -----------------------------------------------
 
