@@ -334,6 +334,10 @@ apr_status_t pd_act_on_row(pd_req_t *req, pd_sql_id_e action, pd_sql_id_e lookup
 /* "{"items":[...],"next":...}" from pre-rendered item texts, with an ETag;
  * 304 to an If-None-Match that names it. */
 apr_status_t pd_respond_page(pd_req_t *req, apr_array_header_t *items, const char *next);
+/* The same with more members after "next" (extra: their JSON text, without
+ * the enclosing braces; NULL for none). */
+apr_status_t pd_respond_page_extra(pd_req_t *req, apr_array_header_t *items, const char *next,
+                                   const char *extra);
 
 /* mod_pd_etag.c: conditional requests, decided by pd_cond.c. The
  * request's If-Match and If-None-Match against etag, the tag of the
@@ -406,6 +410,21 @@ apr_status_t pd_ticket_page_render(pd_req_t *req, const char ***page, int count,
                                    const char **json);
 apr_status_t pd_res_tickets_create(pd_req_t *req);
 apr_status_t pd_res_tickets_update(pd_req_t *req);
+/* Lists for triage: one PATCH body applied to ticket req->id as PATCH
+ * /api/tickets/{id} applies it, in a transaction of its own, without the
+ * request's preconditions and without an answer (shape_only: the body's
+ * shape checked, nothing applied); a ticket list's filters
+ * (query) checked by the list's parser and, with count, counted up to a
+ * bound (*more: beyond it); the bulk change, saved views and the menu's
+ * counts. */
+apr_status_t pd_ticket_patch(pd_req_t *req, json_t *body, int shape_only);
+apr_status_t pd_ticket_list_count(pd_req_t *req, apr_table_t *query, int *count, int *more);
+apr_status_t pd_res_tickets_bulk(pd_req_t *req);
+apr_status_t pd_res_ticket_counts(pd_req_t *req);
+apr_status_t pd_res_views_list(pd_req_t *req);
+apr_status_t pd_res_views_create(pd_req_t *req);
+apr_status_t pd_res_views_update(pd_req_t *req);
+apr_status_t pd_res_views_delete(pd_req_t *req);
 apr_status_t pd_res_categories_list(pd_req_t *req);
 apr_status_t pd_res_categories_get(pd_req_t *req);
 apr_status_t pd_res_categories_create(pd_req_t *req);

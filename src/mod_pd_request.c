@@ -73,11 +73,17 @@ apr_status_t pd_respond_no_content(pd_req_t *req)
 
 apr_status_t pd_respond_page(pd_req_t *req, apr_array_header_t *items, const char *next)
 {
+    return pd_respond_page_extra(req, items, next, NULL);
+}
+
+apr_status_t pd_respond_page_extra(pd_req_t *req, apr_array_header_t *items, const char *next,
+                                   const char *extra)
+{
     /* the items are JSON texts rendered by PostgreSQL: joined, not re-parsed */
     const char *joined = apr_array_pstrcat(req->r->pool, items, ',');
     const char *body = apr_pstrcat(req->r->pool, "{\"items\":[", joined, "],\"next\":",
                                    next ? pd_json_quote(req->r->pool, next) : "null",
-                                   "}", NULL);
+                                   extra ? "," : "", extra ? extra : "", "}", NULL);
     int not_modified;
     apr_status_t rv = pd_etag_page(req, body, &not_modified);
 

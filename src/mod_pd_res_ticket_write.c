@@ -267,7 +267,7 @@ typedef struct ticket_change_t {
 } ticket_change_t;
 
 /* Shape first, outside the transaction. */
-static apr_status_t read_patch(pd_req_t *req, ticket_patch_t *pt)
+static apr_status_t read_patch(pd_req_t *req, json_t *body, ticket_patch_t *pt)
 {
     static const char *const fields[] = {
         "title", "description", "pic_name", "contact", "app_version", "module_id",
@@ -279,8 +279,8 @@ static apr_status_t read_patch(pd_req_t *req, ticket_patch_t *pt)
 
     memset(pt, 0, sizeof(*pt));
     pt->priority = pt->status = -1;
-    if ((rv = pd_read_json(req, &pt->body)) != APR_SUCCESS
-        || (rv = pd_v_known_fields(pt->body, fields, &req->err)) != APR_SUCCESS) {
+    pt->body = body;
+    if ((rv = pd_v_known_fields(pt->body, fields, &req->err)) != APR_SUCCESS) {
         return rv;
     }
     for (i = 0; i < COUNT(text_fields); i++) {
@@ -496,10 +496,12 @@ static apr_status_t write_change(pd_req_t *req, const ticket_row_t *cur,
     return APR_SUCCESS;
 }
 
-apr_status_t pd_res_tickets_update(pd_req_t *req)
+/* One ticket's PATCH (req->id) in a transaction of its own: the rules,
+ * the write and its timeline, committed, or nothing. With conditional, the
+ * request's If-Match and If-None-Match are checked against the locked row. */
+static apr_status_t apply_patch(pd_req_t *req, ticket_patch_t *patch, int conditional)
 {
     static const char *const conditions[2] = { "If-Match", "If-None-Match" };
-    ticket_patch_t patch;
     ticket_change_t ch;
     ticket_row_t cur = { 0 };
     pd_ticket_facts_t facts;
@@ -508,9 +510,6 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
     apr_status_t rv;
     int not_modified, i;
 
-    if ((rv = read_patch(req, &patch)) != APR_SUCCESS) {
-        return rv;
-    }
     if (pd_db_begin(&req->db) != APR_SUCCESS) {
         return pd_fail_db(req, "starting a ticket update");
     }
@@ -523,13 +522,13 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
      * minute ago is as current as one read now. */
     etag = pd_ticket_etag(req, apr_psprintf(req->r->pool, "%" APR_INT64_T_FMT, req->id),
                           cur.version, NULL);
-    for (i = 0; i < 2; i++) {
+    for (i = 0; conditional && i < 2; i++) {
         const char *field = apr_table_get(req->r->headers_in, conditions[i]);
         if (field) {
             apr_table_set(req->r->headers_in, conditions[i], pd_sla_tags_base(req->r->pool, field));
         }
     }
-    if ((rv = pd_preconditions(req, etag, &not_modified)) != APR_SUCCESS) {
+    if (conditional && (rv = pd_preconditions(req, etag, &not_modified)) != APR_SUCCESS) {
         goto cleanup;
     }
     facts = facts_of(&cur);
@@ -537,14 +536,14 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
         != APR_SUCCESS) {
         goto cleanup;
     }
-    merge_patch(&ch, &cur, &patch);
+    merge_patch(&ch, &cur, patch);
     if ((rv = check_change(req, &cur, &ch)) != APR_SUCCESS
-        || (rv = pd_transition_check(req, cur.status, ch.next.status, &patch.text)) != APR_SUCCESS) {
+        || (rv = pd_transition_check(req, cur.status, ch.next.status, &patch->text)) != APR_SUCCESS) {
         goto cleanup;
     }
     if (ch.changed == 0) {
         pd_db_rollback(&req->db);
-        return pd_ticket_respond(req, req->id);
+        return APR_SUCCESS;
     }
     /* a reply sent as a note moves the ticket as a comment would */
     if ((ch.changed & PD_TF_NOTE) && !(ch.changed & PD_TF_STATUS)) {
@@ -558,15 +557,40 @@ apr_status_t pd_res_tickets_update(pd_req_t *req)
     refs[REF_EXPERT] = ch.changed & PD_TF_EXPERT ? ch.next.expert_id : 0;
     refs[REF_TECH] = ch.changed & PD_TF_TECH ? ch.next.tech_id : 0;
     if ((rv = check_refs(req, refs, 0)) != APR_SUCCESS
-        || (rv = write_change(req, &cur, &ch, &patch.text)) != APR_SUCCESS) {
+        || (rv = write_change(req, &cur, &ch, &patch->text)) != APR_SUCCESS) {
         goto cleanup;
     }
     if (pd_db_commit(&req->db) != APR_SUCCESS) {
         return pd_fail_db(req, "committing a ticket update");
     }
-    return pd_ticket_respond(req, req->id);
+    return APR_SUCCESS;
 
 cleanup:
     pd_db_rollback(&req->db);
     return rv;
+}
+
+apr_status_t pd_res_tickets_update(pd_req_t *req)
+{
+    ticket_patch_t patch;
+    json_t *body;
+    apr_status_t rv;
+
+    if ((rv = pd_read_json(req, &body)) != APR_SUCCESS
+        || (rv = read_patch(req, body, &patch)) != APR_SUCCESS
+        || (rv = apply_patch(req, &patch, 1)) != APR_SUCCESS) {
+        return rv;
+    }
+    return pd_ticket_respond(req, req->id);
+}
+
+apr_status_t pd_ticket_patch(pd_req_t *req, json_t *body, int shape_only)
+{
+    ticket_patch_t patch;
+    apr_status_t rv;
+
+    if ((rv = read_patch(req, body, &patch)) != APR_SUCCESS || shape_only) {
+        return rv;
+    }
+    return apply_patch(req, &patch, 0);
 }

@@ -9,7 +9,7 @@
 #include "pd_ticket.h"
 
 /* The kind of a sort's cursor key, as the statement prints it. */
-typedef enum { KEY_TIMESTAMP, KEY_INT, KEY_RANK } key_kind_e;
+typedef enum { KEY_TIMESTAMP, KEY_INT, KEY_RANK, KEY_INT_TIME } key_kind_e;
 
 /* The allowlisted sorts: name, statements for descending and ascending
  * without q and with q (relevance only exists with q), and the key's kind. */
@@ -28,11 +28,19 @@ static const struct {
       PD_SQL_TICKETS_SEARCH_PRIORITY_DESC, PD_SQL_TICKETS_SEARCH_PRIORITY_ASC, KEY_INT },
     { "id", PD_SQL_TICKETS_LIST_ID_DESC, PD_SQL_TICKETS_LIST_ID_ASC,
       PD_SQL_TICKETS_SEARCH_ID_DESC, PD_SQL_TICKETS_SEARCH_ID_ASC, KEY_INT },
+    /* what needs action first (a staff queue's default), and a customer's
+     * tickets waiting for them first: not with q (migration 0050) */
+    { "action", PD_SQL_TICKETS_LIST_ACTION_DESC, PD_SQL_TICKETS_LIST_ACTION_ASC,
+      PD_SQL__COUNT, PD_SQL__COUNT, KEY_INT_TIME },
+    { "waiting", PD_SQL_TICKETS_LIST_WAITING_DESC, PD_SQL_TICKETS_LIST_WAITING_ASC,
+      PD_SQL__COUNT, PD_SQL__COUNT, KEY_INT_TIME },
     /* only with sla (a service level list), and not with q */
     { "due_at", PD_SQL_TICKETS_LIST_SLA_DESC, PD_SQL_TICKETS_LIST_SLA_ASC,
       PD_SQL__COUNT, PD_SQL__COUNT, KEY_TIMESTAMP },
 };
 #define SORT_DUE_AT (sizeof(sorts) / sizeof(sorts[0]) - 1)
+#define SORT_COUNT (sizeof(sorts) / sizeof(sorts[0]))
+#define COUNT_CAP 1000         /* count=true: exact up to it, "more than" it beyond */
 
 /* status=open or status=open,in_review: one value goes to the scalar
  * parameter (an index equality), several to the array parameter. */
@@ -100,12 +108,14 @@ typedef struct list_query_t {
     const char *filters[FILTER_ARGS]; /* the scope and each filter, as TICKET_FILTERS takes them */
     int narrowed;              /* a filter besides the scope is set */
     const char *key, *after_id; /* the cursor's, or NULL */
+    const char *key_time;      /* the second part of an integer-and-time key */
     const char *rows;          /* the row limit: a page and one, to tell whether there is a next */
     const char *q;             /* the search text, NULL for a plain list */
     const char *sla;           /* breached, at_risk or met: a service level list */
     apr_size_t sort;           /* index into sorts[] */
     int desc;
     int limit;
+    int count;                 /* count=true: a bounded count with the page */
 } list_query_t;
 
 #define SEARCH_MAX_BYTES 200
@@ -274,17 +284,29 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
     if ((rv = read_sla(req, lq)) != APR_SUCCESS) {
         return rv;
     }
+    /* count=true: a bounded count of the whole list with the page */
+    if ((rv = pd_q_bool(req->query, "count", &lq->count, &req->err)) != APR_SUCCESS
+        && rv != APR_NOTFOUND) {
+        return rv;
+    }
+    /* a staff work queue shows what needs action first, other lists the newest */
     sort_name = apr_table_get(req->query, "sort");
-    sort_name = sort_name ? sort_name : lq->sla ? "due_at" : lq->q ? "relevance" : "created_at";
-    for (lq->sort = 0; lq->sort < sizeof(sorts) / sizeof(sorts[0]); lq->sort++) {
+    sort_name = sort_name ? sort_name : lq->sla ? "due_at" : lq->q ? "relevance"
+                : apr_table_get(req->query, "queue") && pd_authz_sees_internal(&req->who) ? "action"
+                : "created_at";
+    for (lq->sort = 0; lq->sort < SORT_COUNT; lq->sort++) {
         if (strcmp(sorts[lq->sort].name, sort_name) == 0) {
             break;
         }
     }
-    if (lq->sort == sizeof(sorts) / sizeof(sorts[0])) {
+    if (lq->sort == SORT_COUNT) {
         return pd_error_set(&req->err, 400, "invalid_parameter", "sort",
                             "sort must be one of relevance, created_at, updated_at, priority, id, "
-                            "due_at");
+                            "action, waiting, due_at");
+    }
+    if (lq->q && sorts[lq->sort].search_desc == PD_SQL__COUNT) {
+        return pd_error_setf(&req->err, NULL, 400, "invalid_parameter", "sort",
+                             "sort=%s cannot be used with a search (q)", sort_name);
     }
     if ((lq->sort == SORT_DUE_AT) != (lq->sla != NULL)) {
         return pd_error_set(&req->err, 400, "invalid_parameter", "sort",
@@ -299,10 +321,11 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
         return pd_error_set(&req->err, 400, "invalid_parameter", "order",
                             "order must be asc or desc");
     }
-    /* newest first; a service level list the most urgent first */
-    lq->desc = order ? strcmp(order, "desc") == 0 : !lq->sla;
+    /* newest first; a service level list and sort=action the most urgent first */
+    lq->desc = order ? strcmp(order, "desc") == 0
+                     : !lq->sla && strcmp(sorts[lq->sort].name, "action") != 0;
 
-    lq->key = lq->after_id = NULL;
+    lq->key = lq->after_id = lq->key_time = NULL;
     cursor_text = apr_table_get(req->query, "cursor");
     if (cursor_text) {
         key_kind_e kind = sorts[lq->sort].key;
@@ -312,11 +335,13 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
             || strcmp(c.sort, sort_name) != 0 || c.desc != lq->desc
             || !(kind == KEY_TIMESTAMP ? pd_cursor_key_timestamp(c.key)
                  : kind == KEY_RANK ? pd_cursor_key_rank(c.key)
+                 : kind == KEY_INT_TIME ? pd_cursor_key_int_time(c.key, req->r->pool, &k,
+                                                                 &lq->key_time)
                  : pd_cursor_key_int(c.key, &k))) {
             return pd_error_set(&req->err, 400, "invalid_parameter", "cursor",
                                 "cursor is not valid for this sort and order");
         }
-        lq->key = kind == KEY_INT ? pd_db_int(&req->db, k) : c.key;
+        lq->key = kind == KEY_INT || kind == KEY_INT_TIME ? pd_db_int(&req->db, k) : c.key;
         lq->after_id = pd_db_int(&req->db, c.id);
     }
 
@@ -399,6 +424,9 @@ static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const c
         }
         args[n++] = lq->key;
         args[n++] = lq->key;
+        if (sorts[lq->sort].key == KEY_INT_TIME) {
+            args[n++] = lq->key_time;
+        }
         args[n++] = lq->after_id;
         args[n++] = lq->rows;
     }
@@ -407,6 +435,54 @@ static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const c
         return lq->desc ? sorts[lq->sort].search_desc : sorts[lq->sort].search_asc;
     }
     return lq->desc ? sorts[lq->sort].desc : sorts[lq->sort].asc;
+}
+
+/* The list's size through its own filters, reading at most COUNT_CAP rows
+ * and one (never the whole table): exact unless *more. */
+static apr_status_t count_list(pd_req_t *req, const list_query_t *lq, int *count, int *more)
+{
+    const char *args[PD_DB_MAX_ARGS];
+    pd_db_result_t res;
+    pd_sql_id_e id;
+    int i, n = 0, rows = 0;
+
+    if (lq->q) {
+        args[n++] = lq->q;
+        args[n++] = pd_db_bool(pd_authz_sees_internal(&req->who));
+    }
+    for (i = 0; i < FILTER_ARGS; i++) {
+        args[n++] = lq->filters[i];
+    }
+    for (i = 0; lq->sla && i < 3; i++) {
+        args[n++] = lq->sla;
+    }
+    args[n++] = apr_itoa(req->r->pool, COUNT_CAP + 1);
+    id = lq->q ? PD_SQL_TICKETS_COUNT_SEARCH : lq->sla ? PD_SQL_TICKETS_COUNT_SLA
+                                                      : PD_SQL_TICKETS_COUNT;
+    if (pd_db_select(&req->db, id, args, n, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "counting tickets");
+    }
+    while (pd_db_next(&res) == APR_SUCCESS) {
+        rows = (int)pd_db_get_int64(&res, 0);
+    }
+    *more = rows > COUNT_CAP;
+    *count = *more ? COUNT_CAP : rows;
+    return APR_SUCCESS;
+}
+
+apr_status_t pd_ticket_list_count(pd_req_t *req, apr_table_t *query, int *count, int *more)
+{
+    apr_table_t *own = req->query;
+    list_query_t lq;
+    apr_status_t rv;
+
+    req->query = query;
+    rv = read_list_query(req, &lq);
+    req->query = own;
+    if (rv != APR_SUCCESS || !count) {
+        return rv;
+    }
+    return count_list(req, &lq, count, more);
 }
 
 /* The export's pages (mod_pd_res_ticket_export.c): the list's statement
@@ -429,11 +505,11 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
     const char *args[PD_DB_MAX_ARGS];
     apr_array_header_t *items;
     const char ***page;
-    const char *last_key, *json;
+    const char *last_key, *json, *extra;
     pd_db_result_t res;
     apr_status_t rv;
     pd_sql_id_e id;
-    int nargs, rows, count, csv, bom;
+    int nargs, rows, count, csv, bom, total = 0, more = 0;
 
     if ((rv = read_list_query(req, &lq)) != APR_SUCCESS
         || (rv = pd_csv_wanted(req, &csv, &bom)) != APR_SUCCESS) {
@@ -460,12 +536,18 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
     if (count > 0) {
         APR_ARRAY_PUSH(items, const char *) = json;
     }
+    if (lq.count && (rv = count_list(req, &lq, &total, &more)) != APR_SUCCESS) {
+        return rv;
+    }
+    extra = lq.count ? apr_psprintf(req->r->pool, "\"count\":%d,\"count_more\":%s", total,
+                                    more ? "true" : "false")
+                     : NULL;
     if (rows > lq.limit) {
         apr_int64_t last_id = apr_atoi64(page[count - 1][PD_TC_ID]);
         pd_cursor_t next = { sorts[lq.sort].name, lq.desc, last_id, last_key };
-        return pd_respond_page(req, items, pd_cursor_encode(req->r->pool, &next));
+        return pd_respond_page_extra(req, items, pd_cursor_encode(req->r->pool, &next), extra);
     }
-    return pd_respond_page(req, items, NULL);
+    return pd_respond_page_extra(req, items, NULL, extra);
 }
 
 apr_status_t pd_res_tickets_get(pd_req_t *req)

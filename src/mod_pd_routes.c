@@ -17,7 +17,7 @@
 static const char *const ticket_list[] = {
     "status", "priority", "category_id", "module_id", "pharmacy_id", "expert_id",
     "tech_id", "source", "created_from", "created_to", "queue", "q", "sla", "sort", "order",
-    "limit", "cursor", "format", "bom", "event", "event_from", "event_to", NULL
+    "limit", "cursor", "format", "bom", "event", "event_from", "event_to", "count", NULL
 };
 static const char *const page_only[] = { "limit", "cursor", NULL };
 static const char *const workload_params[] = { "role", NULL };
@@ -43,6 +43,7 @@ static const char *const delivery_list[] = {
     "status", "channel", "ticket_id", "user_id", "limit", "cursor", NULL
 };
 static const char *const webhook_delivery_list[] = { "status", "limit", "cursor", NULL };
+static const char *const view_list[] = { "count", NULL };
 
 /* { method, pattern, action, handler, query parameters, takes an
  * Idempotency-Key, streams a multipart body } */
@@ -149,6 +150,15 @@ static const pd_route_t routes[] = {
     /* imports (admins): a batch of another system's tickets, or its dry run;
      * the module counts the body itself (PD_IMPORT_MAX_BODY) */
     { PD_M_POST,   "/imports",                PD_ACT_IMPORT,         H(pd_res_imports_create), NULL, 0, 0 },
+
+    /* lists for triage: the menu's counts, one change for several tickets,
+     * saved views */
+    { PD_M_GET,    "/tickets/counts",         PD_ACT_TICKET_LIST,    H(pd_res_ticket_counts), NULL, 0, 0 },
+    { PD_M_POST,   "/tickets/bulk",           PD_ACT_TICKET_BULK,    H(pd_res_tickets_bulk), NULL, 0, 0 },
+    { PD_M_GET,    "/views",                  PD_ACT_VIEWS,          H(pd_res_views_list), view_list, 0, 0 },
+    { PD_M_POST,   "/views",                  PD_ACT_VIEWS,          H(pd_res_views_create), NULL, 0, 0 },
+    { PD_M_PATCH,  "/views/{id}",             PD_ACT_VIEWS,          H(pd_res_views_update), NULL, 0, 0 },
+    { PD_M_DELETE, "/views/{id}",             PD_ACT_VIEWS,          H(pd_res_views_delete), NULL, 0, 0 },
 };
 
 const pd_route_t *pd_routes(apr_size_t *count)

@@ -8,7 +8,7 @@ static const char *const action_names[PD_ACT__COUNT] = {
     "pharmacy.write", "user.read", "user.write", "role.read", "audit.read",
     "dashboard.read", "sla.read", "sla.write", "me.update", "notification.inbox", "notification.defaults",
     "notification.deliveries", "ticket.notifications", "ticket.escalate", "ticket.de_escalate",
-    "webhook.manage", "report.read", "report.staff", "import",
+    "webhook.manage", "report.read", "report.staff", "import", "ticket.bulk", "view.manage",
 };
 
 #define A (1u << PD_ROLE_ADMIN)
@@ -61,6 +61,11 @@ static const unsigned policy[PD_ACT__COUNT] = {
     /* an import writes history in other people's names, past every rule
      * of the ticket flow: the admins' alone */
     [PD_ACT_IMPORT] = A,
+    /* those who change tickets as staff; each ticket's own rules still
+     * decide (a tech changes only their own) */
+    [PD_ACT_TICKET_BULK] = A | E | T,
+    /* everyone keeps views of the lists they see */
+    [PD_ACT_VIEWS] = A | E | T | C | M,
 };
 
 #undef A
@@ -267,6 +272,9 @@ apr_status_t pd_authz_refuse(pd_error_t *err, pd_az_e why, const char *field)
         return pd_error_set(err, 409, "conflict", NULL,
                             "a ticket is escalated once, before it is solved, and de-escalated "
                             "only while escalated");
+    case PD_AZ_NOT_OWNER:
+        return pd_error_set(err, 403, "not_owner", NULL,
+                            "only its owner or an admin may change this view");
     case PD_AZ_FORBIDDEN:
     default:
         return pd_error_set(err, 403, "forbidden", NULL, "your role may not do this");
@@ -590,4 +598,25 @@ apr_size_t pd_authz_pages(pd_role_e role, const char **out, apr_size_t max)
         }
     }
     return n;
+}
+
+/* ---- saved views ---------------------------------------------------------------- */
+
+int pd_authz_view_read(const pd_identity_t *who, apr_int64_t owner_id, pd_role_e owner_role,
+                       int shared)
+{
+    if (owner_id == who->user_id) {
+        return 1;
+    }
+    return shared && (owner_role == who->role || who->role == PD_ROLE_ADMIN);
+}
+
+pd_az_e pd_authz_view_edit(const pd_identity_t *who, apr_int64_t owner_id)
+{
+    return owner_id == who->user_id || who->role == PD_ROLE_ADMIN ? PD_AZ_OK : PD_AZ_NOT_OWNER;
+}
+
+int pd_authz_view_share(const pd_identity_t *who)
+{
+    return pd_authz_sees_internal(who);
 }

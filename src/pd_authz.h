@@ -41,6 +41,8 @@ typedef enum {
     PD_ACT_REPORT_READ,        /* reports; what of them: pd_authz_report */
     PD_ACT_REPORT_STAFF,       /* the staff report: figures per person */
     PD_ACT_IMPORT,             /* tickets and their history from another system */
+    PD_ACT_TICKET_BULK,        /* one change for several tickets, each under its own rules */
+    PD_ACT_VIEWS,              /* saved views: one's own, and those one's role shares */
     PD_ACT__COUNT
 } pd_action_e;
 
@@ -150,6 +152,7 @@ typedef enum {
     PD_AZ_REQUIRED,            /* 422 validation_failed: the field must be given */
     PD_AZ_UNKNOWN_REFERENCE,   /* 422 unknown_reference: an id the caller may not name */
     PD_AZ_ESCALATION_STATE,    /* 409 conflict: escalated already, not escalated, or solved */
+    PD_AZ_NOT_OWNER,           /* 403 not_owner: a shared view its owner or an admin changes */
 } pd_az_e;
 
 /* Fills *err with the answer for a refusal (field names the input where the
@@ -269,5 +272,21 @@ int pd_authz_report_by_tech(const pd_identity_t *who);
  * offered only when the policy grants the role the action it needs. */
 #define PD_AUTHZ_MAX_PAGES 20
 apr_size_t pd_authz_pages(pd_role_e role, const char **out, apr_size_t max);
+
+/* ---- saved views ---------------------------------------------------------------- */
+
+/* May the caller read a saved view: their own, or one shared by a user of
+ * their role (admins: any shared view, which they may have to tidy up)? A
+ * view they may not read answers as a missing one. */
+int pd_authz_view_read(const pd_identity_t *who, apr_int64_t owner_id, pd_role_e owner_role,
+                       int shared);
+
+/* May the caller change or delete a view they may read: its owner, or an
+ * admin. */
+pd_az_e pd_authz_view_edit(const pd_identity_t *who, apr_int64_t owner_id);
+
+/* May the caller share their views with their role? Staff may; customers
+ * of different pharmacies share a role but nothing else. */
+int pd_authz_view_share(const pd_identity_t *who);
 
 #endif

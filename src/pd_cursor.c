@@ -33,6 +33,19 @@ const char *pd_cursor_encode(apr_pool_t *p, const pd_cursor_t *c)
 }
 
 /* Strict signed decimal: optional '-', 1..18 digits, nothing else. */
+int pd_cursor_key_int_time(const char *key, apr_pool_t *p, apr_int64_t *n, const char **time)
+{
+    const char *bar = key ? strchr(key, '|') : NULL;
+
+    if (!bar || !pd_cursor_key_timestamp(bar + 1)
+        || !pd_cursor_key_int(apr_pstrndup(p, key, (apr_size_t)(bar - key)), n)
+        || *n < -9 || *n > 9) {
+        return 0;
+    }
+    *time = bar + 1;
+    return 1;
+}
+
 int pd_cursor_key_int(const char *s, apr_int64_t *out)
 {
     apr_int64_t v = 0;

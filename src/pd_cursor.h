@@ -32,6 +32,10 @@ apr_status_t pd_cursor_decode(pd_cursor_t *c, apr_pool_t *p, const char *text);
 int pd_cursor_key_int(const char *key, apr_int64_t *out);
 int pd_cursor_key_timestamp(const char *key);
 int pd_cursor_key_rank(const char *key);
+/* A two-part key, "<small integer>|<timestamp>" (a list sorted by a rank,
+ * then by creation time): an integer of -9 to 9 and a timestamp as
+ * pd_cursor_key_timestamp takes it, into *n and *time (from p). */
+int pd_cursor_key_int_time(const char *key, apr_pool_t *p, apr_int64_t *n, const char **time);
 int pd_utf8_valid(const char *s, apr_size_t max_bytes);
 
 /* The len bytes of base64url text (RFC 4648, without padding) decoded into

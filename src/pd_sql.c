@@ -89,6 +89,17 @@
 #define SLA_LIST(cmp, dir) \
     TICKET_PAGE_WHERE(" FROM tickets t", SLA_FILTER, "t.sla_due_at", "t.sla_due_at", \
                       "%s::timestamptz", cmp, dir)
+/* Lists sorted by a small integer, then the creation time, then the id, in
+ * one direction (migration 0050): first is the integer's expression. The
+ * cursor's key is "<integer>|<creation time>": parameters 32-33 the
+ * integer (twice), 34 the time, 35 the id, 36 the limit. */
+#define COMPOSITE_LIST(first, cmp, dir) \
+    "SELECT " TICKET_COLUMNS ", " first "::text || '|' || t.created_at::text FROM tickets t" \
+    TICKET_FILTERS \
+    " AND (%s::int IS NULL OR (" first ", t.created_at, t.id) " cmp \
+    " (%s::int, %s::timestamptz, %s::bigint))" \
+    " ORDER BY " first " " dir ", t.created_at " dir ", t.id " dir " LIMIT %s::int"
+#define WAITING_KEY "(t.status = 'waiting_customer')::int"
 #define INT_LIST(col, cmp, dir) TICKET_PAGE(" FROM tickets t", col, col, "%s::bigint", cmp, dir)
 
 /* Searches (migration 0011). The subquery p holds the tsquery, which
@@ -1324,6 +1335,61 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_IMPORTS_TICKETS].text =
         "SELECT pd_import_tickets(%s::text, %s::jsonb, %s::boolean, %s::text, %s::text,"
         " %s::bigint, %s::smallint, %s::smallint, %s::smallint)::text",
+
+    /* ---- lists for triage (migration 0050) ---- */
+    /* What needs action first: the most urgent, then the oldest. The
+     * filters, then 32-33 the cursor's negated rank (twice), 34 its
+     * creation time, 35 its id, 36 the limit; tickets_action_idx when the
+     * statuses are the unsolved ones or some of them. */
+    [PD_SQL_TICKETS_LIST_ACTION_ASC].text = COMPOSITE_LIST("(-t.priority_rank)", ">", "ASC"),
+    [PD_SQL_TICKETS_LIST_ACTION_DESC].text = COMPOSITE_LIST("(-t.priority_rank)", "<", "DESC"),
+    /* A customer's tickets waiting for them first, then the newest (desc):
+     * the same parameters, the first key 1 for waiting_customer, else 0 */
+    [PD_SQL_TICKETS_LIST_WAITING_ASC].text = COMPOSITE_LIST(WAITING_KEY, ">", "ASC"),
+    [PD_SQL_TICKETS_LIST_WAITING_DESC].text = COMPOSITE_LIST(WAITING_KEY, "<", "DESC"),
+    /* A list's size up to a bound: the filters, 32 the bound (a cap and
+     * one, to tell "more than" from "exactly"); never more rows than that
+     * are read. */
+    [PD_SQL_TICKETS_COUNT].text =
+        "SELECT count(*) FROM (SELECT 1 FROM tickets t" TICKET_FILTERS " LIMIT %s::int) c",
+    /* the same for a service level list: the filters, 32-34 sla, 35 the bound */
+    [PD_SQL_TICKETS_COUNT_SLA].text =
+        "SELECT count(*) FROM (SELECT 1 FROM tickets t" TICKET_FILTERS SLA_FILTER
+        " LIMIT %s::int) c",
+    /* and for a search: 1 text, 2 staff, the filters (3-33), 34 the bound */
+    [PD_SQL_TICKETS_COUNT_SEARCH].text =
+        "SELECT count(*) FROM (SELECT 1" SEARCH_FROM TICKET_FILTERS " LIMIT %s::int) c",
+    /* 1 user, 2 their role: their own views and those their role's users
+     * share, by name; at most 200 */
+    [PD_SQL_SAVED_VIEWS_LIST].text =
+        "SELECT v.id, v.name, v.filters, v.shared, v.owner_id, u.name, u.role_id"
+        " FROM saved_views v JOIN users u ON u.id = v.owner_id"
+        " WHERE v.owner_id = %s::bigint OR (v.shared AND u.role_id = %s::smallint AND u.active)"
+        " ORDER BY v.name, v.id LIMIT 200",
+    /* 1 id: the view and its owner's name and role, locked */
+    [PD_SQL_SAVED_VIEWS_GET].text =
+        "SELECT v.id, v.name, v.filters, v.shared, v.owner_id, u.name, u.role_id"
+        " FROM saved_views v JOIN users u ON u.id = v.owner_id WHERE v.id = %s::bigint"
+        " FOR UPDATE OF v",
+    /* 1 owner, 2 name, 3 filters, 4 shared, 5 owner, 6 the cap: its id;
+     * nothing when the owner has a view of that name or the cap of views */
+    [PD_SQL_SAVED_VIEWS_INSERT].text =
+        "INSERT INTO saved_views (owner_id, name, filters, shared)"
+        " SELECT %s::bigint, %s::text, %s::text, %s::boolean"
+        " WHERE (SELECT count(*) FROM saved_views WHERE owner_id = %s::bigint) < %s::int"
+        " ON CONFLICT (owner_id, name) DO NOTHING RETURNING id",
+    /* 1 name, 2 filters, 3 shared, 4 id, 5 name: nothing when the owner
+     * has another view of that name */
+    [PD_SQL_SAVED_VIEWS_UPDATE].text =
+        "UPDATE saved_views v SET name = %s::text, filters = %s::text, shared = %s::boolean,"
+        " updated_at = now() WHERE v.id = %s::bigint AND NOT EXISTS (SELECT 1 FROM saved_views o"
+        "  WHERE o.owner_id = v.owner_id AND o.name = %s::text AND o.id <> v.id) RETURNING v.id",
+    /* 1 id */
+    [PD_SQL_SAVED_VIEWS_DELETE].text =
+        "DELETE FROM saved_views WHERE id = %s::bigint",
+    /* 1 owner: how many views they have */
+    [PD_SQL_SAVED_VIEWS_COUNT].text =
+        "SELECT count(*) FROM saved_views WHERE owner_id = %s::bigint",
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

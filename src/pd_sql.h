@@ -192,7 +192,22 @@ typedef enum {
     X(PD_SQL_WEBHOOK_DELIVERIES_REPLAY,     "pd_webhook_deliveries_replay",      1, PD_PLAN_GENERIC) \
     X(PD_SQL_WEBHOOK_DELIVERIES_STATE,      "pd_webhook_deliveries_state",       1, PD_PLAN_GENERIC) \
     /* imports: one batch of tickets with their timelines */                                         \
-    X(PD_SQL_IMPORTS_TICKETS,               "pd_imports_tickets",                9, PD_PLAN_GENERIC)
+    X(PD_SQL_IMPORTS_TICKETS,               "pd_imports_tickets",                9, PD_PLAN_GENERIC) \
+    /* lists for triage: what needs action first, the customer's waiting      */                       \
+    /* tickets first, bounded counts, saved views (migration 0050)            */                       \
+    X(PD_SQL_TICKETS_LIST_ACTION_ASC,       "pd_tickets_list_action_asc",       36, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_ACTION_DESC,      "pd_tickets_list_action_desc",      36, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_WAITING_ASC,      "pd_tickets_list_waiting_asc",      36, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_WAITING_DESC,     "pd_tickets_list_waiting_desc",     36, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_COUNT,                 "pd_tickets_count",                 32, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_COUNT_SLA,             "pd_tickets_count_sla",             35, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_COUNT_SEARCH,          "pd_tickets_count_search",          34, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_SAVED_VIEWS_LIST,              "pd_saved_views_list",               2, PD_PLAN_GENERIC) \
+    X(PD_SQL_SAVED_VIEWS_GET,               "pd_saved_views_get",                1, PD_PLAN_GENERIC) \
+    X(PD_SQL_SAVED_VIEWS_INSERT,            "pd_saved_views_insert",             6, PD_PLAN_GENERIC) \
+    X(PD_SQL_SAVED_VIEWS_UPDATE,            "pd_saved_views_update",             5, PD_PLAN_GENERIC) \
+    X(PD_SQL_SAVED_VIEWS_DELETE,            "pd_saved_views_delete",             1, PD_PLAN_GENERIC) \
+    X(PD_SQL_SAVED_VIEWS_COUNT,             "pd_saved_views_count",              1, PD_PLAN_GENERIC)
 
 typedef enum {
 #define PD_SQL_ID_(id, label, nargs, plan) id,

@@ -19,16 +19,17 @@ sub call {
 
 # README "Who may do what", as the permission names /api/me reports.
 my @reader = qw(me ticket.list ticket.read lookup.read pharmacy.read dashboard.read
-                me.update notification.inbox report.read);
+                me.update notification.inbox report.read view.manage);
 my %permissions = (
     admin => [@reader, qw(ticket.create ticket.update ticket.delete lookup.write
                           pharmacy.write user.read user.write role.read audit.read
                           notification.defaults notification.deliveries ticket.notifications
-                          sla.read sla.write ticket.escalate ticket.de_escalate webhook.manage report.staff import)],
+                          sla.read sla.write ticket.escalate ticket.de_escalate webhook.manage report.staff import
+                          ticket.bulk)],
     team_expert => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications sla.read
-                                ticket.escalate ticket.de_escalate report.staff)],
+                                ticket.escalate ticket.de_escalate report.staff ticket.bulk)],
     tech        => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications sla.read
-                                ticket.escalate report.staff)],
+                                ticket.escalate report.staff ticket.bulk)],
     customer    => [@reader, qw(ticket.create ticket.update)],
     manager     => [@reader, qw(user.read role.read ticket.notifications sla.read ticket.escalate
                                 ticket.de_escalate report.staff)],

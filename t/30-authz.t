@@ -120,6 +120,15 @@ my %expect = (
     'POST /webhook-deliveries/{id}/replay' => { allow => ['admin'], ok => 202, kind => 'webhook_delivery' },
     # a dry run: allowed is a report, and nothing is written
     'POST /imports'                 => { allow => ['admin'],       ok => 200 },
+    # lists for triage: the menu's counts for everyone, bulk changes for
+    # those who change tickets as staff (each ticket's own rules inside),
+    # saved views for everyone, another's private view a missing one
+    'GET /tickets/counts'           => { allow => \@ALL,           ok => 200 },
+    'POST /tickets/bulk'            => { allow => [qw(admin team_expert tech)], ok => 200 },
+    'GET /views'                    => { allow => \@ALL,           ok => 200 },
+    'POST /views'                   => { allow => \@ALL,           ok => 201 },
+    'PATCH /views/{id}'             => { allow => \@ALL,           ok => 200, kind => 'view', owned => 1 },
+    'DELETE /views/{id}'            => { allow => \@ALL,           ok => 204, kind => 'view', owned => 1 },
 );
 
 my @unexpected = grep { !$expect{ $_->{key} } } @routes;
@@ -207,6 +216,11 @@ my %make = (
                               attempts, last_error) VALUES ('ticket_created', ?, 'webhook', ?, '{}', 'dead', 3,
                               'HTTP 500') RETURNING id}, $tid, $endpoint);
     },
+    # a private saved view of that user
+    view => sub {
+        my ($user) = @_;
+        return api($user, POST => '/api/views', json => { name => tag('AuthzView'), filters => 'status=open' })->json->{id};
+    },
     # a public image on a ticket of that pharmacy
     attachment => sub {
         my ($code) = @_;
@@ -257,6 +271,9 @@ my %body = (
                                                tickets => [{ source_id => 1, created_at => '2024-01-02T03:04:05Z',
                                                              pharmacy => 'APT-A', module => 'Penjualan', category => 'Bug Sistem',
                                                              title => 'x', description => 'y', pic_name => 'z', contact => 'w' }] } },
+    'POST /tickets/bulk'            => sub { { ids => [$make{ticket}->('APT-A')], changes => { priority => 'high' } } },
+    'POST /views'                   => sub { { name => tag('AuthzView'), filters => 'priority=high' } },
+    'PATCH /views/{id}'             => sub { { name => tag('AuthzView') } },
 );
 
 # The object variants a caller is tried with: own, other pharmacy's, none.
@@ -265,7 +282,7 @@ sub objects {
     my $kind = $exp->{kind};
     return ([none => undef]) unless $kind && $exp->{path_has_id};
     my @o;
-    if ($kind eq 'notification') {
+    if ($kind eq 'notification' || $kind eq 'view') {
         # the caller's own, and someone else's
         my $me = $role_of{$caller} ? $caller : 'admin';
         push @o, [own => $make{$kind}->($me)], [other => $make{$kind}->('admin2')];
@@ -325,6 +342,8 @@ for my $route (@routes) {
 # the matrix's webhook endpoints go, with their deliveries
 api('admin', DELETE => "/api/webhook-endpoints/$_->[0]")
     for db_query(q{SELECT id FROM webhook_endpoints WHERE url = 'http://127.0.0.1:9/authz'});
+# and its saved views, which would otherwise crowd the menus of later tests
+db_do(q{DELETE FROM saved_views WHERE name LIKE 'AuthzView-%'});
 
 # ---- what a customer's lists show -----------------------------------------------
 

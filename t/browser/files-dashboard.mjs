@@ -24,7 +24,9 @@ fs.writeFileSync(logPath, 'ERROR printer offline\n');
 await step('attachments', async () => {
   const cust = await person(browser, 'cust_a');
   const expert = await person(browser, 'expert');
-  await visit(expert.page, '#/review');
+  // the newest first: the queue's own order puts a new medium ticket after
+  // every older and more urgent one
+  await visit(expert.page, '#/review?sort=created_at');
   const p = cust.page;
   await visit(p, '#/new');
   await p.fill('[name="contact"]', '0812-3333-4444');

@@ -48,7 +48,9 @@ await step('story', async () => {
   const cust = await signedIn('cust_a');
   const expert = await signedIn('expert');
   const tech = await signedIn('tech');
-  await visit(expert.page, '#/review');
+  // the newest first: a staff queue's own order puts a new medium ticket
+  // after every older and more urgent one
+  await visit(expert.page, '#/review?sort=created_at');
   await visit(tech.page, '#/assigned');
 
   // 1. the customer creates a ticket

@@ -51,7 +51,9 @@ await step('a list that breaches', async () => {
   let loads = 0;
   p.on('load', () => { loads += 1; });
   await p.selectOption('#lang', 'en');
-  await visit(p, '#/review');
+  // the newest first: the queue's own order puts a new ticket after every
+  // older one as urgent
+  await visit(p, '#/review?sort=created_at');
   await p.waitForSelector(`#tickets tr[data-id="${id}"]`);
   is(await badgeState(p, id, 'first_response'), 'running', 'expert: the first response runs');
   const text = await p.textContent(`#tickets tr[data-id="${id}"] .sla[data-target="first_response"]`);
@@ -118,7 +120,7 @@ await step('the escalated queue and the dashboard', async () => {
   const s = await person(browser, 'manager');
   const p = s.page;
   await p.selectOption('#lang', 'en');
-  await visit(p, '#/escalated');
+  await visit(p, '#/escalated?sort=created_at');
   ok(await p.locator(`#tickets tr[data-id="${id}"]`).count() === 1, 'manager: the ticket in the escalated queue');
   ok(await p.locator('#nav a[data-nav="escalated"]').count() === 1, '... reached from the menu');
   await visit(p, '#/dashboard');

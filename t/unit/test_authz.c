@@ -46,6 +46,8 @@ static const char *const expected_policy[PD_ACT__COUNT] = {
     [PD_ACT_REPORT_READ] = "AETCM",
     [PD_ACT_REPORT_STAFF] = "AETM",
     [PD_ACT_IMPORT] = "A",
+    [PD_ACT_TICKET_BULK] = "AET",
+    [PD_ACT_VIEWS] = "AETCM",
 };
 
 static const struct { pd_role_e role; char letter; } role_letters[] = {

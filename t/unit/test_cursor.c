@@ -415,6 +415,34 @@ static void test_key_rank(void **state)
                    bad, sizeof(bad) / sizeof(bad[0]));
 }
 
+static void test_key_int_time(void **state)
+{
+    static const char *const good[] = {
+        "-4|2026-01-01 00:00:00+00", "0|2026-11-21 23:16:11.123456+00", "1|2026-02-28 08:00:00+07",
+        "-9|2026-01-01 00:00:00+00", "9|2026-01-01 00:00:00+00",
+    };
+    static const char *const bad[] = {
+        "", "|", "-4", "-4|", "|2026-01-01 00:00:00+00", "x|2026-01-01 00:00:00+00",
+        "10|2026-01-01 00:00:00+00", "-10|2026-01-01 00:00:00+00", "-4|yesterday",
+        "-4|2026-01-01 00:00:00+00|x", "-4 |2026-01-01 00:00:00+00", "-4|2026-02-30 00:00:00+00",
+    };
+    apr_pool_t *p = *state;
+    apr_int64_t n = 0;
+    const char *time = NULL;
+    apr_size_t i;
+
+    for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        assert_true(pd_cursor_key_int_time(good[i], p, &n, &time));
+        assert_string_equal(time, strchr(good[i], '|') + 1);
+    }
+    assert_true(pd_cursor_key_int_time("-4|2026-01-01 00:00:00+00", p, &n, &time));
+    assert_int_equal(n, -4);
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_false(pd_cursor_key_int_time(bad[i], p, &n, &time));
+    }
+    assert_false(pd_cursor_key_int_time(NULL, p, &n, &time));
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -429,6 +457,7 @@ int main(void)
         T(test_key_int),
         T(test_key_timestamp),
         T(test_key_rank),
+        T(test_key_int_time),
         T(test_utf8_valid),
         T(test_utf8_valid_long_overlongs),
         T(test_utf8_max_bytes),

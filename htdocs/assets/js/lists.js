@@ -3,7 +3,7 @@
 // dashboard draws one without loading the list page), and the line an empty
 // search leaves.
 import { h, typed } from './dom.js';
-import { t, label, fmtDate } from './i18n.js';
+import { t, label, fmtDate, fmtAgo } from './i18n.js';
 import { badges } from './sla.js';
 
 export const STATUSES = ['open', 'in_review', 'in_progress', 'waiting_customer', 'solved', 'closed', 'cancelled'];
@@ -19,26 +19,49 @@ export function swatch(item) {
 
 export const named = (item) => (item ? [swatch(item), item.name] : '');
 
-function row(tk, staff) {
-  const cells = [
-    [t('field.number'), h('a', { href: `#/t/${tk.id}` }, tk.number)],
-    [t('field.title'), typed(tk.title)],
-    staff ? [t('field.pharmacy'), typed(tk.pharmacy ? tk.pharmacy.name : '')] : null,
-    [t('field.category'), typed(named(tk.category))],
-    [t('field.priority'), pill('priority', tk.priority)],
-    [t('field.status'), pill('status', tk.status)],
-    [t('field.sla'), badges(tk)],
-    [t('field.updated'), h('time', { datetime: tk.updated_at }, fmtDate(tk.updated_at)), 'td.date'],
-  ].filter(Boolean);
-  return h('tr', { dataset: { id: tk.id } }, cells.map(([l, c, tag]) => h(tag || 'td', { dataset: { label: l } }, h('span', c))));
+// Who a ticket waits for, by its status; a customer waits for the helpdesk,
+// or is waited for ("waiting for you", marked). A status that says it
+// already (waiting for customer) is not said twice to staff.
+const WAITS = { open: 'expert', in_review: 'expert', in_progress: 'tech', waiting_customer: 'customer', solved: 'confirm' };
+function waitingFor(tk, staff) {
+  const who = WAITS[tk.status];
+  if (!who || (staff && who === 'customer')) return '';
+  const you = !staff && (who === 'customer' || who === 'confirm');
+  return h(`span.waits${you ? '.waits-you' : ''}`, t(`waits.${you ? `you_${who}` : staff ? who : 'team'}`));
 }
 
-export function ticketTable(items, staff, caption) {
-  const heads = [t('field.number'), t('field.title'), staff ? t('field.pharmacy') : null, t('field.category'),
-    t('field.priority'), t('field.status'), t('field.sla'), t('field.updated')].filter(Boolean);
+const ago = (iso) => h('time', { datetime: iso, title: fmtDate(iso) }, fmtAgo(iso));
+const people = (tk) => [tk.expert, tk.tech].filter(Boolean).map((p) => h('span', typed(p.name)));
+
+// [heading, cell, cell tag]
+function columns(staff) {
+  return [
+    [t('field.number'), (tk) => h('a.row-link', { href: `#/t/${tk.id}` }, tk.number)],
+    [t('field.title'), (tk) => typed(tk.title), 'td.title'],
+    staff ? [t('field.pharmacy'), (tk) => typed(tk.pharmacy ? tk.pharmacy.name : '')] : null,
+    [t('field.priority'), (tk) => pill('priority', tk.priority)],
+    [t('field.status'), (tk) => [pill('status', tk.status), ' ', waitingFor(tk, staff)]],
+    [t('field.assignee'), (tk) => (tk.expert || tk.tech ? people(tk) : h('span.none', t('list.unassigned'))), 'td.people'],
+    [t('field.sla'), (tk) => badges(tk), 'td.sla-cell'],
+    [t('field.age'), (tk) => ago(tk.created_at), 'td.date'],
+    [t('field.activity'), (tk) => ago(tk.updated_at), 'td.date'],
+  ].filter(Boolean);
+}
+
+function row(tk, cols, pick) {
+  const cells = cols.map(([l, cell, tag]) => h(tag || 'td', { dataset: { label: l } }, h('span', cell(tk))));
+  if (pick) cells.unshift(h('td.pick', pick(tk)));
+  return h(`tr${tk.status === 'waiting_customer' ? '.waiting' : ''}`, { dataset: { id: tk.id, status: tk.status } }, cells);
+}
+
+// The table; opts.pick (a ticket's selection box) and opts.pickAll add a first column.
+export function ticketTable(items, staff, caption, opts = {}) {
+  const cols = columns(staff);
+  const heads = cols.map(([l]) => h('th', { scope: 'col' }, l));
+  if (opts.pick) heads.unshift(h('th.pick', { scope: 'col' }, opts.pickAll || ''));
   return h('table.tickets#tickets', h('caption.visually-hidden', caption),
-    h('thead', h('tr', heads.map((x) => h('th', { scope: 'col' }, x)))),
-    h('tbody', items.map((tk) => row(tk, staff))));
+    h('thead', h('tr', heads)),
+    h('tbody', items.map((tk) => row(tk, cols, opts.pick))));
 }
 
 // An empty result of a search, saying what was searched, with a way back

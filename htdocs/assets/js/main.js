@@ -7,6 +7,7 @@ import { t, setLang, currentLang, applyStatic } from './i18n.js';
 import { get, patch, ApiError, sessionOk, takeReturnTo, whenSessionEnds, stopPolling, restoreDrafts, saveDrafts } from './api.js';
 import { carryInput, unsaved, hooks } from './dom.js';
 import * as bell from './bell.js';
+import * as menu from './menu.js';
 
 // [path, its page (a name, or from the path; none: open to all), its
 // module, the view drawn with it]
@@ -72,6 +73,9 @@ function renderChrome() {
   bell.redraw();
 }
 
+const refreshMenu = () => { if (me) menu.refresh(me, $('#nav-list')).catch(() => {}); };
+window.addEventListener('pd:views', refreshMenu);
+
 const pageOf = (r, path) => (typeof r[1] === 'function' ? r[1](path.match(r[0])) : r[1]);
 
 // One page is drawn at a time. A route asked for while another is drawing
@@ -101,6 +105,8 @@ async function drawRoute(keepInput, seq) {
     return;
   }
   const [re, , load, draw] = found;
+  // the keyboard shortcuts (keys.js) come with the first list or ticket
+  if (/^\/(tickets|review|mine|assigned|escalated|t\/)/.test(path)) import('./keys.js').then((k) => k.install()).catch(() => {});
   const name = pageOf(found, path);
   for (const a of document.querySelectorAll('#nav a, #prefs-link')) {
     const here = a.dataset.nav ? a.dataset.nav === name : a.getAttribute('href') === PATHS[name];
@@ -124,6 +130,7 @@ async function drawRoute(keepInput, seq) {
     if (seq === routeSeq) main().setAttribute('aria-busy', 'false');
     bell.retitle();
   }
+  if (seq === routeSeq) refreshMenu();
   if (!keepInput) {
     const heading = view.querySelector('h2');
     if (heading && document.activeElement === document.body) {

@@ -5,9 +5,11 @@ import { t, label, fmtDate } from './i18n.js';
 import { watched, poll, url } from './api.js';
 import * as lookups from './lookups.js';
 import { STATUSES, PRIORITIES, ticketTable, searched } from './lists.js';
+import { countLine, picker, bulkBar, saveView, viewHere } from './triage.js';
+import { shown } from './menu.js';
 
 const SOURCES = ['customer', 'team_expert', 'internal', 'whatsapp'];
-const SORTS = ['created_at', 'updated_at', 'priority', 'id'];
+const SORTS = ['action', 'created_at', 'updated_at', 'priority', 'id'];
 const SLA_LISTS = ['breached', 'at_risk', 'met'];
 
 const MODES = {
@@ -79,7 +81,12 @@ export async function ticketList(ctx, mode) {
   }
   // a service level list sorts by due time, and only it does
   if (query.sla) delete query.sort;
+  // a customer's own list: what waits for them first (a staff queue
+  // lists what needs action first by itself)
+  if (!staff && !query.sort && !query.q && !query.sla) query.sort = 'waiting';
+  const filters = { ...query };
   query.limit = 25;
+  query.count = 'true';
   const key = `${mode}?${[...params].filter(([k]) => k !== 'cursor').map((kv) => kv.join('=')).join('&')}`;
   const stack = back.get(key) || [];
   if (!params.get('cursor')) stack.length = 0;
@@ -97,11 +104,28 @@ export async function ticketList(ctx, mode) {
   });
   const list = watched('/tickets', query);
   const status = h('p.status', { role: 'status' });
+  const counter = h('p.list-count', { 'aria-live': 'polite' });
   const holder = h('div.table-wrap');
   const pager = h('nav.pager', { 'aria-label': t('list.pages') });
+  // staff who change tickets pick rows and change them at once
+  const bulk = me.permissions.includes('ticket.bulk');
+  let bar = null;
+  const pk = bulk ? picker(() => bar.update()) : null;
   const draw = () => {
     const page = list.data;
-    holder.replaceChildren(page.items.length ? ticketTable(page.items, staff, t(m.title)) : '');
+    // the row the keyboard is on stays so while the list is drawn anew
+    const was = holder.querySelector('tbody tr.current')?.dataset.id;
+    const focused = holder.contains(document.activeElement);
+    if (pk) pk.show(page.items);
+    holder.replaceChildren(page.items.length ? ticketTable(page.items, staff, t(m.title),
+      pk ? { pick: pk.pick, pickAll: pk.pickAll() } : {}) : '');
+    const again = was && holder.querySelector(`tbody tr[data-id="${was}"]`);
+    if (again) {
+      again.classList.add('current');
+      if (focused) again.querySelector('a.row-link')?.focus();
+    }
+    if (bar) bar.update();
+    counter.textContent = page.items.length ? countLine(page) : '';
     // a search that found nothing says what it searched for
     const without = new URLSearchParams(params);
     without.delete('q');
@@ -119,10 +143,12 @@ export async function ticketList(ctx, mode) {
     );
   };
   await list.get();
+  if (bulk) bar = bulkBar(ctx, pk, async () => { await list.changed(); draw(); });
   // the whole list as CSV, with the same filters (no page)
   const csvQuery = { ...query, format: 'csv' };
   delete csvQuery.limit;
   delete csvQuery.cursor;
+  delete csvQuery.count;
   // a report's number opened here: which tickets these are
   const event = params.get('event');
   view.replaceChildren(
@@ -133,6 +159,10 @@ export async function ticketList(ctx, mode) {
       from: fmtDate(`${params.get('event_from')}T00:00:00`, false), to: fmtDate(`${params.get('event_to')}T00:00:00`, false) })) : '',
     staff && mode === 'all' ? h('details.filter-box', { open: [...params.keys()].some((k) => k !== 'q' && k !== 'cursor') },
       h('summary', t('filter.label')), form) : form,
+    me.permissions.includes('view.manage') ? h('div.view-tools', saveView(ctx, filters, () => window.dispatchEvent(new Event('pd:views'))),
+      viewHere(shown.views, filters, () => { window.dispatchEvent(new Event('pd:views')); window.location.hash = `#${ctx.path}`; })) : '',
+    bar ? bar.form : '',
+    h('div.list-head', counter, h('p.keys-hint', t('keys.hint'))),
     status, holder, pager,
   );
   draw();

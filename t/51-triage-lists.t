@@ -1,0 +1,156 @@
+#!/usr/bin/perl
+# Lists for triage on GET /api/tickets: a staff work queue lists what needs
+# action first (the most urgent, then the oldest), keyset-paged without a
+# gap or a repeat; a customer's list can put the tickets waiting for them
+# first (sort=waiting); count=true gives a bounded count of the whole list;
+# GET /api/tickets/counts gives the menu's queue sizes.
+use strict;
+use warnings;
+use lib 't/lib';
+use Test::More;
+use PD::Test;
+use PD::Fixtures qw(is_error tag create_ticket all_pages set_ticket);
+
+my $T = tag('Triase');
+my %rank = (low => 1, medium => 2, high => 3, urgent => 4);
+
+# unassigned and in review, of each priority, created at known times
+my @made;
+my $n = 0;
+for my $prio (qw(low urgent medium high urgent low high)) {
+    my $id = create_ticket('cust_a', title => "$T $prio")->json->{id};
+    $n++;
+    set_ticket($id, status => 'in_review', priority => $prio,
+        created_at => sprintf('2026-01-%02d 08:00:00+00', 10 - $n));
+    push @made, $id;
+}
+my %ours = map { $_ => 1 } @made;
+
+# ---- the default order of a staff queue -----------------------------------------
+
+my ($items, $pages) = all_pages('expert', '/api/tickets', { queue => 'review', limit => 2 });
+ok @$pages > 1, 'the review queue by pages of two';
+ok !(grep { $_->status != 200 } @$pages), '... each answered 200';
+my @seen = map { $_->{id} } @$items;
+my %once;
+ok !(grep { $once{$_}++ } @seen), 'no ticket on two pages';
+my @mine = grep { $ours{ $_->{id} } } @$items;
+is scalar(@mine), scalar(@made), 'every ticket of ours on some page';
+my @want = sort { $rank{ $b->{priority} } <=> $rank{ $a->{priority} } || $a->{created_at} cmp $b->{created_at}
+                  || $a->{id} <=> $b->{id} } @mine;
+is_deeply [map { $_->{id} } @mine], [map { $_->{id} } @want], 'urgent first, then the oldest within a priority';
+my $prev;
+my $ordered = 1;
+for my $t (@$items) {
+    my $key = [-$rank{ $t->{priority} }, $t->{created_at}];
+    if ($prev && ($key->[0] < $prev->[0] || ($key->[0] == $prev->[0] && $key->[1] lt $prev->[1]))) {
+        $ordered = 0;
+    }
+    $prev = $key;
+}
+ok $ordered, 'the whole queue in that order, across pages';
+
+my ($desc) = all_pages('expert', '/api/tickets', { queue => 'review', sort => 'action', order => 'desc', limit => 3 });
+is_deeply [map { $_->{id} } grep { $ours{ $_->{id} } } @$desc], [reverse map { $_->{id} } @want],
+    'order=desc: the reverse';
+my ($plain) = all_pages('expert', '/api/tickets', { status => 'in_review', limit => 100 });
+my @plain = grep { $ours{ $_->{id} } } @$plain;
+is_deeply [map { $_->{id} } @plain], [map { $_->{id} } sort { $b->{created_at} cmp $a->{created_at} } @plain],
+    'a list without a queue keeps the newest first';
+
+# ---- cursors ------------------------------------------------------------------
+
+my $first = api('expert', GET => '/api/tickets', query => { queue => 'review', limit => 1 });
+my $cursor = $first->json->{next};
+ok $cursor, 'a queue page has a next cursor';
+is api('expert', GET => '/api/tickets', query => { queue => 'review', limit => 1, sort => 'created_at', cursor => $cursor })->status,
+    400, 'an action cursor under another sort: 400';
+use MIME::Base64 qw(encode_base64url);
+is api('expert', GET => '/api/tickets', query => { queue => 'review',
+    cursor => encode_base64url('1|action|a|5|-4|2026-01-01 00:00:00+00') })->status, 200, 'a well-formed action cursor: 200';
+for my $bad ('1|action|a|5|x', '1|action|a|5|-4', '1|action|a|5|99|2026-01-01 00:00:00+00',
+             '1|action|a|5|-4|yesterday', '1|action|a|5|-4|2026-01-01 00:00:00+00|x', '1|action|d|5|-4|2026-01-01 00:00:00+00') {
+    my $r = api('expert', GET => '/api/tickets', query => { queue => 'review', cursor => encode_base64url($bad) });
+    is $r->status, 400, "a forged cursor ($bad): 400";
+}
+is_error api('expert', GET => '/api/tickets', query => { sort => 'action', q => 'struk' }), 400, 'invalid_parameter',
+    'sort', 'sort=action with a search: 400';
+is_error api('expert', GET => '/api/tickets', query => { sort => 'bogus' }), 400, 'invalid_parameter', 'sort', 'an unknown sort: 400';
+
+# ---- the customer's tickets waiting for them first --------------------------------
+
+set_ticket($made[0], status => 'waiting_customer');
+my ($cust) = all_pages('cust_a', '/api/tickets', { sort => 'waiting', limit => 3 });
+my @statuses = map { $_->{status} } @$cust;
+my $last_waiting = -1;
+$statuses[$_] eq 'waiting_customer' and $last_waiting = $_ for 0 .. $#statuses;
+ok !(grep { $_ ne 'waiting_customer' } @statuses[0 .. $last_waiting]), 'sort=waiting: every waiting ticket first';
+is $cust->[0]{status}, 'waiting_customer', '... ours among them';
+ok !(grep { $_->{pharmacy}{id} != pharmacy_id('APT-A') } @$cust), '... of their pharmacy only';
+my @rest = @$cust[$last_waiting + 1 .. $#$cust];
+is_deeply [map { $_->{id} } @rest], [map { $_->{id} } sort { $b->{created_at} cmp $a->{created_at} || $b->{id} <=> $a->{id} } @rest],
+    '... then the newest first';
+
+# ---- counts -----------------------------------------------------------------------
+
+my $c = api('expert', GET => '/api/tickets', query => { q => $T, count => 'true', limit => 2 });
+is $c->status, 200, 'count=true with a search';
+is $c->json->{count}, scalar(@made), '... the exact number of matches';
+ok !$c->json->{count_more}, '... and no more';
+is scalar @{ $c->json->{items} }, 2, '... with a page of the limit';
+my $none = api('expert', GET => '/api/tickets', query => { status => 'in_review', priority => 'urgent', count => 'true' });
+my $urgent = grep { $_->{priority} eq 'urgent' } @{ (all_pages('expert', '/api/tickets', { status => 'in_review', priority => 'urgent', limit => 100 }))[0] };
+is $none->json->{count}, $urgent, 'count agrees with the list it counts';
+ok !exists api('expert', GET => '/api/tickets')->json->{count}, 'no count unless asked';
+is_error api('expert', GET => '/api/tickets', query => { count => 'yes' }), 400, 'invalid_parameter', 'count', 'count=yes: 400';
+my $cc = api('cust_b', GET => '/api/tickets', query => { q => $T, count => 'true' });
+is $cc->json->{count}, 0, 'a customer counts only their pharmacy\'s tickets';
+# a word of an internal note counts for staff, never for the customer
+(my $word = lc "catatan$T") =~ s/[^a-z0-9]//g;
+is api('expert', PATCH => "/api/tickets/$made[2]", json => { note => "Dicek $word di gudang" })->status, 200,
+    'the expert notes a ticket internally';
+is api('expert', GET => '/api/tickets', query => { q => $word, count => 'true' })->json->{count}, 1,
+    'staff count the ticket by its internal note';
+my $blind = api('cust_a', GET => '/api/tickets', query => { q => $word, count => 'true' });
+is $blind->json->{count}, 0, '... its customer counts nothing by it';
+is scalar @{ $blind->json->{items} }, 0, '... and finds nothing';
+my $sla = api('expert', GET => '/api/tickets', query => { sla => 'breached', count => 'true' });
+is $sla->status, 200, 'count=true on a service level list';
+ok defined $sla->json->{count}, '... counted';
+
+# the bound: more than 1000 tickets count as 1000 and more, never all of them
+db_do(q{INSERT INTO tickets (number, title, pic_name, contact, app_version, description, priority, status, source,
+            pharmacy_id, module_id, category_id, created_by)
+        SELECT 'TRI-' || g || '-' || ?, ?, 'x', 'x', '', 'x', 'low', 'cancelled', 'internal', ?,
+               (SELECT id FROM ticket_modules LIMIT 1), (SELECT id FROM ticket_categories LIMIT 1), ?
+        FROM generate_series(1, 1005) g}, $$, "$T massal", pharmacy_id('APT-B'), user_id('admin'));
+my $big = api('expert', GET => '/api/tickets', query => { q => "$T massal", count => 'true', limit => 1 });
+is $big->json->{count}, 1000, 'over the bound: 1000';
+ok $big->json->{count_more}, '... and more';
+
+my $q = api('expert', GET => '/api/tickets/counts');
+is $q->status, 200, 'GET /api/tickets/counts';
+is_deeply [sort keys %{ $q->json->{queues} }], [qw(escalated mine review unassigned waiting)], '... each queue';
+my ($review) = all_pages('expert', '/api/tickets', { queue => 'review', limit => 100 });
+is $q->json->{queues}{review}{count}, scalar(@$review), '... the review queue counted exactly';
+my $qc = api('cust_a', GET => '/api/tickets/counts');
+my ($wait) = all_pages('cust_a', '/api/tickets', { status => 'waiting_customer', limit => 100 });
+is $qc->json->{queues}{waiting}{count}, scalar(@$wait), 'a customer\'s waiting count is their pharmacy\'s';
+is_error api('expert', GET => '/api/tickets/counts', query => { x => 1 }), 400, 'unknown_parameter',
+    undef, 'counts take no parameter';
+
+# ---- the index behind the default order -------------------------------------------
+
+# the cancelled tickets of the bound go again: the lists of later tests
+# are not theirs to wade through
+db_do(q{DELETE FROM tickets WHERE title = ?}, "$T massal");
+db_do('ANALYZE tickets');
+# usable at all (its predicate proven from the queue's statuses), whatever
+# a small table's costs would prefer
+db_do('SET enable_seqscan = off');
+my $plan = join "\n", map { $_->[0] } @{ scalar db_query(q{EXPLAIN SELECT id FROM tickets t
+    WHERE t.status = ANY ('{open,in_review}'::text[])
+    ORDER BY (-t.priority_rank), t.created_at, t.id LIMIT 26}) };
+like $plan, qr/tickets_action_idx/, 'a queue by action walks tickets_action_idx';
+
+done_testing;
