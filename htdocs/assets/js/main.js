@@ -122,6 +122,7 @@ async function drawRoute(keepInput, seq) {
     if (seq === routeSeq) main().setAttribute('aria-busy', 'false');
     bell.retitle();
   }
+  warmTicketPage();
   if (!keepInput) {
     const heading = view.querySelector('h2');
     if (heading && document.activeElement === document.body) {
@@ -132,6 +133,21 @@ async function drawRoute(keepInput, seq) {
 }
 
 const main = () => $('main');
+
+// A ticket opened from a list is the step taken most often: once the first
+// page is drawn, the ticket page's modules are fetched while the network is
+// idle, so that opening a ticket waits for its data alone.
+let warmed = false;
+function warmTicketPage() {
+  if (warmed) return;
+  warmed = true;
+  const go = () => {
+    import('./ticket.js').catch(() => {});
+    if (me.allowed.ticket_notifications) import('./deliveries.js').catch(() => {});
+  };
+  if (window.requestIdleCallback) window.requestIdleCallback(go, { timeout: 3000 });
+  else setTimeout(go, 500);
+}
 
 // Another page, while this one holds input not yet saved: forms.js asks
 // first (when a page has loaded it, hooks.mayLeave); meanwhile the address
