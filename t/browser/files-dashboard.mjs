@@ -38,7 +38,7 @@ await step('attachments', async () => {
   await p.waitForURL(/#\/t\/\d+$/);
   const id = Number(new URL(p.url()).hash.split('/').pop());
   await p.waitForSelector('.files .attachment');
-  ok((await p.textContent('.files')).includes(hostile), 'customer: the attachment shows under its name');
+  ok((await p.textContent('.card.files')).includes(hostile), 'customer: the attachment shows under its name');
   is(await p.evaluate(() => document.querySelectorAll('img[src="x"]').length), 0, 'customer: the file name made no element');
   await expert.page.locator('#tickets tbody tr', { hasText: `Lampiran ${stamp}` }).waitFor({ timeout: 12000 });
   await expert.page.click(`#tickets a[href="#/t/${id}"]`);

@@ -122,7 +122,7 @@ async function drawRoute(keepInput, seq) {
     if (seq === routeSeq) main().setAttribute('aria-busy', 'false');
     bell.retitle();
   }
-  warmTicketPage();
+  warmTicketPage(name);
   if (!keepInput) {
     const heading = view.querySelector('h2');
     if (heading && document.activeElement === document.body) {
@@ -134,12 +134,14 @@ async function drawRoute(keepInput, seq) {
 
 const main = () => $('main');
 
-// A ticket opened from a list is the step taken most often: once the first
-// page is drawn, the ticket page's modules are fetched while the network is
-// idle, so that opening a ticket waits for its data alone.
+// A ticket opened from a list is the step taken most often: once a list is
+// drawn, the ticket page's modules are fetched while the network is idle,
+// so that opening a ticket waits for its data alone. Other pages (the
+// dashboard with its charts, the admin pages) load no more than their own.
+const LISTS = ['tickets', 'review', 'mine', 'assigned', 'escalated'];
 let warmed = false;
-function warmTicketPage() {
-  if (warmed) return;
+function warmTicketPage(name) {
+  if (warmed || !LISTS.includes(name)) return;
   warmed = true;
   const go = () => {
     import('./ticket.js').catch(() => {});
