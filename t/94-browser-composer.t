@@ -9,6 +9,7 @@ use warnings;
 use lib "$ENV{PD_ROOT}/t/lib";
 use Test::More;
 use JSON ();
+use MIME::Base64 ();
 use PD::Browser;
 
 PD::Browser::need('axe-core');
@@ -23,5 +24,9 @@ for my $name (qw(waiting solve)) {
         $tech, $expert, $id);
     $ids{$name} = $id;
 }
+# an image on the ticket to be solved, for the viewer
+my $png = MIME::Base64::decode_base64('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==');
+my $up = PD::Fixtures::upload('cust_a', $ids{solve}, [[file => { filename => 'layar-kasir.png', content => $png, type => 'image/png' }]]);
+diag $up->body unless $up->status == 201;
 $ENV{PD_TEST_TICKETS} = JSON->new->canonical->encode(\%ids);
 PD::Browser::run('composer.mjs', 'axe-core');

@@ -94,6 +94,61 @@ await step('tech: reply and solve', async () => {
   await s.context.close();
 });
 
+await step('an image in the page\'s viewer', async () => {
+  for (const width of [1280, 390]) {
+    const s = await person(browser, 'cust_a', { viewport: { width, height: width > 500 ? 800 : 844 } });
+    const { page } = s;
+    await visit(page, `#/t/${ids.solve}`);
+    const open = page.locator('.card.files .thumb-button').first();
+    await open.click();
+    await page.waitForSelector('dialog.viewer[open]');
+    ok(await page.$eval('dialog.viewer img', (img) => img.complete && img.naturalWidth > 0 && img.src.includes('/preview')),
+      `${width} px: the image is shown in the page, from the preview route`);
+    is(await page.evaluate(() => document.activeElement.closest('dialog.viewer') !== null), true, '... the focus inside the viewer');
+    for (let i = 0; i < 4; i += 1) await page.keyboard.press('Tab');
+    is(await page.evaluate(() => document.activeElement.closest('dialog.viewer') !== null), true, '... and kept there (Tab)');
+    const problems = await axeProblems(page);
+    ok(problems.length === 0, `${width} px, the viewer: axe-core finds nothing serious`, problems.join('\n'));
+    await shot(page, `viewer-${width}`, 'composer');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('dialog.viewer:not([open])', { state: 'attached' });
+    ok(await open.evaluate((b) => b === document.activeElement), '... Escape closes it, the focus back on what opened it');
+    clean(s, `viewer, ${width} px`);
+    await s.context.close();
+  }
+});
+
+await step('customer: the rating stars, by keys and by touch; reject looks apart', async () => {
+  const s = await person(browser, 'cust_a', { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const { page } = s;
+  await visit(page, `#/t/${ids.solve}`);
+  await page.waitForSelector('form[data-key="confirm"] .rating');
+  is(await page.locator('form[data-key="confirm"] input[type="radio"][name="rating"]').count(), 5, 'five stars, a radio group');
+  const box = await page.locator('label[for="rating-1"]').boundingBox();
+  ok(box.width >= 44 && box.height >= 44, `each star a touch target (${Math.round(box.width)}×${Math.round(box.height)} px)`);
+  await page.focus('#rating-1');
+  await page.keyboard.press('Space');
+  for (let i = 0; i < 3; i += 1) await page.keyboard.press('ArrowRight');
+  is(await page.$eval('input[name="rating"]:checked', (i) => i.value), '4', 'arrow keys choose: 4');
+  is(await page.locator('.rating .star.on').count(), 4, '... four stars lit');
+  await page.tap('label[for="rating-5"]');
+  is(await page.$eval('input[name="rating"]:checked', (i) => i.value), '5', 'a touch chooses: 5');
+  is(await page.locator('.rating .star.on').count(), 5, '... five stars lit');
+  const look = (key) => page.$eval(`form[data-key="${key}"] button[type="submit"]`, (b) => getComputedStyle(b).backgroundColor);
+  ok(await look('confirm') !== await look('reject'), 'reject\'s button looks different from confirm\'s');
+  const problems = await axeProblems(page);
+  ok(problems.length === 0, 'the confirm and reject forms: axe-core finds nothing serious', problems.join('\n'));
+  await shot(page, 'rating-390', 'composer');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'rating-390-dark', 'composer');
+  await page.fill('form[data-key="confirm"] [name="message"]', 'Terima kasih.');
+  await page.click('form[data-key="confirm"] button[type="submit"]');
+  await page.waitForSelector('.info .pill.status-closed');
+  is((await apiGet(page, `/tickets/${ids.solve}`)).rating, 5, 'confirmed with 5 stars');
+  clean(s, 'rating');
+  await s.context.close();
+});
+
 await step('customer: always in public, files with the reply', async () => {
   for (const width of [1280, 390]) {
     const s = await person(browser, 'cust_a', { viewport: { width, height: width > 500 ? 800 : 844 } });

@@ -635,6 +635,9 @@ const BOTH = {
   'compose.then.hint': ['Hanya dengan balasan kepada pelanggan; saat menyelesaikan, pesan ini menjadi ringkasan solusinya.', 'With a reply to the customer only; when solving, the message is the resolution summary.'],
   'compose.empty': ['Tulis pesan atau pilih file.', 'Write a message or choose files.'],
   'compose.no_files': ['File tidak dapat dilampirkan di sini.', 'Files cannot be attached here.'],
+  'viewer.open': ['Lihat gambar {name}', 'View the image {name}'],
+  'viewer.close': ['Tutup', 'Close'],
+  'viewer.download': ['Unduh', 'Download'],
   'compose.partial': ['{n} file sudah terlampir, tetapi pesannya belum terkirim: {why} Pesan masih ada di kotak.', '{n} file(s) attached, but the message was not sent: {why} It is still in the box.'],
 };
 

@@ -209,10 +209,23 @@ async function techPicker() {
   return group;
 }
 
+// The rating: five radio buttons (a radio group: Tab reaches it, arrow keys
+// choose), each a large star to touch; the stars up to the chosen one (or
+// the one under the pointer) are lit.
 function stars() {
-  return h('fieldset.rating', h('legend', t('confirm.rating')), [1, 2, 3, 4, 5].map((n) => h('span.star',
-    h('input', { type: 'radio', name: 'rating', value: n, id: `rating-${n}` }),
-    h('label', { for: `rating-${n}` }, String(n), h('span.visually-hidden', ` ${t('rating.n', { n })}`)))));
+  const group = h('fieldset.rating', h('legend', t('confirm.rating')), [1, 2, 3, 4, 5].map((n) => h('span.star',
+    h('input.visually-hidden', { type: 'radio', name: 'rating', value: n, id: `rating-${n}` }),
+    h('label', { for: `rating-${n}` }, h('span.star-glyph', { 'aria-hidden': 'true' }, '★'),
+      h('span.star-n', { 'aria-hidden': 'true' }, String(n)), h('span.visually-hidden', t('rating.n', { n }))))));
+  const light = (upTo) => group.querySelectorAll('.star').forEach((el, i) => el.classList.toggle('on', i < upTo));
+  const chosen = () => Number((group.querySelector('input:checked') || {}).value || 0);
+  group.addEventListener('change', () => light(chosen()));
+  group.addEventListener('pointerover', (e) => {
+    const star = e.target.closest('.star');
+    if (star) light([...group.querySelectorAll('.star')].indexOf(star) + 1);
+  });
+  group.addEventListener('pointerleave', () => light(chosen()));
+  return group;
 }
 
 // A move's name on the page, by where it goes and what it asks; their order.
