@@ -195,7 +195,7 @@ await step('story', async () => {
   ok(!(await ticketText(p)).includes('Driver printer diperbarui'), 'customer: the tech\'s progress note is not');
 
   // 6. the customer confirms with a rating; 7. the ticket is closed
-  await p.check('#rating-5');
+  await p.click('label[for="rating-5"]');  // the star, as a person chooses it
   await p.fill('form[data-key="confirm"] [name="message"]', 'Terima kasih, sudah normal.');
   await submit(p, 'confirm');
   await p.waitForSelector('.info .pill.status-closed');
