@@ -13,6 +13,7 @@ import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Provider, { errors } from 'oidc-provider';
+import * as signin from './signin.js';
 
 const env = process.env;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -145,9 +146,7 @@ ${body}
 </body></html>
 `;
 
-function escapeHtml(s) {
-  return String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+const { escapeHtml } = signin;
 
 const provider = new Provider(issuer, {
   clients: [
@@ -301,29 +300,21 @@ function send(res, status, type, body) {
 const sendJson = (res, status, obj) => send(res, status, 'application/json', `${JSON.stringify(obj)}\n`);
 const sendHtml = (res, status, html) => send(res, status, 'text/html; charset=utf-8', html);
 
-function loginForm(uid, username, error) {
-  return page('Pharmadesk sign-in', `<h1>Pharmadesk sign-in</h1>
-${error ? `<p id="error" style="color:#b91c1c">${escapeHtml(error)}</p>` : ''}
-<form method="post" action="/interaction/${escapeHtml(uid)}">
-<p><label>Username<br><input name="username" autocomplete="username" value="${escapeHtml(username)}" required autofocus></label></p>
-<p><label>Password<br><input name="password" type="password" autocomplete="current-password" required></label></p>
-<p><button type="submit">Sign in</button></p>
-</form>`);
-}
-
 function samePassword(given) {
   const a = crypto.createHash('sha256').update(String(given ?? '')).digest();
   const b = crypto.createHash('sha256').update(PASSWORD).digest();
   return crypto.timingSafeEqual(a, b);
 }
 
-async function interaction(req, res, uid) {
+async function interaction(req, res, uid, query) {
   const details = await provider.interactionDetails(req, res);
-  if (details.uid !== uid) return sendHtml(res, 400, page('Error', '<p>This sign-in has expired; start again.</p>'));
+  if (details.uid !== uid) return sendHtml(res, 400, signin.expiredPage(signin.language(req, query.get('lang'))));
   const { prompt, params } = details;
 
   if (prompt.name === 'login') {
-    if (req.method === 'GET') return sendHtml(res, 200, loginForm(uid, params.login_hint));
+    if (req.method === 'GET') {
+      return sendHtml(res, 200, signin.loginPage(uid, signin.language(req, query.get('lang')), params.login_hint));
+    }
     if (req.method !== 'POST') return sendHtml(res, 405, page('Error', '<p>Method not allowed</p>'));
     const form = new URLSearchParams(await readBody(req));
     const username = form.get('username') || '';
@@ -331,7 +322,7 @@ async function interaction(req, res, uid) {
     // Compared even for an unknown name so that both cases take as long.
     if (!samePassword(form.get('password')) || !a) {
       console.log(`idp: refused sign-in for ${JSON.stringify(username)}`);
-      return sendHtml(res, 200, loginForm(uid, username, 'Wrong username or password.'));
+      return sendHtml(res, 200, signin.loginPage(uid, signin.language(req, form.get('lang')), username, true));
     }
     console.log(`idp: ${username} signed in`);
     return provider.interactionFinished(req, res, { login: { accountId: a.sub } },
@@ -415,10 +406,13 @@ async function testToken(req, res) {
 const providerCallback = provider.callback();
 
 async function handle(req, res) {
-  const { pathname } = new URL(req.url, issuer);
+  const { pathname, searchParams } = new URL(req.url, issuer);
   try {
     const m = /^\/interaction\/([A-Za-z0-9_-]+)$/.exec(pathname);
-    if (m) return await interaction(req, res, m[1]);
+    if (m) return await interaction(req, res, m[1], searchParams);
+    if (pathname === signin.CSS_PATH && req.method === 'GET') {
+      return send(res, 200, 'text/css; charset=utf-8', signin.css);
+    }
     if (testTokens && pathname === '/test/token') return await testToken(req, res);
   } catch (err) {
     console.error(`idp: ${req.method} ${pathname}: ${err.message}`);

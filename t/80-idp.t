@@ -254,7 +254,7 @@ unlike $form->{body}, qr{https?://|\@import}, 'the form loads nothing from elsew
 
 $r = request(POST => "$issuer$action", form => [username => 'cust_a', password => 'wrong']);
 ok $r->{status} == 200 && !$r->{headers}{location}, 'a wrong password is refused';
-like $r->{body}, qr/Wrong username or password/, '... with a message on the form';
+like $r->{body}, qr/Wrong username or password|Nama pengguna atau kata sandi salah/, '... with a message on the form';
 $r = request(POST => "$issuer$action", form => [username => 'ghost', password => 'pharmadesk']);
 ok $r->{status} == 200 && !$r->{headers}{location}, 'an unknown user is refused';
 

@@ -58,7 +58,7 @@ ok db_value('SELECT last_login_at IS NOT NULL FROM users WHERE username = ?', 'c
 {
     my $b = PD::Sso->new;
     my $r = $b->sign_in('cust_a', 'wrong');
-    like $r->decoded_content, qr/Wrong username or password/, 'a wrong password stays on the provider';
+    like $r->decoded_content, qr/Wrong username or password|Nama pengguna atau kata sandi salah/, 'a wrong password stays on the provider';
     is_error $b->get('/api/me'), 401, 'unauthenticated', undef, '... without a session';
 }
 

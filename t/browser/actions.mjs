@@ -49,7 +49,9 @@ for (const user of users) {
     for (const tk of tickets) {
       await visit(page, `#/t/${tk.id}`);
       await page.waitForSelector('.actions-box h3');
-      const shown = await page.$$eval('#view [data-action]', (els) => els.map((e) => e.dataset.action));
+      // the composer's visibility carries both: a message, and its files (data-upload)
+      const shown = await page.$$eval('#view [data-action], #view [data-upload]',
+        (els) => els.flatMap((e) => [e.dataset.action, e.dataset.upload].filter(Boolean)));
       const { allowed } = await apiGet(page, `/tickets/${tk.id}`);
       const want = expected(allowed);
       is(JSON.stringify([...shown].sort()), JSON.stringify(want), `${user}, ${tk.state}: the page offers exactly what the API allows`);

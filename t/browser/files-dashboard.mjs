@@ -40,23 +40,23 @@ await step('attachments', async () => {
   await p.waitForURL(/#\/t\/\d+$/);
   const id = Number(new URL(p.url()).hash.split('/').pop());
   await p.waitForSelector('.files .attachment');
-  ok((await p.textContent('.files')).includes(hostile), 'customer: the attachment shows under its name');
+  ok((await p.textContent('.card.files')).includes(hostile), 'customer: the attachment shows under its name');
   is(await p.evaluate(() => document.querySelectorAll('img[src="x"]').length), 0, 'customer: the file name made no element');
   await expert.page.locator('#tickets tbody tr', { hasText: `Lampiran ${stamp}` }).waitFor({ timeout: 12000 });
   await expert.page.click(`#tickets a[href="#/t/${id}"]`);
   await expert.page.waitForSelector('.files .attachment');
   ok((await expert.page.textContent('.timeline')).includes(hostile), 'expert: the timeline names the attachment');
   // evidence for the team only
-  await expert.page.selectOption('form[data-key="upload"] [name="visibility"]', 'internal');
-  await expert.page.setInputFiles('form[data-key="upload"] input[type="file"]', logPath);
-  await expert.page.click('form[data-key="upload"] button[type="submit"]');
+  await expert.page.selectOption('form[data-key="reply"] [name="visibility"]', 'internal');
+  await expert.page.setInputFiles('form[data-key="reply"] input[type="file"]', logPath);
+  await expert.page.click('form[data-key="reply"] button[type="submit"]');
   await expert.page.waitForSelector(`.files .attachment:has-text("kasir-${stamp}.log") .badge.internal`);
   ok(true, 'expert: an internal file carries the internal badge');
   await p.waitForTimeout(6000);
   ok(!(await p.textContent('#view')).includes(`kasir-${stamp}.log`), 'customer: the internal file is not shown');
   // too large: refused before sending, next to the picker
-  await p.setInputFiles('form[data-key="upload"] input[type="file"]', [{ name: 'big.png', mimeType: 'image/png', buffer: Buffer.alloc(10 * 1024 * 1024 + 1) }]);
-  ok((await p.textContent('form[data-key="upload"] .error')).length > 0, 'customer: a file over 10 MB is refused next to the picker');
+  await p.setInputFiles('form[data-key="reply"] input[type="file"]', [{ name: 'big.png', mimeType: 'image/png', buffer: Buffer.alloc(10 * 1024 * 1024 + 1) }]);
+  ok((await p.textContent('form[data-key="reply"] .dropzone ~ .error')).length > 0, 'customer: a file over 10 MB is refused next to the picker');
   await shot(p, 'attachments-customer', 'portal');
   for (const s of [cust, expert]) { clean(s, `attachments, ${s.user}`); await s.context.close(); }
 });

@@ -153,7 +153,7 @@ await step('story', async () => {
   ok((await p.textContent('.actions-box .asked')).includes('Mohon kirim foto'), 'customer: the actions say what is asked of them');
   is(await p.locator('.actions-box .muted', { hasText: 'Nothing for you to do' }).count(), 0, '... not that there is nothing to do');
   is(await p.locator('.actions-box form[data-key="reply"]').count(), 1, '... with the reply box right there');
-  is(await p.locator('.actions-box form[data-key="upload"]').count(), 1, '... and the file upload');
+  is(await p.locator('.actions-box form[data-key="reply"] input[type="file"]').count(), 1, '... and the file upload in it');
   // on a phone: no wider than the screen, the status and next step before the conversation
   for (const s of [cust, tech]) {
     await s.page.setViewportSize({ width: 390, height: 844 });
@@ -184,8 +184,8 @@ await step('story', async () => {
   await seen(tech, '.info .pill.status-in_progress', 'the ticket back in progress');
 
   // 5. the tech solves it; a message and a file go where the other goes by default
-  is(await t.inputValue('form[data-key="upload"] [name="visibility"]'), await t.inputValue('form[data-key="reply"] [name="visibility"]'),
-    'tech: a file upload defaults to where a message goes');
+  is(await t.locator('form[data-key="reply"] input[type="file"]').count(), 1,
+    'tech: files go in the composer, where its message goes');
   await t.fill('form[data-key="reply"] [name="body"]', 'Driver printer diperbarui di kasir 2.');
   await submit(t, 'reply');
   await t.waitForSelector('.tl.internal:has-text("Driver printer diperbarui")');
@@ -197,7 +197,7 @@ await step('story', async () => {
   ok(!(await ticketText(p)).includes('Driver printer diperbarui'), 'customer: the tech\'s progress note is not');
 
   // 6. the customer confirms with a rating; 7. the ticket is closed
-  await p.check('#rating-5');
+  await p.click('label[for="rating-5"]');  // the star, as a person chooses it
   await p.fill('form[data-key="confirm"] [name="message"]', 'Terima kasih, sudah normal.');
   await submit(p, 'confirm');
   await p.waitForSelector('.info .pill.status-closed');
@@ -495,11 +495,14 @@ await step('speed', async () => {
   const chart = fs.existsSync('/usr/share/javascript/chart.js/chart.min.js') ? fs.statSync('/usr/share/javascript/chart.js/chart.min.js').size : 0;
   diag(`JavaScript and CSS on disk: portal ${own} bytes, Chart.js ${chart} bytes`);
   ok(chart > 0, 'Chart.js is installed (libjs-chart.js)');
+  ok(own < 300000, `the portal's own JavaScript and CSS together under 300 kB before compression (${own} bytes)`);
   // The budget is what a page loads: the portal's core, the modules of the
   // page shown (each route imports its own), Chart.js on the dashboard.
   // 300 kB a page; the dashboard, whose Chart.js alone weighs 200 kB and
-  // whose urgent list draws the service level badges, 325 kB.
-  const budget = (hash) => (hash === '#/dashboard' ? 325 : 300);
+  // whose urgent list draws the rows and service level badges of the lists
+  // for triage, and whose menu shows the queues' counts, 340 kB. The portal's
+  // own files together stay under 300 kB (asserted above).
+  const budget = (hash) => (hash === '#/dashboard' ? 340 : 300);
   const mainJs = fs.statSync(path.join(assets, 'js/main.js')).size;
   const WEIGH = {
     expert: ['#/review', '#/escalated', '#/tickets', `#/t/${storyId}`, '#/new', '#/notifications', '#/preferences'],

@@ -77,11 +77,51 @@ export function picker({ name = 'file', label = t('attach.label') } = {}) {
   };
 }
 
+// An image, shown large in the page (its preview, the route that serves
+// images alone inline), in a modal <dialog>: the focus stays inside while it
+// is open, Escape or the close button shuts it, and the focus goes back to
+// what opened it.
+let viewer = null;
+function showImage(a, opener) {
+  if (!viewer) {
+    const title = h('h2#viewer-title');
+    const img = h('img.viewer-img', { alt: '' });
+    const close = h('button.viewer-close', { type: 'button' }, t('viewer.close'));
+    const save = h('a.button', { download: '' }, t('viewer.download'));
+    const dlg = h('dialog.viewer', { 'aria-labelledby': 'viewer-title' },
+      h('div.viewer-head', title, close), h('div.viewer-body', img), h('p.viewer-foot', save));
+    close.addEventListener('click', () => dlg.close());
+    // a click on the backdrop (the dialog itself, outside its content) closes too
+    dlg.addEventListener('click', (e) => { if (e.target === dlg) dlg.close(); });
+    dlg.addEventListener('close', () => { if (viewer.opener && viewer.opener.isConnected) viewer.opener.focus(); });
+    document.body.append(dlg);
+    viewer = { dlg, title, img, save, close, opener: null };
+  }
+  viewer.opener = opener;
+  viewer.title.textContent = a.file_name;
+  viewer.img.alt = a.description || a.file_name;
+  viewer.img.src = a.preview_url;
+  viewer.save.href = a.download_url || `/api/attachments/${a.id}`;
+  viewer.dlg.showModal();
+  viewer.close.focus();
+}
+
 export function attachmentItem(a) {
+  const href = a.download_url || `/api/attachments/${a.id}`;
+  let thumb = h('span.file-icon', { 'aria-hidden': 'true' });
+  let name = h('a', { href, download: '' }, a.file_name);
+  if (a.preview_url) {
+    const open = h('button.thumb-button', { type: 'button', 'aria-label': t('viewer.open', { name: a.file_name }) },
+      h('img.thumb', { src: a.preview_url, alt: '', loading: 'lazy', width: 48, height: 48 }));
+    open.addEventListener('click', () => showImage(a, open));
+    thumb = open;
+    name = h('a', { href: a.preview_url, dataset: { viewer: 'image' } }, a.file_name);
+    name.addEventListener('click', (e) => { e.preventDefault(); showImage(a, name); });
+  }
   return h('li.attachment', { dataset: { id: a.id } },
-    a.preview_url ? h('img.thumb', { src: a.preview_url, alt: '', loading: 'lazy', width: 48, height: 48 }) : h('span.file-icon', { 'aria-hidden': 'true' }),
+    thumb,
     h('div',
-      h('a', { href: a.download_url || `/api/attachments/${a.id}`, download: '' }, a.file_name),
+      name,
       a.visibility === 'internal' ? h('span.badge.internal', t('badge.internal')) : '',
       h('p.meta', [fmtSize(a.size), a.uploaded_by ? a.uploaded_by.name : '', fmtDate(a.created_at)].filter(Boolean).join(' · ')),
       a.description ? h('p.desc', a.description) : ''));

@@ -71,7 +71,8 @@ export async function importPage(ctx) {
   document.title = `${t('imp.title')} · Pharmadesk`;
   const status = h('p.flash', { role: 'status', 'aria-live': 'polite' });
   const error = h('p.form-error', { role: 'alert' });
-  const result = h('section.import-result', { 'aria-labelledby': 'imp-result-head' });
+  // a region once it has a report to name it; empty, a plain container
+  const result = h('div.import-result');
   const input = h('input', { id: 'imp-file', type: 'file', accept: '.json,application/json', 'aria-describedby': 'imp-file-hint' });
   const check = h('button.primary', { type: 'submit' }, t('imp.check'));
   const run = h('button', { type: 'button', hidden: true }, t('imp.run'));
@@ -85,7 +86,8 @@ export async function importPage(ctx) {
     const list = sum.problems.length ? h('ul.items.import-problems', sum.problems.map(problemItem)) : null;
     const more = sum.problem_count > sum.problems.length
       ? h('p.muted', t('imp.more', { n: fmtNumber(sum.problem_count - sum.problems.length) })) : null;
-    result.replaceChildren(h('div.card', head, summary(sum, dryRun), list, more));
+    result.replaceChildren(h('section.card', { 'aria-labelledby': 'imp-result-head' },
+      head, summary(sum, dryRun), list, more));
   };
 
   const form = h('form.import-form.card', { novalidate: true },

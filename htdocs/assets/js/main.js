@@ -131,6 +131,7 @@ async function drawRoute(keepInput, seq) {
     bell.retitle();
   }
   if (seq === routeSeq) refreshMenu();
+  warmTicketPage(name);
   if (!keepInput) {
     const heading = view.querySelector('h2');
     if (heading && document.activeElement === document.body) {
@@ -141,6 +142,23 @@ async function drawRoute(keepInput, seq) {
 }
 
 const main = () => $('main');
+
+// A ticket opened from a list is the step taken most often: once a list is
+// drawn, the ticket page's modules are fetched while the network is idle,
+// so that opening a ticket waits for its data alone. Other pages (the
+// dashboard with its charts, the admin pages) load no more than their own.
+const LISTS = ['tickets', 'review', 'mine', 'assigned', 'escalated'];
+let warmed = false;
+function warmTicketPage(name) {
+  if (warmed || !LISTS.includes(name)) return;
+  warmed = true;
+  const go = () => {
+    import('./ticket.js').catch(() => {});
+    if (me.allowed.ticket_notifications) import('./deliveries.js').catch(() => {});
+  };
+  if (window.requestIdleCallback) window.requestIdleCallback(go, { timeout: 3000 });
+  else setTimeout(go, 500);
+}
 
 // Another page, while this one holds input not yet saved: forms.js asks
 // first (when a page has loaded it, hooks.mayLeave); meanwhile the address

@@ -708,6 +708,19 @@ const BOTH = {
   'keys.reply': ['r: balas tiket', 'r: reply to the ticket'],
   'keys.help': ['?: daftar pintasan ini', '?: this list of shortcuts'],
   'keys.hint': ['? : pintasan papan ketik', '? : keyboard shortcuts'],
+
+  // the ticket page: one composer, the image viewer, the rating
+  'compose.then': ['Lalu', 'Then'],
+  'compose.then.none': ['Status tetap', 'Keep the status'],
+  'compose.then.waiting_customer': ['Tunggu jawaban pelanggan', 'Wait for the customer'],
+  'compose.then.solved': ['Tandai selesai', 'Solve'],
+  'compose.then.hint': ['Hanya dengan balasan kepada pelanggan; saat menyelesaikan, pesan ini menjadi ringkasan solusinya.', 'With a reply to the customer only; when solving, the message is the resolution summary.'],
+  'compose.empty': ['Tulis pesan atau pilih file.', 'Write a message or choose files.'],
+  'compose.no_files': ['File tidak dapat dilampirkan di sini.', 'Files cannot be attached here.'],
+  'viewer.open': ['Lihat gambar {name}', 'View the image {name}'],
+  'viewer.close': ['Tutup', 'Close'],
+  'viewer.download': ['Unduh', 'Download'],
+  'compose.partial': ['{n} file sudah terlampir, tetapi pesannya belum terkirim: {why} Pesan masih ada di kotak.', '{n} file(s) attached, but the message was not sent: {why} It is still in the box.'],
 };
 
 const pick = (i) => Object.fromEntries(Object.entries(BOTH).map(([k, v]) => [k, v[i]]));

@@ -209,10 +209,23 @@ async function techPicker() {
   return group;
 }
 
+// The rating: five radio buttons (a radio group: Tab reaches it, arrow keys
+// choose), each a large star to touch; the stars up to the chosen one (or
+// the one under the pointer) are lit.
 function stars() {
-  return h('fieldset.rating', h('legend', t('confirm.rating')), [1, 2, 3, 4, 5].map((n) => h('span.star',
-    h('input', { type: 'radio', name: 'rating', value: n, id: `rating-${n}` }),
-    h('label', { for: `rating-${n}` }, String(n), h('span.visually-hidden', ` ${t('rating.n', { n })}`)))));
+  const group = h('fieldset.rating', h('legend', t('confirm.rating')), [1, 2, 3, 4, 5].map((n) => h('span.star',
+    h('input.visually-hidden', { type: 'radio', name: 'rating', value: n, id: `rating-${n}` }),
+    h('label', { for: `rating-${n}` }, h('span.star-glyph', { 'aria-hidden': 'true' }, '★'),
+      h('span.star-n', { 'aria-hidden': 'true' }, String(n)), h('span.visually-hidden', t('rating.n', { n }))))));
+  const light = (upTo) => group.querySelectorAll('.star').forEach((el, i) => el.classList.toggle('on', i < upTo));
+  const chosen = () => Number((group.querySelector('input:checked') || {}).value || 0);
+  group.addEventListener('change', () => light(chosen()));
+  group.addEventListener('pointerover', (e) => {
+    const star = e.target.closest('.star');
+    if (star) light([...group.querySelectorAll('.star')].indexOf(star) + 1);
+  });
+  group.addEventListener('pointerleave', () => light(chosen()));
+  return group;
 }
 
 // A move's name on the page, by where it goes and what it asks; their order.
@@ -331,37 +344,88 @@ function visibilityChoice(kinds, labels, text) {
   return sel;
 }
 
-function composer(ctx, tk, act) {
+// One composer: a reply or (staff) an internal note, the files that go with
+// it, and (staff, on a reply) the move that goes with it. What the API takes
+// in one request goes in one: a message with a move is the PATCH that moves
+// the ticket (the message its public comment). Files go first, in one
+// upload, so that a move that closes the ticket to uploads (solved) comes
+// after them; each step's outcome is said, and what was not sent stays in
+// the form.
+function composer(ctx, tk, act, picker) {
   const kinds = tk.allowed.comment;
   if (!kinds.length) return null;
   const staff = kinds.includes('internal');
+  const files = kinds.filter((k) => tk.allowed.upload.includes(k));
   let key = crypto.randomUUID();
   const vis = visibilityChoice(kinds, { action: 'comment', public: t('reply.public'),
     internal: t(kinds[0] === 'internal' ? 'reply.progress' : 'reply.internal') }, t('reply.kind'));
+  // the same choice carries the files: it offers an upload where one is allowed
+  for (const el of vis.tagName === 'INPUT' ? [vis] : vis.querySelectorAll('option')) {
+    if (files.includes(el.value)) el.dataset.upload = `upload:${el.value}`;
+  }
+  const pick = files.length ? picker(t(staff ? 'attach.evidence' : 'attach.label')) : null;
+  // the moves that take a public message along, for staff
+  const moves = staff ? tk.allowed.transitions.filter((m) => ['waiting_customer', 'solved'].includes(m.to)
+    && !m.needs_tech && !m.requires.includes('note')) : [];
+  const then = moves.length ? field({ name: 'then', label: t('compose.then'), type: 'select', value: '',
+    options: [['', t('compose.then.none')], ...moves.map((m) => [m.to, t(`compose.then.${m.to}`)])],
+    hint: t('compose.then.hint') }) : null;
+  const body = field({ name: 'body', label: t('reply.body'), type: 'textarea', rows: 4 });
   const form = actionForm('reply', t(staff ? 'reply.title.staff' : 'reply.title'), [vis,
-    kinds.length < 2 && staff && h('p.hint', t('hint.internal')),
-    field({ name: 'body', label: t('reply.body'), type: 'textarea', required: true, rows: 4 })],
+    kinds.length < 2 && staff && h('p.hint', t('hint.internal')), body, pick ? pick.el : '', then || ''],
   t('reply.send'), async (v, f) => {
+    const visibility = v.visibility || kinds[0];
+    const move = visibility === 'public' ? v.then || '' : '';
+    const picked = pick ? pick.files() : [];
+    if (!v.body && !picked.length && !move) throw Object.assign(new Error(t('compose.empty')), { field: 'body' });
+    if (picked.length && !files.includes(visibility)) throw new Error(t('compose.no_files'));
     // emptied first: the answer may redraw this form (a reply moves a waiting ticket)
     const box = f.querySelector('textarea');
     box.value = '';
+    let sent = 0;
     try {
-      await act(() => post(`/tickets/${tk.id}/comments`, { body: v.body, visibility: v.visibility || kinds[0] }, { 'Idempotency-Key': key }));
+      await act(async () => {
+        if (picked.length) {
+          await attachments.upload(tk.id, picked, { visibility });
+          sent = picked.length;
+          pick.clear();
+        }
+        if (move) {
+          // a public upload changed the ticket's version: the move is made on the version read now
+          const etag = sent ? (await request('GET', `/tickets/${tk.id}`)).etag : ctx.etag();
+          await patch(`/tickets/${tk.id}`, { status: move, ...(v.body ? { message: v.body } : {}) }, etag);
+        } else if (v.body) {
+          await post(`/tickets/${tk.id}/comments`, { body: v.body, visibility }, { 'Idempotency-Key': key });
+        }
+      });
     } catch (err) {
-      box.value = v.body;
-      throw err;
+      box.value = v.body || '';
+      if (!sent) throw err;
+      // the files are there: shown at once, the rest said and kept
+      await act(async () => {}).catch(() => {});
+      throw new Error(t('compose.partial', { n: sent, why: err.message || t('error.generic') }));
     }
     key = crypto.randomUUID();
   }, '.composer');
+  if (then) {
+    // a move goes with a reply, never with an internal note
+    const sync = () => {
+      const internal = (form.elements.visibility && form.elements.visibility.value) === 'internal';
+      then.hidden = internal;
+      then.querySelector('select').disabled = internal;
+    };
+    form.addEventListener('change', sync);
+    sync();
+  }
   form.addEventListener('input', () => { key = crypto.randomUUID(); });
+  if (pick) remember(form, () => pick.files().length > 0);
   return form;
 }
 
-// A file goes where a message goes by default: the composer's default
-// visibility comes first here too.
+// Files alone, where the caller may upload but not write (the composer
+// takes the files that go with a message).
 function uploader(ctx, tk, act) {
-  const first = tk.allowed.comment[0];
-  const kinds = [...tk.allowed.upload].sort((a, b) => (b === first) - (a === first));
+  const kinds = tk.allowed.upload.filter((k) => !tk.allowed.comment.includes(k));
   if (!kinds.length) return null;
   const pick = attachments.picker({ label: t(kinds.includes('internal') ? 'attach.evidence' : 'attach.label') });
   const vis = visibilityChoice(kinds, { action: 'upload', public: t('reply.public'), internal: t('reply.internal') }, t('attach.visibility'));
@@ -391,10 +455,12 @@ export async function ticketDetail(ctx, id) {
   const tl = timeline(id);
   const deliveries = me.allowed.ticket_notifications ? await import('./deliveries.js') : null;
   const sent = deliveries && deliveries.feed(id);
-  const [tk] = await Promise.all([w.get(), tl.load(), sent && sent.load().catch(() => {})]);
+  // everything the page shows, asked for at once
+  let files;
+  const [tk] = await Promise.all([w.get(), tl.load(), sent && sent.load().catch(() => {}),
+    attachments.list(id).catch(() => null).then((f) => { files = f; })]);
   ctx.etag = () => w.etag;
   document.title = `${tk.number} · Pharmadesk`;
-  let files = await attachments.list(id).catch(() => null);
   const names = new Map();
   const learnNames = async (ticket) => {
     const [cats, mods, people] = await Promise.all([lookups.categories(me.allowed.inactive_lookups), lookups.modules(me.allowed.inactive_lookups),
@@ -450,6 +516,9 @@ export async function ticketDetail(ctx, id) {
     if (files === null) return;
     fileList.replaceChildren(files.length ? attachments.attachmentList(files) : h('p.muted', t('attach.empty')));
   };
+  // the composer's files stay picked while it is drawn anew: one picker
+  let picked = null;
+  const replyPicker = (text) => (picked ??= attachments.picker({ label: text }));
   const uploadForm = (ticket) => {
     const key = JSON.stringify([ticket.allowed.upload, ticket.allowed.comment[0]]);
     if (up.key !== key) up = { key, form: uploader(ctx, ticket, act) };
@@ -470,7 +539,7 @@ export async function ticketDetail(ctx, id) {
       signature = sig;
       const list = await actions(ctx, ticket, act);
       const upload = uploadForm(ticket);
-      const reply = composer(ctx, ticket, act);
+      const reply = composer(ctx, ticket, act, replyPicker);
       // the forms as they were, with what is typed and picked in them
       const old = h('div', ...actBox.childNodes, ...compBox.childNodes);
       // a customer whose answer is awaited: what is asked, and where to answer, first
