@@ -236,6 +236,9 @@ void pd_smtp_register(apr_pool_t *p);
 /* mod_pd_whatsapp_hook.c: the WhatsApp configuration's checks, the
  * webhook's handler (SetHandler pharmadesk-whatsapp) */
 void pd_whatsapp_register(apr_pool_t *p);
+/* mod_pd_health.c: the load balancer's health check (SetHandler
+ * pharmadesk-health) */
+void pd_health_register(apr_pool_t *p);
 
 /* mod_pd_smtp.c: sends one message (pd_mail_build's) from the envelope
  * sender to one recipient through the server's SMTP configuration. APR_SUCCESS once the
@@ -292,6 +295,9 @@ int pd_session_auth(request_rec *r);
 /* Cache-Control: no-store and X-Content-Type-Options: nosniff, on every
  * response the API sends, errors too. */
 void pd_common_headers(request_rec *r);
+/* A request's state for one of the module's handlers: its configuration,
+ * no error yet. */
+pd_req_t *pd_req_create(request_rec *r);
 apr_status_t pd_read_json(pd_req_t *req, json_t **out);
 /* Reads the JSON body's bytes (content type and size checked) into
  * req->body once; pd_read_json parses them from there. */

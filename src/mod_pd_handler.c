@@ -161,10 +161,7 @@ static int pd_handler(request_rec *r)
     if (!r->handler || strcmp(r->handler, "pharmadesk") != 0) {
         return DECLINED;
     }
-    req = apr_pcalloc(r->pool, sizeof(*req));
-    req->r = r;
-    req->conf = ap_get_module_config(r->server->module_config, &pharmadesk_module);
-    pd_error_init(&req->err, r->pool);
+    req = pd_req_create(r);
 
     if (dispatch(req) != APR_SUCCESS) {
         refuse_body(req);

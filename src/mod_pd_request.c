@@ -7,6 +7,16 @@
 #include "pd_validate.h"
 #include "pd_cursor.h"
 
+pd_req_t *pd_req_create(request_rec *r)
+{
+    pd_req_t *req = apr_pcalloc(r->pool, sizeof(*req));
+
+    req->r = r;
+    req->conf = ap_get_module_config(r->server->module_config, &pharmadesk_module);
+    pd_error_init(&req->err, r->pool);
+    return req;
+}
+
 void pd_common_headers(request_rec *r)
 {
     /* ticket data must never sit in a browser or proxy cache */

@@ -1315,6 +1315,10 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_WEBHOOK_DELIVERIES_STATE].text =
         "SELECT d.status, e.active FROM notify_deliveries d"
         " JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = %s::bigint",
+
+    /* ---- the cluster: health and metrics ---- */
+    /* whether the connection is to a primary, which takes writes */
+    [PD_SQL_HEALTH_CHECK].text = "SELECT NOT pg_is_in_recovery()",
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)
