@@ -13,6 +13,10 @@ use PD::Test;
 use PD::Fixtures qw(is_error ticket_body);
 use PD::Sso;
 use PD::Cluster;
+use POSIX ();
+use Time::HiRes qw(time sleep);
+
+our @gap_errors;
 
 plan skip_all => 'the cluster needs root (it starts PostgreSQL and Apache as their users)' if $>;
 
@@ -96,4 +100,127 @@ for my $n (1, 2) {
 
 is_deeply [$c->unexpected_errors], [], 'no unexpected error lines in either node\'s log';
 
+# ---- failover ----------------------------------------------------------------------------
+
+# Writes go on through HAProxy while the primary is killed and the standby
+# promoted: a client that keeps a ledger of every create the server
+# acknowledged, retrying a refused one with the same Idempotency-Key.
+my $ledger = "$c->{dir}/ledger.json";
+my $stop_flag = "$c->{dir}/stop-writing";
+my $writer = fork // die "fork: $!";
+if (!$writer) {
+    my $w = LWP::UserAgent->new(timeout => 15, max_redirect => 0);
+    my $tok = $c->token('cust_a');
+    my (@acked, @refused);
+    my $n = 0;
+    while (!-e $stop_flag) {
+        my $key = "ledger-$$-" . ++$n;
+        my $title = "Ledger $$ $n";
+        my $json = $PD::Test::JSON->encode({ %$body, title => $title });
+        for (1 .. 200) {
+            my $r = $w->post("$c->{url}/api/tickets", Authorization => "Bearer $tok",
+                'Idempotency-Key' => $key, 'Content-Type' => 'application/json', Content => $json);
+            if ($r->code == 201 || $r->code == 200) {
+                push @acked, { key => $key, title => $title,
+                               id => $PD::Test::JSON->decode($r->decoded_content)->{id} };
+                last;
+            }
+            push @refused, { status => $r->code, retry_after => $r->header('Retry-After'),
+                             internal => ($r->header('Client-Warning') // '') eq 'Internal response' ? 1 : 0 };
+            select undef, undef, undef, 0.2;
+        }
+        select undef, undef, undef, 0.05;
+    }
+    open my $out, '>', $ledger or die "$ledger: $!";
+    print {$out} $PD::Test::JSON->encode({ acked => \@acked, refused => \@refused });
+    close $out;
+    POSIX::_exit(0);
+}
+sleep 2;
+
+my $old = $c->primary;
+ok kill('KILL', $c->pg_pid($old)), "the primary pg$old is killed (SIGKILL)";
+expect_in_gap();
+sleep 3;    # long enough for HAProxy to see both nodes fail their checks
+{
+    my $r = $ua->get("$c->{url}/api/tickets", Authorization => "Bearer $token");
+    is $r->code, 503, 'through HAProxy, no node up: 503';
+    like $r->header('Retry-After') // '', qr/^\d+$/, '... with Retry-After';
+    like $r->decoded_content, qr/"code":"service_unavailable"/, '... and the API\'s error body';
+}
+
+my ($rc, $out) = $c->run('failover');
+is $rc, 0, 'scripts/cluster failover' or diag $out;
+my $promoted = time;
+my $new = $c->primary;
+is $new, $old eq 'a' ? 'b' : 'a', "pg$new is the primary now";
+my $cust_token = $c->token('cust_a');
+for my $n (1, 2) {
+    my $first = wait_until(sub {
+        my $r = $ua->post($c->node_url($n) . '/api/tickets', Authorization => "Bearer $cust_token",
+            'Content-Type' => 'application/json',
+            Content => $PD::Test::JSON->encode({ %$body, title => "After failover on node$n" }));
+        $r->code == 201;
+    }, 10);
+    ok $first, "node$n writes to the new primary within 10 s of the promotion, without a restart";
+    diag sprintf 'node%d: first write %.1f s after the promotion', $n, time - $promoted;
+}
+sleep 2;
+open my $flag, '>', $stop_flag or die;
+close $flag;
+waitpid $writer, 0;
+my $result = do { local $/; open my $fh, '<', $ledger or die "$ledger: $!"; $PD::Test::JSON->decode(<$fh>) };
+my @acked = @{ $result->{acked} };
+cmp_ok scalar @acked, '>', 5, 'the ledger client had writes acknowledged (' . @acked . ')';
+my %by_status;
+$by_status{ $_->{internal} ? 'no answer' : $_->{status} }++ for @{ $result->{refused} };
+diag 'refused during the failover: ' . join(', ', map { "$by_status{$_} x $_" } sort keys %by_status);
+ok !(grep { $_->{status} == 503 && !defined $_->{retry_after} } @{ $result->{refused} }),
+    'every 503 the client saw had Retry-After';
+ok !(grep { $_->{status} == 500 } @{ $result->{refused} }), '... and none was a 500';
+my @lost = grep {
+    ($c->psql_primary("SELECT count(*) FROM tickets WHERE id = $_->{id} AND title = '$_->{title}'") // -1) != 1
+} @acked;
+is_deeply \@lost, [], 'every acknowledged create is on the new primary, exactly once';
+my $prefix = "Ledger $writer ";
+is $c->psql_primary("SELECT count(*) FROM tickets WHERE title LIKE '$prefix%'"), scalar @acked,
+    '... and no create is there twice or unacknowledged';
+
+# the background work goes on, on the new primary, once
+{
+    my $tid = $acked[-1]{id};
+    ok wait_until(sub { !$c->psql_primary("SELECT count(*) FROM notify_outbox WHERE ticket_id = $tid") }, 20),
+        'the notifications of a ticket created after the failover are fanned out';
+    is $c->psql_primary(q{SELECT count(*) FROM (SELECT 1 FROM notify_deliveries
+        GROUP BY activity_id, user_id, channel, endpoint_id HAVING count(*) > 1) d}), 0,
+        '... nobody is told twice of anything';
+    my $stale = $acked[0]{id};
+    $c->psql_primary("UPDATE tickets SET status = 'solved', solved_at = now() - interval '8 days' WHERE id = $stale");
+    ok wait_until(sub { ($c->psql_primary("SELECT status FROM tickets WHERE id = $stale") // '') eq 'closed' }, 20),
+        'the auto-close runs on the new primary';
+    is $c->psql_primary("SELECT count(*) FROM ticket_activities WHERE ticket_id = $stale AND new_value = 'closed'"), 1,
+        '... once, though both nodes run it';
+}
+
+# the old primary comes back as the standby
+($rc, $out) = $c->run('rebuild');
+is $rc, 0, 'scripts/cluster rebuild' or diag $out;
+is $c->psql_primary(q{SELECT string_agg(application_name || ' ' || sync_state, ',') FROM pg_stat_replication}),
+    "pg$old sync", "pg$old is the synchronous standby of pg$new";
+{
+    my $r = $b->request(POST => '/api/tickets', json => { %$body, title => 'Sesudah rebuild' }, origin => 1);
+    is $r->status, 201, 'the session made before the failover still writes';
+    is $c->psql_standby("SELECT count(*) FROM tickets WHERE id = " . ($r->json->{id} // 0)), 1,
+        '... and the new standby has the write';
+}
+
+is_deeply [$c->unexpected_errors(@gap_errors)], [], 'no unexpected error lines in either node\'s log';
+
 done_testing;
+
+# What the database's absence leaves in the nodes' logs: mod_dbd failing to
+# connect or to acquire, the module's own database-failure line.
+sub expect_in_gap {
+    @gap_errors = (qr/\[dbd:error\].*\b(?:AH00629|AH00632|AH00633|AH00636|AH00639|AH02655)\b/,
+        qr/DBD \[pgsql\] Error/, qr/pharmadesk: database failure/);
+}
