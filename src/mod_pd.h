@@ -239,6 +239,19 @@ void pd_whatsapp_register(apr_pool_t *p);
 /* mod_pd_health.c: the load balancer's health check (SetHandler
  * pharmadesk-health) */
 void pd_health_register(apr_pool_t *p);
+/* mod_pd_metrics.c: the node's counters in shared memory, their Prometheus
+ * endpoint (SetHandler pharmadesk-metrics) and server-status section */
+void pd_metrics_register(apr_pool_t *p);
+/* What the rest of the module tells the counters: a pooled connection
+ * acquired or not and how long that took, a statement failed, a
+ * background job ran (its index in pd_maintenance_job_kinds), the route a
+ * request matched. */
+void pd_metrics_note_acquire(int ok, apr_interval_time_t took);
+void pd_metrics_note_statement_failure(void);
+void pd_metrics_note_job(apr_size_t job, int ok);
+void pd_metrics_note_route(request_rec *r, const pd_route_t *route);
+/* mod_pd_maintenance.c: the background jobs' short names, by index */
+const char *const *pd_maintenance_job_kinds(apr_size_t *count);
 
 /* mod_pd_smtp.c: sends one message (pd_mail_build's) from the envelope
  * sender to one recipient through the server's SMTP configuration. APR_SUCCESS once the

@@ -115,6 +115,7 @@ void pd_respond_error(request_rec *r, const pd_server_conf_t *conf, const pd_err
 
 apr_status_t pd_fail_db(pd_req_t *req, const char *doing)
 {
+    pd_metrics_note_statement_failure();
     /* a call that did not match its statement is a bug, not an outage */
     ap_log_rerror(APLOG_MARK, req->db.misuse ? APLOG_ERR : APLOG_WARNING, 0, req->r,
                   "pharmadesk: database failure while %s: %s", doing,

@@ -192,7 +192,8 @@ typedef enum {
     X(PD_SQL_WEBHOOK_DELIVERIES_REPLAY,     "pd_webhook_deliveries_replay",      1, PD_PLAN_GENERIC) \
     X(PD_SQL_WEBHOOK_DELIVERIES_STATE,      "pd_webhook_deliveries_state",       1, PD_PLAN_GENERIC) \
     /* the cluster: the load balancer's health check (mod_pd_health.c) */                            \
-    X(PD_SQL_HEALTH_CHECK,                  "pd_health_check",                   0, PD_PLAN_GENERIC)
+    X(PD_SQL_HEALTH_CHECK,                  "pd_health_check",                   0, PD_PLAN_GENERIC) \
+    X(PD_SQL_METRICS_READ,                  "pd_metrics_read",                   0, PD_PLAN_GENERIC)
 
 typedef enum {
 #define PD_SQL_ID_(id, label, nargs, plan) id,
