@@ -36,6 +36,7 @@ sub start {
         url    => "http://127.0.0.1:$PORT",
         issuer => 'https://127.0.0.1:' . ($PORT + 8),
         idp    => 'http://127.0.0.1:' . ($PORT + 7),
+        owner  => $$,
     }, $class;
     push @instances, $self;
     # background work every second, as scripts/test has it
@@ -136,7 +137,8 @@ sub unexpected_errors {
 
 sub stop {
     my ($self) = @_;
-    return unless $self->{started};
+    # a forked child (a client of the test) never stops its parent's cluster
+    return unless $self->{started} && $self->{owner} == $$;
     $self->{started} = 0;
     my ($rc, $out) = $self->run($ENV{PD_KEEP} ? 'stop' : 'destroy');
     warn "scripts/cluster stop: exit $rc\n$out" if $rc;
