@@ -327,12 +327,15 @@ pd_oidc_private_conf() {
     fi
 }
 
-# A private Redis on loopback for the session cache, without persistence:
-# it outlives Apache restarts, which is what the tests need of it.
+# A private Redis on loopback for the session cache: it outlives Apache
+# restarts, which is what the tests need of it. Without persistence, unless
+# PD_REDIS_APPENDONLY=yes (scripts/cluster): then its append-only file,
+# written every second, keeps the sessions across a restart of Redis.
 pd_redis_start() {
     local port=$1 i
     mkdir -p "$PD_BASE/redis"
-    redis-server --bind 127.0.0.1 --port "$port" --daemonize yes --save '' --appendonly no \
+    redis-server --bind 127.0.0.1 --port "$port" --daemonize yes --save '' \
+        --appendonly "${PD_REDIS_APPENDONLY:-no}" --appendfsync everysec \
         --dir "$PD_BASE/redis" --pidfile "$PD_BASE/redis/redis.pid" \
         --logfile "$PD_BASE/redis/redis.log" >/dev/null || pd_die "Redis did not start"
     for ((i = 0; i < 50; i++)); do
