@@ -44,9 +44,10 @@ sub start {
     local $ENV{PD_NOTIFY_INTERVAL} = 1;
     local $ENV{PD_NOTIFY_RETRY_DELAY} = 1;
     local $ENV{PD_SLA_INTERVAL} = 1;
+    # stopped at the end even when it started only in part
+    $self->{started} = 1;
     my ($rc, $out) = $self->run('start');
     croak "scripts/cluster start: exit $rc\n$out" if $rc;
-    $self->{started} = 1;
     return $self;
 }
 
