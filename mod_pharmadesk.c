@@ -172,6 +172,8 @@ static void register_hooks(apr_pool_t *p)
     pd_maintenance_register(p);    /* the background jobs (mod_watchdog) */
     pd_smtp_register(p);           /* libcurl, the e-mail configuration's checks */
     pd_whatsapp_register(p);       /* WhatsApp's checks and its webhook */
+    pd_health_register(p);         /* the load balancer's health check */
+    pd_metrics_register(p);        /* counters, /metrics, server-status */
 }
 
 module AP_MODULE_DECLARE_DATA pharmadesk_module = {

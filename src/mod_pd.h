@@ -236,6 +236,22 @@ void pd_smtp_register(apr_pool_t *p);
 /* mod_pd_whatsapp_hook.c: the WhatsApp configuration's checks, the
  * webhook's handler (SetHandler pharmadesk-whatsapp) */
 void pd_whatsapp_register(apr_pool_t *p);
+/* mod_pd_health.c: the load balancer's health check (SetHandler
+ * pharmadesk-health) */
+void pd_health_register(apr_pool_t *p);
+/* mod_pd_metrics.c: the node's counters in shared memory, their Prometheus
+ * endpoint (SetHandler pharmadesk-metrics) and server-status section */
+void pd_metrics_register(apr_pool_t *p);
+/* What the rest of the module tells the counters: a pooled connection
+ * acquired or not and how long that took, a statement failed, a
+ * background job ran (its index in pd_maintenance_job_kinds), the route a
+ * request matched. */
+void pd_metrics_note_acquire(int ok, apr_interval_time_t took);
+void pd_metrics_note_statement_failure(void);
+void pd_metrics_note_job(apr_size_t job, int ok);
+void pd_metrics_note_route(request_rec *r, const pd_route_t *route);
+/* mod_pd_maintenance.c: the background jobs' short names, by index */
+const char *const *pd_maintenance_job_kinds(apr_size_t *count);
 
 /* mod_pd_smtp.c: sends one message (pd_mail_build's) from the envelope
  * sender to one recipient through the server's SMTP configuration. APR_SUCCESS once the
@@ -292,6 +308,9 @@ int pd_session_auth(request_rec *r);
 /* Cache-Control: no-store and X-Content-Type-Options: nosniff, on every
  * response the API sends, errors too. */
 void pd_common_headers(request_rec *r);
+/* A request's state for one of the module's handlers: its configuration,
+ * no error yet. */
+pd_req_t *pd_req_create(request_rec *r);
 apr_status_t pd_read_json(pd_req_t *req, json_t **out);
 /* Reads the JSON body's bytes (content type and size checked) into
  * req->body once; pd_read_json parses them from there. */

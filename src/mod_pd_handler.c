@@ -9,7 +9,10 @@ static ap_dbd_t *(*dbd_acquire)(request_rec *) = NULL;
 
 apr_status_t pd_acquire_db(pd_req_t *req)
 {
+    apr_time_t start = apr_time_now();
     ap_dbd_t *dbd = dbd_acquire ? dbd_acquire(req->r) : NULL;
+
+    pd_metrics_note_acquire(dbd != NULL, apr_time_now() - start);
     if (!dbd) {
         return pd_error_set(&req->err, 503, "service_unavailable", NULL,
                             "the database is unavailable; try again shortly");
@@ -111,6 +114,7 @@ static apr_status_t dispatch(pd_req_t *req)
     }
     req->route = m.route;
     req->id = m.id;
+    pd_metrics_note_route(r, m.route);
     if ((rv = pd_parse_query(req, m.route->params ? m.route->params : no_params))
         != APR_SUCCESS) {
         return rv;
@@ -161,10 +165,7 @@ static int pd_handler(request_rec *r)
     if (!r->handler || strcmp(r->handler, "pharmadesk") != 0) {
         return DECLINED;
     }
-    req = apr_pcalloc(r->pool, sizeof(*req));
-    req->r = r;
-    req->conf = ap_get_module_config(r->server->module_config, &pharmadesk_module);
-    pd_error_init(&req->err, r->pool);
+    req = pd_req_create(r);
 
     if (dispatch(req) != APR_SUCCESS) {
         refuse_body(req);

@@ -47,6 +47,7 @@ typedef void (*job_fn)(const job_t *job, server_rec *s, const pd_server_conf_t *
 
 struct job_t {
     const char *name;          /* what it does, for the log */
+    const char *kind;          /* a short name, for the metrics */
     const char *instance;      /* the watchdog instance, whose thread runs it */
     apr_size_t interval;       /* of the int in pd_server_conf_t: seconds between runs */
     job_fn run;
@@ -227,17 +228,19 @@ static void whatsapp_forget(const job_t *job, server_rec *s, const pd_server_con
 }
 
 static const job_t jobs[] = {
-    { "closing unanswered solutions and forgetting old idempotency keys", "pharmadesk",
+    { "closing unanswered solutions and forgetting old idempotency keys", "chores", "pharmadesk",
       APR_OFFSETOF(pd_server_conf_t, maintenance_interval), run_chores },
-    { "moving the dashboard's pending changes into its counts", "pharmadesk",
+    { "moving the dashboard's pending changes into its counts", "dashboard", "pharmadesk",
       APR_OFFSETOF(pd_server_conf_t, dashboard_interval), compact_dashboard },
-    { "reporting tickets at risk of or past their service levels", "pharmadesk",
+    { "reporting tickets at risk of or past their service levels", "sla_sweep", "pharmadesk",
       APR_OFFSETOF(pd_server_conf_t, sla_interval), sweep_sla },
-    { "moving the service levels' outcomes and the reports' facts into their counts", "pharmadesk",
+    { "moving the service levels' outcomes and the reports' facts into their counts", "compliance",
+      "pharmadesk",
       APR_OFFSETOF(pd_server_conf_t, dashboard_interval), compact_compliance },
-    { "notifying: fanning events out and sending them", "pharmadesk-notify",
+    { "notifying: fanning events out and sending them", "notify", "pharmadesk-notify",
       APR_OFFSETOF(pd_server_conf_t, notify_interval), notify },
-    { "forgetting the WhatsApp webhook's old counts and message ids", "pharmadesk",
+    { "forgetting the WhatsApp webhook's old counts and message ids", "whatsapp_forget",
+      "pharmadesk",
       APR_OFFSETOF(pd_server_conf_t, maintenance_interval), whatsapp_forget },
 };
 #define JOBS (sizeof(jobs) / sizeof(jobs[0]))
@@ -245,6 +248,18 @@ static const job_t jobs[] = {
 /* The jobs' contexts, filled in post_config (in the parent, before the
  * children are forked) and given their locks in each child. */
 static job_ctx_t contexts[JOBS];
+
+const char *const *pd_maintenance_job_kinds(apr_size_t *count)
+{
+    static const char *kinds[JOBS];
+    apr_size_t i;
+
+    for (i = 0; i < JOBS; i++) {
+        kinds[i] = jobs[i].kind;
+    }
+    *count = JOBS;
+    return kinds;
+}
 
 static int interval_of(const job_t *job, const pd_server_conf_t *conf)
 {
@@ -256,6 +271,7 @@ static void run_job(job_ctx_t *ctx, apr_pool_t *p)
     const pd_server_conf_t *conf = ap_get_module_config(ctx->s->module_config,
                                                         &pharmadesk_module);
     const char *failed = NULL;
+    apr_time_t start;
     ap_dbd_t *dbd;
     pd_db_t db;
 
@@ -263,10 +279,17 @@ static void run_job(job_ctx_t *ctx, apr_pool_t *p)
         return;
     }
     apr_thread_mutex_lock(ctx->running);
-    if (stopping || !(dbd = dbd_open(p, ctx->s))) {
-        /* stopping, or no database: mod_dbd has said why; the next run
-         * tries again */
+    if (stopping) {
         apr_thread_mutex_unlock(ctx->running);
+        return;
+    }
+    start = apr_time_now();
+    dbd = dbd_open(p, ctx->s);
+    pd_metrics_note_acquire(dbd != NULL, apr_time_now() - start);
+    if (!dbd) {
+        /* no database: mod_dbd has said why; the next run tries again */
+        apr_thread_mutex_unlock(ctx->running);
+        pd_metrics_note_job((apr_size_t)(ctx - contexts), 0);
         return;
     }
     pd_db_init(&db, dbd->driver, dbd->handle, dbd->prepared, dbd->pool, p);
@@ -275,6 +298,7 @@ static void run_job(job_ctx_t *ctx, apr_pool_t *p)
     pd_db_rollback(&db);
     dbd_close(ctx->s, dbd);
     apr_thread_mutex_unlock(ctx->running);
+    pd_metrics_note_job((apr_size_t)(ctx - contexts), failed == NULL);
 
     if (failed && !ctx->failing) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, ctx->s, "pharmadesk: %s failed: %s",

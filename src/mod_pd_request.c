@@ -7,6 +7,16 @@
 #include "pd_validate.h"
 #include "pd_cursor.h"
 
+pd_req_t *pd_req_create(request_rec *r)
+{
+    pd_req_t *req = apr_pcalloc(r->pool, sizeof(*req));
+
+    req->r = r;
+    req->conf = ap_get_module_config(r->server->module_config, &pharmadesk_module);
+    pd_error_init(&req->err, r->pool);
+    return req;
+}
+
 void pd_common_headers(request_rec *r)
 {
     /* ticket data must never sit in a browser or proxy cache */
@@ -111,6 +121,7 @@ void pd_respond_error(request_rec *r, const pd_server_conf_t *conf, const pd_err
 
 apr_status_t pd_fail_db(pd_req_t *req, const char *doing)
 {
+    pd_metrics_note_statement_failure();
     /* a call that did not match its statement is a bug, not an outage */
     ap_log_rerror(APLOG_MARK, req->db.misuse ? APLOG_ERR : APLOG_WARNING, 0, req->r,
                   "pharmadesk: database failure while %s: %s", doing,

@@ -173,10 +173,7 @@ static int hook_handler(request_rec *r)
     if (!r->handler || strcmp(r->handler, HANDLER) != 0) {
         return DECLINED;
     }
-    req = apr_pcalloc(r->pool, sizeof(*req));
-    req->r = r;
-    req->conf = ap_get_module_config(r->server->module_config, &pharmadesk_module);
-    pd_error_init(&req->err, r->pool);
+    req = pd_req_create(r);
     if (serve(req) != APR_SUCCESS) {
         /* what is left of a refused body is not read */
         if (body_left(req)) {

@@ -1390,6 +1390,24 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     /* 1 owner: how many views they have */
     [PD_SQL_SAVED_VIEWS_COUNT].text =
         "SELECT count(*) FROM saved_views WHERE owner_id = %s::bigint",
+
+    /* ---- the cluster: health and metrics ---- */
+    /* whether the connection is to a primary, which takes writes */
+    [PD_SQL_HEALTH_CHECK].text = "SELECT NOT pg_is_in_recovery()",
+    /* 1 row: the outbox's events and the age of the oldest (ms), the
+     * deliveries waiting and the oldest's age (ms), the dead ones, the
+     * running tickets past their service level's due time; each an index
+     * range (notify_deliveries_status_idx, tickets_sla_open_idx) */
+    [PD_SQL_METRICS_READ].text =
+        "SELECT (SELECT count(*) FROM notify_outbox),"
+        " (SELECT coalesce((extract(epoch FROM now() - min(created_at)) * 1000)::bigint, 0)"
+        "  FROM notify_outbox),"
+        " (SELECT count(*) FROM notify_deliveries WHERE status IN ('pending', 'sending', 'failed')),"
+        " (SELECT coalesce((extract(epoch FROM now() - min(created_at)) * 1000)::bigint, 0)"
+        "  FROM notify_deliveries WHERE status IN ('pending', 'sending', 'failed')),"
+        " (SELECT count(*) FROM notify_deliveries WHERE status = 'dead'),"
+        " (SELECT count(*) FROM tickets WHERE status IN ('open', 'in_review', 'in_progress',"
+        "  'waiting_customer') AND sla_due_at < now())",
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

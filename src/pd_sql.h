@@ -207,7 +207,10 @@ typedef enum {
     X(PD_SQL_SAVED_VIEWS_INSERT,            "pd_saved_views_insert",             6, PD_PLAN_GENERIC) \
     X(PD_SQL_SAVED_VIEWS_UPDATE,            "pd_saved_views_update",             5, PD_PLAN_GENERIC) \
     X(PD_SQL_SAVED_VIEWS_DELETE,            "pd_saved_views_delete",             1, PD_PLAN_GENERIC) \
-    X(PD_SQL_SAVED_VIEWS_COUNT,             "pd_saved_views_count",              1, PD_PLAN_GENERIC)
+    X(PD_SQL_SAVED_VIEWS_COUNT,             "pd_saved_views_count",              1, PD_PLAN_GENERIC) \
+    /* the cluster: the load balancer's health check (mod_pd_health.c) */                            \
+    X(PD_SQL_HEALTH_CHECK,                  "pd_health_check",                   0, PD_PLAN_GENERIC) \
+    X(PD_SQL_METRICS_READ,                  "pd_metrics_read",                   0, PD_PLAN_GENERIC)
 
 typedef enum {
 #define PD_SQL_ID_(id, label, nargs, plan) id,

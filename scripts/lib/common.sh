@@ -276,7 +276,8 @@ pd_httpd_write_conf() {
         pd_oidc_private_conf
     fi
     for kv in "RUN_DIR=$PD_RUN_DIR" "LOG_LEVEL=$level" "PORT=$port" "MODULE=$PD_MODULE" \
-        "PG_HOST=$PD_PGDIR" "PG_PORT=$PD_PGPORT" "PG_DB=$PD_DB" "PG_USER=$PD_DB_USER" \
+        "PG_HOST=${PD_DBD_HOSTS:-$PD_PGDIR}" "PG_PORT=${PD_DBD_PORTS:-$PD_PGPORT}" \
+        "PG_EXTRA=${PD_DBD_EXTRA:+ $PD_DBD_EXTRA}" "PG_DB=$PD_DB" "PG_USER=$PD_DB_USER" \
         "TICKET_PREFIX=$prefix" "HTDOCS=$htdocs" "HTPASSWD=$PD_HTPASSWD" \
         "IDP_ISSUER=${PD_IDP_ISSUER:-}" "SESSION_INACTIVITY=${PD_SESSION_INACTIVITY:-3600}" \
         "SESSION_MAX=${PD_SESSION_MAX:-28800}" \
@@ -287,7 +288,8 @@ pd_httpd_write_conf() {
         "SMTP_URL=${PD_SMTP_URL:-smtp://127.0.0.1:25}" \
         "WEBHOOK_TIMEOUT=${PD_WEBHOOK_TIMEOUT:-10}" \
         "WEBHOOK_ALLOW_NETWORKS=${PD_WEBHOOK_ALLOW_NETWORKS:-none}" \
-        "PORTAL_URL=${PD_PORTAL_URL:-http://127.0.0.1:$port/}"; do
+        "PORTAL_URL=${PD_PORTAL_URL:-http://127.0.0.1:$port/}" \
+        "PUBLIC_PORT=${PD_PUBLIC_PORT:-$port}"; do
         args+=(-e "s|@${kv%%=*}@|$(pd_sed_escape "${kv#*=}")|g")
     done
     sed "${args[@]}" "$PD_ROOT/scripts/lib/httpd.conf.in" >"$PD_HTTPD_CONF"
@@ -325,12 +327,15 @@ pd_oidc_private_conf() {
     fi
 }
 
-# A private Redis on loopback for the session cache, without persistence:
-# it outlives Apache restarts, which is what the tests need of it.
+# A private Redis on loopback for the session cache: it outlives Apache
+# restarts, which is what the tests need of it. Without persistence, unless
+# PD_REDIS_APPENDONLY=yes (scripts/cluster): then its append-only file,
+# written every second, keeps the sessions across a restart of Redis.
 pd_redis_start() {
     local port=$1 i
     mkdir -p "$PD_BASE/redis"
-    redis-server --bind 127.0.0.1 --port "$port" --daemonize yes --save '' --appendonly no \
+    redis-server --bind 127.0.0.1 --port "$port" --daemonize yes --save '' \
+        --appendonly "${PD_REDIS_APPENDONLY:-no}" --appendfsync everysec \
         --dir "$PD_BASE/redis" --pidfile "$PD_BASE/redis/redis.pid" \
         --logfile "$PD_BASE/redis/redis.log" >/dev/null || pd_die "Redis did not start"
     for ((i = 0; i < 50; i++)); do
