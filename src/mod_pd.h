@@ -484,6 +484,18 @@ apr_status_t pd_res_deliveries_list(pd_req_t *req);
 apr_status_t pd_res_deliveries_retry(pd_req_t *req);
 apr_status_t pd_res_ticket_notifications(pd_req_t *req);
 
+/* mod_pd_res_org_units.c, mod_pd_res_org_contacts.c: the organisation */
+apr_status_t pd_res_org_units_list(pd_req_t *req);
+apr_status_t pd_res_org_units_get(pd_req_t *req);
+apr_status_t pd_res_org_units_create(pd_req_t *req);
+apr_status_t pd_res_org_units_update(pd_req_t *req);
+apr_status_t pd_res_org_units_delete(pd_req_t *req);
+apr_status_t pd_res_directory_get(pd_req_t *req);
+apr_status_t pd_res_org_contacts_list(pd_req_t *req);
+apr_status_t pd_res_org_contacts_create(pd_req_t *req);
+apr_status_t pd_res_org_contacts_update(pd_req_t *req);
+apr_status_t pd_res_org_contacts_delete(pd_req_t *req);
+
 /* mod_pd_audit.c: the audit log of admin actions (migration 0012). Ends
  * the change's open transaction: records who did what to which object, from
  * before to after (the object's JSON as the API shows it; NULL for a create

@@ -17,7 +17,8 @@
 static const char *const ticket_list[] = {
     "status", "priority", "category_id", "module_id", "pharmacy_id", "expert_id",
     "tech_id", "source", "created_from", "created_to", "queue", "q", "sla", "sort", "order",
-    "limit", "cursor", "format", "bom", "event", "event_from", "event_to", NULL
+    "limit", "cursor", "format", "bom", "event", "event_from", "event_to",
+    "org_unit_id", "org_unit_subtree", NULL
 };
 static const char *const page_only[] = { "limit", "cursor", NULL };
 static const char *const workload_params[] = { "role", NULL };
@@ -43,6 +44,9 @@ static const char *const delivery_list[] = {
     "status", "channel", "ticket_id", "user_id", "limit", "cursor", NULL
 };
 static const char *const webhook_delivery_list[] = { "status", "limit", "cursor", NULL };
+static const char *const org_unit_list[] = { "include_inactive", "form", NULL };
+static const char *const org_contact_list[] = { "org_unit_id", "kind", NULL };
+static const char *const directory_params[] = { "q", NULL };
 
 /* { method, pattern, action, handler, query parameters, takes an
  * Idempotency-Key, streams a multipart body } */
@@ -146,6 +150,18 @@ static const pd_route_t routes[] = {
     { PD_M_GET,    "/webhook-endpoints/{id}/deliveries", PD_ACT_WEBHOOKS, H(pd_res_webhook_deliveries_list), webhook_delivery_list, 0, 0 },
     { PD_M_GET,    "/webhook-deliveries/{id}", PD_ACT_WEBHOOKS,      H(pd_res_webhook_deliveries_get), NULL, 0, 0 },
     { PD_M_POST,   "/webhook-deliveries/{id}/replay", PD_ACT_WEBHOOKS, H(pd_res_webhook_deliveries_replay), NULL, 0, 0 },
+
+    /* the organisation: units in a tree, their contacts, the directory */
+    { PD_M_GET,    "/org-units",              PD_ACT_ORG_UNIT_READ,  H(pd_res_org_units_list), org_unit_list, 0, 0 },
+    { PD_M_POST,   "/org-units",              PD_ACT_ORG_UNIT_WRITE, H(pd_res_org_units_create), NULL, 0, 0 },
+    { PD_M_GET,    "/org-units/{id}",         PD_ACT_ORG_UNIT_READ,  H(pd_res_org_units_get), NULL, 0, 0 },
+    { PD_M_PATCH,  "/org-units/{id}",         PD_ACT_ORG_UNIT_WRITE, H(pd_res_org_units_update), NULL, 0, 0 },
+    { PD_M_DELETE, "/org-units/{id}",         PD_ACT_ORG_UNIT_WRITE, H(pd_res_org_units_delete), NULL, 0, 0 },
+    { PD_M_GET,    "/org-unit-contacts",      PD_ACT_ORG_UNIT_READ,  H(pd_res_org_contacts_list), org_contact_list, 0, 0 },
+    { PD_M_POST,   "/org-unit-contacts",      PD_ACT_ORG_UNIT_WRITE, H(pd_res_org_contacts_create), NULL, 0, 0 },
+    { PD_M_PATCH,  "/org-unit-contacts/{id}", PD_ACT_ORG_UNIT_WRITE, H(pd_res_org_contacts_update), NULL, 0, 0 },
+    { PD_M_DELETE, "/org-unit-contacts/{id}", PD_ACT_ORG_UNIT_WRITE, H(pd_res_org_contacts_delete), NULL, 0, 0 },
+    { PD_M_GET,    "/directory",              PD_ACT_DIRECTORY_READ, H(pd_res_directory_get), directory_params, 0, 0 },
 };
 
 const pd_route_t *pd_routes(apr_size_t *count)

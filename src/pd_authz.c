@@ -8,7 +8,8 @@ static const char *const action_names[PD_ACT__COUNT] = {
     "pharmacy.write", "user.read", "user.write", "role.read", "audit.read",
     "dashboard.read", "sla.read", "sla.write", "me.update", "notification.inbox", "notification.defaults",
     "notification.deliveries", "ticket.notifications", "ticket.escalate", "ticket.de_escalate",
-    "webhook.manage", "report.read", "report.staff",
+    "webhook.manage", "report.read", "report.staff", "org_unit.read", "org_unit.write",
+    "directory.read",
 };
 
 #define A (1u << PD_ROLE_ADMIN)
@@ -58,6 +59,11 @@ static const unsigned policy[PD_ACT__COUNT] = {
     [PD_ACT_REPORT_READ] = A | E | T | C | M,
     /* figures per person are the team's business */
     [PD_ACT_REPORT_STAFF] = A | E | T | M,
+    /* the organisation is the staff's to read (an operator: their own
+     * subtree, pd_authz_unit_scope), the admins' to change */
+    [PD_ACT_ORG_UNIT_READ] = A | E | T | M,
+    [PD_ACT_ORG_UNIT_WRITE] = A,
+    [PD_ACT_DIRECTORY_READ] = A | E | T | M,
 };
 
 #undef A
@@ -108,6 +114,11 @@ int pd_authz_has_access(const pd_identity_t *who)
 
 apr_int64_t pd_authz_pharmacy_scope(const pd_identity_t *who)
 {
+    apr_int64_t unit = pd_authz_unit_scope(who);
+
+    if (unit > 0) {
+        return -1 - unit;
+    }
     if (is_staff(who->role)) {
         return 0;
     }
@@ -523,6 +534,7 @@ typedef enum {
     PG_DASHBOARD, PG_TICKETS, PG_REVIEW, PG_MINE, PG_ASSIGNED, PG_ESCALATED, PG_NEW, PG_USERS,
     PG_CATEGORIES, PG_MODULES, PG_PHARMACIES, PG_SLA_POLICIES, PG_SLA_CALENDARS, PG_WEBHOOKS,
     PG_NOTIFICATIONS, PG_PREFERENCES, PG_NOTIFY_DEFAULTS, PG_DEAD_LETTERS, PG_REPORTS, PG_STATEMENT,
+    PG_ORG_UNITS, PG_DIRECTORY,
     PG__COUNT
 } page_e;
 
@@ -550,6 +562,9 @@ static const struct { const char *name; pd_action_e act; } pages[PG__COUNT] = {
      * statement */
     [PG_REPORTS] = { "reports", PD_ACT_REPORT_READ },
     [PG_STATEMENT] = { "statement", PD_ACT_REPORT_READ },
+    /* the tree and its contacts, edited; the directory, read */
+    [PG_ORG_UNITS] = { "org_units", PD_ACT_ORG_UNIT_WRITE },
+    [PG_DIRECTORY] = { "directory", PD_ACT_DIRECTORY_READ },
 };
 
 /* Each role's menu, its home first: what its work starts from; one's
@@ -560,28 +575,74 @@ static const struct { const char *name; pd_action_e act; } pages[PG__COUNT] = {
 static const page_e menus[PD_ROLE__COUNT][PG__COUNT + 1] = {
     [PD_ROLE_NONE] = { END },
     [PD_ROLE_CUSTOMER] = { PG_TICKETS, PG_NEW, PG_DASHBOARD, PG_STATEMENT, PERSONAL, END },
-    [PD_ROLE_EXPERT] = { PG_REVIEW, PG_MINE, PG_ESCALATED, PG_TICKETS, PG_NEW, PERSONAL, END },
-    [PD_ROLE_TECH] = { PG_ASSIGNED, PG_TICKETS, PG_NEW, PERSONAL, END },
-    [PD_ROLE_MANAGER] = { PG_DASHBOARD, PG_REPORTS, PG_ESCALATED, PG_TICKETS, PERSONAL, END },
+    [PD_ROLE_EXPERT] = { PG_REVIEW, PG_MINE, PG_ESCALATED, PG_TICKETS, PG_NEW, PG_DIRECTORY,
+                         PERSONAL, END },
+    [PD_ROLE_TECH] = { PG_ASSIGNED, PG_TICKETS, PG_NEW, PG_DIRECTORY, PERSONAL, END },
+    [PD_ROLE_MANAGER] = { PG_DASHBOARD, PG_REPORTS, PG_ESCALATED, PG_TICKETS, PG_DIRECTORY,
+                          PERSONAL, END },
     [PD_ROLE_ADMIN] = { PG_DASHBOARD, PG_REPORTS, PG_TICKETS, PG_REVIEW, PG_ESCALATED, PG_NEW, PG_USERS,
                         PG_CATEGORIES, PG_MODULES, PG_PHARMACIES, PG_SLA_POLICIES,
                         PG_SLA_CALENDARS, PG_WEBHOOKS, PG_NOTIFY_DEFAULTS, PG_DEAD_LETTERS,
-                        PERSONAL, END },
+                        PG_ORG_UNITS, PG_DIRECTORY, PERSONAL, END },
 };
 #undef PERSONAL
 #undef END
 
 apr_size_t pd_authz_pages(pd_role_e role, const char **out, apr_size_t max)
 {
+    pd_identity_t who = { 0 };
+
+    /* without a unit, the caller's permissions are the role's */
+    who.role = role;
+    return pd_authz_pages_for(&who, out, max);
+}
+
+/* ---- organisation: unit scoping --------------------------------------------- */
+
+/* The operator of a front desk is the tech role with an org unit: techs
+ * work the tickets assigned to them, and a unit confines what they see to
+ * that unit's subtree. A tech without a unit is a helpdesk's tech as
+ * before; the other roles' units say where they sit, not what they see. */
+apr_int64_t pd_authz_unit_scope(const pd_identity_t *who)
+{
+    return who->role == PD_ROLE_TECH && who->org_unit_id > 0 ? who->org_unit_id : 0;
+}
+
+int pd_authz_permits(const pd_identity_t *who, pd_action_e act)
+{
+    if (!pd_authz_allows(who->role, act)) {
+        return 0;
+    }
+    if (pd_authz_unit_scope(who) == 0) {
+        return 1;
+    }
+    /* operators work the cases the front desk routes to them: intake is
+     * the receptionists' */
+    switch (act) {
+    case PD_ACT_TICKET_CREATE:
+    case PD_ACT_PHARMACY_READ:
+    case PD_ACT_DASHBOARD_READ:
+    case PD_ACT_REPORT_READ:
+    case PD_ACT_REPORT_STAFF:
+    case PD_ACT_SLA_READ:
+    case PD_ACT_USER_READ:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+apr_size_t pd_authz_pages_for(const pd_identity_t *who, const char **out, apr_size_t max)
+{
     apr_size_t n = 0;
     int i;
 
-    if (role <= PD_ROLE_NONE || role >= PD_ROLE__COUNT) {
+    if (who->role <= PD_ROLE_NONE || who->role >= PD_ROLE__COUNT) {
         return 0;
     }
-    for (i = 0; i < PG__COUNT && menus[role][i] != PG__COUNT && n < max; i++) {
-        if (pd_authz_allows(role, pages[menus[role][i]].act)) {
-            out[n++] = pages[menus[role][i]].name;
+    for (i = 0; i < PG__COUNT && menus[who->role][i] != PG__COUNT && n < max; i++) {
+        if (pd_authz_permits(who, pages[menus[who->role][i]].act)) {
+            out[n++] = pages[menus[who->role][i]].name;
         }
     }
     return n;

@@ -40,6 +40,10 @@ typedef enum {
     PD_ACT_WEBHOOKS,                /* webhook endpoints, their delivery logs and replays */
     PD_ACT_REPORT_READ,        /* reports; what of them: pd_authz_report */
     PD_ACT_REPORT_STAFF,       /* the staff report: figures per person */
+    /* organisation (org units, their contacts, the directory) */
+    PD_ACT_ORG_UNIT_READ,      /* the units and their contacts */
+    PD_ACT_ORG_UNIT_WRITE,
+    PD_ACT_DIRECTORY_READ,     /* units, their contacts and people, searchable */
     PD_ACT__COUNT
 } pd_action_e;
 
@@ -260,6 +264,26 @@ pd_az_e pd_authz_report(const pd_identity_t *who, pd_report_e report, int by_tec
 /* Whether the staff report is per tech unless asked otherwise: a tech's
  * own figures are as tech. */
 int pd_authz_report_by_tech(const pd_identity_t *who);
+
+/* ---- organisation: unit scoping --------------------------------------------- */
+
+/* The unit a caller's reads are confined to, with every unit below it: an
+ * operator's (a tech with an org unit, who works the cases of their unit
+ * and its subtree and sees no other unit's); 0 for everyone else. For such
+ * a caller pd_authz_pharmacy_scope answers -1 - unit, which every ticket
+ * statement reads as that subtree (pd_ticket_in_scope, migration 0060). */
+apr_int64_t pd_authz_unit_scope(const pd_identity_t *who);
+
+/* Whether this caller may attempt the action: the role's permission
+ * (pd_authz_allows), less what a unit-scoped caller may not do: read
+ * what counts or lists across units (dashboard, reports, service level
+ * compliance, the user list and workload, the pharmacies), and intake
+ * (creating tickets), which is the front desk's. */
+int pd_authz_permits(const pd_identity_t *who, pd_action_e act);
+
+/* The portal's pages for this caller: pd_authz_pages less those
+ * pd_authz_permits refuses. */
+apr_size_t pd_authz_pages_for(const pd_identity_t *who, const char **out, apr_size_t max);
 
 /* ---- the portal's pages ---------------------------------------------------- */
 

@@ -1,6 +1,7 @@
 #include <stddef.h>
 #include "pd_sql.h"
 #include "pd_sql_sla.h"
+#include "pd_sql_org.h"
 #include "pd_dashboard.h"
 
 /* ---- shared fragments (compile-time literals) ---- */
@@ -44,10 +45,15 @@
  * folds away and a present one can use its index; the last, escalated
  * tickets only (queue=escalated), folds away when false; then the
  * tickets behind a report's number (event, twice, and its days, migration
- * 0040). Parameters 1-31
- * of a list. */
+ * 0040). The scope comes first (pd_authz_pharmacy_scope, four times: a
+ * pharmacy's id, or below -1 an operator's unit, whose subtree's ids are
+ * resolved once), then a unit and a unit with its subtree (each twice).
+ * Parameters 1-38 of a list. */
 #define TICKET_FILTERS \
-    " WHERE %s::bigint IN (0, t.pharmacy_id)" \
+    " WHERE (%s::bigint < -1 OR %s::bigint IN (0, t.pharmacy_id))" \
+    " AND (%s::bigint >= -1 OR t.org_unit_id = ANY (pd_org_subtree(-1 - %s::bigint)))" \
+    " AND (%s::bigint IS NULL OR t.org_unit_id = %s::bigint)" \
+    " AND (%s::bigint IS NULL OR t.org_unit_id = ANY (pd_org_subtree(%s::bigint)))" \
     " AND (%s::text IS NULL OR t.status = %s::text)" \
     " AND (%s::text[] IS NULL OR t.status = ANY (%s::text[]))" \
     " AND (%s::text IS NULL OR t.priority = %s::text)" \
@@ -75,7 +81,7 @@
 
 #define TS_LIST(col, cmp, dir) TICKET_PAGE(" FROM tickets t", col, col, "%s::timestamptz", cmp, dir)
 
-/* The service level lists (sla=breached, at_risk or met: parameter 31,
+/* The service level lists (sla=breached, at_risk or met: parameter 39,
  * three times), by due time, each through a partial index of migration
  * 0030: the tickets not yet solved that are overdue (running, or paused
  * after they breached) or at risk, and those solved in time. Planned with
@@ -102,7 +108,7 @@
     "ts_rank(CASE WHEN p.staff AND s.notes <> '' THEN s.doc || s.notes ELSE s.doc END, p.q)"
 
 /* With q and another sort, the search is one more filter: parameters 1 the
- * search text, 2 staff, then a list's 35. */
+ * search text, 2 staff, then a list's 42. */
 #define SEARCH_FROM \
     " FROM (SELECT pd_search_query(%s::text) AS q, %s::boolean AS staff) p" \
     " JOIN ticket_search s ON " SEARCH_MATCH \
@@ -114,7 +120,7 @@
  * caller's pharmacy: 1 the search text, 2 staff, 3 pharmacy scope, 4-5 the
  * cursor's rank and id, 6 how many of the best to keep before the tickets
  * are joined (a page and one, or NULL when a filter on the tickets may drop
- * some), then the list's filters (7-37) and the row limit (38). The rank
+ * some), then the list's filters (7-44) and the row limit (45). The rank
  * goes to the cursor as float8 text: at least 15 significant digits whatever
  * extra_float_digits says, which read back and rounded to real give the very
  * same value, so that keyset comparisons are exact. */
@@ -124,7 +130,7 @@
     "  %s::float8 AS after_rank, %s::bigint AS after_id, %s::int AS best) p" \
     " CROSS JOIN LATERAL (SELECT s.ticket_id, r.rank FROM ticket_search s" \
     "  CROSS JOIN LATERAL (SELECT " SEARCH_RANK " AS rank) r" \
-    "  WHERE " SEARCH_MATCH " AND p.scope IN (0, s.pharmacy_id)" \
+    "  WHERE " SEARCH_MATCH " AND (p.scope < -1 OR p.scope IN (0, s.pharmacy_id))" \
     "  AND (p.after_rank IS NULL OR (r.rank, s.ticket_id) " cmp " (p.after_rank::real, p.after_id))" \
     "  ORDER BY r.rank " dir ", s.ticket_id " dir " LIMIT p.best) m" \
     " JOIN tickets t ON t.id = m.ticket_id" TICKET_FILTERS \
@@ -324,7 +330,8 @@
 #define NOTIFICATION_MINE \
     " n.user_id = %s::bigint AND n.channel = 'portal' AND n.status = 'sent'"
 #define NOTIFICATION_VISIBLE \
-    " %s::bigint IN (0, t.pharmacy_id) AND (%s::boolean OR (n.event <> 'internal_note'" \
+    " pd_ticket_in_scope(%s::bigint, t.pharmacy_id, t.org_unit_id)" \
+    " AND (%s::boolean OR (n.event <> 'internal_note'" \
     " AND a.visibility IS DISTINCT FROM 'internal'))"
 
 /* A delivery as staff read it; d the delivery, t its ticket, u its
@@ -391,19 +398,21 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
 
     /* The identity row (columns: PD_IDENTITY_* in pd_claims.h) by subject. */
     [PD_SQL_USERS_IDENTIFY].text =
-        "SELECT * FROM pd_user_identity(%s::text)",
+        "SELECT i.*, (SELECT u.org_unit_id FROM users u WHERE u.id = i.id)"
+        " FROM pd_user_identity(%s::text) i",
     /* 1 subject, 2 login, 3 name, 4 email, 5 role (NULL: none), 6 pharmacy
      * code, 7 the token's iat; the same columns as pd_users_identify */
     [PD_SQL_USERS_SYNC].text =
-        "SELECT * FROM pd_user_sync(%s::text, %s::text, %s::text, %s::text, %s::smallint,"
-        " %s::text, %s::bigint)",
+        "SELECT i.*, (SELECT u.org_unit_id FROM users u WHERE u.id = i.id)"
+        " FROM pd_user_sync(%s::text, %s::text, %s::text, %s::text, %s::smallint,"
+        " %s::text, %s::bigint) i",
     [PD_SQL_USERS_ME].text =
         "SELECT " USER_JSON USER_JOINS " WHERE u.id = %s::bigint",
 
     /* 1 id, 2 pharmacy scope (0 = all) */
     [PD_SQL_TICKETS_GET].text =
         "SELECT " TICKET_COLUMNS ", t.description FROM tickets t"
-        " WHERE t.id = %s::bigint AND %s::bigint IN (0, t.pharmacy_id)",
+        " WHERE t.id = %s::bigint AND pd_ticket_in_scope(%s::bigint, t.pharmacy_id, t.org_unit_id)",
     /* Names the cache lacks, by kind (pd_name_kind_e) and id. 1 user ids,
      * 2 pharmacy ids, 3 module ids, 4 category ids, each an array */
     [PD_SQL_NAMES_FETCH].text =
@@ -415,7 +424,8 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_TICKETS_LOCK].text =
         "SELECT status, pharmacy_id, title, description, pic_name, contact, app_version,"
         " module_id, category_id, priority, expert_id, tech_id, customer_id, version"
-        " FROM tickets WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id) FOR UPDATE",
+        " FROM tickets WHERE id = %s::bigint AND pd_ticket_in_scope(%s::bigint, pharmacy_id, org_unit_id)"
+        " FOR UPDATE",
     /* Which referenced rows exist and may be used: NULL = no such row.
      * 1 pharmacy, 2 module, 3 category, 4 the team expert role, 5 expert,
      * 6 the tech role, 7 tech, 8 the customer role, 9 customer's pharmacy,
@@ -479,7 +489,8 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " %s::text, %s::text, %s::text)",
     /* 1 id, 2 pharmacy scope (0 = all): a row when the caller may see it */
     [PD_SQL_TICKETS_VISIBLE].text =
-        "SELECT 1 FROM tickets WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id)",
+        "SELECT 1 FROM tickets WHERE id = %s::bigint"
+        " AND pd_ticket_in_scope(%s::bigint, pharmacy_id, org_unit_id)",
     /* The timeline, oldest first, every entry (staff): 1 the customer role,
      * 2 ticket, 3 after this number (NULL: from the start), 4 limit.
      * Columns (id, key, json) as the name-sorted pages have them, the key
@@ -494,7 +505,8 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * columns pd_authz decides on (pd_ticket_facts_t) */
     [PD_SQL_TICKETS_LOCK_BRIEF].text =
         "SELECT " TICKET_FACTS " FROM tickets"
-        " WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id) FOR UPDATE",
+        " WHERE id = %s::bigint AND pd_ticket_in_scope(%s::bigint, pharmacy_id, org_unit_id)"
+        " FOR UPDATE",
     /* 1 ticket, 2 user, 3 kind, 4 field, 5 old, 6 new, 7 body, 8 visibility;
      * the new entry as the timeline shows it to the writer: 9 whether they
      * see internal entries, which decides how it is numbered, 10 the
@@ -588,7 +600,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         RANK_SEARCH("<", "DESC"),
     [PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC].text =
         RANK_SEARCH(">", "ASC"),
-    /* 1 search text, 2 staff, then the list's 35 */
+    /* 1 search text, 2 staff, then the list's 42 */
     [PD_SQL_TICKETS_SEARCH_CREATED_DESC].text =
         TS_SEARCH("t.created_at", "<", "DESC"),
     [PD_SQL_TICKETS_SEARCH_CREATED_ASC].text =
@@ -729,7 +741,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * the end) */
     [PD_SQL_TICKETS_BRIEF].text =
         "SELECT " TICKET_FACTS " FROM tickets"
-        " WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id)",
+        " WHERE id = %s::bigint AND pd_ticket_in_scope(%s::bigint, pharmacy_id, org_unit_id)",
     /* The PostgreSQL attachment store (pd_store_pg.c): 1 chunk size */
     [PD_SQL_ATTACHMENT_BLOBS_INSERT].text =
         "INSERT INTO attachment_blobs (chunk_size) VALUES (%s::integer) RETURNING id",
@@ -784,7 +796,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_TICKET_ATTACHMENTS_GET].text =
         "SELECT f.file_name, f.content_type, f.size_bytes, f.sha256, f.storage, f.storage_key"
         " FROM ticket_attachments f JOIN tickets t ON t.id = f.ticket_id"
-        " WHERE f.public_id = %s::bigint AND %s::bigint IN (0, t.pharmacy_id)"
+        " WHERE f.public_id = %s::bigint AND pd_ticket_in_scope(%s::bigint, t.pharmacy_id, t.org_unit_id)"
         " AND (%s::boolean OR f.visibility = 'public')",
 
     [PD_SQL_DASHBOARD_READ].text = DASHBOARD(""),
@@ -1018,7 +1030,8 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_NOTIFICATIONS_READ].text =
         "UPDATE notify_deliveries n SET read_at = coalesce(n.read_at, now())"
         " FROM tickets t WHERE n.id = %s::bigint AND" NOTIFICATION_MINE " AND t.id = n.ticket_id"
-        " AND %s::bigint IN (0, t.pharmacy_id) AND (%s::boolean OR (n.event <> 'internal_note'"
+        " AND pd_ticket_in_scope(%s::bigint, t.pharmacy_id, t.org_unit_id)"
+        " AND (%s::boolean OR (n.event <> 'internal_note'"
         " AND NOT EXISTS (SELECT 1 FROM ticket_activities a WHERE a.id = n.activity_id"
         "  AND a.visibility = 'internal')))"
         " RETURNING n.id",
@@ -1315,6 +1328,23 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_WEBHOOK_DELIVERIES_STATE].text =
         "SELECT d.status, e.active FROM notify_deliveries d"
         " JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = %s::bigint",
+
+    /* organisation: org units, their contacts, the directory (pd_sql_org.h) */
+    [PD_SQL_ORG_UNITS_LIST].text = SQL_ORG_UNITS_LIST,
+    [PD_SQL_ORG_UNITS_GET].text = SQL_ORG_UNITS_GET,
+    [PD_SQL_ORG_UNITS_CHECK].text = SQL_ORG_UNITS_CHECK,
+    [PD_SQL_ORG_UNITS_INSERT].text = SQL_ORG_UNITS_INSERT,
+    [PD_SQL_ORG_UNITS_LOCK].text = SQL_ORG_UNITS_LOCK,
+    [PD_SQL_ORG_UNITS_UPDATE].text = SQL_ORG_UNITS_UPDATE,
+    [PD_SQL_ORG_UNITS_JSON].text = SQL_ORG_UNITS_JSON,
+    [PD_SQL_ORG_UNIT_CONTACTS_LIST].text = SQL_ORG_UNIT_CONTACTS_LIST,
+    [PD_SQL_ORG_UNIT_CONTACTS_REFS].text = SQL_ORG_UNIT_CONTACTS_REFS,
+    [PD_SQL_ORG_UNIT_CONTACTS_INSERT].text = SQL_ORG_UNIT_CONTACTS_INSERT,
+    [PD_SQL_ORG_UNIT_CONTACTS_LOCK].text = SQL_ORG_UNIT_CONTACTS_LOCK,
+    [PD_SQL_ORG_UNIT_CONTACTS_UPDATE].text = SQL_ORG_UNIT_CONTACTS_UPDATE,
+    [PD_SQL_ORG_UNIT_CONTACTS_DELETE].text = SQL_ORG_UNIT_CONTACTS_DELETE,
+    [PD_SQL_ORG_UNIT_CONTACTS_JSON].text = SQL_ORG_UNIT_CONTACTS_JSON,
+    [PD_SQL_ORG_DIRECTORY].text = SQL_ORG_DIRECTORY,
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

@@ -48,28 +48,28 @@ typedef enum {
     X(PD_SQL_TICKETS_AUTO_CLOSE,            "pd_tickets_auto_close",             1, PD_PLAN_GENERIC) \
     X(PD_SQL_IDEMPOTENCY_FORGET,            "pd_idempotency_forget",             0, PD_PLAN_GENERIC) \
     /* the ticket list: one statement per allowlisted sort and direction */                          \
-    X(PD_SQL_TICKETS_LIST_CREATED_DESC,     "pd_tickets_list_created_desc",     35, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_CREATED_ASC,      "pd_tickets_list_created_asc",      35, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_UPDATED_DESC,     "pd_tickets_list_updated_desc",     35, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_UPDATED_ASC,      "pd_tickets_list_updated_asc",      35, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_PRIORITY_DESC,    "pd_tickets_list_priority_desc",    35, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_PRIORITY_ASC,     "pd_tickets_list_priority_asc",     35, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_ID_DESC,          "pd_tickets_list_id_desc",          35, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_ID_ASC,           "pd_tickets_list_id_asc",           35, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_SLA_DESC,         "pd_tickets_list_sla_desc",         38, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_SLA_ASC,          "pd_tickets_list_sla_asc",          38, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_CREATED_DESC,     "pd_tickets_list_created_desc",     42, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_CREATED_ASC,      "pd_tickets_list_created_asc",      42, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_UPDATED_DESC,     "pd_tickets_list_updated_desc",     42, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_UPDATED_ASC,      "pd_tickets_list_updated_asc",      42, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_PRIORITY_DESC,    "pd_tickets_list_priority_desc",    42, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_PRIORITY_ASC,     "pd_tickets_list_priority_asc",     42, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_ID_DESC,          "pd_tickets_list_id_desc",          42, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_ID_ASC,           "pd_tickets_list_id_asc",           42, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_SLA_DESC,         "pd_tickets_list_sla_desc",         45, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_SLA_ASC,          "pd_tickets_list_sla_asc",          45, PD_PLAN_CUSTOM)  \
     /* the ticket list with q: the search text's tsquery, then one per sort */                       \
     X(PD_SQL_TICKET_SEARCH_QUERY,           "pd_ticket_search_query",            1, PD_PLAN_GENERIC) \
-    X(PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC, "pd_tickets_search_relevance_desc", 38, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC,  "pd_tickets_search_relevance_asc",  38, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_CREATED_DESC,   "pd_tickets_search_created_desc",   37, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_CREATED_ASC,    "pd_tickets_search_created_asc",    37, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_UPDATED_DESC,   "pd_tickets_search_updated_desc",   37, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_UPDATED_ASC,    "pd_tickets_search_updated_asc",    37, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_PRIORITY_DESC,  "pd_tickets_search_priority_desc",  37, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_PRIORITY_ASC,   "pd_tickets_search_priority_asc",   37, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_ID_DESC,        "pd_tickets_search_id_desc",        37, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_ID_ASC,         "pd_tickets_search_id_asc",         37, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC, "pd_tickets_search_relevance_desc", 45, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC,  "pd_tickets_search_relevance_asc",  45, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_CREATED_DESC,   "pd_tickets_search_created_desc",   44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_CREATED_ASC,    "pd_tickets_search_created_asc",    44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_UPDATED_DESC,   "pd_tickets_search_updated_desc",   44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_UPDATED_ASC,    "pd_tickets_search_updated_asc",    44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_PRIORITY_DESC,  "pd_tickets_search_priority_desc",  44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_PRIORITY_ASC,   "pd_tickets_search_priority_asc",   44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_ID_DESC,        "pd_tickets_search_id_desc",        44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_ID_ASC,         "pd_tickets_search_id_asc",         44, PD_PLAN_CUSTOM)  \
     X(PD_SQL_TICKET_CATEGORIES_LIST,        "pd_ticket_categories_list",         1, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKET_CATEGORIES_GET,         "pd_ticket_categories_get",          1, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKET_CATEGORIES_INSERT,      "pd_ticket_categories_insert",       3, PD_PLAN_GENERIC) \
@@ -190,7 +190,23 @@ typedef enum {
     X(PD_SQL_WEBHOOK_DELIVERIES_LIST,       "pd_webhook_deliveries_list",        6, PD_PLAN_CUSTOM)  \
     X(PD_SQL_WEBHOOK_DELIVERIES_GET,        "pd_webhook_deliveries_get",         1, PD_PLAN_GENERIC) \
     X(PD_SQL_WEBHOOK_DELIVERIES_REPLAY,     "pd_webhook_deliveries_replay",      1, PD_PLAN_GENERIC) \
-    X(PD_SQL_WEBHOOK_DELIVERIES_STATE,      "pd_webhook_deliveries_state",       1, PD_PLAN_GENERIC)
+    X(PD_SQL_WEBHOOK_DELIVERIES_STATE,      "pd_webhook_deliveries_state",       1, PD_PLAN_GENERIC) \
+    /* organisation: org units, their contacts, the directory (pd_sql_org.h) */                     \
+    X(PD_SQL_ORG_UNITS_LIST,                "pd_org_units_list",                 3, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNITS_GET,                 "pd_org_units_get",                  3, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNITS_CHECK,               "pd_org_units_check",                4, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNITS_INSERT,              "pd_org_units_insert",               5, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNITS_LOCK,                "pd_org_units_lock",                 1, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNITS_UPDATE,              "pd_org_units_update",               8, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNITS_JSON,                "pd_org_units_json",                 1, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNIT_CONTACTS_LIST,        "pd_org_unit_contacts_list",         6, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_ORG_UNIT_CONTACTS_REFS,        "pd_org_unit_contacts_refs",         2, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNIT_CONTACTS_INSERT,      "pd_org_unit_contacts_insert",       5, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNIT_CONTACTS_LOCK,        "pd_org_unit_contacts_lock",         1, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNIT_CONTACTS_UPDATE,      "pd_org_unit_contacts_update",       9, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNIT_CONTACTS_DELETE,      "pd_org_unit_contacts_delete",       1, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNIT_CONTACTS_JSON,        "pd_org_unit_contacts_json",         1, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_DIRECTORY,                 "pd_org_directory",                  2, PD_PLAN_GENERIC)
 
 typedef enum {
 #define PD_SQL_ID_(id, label, nargs, plan) id,

@@ -64,6 +64,8 @@ typedef enum {
     PD_ENTITY_SLA_CALENDAR,
     PD_ENTITY_SLA_POLICY,
     PD_ENTITY_WEBHOOK_ENDPOINT,
+    PD_ENTITY_ORG_UNIT,
+    PD_ENTITY_ORG_UNIT_CONTACT,
     PD_ENTITY__COUNT
 } pd_entity_e;
 
@@ -75,6 +77,7 @@ typedef struct pd_identity_t {
     pd_role_e role;
     apr_int64_t pharmacy_id;   /* 0 unless a customer */
     apr_int64_t name_version;  /* of the names the name cache may serve (pd_names.h) */
+    apr_int64_t org_unit_id;   /* the user's org unit, 0: none */
 } pd_identity_t;
 
 /* Name <-> enum tables; parse functions return -1 for an unknown name. */

@@ -24,13 +24,15 @@ my %permissions = (
     admin => [@reader, qw(ticket.create ticket.update ticket.delete lookup.write
                           pharmacy.write user.read user.write role.read audit.read
                           notification.defaults notification.deliveries ticket.notifications
-                          sla.read sla.write ticket.escalate ticket.de_escalate webhook.manage report.staff)],
+                          sla.read sla.write ticket.escalate ticket.de_escalate webhook.manage report.staff
+                          org_unit.read org_unit.write directory.read)],
     team_expert => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications sla.read
-                                ticket.escalate ticket.de_escalate report.staff)],
+                                ticket.escalate ticket.de_escalate report.staff org_unit.read directory.read)],
     tech        => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications sla.read
-                                ticket.escalate report.staff)],
+                                ticket.escalate report.staff org_unit.read directory.read)],
     customer    => [@reader, qw(ticket.create ticket.update)],
     manager     => [@reader, qw(user.read role.read ticket.notifications sla.read ticket.escalate
+                                org_unit.read directory.read
                                 ticket.de_escalate report.staff)],
 );
 
@@ -41,19 +43,19 @@ my %permissions = (
 my @personal = qw(notifications preferences);
 my %allowed = (
     admin => { pages => [qw(dashboard reports tickets review escalated new users categories modules pharmacies
-                            sla_policies sla_calendars webhooks notification_defaults dead_letters), @personal], scope => 'all',
+                            sla_policies sla_calendars webhooks notification_defaults dead_letters org_units directory), @personal], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' },
                ticket_notifications => JSON::true },
-    team_expert => { pages => [qw(review mine escalated tickets new), @personal], scope => 'all',
+    team_expert => { pages => [qw(review mine escalated tickets new directory), @personal], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' },
                ticket_notifications => JSON::true },
-    tech => { pages => [qw(assigned tickets new), @personal], scope => 'all',
+    tech => { pages => [qw(assigned tickets new directory), @personal], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' },
                ticket_notifications => JSON::true },
     customer => { pages => [qw(tickets new dashboard statement), @personal], scope => 'pharmacy',
                internal => JSON::false, inactive_lookups => JSON::false, create => { pharmacy => 'own' },
                ticket_notifications => JSON::false },
-    manager => { pages => [qw(dashboard reports escalated tickets), @personal], scope => 'all',
+    manager => { pages => [qw(dashboard reports escalated tickets directory), @personal], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => undef,
                ticket_notifications => JSON::true },
 );

@@ -45,6 +45,9 @@ static const char *const expected_policy[PD_ACT__COUNT] = {
     [PD_ACT_WEBHOOKS] = "A",
     [PD_ACT_REPORT_READ] = "AETCM",
     [PD_ACT_REPORT_STAFF] = "AETM",
+    [PD_ACT_ORG_UNIT_READ] = "AETM",
+    [PD_ACT_ORG_UNIT_WRITE] = "A",
+    [PD_ACT_DIRECTORY_READ] = "AETM",
 };
 
 static const struct { pd_role_e role; char letter; } role_letters[] = {
@@ -799,11 +802,11 @@ static void test_pages(void **state)
         [PD_ROLE_NONE] = "",
         [PD_ROLE_ADMIN] = "dashboard reports tickets review escalated new users categories modules pharmacies"
                           " sla_policies sla_calendars webhooks notification_defaults dead_letters"
-                          " notifications preferences",
-        [PD_ROLE_EXPERT] = "review mine escalated tickets new notifications preferences",
-        [PD_ROLE_TECH] = "assigned tickets new notifications preferences",
+                          " org_units directory notifications preferences",
+        [PD_ROLE_EXPERT] = "review mine escalated tickets new directory notifications preferences",
+        [PD_ROLE_TECH] = "assigned tickets new directory notifications preferences",
         [PD_ROLE_CUSTOMER] = "tickets new dashboard statement notifications preferences",
-        [PD_ROLE_MANAGER] = "dashboard reports escalated tickets notifications preferences",
+        [PD_ROLE_MANAGER] = "dashboard reports escalated tickets directory notifications preferences",
     };
     const char *pages[PD_AUTHZ_MAX_PAGES];
     apr_pool_t *p = *state;
@@ -866,7 +869,7 @@ static void test_audit_names(void **state)
 {
     static const char *const entities[PD_ENTITY__COUNT] = {
         "user", "role", "ticket_category", "ticket_module", "pharmacy", "ticket", "sla_calendar",
-        "sla_policy", "webhook_endpoint",
+        "sla_policy", "webhook_endpoint", "org_unit", "org_unit_contact",
     };
     static const char *const actions[PD_AUDIT__ACTIONS] = {
         "create", "update", "deactivate", "delete", "recompute",
@@ -917,6 +920,54 @@ static void test_may_notify(void **state)
     }
 }
 
+/* An operator is a tech with an org unit: their ticket scope is that
+ * unit's subtree (-1 - unit), which no pharmacy id equals; they read
+ * nothing that counts across units and do no intake. Anyone else's unit
+ * changes nothing. */
+static void test_unit_scope(void **state)
+{
+    static const pd_action_e refused[] = {
+        PD_ACT_TICKET_CREATE, PD_ACT_PHARMACY_READ, PD_ACT_DASHBOARD_READ, PD_ACT_REPORT_READ, PD_ACT_REPORT_STAFF,
+        PD_ACT_SLA_READ, PD_ACT_USER_READ,
+    };
+    const char *pages[PD_AUTHZ_MAX_PAGES], *joined = "";
+    pd_identity_t op = who(PD_ROLE_TECH, 0), w;
+    apr_pool_t *p = *state;
+    apr_size_t i, n;
+    int act, role;
+
+    op.org_unit_id = 7;
+    assert_int_equal(pd_authz_unit_scope(&op), 7);
+    assert_int_equal(pd_authz_pharmacy_scope(&op), -8);
+    for (act = 0; act < PD_ACT__COUNT; act++) {
+        int refuse = 0;
+        for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+            refuse |= refused[i] == (pd_action_e)act;
+        }
+        assert_int_equal(pd_authz_permits(&op, (pd_action_e)act),
+                         !refuse && pd_authz_allows(PD_ROLE_TECH, (pd_action_e)act));
+    }
+    n = pd_authz_pages_for(&op, pages, PD_AUTHZ_MAX_PAGES);
+    for (i = 0; i < n; i++) {
+        joined = i ? apr_pstrcat(p, joined, " ", pages[i], NULL) : pages[i];
+    }
+    assert_string_equal(joined, "assigned tickets directory notifications preferences");
+    /* a tech without a unit, and every other role with one, as before */
+    op.org_unit_id = 0;
+    assert_int_equal(pd_authz_unit_scope(&op), 0);
+    assert_int_equal(pd_authz_pharmacy_scope(&op), 0);
+    for (role = PD_ROLE_ADMIN; role < PD_ROLE__COUNT; role++) {
+        w = who((pd_role_e)role, role == PD_ROLE_CUSTOMER ? 3 : 0);
+        w.org_unit_id = role == PD_ROLE_TECH ? 0 : 7;
+        assert_int_equal(pd_authz_unit_scope(&w), 0);
+        assert_int_equal(pd_authz_pharmacy_scope(&w), role == PD_ROLE_CUSTOMER ? 3 : 0);
+        for (act = 0; act < PD_ACT__COUNT; act++) {
+            assert_int_equal(pd_authz_permits(&w, (pd_action_e)act),
+                             pd_authz_allows((pd_role_e)role, (pd_action_e)act));
+        }
+    }
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -954,6 +1005,7 @@ int main(void)
         T(test_audit_names),
         T(test_source_for_role),
         T(test_may_notify),
+        T(test_unit_scope),
     };
 #undef T
     return cmocka_run_group_tests_name("pd_authz", tests, group_setup, group_teardown);

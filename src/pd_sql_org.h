@@ -1,0 +1,98 @@
+/* The texts of the organisation's statements (org units, their contacts,
+ * the directory), part of the catalogue in pd_sql.c, which includes this
+ * file: the ids, labels and parameter counts are in pd_sql.h's one list
+ * like every other's. JSON, checks and the directory are functions of
+ * migration 0060. A unit scope is 0 (every unit) or a unit whose subtree
+ * alone is seen (pd_authz_unit_scope). */
+#ifndef PD_SQL_ORG_H
+#define PD_SQL_ORG_H
+
+#define ORG_IN_SCOPE "(%s::bigint = 0 OR u.path @> ARRAY[%s::bigint])"
+
+/* 1-2 unit scope, 3 include inactive: the units, root first, each before
+ * the units below it */
+#define SQL_ORG_UNITS_LIST \
+    "SELECT json_build_object('items', coalesce(json_agg(pd_org_unit_json(u.id)::json" \
+    "  ORDER BY u.path), '[]'))::text" \
+    " FROM (SELECT u.id, u.path FROM org_units u WHERE " ORG_IN_SCOPE \
+    "  AND (%s::boolean OR u.active) ORDER BY u.path LIMIT 5000) u"
+/* 1 id, 2-3 unit scope */
+#define SQL_ORG_UNITS_GET \
+    "SELECT pd_org_unit_json(u.id) FROM org_units u WHERE u.id = %s::bigint AND " ORG_IN_SCOPE
+/* 1 id (NULL: a new unit), 2 type, 3 parent, 4 active: why not, NULL if so */
+#define SQL_ORG_UNITS_CHECK \
+    "SELECT pd_org_unit_check(%s::bigint, %s::text, %s::bigint, %s::boolean)"
+/* 1 code, 2 name, 3 type, 4 parent, 5 active: its id and JSON; nothing
+ * when the code is taken */
+#define SQL_ORG_UNITS_INSERT \
+    "WITH i AS (INSERT INTO org_units (code, name, type, parent_id, active)" \
+    "  VALUES (%s::text, %s::text, %s::text, %s::bigint, %s::boolean)" \
+    "  ON CONFLICT (code) DO NOTHING RETURNING *)" \
+    " SELECT i.id, json_build_object('id', i.id, 'code', i.code, 'name', i.name, 'type', i.type," \
+    "  'parent_id', i.parent_id, 'path', i.path, 'active', i.active," \
+    "  'created_at', i.created_at, 'updated_at', i.updated_at)::text FROM i"
+/* 1 id: what a PATCH merges into, and the unit as it was, locked */
+#define SQL_ORG_UNITS_LOCK \
+    "SELECT code, name, type, parent_id, active, pd_org_unit_json(id) FROM org_units" \
+    " WHERE id = %s::bigint FOR UPDATE"
+/* 1 code, 2 name, 3 type, 4 parent, 5 active, 6 id, 7 code, 8 id: nothing
+ * when another unit has the code */
+#define SQL_ORG_UNITS_UPDATE \
+    "UPDATE org_units SET code = %s::text, name = %s::text, type = %s::text," \
+    " parent_id = %s::bigint, active = %s::boolean, updated_at = now()" \
+    " WHERE id = %s::bigint" \
+    " AND NOT EXISTS (SELECT 1 FROM org_units o WHERE o.code = %s::text AND o.id <> %s::bigint)" \
+    " RETURNING id"
+/* 1 id */
+#define SQL_ORG_UNITS_JSON \
+    "SELECT pd_org_unit_json(%s::bigint)"
+
+/* 1-2 unit scope, 3-4 unit, 5-6 kind: every contact, by unit and kind */
+#define SQL_ORG_UNIT_CONTACTS_LIST \
+    "SELECT json_build_object('items', coalesce(json_agg(pd_org_unit_contact_json(c.id)::json" \
+    "  ORDER BY c.org_unit_id, c.kind, c.id), '[]'))::text" \
+    " FROM (SELECT c.* FROM org_unit_contacts c JOIN org_units u ON u.id = c.org_unit_id" \
+    "  WHERE " ORG_IN_SCOPE \
+    "  AND (%s::bigint IS NULL OR c.org_unit_id = %s::bigint)" \
+    "  AND (%s::text IS NULL OR c.kind = %s::text)" \
+    "  ORDER BY c.org_unit_id, c.kind, c.id LIMIT 5000) c"
+/* 1 unit, 2 user: whether each is active, NULL when there is no such row */
+#define SQL_ORG_UNIT_CONTACTS_REFS \
+    "SELECT (SELECT active FROM org_units WHERE id = %s::bigint)," \
+    " (SELECT active FROM users WHERE id = %s::bigint)"
+/* 1 unit, 2 kind, 3 user, 4 name, 5 WhatsApp number: its id and JSON;
+ * nothing when the unit has a contact of that kind already (lead, kadis) */
+#define SQL_ORG_UNIT_CONTACTS_INSERT \
+    "WITH i AS (INSERT INTO org_unit_contacts (org_unit_id, kind, user_id, name, whatsapp_number)" \
+    "  VALUES (%s::bigint, %s::text, %s::bigint, %s::text, %s::text)" \
+    "  ON CONFLICT DO NOTHING RETURNING *)" \
+    " SELECT i.id, json_build_object('id', i.id, 'org_unit_id', i.org_unit_id, 'kind', i.kind," \
+    "  'user_id', i.user_id, 'name', coalesce(i.name, us.name)," \
+    "  'whatsapp_number', coalesce(i.whatsapp_number, us.whatsapp_number)," \
+    "  'user_name', us.name, 'user_active', us.active," \
+    "  'created_at', i.created_at, 'updated_at', i.updated_at)::text" \
+    " FROM i LEFT JOIN users us ON us.id = i.user_id"
+/* 1 id: what a PATCH merges into, and the contact as it was, locked */
+#define SQL_ORG_UNIT_CONTACTS_LOCK \
+    "SELECT org_unit_id, kind, user_id, name, whatsapp_number, pd_org_unit_contact_json(id)" \
+    " FROM org_unit_contacts WHERE id = %s::bigint FOR UPDATE"
+/* 1 unit, 2 kind, 3 user, 4 name, 5 number, 6 id, 7 kind, 8 unit, 9 id:
+ * nothing when the unit has another contact of that one-only kind */
+#define SQL_ORG_UNIT_CONTACTS_UPDATE \
+    "UPDATE org_unit_contacts SET org_unit_id = %s::bigint, kind = %s::text, user_id = %s::bigint," \
+    " name = %s::text, whatsapp_number = %s::text, updated_at = now() WHERE id = %s::bigint" \
+    " AND NOT EXISTS (SELECT 1 FROM org_unit_contacts o WHERE o.kind = %s::text" \
+    "  AND o.kind IN ('lead', 'kadis') AND o.org_unit_id = %s::bigint AND o.id <> %s::bigint)" \
+    " RETURNING id"
+/* 1 id */
+#define SQL_ORG_UNIT_CONTACTS_DELETE \
+    "DELETE FROM org_unit_contacts WHERE id = %s::bigint RETURNING id"
+/* 1 id */
+#define SQL_ORG_UNIT_CONTACTS_JSON \
+    "SELECT pd_org_unit_contact_json(%s::bigint)"
+
+/* 1 unit scope, 2 search text (NULL: all) */
+#define SQL_ORG_DIRECTORY \
+    "SELECT json_build_object('items', pd_org_directory_json(%s::bigint, %s::text)::json)::text"
+
+#endif
