@@ -495,6 +495,7 @@ apr_status_t pd_res_org_contacts_list(pd_req_t *req);
 apr_status_t pd_res_org_contacts_create(pd_req_t *req);
 apr_status_t pd_res_org_contacts_update(pd_req_t *req);
 apr_status_t pd_res_org_contacts_delete(pd_req_t *req);
+apr_status_t pd_res_tickets_route(pd_req_t *req);
 
 /* mod_pd_audit.c: the audit log of admin actions (migration 0012). Ends
  * the change's open transaction: records who did what to which object, from

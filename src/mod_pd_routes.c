@@ -162,6 +162,8 @@ static const pd_route_t routes[] = {
     { PD_M_PATCH,  "/org-unit-contacts/{id}", PD_ACT_ORG_UNIT_WRITE, H(pd_res_org_contacts_update), NULL, 0, 0 },
     { PD_M_DELETE, "/org-unit-contacts/{id}", PD_ACT_ORG_UNIT_WRITE, H(pd_res_org_contacts_delete), NULL, 0, 0 },
     { PD_M_GET,    "/directory",              PD_ACT_DIRECTORY_READ, H(pd_res_directory_get), directory_params, 0, 0 },
+    /* the front desk routes a case to a unit */
+    { PD_M_POST,   "/tickets/{id}/route",     PD_ACT_TICKET_ROUTE,   H(pd_res_tickets_route), NULL, 0, 0 },
 };
 
 const pd_route_t *pd_routes(apr_size_t *count)

@@ -9,7 +9,7 @@ static const char *const action_names[PD_ACT__COUNT] = {
     "dashboard.read", "sla.read", "sla.write", "me.update", "notification.inbox", "notification.defaults",
     "notification.deliveries", "ticket.notifications", "ticket.escalate", "ticket.de_escalate",
     "webhook.manage", "report.read", "report.staff", "org_unit.read", "org_unit.write",
-    "directory.read",
+    "directory.read", "ticket.route",
 };
 
 #define A (1u << PD_ROLE_ADMIN)
@@ -64,6 +64,8 @@ static const unsigned policy[PD_ACT__COUNT] = {
     [PD_ACT_ORG_UNIT_READ] = A | E | T | M,
     [PD_ACT_ORG_UNIT_WRITE] = A,
     [PD_ACT_DIRECTORY_READ] = A | E | T | M,
+    /* the front desk (receptionists are team experts) triages, and routes */
+    [PD_ACT_TICKET_ROUTE] = A | E,
 };
 
 #undef A

@@ -44,6 +44,7 @@ typedef enum {
     PD_ACT_ORG_UNIT_READ,      /* the units and their contacts */
     PD_ACT_ORG_UNIT_WRITE,
     PD_ACT_DIRECTORY_READ,     /* units, their contacts and people, searchable */
+    PD_ACT_TICKET_ROUTE,       /* route a ticket to an org unit: the front desk */
     PD_ACT__COUNT
 } pd_action_e;
 

@@ -37,7 +37,8 @@
     "t.id, t.number, t.title, t.pic_name, t.contact, t.app_version, t.priority, t.status, " \
     "t.source, t.version, t.pharmacy_id, t.module_id, t.category_id, t.customer_id, " \
     "t.expert_id, t.tech_id, t.created_by, t.created_at, t.updated_at, " \
-    "t.first_response_at, t.solved_at, t.closed_at, " SLA_COLUMNS ", t.escalated_at, t.rating"
+    "t.first_response_at, t.solved_at, t.closed_at, " SLA_COLUMNS ", t.escalated_at, t.rating," \
+    " t.org_unit_id"
 
 /* A list page is one statement, PD_PLAN_CUSTOM: planned with its values, on the
  * tickets table alone. Each optional filter takes its value twice, once for
@@ -260,7 +261,7 @@
 #define NULL_TICKET_COLUMNS \
     "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
     " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
-    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
 /* The service level tiles count the tickets in the two lists up to one
  * more than PD_DASH_SLA_CAP (pd_dashboard.h): past that the dashboard says
  * "more", so that a request never counts every overdue ticket of a large
@@ -1345,6 +1346,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_ORG_UNIT_CONTACTS_DELETE].text = SQL_ORG_UNIT_CONTACTS_DELETE,
     [PD_SQL_ORG_UNIT_CONTACTS_JSON].text = SQL_ORG_UNIT_CONTACTS_JSON,
     [PD_SQL_ORG_DIRECTORY].text = SQL_ORG_DIRECTORY,
+    [PD_SQL_TICKETS_ROUTE].text = SQL_TICKETS_ROUTE,
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

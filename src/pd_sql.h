@@ -206,7 +206,8 @@ typedef enum {
     X(PD_SQL_ORG_UNIT_CONTACTS_UPDATE,      "pd_org_unit_contacts_update",       9, PD_PLAN_GENERIC) \
     X(PD_SQL_ORG_UNIT_CONTACTS_DELETE,      "pd_org_unit_contacts_delete",       1, PD_PLAN_GENERIC) \
     X(PD_SQL_ORG_UNIT_CONTACTS_JSON,        "pd_org_unit_contacts_json",         1, PD_PLAN_GENERIC) \
-    X(PD_SQL_ORG_DIRECTORY,                 "pd_org_directory",                  2, PD_PLAN_GENERIC)
+    X(PD_SQL_ORG_DIRECTORY,                 "pd_org_directory",                  2, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_ROUTE,                 "pd_tickets_route",                  2, PD_PLAN_GENERIC)
 
 typedef enum {
 #define PD_SQL_ID_(id, label, nargs, plan) id,

@@ -91,6 +91,17 @@
 #define SQL_ORG_UNIT_CONTACTS_JSON \
     "SELECT pd_org_unit_contact_json(%s::bigint)"
 
+/* 1 the unit (NULL: none), 2 a ticket, locked already: moved there when
+ * the unit is active (or none is named); its unit before, and whether the
+ * named one is active (no row: the ticket is gone) */
+#define SQL_TICKETS_ROUTE \
+    "WITH u AS (SELECT %s::bigint AS id)," \
+    " o AS (SELECT t.id, t.org_unit_id AS was FROM tickets t WHERE t.id = %s::bigint)," \
+    " ok AS (SELECT o.*, (SELECT active FROM org_units WHERE id = u.id) AS active FROM o, u)," \
+    " m AS (UPDATE tickets t SET org_unit_id = u.id, version = version + 1, updated_at = now()" \
+    "  FROM ok, u WHERE t.id = ok.id AND coalesce(ok.active, u.id IS NULL) RETURNING t.id)" \
+    " SELECT ok.was, ok.active FROM ok"
+
 /* 1 unit scope, 2 search text (NULL: all) */
 #define SQL_ORG_DIRECTORY \
     "SELECT json_build_object('items', pd_org_directory_json(%s::bigint, %s::text)::json)::text"

@@ -78,6 +78,8 @@ static void render_members(pd_jw_t *w, const char *const *c, int with_descriptio
     pd_jw_timestamp(w, c[PD_TC_ESCALATED_AT]);
     pd_jw_key(w, "rating");
     pd_jw_number(w, c[PD_TC_RATING]);
+    pd_jw_key(w, "org_unit_id");
+    pd_jw_number(w, c[PD_TC_ORG_UNIT_ID]);
     if (with_description) {
         pd_jw_key(w, "description");
         pd_jw_string(w, c[PD_TC_DESCRIPTION]);

@@ -25,9 +25,10 @@ my %permissions = (
                           pharmacy.write user.read user.write role.read audit.read
                           notification.defaults notification.deliveries ticket.notifications
                           sla.read sla.write ticket.escalate ticket.de_escalate webhook.manage report.staff
-                          org_unit.read org_unit.write directory.read)],
+                          org_unit.read org_unit.write directory.read ticket.route)],
     team_expert => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications sla.read
-                                ticket.escalate ticket.de_escalate report.staff org_unit.read directory.read)],
+                                ticket.escalate ticket.de_escalate report.staff org_unit.read directory.read
+                                ticket.route)],
     tech        => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications sla.read
                                 ticket.escalate report.staff org_unit.read directory.read)],
     customer    => [@reader, qw(ticket.create ticket.update)],

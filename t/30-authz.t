@@ -129,6 +129,8 @@ my %expect = (
     'PATCH /org-unit-contacts/{id}' => { allow => ['admin'],       ok => 200, kind => 'org_unit_contact' },
     'DELETE /org-unit-contacts/{id}' => { allow => ['admin'],      ok => 204, kind => 'org_unit_contact' },
     'GET /directory'                => { allow => \@STAFF_READ,    ok => 200 },
+    # the front desk routes cases to units
+    'POST /tickets/{id}/route'      => { allow => [qw(admin team_expert)], ok => 200, kind => 'ticket', scoped => 1 },
 );
 
 # An operator is a tech with an org unit: confined to that unit's subtree
@@ -301,6 +303,7 @@ my %body = (
     'PATCH /org-units/{id}'         => sub { { name => 'Nama Baru' } },
     'POST /org-unit-contacts'       => sub { { org_unit_id => $unit_of{own}, kind => 'backup', name => tag('Kontak') } },
     'PATCH /org-unit-contacts/{id}' => sub { { name => 'Nama Baru' } },
+    'POST /tickets/{id}/route'      => sub { { org_unit_id => $unit_of{own}, note => 'Untuk bidang ini.' } },
 );
 
 # An operator's objects: the ticket behind each in their unit (own) or in

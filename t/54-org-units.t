@@ -208,6 +208,26 @@ is_error api($oa, GET => "$base/$ub->{id}"), 404, 'not_found', undef, '... anoth
 is_deeply ids_of(api($oa, GET => $cbase)), [sort { $a <=> $b } $lead->{id}, $backup->{id}],
     '... and only their subtree\'s contacts';
 
+# ---- routing a case to a unit ----------------------------------------------------------
+
+$r = api('expert', POST => "/api/tickets/$t{none}/route", json => { org_unit_id => $ub->{id}, note => 'Untuk persandian' });
+is $r->status, 200, 'the front desk routes a ticket to a unit';
+is $r->json->{org_unit_id}, $ub->{id}, '... the ticket names it';
+my ($entry) = grep { ($_->{field} // '') eq 'org_unit_id' } @{ api('expert', GET => "/api/tickets/$t{none}/activities")->json->{items} };
+is_deeply [@{ $entry // {} }{qw(kind old_value new_value visibility body)}],
+    ['field_changed', undef, "$ub->{id}", 'internal', 'Untuk persandian'], '... on the timeline, internal';
+is api($op{op_b}, GET => "/api/tickets/$t{none}")->status, 200, '... and the unit\'s operator sees it';
+is_error api($oa, GET => "/api/tickets/$t{none}"), 404, 'not_found', undef, '... the other unit\'s does not';
+is_error api('expert', POST => "/api/tickets/$t{none}/route", json => { org_unit_id => 999999999 }), 422,
+    'unknown_reference', 'org_unit_id', 'routing to an unknown unit: 422';
+is_error api('expert', POST => "/api/tickets/$t{none}/route", json => {}), 422, 'validation_failed', 'org_unit_id',
+    'routing without a unit: 422';
+is_error api('tech', POST => "/api/tickets/$t{none}/route", json => { org_unit_id => $ua->{id} }), 403, 'forbidden',
+    undef, 'a tech does not route';
+$r = api('admin', POST => "/api/tickets/$t{none}/route", json => { org_unit_id => undef });
+is $r->json->{org_unit_id}, undef, 'null takes the ticket out of its unit';
+is_error api($op{op_b}, GET => "/api/tickets/$t{none}"), 404, 'not_found', undef, '... out of the operator\'s sight';
+
 # ---- the directory -------------------------------------------------------------------
 
 $r = api('expert', GET => '/api/directory', query => { q => 'Rina' });

@@ -48,6 +48,7 @@ static const char *const expected_policy[PD_ACT__COUNT] = {
     [PD_ACT_ORG_UNIT_READ] = "AETM",
     [PD_ACT_ORG_UNIT_WRITE] = "A",
     [PD_ACT_DIRECTORY_READ] = "AETM",
+    [PD_ACT_TICKET_ROUTE] = "AE",
 };
 
 static const struct { pd_role_e role; char letter; } role_letters[] = {
