@@ -184,6 +184,7 @@
     "'code', p.code, 'name', p.name) END, 'active', u.active, " \
     "'subject', u.subject, 'access_source', u.access_source, 'language', u.language, " \
     "'whatsapp', " USER_WHATSAPP_JSON ", " \
+    "'org_unit_id', u.org_unit_id, 'nip_nik', u.nip_nik, 'institution', u.institution, " \
     "'last_login_at', u.last_login_at, 'created_at', u.created_at, 'updated_at', u.updated_at)::text"
 /* USER_JSON's joins, from the users table or a CTE of users rows. */
 #define USER_JOINS_FROM(source) \
@@ -692,12 +693,13 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " u.active, u.access_source, " USER_JSON USER_JOINS
         " WHERE u.id = %s::bigint FOR UPDATE OF u",
     /* 1 username, 2 name, 3 email, 4 role, 5 pharmacy, 6 active, 7 subject,
-     * 8 access source; nothing when the username or subject is taken */
+     * 8 access source, 9 org unit, 10 NIP/NIK, 11 institution; nothing when
+     * the username, subject or NIP/NIK is taken */
     [PD_SQL_USERS_INSERT].text =
         "WITH ins AS (INSERT INTO users (username, name, email, role_id, pharmacy_id, active,"
-        " subject, access_source)"
+        " subject, access_source, org_unit_id, nip_nik, institution)"
         " VALUES (%s::text, %s::text, %s::text, %s::smallint, %s::bigint, %s::boolean,"
-        " %s::text, %s::text) ON CONFLICT DO NOTHING RETURNING *)"
+        " %s::text, %s::text, %s::bigint, %s::text, %s::text) ON CONFLICT DO NOTHING RETURNING *)"
         " SELECT u.id, " USER_JSON USER_JOINS_FROM("ins"),
     /* 1 name, 2 email, 3 role, 4 pharmacy, 5 active, 6 access source, 7 id;
      * the user as the API shows it afterwards */
@@ -1347,6 +1349,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_ORG_UNIT_CONTACTS_JSON].text = SQL_ORG_UNIT_CONTACTS_JSON,
     [PD_SQL_ORG_DIRECTORY].text = SQL_ORG_DIRECTORY,
     [PD_SQL_TICKETS_ROUTE].text = SQL_TICKETS_ROUTE,
+    [PD_SQL_USERS_ORG_SET].text = SQL_USERS_ORG_SET,
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

@@ -89,7 +89,7 @@ typedef enum {
     X(PD_SQL_USERS_LIST,                    "pd_users_list",                    12, PD_PLAN_CUSTOM)  \
     X(PD_SQL_USERS_GET,                     "pd_users_get",                      1, PD_PLAN_GENERIC) \
     X(PD_SQL_USERS_LOCK,                    "pd_users_lock",                     1, PD_PLAN_GENERIC) \
-    X(PD_SQL_USERS_INSERT,                  "pd_users_insert",                   8, PD_PLAN_GENERIC) \
+    X(PD_SQL_USERS_INSERT,                  "pd_users_insert",                  11, PD_PLAN_GENERIC) \
     X(PD_SQL_USERS_UPDATE,                  "pd_users_update",                   7, PD_PLAN_GENERIC) \
     X(PD_SQL_ROLES_LIST,                    "pd_roles_list",                     0, PD_PLAN_GENERIC) \
     X(PD_SQL_ROLES_GET,                     "pd_roles_get",                      1, PD_PLAN_GENERIC) \
@@ -207,7 +207,8 @@ typedef enum {
     X(PD_SQL_ORG_UNIT_CONTACTS_DELETE,      "pd_org_unit_contacts_delete",       1, PD_PLAN_GENERIC) \
     X(PD_SQL_ORG_UNIT_CONTACTS_JSON,        "pd_org_unit_contacts_json",         1, PD_PLAN_GENERIC) \
     X(PD_SQL_ORG_DIRECTORY,                 "pd_org_directory",                  2, PD_PLAN_GENERIC) \
-    X(PD_SQL_TICKETS_ROUTE,                 "pd_tickets_route",                  2, PD_PLAN_GENERIC)
+    X(PD_SQL_TICKETS_ROUTE,                 "pd_tickets_route",                  2, PD_PLAN_GENERIC) \
+    X(PD_SQL_USERS_ORG_SET,                 "pd_users_org_set",                  9, PD_PLAN_GENERIC)
 
 typedef enum {
 #define PD_SQL_ID_(id, label, nargs, plan) id,

@@ -102,6 +102,17 @@
     "  FROM ok, u WHERE t.id = ok.id AND coalesce(ok.active, u.id IS NULL) RETURNING t.id)" \
     " SELECT ok.was, ok.active FROM ok"
 
+/* A user's place: 1-2 whether to set the org unit, and to what, 3-4 the
+ * NIP/NIK, 5-6 the institution, 7 the user; 8 the new NIP/NIK again, 9 the
+ * user: nothing when another user has that NIP/NIK */
+#define SQL_USERS_ORG_SET \
+    "UPDATE users SET org_unit_id = CASE WHEN %s::boolean THEN %s::bigint ELSE org_unit_id END," \
+    " nip_nik = CASE WHEN %s::boolean THEN %s::text ELSE nip_nik END," \
+    " institution = CASE WHEN %s::boolean THEN %s::text ELSE institution END" \
+    " WHERE id = %s::bigint" \
+    " AND NOT EXISTS (SELECT 1 FROM users o WHERE o.nip_nik = %s::text AND o.id <> %s::bigint)" \
+    " RETURNING id"
+
 /* 1 unit scope, 2 search text (NULL: all) */
 #define SQL_ORG_DIRECTORY \
     "SELECT json_build_object('items', pd_org_directory_json(%s::bigint, %s::text)::json)::text"

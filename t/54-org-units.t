@@ -228,6 +228,28 @@ $r = api('admin', POST => "/api/tickets/$t{none}/route", json => { org_unit_id =
 is $r->json->{org_unit_id}, undef, 'null takes the ticket out of its unit';
 is_error api($op{op_b}, GET => "/api/tickets/$t{none}"), 404, 'not_found', undef, '... out of the operator\'s sight';
 
+# ---- users' place in the organisation -----------------------------------------------------
+
+my $uname = tag('opr');
+$r = api('admin', POST => '/api/users', json => { username => $uname, name => 'Operator Baru', role => 'tech',
+    org_unit_id => $ua->{id}, nip_nik => '19800101' . sprintf('%06d', $$ % 1000000) . '1001', institution => 'Diskominfo' });
+is $r->status, 201, 'an admin creates an operator with a unit, a NIP and an institution' or diag $r->body;
+is_deeply [@{ $r->json }{qw(org_unit_id institution)}], [$ua->{id}, 'Diskominfo'], '... as given';
+my $nip = $r->json->{nip_nik};
+my $uid = $r->json->{id};
+is_error api('admin', POST => '/api/users', json => { username => tag('opr'), name => 'Kembar', nip_nik => $nip }),
+    409, 'conflict', undef, 'a NIP/NIK another user has: 409';
+is_error api('admin', POST => '/api/users', json => { username => tag('opr'), name => 'X', nip_nik => '12-34' }),
+    422, 'validation_failed', 'nip_nik', 'a NIP/NIK of other than 8 to 20 digits: 422';
+is_error api('admin', POST => '/api/users', json => { username => tag('opr'), name => 'X', org_unit_id => 999999999 }),
+    422, 'unknown_reference', 'org_unit_id', 'an unknown unit: 422';
+$r = api('admin', PATCH => "/api/users/$uid", json => { org_unit_id => $ub->{id}, institution => undef });
+is $r->status, 200, 'a user moved to another unit';
+is_deeply [@{ $r->json }{qw(org_unit_id institution nip_nik)}], [$ub->{id}, undef, $nip], '... the rest kept';
+is_error api('admin', PATCH => "/api/users/" . user_id('tech2'), json => { nip_nik => $nip }), 409, 'conflict',
+    'nip_nik', '... and a NIP/NIK cannot be taken twice';
+is api($oa, GET => '/api/me')->json->{org_unit_id}, $ua->{id}, 'GET /api/me names the caller\'s unit';
+
 # ---- the directory -------------------------------------------------------------------
 
 $r = api('expert', GET => '/api/directory', query => { q => 'Rina' });
