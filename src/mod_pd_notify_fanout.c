@@ -101,6 +101,7 @@ static int read_event(pd_db_result_t *res, pd_fanout_event_t *ev)
     ev->facts.ticket.tech_id = pd_db_get_int64(res, 8);
     ev->facts.actor_id = pd_db_get_int64(res, 9);
     ev->facts.internal = pd_db_get_bool(res, 10);
+    ev->facts.ticket.org_units = pd_db_get(res, 12);
     ev->facts.subject_id = subject ? apr_atoi64(subject) : 0;
     return 1;
 }
@@ -182,6 +183,7 @@ static apr_status_t decide(pd_db_t *db, const apr_array_header_t *todo, const ch
         r.who.role = (pd_role_e)pd_db_get_int64(&res, 2);
         r.who.pharmacy_id = pd_db_get_int64(&res, 3);
         r.active = pd_db_get_bool(&res, 4);
+        r.who.org_unit_id = pd_db_get_int64(&res, 6);
         if (!pd_notify_recipient(&ev->facts, &r)) {
             continue;
         }

@@ -136,13 +136,38 @@ int pd_authz_sees_internal(const pd_identity_t *who)
     return is_staff(who->role);
 }
 
+/* Whether a unit path ("{1,4,7}") holds the unit. */
+static int path_holds(const char *path, apr_int64_t unit)
+{
+    while (path && *path) {
+        if (*path >= '0' && *path <= '9') {
+            apr_int64_t v = 0;
+            while (*path >= '0' && *path <= '9') {
+                v = v * 10 + (*path++ - '0');
+            }
+            if (v == unit) {
+                return 1;
+            }
+        }
+        else {
+            path++;
+        }
+    }
+    return 0;
+}
+
 int pd_authz_may_notify(const pd_identity_t *who, int active, const pd_ticket_facts_t *t,
                         int internal)
 {
     apr_int64_t scope = pd_authz_pharmacy_scope(who);
+    apr_int64_t unit = pd_authz_unit_scope(who);
 
     if (!active || !pd_authz_has_access(who)) {
         return 0;
+    }
+    /* an operator hears of the tickets of their unit's subtree alone */
+    if (unit > 0) {
+        return path_holds(t->org_units, unit) && (!internal || pd_authz_sees_internal(who));
     }
     /* what reading the ticket and its timeline allows */
     if (scope != 0 && scope != t->pharmacy_id) {

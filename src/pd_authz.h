@@ -130,6 +130,8 @@ typedef struct pd_ticket_facts_t {
     apr_int64_t tech_id;       /* 0: none */
     apr_int64_t expert_id;     /* 0: none */
     int escalated;
+    const char *org_units;     /* the path of the ticket's org unit, root first, as
+                                * PostgreSQL writes an array ("{1,4,7}"); NULL: none */
 } pd_ticket_facts_t;
 
 /* May this person be told of an event on this ticket, by any channel? An

@@ -854,14 +854,15 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * timeline entry: 0 id, 1 event, 2 ticket, 3 entry, 4 status, 5
      * pharmacy, 6 customer, 7 expert, 8 tech (0: none), 9 actor (0: the
      * system), 10 internal, 11 the person an assignment names (taken off:
-     * the previous one) */
+     * the previous one), 12 the path of the ticket's org unit (NULL: none) */
     [PD_SQL_NOTIFY_OUTBOX_TAKE].text =
         "WITH o AS (DELETE FROM notify_outbox WHERE id = ANY (ARRAY(SELECT id FROM notify_outbox"
         "  ORDER BY id LIMIT %s::integer FOR UPDATE SKIP LOCKED)) RETURNING *)"
         " SELECT o.id, o.event, o.ticket_id, o.activity_id, t.status, t.pharmacy_id,"
         " coalesce(t.customer_id, 0), coalesce(t.expert_id, 0), coalesce(t.tech_id, 0),"
         " coalesce(a.user_id, 0), coalesce(a.visibility = 'internal', false),"
-        " CASE WHEN a.kind = 'assigned' THEN coalesce(a.new_value, a.old_value) END"
+        " CASE WHEN a.kind = 'assigned' THEN coalesce(a.new_value, a.old_value) END,"
+        " (SELECT ou.path::text FROM org_units ou WHERE ou.id = t.org_unit_id)"
         " FROM o LEFT JOIN tickets t ON t.id = o.ticket_id"
         " LEFT JOIN ticket_activities a ON a.id = o.activity_id"
         " ORDER BY o.id",
@@ -875,7 +876,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * team expert role, 10 the admin role, 11 the manager role, 12 the
      * customer role; 13 the channels this server delivers (an array).
      * Columns: place, id, role (0: none), pharmacy (0: none), active, the
-     * channels comma-separated; by place, only people
+     * channels comma-separated, org unit (0: none); by place, only people
      * who want the event on some channel. A batch concerns the same few
      * people over and over (the team, the admins), so each person's choice
      * is looked up once per event kind (w), not once per event. */
@@ -889,7 +890,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "  UNION SELECT g.place, u.id FROM g JOIN users u ON u.pharmacy_id = g.pharmacy"
         "   AND u.role_id = %s::smallint),"
         " ce AS (SELECT c.place, c.user_id, g.event FROM c JOIN g ON g.place = c.place),"
-        " w AS MATERIALIZED (SELECT u.id, e.event, u.role_id, u.pharmacy_id, u.active,"
+        " w AS MATERIALIZED (SELECT u.id, e.event, u.role_id, u.pharmacy_id, u.active, u.org_unit_id,"
         "  (SELECT string_agg(d.channel, ',' ORDER BY d.channel)"
         "   FROM notify_role_defaults d LEFT JOIN notify_preferences p"
         "    ON p.user_id = u.id AND p.event = d.event AND p.channel = d.channel"
@@ -899,7 +900,8 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "   AND (d.channel <> 'whatsapp' OR (u.whatsapp_number IS NOT NULL"
         "    AND u.whatsapp_opt_in_at IS NOT NULL))) AS channels"
         "  FROM (SELECT DISTINCT user_id, event FROM ce) e JOIN users u ON u.id = e.user_id AND u.active)"
-        " SELECT ce.place, w.id, coalesce(w.role_id, 0), coalesce(w.pharmacy_id, 0), w.active, w.channels"
+        " SELECT ce.place, w.id, coalesce(w.role_id, 0), coalesce(w.pharmacy_id, 0), w.active, w.channels,"
+        " coalesce(w.org_unit_id, 0)"
         " FROM ce JOIN w ON w.id = ce.user_id AND w.event = ce.event WHERE w.channels IS NOT NULL"
         " ORDER BY ce.place, w.id",
     /* The deliveries of a batch of events, one per recipient and channel:
@@ -946,7 +948,8 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "  WHERE o.id = a.old_value::bigint) END,"
         " CASE WHEN a.kind = 'assigned' THEN (SELECT o.name FROM users o"
         "  WHERE o.id = a.new_value::bigint) END,"
-        " floor(extract(epoch FROM coalesce(a.created_at, c.created_at)) * 1000000)::bigint"
+        " floor(extract(epoch FROM coalesce(a.created_at, c.created_at)) * 1000000)::bigint,"
+        " coalesce(u.org_unit_id, 0), (SELECT ou.path::text FROM org_units ou WHERE ou.id = t.org_unit_id)"
         " FROM c JOIN tickets t ON t.id = c.ticket_id JOIN pharmacies p ON p.id = t.pharmacy_id"
         " LEFT JOIN users u ON u.id = c.user_id"
         " LEFT JOIN ticket_activities a ON a.id = c.activity_id"

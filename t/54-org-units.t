@@ -228,6 +228,21 @@ $r = api('admin', POST => "/api/tickets/$t{none}/route", json => { org_unit_id =
 is $r->json->{org_unit_id}, undef, 'null takes the ticket out of its unit';
 is_error api($op{op_b}, GET => "/api/tickets/$t{none}"), 404, 'not_found', undef, '... out of the operator\'s sight';
 
+# ---- notifications: an operator hears of their subtree's tickets alone ------------------------
+
+{
+    my $in = create_ticket('expert', title => tag('Notif'))->json->{id};
+    my $out = create_ticket('expert', title => tag('Notif'))->json->{id};
+    set_ticket($in, org_unit_id => $ua->{id});
+    set_ticket($out, org_unit_id => $ub->{id});
+    for my $tid ($in, $out) {
+        my $p = api('expert', PATCH => "/api/tickets/$tid", json => { tech_id => user_id($oa), note => 'Tolong dicek di lokasi.' });
+        is $p->status, 200, "ticket $tid assigned to the operator" or diag $p->body;
+    }
+    ok((grep { $_ eq $oa } @{ notified($in, 'assigned') }), 'the operator is told of a ticket of their subtree');
+    ok(!(grep { $_ eq $oa } @{ notified($out, 'assigned') }), '... and not of another unit\'s, assigned or not');
+}
+
 # ---- users' place in the organisation -----------------------------------------------------
 
 my $uname = tag('opr');
