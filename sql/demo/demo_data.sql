@@ -64,7 +64,10 @@ FROM (VALUES
     ('apotek1b', 'Siti Rahmawati',     'siti.rahmawati@sehatsentosa.example.org', 4, 'APT-JKT-001', true, '0d3bd873-6b7b-4c92-86a8-7c6069103eb3'),
     ('apotek2',  'Maya Anggraini',     'maya.anggraini@kimiasejahtera.example.org', 4, 'APT-JKT-002', true, '98efdb90-8a04-4ecf-8026-dc4adf13c9db'),
     ('apotek3',  'Taufik Rahman',      'taufik.rahman@medikafarma.example.org',  4, 'APT-BDG-001', true, '154d20c1-014e-4038-8827-83cdcfc867e9'),
-    ('former',   'Eko Saputra',        'eko.saputra@pharmadesk.example.org',     3, NULL,          false, '82c83487-5afa-4f9c-afab-4902401154ad')
+    ('former',   'Eko Saputra',        'eko.saputra@pharmadesk.example.org',     3, NULL,          false, '82c83487-5afa-4f9c-afab-4902401154ad'),
+    ('resepsionis', 'Sri Wahyuni',     'sri.wahyuni@diskominfo.example.go.id',   2, NULL,          true, 'e29c2d34-49f8-4c8d-b78b-36acaa7adfa2'),
+    ('operator1', 'Andi Firmansyah',   'andi.firmansyah@diskominfo.example.go.id', 3, NULL,        true, 'f34dbb04-f6cf-41b1-8f82-d4bcbef562bc'),
+    ('operator2', 'Lina Marlinda',     'lina.marlinda@diskominfo.example.go.id', 3, NULL,          true, '7e107b0f-ad63-43ef-ba42-8cc042777f65')
 ) AS u (username, name, email, role_id, pharmacy_code, active, subject);
 
 -- Master data predates the oldest demo ticket; the departed tech left after
@@ -700,6 +703,58 @@ SELECT t.id, u.id, 'escalation', 'escalated', 'false', 'true',
        'Apotek menunggu lebih dari sehari dan kasir masih bermasalah; mohon ditangani tim senior.', 'internal',
        now() - interval '2 hours'
 FROM t, users u WHERE u.username = 'expert1';
+
+-- A front desk beside the helpdesk (migration 0060): the office's units,
+-- who answers for them, a receptionist (a team expert at the secretariat)
+-- and an operator in each of two units (techs with a unit), and a few open
+-- cases routed to the operators' units.
+INSERT INTO org_units (code, name, type, parent_id)
+VALUES ('DISKOMINFO', 'Dinas Komunikasi dan Informatika', 'root', NULL);
+INSERT INTO org_units (code, name, type, parent_id)
+SELECT v.code, v.name, v.type, (SELECT id FROM org_units WHERE code = v.parent)
+FROM (VALUES
+    ('SEKRETARIAT',    'Sekretariat',                               'sekretariat', 'DISKOMINFO'),
+    ('BIDANG-APTIKA',  'Bidang Aplikasi Informatika',               'bidang',      'DISKOMINFO'),
+    ('BIDANG-IKP',     'Bidang Informasi dan Komunikasi Publik',    'bidang',      'DISKOMINFO'),
+    ('BIDANG-SANDI',   'Bidang Persandian dan Keamanan Informasi',  'bidang',      'DISKOMINFO')
+) AS v (code, name, type, parent);
+-- one level down, once their parents exist
+INSERT INTO org_units (code, name, type, parent_id)
+SELECT v.code, v.name, v.type, (SELECT id FROM org_units WHERE code = v.parent)
+FROM (VALUES
+    ('SUBBAG-UMUM',    'Subbagian Umum dan Kepegawaian',            'subbag',      'SEKRETARIAT'),
+    ('UPT-WARROOM',    'UPT Command Center (War Room)',             'upt',         'BIDANG-APTIKA')
+) AS v (code, name, type, parent);
+
+UPDATE users u SET org_unit_id = o.id, institution = 'Diskominfo', nip_nik = v.nip
+FROM (VALUES ('resepsionis', 'SEKRETARIAT', '198703152010012004'),
+             ('operator1', 'BIDANG-APTIKA', '199001202015031002'),
+             ('operator2', 'BIDANG-SANDI', '199206082019032001')) AS v (username, unit, nip)
+JOIN org_units o ON o.code = v.unit
+WHERE u.username = v.username;
+
+INSERT INTO org_unit_contacts (org_unit_id, kind, user_id, name, whatsapp_number)
+SELECT o.id, v.kind, (SELECT id FROM users WHERE username = v.username), v.name, v.wa
+FROM (VALUES
+    ('DISKOMINFO',    'kadis',        NULL,          'Drs. Bambang Sutrisno, M.Si', '+6281311110001'),
+    ('SEKRETARIAT',   'receptionist', 'resepsionis', NULL,                           NULL),
+    ('BIDANG-APTIKA', 'lead',         'operator1',   NULL,                           NULL),
+    ('BIDANG-APTIKA', 'backup',       NULL,          'Rudi Hartono',                 '+6281311110002'),
+    ('BIDANG-SANDI',  'lead',         'operator2',   NULL,                           NULL),
+    ('BIDANG-IKP',    'lead',         NULL,          'Nur Aini',                     '+6281311110003'),
+    ('UPT-WARROOM',   'lead',         NULL,          'Hadi Purnomo',                 '+6281311110004')
+) AS v (unit, kind, username, name, wa)
+JOIN org_units o ON o.code = v.unit;
+
+-- Three open cases for the application division (one at the war room below
+-- it) and two for the security division, the oldest open ones.
+WITH open AS (
+    SELECT id, row_number() OVER (ORDER BY created_at, id) AS n FROM tickets
+    WHERE status IN ('open', 'in_review') ORDER BY created_at, id LIMIT 5
+)
+UPDATE tickets t SET org_unit_id = (SELECT id FROM org_units WHERE code = CASE
+    WHEN open.n <= 2 THEN 'BIDANG-APTIKA' WHEN open.n = 3 THEN 'UPT-WARROOM' ELSE 'BIDANG-SANDI' END)
+FROM open WHERE t.id = open.id;
 
 -- The demo's history happened before anyone could hear of it: the events its
 -- timeline wrote to the outbox are dropped in the same transaction, so that
