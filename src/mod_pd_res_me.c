@@ -5,7 +5,7 @@
 #include "mod_pd.h"
 #include "mod_pd_notify.h"
 
-/* {"pages":[...],"scope":"all"|"pharmacy","internal":bool,
+/* {"pages":[...],"scope":"all"|"pharmacy"|"unit","internal":bool,
  *  "inactive_lookups":bool,"create":{"pharmacy":"choose"|"own"}|null,
  *  "ticket_notifications":bool} */
 static json_t *allowed_of(const pd_identity_t *who)
@@ -24,14 +24,14 @@ static json_t *allowed_of(const pd_identity_t *who)
     json_object_set_new(allowed, "internal", json_boolean(pd_authz_sees_internal(who)));
     json_object_set_new(allowed, "inactive_lookups",
                         json_boolean(pd_authz_sees_inactive_lookups(who)));
-    if (pd_authz_allows(who->role, PD_ACT_TICKET_CREATE)) {
+    if (pd_authz_permits(who, PD_ACT_TICKET_CREATE)) {
         create = json_pack("{s:s}", "pharmacy",
                            pd_authz_ticket_pharmacy_chosen(who) ? "choose" : "own");
     }
     json_object_set_new(allowed, "create", create);
     /* what was sent about a ticket, shown beside its timeline */
     json_object_set_new(allowed, "ticket_notifications",
-                        json_boolean(pd_authz_allows(who->role, PD_ACT_TICKET_NOTIFICATIONS)));
+                        json_boolean(pd_authz_permits(who, PD_ACT_TICKET_NOTIFICATIONS)));
     return allowed;
 }
 

@@ -200,6 +200,7 @@ my $me = api($oa, GET => '/api/me')->json;
 is $me->{allowed}{scope}, 'unit', 'GET /api/me: the scope is the unit';
 is_deeply $me->{allowed}{pages}, [qw(assigned tickets directory notifications preferences)], '... and the menu has no dashboard';
 ok !(grep { $_ eq 'dashboard.read' } @{ $me->{permissions} }), '... nor the permission';
+is $me->{allowed}{create}, undef, '... and no ticket form';
 
 # the organisation, seen by an operator: their subtree
 is_deeply [map { $_->{id} } @{ api($oa, GET => $base)->json->{items} }], [$ua->{id}, $ua1->{id}],

@@ -12,6 +12,8 @@ const SLA_LISTS = ['breached', 'at_risk', 'met'];
 
 const MODES = {
   own: { title: 'list.own', queue: null },
+  // an operator's: their unit's and the units' below it
+  unit: { title: 'list.unit', queue: null },
   all: { title: 'list.all', queue: null },
   review: { title: 'list.review', queue: 'review' },
   mine: { title: 'list.mine', queue: 'mine' },
