@@ -496,6 +496,15 @@ apr_status_t pd_res_org_contacts_create(pd_req_t *req);
 apr_status_t pd_res_org_contacts_update(pd_req_t *req);
 apr_status_t pd_res_org_contacts_delete(pd_req_t *req);
 apr_status_t pd_res_tickets_route(pd_req_t *req);
+/* mod_pd_res_front_desk.c: visitors and letters that open cases */
+apr_status_t pd_res_front_desk_get(pd_req_t *req);
+apr_status_t pd_res_front_desk_put(pd_req_t *req);
+apr_status_t pd_res_visitors_create(pd_req_t *req);
+apr_status_t pd_res_visitors_get(pd_req_t *req);
+apr_status_t pd_res_visitors_check_out(pd_req_t *req);
+apr_status_t pd_res_surat_create(pd_req_t *req);
+apr_status_t pd_res_surat_get(pd_req_t *req);
+apr_status_t pd_res_tickets_acknowledge(pd_req_t *req);
 
 /* A user's place in the organisation, as the users API takes it: org_unit_id
  * (an active unit), nip_nik (8 to 20 digits, unique) and institution, each

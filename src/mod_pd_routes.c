@@ -164,6 +164,15 @@ static const pd_route_t routes[] = {
     { PD_M_GET,    "/directory",              PD_ACT_DIRECTORY_READ, H(pd_res_directory_get), directory_params, 0, 0 },
     /* the front desk routes a case to a unit */
     { PD_M_POST,   "/tickets/{id}/route",     PD_ACT_TICKET_ROUTE,   H(pd_res_tickets_route), NULL, 0, 0 },
+    /* the front desk: visitors and letters open cases; the operator acknowledges one */
+    { PD_M_GET,    "/org-units/{id}/front-desk", PD_ACT_ORG_UNIT_READ, H(pd_res_front_desk_get), NULL, 0, 0 },
+    { PD_M_PUT,    "/org-units/{id}/front-desk", PD_ACT_ORG_UNIT_WRITE, H(pd_res_front_desk_put), NULL, 0, 0 },
+    { PD_M_POST,   "/visitors",               PD_ACT_FRONT_DESK_INTAKE, H(pd_res_visitors_create), NULL, 1, 0 },
+    { PD_M_GET,    "/visitors/{id}",          PD_ACT_FRONT_DESK_READ, H(pd_res_visitors_get), NULL, 0, 0 },
+    { PD_M_POST,   "/visitors/{id}/check-out", PD_ACT_FRONT_DESK_INTAKE, H(pd_res_visitors_check_out), NULL, 0, 0 },
+    { PD_M_POST,   "/surat",                  PD_ACT_FRONT_DESK_INTAKE, H(pd_res_surat_create), NULL, 1, 0 },
+    { PD_M_GET,    "/surat/{id}",             PD_ACT_FRONT_DESK_READ, H(pd_res_surat_get), NULL, 0, 0 },
+    { PD_M_POST,   "/tickets/{id}/acknowledge", PD_ACT_TICKET_UPDATE, H(pd_res_tickets_acknowledge), NULL, 0, 0 },
 };
 
 const pd_route_t *pd_routes(apr_size_t *count)

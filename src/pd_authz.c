@@ -9,7 +9,7 @@ static const char *const action_names[PD_ACT__COUNT] = {
     "dashboard.read", "sla.read", "sla.write", "me.update", "notification.inbox", "notification.defaults",
     "notification.deliveries", "ticket.notifications", "ticket.escalate", "ticket.de_escalate",
     "webhook.manage", "report.read", "report.staff", "org_unit.read", "org_unit.write",
-    "directory.read", "ticket.route",
+    "directory.read", "ticket.route", "front_desk.intake", "front_desk.read",
 };
 
 #define A (1u << PD_ROLE_ADMIN)
@@ -66,6 +66,10 @@ static const unsigned policy[PD_ACT__COUNT] = {
     [PD_ACT_DIRECTORY_READ] = A | E | T | M,
     /* the front desk (receptionists are team experts) triages, and routes */
     [PD_ACT_TICKET_ROUTE] = A | E,
+    /* the front desk's intake is the receptionists' (team experts'); its
+     * records are staff's to read, within the ticket scope */
+    [PD_ACT_FRONT_DESK_INTAKE] = A | E,
+    [PD_ACT_FRONT_DESK_READ] = A | E | T | M,
 };
 
 #undef A
@@ -657,6 +661,17 @@ int pd_authz_permits(const pd_identity_t *who, pd_action_e act)
     default:
         return 1;
     }
+}
+
+pd_az_e pd_authz_ticket_acknowledge(const pd_identity_t *who, const pd_ticket_facts_t *t)
+{
+    if (who->role == PD_ROLE_ADMIN) {
+        return PD_AZ_OK;
+    }
+    if (pd_authz_assignable(who->role, PD_TF_TECH)) {
+        return t->tech_id == who->user_id ? PD_AZ_OK : PD_AZ_NOT_ASSIGNED;
+    }
+    return PD_AZ_FORBIDDEN;
 }
 
 apr_size_t pd_authz_pages_for(const pd_identity_t *who, const char **out, apr_size_t max)

@@ -45,6 +45,8 @@ typedef enum {
     PD_ACT_ORG_UNIT_WRITE,
     PD_ACT_DIRECTORY_READ,     /* units, their contacts and people, searchable */
     PD_ACT_TICKET_ROUTE,       /* route a ticket to an org unit: the front desk */
+    PD_ACT_FRONT_DESK_INTAKE,  /* register visitors and letters (each opens a case), check out */
+    PD_ACT_FRONT_DESK_READ,    /* a visitor's or letter's record, within the ticket scope */
     PD_ACT__COUNT
 } pd_action_e;
 
@@ -283,6 +285,11 @@ apr_int64_t pd_authz_unit_scope(const pd_identity_t *who);
  * compliance, the user list and workload, the pharmacies), and intake
  * (creating tickets), which is the front desk's. */
 int pd_authz_permits(const pd_identity_t *who, pd_action_e act);
+
+/* May the caller acknowledge this case (an explicit act, on the
+ * timeline)? The operator it is assigned to, or an admin; anyone else:
+ * PD_AZ_NOT_ASSIGNED (staff) or PD_AZ_FORBIDDEN. */
+pd_az_e pd_authz_ticket_acknowledge(const pd_identity_t *who, const pd_ticket_facts_t *t);
 
 /* The portal's pages for this caller: pd_authz_pages less those
  * pd_authz_permits refuses. */

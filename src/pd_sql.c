@@ -38,7 +38,7 @@
     "t.source, t.version, t.pharmacy_id, t.module_id, t.category_id, t.customer_id, " \
     "t.expert_id, t.tech_id, t.created_by, t.created_at, t.updated_at, " \
     "t.first_response_at, t.solved_at, t.closed_at, " SLA_COLUMNS ", t.escalated_at, t.rating," \
-    " t.org_unit_id"
+    " t.org_unit_id, t.case_type, t.acknowledged_at"
 
 /* A list page is one statement, PD_PLAN_CUSTOM: planned with its values, on the
  * tickets table alone. Each optional filter takes its value twice, once for
@@ -262,7 +262,8 @@
 #define NULL_TICKET_COLUMNS \
     "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
     " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
-    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
+    " NULL, NULL"
 /* The service level tiles count the tickets in the two lists up to one
  * more than PD_DASH_SLA_CAP (pd_dashboard.h): past that the dashboard says
  * "more", so that a request never counts every overdue ticket of a large
@@ -1353,6 +1354,18 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_ORG_DIRECTORY].text = SQL_ORG_DIRECTORY,
     [PD_SQL_TICKETS_ROUTE].text = SQL_TICKETS_ROUTE,
     [PD_SQL_USERS_ORG_SET].text = SQL_USERS_ORG_SET,
+
+    /* the front desk (pd_sql_org.h) */
+    [PD_SQL_FRONT_DESKS_GET].text = SQL_FRONT_DESKS_GET,
+    [PD_SQL_FRONT_DESKS_PUT].text = SQL_FRONT_DESKS_PUT,
+    [PD_SQL_FRONT_DESK_DEFAULTS].text = SQL_FRONT_DESK_DEFAULTS,
+    [PD_SQL_TICKETS_CASE_SET].text = SQL_TICKETS_CASE_SET,
+    [PD_SQL_VISITORS_INSERT].text = SQL_VISITORS_INSERT,
+    [PD_SQL_VISITORS_GET].text = SQL_VISITORS_GET,
+    [PD_SQL_VISITORS_CHECK_OUT].text = SQL_VISITORS_CHECK_OUT,
+    [PD_SQL_SURAT_INSERT].text = SQL_SURAT_INSERT,
+    [PD_SQL_SURAT_GET].text = SQL_SURAT_GET,
+    [PD_SQL_TICKETS_ACKNOWLEDGE].text = SQL_TICKETS_ACKNOWLEDGE,
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

@@ -208,7 +208,18 @@ typedef enum {
     X(PD_SQL_ORG_UNIT_CONTACTS_JSON,        "pd_org_unit_contacts_json",         1, PD_PLAN_GENERIC) \
     X(PD_SQL_ORG_DIRECTORY,                 "pd_org_directory",                  2, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_ROUTE,                 "pd_tickets_route",                  2, PD_PLAN_GENERIC) \
-    X(PD_SQL_USERS_ORG_SET,                 "pd_users_org_set",                  9, PD_PLAN_GENERIC)
+    X(PD_SQL_USERS_ORG_SET,                 "pd_users_org_set",                  9, PD_PLAN_GENERIC) \
+    /* the front desk (pd_sql_org.h) */                                                              \
+    X(PD_SQL_FRONT_DESKS_GET,               "pd_front_desks_get",                1, PD_PLAN_GENERIC) \
+    X(PD_SQL_FRONT_DESKS_PUT,               "pd_front_desks_put",                5, PD_PLAN_GENERIC) \
+    X(PD_SQL_FRONT_DESK_DEFAULTS,           "pd_front_desk_defaults",            1, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_CASE_SET,              "pd_tickets_case_set",               3, PD_PLAN_GENERIC) \
+    X(PD_SQL_VISITORS_INSERT,               "pd_visitors_insert",                9, PD_PLAN_GENERIC) \
+    X(PD_SQL_VISITORS_GET,                  "pd_visitors_get",                   2, PD_PLAN_GENERIC) \
+    X(PD_SQL_VISITORS_CHECK_OUT,            "pd_visitors_check_out",             2, PD_PLAN_GENERIC) \
+    X(PD_SQL_SURAT_INSERT,                  "pd_surat_insert",                   9, PD_PLAN_GENERIC) \
+    X(PD_SQL_SURAT_GET,                     "pd_surat_get",                      2, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_ACKNOWLEDGE,           "pd_tickets_acknowledge",            1, PD_PLAN_GENERIC)
 
 typedef enum {
 #define PD_SQL_ID_(id, label, nargs, plan) id,

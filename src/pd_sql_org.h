@@ -117,4 +117,64 @@
 #define SQL_ORG_DIRECTORY \
     "SELECT json_build_object('items', pd_org_directory_json(%s::bigint, %s::text)::json)::text"
 
+/* ---- the front desk: visitors and letters that open cases (migration 0061) ---- */
+
+/* 1 a unit: a row when it is a root, with its settings' JSON (NULL: none) */
+#define SQL_FRONT_DESKS_GET \
+    "SELECT pd_front_desk_json(u.id) FROM org_units u WHERE u.id = %s::bigint AND u.parent_id IS NULL"
+/* 1 root, 2 client (a pharmacy), 3 module, 4 visitor category, 5 letter
+ * category: set when each is active (and the unit a root); its root's id */
+#define SQL_FRONT_DESKS_PUT \
+    "INSERT INTO front_desks (root_unit_id, pharmacy_id, module_id, visitor_category_id," \
+    " surat_category_id)" \
+    " SELECT u.id, p.id, m.id, v.id, s.id FROM org_units u, pharmacies p, ticket_modules m," \
+    "  ticket_categories v, ticket_categories s" \
+    " WHERE u.id = %s::bigint AND u.parent_id IS NULL AND p.id = %s::bigint AND p.active" \
+    " AND m.id = %s::bigint AND m.active AND v.id = %s::bigint AND v.active" \
+    " AND s.id = %s::bigint AND s.active" \
+    " ON CONFLICT (root_unit_id) DO UPDATE SET pharmacy_id = EXCLUDED.pharmacy_id," \
+    " module_id = EXCLUDED.module_id, visitor_category_id = EXCLUDED.visitor_category_id," \
+    " surat_category_id = EXCLUDED.surat_category_id, updated_at = now()" \
+    " RETURNING root_unit_id"
+/* 1 a unit: whether it is active, and what a case for it is filed under
+ * (its office's front desk: client, module, the visitor's and the letter's
+ * category; NULL when the office has none) */
+#define SQL_FRONT_DESK_DEFAULTS \
+    "SELECT u.active, f.pharmacy_id, f.module_id, f.visitor_category_id, f.surat_category_id" \
+    " FROM org_units u LEFT JOIN front_desks f ON f.root_unit_id = u.path[1] WHERE u.id = %s::bigint"
+/* 1 type, 2 unit, 3 a ticket just made: it becomes a case of that unit */
+#define SQL_TICKETS_CASE_SET \
+    "UPDATE tickets SET case_type = %s::text, org_unit_id = %s::bigint WHERE id = %s::bigint"
+/* 1 ticket, 2 name, 3 identity number, 4 institution, 5 phone, 6 purpose,
+ * 7 unit, 8 source, 9 the receptionist: the visitor's id */
+#define SQL_VISITORS_INSERT \
+    "INSERT INTO visitors (ticket_id, name, id_number, institution, phone, purpose, org_unit_id," \
+    " source, created_by) VALUES (%s::bigint, %s::text, %s::text, %s::text, %s::text, %s::text," \
+    " %s::bigint, %s::text, %s::bigint) RETURNING id"
+/* 1 visitor, 2 ticket scope: the visitor when their case is in scope */
+#define SQL_VISITORS_GET \
+    "SELECT pd_visitor_json(v.id) FROM visitors v JOIN tickets t ON t.id = v.ticket_id" \
+    " WHERE v.id = %s::bigint AND pd_ticket_in_scope(%s::bigint, t.pharmacy_id, t.org_unit_id)"
+/* 1 visitor, 2 ticket scope: checked out now, once; nothing when out of
+ * scope or out already */
+#define SQL_VISITORS_CHECK_OUT \
+    "UPDATE visitors v SET checked_out_at = now() FROM tickets t" \
+    " WHERE v.id = %s::bigint AND t.id = v.ticket_id" \
+    " AND pd_ticket_in_scope(%s::bigint, t.pharmacy_id, t.org_unit_id) AND v.checked_out_at IS NULL" \
+    " RETURNING v.id"
+/* 1 ticket, 2 number, 3 date, 4 sender, 5 sender's institution, 6 subject,
+ * 7 summary, 8 unit, 9 the receptionist: the letter's id */
+#define SQL_SURAT_INSERT \
+    "INSERT INTO surat (ticket_id, number, letter_date, sender, sender_institution, subject," \
+    " summary, org_unit_id, created_by) VALUES (%s::bigint, %s::text, %s::date, %s::text," \
+    " %s::text, %s::text, %s::text, %s::bigint, %s::bigint) RETURNING id"
+/* 1 letter, 2 ticket scope */
+#define SQL_SURAT_GET \
+    "SELECT pd_surat_json(s.id) FROM surat s JOIN tickets t ON t.id = s.ticket_id" \
+    " WHERE s.id = %s::bigint AND pd_ticket_in_scope(%s::bigint, t.pharmacy_id, t.org_unit_id)"
+/* 1 ticket, locked already: acknowledged now, once; nothing when it was */
+#define SQL_TICKETS_ACKNOWLEDGE \
+    "UPDATE tickets SET acknowledged_at = now(), version = version + 1, updated_at = now()" \
+    " WHERE id = %s::bigint AND acknowledged_at IS NULL RETURNING acknowledged_at"
+
 #endif

@@ -80,6 +80,10 @@ static void render_members(pd_jw_t *w, const char *const *c, int with_descriptio
     pd_jw_number(w, c[PD_TC_RATING]);
     pd_jw_key(w, "org_unit_id");
     pd_jw_number(w, c[PD_TC_ORG_UNIT_ID]);
+    pd_jw_key(w, "case_type");
+    pd_jw_string(w, c[PD_TC_CASE_TYPE]);
+    pd_jw_key(w, "acknowledged_at");
+    pd_jw_timestamp(w, c[PD_TC_ACKNOWLEDGED_AT]);
     if (with_description) {
         pd_jw_key(w, "description");
         pd_jw_string(w, c[PD_TC_DESCRIPTION]);

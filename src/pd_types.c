@@ -16,7 +16,7 @@ static const char *const priority_names[PD_PRIO__COUNT] = {
     "low", "medium", "high", "urgent"
 };
 static const char *const source_names[PD_SRC__COUNT] = {
-    "customer", "team_expert", "internal", "whatsapp"
+    "customer", "team_expert", "internal", "whatsapp", "walkin", "register", "qr", "surat_form"
 };
 static const char *const audit_action_names[PD_AUDIT__ACTIONS] = {
     "create", "update", "deactivate", "delete", "recompute"

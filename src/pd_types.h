@@ -41,6 +41,11 @@ typedef enum {
     PD_SRC_TEAM_EXPERT,
     PD_SRC_INTERNAL,
     PD_SRC_WHATSAPP,           /* a customer's message on WhatsApp */
+    /* the front desk (migration 0061) */
+    PD_SRC_WALKIN,             /* a visitor who walked in */
+    PD_SRC_REGISTER,           /* a visitor booked ahead */
+    PD_SRC_QR,                 /* a visitor's QR self check-in */
+    PD_SRC_SURAT_FORM,         /* a letter entered at the desk */
     PD_SRC__COUNT
 } pd_source_e;
 

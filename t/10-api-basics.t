@@ -25,15 +25,16 @@ my %permissions = (
                           pharmacy.write user.read user.write role.read audit.read
                           notification.defaults notification.deliveries ticket.notifications
                           sla.read sla.write ticket.escalate ticket.de_escalate webhook.manage report.staff
-                          org_unit.read org_unit.write directory.read ticket.route)],
+                          org_unit.read org_unit.write directory.read ticket.route front_desk.intake
+                          front_desk.read)],
     team_expert => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications sla.read
                                 ticket.escalate ticket.de_escalate report.staff org_unit.read directory.read
-                                ticket.route)],
+                                ticket.route front_desk.intake front_desk.read)],
     tech        => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications sla.read
-                                ticket.escalate report.staff org_unit.read directory.read)],
+                                ticket.escalate report.staff org_unit.read directory.read front_desk.read)],
     customer    => [@reader, qw(ticket.create ticket.update)],
     manager     => [@reader, qw(user.read role.read ticket.notifications sla.read ticket.escalate
-                                org_unit.read directory.read
+                                org_unit.read directory.read front_desk.read
                                 ticket.de_escalate report.staff)],
 );
 

@@ -131,6 +131,18 @@ my %expect = (
     'GET /directory'                => { allow => \@STAFF_READ,    ok => 200 },
     # the front desk routes cases to units
     'POST /tickets/{id}/route'      => { allow => [qw(admin team_expert)], ok => 200, kind => 'ticket', scoped => 1 },
+    # the front desk: receptionists (team experts) take visitors and letters
+    # in; staff read the records of the cases they see; the operator a case
+    # is assigned to acknowledges it
+    'GET /org-units/{id}/front-desk' => { allow => \@STAFF_READ,   ok => 200, kind => 'front_desk', operator_404 => 1 },
+    'PUT /org-units/{id}/front-desk' => { allow => ['admin'],      ok => 200, kind => 'front_desk' },
+    'POST /visitors'                => { allow => [qw(admin team_expert)], ok => 201 },
+    'GET /visitors/{id}'            => { allow => \@STAFF_READ,    ok => 200, kind => 'visitor', unit_scoped => 1 },
+    'POST /visitors/{id}/check-out' => { allow => [qw(admin team_expert)], ok => 200, kind => 'visitor' },
+    'POST /surat'                   => { allow => [qw(admin team_expert)], ok => 201 },
+    'GET /surat/{id}'               => { allow => \@STAFF_READ,    ok => 200, kind => 'surat', unit_scoped => 1 },
+    'POST /tickets/{id}/acknowledge' => { allow => [qw(admin tech)], ok => 200, kind => 'ticket', scoped => 1,
+                                          rule_after_lookup => \@WRITE_TICKETS },
 );
 
 # An operator is a tech with an org unit: confined to that unit's subtree
@@ -170,6 +182,15 @@ my %unit_of = map {
 my %user_of = (operator => "op30_$$");
 db_do(q{INSERT INTO users (username, subject, name, role_id, org_unit_id) VALUES (?, ?, 'Operator Matriks', 3, ?)},
       $user_of{operator}, $user_of{operator}, $unit_of{own});
+# what the matrix office's cases are filed under
+db_do(q{INSERT INTO front_desks (root_unit_id, pharmacy_id, module_id, visitor_category_id, surat_category_id)
+        VALUES (?, ?, ?, ?, ?)}, $unit_root, pharmacy_id('APT-A'), module_id('Penjualan'),
+      category_id('Bug Sistem'), category_id('Bug Sistem'));
+sub visitor_body { +{ name => 'Tamu Matriks', purpose => 'Konsultasi', org_unit_id => $unit_of{ $_[0] // 'own' } } }
+sub surat_body {
+    +{ number => tag('SRT'), letter_date => '2026-12-01', sender => 'Pengirim', subject => 'Undangan',
+       org_unit_id => $unit_of{ $_[0] // 'own' } };
+}
 
 # Each request gets a fresh object: writes by admin really happen, and one
 # caller's write must not decide the next caller's answer.
@@ -248,6 +269,9 @@ my %make = (
         return api('admin', POST => '/api/org-units', json => { code => $c, name => "Seksi $c", type => 'subbag',
             parent_id => $unit_of{ $which // 'own' } })->json->{id};
     },
+    front_desk => sub { $unit_root },
+    visitor => sub { api('admin', POST => '/api/visitors', json => visitor_body($_[0]))->json->{id} },
+    surat   => sub { api('admin', POST => '/api/surat', json => surat_body($_[0]))->json->{id} },
     org_unit_contact => sub {
         return api('admin', POST => '/api/org-unit-contacts', json => { org_unit_id => $unit_of{own},
             kind => 'backup', name => tag('Kontak') })->json->{id};
@@ -304,6 +328,11 @@ my %body = (
     'POST /org-unit-contacts'       => sub { { org_unit_id => $unit_of{own}, kind => 'backup', name => tag('Kontak') } },
     'PATCH /org-unit-contacts/{id}' => sub { { name => 'Nama Baru' } },
     'POST /tickets/{id}/route'      => sub { { org_unit_id => $unit_of{own}, note => 'Untuk bidang ini.' } },
+    'PUT /org-units/{id}/front-desk' => sub { { pharmacy_id => pharmacy_id('APT-A'), module_id => module_id('Penjualan'),
+                                               visitor_category_id => category_id('Bug Sistem'),
+                                               surat_category_id => category_id('Bug Sistem') } },
+    'POST /visitors'                => sub { visitor_body() },
+    'POST /surat'                   => sub { surat_body() },
 );
 
 # An operator's objects: the ticket behind each in their unit (own) or in
@@ -328,6 +357,8 @@ sub objects {
         my $me = $role_of{$caller} ? $user_of{$caller} // $caller : 'admin';
         push @o, [own => $make{$kind}->($me)], [other => $make{$kind}->('admin2')];
         place_for_operator($kind, $o[0][0], $o[0][1]) if $caller eq 'operator';
+    } elsif ($kind eq 'visitor' || $kind eq 'surat') {
+        push @o, [own => $make{$kind}->('own')], [other => $make{$kind}->('other')];
     } elsif ($kind eq 'org_unit' && $exp->{method} eq 'GET') {
         push @o, [own => $make{$kind}->('own')], [other => $make{$kind}->('other')];
     } elsif ($kind eq 'ticket' || $kind eq 'pharmacy' || $kind eq 'attachment') {
@@ -354,7 +385,13 @@ sub expected {
     return (401, undef) if $caller eq 'anonymous';
     return (403, 'no_access') if $caller eq 'norole';
     my $role = $role_of{$caller};
-    return (403, 'forbidden') unless grep { $_ eq $role } @{ $exp->{allow} };
+    if (!grep { $_ eq $role } @{ $exp->{allow} }) {
+        # a rule that reads the object answers as if it were missing first
+        return (404, 'not_found') if $exp->{rule_after_lookup} && grep({ $_ eq $role } @{ $exp->{rule_after_lookup} })
+            && ($object eq 'missing' || ($object eq 'other' && $role eq 'customer'));
+        return (403, 'forbidden');
+    }
+    return (404, 'not_found') if $caller eq 'operator' && $exp->{operator_404};
     return (403, 'forbidden') if $caller eq 'operator' && $operator_refused{"$exp->{method} $exp->{pattern}"};
     return (404, 'not_found') if $object eq 'missing';
     return (404, 'not_found') if $object eq 'other' && $caller eq 'operator' && $exp->{unit_scoped};

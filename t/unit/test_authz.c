@@ -49,6 +49,8 @@ static const char *const expected_policy[PD_ACT__COUNT] = {
     [PD_ACT_ORG_UNIT_WRITE] = "A",
     [PD_ACT_DIRECTORY_READ] = "AETM",
     [PD_ACT_TICKET_ROUTE] = "AE",
+    [PD_ACT_FRONT_DESK_INTAKE] = "AE",
+    [PD_ACT_FRONT_DESK_READ] = "AETM",
 };
 
 static const struct { pd_role_e role; char letter; } role_letters[] = {
