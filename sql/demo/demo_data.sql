@@ -682,28 +682,6 @@ fresh AS (
 INSERT INTO ticket_activities (ticket_id, user_id, kind, new_value, created_at)
 SELECT id, customer_id, 'created', 'open', created_at FROM fresh;
 
--- The tickets' service levels from their timelines, as if the system had
--- kept them all along (migration 0030): overdue, at risk, paused, met;
--- then their outcomes counted for compliance (migration 0032)
-SELECT pd_sla_replay();
-SELECT pd_sla_compliance_rebuild();
--- and every fact of the reports (migration 0040), the ratings among them
-SELECT pd_report_rebuild();
-
--- A long overdue ticket escalated by its team expert, for the escalated
--- queue.
-WITH t AS (
-    UPDATE tickets SET escalated_at = now() - interval '2 hours'
-    WHERE id = (SELECT id FROM tickets WHERE status = 'in_progress' AND sla_due_at < now() - interval '1 day'
-                ORDER BY sla_due_at, id LIMIT 1)
-    RETURNING id
-)
-INSERT INTO ticket_activities (ticket_id, user_id, kind, field, old_value, new_value, body, visibility, created_at)
-SELECT t.id, u.id, 'escalation', 'escalated', 'false', 'true',
-       'Apotek menunggu lebih dari sehari dan kasir masih bermasalah; mohon ditangani tim senior.', 'internal',
-       now() - interval '2 hours'
-FROM t, users u WHERE u.username = 'expert1';
-
 -- A front desk beside the helpdesk (migration 0060): the office's units,
 -- who answers for them, a receptionist (a team expert at the secretariat)
 -- and an operator in each of two units (techs with a unit), and a few open
@@ -755,6 +733,107 @@ WITH open AS (
 UPDATE tickets t SET org_unit_id = (SELECT id FROM org_units WHERE code = CASE
     WHEN open.n <= 2 THEN 'BIDANG-APTIKA' WHEN open.n = 3 THEN 'UPT-WARROOM' ELSE 'BIDANG-SANDI' END)
 FROM open WHERE t.id = open.id;
+
+-- The office as the front desk's client, and the module and categories its
+-- cases are filed under (migration 0061); then visitors in the building and
+-- letters of this morning, each with its case, routed to a unit and not yet
+-- assigned: the receptionist's inbox.
+INSERT INTO pharmacies (code, name, address, city, phone, active) VALUES
+    ('DISKOMINFO', 'Diskominfo (meja depan)', 'Jl. Tamansari No. 76, Bandung Wetan', 'Bandung', '(022) 423 4793', true);
+INSERT INTO ticket_modules (name, description, color) VALUES
+    ('Meja Depan', 'Tamu dan surat yang datang ke kantor', '#7c3aed');
+INSERT INTO ticket_categories (name, description, color) VALUES
+    ('Kunjungan', 'Tamu yang datang ke kantor', '#0891b2'),
+    ('Surat Masuk', 'Surat yang diterima meja depan', '#ca8a04');
+INSERT INTO front_desks (root_unit_id, pharmacy_id, module_id, visitor_category_id, surat_category_id)
+SELECT (SELECT id FROM org_units WHERE code = 'DISKOMINFO'), (SELECT id FROM pharmacies WHERE code = 'DISKOMINFO'),
+       (SELECT id FROM ticket_modules WHERE name = 'Meja Depan'), (SELECT id FROM ticket_categories WHERE name = 'Kunjungan'),
+       (SELECT id FROM ticket_categories WHERE name = 'Surat Masuk');
+
+WITH y AS (SELECT extract(year FROM now() AT TIME ZONE 'Asia/Jakarta')::int AS year),
+x AS (
+    SELECT v.*, row_number() OVER () AS n FROM (VALUES
+        ('Siti Aminah', '3273014501900002', 'SMKN 4 Bandung', '+6281234567890', 'Konsultasi aplikasi perizinan sekolah', 'BIDANG-APTIKA', 'walkin', 95, false),
+        ('Dedi Kurniawan', NULL, 'PT Telekomunikasi Nusantara', '+6285722334455', 'Koordinasi jaringan fiber di kantor kecamatan', 'UPT-WARROOM', 'register', 40, false),
+        ('Rina Kartika', '3204056708880003', 'Universitas Padjadjaran', NULL, 'Permohonan data statistik sektoral untuk penelitian', 'BIDANG-IKP', 'walkin', 150, true)
+    ) AS v (name, id_number, institution, phone, purpose, unit, source, age, out)
+),
+t AS (
+    INSERT INTO tickets (number, pharmacy_id, pic_name, contact, module_id, category_id, title, description,
+                         priority, source, created_by, created_at, updated_at, case_type, org_unit_id)
+    SELECT pd_ticket_number('PD', y.year, pd_next_ticket_seq(y.year)), f.pharmacy_id, x.name,
+           coalesce(x.phone, x.institution), f.module_id, f.visitor_category_id,
+           'Tamu: ' || x.name || ' — ' || x.purpose, x.purpose || E'\n\n' || x.institution, 'medium', x.source,
+           (SELECT id FROM users WHERE username = 'resepsionis'),
+           now() - make_interval(mins => x.age), now() - make_interval(mins => x.age), 'visitor', o.id
+    FROM y, x JOIN org_units o ON o.code = x.unit
+    JOIN front_desks f ON f.root_unit_id = o.path[1]
+    ORDER BY x.n
+    RETURNING id, pic_name, created_by, created_at
+),
+v AS (
+    INSERT INTO visitors (ticket_id, name, id_number, institution, phone, purpose, org_unit_id, source,
+                          checked_in_at, checked_out_at, created_by)
+    SELECT t.id, x.name, x.id_number, x.institution, x.phone, x.purpose, o.id, x.source, t.created_at,
+           CASE WHEN x.out THEN t.created_at + interval '50 minutes' END, t.created_by
+    FROM t JOIN x ON x.name = t.pic_name JOIN org_units o ON o.code = x.unit
+)
+INSERT INTO ticket_activities (ticket_id, user_id, kind, new_value, created_at)
+SELECT id, created_by, 'created', 'open', created_at FROM t;
+
+WITH y AS (SELECT extract(year FROM now() AT TIME ZONE 'Asia/Jakarta')::int AS year),
+x AS (
+    SELECT * FROM (VALUES
+        ('005/UND/DISDIK/XII/2026', 'Kepala Dinas Pendidikan', 'Dinas Pendidikan', 'Undangan rapat koordinasi sekolah digital', 'Rapat Senin pukul 09.00 di aula Disdik.', 'BIDANG-APTIKA', 70),
+        ('B-112/BSSN/XII/2026', 'Direktur Keamanan Siber', 'Badan Siber dan Sandi Negara', 'Pemberitahuan asesmen keamanan sistem elektronik', NULL, 'BIDANG-SANDI', 30)
+    ) AS v (number, sender, institution, subject, summary, unit, age)
+),
+t AS (
+    INSERT INTO tickets (number, pharmacy_id, pic_name, contact, module_id, category_id, title, description,
+                         priority, source, created_by, created_at, updated_at, case_type, org_unit_id)
+    SELECT pd_ticket_number('PD', y.year, pd_next_ticket_seq(y.year)), f.pharmacy_id, x.sender, x.institution,
+           f.module_id, f.surat_category_id, 'Surat ' || x.number || ': ' || x.subject, coalesce(x.summary, x.subject),
+           'medium', 'surat_form', (SELECT id FROM users WHERE username = 'resepsionis'),
+           now() - make_interval(mins => x.age), now() - make_interval(mins => x.age), 'surat', o.id
+    FROM y, x JOIN org_units o ON o.code = x.unit
+    JOIN front_desks f ON f.root_unit_id = o.path[1]
+    RETURNING id, title, created_by, created_at
+),
+s AS (
+    INSERT INTO surat (ticket_id, number, letter_date, sender, sender_institution, subject, summary, org_unit_id,
+                       received_at, created_by)
+    SELECT t.id, x.number, (t.created_at AT TIME ZONE 'Asia/Jakarta')::date - 2, x.sender, x.institution, x.subject,
+           x.summary, o.id, t.created_at, t.created_by
+    FROM t JOIN x ON t.title = 'Surat ' || x.number || ': ' || x.subject JOIN org_units o ON o.code = x.unit
+)
+INSERT INTO ticket_activities (ticket_id, user_id, kind, new_value, created_at)
+SELECT id, created_by, 'created', 'open', created_at FROM t;
+
+-- Each case has its record: checked now, not at the end of the load (the
+-- replay below alters the tickets table, which waits for no pending check).
+SET CONSTRAINTS tickets_case_record IMMEDIATE;
+
+-- The tickets' service levels from their timelines, as if the system had
+-- kept them all along (migration 0030): overdue, at risk, paused, met;
+-- then their outcomes counted for compliance (migration 0032)
+SELECT pd_sla_replay();
+SELECT pd_sla_compliance_rebuild();
+-- and every fact of the reports (migration 0040), the ratings among them
+SELECT pd_report_rebuild();
+
+-- A long overdue ticket escalated by its team expert, for the escalated
+-- queue.
+WITH t AS (
+    UPDATE tickets SET escalated_at = now() - interval '2 hours'
+    WHERE id = (SELECT id FROM tickets WHERE status = 'in_progress' AND sla_due_at < now() - interval '1 day'
+                ORDER BY sla_due_at, id LIMIT 1)
+    RETURNING id
+)
+INSERT INTO ticket_activities (ticket_id, user_id, kind, field, old_value, new_value, body, visibility, created_at)
+SELECT t.id, u.id, 'escalation', 'escalated', 'false', 'true',
+       'Apotek menunggu lebih dari sehari dan kasir masih bermasalah; mohon ditangani tim senior.', 'internal',
+       now() - interval '2 hours'
+FROM t, users u WHERE u.username = 'expert1';
 
 -- The demo's history happened before anyone could hear of it: the events its
 -- timeline wrote to the outbox are dropped in the same transaction, so that
