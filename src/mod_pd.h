@@ -501,6 +501,7 @@ apr_status_t pd_res_front_desk_get(pd_req_t *req);
 apr_status_t pd_res_front_desk_put(pd_req_t *req);
 apr_status_t pd_res_visitors_create(pd_req_t *req);
 apr_status_t pd_res_visitors_get(pd_req_t *req);
+apr_status_t pd_res_visitors_list(pd_req_t *req);
 apr_status_t pd_res_visitors_check_out(pd_req_t *req);
 apr_status_t pd_res_surat_create(pd_req_t *req);
 apr_status_t pd_res_surat_get(pd_req_t *req);

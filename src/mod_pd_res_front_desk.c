@@ -409,6 +409,28 @@ static apr_status_t record_get(pd_req_t *req, pd_sql_id_e get, const char *what)
     return rv == APR_SUCCESS ? pd_respond_json(req, HTTP_OK, text) : rv;
 }
 
+/* GET /api/visitors?present=true: the last hundred visitors (those still
+ * in), newest first, of the cases the caller sees. */
+apr_status_t pd_res_visitors_list(pd_req_t *req)
+{
+    static const char *const bools[] = { "true", "false", NULL };
+    const char *present, *args[2], *text;
+    pd_db_result_t res;
+    apr_status_t rv;
+
+    if ((rv = pd_choice_param(req, "present", bools, &present)) != APR_SUCCESS) {
+        return rv;
+    }
+    args[0] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
+    args[1] = pd_db_bool(present && strcmp(present, "true") == 0);
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_VISITORS_LIST, args), &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "listing visitors");
+    }
+    text = pd_db_next(&res) == APR_SUCCESS ? pd_db_get(&res, 0) : NULL;
+    pd_db_drain(&res);
+    return text ? pd_respond_json(req, HTTP_OK, text) : pd_fail_db(req, "listing visitors");
+}
+
 apr_status_t pd_res_visitors_get(pd_req_t *req)
 {
     return record_get(req, PD_SQL_VISITORS_GET, "no such visitor");

@@ -47,6 +47,7 @@ static const char *const webhook_delivery_list[] = { "status", "limit", "cursor"
 static const char *const org_unit_list[] = { "include_inactive", "form", NULL };
 static const char *const org_contact_list[] = { "org_unit_id", "kind", NULL };
 static const char *const directory_params[] = { "q", NULL };
+static const char *const visitor_list[] = { "present", NULL };
 
 /* { method, pattern, action, handler, query parameters, takes an
  * Idempotency-Key, streams a multipart body } */
@@ -168,6 +169,7 @@ static const pd_route_t routes[] = {
     { PD_M_GET,    "/org-units/{id}/front-desk", PD_ACT_ORG_UNIT_READ, H(pd_res_front_desk_get), NULL, 0, 0 },
     { PD_M_PUT,    "/org-units/{id}/front-desk", PD_ACT_ORG_UNIT_WRITE, H(pd_res_front_desk_put), NULL, 0, 0 },
     { PD_M_POST,   "/visitors",               PD_ACT_FRONT_DESK_INTAKE, H(pd_res_visitors_create), NULL, 1, 0 },
+    { PD_M_GET,    "/visitors",               PD_ACT_FRONT_DESK_READ, H(pd_res_visitors_list), visitor_list, 0, 0 },
     { PD_M_GET,    "/visitors/{id}",          PD_ACT_FRONT_DESK_READ, H(pd_res_visitors_get), NULL, 0, 0 },
     { PD_M_POST,   "/visitors/{id}/check-out", PD_ACT_FRONT_DESK_INTAKE, H(pd_res_visitors_check_out), NULL, 0, 0 },
     { PD_M_POST,   "/surat",                  PD_ACT_FRONT_DESK_INTAKE, H(pd_res_surat_create), NULL, 1, 0 },

@@ -565,7 +565,7 @@ typedef enum {
     PG_DASHBOARD, PG_TICKETS, PG_REVIEW, PG_MINE, PG_ASSIGNED, PG_ESCALATED, PG_NEW, PG_USERS,
     PG_CATEGORIES, PG_MODULES, PG_PHARMACIES, PG_SLA_POLICIES, PG_SLA_CALENDARS, PG_WEBHOOKS,
     PG_NOTIFICATIONS, PG_PREFERENCES, PG_NOTIFY_DEFAULTS, PG_DEAD_LETTERS, PG_REPORTS, PG_STATEMENT,
-    PG_ORG_UNITS, PG_DIRECTORY,
+    PG_ORG_UNITS, PG_DIRECTORY, PG_INTAKE,
     PG__COUNT
 } page_e;
 
@@ -596,6 +596,8 @@ static const struct { const char *name; pd_action_e act; } pages[PG__COUNT] = {
     /* the tree and its contacts, edited; the directory, read */
     [PG_ORG_UNITS] = { "org_units", PD_ACT_ORG_UNIT_WRITE },
     [PG_DIRECTORY] = { "directory", PD_ACT_DIRECTORY_READ },
+    /* the front desk: visitors and letters in, who is in the building */
+    [PG_INTAKE] = { "intake", PD_ACT_FRONT_DESK_INTAKE },
 };
 
 /* Each role's menu, its home first: what its work starts from; one's
@@ -606,12 +608,12 @@ static const struct { const char *name; pd_action_e act; } pages[PG__COUNT] = {
 static const page_e menus[PD_ROLE__COUNT][PG__COUNT + 1] = {
     [PD_ROLE_NONE] = { END },
     [PD_ROLE_CUSTOMER] = { PG_TICKETS, PG_NEW, PG_DASHBOARD, PG_STATEMENT, PERSONAL, END },
-    [PD_ROLE_EXPERT] = { PG_REVIEW, PG_MINE, PG_ESCALATED, PG_TICKETS, PG_NEW, PG_DIRECTORY,
+    [PD_ROLE_EXPERT] = { PG_REVIEW, PG_MINE, PG_ESCALATED, PG_TICKETS, PG_NEW, PG_INTAKE, PG_DIRECTORY,
                          PERSONAL, END },
     [PD_ROLE_TECH] = { PG_ASSIGNED, PG_TICKETS, PG_NEW, PG_DIRECTORY, PERSONAL, END },
     [PD_ROLE_MANAGER] = { PG_DASHBOARD, PG_REPORTS, PG_ESCALATED, PG_TICKETS, PG_DIRECTORY,
                           PERSONAL, END },
-    [PD_ROLE_ADMIN] = { PG_DASHBOARD, PG_REPORTS, PG_TICKETS, PG_REVIEW, PG_ESCALATED, PG_NEW, PG_USERS,
+    [PD_ROLE_ADMIN] = { PG_DASHBOARD, PG_REPORTS, PG_TICKETS, PG_REVIEW, PG_ESCALATED, PG_NEW, PG_INTAKE, PG_USERS,
                         PG_CATEGORIES, PG_MODULES, PG_PHARMACIES, PG_SLA_POLICIES,
                         PG_SLA_CALENDARS, PG_WEBHOOKS, PG_NOTIFY_DEFAULTS, PG_DEAD_LETTERS,
                         PG_ORG_UNITS, PG_DIRECTORY, PERSONAL, END },

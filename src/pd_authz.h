@@ -300,7 +300,7 @@ apr_size_t pd_authz_pages_for(const pd_identity_t *who, const char **out, apr_si
 /* The pages the portal offers this role, in menu order, the first being
  * its home, as names into out (room for max); returns how many. A page is
  * offered only when the policy grants the role the action it needs. */
-#define PD_AUTHZ_MAX_PAGES 20
+#define PD_AUTHZ_MAX_PAGES 24
 apr_size_t pd_authz_pages(pd_role_e role, const char **out, apr_size_t max);
 
 #endif

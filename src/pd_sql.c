@@ -1366,6 +1366,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_SURAT_INSERT].text = SQL_SURAT_INSERT,
     [PD_SQL_SURAT_GET].text = SQL_SURAT_GET,
     [PD_SQL_TICKETS_ACKNOWLEDGE].text = SQL_TICKETS_ACKNOWLEDGE,
+    [PD_SQL_VISITORS_LIST].text = SQL_VISITORS_LIST,
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

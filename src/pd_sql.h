@@ -219,7 +219,8 @@ typedef enum {
     X(PD_SQL_VISITORS_CHECK_OUT,            "pd_visitors_check_out",             2, PD_PLAN_GENERIC) \
     X(PD_SQL_SURAT_INSERT,                  "pd_surat_insert",                   9, PD_PLAN_GENERIC) \
     X(PD_SQL_SURAT_GET,                     "pd_surat_get",                      2, PD_PLAN_GENERIC) \
-    X(PD_SQL_TICKETS_ACKNOWLEDGE,           "pd_tickets_acknowledge",            1, PD_PLAN_GENERIC)
+    X(PD_SQL_TICKETS_ACKNOWLEDGE,           "pd_tickets_acknowledge",            1, PD_PLAN_GENERIC) \
+    X(PD_SQL_VISITORS_LIST,                 "pd_visitors_list",                  2, PD_PLAN_GENERIC)
 
 typedef enum {
 #define PD_SQL_ID_(id, label, nargs, plan) id,

@@ -44,11 +44,11 @@ my %permissions = (
 # ticket is created, and whether the ticket's deliveries are shown.
 my @personal = qw(notifications preferences);
 my %allowed = (
-    admin => { pages => [qw(dashboard reports tickets review escalated new users categories modules pharmacies
+    admin => { pages => [qw(dashboard reports tickets review escalated new intake users categories modules pharmacies
                             sla_policies sla_calendars webhooks notification_defaults dead_letters org_units directory), @personal], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' },
                ticket_notifications => JSON::true },
-    team_expert => { pages => [qw(review mine escalated tickets new directory), @personal], scope => 'all',
+    team_expert => { pages => [qw(review mine escalated tickets new intake directory), @personal], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' },
                ticket_notifications => JSON::true },
     tech => { pages => [qw(assigned tickets new directory), @personal], scope => 'all',

@@ -159,6 +159,13 @@ is $r->status, 200, 'the operator works it: in_progress' or diag $r->body;
 $r = api($op, POST => "/api/tickets/$tid/escalate", json => { reason => 'Perlu keputusan kepala bidang.' });
 is $r->status, 200, 'and escalates it' or diag $r->body;
 
+# ---- who is in the building ------------------------------------------------------------------
+
+my @in = map { $_->{id} } @{ api('expert', GET => '/api/visitors', query => { present => 'true' })->json->{items} };
+ok((grep { $_ == $v->{id} } @in), 'the visitor is listed among those in the building');
+my @op_sees = map { $_->{org_unit_id} } @{ api($op, GET => '/api/visitors')->json->{items} };
+ok(@op_sees && !(grep { $_ != $aptika } @op_sees), 'an operator lists their subtree\'s visitors only');
+
 # ---- check-out -------------------------------------------------------------------------------------
 
 $r = api('expert', POST => "/api/visitors/$v->{id}/check-out");
@@ -166,5 +173,7 @@ is $r->status, 200, 'the visitor checks out';
 ok $r->json->{checked_out_at}, '... the time recorded';
 is_error api('expert', POST => "/api/visitors/$v->{id}/check-out"), 409, 'conflict', undef, '... once';
 is api('expert', GET => "/api/tickets/$tid")->json->{status}, 'in_progress', '... their case goes on';
+ok !(grep { $_->{id} == $v->{id} } @{ api('expert', GET => '/api/visitors', query => { present => 'true' })->json->{items} }),
+    '... and they are no longer among those in the building';
 
 done_testing;

@@ -79,6 +79,39 @@ await step('admin edits the tree', async () => {
   await s.context.close();
 });
 
+await step('receptionist checks a walk-in visitor in', async () => {
+  for (const [size, opts] of [['390', PHONE], ['1280', WIDE]]) {
+    const s = await person(browser, 'expert', opts);
+    const p = s.page;
+    await p.evaluate(() => window.localStorage.setItem('pharmadesk.lang', 'en'));
+    await visit(p, '#/intake');
+    is(await p.textContent('#view h2'), 'Front desk', `receptionist ${size}: the front desk page`);
+    const form = p.locator('form[data-key="intake-visitor"]');
+    const name = `Tamu ${size} ${fd.stamp}`;
+    await form.locator('[name="name"]').fill(name);
+    await form.locator('[name="purpose"]').fill('Konsultasi aplikasi perizinan');
+    await form.locator('[name="org_unit_id"]').selectOption(String(fd.warroom));
+    await form.locator('[name="institution"]').fill('SMKN 4 Bandung');
+    await form.locator('button[type="submit"]').click();
+    await p.locator('.intake-done', { hasText: name }).waitFor();
+    ok(true, `receptionist ${size}: a walk-in checked in, the page says so with the case`);
+    is(await form.locator('[name="name"]').inputValue(), '', `receptionist ${size}: the form is empty for the next visitor`);
+    is(await form.locator('[name="org_unit_id"]').inputValue(), String(fd.warroom), '... the unit kept');
+    const here = p.locator('ul.present li', { hasText: name });
+    await here.waitFor();
+    ok((await p.locator('.inbox', { hasText: name }).count()) === 1, `receptionist ${size}: the new case is in the inbox`);
+    await shot(p, `intake-${size}`, 'frontdesk');
+    const problems = await axeProblems(p);
+    ok(problems.length === 0, `axe: the front desk page ${size}: no serious or critical violations`, problems.join('\n'));
+    await here.locator('button', { hasText: 'Check out' }).click();
+    await here.waitFor({ state: 'detached' });
+    ok(true, `receptionist ${size}: checked out, the visitor leaves the list`);
+    if (size === '1280') await checkLanguages(s, '#/intake');
+    clean(s, `receptionist ${size}`);
+    await s.context.close();
+  }
+});
+
 await step('receptionist searches the directory on a phone', async () => {
   const s = await person(browser, 'expert', PHONE);
   const p = s.page;

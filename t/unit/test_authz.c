@@ -803,10 +803,10 @@ static void test_pages(void **state)
 {
     static const char *const expected[PD_ROLE__COUNT] = {
         [PD_ROLE_NONE] = "",
-        [PD_ROLE_ADMIN] = "dashboard reports tickets review escalated new users categories modules pharmacies"
+        [PD_ROLE_ADMIN] = "dashboard reports tickets review escalated new intake users categories modules pharmacies"
                           " sla_policies sla_calendars webhooks notification_defaults dead_letters"
                           " org_units directory notifications preferences",
-        [PD_ROLE_EXPERT] = "review mine escalated tickets new directory notifications preferences",
+        [PD_ROLE_EXPERT] = "review mine escalated tickets new intake directory notifications preferences",
         [PD_ROLE_TECH] = "assigned tickets new directory notifications preferences",
         [PD_ROLE_CUSTOMER] = "tickets new dashboard statement notifications preferences",
         [PD_ROLE_MANAGER] = "dashboard reports escalated tickets directory notifications preferences",

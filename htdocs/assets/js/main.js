@@ -31,6 +31,7 @@ const ROUTES = [
   // the organisation: the tree and its contacts, the directory
   [/^\/admin\/org-units$/, 'org_units', () => import('./org.js'), (m, c) => m.orgUnitsPage(c)],
   [/^\/directory$/, 'directory', () => import('./org.js'), (m, c) => m.directoryPage(c)],
+  [/^\/intake$/, 'intake', () => import('./frontdesk.js'), (m, c) => m.intakePage(c)],
 ];
 
 const PATHS = {
@@ -42,7 +43,7 @@ const PATHS = {
   webhooks: '#/admin/webhooks', notifications: '#/notifications',
   preferences: '#/preferences', notification_defaults: '#/admin/notification-defaults',
   dead_letters: '#/admin/dead-letters',
-  org_units: '#/admin/org-units', directory: '#/directory',
+  org_units: '#/admin/org-units', directory: '#/directory', intake: '#/intake',
 };
 // Pages the header reaches (the bell, the preferences link) rather than the menu.
 const IN_HEADER = ['notifications', 'preferences'];

@@ -6,7 +6,7 @@ import { watched, poll, url } from './api.js';
 import * as lookups from './lookups.js';
 import { STATUSES, PRIORITIES, ticketTable, searched } from './lists.js';
 
-const SOURCES = ['customer', 'team_expert', 'internal', 'whatsapp'];
+const SOURCES = ['customer', 'team_expert', 'internal', 'whatsapp', 'walkin', 'register', 'qr', 'surat_form'];
 const SORTS = ['created_at', 'updated_at', 'priority', 'id'];
 const SLA_LISTS = ['breached', 'at_risk', 'met'];
 
