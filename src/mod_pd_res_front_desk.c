@@ -88,7 +88,8 @@ apr_status_t pd_res_front_desk_put(pd_req_t *req)
     pd_db_drain(&res);
     if (!done) {
         return pd_error_set(&req->err, 422, "unknown_reference", NULL,
-                            "pharmacy_id, module_id and both categories must name active entries");
+                            "pharmacy_id, module_id and both categories must name active entries, "
+                            "and the client (pharmacy_id) must have no customer accounts");
     }
     return front_desk_answer(req);
 }

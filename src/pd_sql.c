@@ -872,24 +872,31 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * default), among those this server delivers, and can be reached by.
      * The events by their place in the batch: 1 places, 2 events, 3 every
      * team expert, 4 every admin, 5 every manager, 6 a pharmacy whose
-     * customers all count (NULL: none), arrays of the same length; 7-8 the
-     * people each names, by place (two arrays of the same length); 9 the
-     * team expert role, 10 the admin role, 11 the manager role, 12 the
-     * customer role; 13 the channels this server delivers (an array).
+     * customers all count (NULL: none), 7 the ticket, 8 its org unit's
+     * leads and backups, arrays of the same length; 9-10 the
+     * people each names, by place (two arrays of the same length); 11 the
+     * team expert role, 12 the admin role, 13 the manager role, 14 the
+     * customer role; 15 the channels this server delivers (an array).
      * Columns: place, id, role (0: none), pharmacy (0: none), active, the
-     * channels comma-separated, org unit (0: none); by place, only people
+     * channels comma-separated, org unit (0: none), whether they are a lead
+     * or backup of the ticket's unit; by place, only people
      * who want the event on some channel. A batch concerns the same few
      * people over and over (the team, the admins), so each person's choice
      * is looked up once per event kind (w), not once per event. */
     [PD_SQL_USERS_NOTIFY_CANDIDATES].text =
         "WITH g AS (SELECT * FROM unnest(%s::integer[], %s::text[], %s::boolean[], %s::boolean[],"
-        "  %s::boolean[], %s::bigint[]) AS g (place, event, team, admins, managers, pharmacy)),"
+        "  %s::boolean[], %s::bigint[], %s::bigint[], %s::boolean[])"
+        "  AS g (place, event, team, admins, managers, pharmacy, ticket, units)),"
+        " uc AS (SELECT g.place, oc.user_id FROM g JOIN tickets t ON t.id = g.ticket"
+        "  JOIN org_unit_contacts oc ON oc.org_unit_id = t.org_unit_id AND oc.kind IN ('lead', 'backup')"
+        "  WHERE g.units AND oc.user_id IS NOT NULL),"
         " c AS (SELECT n.place, n.user_id FROM unnest(%s::integer[], %s::bigint[]) AS n (place, user_id)"
         "  UNION SELECT g.place, u.id FROM g JOIN users u ON g.team AND u.role_id = %s::smallint"
         "  UNION SELECT g.place, u.id FROM g JOIN users u ON g.admins AND u.role_id = %s::smallint"
         "  UNION SELECT g.place, u.id FROM g JOIN users u ON g.managers AND u.role_id = %s::smallint"
         "  UNION SELECT g.place, u.id FROM g JOIN users u ON u.pharmacy_id = g.pharmacy"
-        "   AND u.role_id = %s::smallint),"
+        "   AND u.role_id = %s::smallint"
+        "  UNION SELECT uc.place, uc.user_id FROM uc),"
         " ce AS (SELECT c.place, c.user_id, g.event FROM c JOIN g ON g.place = c.place),"
         " w AS MATERIALIZED (SELECT u.id, e.event, u.role_id, u.pharmacy_id, u.active, u.org_unit_id,"
         "  (SELECT string_agg(d.channel, ',' ORDER BY d.channel)"
@@ -902,7 +909,8 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "    AND u.whatsapp_opt_in_at IS NOT NULL))) AS channels"
         "  FROM (SELECT DISTINCT user_id, event FROM ce) e JOIN users u ON u.id = e.user_id AND u.active)"
         " SELECT ce.place, w.id, coalesce(w.role_id, 0), coalesce(w.pharmacy_id, 0), w.active, w.channels,"
-        " coalesce(w.org_unit_id, 0)"
+        " coalesce(w.org_unit_id, 0),"
+        " EXISTS (SELECT 1 FROM uc WHERE uc.place = ce.place AND uc.user_id = w.id)"
         " FROM ce JOIN w ON w.id = ce.user_id AND w.event = ce.event WHERE w.channels IS NOT NULL"
         " ORDER BY ce.place, w.id",
     /* The deliveries of a batch of events, one per recipient and channel:

@@ -139,7 +139,7 @@ typedef enum {
     /* notifications: the background work (mod_pd_notify_*.c) */                                    \
     X(PD_SQL_NOTIFY_DELIVERIES_LOCK,        "pd_notify_deliveries_lock",         0, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_OUTBOX_TAKE,            "pd_notify_outbox_take",             1, PD_PLAN_GENERIC) \
-    X(PD_SQL_USERS_NOTIFY_CANDIDATES,       "pd_users_notify_candidates",       13, PD_PLAN_GENERIC) \
+    X(PD_SQL_USERS_NOTIFY_CANDIDATES,       "pd_users_notify_candidates",       15, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_INSERT,      "pd_notify_deliveries_insert",       6, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_CLAIM,       "pd_notify_deliveries_claim",        3, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_SENT,        "pd_notify_deliveries_sent",         1, PD_PLAN_GENERIC) \

@@ -123,7 +123,8 @@
 #define SQL_FRONT_DESKS_GET \
     "SELECT pd_front_desk_json(u.id) FROM org_units u WHERE u.id = %s::bigint AND u.parent_id IS NULL"
 /* 1 root, 2 client (a pharmacy), 3 module, 4 visitor category, 5 letter
- * category: set when each is active (and the unit a root); its root's id */
+ * category: set when each is active and the client has no customer
+ * accounts (they would see the office's cases); its root's id */
 #define SQL_FRONT_DESKS_PUT \
     "INSERT INTO front_desks (root_unit_id, pharmacy_id, module_id, visitor_category_id," \
     " surat_category_id)" \
@@ -132,6 +133,7 @@
     " WHERE u.id = %s::bigint AND u.parent_id IS NULL AND p.id = %s::bigint AND p.active" \
     " AND m.id = %s::bigint AND m.active AND v.id = %s::bigint AND v.active" \
     " AND s.id = %s::bigint AND s.active" \
+    " AND NOT EXISTS (SELECT 1 FROM users c WHERE c.pharmacy_id = p.id)" \
     " ON CONFLICT (root_unit_id) DO UPDATE SET pharmacy_id = EXCLUDED.pharmacy_id," \
     " module_id = EXCLUDED.module_id, visitor_category_id = EXCLUDED.visitor_category_id," \
     " surat_category_id = EXCLUDED.surat_category_id, updated_at = now()" \

@@ -183,9 +183,14 @@ my %unit_of = map {
 my %user_of = (operator => "op30_$$");
 db_do(q{INSERT INTO users (username, subject, name, role_id, org_unit_id) VALUES (?, ?, 'Operator Matriks', 3, ?)},
       $user_of{operator}, $user_of{operator}, $unit_of{own});
-# what the matrix office's cases are filed under
+# what the matrix office's cases are filed under: a client of its own,
+# without customer accounts
+my $office_client = do {
+    (my $c = uc tag('AZKANTOR')) =~ s/[^A-Z0-9-]/-/g;
+    api('admin', POST => '/api/pharmacies', json => { code => $c, name => "Kantor $c" })->json->{id};
+};
 db_do(q{INSERT INTO front_desks (root_unit_id, pharmacy_id, module_id, visitor_category_id, surat_category_id)
-        VALUES (?, ?, ?, ?, ?)}, $unit_root, pharmacy_id('APT-A'), module_id('Penjualan'),
+        VALUES (?, ?, ?, ?, ?)}, $unit_root, $office_client, module_id('Penjualan'),
       category_id('Bug Sistem'), category_id('Bug Sistem'));
 sub visitor_body { +{ name => 'Tamu Matriks', purpose => 'Konsultasi', org_unit_id => $unit_of{ $_[0] // 'own' } } }
 sub surat_body {
@@ -329,7 +334,7 @@ my %body = (
     'POST /org-unit-contacts'       => sub { { org_unit_id => $unit_of{own}, kind => 'backup', name => tag('Kontak') } },
     'PATCH /org-unit-contacts/{id}' => sub { { name => 'Nama Baru' } },
     'POST /tickets/{id}/route'      => sub { { org_unit_id => $unit_of{own}, note => 'Untuk bidang ini.' } },
-    'PUT /org-units/{id}/front-desk' => sub { { pharmacy_id => pharmacy_id('APT-A'), module_id => module_id('Penjualan'),
+    'PUT /org-units/{id}/front-desk' => sub { { pharmacy_id => $office_client, module_id => module_id('Penjualan'),
                                                visitor_category_id => category_id('Bug Sistem'),
                                                surat_category_id => category_id('Bug Sistem') } },
     'POST /visitors'                => sub { visitor_body() },

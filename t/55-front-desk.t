@@ -33,7 +33,13 @@ my $walkin = { name => 'Siti Aminah', id_number => '3273014501900002', instituti
 
 is_error api('expert', POST => '/api/visitors', json => $walkin), 422, 'validation_failed', 'org_unit_id',
     'an office without front desk settings takes no visitor';
-my $settings = { pharmacy_id => pharmacy_id('APT-A'), module_id => module_id('Penjualan'),
+# the office as a client of its own: a pharmacies entry without customers
+my $client = api('admin', POST => '/api/pharmacies', json => { code => code('KANTOR'), name => 'Dinas Uji (meja depan)' })->json->{id};
+is_error api('admin', PUT => "/api/org-units/$office/front-desk", json => { pharmacy_id => pharmacy_id('APT-A'),
+    module_id => module_id('Penjualan'), visitor_category_id => category_id('Bug Sistem'),
+    surat_category_id => category_id('Bug Sistem') }), 422, 'unknown_reference', undef,
+    'a client with customer accounts, who would see the office\'s cases, is refused';
+my $settings = { pharmacy_id => $client, module_id => module_id('Penjualan'),
                  visitor_category_id => category_id('Bug Sistem'), surat_category_id => category_id('Bug Sistem') };
 is_error api('expert', PUT => "/api/org-units/$office/front-desk", json => $settings), 403, 'forbidden', undef,
     'a team expert does not set them';
@@ -46,6 +52,12 @@ is $r->status, 200, 'an admin sets them';
 is $r->json->{pharmacy_id}, $settings->{pharmacy_id}, '... as given';
 is api('expert', GET => "/api/org-units/$office/front-desk")->json->{module_id}, $settings->{module_id}, 'staff read them';
 is_error api($op, GET => "/api/org-units/$office/front-desk"), 404, 'not_found', undef, '... an operator of a unit below not';
+
+# the unit's lead (its operator) and backup (another tech) hear of its new cases
+for my $c ([lead => user_id($op)], [backup => user_id('tech2')]) {
+    is api('admin', POST => '/api/org-unit-contacts', json => { org_unit_id => $aptika, kind => $c->[0], user_id => $c->[1] })
+        ->status, 201, "the unit's $c->[0] is a tech";
+}
 
 # ---- a visitor checks in -------------------------------------------------------------------
 
@@ -61,6 +73,11 @@ my $case = api('expert', GET => "/api/tickets/$v->{ticket_id}")->json;
 is_deeply [@$case{qw(case_type source org_unit_id number)}], ['visitor', 'walkin', $aptika, $v->{ticket_number}],
     'the case is a ticket of type visitor, from a walk-in, routed to the unit';
 is db_value('SELECT count(*) FROM tickets'), $before + 1, '... one ticket for one visitor';
+my $told = notified($v->{ticket_id}, 'ticket_created');
+ok((grep { $_ eq $op } @$told) && (grep { $_ eq 'tech2' } @$told), 'the unit\'s lead and backup hear of the new case')
+    or diag "@$told";
+ok(!(grep { $_ eq 'tech' } @$told), '... a tech who is no contact of it does not');
+ok((grep { $_ eq 'expert2' } @$told), '... the other receptionists (team experts) do, as of every new case');
 
 # idempotency: a retry gets the same answer and creates nothing
 my $key = "visit-$$";

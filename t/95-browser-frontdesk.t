@@ -30,8 +30,10 @@ my $aptika = $unit->(code => "APTIKA-$stamp", name => "Bidang Aplikasi $stamp", 
 my $warroom = $unit->(code => "WARROOM-$stamp", name => "UPT War Room $stamp", type => 'upt', parent_id => $aptika);
 my $sandi = $unit->(code => "SANDI-$stamp", name => "Bidang Persandian $stamp", type => 'bidang', parent_id => $office);
 # what the office's cases are filed under
+my $client = PD::Test::api('admin', POST => '/api/pharmacies', json => { code => "KANTOR-$stamp", name => "Dinas Uji $stamp" })
+    ->{json}{id};
 PD::Test::api('admin', PUT => "/api/org-units/$office/front-desk", json => {
-    pharmacy_id => PD::Test::pharmacy_id('APT-A'), module_id => PD::Test::module_id('Penjualan'),
+    pharmacy_id => $client, module_id => PD::Test::module_id('Penjualan'),
     visitor_category_id => PD::Test::category_id('Bug Sistem'), surat_category_id => PD::Test::category_id('Bug Sistem') });
 PD::Test::api('admin', POST => '/api/org-unit-contacts',
     json => { org_unit_id => $aptika, kind => 'lead', name => "Rudi Hartono $stamp", whatsapp_number => '+6281311110002' });

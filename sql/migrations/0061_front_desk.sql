@@ -104,3 +104,10 @@ CREATE FUNCTION pd_surat_json(p_id bigint) RETURNS text LANGUAGE sql STABLE AS $
                'received_at', s.received_at, 'created_by', s.created_by)::text
       FROM surat s JOIN tickets t ON t.id = s.ticket_id WHERE s.id = p_id
 $$;
+
+-- A unit's lead and backup hear of its new cases (the notification
+-- relation "unit"): a tech, who otherwise hears of no new ticket, does so
+-- in the portal and on WhatsApp unless they turn it off. Techs who are no
+-- unit's contact are not concerned by the event at all.
+UPDATE notify_role_defaults SET enabled = true
+ WHERE role_id = 3 AND event = 'ticket_created' AND channel IN ('portal', 'whatsapp');
