@@ -430,6 +430,8 @@ void pd_authz_ticket_allowed(const pd_identity_t *who, const pd_ticket_facts_t *
     a->remove = pd_authz_allows(who->role, PD_ACT_TICKET_DELETE);
     a->escalate = pd_authz_ticket_escalate(who, t, 1) == PD_AZ_OK;
     a->de_escalate = pd_authz_ticket_escalate(who, t, 0) == PD_AZ_OK;
+    a->acknowledge = t->awaiting_ack && !pd_status_is_final(t->status)
+                     && pd_authz_ticket_acknowledge(who, t) == PD_AZ_OK;
     if (pd_authz_ticket_write(who, t) != PD_AZ_OK) {
         return;
     }

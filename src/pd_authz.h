@@ -134,6 +134,7 @@ typedef struct pd_ticket_facts_t {
     int escalated;
     const char *org_units;     /* the path of the ticket's org unit, root first, as
                                 * PostgreSQL writes an array ("{1,4,7}"); NULL: none */
+    int awaiting_ack;          /* a front desk case not yet acknowledged */
 } pd_ticket_facts_t;
 
 /* May this person be told of an event on this ticket, by any channel? An
@@ -220,6 +221,7 @@ typedef struct pd_ticket_allowed_t {
     int remove;                /* may delete the ticket */
     int escalate;              /* may escalate it (pd_authz_ticket_escalate) */
     int de_escalate;
+    int acknowledge;           /* may acknowledge the case (pd_authz_ticket_acknowledge) now */
 } pd_ticket_allowed_t;
 void pd_authz_ticket_allowed(const pd_identity_t *who, const pd_ticket_facts_t *t,
                              pd_ticket_allowed_t *a);

@@ -106,6 +106,8 @@ void pd_ticket_facts(pd_ticket_facts_t *t, const char *const *c)
     t->tech_id = c[PD_TC_TECH_ID] ? apr_atoi64(c[PD_TC_TECH_ID]) : 0;
     t->expert_id = c[PD_TC_EXPERT_ID] ? apr_atoi64(c[PD_TC_EXPERT_ID]) : 0;
     t->escalated = c[PD_TC_ESCALATED_AT] != NULL;
+    t->org_units = NULL;
+    t->awaiting_ack = c[PD_TC_CASE_TYPE] != NULL && c[PD_TC_ACKNOWLEDGED_AT] == NULL;
 }
 
 /* ["public","internal"], the caller's default first. */
@@ -179,6 +181,8 @@ static void render_allowed(pd_jw_t *w, const pd_identity_t *who, const pd_ticket
     pd_jw_bool(w, a.escalate);
     pd_jw_key(w, "de_escalate");
     pd_jw_bool(w, a.de_escalate);
+    pd_jw_key(w, "acknowledge");
+    pd_jw_bool(w, a.acknowledge);
     pd_jw_end(w, '}');
 }
 

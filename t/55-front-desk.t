@@ -163,6 +163,8 @@ $r = api('expert', PATCH => "/api/tickets/$tid", json => { status => 'in_review'
 is $r->status, 200, 'triaged: in_review' or diag $r->body;
 $r = api('expert', PATCH => "/api/tickets/$tid", json => { tech_id => user_id($op), note => 'Mohon ditemui di lobi.' });
 is $r->status, 200, 'assigned to the unit\'s operator' or diag $r->body;
+ok api($op, GET => "/api/tickets/$tid")->json->{allowed}{acknowledge}, 'the operator is offered to acknowledge it';
+ok !api('tech', GET => "/api/tickets/$tid")->json->{allowed}{acknowledge}, '... another tech is not';
 is_error api('tech', POST => "/api/tickets/$tid/acknowledge"), 403, 'not_assigned', undef, 'another tech does not acknowledge it';
 is_error api('expert', POST => "/api/tickets/$tid/acknowledge"), 403, 'forbidden', undef, 'nor a receptionist';
 $r = api($op, POST => "/api/tickets/$tid/acknowledge");
@@ -171,6 +173,7 @@ ok $r->json->{acknowledged_at}, '... when is on the case';
 my ($ack) = grep { ($_->{field} // '') eq 'acknowledged' } @{ api('expert', GET => "/api/tickets/$tid/activities")->json->{items} };
 ok $ack && $ack->{actor}{id} == user_id($op), '... and on the timeline, by the operator';
 is_error api($op, POST => "/api/tickets/$tid/acknowledge"), 409, 'conflict', undef, '... once';
+ok !api($op, GET => "/api/tickets/$tid")->json->{allowed}{acknowledge}, '... and is offered no more';
 $r = api($op, PATCH => "/api/tickets/$tid", json => { status => 'in_progress', note => 'Sedang ditangani.' });
 is $r->status, 200, 'the operator works it: in_progress' or diag $r->body;
 $r = api($op, POST => "/api/tickets/$tid/escalate", json => { reason => 'Perlu keputusan kepala bidang.' });

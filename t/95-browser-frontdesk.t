@@ -46,11 +46,14 @@ PD::Test::db_do(q{INSERT INTO users (username, name, role_id, org_unit_id, subje
                 $warroom, PD::Test::subject_of('operator'));
 my %case;
 for my $k (qw(mine other)) {
-    my $r = PD::Fixtures::create_ticket('expert', title => "Tamu $k $stamp");
-    $case{$k} = $r->json->{id};
-    PD::Test::api('expert', POST => "/api/tickets/$case{$k}/route",
-        json => { org_unit_id => $k eq 'mine' ? $warroom : $sandi });
+    my $r = PD::Test::api('expert', POST => '/api/visitors', json => { name => "Tamu $k $stamp",
+        purpose => 'Konsultasi', org_unit_id => $k eq 'mine' ? $warroom : $sandi });
+    die "visitor: $r->{status} $r->{body}" unless $r->{status} == 201;
+    $case{$k} = $r->{json}{ticket_id};
 }
+# the case of the operator's unit is theirs to work
+PD::Test::api('expert', PATCH => "/api/tickets/$case{mine}", json => { tech_id => PD::Test::user_id('operator'),
+    note => 'Mohon ditemui di lobi.' });
 $ENV{PD_TEST_FRONTDESK} = JSON::PP->new->utf8->encode({ stamp => $stamp, office => $office, aptika => $aptika,
     warroom => $warroom, sandi => $sandi, mine => $case{mine}, other => $case{other} });
 

@@ -144,6 +144,14 @@ await step('operator sees their unit only', async () => {
     ok(!(await p.isVisible('#view a.button.primary[href="#/new"]')), `operator ${size}: no new ticket is offered`);
     ok(await p.isVisible('#nav a[data-nav="directory"]') || size === '390', `operator ${size}: the directory is`);
     await shot(p, `operator-tickets-${size}`, 'frontdesk');
+    if (size === '1280') {
+      // their case, assigned to them: acknowledged with one button, which then goes
+      await visit(p, `#/t/${fd.mine}`);
+      await p.click('button[data-action="acknowledge"]');
+      await p.locator('button[data-action="acknowledge"]').waitFor({ state: 'detached' });
+      ok(true, `operator ${size}: acknowledges the case assigned to them; the button goes`);
+      await shot(p, 'operator-case-1280', 'frontdesk');
+    }
     await visit(p, `#/t/${fd.other}`);
     ok(await p.isVisible('#view .error-box'), `operator ${size}: another unit's case does not open`);
     await visit(p, '#/directory');

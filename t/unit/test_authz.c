@@ -374,7 +374,7 @@ static void test_ticket_fields_follow_policy(void **state)
 
 static pd_ticket_facts_t ticket(int status, apr_int64_t tech, apr_int64_t expert)
 {
-    pd_ticket_facts_t t = { (pd_status_e)status, PHARMACY, tech, expert, 0, NULL };
+    pd_ticket_facts_t t = { (pd_status_e)status, PHARMACY, tech, expert, 0, NULL, 0 };
     return t;
 }
 
@@ -898,7 +898,7 @@ static void test_audit_names(void **state)
 /* Who may be told of an event on a ticket: the rules of reading it. */
 static void test_may_notify(void **state)
 {
-    pd_ticket_facts_t t = { PD_ST_OPEN, 7, 0, 0, 0, NULL };
+    pd_ticket_facts_t t = { PD_ST_OPEN, 7, 0, 0, 0, NULL, 0 };
     pd_identity_t own = who(PD_ROLE_CUSTOMER, 7), other = who(PD_ROLE_CUSTOMER, 8);
     pd_identity_t homeless = who(PD_ROLE_CUSTOMER, 0), none = who(PD_ROLE_NONE, 0);
     int role;
@@ -957,7 +957,7 @@ static void test_unit_scope(void **state)
     assert_string_equal(joined, "assigned tickets directory notifications preferences");
     /* told of a ticket within their unit's subtree alone */
     {
-        pd_ticket_facts_t t = { PD_ST_OPEN, 3, 0, 0, 0, "{1,7,12}" };
+        pd_ticket_facts_t t = { PD_ST_OPEN, 3, 0, 0, 0, "{1,7,12}", 0 };
         assert_true(pd_authz_may_notify(&op, 1, &t, 0));
         assert_true(pd_authz_may_notify(&op, 1, &t, 1));
         t.org_units = "{1,17}";
