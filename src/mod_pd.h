@@ -524,6 +524,43 @@ apr_status_t pd_res_ticket_notifications(pd_req_t *req);
 /* mod_pd_res_imports.c */
 apr_status_t pd_res_imports_create(pd_req_t *req);
 
+/* mod_pd_res_org_units.c, mod_pd_res_org_contacts.c: the organisation */
+apr_status_t pd_res_org_units_list(pd_req_t *req);
+apr_status_t pd_res_org_units_get(pd_req_t *req);
+apr_status_t pd_res_org_units_create(pd_req_t *req);
+apr_status_t pd_res_org_units_update(pd_req_t *req);
+apr_status_t pd_res_org_units_delete(pd_req_t *req);
+apr_status_t pd_res_directory_get(pd_req_t *req);
+apr_status_t pd_res_org_contacts_list(pd_req_t *req);
+apr_status_t pd_res_org_contacts_create(pd_req_t *req);
+apr_status_t pd_res_org_contacts_update(pd_req_t *req);
+apr_status_t pd_res_org_contacts_delete(pd_req_t *req);
+apr_status_t pd_res_tickets_route(pd_req_t *req);
+/* mod_pd_res_front_desk.c: visitors and letters that open cases */
+apr_status_t pd_res_front_desk_get(pd_req_t *req);
+apr_status_t pd_res_front_desk_put(pd_req_t *req);
+apr_status_t pd_res_visitors_create(pd_req_t *req);
+apr_status_t pd_res_visitors_get(pd_req_t *req);
+apr_status_t pd_res_visitors_list(pd_req_t *req);
+apr_status_t pd_res_visitors_check_out(pd_req_t *req);
+apr_status_t pd_res_surat_create(pd_req_t *req);
+apr_status_t pd_res_surat_get(pd_req_t *req);
+apr_status_t pd_res_tickets_acknowledge(pd_req_t *req);
+
+/* A user's place in the organisation, as the users API takes it: org_unit_id
+ * (an active unit), nip_nik (8 to 20 digits, unique) and institution, each
+ * optional and nullable; given: which were sent. */
+typedef struct pd_user_place_t {
+    const char *org_unit, *nip_nik, *institution;
+    int has_org_unit, has_nip_nik, has_institution;
+} pd_user_place_t;
+apr_status_t pd_user_place_read(pd_req_t *req, const json_t *body, pd_user_place_t *out);
+/* 422 unless the unit named is active. */
+apr_status_t pd_user_place_check(pd_req_t *req, const pd_user_place_t *pl);
+/* Checks and writes what was sent (in the caller's transaction); 409 when
+ * another user has the NIP/NIK. */
+apr_status_t pd_user_place_write(pd_req_t *req, apr_int64_t user, const pd_user_place_t *pl);
+
 /* mod_pd_audit.c: the audit log of admin actions (migration 0012). Ends
  * the change's open transaction: records who did what to which object, from
  * before to after (the object's JSON as the API shows it; NULL for a create

@@ -125,7 +125,7 @@ static apr_status_t dispatch(pd_req_t *req)
     if ((rv = pd_identify(req)) != APR_SUCCESS) {
         return rv;
     }
-    if (!pd_authz_allows(req->who.role, (pd_action_e)m.route->action)) {
+    if (!pd_authz_permits(&req->who, (pd_action_e)m.route->action)) {
         return pd_error_set(&req->err, 403, "forbidden", NULL,
                             "your role may not do this");
     }

@@ -152,6 +152,7 @@ apr_status_t pd_identify(pd_req_t *req)
     req->who.name = pd_db_get(&res, PD_IDENTITY_NAME);
     role = (int)pd_db_get_int64(&res, PD_IDENTITY_ROLE);
     req->who.pharmacy_id = pd_db_get_int64(&res, PD_IDENTITY_PHARMACY);
+    req->who.org_unit_id = pd_db_get_int64(&res, PD_IDENTITY_ORG_UNIT);
     req->who.name_version = pd_db_get_int64(&res, PD_IDENTITY_VERSION);
     if (!pd_db_get_bool(&res, PD_IDENTITY_ACTIVE)) {
         /* a token stays valid at the provider; here it no longer is */

@@ -101,6 +101,7 @@ static int read_event(pd_db_result_t *res, pd_fanout_event_t *ev)
     ev->facts.ticket.tech_id = pd_db_get_int64(res, 8);
     ev->facts.actor_id = pd_db_get_int64(res, 9);
     ev->facts.internal = pd_db_get_bool(res, 10);
+    ev->facts.ticket.org_units = pd_db_get(res, 12);
     ev->facts.subject_id = subject ? apr_atoi64(subject) : 0;
     return 1;
 }
@@ -116,7 +117,7 @@ static apr_status_t decide(pd_db_t *db, const apr_array_header_t *todo, const ch
                            deliveries_t *out)
 {
     apr_pool_t *p = db->pool;
-    lit_t place, event, team, admins, managers, pharmacy, named_place, named;
+    lit_t place, event, team, admins, managers, pharmacy, ticket, units, named_place, named;
     pd_db_result_t res;
     int i, k;
 
@@ -126,6 +127,8 @@ static apr_status_t decide(pd_db_t *db, const apr_array_header_t *todo, const ch
     lit_init(&admins, p);
     lit_init(&managers, p);
     lit_init(&pharmacy, p);
+    lit_init(&ticket, p);
+    lit_init(&units, p);
     lit_init(&named_place, p);
     lit_init(&named, p);
     for (i = 0; i < todo->nelts; i++) {
@@ -139,6 +142,8 @@ static apr_status_t decide(pd_db_t *db, const apr_array_header_t *todo, const ch
         lit_add(&admins, pd_db_bool(c.admins));
         lit_add(&managers, pd_db_bool(c.managers));
         lit_int(&pharmacy, c.pharmacy_id);
+        lit_int(&ticket, ev->ticket_id);
+        lit_add(&units, pd_db_bool(c.unit_contacts));
         for (k = 0; k < 4; k++) {
             /* the actor knows already (pd_notify_recipient): a customer's
              * own new ticket names them, and they need not be looked up */
@@ -151,7 +156,7 @@ static apr_status_t decide(pd_db_t *db, const apr_array_header_t *todo, const ch
     {
         const char *args[] = {
             lit_end(&place), lit_end(&event), lit_end(&team), lit_end(&admins), lit_end(&managers),
-            lit_end(&pharmacy), lit_end(&named_place), lit_end(&named),
+            lit_end(&pharmacy), lit_end(&ticket), lit_end(&units), lit_end(&named_place), lit_end(&named),
             pd_role_param(PD_ROLE_EXPERT), pd_role_param(PD_ROLE_ADMIN),
             pd_role_param(PD_ROLE_MANAGER), pd_role_param(PD_ROLE_CUSTOMER), available
         };
@@ -182,6 +187,8 @@ static apr_status_t decide(pd_db_t *db, const apr_array_header_t *todo, const ch
         r.who.role = (pd_role_e)pd_db_get_int64(&res, 2);
         r.who.pharmacy_id = pd_db_get_int64(&res, 3);
         r.active = pd_db_get_bool(&res, 4);
+        r.who.org_unit_id = pd_db_get_int64(&res, 6);
+        r.unit_contact = pd_db_get_bool(&res, 7);
         if (!pd_notify_recipient(&ev->facts, &r)) {
             continue;
         }

@@ -104,6 +104,8 @@ static void read_claimed(pd_db_result_t *res, const pd_channel_t *ch, server_rec
     c->facts.ticket.expert_id = pd_db_get_int64(res, 17);
     c->facts.ticket.tech_id = pd_db_get_int64(res, 18);
     c->facts.actor_id = pd_db_get_int64(res, 25);
+    c->to.who.org_unit_id = pd_db_get_int64(res, 30);
+    c->facts.ticket.org_units = pd_db_get(res, 31);
     c->facts.internal = ev->visibility && strcmp(ev->visibility, "internal") == 0;
     ev->reason = pd_notify_reason(&c->facts, &c->to.who);
 }

@@ -5,13 +5,13 @@
 #include "mod_pd.h"
 #include "mod_pd_notify.h"
 
-/* {"pages":[...],"scope":"all"|"pharmacy","internal":bool,
+/* {"pages":[...],"scope":"all"|"pharmacy"|"unit","internal":bool,
  *  "inactive_lookups":bool,"create":{"pharmacy":"choose"|"own"}|null,
  *  "ticket_notifications":bool} */
 static json_t *allowed_of(const pd_identity_t *who)
 {
     const char *pages[PD_AUTHZ_MAX_PAGES];
-    apr_size_t n = pd_authz_pages(who->role, pages, PD_AUTHZ_MAX_PAGES), i;
+    apr_size_t n = pd_authz_pages_for(who, pages, PD_AUTHZ_MAX_PAGES), i;
     json_t *allowed = json_object(), *list = json_array(), *create = json_null();
 
     for (i = 0; i < n; i++) {
@@ -19,18 +19,19 @@ static json_t *allowed_of(const pd_identity_t *who)
     }
     json_object_set_new(allowed, "pages", list);
     json_object_set_new(allowed, "scope",
-                        json_string(pd_authz_pharmacy_scope(who) == 0 ? "all" : "pharmacy"));
+                        json_string(pd_authz_unit_scope(who) ? "unit"
+                                    : pd_authz_pharmacy_scope(who) == 0 ? "all" : "pharmacy"));
     json_object_set_new(allowed, "internal", json_boolean(pd_authz_sees_internal(who)));
     json_object_set_new(allowed, "inactive_lookups",
                         json_boolean(pd_authz_sees_inactive_lookups(who)));
-    if (pd_authz_allows(who->role, PD_ACT_TICKET_CREATE)) {
+    if (pd_authz_permits(who, PD_ACT_TICKET_CREATE)) {
         create = json_pack("{s:s}", "pharmacy",
                            pd_authz_ticket_pharmacy_chosen(who) ? "choose" : "own");
     }
     json_object_set_new(allowed, "create", create);
     /* what was sent about a ticket, shown beside its timeline */
     json_object_set_new(allowed, "ticket_notifications",
-                        json_boolean(pd_authz_allows(who->role, PD_ACT_TICKET_NOTIFICATIONS)));
+                        json_boolean(pd_authz_permits(who, PD_ACT_TICKET_NOTIFICATIONS)));
     return allowed;
 }
 
@@ -57,7 +58,7 @@ apr_status_t pd_res_me_get(pd_req_t *req)
      * request is checked regardless */
     permissions = json_array();
     for (act = 0; act < PD_ACT__COUNT; act++) {
-        if (pd_authz_allows(req->who.role, (pd_action_e)act)) {
+        if (pd_authz_permits(&req->who, (pd_action_e)act)) {
             json_array_append_new(permissions, json_string(pd_action_name((pd_action_e)act)));
         }
     }

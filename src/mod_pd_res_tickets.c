@@ -103,7 +103,7 @@ static apr_status_t parse_enum_param(pd_req_t *req, const char *key,
 
 /* A list request, read from the query string: the statement's parameters,
  * in the catalogue's order, and the page's shape. */
-#define FILTER_ARGS 31
+#define FILTER_ARGS 38
 typedef struct list_query_t {
     const char *filters[FILTER_ARGS]; /* the scope and each filter, as TICKET_FILTERS takes them */
     int narrowed;              /* a filter besides the scope is set */
@@ -256,10 +256,10 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
 {
     const char *status, *statuses, *priority, *source, *from, *to;
     const char *category, *modul, *pharmacy, *expert, *tech, *event, *event_from, *event_to;
-    const char *sort_name, *order, *cursor_text;
+    const char *sort_name, *order, *cursor_text, *unit, *subtree, *scope;
     const char **f = lq->filters;
     apr_status_t rv;
-    int n = 0, escalated = 0;
+    int i, n = 0, escalated = 0;
 
     if ((rv = parse_statuses(req, &status, &statuses)) != APR_SUCCESS
         || (rv = parse_enum_param(req, "priority", pd_priority_parse, &priority)) != APR_SUCCESS
@@ -267,6 +267,8 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
         || (rv = pd_id_param(req, "category_id", &category)) != APR_SUCCESS
         || (rv = pd_id_param(req, "module_id", &modul)) != APR_SUCCESS
         || (rv = pd_id_param(req, "pharmacy_id", &pharmacy)) != APR_SUCCESS
+        || (rv = pd_id_param(req, "org_unit_id", &unit)) != APR_SUCCESS
+        || (rv = pd_id_param(req, "org_unit_subtree", &subtree)) != APR_SUCCESS
         || (rv = pd_id_param(req, "expert_id", &expert)) != APR_SUCCESS
         || (rv = pd_id_param(req, "tech_id", &tech)) != APR_SUCCESS
         || (rv = pd_ticket_created_params(req, &from, &to)) != APR_SUCCESS
@@ -345,7 +347,12 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
         lq->after_id = pd_db_int(&req->db, c.id);
     }
 
-    f[n++] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
+    scope = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
+    for (i = 0; i < 4; i++) {
+        f[n++] = scope;
+    }
+    f[n++] = unit;     f[n++] = unit;
+    f[n++] = subtree;  f[n++] = subtree;
     f[n++] = status;   f[n++] = status;
     f[n++] = statuses; f[n++] = statuses;
     f[n++] = priority; f[n++] = priority;
@@ -359,8 +366,10 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
     f[n++] = to;       f[n++] = to;       f[n++] = req->conf->time_zone;
     f[n++] = pd_db_bool(escalated);
     f[n++] = event;    f[n++] = event;    f[n++] = event_from; f[n++] = event_to;
+    /* an operator's unit scope filters the tickets too */
     lq->narrowed = status || statuses || priority || category || modul || pharmacy || expert
-                   || tech || source || from || to || escalated || event;
+                   || tech || source || from || to || escalated || event || unit || subtree
+                   || pd_authz_unit_scope(&req->who) != 0;
     lq->rows = apr_itoa(req->r->pool, lq->limit + 1);
     return APR_SUCCESS;
 }

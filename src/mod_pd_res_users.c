@@ -94,13 +94,14 @@ typedef struct user_changes_t {
     int has_name, has_email, has_role, has_pharmacy, has_active, has_source;
     int has_whatsapp;          /* the number (an admin never opts anyone in) */
     pd_whatsapp_change_t whatsapp;
+    pd_user_place_t place;     /* org unit, NIP/NIK, institution */
 } user_changes_t;
 
 static apr_status_t read_body(pd_req_t *req, int creating, user_changes_t *c)
 {
     static const char *const fields[] = {
         "username", "name", "email", "role", "pharmacy_id", "active", "subject",
-        "access_source", "whatsapp", NULL
+        "access_source", "whatsapp", "org_unit_id", "nip_nik", "institution", NULL
     };
     json_t *body;
     apr_status_t rv;
@@ -188,6 +189,9 @@ static apr_status_t read_body(pd_req_t *req, int creating, user_changes_t *c)
     if (rv == APR_NOTFOUND) {
         c->v.active = 1;
     }
+    if ((rv = pd_user_place_read(req, body, &c->place)) != APR_SUCCESS) {
+        return rv;
+    }
     if (json_object_get(body, "whatsapp")) {
         if (creating) {
             return pd_error_set(&req->err, 422, "validation_failed", "whatsapp",
@@ -237,14 +241,15 @@ apr_status_t pd_res_users_create(pd_req_t *req)
 {
     static const pd_audited_create_t create = {
         PD_SQL_USERS_INSERT, PD_ENTITY_USER, "/users", "username",
-        "a user with this username or subject already exists"
+        "a user with this username, subject or NIP/NIK already exists"
     };
     user_changes_t c;
-    const char *args[8];
+    const char *args[11];
     apr_status_t rv;
 
     if ((rv = read_body(req, 1, &c)) != APR_SUCCESS
-        || (rv = check_pharmacy(req, &c.v, 1)) != APR_SUCCESS) {
+        || (rv = check_pharmacy(req, &c.v, 1)) != APR_SUCCESS
+        || (rv = pd_user_place_check(req, &c.place)) != APR_SUCCESS) {
         return rv;
     }
     args[0] = c.v.username;
@@ -255,6 +260,9 @@ apr_status_t pd_res_users_create(pd_req_t *req)
     args[5] = pd_db_bool(c.v.active);
     args[6] = c.v.subject;
     args[7] = c.v.access_source;
+    args[8] = c.place.org_unit;
+    args[9] = c.place.nip_nik;
+    args[10] = c.place.institution;
     return pd_audited_create(req, &create, PD_SQL_ARGS(PD_SQL_USERS_INSERT, args));
 }
 
@@ -313,7 +321,10 @@ static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c,
     if ((rv = check_pharmacy(req, &u, c->has_pharmacy || c->has_role)) != APR_SUCCESS) {
         goto cleanup;
     }
-    /* before the update, whose answer (and audit entry) shows it */
+    /* before the update, whose answer (and audit entry) shows them */
+    if ((rv = pd_user_place_write(req, req->id, &c->place)) != APR_SUCCESS) {
+        goto cleanup;
+    }
     if (c->has_whatsapp) {
         const char *was, *now;
         if ((rv = pd_whatsapp_change_write(req, req->id, &c->whatsapp, &was, &now)) != APR_SUCCESS) {

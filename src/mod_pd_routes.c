@@ -17,7 +17,8 @@
 static const char *const ticket_list[] = {
     "status", "priority", "category_id", "module_id", "pharmacy_id", "expert_id",
     "tech_id", "source", "created_from", "created_to", "queue", "q", "sla", "sort", "order",
-    "limit", "cursor", "format", "bom", "event", "event_from", "event_to", "count", NULL
+    "limit", "cursor", "format", "bom", "event", "event_from", "event_to", "count",
+    "org_unit_id", "org_unit_subtree", NULL
 };
 static const char *const page_only[] = { "limit", "cursor", NULL };
 static const char *const workload_params[] = { "role", NULL };
@@ -44,6 +45,10 @@ static const char *const delivery_list[] = {
 };
 static const char *const webhook_delivery_list[] = { "status", "limit", "cursor", NULL };
 static const char *const view_list[] = { "count", NULL };
+static const char *const org_unit_list[] = { "include_inactive", "form", NULL };
+static const char *const org_contact_list[] = { "org_unit_id", "kind", NULL };
+static const char *const directory_params[] = { "q", NULL };
+static const char *const visitor_list[] = { "present", NULL };
 
 /* { method, pattern, action, handler, query parameters, takes an
  * Idempotency-Key, streams a multipart body } */
@@ -159,6 +164,30 @@ static const pd_route_t routes[] = {
     { PD_M_POST,   "/views",                  PD_ACT_VIEWS,          H(pd_res_views_create), NULL, 0, 0 },
     { PD_M_PATCH,  "/views/{id}",             PD_ACT_VIEWS,          H(pd_res_views_update), NULL, 0, 0 },
     { PD_M_DELETE, "/views/{id}",             PD_ACT_VIEWS,          H(pd_res_views_delete), NULL, 0, 0 },
+
+    /* the organisation: units in a tree, their contacts, the directory */
+    { PD_M_GET,    "/org-units",              PD_ACT_ORG_UNIT_READ,  H(pd_res_org_units_list), org_unit_list, 0, 0 },
+    { PD_M_POST,   "/org-units",              PD_ACT_ORG_UNIT_WRITE, H(pd_res_org_units_create), NULL, 0, 0 },
+    { PD_M_GET,    "/org-units/{id}",         PD_ACT_ORG_UNIT_READ,  H(pd_res_org_units_get), NULL, 0, 0 },
+    { PD_M_PATCH,  "/org-units/{id}",         PD_ACT_ORG_UNIT_WRITE, H(pd_res_org_units_update), NULL, 0, 0 },
+    { PD_M_DELETE, "/org-units/{id}",         PD_ACT_ORG_UNIT_WRITE, H(pd_res_org_units_delete), NULL, 0, 0 },
+    { PD_M_GET,    "/org-unit-contacts",      PD_ACT_ORG_UNIT_READ,  H(pd_res_org_contacts_list), org_contact_list, 0, 0 },
+    { PD_M_POST,   "/org-unit-contacts",      PD_ACT_ORG_UNIT_WRITE, H(pd_res_org_contacts_create), NULL, 0, 0 },
+    { PD_M_PATCH,  "/org-unit-contacts/{id}", PD_ACT_ORG_UNIT_WRITE, H(pd_res_org_contacts_update), NULL, 0, 0 },
+    { PD_M_DELETE, "/org-unit-contacts/{id}", PD_ACT_ORG_UNIT_WRITE, H(pd_res_org_contacts_delete), NULL, 0, 0 },
+    { PD_M_GET,    "/directory",              PD_ACT_DIRECTORY_READ, H(pd_res_directory_get), directory_params, 0, 0 },
+    /* the front desk routes a case to a unit */
+    { PD_M_POST,   "/tickets/{id}/route",     PD_ACT_TICKET_ROUTE,   H(pd_res_tickets_route), NULL, 0, 0 },
+    /* the front desk: visitors and letters open cases; the operator acknowledges one */
+    { PD_M_GET,    "/org-units/{id}/front-desk", PD_ACT_ORG_UNIT_READ, H(pd_res_front_desk_get), NULL, 0, 0 },
+    { PD_M_PUT,    "/org-units/{id}/front-desk", PD_ACT_ORG_UNIT_WRITE, H(pd_res_front_desk_put), NULL, 0, 0 },
+    { PD_M_POST,   "/visitors",               PD_ACT_FRONT_DESK_INTAKE, H(pd_res_visitors_create), NULL, 1, 0 },
+    { PD_M_GET,    "/visitors",               PD_ACT_FRONT_DESK_READ, H(pd_res_visitors_list), visitor_list, 0, 0 },
+    { PD_M_GET,    "/visitors/{id}",          PD_ACT_FRONT_DESK_READ, H(pd_res_visitors_get), NULL, 0, 0 },
+    { PD_M_POST,   "/visitors/{id}/check-out", PD_ACT_FRONT_DESK_INTAKE, H(pd_res_visitors_check_out), NULL, 0, 0 },
+    { PD_M_POST,   "/surat",                  PD_ACT_FRONT_DESK_INTAKE, H(pd_res_surat_create), NULL, 1, 0 },
+    { PD_M_GET,    "/surat/{id}",             PD_ACT_FRONT_DESK_READ, H(pd_res_surat_get), NULL, 0, 0 },
+    { PD_M_POST,   "/tickets/{id}/acknowledge", PD_ACT_TICKET_UPDATE, H(pd_res_tickets_acknowledge), NULL, 0, 0 },
 };
 
 const pd_route_t *pd_routes(apr_size_t *count)

@@ -95,6 +95,8 @@ void pd_ticket_facts_read(pd_db_result_t *res, pd_ticket_facts_t *t)
     t->pharmacy_id = pd_db_get_int64(res, 2);
     t->expert_id = pd_db_get_int64(res, 3);
     t->escalated = pd_db_get_bool(res, 4);
+    t->org_units = NULL;
+    t->awaiting_ack = 0;
 }
 
 apr_status_t pd_ticket_lock_facts(pd_req_t *req, pd_ticket_facts_t *facts)

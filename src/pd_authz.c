@@ -9,6 +9,8 @@ static const char *const action_names[PD_ACT__COUNT] = {
     "dashboard.read", "sla.read", "sla.write", "me.update", "notification.inbox", "notification.defaults",
     "notification.deliveries", "ticket.notifications", "ticket.escalate", "ticket.de_escalate",
     "webhook.manage", "report.read", "report.staff", "import", "ticket.bulk", "view.manage",
+    "org_unit.read", "org_unit.write", "directory.read", "ticket.route", "front_desk.intake",
+    "front_desk.read",
 };
 
 #define A (1u << PD_ROLE_ADMIN)
@@ -66,6 +68,17 @@ static const unsigned policy[PD_ACT__COUNT] = {
     [PD_ACT_TICKET_BULK] = A | E | T,
     /* everyone keeps views of the lists they see */
     [PD_ACT_VIEWS] = A | E | T | C | M,
+    /* the organisation is the staff's to read (an operator: their own
+     * subtree, pd_authz_unit_scope), the admins' to change */
+    [PD_ACT_ORG_UNIT_READ] = A | E | T | M,
+    [PD_ACT_ORG_UNIT_WRITE] = A,
+    [PD_ACT_DIRECTORY_READ] = A | E | T | M,
+    /* the front desk (receptionists are team experts) triages, and routes */
+    [PD_ACT_TICKET_ROUTE] = A | E,
+    /* the front desk's intake is the receptionists' (team experts'); its
+     * records are staff's to read, within the ticket scope */
+    [PD_ACT_FRONT_DESK_INTAKE] = A | E,
+    [PD_ACT_FRONT_DESK_READ] = A | E | T | M,
 };
 
 #undef A
@@ -116,6 +129,11 @@ int pd_authz_has_access(const pd_identity_t *who)
 
 apr_int64_t pd_authz_pharmacy_scope(const pd_identity_t *who)
 {
+    apr_int64_t unit = pd_authz_unit_scope(who);
+
+    if (unit > 0) {
+        return -1 - unit;
+    }
     if (is_staff(who->role)) {
         return 0;
     }
@@ -131,13 +149,38 @@ int pd_authz_sees_internal(const pd_identity_t *who)
     return is_staff(who->role);
 }
 
+/* Whether a unit path ("{1,4,7}") holds the unit. */
+static int path_holds(const char *path, apr_int64_t unit)
+{
+    while (path && *path) {
+        if (*path >= '0' && *path <= '9') {
+            apr_int64_t v = 0;
+            while (*path >= '0' && *path <= '9') {
+                v = v * 10 + (*path++ - '0');
+            }
+            if (v == unit) {
+                return 1;
+            }
+        }
+        else {
+            path++;
+        }
+    }
+    return 0;
+}
+
 int pd_authz_may_notify(const pd_identity_t *who, int active, const pd_ticket_facts_t *t,
                         int internal)
 {
     apr_int64_t scope = pd_authz_pharmacy_scope(who);
+    apr_int64_t unit = pd_authz_unit_scope(who);
 
     if (!active || !pd_authz_has_access(who)) {
         return 0;
+    }
+    /* an operator hears of the tickets of their unit's subtree alone */
+    if (unit > 0) {
+        return path_holds(t->org_units, unit) && (!internal || pd_authz_sees_internal(who));
     }
     /* what reading the ticket and its timeline allows */
     if (scope != 0 && scope != t->pharmacy_id) {
@@ -399,6 +442,8 @@ void pd_authz_ticket_allowed(const pd_identity_t *who, const pd_ticket_facts_t *
     a->remove = pd_authz_allows(who->role, PD_ACT_TICKET_DELETE);
     a->escalate = pd_authz_ticket_escalate(who, t, 1) == PD_AZ_OK;
     a->de_escalate = pd_authz_ticket_escalate(who, t, 0) == PD_AZ_OK;
+    a->acknowledge = t->awaiting_ack && !pd_status_is_final(t->status)
+                     && pd_authz_ticket_acknowledge(who, t) == PD_AZ_OK;
     if (pd_authz_ticket_write(who, t) != PD_AZ_OK) {
         return;
     }
@@ -534,7 +579,7 @@ typedef enum {
     PG_DASHBOARD, PG_TICKETS, PG_REVIEW, PG_MINE, PG_ASSIGNED, PG_ESCALATED, PG_NEW, PG_USERS,
     PG_CATEGORIES, PG_MODULES, PG_PHARMACIES, PG_SLA_POLICIES, PG_SLA_CALENDARS, PG_WEBHOOKS,
     PG_NOTIFICATIONS, PG_PREFERENCES, PG_NOTIFY_DEFAULTS, PG_DEAD_LETTERS, PG_REPORTS, PG_STATEMENT,
-    PG_IMPORT,
+    PG_IMPORT, PG_ORG_UNITS, PG_DIRECTORY, PG_INTAKE,
     PG__COUNT
 } page_e;
 
@@ -563,6 +608,11 @@ static const struct { const char *name; pd_action_e act; } pages[PG__COUNT] = {
     [PG_REPORTS] = { "reports", PD_ACT_REPORT_READ },
     [PG_STATEMENT] = { "statement", PD_ACT_REPORT_READ },
     [PG_IMPORT] = { "import", PD_ACT_IMPORT },
+    /* the tree and its contacts, edited; the directory, read */
+    [PG_ORG_UNITS] = { "org_units", PD_ACT_ORG_UNIT_WRITE },
+    [PG_DIRECTORY] = { "directory", PD_ACT_DIRECTORY_READ },
+    /* the front desk: visitors and letters in, who is in the building */
+    [PG_INTAKE] = { "intake", PD_ACT_FRONT_DESK_INTAKE },
 };
 
 /* Each role's menu, its home first: what its work starts from; one's
@@ -573,28 +623,85 @@ static const struct { const char *name; pd_action_e act; } pages[PG__COUNT] = {
 static const page_e menus[PD_ROLE__COUNT][PG__COUNT + 1] = {
     [PD_ROLE_NONE] = { END },
     [PD_ROLE_CUSTOMER] = { PG_TICKETS, PG_NEW, PG_DASHBOARD, PG_STATEMENT, PERSONAL, END },
-    [PD_ROLE_EXPERT] = { PG_REVIEW, PG_MINE, PG_ESCALATED, PG_TICKETS, PG_NEW, PERSONAL, END },
-    [PD_ROLE_TECH] = { PG_ASSIGNED, PG_TICKETS, PG_NEW, PERSONAL, END },
-    [PD_ROLE_MANAGER] = { PG_DASHBOARD, PG_REPORTS, PG_ESCALATED, PG_TICKETS, PERSONAL, END },
-    [PD_ROLE_ADMIN] = { PG_DASHBOARD, PG_REPORTS, PG_TICKETS, PG_REVIEW, PG_ESCALATED, PG_NEW, PG_USERS,
+    [PD_ROLE_EXPERT] = { PG_REVIEW, PG_MINE, PG_ESCALATED, PG_TICKETS, PG_NEW, PG_INTAKE, PG_DIRECTORY,
+                         PERSONAL, END },
+    [PD_ROLE_TECH] = { PG_ASSIGNED, PG_TICKETS, PG_NEW, PG_DIRECTORY, PERSONAL, END },
+    [PD_ROLE_MANAGER] = { PG_DASHBOARD, PG_REPORTS, PG_ESCALATED, PG_TICKETS, PG_DIRECTORY,
+                          PERSONAL, END },
+    [PD_ROLE_ADMIN] = { PG_DASHBOARD, PG_REPORTS, PG_TICKETS, PG_REVIEW, PG_ESCALATED, PG_NEW, PG_INTAKE, PG_USERS,
                         PG_CATEGORIES, PG_MODULES, PG_PHARMACIES, PG_SLA_POLICIES,
                         PG_SLA_CALENDARS, PG_WEBHOOKS, PG_NOTIFY_DEFAULTS, PG_DEAD_LETTERS,
-                        PG_IMPORT, PERSONAL, END },
+                        PG_IMPORT, PG_ORG_UNITS, PG_DIRECTORY, PERSONAL, END },
 };
 #undef PERSONAL
 #undef END
 
 apr_size_t pd_authz_pages(pd_role_e role, const char **out, apr_size_t max)
 {
+    pd_identity_t who = { 0 };
+
+    /* without a unit, the caller's permissions are the role's */
+    who.role = role;
+    return pd_authz_pages_for(&who, out, max);
+}
+
+/* ---- organisation: unit scoping --------------------------------------------- */
+
+/* The operator of a front desk is the tech role with an org unit: techs
+ * work the tickets assigned to them, and a unit confines what they see to
+ * that unit's subtree. A tech without a unit is a helpdesk's tech as
+ * before; the other roles' units say where they sit, not what they see. */
+apr_int64_t pd_authz_unit_scope(const pd_identity_t *who)
+{
+    return who->role == PD_ROLE_TECH && who->org_unit_id > 0 ? who->org_unit_id : 0;
+}
+
+int pd_authz_permits(const pd_identity_t *who, pd_action_e act)
+{
+    if (!pd_authz_allows(who->role, act)) {
+        return 0;
+    }
+    if (pd_authz_unit_scope(who) == 0) {
+        return 1;
+    }
+    /* operators work the cases the front desk routes to them: intake is
+     * the receptionists' */
+    switch (act) {
+    case PD_ACT_TICKET_CREATE:
+    case PD_ACT_PHARMACY_READ:
+    case PD_ACT_DASHBOARD_READ:
+    case PD_ACT_REPORT_READ:
+    case PD_ACT_REPORT_STAFF:
+    case PD_ACT_SLA_READ:
+    case PD_ACT_USER_READ:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+pd_az_e pd_authz_ticket_acknowledge(const pd_identity_t *who, const pd_ticket_facts_t *t)
+{
+    if (who->role == PD_ROLE_ADMIN) {
+        return PD_AZ_OK;
+    }
+    if (pd_authz_assignable(who->role, PD_TF_TECH)) {
+        return t->tech_id == who->user_id ? PD_AZ_OK : PD_AZ_NOT_ASSIGNED;
+    }
+    return PD_AZ_FORBIDDEN;
+}
+
+apr_size_t pd_authz_pages_for(const pd_identity_t *who, const char **out, apr_size_t max)
+{
     apr_size_t n = 0;
     int i;
 
-    if (role <= PD_ROLE_NONE || role >= PD_ROLE__COUNT) {
+    if (who->role <= PD_ROLE_NONE || who->role >= PD_ROLE__COUNT) {
         return 0;
     }
-    for (i = 0; i < PG__COUNT && menus[role][i] != PG__COUNT && n < max; i++) {
-        if (pd_authz_allows(role, pages[menus[role][i]].act)) {
-            out[n++] = pages[menus[role][i]].name;
+    for (i = 0; i < PG__COUNT && menus[who->role][i] != PG__COUNT && n < max; i++) {
+        if (pd_authz_permits(who, pages[menus[who->role][i]].act)) {
+            out[n++] = pages[menus[who->role][i]].name;
         }
     }
     return n;

@@ -43,6 +43,13 @@ typedef enum {
     PD_ACT_IMPORT,             /* tickets and their history from another system */
     PD_ACT_TICKET_BULK,        /* one change for several tickets, each under its own rules */
     PD_ACT_VIEWS,              /* saved views: one's own, and those one's role shares */
+    /* organisation (org units, their contacts, the directory) */
+    PD_ACT_ORG_UNIT_READ,      /* the units and their contacts */
+    PD_ACT_ORG_UNIT_WRITE,
+    PD_ACT_DIRECTORY_READ,     /* units, their contacts and people, searchable */
+    PD_ACT_TICKET_ROUTE,       /* route a ticket to an org unit: the front desk */
+    PD_ACT_FRONT_DESK_INTAKE,  /* register visitors and letters (each opens a case), check out */
+    PD_ACT_FRONT_DESK_READ,    /* a visitor's or letter's record, within the ticket scope */
     PD_ACT__COUNT
 } pd_action_e;
 
@@ -128,6 +135,9 @@ typedef struct pd_ticket_facts_t {
     apr_int64_t tech_id;       /* 0: none */
     apr_int64_t expert_id;     /* 0: none */
     int escalated;
+    const char *org_units;     /* the path of the ticket's org unit, root first, as
+                                * PostgreSQL writes an array ("{1,4,7}"); NULL: none */
+    int awaiting_ack;          /* a front desk case not yet acknowledged */
 } pd_ticket_facts_t;
 
 /* May this person be told of an event on this ticket, by any channel? An
@@ -215,6 +225,7 @@ typedef struct pd_ticket_allowed_t {
     int remove;                /* may delete the ticket */
     int escalate;              /* may escalate it (pd_authz_ticket_escalate) */
     int de_escalate;
+    int acknowledge;           /* may acknowledge the case (pd_authz_ticket_acknowledge) now */
 } pd_ticket_allowed_t;
 void pd_authz_ticket_allowed(const pd_identity_t *who, const pd_ticket_facts_t *t,
                              pd_ticket_allowed_t *a);
@@ -265,12 +276,37 @@ pd_az_e pd_authz_report(const pd_identity_t *who, pd_report_e report, int by_tec
  * own figures are as tech. */
 int pd_authz_report_by_tech(const pd_identity_t *who);
 
+/* ---- organisation: unit scoping --------------------------------------------- */
+
+/* The unit a caller's reads are confined to, with every unit below it: an
+ * operator's (a tech with an org unit, who works the cases of their unit
+ * and its subtree and sees no other unit's); 0 for everyone else. For such
+ * a caller pd_authz_pharmacy_scope answers -1 - unit, which every ticket
+ * statement reads as that subtree (pd_ticket_in_scope, migration 0060). */
+apr_int64_t pd_authz_unit_scope(const pd_identity_t *who);
+
+/* Whether this caller may attempt the action: the role's permission
+ * (pd_authz_allows), less what a unit-scoped caller may not do: read
+ * what counts or lists across units (dashboard, reports, service level
+ * compliance, the user list and workload, the pharmacies), and intake
+ * (creating tickets), which is the front desk's. */
+int pd_authz_permits(const pd_identity_t *who, pd_action_e act);
+
+/* May the caller acknowledge this case (an explicit act, on the
+ * timeline)? The operator it is assigned to, or an admin; anyone else:
+ * PD_AZ_NOT_ASSIGNED (staff) or PD_AZ_FORBIDDEN. */
+pd_az_e pd_authz_ticket_acknowledge(const pd_identity_t *who, const pd_ticket_facts_t *t);
+
+/* The portal's pages for this caller: pd_authz_pages less those
+ * pd_authz_permits refuses. */
+apr_size_t pd_authz_pages_for(const pd_identity_t *who, const char **out, apr_size_t max);
+
 /* ---- the portal's pages ---------------------------------------------------- */
 
 /* The pages the portal offers this role, in menu order, the first being
  * its home, as names into out (room for max); returns how many. A page is
  * offered only when the policy grants the role the action it needs. */
-#define PD_AUTHZ_MAX_PAGES 20
+#define PD_AUTHZ_MAX_PAGES 24
 apr_size_t pd_authz_pages(pd_role_e role, const char **out, apr_size_t max);
 
 /* ---- saved views ---------------------------------------------------------------- */

@@ -74,11 +74,12 @@ typedef struct pd_oidc_claims_t {
     void *get_ctx;
 } pd_oidc_claims_t;
 
-/* The columns of pd_users_identify and pd_users_sync, in order. */
+/* The columns of pd_users_identify and pd_users_sync, in order; the
+ * user's org unit last. */
 enum {
     PD_IDENTITY_ID, PD_IDENTITY_NAME, PD_IDENTITY_ROLE, PD_IDENTITY_PHARMACY,
     PD_IDENTITY_ACTIVE, PD_IDENTITY_VERSION, PD_IDENTITY_EMAIL, PD_IDENTITY_FROM_CLAIMS,
-    PD_IDENTITY_PHARMACY_CODE, PD_IDENTITY_LAST_LOGIN
+    PD_IDENTITY_PHARMACY_CODE, PD_IDENTITY_LAST_LOGIN, PD_IDENTITY_ORG_UNIT
 };
 
 /* Drops what the users table could not hold, so that what is stored equals

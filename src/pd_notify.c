@@ -41,7 +41,8 @@ unsigned pd_channels_offered(void)
  * tickets; the people on a ticket of its conversation; the person assigned
  * or taken off of that. */
 static const unsigned audience[PD_EV__COUNT] = {
-    [PD_EV_TICKET_CREATED] = PD_REL_REPORTER | PD_REL_PHARMACY | PD_REL_TEAM | PD_REL_ADMIN,
+    /* a front desk case: its unit's lead and backup too */
+    [PD_EV_TICKET_CREATED] = PD_REL_REPORTER | PD_REL_PHARMACY | PD_REL_TEAM | PD_REL_ADMIN | PD_REL_UNIT,
     [PD_EV_ASSIGNED] = PD_REL_SUBJECT | PD_REL_REPORTER | PD_REL_PHARMACY | PD_REL_EXPERT,
     [PD_EV_UNASSIGNED] = PD_REL_SUBJECT | PD_REL_REPORTER | PD_REL_PHARMACY | PD_REL_EXPERT,
     [PD_EV_STATUS_CHANGED] = PD_REL_REPORTER | PD_REL_PHARMACY | PD_REL_EXPERT | PD_REL_TECH,
@@ -137,7 +138,9 @@ int pd_notify_recipient(const pd_notify_facts_t *f, const pd_recipient_t *r)
 {
     int internal = f->internal || always_internal(f->event);
 
-    if (!(pd_notify_relations(f, &r->who) & pd_notify_facts_audience(f))) {
+    unsigned rel = pd_notify_relations(f, &r->who) | (r->unit_contact ? PD_REL_UNIT : 0);
+
+    if (!(rel & pd_notify_facts_audience(f))) {
         return 0;
     }
     if (f->actor_id > 0 && r->who.user_id == f->actor_id) {
@@ -169,6 +172,7 @@ void pd_notify_candidates(const pd_notify_facts_t *f, pd_notify_candidates_t *c)
     if ((aud & PD_REL_PHARMACY) && f->customer_id <= 0) {
         c->pharmacy_id = f->ticket.pharmacy_id;
     }
+    c->unit_contacts = (aud & PD_REL_UNIT) != 0;
 }
 
 const char *pd_notify_reason(const pd_notify_facts_t *f, const pd_identity_t *who)

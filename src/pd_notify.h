@@ -42,6 +42,7 @@ unsigned pd_channels_offered(void);
 #define PD_REL_TEAM     0x20u  /* a team expert: the team that takes new tickets */
 #define PD_REL_ADMIN    0x40u  /* an admin */
 #define PD_REL_MANAGER  0x80u  /* a manager: those who oversee escalations */
+#define PD_REL_UNIT     0x100u /* a lead or backup of the ticket's org unit (a front desk case) */
 
 /* Whom an event can concern: the relations (PD_REL_*) of the people who
  * may hear of it, should the rules let them and their preferences want it.
@@ -64,6 +65,7 @@ typedef struct pd_notify_facts_t {
 typedef struct pd_recipient_t {
     pd_identity_t who;
     int active;
+    int unit_contact;          /* a lead or backup of the ticket's org unit */
 } pd_recipient_t;
 
 /* Whom this event concerns, on its ticket as it is: an SLA alarm goes to
@@ -89,6 +91,7 @@ typedef struct pd_notify_candidates_t {
     int admins;                /* every admin */
     int managers;              /* every manager */
     apr_int64_t pharmacy_id;   /* every customer of this pharmacy; 0: none */
+    int unit_contacts;         /* the leads and backups of the ticket's org unit */
 } pd_notify_candidates_t;
 void pd_notify_candidates(const pd_notify_facts_t *f, pd_notify_candidates_t *c);
 

@@ -1,6 +1,7 @@
 #include <stddef.h>
 #include "pd_sql.h"
 #include "pd_sql_sla.h"
+#include "pd_sql_org.h"
 #include "pd_dashboard.h"
 
 /* ---- shared fragments (compile-time literals) ---- */
@@ -36,7 +37,8 @@
     "t.id, t.number, t.title, t.pic_name, t.contact, t.app_version, t.priority, t.status, " \
     "t.source, t.version, t.pharmacy_id, t.module_id, t.category_id, t.customer_id, " \
     "t.expert_id, t.tech_id, t.created_by, t.created_at, t.updated_at, " \
-    "t.first_response_at, t.solved_at, t.closed_at, " SLA_COLUMNS ", t.escalated_at, t.rating"
+    "t.first_response_at, t.solved_at, t.closed_at, " SLA_COLUMNS ", t.escalated_at, t.rating," \
+    " t.org_unit_id, t.case_type, t.acknowledged_at"
 
 /* A list page is one statement, PD_PLAN_CUSTOM: planned with its values, on the
  * tickets table alone. Each optional filter takes its value twice, once for
@@ -44,10 +46,15 @@
  * folds away and a present one can use its index; the last, escalated
  * tickets only (queue=escalated), folds away when false; then the
  * tickets behind a report's number (event, twice, and its days, migration
- * 0040). Parameters 1-31
- * of a list. */
+ * 0040). The scope comes first (pd_authz_pharmacy_scope, four times: a
+ * pharmacy's id, or below -1 an operator's unit, whose subtree's ids are
+ * resolved once), then a unit and a unit with its subtree (each twice).
+ * Parameters 1-38 of a list. */
 #define TICKET_FILTERS \
-    " WHERE %s::bigint IN (0, t.pharmacy_id)" \
+    " WHERE (%s::bigint < -1 OR %s::bigint IN (0, t.pharmacy_id))" \
+    " AND (%s::bigint >= -1 OR t.org_unit_id = ANY (pd_org_subtree(-1 - %s::bigint)))" \
+    " AND (%s::bigint IS NULL OR t.org_unit_id = %s::bigint)" \
+    " AND (%s::bigint IS NULL OR t.org_unit_id = ANY (pd_org_subtree(%s::bigint)))" \
     " AND (%s::text IS NULL OR t.status = %s::text)" \
     " AND (%s::text[] IS NULL OR t.status = ANY (%s::text[]))" \
     " AND (%s::text IS NULL OR t.priority = %s::text)" \
@@ -75,7 +82,7 @@
 
 #define TS_LIST(col, cmp, dir) TICKET_PAGE(" FROM tickets t", col, col, "%s::timestamptz", cmp, dir)
 
-/* The service level lists (sla=breached, at_risk or met: parameter 31,
+/* The service level lists (sla=breached, at_risk or met: parameter 39,
  * three times), by due time, each through a partial index of migration
  * 0030: the tickets not yet solved that are overdue (running, or paused
  * after they breached) or at risk, and those solved in time. Planned with
@@ -113,7 +120,7 @@
     "ts_rank(CASE WHEN p.staff AND s.notes <> '' THEN s.doc || s.notes ELSE s.doc END, p.q)"
 
 /* With q and another sort, the search is one more filter: parameters 1 the
- * search text, 2 staff, then a list's 35. */
+ * search text, 2 staff, then a list's 42. */
 #define SEARCH_FROM \
     " FROM (SELECT pd_search_query(%s::text) AS q, %s::boolean AS staff) p" \
     " JOIN ticket_search s ON " SEARCH_MATCH \
@@ -125,7 +132,7 @@
  * caller's pharmacy: 1 the search text, 2 staff, 3 pharmacy scope, 4-5 the
  * cursor's rank and id, 6 how many of the best to keep before the tickets
  * are joined (a page and one, or NULL when a filter on the tickets may drop
- * some), then the list's filters (7-37) and the row limit (38). The rank
+ * some), then the list's filters (7-44) and the row limit (45). The rank
  * goes to the cursor as float8 text: at least 15 significant digits whatever
  * extra_float_digits says, which read back and rounded to real give the very
  * same value, so that keyset comparisons are exact. */
@@ -135,7 +142,7 @@
     "  %s::float8 AS after_rank, %s::bigint AS after_id, %s::int AS best) p" \
     " CROSS JOIN LATERAL (SELECT s.ticket_id, r.rank FROM ticket_search s" \
     "  CROSS JOIN LATERAL (SELECT " SEARCH_RANK " AS rank) r" \
-    "  WHERE " SEARCH_MATCH " AND p.scope IN (0, s.pharmacy_id)" \
+    "  WHERE " SEARCH_MATCH " AND (p.scope < -1 OR p.scope IN (0, s.pharmacy_id))" \
     "  AND (p.after_rank IS NULL OR (r.rank, s.ticket_id) " cmp " (p.after_rank::real, p.after_id))" \
     "  ORDER BY r.rank " dir ", s.ticket_id " dir " LIMIT p.best) m" \
     " JOIN tickets t ON t.id = m.ticket_id" TICKET_FILTERS \
@@ -188,6 +195,7 @@
     "'code', p.code, 'name', p.name) END, 'active', u.active, " \
     "'subject', u.subject, 'access_source', u.access_source, 'language', u.language, " \
     "'whatsapp', " USER_WHATSAPP_JSON ", " \
+    "'org_unit_id', u.org_unit_id, 'nip_nik', u.nip_nik, 'institution', u.institution, " \
     "'last_login_at', u.last_login_at, 'created_at', u.created_at, 'updated_at', u.updated_at)::text"
 /* USER_JSON's joins, from the users table or a CTE of users rows. */
 #define USER_JOINS_FROM(source) \
@@ -265,7 +273,8 @@
 #define NULL_TICKET_COLUMNS \
     "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
     " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
-    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+    " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
+    " NULL, NULL"
 /* The service level tiles count the tickets in the two lists up to one
  * more than PD_DASH_SLA_CAP (pd_dashboard.h): past that the dashboard says
  * "more", so that a request never counts every overdue ticket of a large
@@ -335,7 +344,8 @@
 #define NOTIFICATION_MINE \
     " n.user_id = %s::bigint AND n.channel = 'portal' AND n.status = 'sent'"
 #define NOTIFICATION_VISIBLE \
-    " %s::bigint IN (0, t.pharmacy_id) AND (%s::boolean OR (n.event <> 'internal_note'" \
+    " pd_ticket_in_scope(%s::bigint, t.pharmacy_id, t.org_unit_id)" \
+    " AND (%s::boolean OR (n.event <> 'internal_note'" \
     " AND a.visibility IS DISTINCT FROM 'internal'))"
 
 /* A delivery as staff read it; d the delivery, t its ticket, u its
@@ -402,19 +412,21 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
 
     /* The identity row (columns: PD_IDENTITY_* in pd_claims.h) by subject. */
     [PD_SQL_USERS_IDENTIFY].text =
-        "SELECT * FROM pd_user_identity(%s::text)",
+        "SELECT i.*, (SELECT u.org_unit_id FROM users u WHERE u.id = i.id)"
+        " FROM pd_user_identity(%s::text) i",
     /* 1 subject, 2 login, 3 name, 4 email, 5 role (NULL: none), 6 pharmacy
      * code, 7 the token's iat; the same columns as pd_users_identify */
     [PD_SQL_USERS_SYNC].text =
-        "SELECT * FROM pd_user_sync(%s::text, %s::text, %s::text, %s::text, %s::smallint,"
-        " %s::text, %s::bigint)",
+        "SELECT i.*, (SELECT u.org_unit_id FROM users u WHERE u.id = i.id)"
+        " FROM pd_user_sync(%s::text, %s::text, %s::text, %s::text, %s::smallint,"
+        " %s::text, %s::bigint) i",
     [PD_SQL_USERS_ME].text =
         "SELECT " USER_JSON USER_JOINS " WHERE u.id = %s::bigint",
 
     /* 1 id, 2 pharmacy scope (0 = all) */
     [PD_SQL_TICKETS_GET].text =
         "SELECT " TICKET_COLUMNS ", t.description FROM tickets t"
-        " WHERE t.id = %s::bigint AND %s::bigint IN (0, t.pharmacy_id)",
+        " WHERE t.id = %s::bigint AND pd_ticket_in_scope(%s::bigint, t.pharmacy_id, t.org_unit_id)",
     /* Names the cache lacks, by kind (pd_name_kind_e) and id. 1 user ids,
      * 2 pharmacy ids, 3 module ids, 4 category ids, each an array */
     [PD_SQL_NAMES_FETCH].text =
@@ -426,7 +438,8 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_TICKETS_LOCK].text =
         "SELECT status, pharmacy_id, title, description, pic_name, contact, app_version,"
         " module_id, category_id, priority, expert_id, tech_id, customer_id, version"
-        " FROM tickets WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id) FOR UPDATE",
+        " FROM tickets WHERE id = %s::bigint AND pd_ticket_in_scope(%s::bigint, pharmacy_id, org_unit_id)"
+        " FOR UPDATE",
     /* Which referenced rows exist and may be used: NULL = no such row.
      * 1 pharmacy, 2 module, 3 category, 4 the team expert role, 5 expert,
      * 6 the tech role, 7 tech, 8 the customer role, 9 customer's pharmacy,
@@ -490,7 +503,8 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " %s::text, %s::text, %s::text)",
     /* 1 id, 2 pharmacy scope (0 = all): a row when the caller may see it */
     [PD_SQL_TICKETS_VISIBLE].text =
-        "SELECT 1 FROM tickets WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id)",
+        "SELECT 1 FROM tickets WHERE id = %s::bigint"
+        " AND pd_ticket_in_scope(%s::bigint, pharmacy_id, org_unit_id)",
     /* The timeline, oldest first, every entry (staff): 1 the customer role,
      * 2 ticket, 3 after this number (NULL: from the start), 4 limit.
      * Columns (id, key, json) as the name-sorted pages have them, the key
@@ -505,7 +519,8 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * columns pd_authz decides on (pd_ticket_facts_t) */
     [PD_SQL_TICKETS_LOCK_BRIEF].text =
         "SELECT " TICKET_FACTS " FROM tickets"
-        " WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id) FOR UPDATE",
+        " WHERE id = %s::bigint AND pd_ticket_in_scope(%s::bigint, pharmacy_id, org_unit_id)"
+        " FOR UPDATE",
     /* 1 ticket, 2 user, 3 kind, 4 field, 5 old, 6 new, 7 body, 8 visibility;
      * the new entry as the timeline shows it to the writer: 9 whether they
      * see internal entries, which decides how it is numbered, 10 the
@@ -599,7 +614,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         RANK_SEARCH("<", "DESC"),
     [PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC].text =
         RANK_SEARCH(">", "ASC"),
-    /* 1 search text, 2 staff, then the list's 35 */
+    /* 1 search text, 2 staff, then the list's 42 */
     [PD_SQL_TICKETS_SEARCH_CREATED_DESC].text =
         TS_SEARCH("t.created_at", "<", "DESC"),
     [PD_SQL_TICKETS_SEARCH_CREATED_ASC].text =
@@ -690,12 +705,13 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " u.active, u.access_source, " USER_JSON USER_JOINS
         " WHERE u.id = %s::bigint FOR UPDATE OF u",
     /* 1 username, 2 name, 3 email, 4 role, 5 pharmacy, 6 active, 7 subject,
-     * 8 access source; nothing when the username or subject is taken */
+     * 8 access source, 9 org unit, 10 NIP/NIK, 11 institution; nothing when
+     * the username, subject or NIP/NIK is taken */
     [PD_SQL_USERS_INSERT].text =
         "WITH ins AS (INSERT INTO users (username, name, email, role_id, pharmacy_id, active,"
-        " subject, access_source)"
+        " subject, access_source, org_unit_id, nip_nik, institution)"
         " VALUES (%s::text, %s::text, %s::text, %s::smallint, %s::bigint, %s::boolean,"
-        " %s::text, %s::text) ON CONFLICT DO NOTHING RETURNING *)"
+        " %s::text, %s::text, %s::bigint, %s::text, %s::text) ON CONFLICT DO NOTHING RETURNING *)"
         " SELECT u.id, " USER_JSON USER_JOINS_FROM("ins"),
     /* 1 name, 2 email, 3 role, 4 pharmacy, 5 active, 6 access source, 7 id;
      * the user as the API shows it afterwards */
@@ -740,7 +756,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * the end) */
     [PD_SQL_TICKETS_BRIEF].text =
         "SELECT " TICKET_FACTS " FROM tickets"
-        " WHERE id = %s::bigint AND %s::bigint IN (0, pharmacy_id)",
+        " WHERE id = %s::bigint AND pd_ticket_in_scope(%s::bigint, pharmacy_id, org_unit_id)",
     /* The PostgreSQL attachment store (pd_store_pg.c): 1 chunk size */
     [PD_SQL_ATTACHMENT_BLOBS_INSERT].text =
         "INSERT INTO attachment_blobs (chunk_size) VALUES (%s::integer) RETURNING id",
@@ -795,7 +811,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_TICKET_ATTACHMENTS_GET].text =
         "SELECT f.file_name, f.content_type, f.size_bytes, f.sha256, f.storage, f.storage_key"
         " FROM ticket_attachments f JOIN tickets t ON t.id = f.ticket_id"
-        " WHERE f.public_id = %s::bigint AND %s::bigint IN (0, t.pharmacy_id)"
+        " WHERE f.public_id = %s::bigint AND pd_ticket_in_scope(%s::bigint, t.pharmacy_id, t.org_unit_id)"
         " AND (%s::boolean OR f.visibility = 'public')",
 
     [PD_SQL_DASHBOARD_READ].text = DASHBOARD(""),
@@ -850,14 +866,15 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * timeline entry: 0 id, 1 event, 2 ticket, 3 entry, 4 status, 5
      * pharmacy, 6 customer, 7 expert, 8 tech (0: none), 9 actor (0: the
      * system), 10 internal, 11 the person an assignment names (taken off:
-     * the previous one) */
+     * the previous one), 12 the path of the ticket's org unit (NULL: none) */
     [PD_SQL_NOTIFY_OUTBOX_TAKE].text =
         "WITH o AS (DELETE FROM notify_outbox WHERE id = ANY (ARRAY(SELECT id FROM notify_outbox"
         "  ORDER BY id LIMIT %s::integer FOR UPDATE SKIP LOCKED)) RETURNING *)"
         " SELECT o.id, o.event, o.ticket_id, o.activity_id, t.status, t.pharmacy_id,"
         " coalesce(t.customer_id, 0), coalesce(t.expert_id, 0), coalesce(t.tech_id, 0),"
         " coalesce(a.user_id, 0), coalesce(a.visibility = 'internal', false),"
-        " CASE WHEN a.kind = 'assigned' THEN coalesce(a.new_value, a.old_value) END"
+        " CASE WHEN a.kind = 'assigned' THEN coalesce(a.new_value, a.old_value) END,"
+        " (SELECT ou.path::text FROM org_units ou WHERE ou.id = t.org_unit_id)"
         " FROM o LEFT JOIN tickets t ON t.id = o.ticket_id"
         " LEFT JOIN ticket_activities a ON a.id = o.activity_id"
         " ORDER BY o.id",
@@ -866,26 +883,33 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * default), among those this server delivers, and can be reached by.
      * The events by their place in the batch: 1 places, 2 events, 3 every
      * team expert, 4 every admin, 5 every manager, 6 a pharmacy whose
-     * customers all count (NULL: none), arrays of the same length; 7-8 the
-     * people each names, by place (two arrays of the same length); 9 the
-     * team expert role, 10 the admin role, 11 the manager role, 12 the
-     * customer role; 13 the channels this server delivers (an array).
+     * customers all count (NULL: none), 7 the ticket, 8 its org unit's
+     * leads and backups, arrays of the same length; 9-10 the
+     * people each names, by place (two arrays of the same length); 11 the
+     * team expert role, 12 the admin role, 13 the manager role, 14 the
+     * customer role; 15 the channels this server delivers (an array).
      * Columns: place, id, role (0: none), pharmacy (0: none), active, the
-     * channels comma-separated; by place, only people
+     * channels comma-separated, org unit (0: none), whether they are a lead
+     * or backup of the ticket's unit; by place, only people
      * who want the event on some channel. A batch concerns the same few
      * people over and over (the team, the admins), so each person's choice
      * is looked up once per event kind (w), not once per event. */
     [PD_SQL_USERS_NOTIFY_CANDIDATES].text =
         "WITH g AS (SELECT * FROM unnest(%s::integer[], %s::text[], %s::boolean[], %s::boolean[],"
-        "  %s::boolean[], %s::bigint[]) AS g (place, event, team, admins, managers, pharmacy)),"
+        "  %s::boolean[], %s::bigint[], %s::bigint[], %s::boolean[])"
+        "  AS g (place, event, team, admins, managers, pharmacy, ticket, units)),"
+        " uc AS (SELECT g.place, oc.user_id FROM g JOIN tickets t ON t.id = g.ticket"
+        "  JOIN org_unit_contacts oc ON oc.org_unit_id = t.org_unit_id AND oc.kind IN ('lead', 'backup')"
+        "  WHERE g.units AND oc.user_id IS NOT NULL),"
         " c AS (SELECT n.place, n.user_id FROM unnest(%s::integer[], %s::bigint[]) AS n (place, user_id)"
         "  UNION SELECT g.place, u.id FROM g JOIN users u ON g.team AND u.role_id = %s::smallint"
         "  UNION SELECT g.place, u.id FROM g JOIN users u ON g.admins AND u.role_id = %s::smallint"
         "  UNION SELECT g.place, u.id FROM g JOIN users u ON g.managers AND u.role_id = %s::smallint"
         "  UNION SELECT g.place, u.id FROM g JOIN users u ON u.pharmacy_id = g.pharmacy"
-        "   AND u.role_id = %s::smallint),"
+        "   AND u.role_id = %s::smallint"
+        "  UNION SELECT uc.place, uc.user_id FROM uc),"
         " ce AS (SELECT c.place, c.user_id, g.event FROM c JOIN g ON g.place = c.place),"
-        " w AS MATERIALIZED (SELECT u.id, e.event, u.role_id, u.pharmacy_id, u.active,"
+        " w AS MATERIALIZED (SELECT u.id, e.event, u.role_id, u.pharmacy_id, u.active, u.org_unit_id,"
         "  (SELECT string_agg(d.channel, ',' ORDER BY d.channel)"
         "   FROM notify_role_defaults d LEFT JOIN notify_preferences p"
         "    ON p.user_id = u.id AND p.event = d.event AND p.channel = d.channel"
@@ -895,7 +919,9 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "   AND (d.channel <> 'whatsapp' OR (u.whatsapp_number IS NOT NULL"
         "    AND u.whatsapp_opt_in_at IS NOT NULL))) AS channels"
         "  FROM (SELECT DISTINCT user_id, event FROM ce) e JOIN users u ON u.id = e.user_id AND u.active)"
-        " SELECT ce.place, w.id, coalesce(w.role_id, 0), coalesce(w.pharmacy_id, 0), w.active, w.channels"
+        " SELECT ce.place, w.id, coalesce(w.role_id, 0), coalesce(w.pharmacy_id, 0), w.active, w.channels,"
+        " coalesce(w.org_unit_id, 0),"
+        " EXISTS (SELECT 1 FROM uc WHERE uc.place = ce.place AND uc.user_id = w.id)"
         " FROM ce JOIN w ON w.id = ce.user_id AND w.event = ce.event WHERE w.channels IS NOT NULL"
         " ORDER BY ce.place, w.id",
     /* The deliveries of a batch of events, one per recipient and channel:
@@ -942,7 +968,8 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "  WHERE o.id = a.old_value::bigint) END,"
         " CASE WHEN a.kind = 'assigned' THEN (SELECT o.name FROM users o"
         "  WHERE o.id = a.new_value::bigint) END,"
-        " floor(extract(epoch FROM coalesce(a.created_at, c.created_at)) * 1000000)::bigint"
+        " floor(extract(epoch FROM coalesce(a.created_at, c.created_at)) * 1000000)::bigint,"
+        " coalesce(u.org_unit_id, 0), (SELECT ou.path::text FROM org_units ou WHERE ou.id = t.org_unit_id)"
         " FROM c JOIN tickets t ON t.id = c.ticket_id JOIN pharmacies p ON p.id = t.pharmacy_id"
         " LEFT JOIN users u ON u.id = c.user_id"
         " LEFT JOIN ticket_activities a ON a.id = c.activity_id"
@@ -1029,7 +1056,8 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_NOTIFICATIONS_READ].text =
         "UPDATE notify_deliveries n SET read_at = coalesce(n.read_at, now())"
         " FROM tickets t WHERE n.id = %s::bigint AND" NOTIFICATION_MINE " AND t.id = n.ticket_id"
-        " AND %s::bigint IN (0, t.pharmacy_id) AND (%s::boolean OR (n.event <> 'internal_note'"
+        " AND pd_ticket_in_scope(%s::bigint, t.pharmacy_id, t.org_unit_id)"
+        " AND (%s::boolean OR (n.event <> 'internal_note'"
         " AND NOT EXISTS (SELECT 1 FROM ticket_activities a WHERE a.id = n.activity_id"
         "  AND a.visibility = 'internal')))"
         " RETURNING n.id",
@@ -1338,8 +1366,8 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
 
     /* ---- lists for triage (migration 0050) ---- */
     /* What needs action first: the most urgent, then the oldest. The
-     * filters, then 32-33 the cursor's negated rank (twice), 34 its
-     * creation time, 35 its id, 36 the limit; tickets_action_idx when the
+     * filters, then 39-40 the cursor's negated rank (twice), 41 its
+     * creation time, 42 its id, 43 the limit; tickets_action_idx when the
      * statuses are the unsolved ones or some of them. */
     [PD_SQL_TICKETS_LIST_ACTION_ASC].text = COMPOSITE_LIST("(-t.priority_rank)", ">", "ASC"),
     [PD_SQL_TICKETS_LIST_ACTION_DESC].text = COMPOSITE_LIST("(-t.priority_rank)", "<", "DESC"),
@@ -1347,16 +1375,16 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * the same parameters, the first key 1 for waiting_customer, else 0 */
     [PD_SQL_TICKETS_LIST_WAITING_ASC].text = COMPOSITE_LIST(WAITING_KEY, ">", "ASC"),
     [PD_SQL_TICKETS_LIST_WAITING_DESC].text = COMPOSITE_LIST(WAITING_KEY, "<", "DESC"),
-    /* A list's size up to a bound: the filters, 32 the bound (a cap and
+    /* A list's size up to a bound: the filters, 39 the bound (a cap and
      * one, to tell "more than" from "exactly"); never more rows than that
      * are read. */
     [PD_SQL_TICKETS_COUNT].text =
         "SELECT count(*) FROM (SELECT 1 FROM tickets t" TICKET_FILTERS " LIMIT %s::int) c",
-    /* the same for a service level list: the filters, 32-34 sla, 35 the bound */
+    /* the same for a service level list: the filters, 39-41 sla, 42 the bound */
     [PD_SQL_TICKETS_COUNT_SLA].text =
         "SELECT count(*) FROM (SELECT 1 FROM tickets t" TICKET_FILTERS SLA_FILTER
         " LIMIT %s::int) c",
-    /* and for a search: 1 text, 2 staff, the filters (3-33), 34 the bound */
+    /* and for a search: 1 text, 2 staff, the filters (3-40), 41 the bound */
     [PD_SQL_TICKETS_COUNT_SEARCH].text =
         "SELECT count(*) FROM (SELECT 1" SEARCH_FROM TICKET_FILTERS " LIMIT %s::int) c",
     /* 1 user, 2 their role: their own views and those their role's users
@@ -1408,6 +1436,38 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " (SELECT count(*) FROM notify_deliveries WHERE status = 'dead'),"
         " (SELECT count(*) FROM tickets WHERE status IN ('open', 'in_review', 'in_progress',"
         "  'waiting_customer') AND sla_due_at < now())",
+
+    /* organisation: org units, their contacts, the directory (pd_sql_org.h) */
+    [PD_SQL_ORG_UNITS_LIST].text = SQL_ORG_UNITS_LIST,
+    [PD_SQL_ORG_UNITS_GET].text = SQL_ORG_UNITS_GET,
+    [PD_SQL_ORG_UNITS_CHECK].text = SQL_ORG_UNITS_CHECK,
+    [PD_SQL_ORG_UNITS_INSERT].text = SQL_ORG_UNITS_INSERT,
+    [PD_SQL_ORG_UNITS_LOCK].text = SQL_ORG_UNITS_LOCK,
+    [PD_SQL_ORG_UNITS_UPDATE].text = SQL_ORG_UNITS_UPDATE,
+    [PD_SQL_ORG_UNITS_JSON].text = SQL_ORG_UNITS_JSON,
+    [PD_SQL_ORG_UNIT_CONTACTS_LIST].text = SQL_ORG_UNIT_CONTACTS_LIST,
+    [PD_SQL_ORG_UNIT_CONTACTS_REFS].text = SQL_ORG_UNIT_CONTACTS_REFS,
+    [PD_SQL_ORG_UNIT_CONTACTS_INSERT].text = SQL_ORG_UNIT_CONTACTS_INSERT,
+    [PD_SQL_ORG_UNIT_CONTACTS_LOCK].text = SQL_ORG_UNIT_CONTACTS_LOCK,
+    [PD_SQL_ORG_UNIT_CONTACTS_UPDATE].text = SQL_ORG_UNIT_CONTACTS_UPDATE,
+    [PD_SQL_ORG_UNIT_CONTACTS_DELETE].text = SQL_ORG_UNIT_CONTACTS_DELETE,
+    [PD_SQL_ORG_UNIT_CONTACTS_JSON].text = SQL_ORG_UNIT_CONTACTS_JSON,
+    [PD_SQL_ORG_DIRECTORY].text = SQL_ORG_DIRECTORY,
+    [PD_SQL_TICKETS_ROUTE].text = SQL_TICKETS_ROUTE,
+    [PD_SQL_USERS_ORG_SET].text = SQL_USERS_ORG_SET,
+
+    /* the front desk (pd_sql_org.h) */
+    [PD_SQL_FRONT_DESKS_GET].text = SQL_FRONT_DESKS_GET,
+    [PD_SQL_FRONT_DESKS_PUT].text = SQL_FRONT_DESKS_PUT,
+    [PD_SQL_FRONT_DESK_DEFAULTS].text = SQL_FRONT_DESK_DEFAULTS,
+    [PD_SQL_TICKETS_CASE_SET].text = SQL_TICKETS_CASE_SET,
+    [PD_SQL_VISITORS_INSERT].text = SQL_VISITORS_INSERT,
+    [PD_SQL_VISITORS_GET].text = SQL_VISITORS_GET,
+    [PD_SQL_VISITORS_CHECK_OUT].text = SQL_VISITORS_CHECK_OUT,
+    [PD_SQL_SURAT_INSERT].text = SQL_SURAT_INSERT,
+    [PD_SQL_SURAT_GET].text = SQL_SURAT_GET,
+    [PD_SQL_TICKETS_ACKNOWLEDGE].text = SQL_TICKETS_ACKNOWLEDGE,
+    [PD_SQL_VISITORS_LIST].text = SQL_VISITORS_LIST,
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

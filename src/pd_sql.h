@@ -48,28 +48,28 @@ typedef enum {
     X(PD_SQL_TICKETS_AUTO_CLOSE,            "pd_tickets_auto_close",             1, PD_PLAN_GENERIC) \
     X(PD_SQL_IDEMPOTENCY_FORGET,            "pd_idempotency_forget",             0, PD_PLAN_GENERIC) \
     /* the ticket list: one statement per allowlisted sort and direction */                          \
-    X(PD_SQL_TICKETS_LIST_CREATED_DESC,     "pd_tickets_list_created_desc",     35, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_CREATED_ASC,      "pd_tickets_list_created_asc",      35, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_UPDATED_DESC,     "pd_tickets_list_updated_desc",     35, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_UPDATED_ASC,      "pd_tickets_list_updated_asc",      35, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_PRIORITY_DESC,    "pd_tickets_list_priority_desc",    35, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_PRIORITY_ASC,     "pd_tickets_list_priority_asc",     35, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_ID_DESC,          "pd_tickets_list_id_desc",          35, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_ID_ASC,           "pd_tickets_list_id_asc",           35, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_SLA_DESC,         "pd_tickets_list_sla_desc",         38, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_SLA_ASC,          "pd_tickets_list_sla_asc",          38, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_CREATED_DESC,     "pd_tickets_list_created_desc",     42, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_CREATED_ASC,      "pd_tickets_list_created_asc",      42, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_UPDATED_DESC,     "pd_tickets_list_updated_desc",     42, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_UPDATED_ASC,      "pd_tickets_list_updated_asc",      42, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_PRIORITY_DESC,    "pd_tickets_list_priority_desc",    42, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_PRIORITY_ASC,     "pd_tickets_list_priority_asc",     42, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_ID_DESC,          "pd_tickets_list_id_desc",          42, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_ID_ASC,           "pd_tickets_list_id_asc",           42, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_SLA_DESC,         "pd_tickets_list_sla_desc",         45, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_SLA_ASC,          "pd_tickets_list_sla_asc",          45, PD_PLAN_CUSTOM)  \
     /* the ticket list with q: the search text's tsquery, then one per sort */                       \
     X(PD_SQL_TICKET_SEARCH_QUERY,           "pd_ticket_search_query",            1, PD_PLAN_GENERIC) \
-    X(PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC, "pd_tickets_search_relevance_desc", 38, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC,  "pd_tickets_search_relevance_asc",  38, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_CREATED_DESC,   "pd_tickets_search_created_desc",   37, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_CREATED_ASC,    "pd_tickets_search_created_asc",    37, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_UPDATED_DESC,   "pd_tickets_search_updated_desc",   37, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_UPDATED_ASC,    "pd_tickets_search_updated_asc",    37, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_PRIORITY_DESC,  "pd_tickets_search_priority_desc",  37, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_PRIORITY_ASC,   "pd_tickets_search_priority_asc",   37, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_ID_DESC,        "pd_tickets_search_id_desc",        37, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_ID_ASC,         "pd_tickets_search_id_asc",         37, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC, "pd_tickets_search_relevance_desc", 45, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC,  "pd_tickets_search_relevance_asc",  45, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_CREATED_DESC,   "pd_tickets_search_created_desc",   44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_CREATED_ASC,    "pd_tickets_search_created_asc",    44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_UPDATED_DESC,   "pd_tickets_search_updated_desc",   44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_UPDATED_ASC,    "pd_tickets_search_updated_asc",    44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_PRIORITY_DESC,  "pd_tickets_search_priority_desc",  44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_PRIORITY_ASC,   "pd_tickets_search_priority_asc",   44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_ID_DESC,        "pd_tickets_search_id_desc",        44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_ID_ASC,         "pd_tickets_search_id_asc",         44, PD_PLAN_CUSTOM)  \
     X(PD_SQL_TICKET_CATEGORIES_LIST,        "pd_ticket_categories_list",         1, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKET_CATEGORIES_GET,         "pd_ticket_categories_get",          1, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKET_CATEGORIES_INSERT,      "pd_ticket_categories_insert",       3, PD_PLAN_GENERIC) \
@@ -89,7 +89,7 @@ typedef enum {
     X(PD_SQL_USERS_LIST,                    "pd_users_list",                    12, PD_PLAN_CUSTOM)  \
     X(PD_SQL_USERS_GET,                     "pd_users_get",                      1, PD_PLAN_GENERIC) \
     X(PD_SQL_USERS_LOCK,                    "pd_users_lock",                     1, PD_PLAN_GENERIC) \
-    X(PD_SQL_USERS_INSERT,                  "pd_users_insert",                   8, PD_PLAN_GENERIC) \
+    X(PD_SQL_USERS_INSERT,                  "pd_users_insert",                  11, PD_PLAN_GENERIC) \
     X(PD_SQL_USERS_UPDATE,                  "pd_users_update",                   7, PD_PLAN_GENERIC) \
     X(PD_SQL_ROLES_LIST,                    "pd_roles_list",                     0, PD_PLAN_GENERIC) \
     X(PD_SQL_ROLES_GET,                     "pd_roles_get",                      1, PD_PLAN_GENERIC) \
@@ -139,7 +139,7 @@ typedef enum {
     /* notifications: the background work (mod_pd_notify_*.c) */                                    \
     X(PD_SQL_NOTIFY_DELIVERIES_LOCK,        "pd_notify_deliveries_lock",         0, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_OUTBOX_TAKE,            "pd_notify_outbox_take",             1, PD_PLAN_GENERIC) \
-    X(PD_SQL_USERS_NOTIFY_CANDIDATES,       "pd_users_notify_candidates",       13, PD_PLAN_GENERIC) \
+    X(PD_SQL_USERS_NOTIFY_CANDIDATES,       "pd_users_notify_candidates",       15, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_INSERT,      "pd_notify_deliveries_insert",       6, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_CLAIM,       "pd_notify_deliveries_claim",        3, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_DELIVERIES_SENT,        "pd_notify_deliveries_sent",         1, PD_PLAN_GENERIC) \
@@ -195,13 +195,13 @@ typedef enum {
     X(PD_SQL_IMPORTS_TICKETS,               "pd_imports_tickets",                9, PD_PLAN_GENERIC) \
     /* lists for triage: what needs action first, the customer's waiting      */                       \
     /* tickets first, bounded counts, saved views (migration 0050)            */                       \
-    X(PD_SQL_TICKETS_LIST_ACTION_ASC,       "pd_tickets_list_action_asc",       36, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_ACTION_DESC,      "pd_tickets_list_action_desc",      36, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_WAITING_ASC,      "pd_tickets_list_waiting_asc",      36, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_WAITING_DESC,     "pd_tickets_list_waiting_desc",     36, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_COUNT,                 "pd_tickets_count",                 32, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_COUNT_SLA,             "pd_tickets_count_sla",             35, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_COUNT_SEARCH,          "pd_tickets_count_search",          34, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_ACTION_ASC,       "pd_tickets_list_action_asc",       43, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_ACTION_DESC,      "pd_tickets_list_action_desc",      43, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_WAITING_ASC,      "pd_tickets_list_waiting_asc",      43, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_WAITING_DESC,     "pd_tickets_list_waiting_desc",     43, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_COUNT,                 "pd_tickets_count",                 39, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_COUNT_SLA,             "pd_tickets_count_sla",             42, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_COUNT_SEARCH,          "pd_tickets_count_search",          41, PD_PLAN_CUSTOM)  \
     X(PD_SQL_SAVED_VIEWS_LIST,              "pd_saved_views_list",               2, PD_PLAN_GENERIC) \
     X(PD_SQL_SAVED_VIEWS_GET,               "pd_saved_views_get",                1, PD_PLAN_GENERIC) \
     X(PD_SQL_SAVED_VIEWS_INSERT,            "pd_saved_views_insert",             6, PD_PLAN_GENERIC) \
@@ -210,7 +210,37 @@ typedef enum {
     X(PD_SQL_SAVED_VIEWS_COUNT,             "pd_saved_views_count",              1, PD_PLAN_GENERIC) \
     /* the cluster: the load balancer's health check (mod_pd_health.c) */                            \
     X(PD_SQL_HEALTH_CHECK,                  "pd_health_check",                   0, PD_PLAN_GENERIC) \
-    X(PD_SQL_METRICS_READ,                  "pd_metrics_read",                   0, PD_PLAN_GENERIC)
+    X(PD_SQL_METRICS_READ,                  "pd_metrics_read",                   0, PD_PLAN_GENERIC) \
+    /* organisation: org units, their contacts, the directory (pd_sql_org.h) */                     \
+    X(PD_SQL_ORG_UNITS_LIST,                "pd_org_units_list",                 3, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNITS_GET,                 "pd_org_units_get",                  3, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNITS_CHECK,               "pd_org_units_check",                4, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNITS_INSERT,              "pd_org_units_insert",               5, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNITS_LOCK,                "pd_org_units_lock",                 1, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNITS_UPDATE,              "pd_org_units_update",               8, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNITS_JSON,                "pd_org_units_json",                 1, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNIT_CONTACTS_LIST,        "pd_org_unit_contacts_list",         6, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_ORG_UNIT_CONTACTS_REFS,        "pd_org_unit_contacts_refs",         2, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNIT_CONTACTS_INSERT,      "pd_org_unit_contacts_insert",       5, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNIT_CONTACTS_LOCK,        "pd_org_unit_contacts_lock",         1, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNIT_CONTACTS_UPDATE,      "pd_org_unit_contacts_update",       9, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNIT_CONTACTS_DELETE,      "pd_org_unit_contacts_delete",       1, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_UNIT_CONTACTS_JSON,        "pd_org_unit_contacts_json",         1, PD_PLAN_GENERIC) \
+    X(PD_SQL_ORG_DIRECTORY,                 "pd_org_directory",                  2, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_ROUTE,                 "pd_tickets_route",                  2, PD_PLAN_GENERIC) \
+    X(PD_SQL_USERS_ORG_SET,                 "pd_users_org_set",                  9, PD_PLAN_GENERIC) \
+    /* the front desk (pd_sql_org.h) */                                                              \
+    X(PD_SQL_FRONT_DESKS_GET,               "pd_front_desks_get",                1, PD_PLAN_GENERIC) \
+    X(PD_SQL_FRONT_DESKS_PUT,               "pd_front_desks_put",                5, PD_PLAN_GENERIC) \
+    X(PD_SQL_FRONT_DESK_DEFAULTS,           "pd_front_desk_defaults",            1, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_CASE_SET,              "pd_tickets_case_set",               3, PD_PLAN_GENERIC) \
+    X(PD_SQL_VISITORS_INSERT,               "pd_visitors_insert",                9, PD_PLAN_GENERIC) \
+    X(PD_SQL_VISITORS_GET,                  "pd_visitors_get",                   2, PD_PLAN_GENERIC) \
+    X(PD_SQL_VISITORS_CHECK_OUT,            "pd_visitors_check_out",             2, PD_PLAN_GENERIC) \
+    X(PD_SQL_SURAT_INSERT,                  "pd_surat_insert",                   9, PD_PLAN_GENERIC) \
+    X(PD_SQL_SURAT_GET,                     "pd_surat_get",                      2, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_ACKNOWLEDGE,           "pd_tickets_acknowledge",            1, PD_PLAN_GENERIC) \
+    X(PD_SQL_VISITORS_LIST,                 "pd_visitors_list",                  2, PD_PLAN_GENERIC)
 
 typedef enum {
 #define PD_SQL_ID_(id, label, nargs, plan) id,

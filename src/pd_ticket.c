@@ -78,6 +78,12 @@ static void render_members(pd_jw_t *w, const char *const *c, int with_descriptio
     pd_jw_timestamp(w, c[PD_TC_ESCALATED_AT]);
     pd_jw_key(w, "rating");
     pd_jw_number(w, c[PD_TC_RATING]);
+    pd_jw_key(w, "org_unit_id");
+    pd_jw_number(w, c[PD_TC_ORG_UNIT_ID]);
+    pd_jw_key(w, "case_type");
+    pd_jw_string(w, c[PD_TC_CASE_TYPE]);
+    pd_jw_key(w, "acknowledged_at");
+    pd_jw_timestamp(w, c[PD_TC_ACKNOWLEDGED_AT]);
     if (with_description) {
         pd_jw_key(w, "description");
         pd_jw_string(w, c[PD_TC_DESCRIPTION]);
@@ -100,6 +106,8 @@ void pd_ticket_facts(pd_ticket_facts_t *t, const char *const *c)
     t->tech_id = c[PD_TC_TECH_ID] ? apr_atoi64(c[PD_TC_TECH_ID]) : 0;
     t->expert_id = c[PD_TC_EXPERT_ID] ? apr_atoi64(c[PD_TC_EXPERT_ID]) : 0;
     t->escalated = c[PD_TC_ESCALATED_AT] != NULL;
+    t->org_units = NULL;
+    t->awaiting_ack = c[PD_TC_CASE_TYPE] != NULL && c[PD_TC_ACKNOWLEDGED_AT] == NULL;
 }
 
 /* ["public","internal"], the caller's default first. */
@@ -173,6 +181,8 @@ static void render_allowed(pd_jw_t *w, const pd_identity_t *who, const pd_ticket
     pd_jw_bool(w, a.escalate);
     pd_jw_key(w, "de_escalate");
     pd_jw_bool(w, a.de_escalate);
+    pd_jw_key(w, "acknowledge");
+    pd_jw_bool(w, a.acknowledge);
     pd_jw_end(w, '}');
 }
 

@@ -29,6 +29,11 @@ typedef enum {
     PD_TC_ESCALATED_AT,
     /* the customer's rating, 1-5 (migration 0040); NULL: none */
     PD_TC_RATING,
+    /* the org unit the ticket is routed to (migration 0060); NULL: none */
+    PD_TC_ORG_UNIT_ID,
+    /* a front desk case's type (visitor, surat; NULL: a helpdesk ticket) and
+     * when its operator acknowledged it (migration 0061) */
+    PD_TC_CASE_TYPE, PD_TC_ACKNOWLEDGED_AT,
     /* single-ticket reads only; a list page has its sort key at this position */
     PD_TC_DESCRIPTION,
     /* from the name cache */

@@ -16,14 +16,14 @@ static const char *const priority_names[PD_PRIO__COUNT] = {
     "low", "medium", "high", "urgent"
 };
 static const char *const source_names[PD_SRC__COUNT] = {
-    "customer", "team_expert", "internal", "whatsapp"
+    "customer", "team_expert", "internal", "whatsapp", "walkin", "register", "qr", "surat_form"
 };
 static const char *const audit_action_names[PD_AUDIT__ACTIONS] = {
     "create", "update", "deactivate", "delete", "recompute"
 };
 static const char *const entity_names[PD_ENTITY__COUNT] = {
     "user", "role", "ticket_category", "ticket_module", "pharmacy", "ticket", "sla_calendar",
-    "sla_policy", "webhook_endpoint"
+    "sla_policy", "webhook_endpoint", "org_unit", "org_unit_contact"
 };
 
 static int lookup(const char *const *names, int n, const char *s)

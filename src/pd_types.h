@@ -41,6 +41,11 @@ typedef enum {
     PD_SRC_TEAM_EXPERT,
     PD_SRC_INTERNAL,
     PD_SRC_WHATSAPP,           /* a customer's message on WhatsApp */
+    /* the front desk (migration 0061) */
+    PD_SRC_WALKIN,             /* a visitor who walked in */
+    PD_SRC_REGISTER,           /* a visitor booked ahead */
+    PD_SRC_QR,                 /* a visitor's QR self check-in */
+    PD_SRC_SURAT_FORM,         /* a letter entered at the desk */
     PD_SRC__COUNT
 } pd_source_e;
 
@@ -64,6 +69,8 @@ typedef enum {
     PD_ENTITY_SLA_CALENDAR,
     PD_ENTITY_SLA_POLICY,
     PD_ENTITY_WEBHOOK_ENDPOINT,
+    PD_ENTITY_ORG_UNIT,
+    PD_ENTITY_ORG_UNIT_CONTACT,
     PD_ENTITY__COUNT
 } pd_entity_e;
 
@@ -75,6 +82,7 @@ typedef struct pd_identity_t {
     pd_role_e role;
     apr_int64_t pharmacy_id;   /* 0 unless a customer */
     apr_int64_t name_version;  /* of the names the name cache may serve (pd_names.h) */
+    apr_int64_t org_unit_id;   /* the user's org unit, 0: none */
 } pd_identity_t;
 
 /* Name <-> enum tables; parse functions return -1 for an unknown name. */

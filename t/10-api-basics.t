@@ -25,13 +25,16 @@ my %permissions = (
                           pharmacy.write user.read user.write role.read audit.read
                           notification.defaults notification.deliveries ticket.notifications
                           sla.read sla.write ticket.escalate ticket.de_escalate webhook.manage report.staff import
-                          ticket.bulk)],
+                          ticket.bulk org_unit.read org_unit.write directory.read ticket.route
+                          front_desk.intake front_desk.read)],
     team_expert => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications sla.read
-                                ticket.escalate ticket.de_escalate report.staff ticket.bulk)],
+                                ticket.escalate ticket.de_escalate report.staff ticket.bulk org_unit.read directory.read
+                                ticket.route front_desk.intake front_desk.read)],
     tech        => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications sla.read
-                                ticket.escalate report.staff ticket.bulk)],
+                                ticket.escalate report.staff ticket.bulk org_unit.read directory.read front_desk.read)],
     customer    => [@reader, qw(ticket.create ticket.update)],
     manager     => [@reader, qw(user.read role.read ticket.notifications sla.read ticket.escalate
+                                org_unit.read directory.read front_desk.read
                                 ticket.de_escalate report.staff)],
 );
 
@@ -41,20 +44,20 @@ my %permissions = (
 # ticket is created, and whether the ticket's deliveries are shown.
 my @personal = qw(notifications preferences);
 my %allowed = (
-    admin => { pages => [qw(dashboard reports tickets review escalated new users categories modules pharmacies
-                            sla_policies sla_calendars webhooks notification_defaults dead_letters import), @personal], scope => 'all',
+    admin => { pages => [qw(dashboard reports tickets review escalated new intake users categories modules pharmacies
+                            sla_policies sla_calendars webhooks notification_defaults dead_letters import org_units directory), @personal], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' },
                ticket_notifications => JSON::true },
-    team_expert => { pages => [qw(review mine escalated tickets new), @personal], scope => 'all',
+    team_expert => { pages => [qw(review mine escalated tickets new intake directory), @personal], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' },
                ticket_notifications => JSON::true },
-    tech => { pages => [qw(assigned tickets new), @personal], scope => 'all',
+    tech => { pages => [qw(assigned tickets new directory), @personal], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' },
                ticket_notifications => JSON::true },
     customer => { pages => [qw(tickets new dashboard statement), @personal], scope => 'pharmacy',
                internal => JSON::false, inactive_lookups => JSON::false, create => { pharmacy => 'own' },
                ticket_notifications => JSON::false },
-    manager => { pages => [qw(dashboard reports escalated tickets), @personal], scope => 'all',
+    manager => { pages => [qw(dashboard reports escalated tickets directory), @personal], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => undef,
                ticket_notifications => JSON::true },
 );

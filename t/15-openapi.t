@@ -100,6 +100,10 @@ for my $path (sort keys %{ $doc->{paths} }) {
 # the statuses any request can get; and a permission that some role lacks
 # needs 403 forbidden.
 my %roles_of = map { $_->{const} => $_->{'x-pharmadesk-roles'} } @{ $doc->{components}{schemas}{Permission}{oneOf} };
+# the permissions an operator (a tech with an org unit) lacks although techs have them
+my %operator_lacks = map { $_->{const} => 1 }
+    grep { exists $_->{'x-pharmadesk-operator'} && !$_->{'x-pharmadesk-operator'} }
+    @{ $doc->{components}{schemas}{Permission}{oneOf} };
 sub codes_of {
     my ($response) = @_;
     my $r = PD::OpenAPI::deref($response // {});
@@ -118,8 +122,9 @@ for my $path (sort keys %{ $doc->{paths} }) {
         my $roles = $roles_of{ $op->{'x-pharmadesk-permission'} // '' };
         ok $roles, "$key: its permission is a Permission";
         my %forbidden = map { $_ => 1 } codes_of($responses->{403});
-        is !!$forbidden{forbidden}, !!($roles && @$roles < 5),
-            "$key: 403 forbidden listed exactly when a role lacks the permission";
+        is !!$forbidden{forbidden},
+            !!($roles && (@$roles < 5 || $operator_lacks{ $op->{'x-pharmadesk-permission'} })),
+            "$key: 403 forbidden listed exactly when a role (or an operator) lacks the permission";
     }
 }
 

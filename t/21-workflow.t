@@ -215,13 +215,13 @@ for (@table) {
         transitions => [{ to => 'in_review', needs_tech => JSON::false, requires => [], rating => JSON::false },
                         { to => 'in_progress', needs_tech => JSON::true, requires => ['note'], rating => JSON::false }],
         fields => $data, take => JSON::true, comment => [qw(public internal)], upload => [qw(public internal)],
-        delete => JSON::false, escalate => JSON::true, de_escalate => JSON::false,
+        delete => JSON::false, escalate => JSON::true, de_escalate => JSON::false, acknowledge => JSON::false,
     }, 'an open ticket, to an expert: review, or forward with a tech and a note; every field; take it; escalate it';
     is_deeply $allowed->('cust_a'), {
         transitions => [{ to => 'cancelled', needs_tech => JSON::false, requires => [], rating => JSON::false }],
         fields => [qw(title description pic_name contact app_version)], take => JSON::false,
         comment => ['public'], upload => ['public'], delete => JSON::false, escalate => JSON::false,
-        de_escalate => JSON::false,
+        de_escalate => JSON::false, acknowledge => JSON::false,
     }, '... to its customer: cancel, correct the report, reply';
     is_deeply $allowed->('admin')->{delete}, JSON::true, '... to an admin: deletion too';
     is_deeply [@{ $allowed->('manager') }{qw(transitions fields comment upload)}], [[], [], [], []],
@@ -232,7 +232,7 @@ for (@table) {
         transitions => [{ to => 'waiting_customer', needs_tech => JSON::false, requires => [], rating => JSON::false },
                         { to => 'solved', needs_tech => JSON::false, requires => ['message'], rating => JSON::false }],
         fields => ['app_version'], take => JSON::false, comment => [qw(internal public)], upload => [qw(internal public)],
-        delete => JSON::false, escalate => JSON::true, de_escalate => JSON::false,
+        delete => JSON::false, escalate => JSON::true, de_escalate => JSON::false, acknowledge => JSON::false,
     }, 'in progress, to its tech: ask the customer, solve with a resolution; progress notes first; escalate it';
     is_deeply $allowed->('expert')->{take}, JSON::false, '... the expert who owns it has nothing to take';
     put_in($id, 'solved');

@@ -129,7 +129,43 @@ my %expect = (
     'POST /views'                   => { allow => \@ALL,           ok => 201 },
     'PATCH /views/{id}'             => { allow => \@ALL,           ok => 200, kind => 'view', owned => 1 },
     'DELETE /views/{id}'            => { allow => \@ALL,           ok => 204, kind => 'view', owned => 1 },
+    # the organisation: staff read it (an operator their subtree), admins write it
+    'GET /org-units'                => { allow => \@STAFF_READ,    ok => 200 },
+    'POST /org-units'               => { allow => ['admin'],       ok => 201 },
+    'GET /org-units/{id}'           => { allow => \@STAFF_READ,    ok => 200, kind => 'org_unit', unit_scoped => 1 },
+    'PATCH /org-units/{id}'         => { allow => ['admin'],       ok => 200, kind => 'org_unit' },
+    'DELETE /org-units/{id}'        => { allow => ['admin'],       ok => 200, kind => 'org_unit' },
+    'GET /org-unit-contacts'        => { allow => \@STAFF_READ,    ok => 200 },
+    'POST /org-unit-contacts'       => { allow => ['admin'],       ok => 201 },
+    'PATCH /org-unit-contacts/{id}' => { allow => ['admin'],       ok => 200, kind => 'org_unit_contact' },
+    'DELETE /org-unit-contacts/{id}' => { allow => ['admin'],      ok => 204, kind => 'org_unit_contact' },
+    'GET /directory'                => { allow => \@STAFF_READ,    ok => 200 },
+    # the front desk routes cases to units
+    'POST /tickets/{id}/route'      => { allow => [qw(admin team_expert)], ok => 200, kind => 'ticket', scoped => 1 },
+    # the front desk: receptionists (team experts) take visitors and letters
+    # in; staff read the records of the cases they see; the operator a case
+    # is assigned to acknowledges it
+    'GET /org-units/{id}/front-desk' => { allow => \@STAFF_READ,   ok => 200, kind => 'front_desk', operator_404 => 1 },
+    'PUT /org-units/{id}/front-desk' => { allow => ['admin'],      ok => 200, kind => 'front_desk' },
+    'POST /visitors'                => { allow => [qw(admin team_expert)], ok => 201 },
+    'GET /visitors'                 => { allow => \@STAFF_READ,    ok => 200 },
+    'GET /visitors/{id}'            => { allow => \@STAFF_READ,    ok => 200, kind => 'visitor', unit_scoped => 1 },
+    'POST /visitors/{id}/check-out' => { allow => [qw(admin team_expert)], ok => 200, kind => 'visitor' },
+    'POST /surat'                   => { allow => [qw(admin team_expert)], ok => 201 },
+    'GET /surat/{id}'               => { allow => \@STAFF_READ,    ok => 200, kind => 'surat', unit_scoped => 1 },
+    'POST /tickets/{id}/acknowledge' => { allow => [qw(admin tech)], ok => 200, kind => 'ticket', scoped => 1,
+                                          rule_after_lookup => \@WRITE_TICKETS },
 );
+
+# An operator is a tech with an org unit: confined to that unit's subtree
+# on every ticket path (another unit's ticket, file or unit answers 404),
+# and refused what counts or lists across units, and intake.
+my %operator_refused = map { $_ => 1 } ('POST /tickets', 'GET /dashboard', 'GET /workload', 'GET /users',
+    'GET /users/{id}', 'GET /pharmacies', 'GET /pharmacies/{id}', 'GET /sla-compliance',
+    (map { "GET /reports/$_" } qw(volume times sla csat staff)),
+    (map { ("GET /sla-$_", "GET /sla-$_/{id}") } qw(calendars policies)));
+$expect{$_}{unit_scoped} = 1
+    for grep { $expect{$_}{scoped} && ($expect{$_}{kind} // '') =~ /^(ticket|attachment)$/ } keys %expect;
 
 my @unexpected = grep { !$expect{ $_->{key} } } @routes;
 ok !@unexpected, 'every route in the table has expectations here'
@@ -142,9 +178,36 @@ ok !@stale, 'every expectation names a route of the table' or diag "no such rout
 # ---- callers and objects -----------------------------------------------------
 
 my %role_of = (anonymous => undef, cust_a => 'customer', cust_b => 'customer', expert => 'team_expert',
-               tech => 'tech', manager => 'manager', admin => 'admin', norole => undef);
-my @callers = qw(anonymous cust_a cust_b expert tech manager admin norole);
+               tech => 'tech', manager => 'manager', admin => 'admin', norole => undef, operator => 'tech');
+my @callers = qw(anonymous cust_a cust_b expert tech manager admin norole operator);
 my %home = (cust_a => 'APT-A', cust_b => 'APT-B');
+
+# The operator's unit and another unit, under a root of their own; the
+# operator signs in by a subject the test makes up.
+(my $root_code = uc tag('AZROOT')) =~ s/[^A-Z0-9-]/-/g;
+my $unit_root = db_value(q{INSERT INTO org_units (code, name, type) VALUES (?, 'Matriks', 'root') RETURNING id}, $root_code);
+my %unit_of = map {
+    (my $c = uc tag("AZ$_")) =~ s/[^A-Z0-9-]/-/g;
+    ($_ => db_value(q{INSERT INTO org_units (code, name, type, parent_id) VALUES (?, ?, 'bidang', ?) RETURNING id},
+                    $c, "Bidang $_", $unit_root))
+} qw(own other);
+my %user_of = (operator => "op30_$$");
+db_do(q{INSERT INTO users (username, subject, name, role_id, org_unit_id) VALUES (?, ?, 'Operator Matriks', 3, ?)},
+      $user_of{operator}, $user_of{operator}, $unit_of{own});
+# what the matrix office's cases are filed under: a client of its own,
+# without customer accounts
+my $office_client = do {
+    (my $c = uc tag('AZKANTOR')) =~ s/[^A-Z0-9-]/-/g;
+    api('admin', POST => '/api/pharmacies', json => { code => $c, name => "Kantor $c" })->json->{id};
+};
+db_do(q{INSERT INTO front_desks (root_unit_id, pharmacy_id, module_id, visitor_category_id, surat_category_id)
+        VALUES (?, ?, ?, ?, ?)}, $unit_root, $office_client, module_id('Penjualan'),
+      category_id('Bug Sistem'), category_id('Bug Sistem'));
+sub visitor_body { +{ name => 'Tamu Matriks', purpose => 'Konsultasi', org_unit_id => $unit_of{ $_[0] // 'own' } } }
+sub surat_body {
+    +{ number => tag('SRT'), letter_date => '2026-12-01', sender => 'Pengirim', subject => 'Undangan',
+       org_unit_id => $unit_of{ $_[0] // 'own' } };
+}
 
 # Each request gets a fresh object: writes by admin really happen, and one
 # caller's write must not decide the next caller's answer.
@@ -221,6 +284,20 @@ my %make = (
         my ($user) = @_;
         return api($user, POST => '/api/views', json => { name => tag('AuthzView'), filters => 'status=open' })->json->{id};
     },
+    # a unit below the operator's own unit, or below the other
+    org_unit => sub {
+        my ($which) = @_;
+        (my $c = uc tag('AZU')) =~ s/[^A-Z0-9-]/-/g;
+        return api('admin', POST => '/api/org-units', json => { code => $c, name => "Seksi $c", type => 'subbag',
+            parent_id => $unit_of{ $which // 'own' } })->json->{id};
+    },
+    front_desk => sub { $unit_root },
+    visitor => sub { api('admin', POST => '/api/visitors', json => visitor_body($_[0]))->json->{id} },
+    surat   => sub { api('admin', POST => '/api/surat', json => surat_body($_[0]))->json->{id} },
+    org_unit_contact => sub {
+        return api('admin', POST => '/api/org-unit-contacts', json => { org_unit_id => $unit_of{own},
+            kind => 'backup', name => tag('Kontak') })->json->{id};
+    },
     # a public image on a ticket of that pharmacy
     attachment => sub {
         my ($code) = @_;
@@ -274,7 +351,29 @@ my %body = (
     'POST /tickets/bulk'            => sub { { ids => [$make{ticket}->('APT-A')], changes => { priority => 'high' } } },
     'POST /views'                   => sub { { name => tag('AuthzView'), filters => 'priority=high' } },
     'PATCH /views/{id}'             => sub { { name => tag('AuthzView') } },
+    'POST /org-units'               => sub { (my $c = uc tag('AZU')) =~ s/[^A-Z0-9-]/-/g;
+                                             { code => $c, name => 'Baru', type => 'pool', parent_id => $unit_root } },
+    'PATCH /org-units/{id}'         => sub { { name => 'Nama Baru' } },
+    'POST /org-unit-contacts'       => sub { { org_unit_id => $unit_of{own}, kind => 'backup', name => tag('Kontak') } },
+    'PATCH /org-unit-contacts/{id}' => sub { { name => 'Nama Baru' } },
+    'POST /tickets/{id}/route'      => sub { { org_unit_id => $unit_of{own}, note => 'Untuk bidang ini.' } },
+    'PUT /org-units/{id}/front-desk' => sub { { pharmacy_id => $office_client, module_id => module_id('Penjualan'),
+                                               visitor_category_id => category_id('Bug Sistem'),
+                                               surat_category_id => category_id('Bug Sistem') } },
+    'POST /visitors'                => sub { visitor_body() },
+    'POST /surat'                   => sub { surat_body() },
 );
+
+# An operator's objects: the ticket behind each in their unit (own) or in
+# the other unit, and theirs to work.
+sub place_for_operator {
+    my ($kind, $object, $id) = @_;
+    my $ticket = $kind eq 'attachment' ? db_value('SELECT ticket_id FROM ticket_attachments WHERE public_id = ?', $id)
+               : $kind eq 'notification' ? db_value('SELECT ticket_id FROM notify_deliveries WHERE id = ?', $id)
+               : $id;
+    db_do('UPDATE tickets SET org_unit_id = ?, tech_id = ? WHERE id = ?',
+          $unit_of{ $object eq 'own' ? 'own' : 'other' }, user_id($user_of{operator}), $ticket);
+}
 
 # The object variants a caller is tried with: own, other pharmacy's, none.
 sub objects {
@@ -284,14 +383,25 @@ sub objects {
     my @o;
     if ($kind eq 'notification' || $kind eq 'view') {
         # the caller's own, and someone else's
-        my $me = $role_of{$caller} ? $caller : 'admin';
+        my $me = $role_of{$caller} ? $user_of{$caller} // $caller : 'admin';
         push @o, [own => $make{$kind}->($me)], [other => $make{$kind}->('admin2')];
+        place_for_operator($kind, $o[0][0], $o[0][1]) if $caller eq 'operator';
+    } elsif ($kind eq 'visitor' || $kind eq 'surat') {
+        push @o, [own => $make{$kind}->('own')], [other => $make{$kind}->('other')];
+    } elsif ($kind eq 'org_unit' && $exp->{method} eq 'GET') {
+        push @o, [own => $make{$kind}->('own')], [other => $make{$kind}->('other')];
     } elsif ($kind eq 'ticket' || $kind eq 'pharmacy' || $kind eq 'attachment') {
         my $own = $home{$caller} // 'APT-A';
         my $other = $own eq 'APT-A' ? 'APT-B' : 'APT-A';
         my $writes = $exp->{method} ne 'GET' && $kind eq 'pharmacy' && ($role_of{$caller} // '') eq 'admin';
         push @o, [own   => $writes ? $make{$kind}->() : $make{$kind}->($own)];
         push @o, [other => $writes ? $make{$kind}->() : $make{$kind}->($other)];
+        if ($caller eq 'operator' && $kind ne 'pharmacy') {
+            place_for_operator($kind, @$_) for @o;
+        }
+    } elsif ($kind eq 'escalated' && $caller eq 'operator') {
+        push @o, [own => $make{$kind}->()];
+        place_for_operator('ticket', @{ $o[0] });
     } else {
         push @o, [own => $make{$kind}->()];
     }
@@ -304,8 +414,16 @@ sub expected {
     return (401, undef) if $caller eq 'anonymous';
     return (403, 'no_access') if $caller eq 'norole';
     my $role = $role_of{$caller};
-    return (403, 'forbidden') unless grep { $_ eq $role } @{ $exp->{allow} };
+    if (!grep { $_ eq $role } @{ $exp->{allow} }) {
+        # a rule that reads the object answers as if it were missing first
+        return (404, 'not_found') if $exp->{rule_after_lookup} && grep({ $_ eq $role } @{ $exp->{rule_after_lookup} })
+            && ($object eq 'missing' || ($object eq 'other' && $role eq 'customer'));
+        return (403, 'forbidden');
+    }
+    return (404, 'not_found') if $caller eq 'operator' && $exp->{operator_404};
+    return (403, 'forbidden') if $caller eq 'operator' && $operator_refused{"$exp->{method} $exp->{pattern}"};
     return (404, 'not_found') if $object eq 'missing';
+    return (404, 'not_found') if $object eq 'other' && $caller eq 'operator' && $exp->{unit_scoped};
     return (404, 'not_found') if $object eq 'other' && $role eq 'customer' && $exp->{scoped};
     return (404, 'not_found') if $object eq 'other' && $exp->{owned};
     return ($exp->{ok}, undef);
@@ -314,6 +432,7 @@ sub expected {
 for my $route (@routes) {
     my $exp = $expect{ $route->{key} } or next;
     $exp->{method} = $route->{method};
+    $exp->{pattern} = $route->{pattern};
     $exp->{path_has_id} = $route->{pattern} =~ /\{id\}/;
     for my $caller (@callers) {
         for my $o (objects($exp, $caller)) {
@@ -321,13 +440,13 @@ for my $route (@routes) {
             (my $path = "/api$route->{pattern}") =~ s/\{id\}/$id/;
             my @opt;
             if (my $b = $body{ $route->{key} }) {
-                @opt = (json => $b->($caller eq 'anonymous' || $caller eq 'norole' ? 'admin' : $caller));
+                @opt = (json => $b->($caller eq 'anonymous' || $caller eq 'norole' ? 'admin' : $user_of{$caller} // $caller));
             } elsif (my $f = $form{ $route->{key} }) {
                 my ($form_body, $ct) = form_data(@$f);
                 @opt = (body => $form_body, content_type => $ct);
             }
             push @opt, query => $exp->{query} if $exp->{query};
-            my $r = api($caller eq 'anonymous' ? undef : $caller, $route->{method} => $path, @opt);
+            my $r = api($caller eq 'anonymous' ? undef : $user_of{$caller} // $caller, $route->{method} => $path, @opt);
             my ($status, $code) = expected($exp, $caller, $object);
             my $name = "$route->{key} as $caller" . ($object eq 'none' ? '' : " ($object)") . ": $status";
             if (defined $code) {

@@ -169,7 +169,8 @@ my $user;
         ch(username => [undef, $u], name => [undef, "User $u"], email => [undef, "$u\@example.org"],
            role => [undef, role_json('tech')], pharmacy => [undef, undef], active => [undef, JSON::true],
            subject => [undef, undef], access_source => [undef, 'admin'], language => [undef, 'id'],
-           whatsapp => [undef, { number => undef, opted_in_at => undef }]));
+           whatsapp => [undef, { number => undef, opted_in_at => undef }],
+           org_unit_id => [undef, undef], nip_nik => [undef, undef], institution => [undef, undef]));
 
     $m = mark();
     is api('admin', PATCH => "/api/users/$user", json => { name => 'Nama Baru' })->status, 200, 'user: renamed';

@@ -64,7 +64,10 @@ FROM (VALUES
     ('apotek1b', 'Siti Rahmawati',     'siti.rahmawati@sehatsentosa.example.org', 4, 'APT-JKT-001', true, '0d3bd873-6b7b-4c92-86a8-7c6069103eb3'),
     ('apotek2',  'Maya Anggraini',     'maya.anggraini@kimiasejahtera.example.org', 4, 'APT-JKT-002', true, '98efdb90-8a04-4ecf-8026-dc4adf13c9db'),
     ('apotek3',  'Taufik Rahman',      'taufik.rahman@medikafarma.example.org',  4, 'APT-BDG-001', true, '154d20c1-014e-4038-8827-83cdcfc867e9'),
-    ('former',   'Eko Saputra',        'eko.saputra@pharmadesk.example.org',     3, NULL,          false, '82c83487-5afa-4f9c-afab-4902401154ad')
+    ('former',   'Eko Saputra',        'eko.saputra@pharmadesk.example.org',     3, NULL,          false, '82c83487-5afa-4f9c-afab-4902401154ad'),
+    ('resepsionis', 'Sri Wahyuni',     'sri.wahyuni@diskominfo.example.go.id',   2, NULL,          true, 'e29c2d34-49f8-4c8d-b78b-36acaa7adfa2'),
+    ('operator1', 'Andi Firmansyah',   'andi.firmansyah@diskominfo.example.go.id', 3, NULL,        true, 'f34dbb04-f6cf-41b1-8f82-d4bcbef562bc'),
+    ('operator2', 'Lina Marlinda',     'lina.marlinda@diskominfo.example.go.id', 3, NULL,          true, '7e107b0f-ad63-43ef-ba42-8cc042777f65')
 ) AS u (username, name, email, role_id, pharmacy_code, active, subject);
 
 -- Master data predates the oldest demo ticket; the departed tech left after
@@ -678,6 +681,137 @@ fresh AS (
 )
 INSERT INTO ticket_activities (ticket_id, user_id, kind, new_value, created_at)
 SELECT id, customer_id, 'created', 'open', created_at FROM fresh;
+
+-- A front desk beside the helpdesk (migration 0060): the office's units,
+-- who answers for them, a receptionist (a team expert at the secretariat)
+-- and an operator in each of two units (techs with a unit), and a few open
+-- cases routed to the operators' units.
+INSERT INTO org_units (code, name, type, parent_id)
+VALUES ('DISKOMINFO', 'Dinas Komunikasi dan Informatika', 'root', NULL);
+INSERT INTO org_units (code, name, type, parent_id)
+SELECT v.code, v.name, v.type, (SELECT id FROM org_units WHERE code = v.parent)
+FROM (VALUES
+    ('SEKRETARIAT',    'Sekretariat',                               'sekretariat', 'DISKOMINFO'),
+    ('BIDANG-APTIKA',  'Bidang Aplikasi Informatika',               'bidang',      'DISKOMINFO'),
+    ('BIDANG-IKP',     'Bidang Informasi dan Komunikasi Publik',    'bidang',      'DISKOMINFO'),
+    ('BIDANG-SANDI',   'Bidang Persandian dan Keamanan Informasi',  'bidang',      'DISKOMINFO')
+) AS v (code, name, type, parent);
+-- one level down, once their parents exist
+INSERT INTO org_units (code, name, type, parent_id)
+SELECT v.code, v.name, v.type, (SELECT id FROM org_units WHERE code = v.parent)
+FROM (VALUES
+    ('SUBBAG-UMUM',    'Subbagian Umum dan Kepegawaian',            'subbag',      'SEKRETARIAT'),
+    ('UPT-WARROOM',    'UPT Command Center (War Room)',             'upt',         'BIDANG-APTIKA')
+) AS v (code, name, type, parent);
+
+UPDATE users u SET org_unit_id = o.id, institution = 'Diskominfo', nip_nik = v.nip
+FROM (VALUES ('resepsionis', 'SEKRETARIAT', '198703152010012004'),
+             ('operator1', 'BIDANG-APTIKA', '199001202015031002'),
+             ('operator2', 'BIDANG-SANDI', '199206082019032001')) AS v (username, unit, nip)
+JOIN org_units o ON o.code = v.unit
+WHERE u.username = v.username;
+
+INSERT INTO org_unit_contacts (org_unit_id, kind, user_id, name, whatsapp_number)
+SELECT o.id, v.kind, (SELECT id FROM users WHERE username = v.username), v.name, v.wa
+FROM (VALUES
+    ('DISKOMINFO',    'kadis',        NULL,          'Drs. Bambang Sutrisno, M.Si', '+6281311110001'),
+    ('SEKRETARIAT',   'receptionist', 'resepsionis', NULL,                           NULL),
+    ('BIDANG-APTIKA', 'lead',         'operator1',   NULL,                           NULL),
+    ('BIDANG-APTIKA', 'backup',       NULL,          'Rudi Hartono',                 '+6281311110002'),
+    ('BIDANG-SANDI',  'lead',         'operator2',   NULL,                           NULL),
+    ('BIDANG-IKP',    'lead',         NULL,          'Nur Aini',                     '+6281311110003'),
+    ('UPT-WARROOM',   'lead',         NULL,          'Hadi Purnomo',                 '+6281311110004')
+) AS v (unit, kind, username, name, wa)
+JOIN org_units o ON o.code = v.unit;
+
+-- Three open cases for the application division (one at the war room below
+-- it) and two for the security division, the oldest open ones.
+WITH open AS (
+    SELECT id, row_number() OVER (ORDER BY created_at, id) AS n FROM tickets
+    WHERE status IN ('open', 'in_review') ORDER BY created_at, id LIMIT 5
+)
+UPDATE tickets t SET org_unit_id = (SELECT id FROM org_units WHERE code = CASE
+    WHEN open.n <= 2 THEN 'BIDANG-APTIKA' WHEN open.n = 3 THEN 'UPT-WARROOM' ELSE 'BIDANG-SANDI' END)
+FROM open WHERE t.id = open.id;
+
+-- The office as the front desk's client, and the module and categories its
+-- cases are filed under (migration 0061); then visitors in the building and
+-- letters of this morning, each with its case, routed to a unit and not yet
+-- assigned: the receptionist's inbox.
+INSERT INTO pharmacies (code, name, address, city, phone, active) VALUES
+    ('DISKOMINFO', 'Diskominfo (meja depan)', 'Jl. Tamansari No. 76, Bandung Wetan', 'Bandung', '(022) 423 4793', true);
+INSERT INTO ticket_modules (name, description, color) VALUES
+    ('Meja Depan', 'Tamu dan surat yang datang ke kantor', '#7c3aed');
+INSERT INTO ticket_categories (name, description, color) VALUES
+    ('Kunjungan', 'Tamu yang datang ke kantor', '#0891b2'),
+    ('Surat Masuk', 'Surat yang diterima meja depan', '#ca8a04');
+INSERT INTO front_desks (root_unit_id, pharmacy_id, module_id, visitor_category_id, surat_category_id)
+SELECT (SELECT id FROM org_units WHERE code = 'DISKOMINFO'), (SELECT id FROM pharmacies WHERE code = 'DISKOMINFO'),
+       (SELECT id FROM ticket_modules WHERE name = 'Meja Depan'), (SELECT id FROM ticket_categories WHERE name = 'Kunjungan'),
+       (SELECT id FROM ticket_categories WHERE name = 'Surat Masuk');
+
+WITH y AS (SELECT extract(year FROM now() AT TIME ZONE 'Asia/Jakarta')::int AS year),
+x AS (
+    SELECT v.*, row_number() OVER () AS n FROM (VALUES
+        ('Siti Aminah', '3273014501900002', 'SMKN 4 Bandung', '+6281234567890', 'Konsultasi aplikasi perizinan sekolah', 'BIDANG-APTIKA', 'walkin', 95, false),
+        ('Dedi Kurniawan', NULL, 'PT Telekomunikasi Nusantara', '+6285722334455', 'Koordinasi jaringan fiber di kantor kecamatan', 'UPT-WARROOM', 'register', 40, false),
+        ('Rina Kartika', '3204056708880003', 'Universitas Padjadjaran', NULL, 'Permohonan data statistik sektoral untuk penelitian', 'BIDANG-IKP', 'walkin', 150, true)
+    ) AS v (name, id_number, institution, phone, purpose, unit, source, age, out)
+),
+t AS (
+    INSERT INTO tickets (number, pharmacy_id, pic_name, contact, module_id, category_id, title, description,
+                         priority, source, created_by, created_at, updated_at, case_type, org_unit_id)
+    SELECT pd_ticket_number('PD', y.year, pd_next_ticket_seq(y.year)), f.pharmacy_id, x.name,
+           coalesce(x.phone, x.institution), f.module_id, f.visitor_category_id,
+           'Tamu: ' || x.name || ' — ' || x.purpose, x.purpose || E'\n\n' || x.institution, 'medium', x.source,
+           (SELECT id FROM users WHERE username = 'resepsionis'),
+           now() - make_interval(mins => x.age), now() - make_interval(mins => x.age), 'visitor', o.id
+    FROM y, x JOIN org_units o ON o.code = x.unit
+    JOIN front_desks f ON f.root_unit_id = o.path[1]
+    ORDER BY x.n
+    RETURNING id, pic_name, created_by, created_at
+),
+v AS (
+    INSERT INTO visitors (ticket_id, name, id_number, institution, phone, purpose, org_unit_id, source,
+                          checked_in_at, checked_out_at, created_by)
+    SELECT t.id, x.name, x.id_number, x.institution, x.phone, x.purpose, o.id, x.source, t.created_at,
+           CASE WHEN x.out THEN t.created_at + interval '50 minutes' END, t.created_by
+    FROM t JOIN x ON x.name = t.pic_name JOIN org_units o ON o.code = x.unit
+)
+INSERT INTO ticket_activities (ticket_id, user_id, kind, new_value, created_at)
+SELECT id, created_by, 'created', 'open', created_at FROM t;
+
+WITH y AS (SELECT extract(year FROM now() AT TIME ZONE 'Asia/Jakarta')::int AS year),
+x AS (
+    SELECT * FROM (VALUES
+        ('005/UND/DISDIK/XII/2026', 'Kepala Dinas Pendidikan', 'Dinas Pendidikan', 'Undangan rapat koordinasi sekolah digital', 'Rapat Senin pukul 09.00 di aula Disdik.', 'BIDANG-APTIKA', 70),
+        ('B-112/BSSN/XII/2026', 'Direktur Keamanan Siber', 'Badan Siber dan Sandi Negara', 'Pemberitahuan asesmen keamanan sistem elektronik', NULL, 'BIDANG-SANDI', 30)
+    ) AS v (number, sender, institution, subject, summary, unit, age)
+),
+t AS (
+    INSERT INTO tickets (number, pharmacy_id, pic_name, contact, module_id, category_id, title, description,
+                         priority, source, created_by, created_at, updated_at, case_type, org_unit_id)
+    SELECT pd_ticket_number('PD', y.year, pd_next_ticket_seq(y.year)), f.pharmacy_id, x.sender, x.institution,
+           f.module_id, f.surat_category_id, 'Surat ' || x.number || ': ' || x.subject, coalesce(x.summary, x.subject),
+           'medium', 'surat_form', (SELECT id FROM users WHERE username = 'resepsionis'),
+           now() - make_interval(mins => x.age), now() - make_interval(mins => x.age), 'surat', o.id
+    FROM y, x JOIN org_units o ON o.code = x.unit
+    JOIN front_desks f ON f.root_unit_id = o.path[1]
+    RETURNING id, title, created_by, created_at
+),
+s AS (
+    INSERT INTO surat (ticket_id, number, letter_date, sender, sender_institution, subject, summary, org_unit_id,
+                       received_at, created_by)
+    SELECT t.id, x.number, (t.created_at AT TIME ZONE 'Asia/Jakarta')::date - 2, x.sender, x.institution, x.subject,
+           x.summary, o.id, t.created_at, t.created_by
+    FROM t JOIN x ON t.title = 'Surat ' || x.number || ': ' || x.subject JOIN org_units o ON o.code = x.unit
+)
+INSERT INTO ticket_activities (ticket_id, user_id, kind, new_value, created_at)
+SELECT id, created_by, 'created', 'open', created_at FROM t;
+
+-- Each case has its record: checked now, not at the end of the load (the
+-- replay below alters the tickets table, which waits for no pending check).
+SET CONSTRAINTS tickets_case_record IMMEDIATE;
 
 -- The tickets' service levels from their timelines, as if the system had
 -- kept them all along (migration 0030): overdue, at risk, paused, met;

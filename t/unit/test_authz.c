@@ -48,6 +48,12 @@ static const char *const expected_policy[PD_ACT__COUNT] = {
     [PD_ACT_IMPORT] = "A",
     [PD_ACT_TICKET_BULK] = "AET",
     [PD_ACT_VIEWS] = "AETCM",
+    [PD_ACT_ORG_UNIT_READ] = "AETM",
+    [PD_ACT_ORG_UNIT_WRITE] = "A",
+    [PD_ACT_DIRECTORY_READ] = "AETM",
+    [PD_ACT_TICKET_ROUTE] = "AE",
+    [PD_ACT_FRONT_DESK_INTAKE] = "AE",
+    [PD_ACT_FRONT_DESK_READ] = "AETM",
 };
 
 static const struct { pd_role_e role; char letter; } role_letters[] = {
@@ -371,7 +377,7 @@ static void test_ticket_fields_follow_policy(void **state)
 
 static pd_ticket_facts_t ticket(int status, apr_int64_t tech, apr_int64_t expert)
 {
-    pd_ticket_facts_t t = { (pd_status_e)status, PHARMACY, tech, expert, 0 };
+    pd_ticket_facts_t t = { (pd_status_e)status, PHARMACY, tech, expert, 0, NULL, 0 };
     return t;
 }
 
@@ -800,13 +806,13 @@ static void test_pages(void **state)
 {
     static const char *const expected[PD_ROLE__COUNT] = {
         [PD_ROLE_NONE] = "",
-        [PD_ROLE_ADMIN] = "dashboard reports tickets review escalated new users categories modules pharmacies"
+        [PD_ROLE_ADMIN] = "dashboard reports tickets review escalated new intake users categories modules pharmacies"
                           " sla_policies sla_calendars webhooks notification_defaults dead_letters import"
-                          " notifications preferences",
-        [PD_ROLE_EXPERT] = "review mine escalated tickets new notifications preferences",
-        [PD_ROLE_TECH] = "assigned tickets new notifications preferences",
+                          " org_units directory notifications preferences",
+        [PD_ROLE_EXPERT] = "review mine escalated tickets new intake directory notifications preferences",
+        [PD_ROLE_TECH] = "assigned tickets new directory notifications preferences",
         [PD_ROLE_CUSTOMER] = "tickets new dashboard statement notifications preferences",
-        [PD_ROLE_MANAGER] = "dashboard reports escalated tickets notifications preferences",
+        [PD_ROLE_MANAGER] = "dashboard reports escalated tickets directory notifications preferences",
     };
     const char *pages[PD_AUTHZ_MAX_PAGES];
     apr_pool_t *p = *state;
@@ -869,7 +875,7 @@ static void test_audit_names(void **state)
 {
     static const char *const entities[PD_ENTITY__COUNT] = {
         "user", "role", "ticket_category", "ticket_module", "pharmacy", "ticket", "sla_calendar",
-        "sla_policy", "webhook_endpoint",
+        "sla_policy", "webhook_endpoint", "org_unit", "org_unit_contact",
     };
     static const char *const actions[PD_AUDIT__ACTIONS] = {
         "create", "update", "deactivate", "delete", "recompute",
@@ -895,7 +901,7 @@ static void test_audit_names(void **state)
 /* Who may be told of an event on a ticket: the rules of reading it. */
 static void test_may_notify(void **state)
 {
-    pd_ticket_facts_t t = { PD_ST_OPEN, 7, 0, 0, 0 };
+    pd_ticket_facts_t t = { PD_ST_OPEN, 7, 0, 0, 0, NULL, 0 };
     pd_identity_t own = who(PD_ROLE_CUSTOMER, 7), other = who(PD_ROLE_CUSTOMER, 8);
     pd_identity_t homeless = who(PD_ROLE_CUSTOMER, 0), none = who(PD_ROLE_NONE, 0);
     int role;
@@ -917,6 +923,66 @@ static void test_may_notify(void **state)
         assert_int_equal(pd_authz_may_notify(&w, 1, &t, 1), pd_authz_sees_internal(&w));
         assert_false(pd_authz_may_notify(&w, 0, &t, 0));
         assert_false(pd_authz_may_notify(&w, 0, &t, 1));
+    }
+}
+
+/* An operator is a tech with an org unit: their ticket scope is that
+ * unit's subtree (-1 - unit), which no pharmacy id equals; they read
+ * nothing that counts across units and do no intake. Anyone else's unit
+ * changes nothing. */
+static void test_unit_scope(void **state)
+{
+    static const pd_action_e refused[] = {
+        PD_ACT_TICKET_CREATE, PD_ACT_PHARMACY_READ, PD_ACT_DASHBOARD_READ, PD_ACT_REPORT_READ, PD_ACT_REPORT_STAFF,
+        PD_ACT_SLA_READ, PD_ACT_USER_READ,
+    };
+    const char *pages[PD_AUTHZ_MAX_PAGES], *joined = "";
+    pd_identity_t op = who(PD_ROLE_TECH, 0), w;
+    apr_pool_t *p = *state;
+    apr_size_t i, n;
+    int act, role;
+
+    op.org_unit_id = 7;
+    assert_int_equal(pd_authz_unit_scope(&op), 7);
+    assert_int_equal(pd_authz_pharmacy_scope(&op), -8);
+    for (act = 0; act < PD_ACT__COUNT; act++) {
+        int refuse = 0;
+        for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+            refuse |= refused[i] == (pd_action_e)act;
+        }
+        assert_int_equal(pd_authz_permits(&op, (pd_action_e)act),
+                         !refuse && pd_authz_allows(PD_ROLE_TECH, (pd_action_e)act));
+    }
+    n = pd_authz_pages_for(&op, pages, PD_AUTHZ_MAX_PAGES);
+    for (i = 0; i < n; i++) {
+        joined = i ? apr_pstrcat(p, joined, " ", pages[i], NULL) : pages[i];
+    }
+    assert_string_equal(joined, "assigned tickets directory notifications preferences");
+    /* told of a ticket within their unit's subtree alone */
+    {
+        pd_ticket_facts_t t = { PD_ST_OPEN, 3, 0, 0, 0, "{1,7,12}", 0 };
+        assert_true(pd_authz_may_notify(&op, 1, &t, 0));
+        assert_true(pd_authz_may_notify(&op, 1, &t, 1));
+        t.org_units = "{1,17}";
+        assert_false(pd_authz_may_notify(&op, 1, &t, 0));
+        t.org_units = "{71}";
+        assert_false(pd_authz_may_notify(&op, 1, &t, 0));
+        t.org_units = NULL;
+        assert_false(pd_authz_may_notify(&op, 1, &t, 0));
+    }
+    /* a tech without a unit, and every other role with one, as before */
+    op.org_unit_id = 0;
+    assert_int_equal(pd_authz_unit_scope(&op), 0);
+    assert_int_equal(pd_authz_pharmacy_scope(&op), 0);
+    for (role = PD_ROLE_ADMIN; role < PD_ROLE__COUNT; role++) {
+        w = who((pd_role_e)role, role == PD_ROLE_CUSTOMER ? 3 : 0);
+        w.org_unit_id = role == PD_ROLE_TECH ? 0 : 7;
+        assert_int_equal(pd_authz_unit_scope(&w), 0);
+        assert_int_equal(pd_authz_pharmacy_scope(&w), role == PD_ROLE_CUSTOMER ? 3 : 0);
+        for (act = 0; act < PD_ACT__COUNT; act++) {
+            assert_int_equal(pd_authz_permits(&w, (pd_action_e)act),
+                             pd_authz_allows((pd_role_e)role, (pd_action_e)act));
+        }
     }
 }
 
@@ -957,6 +1023,7 @@ int main(void)
         T(test_audit_names),
         T(test_source_for_role),
         T(test_may_notify),
+        T(test_unit_scope),
     };
 #undef T
     return cmocka_run_group_tests_name("pd_authz", tests, group_setup, group_teardown);

@@ -467,6 +467,35 @@ static void test_matrix_parse(void **state)
     }
 }
 
+/* A unit's lead or backup hears of a new case of their unit, and of
+ * nothing else for being one; an operator (a tech with a unit) only when
+ * the case is within their subtree; the candidates name the unit's
+ * contacts for a new ticket alone. */
+static void test_unit_contacts(void **state)
+{
+    pd_notify_facts_t f = facts(PD_EV_TICKET_CREATED, 999);
+    pd_recipient_t lead = person(OTHER_TECH, PD_ROLE_TECH, 0, 1);
+    pd_notify_candidates_t c;
+
+    f.ticket.tech_id = 0;
+    f.ticket.org_units = "{1,3}";
+    assert_false(pd_notify_recipient(&f, &lead));
+    lead.unit_contact = 1;
+    assert_true(pd_notify_recipient(&f, &lead));
+    lead.who.org_unit_id = 3;
+    assert_true(pd_notify_recipient(&f, &lead));
+    lead.who.org_unit_id = 5;
+    assert_false(pd_notify_recipient(&f, &lead));
+    pd_notify_candidates(&f, &c);
+    assert_true(c.unit_contacts);
+    lead.who.org_unit_id = 0;
+    f = facts(PD_EV_PUBLIC_REPLY, 999);
+    f.ticket.tech_id = 0;
+    assert_false(pd_notify_recipient(&f, &lead));
+    pd_notify_candidates(&f, &c);
+    assert_false(c.unit_contacts);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -482,6 +511,7 @@ int main(void)
         T(test_role_events),
         T(test_backoff),
         T(test_error_text),
+        T(test_unit_contacts),
         T(test_matrix_parse),
     };
 #undef T

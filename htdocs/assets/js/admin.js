@@ -46,7 +46,9 @@ const SPECS = {
     path: '/users',
     title: 'admin.users',
     paged: true,
-    async prepare() { this.pharms = await lookups.pharmacies(); },
+    async prepare() {
+      [this.pharms, this.units] = await Promise.all([lookups.pharmacies(), get('/org-units').then((r) => r.items)]);
+    },
     // A user linked to the identity provider (a subject) gets name and
     // e-mail from it at every sign-in: shown, not editable here. Role and
     // pharmacy follow its claims until an admin sets them here.
@@ -62,9 +64,15 @@ const SPECS = {
           options: [['', t('role.none')], ...ROLE_CODES.map((r) => [r, t(`role.${r}`)])] },
         { name: 'pharmacy_id', label: t('field.pharmacy'), type: 'select', hint: t('hint.user_pharmacy'),
           options: [['', t('common.none')], ...this.pharms.filter((p) => p.active).map((p) => [p.id, p.name])] },
+        // a tech with a unit is an operator: their unit's cases alone
+        { name: 'org_unit_id', label: t('org.user_unit'), type: 'select', hint: t('org.user_unit.hint'),
+          options: [['', t('common.none')], ...this.units.map((u) => [u.id, `${'· '.repeat(u.path.length - 1)}${u.name}`])] },
+        { name: 'nip_nik', label: t('org.nip_nik'), attrs: { maxlength: 20, inputmode: 'numeric' } },
+        { name: 'institution', label: t('fd.institution'), attrs: { maxlength: 200 } },
       ].filter(Boolean);
     },
-    values: (x) => ({ name: x.name, email: x.email || '', role: x.role ? x.role.code : '', pharmacy_id: x.pharmacy ? String(x.pharmacy.id) : '' }),
+    values: (x) => ({ name: x.name, email: x.email || '', role: x.role ? x.role.code : '', pharmacy_id: x.pharmacy ? String(x.pharmacy.id) : '',
+      org_unit_id: x.org_unit_id ? String(x.org_unit_id) : '', nip_nik: x.nip_nik || '', institution: x.institution || '' }),
     summary: (x) => [h('p.item-title', x.name, ' ', h('span.code', x.username)),
       h('p.muted', [x.role ? t(`role.${x.role.code}`) : t('role.none'), x.pharmacy && x.pharmacy.name, x.email,
         x.last_login_at ? `${t('admin.last_login')} ${fmtDate(x.last_login_at)}` : ''].filter(Boolean).join(' · '))],
@@ -78,7 +86,8 @@ function body(spec, values, original) {
   const out = {};
   for (const [k, v] of Object.entries(values)) {
     let val = v;
-    if (k === 'pharmacy_id') val = v === '' ? null : Number(v);
+    if (k === 'pharmacy_id' || k === 'org_unit_id') val = v === '' ? null : Number(v);
+    else if (k === 'nip_nik' || k === 'institution') val = v === '' ? null : v;
     else if (k === 'role') val = v === '' ? null : v;
     if (!original || String(original[k] ?? '') !== String(v ?? '')) out[k] = val;
   }

@@ -12,7 +12,7 @@ import * as menu from './menu.js';
 // [path, its page (a name, or from the path; none: open to all), its
 // module, the view drawn with it]
 const ROUTES = [
-  [/^\/tickets$/, 'tickets', () => import('./tickets.js'), (m, c) => m.ticketList(c, c.me.allowed.scope === 'all' ? 'all' : 'own')],
+  [/^\/tickets$/, 'tickets', () => import('./tickets.js'), (m, c) => m.ticketList(c, { all: 'all', unit: 'unit' }[c.me.allowed.scope] || 'own')],
   [/^\/review$/, 'review', () => import('./tickets.js'), (m, c) => m.ticketList(c, 'review')],
   [/^\/mine$/, 'mine', () => import('./tickets.js'), (m, c) => m.ticketList(c, 'mine')],
   [/^\/assigned$/, 'assigned', () => import('./tickets.js'), (m, c) => m.ticketList(c, 'assigned')],
@@ -30,6 +30,10 @@ const ROUTES = [
   [/^\/admin\/dead-letters$/, 'dead_letters', () => import('./notify-admin.js'), (m, c) => m.deadLetters(c)],
   [/^\/admin\/webhooks(?:\/(\d+))?$/, 'webhooks', () => import('./webhooks.js'), (m, c) => m.webhooksPage(c, c.match[1] && Number(c.match[1]))],
   [/^\/admin\/import$/, 'import', () => import('./import.js'), (m, c) => m.importPage(c)],
+  // the organisation: the tree and its contacts, the directory
+  [/^\/admin\/org-units$/, 'org_units', () => import('./org.js'), (m, c) => m.orgUnitsPage(c)],
+  [/^\/directory$/, 'directory', () => import('./org.js'), (m, c) => m.directoryPage(c)],
+  [/^\/intake$/, 'intake', () => import('./frontdesk.js'), (m, c) => m.intakePage(c)],
 ];
 
 const PATHS = {
@@ -42,6 +46,7 @@ const PATHS = {
   preferences: '#/preferences', notification_defaults: '#/admin/notification-defaults',
   dead_letters: '#/admin/dead-letters',
   import: '#/admin/import',
+  org_units: '#/admin/org-units', directory: '#/directory', intake: '#/intake',
 };
 // Pages the header reaches (the bell, the preferences link) rather than the menu.
 const IN_HEADER = ['notifications', 'preferences'];

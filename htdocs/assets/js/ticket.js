@@ -80,6 +80,15 @@ function entry(a, names, sent, deliveries) {
       body = h('p.event', t(`tl.assigned.${a.field}`), ': ', valueText(a.field, a.new_value, names));
       break;
     case 'field_changed':
+      // a front desk case: taken by its operator; routed to a unit (by id)
+      if (a.field === 'acknowledged') {
+        body = [h('p.event', t('tl.acknowledged')), a.body ? h('p.text', a.body) : ''];
+        break;
+      }
+      if (a.field === 'org_unit_id') {
+        body = [h('p.event', t('tl.routed'), a.new_value ? ` (#${a.new_value})` : ''), a.body ? h('p.text', a.body) : ''];
+        break;
+      }
       body = a.field === 'rating'
         ? h('p.event', t('tl.rating'), ': ', h('span.stars', { 'aria-label': t('rating.n', { n: a.new_value }) }, '★'.repeat(Number(a.new_value) || 0)))
         : h('p.event', t('tl.field', { field: t(`field.${a.field.replace(/_id$/, '')}`) }), ': ',
@@ -315,6 +324,10 @@ async function actions(ctx, tk, act) {
     out.push(actionForm(key, t(`act.${key}`), field({ name: 'reason', label: t('escalate.reason'), type: 'textarea', rows: 2,
       required: true, hint: t('hint.internal') }), t(`act.${key}`),
     (v) => act(() => post(`/tickets/${tk.id}/${path}`, { reason: v.reason })), key === 'escalate' ? '' : '.secondary', key));
+  }
+  // a front desk case: its operator says they have taken it
+  if (tk.allowed.acknowledge) {
+    out.push(actionButton(t('act.acknowledge'), () => act(() => post(`/tickets/${tk.id}/acknowledge`, {})), 'acknowledge'));
   }
   if (tk.allowed.delete) {
     out.push(actionButton(t('act.delete'), async () => {

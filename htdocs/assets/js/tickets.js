@@ -8,12 +8,14 @@ import { STATUSES, PRIORITIES, ticketTable, searched } from './lists.js';
 import { countLine, picker, bulkBar, saveView, viewHere } from './triage.js';
 import { shown } from './menu.js';
 
-const SOURCES = ['customer', 'team_expert', 'internal', 'whatsapp'];
+const SOURCES = ['customer', 'team_expert', 'internal', 'whatsapp', 'walkin', 'register', 'qr', 'surat_form'];
 const SORTS = ['action', 'created_at', 'updated_at', 'priority', 'id'];
 const SLA_LISTS = ['breached', 'at_risk', 'met'];
 
 const MODES = {
   own: { title: 'list.own', queue: null },
+  // an operator's: their unit's and the units' below it
+  unit: { title: 'list.unit', queue: null },
   all: { title: 'list.all', queue: null },
   review: { title: 'list.review', queue: 'review' },
   mine: { title: 'list.mine', queue: 'mine' },

@@ -1,0 +1,515 @@
+/* The front desk: visitors and letters (surat) that arrive at an office.
+ * POST /api/visitors and POST /api/surat each write the record and the
+ * case it opens (a ticket with a type, routed to the unit the visitor came
+ * for or the letter is addressed to) in one transaction, which an
+ * Idempotency-Key makes safe to retry; the database refuses a case without
+ * its record at commit (migration 0061). The case is filed under its
+ * office's front desk settings (client, module, category), which admins
+ * keep with PUT /api/org-units/{id}/front-desk. The operator a case is
+ * assigned to acknowledges it (POST /api/tickets/{id}/acknowledge), an
+ * entry of the timeline. */
+#include <string.h>
+#include <apr_strings.h>
+#include "mod_pd.h"
+#include "pd_validate.h"
+#include "pd_utf8.h"
+#include "pd_workflow.h"
+#include "pd_ticket.h"
+#include <apr_lib.h>
+
+/* ---- an office's settings ------------------------------------------------- */
+
+static apr_status_t front_desk_answer(pd_req_t *req)
+{
+    const char *args[1] = { pd_db_int(&req->db, req->id) };
+    pd_db_result_t res;
+    const char *text;
+
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_FRONT_DESKS_GET, args), &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "reading a front desk");
+    }
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        return pd_error_set(&req->err, 404, "not_found", NULL, "no such root org unit");
+    }
+    text = pd_db_get(&res, 0);
+    pd_db_drain(&res);
+    if (!text) {
+        return pd_error_set(&req->err, 404, "not_found", NULL,
+                            "the office has no front desk settings yet");
+    }
+    return pd_respond_json(req, HTTP_OK, text);
+}
+
+apr_status_t pd_res_front_desk_get(pd_req_t *req)
+{
+    /* an operator's office is out of their subtree unless it is their unit */
+    if (pd_authz_unit_scope(&req->who) && pd_authz_unit_scope(&req->who) != req->id) {
+        return pd_error_set(&req->err, 404, "not_found", NULL, "no such root org unit");
+    }
+    return front_desk_answer(req);
+}
+
+apr_status_t pd_res_front_desk_put(pd_req_t *req)
+{
+    static const char *const fields[] = {
+        "pharmacy_id", "module_id", "visitor_category_id", "surat_category_id", NULL
+    };
+    const char *args[5];
+    apr_int64_t v;
+    pd_db_result_t res;
+    json_t *body;
+    apr_status_t rv;
+    int i, done;
+
+    if ((rv = pd_read_json(req, &body)) != APR_SUCCESS
+        || (rv = pd_v_known_fields(body, fields, &req->err)) != APR_SUCCESS) {
+        return rv;
+    }
+    args[0] = pd_db_int(&req->db, req->id);
+    /* only an office (a root) has settings: any other id is not one */
+    if (pd_db_select(&req->db, PD_SQL_FRONT_DESKS_GET, args, 1, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "reading a front desk");
+    }
+    done = pd_db_next(&res) == APR_SUCCESS;
+    pd_db_drain(&res);
+    if (!done) {
+        return pd_error_set(&req->err, 404, "not_found", NULL, "no such root org unit");
+    }
+    for (i = 0; fields[i]; i++) {
+        if ((rv = pd_v_id(body, fields[i], PD_V_REQUIRED, &v, &req->err)) != APR_SUCCESS) {
+            return rv;
+        }
+        args[i + 1] = pd_db_int(&req->db, v);
+    }
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_FRONT_DESKS_PUT, args), &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "setting a front desk");
+    }
+    done = pd_db_next(&res) == APR_SUCCESS;
+    pd_db_drain(&res);
+    if (!done) {
+        return pd_error_set(&req->err, 422, "unknown_reference", NULL,
+                            "pharmacy_id, module_id and both categories must name active entries, "
+                            "and the client (pharmacy_id) must have no customer accounts");
+    }
+    return front_desk_answer(req);
+}
+
+/* ---- intake -------------------------------------------------------------------- */
+
+typedef enum { CASE_VISITOR, CASE_SURAT } case_kind_e;
+
+/* What the case's ticket says of its record. */
+typedef struct case_t {
+    case_kind_e kind;
+    const char *unit;          /* the org unit's id */
+    const char *source;        /* walkin, register, surat_form */
+    const char *title, *description, *pic, *contact;
+} case_t;
+
+/* Opens the case in the caller's transaction: *ticket gets its id. */
+static apr_status_t open_case(pd_req_t *req, const case_t *c, const char **ticket)
+{
+    const char *unit[1] = { c->unit }, *args[14], *set[3];
+    const char *active, *pharmacy, *modul, *category;
+    pd_db_result_t res;
+
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_FRONT_DESK_DEFAULTS, unit), &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "reading a front desk");
+    }
+    if (pd_db_next(&res) != APR_SUCCESS || !(active = pd_db_get(&res, 0)) || *active != 't') {
+        pd_db_drain(&res);
+        return pd_error_set(&req->err, 422, "unknown_reference", "org_unit_id",
+                            "org_unit_id names no active org unit");
+    }
+    pharmacy = pd_db_get(&res, 1);
+    modul = pd_db_get(&res, 2);
+    category = pd_db_get(&res, c->kind == CASE_VISITOR ? 3 : 4);
+    pd_db_drain(&res);
+    if (!pharmacy) {
+        return pd_error_set(&req->err, 422, "validation_failed", "org_unit_id",
+                            "the unit's office has no front desk settings yet "
+                            "(PUT /org-units/{id}/front-desk)");
+    }
+    args[0] = pharmacy;
+    args[1] = modul;
+    args[2] = category;
+    args[3] = req->conf->time_zone;
+    args[4] = req->conf->ticket_prefix;
+    args[5] = c->pic;
+    args[6] = c->contact;
+    args[7] = "";
+    args[8] = pd_utf8_excerpt(req->r->pool, c->title, 200, 0);
+    args[9] = c->description;
+    args[10] = pd_priority_name(PD_PRIO_MEDIUM);
+    args[11] = c->source;
+    args[12] = NULL;
+    args[13] = pd_db_int(&req->db, req->who.user_id);
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_INSERT, args), &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "opening a case");
+    }
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        return pd_error_set(&req->err, 422, "unknown_reference", "org_unit_id",
+                            "the office's front desk names an entry that is no longer active");
+    }
+    *ticket = pd_db_get(&res, PD_TC_ID);
+    pd_db_drain(&res);
+    set[0] = c->kind == CASE_VISITOR ? "visitor" : "surat";
+    set[1] = c->unit;
+    set[2] = *ticket;
+    if (pd_db_exec(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_CASE_SET, set), NULL) != APR_SUCCESS) {
+        return pd_fail_db(req, "typing a case");
+    }
+    return APR_SUCCESS;
+}
+
+/* Writes the record (its statement returns its id), then answers it (201). */
+static apr_status_t finish_intake(pd_req_t *req, pd_sql_id_e insert, const char *const *args,
+                                  int nargs, pd_sql_id_e get, const char *path)
+{
+    const char *id, *text, *read[2];
+    pd_db_result_t res;
+
+    if (pd_db_select(&req->db, insert, args, nargs, &res) != APR_SUCCESS
+        || pd_db_next(&res) != APR_SUCCESS) {
+        return pd_fail_db(req, "recording a front desk arrival");
+    }
+    id = pd_db_get(&res, 0);
+    pd_db_drain(&res);
+    read[0] = id;
+    read[1] = "0";
+    if (pd_db_select(&req->db, get, PD_DB_ARGS(read), &res) != APR_SUCCESS
+        || pd_db_next(&res) != APR_SUCCESS) {
+        return pd_fail_db(req, "reading a front desk arrival");
+    }
+    text = pd_db_get(&res, 0);
+    pd_db_drain(&res);
+    if (pd_db_commit(&req->db) != APR_SUCCESS) {
+        return pd_fail_db(req, "committing a front desk arrival");
+    }
+    apr_table_setn(req->r->headers_out, "Location",
+                   apr_pstrcat(req->r->pool, req->conf->api_base, path, "/", id, NULL));
+    return pd_respond_json(req, HTTP_CREATED, text);
+}
+
+/* A phone number as typed: E.164 when it is one with a country code, else
+ * digits and the usual separators as they came. */
+static apr_status_t read_phone(pd_req_t *req, const json_t *body, const char **out)
+{
+    apr_status_t rv = pd_v_string(body, "phone", PD_V_NULLABLE, 4, 40, req->r->pool, out,
+                                  &req->err);
+    const char *c, *e164;
+
+    if (rv != APR_SUCCESS) {
+        return rv == APR_NOTFOUND ? APR_SUCCESS : rv;
+    }
+    if (!*out) {
+        return APR_SUCCESS;
+    }
+    if ((e164 = pd_whatsapp_number_normalize(req->r->pool, *out))) {
+        *out = e164;
+        return APR_SUCCESS;
+    }
+    for (c = *out; *c; c++) {
+        if (!strchr("0123456789+-() .", *c)) {
+            return pd_error_set(&req->err, 422, "validation_failed", "phone",
+                                "phone must be a telephone number");
+        }
+    }
+    return APR_SUCCESS;
+}
+
+/* Optional and required texts of a body, by name. */
+typedef struct text_t {
+    const char *name;
+    unsigned flags;
+    apr_size_t min, max;
+    const char **out;
+} text_t;
+
+static apr_status_t read_texts(pd_req_t *req, const json_t *body, const text_t *t, apr_size_t n)
+{
+    apr_size_t i;
+    for (i = 0; i < n; i++) {
+        apr_status_t rv = pd_v_string(body, t[i].name, t[i].flags, t[i].min, t[i].max,
+                                      req->r->pool, t[i].out, &req->err);
+        if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+            return rv;
+        }
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t pd_res_visitors_create(pd_req_t *req)
+{
+    static const char *const fields[] = {
+        "name", "id_number", "institution", "phone", "purpose", "org_unit_id", "source", NULL
+    };
+    static const char *const sources[] = { "walkin", "register", NULL };
+    const char *name = NULL, *id_number = NULL, *institution = NULL, *phone = NULL;
+    const char *purpose = NULL, *source = NULL, *ticket, *args[9], *c;
+    const text_t texts[] = {
+        { "name", PD_V_REQUIRED, 1, 200, &name },
+        { "id_number", PD_V_NULLABLE, 4, 40, &id_number },
+        { "institution", PD_V_NULLABLE, 1, 200, &institution },
+        { "purpose", PD_V_REQUIRED | PD_V_MULTILINE, 1, 2000, &purpose },
+        { "source", 0, 1, 20, &source },
+    };
+    apr_int64_t unit = 0;
+    json_t *body;
+    case_t cs;
+    apr_status_t rv;
+    int i;
+
+    if ((rv = pd_read_json(req, &body)) != APR_SUCCESS
+        || (rv = pd_v_known_fields(body, fields, &req->err)) != APR_SUCCESS
+        || (rv = read_texts(req, body, texts, sizeof(texts) / sizeof(texts[0]))) != APR_SUCCESS
+        || (rv = read_phone(req, body, &phone)) != APR_SUCCESS
+        || (rv = pd_v_id(body, "org_unit_id", PD_V_REQUIRED, &unit, &req->err)) != APR_SUCCESS) {
+        return rv;
+    }
+    for (c = id_number; c && *c; c++) {
+        if (!apr_isalnum(*c) && !strchr("./ -", *c)) {
+            return pd_error_set(&req->err, 422, "validation_failed", "id_number",
+                                "id_number must be 4 to 40 letters, digits, dots, slashes, "
+                                "hyphens or spaces");
+        }
+    }
+    source = source ? source : "walkin";
+    for (i = 0; sources[i] && strcmp(sources[i], source) != 0; i++) {
+    }
+    if (!sources[i]) {
+        return pd_error_set(&req->err, 422, "validation_failed", "source",
+                            "source must be walkin or register (the QR form sets qr)");
+    }
+    memset(&cs, 0, sizeof(cs));
+    cs.kind = CASE_VISITOR;
+    cs.unit = pd_db_int(&req->db, unit);
+    cs.source = source;
+    cs.title = apr_psprintf(req->r->pool, "Tamu: %s — %s", name, purpose);
+    cs.description = institution ? apr_psprintf(req->r->pool, "%s\n\n%s", purpose, institution)
+                                 : purpose;
+    cs.pic = name;
+    cs.contact = phone ? phone : institution ? institution : "-";
+    if (pd_db_begin(&req->db) != APR_SUCCESS) {
+        return pd_fail_db(req, "starting a visitor's check-in");
+    }
+    if ((rv = open_case(req, &cs, &ticket)) != APR_SUCCESS) {
+        goto cleanup;
+    }
+    args[0] = ticket;
+    args[1] = name;
+    args[2] = id_number;
+    args[3] = institution;
+    args[4] = phone;
+    args[5] = purpose;
+    args[6] = cs.unit;
+    args[7] = source;
+    args[8] = pd_db_int(&req->db, req->who.user_id);
+    if ((rv = finish_intake(req, PD_SQL_CALL(PD_SQL_VISITORS_INSERT, args), PD_SQL_VISITORS_GET,
+                            "/visitors")) != APR_SUCCESS) {
+        goto cleanup;
+    }
+    return APR_SUCCESS;
+
+cleanup:
+    pd_db_rollback(&req->db);
+    return rv;
+}
+
+apr_status_t pd_res_surat_create(pd_req_t *req)
+{
+    static const char *const fields[] = {
+        "number", "letter_date", "sender", "sender_institution", "subject", "summary",
+        "org_unit_id", NULL
+    };
+    const char *number = NULL, *date = NULL, *sender = NULL, *institution = NULL;
+    const char *subject = NULL, *summary = NULL, *ticket, *args[9], *end;
+    const text_t texts[] = {
+        { "number", PD_V_REQUIRED, 1, 100, &number },
+        { "letter_date", PD_V_REQUIRED, 10, 10, &date },
+        { "sender", PD_V_REQUIRED, 1, 200, &sender },
+        { "sender_institution", PD_V_NULLABLE, 1, 200, &institution },
+        { "subject", PD_V_REQUIRED, 1, 500, &subject },
+        { "summary", PD_V_NULLABLE | PD_V_MULTILINE, 1, 5000, &summary },
+    };
+    apr_int64_t unit = 0;
+    json_t *body;
+    case_t cs;
+    apr_status_t rv;
+
+    if ((rv = pd_read_json(req, &body)) != APR_SUCCESS
+        || (rv = pd_v_known_fields(body, fields, &req->err)) != APR_SUCCESS
+        || (rv = read_texts(req, body, texts, sizeof(texts) / sizeof(texts[0]))) != APR_SUCCESS
+        || (rv = pd_v_id(body, "org_unit_id", PD_V_REQUIRED, &unit, &req->err)) != APR_SUCCESS) {
+        return rv;
+    }
+    if (!(end = pd_scan_date(date)) || *end) {
+        return pd_error_set(&req->err, 422, "validation_failed", "letter_date",
+                            "letter_date must be a date, YYYY-MM-DD");
+    }
+    memset(&cs, 0, sizeof(cs));
+    cs.kind = CASE_SURAT;
+    cs.unit = pd_db_int(&req->db, unit);
+    cs.source = pd_source_name(PD_SRC_SURAT_FORM);
+    cs.title = apr_psprintf(req->r->pool, "Surat %s: %s", number, subject);
+    cs.description = summary ? summary : subject;
+    cs.pic = sender;
+    cs.contact = institution ? institution : sender;
+    if (pd_db_begin(&req->db) != APR_SUCCESS) {
+        return pd_fail_db(req, "starting a letter's intake");
+    }
+    if ((rv = open_case(req, &cs, &ticket)) != APR_SUCCESS) {
+        goto cleanup;
+    }
+    args[0] = ticket;
+    args[1] = number;
+    args[2] = date;
+    args[3] = sender;
+    args[4] = institution;
+    args[5] = subject;
+    args[6] = summary;
+    args[7] = cs.unit;
+    args[8] = pd_db_int(&req->db, req->who.user_id);
+    if ((rv = finish_intake(req, PD_SQL_CALL(PD_SQL_SURAT_INSERT, args), PD_SQL_SURAT_GET, "/surat"))
+        != APR_SUCCESS) {
+        goto cleanup;
+    }
+    return APR_SUCCESS;
+
+cleanup:
+    pd_db_rollback(&req->db);
+    return rv;
+}
+
+/* ---- reading, checking out ------------------------------------------------------- */
+
+/* A record of a case within the caller's scope; 404 for none and for one
+ * out of scope alike. */
+static apr_status_t record_find(pd_req_t *req, pd_sql_id_e get, const char *what,
+                                const char **text)
+{
+    const char *args[2] = { pd_db_int(&req->db, req->id),
+                            pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who)) };
+    pd_db_result_t res;
+
+    if (pd_db_select(&req->db, get, PD_DB_ARGS(args), &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "reading a front desk record");
+    }
+    if (pd_db_next(&res) != APR_SUCCESS) {
+        return pd_error_set(&req->err, 404, "not_found", NULL, what);
+    }
+    *text = pd_db_get(&res, 0);
+    pd_db_drain(&res);
+    return APR_SUCCESS;
+}
+
+static apr_status_t record_get(pd_req_t *req, pd_sql_id_e get, const char *what)
+{
+    const char *text = NULL;
+    apr_status_t rv = record_find(req, get, what, &text);
+    return rv == APR_SUCCESS ? pd_respond_json(req, HTTP_OK, text) : rv;
+}
+
+/* GET /api/visitors?present=true: the last hundred visitors (those still
+ * in), newest first, of the cases the caller sees. */
+apr_status_t pd_res_visitors_list(pd_req_t *req)
+{
+    static const char *const bools[] = { "true", "false", NULL };
+    const char *present, *args[2], *text;
+    pd_db_result_t res;
+    apr_status_t rv;
+
+    if ((rv = pd_choice_param(req, "present", bools, &present)) != APR_SUCCESS) {
+        return rv;
+    }
+    args[0] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
+    args[1] = pd_db_bool(present && strcmp(present, "true") == 0);
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_VISITORS_LIST, args), &res) != APR_SUCCESS) {
+        return pd_fail_db(req, "listing visitors");
+    }
+    text = pd_db_next(&res) == APR_SUCCESS ? pd_db_get(&res, 0) : NULL;
+    pd_db_drain(&res);
+    return text ? pd_respond_json(req, HTTP_OK, text) : pd_fail_db(req, "listing visitors");
+}
+
+apr_status_t pd_res_visitors_get(pd_req_t *req)
+{
+    return record_get(req, PD_SQL_VISITORS_GET, "no such visitor");
+}
+
+apr_status_t pd_res_surat_get(pd_req_t *req)
+{
+    return record_get(req, PD_SQL_SURAT_GET, "no such letter");
+}
+
+apr_status_t pd_res_visitors_check_out(pd_req_t *req)
+{
+    const char *args[2] = { pd_db_int(&req->db, req->id),
+                            pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who)) };
+    pd_db_result_t res;
+    int done;
+
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_VISITORS_CHECK_OUT, args), &res)
+        != APR_SUCCESS) {
+        return pd_fail_db(req, "checking a visitor out");
+    }
+    done = pd_db_next(&res) == APR_SUCCESS;
+    pd_db_drain(&res);
+    if (!done) {
+        const char *text;
+        apr_status_t rv = record_find(req, PD_SQL_VISITORS_GET, "no such visitor", &text);
+        /* there, and out already */
+        return rv == APR_SUCCESS ? pd_error_set(&req->err, 409, "conflict", NULL,
+                                                "the visitor has checked out already")
+                                 : rv;
+    }
+    return record_get(req, PD_SQL_VISITORS_GET, "no such visitor");
+}
+
+/* ---- acknowledging a case ------------------------------------------------------------ */
+
+apr_status_t pd_res_tickets_acknowledge(pd_req_t *req)
+{
+    const char *args[1] = { pd_db_int(&req->db, req->id) }, *at = NULL;
+    pd_ticket_facts_t facts;
+    pd_db_result_t res;
+    apr_status_t rv;
+
+    if (pd_db_begin(&req->db) != APR_SUCCESS) {
+        return pd_fail_db(req, "starting an acknowledgement");
+    }
+    if ((rv = pd_ticket_lock_facts(req, &facts)) != APR_SUCCESS
+        || (rv = pd_authz_refuse(&req->err, pd_authz_ticket_acknowledge(&req->who, &facts), NULL))
+           != APR_SUCCESS) {
+        goto cleanup;
+    }
+    if (pd_status_is_final(facts.status)) {
+        rv = pd_error_set(&req->err, 409, "ticket_closed", NULL,
+                          "the case is finished: there is nothing to acknowledge");
+        goto cleanup;
+    }
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_ACKNOWLEDGE, args), &res) != APR_SUCCESS) {
+        rv = pd_fail_db(req, "acknowledging a case");
+        goto cleanup;
+    }
+    if (pd_db_next(&res) == APR_SUCCESS) {
+        at = pd_db_get(&res, 0);
+    }
+    pd_db_drain(&res);
+    if (!at) {
+        rv = pd_error_set(&req->err, 409, "conflict", NULL, "the case is acknowledged already");
+        goto cleanup;
+    }
+    if ((rv = pd_ticket_activity_add(req, "field_changed", "acknowledged", NULL, at, NULL,
+                                     "internal")) != APR_SUCCESS) {
+        goto cleanup;
+    }
+    if (pd_db_commit(&req->db) != APR_SUCCESS) {
+        return pd_fail_db(req, "committing an acknowledgement");
+    }
+    return pd_ticket_respond(req, req->id);
+
+cleanup:
+    pd_db_rollback(&req->db);
+    return rv;
+}
