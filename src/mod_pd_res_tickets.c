@@ -195,6 +195,27 @@ apr_status_t pd_ticket_created_params(pd_req_t *req, const char **from, const ch
 /* sla=breached, at_risk or met: a list of the tickets not solved yet that
  * are overdue or at risk, or of those that met their targets, by due
  * time. Not with a search. */
+/* Whether a status filter names unsolved tickets alone (none named: the
+ * queue's own): work still to do, which a queue orders by what needs
+ * action first. Finished tickets are looked up, newest first. */
+static int work_to_do(const char *statuses, apr_pool_t *p)
+{
+    char *list, *item, *last;
+    int st;
+
+    if (!statuses || !*statuses) {
+        return 1;
+    }
+    list = apr_pstrdup(p, statuses);
+    for (item = apr_strtok(list, ",", &last); item; item = apr_strtok(NULL, ",", &last)) {
+        st = pd_status_parse(item);
+        if (st < 0 || st >= PD_ST_SOLVED) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static apr_status_t read_sla(pd_req_t *req, list_query_t *lq)
 {
     static const char *const kinds[] = { "breached", "at_risk", "met", NULL };
@@ -291,10 +312,12 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
         && rv != APR_NOTFOUND) {
         return rv;
     }
-    /* a staff work queue shows what needs action first, other lists the newest */
+    /* a staff work queue shows what needs action first, other lists (and
+     * a queue's finished tickets) the newest */
     sort_name = apr_table_get(req->query, "sort");
     sort_name = sort_name ? sort_name : lq->sla ? "due_at" : lq->q ? "relevance"
-                : apr_table_get(req->query, "queue") && pd_authz_sees_internal(&req->who) ? "action"
+                : apr_table_get(req->query, "queue") && pd_authz_sees_internal(&req->who)
+                  && work_to_do(apr_table_get(req->query, "status"), req->r->pool) ? "action"
                 : "created_at";
     for (lq->sort = 0; lq->sort < SORT_COUNT; lq->sort++) {
         if (strcmp(sorts[lq->sort].name, sort_name) == 0) {

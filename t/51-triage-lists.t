@@ -58,6 +58,19 @@ my @plain = grep { $ours{ $_->{id} } } @$plain;
 is_deeply [map { $_->{id} } @plain], [map { $_->{id} } sort { $b->{created_at} cmp $a->{created_at} } @plain],
     'a list without a queue keeps the newest first';
 
+# a queue's finished tickets are looked up, not worked: the newest first
+my @done;
+for my $day (3, 5, 4) {
+    my $id = create_ticket('cust_a', title => tag('Selesai') . " $day")->json->{id};
+    set_ticket($id, status => 'closed', expert_id => user_id('expert'),
+        created_at => sprintf('2026-02-%02d 08:00:00+00', $day));
+    push @done, $id;
+}
+my %done = map { $_ => 1 } @done;
+my ($finished) = all_pages('expert', '/api/tickets', { queue => 'mine', status => 'solved,closed,cancelled', limit => 2 });
+is_deeply [map { $_->{id} } grep { $done{ $_->{id} } } @$finished], [@done[1, 2, 0]],
+    "a queue asked for its finished tickets lists the newest first";
+
 # ---- cursors ------------------------------------------------------------------
 
 my $first = api('expert', GET => '/api/tickets', query => { queue => 'review', limit => 1 });
