@@ -87,7 +87,9 @@ export async function intakePage(ctx) {
     }) : [h('li.muted', t('fd.nobody'))]));
   }
   async function loadInbox() {
-    const page = await get('/tickets', { queue: 'unassigned', limit: 100 });
+    // the newest cases first: what just came through the door, which the
+    // queue's own order (the most urgent, then the oldest) would put last
+    const page = await get('/tickets', { queue: 'unassigned', sort: 'created_at', limit: 100 });
     const cases = page.items.filter((x) => x.case_type);
     inbox.replaceChildren(cases.length ? ticketTable(cases, true, t('fd.inbox')) : h('p.muted', t('fd.inbox_empty')));
   }
