@@ -20,10 +20,10 @@ const api = (page, method, p, body) => page.evaluate(async ([m, u, b]) => {
   return r.status === 204 ? null : r.json();
 }, [method, p, body]);
 // Today as the helpdesk counts it: its days are those of its time zone
-// (PharmadeskTimeZone in scripts/lib/httpd.conf.in), whatever the zone of
-// the machine running the test; from 17:00 UTC Jakarta is a day ahead.
-const [ty, tm, td] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' })
-  .format(new Date()).split('-').map(Number);
+// (PharmadeskTimeZone Asia/Jakarta in scripts/lib/httpd.conf.in, UTC+7 all
+// year), whatever the zone of the machine running the test; from 17:00 UTC
+// Jakarta is a day ahead. (Node's Intl may have no zone data: not used.)
+const [ty, tm, td] = new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10).split('-').map(Number);
 const today = new Date(ty, tm - 1, td);
 const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 const drawn = (page) => page.waitForSelector('#report-volume .report-table tbody tr');
