@@ -94,6 +94,11 @@ export async function ticketList(ctx, mode) {
   if (!params.get('cursor')) stack.length = 0;
   back.set(key, stack);
 
+  // the list is asked for first: its answer travels while the filters'
+  // lookups (people, pharmacies, categories, modules) are read
+  const list = watched('/tickets', query);
+  const listing = list.get();
+  listing.catch(() => {});
   const form = h('form.filters', { role: 'search', 'aria-label': t('filter.label'), dataset: { key: `filter-${mode}` } },
     await filterFields(ctx, mode),
     h('div.actions', h('button.primary', { type: 'submit' }, t('filter.apply')),
@@ -104,7 +109,6 @@ export async function ticketList(ctx, mode) {
     for (const [k, v] of Object.entries(formValues(form))) if (v !== '') q.set(k, v);
     window.location.hash = `${ctx.path}?${q}`;
   });
-  const list = watched('/tickets', query);
   const status = h('p.status', { role: 'status' });
   const counter = h('p.list-count', { 'aria-live': 'polite' });
   const holder = h('div.table-wrap');
@@ -144,7 +148,7 @@ export async function ticketList(ctx, mode) {
       page.next ? h('a.button', { href: go(page.next), onclick: () => stack.push(params.get('cursor') || '') }, t('list.next')) : '',
     );
   };
-  await list.get();
+  await listing;
   if (bulk) bar = bulkBar(ctx, pk, async () => { await list.changed(); draw(); });
   // the whole list as CSV, with the same filters (no page)
   const csvQuery = { ...query, format: 'csv' };
