@@ -398,6 +398,15 @@ pd_httpd_start() {
     if pd_built_with_asan; then
         env=(LD_PRELOAD="$(gcc -print-file-name=libasan.so)"
             ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0}")
+        # PD_LEAK_CHECK=1: each Apache process reports at its exit what it
+        # allocated and can no longer reach (scripts/test reads the reports
+        # once Apache has stopped); t/lsan.supp names the leaks that are
+        # httpd's and its libraries', never the module's
+        if [[ ${PD_LEAK_CHECK:-0} == 1 ]]; then
+            env=(LD_PRELOAD="$(gcc -print-file-name=libasan.so)"
+                ASAN_OPTIONS="detect_leaks=1:abort_on_error=0"
+                LSAN_OPTIONS="suppressions=$PD_ROOT/t/lsan.supp:print_suppressions=0")
+        fi
     fi
     if ! env "${env[@]}" apache2 -f "$PD_HTTPD_CONF" -k start; then
         tail -n 20 "$PD_RUN_DIR/error.log" >&2 2>/dev/null || true
