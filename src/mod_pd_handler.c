@@ -88,14 +88,17 @@ static apr_status_t dispatch(pd_req_t *req)
     unsigned method = pd_route_method(r->method);
     const char *key;
     apr_status_t rv;
+    int public;
 
-    /* before anything else, so that nobody unauthenticated learns even
-     * which resources exist (Apache lets OPTIONS through unauthenticated) */
-    if (!pd_authenticated(r)) {
+    rv = path ? pd_route_match(&m, table, count, method, path) : APR_NOTFOUND;
+    /* before anything else but the public route, so that nobody
+     * unauthenticated learns even which resources exist (Apache lets
+     * OPTIONS through unauthenticated) */
+    public = rv == APR_SUCCESS && pd_authz_public((pd_action_e)m.route->action);
+    if (!public && !pd_authenticated(r)) {
         return pd_error_set(&req->err, 401, "unauthenticated", NULL,
                             "authentication is required");
     }
-    rv = path ? pd_route_match(&m, table, count, method, path) : APR_NOTFOUND;
     if (rv == APR_NOTFOUND) {
         return pd_error_set(&req->err, 404, "not_found", NULL, "no such resource");
     }
@@ -121,6 +124,11 @@ static apr_status_t dispatch(pd_req_t *req)
     }
     if ((rv = pd_acquire_db(req)) != APR_SUCCESS) {
         return rv;
+    }
+    if (public) {
+        /* no identity, whatever the request carries: the handler checks
+         * its desk token, limits and Idempotency-Key itself */
+        return ((pd_handler_fn)m.route->handler)(req);
     }
     if ((rv = pd_identify(req)) != APR_SUCCESS) {
         return rv;
