@@ -18,7 +18,7 @@ PD_PACKAGES=(
     libjansson-dev libssl-dev libcurl4-openssl-dev libcmocka-dev autoconf automake libtool pkg-config make gcc
     postgresql libapache2-mod-perl2 libwww-perl liblwp-protocol-https-perl libjson-perl libjson-validator-perl libdbd-pg-perl libcpanel-json-xs-perl
     ca-certificates openssl curl
-    libjs-chart.js libapache2-mod-auth-openidc
+    libjs-chart.js node-qrcode-generator libapache2-mod-auth-openidc
 )
 
 # Messages go to stderr so that a caller's stdout stays machine-readable
