@@ -19,19 +19,8 @@ use LWP::UserAgent;
 use PD::Test;
 use PD::Fixtures;
 
-sub code { (my $c = uc tag($_[0])) =~ s/[^A-Z0-9_-]/-/g; substr($c, 0, 32) }
-sub unit {
-    my $r = api('admin', POST => '/api/org-units', json => { @_ });
-    die $r->body unless $r->status == 201;
-    return $r->json->{id};
-}
-my $office = unit(code => code('QRDINAS'), name => 'Dinas QR', type => 'root');
-my $aptika = unit(code => code('QRAPTIKA'), name => 'Bidang Aplikasi QR', type => 'bidang', parent_id => $office);
-my $sandi = unit(code => code('QRSANDI'), name => 'Bidang Persandian QR', type => 'bidang', parent_id => $office);
-my $client = api('admin', POST => '/api/pharmacies', json => { code => code('QRKANTOR'), name => 'Dinas QR (meja depan)' })->json->{id};
-is api('admin', PUT => "/api/org-units/$office/front-desk", json => { pharmacy_id => $client,
-    module_id => module_id('Penjualan'), visitor_category_id => category_id('Bug Sistem'),
-    surat_category_id => category_id('Bug Sistem') })->status, 200, 'the office has its front desk settings';
+my ($office, $units) = front_desk_office('Dinas QR', 'Bidang Aplikasi QR' => 'bidang', 'Bidang Persandian QR' => 'bidang');
+my ($aptika, $sandi) = @$units{'Bidang Aplikasi QR', 'Bidang Persandian QR'};
 my ($op_a, $op_b) = ("op56a_$$", "op56b_$$");
 db_do(q{INSERT INTO users (username, subject, name, role_id, org_unit_id) VALUES (?, ?, ?, 3, ?)}, $_->[0], $_->[0],
       "Operator $_->[0]", $_->[1]) for [$op_a, $aptika], [$op_b, $sandi];

@@ -20,19 +20,8 @@ require PD::Test;
 require PD::Fixtures;
 
 my $stamp = "$$";
-my $unit = sub {
-    my (%b) = @_;
-    my $r = PD::Test::api('admin', POST => '/api/org-units', json => \%b);
-    die "org unit: $r->{status} $r->{body}" unless $r->{status} == 201;
-    return $r->{json}{id};
-};
-my $office = $unit->(code => "QRKANTOR-$stamp", name => "Dinas QR $stamp", type => 'root');
-my $aptika = $unit->(code => "QRAPTIKA-$stamp", name => "Bidang Aplikasi $stamp", type => 'bidang', parent_id => $office);
-my $client = PD::Test::api('admin', POST => '/api/pharmacies', json => { code => "QRKANTOR-$stamp", name => "Dinas QR $stamp" })
-    ->{json}{id};
-PD::Test::api('admin', PUT => "/api/org-units/$office/front-desk", json => {
-    pharmacy_id => $client, module_id => PD::Test::module_id('Penjualan'),
-    visitor_category_id => PD::Test::category_id('Bug Sistem'), surat_category_id => PD::Test::category_id('Bug Sistem') });
+my ($office, $units) = PD::Fixtures::front_desk_office("Dinas QR $stamp", "Bidang Aplikasi $stamp" => 'bidang');
+my $aptika = $units->{"Bidang Aplikasi $stamp"};
 # the page's requests all come from one address, as the other tests' do
 PD::Test::db_do('DELETE FROM checkin_hits');
 $ENV{PD_TEST_QR} = JSON::PP->new->utf8->encode({ stamp => $stamp, office => $office, aptika => $aptika });
