@@ -229,7 +229,24 @@ is_error api(undef, GET => '/api/checkin', query => { t => 'forged' }), 429, 'ra
     '... a guess at a token counts too';
 is db_value(q{SELECT hits FROM checkin_hits WHERE kind = 'client' AND subject = '127.0.0.1'}), 6,
     'the counts are in PostgreSQL, shared by every Apache node';
+
+# ---- without the secret: off ------------------------------------------------------------------
+
+(my $no_secret = $original) =~ s/^PharmadeskDeskTokenSecretFile .*$//m;
+isnt $no_secret, $original, 'the test configuration names the secret';
+restart_with($conf, $no_secret);
+fresh_counts();
+is_error api(undef, GET => '/api/checkin', query => { t => $fourth->{token} }), 404, 'not_found', undef,
+    'without the secret no code is good: 404';
+is_error api(undef, POST => '/api/checkin', json => { %$v, token => $fourth->{token} }), 404, 'not_found', undef,
+    '... and nobody checks in';
+is_error api('admin', POST => '/api/desk-tokens', json => { name => 'x', org_unit_id => $aptika }), 409, 'conflict', undef,
+    '... no code is made';
+$r = api('admin', GET => '/api/desk-tokens');
+ok !$r->json->{enabled}, '... the list says the check-in is off';
+ok !(grep { defined $_->{token} } @{ $r->json->{items} }), '... and shows no token';
+is api('admin', DELETE => "/api/desk-tokens/$fourth->{id}")->status, 200, '... codes can still be revoked';
 restart_with($conf, $original);
-db_do('DELETE FROM checkin_hits');
+fresh_counts();
 
 done_testing;

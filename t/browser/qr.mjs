@@ -8,6 +8,7 @@
 // this. Prints TAP.
 import {
   ok, is, finish, needPortal, deadline, step, shot, keepShots, launch, person, session, clean, visit, axeProblems, env, portal,
+  checkLanguages,
 } from './lib.mjs';
 
 needPortal();
@@ -70,6 +71,7 @@ await step('admin makes a desk code and prints it', async () => {
   await p.emulateMedia({ media: 'print' });
   ok(!(await p.isVisible('header.bar')) && await p.isVisible('canvas.qr-code'), 'print: the printed page is the sheet alone');
   await p.emulateMedia({ media: 'screen' });
+  await checkLanguages(s, '#/admin/desk-tokens');
   clean(s, 'admin');
   await s.context.close();
 });
