@@ -81,7 +81,6 @@ static apr_status_t find_desk(pd_req_t *req, const char *token, desk_t *d)
     char public_id[PD_DESK_ID_LEN + 1];
     const char *args[1];
     pd_db_result_t res;
-    int found;
 
     if (!pd_desk_token_check(req->conf->desk_token_secret, token, public_id)) {
         return no_desk(req);
@@ -90,7 +89,7 @@ static apr_status_t find_desk(pd_req_t *req, const char *token, desk_t *d)
     if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_DESK_TOKENS_FIND, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "finding a desk");
     }
-    if (!(found = pd_db_next(&res) == APR_SUCCESS)) {
+    if (pd_db_next(&res) != APR_SUCCESS) {
         return no_desk(req);
     }
     d->id = pd_db_get(&res, 0);

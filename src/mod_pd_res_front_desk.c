@@ -7,7 +7,9 @@
  * office's front desk settings (client, module, category), which admins
  * keep with PUT /api/org-units/{id}/front-desk. The operator a case is
  * assigned to acknowledges it (POST /api/tickets/{id}/acknowledge), an
- * entry of the timeline. */
+ * entry of the timeline. A visitor's intake (pd_visitor_read,
+ * pd_visitor_check_in) serves the QR self check-in too
+ * (mod_pd_res_checkin.c). */
 #include <string.h>
 #include <apr_strings.h>
 #include "mod_pd.h"
@@ -102,7 +104,7 @@ typedef enum { CASE_VISITOR, CASE_SURAT } case_kind_e;
 typedef struct case_t {
     case_kind_e kind;
     const char *unit;          /* the org unit's id */
-    const char *source;        /* walkin, register, surat_form */
+    const char *source;        /* walkin, register, qr, surat_form */
     const char *title, *description, *pic, *contact;
 } case_t;
 
