@@ -202,6 +202,7 @@ $r = $ua->get("$ENV{PD_TEST_URL}/checkin/?t=$tok");
 is $r->code, 200, 'the check-in page opens without a sign-in';
 like $r->decoded_content, qr/<form/, '... a form';
 like $r->header('Content-Security-Policy') // '', qr/script-src 'self'/, '... under the portal\'s strict policy';
+is $r->header('Cache-Control'), 'no-cache', '... revalidated on every load, as the portal\'s pages';
 like $ua->get("$ENV{PD_TEST_URL}/checkin/other.html")->code, qr/^(302|401)$/, 'nothing else beside it opens without a sign-in';
 
 # ---- the limits: per client address and per token -----------------------------------------------------------

@@ -107,6 +107,11 @@ await step('a visitor checks in on a phone', async () => {
   problems = await axeProblems(p);
   ok(problems.length === 0, 'axe: the answer: no serious or critical violations', problems.join('\n'));
   ok((await s.context.cookies()).length === 0, 'visitor: still no cookie');
+  // a phone in its dark theme: the answer stays legible
+  await p.emulateMedia({ colorScheme: 'dark' });
+  problems = await axeProblems(p);
+  ok(problems.length === 0, 'axe: the answer in the dark theme: no serious or critical violations', problems.join('\n'));
+  await shot(p, 'checkin-done-dark-390', 'qr');
   clean(s, 'visitor');
   await s.context.close();
   // the case reached the unit
