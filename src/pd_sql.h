@@ -245,7 +245,7 @@ typedef enum {
     X(PD_SQL_DESK_TOKENS_LIST,              "pd_desk_tokens_list",               0, PD_PLAN_GENERIC) \
     X(PD_SQL_DESK_TOKENS_GET,               "pd_desk_tokens_get",                1, PD_PLAN_GENERIC) \
     X(PD_SQL_DESK_TOKENS_LOCK,              "pd_desk_tokens_lock",               1, PD_PLAN_GENERIC) \
-    X(PD_SQL_DESK_TOKENS_UNITS_OK,          "pd_desk_tokens_units_ok",           5, PD_PLAN_GENERIC) \
+    X(PD_SQL_DESK_TOKENS_UNITS_OK,          "pd_desk_tokens_units_ok",           5, PD_PLAN_CUSTOM)  \
     X(PD_SQL_DESK_TOKENS_INSERT,            "pd_desk_tokens_insert",             6, PD_PLAN_GENERIC) \
     X(PD_SQL_DESK_TOKENS_REVOKE,            "pd_desk_tokens_revoke",             2, PD_PLAN_GENERIC) \
     X(PD_SQL_DESK_TOKENS_FIND,              "pd_desk_tokens_find",               1, PD_PLAN_GENERIC) \

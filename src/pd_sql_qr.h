@@ -48,7 +48,7 @@
     " (SELECT id FROM users WHERE username = 'qr-checkin')," \
     " coalesce(array_to_string(d.unit_choices, ','), '')" \
     " FROM desk_tokens d WHERE d.public_id = %s::text AND d.revoked_at IS NULL" \
-    " AND (d.expires_at IS NULL OR d.expires_at > now())"
+    " AND coalesce(d.expires_at > now(), true)"
 /* One more request: 1 window in seconds, 2 kind (client, token), 3 its
  * subject, 4 the window again: the count in the current window and the
  * seconds until the next one */
