@@ -228,8 +228,12 @@ is_error $r, 429, 'rate_limited', undef, 'past the limit per client address: 429
 like $r->header('Retry-After') // '', qr/^[1-9][0-9]*$/, '... with Retry-After';
 is_error api(undef, GET => '/api/checkin', query => { t => 'forged' }), 429, 'rate_limited', undef,
     '... a guess at a token counts too';
-is db_value(q{SELECT hits FROM checkin_hits WHERE kind = 'client' AND subject = '127.0.0.1'}), 6,
+is_error api(undef, GET => '/api/checkin', query => { t => $fourth->{token} },
+             headers => { 'X-Forwarded-For' => '203.0.113.7', 'X-Real-IP' => '203.0.113.7' }), 429, 'rate_limited', undef,
+    '... a client naming another address in a header is still itself';
+is db_value(q{SELECT hits FROM checkin_hits WHERE kind = 'client' AND subject = '127.0.0.1'}), 7,
     'the counts are in PostgreSQL, shared by every Apache node';
+is db_value(q{SELECT count(*) FROM checkin_hits WHERE subject = '203.0.113.7'}), 0, '... none for the address a header named';
 
 # ---- without the secret: off ------------------------------------------------------------------
 
