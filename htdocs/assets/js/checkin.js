@@ -88,7 +88,8 @@ function showDesk(desk) {
 function fieldError(name, text) {
   const input = $(`ci-${name}`);
   const err = $(`ci-${name}-error`);
-  if (!input || !err) return false;
+  // a field the form does not show (a desk's own unit) cannot be corrected here
+  if (!input || !err || input.closest('[hidden]')) return false;
   input.setAttribute('aria-invalid', 'true');
   input.setAttribute('aria-describedby', err.id);
   err.textContent = text;
