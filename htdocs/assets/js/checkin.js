@@ -142,7 +142,8 @@ async function submit(ev) {
     } else if (res.status === 422 && json && json.error) {
       const f = json.error.field;
       if (!(f && fieldError(f, `Periksa isian ini / Please check this: ${json.error.message}`))) {
-        formError(['Periksa isian Anda.', 'Please check your entries.']);
+        // nothing the visitor typed: the desk itself needs the staff
+        formError(f ? failed() : ['Periksa isian Anda.', 'Please check your entries.']);
       }
     } else {
       formError(failed());
