@@ -154,6 +154,20 @@ static const command_rec directives[] = {
     AP_INIT_TAKE1("PharmadeskWhatsAppModule", pd_set_whatsapp_module, NULL, RSRC_CONF,
                   PD_HELP("The module of a ticket opened by a WhatsApp message; none for the "
                           "first active one", "none")),
+    /* the QR self check-in */
+    AP_INIT_TAKE1("PharmadeskDeskTokenSecretFile", pd_set_desk_token_secret_file, NULL, RSRC_CONF,
+                  PD_HELP("A file readable by root alone whose first line (32 characters or "
+                          "more) signs desk tokens, read at start; without it the QR self "
+                          "check-in is off", "none")),
+    AP_INIT_TAKE1("PharmadeskCheckinWindow", pd_set_int, (void *)&pd_dir_checkin_window,
+                  RSRC_CONF, PD_HELP("Seconds of the QR self check-in's rate-limit window",
+                                     PD_STR(DEF_CHECKIN_WINDOW))),
+    AP_INIT_TAKE1("PharmadeskCheckinClientLimit", pd_set_int, (void *)&pd_dir_checkin_client_limit,
+                  RSRC_CONF, PD_HELP("Requests to the QR self check-in per client address and "
+                                     "window", PD_STR(DEF_CHECKIN_CLIENT_LIMIT))),
+    AP_INIT_TAKE1("PharmadeskCheckinTokenLimit", pd_set_int, (void *)&pd_dir_checkin_token_limit,
+                  RSRC_CONF, PD_HELP("Check-ins per desk token and window",
+                                     PD_STR(DEF_CHECKIN_TOKEN_LIMIT))),
     /* webhooks */
     AP_INIT_TAKE1("PharmadeskWebhookTimeout", pd_set_int, (void *)&pd_dir_webhook_timeout,
                   RSRC_CONF, PD_HELP("Seconds one webhook request may take",

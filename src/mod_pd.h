@@ -64,6 +64,11 @@ typedef struct pd_server_conf_t {
     /* webhooks (mod_pd_notify_webhook.c) */
     int webhook_timeout;       /* seconds for one request */
     const apr_array_header_t *webhook_allow; /* pd_webhook_net_t: reachable besides public addresses */
+    /* the QR self check-in (mod_pd_res_desk_tokens.c, mod_pd_res_checkin.c) */
+    const char *desk_token_secret; /* signs desk tokens; NULL: the check-in is off */
+    int checkin_window;        /* seconds of a rate-limit window */
+    int checkin_client_limit;  /* check-in requests per client address and window */
+    int checkin_token_limit;   /* check-ins per desk token and window */
 } pd_server_conf_t;
 
 /* One API request on its way through the module. */
@@ -137,6 +142,9 @@ void pd_config_defaults(server_rec *s);
 #define DEF_WHATSAPP_RATE_LIMIT   600            /* requests per client address and minute */
 #define DEF_WHATSAPP_CATEGORY     "Lainnya"
 #define DEF_WEBHOOK_TIMEOUT       10
+#define DEF_CHECKIN_WINDOW        600            /* seconds */
+#define DEF_CHECKIN_CLIENT_LIMIT  20             /* requests per client address and window */
+#define DEF_CHECKIN_TOKEN_LIMIT   200            /* check-ins per desk token and window */
 #define DEF_WEBHOOK_ALLOW_NETWORKS "none"          /* as webhook_allow in mod_pd_config.c */
 
 #define PD_STR_(x) #x
@@ -173,6 +181,10 @@ extern const pd_int_directive_t pd_dir_whatsapp_timeout;
 extern const pd_int_directive_t pd_dir_whatsapp_rate_limit;
 extern const pd_size_directive_t pd_dir_whatsapp_max_body;
 extern const pd_int_directive_t pd_dir_webhook_timeout;
+extern const pd_int_directive_t pd_dir_checkin_window;
+extern const pd_int_directive_t pd_dir_checkin_client_limit;
+extern const pd_int_directive_t pd_dir_checkin_token_limit;
+const char *pd_set_desk_token_secret_file(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_size(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_int(cmd_parms *cmd, void *dc, const char *arg);
 const char *pd_set_ticket_prefix(cmd_parms *cmd, void *dc, const char *arg);
@@ -295,6 +307,8 @@ apr_status_t pd_ticket_activity_add(pd_req_t *req, const char *kind, const char 
 /* mod_pd_idempotency.c: runs an idempotent route's handler under its
  * Idempotency-Key header (replaying the first answer on a retry). */
 apr_status_t pd_idempotent_call(pd_req_t *req, const char *key, pd_handler_fn handler);
+/* 1 for an Idempotency-Key's value: 1 to 255 visible ASCII characters. */
+int pd_idempotency_key_valid(const char *key);
 
 /* mod_pd_identity.c: r->user -> users row */
 apr_status_t pd_identify(pd_req_t *req);
@@ -540,6 +554,31 @@ apr_status_t pd_res_tickets_route(pd_req_t *req);
 apr_status_t pd_res_front_desk_get(pd_req_t *req);
 apr_status_t pd_res_front_desk_put(pd_req_t *req);
 apr_status_t pd_res_visitors_create(pd_req_t *req);
+/* mod_pd_res_desk_tokens.c, mod_pd_res_checkin.c: the QR self check-in */
+apr_status_t pd_res_desk_tokens_list(pd_req_t *req);
+apr_status_t pd_res_desk_tokens_create(pd_req_t *req);
+apr_status_t pd_res_desk_tokens_get(pd_req_t *req);
+apr_status_t pd_res_desk_tokens_revoke(pd_req_t *req);
+apr_status_t pd_res_checkin_get(pd_req_t *req);
+apr_status_t pd_res_checkin_create(pd_req_t *req);
+/* A visitor as the desk (POST /visitors) or the QR form (POST /checkin)
+ * sends them: one intake for both. */
+typedef struct pd_visitor_in_t {
+    const char *name, *id_number, *institution, *phone, *purpose;
+    const char *source;        /* walkin, register, qr */
+    apr_int64_t unit;          /* 0: none given */
+} pd_visitor_in_t;
+/* Reads and checks the visitor's fields of body, refusing any member not
+ * in fields (422); org_unit_id is read with unit_flags (PD_V_REQUIRED, or
+ * 0 when it may be absent). */
+apr_status_t pd_visitor_read(pd_req_t *req, const json_t *body, const char *const *fields,
+                             unsigned unit_flags, pd_visitor_in_t *v);
+/* Checks the visitor in: the visitor and their case in one transaction
+ * (the caller's, when it has one open), answered 201 with the answer
+ * statement's JSON (1 the visitor, 2 scope 0) and, unless path is NULL, a
+ * Location below it. */
+apr_status_t pd_visitor_check_in(pd_req_t *req, const pd_visitor_in_t *v, pd_sql_id_e answer,
+                                 const char *path);
 apr_status_t pd_res_visitors_get(pd_req_t *req);
 apr_status_t pd_res_visitors_list(pd_req_t *req);
 apr_status_t pd_res_visitors_check_out(pd_req_t *req);

@@ -79,6 +79,10 @@ static const pd_server_conf_t defconf = {
     },
     .webhook_timeout = DEF_WEBHOOK_TIMEOUT,
     .webhook_allow = &no_networks,
+    .desk_token_secret = NULL,
+    .checkin_window = DEF_CHECKIN_WINDOW,
+    .checkin_client_limit = DEF_CHECKIN_CLIENT_LIMIT,
+    .checkin_token_limit = DEF_CHECKIN_TOKEN_LIMIT,
 };
 
 /* Unset: NULL, 0 (types, delimiter, no role rules) or this. */
@@ -110,6 +114,9 @@ void *pd_create_server_conf(apr_pool_t *p, server_rec *s)
     conf->whatsapp.max_body = UNSET;
     conf->whatsapp.rate = UNSET;
     conf->webhook_timeout = UNSET;
+    conf->checkin_window = UNSET;
+    conf->checkin_client_limit = UNSET;
+    conf->checkin_token_limit = UNSET;
     conf->claims.rules = apr_array_make(p, 5, sizeof(pd_role_rule_t));
     return conf;
 }
@@ -172,6 +179,10 @@ static void merge(pd_server_conf_t *conf, const pd_server_conf_t *base,
     PICK(whatsapp.module);
     PICK_NUM(webhook_timeout);
     PICK(webhook_allow);
+    PICK(desk_token_secret);
+    PICK_NUM(checkin_window);
+    PICK_NUM(checkin_client_limit);
+    PICK_NUM(checkin_token_limit);
     /* a virtual host with role rules of its own replaces the inherited list:
      * mixing two orders would make "first rule wins" unreadable */
     conf->claims.rules = add->claims.rules->nelts ? add->claims.rules : base->claims.rules;
@@ -376,6 +387,36 @@ const pd_int_directive_t pd_dir_webhook_timeout = {
     APR_OFFSETOF(pd_server_conf_t, webhook_timeout), 1, 60,
     "PharmadeskWebhookTimeout must be a number of seconds from 1 to 60"
 };
+
+/* the QR self check-in's rate limits: a window of a minute to a day (the
+ * background chores forget windows older than a day) */
+const pd_int_directive_t pd_dir_checkin_window = {
+    APR_OFFSETOF(pd_server_conf_t, checkin_window), 60, 86400,
+    "PharmadeskCheckinWindow must be a number of seconds from 60 to 86400"
+};
+const pd_int_directive_t pd_dir_checkin_client_limit = {
+    APR_OFFSETOF(pd_server_conf_t, checkin_client_limit), 1, 1000000,
+    "PharmadeskCheckinClientLimit must be a number of requests from 1 to 1000000"
+};
+const pd_int_directive_t pd_dir_checkin_token_limit = {
+    APR_OFFSETOF(pd_server_conf_t, checkin_token_limit), 1, 1000000,
+    "PharmadeskCheckinTokenLimit must be a number of check-ins from 1 to 1000000"
+};
+
+/* The desk tokens' signing secret: at least 32 characters, so that it is
+ * not a word someone could guess. */
+const char *pd_set_desk_token_secret_file(cmd_parms *cmd, void *dc, const char *arg)
+{
+    pd_server_conf_t *conf = ap_get_module_config(cmd->server->module_config, &pharmadesk_module);
+    const char *err = pd_config_secret_file(cmd, arg, "secret", 4096, &conf->desk_token_secret);
+
+    if (!err && strlen(conf->desk_token_secret) < 32) {
+        conf->desk_token_secret = NULL;
+        return "PharmadeskDeskTokenSecretFile: the secret must be at least 32 characters "
+               "(e.g. from: openssl rand -base64 32)";
+    }
+    return err;
+}
 
 const pd_int_directive_t pd_dir_attachment_max_files = {
     APR_OFFSETOF(pd_server_conf_t, attachment_max_files), 1, 100,

@@ -56,12 +56,15 @@ static int same_origin(request_rec *r, const char *origin)
  * every fetch that writes) and, where a body may come, a JSON content type
  * (which no form can send). A bearer token is never attached by a browser
  * by itself, so only a foreign Origin is refused there. */
-static apr_status_t check_csrf(pd_req_t *req, const pd_route_t *route, unsigned method)
+static apr_status_t check_csrf(pd_req_t *req, const pd_route_t *route, unsigned method, int public)
 {
     request_rec *r = req->r;
     const char *origin = apr_table_get(r->headers_in, "Origin");
+    /* the public route honours no session (nor any credential): a foreign
+     * Origin alone is refused there */
+    int session = !public && pd_session_auth(r);
 
-    if (origin ? !same_origin(r, origin) : pd_session_auth(r)) {
+    if (origin ? !same_origin(r, origin) : session) {
         return pd_error_set(&req->err, 403, "cross_origin", NULL,
                             origin ? "writes from another site are refused"
                                    : "a write with a session needs an Origin header naming this site");
@@ -69,7 +72,7 @@ static apr_status_t check_csrf(pd_req_t *req, const pd_route_t *route, unsigned 
     /* An upload is a form post, which any site's form could send: for it
      * the Origin above is the whole defence, and browsers send one with
      * every cross-site POST. */
-    if (pd_session_auth(r) && method != PD_M_DELETE && !route->multipart
+    if (session && method != PD_M_DELETE && !route->multipart
         && !pd_is_json_type(apr_table_get(r->headers_in, "Content-Type"))) {
         return pd_error_set(&req->err, 415, "unsupported_media_type", NULL,
                             "a write with a session needs Content-Type: application/json");
@@ -88,14 +91,17 @@ static apr_status_t dispatch(pd_req_t *req)
     unsigned method = pd_route_method(r->method);
     const char *key;
     apr_status_t rv;
+    int public;
 
-    /* before anything else, so that nobody unauthenticated learns even
-     * which resources exist (Apache lets OPTIONS through unauthenticated) */
-    if (!pd_authenticated(r)) {
+    rv = path ? pd_route_match(&m, table, count, method, path) : APR_NOTFOUND;
+    /* before anything else but the public route, so that nobody
+     * unauthenticated learns even which resources exist (Apache lets
+     * OPTIONS through unauthenticated) */
+    public = rv == APR_SUCCESS && pd_authz_public((pd_action_e)m.route->action);
+    if (!public && !pd_authenticated(r)) {
         return pd_error_set(&req->err, 401, "unauthenticated", NULL,
                             "authentication is required");
     }
-    rv = path ? pd_route_match(&m, table, count, method, path) : APR_NOTFOUND;
     if (rv == APR_NOTFOUND) {
         return pd_error_set(&req->err, 404, "not_found", NULL, "no such resource");
     }
@@ -109,7 +115,7 @@ static apr_status_t dispatch(pd_req_t *req)
         return pd_error_set(&req->err, 405, "method_not_allowed", NULL,
                             "this resource does not support that method");
     }
-    if (method != PD_M_GET && (rv = check_csrf(req, m.route, method)) != APR_SUCCESS) {
+    if (method != PD_M_GET && (rv = check_csrf(req, m.route, method, public)) != APR_SUCCESS) {
         return rv;
     }
     req->route = m.route;
@@ -121,6 +127,11 @@ static apr_status_t dispatch(pd_req_t *req)
     }
     if ((rv = pd_acquire_db(req)) != APR_SUCCESS) {
         return rv;
+    }
+    if (public) {
+        /* no identity, whatever the request carries: the handler checks
+         * its desk token, limits and Idempotency-Key itself */
+        return ((pd_handler_fn)m.route->handler)(req);
     }
     if ((rv = pd_identify(req)) != APR_SUCCESS) {
         return rv;

@@ -15,7 +15,7 @@
 #define KEY_MAX 255
 
 /* Visible ASCII: a key is an opaque token (often a UUID). */
-static int key_valid(const char *key)
+int pd_idempotency_key_valid(const char *key)
 {
     apr_size_t n = strlen(key);
     const char *c;
@@ -93,7 +93,7 @@ apr_status_t pd_idempotent_call(pd_req_t *req, const char *key, pd_handler_fn ha
     apr_status_t rv;
     int claimed;
 
-    if (!key_valid(key)) {
+    if (!pd_idempotency_key_valid(key)) {
         return pd_error_set(&req->err, 400, "invalid_parameter", "Idempotency-Key",
                             "Idempotency-Key must be 1 to 255 visible ASCII characters");
     }

@@ -132,6 +132,10 @@ static void run_chores(const job_t *job, server_rec *s, const pd_server_conf_t *
     else {
         pd_db_drain(&res);
     }
+    /* the QR self check-in's rate-limit windows past */
+    if (pd_db_exec(db, PD_SQL_CALL0(PD_SQL_CHECKIN_HITS_FORGET), NULL) != APR_SUCCESS) {
+        *failed = db_error(db);
+    }
     /* the service level calendars' business clocks, laid out years ahead */
     if (pd_db_select(db, PD_SQL_CALL0(PD_SQL_SLA_CALENDARS_EXTEND), &res) != APR_SUCCESS) {
         *failed = db_error(db);

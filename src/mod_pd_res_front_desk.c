@@ -7,7 +7,9 @@
  * office's front desk settings (client, module, category), which admins
  * keep with PUT /api/org-units/{id}/front-desk. The operator a case is
  * assigned to acknowledges it (POST /api/tickets/{id}/acknowledge), an
- * entry of the timeline. */
+ * entry of the timeline. A visitor's intake (pd_visitor_read,
+ * pd_visitor_check_in) serves the QR self check-in too
+ * (mod_pd_res_checkin.c). */
 #include <string.h>
 #include <apr_strings.h>
 #include "mod_pd.h"
@@ -102,7 +104,7 @@ typedef enum { CASE_VISITOR, CASE_SURAT } case_kind_e;
 typedef struct case_t {
     case_kind_e kind;
     const char *unit;          /* the org unit's id */
-    const char *source;        /* walkin, register, surat_form */
+    const char *source;        /* walkin, register, qr, surat_form */
     const char *title, *description, *pic, *contact;
 } case_t;
 
@@ -162,7 +164,8 @@ static apr_status_t open_case(pd_req_t *req, const case_t *c, const char **ticke
     return APR_SUCCESS;
 }
 
-/* Writes the record (its statement returns its id), then answers it (201). */
+/* Writes the record (its statement returns its id), then answers it (201;
+ * with its Location below path unless path is NULL). */
 static apr_status_t finish_intake(pd_req_t *req, pd_sql_id_e insert, const char *const *args,
                                   int nargs, pd_sql_id_e get, const char *path)
 {
@@ -186,8 +189,10 @@ static apr_status_t finish_intake(pd_req_t *req, pd_sql_id_e insert, const char 
     if (pd_db_commit(&req->db) != APR_SUCCESS) {
         return pd_fail_db(req, "committing a front desk arrival");
     }
-    apr_table_setn(req->r->headers_out, "Location",
-                   apr_pstrcat(req->r->pool, req->conf->api_base, path, "/", id, NULL));
+    if (path) {
+        apr_table_setn(req->r->headers_out, "Location",
+                       apr_pstrcat(req->r->pool, req->conf->api_base, path, "/", id, NULL));
+    }
     return pd_respond_json(req, HTTP_CREATED, text);
 }
 
@@ -239,57 +244,56 @@ static apr_status_t read_texts(pd_req_t *req, const json_t *body, const text_t *
     return APR_SUCCESS;
 }
 
-apr_status_t pd_res_visitors_create(pd_req_t *req)
+apr_status_t pd_visitor_read(pd_req_t *req, const json_t *body, const char *const *fields,
+                             unsigned unit_flags, pd_visitor_in_t *v)
 {
-    static const char *const fields[] = {
-        "name", "id_number", "institution", "phone", "purpose", "org_unit_id", "source", NULL
-    };
-    static const char *const sources[] = { "walkin", "register", NULL };
-    const char *name = NULL, *id_number = NULL, *institution = NULL, *phone = NULL;
-    const char *purpose = NULL, *source = NULL, *ticket, *args[9], *c;
     const text_t texts[] = {
-        { "name", PD_V_REQUIRED, 1, 200, &name },
-        { "id_number", PD_V_NULLABLE, 4, 40, &id_number },
-        { "institution", PD_V_NULLABLE, 1, 200, &institution },
-        { "purpose", PD_V_REQUIRED | PD_V_MULTILINE, 1, 2000, &purpose },
-        { "source", 0, 1, 20, &source },
+        { "name", PD_V_REQUIRED, 1, 200, &v->name },
+        { "id_number", PD_V_NULLABLE, 4, 40, &v->id_number },
+        { "institution", PD_V_NULLABLE, 1, 200, &v->institution },
+        { "purpose", PD_V_REQUIRED | PD_V_MULTILINE, 1, 2000, &v->purpose },
+        { "source", 0, 1, 20, &v->source },
     };
-    apr_int64_t unit = 0;
-    json_t *body;
-    case_t cs;
+    const char *c;
     apr_status_t rv;
-    int i;
 
-    if ((rv = pd_read_json(req, &body)) != APR_SUCCESS
-        || (rv = pd_v_known_fields(body, fields, &req->err)) != APR_SUCCESS
+    memset(v, 0, sizeof(*v));
+    if ((rv = pd_v_known_fields(body, fields, &req->err)) != APR_SUCCESS
         || (rv = read_texts(req, body, texts, sizeof(texts) / sizeof(texts[0]))) != APR_SUCCESS
-        || (rv = read_phone(req, body, &phone)) != APR_SUCCESS
-        || (rv = pd_v_id(body, "org_unit_id", PD_V_REQUIRED, &unit, &req->err)) != APR_SUCCESS) {
+        || (rv = read_phone(req, body, &v->phone)) != APR_SUCCESS) {
         return rv;
     }
-    for (c = id_number; c && *c; c++) {
+    rv = pd_v_id(body, "org_unit_id", unit_flags, &v->unit, &req->err);
+    if (rv != APR_SUCCESS && rv != APR_NOTFOUND) {
+        return rv;
+    }
+    for (c = v->id_number; c && *c; c++) {
         if (!apr_isalnum(*c) && !strchr("./ -", *c)) {
             return pd_error_set(&req->err, 422, "validation_failed", "id_number",
                                 "id_number must be 4 to 40 letters, digits, dots, slashes, "
                                 "hyphens or spaces");
         }
     }
-    source = source ? source : "walkin";
-    for (i = 0; sources[i] && strcmp(sources[i], source) != 0; i++) {
-    }
-    if (!sources[i]) {
-        return pd_error_set(&req->err, 422, "validation_failed", "source",
-                            "source must be walkin or register (the QR form sets qr)");
-    }
+    return APR_SUCCESS;
+}
+
+apr_status_t pd_visitor_check_in(pd_req_t *req, const pd_visitor_in_t *v, pd_sql_id_e answer,
+                                 const char *path)
+{
+    const char *ticket, *args[9];
+    case_t cs;
+    apr_status_t rv;
+
     memset(&cs, 0, sizeof(cs));
     cs.kind = CASE_VISITOR;
-    cs.unit = pd_db_int(&req->db, unit);
-    cs.source = source;
-    cs.title = apr_psprintf(req->r->pool, "Tamu: %s — %s", name, purpose);
-    cs.description = institution ? apr_psprintf(req->r->pool, "%s\n\n%s", purpose, institution)
-                                 : purpose;
-    cs.pic = name;
-    cs.contact = phone ? phone : institution ? institution : "-";
+    cs.unit = pd_db_int(&req->db, v->unit);
+    cs.source = v->source;
+    cs.title = apr_psprintf(req->r->pool, "Tamu: %s — %s", v->name, v->purpose);
+    cs.description = v->institution ? apr_psprintf(req->r->pool, "%s\n\n%s", v->purpose,
+                                                   v->institution)
+                                    : v->purpose;
+    cs.pic = v->name;
+    cs.contact = v->phone ? v->phone : v->institution ? v->institution : "-";
     if (pd_db_begin(&req->db) != APR_SUCCESS) {
         return pd_fail_db(req, "starting a visitor's check-in");
     }
@@ -297,16 +301,16 @@ apr_status_t pd_res_visitors_create(pd_req_t *req)
         goto cleanup;
     }
     args[0] = ticket;
-    args[1] = name;
-    args[2] = id_number;
-    args[3] = institution;
-    args[4] = phone;
-    args[5] = purpose;
+    args[1] = v->name;
+    args[2] = v->id_number;
+    args[3] = v->institution;
+    args[4] = v->phone;
+    args[5] = v->purpose;
     args[6] = cs.unit;
-    args[7] = source;
+    args[7] = v->source;
     args[8] = pd_db_int(&req->db, req->who.user_id);
-    if ((rv = finish_intake(req, PD_SQL_CALL(PD_SQL_VISITORS_INSERT, args), PD_SQL_VISITORS_GET,
-                            "/visitors")) != APR_SUCCESS) {
+    if ((rv = finish_intake(req, PD_SQL_CALL(PD_SQL_VISITORS_INSERT, args), answer, path))
+        != APR_SUCCESS) {
         goto cleanup;
     }
     return APR_SUCCESS;
@@ -314,6 +318,31 @@ apr_status_t pd_res_visitors_create(pd_req_t *req)
 cleanup:
     pd_db_rollback(&req->db);
     return rv;
+}
+
+apr_status_t pd_res_visitors_create(pd_req_t *req)
+{
+    static const char *const fields[] = {
+        "name", "id_number", "institution", "phone", "purpose", "org_unit_id", "source", NULL
+    };
+    static const char *const sources[] = { "walkin", "register", NULL };
+    pd_visitor_in_t v;
+    json_t *body;
+    apr_status_t rv;
+    int i;
+
+    if ((rv = pd_read_json(req, &body)) != APR_SUCCESS
+        || (rv = pd_visitor_read(req, body, fields, PD_V_REQUIRED, &v)) != APR_SUCCESS) {
+        return rv;
+    }
+    v.source = v.source ? v.source : "walkin";
+    for (i = 0; sources[i] && strcmp(sources[i], v.source) != 0; i++) {
+    }
+    if (!sources[i]) {
+        return pd_error_set(&req->err, 422, "validation_failed", "source",
+                            "source must be walkin or register (the QR form sets qr)");
+    }
+    return pd_visitor_check_in(req, &v, PD_SQL_VISITORS_GET, "/visitors");
 }
 
 apr_status_t pd_res_surat_create(pd_req_t *req)

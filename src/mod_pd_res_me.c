@@ -58,7 +58,8 @@ apr_status_t pd_res_me_get(pd_req_t *req)
      * request is checked regardless */
     permissions = json_array();
     for (act = 0; act < PD_ACT__COUNT; act++) {
-        if (pd_authz_permits(&req->who, (pd_action_e)act)) {
+        /* a public action is no one's permission: it is everybody's */
+        if (!pd_authz_public((pd_action_e)act) && pd_authz_permits(&req->who, (pd_action_e)act)) {
             json_array_append_new(permissions, json_string(pd_action_name((pd_action_e)act)));
         }
     }

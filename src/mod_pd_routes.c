@@ -49,6 +49,7 @@ static const char *const org_unit_list[] = { "include_inactive", "form", NULL };
 static const char *const org_contact_list[] = { "org_unit_id", "kind", NULL };
 static const char *const directory_params[] = { "q", NULL };
 static const char *const visitor_list[] = { "present", NULL };
+static const char *const checkin_params[] = { "t", NULL };
 
 /* { method, pattern, action, handler, query parameters, takes an
  * Idempotency-Key, streams a multipart body } */
@@ -188,6 +189,14 @@ static const pd_route_t routes[] = {
     { PD_M_POST,   "/surat",                  PD_ACT_FRONT_DESK_INTAKE, H(pd_res_surat_create), NULL, 1, 0 },
     { PD_M_GET,    "/surat/{id}",             PD_ACT_FRONT_DESK_READ, H(pd_res_surat_get), NULL, 0, 0 },
     { PD_M_POST,   "/tickets/{id}/acknowledge", PD_ACT_TICKET_UPDATE, H(pd_res_tickets_acknowledge), NULL, 0, 0 },
+    /* the QR self check-in: desk tokens (admins); the public form's route,
+     * which needs no sign-in but a desk token (pd_authz_public) */
+    { PD_M_GET,    "/desk-tokens",            PD_ACT_DESK_TOKENS,    H(pd_res_desk_tokens_list), NULL, 0, 0 },
+    { PD_M_POST,   "/desk-tokens",            PD_ACT_DESK_TOKENS,    H(pd_res_desk_tokens_create), NULL, 0, 0 },
+    { PD_M_GET,    "/desk-tokens/{id}",       PD_ACT_DESK_TOKENS,    H(pd_res_desk_tokens_get), NULL, 0, 0 },
+    { PD_M_DELETE, "/desk-tokens/{id}",       PD_ACT_DESK_TOKENS,    H(pd_res_desk_tokens_revoke), NULL, 0, 0 },
+    { PD_M_GET,    "/checkin",                PD_ACT_CHECKIN,        H(pd_res_checkin_get), checkin_params, 0, 0 },
+    { PD_M_POST,   "/checkin",                PD_ACT_CHECKIN,        H(pd_res_checkin_create), NULL, 1, 0 },
 };
 
 const pd_route_t *pd_routes(apr_size_t *count)

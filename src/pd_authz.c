@@ -10,7 +10,7 @@ static const char *const action_names[PD_ACT__COUNT] = {
     "notification.deliveries", "ticket.notifications", "ticket.escalate", "ticket.de_escalate",
     "webhook.manage", "report.read", "report.staff", "import", "ticket.bulk", "view.manage",
     "org_unit.read", "org_unit.write", "directory.read", "ticket.route", "front_desk.intake",
-    "front_desk.read",
+    "front_desk.read", "desk_token.manage", "checkin",
 };
 
 #define A (1u << PD_ROLE_ADMIN)
@@ -79,6 +79,11 @@ static const unsigned policy[PD_ACT__COUNT] = {
      * records are staff's to read, within the ticket scope */
     [PD_ACT_FRONT_DESK_INTAKE] = A | E,
     [PD_ACT_FRONT_DESK_READ] = A | E | T | M,
+    /* a desk token lets anyone with its printed code open cases: the
+     * admins' to make and revoke */
+    [PD_ACT_DESK_TOKENS] = A,
+    /* the check-in answers anyone (signed in or not) with a desk token */
+    [PD_ACT_CHECKIN] = A | E | T | C | M,
 };
 
 #undef A
@@ -579,7 +584,7 @@ typedef enum {
     PG_DASHBOARD, PG_TICKETS, PG_REVIEW, PG_MINE, PG_ASSIGNED, PG_ESCALATED, PG_NEW, PG_USERS,
     PG_CATEGORIES, PG_MODULES, PG_PHARMACIES, PG_SLA_POLICIES, PG_SLA_CALENDARS, PG_WEBHOOKS,
     PG_NOTIFICATIONS, PG_PREFERENCES, PG_NOTIFY_DEFAULTS, PG_DEAD_LETTERS, PG_REPORTS, PG_STATEMENT,
-    PG_IMPORT, PG_ORG_UNITS, PG_DIRECTORY, PG_INTAKE,
+    PG_IMPORT, PG_ORG_UNITS, PG_DIRECTORY, PG_INTAKE, PG_DESK_TOKENS,
     PG__COUNT
 } page_e;
 
@@ -613,6 +618,8 @@ static const struct { const char *name; pd_action_e act; } pages[PG__COUNT] = {
     [PG_DIRECTORY] = { "directory", PD_ACT_DIRECTORY_READ },
     /* the front desk: visitors and letters in, who is in the building */
     [PG_INTAKE] = { "intake", PD_ACT_FRONT_DESK_INTAKE },
+    /* the QR codes of the desks, printed */
+    [PG_DESK_TOKENS] = { "desk_tokens", PD_ACT_DESK_TOKENS },
 };
 
 /* Each role's menu, its home first: what its work starts from; one's
@@ -631,7 +638,7 @@ static const page_e menus[PD_ROLE__COUNT][PG__COUNT + 1] = {
     [PD_ROLE_ADMIN] = { PG_DASHBOARD, PG_REPORTS, PG_TICKETS, PG_REVIEW, PG_ESCALATED, PG_NEW, PG_INTAKE, PG_USERS,
                         PG_CATEGORIES, PG_MODULES, PG_PHARMACIES, PG_SLA_POLICIES,
                         PG_SLA_CALENDARS, PG_WEBHOOKS, PG_NOTIFY_DEFAULTS, PG_DEAD_LETTERS,
-                        PG_IMPORT, PG_ORG_UNITS, PG_DIRECTORY, PERSONAL, END },
+                        PG_IMPORT, PG_ORG_UNITS, PG_DESK_TOKENS, PG_DIRECTORY, PERSONAL, END },
 };
 #undef PERSONAL
 #undef END
@@ -726,4 +733,13 @@ pd_az_e pd_authz_view_edit(const pd_identity_t *who, apr_int64_t owner_id)
 int pd_authz_view_share(const pd_identity_t *who)
 {
     return pd_authz_sees_internal(who);
+}
+
+/* ---- the QR self check-in ---------------------------------------------------- */
+
+/* The one public route: a desk token, checked by its handler, stands in
+ * for a sign-in, and nothing of an identity is read. */
+int pd_authz_public(pd_action_e act)
+{
+    return act == PD_ACT_CHECKIN;
 }

@@ -50,6 +50,8 @@ typedef enum {
     PD_ACT_TICKET_ROUTE,       /* route a ticket to an org unit: the front desk */
     PD_ACT_FRONT_DESK_INTAKE,  /* register visitors and letters (each opens a case), check out */
     PD_ACT_FRONT_DESK_READ,    /* a visitor's or letter's record, within the ticket scope */
+    PD_ACT_DESK_TOKENS,        /* the QR self check-in's desk tokens: create, list, revoke */
+    PD_ACT_CHECKIN,            /* the QR self check-in itself: public (pd_authz_public) */
     PD_ACT__COUNT
 } pd_action_e;
 
@@ -324,5 +326,9 @@ pd_az_e pd_authz_view_edit(const pd_identity_t *who, apr_int64_t owner_id);
 /* May the caller share their views with their role? Staff may; customers
  * of different pharmacies share a role but nothing else. */
 int pd_authz_view_share(const pd_identity_t *who);
+
+/* 1 for the action of a route served without a sign-in (the QR self
+ * check-in): no identity, no role; its handler does its own checks. */
+int pd_authz_public(pd_action_e act);
 
 #endif

@@ -2,6 +2,7 @@
 #include "pd_sql.h"
 #include "pd_sql_sla.h"
 #include "pd_sql_org.h"
+#include "pd_sql_qr.h"
 #include "pd_dashboard.h"
 
 /* ---- shared fragments (compile-time literals) ---- */
@@ -1468,6 +1469,18 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_SURAT_GET].text = SQL_SURAT_GET,
     [PD_SQL_TICKETS_ACKNOWLEDGE].text = SQL_TICKETS_ACKNOWLEDGE,
     [PD_SQL_VISITORS_LIST].text = SQL_VISITORS_LIST,
+
+    /* the QR self check-in: desk tokens, rate limits (pd_sql_qr.h) */
+    [PD_SQL_DESK_TOKENS_LIST].text = SQL_DESK_TOKENS_LIST,
+    [PD_SQL_DESK_TOKENS_GET].text = SQL_DESK_TOKENS_GET,
+    [PD_SQL_DESK_TOKENS_LOCK].text = SQL_DESK_TOKENS_LOCK,
+    [PD_SQL_DESK_TOKENS_UNITS_OK].text = SQL_DESK_TOKENS_UNITS_OK,
+    [PD_SQL_DESK_TOKENS_INSERT].text = SQL_DESK_TOKENS_INSERT,
+    [PD_SQL_DESK_TOKENS_REVOKE].text = SQL_DESK_TOKENS_REVOKE,
+    [PD_SQL_DESK_TOKENS_FIND].text = SQL_DESK_TOKENS_FIND,
+    [PD_SQL_CHECKIN_HITS_COUNT].text = SQL_CHECKIN_HITS_COUNT,
+    [PD_SQL_CHECKIN_HITS_FORGET].text = SQL_CHECKIN_HITS_FORGET,
+    [PD_SQL_CHECKIN_ANSWER].text = SQL_CHECKIN_ANSWER,
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

@@ -240,7 +240,18 @@ typedef enum {
     X(PD_SQL_SURAT_INSERT,                  "pd_surat_insert",                   9, PD_PLAN_GENERIC) \
     X(PD_SQL_SURAT_GET,                     "pd_surat_get",                      2, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_ACKNOWLEDGE,           "pd_tickets_acknowledge",            1, PD_PLAN_GENERIC) \
-    X(PD_SQL_VISITORS_LIST,                 "pd_visitors_list",                  2, PD_PLAN_GENERIC)
+    X(PD_SQL_VISITORS_LIST,                 "pd_visitors_list",                  2, PD_PLAN_GENERIC) \
+    /* the QR self check-in: desk tokens, rate limits (pd_sql_qr.h) */                               \
+    X(PD_SQL_DESK_TOKENS_LIST,              "pd_desk_tokens_list",               0, PD_PLAN_GENERIC) \
+    X(PD_SQL_DESK_TOKENS_GET,               "pd_desk_tokens_get",                1, PD_PLAN_GENERIC) \
+    X(PD_SQL_DESK_TOKENS_LOCK,              "pd_desk_tokens_lock",               1, PD_PLAN_GENERIC) \
+    X(PD_SQL_DESK_TOKENS_UNITS_OK,          "pd_desk_tokens_units_ok",           5, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_DESK_TOKENS_INSERT,            "pd_desk_tokens_insert",             6, PD_PLAN_GENERIC) \
+    X(PD_SQL_DESK_TOKENS_REVOKE,            "pd_desk_tokens_revoke",             2, PD_PLAN_GENERIC) \
+    X(PD_SQL_DESK_TOKENS_FIND,              "pd_desk_tokens_find",               1, PD_PLAN_GENERIC) \
+    X(PD_SQL_CHECKIN_HITS_COUNT,            "pd_checkin_hits_count",             4, PD_PLAN_GENERIC) \
+    X(PD_SQL_CHECKIN_HITS_FORGET,           "pd_checkin_hits_forget",            0, PD_PLAN_GENERIC) \
+    X(PD_SQL_CHECKIN_ANSWER,                "pd_checkin_answer",                 2, PD_PLAN_GENERIC)
 
 typedef enum {
 #define PD_SQL_ID_(id, label, nargs, plan) id,

@@ -23,7 +23,7 @@ static const char *const audit_action_names[PD_AUDIT__ACTIONS] = {
 };
 static const char *const entity_names[PD_ENTITY__COUNT] = {
     "user", "role", "ticket_category", "ticket_module", "pharmacy", "ticket", "sla_calendar",
-    "sla_policy", "webhook_endpoint", "org_unit", "org_unit_contact"
+    "sla_policy", "webhook_endpoint", "org_unit", "org_unit_contact", "desk_token"
 };
 
 static int lookup(const char *const *names, int n, const char *s)

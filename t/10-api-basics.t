@@ -26,7 +26,7 @@ my %permissions = (
                           notification.defaults notification.deliveries ticket.notifications
                           sla.read sla.write ticket.escalate ticket.de_escalate webhook.manage report.staff import
                           ticket.bulk org_unit.read org_unit.write directory.read ticket.route
-                          front_desk.intake front_desk.read)],
+                          front_desk.intake front_desk.read desk_token.manage)],
     team_expert => [@reader, qw(ticket.create ticket.update user.read role.read ticket.notifications sla.read
                                 ticket.escalate ticket.de_escalate report.staff ticket.bulk org_unit.read directory.read
                                 ticket.route front_desk.intake front_desk.read)],
@@ -45,7 +45,7 @@ my %permissions = (
 my @personal = qw(notifications preferences);
 my %allowed = (
     admin => { pages => [qw(dashboard reports tickets review escalated new intake users categories modules pharmacies
-                            sla_policies sla_calendars webhooks notification_defaults dead_letters import org_units directory), @personal], scope => 'all',
+                            sla_policies sla_calendars webhooks notification_defaults dead_letters import org_units desk_tokens directory), @personal], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' },
                ticket_notifications => JSON::true },
     team_expert => { pages => [qw(review mine escalated tickets new intake directory), @personal], scope => 'all',

@@ -55,7 +55,9 @@ for my $good ('PharmadeskAttachmentMaxSize 1', 'PharmadeskAttachmentMaxSize 1073
               'PharmadeskWebhookAllowNetworks none', 'PharmadeskWebhookAllowNetworks 10.1.2.0/24',
               'PharmadeskWebhookAllowNetworks 127.0.0.0/8 ::1 fd00::/8 192.168.1.7',
               'PharmadeskSlaInterval 1', 'PharmadeskSlaInterval 3600', 'PharmadeskSlaBatch 10000',
-              'PharmadeskSlaAtRiskPercent 1', 'PharmadeskSlaAtRiskPercent 99') {
+              'PharmadeskSlaAtRiskPercent 1', 'PharmadeskSlaAtRiskPercent 99',
+              'PharmadeskCheckinWindow 60', 'PharmadeskCheckinWindow 86400',
+              'PharmadeskCheckinClientLimit 1', 'PharmadeskCheckinTokenLimit 1000000') {
     my ($rc, $out) = configtest($good);
     is $rc, 0, "'$good' is accepted" or diag $out;
 }
@@ -70,6 +72,24 @@ for my $good ('PharmadeskAttachmentMaxSize 1', 'PharmadeskAttachmentMaxSize 1073
         "PharmadeskWhatsAppVerifyTokenFile $good_secret");
     is $rc, 0, 'WhatsApp with its secrets in files of root\'s alone is accepted' or diag $out;
     unlike $out, qr/s3cret/, 'the secrets are never shown';
+}
+# the QR self check-in's signing secret: root's alone, and long enough
+my $desk_secret = secret_file('desk', 0600, ('k' x 43) . "\n");
+{
+    my ($rc, $out) = configtest("PharmadeskDeskTokenSecretFile $desk_secret");
+    is $rc, 0, 'a desk token secret in a file of root\'s alone is accepted' or diag $out;
+    unlike $out, qr/kkkkkkkk/, 'the secret is never shown';
+}
+for my $case (
+    ["PharmadeskDeskTokenSecretFile $good_secret", qr/PharmadeskDeskTokenSecretFile: the secret must be at least 32 characters/],
+    ["PharmadeskDeskTokenSecretFile $shared_secret", qr/PharmadeskDeskTokenSecretFile \S+ must belong to root and be readable by it alone/],
+    ['PharmadeskCheckinWindow 59', qr/PharmadeskCheckinWindow must be a number of seconds from 60 to 86400/],
+    ['PharmadeskCheckinClientLimit 0', qr/PharmadeskCheckinClientLimit must be a number of requests/],
+    ['PharmadeskCheckinTokenLimit 0', qr/PharmadeskCheckinTokenLimit must be a number of check-ins/],
+) {
+    my ($line, $message) = @$case;
+    my ($rc, $out) = configtest($line);
+    ok $rc != 0 && $out =~ $message, "'$line' is refused with its message" or diag $out;
 }
 for my $case (
     ['PharmadeskWhatsAppApiUrl http://graph.facebook.com', qr/PharmadeskWhatsAppApiUrl must be an https:/],

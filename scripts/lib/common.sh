@@ -18,7 +18,7 @@ PD_PACKAGES=(
     libjansson-dev libssl-dev libcurl4-openssl-dev libcmocka-dev autoconf automake libtool pkg-config make gcc
     postgresql libapache2-mod-perl2 libwww-perl liblwp-protocol-https-perl libjson-perl libjson-validator-perl libdbd-pg-perl libcpanel-json-xs-perl
     ca-certificates openssl curl
-    libjs-chart.js libapache2-mod-auth-openidc
+    libjs-chart.js node-qrcode-generator libapache2-mod-auth-openidc
 )
 
 # Messages go to stderr so that a caller's stdout stays machine-readable
@@ -264,6 +264,17 @@ pd_htdocs_dir() {
 
 pd_sed_escape() { printf '%s' "$1" | sed -e 's/[\\&|]/\\&/g'; }
 
+# The secret that signs desk tokens (the QR self check-in), made once and
+# kept: a new one would void every printed code. Root's alone, as Apache
+# requires of secret files.
+pd_desk_token_secret() {
+    local file=$1
+    [[ -s $file ]] && return 0
+    (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '/+=\n' >"$file.tmp")
+    chown root:root "$file.tmp"
+    mv -f "$file.tmp" "$file"
+}
+
 # pd_httpd_write_conf PORT LOG_LEVEL TICKET_PREFIX
 pd_httpd_write_conf() {
     local port=$1 level=$2 prefix=$3 htdocs args=() kv auth=${PD_AUTH:-oidc}
@@ -292,6 +303,7 @@ pd_httpd_write_conf() {
         "PUBLIC_PORT=${PD_PUBLIC_PORT:-$port}"; do
         args+=(-e "s|@${kv%%=*}@|$(pd_sed_escape "${kv#*=}")|g")
     done
+    pd_desk_token_secret "$PD_RUN_DIR/desk-token-secret"
     sed "${args[@]}" "$PD_ROOT/scripts/lib/httpd.conf.in" >"$PD_HTTPD_CONF"
     sed "${args[@]}" "$PD_ROOT/scripts/lib/auth-$auth.conf.in" >"$PD_RUN_DIR/auth.conf"
     local left

@@ -821,6 +821,15 @@ SELECT pd_sla_compliance_rebuild();
 -- and every fact of the reports (migration 0040), the ratings among them
 SELECT pd_report_rebuild();
 
+-- The QR self check-in: the front desk's code, whose visitors pick the
+-- unit they came for. scripts/demo prints its address (its token is signed
+-- with the demo's own secret, made at its first start).
+INSERT INTO desk_tokens (public_id, name, unit_choices, created_by)
+SELECT 'DemoMejaDepanKominfo01', 'Meja depan Diskominfo', array_agg(o.id ORDER BY o.code), u.id
+FROM org_units o, users u
+WHERE o.code IN ('BIDANG-APTIKA', 'BIDANG-IKP', 'BIDANG-SANDI', 'SEKRETARIAT') AND u.username = 'admin'
+GROUP BY u.id;
+
 -- A long overdue ticket escalated by its team expert, for the escalated
 -- queue.
 WITH t AS (

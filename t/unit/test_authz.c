@@ -54,6 +54,9 @@ static const char *const expected_policy[PD_ACT__COUNT] = {
     [PD_ACT_TICKET_ROUTE] = "AE",
     [PD_ACT_FRONT_DESK_INTAKE] = "AE",
     [PD_ACT_FRONT_DESK_READ] = "AETM",
+    /* the QR self check-in: desk tokens the admins'; the check-in public */
+    [PD_ACT_DESK_TOKENS] = "A",
+    [PD_ACT_CHECKIN] = "AETCM",
 };
 
 static const struct { pd_role_e role; char letter; } role_letters[] = {
@@ -808,7 +811,7 @@ static void test_pages(void **state)
         [PD_ROLE_NONE] = "",
         [PD_ROLE_ADMIN] = "dashboard reports tickets review escalated new intake users categories modules pharmacies"
                           " sla_policies sla_calendars webhooks notification_defaults dead_letters import"
-                          " org_units directory notifications preferences",
+                          " org_units desk_tokens directory notifications preferences",
         [PD_ROLE_EXPERT] = "review mine escalated tickets new intake directory notifications preferences",
         [PD_ROLE_TECH] = "assigned tickets new directory notifications preferences",
         [PD_ROLE_CUSTOMER] = "tickets new dashboard statement notifications preferences",
@@ -870,12 +873,24 @@ static void test_source_for_role(void **state)
     assert_int_equal(pd_source_parse("system"), -1);
 }
 
+/* The check-in is the one public action: no other answers without a
+ * sign-in. */
+static void test_public(void **state)
+{
+    int act;
+
+    for (act = 0; act < PD_ACT__COUNT; act++) {
+        assert_int_equal(pd_authz_public((pd_action_e)act), act == PD_ACT_CHECKIN);
+    }
+    assert_false(pd_authz_public(PD_ACT__COUNT));
+}
+
 /* The audit log's names are the CHECK-constraint values of migration 0012. */
 static void test_audit_names(void **state)
 {
     static const char *const entities[PD_ENTITY__COUNT] = {
         "user", "role", "ticket_category", "ticket_module", "pharmacy", "ticket", "sla_calendar",
-        "sla_policy", "webhook_endpoint", "org_unit", "org_unit_contact",
+        "sla_policy", "webhook_endpoint", "org_unit", "org_unit_contact", "desk_token",
     };
     static const char *const actions[PD_AUDIT__ACTIONS] = {
         "create", "update", "deactivate", "delete", "recompute",
@@ -1020,6 +1035,7 @@ int main(void)
         T(test_pages),
         T(test_reports),
         T(test_role_codes),
+        T(test_public),
         T(test_audit_names),
         T(test_source_for_role),
         T(test_may_notify),

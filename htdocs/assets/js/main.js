@@ -34,6 +34,9 @@ const ROUTES = [
   [/^\/admin\/org-units$/, 'org_units', () => import('./org.js'), (m, c) => m.orgUnitsPage(c)],
   [/^\/directory$/, 'directory', () => import('./org.js'), (m, c) => m.directoryPage(c)],
   [/^\/intake$/, 'intake', () => import('./frontdesk.js'), (m, c) => m.intakePage(c)],
+  // the QR self check-in's desk codes, and one desk's page to print
+  [/^\/admin\/desk-tokens$/, 'desk_tokens', () => import('./desk-tokens.js'), (m, c) => m.deskTokensPage(c)],
+  [/^\/admin\/desk-tokens\/(\d+)\/print$/, 'desk_tokens', () => import('./desk-tokens.js'), (m, c) => m.deskTokenPrint(c, Number(c.match[1]))],
 ];
 
 const PATHS = {
@@ -47,6 +50,7 @@ const PATHS = {
   dead_letters: '#/admin/dead-letters',
   import: '#/admin/import',
   org_units: '#/admin/org-units', directory: '#/directory', intake: '#/intake',
+  desk_tokens: '#/admin/desk-tokens',
 };
 // Pages the header reaches (the bell, the preferences link) rather than the menu.
 const IN_HEADER = ['notifications', 'preferences'];

@@ -25,7 +25,7 @@ our @EXPORT = qw(
     is_error is_refused_token tag ticket_body create_ticket all_pages set_ticket
     activities last_activity_id raw_http chunked_post chunked_request allow_set
     form_data upload store_counts api_headers_ok sla_elapse notify_settled notified
-    private_kib private_peak STATUSES ROLE_USERS
+    private_kib private_peak STATUSES ROLE_USERS front_desk_office
 );
 
 use constant STATUSES => qw(open in_review in_progress waiting_customer solved closed cancelled);
@@ -382,6 +382,33 @@ sub api_headers_ok {
 
 # raw_http's answer: a hash (status, headers by lower-case name, body,
 # json) that also answers as PD::Test's responses do.
+# An office of its own for a front desk test: a root unit named after
+# $name, the units below it (name => type), and its front desk settings (a
+# client without customer accounts). Returns the office's id and a hash of
+# the units' ids by name.
+sub front_desk_office {
+    my ($name, @units) = @_;
+    (my $code = uc tag($name)) =~ s/[^A-Z0-9_-]/-/g;
+    $code = substr($code, 0, 24);
+    my $unit = sub {
+        my $r = api('admin', POST => '/api/org-units', json => { @_ });
+        croak "org unit: $r->{status} $r->{body}" unless $r->{status} == 201;
+        return $r->{json}{id};
+    };
+    my $office = $unit->(code => $code, name => $name, type => 'root');
+    my %id;
+    my $n = 0;
+    while (my ($u, $type) = splice @units, 0, 2) {
+        $id{$u} = $unit->(code => "$code-" . ++$n, name => $u, type => $type, parent_id => $office);
+    }
+    my $client = api('admin', POST => '/api/pharmacies', json => { code => $code, name => "$name (meja depan)" })->{json}{id};
+    my $r = api('admin', PUT => "/api/org-units/$office/front-desk", json => { pharmacy_id => $client,
+        module_id => module_id('Penjualan'), visitor_category_id => category_id('Bug Sistem'),
+        surat_category_id => category_id('Bug Sistem') });
+    croak "front desk: $r->{status} $r->{body}" unless $r->{status} == 200;
+    return ($office, \%id);
+}
+
 package PD::Fixtures::RawResponse;
 sub status { $_[0]{status} }
 sub json   { $_[0]{json} }
