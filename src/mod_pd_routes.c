@@ -188,6 +188,8 @@ static const pd_route_t routes[] = {
     { PD_M_POST,   "/surat",                  PD_ACT_FRONT_DESK_INTAKE, H(pd_res_surat_create), NULL, 1, 0 },
     { PD_M_GET,    "/surat/{id}",             PD_ACT_FRONT_DESK_READ, H(pd_res_surat_get), NULL, 0, 0 },
     { PD_M_POST,   "/tickets/{id}/acknowledge", PD_ACT_TICKET_UPDATE, H(pd_res_tickets_acknowledge), NULL, 0, 0 },
+    /* a PDF shown inline, in a tab of its own: the download's rules */
+    { PD_M_GET,    "/attachments/{id}/view",  PD_ACT_TICKET_READ,    H(pd_res_attachments_view), NULL, 0, 0 },
 };
 
 const pd_route_t *pd_routes(apr_size_t *count)

@@ -797,6 +797,29 @@ const BOTH = {
   'fd.inbox': ['Kasus baru belum ditugaskan', 'New cases, not yet assigned'],
   'fd.inbox_empty': ['Semua kasus sudah ditugaskan.', 'Every case is assigned.'],
   'fd.no_units': ['Belum ada unit organisasi: minta administrator menyusunnya dulu.', 'There are no org units yet: ask an administrator to set them up.'],
+  // the portal for people who work in it all day (rest): the service-level
+  // and escalation events by name; managing saved views; PDFs in a new tab
+  'event.sla_at_risk': ['SLA berisiko terlewat', 'SLA at risk'],
+  'event.sla_breached': ['SLA terlewat', 'SLA breached'],
+  'event.sla_escalated': ['SLA terlewat lama (manajer)', 'SLA overdue (managers)'],
+  'event.escalated': ['Eskalasi', 'Escalated'],
+  'event.de_escalated': ['Eskalasi dicabut', 'Escalation withdrawn'],
+  'event.hint.sla_at_risk': ['Target layanan hampir terlewat', 'A service target is about to be missed'],
+  'event.hint.sla_breached': ['Target layanan terlewat; tiket dieskalasi', 'A service target is missed; the ticket is escalated'],
+  'event.hint.sla_escalated': ['Target terlewat cukup lama untuk manajer', 'A target is overdue long enough for the managers'],
+  'event.hint.escalated': ['Eskalasi manual, dengan alasan', 'An escalation by hand, with its reason'],
+  'event.hint.de_escalated': ['Eskalasi dicabut, dengan alasan', 'An escalation withdrawn, with its reason'],
+  'attach.new_tab': ['dibuka di tab baru', 'opens in a new tab'],
+  'view.manage': ['Kelola tampilan', 'Manage views'],
+  'view.manage_title': ['Tampilan tersimpan', 'Saved views'],
+  'view.manage_hint': ['Ganti nama, bagikan, atau hapus tampilan yang Anda simpan.', 'Rename, share or delete the views you saved.'],
+  'view.none': ['Belum ada tampilan tersimpan yang bisa Anda ubah.', 'There are no saved views you can change.'],
+  'view.share_owner': ['Bagikan dengan peran {name}', 'Share with the role of {name}'],
+  'view.owner': ['Milik {name}', 'Saved by {name}'],
+  'view.save_changes': ['Simpan', 'Save'],
+  'view.delete_short': ['Hapus', 'Delete'],
+  'view.deleted': ['Tampilan “{name}” dihapus.', 'View “{name}” deleted.'],
+  'view.name_needed': ['Isi nama tampilan.', 'Enter a name for the view.'],
 };
 
 const pick = (i) => Object.fromEntries(Object.entries(BOTH).map(([k, v]) => [k, v[i]]));
