@@ -96,6 +96,9 @@ await step('a PDF opens in a new tab', async () => {
   await shot(tab, 'pdf-tab-1280', SHOTS);
   await tab.close();
   await shot(p, 'pdf-ticket-1280', SHOTS);
+  await p.emulateMedia({ colorScheme: 'dark' });
+  await shot(p, 'pdf-ticket-dark-1280', SHOTS);
+  await p.emulateMedia({ colorScheme: 'light' });
   await p.setViewportSize({ width: 390, height: 844 });
   await shot(p, 'pdf-ticket-390', SHOTS);
   await p.emulateMedia({ colorScheme: 'dark' });
@@ -129,6 +132,9 @@ await step('saved views are managed in a dialog', async () => {
   let problems = await axeProblems(p, ['dialog.manage-views']);
   ok(problems.length === 0, 'the dialog: axe-core finds nothing serious', problems.join('\n'));
   await shot(p, 'views-dialog-1280', SHOTS);
+  await p.emulateMedia({ colorScheme: 'dark' });
+  await shot(p, 'views-dialog-dark-1280', SHOTS);
+  await p.emulateMedia({ colorScheme: 'light' });
 
   // an empty name is refused where it is typed
   await form.locator('input[name="name"]').fill('  ');
@@ -236,6 +242,35 @@ await step('typed names in selects are not translated', async () => {
   const labels = await p.$$eval('select[name="priority"] option', (os) => os.filter((o) => o.value !== '' && o.getAttribute('translate') === 'no').length);
   is(labels, 0, '... while the portal\'s own words (the priorities) may be translated');
   clean(s, 'typed names');
+  await s.context.close();
+});
+
+// The page asks for /api/me in its HTML (a preload) and for its modules at
+// once: the script's own request must reuse the preloaded answer, and no
+// module of the list may be found only by an import.
+await step('the first load asks for everything at once', async () => {
+  const s = await person(browser, 'expert', { viewport: { width: 1280, height: 800 } });
+  const p = s.page;
+  const asked = [];
+  const warnings = [];
+  p.on('request', (r) => asked.push(new URL(r.url()).pathname));
+  p.on('console', (m) => { if (/preload/i.test(m.text())) warnings.push(m.text()); });
+  await visit(p, '#/tickets');
+  await p.reload();
+  await p.waitForFunction(() => document.querySelector('main')?.getAttribute('aria-busy') === 'false'
+    && document.querySelector('#tickets tbody tr'));
+  await p.waitForTimeout(500);
+  const html = await p.evaluate(async () => (await fetch('/', { cache: 'no-store' })).text());
+  const hinted = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1].replace(/^.*\/js\//, ''));
+  const main = html.match(/<script type="module" src="[^"]*\/js\/([^"]+)"/)[1];
+  is(asked.filter((x) => x === '/api/me').length, 1, 'a reload of the list asks for /api/me once (the preload is used)');
+  ok(warnings.length === 0, '... and the browser warns of no unused preload', warnings.join('\n'));
+  const graph = await p.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name)
+    .filter((u) => /\/js\//.test(u)).map((u) => u.replace(/^.*\/js\//, '')));
+  for (const mod of ['main.js', 'strings.js', 'i18n.js', 'api.js', 'dom.js', 'bell.js', 'menu.js', 'tickets.js', 'lists.js', 'triage.js', 'lookups.js', 'sla.js']) {
+    ok([main, ...hinted].includes(mod) && graph.includes(mod), `the list's module ${mod} is named in the page and loaded`);
+  }
+  clean(s, 'the first load');
   await s.context.close();
 });
 
