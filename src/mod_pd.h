@@ -400,6 +400,7 @@ apr_status_t pd_res_attachments_create(pd_req_t *req);
 apr_status_t pd_res_attachments_list(pd_req_t *req);
 apr_status_t pd_res_attachments_download(pd_req_t *req);
 apr_status_t pd_res_attachments_preview(pd_req_t *req);
+apr_status_t pd_res_attachments_view(pd_req_t *req);
 /* One ticket as JSON with its ETag, within a pharmacy scope (0: all);
  * APR_NOTFOUND with req->err set to 404 when there is none. */
 apr_status_t pd_ticket_fetch(pd_req_t *req, apr_int64_t id, apr_int64_t scope,

@@ -5,7 +5,11 @@
  * answers 404. A download always goes out as an attachment of a type from
  * the sniffing allowlist, with nosniff, a sandboxing Content-Security-Policy
  * and no-store, so that no uploaded byte ever runs in this site's origin;
- * the preview differs only by showing images (and nothing else) inline. */
+ * the preview differs only by showing images (and nothing else) inline.
+ * The view shows a PDF inline, for the browser's own PDF viewer in a tab
+ * of its own: only a file stored as a PDF whose bytes still begin as one,
+ * under a policy that lets the document load nothing and run nothing of
+ * its own (Chromium's viewer draws it all the same). */
 #include <string.h>
 #include <apr_strings.h>
 #include "mod_pd.h"
@@ -90,7 +94,67 @@ static apr_status_t write_piece(void *ctx, const char *data, apr_size_t len)
     return ap_rwrite(data, (int)len, r) < 0 ? APR_ECONNABORTED : APR_SUCCESS;
 }
 
-static apr_status_t serve(pd_req_t *req, int preview)
+typedef enum { SERVE_DOWNLOAD, SERVE_PREVIEW, SERVE_VIEW } serve_e;
+
+/* The policies: a download or an image is a sandboxed document; a PDF shown
+ * in a tab is that too, and may load nothing, be framed by nobody, and
+ * send no form. Chromium's viewer renders under it (a test opens one). */
+static const char *const serve_csp[] = {
+    [SERVE_DOWNLOAD] = "sandbox",
+    [SERVE_PREVIEW] = "sandbox",
+    [SERVE_VIEW] = "default-src 'none'; frame-ancestors 'none'; base-uri 'none';"
+                   " form-action 'none'; sandbox",
+};
+
+#define PDF_MAGIC "%PDF-"
+#define PDF_MAGIC_LEN (sizeof(PDF_MAGIC) - 1)
+
+typedef struct head_t {
+    char bytes[PDF_MAGIC_LEN];
+    apr_size_t len;
+} head_t;
+
+static apr_status_t keep_head(void *ctx, const char *data, apr_size_t len)
+{
+    head_t *head = ctx;
+    apr_size_t n = len < PDF_MAGIC_LEN - head->len ? len : PDF_MAGIC_LEN - head->len;
+
+    memcpy(head->bytes + head->len, data, n);
+    head->len += n;
+    return APR_SUCCESS;
+}
+
+/* A file shown as a PDF: its stored type says so (sniffed at upload), and
+ * its first bytes, read again now, still do. */
+static apr_status_t check_pdf(pd_req_t *req, const stored_file_t *f)
+{
+    head_t head = { { 0 }, 0 };
+
+    if (f->type != PD_SNIFF_PDF || f->size < (apr_off_t)PDF_MAGIC_LEN) {
+        return pd_error_set(&req->err, 404, "not_found", NULL, "this attachment is not a PDF");
+    }
+    if (f->store->get(f->store, &req->db, f->key, 0, PDF_MAGIC_LEN, keep_head, &head)
+        != APR_SUCCESS) {
+        return pd_fail_db(req, "reading an attachment");
+    }
+    if (head.len != PDF_MAGIC_LEN || memcmp(head.bytes, PDF_MAGIC, PDF_MAGIC_LEN) != 0) {
+        return pd_error_set(&req->err, 404, "not_found", NULL, "this attachment is not a PDF");
+    }
+    return APR_SUCCESS;
+}
+
+/* The name a PDF is shown (and saved from its viewer) under ends in .pdf. */
+static const char *pdf_name(apr_pool_t *p, const char *name)
+{
+    apr_size_t len = strlen(name);
+
+    if (len >= 4 && strcasecmp(name + len - 4, ".pdf") == 0) {
+        return name;
+    }
+    return apr_pstrcat(p, name, ".pdf", NULL);
+}
+
+static apr_status_t serve(pd_req_t *req, serve_e how)
 {
     request_rec *r = req->r;
     const char *etag, *mime, *range = apr_table_get(r->headers_in, "Range");
@@ -104,15 +168,23 @@ static apr_status_t serve(pd_req_t *req, int preview)
     if ((rv = find_file(req, &f)) != APR_SUCCESS) {
         return rv;
     }
-    if (preview && !pd_sniff_inline(f.type)) {
+    if (how == SERVE_PREVIEW && !pd_sniff_inline(f.type)) {
         return pd_error_set(&req->err, 404, "not_found", NULL, "this attachment has no preview");
+    }
+    if (how == SERVE_VIEW) {
+        if ((rv = check_pdf(req, &f)) != APR_SUCCESS) {
+            return rv;
+        }
+        f.name = pdf_name(r->pool, f.name);
+        /* read by this site's pages alone, never embedded by another's */
+        apr_table_setn(r->err_headers_out, "Cross-Origin-Resource-Policy", "same-origin");
     }
     /* a stored type that is not (or no longer) one of ours goes out as bytes */
     mime = f.type != PD_SNIFF_UNKNOWN ? pd_sniff_mime(f.type) : "application/octet-stream";
     etag = apr_pstrcat(r->pool, "\"", f.sha256, "\"", NULL);
 
     pd_common_headers(r);
-    apr_table_setn(r->err_headers_out, "Content-Security-Policy", "sandbox");
+    apr_table_setn(r->err_headers_out, "Content-Security-Policy", serve_csp[how]);
     apr_table_setn(r->headers_out, "ETag", etag);
     if ((rv = pd_preconditions(req, etag, &not_modified)) != APR_SUCCESS || not_modified) {
         return rv;
@@ -130,7 +202,8 @@ static apr_status_t serve(pd_req_t *req, int preview)
                             "the range is outside the file");
     }
     apr_table_setn(r->headers_out, "Content-Disposition",
-                   pd_content_disposition(r->pool, preview ? "inline" : "attachment", f.name));
+                   pd_content_disposition(r->pool, how == SERVE_DOWNLOAD ? "attachment" : "inline",
+                                          f.name));
     apr_table_setn(r->headers_out, "Accept-Ranges", "bytes");
     if (ranged == PD_RANGE_OK) {
         r->status = HTTP_PARTIAL_CONTENT;
@@ -164,10 +237,15 @@ static apr_status_t serve(pd_req_t *req, int preview)
 
 apr_status_t pd_res_attachments_download(pd_req_t *req)
 {
-    return serve(req, 0);
+    return serve(req, SERVE_DOWNLOAD);
 }
 
 apr_status_t pd_res_attachments_preview(pd_req_t *req)
 {
-    return serve(req, 1);
+    return serve(req, SERVE_PREVIEW);
+}
+
+apr_status_t pd_res_attachments_view(pd_req_t *req)
+{
+    return serve(req, SERVE_VIEW);
 }

@@ -197,6 +197,8 @@ static const pd_route_t routes[] = {
     { PD_M_DELETE, "/desk-tokens/{id}",       PD_ACT_DESK_TOKENS,    H(pd_res_desk_tokens_revoke), NULL, 0, 0 },
     { PD_M_GET,    "/checkin",                PD_ACT_CHECKIN,        H(pd_res_checkin_get), checkin_params, 0, 0 },
     { PD_M_POST,   "/checkin",                PD_ACT_CHECKIN,        H(pd_res_checkin_create), NULL, 1, 0 },
+    /* a PDF shown inline, in a tab of its own: the download's rules */
+    { PD_M_GET,    "/attachments/{id}/view",  PD_ACT_TICKET_READ,    H(pd_res_attachments_view), NULL, 0, 0 },
 };
 
 const pd_route_t *pd_routes(apr_size_t *count)

@@ -51,6 +51,8 @@ my %expect = (
     'POST /tickets/{id}/de-escalate' => { allow => [qw(admin team_expert manager)], ok => 200, kind => 'escalated' },
     'GET /attachments/{id}'         => { allow => \@ALL,           ok => 200, kind => 'attachment', scoped => 1 },
     'GET /attachments/{id}/preview' => { allow => \@ALL,           ok => 200, kind => 'attachment', scoped => 1 },
+    # a PDF shown inline: the download's rules (the object made is a PDF)
+    'GET /attachments/{id}/view'    => { allow => \@ALL,           ok => 200, kind => 'attachment', scoped => 1, file => 'pdf' },
     'GET /workload'                 => { allow => \@STAFF_READ,    ok => 200 },
     'GET /dashboard'                => { allow => \@ALL,           ok => 200 },
     'GET /ticket-categories'        => { allow => \@ALL,           ok => 200 },
@@ -317,11 +319,13 @@ my %make = (
         return api('admin', POST => '/api/org-unit-contacts', json => { org_unit_id => $unit_of{own},
             kind => 'backup', name => tag('Kontak') })->json->{id};
     },
-    # a public image on a ticket of that pharmacy
+    # a public image (or PDF) on a ticket of that pharmacy
     attachment => sub {
-        my ($code) = @_;
+        my ($code, $file) = @_;
         my $tid = create_ticket('admin', pharmacy_id => pharmacy_id($code), title => tag('AuthzLampiran'))->json->{id};
-        my $r = upload('admin', $tid, [[file => { filename => 'bukti.png', content => "\x89PNG\r\n\x1a\nauthz" }]]);
+        my $r = upload('admin', $tid, [[file => ($file // '') eq 'pdf'
+            ? { filename => 'bukti.pdf', content => "%PDF-1.4\n%%EOF\n" }
+            : { filename => 'bukti.png', content => "\x89PNG\r\n\x1a\nauthz" }]]);
         return $r->json->{items}[0]{id};
     },
 );
@@ -415,8 +419,8 @@ sub objects {
         my $own = $home{$caller} // 'APT-A';
         my $other = $own eq 'APT-A' ? 'APT-B' : 'APT-A';
         my $writes = $exp->{method} ne 'GET' && $kind eq 'pharmacy' && ($role_of{$caller} // '') eq 'admin';
-        push @o, [own   => $writes ? $make{$kind}->() : $make{$kind}->($own)];
-        push @o, [other => $writes ? $make{$kind}->() : $make{$kind}->($other)];
+        push @o, [own   => $writes ? $make{$kind}->() : $make{$kind}->($own, $exp->{file})];
+        push @o, [other => $writes ? $make{$kind}->() : $make{$kind}->($other, $exp->{file})];
         if ($caller eq 'operator' && $kind ne 'pharmacy') {
             place_for_operator($kind, @$_) for @o;
         }

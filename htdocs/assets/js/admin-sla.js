@@ -4,7 +4,7 @@
 // ("2027-01-01 Tahun Baru Masehi"), so that a year's list can be pasted in;
 // a policy's targets are minutes per priority. The server checks every
 // value and names what it refuses.
-import { h } from './dom.js';
+import { h, nameOption } from './dom.js';
 import { t } from './i18n.js';
 import { get, post } from './api.js';
 import * as lookups from './lookups.js';
@@ -61,12 +61,12 @@ export const policies = {
   },
   fields() {
     const any = [['', t('filter.any')]];
-    const ids = (items) => [...any, ...items.filter((x) => x.active !== false).map((x) => [x.id, x.name])];
+    const ids = (items) => [...any, ...items.filter((x) => x.active !== false).map((x) => nameOption(x))];
     return [
       { name: 'name', label: t('field.name'), required: true, attrs: { maxlength: 100 } },
       { name: 'description', label: t('field.description'), type: 'textarea', rows: 2 },
       { name: 'calendar_id', label: t('sla.calendar'), type: 'select', required: true,
-        options: [['', t('common.choose')], ...this.cals.filter((c) => c.active).map((c) => [c.id, c.name])] },
+        options: [['', t('common.choose')], ...this.cals.filter((c) => c.active).map((c) => nameOption(c))] },
       { name: 'pharmacy_id', label: t('field.pharmacy'), type: 'select', options: ids(this.pharms) },
       { name: 'pharmacy_tier', label: t('sla.tier'), hint: t('hint.tier'), attrs: { maxlength: 32 } },
       { name: 'category_id', label: t('field.category'), type: 'select', options: ids(this.cats) },

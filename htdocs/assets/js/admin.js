@@ -1,7 +1,7 @@
 // Admin: users (role, pharmacy, active), categories and modules (with
 // color), pharmacies, and the service levels' calendars and policies
 // (admin-sla.js); create, edit, deactivate. One editor, one spec each.
-import { h, field, busy } from './dom.js';
+import { h, field, busy, nameOption } from './dom.js';
 import { onSubmit, confirmDanger } from './forms.js';
 import { t, fmtDate } from './i18n.js';
 import { get, post, patch, del } from './api.js';
@@ -63,10 +63,10 @@ const SPECS = {
         { name: 'role', label: t('field.role'), type: 'select', hint: claims ? t('hint.idp_claims') : null,
           options: [['', t('role.none')], ...ROLE_CODES.map((r) => [r, t(`role.${r}`)])] },
         { name: 'pharmacy_id', label: t('field.pharmacy'), type: 'select', hint: t('hint.user_pharmacy'),
-          options: [['', t('common.none')], ...this.pharms.filter((p) => p.active).map((p) => [p.id, p.name])] },
+          options: [['', t('common.none')], ...this.pharms.filter((p) => p.active).map((p) => nameOption(p))] },
         // a tech with a unit is an operator: their unit's cases alone
         { name: 'org_unit_id', label: t('org.user_unit'), type: 'select', hint: t('org.user_unit.hint'),
-          options: [['', t('common.none')], ...this.units.map((u) => [u.id, `${'· '.repeat(u.path.length - 1)}${u.name}`])] },
+          options: [['', t('common.none')], ...this.units.map((u) => nameOption(u, `${'· '.repeat(u.path.length - 1)}${u.name}`))] },
         { name: 'nip_nik', label: t('org.nip_nik'), attrs: { maxlength: 20, inputmode: 'numeric' } },
         { name: 'institution', label: t('fd.institution'), attrs: { maxlength: 200 } },
       ].filter(Boolean);

@@ -110,6 +110,14 @@ export function attachmentItem(a) {
   const href = a.download_url || `/api/attachments/${a.id}`;
   let thumb = h('span.file-icon', { 'aria-hidden': 'true' });
   let name = h('a', { href, download: '' }, a.file_name);
+  let extra = '';
+  if (a.content_type === 'application/pdf') {
+    // a PDF opens in the browser's own viewer, in a tab of its own (the
+    // view route serves PDFs alone inline); the download stays beside it
+    name = h('a', { href: `${href}/view`, target: '_blank', rel: 'noopener', dataset: { viewer: 'pdf' } },
+      a.file_name, h('span.visually-hidden', ` (${t('attach.new_tab')})`));
+    extra = h('a.file-download', { href, download: '' }, t('viewer.download'), h('span.visually-hidden', ` ${a.file_name}`));
+  }
   if (a.preview_url) {
     const open = h('button.thumb-button', { type: 'button', 'aria-label': t('viewer.open', { name: a.file_name }) },
       h('img.thumb', { src: a.preview_url, alt: '', loading: 'lazy', width: 48, height: 48 }));
@@ -122,6 +130,7 @@ export function attachmentItem(a) {
     thumb,
     h('div',
       name,
+      extra ? ' · ' : '', extra,
       a.visibility === 'internal' ? h('span.badge.internal', t('badge.internal')) : '',
       h('p.meta', [fmtSize(a.size), a.uploaded_by ? a.uploaded_by.name : '', fmtDate(a.created_at)].filter(Boolean).join(' · ')),
       a.description ? h('p.desc', a.description) : ''));

@@ -2,7 +2,7 @@
 // module and priority as Chart.js charts, the tickets breached and at risk
 // of their service levels, and the urgent unsolved tickets. A row's number
 // links to the ticket list narrowed the same way.
-import { h, field, formValues, showError } from './dom.js';
+import { h, field, formValues, showError, nameOption } from './dom.js';
 import { t, label, fmtNumber } from './i18n.js';
 import { request, ApiError, poll } from './api.js';
 import * as lookups from './lookups.js';
@@ -83,7 +83,7 @@ export async function dashboard(ctx) {
     field({ name: 'created_from', label: t('filter.from'), type: 'date', value: params.get('created_from') }),
     field({ name: 'created_to', label: t('filter.to'), type: 'date', value: params.get('created_to') }),
     staff ? field({ name: 'pharmacy_id', label: t('field.pharmacy'), type: 'select', value: params.get('pharmacy_id'),
-      options: [['', t('filter.any')], ...pharms.map((p) => [p.id, p.name])] }) : '',
+      options: [['', t('filter.any')], ...pharms.map((p) => nameOption(p))] }) : '',
     h('div.actions', h('button.primary', { type: 'submit' }, t('filter.apply'))));
   form.addEventListener('submit', (e) => {
     e.preventDefault();

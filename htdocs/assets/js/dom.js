@@ -36,6 +36,8 @@ function append(el, children) {
 // What people typed (a title, a person's, pharmacy's or category's name) is
 // marked translate="no": a browser translating the page leaves it as written.
 export const typed = (text) => h('span', { translate: 'no' }, text);
+// The same for a select's option: [value, label, attrs] as field() takes it.
+export const nameOption = (x, text = x.name) => [x.id, text, { translate: 'no' }];
 
 let uid = 0;
 export const nextId = (p = 'f') => `${p}-${++uid}`;

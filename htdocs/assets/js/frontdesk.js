@@ -3,14 +3,14 @@
 // registered, each opening a case routed to a unit; who is in the
 // building, checked out with one button; and the inbox of cases no one is
 // assigned yet.
-import { h, field, busy, typed } from './dom.js';
+import { h, field, busy, typed, nameOption } from './dom.js';
 import { onSubmit } from './forms.js';
 import { t, fmtDate } from './i18n.js';
 import { get, post } from './api.js';
 import { ticketTable } from './lists.js';
 
 const unitOpts = (units) => [['', t('common.choose')],
-  ...units.map((u) => [u.id, `${'· '.repeat(u.path.length - 1)}${u.name}`])];
+  ...units.map((u) => nameOption(u, `${'· '.repeat(u.path.length - 1)}${u.name}`))];
 
 // An Idempotency-Key per submission: a retry after a lost answer opens no
 // second case.

@@ -1,6 +1,6 @@
 // The organisation: the admins' page that edits the tree of org units and
 // their contacts, and the staff's directory of units, contacts and people.
-import { h, field, busy, typed } from './dom.js';
+import { h, field, busy, typed, nameOption } from './dom.js';
 import { onSubmit, confirmDanger } from './forms.js';
 import { t, label } from './i18n.js';
 import { get, post, patch, del, all } from './api.js';
@@ -11,7 +11,7 @@ const KINDS = ['lead', 'backup', 'receptionist', 'kadis'];
 const typeOpts = () => TYPES.map((v) => [v, label('orgtype', v)]);
 const kindOpts = () => KINDS.map((v) => [v, label('contactkind', v)]);
 const unitOpts = (units, without) => [['', t('common.none')],
-  ...units.filter((u) => u.active && !(without && u.path.includes(without))).map((u) => [u.id, `${'· '.repeat(u.path.length - 1)}${u.name}`])];
+  ...units.filter((u) => u.active && !(without && u.path.includes(without))).map((u) => nameOption(u, `${'· '.repeat(u.path.length - 1)}${u.name}`))];
 
 // A WhatsApp number as a link that opens a chat with it.
 const waLink = (n) => (n ? h('a.wa', { href: `https://wa.me/${n.replace(/^\+/, '')}`, rel: 'noopener noreferrer', target: '_blank' }, n) : '');
@@ -57,7 +57,7 @@ function contactForm(unit, users, onDone) {
     h('div.grid',
       field({ name: 'kind', label: t('org.kind'), type: 'select', value: 'backup', options: kindOpts() }),
       field({ name: 'user_id', label: t('org.contact_user'), type: 'select', hint: t('org.contact_user.hint'),
-        options: [['', t('common.none')], ...users.map((u) => [u.id, u.name])] }),
+        options: [['', t('common.none')], ...users.map((u) => nameOption(u))] }),
       field({ name: 'name', label: t('field.name'), attrs: { maxlength: 200 } }),
       field({ name: 'whatsapp_number', label: t('org.whatsapp'), type: 'tel', hint: t('org.whatsapp.hint') })),
     h('div.actions', h('button.primary', { type: 'submit' }, t('org.add_contact'))));

@@ -4,7 +4,7 @@
 // Every count links to the ticket list behind it (event, event_from,
 // event_to on GET /api/tickets, with the same filters); each report has its
 // CSV.
-import { h, field, formValues, showError, typed } from './dom.js';
+import { h, field, formValues, showError, typed, nameOption } from './dom.js';
 import { t, label, fmtNumber, fmtDate } from './i18n.js';
 import { get, url, ApiError } from './api.js';
 import * as lookups from './lookups.js';
@@ -206,7 +206,7 @@ export async function reports(ctx, mode) {
   const people = (role) => lookups.people(role).catch(() => []);
   const [cats, mods, pharms, experts, techs] = statement ? [[], [], [], [], []] : await Promise.all([
     lookups.categories(true), lookups.modules(true), lookups.pharmacies(), people('team_expert'), people('tech')]);
-  const opt = (items) => [['', t('filter.any')], ...items.map((x) => [x.id, x.name])];
+  const opt = (items) => [['', t('filter.any')], ...items.map((x) => nameOption(x))];
   const form = h('form.filters.inline.report-filters', { 'aria-label': t('filter.label'), dataset: { key: `reports-${mode}` } },
     field({ name: 'from', label: t('filter.from'), type: 'date', value: query.from, required: true }),
     field({ name: 'to', label: t('filter.to'), type: 'date', value: query.to, required: true }),

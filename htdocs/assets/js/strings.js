@@ -830,6 +830,29 @@ const BOTH = {
   'qr.code_label': ['Kode QR check-in untuk {name}', 'Check-in QR code for {name}'],
   'qr.not_printable': ['Kode ini tidak aktif lagi, atau server belum punya rahasianya: tidak ada yang bisa dicetak.', 'This code is no longer in force, or the server has no secret: there is nothing to print.'],
   'qr.no_generator': ['Pembuat kode QR tidak tersedia di server (paket node-qrcode-generator).', 'The QR code generator is missing on the server (package node-qrcode-generator).'],
+  // the portal for people who work in it all day (rest): the service-level
+  // and escalation events by name; managing saved views; PDFs in a new tab
+  'event.sla_at_risk': ['SLA berisiko terlewat', 'SLA at risk'],
+  'event.sla_breached': ['SLA terlewat', 'SLA breached'],
+  'event.sla_escalated': ['SLA terlewat lama (manajer)', 'SLA overdue (managers)'],
+  'event.escalated': ['Eskalasi', 'Escalated'],
+  'event.de_escalated': ['Eskalasi dicabut', 'Escalation withdrawn'],
+  'event.hint.sla_at_risk': ['Target layanan hampir terlewat', 'A service target is about to be missed'],
+  'event.hint.sla_breached': ['Target layanan terlewat; tiket dieskalasi', 'A service target is missed; the ticket is escalated'],
+  'event.hint.sla_escalated': ['Target terlewat cukup lama untuk manajer', 'A target is overdue long enough for the managers'],
+  'event.hint.escalated': ['Eskalasi manual, dengan alasan', 'An escalation by hand, with its reason'],
+  'event.hint.de_escalated': ['Eskalasi dicabut, dengan alasan', 'An escalation withdrawn, with its reason'],
+  'attach.new_tab': ['dibuka di tab baru', 'opens in a new tab'],
+  'view.manage': ['Kelola tampilan', 'Manage views'],
+  'view.manage_title': ['Tampilan tersimpan', 'Saved views'],
+  'view.manage_hint': ['Ganti nama, bagikan, atau hapus tampilan yang Anda simpan.', 'Rename, share or delete the views you saved.'],
+  'view.none': ['Belum ada tampilan tersimpan yang bisa Anda ubah.', 'There are no saved views you can change.'],
+  'view.share_owner': ['Bagikan dengan peran {name}', 'Share with the role of {name}'],
+  'view.owner': ['Milik {name}', 'Saved by {name}'],
+  'view.save_changes': ['Simpan', 'Save'],
+  'view.delete_short': ['Hapus', 'Delete'],
+  'view.deleted': ['Tampilan “{name}” dihapus.', 'View “{name}” deleted.'],
+  'view.name_needed': ['Isi nama tampilan.', 'Enter a name for the view.'],
 };
 
 const pick = (i) => Object.fromEntries(Object.entries(BOTH).map(([k, v]) => [k, v[i]]));

@@ -1,6 +1,6 @@
 // The create-ticket form: every field a ticket takes, the customer's pharmacy
 // preset, attachments by button or drag and drop.
-import { h, field, remember } from './dom.js';
+import { h, field, remember, nameOption } from './dom.js';
 import { onSubmit, goTo } from './forms.js';
 import { t, label } from './i18n.js';
 import { post, ApiError } from './api.js';
@@ -9,7 +9,7 @@ import * as attachments from './attachments.js';
 import { PRIORITIES } from './lists.js';
 import { flash } from './ticket.js';
 
-const active = (items) => items.filter((x) => x.active !== false).map((x) => [x.id, x.name]);
+const active = (items) => items.filter((x) => x.active !== false).map((x) => nameOption(x));
 
 export async function newTicket(ctx) {
   const { me, view } = ctx;

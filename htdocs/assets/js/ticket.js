@@ -4,7 +4,7 @@
 // (ticket, timeline and deliveries are polled with If-None-Match). Opening
 // it marks the caller's notifications about it read; #/t/42?entry=7 shows
 // entry 7.
-import { h, field, busy, carryInput, typed, unsaved, revert, remember } from './dom.js';
+import { h, field, busy, carryInput, typed, unsaved, revert, remember, nameOption } from './dom.js';
 import { onSubmit, changedLabels, ask, save, confirmDanger, goTo } from './forms.js';
 import { t, label, fmtDate } from './i18n.js';
 import { request, post, patch, get, del, command, watched, poll, ApiError } from './api.js';
@@ -294,7 +294,7 @@ async function editControls(ctx, tk, change) {
     const items = await list().catch(() => []);
     // the ticket's own value is always there, even if inactive or new
     const shown = [...(cur && !items.some((x) => x.id === cur.id) ? [cur] : []), ...items.filter((x) => x.active !== false || (cur && x.id === cur.id))];
-    return field({ ...common, label: t(key), type: 'select', options: [...(empty ? [['', t('common.none')]] : []), ...shown.map((x) => [x.id, x.name, { translate: 'no' }])] });
+    return field({ ...common, label: t(key), type: 'select', options: [...(empty ? [['', t('common.none')]] : []), ...shown.map((x) => nameOption(x))] });
   };
   const form = async (key, names, extra, fold) => {
     const mine = names.filter((n) => may.has(n));

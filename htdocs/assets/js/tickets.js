@@ -1,11 +1,11 @@
 // Ticket lists: a customer's own, the experts' review queue, what a tech or
 // expert holds, and every ticket with every filter for staff.
-import { h, field, formValues } from './dom.js';
+import { h, field, formValues, nameOption } from './dom.js';
 import { t, label, fmtDate } from './i18n.js';
 import { watched, poll, url } from './api.js';
 import * as lookups from './lookups.js';
 import { STATUSES, PRIORITIES, ticketTable, searched } from './lists.js';
-import { countLine, picker, bulkBar, saveView, viewHere } from './triage.js';
+import { countLine, picker, bulkBar, saveView, viewHere, manageViewsButton } from './triage.js';
 import { shown } from './menu.js';
 
 const SOURCES = ['customer', 'team_expert', 'internal', 'whatsapp', 'walkin', 'register', 'qr', 'surat_form'];
@@ -35,7 +35,7 @@ const isWork = (mode) => mode === 'mine' || mode === 'assigned';
 const workOpts = () => [['', t('filter.active')], ['finished', t('filter.finished')], ['all', t('filter.any')],
   ...STATUSES.map((v) => [v, label('status', v)])];
 
-const idOpts = (items) => [['', t('filter.any')], ...items.map((x) => [x.id, x.active === false ? `${x.name} (${t('common.inactive')})` : x.name])];
+const idOpts = (items) => [['', t('filter.any')], ...items.map((x) => nameOption(x, x.active === false ? `${x.name} (${t('common.inactive')})` : x.name))];
 
 async function filterFields(ctx, mode) {
   const p = ctx.params;
@@ -166,7 +166,8 @@ export async function ticketList(ctx, mode) {
     staff && mode === 'all' ? h('details.filter-box', { open: [...params.keys()].some((k) => k !== 'q' && k !== 'cursor') },
       h('summary', t('filter.label')), form) : form,
     me.permissions.includes('view.manage') ? h('div.view-tools', saveView(ctx, filters, () => window.dispatchEvent(new Event('pd:views'))),
-      viewHere(shown.views, filters, () => { window.dispatchEvent(new Event('pd:views')); window.location.hash = `#${ctx.path}`; })) : '',
+      viewHere(shown.views, filters, () => { window.dispatchEvent(new Event('pd:views')); window.location.hash = `#${ctx.path}`; }),
+      manageViewsButton(me, () => window.dispatchEvent(new Event('pd:views')))) : '',
     bar ? bar.form : '',
     h('div.list-head', counter, h('p.keys-hint', t('keys.hint'))),
     status, holder, pager,

@@ -1,7 +1,7 @@
 // Lists for triage: a list's size, picking rows and changing them at once
 // (staff: one POST /api/tickets/bulk, each ticket under the rules of its
 // own PATCH, each result told), and saving a list's filters as a view.
-import { h, field, busy } from './dom.js';
+import { h, field, busy, nameOption } from './dom.js';
 import { t, label, fmtNumber } from './i18n.js';
 import { post, del, ApiError } from './api.js';
 import * as lookups from './lookups.js';
@@ -44,18 +44,17 @@ const ACTIONS = ['expert_id', 'tech_id', 'priority', 'category_id', 'close'];
 
 // The choices for one action's value.
 async function valuesFor(action, me) {
-  const named = (xs) => xs.map((x) => [x.id, x.name, { translate: 'no' }]);
   switch (action) {
     case 'expert_id': {
       const [experts, admins] = await Promise.all([lookups.people('team_expert'), lookups.people('admin')]);
-      return [['', t('bulk.nobody')], ...named([...experts, ...admins])];
+      return [['', t('bulk.nobody')], ...[...experts, ...admins].map((x) => nameOption(x))];
     }
     case 'tech_id':
-      return [['', t('bulk.nobody')], ...named(await lookups.people('tech'))];
+      return [['', t('bulk.nobody')], ...(await lookups.people('tech')).map((x) => nameOption(x))];
     case 'priority':
       return PRIORITIES.map((p) => [p, label('priority', p)]);
     case 'category_id':
-      return named((await lookups.categories(me.allowed.inactive_lookups)).filter((c) => c.active !== false));
+      return (await lookups.categories(me.allowed.inactive_lookups)).filter((c) => c.active !== false).map((x) => nameOption(x));
     default:
       return [];
   }
@@ -158,4 +157,15 @@ export function viewHere(views, filters, gone) {
     if (!await confirmDanger(name, t('view.delete_q'), name)) return;
     await busy(e.target, async () => { await del(`/views/${v.id}`); gone(); });
   } }, name);
+}
+
+// Opens the dialog that renames, shares or deletes the saved views
+// (views.js, loaded on the first click).
+export function manageViewsButton(me, changed) {
+  const b = h('button.link.view-manage', { type: 'button', 'aria-haspopup': 'dialog' }, t('view.manage'));
+  b.addEventListener('click', () => busy(b, async () => {
+    const { manageViews } = await import('./views.js');
+    await manageViews(me, b, changed);
+  }));
+  return b;
 }

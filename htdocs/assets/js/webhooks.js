@@ -37,7 +37,7 @@ function endpointForm(key, pharms, item, onDone) {
   const pharmacies = h('div.field', h('label', { for: pharmId }, t('webhook.pharmacies')),
     h('p.hint', { id: `${pharmId}-hint` }, t('webhook.pharmacies_hint')),
     h('select', { id: pharmId, name: 'pharmacy_ids', multiple: true, size: Math.min(6, Math.max(3, pharms.length)), 'aria-describedby': `${pharmId}-hint ${pharmId}-err` },
-      pharms.map((p) => h('option', { value: p.id, selected: inPharm.has(p.id) }, `${p.name} (${p.code})`))),
+      pharms.map((p) => h('option', { value: p.id, selected: inPharm.has(p.id), translate: 'no' }, `${p.name} (${p.code})`))),
     h('p.error', { id: `${pharmId}-err`, role: 'alert' }));
   const form = h('form.editor', { dataset: { key }, novalidate: true },
     h('div.grid',
