@@ -132,7 +132,10 @@ for my $path (sort keys %{ $doc->{paths} }) {
 
 {
     my %want;
-    for my $perm (keys %roles_of) {
+    # a public action is no permission of a role: GET /me leaves it out
+    my %public = map { $_->{const} => 1 } grep { $_->{'x-pharmadesk-public'} }
+        @{ $doc->{components}{schemas}{Permission}{oneOf} };
+    for my $perm (grep { !$public{$_} } keys %roles_of) {
         push @{ $want{$_} }, $perm for @{ $roles_of{$perm} };
     }
     my $users = ROLE_USERS;
