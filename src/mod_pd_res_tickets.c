@@ -103,7 +103,7 @@ static apr_status_t parse_enum_param(pd_req_t *req, const char *key,
 
 /* A list request, read from the query string: the statement's parameters,
  * in the catalogue's order, and the page's shape. */
-#define FILTER_ARGS 38
+#define FILTER_ARGS 40
 typedef struct list_query_t {
     const char *filters[FILTER_ARGS]; /* the scope and each filter, as TICKET_FILTERS takes them */
     int narrowed;              /* a filter besides the scope is set */
@@ -273,11 +273,36 @@ static apr_status_t read_event(pd_req_t *req, const char **event, const char **f
     return APR_SUCCESS;
 }
 
+/* case_type=visitor or surat: the front desk's cases of that type; any:
+ * every case, whatever its type (a helpdesk's tickets have none). As the
+ * array the statement compares with, so that one index serves both. */
+static apr_status_t case_type_param(pd_req_t *req, const char **out)
+{
+    static const char *const types[][2] = {
+        { "visitor", "{visitor}" }, { "surat", "{surat}" }, { "any", "{visitor,surat}" },
+    };
+    const char *v = apr_table_get(req->query, "case_type");
+    apr_size_t i;
+
+    *out = NULL;
+    if (!v) {
+        return APR_SUCCESS;
+    }
+    for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        if (strcmp(types[i][0], v) == 0) {
+            *out = types[i][1];
+            return APR_SUCCESS;
+        }
+    }
+    return pd_error_set(&req->err, 400, "invalid_parameter", "case_type",
+                        "case_type must be visitor, surat or any");
+}
+
 static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
 {
     const char *status, *statuses, *priority, *source, *from, *to;
     const char *category, *modul, *pharmacy, *expert, *tech, *event, *event_from, *event_to;
-    const char *sort_name, *order, *cursor_text, *unit, *subtree, *scope;
+    const char *sort_name, *order, *cursor_text, *unit, *subtree, *scope, *case_types;
     const char **f = lq->filters;
     apr_status_t rv;
     int i, n = 0, escalated = 0;
@@ -290,6 +315,7 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
         || (rv = pd_id_param(req, "pharmacy_id", &pharmacy)) != APR_SUCCESS
         || (rv = pd_id_param(req, "org_unit_id", &unit)) != APR_SUCCESS
         || (rv = pd_id_param(req, "org_unit_subtree", &subtree)) != APR_SUCCESS
+        || (rv = case_type_param(req, &case_types)) != APR_SUCCESS
         || (rv = pd_id_param(req, "expert_id", &expert)) != APR_SUCCESS
         || (rv = pd_id_param(req, "tech_id", &tech)) != APR_SUCCESS
         || (rv = pd_ticket_created_params(req, &from, &to)) != APR_SUCCESS
@@ -389,9 +415,11 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
     f[n++] = to;       f[n++] = to;       f[n++] = req->conf->time_zone;
     f[n++] = pd_db_bool(escalated);
     f[n++] = event;    f[n++] = event;    f[n++] = event_from; f[n++] = event_to;
+    f[n++] = case_types; f[n++] = case_types;
     /* an operator's unit scope filters the tickets too */
     lq->narrowed = status || statuses || priority || category || modul || pharmacy || expert
                    || tech || source || from || to || escalated || event || unit || subtree
+                   || case_types
                    || pd_authz_unit_scope(&req->who) != 0;
     lq->rows = apr_itoa(req->r->pool, lq->limit + 1);
     return APR_SUCCESS;

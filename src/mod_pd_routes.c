@@ -18,7 +18,7 @@ static const char *const ticket_list[] = {
     "status", "priority", "category_id", "module_id", "pharmacy_id", "expert_id",
     "tech_id", "source", "created_from", "created_to", "queue", "q", "sla", "sort", "order",
     "limit", "cursor", "format", "bom", "event", "event_from", "event_to", "count",
-    "org_unit_id", "org_unit_subtree", NULL
+    "org_unit_id", "org_unit_subtree", "case_type", NULL
 };
 static const char *const page_only[] = { "limit", "cursor", NULL };
 static const char *const workload_params[] = { "role", NULL };

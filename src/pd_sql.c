@@ -48,8 +48,9 @@
  * tickets behind a report's number (event, twice, and its days, migration
  * 0040). The scope comes first (pd_authz_pharmacy_scope, four times: a
  * pharmacy's id, or below -1 an operator's unit, whose subtree's ids are
- * resolved once), then a unit and a unit with its subtree (each twice).
- * Parameters 1-38 of a list. */
+ * resolved once), then a unit and a unit with its subtree (each twice),
+ * and last the front desk's case types (an array: one type, or every type
+ * for any case; twice). Parameters 1-40 of a list. */
 #define TICKET_FILTERS \
     " WHERE (%s::bigint < -1 OR %s::bigint IN (0, t.pharmacy_id))" \
     " AND (%s::bigint >= -1 OR t.org_unit_id = ANY (pd_org_subtree(-1 - %s::bigint)))" \
@@ -67,7 +68,8 @@
     " AND (%s::text IS NULL OR t.created_at >= pd_time_bound(%s::text, %s::text, false))" \
     " AND (%s::text IS NULL OR t.created_at < pd_time_bound(%s::text, %s::text, true))" \
     " AND (NOT %s::boolean OR t.escalated_at IS NOT NULL)" \
-    " AND (%s::text IS NULL OR t.id IN (SELECT pd_report_event_tickets(%s::text, %s::date, %s::date)))"
+    " AND (%s::text IS NULL OR t.id IN (SELECT pd_report_event_tickets(%s::text, %s::date, %s::date)))" \
+    " AND (%s::text[] IS NULL OR t.case_type = ANY (%s::text[]))"
 
 /* Keyset page: the three parameters after the filters are the cursor's key
  * (twice) and id, the last one the row limit. key_col is the sorted column,
@@ -120,7 +122,7 @@
     "ts_rank(CASE WHEN p.staff AND s.notes <> '' THEN s.doc || s.notes ELSE s.doc END, p.q)"
 
 /* With q and another sort, the search is one more filter: parameters 1 the
- * search text, 2 staff, then a list's 42. */
+ * search text, 2 staff, then a list's 44. */
 #define SEARCH_FROM \
     " FROM (SELECT pd_search_query(%s::text) AS q, %s::boolean AS staff) p" \
     " JOIN ticket_search s ON " SEARCH_MATCH \
@@ -132,7 +134,7 @@
  * caller's pharmacy: 1 the search text, 2 staff, 3 pharmacy scope, 4-5 the
  * cursor's rank and id, 6 how many of the best to keep before the tickets
  * are joined (a page and one, or NULL when a filter on the tickets may drop
- * some), then the list's filters (7-44) and the row limit (45). The rank
+ * some), then the list's filters (7-46) and the row limit (47). The rank
  * goes to the cursor as float8 text: at least 15 significant digits whatever
  * extra_float_digits says, which read back and rounded to real give the very
  * same value, so that keyset comparisons are exact. */

@@ -88,9 +88,10 @@ export async function intakePage(ctx) {
   }
   async function loadInbox() {
     // the newest cases first: what just came through the door, which the
-    // queue's own order (the most urgent, then the oldest) would put last
-    const page = await get('/tickets', { queue: 'unassigned', sort: 'created_at', limit: 100 });
-    const cases = page.items.filter((x) => x.case_type);
+    // queue's own order (the most urgent, then the oldest) would put last;
+    // the server keeps to cases (case_type=any), so that a helpdesk's
+    // tickets never crowd them off the page
+    const cases = (await get('/tickets', { queue: 'unassigned', case_type: 'any', sort: 'created_at', limit: 100 })).items;
     inbox.replaceChildren(cases.length ? ticketTable(cases, true, t('fd.inbox')) : h('p.muted', t('fd.inbox_empty')));
   }
   const done = async (text, ticketId) => {
