@@ -325,4 +325,7 @@ pd_az_e pd_authz_view_edit(const pd_identity_t *who, apr_int64_t owner_id);
  * of different pharmacies share a role but nothing else. */
 int pd_authz_view_share(const pd_identity_t *who);
 
+/* Whether the caller sees a visitor's identity number in full (else masked). */
+int pd_authz_visitor_id_number(const pd_identity_t *who);
+
 #endif

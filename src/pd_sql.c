@@ -2,6 +2,7 @@
 #include "pd_sql.h"
 #include "pd_sql_sla.h"
 #include "pd_sql_org.h"
+#include "pd_sql_cases.h"
 #include "pd_dashboard.h"
 
 /* ---- shared fragments (compile-time literals) ---- */
@@ -38,7 +39,7 @@
     "t.source, t.version, t.pharmacy_id, t.module_id, t.category_id, t.customer_id, " \
     "t.expert_id, t.tech_id, t.created_by, t.created_at, t.updated_at, " \
     "t.first_response_at, t.solved_at, t.closed_at, " SLA_COLUMNS ", t.escalated_at, t.rating," \
-    " t.org_unit_id, t.case_type, t.acknowledged_at"
+    " t.org_unit_id, t.case_type, t.acknowledged_at, " CASE_RECORD_ID
 
 /* A list page is one statement, PD_PLAN_CUSTOM: planned with its values, on the
  * tickets table alone. Each optional filter takes its value twice, once for
@@ -276,7 +277,7 @@
     "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
     " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
     " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
-    " NULL, NULL"
+    " NULL, NULL, NULL"
 /* The service level tiles count the tickets in the two lists up to one
  * more than PD_DASH_SLA_CAP (pd_dashboard.h): past that the dashboard says
  * "more", so that a request never counts every overdue ticket of a large
@@ -1470,6 +1471,10 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_SURAT_GET].text = SQL_SURAT_GET,
     [PD_SQL_TICKETS_ACKNOWLEDGE].text = SQL_TICKETS_ACKNOWLEDGE,
     [PD_SQL_VISITORS_LIST].text = SQL_VISITORS_LIST,
+
+    /* the visitor's and the letter's pages (pd_sql_cases.h) */
+    [PD_SQL_VISITORS_READ].text = SQL_VISITORS_READ,
+    [PD_SQL_SURAT_LIST].text = SQL_SURAT_LIST,
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

@@ -240,7 +240,10 @@ typedef enum {
     X(PD_SQL_SURAT_INSERT,                  "pd_surat_insert",                   9, PD_PLAN_GENERIC) \
     X(PD_SQL_SURAT_GET,                     "pd_surat_get",                      2, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_ACKNOWLEDGE,           "pd_tickets_acknowledge",            1, PD_PLAN_GENERIC) \
-    X(PD_SQL_VISITORS_LIST,                 "pd_visitors_list",                  2, PD_PLAN_GENERIC)
+    X(PD_SQL_VISITORS_LIST,                 "pd_visitors_list",                  6, PD_PLAN_CUSTOM)  \
+    /* the visitor's and the letter's pages (pd_sql_cases.h) */                                      \
+    X(PD_SQL_VISITORS_READ,                 "pd_visitors_read",                  4, PD_PLAN_GENERIC) \
+    X(PD_SQL_SURAT_LIST,                    "pd_surat_list",                     3, PD_PLAN_CUSTOM) 
 
 typedef enum {
 #define PD_SQL_ID_(id, label, nargs, plan) id,

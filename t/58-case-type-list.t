@@ -12,19 +12,9 @@ use Test::More;
 use PD::Test;
 use PD::Fixtures;
 
-sub code { (my $c = uc tag($_[0])) =~ s/[^A-Z0-9_-]/-/g; substr($c, 0, 32) }
-sub unit {
-    my $r = api('admin', POST => '/api/org-units', json => { @_ });
-    die $r->body unless $r->status == 201;
-    return $r->json->{id};
-}
-my $office = unit(code => code('DINAS'), name => 'Dinas Uji 58', type => 'root');
-my $aptika = unit(code => code('APTIKA'), name => 'Bidang Aplikasi 58', type => 'bidang', parent_id => $office);
-my $sandi = unit(code => code('SANDI'), name => 'Bidang Persandian 58', type => 'bidang', parent_id => $office);
-my $client = api('admin', POST => '/api/pharmacies', json => { code => code('KANTOR'), name => 'Dinas Uji 58' })->json->{id};
-is api('admin', PUT => "/api/org-units/$office/front-desk", json => { pharmacy_id => $client,
-    module_id => module_id('Penjualan'), visitor_category_id => category_id('Bug Sistem'),
-    surat_category_id => category_id('Bug Sistem') })->status, 200, 'the office has front desk settings';
+my $fd = front_desk_office('Dinas Uji 58', [aptika => 'Bidang Aplikasi 58', 'bidang'],
+                           [sandi => 'Bidang Persandian 58', 'bidang']);
+my ($office, $aptika, $sandi) = @$fd{qw(office aptika sandi)};
 my $op = "op58_$$";
 db_do(q{INSERT INTO users (username, subject, name, role_id, org_unit_id) VALUES (?, ?, 'Operator 58', 3, ?)},
       $op, $op, $aptika);

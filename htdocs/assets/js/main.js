@@ -34,6 +34,9 @@ const ROUTES = [
   [/^\/admin\/org-units$/, 'org_units', () => import('./org.js'), (m, c) => m.orgUnitsPage(c)],
   [/^\/directory$/, 'directory', () => import('./org.js'), (m, c) => m.directoryPage(c)],
   [/^\/intake$/, 'intake', () => import('./frontdesk.js'), (m, c) => m.intakePage(c)],
+  // a front desk case's record: the visitor's, the letter's (the API decides who sees it)
+  [/^\/visitors\/(\d+)$/, null, () => import('./cases.js'), (m, c) => m.visitorPage(c, Number(c.match[1]))],
+  [/^\/surat\/(\d+)$/, null, () => import('./cases.js'), (m, c) => m.suratPage(c, Number(c.match[1]))],
 ];
 
 const PATHS = {

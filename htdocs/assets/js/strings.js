@@ -797,6 +797,27 @@ const BOTH = {
   'fd.inbox': ['Kasus baru belum ditugaskan', 'New cases, not yet assigned'],
   'fd.inbox_empty': ['Semua kasus sudah ditugaskan.', 'Every case is assigned.'],
   'fd.no_units': ['Belum ada unit organisasi: minta administrator menyusunnya dulu.', 'There are no org units yet: ask an administrator to set them up.'],
+  // a front desk case's record: the visitor's and the letter's pages
+  'rec.record': ['Catatan', 'Record'],
+  'rec.visitor': ['Tamu', 'Visitor'],
+  'rec.surat': ['Surat', 'Letter'],
+  'rec.open_visitor': ['Lihat data tamu', 'See the visitor'],
+  'rec.open_surat': ['Lihat data surat', 'See the letter'],
+  'rec.case': ['Kasus', 'Case'],
+  'rec.escalated': ['Dieskalasi', 'Escalated'],
+  'rec.acknowledged': ['Diterima operator', 'Acknowledged'],
+  'rec.not_yet': ['Belum', 'Not yet'],
+  'rec.checked_in': ['Masuk', 'Checked in'],
+  'rec.checked_out_at': ['Keluar', 'Checked out'],
+  'rec.still_in': ['Masih di dalam gedung', 'Still in the building'],
+  'rec.checked_out': ['{name} tercatat keluar.', '{name} checked out.'],
+  'rec.registered_by': ['Dicatat oleh', 'Registered by'],
+  'rec.masked': ['(disamarkan)', '(masked)'],
+  'rec.photo_of': ['Foto {name}', 'Photo of {name}'],
+  'rec.no_photo': ['Belum ada foto. Lampirkan di kasusnya.', 'No photo yet. Attach one to the case.'],
+  'rec.received': ['Diterima', 'Received'],
+  'rec.scan': ['Pindaian surat', 'Scanned letter'],
+  'rec.no_scan': ['Belum ada pindaian. Lampirkan PDF-nya di kasus.', 'No scan yet. Attach the PDF to the case.'],
 };
 
 const pick = (i) => Object.fromEntries(Object.entries(BOTH).map(([k, v]) => [k, v[i]]));

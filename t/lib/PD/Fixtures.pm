@@ -25,7 +25,7 @@ our @EXPORT = qw(
     is_error is_refused_token tag ticket_body create_ticket all_pages set_ticket
     activities last_activity_id raw_http chunked_post chunked_request allow_set
     form_data upload store_counts api_headers_ok sla_elapse notify_settled notified
-    private_kib private_peak STATUSES ROLE_USERS
+    private_kib private_peak STATUSES ROLE_USERS front_desk_office
 );
 
 use constant STATUSES => qw(open in_review in_progress waiting_customer solved closed cancelled);
@@ -378,6 +378,33 @@ sub api_headers_ok {
     my $ok = Test::More::ok(!@why, $name);
     Test::More::diag(join '; ', @why) unless $ok;
     return $ok;
+}
+
+# A front desk office for a test: a root unit named after $name and the
+# units below it ([key, name, type, parent key (the office: undef)]), its
+# client (a pharmacies entry without customers) and its front desk
+# settings. Returns {office => id, client => id, key => id, ...}.
+sub front_desk_office {
+    my ($name, @units) = @_;
+    my $code = sub { (my $c = uc tag($_[0])) =~ s/[^A-Z0-9_-]/-/g; substr($c, 0, 32) };
+    my $unit = sub {
+        my $r = api('admin', POST => '/api/org-units', json => { @_ });
+        die "org unit: " . $r->body unless $r->status == 201;
+        return $r->json->{id};
+    };
+    my %id = (office => $unit->(code => $code->('DINAS'), name => $name, type => 'root'));
+    for my $u (@units) {
+        my ($key, $unit_name, $type, $parent) = @$u;
+        $id{$key} = $unit->(code => $code->($key), name => $unit_name, type => $type,
+                            parent_id => $id{ $parent // 'office' });
+    }
+    $id{client} = api('admin', POST => '/api/pharmacies', json => { code => $code->('KANTOR'), name => $name })
+        ->json->{id};
+    my $r = api('admin', PUT => "/api/org-units/$id{office}/front-desk", json => { pharmacy_id => $id{client},
+        module_id => module_id('Penjualan'), visitor_category_id => category_id('Bug Sistem'),
+        surat_category_id => category_id('Bug Sistem') });
+    die "front desk: " . $r->body unless $r->status == 200;
+    return \%id;
 }
 
 # raw_http's answer: a hash (status, headers by lower-case name, body,
