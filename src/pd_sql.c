@@ -1472,9 +1472,11 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_TICKETS_ACKNOWLEDGE].text = SQL_TICKETS_ACKNOWLEDGE,
     [PD_SQL_VISITORS_LIST].text = SQL_VISITORS_LIST,
 
-    /* the visitor's and the letter's pages (pd_sql_cases.h) */
+    /* the visitor's and the letter's pages, WhatsApp to contacts (pd_sql_cases.h) */
     [PD_SQL_VISITORS_READ].text = SQL_VISITORS_READ,
     [PD_SQL_SURAT_LIST].text = SQL_SURAT_LIST,
+    [PD_SQL_NOTIFY_CONTACTS_FAN_OUT].text = SQL_NOTIFY_CONTACTS_FAN_OUT,
+    [PD_SQL_NOTIFY_CONTACT_RECIPIENT].text = SQL_NOTIFY_CONTACT_RECIPIENT,
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

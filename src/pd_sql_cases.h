@@ -1,5 +1,6 @@
 /* The statement catalogue's front desk cases part (included by pd_sql.c
- * only): the visitor's and the letter's pages (migration 0066). */
+ * only): the visitor's and the letter's pages (migration 0066), WhatsApp to
+ * the units' contacts who are no users (migration 0067). */
 #ifndef PD_SQL_CASES_H
 #define PD_SQL_CASES_H
 
@@ -29,5 +30,30 @@
     "  WHERE pd_ticket_in_scope(%s::bigint, t.pharmacy_id, t.org_unit_id)" \
     "  AND (%s::bigint IS NULL OR s.ticket_id = %s::bigint)" \
     "  ORDER BY s.received_at DESC, s.id DESC LIMIT 100) s"
+
+/* 1 the event's entry (NULL: none), 2 a new ticket: a WhatsApp delivery
+ * for each lead and backup contact of its unit who is no user and has a
+ * number, when the ticket is a front desk case; once per case and contact */
+#define SQL_NOTIFY_CONTACTS_FAN_OUT \
+    "INSERT INTO notify_deliveries (event, ticket_id, activity_id, contact_id, channel)" \
+    " SELECT 'ticket_created', t.id, %s::bigint, oc.id, 'whatsapp' FROM tickets t" \
+    " JOIN org_unit_contacts oc ON oc.org_unit_id = t.org_unit_id AND oc.kind IN ('lead', 'backup')" \
+    "  AND oc.user_id IS NULL AND oc.whatsapp_number IS NOT NULL" \
+    " WHERE t.id = %s::bigint AND t.case_type IS NOT NULL" \
+    " ORDER BY oc.id" \
+    " ON CONFLICT (ticket_id, contact_id) WHERE contact_id IS NOT NULL DO NOTHING"
+
+/* 1 a contact's delivery: the contact's number and name, and what their
+ * message says of the case: its number, its purpose (the visitor's, the
+ * letter's subject), its unit's name; nothing when the contact is no
+ * longer a lead or backup of the case's unit without a user */
+#define SQL_NOTIFY_CONTACT_RECIPIENT \
+    "SELECT oc.whatsapp_number, oc.name, t.number, coalesce(v.purpose, s.subject, t.title), u.name" \
+    " FROM notify_deliveries d JOIN tickets t ON t.id = d.ticket_id" \
+    " JOIN org_unit_contacts oc ON oc.id = d.contact_id AND oc.org_unit_id = t.org_unit_id" \
+    "  AND oc.kind IN ('lead', 'backup') AND oc.user_id IS NULL" \
+    " JOIN org_units u ON u.id = t.org_unit_id" \
+    " LEFT JOIN visitors v ON v.ticket_id = t.id LEFT JOIN surat s ON s.ticket_id = t.id" \
+    " WHERE d.id = %s::bigint"
 
 #endif
