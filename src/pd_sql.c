@@ -1477,6 +1477,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_SURAT_LIST].text = SQL_SURAT_LIST,
     [PD_SQL_NOTIFY_CONTACTS_FAN_OUT].text = SQL_NOTIFY_CONTACTS_FAN_OUT,
     [PD_SQL_NOTIFY_CONTACT_RECIPIENT].text = SQL_NOTIFY_CONTACT_RECIPIENT,
+    [PD_SQL_IMPORTS_GUESTBOOK].text = SQL_IMPORTS_GUESTBOOK,
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

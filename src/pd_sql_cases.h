@@ -1,6 +1,7 @@
 /* The statement catalogue's front desk cases part (included by pd_sql.c
  * only): the visitor's and the letter's pages (migration 0066), WhatsApp to
- * the units' contacts who are no users (migration 0067). */
+ * the units' contacts who are no users (migration 0067), the guestbook
+ * import format (migration 0082). */
 #ifndef PD_SQL_CASES_H
 #define PD_SQL_CASES_H
 
@@ -55,5 +56,11 @@
     " JOIN org_units u ON u.id = t.org_unit_id" \
     " LEFT JOIN visitors v ON v.ticket_id = t.id LEFT JOIN surat s ON s.ticket_id = t.id" \
     " WHERE d.id = %s::bigint"
+
+/* One batch of checked guestbook cases: the parameters of
+ * PD_SQL_IMPORTS_TICKETS. The report, as JSON. */
+#define SQL_IMPORTS_GUESTBOOK \
+    "SELECT pd_import_guestbook(%s::text, %s::jsonb, %s::boolean, %s::text, %s::text," \
+    " %s::bigint, %s::smallint, %s::smallint, %s::smallint)::text"
 
 #endif

@@ -56,14 +56,6 @@ sub contact_deliveries {
     return [map { [@$_] } db_query(q{SELECT d.contact_id, d.status, d.attempts, d.last_error FROM notify_deliveries d
         WHERE d.ticket_id = ? AND d.channel = 'whatsapp' AND d.contact_id IS NOT NULL ORDER BY d.contact_id}, $tid)];
 }
-sub settled {
-    my ($tid) = @_;
-    return wait_until(sub {
-        !db_value('SELECT count(*) FROM notify_outbox WHERE ticket_id = ?', $tid)
-            && !db_value(q{SELECT count(*) FROM notify_deliveries WHERE ticket_id = ? AND channel = 'whatsapp'
-                           AND status IN ('pending', 'sending', 'failed')}, $tid);
-    }, 30);
-}
 
 # ---- a visitor's case --------------------------------------------------------------------
 
@@ -73,7 +65,7 @@ my $r = api('expert', POST => '/api/visitors', json => { name => 'Siti Aminah', 
     institution => 'SMKN 4 Bandung', purpose => 'Konsultasi aplikasi perizinan', org_unit_id => $fd->{aptika} });
 is $r->status, 201, 'a visitor for the unit checks in' or diag $r->body;
 my $v = $r->json;
-ok settled($v->{ticket_id}), 'the case\'s messages are sent';
+ok whatsapp_settled($v->{ticket_id}), 'the case\'s messages are sent';
 my $d = contact_deliveries($v->{ticket_id});
 is_deeply [map { [@$_[0, 1]] } @$d], [[$lead->{id}, 'sent'], [$backup->{id}, 'sent']],
     'the unit\'s lead and backup who are no users: one message each';
@@ -98,7 +90,7 @@ ok !grep({ $PD::Test::JSON->encode($_->{body}) =~ /3273014501900002|45019/ } $gr
 # the fan-out again (an event repeated): nobody is told twice
 db_do(q{INSERT INTO notify_outbox (event, ticket_id, activity_id)
         SELECT 'ticket_created', ?, min(id) FROM ticket_activities WHERE ticket_id = ?}, $v->{ticket_id}, $v->{ticket_id});
-ok settled($v->{ticket_id}), 'the same event fanned out again';
+ok whatsapp_settled($v->{ticket_id}), 'the same event fanned out again';
 is scalar(@{ contact_deliveries($v->{ticket_id}) }), 2, '... once per case and contact still';
 
 # ---- a letter; a helpdesk ticket; a contact removed meanwhile --------------------------------
@@ -107,7 +99,7 @@ $graph->clear;
 $r = api('expert', POST => '/api/surat', json => { number => "045/WA/$$", letter_date => '2026-11-30',
     sender => 'Camat', subject => 'Undangan rapat koordinasi', org_unit_id => $fd->{aptika} });
 my $s = $r->json;
-ok settled($s->{ticket_id}), 'a letter for the unit';
+ok whatsapp_settled($s->{ticket_id}), 'a letter for the unit';
 is scalar(@{ contact_deliveries($s->{ticket_id}) }), 2, '... its lead and backup are told';
 my ($letter_q) = grep { $_->{body}{to} eq $lead_to } $graph->requests;
 is $letter_q->{body}{template}{components}[0]{parameters}[1]{text}, 'Undangan rapat koordinasi',
@@ -124,12 +116,12 @@ is_deeply contact_deliveries($plain->{id}), [], 'a helpdesk ticket is no case: n
 $graph->clear;
 $r = api('expert', POST => '/api/visitors', json => { name => 'Budi', purpose => 'Rapat', org_unit_id => $fd->{sandi} });
 my $v2 = $r->json;
-ok settled($v2->{ticket_id}), 'a case of the other unit: its lead is told';
+ok whatsapp_settled($v2->{ticket_id}), 'a case of the other unit: its lead is told';
 my $gone = contact(org_unit_id => $fd->{sandi}, kind => 'backup', name => 'Pindah Tugas', whatsapp_number => number());
 is api('admin', DELETE => "/api/org-unit-contacts/$gone->{id}")->status, 204, 'a backup added, then removed';
 db_do(q{INSERT INTO notify_deliveries (event, ticket_id, contact_id, channel) VALUES ('ticket_created', ?, ?, 'whatsapp')},
       $v2->{ticket_id}, $gone->{id});
-ok settled($v2->{ticket_id}), 'their delivery settles';
+ok whatsapp_settled($v2->{ticket_id}), 'their delivery settles';
 my %by = map { $_->[0] => $_ } @{ contact_deliveries($v2->{ticket_id}) };
 is $by{ $gone->{id} }[1], 'cancelled', '... cancelled: the removed contact is told nothing' or diag explain \%by;
 like $by{ $gone->{id} }[3] // '', qr/no longer the unit's/, '... saying why';

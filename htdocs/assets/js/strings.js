@@ -818,6 +818,8 @@ const BOTH = {
   'rec.received': ['Diterima', 'Received'],
   'rec.scan': ['Pindaian surat', 'Scanned letter'],
   'rec.no_scan': ['Belum ada pindaian. Lampirkan PDF-nya di kasus.', 'No scan yet. Attach the PDF to the case.'],
+  // importing a front desk's guestbook
+  'imp.err.cases': ['Berkas buku tamu tidak berisi daftar "cases".', 'The guestbook file has no "cases" list.'],
 };
 
 const pick = (i) => Object.fromEntries(Object.entries(BOTH).map(([k, v]) => [k, v[i]]));

@@ -18,6 +18,7 @@ use Test::More ();
 use URI::Escape ();
 use POSIX ();
 use Time::HiRes ();
+use File::Temp ();
 use PD::OpenAPI ();
 use PD::Test;
 
@@ -25,7 +26,7 @@ our @EXPORT = qw(
     is_error is_refused_token tag ticket_body create_ticket all_pages set_ticket
     activities last_activity_id raw_http chunked_post chunked_request allow_set
     form_data upload store_counts api_headers_ok sla_elapse notify_settled notified
-    private_kib private_peak STATUSES ROLE_USERS front_desk_office
+    private_kib private_peak STATUSES ROLE_USERS front_desk_office whatsapp_settled run_import
 );
 
 use constant STATUSES => qw(open in_review in_progress waiting_customer solved closed cancelled);
@@ -221,6 +222,17 @@ sub notify_settled {
     }, 20);
 }
 
+# The ticket's events fanned out and its WhatsApp messages sent or given
+# up on (30 s at most: retries wait).
+sub whatsapp_settled {
+    my ($tid) = @_;
+    return PD::Test::wait_until(sub {
+        !db_value('SELECT count(*) FROM notify_outbox WHERE ticket_id = ?', $tid)
+            && !db_value(q{SELECT count(*) FROM notify_deliveries WHERE ticket_id = ? AND channel = 'whatsapp'
+                           AND status IN ('pending', 'sending', 'failed')}, $tid);
+    }, 30);
+}
+
 # Who was told of an event on a ticket, once it settled: usernames, sorted,
 # on one channel or any.
 sub notified {
@@ -378,6 +390,23 @@ sub api_headers_ok {
     my $ok = Test::More::ok(!@why, $name);
     Test::More::diag(join '; ', @why) unless $ok;
     return $ok;
+}
+
+# (exit status, stdout, stderr) of scripts/import against the test's
+# server with these arguments and environment
+sub run_import {
+    my ($env, @args) = @_;
+    my ($out, $err) = map { (File::Temp::tempfile(DIR => $ENV{PD_TEST_RUN_DIR} // $ENV{TMPDIR}, UNLINK => 1))[1] } 1 .. 2;
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        delete @ENV{qw(PHARMADESK_TOKEN PHARMADESK_TOKEN_FILE PHARMADESK_USER PHARMADESK_PASSWORD)};
+        %ENV = (%ENV, %$env);
+        open STDOUT, '>', $out or die;
+        open STDERR, '>', $err or die;
+        exec "$ENV{PD_ROOT}/scripts/import", '--url', $ENV{PD_TEST_URL}, @args or die "exec: $!";
+    }
+    waitpid $pid, 0;
+    return ($? >> 8, read_file($out), read_file($err));
 }
 
 # A front desk office for a test: a root unit named after $name and the
