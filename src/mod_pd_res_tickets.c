@@ -104,6 +104,7 @@ static apr_status_t parse_enum_param(pd_req_t *req, const char *key,
 /* A list request, read from the query string: the statement's parameters,
  * in the catalogue's order, and the page's shape. */
 #define FILTER_ARGS 40
+#define SUBTREE_ARG 6          /* the subtree's pair among the filters */
 typedef struct list_query_t {
     const char *filters[FILTER_ARGS]; /* the scope and each filter, as TICKET_FILTERS takes them */
     int narrowed;              /* a filter besides the scope is set */
@@ -112,6 +113,7 @@ typedef struct list_query_t {
     const char *rows;          /* the row limit: a page and one, to tell whether there is a next */
     const char *q;             /* the search text, NULL for a plain list */
     const char *sla;           /* breached, at_risk or met: a service level list */
+    const char *subtree;       /* org_unit_subtree, or NULL */
     apr_size_t sort;           /* index into sorts[] */
     int desc;
     int limit;
@@ -401,7 +403,7 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
         f[n++] = scope;
     }
     f[n++] = unit;     f[n++] = unit;
-    f[n++] = subtree;  f[n++] = subtree;
+    f[n++] = subtree;  f[n++] = subtree;   /* SUBTREE_ARG */
     f[n++] = status;   f[n++] = status;
     f[n++] = statuses; f[n++] = statuses;
     f[n++] = priority; f[n++] = priority;
@@ -422,6 +424,7 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
                    || case_types
                    || pd_authz_unit_scope(&req->who) != 0;
     lq->rows = apr_itoa(req->r->pool, lq->limit + 1);
+    lq->subtree = subtree;
     return APR_SUCCESS;
 }
 
@@ -461,6 +464,20 @@ static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const c
     const char *const *f = lq->filters;
     int i, n = 0;
 
+    /* by a subtree, newest or oldest first: a walk per unit (pd_sql_cases.h) */
+    if (lq->subtree && !lq->q && !lq->sla && strcmp(sorts[lq->sort].name, "created_at") == 0) {
+        args[n++] = lq->subtree;
+        for (i = 0; i < FILTER_ARGS; i++) {
+            args[n++] = i == SUBTREE_ARG || i == SUBTREE_ARG + 1 ? NULL : f[i];
+        }
+        args[n++] = lq->key;
+        args[n++] = lq->key;
+        args[n++] = lq->after_id;
+        args[n++] = lq->rows;
+        args[n++] = lq->rows;
+        *nargs = n;
+        return lq->desc ? PD_SQL_TICKETS_LIST_SUBTREE_DESC : PD_SQL_TICKETS_LIST_SUBTREE_ASC;
+    }
     if (lq->q) {
         args[n++] = lq->q;
         args[n++] = pd_db_bool(pd_authz_sees_internal(&req->who));

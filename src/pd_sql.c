@@ -1478,6 +1478,8 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_NOTIFY_CONTACTS_FAN_OUT].text = SQL_NOTIFY_CONTACTS_FAN_OUT,
     [PD_SQL_NOTIFY_CONTACT_RECIPIENT].text = SQL_NOTIFY_CONTACT_RECIPIENT,
     [PD_SQL_IMPORTS_GUESTBOOK].text = SQL_IMPORTS_GUESTBOOK,
+    [PD_SQL_TICKETS_LIST_SUBTREE_DESC].text = SUBTREE_LIST("<", "DESC"),
+    [PD_SQL_TICKETS_LIST_SUBTREE_ASC].text = SUBTREE_LIST(">", "ASC"),
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

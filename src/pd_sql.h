@@ -246,7 +246,9 @@ typedef enum {
     X(PD_SQL_SURAT_LIST,                    "pd_surat_list",                     3, PD_PLAN_CUSTOM)  \
     X(PD_SQL_NOTIFY_CONTACTS_FAN_OUT,       "pd_notify_contacts_fan_out",        2, PD_PLAN_GENERIC) \
     X(PD_SQL_NOTIFY_CONTACT_RECIPIENT,      "pd_notify_contact_recipient",       1, PD_PLAN_GENERIC) \
-    X(PD_SQL_IMPORTS_GUESTBOOK,             "pd_imports_guestbook",              9, PD_PLAN_GENERIC)
+    X(PD_SQL_IMPORTS_GUESTBOOK,             "pd_imports_guestbook",              9, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_LIST_SUBTREE_DESC,     "pd_tickets_list_subtree_desc",     46, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_SUBTREE_ASC,      "pd_tickets_list_subtree_asc",      46, PD_PLAN_CUSTOM)
 
 typedef enum {
 #define PD_SQL_ID_(id, label, nargs, plan) id,

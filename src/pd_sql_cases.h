@@ -44,6 +44,20 @@
     " ORDER BY oc.id" \
     " ON CONFLICT (ticket_id, contact_id) WHERE contact_id IS NOT NULL DO NOTHING"
 
+/* A list by a unit's subtree, newest or oldest first: one walk of
+ * tickets_org_unit_idx per unit of the subtree, each stopped at a page,
+ * then the page taken from what they found (units times a page at most,
+ * whatever the subtree holds). 1 the unit, then a list's 40 filters (the
+ * subtree's own pair NULL: the units drive the walks), the cursor's time
+ * (twice) and id, the row limit (twice). */
+#define SUBTREE_LIST(cmp, dir) \
+    "SELECT " TICKET_COLUMNS ", t.created_at::text" \
+    " FROM unnest(pd_org_subtree(%s::bigint)) AS su (unit)" \
+    " CROSS JOIN LATERAL (SELECT t.* FROM tickets t" TICKET_FILTERS " AND t.org_unit_id = su.unit" \
+    "  AND (%s::timestamptz IS NULL OR (t.created_at, t.id) " cmp " (%s::timestamptz, %s::bigint))" \
+    "  ORDER BY t.created_at " dir ", t.id " dir " LIMIT %s::int) t" \
+    " ORDER BY t.created_at " dir ", t.id " dir " LIMIT %s::int"
+
 /* 1 a contact's delivery: the contact's number and name, and what their
  * message says of the case: its number, its purpose (the visitor's, the
  * letter's subject), its unit's name; nothing when the contact is no

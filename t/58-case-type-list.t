@@ -77,6 +77,29 @@ for (my $n = 0; $n < 5; $n++) {
     $q = { %$q, cursor => $next };
 }
 is_deeply \@seen, [@v{qw(a1 a2 a3 b)}], 'pages of two walk the visitors\' cases oldest first, each once';
+# a subtree newest first is read a unit at a time (a walk per unit): the
+# same tickets, in the same order, as the filter read otherwise
+{
+    my @by_id = sort { $b <=> $a } @{ listed('expert', q => undef, org_unit_subtree => $office, limit => 100) };
+    my (@walked, $cursor);
+    for (my $n = 0; $n < 10; $n++) {
+        my $page = api('expert', GET => '/api/tickets', query => { org_unit_subtree => $office, sort => 'created_at',
+            limit => 3, ($cursor ? (cursor => $cursor) : ()) });
+        is $page->status, 200, "a subtree's page $n: 200" unless $page->status == 200;
+        push @walked, @{ ids_of($page) };
+        $cursor = $page->json->{next} or last;
+    }
+    is_deeply \@walked, \@by_id, 'a subtree newest first, in pages of three: every ticket of it once, in order';
+    is_deeply listed('expert', q => undef, org_unit_subtree => $aptika, sort => 'created_at', order => 'asc',
+                     case_type => 'visitor'),
+        [@v{qw(a1 a2 a3)}], '... oldest first, with other filters';
+    my $csv = api('expert', GET => '/api/tickets', query => { org_unit_subtree => $aptika, sort => 'created_at',
+        format => 'csv' });
+    is scalar(grep { /\Q$mark\E/ } split /\n/, $csv->body), 5, '... and exported';
+    is_deeply [sort { $a <=> $b } @{ listed($op, q => undef, org_unit_subtree => $office, sort => 'created_at') }],
+        [sort { $a <=> $b } @v{qw(a1 a2 a3)}, $s{a}, $routed], '... an operator: their own subtree within it';
+}
+
 my $r = api('expert', GET => '/api/tickets', query => { case_type => 'any', count => 'true', q => $mark });
 is $r->json->{count}, 6, 'count=true counts through the filter';
 
