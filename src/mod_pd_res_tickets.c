@@ -113,7 +113,7 @@ typedef struct list_query_t {
     const char *rows;          /* the row limit: a page and one, to tell whether there is a next */
     const char *q;             /* the search text, NULL for a plain list */
     const char *sla;           /* breached, at_risk or met: a service level list */
-    const char *subtree;       /* org_unit_subtree, or NULL */
+    const char *subtree;       /* org_unit_subtree, else an operator's unit, or NULL */
     apr_size_t sort;           /* index into sorts[] */
     int desc;
     int limit;
@@ -424,7 +424,10 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
                    || case_types
                    || pd_authz_unit_scope(&req->who) != 0;
     lq->rows = apr_itoa(req->r->pool, lq->limit + 1);
-    lq->subtree = subtree;
+    /* an operator's list is their unit's subtree at most: walked as one */
+    lq->subtree = subtree ? subtree
+                : pd_authz_unit_scope(&req->who) ? pd_db_int(&req->db, pd_authz_unit_scope(&req->who))
+                : NULL;
     return APR_SUCCESS;
 }
 
