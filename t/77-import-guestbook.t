@@ -71,13 +71,19 @@ $bad[0] = { %{ $bad[0] }, visitor => { %{ $bad[0]{visitor} }, id_number => 'NIK#
             operator => 'nobody_here' };
 $bad[1] = { %{ $bad[1] }, unit => 'NO-SUCH-UNIT', surat => { %{ $bad[1]{surat} }, letter_date => '01/08/2025' } };
 $bad[2] = { %{ $bad[2] }, state => 'lost', events => [{ kind => 'teleport', at => 'yesterday' }] };
+push @bad, { %{ cases()->[0] }, id => 'c-9',
+             visitor => { %{ cases()->[0]{visitor} }, checked_out_at => '2025-08-04T08:00:00+07:00' } };
 push @bad, { id => 'c-1', type => 'surat', unit => $code{sandi}, created_at => '2025-08-07T08:00:00+07:00',
              surat => { number => '1', letter_date => '2025-08-07', sender => 'A', subject => 'B' } };
 my $r = import_batch(\@bad, dry_run => JSON::PP::true());
 is $r->status, 200, 'a dry run of a batch with problems: 200' or diag $r->body;
 my %got = map { ("$_->{index}:" . ($_->{field} // '')) => $_->{code} } @{ $r->json->{problems} };
 is_deeply [sort keys %got], [sort '0:visitor.id_number', '0:visitor.phone', '1:surat.letter_date', '2:state',
-    '2:events[0].kind'], 'each invalid field of each row, checked as the API checks it' or diag explain $r->json;
+    '2:events[0].kind', '3:visitor.checked_out_at'],
+    'each invalid field of each row, checked as the API checks it, then by the database' or diag explain $r->json;
+$r = import_batch([$bad[3]], dry_run => JSON::PP::true());
+is_deeply [map { "$_->{index}:$_->{field}:$_->{code}" } @{ $r->json->{problems} }],
+    ['0:visitor.checked_out_at:validation_failed'], 'a visitor out before they came in: refused';
 is $r->json->{would_create}, 0, '... nothing would be created';
 is footprint(), $before, '... and nothing was written';
 

@@ -36,11 +36,20 @@ BEGIN
     LEFT JOIN front_desks f ON f.root_unit_id = u.path[1]
     LEFT JOIN pharmacies p ON p.id = f.pharmacy_id;
 
-    SELECT coalesce(json_agg(json_build_object('index', g.i, 'source_id', g.source_id, 'field', 'unit',
-               'code', 'unknown_reference',
-               'message', CASE WHEN g.unit_id IS NULL THEN 'no active org unit has this code'
-                               ELSE 'the unit''s office has no front desk settings yet' END) ORDER BY g.i), '[]')
-    INTO mine FROM pd_guestbook_rows g WHERE g.office IS NULL;
+    SELECT coalesce(json_agg(json_build_object('index', x.i, 'source_id', x.source_id, 'field', x.field,
+               'code', x.code, 'message', x.message) ORDER BY x.i, x.field), '[]')
+    INTO mine FROM (
+        SELECT g.i, g.source_id, 'unit' AS field, 'unknown_reference' AS code,
+               CASE WHEN g.unit_id IS NULL THEN 'no active org unit has this code'
+                    ELSE 'the unit''s office has no front desk settings yet' END AS message
+        FROM pd_guestbook_rows g WHERE g.office IS NULL
+        UNION ALL
+        SELECT g.i, g.source_id, 'visitor.checked_out_at', 'validation_failed',
+               'checked_out_at is before the visitor checked in'
+        FROM pd_guestbook_rows g
+        WHERE (g.record ->> 'checked_out_at')::timestamptz
+              < coalesce((g.record ->> 'checked_in_at')::timestamptz, (g.ticket ->> 'created_at')::timestamptz)
+    ) x;
 
     SELECT coalesce(jsonb_agg(g.ticket ORDER BY g.i), '[]') INTO tickets FROM pd_guestbook_rows g;
     report := pd_import_tickets(p_source, tickets, p_dry_run OR json_array_length(mine) > 0, p_prefix, p_zone,
