@@ -166,7 +166,7 @@ static apr_status_t open_case(pd_req_t *req, const case_t *c, const char **ticke
 static apr_status_t finish_intake(pd_req_t *req, pd_sql_id_e insert, const char *const *args,
                                   int nargs, pd_sql_id_e get, const char *path)
 {
-    const char *id, *text, *read[2];
+    const char *id, *text, *read[4];
     pd_db_result_t res;
 
     if (pd_db_select(&req->db, insert, args, nargs, &res) != APR_SUCCESS
@@ -175,9 +175,13 @@ static apr_status_t finish_intake(pd_req_t *req, pd_sql_id_e insert, const char 
     }
     id = pd_db_get(&res, 0);
     pd_db_drain(&res);
+    /* the record as its reader sees it (a visitor's statement takes two
+     * more: the identity number in full, the check-out offered) */
     read[0] = id;
     read[1] = "0";
-    if (pd_db_select(&req->db, get, PD_DB_ARGS(read), &res) != APR_SUCCESS
+    read[2] = pd_db_bool(pd_authz_visitor_id_number(&req->who));
+    read[3] = pd_db_bool(pd_authz_permits(&req->who, PD_ACT_FRONT_DESK_INTAKE));
+    if (pd_db_select(&req->db, get, read, get == PD_SQL_VISITORS_READ ? 4 : 2, &res) != APR_SUCCESS
         || pd_db_next(&res) != APR_SUCCESS) {
         return pd_fail_db(req, "reading a front desk arrival");
     }
@@ -305,7 +309,7 @@ apr_status_t pd_res_visitors_create(pd_req_t *req)
     args[6] = cs.unit;
     args[7] = source;
     args[8] = pd_db_int(&req->db, req->who.user_id);
-    if ((rv = finish_intake(req, PD_SQL_CALL(PD_SQL_VISITORS_INSERT, args), PD_SQL_VISITORS_GET,
+    if ((rv = finish_intake(req, PD_SQL_CALL(PD_SQL_VISITORS_INSERT, args), PD_SQL_VISITORS_READ,
                             "/visitors")) != APR_SUCCESS) {
         goto cleanup;
     }

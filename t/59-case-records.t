@@ -30,6 +30,7 @@ my $r = api('expert', POST => '/api/visitors', json => { name => 'Siti Aminah', 
     org_unit_id => $warroom });
 is $r->status, 201, 'a visitor checks in' or diag $r->body;
 my $v = $r->json;
+ok $v->{allowed}{check_out}, '... the answer offers the receptionist the check-out';
 $r = api('expert', POST => '/api/surat', json => { number => "045/DK/$$", letter_date => '2026-11-30',
     sender => 'Kepala Sekolah', sender_institution => 'SMKN 4 Bandung', subject => 'Permohonan kunjungan',
     summary => "Kunjungan industri\n40 siswa", org_unit_id => $aptika });
