@@ -4,8 +4,8 @@
 // the inbox (the scan), on a wide screen and a phone, in both languages; the
 // operator (a tech with an org unit) reaches the visitor's page from the
 // case's ticket page and sees the identity number masked and no check-out,
-// and another unit's letter not at all; the receptionist checks the visitor
-// out from their page. t/95-browser-cases.t makes the records
+// and another unit's letter not at all; the receptionist attaches a letter's
+// scan from its page and checks the visitor out from theirs. t/95-browser-cases.t makes the records
 // (PD_TEST_CASES) and runs this. Prints TAP.
 import {
   ok, is, finish, needPortal, deadline, step, shot, keepShots, launch, person, clean, visit, axeProblems, env,
@@ -79,6 +79,22 @@ await step('operator reaches the visitor from the case', async () => {
   await visit(p, `#/surat/${fd.other}`);
   ok(/no such letter/i.test(await p.textContent('#view')), 'operator: another unit\'s letter is not found');
   clean(s, 'operator');
+  await s.context.close();
+});
+
+await step('receptionist attaches a letter\'s scan from its page', async () => {
+  const s = await person(browser, 'expert', PHONE);
+  const p = s.page;
+  await english(p);
+  await visit(p, `#/surat/${fd.other}`);
+  ok(await p.isVisible('.no-scan'), 'receptionist: a letter without its scan says so');
+  await p.setInputFiles('form.record-attach input[type=file]', { name: 'undangan.pdf', mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n') });
+  await p.click('form.record-attach button[type=submit]');
+  await p.locator('a.scan-link', { hasText: 'undangan.pdf' }).waitFor();
+  ok(true, 'receptionist: the scan attached from the letter\'s page shows there');
+  await shot(p, 'surat-attach-390', 'cases');
+  clean(s, 'receptionist attach');
   await s.context.close();
 });
 

@@ -4,7 +4,7 @@
 // and the letter's (its number, date, sender, subject, unit, summary, the
 // scan, the case). Each is reached from the front desk's inbox, the list of
 // who is in the building and the case's ticket page.
-import { h, typed, busy } from './dom.js';
+import { h, typed, busy, nextId } from './dom.js';
 import { t, label, fmtDate } from './i18n.js';
 import { get, post } from './api.js';
 import { pill } from './lists.js';
@@ -28,6 +28,35 @@ function caseCard(c) {
 // shows the record).
 const caseFiles = (ticketId) => attachments.list(ticketId).then((x) => x || []).catch(() => []);
 
+// A photo (a visitor's) or the scan (a letter's) attached to the case,
+// internal: a visitor's face and a letter's content are the office's. For
+// those the case lets add an internal file; done() draws the page again.
+function attachForm(tk, kind, accept, done) {
+  if (!tk || !tk.allowed || !(tk.allowed.upload || []).includes('internal')) return '';
+  const id = nextId(`rec-${kind}`);
+  const input = h('input', { id, name: 'file', type: 'file', accept });
+  const err = h('p.form-error', { role: 'alert' });
+  const button = h('button', { type: 'submit' }, t('attach.upload'));
+  const form = h('form.record-attach', { dataset: { key: `record-${kind}` } },
+    h('label', { for: id }, t(`rec.add_${kind}`)), input, button, err);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const file = input.files[0];
+    const why = file ? attachments.check(file) : t('attach.none');
+    if (why) { err.textContent = why; return; }
+    busy(button, async () => {
+      try {
+        await attachments.upload(tk.id, [file], { visibility: 'internal' });
+        await done();
+      } catch (er) { err.textContent = er.message; }
+    });
+  });
+  return form;
+}
+
+// The case as the caller may act on it, or null (its record still shows).
+const caseTicket = (id) => get(`/tickets/${id}`).catch(() => null);
+
 // Where "back" goes: the front desk for those who work it, else the list.
 const back = (ctx) => (ctx.me.allowed.pages.includes('intake') ? ['#/intake', t('nav.intake')] : ['#/tickets', t('detail.back')]);
 
@@ -42,7 +71,8 @@ export async function visitorPage(ctx, id) {
   const status = h('p.flash', { role: 'status' });
   const draw = async () => {
     const v = await get(`/visitors/${id}`);
-    const photos = (await caseFiles(v.ticket_id)).filter((f) => f.preview_url);
+    const [files, tk] = await Promise.all([caseFiles(v.ticket_id), caseTicket(v.ticket_id)]);
+    const photos = files.filter((f) => f.preview_url);
     const photo = photos.length
       ? h('figure.visitor-photo', h('img', { src: photos[photos.length - 1].preview_url, alt: t('rec.photo_of', { name: v.name }), width: 160, height: 160 }))
       : h('p.muted.no-photo', t('rec.no_photo'));
@@ -72,6 +102,7 @@ export async function visitorPage(ctx, id) {
               row('rec.checked_in', fmtDate(v.checked_in_at)),
               row('rec.checked_out_at', v.checked_out_at ? fmtDate(v.checked_out_at) : h('span.present', t('rec.still_in'))),
               row('rec.registered_by', v.created_by_name && typed(v.created_by_name)))),
+          attachForm(tk, 'photo', 'image/png,image/jpeg,image/webp', draw),
           out),
         caseCard(v.case))]);
   };
@@ -80,7 +111,8 @@ export async function visitorPage(ctx, id) {
 
 export async function suratPage(ctx, id) {
   const s = await get(`/surat/${id}`);
-  const pdfs = (await caseFiles(s.ticket_id)).filter((f) => f.content_type === 'application/pdf');
+  const [files, tk] = await Promise.all([caseFiles(s.ticket_id), caseTicket(s.ticket_id)]);
+  const pdfs = files.filter((f) => f.content_type === 'application/pdf');
   const scans = pdfs.length
     ? h('ul.scans', pdfs.map((f) => h('li', h('a.scan-link', { href: f.download_url, target: '_blank', rel: 'noopener' }, typed(f.file_name)),
       ' ', h('span.muted', fmtDate(f.created_at)))))
@@ -99,6 +131,7 @@ export async function suratPage(ctx, id) {
           row('rec.received', fmtDate(s.received_at)),
           row('rec.registered_by', s.created_by_name && typed(s.created_by_name))),
         s.summary ? [h('h4', t('fd.summary')), h('p.text', { translate: 'no' }, s.summary)] : '',
-        h('h4', t('rec.scan')), scans),
+        h('h4', t('rec.scan')), scans,
+        attachForm(tk, 'scan', 'application/pdf,.pdf', () => suratPage(ctx, id))),
       caseCard(s.case))]);
 }

@@ -814,10 +814,12 @@ const BOTH = {
   'rec.registered_by': ['Dicatat oleh', 'Registered by'],
   'rec.masked': ['(disamarkan)', '(masked)'],
   'rec.photo_of': ['Foto {name}', 'Photo of {name}'],
-  'rec.no_photo': ['Belum ada foto. Lampirkan di kasusnya.', 'No photo yet. Attach one to the case.'],
+  'rec.no_photo': ['Belum ada foto.', 'No photo yet.'],
   'rec.received': ['Diterima', 'Received'],
   'rec.scan': ['Pindaian surat', 'Scanned letter'],
-  'rec.no_scan': ['Belum ada pindaian. Lampirkan PDF-nya di kasus.', 'No scan yet. Attach the PDF to the case.'],
+  'rec.no_scan': ['Belum ada pindaian.', 'No scan yet.'],
+  'rec.add_photo': ['Tambah foto tamu', 'Add the visitor\'s photo'],
+  'rec.add_scan': ['Lampirkan pindaian surat (PDF)', 'Attach the scanned letter (PDF)'],
   // importing a front desk's guestbook
   'imp.err.cases': ['Berkas buku tamu tidak berisi daftar "cases".', 'The guestbook file has no "cases" list.'],
 };
