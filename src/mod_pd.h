@@ -585,6 +585,7 @@ apr_status_t pd_res_visitors_list(pd_req_t *req);
 apr_status_t pd_res_visitors_check_out(pd_req_t *req);
 apr_status_t pd_res_surat_create(pd_req_t *req);
 apr_status_t pd_res_surat_get(pd_req_t *req);
+apr_status_t pd_res_surat_list(pd_req_t *req);
 apr_status_t pd_res_tickets_acknowledge(pd_req_t *req);
 
 /* A user's place in the organisation, as the users API takes it: org_unit_id

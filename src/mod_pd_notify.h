@@ -89,8 +89,9 @@ typedef struct pd_channel_t {
     /* For a channel whose recipients are not users (a webhook endpoint,
      * which chooses its events and pharmacies): writes the event's
      * deliveries itself, on ctx->db inside the fan-out's transaction.
-     * NULL for the per-user channels, whose deliveries the engine writes
-     * from the people's preferences. */
+     * The per-user channels' deliveries the engine writes from the people's
+     * preferences; one of them may have a fan_out too, for recipients who
+     * are no users (WhatsApp: a unit's contacts who never sign in). */
     apr_status_t (*fan_out)(const pd_send_ctx_t *ctx, const pd_fanout_event_t *ev);
 } pd_channel_t;
 
@@ -114,6 +115,8 @@ apr_status_t pd_email_send(const pd_send_ctx_t *ctx, const pd_delivery_t *d, pd_
 int pd_whatsapp_available(const pd_server_conf_t *conf);
 apr_status_t pd_whatsapp_send(const pd_send_ctx_t *ctx, const pd_delivery_t *d,
                               pd_send_result_t *out);
+/* The unit's contacts who are no users, of a new case. */
+apr_status_t pd_whatsapp_fan_out(const pd_send_ctx_t *ctx, const pd_fanout_event_t *ev);
 
 /* mod_pd_notify_fanout.c: fans out up to `batch` events of the outbox in
  * one transaction; *events gets how many were taken. */

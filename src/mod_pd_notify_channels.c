@@ -24,7 +24,7 @@ static apr_status_t portal_send(const pd_send_ctx_t *ctx, const pd_delivery_t *d
 static const pd_channel_t channels[] = {
     { PD_CH_PORTAL, NULL, 1, portal_send, NULL, NULL },
     { PD_CH_EMAIL, pd_email_available, 0, pd_email_send, NULL, NULL },
-    { PD_CH_WHATSAPP, pd_whatsapp_available, 0, pd_whatsapp_send, NULL, NULL },
+    { PD_CH_WHATSAPP, pd_whatsapp_available, 0, pd_whatsapp_send, NULL, pd_whatsapp_fan_out },
     { PD_CH_WEBHOOK, NULL, 0, pd_webhook_send, NULL, pd_webhook_fan_out },
 };
 

@@ -9,7 +9,14 @@
  * id as callback data, which Meta's status notifications return, and the
  * id Meta gives it (wamid) is kept on the delivery, which the webhook's
  * statuses then update (delivered, read, failed). The API's own errors
- * decide what is worth another attempt (pd_whatsapp_response). */
+ * decide what is worth another attempt (pd_whatsapp_response).
+ *
+ * A unit's lead and backup contacts who are no users (a name with a
+ * number) hear of the unit's new cases too: the channel's fan-out writes
+ * their deliveries (once per case and contact), and the send reads the
+ * contact's number and the case's number, purpose and unit
+ * (pd_whatsapp_contact_params, in Indonesian), checking that the person is
+ * still the unit's contact; one who is not is told nothing. */
 #include <apr_strings.h>
 #include "mod_pd_notify.h"
 #include "pd_whatsapp_api.h"
@@ -39,6 +46,42 @@ static apr_status_t recipient(const pd_send_ctx_t *ctx, const pd_delivery_t *d,
     return rv;
 }
 
+/* A contact's number and their message's parameters; *number NULL when
+ * they are no longer the unit's contact. */
+static apr_status_t contact(const pd_send_ctx_t *ctx, const pd_delivery_t *d,
+                            const char **number, const char *params[PD_WHATSAPP_PARAMS],
+                            int *written)
+{
+    const char *args[] = { pd_db_int(ctx->db, d->id) };
+    pd_db_result_t res;
+
+    *number = NULL;
+    *written = 0;
+    if (pd_db_select(ctx->db, PD_SQL_CALL(PD_SQL_NOTIFY_CONTACT_RECIPIENT, args), &res)
+        != APR_SUCCESS) {
+        return APR_EGENERAL;
+    }
+    if (pd_db_next(&res) == APR_SUCCESS) {
+        *number = apr_pstrdup(ctx->pool, pd_db_get(&res, 0));
+        *written = pd_whatsapp_contact_params(ctx->pool, pd_db_get(&res, 2), pd_db_get(&res, 3),
+                                              pd_db_get(&res, 4), d->ticket_url, params)
+                   == APR_SUCCESS;
+    }
+    pd_db_drain(&res);
+    return APR_SUCCESS;
+}
+
+apr_status_t pd_whatsapp_fan_out(const pd_send_ctx_t *ctx, const pd_fanout_event_t *ev)
+{
+    const char *args[] = { pd_db_id_or_null(ctx->db, ev->activity_id),
+                           pd_db_int(ctx->db, ev->ticket_id) };
+
+    if (ev->facts.event != PD_EV_TICKET_CREATED) {
+        return APR_SUCCESS;
+    }
+    return pd_db_exec(ctx->db, PD_SQL_CALL(PD_SQL_NOTIFY_CONTACTS_FAN_OUT, args), NULL);
+}
+
 apr_status_t pd_whatsapp_send(const pd_send_ctx_t *ctx, const pd_delivery_t *d,
                               pd_send_result_t *out)
 {
@@ -49,19 +92,26 @@ apr_status_t pd_whatsapp_send(const pd_send_ctx_t *ctx, const pd_delivery_t *d,
     };
     pd_whatsapp_outcome_t outcome;
     const char *params[PD_WHATSAPP_PARAMS], *number, *json;
+    /* a contact who is no user reads Indonesian, as the office writes */
+    const char *lang = d->user_id > 0 ? d->language : "id";
+    int written = 0;
     apr_status_t rv;
 
-    if (recipient(ctx, d, &number) != APR_SUCCESS) {
+    rv = d->user_id > 0 ? recipient(ctx, d, &number) : contact(ctx, d, &number, params, &written);
+    if (rv != APR_SUCCESS) {
         out->error = "the recipient's number could not be read";
         return APR_EGENERAL;
     }
     if (!number || !pd_whatsapp_number_valid(number)) {
-        out->error = "the recipient has no WhatsApp number they opted in to";
+        out->error = d->user_id > 0 ? "the recipient has no WhatsApp number they opted in to"
+                                    : "the contact is no longer the unit's, or has no number";
         out->cancelled = 1;
         return APR_EINVAL;
     }
-    if (pd_whatsapp_params(p, &d->ev, d->language, d->ticket_url, params) != APR_SUCCESS
-        || pd_whatsapp_message_json(p, number, wa->template_name, d->language, params,
+    if ((d->user_id > 0
+         ? pd_whatsapp_params(p, &d->ev, lang, d->ticket_url, params) != APR_SUCCESS
+         : !written)
+        || pd_whatsapp_message_json(p, number, wa->template_name, lang, params,
                                     PD_WHATSAPP_PARAMS, pd_whatsapp_callback(p, d->id), &json)
            != APR_SUCCESS) {
         out->error = "the message could not be written";

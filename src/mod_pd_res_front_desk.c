@@ -169,7 +169,7 @@ static apr_status_t open_case(pd_req_t *req, const case_t *c, const char **ticke
 static apr_status_t finish_intake(pd_req_t *req, pd_sql_id_e insert, const char *const *args,
                                   int nargs, pd_sql_id_e get, const char *path)
 {
-    const char *id, *text, *read[2];
+    const char *id, *text, *read[4];
     pd_db_result_t res;
 
     if (pd_db_select(&req->db, insert, args, nargs, &res) != APR_SUCCESS
@@ -178,9 +178,13 @@ static apr_status_t finish_intake(pd_req_t *req, pd_sql_id_e insert, const char 
     }
     id = pd_db_get(&res, 0);
     pd_db_drain(&res);
+    /* the record as its reader sees it (a visitor's statement takes two
+     * more: the identity number in full, the check-out offered) */
     read[0] = id;
     read[1] = "0";
-    if (pd_db_select(&req->db, get, PD_DB_ARGS(read), &res) != APR_SUCCESS
+    read[2] = pd_db_bool(pd_authz_visitor_id_number(&req->who));
+    read[3] = pd_db_bool(pd_authz_permits(&req->who, PD_ACT_FRONT_DESK_INTAKE));
+    if (pd_db_select(&req->db, get, read, get == PD_SQL_VISITORS_READ ? 4 : 2, &res) != APR_SUCCESS
         || pd_db_next(&res) != APR_SUCCESS) {
         return pd_fail_db(req, "reading a front desk arrival");
     }
@@ -342,7 +346,7 @@ apr_status_t pd_res_visitors_create(pd_req_t *req)
         return pd_error_set(&req->err, 422, "validation_failed", "source",
                             "source must be walkin or register (the QR form sets qr)");
     }
-    return pd_visitor_check_in(req, &v, PD_SQL_VISITORS_GET, "/visitors");
+    return pd_visitor_check_in(req, &v, PD_SQL_VISITORS_READ, "/visitors");
 }
 
 apr_status_t pd_res_surat_create(pd_req_t *req)
@@ -413,15 +417,20 @@ cleanup:
 /* ---- reading, checking out ------------------------------------------------------- */
 
 /* A record of a case within the caller's scope; 404 for none and for one
- * out of scope alike. */
+ * out of scope alike. A visitor's statement (PD_SQL_VISITORS_READ) takes
+ * two more parameters: whether the identity number shows in full, and
+ * whether the caller may check the visitor out. */
 static apr_status_t record_find(pd_req_t *req, pd_sql_id_e get, const char *what,
                                 const char **text)
 {
-    const char *args[2] = { pd_db_int(&req->db, req->id),
-                            pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who)) };
+    const char *args[4] = { pd_db_int(&req->db, req->id),
+                            pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who)),
+                            pd_db_bool(pd_authz_visitor_id_number(&req->who)),
+                            pd_db_bool(pd_authz_permits(&req->who, PD_ACT_FRONT_DESK_INTAKE)) };
     pd_db_result_t res;
 
-    if (pd_db_select(&req->db, get, PD_DB_ARGS(args), &res) != APR_SUCCESS) {
+    if (pd_db_select(&req->db, get, args, get == PD_SQL_VISITORS_READ ? 4 : 2, &res)
+        != APR_SUCCESS) {
         return pd_fail_db(req, "reading a front desk record");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
@@ -439,31 +448,62 @@ static apr_status_t record_get(pd_req_t *req, pd_sql_id_e get, const char *what)
     return rv == APR_SUCCESS ? pd_respond_json(req, HTTP_OK, text) : rv;
 }
 
-/* GET /api/visitors?present=true: the last hundred visitors (those still
- * in), newest first, of the cases the caller sees. */
-apr_status_t pd_res_visitors_list(pd_req_t *req)
+/* A list's one row, its JSON. */
+static apr_status_t records_list(pd_req_t *req, pd_sql_id_e list, const char *const *args,
+                                 int nargs, const char *what)
 {
-    static const char *const bools[] = { "true", "false", NULL };
-    const char *present, *args[2], *text;
     pd_db_result_t res;
-    apr_status_t rv;
+    const char *text;
 
-    if ((rv = pd_choice_param(req, "present", bools, &present)) != APR_SUCCESS) {
-        return rv;
-    }
-    args[0] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
-    args[1] = pd_db_bool(present && strcmp(present, "true") == 0);
-    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_VISITORS_LIST, args), &res) != APR_SUCCESS) {
-        return pd_fail_db(req, "listing visitors");
+    if (pd_db_select(&req->db, list, args, nargs, &res) != APR_SUCCESS) {
+        return pd_fail_db(req, what);
     }
     text = pd_db_next(&res) == APR_SUCCESS ? pd_db_get(&res, 0) : NULL;
     pd_db_drain(&res);
-    return text ? pd_respond_json(req, HTTP_OK, text) : pd_fail_db(req, "listing visitors");
+    return text ? pd_respond_json(req, HTTP_OK, text) : pd_fail_db(req, what);
+}
+
+/* GET /api/visitors?present=true&ticket_id=: the last hundred visitors
+ * (those still in; the one of a case), newest first, of the cases the
+ * caller sees. */
+apr_status_t pd_res_visitors_list(pd_req_t *req)
+{
+    static const char *const bools[] = { "true", "false", NULL };
+    const char *present, *ticket, *args[6];
+    apr_status_t rv;
+
+    if ((rv = pd_choice_param(req, "present", bools, &present)) != APR_SUCCESS
+        || (rv = pd_id_param(req, "ticket_id", &ticket)) != APR_SUCCESS) {
+        return rv;
+    }
+    args[0] = pd_db_bool(pd_authz_visitor_id_number(&req->who));
+    args[1] = pd_db_bool(pd_authz_permits(&req->who, PD_ACT_FRONT_DESK_INTAKE));
+    args[2] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
+    args[3] = pd_db_bool(present && strcmp(present, "true") == 0);
+    args[4] = ticket;
+    args[5] = ticket;
+    return records_list(req, PD_SQL_CALL(PD_SQL_VISITORS_LIST, args), "listing visitors");
+}
+
+/* GET /api/surat?ticket_id=: the last hundred letters (the one of a case),
+ * newest first, of the cases the caller sees. */
+apr_status_t pd_res_surat_list(pd_req_t *req)
+{
+    const char *ticket, *args[3];
+    apr_status_t rv;
+
+    if ((rv = pd_id_param(req, "ticket_id", &ticket)) != APR_SUCCESS) {
+        return rv;
+    }
+    args[0] = pd_db_int(&req->db, pd_authz_pharmacy_scope(&req->who));
+    args[1] = ticket;
+    args[2] = ticket;
+    return records_list(req, PD_SQL_CALL(PD_SQL_SURAT_LIST, args), "listing letters");
 }
 
 apr_status_t pd_res_visitors_get(pd_req_t *req)
 {
-    return record_get(req, PD_SQL_VISITORS_GET, "no such visitor");
+    return record_get(req, PD_SQL_VISITORS_READ, "no such visitor");
 }
 
 apr_status_t pd_res_surat_get(pd_req_t *req)
@@ -486,13 +526,13 @@ apr_status_t pd_res_visitors_check_out(pd_req_t *req)
     pd_db_drain(&res);
     if (!done) {
         const char *text;
-        apr_status_t rv = record_find(req, PD_SQL_VISITORS_GET, "no such visitor", &text);
+        apr_status_t rv = record_find(req, PD_SQL_VISITORS_READ, "no such visitor", &text);
         /* there, and out already */
         return rv == APR_SUCCESS ? pd_error_set(&req->err, 409, "conflict", NULL,
                                                 "the visitor has checked out already")
                                  : rv;
     }
-    return record_get(req, PD_SQL_VISITORS_GET, "no such visitor");
+    return record_get(req, PD_SQL_VISITORS_READ, "no such visitor");
 }
 
 /* ---- acknowledging a case ------------------------------------------------------------ */

@@ -103,7 +103,8 @@ static apr_status_t parse_enum_param(pd_req_t *req, const char *key,
 
 /* A list request, read from the query string: the statement's parameters,
  * in the catalogue's order, and the page's shape. */
-#define FILTER_ARGS 38
+#define FILTER_ARGS 40
+#define SUBTREE_ARG 6          /* the subtree's pair among the filters */
 typedef struct list_query_t {
     const char *filters[FILTER_ARGS]; /* the scope and each filter, as TICKET_FILTERS takes them */
     int narrowed;              /* a filter besides the scope is set */
@@ -112,6 +113,7 @@ typedef struct list_query_t {
     const char *rows;          /* the row limit: a page and one, to tell whether there is a next */
     const char *q;             /* the search text, NULL for a plain list */
     const char *sla;           /* breached, at_risk or met: a service level list */
+    const char *subtree;       /* org_unit_subtree, else an operator's unit, or NULL */
     apr_size_t sort;           /* index into sorts[] */
     int desc;
     int limit;
@@ -273,11 +275,36 @@ static apr_status_t read_event(pd_req_t *req, const char **event, const char **f
     return APR_SUCCESS;
 }
 
+/* case_type=visitor or surat: the front desk's cases of that type; any:
+ * every case, whatever its type (a helpdesk's tickets have none). As the
+ * array the statement compares with, so that one index serves both. */
+static apr_status_t case_type_param(pd_req_t *req, const char **out)
+{
+    static const char *const types[][2] = {
+        { "visitor", "{visitor}" }, { "surat", "{surat}" }, { "any", "{visitor,surat}" },
+    };
+    const char *v = apr_table_get(req->query, "case_type");
+    apr_size_t i;
+
+    *out = NULL;
+    if (!v) {
+        return APR_SUCCESS;
+    }
+    for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        if (strcmp(types[i][0], v) == 0) {
+            *out = types[i][1];
+            return APR_SUCCESS;
+        }
+    }
+    return pd_error_set(&req->err, 400, "invalid_parameter", "case_type",
+                        "case_type must be visitor, surat or any");
+}
+
 static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
 {
     const char *status, *statuses, *priority, *source, *from, *to;
     const char *category, *modul, *pharmacy, *expert, *tech, *event, *event_from, *event_to;
-    const char *sort_name, *order, *cursor_text, *unit, *subtree, *scope;
+    const char *sort_name, *order, *cursor_text, *unit, *subtree, *scope, *case_types;
     const char **f = lq->filters;
     apr_status_t rv;
     int i, n = 0, escalated = 0;
@@ -290,6 +317,7 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
         || (rv = pd_id_param(req, "pharmacy_id", &pharmacy)) != APR_SUCCESS
         || (rv = pd_id_param(req, "org_unit_id", &unit)) != APR_SUCCESS
         || (rv = pd_id_param(req, "org_unit_subtree", &subtree)) != APR_SUCCESS
+        || (rv = case_type_param(req, &case_types)) != APR_SUCCESS
         || (rv = pd_id_param(req, "expert_id", &expert)) != APR_SUCCESS
         || (rv = pd_id_param(req, "tech_id", &tech)) != APR_SUCCESS
         || (rv = pd_ticket_created_params(req, &from, &to)) != APR_SUCCESS
@@ -375,7 +403,7 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
         f[n++] = scope;
     }
     f[n++] = unit;     f[n++] = unit;
-    f[n++] = subtree;  f[n++] = subtree;
+    f[n++] = subtree;  f[n++] = subtree;   /* SUBTREE_ARG */
     f[n++] = status;   f[n++] = status;
     f[n++] = statuses; f[n++] = statuses;
     f[n++] = priority; f[n++] = priority;
@@ -389,11 +417,17 @@ static apr_status_t read_list_query(pd_req_t *req, list_query_t *lq)
     f[n++] = to;       f[n++] = to;       f[n++] = req->conf->time_zone;
     f[n++] = pd_db_bool(escalated);
     f[n++] = event;    f[n++] = event;    f[n++] = event_from; f[n++] = event_to;
+    f[n++] = case_types; f[n++] = case_types;
     /* an operator's unit scope filters the tickets too */
     lq->narrowed = status || statuses || priority || category || modul || pharmacy || expert
                    || tech || source || from || to || escalated || event || unit || subtree
+                   || case_types
                    || pd_authz_unit_scope(&req->who) != 0;
     lq->rows = apr_itoa(req->r->pool, lq->limit + 1);
+    /* an operator's list is their unit's subtree at most: walked as one */
+    lq->subtree = subtree ? subtree
+                : pd_authz_unit_scope(&req->who) ? pd_db_int(&req->db, pd_authz_unit_scope(&req->who))
+                : NULL;
     return APR_SUCCESS;
 }
 
@@ -433,6 +467,20 @@ static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const c
     const char *const *f = lq->filters;
     int i, n = 0;
 
+    /* by a subtree, newest or oldest first: a walk per unit (pd_sql_cases.h) */
+    if (lq->subtree && !lq->q && !lq->sla && strcmp(sorts[lq->sort].name, "created_at") == 0) {
+        args[n++] = lq->subtree;
+        for (i = 0; i < FILTER_ARGS; i++) {
+            args[n++] = i == SUBTREE_ARG || i == SUBTREE_ARG + 1 ? NULL : f[i];
+        }
+        args[n++] = lq->key;
+        args[n++] = lq->key;
+        args[n++] = lq->after_id;
+        args[n++] = lq->rows;
+        args[n++] = lq->rows;
+        *nargs = n;
+        return lq->desc ? PD_SQL_TICKETS_LIST_SUBTREE_DESC : PD_SQL_TICKETS_LIST_SUBTREE_ASC;
+    }
     if (lq->q) {
         args[n++] = lq->q;
         args[n++] = pd_db_bool(pd_authz_sees_internal(&req->who));

@@ -20,7 +20,7 @@
 static const char *const view_params[] = {
     "status", "priority", "category_id", "module_id", "pharmacy_id", "expert_id",
     "tech_id", "source", "created_from", "created_to", "queue", "q", "sla", "sort", "order",
-    "event", "event_from", "event_to", NULL
+    "event", "event_from", "event_to", "case_type", NULL
 };
 
 /* A saved view's columns, as PD_SQL_SAVED_VIEWS_LIST and _GET give them. */

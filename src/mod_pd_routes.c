@@ -18,7 +18,7 @@ static const char *const ticket_list[] = {
     "status", "priority", "category_id", "module_id", "pharmacy_id", "expert_id",
     "tech_id", "source", "created_from", "created_to", "queue", "q", "sla", "sort", "order",
     "limit", "cursor", "format", "bom", "event", "event_from", "event_to", "count",
-    "org_unit_id", "org_unit_subtree", NULL
+    "org_unit_id", "org_unit_subtree", "case_type", NULL
 };
 static const char *const page_only[] = { "limit", "cursor", NULL };
 static const char *const workload_params[] = { "role", NULL };
@@ -48,8 +48,9 @@ static const char *const view_list[] = { "count", NULL };
 static const char *const org_unit_list[] = { "include_inactive", "form", NULL };
 static const char *const org_contact_list[] = { "org_unit_id", "kind", NULL };
 static const char *const directory_params[] = { "q", NULL };
-static const char *const visitor_list[] = { "present", NULL };
 static const char *const checkin_params[] = { "t", NULL };
+static const char *const visitor_list[] = { "present", "ticket_id", NULL };
+static const char *const surat_list[] = { "ticket_id", NULL };
 
 /* { method, pattern, action, handler, query parameters, takes an
  * Idempotency-Key, streams a multipart body } */
@@ -188,6 +189,7 @@ static const pd_route_t routes[] = {
     { PD_M_POST,   "/visitors/{id}/check-out", PD_ACT_FRONT_DESK_INTAKE, H(pd_res_visitors_check_out), NULL, 0, 0 },
     { PD_M_POST,   "/surat",                  PD_ACT_FRONT_DESK_INTAKE, H(pd_res_surat_create), NULL, 1, 0 },
     { PD_M_GET,    "/surat/{id}",             PD_ACT_FRONT_DESK_READ, H(pd_res_surat_get), NULL, 0, 0 },
+    { PD_M_GET,    "/surat",                  PD_ACT_FRONT_DESK_READ, H(pd_res_surat_list), surat_list, 0, 0 },
     { PD_M_POST,   "/tickets/{id}/acknowledge", PD_ACT_TICKET_UPDATE, H(pd_res_tickets_acknowledge), NULL, 0, 0 },
     /* the QR self check-in: desk tokens (admins); the public form's route,
      * which needs no sign-in but a desk token (pd_authz_public) */

@@ -743,3 +743,14 @@ int pd_authz_public(pd_action_e act)
 {
     return act == PD_ACT_CHECKIN;
 }
+
+/* ---- front desk records ------------------------------------------------------------ */
+
+/* A visitor's identity number (a NIK) in full: the receptionists who take
+ * it (team experts) and the admins. An operator working the case, a
+ * manager, a helpdesk tech see its last characters only: enough to tell
+ * two visitors apart, not to reuse the number. */
+int pd_authz_visitor_id_number(const pd_identity_t *who)
+{
+    return who->role == PD_ROLE_ADMIN || who->role == PD_ROLE_EXPERT;
+}

@@ -331,4 +331,7 @@ int pd_authz_view_share(const pd_identity_t *who);
  * check-in): no identity, no role; its handler does its own checks. */
 int pd_authz_public(pd_action_e act);
 
+/* Whether the caller sees a visitor's identity number in full (else masked). */
+int pd_authz_visitor_id_number(const pd_identity_t *who);
+
 #endif

@@ -5,10 +5,13 @@
 #include "pd_validate.h"
 #include "pd_ticketno.h"
 #include "pd_types.h"
+#include "pd_utf8.h"
+#include "pd_whatsapp.h"
 
 typedef apr_status_t (*check_fn)(const json_t *body, pd_import_t *imp, pd_error_t *err);
 
 static apr_status_t check_tickets(const json_t *body, pd_import_t *imp, pd_error_t *err);
+static apr_status_t check_guestbook(const json_t *body, pd_import_t *imp, pd_error_t *err);
 
 /* The formats. A new one brings its check (the envelope's members, each
  * row by the API's validators, into the statement's form) and its
@@ -19,6 +22,7 @@ static const struct {
     pd_sql_id_e stmt;
 } formats[] = {
     { "tickets", check_tickets, PD_SQL_IMPORTS_TICKETS },
+    { "guestbook", check_guestbook, PD_SQL_IMPORTS_GUESTBOOK },
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -370,41 +374,57 @@ static void check_ticket(pd_import_t *imp, const json_t *t, apr_size_t index)
     json_array_append_new(imp->rows, c.out);
 }
 
-static apr_status_t check_tickets(const json_t *body, pd_import_t *imp, pd_error_t *err)
+/* The envelope: its members, and the array of rows (name, one of them
+ * called one) within the limits of a batch; each row then checked. */
+static apr_status_t check_batch(const json_t *body, pd_import_t *imp, pd_error_t *err,
+                                const char *name, const char *one,
+                                void (*check_row)(pd_import_t *, const json_t *, apr_size_t))
 {
-    static const char *const members[] = { "format", "source", "dry_run", "tickets", NULL };
-    const json_t *tickets = json_object_get(body, "tickets");
+    const char *members[] = { "format", "source", "dry_run", name, NULL };
+    const json_t *rows = json_object_get(body, name);
     apr_size_t i, events = 0;
     apr_status_t rv;
 
     if ((rv = pd_v_known_fields(body, members, err)) != APR_SUCCESS) {
         return rv;
     }
-    if (!json_is_array(tickets) || json_array_size(tickets) == 0) {
-        return pd_error_set(err, 422, "validation_failed", "tickets",
-                            "tickets must be an array of at least one ticket");
+    if (!json_is_array(rows) || json_array_size(rows) == 0) {
+        return pd_error_setf(err, imp->pool, 422, "validation_failed", name,
+                             "%s must be an array of at least one %s", name, one);
     }
-    imp->count = json_array_size(tickets);
+    imp->count = json_array_size(rows);
     if (imp->count > PD_IMPORT_MAX_ROWS) {
-        return pd_error_setf(err, imp->pool, 413, "payload_too_large", "tickets",
-                             "a batch holds at most %d tickets", PD_IMPORT_MAX_ROWS);
+        return pd_error_setf(err, imp->pool, 413, "payload_too_large", name,
+                             "a batch holds at most %d %s", PD_IMPORT_MAX_ROWS, name);
     }
     for (i = 0; i < imp->count; i++) {
-        const json_t *ev = json_object_get(json_array_get(tickets, i), "events");
+        const json_t *ev = json_object_get(json_array_get(rows, i), "events");
         apr_size_t n = json_is_array(ev) ? json_array_size(ev) : 0;
         if (n > PD_IMPORT_MAX_TICKET_EVENTS) {
             return pd_error_setf(err, imp->pool, 413, "payload_too_large",
-                                 apr_psprintf(imp->pool, "tickets[%" APR_SIZE_T_FMT "].events", i),
-                                 "a ticket holds at most %d events", PD_IMPORT_MAX_TICKET_EVENTS);
+                                 apr_psprintf(imp->pool, "%s[%" APR_SIZE_T_FMT "].events", name, i),
+                                 "a %s holds at most %d events", one, PD_IMPORT_MAX_TICKET_EVENTS);
         }
         events += n;
     }
     if (events > PD_IMPORT_MAX_EVENTS) {
-        return pd_error_setf(err, imp->pool, 413, "payload_too_large", "tickets",
+        return pd_error_setf(err, imp->pool, 413, "payload_too_large", name,
                              "a batch holds at most %d events", PD_IMPORT_MAX_EVENTS);
     }
     for (i = 0; i < imp->count; i++) {
-        check_ticket(imp, json_array_get(tickets, i), i);
+        check_row(imp, json_array_get(rows, i), i);
     }
     return APR_SUCCESS;
+}
+
+static apr_status_t check_tickets(const json_t *body, pd_import_t *imp, pd_error_t *err)
+{
+    return check_batch(body, imp, err, "tickets", "ticket", check_ticket);
+}
+
+#include "pd_import_guestbook.inc"
+
+static apr_status_t check_guestbook(const json_t *body, pd_import_t *imp, pd_error_t *err)
+{
+    return check_batch(body, imp, err, "cases", "case", check_case);
 }

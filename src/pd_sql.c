@@ -3,6 +3,7 @@
 #include "pd_sql_sla.h"
 #include "pd_sql_org.h"
 #include "pd_sql_qr.h"
+#include "pd_sql_cases.h"
 #include "pd_dashboard.h"
 
 /* ---- shared fragments (compile-time literals) ---- */
@@ -39,7 +40,7 @@
     "t.source, t.version, t.pharmacy_id, t.module_id, t.category_id, t.customer_id, " \
     "t.expert_id, t.tech_id, t.created_by, t.created_at, t.updated_at, " \
     "t.first_response_at, t.solved_at, t.closed_at, " SLA_COLUMNS ", t.escalated_at, t.rating," \
-    " t.org_unit_id, t.case_type, t.acknowledged_at"
+    " t.org_unit_id, t.case_type, t.acknowledged_at, " CASE_RECORD_ID
 
 /* A list page is one statement, PD_PLAN_CUSTOM: planned with its values, on the
  * tickets table alone. Each optional filter takes its value twice, once for
@@ -49,8 +50,9 @@
  * tickets behind a report's number (event, twice, and its days, migration
  * 0040). The scope comes first (pd_authz_pharmacy_scope, four times: a
  * pharmacy's id, or below -1 an operator's unit, whose subtree's ids are
- * resolved once), then a unit and a unit with its subtree (each twice).
- * Parameters 1-38 of a list. */
+ * resolved once), then a unit and a unit with its subtree (each twice),
+ * and last the front desk's case types (an array: one type, or every type
+ * for any case; twice). Parameters 1-40 of a list. */
 #define TICKET_FILTERS \
     " WHERE (%s::bigint < -1 OR %s::bigint IN (0, t.pharmacy_id))" \
     " AND (%s::bigint >= -1 OR t.org_unit_id = ANY (pd_org_subtree(-1 - %s::bigint)))" \
@@ -68,7 +70,8 @@
     " AND (%s::text IS NULL OR t.created_at >= pd_time_bound(%s::text, %s::text, false))" \
     " AND (%s::text IS NULL OR t.created_at < pd_time_bound(%s::text, %s::text, true))" \
     " AND (NOT %s::boolean OR t.escalated_at IS NOT NULL)" \
-    " AND (%s::text IS NULL OR t.id IN (SELECT pd_report_event_tickets(%s::text, %s::date, %s::date)))"
+    " AND (%s::text IS NULL OR t.id IN (SELECT pd_report_event_tickets(%s::text, %s::date, %s::date)))" \
+    " AND (%s::text[] IS NULL OR t.case_type = ANY (%s::text[]))"
 
 /* Keyset page: the three parameters after the filters are the cursor's key
  * (twice) and id, the last one the row limit. key_col is the sorted column,
@@ -121,7 +124,7 @@
     "ts_rank(CASE WHEN p.staff AND s.notes <> '' THEN s.doc || s.notes ELSE s.doc END, p.q)"
 
 /* With q and another sort, the search is one more filter: parameters 1 the
- * search text, 2 staff, then a list's 42. */
+ * search text, 2 staff, then a list's 44. */
 #define SEARCH_FROM \
     " FROM (SELECT pd_search_query(%s::text) AS q, %s::boolean AS staff) p" \
     " JOIN ticket_search s ON " SEARCH_MATCH \
@@ -133,7 +136,7 @@
  * caller's pharmacy: 1 the search text, 2 staff, 3 pharmacy scope, 4-5 the
  * cursor's rank and id, 6 how many of the best to keep before the tickets
  * are joined (a page and one, or NULL when a filter on the tickets may drop
- * some), then the list's filters (7-44) and the row limit (45). The rank
+ * some), then the list's filters (7-46) and the row limit (47). The rank
  * goes to the cursor as float8 text: at least 15 significant digits whatever
  * extra_float_digits says, which read back and rounded to real give the very
  * same value, so that keyset comparisons are exact. */
@@ -275,7 +278,7 @@
     "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
     " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
     " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
-    " NULL, NULL"
+    " NULL, NULL, NULL"
 /* The service level tiles count the tickets in the two lists up to one
  * more than PD_DASH_SLA_CAP (pd_dashboard.h): past that the dashboard says
  * "more", so that a request never counts every overdue ticket of a large
@@ -1463,7 +1466,6 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_FRONT_DESK_DEFAULTS].text = SQL_FRONT_DESK_DEFAULTS,
     [PD_SQL_TICKETS_CASE_SET].text = SQL_TICKETS_CASE_SET,
     [PD_SQL_VISITORS_INSERT].text = SQL_VISITORS_INSERT,
-    [PD_SQL_VISITORS_GET].text = SQL_VISITORS_GET,
     [PD_SQL_VISITORS_CHECK_OUT].text = SQL_VISITORS_CHECK_OUT,
     [PD_SQL_SURAT_INSERT].text = SQL_SURAT_INSERT,
     [PD_SQL_SURAT_GET].text = SQL_SURAT_GET,
@@ -1481,6 +1483,15 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_CHECKIN_HITS_COUNT].text = SQL_CHECKIN_HITS_COUNT,
     [PD_SQL_CHECKIN_HITS_FORGET].text = SQL_CHECKIN_HITS_FORGET,
     [PD_SQL_CHECKIN_ANSWER].text = SQL_CHECKIN_ANSWER,
+
+    /* the visitor's and the letter's pages, WhatsApp to contacts (pd_sql_cases.h) */
+    [PD_SQL_VISITORS_READ].text = SQL_VISITORS_READ,
+    [PD_SQL_SURAT_LIST].text = SQL_SURAT_LIST,
+    [PD_SQL_NOTIFY_CONTACTS_FAN_OUT].text = SQL_NOTIFY_CONTACTS_FAN_OUT,
+    [PD_SQL_NOTIFY_CONTACT_RECIPIENT].text = SQL_NOTIFY_CONTACT_RECIPIENT,
+    [PD_SQL_IMPORTS_GUESTBOOK].text = SQL_IMPORTS_GUESTBOOK,
+    [PD_SQL_TICKETS_LIST_SUBTREE_DESC].text = SUBTREE_LIST("<", "DESC"),
+    [PD_SQL_TICKETS_LIST_SUBTREE_ASC].text = SUBTREE_LIST(">", "ASC"),
 };
 
 const pd_sql_stmt_t *pd_sql_get(pd_sql_id_e id)

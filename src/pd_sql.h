@@ -48,28 +48,28 @@ typedef enum {
     X(PD_SQL_TICKETS_AUTO_CLOSE,            "pd_tickets_auto_close",             1, PD_PLAN_GENERIC) \
     X(PD_SQL_IDEMPOTENCY_FORGET,            "pd_idempotency_forget",             0, PD_PLAN_GENERIC) \
     /* the ticket list: one statement per allowlisted sort and direction */                          \
-    X(PD_SQL_TICKETS_LIST_CREATED_DESC,     "pd_tickets_list_created_desc",     42, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_CREATED_ASC,      "pd_tickets_list_created_asc",      42, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_UPDATED_DESC,     "pd_tickets_list_updated_desc",     42, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_UPDATED_ASC,      "pd_tickets_list_updated_asc",      42, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_PRIORITY_DESC,    "pd_tickets_list_priority_desc",    42, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_PRIORITY_ASC,     "pd_tickets_list_priority_asc",     42, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_ID_DESC,          "pd_tickets_list_id_desc",          42, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_ID_ASC,           "pd_tickets_list_id_asc",           42, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_SLA_DESC,         "pd_tickets_list_sla_desc",         45, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_SLA_ASC,          "pd_tickets_list_sla_asc",          45, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_CREATED_DESC,     "pd_tickets_list_created_desc",     44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_CREATED_ASC,      "pd_tickets_list_created_asc",      44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_UPDATED_DESC,     "pd_tickets_list_updated_desc",     44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_UPDATED_ASC,      "pd_tickets_list_updated_asc",      44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_PRIORITY_DESC,    "pd_tickets_list_priority_desc",    44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_PRIORITY_ASC,     "pd_tickets_list_priority_asc",     44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_ID_DESC,          "pd_tickets_list_id_desc",          44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_ID_ASC,           "pd_tickets_list_id_asc",           44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_SLA_DESC,         "pd_tickets_list_sla_desc",         47, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_SLA_ASC,          "pd_tickets_list_sla_asc",          47, PD_PLAN_CUSTOM)  \
     /* the ticket list with q: the search text's tsquery, then one per sort */                       \
     X(PD_SQL_TICKET_SEARCH_QUERY,           "pd_ticket_search_query",            1, PD_PLAN_GENERIC) \
-    X(PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC, "pd_tickets_search_relevance_desc", 45, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC,  "pd_tickets_search_relevance_asc",  45, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_CREATED_DESC,   "pd_tickets_search_created_desc",   44, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_CREATED_ASC,    "pd_tickets_search_created_asc",    44, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_UPDATED_DESC,   "pd_tickets_search_updated_desc",   44, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_UPDATED_ASC,    "pd_tickets_search_updated_asc",    44, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_PRIORITY_DESC,  "pd_tickets_search_priority_desc",  44, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_PRIORITY_ASC,   "pd_tickets_search_priority_asc",   44, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_ID_DESC,        "pd_tickets_search_id_desc",        44, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_SEARCH_ID_ASC,         "pd_tickets_search_id_asc",         44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC, "pd_tickets_search_relevance_desc", 47, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC,  "pd_tickets_search_relevance_asc",  47, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_CREATED_DESC,   "pd_tickets_search_created_desc",   46, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_CREATED_ASC,    "pd_tickets_search_created_asc",    46, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_UPDATED_DESC,   "pd_tickets_search_updated_desc",   46, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_UPDATED_ASC,    "pd_tickets_search_updated_asc",    46, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_PRIORITY_DESC,  "pd_tickets_search_priority_desc",  46, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_PRIORITY_ASC,   "pd_tickets_search_priority_asc",   46, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_ID_DESC,        "pd_tickets_search_id_desc",        46, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_SEARCH_ID_ASC,         "pd_tickets_search_id_asc",         46, PD_PLAN_CUSTOM)  \
     X(PD_SQL_TICKET_CATEGORIES_LIST,        "pd_ticket_categories_list",         1, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKET_CATEGORIES_GET,         "pd_ticket_categories_get",          1, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKET_CATEGORIES_INSERT,      "pd_ticket_categories_insert",       3, PD_PLAN_GENERIC) \
@@ -195,13 +195,13 @@ typedef enum {
     X(PD_SQL_IMPORTS_TICKETS,               "pd_imports_tickets",                9, PD_PLAN_GENERIC) \
     /* lists for triage: what needs action first, the customer's waiting      */                       \
     /* tickets first, bounded counts, saved views (migration 0050)            */                       \
-    X(PD_SQL_TICKETS_LIST_ACTION_ASC,       "pd_tickets_list_action_asc",       43, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_ACTION_DESC,      "pd_tickets_list_action_desc",      43, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_WAITING_ASC,      "pd_tickets_list_waiting_asc",      43, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_WAITING_DESC,     "pd_tickets_list_waiting_desc",     43, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_COUNT,                 "pd_tickets_count",                 39, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_COUNT_SLA,             "pd_tickets_count_sla",             42, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_COUNT_SEARCH,          "pd_tickets_count_search",          41, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_ACTION_ASC,       "pd_tickets_list_action_asc",       45, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_ACTION_DESC,      "pd_tickets_list_action_desc",      45, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_WAITING_ASC,      "pd_tickets_list_waiting_asc",      45, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_WAITING_DESC,     "pd_tickets_list_waiting_desc",     45, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_COUNT,                 "pd_tickets_count",                 41, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_COUNT_SLA,             "pd_tickets_count_sla",             44, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_COUNT_SEARCH,          "pd_tickets_count_search",          43, PD_PLAN_CUSTOM)  \
     X(PD_SQL_SAVED_VIEWS_LIST,              "pd_saved_views_list",               2, PD_PLAN_GENERIC) \
     X(PD_SQL_SAVED_VIEWS_GET,               "pd_saved_views_get",                1, PD_PLAN_GENERIC) \
     X(PD_SQL_SAVED_VIEWS_INSERT,            "pd_saved_views_insert",             6, PD_PLAN_GENERIC) \
@@ -235,12 +235,19 @@ typedef enum {
     X(PD_SQL_FRONT_DESK_DEFAULTS,           "pd_front_desk_defaults",            1, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_CASE_SET,              "pd_tickets_case_set",               3, PD_PLAN_GENERIC) \
     X(PD_SQL_VISITORS_INSERT,               "pd_visitors_insert",                9, PD_PLAN_GENERIC) \
-    X(PD_SQL_VISITORS_GET,                  "pd_visitors_get",                   2, PD_PLAN_GENERIC) \
     X(PD_SQL_VISITORS_CHECK_OUT,            "pd_visitors_check_out",             2, PD_PLAN_GENERIC) \
     X(PD_SQL_SURAT_INSERT,                  "pd_surat_insert",                   9, PD_PLAN_GENERIC) \
     X(PD_SQL_SURAT_GET,                     "pd_surat_get",                      2, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_ACKNOWLEDGE,           "pd_tickets_acknowledge",            1, PD_PLAN_GENERIC) \
-    X(PD_SQL_VISITORS_LIST,                 "pd_visitors_list",                  2, PD_PLAN_GENERIC) \
+    X(PD_SQL_VISITORS_LIST,                 "pd_visitors_list",                  6, PD_PLAN_CUSTOM)  \
+    /* the visitor's and the letter's pages, WhatsApp to contacts (pd_sql_cases.h) */                \
+    X(PD_SQL_VISITORS_READ,                 "pd_visitors_read",                  4, PD_PLAN_GENERIC) \
+    X(PD_SQL_SURAT_LIST,                    "pd_surat_list",                     3, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_NOTIFY_CONTACTS_FAN_OUT,       "pd_notify_contacts_fan_out",        2, PD_PLAN_GENERIC) \
+    X(PD_SQL_NOTIFY_CONTACT_RECIPIENT,      "pd_notify_contact_recipient",       1, PD_PLAN_GENERIC) \
+    X(PD_SQL_IMPORTS_GUESTBOOK,             "pd_imports_guestbook",              9, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_LIST_SUBTREE_DESC,     "pd_tickets_list_subtree_desc",     46, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_SUBTREE_ASC,      "pd_tickets_list_subtree_asc",      46, PD_PLAN_CUSTOM)  \
     /* the QR self check-in: desk tokens, rate limits (pd_sql_qr.h) */                               \
     X(PD_SQL_DESK_TOKENS_LIST,              "pd_desk_tokens_list",               0, PD_PLAN_GENERIC) \
     X(PD_SQL_DESK_TOKENS_GET,               "pd_desk_tokens_get",                1, PD_PLAN_GENERIC) \

@@ -153,18 +153,17 @@
     "INSERT INTO visitors (ticket_id, name, id_number, institution, phone, purpose, org_unit_id," \
     " source, created_by) VALUES (%s::bigint, %s::text, %s::text, %s::text, %s::text, %s::text," \
     " %s::bigint, %s::text, %s::bigint) RETURNING id"
-/* 1 visitor, 2 ticket scope: the visitor when their case is in scope */
-#define SQL_VISITORS_GET \
-    "SELECT pd_visitor_json(v.id) FROM visitors v JOIN tickets t ON t.id = v.ticket_id" \
-    " WHERE v.id = %s::bigint AND pd_ticket_in_scope(%s::bigint, t.pharmacy_id, t.org_unit_id)"
-/* 1 ticket scope, 2 only those still in: the last 100 visitors, newest
- * first, whose cases are in scope */
+/* 1 whether the identity numbers show in full, 2 whether the caller may
+ * check visitors out (pd_visitor_json), 3 ticket scope, 4 only those still
+ * in, 5-6 a case (NULL: any): the last 100 visitors, newest first, whose
+ * cases are in scope */
 #define SQL_VISITORS_LIST \
-    "SELECT json_build_object('items', coalesce(json_agg(pd_visitor_json(v.id)::json" \
-    "  ORDER BY v.checked_in_at DESC, v.id DESC), '[]'))::text" \
+    "SELECT json_build_object('items', coalesce(json_agg(pd_visitor_json(v.id, %s::boolean," \
+    "  %s::boolean)::json ORDER BY v.checked_in_at DESC, v.id DESC), '[]'))::text" \
     " FROM (SELECT v.id, v.checked_in_at FROM visitors v JOIN tickets t ON t.id = v.ticket_id" \
     "  WHERE pd_ticket_in_scope(%s::bigint, t.pharmacy_id, t.org_unit_id)" \
     "  AND (NOT %s::boolean OR v.checked_out_at IS NULL)" \
+    "  AND (%s::bigint IS NULL OR v.ticket_id = %s::bigint)" \
     "  ORDER BY v.checked_in_at DESC, v.id DESC LIMIT 100) v"
 /* 1 visitor, 2 ticket scope: checked out now, once; nothing when out of
  * scope or out already */

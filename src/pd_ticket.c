@@ -84,6 +84,8 @@ static void render_members(pd_jw_t *w, const char *const *c, int with_descriptio
     pd_jw_string(w, c[PD_TC_CASE_TYPE]);
     pd_jw_key(w, "acknowledged_at");
     pd_jw_timestamp(w, c[PD_TC_ACKNOWLEDGED_AT]);
+    pd_jw_key(w, "case_record_id");
+    pd_jw_number(w, c[PD_TC_CASE_RECORD_ID]);
     if (with_description) {
         pd_jw_key(w, "description");
         pd_jw_string(w, c[PD_TC_DESCRIPTION]);

@@ -34,6 +34,8 @@ typedef enum {
     /* a front desk case's type (visitor, surat; NULL: a helpdesk ticket) and
      * when its operator acknowledged it (migration 0061) */
     PD_TC_CASE_TYPE, PD_TC_ACKNOWLEDGED_AT,
+    /* the case's visitor or letter (migration 0061); NULL: none */
+    PD_TC_CASE_RECORD_ID,
     /* single-ticket reads only; a list page has its sort key at this position */
     PD_TC_DESCRIPTION,
     /* from the name cache */

@@ -106,6 +106,23 @@ apr_status_t pd_whatsapp_params(apr_pool_t *p, const pd_notify_event_t *ev, cons
     return APR_SUCCESS;
 }
 
+apr_status_t pd_whatsapp_contact_params(apr_pool_t *p, const char *number, const char *purpose,
+                                        const char *unit, const char *ticket_url,
+                                        const char *params[PD_WHATSAPP_PARAMS])
+{
+    if (!number || !*number || !ticket_url) {
+        return APR_EINVAL;
+    }
+    params[0] = pd_whatsapp_param(p, number, 40);
+    params[1] = pd_whatsapp_param(p, purpose, PD_WHATSAPP_TITLE_MAX);
+    params[2] = pd_whatsapp_param(p, apr_pstrcat(p, "Kasus baru dari meja depan untuk ",
+                                                 unit && *unit ? unit : "unit Anda",
+                                                 ". Mohon segera ditindaklanjuti.", NULL),
+                                  PD_WHATSAPP_SUMMARY_MAX);
+    params[3] = pd_whatsapp_param(p, ticket_url, 2000);
+    return APR_SUCCESS;
+}
+
 apr_status_t pd_whatsapp_message_json(apr_pool_t *p, const char *to, const char *template_name,
                                       const char *lang, const char *const *params, int nparams,
                                       const char *callback, const char **json)

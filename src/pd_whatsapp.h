@@ -69,6 +69,14 @@ const char *pd_whatsapp_param(apr_pool_t *p, const char *s, apr_size_t max);
 apr_status_t pd_whatsapp_params(apr_pool_t *p, const pd_notify_event_t *ev, const char *lang,
                                 const char *ticket_url, const char *params[PD_WHATSAPP_PARAMS]);
 
+/* The body parameters of the message a unit's contact who is no user gets
+ * of a new case, in Indonesian: the case's number, its purpose, a line
+ * naming the unit, the link. Nothing else of the case (never a visitor's
+ * identity number). APR_EINVAL without a number or a link. */
+apr_status_t pd_whatsapp_contact_params(apr_pool_t *p, const char *number, const char *purpose,
+                                        const char *unit, const char *ticket_url,
+                                        const char *params[PD_WHATSAPP_PARAMS]);
+
 /* The JSON body of POST /{version}/{phone-number-id}/messages: a template
  * message to one number (E.164), in lang (Meta's code), with text body
  * parameters; callback (may be NULL) comes back in the message's status

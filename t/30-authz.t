@@ -151,6 +151,7 @@ my %expect = (
     'PUT /org-units/{id}/front-desk' => { allow => ['admin'],      ok => 200, kind => 'front_desk' },
     'POST /visitors'                => { allow => [qw(admin team_expert)], ok => 201 },
     'GET /visitors'                 => { allow => \@STAFF_READ,    ok => 200 },
+    'GET /surat'                    => { allow => \@STAFF_READ,    ok => 200 },
     'GET /visitors/{id}'            => { allow => \@STAFF_READ,    ok => 200, kind => 'visitor', unit_scoped => 1 },
     'POST /visitors/{id}/check-out' => { allow => [qw(admin team_expert)], ok => 200, kind => 'visitor' },
     'POST /surat'                   => { allow => [qw(admin team_expert)], ok => 201 },

@@ -19,8 +19,9 @@ use LWP::UserAgent;
 use PD::Test;
 use PD::Fixtures;
 
-my ($office, $units) = front_desk_office('Dinas QR', 'Bidang Aplikasi QR' => 'bidang', 'Bidang Persandian QR' => 'bidang');
-my ($aptika, $sandi) = @$units{'Bidang Aplikasi QR', 'Bidang Persandian QR'};
+my $fd = front_desk_office('Dinas QR', [aptika => 'Bidang Aplikasi QR', 'bidang'],
+                           [sandi => 'Bidang Persandian QR', 'bidang']);
+my ($office, $aptika, $sandi) = @$fd{qw(office aptika sandi)};
 my ($op_a, $op_b) = ("op56a_$$", "op56b_$$");
 db_do(q{INSERT INTO users (username, subject, name, role_id, org_unit_id) VALUES (?, ?, ?, 3, ?)}, $_->[0], $_->[0],
       "Operator $_->[0]", $_->[1]) for [$op_a, $aptika], [$op_b, $sandi];

@@ -221,14 +221,6 @@ sub wa_deliveries {
         d.external_id, d.receipt FROM notify_deliveries d JOIN users u ON u.id = d.user_id
         WHERE d.ticket_id = ? AND d.channel = 'whatsapp' ORDER BY d.id}, $tid)];
 }
-sub settled {
-    my ($tid) = @_;
-    return wait_until(sub {
-        !db_value('SELECT count(*) FROM notify_outbox WHERE ticket_id = ?', $tid)
-            && !db_value(q{SELECT count(*) FROM notify_deliveries WHERE ticket_id = ? AND channel = 'whatsapp'
-                           AND status IN ('pending', 'sending', 'failed')}, $tid);
-    }, 30);
-}
 sub reply_on {
     my ($tid, $body, %o) = @_;
     my $r = api($o{as} // 'expert', POST => "/api/tickets/$tid/comments",
@@ -240,7 +232,7 @@ my $t1 = create_ticket($cw, title => 'Printer mati')->json;
 {
     $graph->clear;
     reply_on($t1->{id}, "Sudah kami periksa.\nMohon dicoba lagi.");
-    ok settled($t1->{id}), 'a reply to the customer: sent';
+    ok whatsapp_settled($t1->{id}), 'a reply to the customer: sent';
     my $d = wa_deliveries($t1->{id});
     is scalar(@$d), 1, '... one WhatsApp message, to the customer who opted in';
     is_deeply [@{ $d->[0] }[1, 2, 3, 4]], [$cw, 'public_reply', 'sent', 1], '... sent at the first attempt';
@@ -276,7 +268,7 @@ api($cw_id, PATCH => '/api/me', json => { whatsapp => { number => $cw_id_number,
     my $t = create_ticket($cw_id, title => 'Stok selisih')->json;
     $graph->clear;
     reply_on($t->{id}, 'Sedang kami cek.');
-    ok settled($t->{id}), 'a reply to a customer who reads Bahasa Indonesia';
+    ok whatsapp_settled($t->{id}), 'a reply to a customer who reads Bahasa Indonesia';
     my ($q) = $graph->wait_requests(1);
     is $q->{body}{template}{language}{code}, 'id', '... language id';
     is $q->{body}{template}{components}[0]{parameters}[2]{text},
@@ -289,13 +281,13 @@ api($cw_id, PATCH => '/api/me', json => { whatsapp => { number => $cw_id_number,
     api('admin', PATCH => '/api/users/' . user_id($typed), json => { whatsapp => { number => number() } });
     my $t = create_ticket($typed, title => 'Tanpa persetujuan')->json;
     reply_on($t->{id}, 'Balasan.');
-    settled($t->{id});
+    whatsapp_settled($t->{id});
     wait_until(sub { db_value(q{SELECT count(*) FROM notify_deliveries WHERE ticket_id = ? AND channel = 'email'
                                 AND status = 'sent'}, $t->{id}) }, 20);
     is_deeply wa_deliveries($t->{id}), [], 'a number an admin typed, not opted in: no WhatsApp message';
 
     reply_on($t1->{id}, 'Catatan untuk tim saja.', visibility => 'internal');
-    settled($t1->{id});
+    whatsapp_settled($t1->{id});
     ok !grep({ $_->[2] eq 'internal_note' } @{ wa_deliveries($t1->{id}) }),
         'an internal note: no WhatsApp message to the customer';
 }
@@ -306,7 +298,7 @@ api($cw_id, PATCH => '/api/me', json => { whatsapp => { number => $cw_id_number,
     $graph->reply('503', '400 130429');
     my $t = create_ticket($cw, title => 'Ulang')->json;
     reply_on($t->{id}, 'Coba lagi nanti.');
-    ok settled($t->{id}), 'a 503, then a rate limit: the message still goes';
+    ok whatsapp_settled($t->{id}), 'a 503, then a rate limit: the message still goes';
     my $d = wa_deliveries($t->{id});
     is_deeply [@{ $d->[0] }[3, 4]], ['sent', 3], '... at the third attempt';
     like $d->[0][5] // '', qr/130429/, '... the last error kept';
@@ -319,7 +311,7 @@ api($cw_id, PATCH => '/api/me', json => { whatsapp => { number => $cw_id_number,
     $graph->reply('401 190');
     $t = create_ticket($cw, title => 'Token')->json;
     reply_on($t->{id}, 'Token kedaluwarsa.');
-    ok settled($t->{id}), 'an authentication error';
+    ok whatsapp_settled($t->{id}), 'an authentication error';
     $d = wa_deliveries($t->{id});
     is_deeply [@{ $d->[0] }[3, 4]], ['dead', 1], '... dead at the first attempt';
     like $d->[0][5], qr/error 190/, '... with the API\'s error';
@@ -333,7 +325,7 @@ api($cw_id, PATCH => '/api/me', json => { whatsapp => { number => $cw_id_number,
     ok wait_until(sub { ((wa_deliveries($t->{id})->[0] // [])->[3] // '') eq 'failed' }, 20),
         'a message waits for its retry';
     api($cw, PATCH => '/api/me', json => { whatsapp => { opt_in => JSON::false } });
-    ok settled($t->{id}), '... the customer withdraws their consent';
+    ok whatsapp_settled($t->{id}), '... the customer withdraws their consent';
     is wa_deliveries($t->{id})->[0][3], 'cancelled', '... and it is cancelled, not sent';
     ok !grep({ $_->{status} == 200 } $graph->requests), '... the API took nothing';
     api($cw, PATCH => '/api/me', json => { whatsapp => { opt_in => JSON::true } });
@@ -356,7 +348,7 @@ api($cw_id, PATCH => '/api/me', json => { whatsapp => { number => $cw_id_number,
     # a failure after the API took it, found by the callback data alone
     my $t = create_ticket($cw, title => 'Gagal kirim')->json;
     reply_on($t->{id}, 'Halo.');
-    settled($t->{id});
+    whatsapp_settled($t->{id});
     my ($did) = @{ wa_deliveries($t->{id})->[0] };
     db_do('UPDATE notify_deliveries SET external_id = NULL WHERE id = ?', $did);
     notify(notice(statuses => [{ id => 'wamid.unknown' . $$, status => 'failed',

@@ -84,7 +84,7 @@ is_error api('admin', POST => '/api/imports', body => '{"format":', content_type
     400, 'bad_json', undef, 'a body that is not JSON';
 is_error api('admin', POST => '/api/imports', body => 'format=tickets', content_type => 'text/plain'),
     415, 'unsupported_media_type', undef, 'a body that is not JSON by its type';
-is_error api('admin', POST => '/api/imports', json => { format => 'guestbook', source => 'x', tickets => [] }),
+is_error api('admin', POST => '/api/imports', json => { format => 'spreadsheet', source => 'x', tickets => [] }),
     422, 'unknown_format', undef, 'an unknown format';
 is_error api('admin', POST => '/api/imports', json => { source => 'x', tickets => [legacy()] }),
     422, 'validation_failed', undef, 'no format';

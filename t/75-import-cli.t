@@ -29,23 +29,6 @@ sub legacy {
              events => [{ kind => 'comment', at => '2023-02-01T09:00:00+07:00', author => 'expert', body => 'Ditangani.' }], %f };
 }
 
-# (exit status, stdout, stderr) of scripts/import with these arguments
-# and environment
-sub run_import {
-    my ($env, @args) = @_;
-    my ($out, $err) = map { (tempfile(DIR => $ENV{PD_TEST_RUN_DIR} // $ENV{TMPDIR}, UNLINK => 1))[1] } 1 .. 2;
-    my $pid = fork // die "fork: $!";
-    if (!$pid) {
-        delete @ENV{qw(PHARMADESK_TOKEN PHARMADESK_TOKEN_FILE PHARMADESK_USER PHARMADESK_PASSWORD)};
-        %ENV = (%ENV, %$env);
-        open STDOUT, '>', $out or die;
-        open STDERR, '>', $err or die;
-        exec "$ENV{PD_ROOT}/scripts/import", '--url', $ENV{PD_TEST_URL}, @args or die "exec: $!";
-    }
-    waitpid $pid, 0;
-    return ($? >> 8, read_file($out), read_file($err));
-}
-
 my %admin = (PHARMADESK_TOKEN => token_for('admin'));
 my $tickets = sub { db_value('SELECT count(*) FROM ticket_imports WHERE source = ?', $SOURCE) };
 

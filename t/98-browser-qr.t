@@ -20,8 +20,8 @@ require PD::Test;
 require PD::Fixtures;
 
 my $stamp = "$$";
-my ($office, $units) = PD::Fixtures::front_desk_office("Dinas QR $stamp", "Bidang Aplikasi $stamp" => 'bidang');
-my $aptika = $units->{"Bidang Aplikasi $stamp"};
+my $fd = PD::Fixtures::front_desk_office("Dinas QR $stamp", [aptika => "Bidang Aplikasi $stamp", 'bidang']);
+my ($office, $aptika) = @$fd{qw(office aptika)};
 # the page's requests all come from one address, as the other tests' do
 PD::Test::db_do('DELETE FROM checkin_hits');
 $ENV{PD_TEST_QR} = JSON::PP->new->utf8->encode({ stamp => $stamp, office => $office, aptika => $aptika });

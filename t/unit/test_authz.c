@@ -1001,11 +1001,31 @@ static void test_unit_scope(void **state)
     }
 }
 
+/* A visitor's identity number in full: the receptionists (team experts)
+ * and admins; masked for an operator, a helpdesk tech, a manager, and a
+ * customer (who reads no visitor at all). */
+static void test_visitor_id_number(void **state)
+{
+    pd_identity_t op = who(PD_ROLE_TECH, 0);
+    int role;
+
+    (void)state;
+    for (role = PD_ROLE_NONE; role < PD_ROLE__COUNT; role++) {
+        pd_identity_t w = who((pd_role_e)role, role == PD_ROLE_CUSTOMER ? 3 : 0);
+        assert_int_equal(pd_authz_visitor_id_number(&w), role == PD_ROLE_ADMIN || role == PD_ROLE_EXPERT);
+    }
+    op.org_unit_id = 7;
+    assert_false(pd_authz_visitor_id_number(&op));
+    /* who reads no visitor has no case to see it by */
+    assert_false(pd_authz_allows(PD_ROLE_CUSTOMER, PD_ACT_FRONT_DESK_READ));
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_action_names),
+        T(test_visitor_id_number),
         T(test_policy_matrix),
         T(test_manager_reads_only),
         T(test_customer_limits),

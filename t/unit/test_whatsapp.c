@@ -437,6 +437,32 @@ static void test_title(void **state)
     assert_true(strlen(pd_whatsapp_ticket_title(p, long_line, "+62812")) <= PD_WHATSAPP_TITLE_MAX + 3);
 }
 
+/* A unit's contact who is no user: the case's number, its purpose on one
+ * line, the unit in Indonesian, the link; nothing without a number or a
+ * link. */
+static void test_contact_params(void **state)
+{
+    apr_pool_t *p = *state;
+    const char *params[PD_WHATSAPP_PARAMS];
+
+    assert_int_equal(pd_whatsapp_contact_params(p, "PD-2026-000042", "Konsultasi\naplikasi  perizinan",
+                                                "Bidang Aplikasi", "https://desk.example.org/#/t/42",
+                                                params), APR_SUCCESS);
+    assert_string_equal(params[0], "PD-2026-000042");
+    assert_string_equal(params[1], "Konsultasi aplikasi perizinan");
+    assert_string_equal(params[2], "Kasus baru dari meja depan untuk Bidang Aplikasi. "
+                                   "Mohon segera ditindaklanjuti.");
+    assert_string_equal(params[3], "https://desk.example.org/#/t/42");
+    assert_int_equal(pd_whatsapp_contact_params(p, "PD-2026-000042", NULL, NULL,
+                                                "https://desk.example.org/#/t/42", params), APR_SUCCESS);
+    assert_string_equal(params[1], "-");
+    assert_string_equal(params[2], "Kasus baru dari meja depan untuk unit Anda. "
+                                   "Mohon segera ditindaklanjuti.");
+    assert_int_equal(pd_whatsapp_contact_params(p, NULL, "x", "y", "https://desk.example.org/", params),
+                     APR_EINVAL);
+    assert_int_equal(pd_whatsapp_contact_params(p, "PD-1", "x", "y", NULL, params), APR_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -452,6 +478,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_handshake, setup, teardown),
         cmocka_unit_test_setup_teardown(test_notice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_title, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_contact_params, setup, teardown),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

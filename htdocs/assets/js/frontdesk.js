@@ -78,7 +78,7 @@ export async function intakePage(ctx) {
     present.replaceChildren(...(list.length ? list.map((v) => {
       const err = h('p.form-error', { role: 'alert' });
       return h('li.card.item', { dataset: { id: v.id } },
-        h('div.item-main', h('p.item-title', typed(v.name), v.institution ? h('span.code', ` ${v.institution}`) : ''),
+        h('div.item-main', h('p.item-title', h('a.visitor-link', { href: `#/visitors/${v.id}` }, typed(v.name)), v.institution ? h('span.code', ` ${v.institution}`) : ''),
           h('p.muted', [names.get(v.org_unit_id) || '', `${t('fd.since')} ${fmtDate(v.checked_in_at)}`].filter(Boolean).join(' · '),
             ' · ', h('a', { href: `#/t/${v.ticket_id}` }, v.ticket_number))),
         h('div.item-actions', h('button', { type: 'button', onclick: (e) => busy(e.currentTarget, async () => {
@@ -88,10 +88,11 @@ export async function intakePage(ctx) {
   }
   async function loadInbox() {
     // the newest cases first: what just came through the door, which the
-    // queue's own order (the most urgent, then the oldest) would put last
-    const page = await get('/tickets', { queue: 'unassigned', sort: 'created_at', limit: 100 });
-    const cases = page.items.filter((x) => x.case_type);
-    inbox.replaceChildren(cases.length ? ticketTable(cases, true, t('fd.inbox')) : h('p.muted', t('fd.inbox_empty')));
+    // queue's own order (the most urgent, then the oldest) would put last;
+    // the server keeps to cases (case_type=any), so that a helpdesk's
+    // tickets never crowd them off the page
+    const cases = (await get('/tickets', { queue: 'unassigned', case_type: 'any', sort: 'created_at', limit: 100 })).items;
+    inbox.replaceChildren(cases.length ? ticketTable(cases, true, t('fd.inbox'), { cases: true }) : h('p.muted', t('fd.inbox_empty')));
   }
   const done = async (text, ticketId) => {
     note.replaceChildren(text, ' ', h('a', { href: `#/t/${ticketId}` }, t('fd.open_case')));

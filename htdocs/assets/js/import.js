@@ -1,6 +1,6 @@
-// Admins: importing another helpdesk's tickets (#/admin/import, POST
-// /api/imports). A file in the import format (README, "Importing
-// tickets") is checked first, in batches, by dry runs that write nothing;
+// Admins: importing another helpdesk's tickets, or a front desk's
+// guestbook (#/admin/import, POST /api/imports). A file in an import format
+// (README, "Importing tickets") is checked first, in batches, by dry runs that write nothing;
 // only a file without problems can then be imported, batch by batch.
 // Batches already imported are skipped by the server, so importing the
 // same file again, after an interruption, finishes the rest.
@@ -12,12 +12,16 @@ import { request } from './api.js';
 // server's caps (5,000 tickets, 16 MiB).
 const BATCH = 500;
 
+// The list of rows of a format: a guestbook's cases, else tickets.
+const listOf = (doc) => (doc.format === 'guestbook' ? 'cases' : 'tickets');
+
 // The file's document, or an error message.
 function readDocument(text) {
   let doc;
   try { doc = JSON.parse(text); } catch { return { error: t('imp.err.json') }; }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return { error: t('imp.err.shape') };
-  if (!Array.isArray(doc.tickets) || !doc.tickets.length) return { error: t('imp.err.tickets') };
+  const rows = doc[listOf(doc)];
+  if (!Array.isArray(rows) || !rows.length) return { error: t(doc.format === 'guestbook' ? 'imp.err.cases' : 'imp.err.tickets') };
   return { doc };
 }
 
@@ -25,13 +29,14 @@ function readDocument(text) {
 // problem's index made the file's.
 async function runBatches(doc, dryRun, progress) {
   const sum = { count: 0, created: 0, would_create: 0, already_imported: 0, problem_count: 0, problems: [] };
-  const batches = Math.ceil(doc.tickets.length / BATCH);
+  const list = listOf(doc);
+  const batches = Math.ceil(doc[list].length / BATCH);
   for (let b = 0; b < batches; b++) {
     progress(t('imp.progress', { n: b + 1, of: batches }));
-    const tickets = doc.tickets.slice(b * BATCH, (b + 1) * BATCH);
+    const rows = doc[list].slice(b * BATCH, (b + 1) * BATCH);
     let r;
     try {
-      r = (await request('POST', '/imports', { json: { format: doc.format, source: doc.source, dry_run: dryRun, tickets } })).data;
+      r = (await request('POST', '/imports', { json: { format: doc.format, source: doc.source, dry_run: dryRun, [list]: rows } })).data;
     } catch (err) {
       const report = err.detail && err.detail.report;
       if (!report) throw err;

@@ -33,11 +33,18 @@ function waitingFor(tk, staff) {
 const ago = (iso) => h('time', { datetime: iso, title: fmtDate(iso) }, fmtAgo(iso));
 const people = (tk) => [tk.expert, tk.tech].filter(Boolean).map((p) => h('span', typed(p.name)));
 
+// A front desk case's own record (the visitor's or the letter's page), or
+// null for a helpdesk ticket.
+export const caseRecordHref = (tk) => (tk.case_record_id
+  ? `#/${tk.case_type === 'visitor' ? 'visitors' : 'surat'}/${tk.case_record_id}` : null);
+
 // [heading, cell, cell tag]
-function columns(staff) {
+function columns(staff, cases) {
   return [
     [t('field.number'), (tk) => h('a.row-link', { href: `#/t/${tk.id}` }, tk.number)],
     [t('field.title'), (tk) => typed(tk.title), 'td.title'],
+    cases ? [t('rec.record'), (tk) => (caseRecordHref(tk)
+      ? h('a.record-link', { href: caseRecordHref(tk) }, t(`rec.${tk.case_type}`)) : '')] : null,
     staff ? [t('field.pharmacy'), (tk) => typed(tk.pharmacy ? tk.pharmacy.name : '')] : null,
     [t('field.priority'), (tk) => pill('priority', tk.priority)],
     [t('field.status'), (tk) => [pill('status', tk.status), ' ', waitingFor(tk, staff)]],
@@ -54,9 +61,10 @@ function row(tk, cols, pick) {
   return h(`tr${tk.status === 'waiting_customer' ? '.waiting' : ''}`, { dataset: { id: tk.id, status: tk.status } }, cells);
 }
 
-// The table; opts.pick (a ticket's selection box) and opts.pickAll add a first column.
+// The table; opts.pick (a ticket's selection box) and opts.pickAll add a first column;
+// opts.cases a column of the front desk's records.
 export function ticketTable(items, staff, caption, opts = {}) {
-  const cols = columns(staff);
+  const cols = columns(staff, opts.cases);
   const heads = cols.map(([l]) => h('th', { scope: 'col' }, l));
   if (opts.pick) heads.unshift(h('th.pick', { scope: 'col' }, opts.pickAll || ''));
   return h('table.tickets#tickets', h('caption.visually-hidden', caption),

@@ -37,6 +37,9 @@ const ROUTES = [
   // the QR self check-in's desk codes, and one desk's page to print
   [/^\/admin\/desk-tokens$/, 'desk_tokens', () => import('./desk-tokens.js'), (m, c) => m.deskTokensPage(c)],
   [/^\/admin\/desk-tokens\/(\d+)\/print$/, 'desk_tokens', () => import('./desk-tokens.js'), (m, c) => m.deskTokenPrint(c, Number(c.match[1]))],
+  // a front desk case's record: the visitor's, the letter's (the API decides who sees it)
+  [/^\/visitors\/(\d+)$/, null, () => import('./cases.js'), (m, c) => m.visitorPage(c, Number(c.match[1]))],
+  [/^\/surat\/(\d+)$/, null, () => import('./cases.js'), (m, c) => m.suratPage(c, Number(c.match[1]))],
 ];
 
 const PATHS = {

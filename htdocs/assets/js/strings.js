@@ -853,6 +853,31 @@ const BOTH = {
   'view.delete_short': ['Hapus', 'Delete'],
   'view.deleted': ['Tampilan “{name}” dihapus.', 'View “{name}” deleted.'],
   'view.name_needed': ['Isi nama tampilan.', 'Enter a name for the view.'],
+  // a front desk case's record: the visitor's and the letter's pages
+  'rec.record': ['Catatan', 'Record'],
+  'rec.visitor': ['Tamu', 'Visitor'],
+  'rec.surat': ['Surat', 'Letter'],
+  'rec.open_visitor': ['Lihat data tamu', 'See the visitor'],
+  'rec.open_surat': ['Lihat data surat', 'See the letter'],
+  'rec.case': ['Kasus', 'Case'],
+  'rec.escalated': ['Dieskalasi', 'Escalated'],
+  'rec.acknowledged': ['Diterima operator', 'Acknowledged'],
+  'rec.not_yet': ['Belum', 'Not yet'],
+  'rec.checked_in': ['Masuk', 'Checked in'],
+  'rec.checked_out_at': ['Keluar', 'Checked out'],
+  'rec.still_in': ['Masih di dalam gedung', 'Still in the building'],
+  'rec.checked_out': ['{name} tercatat keluar.', '{name} checked out.'],
+  'rec.registered_by': ['Dicatat oleh', 'Registered by'],
+  'rec.masked': ['(disamarkan)', '(masked)'],
+  'rec.photo_of': ['Foto {name}', 'Photo of {name}'],
+  'rec.no_photo': ['Belum ada foto.', 'No photo yet.'],
+  'rec.received': ['Diterima', 'Received'],
+  'rec.scan': ['Pindaian surat', 'Scanned letter'],
+  'rec.no_scan': ['Belum ada pindaian.', 'No scan yet.'],
+  'rec.add_photo': ['Tambah foto tamu', 'Add the visitor\'s photo'],
+  'rec.add_scan': ['Lampirkan pindaian surat (PDF)', 'Attach the scanned letter (PDF)'],
+  // importing a front desk's guestbook
+  'imp.err.cases': ['Berkas buku tamu tidak berisi daftar "cases".', 'The guestbook file has no "cases" list.'],
 };
 
 const pick = (i) => Object.fromEntries(Object.entries(BOTH).map(([k, v]) => [k, v[i]]));

@@ -10,7 +10,7 @@ import { t, label, fmtDate } from './i18n.js';
 import { request, post, patch, get, del, command, watched, poll, ApiError } from './api.js';
 import * as lookups from './lookups.js';
 import * as attachments from './attachments.js';
-import { pill, named, PRIORITIES } from './lists.js';
+import { pill, named, PRIORITIES, caseRecordHref } from './lists.js';
 import { slaCard, escalatedBadge, badge, TARGETS } from './sla.js';
 import * as bell from './bell.js';
 
@@ -142,6 +142,7 @@ function info(tk) {
       row('field.contact', tk.contact && typed(tk.contact)),
       row('field.app_version', tk.app_version && typed(tk.app_version)),
       row('field.source', label('source', tk.source)),
+      row('rec.record', caseRecordHref(tk) && h('a.record-link', { href: caseRecordHref(tk) }, t(`rec.open_${tk.case_type}`))),
       row('field.customer', tk.customer && typed(tk.customer.name)),
       row('field.expert', tk.expert ? typed(tk.expert.name) : t('common.none')),
       row('field.tech', tk.tech ? typed(tk.tech.name) : t('common.none')),

@@ -18,6 +18,7 @@ use Test::More ();
 use URI::Escape ();
 use POSIX ();
 use Time::HiRes ();
+use File::Temp ();
 use PD::OpenAPI ();
 use PD::Test;
 
@@ -25,7 +26,7 @@ our @EXPORT = qw(
     is_error is_refused_token tag ticket_body create_ticket all_pages set_ticket
     activities last_activity_id raw_http chunked_post chunked_request allow_set
     form_data upload store_counts api_headers_ok sla_elapse notify_settled notified
-    private_kib private_peak STATUSES ROLE_USERS front_desk_office
+    private_kib private_peak STATUSES ROLE_USERS front_desk_office whatsapp_settled run_import
 );
 
 use constant STATUSES => qw(open in_review in_progress waiting_customer solved closed cancelled);
@@ -221,6 +222,17 @@ sub notify_settled {
     }, 20);
 }
 
+# The ticket's events fanned out and its WhatsApp messages sent or given
+# up on (30 s at most: retries wait).
+sub whatsapp_settled {
+    my ($tid) = @_;
+    return PD::Test::wait_until(sub {
+        !db_value('SELECT count(*) FROM notify_outbox WHERE ticket_id = ?', $tid)
+            && !db_value(q{SELECT count(*) FROM notify_deliveries WHERE ticket_id = ? AND channel = 'whatsapp'
+                           AND status IN ('pending', 'sending', 'failed')}, $tid);
+    }, 30);
+}
+
 # Who was told of an event on a ticket, once it settled: usernames, sorted,
 # on one channel or any.
 sub notified {
@@ -380,35 +392,52 @@ sub api_headers_ok {
     return $ok;
 }
 
-# raw_http's answer: a hash (status, headers by lower-case name, body,
-# json) that also answers as PD::Test's responses do.
-# An office of its own for a front desk test: a root unit named after
-# $name, the units below it (name => type), and its front desk settings (a
-# client without customer accounts). Returns the office's id and a hash of
-# the units' ids by name.
-sub front_desk_office {
-    my ($name, @units) = @_;
-    (my $code = uc tag($name)) =~ s/[^A-Z0-9_-]/-/g;
-    $code = substr($code, 0, 24);
-    my $unit = sub {
-        my $r = api('admin', POST => '/api/org-units', json => { @_ });
-        croak "org unit: $r->{status} $r->{body}" unless $r->{status} == 201;
-        return $r->{json}{id};
-    };
-    my $office = $unit->(code => $code, name => $name, type => 'root');
-    my %id;
-    my $n = 0;
-    while (my ($u, $type) = splice @units, 0, 2) {
-        $id{$u} = $unit->(code => "$code-" . ++$n, name => $u, type => $type, parent_id => $office);
+# (exit status, stdout, stderr) of scripts/import against the test's
+# server with these arguments and environment
+sub run_import {
+    my ($env, @args) = @_;
+    my ($out, $err) = map { (File::Temp::tempfile(DIR => $ENV{PD_TEST_RUN_DIR} // $ENV{TMPDIR}, UNLINK => 1))[1] } 1 .. 2;
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        delete @ENV{qw(PHARMADESK_TOKEN PHARMADESK_TOKEN_FILE PHARMADESK_USER PHARMADESK_PASSWORD)};
+        %ENV = (%ENV, %$env);
+        open STDOUT, '>', $out or die;
+        open STDERR, '>', $err or die;
+        exec "$ENV{PD_ROOT}/scripts/import", '--url', $ENV{PD_TEST_URL}, @args or die "exec: $!";
     }
-    my $client = api('admin', POST => '/api/pharmacies', json => { code => $code, name => "$name (meja depan)" })->{json}{id};
-    my $r = api('admin', PUT => "/api/org-units/$office/front-desk", json => { pharmacy_id => $client,
-        module_id => module_id('Penjualan'), visitor_category_id => category_id('Bug Sistem'),
-        surat_category_id => category_id('Bug Sistem') });
-    croak "front desk: $r->{status} $r->{body}" unless $r->{status} == 200;
-    return ($office, \%id);
+    waitpid $pid, 0;
+    return ($? >> 8, read_file($out), read_file($err));
 }
 
+# A front desk office for a test: a root unit named after $name and the
+# units below it ([key, name, type, parent key (the office: undef)]), its
+# client (a pharmacies entry without customers) and its front desk
+# settings. Returns {office => id, client => id, key => id, ...}.
+sub front_desk_office {
+    my ($name, @units) = @_;
+    my $code = sub { (my $c = uc tag($_[0])) =~ s/[^A-Z0-9_-]/-/g; substr($c, 0, 32) };
+    my $unit = sub {
+        my $r = api('admin', POST => '/api/org-units', json => { @_ });
+        die "org unit: " . $r->body unless $r->status == 201;
+        return $r->json->{id};
+    };
+    my %id = (office => $unit->(code => $code->('DINAS'), name => $name, type => 'root'));
+    for my $u (@units) {
+        my ($key, $unit_name, $type, $parent) = @$u;
+        $id{$key} = $unit->(code => $code->($key), name => $unit_name, type => $type,
+                            parent_id => $id{ $parent // 'office' });
+    }
+    $id{client} = api('admin', POST => '/api/pharmacies', json => { code => $code->('KANTOR'), name => $name })
+        ->json->{id};
+    my $r = api('admin', PUT => "/api/org-units/$id{office}/front-desk", json => { pharmacy_id => $id{client},
+        module_id => module_id('Penjualan'), visitor_category_id => category_id('Bug Sistem'),
+        surat_category_id => category_id('Bug Sistem') });
+    die "front desk: " . $r->body unless $r->status == 200;
+    return \%id;
+}
+
+# raw_http's answer: a hash (status, headers by lower-case name, body,
+# json) that also answers as PD::Test's responses do.
 package PD::Fixtures::RawResponse;
 sub status { $_[0]{status} }
 sub json   { $_[0]{json} }
