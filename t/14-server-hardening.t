@@ -93,6 +93,10 @@ unlike $page, qr{Apache/\d|<address>|Debian}, 'an error page of Apache\'s own ha
     like $active, qr{<Location /errors/>[^<]*Header unset ETag[^<]*Header unset Last-Modified}s,
         '... and the error documents it answers with carry no validators';
     like $active, qr{<IfModule mpm_event_module>[^<]*MaxRequestWorkers}s, 'the example sizes the event MPM';
+    like $active, qr{<Location /health>[^<]*SetHandler pharmadesk-health[^<]*Require all granted}s,
+        'the example answers the load balancer\'s health check without a login';
+    like $active, qr{<Location /metrics>[^<]*SetHandler pharmadesk-metrics[^<]*Require local\s}s,
+        '... and serves the metrics to this machine alone';
 }
 
 done_testing;
