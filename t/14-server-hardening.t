@@ -76,7 +76,7 @@ unlike $page, qr{Apache/\d|<address>|Debian}, 'an error page of Apache\'s own ha
         "ServerRoot $dir", "DefaultRuntimeDir $dir", "PidFile $dir/httpd.pid", "ErrorLog $dir/error.log",
         'Listen 127.0.0.1:1', 'User www-data', 'Group www-data',
         (map { "LoadModule ${_}_module $mods/mod_$_.so" }
-            qw(mpm_event authz_core authn_core authz_user mime dir headers alias dbd ssl socache_shmcb
+            qw(mpm_event authz_core authz_host authn_core authz_user mime dir headers alias dbd ssl socache_shmcb
                reqtimeout auth_openidc filter deflate brotli env)),
         "LoadModule pharmadesk_module $ENV{PD_ROOT}/.libs/mod_pharmadesk.so",
         "Include $dir/vhost.conf", '');
