@@ -10,11 +10,35 @@
 -- Ticket numbers continue each year's number sequence, and the sequences are
 -- moved past them, so tickets created live afterwards do not collide.
 -- Running it again adds another n tickets.
+--
+-- A large load goes in slices, each its own transaction, so that no single
+-- one holds the whole of it (bench/run does this past a million):
+--
+--     psql -v n=1000000 -v slice=K -v slices=S -f bench/load.sql
+--
+-- for K from 0 to S-1, in order, each n tickets; slice K draws its creation
+-- times from the K-th S-th of the two years' distribution, so that the
+-- slices together are one load in creation order. The first slice sets the
+-- load up (indexes dropped, triggers off), the last one finishes it (search
+-- rows, service levels, counts, indexes, compaction); between them the
+-- state lives in the tables bench_index and bench_state.
 
 \set ON_ERROR_STOP on
 \if :{?n}
 \else
     \set n 100000
+\endif
+\if :{?slices}
+\else
+    \set slice 0
+    \set slices 1
+\endif
+SELECT :slice = 0 AS bench_first, :slice = :slices - 1 AS bench_last,
+       :slice >= 0 AND :slice < :slices AS bench_slice_ok \gset
+\if :bench_slice_ok
+\else
+    \echo 'slice must be from 0 to slices - 1'
+    \quit
 \endif
 
 -- Nothing here needs to survive a crash before the checkpoint; a lost load
@@ -61,11 +85,14 @@ ON CONFLICT (username) DO NOTHING;
 -- once afterwards is much cheaper than updating them row by row. They are
 -- recreated from their own catalogue definitions (pg_get_indexdef), so they
 -- come back exactly as the migrations made them, under the same names; the
--- primary key and the unique ticket number stay throughout. All of it is in
--- this transaction: a failed load leaves the indexes as they were.
-SELECT :n >= (SELECT count(*) FROM tickets) AS bench_rebuild \gset
+-- primary key and the unique ticket number stay throughout. In one slice
+-- all of it is one transaction: a failed load leaves the indexes as they
+-- were; in several, a failed slice leaves them dropped until a load
+-- finishes (bench/run then loads afresh).
+\if :bench_first
+SELECT :n::bigint * :slices >= (SELECT count(*) FROM tickets) AS bench_rebuild \gset
 \if :bench_rebuild
-CREATE TEMP TABLE bench_index ON COMMIT DROP AS
+CREATE TABLE bench_index AS
 SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
 FROM pg_index i
 WHERE i.indrelid IN ('tickets'::regclass, 'ticket_search'::regclass)
@@ -81,11 +108,17 @@ BEGIN
 END
 $$;
 \endif
+-- where the load's tickets start, for the last slice
+CREATE TABLE bench_state AS SELECT coalesce(max(id), 0) + 1 AS lo FROM tickets;
+\else
+SELECT to_regclass('bench_index') IS NOT NULL AS bench_rebuild \gset
+\endif
 
 -- The search rows (migration 0011) are computed once at the end, for all the
 -- new tickets and their replies together, rather than by the triggers row by
 -- row; so are the dashboard's counts (migration 0017).
 SELECT coalesce(max(id), 0) + 1 AS bench_lo FROM tickets \gset
+\if :bench_first
 ALTER TABLE tickets DISABLE TRIGGER tickets_search_insert;
 ALTER TABLE tickets DISABLE TRIGGER tickets_dashboard_insert;
 ALTER TABLE ticket_activities DISABLE TRIGGER ticket_activities_search;
@@ -101,6 +134,7 @@ ALTER TABLE ticket_activities DISABLE TRIGGER ticket_activities_sla;
 ALTER TABLE tickets DISABLE TRIGGER tickets_report_insert;
 ALTER TABLE ticket_activities DISABLE TRIGGER ticket_activities_report;
 ALTER TABLE ticket_activities DISABLE TRIGGER ticket_activities_rating;
+\endif
 
 -- Twelve kinds of problem; topic picks what a reply talks about.
 CREATE TEMP TABLE bench_template (n int PRIMARY KEY, title text, body text, topic text) ON COMMIT DROP;
@@ -143,7 +177,8 @@ WITH drawn AS (
     SELECT
         -- ticket volume grows over the two years: twice as many a day now
         -- as at the start
-        now() - interval '730 days' * (1 - sqrt(0.25 + 0.75 * random())) / 0.5 AS created_at,
+        now() - interval '730 days' * (1 - sqrt(0.25 + 0.75 * (:slice + random()) / :slices)) / 0.5
+            AS created_at,
         random() AS r_pharmacy, random() AS r_status, random() AS r_priority,
         random() AS r_source, random() AS r_category, random() AS r_module,
         random() AS r_title, random() AS r_version, random() AS r_response,
@@ -303,6 +338,22 @@ FROM said
 WINDOW w AS (PARTITION BY id ORDER BY created_at ROWS UNBOUNDED PRECEDING)
 ORDER BY id, created_at;
 
+-- The next slice numbers on from this one's tickets.
+\if :bench_last
+\else
+SELECT pd_ticket_seq_advance(split_part(number, '-', 2)::int,
+                             max(split_part(number, '-', 3)::bigint))
+FROM tickets
+WHERE id >= :bench_lo AND number ~ '^PD-[0-9]{4}-[0-9]+$'
+GROUP BY split_part(number, '-', 2)::int;
+COMMIT;
+\timing off
+SELECT count(*) AS tickets FROM tickets;
+\quit
+\endif
+
+SELECT lo AS bench_lo FROM bench_state \gset
+DROP TABLE bench_state;
 ALTER TABLE tickets ENABLE TRIGGER tickets_search_insert;
 ALTER TABLE tickets ENABLE TRIGGER tickets_dashboard_insert;
 ALTER TABLE ticket_activities ENABLE TRIGGER ticket_activities_search;
@@ -332,6 +383,7 @@ BEGIN
     END LOOP;
 END
 $$;
+DROP TABLE bench_index;
 \endif
 
 -- Move every year's sequence past the highest number now in use, bench or not.

@@ -16,19 +16,22 @@
 /* The business clock of the ticket's calendar at an instant (migration
  * 0030: an inlined index probe). */
 #define SLA_CLOCK(at) "(SELECT c.clock FROM pd_sla_clock(t.sla_calendar_id, " at ") c)"
+/* The same at SLA_NOW, from every calendar's reading taken once per
+ * statement (migration 0071): no subquery per ticket. */
+#define SLA_CLOCK_NOW "((SELECT pd_sla_clocks_now()) ->> t.sla_calendar_id::text)::bigint"
 /* A target's columns (pd_ticket.h): its minutes, due time, when met, the
  * business microseconds left now (read off the clock while it runs, kept
  * while it stands still or once met) and whether it is at risk. */
 #define SLA_TARGET(p) \
     "t." p "_target, t." p "_due_at, t." p "_met_at," \
     " CASE WHEN t." p "_met_at IS NULL AND t." p "_left IS NULL" \
-    "  THEN " SLA_CLOCK("t." p "_due_at") " - " SLA_CLOCK(SLA_NOW) " ELSE t." p "_left END," \
+    "  THEN " SLA_CLOCK("t." p "_due_at") " - " SLA_CLOCK_NOW " ELSE t." p "_left END," \
     " coalesce(t." p "_risk_at <= " SLA_NOW ", false)"
 /* The policy, when the clock stopped, the business time paused (with the
  * pause under way, none yet in the minute it began), then both targets. */
 #define SLA_COLUMNS \
     "t.sla_policy_id, t.sla_stopped_at, t.sla_paused + CASE WHEN t.status = 'waiting_customer'" \
-    " THEN greatest(" SLA_CLOCK(SLA_NOW) " - " SLA_CLOCK("t.sla_stopped_at") ", 0) ELSE 0 END, " \
+    " THEN greatest(" SLA_CLOCK_NOW " - " SLA_CLOCK("t.sla_stopped_at") ", 0) ELSE 0 END, " \
     SLA_TARGET("first_response") ", " SLA_TARGET("resolution")
 
 /* A ticket's columns, in the order of pd_ticket_col_e (pd_ticket.h). Names

@@ -76,7 +76,7 @@ unlike $page, qr{Apache/\d|<address>|Debian}, 'an error page of Apache\'s own ha
         "ServerRoot $dir", "DefaultRuntimeDir $dir", "PidFile $dir/httpd.pid", "ErrorLog $dir/error.log",
         'Listen 127.0.0.1:1', 'User www-data', 'Group www-data',
         (map { "LoadModule ${_}_module $mods/mod_$_.so" }
-            qw(mpm_event authz_core authn_core authz_user mime dir headers alias dbd ssl socache_shmcb
+            qw(mpm_event authz_core authz_host authn_core authz_user mime dir headers alias dbd ssl socache_shmcb
                reqtimeout auth_openidc filter deflate brotli env)),
         "LoadModule pharmadesk_module $ENV{PD_ROOT}/.libs/mod_pharmadesk.so",
         "Include $dir/vhost.conf", '');
@@ -93,6 +93,10 @@ unlike $page, qr{Apache/\d|<address>|Debian}, 'an error page of Apache\'s own ha
     like $active, qr{<Location /errors/>[^<]*Header unset ETag[^<]*Header unset Last-Modified}s,
         '... and the error documents it answers with carry no validators';
     like $active, qr{<IfModule mpm_event_module>[^<]*MaxRequestWorkers}s, 'the example sizes the event MPM';
+    like $active, qr{<Location /health>[^<]*SetHandler pharmadesk-health[^<]*Require all granted}s,
+        'the example answers the load balancer\'s health check without a login';
+    like $active, qr{<Location /metrics>[^<]*SetHandler pharmadesk-metrics[^<]*Require local\s}s,
+        '... and serves the metrics to this machine alone';
 }
 
 done_testing;

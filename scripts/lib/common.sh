@@ -313,8 +313,8 @@ pd_httpd_write_conf() {
 }
 
 # The files the OpenID Connect configuration includes: the secrets, readable
-# by root only (Apache reads them before it drops privileges), and the
-# session cache: Redis when PD_REDIS_PORT is set, else shared memory. The
+# by root only (Apache reads them before it drops privileges), the
+# provider's signing keys, and the session cache: Redis when PD_REDIS_PORT is set, else shared memory. The
 # passphrase survives a rewrite, so that sessions outlive a restart.
 pd_oidc_private_conf() {
     local secrets=$PD_RUN_DIR/oidc-secrets.conf pass
@@ -331,6 +331,10 @@ pd_oidc_private_conf() {
     )
     chown root:root "$secrets.tmp"
     mv -f "$secrets.tmp" "$secrets"
+    # The provider's signing keys, for bearer tokens (auth-oidc.conf.in); its
+    # certificate is self-signed.
+    "$PD_ROOT/scripts/oidc-keys" --insecure "$PD_IDP_ISSUER/jwks" "$PD_RUN_DIR" >/dev/null \
+        || pd_die "could not read the OpenID provider's signing keys"
     if [[ -n ${PD_REDIS_PORT:-} ]]; then
         printf 'OIDCCacheType redis\nOIDCRedisCacheServer 127.0.0.1:%s\nOIDCCacheEncrypt On\n' \
             "$PD_REDIS_PORT" >"$PD_RUN_DIR/oidc-cache.conf"
