@@ -8,15 +8,13 @@
 // (PD_TEST_FRONTDESK) and runs this. Prints TAP.
 import {
   ok, is, finish, needPortal, deadline, step, shot, keepShots, launch, person, clean, visit, axeProblems, env,
-  checkLanguages,
+  checkLanguages, WIDE, PHONE,
 } from './lib.mjs';
 
 needPortal();
 deadline(240);
 const browser = await launch();
 const fd = JSON.parse(env.PD_TEST_FRONTDESK);
-const WIDE = { viewport: { width: 1280, height: 900 } };
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
 await step('admin edits the tree', async () => {
   const s = await person(browser, 'admin', WIDE);

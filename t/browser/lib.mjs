@@ -11,6 +11,9 @@ export const portal = (env.PD_TEST_URL || '').replace(/\/+$/, '');
 export const idpOrigins = [env.PD_TEST_IDP_URL, env.PD_TEST_IDP_ISSUER]
   .filter(Boolean).map((u) => new URL(u).origin);
 export const PASSWORD = 'pharmadesk';
+// the two screens every page is looked at on: a desktop and a phone
+export const WIDE = { viewport: { width: 1280, height: 900 } };
+export const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 const t0 = Date.now();
 
 // ---- TAP ---------------------------------------------------------------------

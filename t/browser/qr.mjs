@@ -8,15 +8,13 @@
 // this. Prints TAP.
 import {
   ok, is, finish, needPortal, deadline, step, shot, keepShots, launch, person, session, clean, visit, axeProblems, env, portal,
-  checkLanguages,
+  checkLanguages, WIDE, PHONE,
 } from './lib.mjs';
 
 needPortal();
 deadline(180);
 const browser = await launch();
 const qr = JSON.parse(env.PD_TEST_QR);
-const WIDE = { viewport: { width: 1280, height: 900 } };
-const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 let desk = null;
 
 await step('admin makes a desk code and prints it', async () => {
