@@ -67,6 +67,14 @@ await step('a PDF opens in a new tab', async () => {
   const fake = p.locator('.files .attachment', { hasText: 'palsu.pdf' }).locator('a').first();
   ok(await fake.getAttribute('download') !== null && await fake.getAttribute('target') === null,
     'the text file named .pdf is a plain download, not opened in a tab');
+  // the timeline names the same files, and links them the same way
+  const tlPdf = p.locator('.timeline a[data-viewer="pdf"]');
+  is(await tlPdf.count(), 1, 'the timeline links one file as a PDF');
+  is(await tlPdf.getAttribute('href'), attrs.href, '... through the same view route');
+  is(await tlPdf.getAttribute('target'), '_blank', '... in a new tab');
+  const tlFake = p.locator('.timeline a', { hasText: 'palsu.pdf' });
+  ok(await tlFake.getAttribute('download') !== null && await tlFake.getAttribute('target') === null,
+    '... and the text file named .pdf as a plain download');
 
   // the viewer is the browser's own extension page: not offsite
   await s.context.route((u) => u.protocol === 'chrome-extension:' || u.protocol === 'chrome:', (r) => r.continue());

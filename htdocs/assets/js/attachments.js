@@ -106,25 +106,37 @@ function showImage(a, opener) {
   viewer.close.focus();
 }
 
+// A file's name as a link, wherever the page names it (its list, the
+// timeline): an image opens in the viewer, a PDF in the browser's own
+// viewer in a tab of its own (the view route serves PDFs alone inline),
+// anything else downloads.
+export function fileLink(a) {
+  const href = a.download_url || `/api/attachments/${a.id}`;
+  if (a.preview_url) {
+    const name = h('a', { href: a.preview_url, dataset: { viewer: 'image' } }, a.file_name);
+    name.addEventListener('click', (e) => { e.preventDefault(); showImage(a, name); });
+    return name;
+  }
+  if (a.content_type === 'application/pdf') {
+    return h('a', { href: `${href}/view`, target: '_blank', rel: 'noopener', dataset: { viewer: 'pdf' } },
+      a.file_name, h('span.visually-hidden', ` (${t('attach.new_tab')})`));
+  }
+  return h('a', { href, download: '' }, a.file_name);
+}
+
 export function attachmentItem(a) {
   const href = a.download_url || `/api/attachments/${a.id}`;
   let thumb = h('span.file-icon', { 'aria-hidden': 'true' });
-  let name = h('a', { href, download: '' }, a.file_name);
-  let extra = '';
-  if (a.content_type === 'application/pdf') {
-    // a PDF opens in the browser's own viewer, in a tab of its own (the
-    // view route serves PDFs alone inline); the download stays beside it
-    name = h('a', { href: `${href}/view`, target: '_blank', rel: 'noopener', dataset: { viewer: 'pdf' } },
-      a.file_name, h('span.visually-hidden', ` (${t('attach.new_tab')})`));
-    extra = h('a.file-download', { href, download: '' }, t('viewer.download'), h('span.visually-hidden', ` ${a.file_name}`));
-  }
+  const name = fileLink(a);
+  // a PDF's download stays beside the link that opens it
+  const extra = a.content_type === 'application/pdf' && !a.preview_url
+    ? h('a.file-download', { href, download: '' }, t('viewer.download'), h('span.visually-hidden', ` ${a.file_name}`))
+    : '';
   if (a.preview_url) {
     const open = h('button.thumb-button', { type: 'button', 'aria-label': t('viewer.open', { name: a.file_name }) },
       h('img.thumb', { src: a.preview_url, alt: '', loading: 'lazy', width: 48, height: 48 }));
     open.addEventListener('click', () => showImage(a, open));
     thumb = open;
-    name = h('a', { href: a.preview_url, dataset: { viewer: 'image' } }, a.file_name);
-    name.addEventListener('click', (e) => { e.preventDefault(); showImage(a, name); });
   }
   return h('li.attachment', { dataset: { id: a.id } },
     thumb,

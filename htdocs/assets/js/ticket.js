@@ -56,7 +56,7 @@ function valueText(field, v, names) {
   return String(v);
 }
 
-function entry(a, names, sent, deliveries) {
+function entry(a, names, sent, deliveries, files) {
   const who = a.actor ? a.actor.name : t('tl.system');
   const staff = a.actor && a.actor.staff;
   const head = h('p.tl-head', h('span.tl-who', who),
@@ -95,9 +95,11 @@ function entry(a, names, sent, deliveries) {
           h('span.old', valueText(a.field, a.old_value, names)), ' → ', valueText(a.field, a.new_value, names));
       break;
     case 'attachment': {
-      // the entry names its file: attachment_id, and the name in new_value
-      body = h('p.event', t('tl.attachment'), ': ',
-        h('a', { href: `/api/attachments/${a.attachment_id}`, download: '' }, a.new_value || ''));
+      // the entry names its file: attachment_id, and the name in new_value;
+      // a file the page has listed opens as it does there
+      const file = files && files.find((f) => String(f.id) === String(a.attachment_id));
+      body = h('p.event', t('tl.attachment'), ': ', file ? attachments.fileLink(file)
+        : h('a', { href: `/api/attachments/${a.attachment_id}`, download: '' }, a.new_value || ''));
       break;
     }
     case 'sla':
@@ -520,7 +522,7 @@ export async function ticketDetail(ctx, id) {
 
   const drawTimeline = () => {
     const by = sent ? sent.byEntry() : new Map();
-    tlList.replaceChildren(...tl.items().map((a) => entry(a, names, by.get(a.id), deliveries)));
+    tlList.replaceChildren(...tl.items().map((a) => entry(a, names, by.get(a.id), deliveries, files)));
     const marked = ctx.params.get('entry');
     const el = marked && tlList.querySelector(`#entry-${CSS.escape(marked)}`);
     if (el) el.classList.add('target');
@@ -572,11 +574,11 @@ export async function ticketDetail(ctx, id) {
       sent ? sent.changed().catch(() => false) : false]);
     if (tChanged) await learnNames(w.data);
     if (tChanged || force) await draw();
+    // the files first: the timeline's entries link them as the list does
+    const filesChanged = (lChanged || force) && files !== null;
+    if (filesChanged) files = await attachments.list(id).catch(() => files);
     if (lChanged || tChanged || sChanged) drawTimeline();
-    if ((lChanged || force) && files !== null) {
-      files = await attachments.list(id).catch(() => files);
-      drawFiles();
-    }
+    if (filesChanged) drawFiles();
   };
 
   const msg = flashes.get(id);
