@@ -408,6 +408,8 @@ sub second_apache_start {
     $conf2 =~ s/^ServerName localhost:\d+$/ServerName localhost:$port/m;
     # the same authentication, read from the first's run directory
     $conf2 =~ s/^Include "\Q$dir\E\/auth\.conf"$/Include "$run\/auth.conf"/m;
+    # and the same desk token secret, as every node of a cluster has
+    $conf2 =~ s/^PharmadeskDeskTokenSecretFile "\Q$dir\E\/desk-token-secret"$/PharmadeskDeskTokenSecretFile "$run\/desk-token-secret"/m;
     open my $fh, '>', "$dir/httpd.conf" or croak "$dir/httpd.conf: $!";
     print {$fh} $conf2;
     close $fh or croak "$dir/httpd.conf: $!";
