@@ -76,7 +76,7 @@ is row($sub)->{role}, undef, '... the role is gone';
 
 # ---- no mapping ------------------------------------------------------------------
 
-is_error me(token("prov-$$-none", preferred_username => "tamu$$", name => 'Tamu', groups => ['someone-else'])),
+is_error me(token("prov-$$-none", preferred_username => "tamu$$", name => "Pengunjung $$", groups => ['someone-else'])),
     403, 'no_access', undef, 'a first login that maps to nothing: 403 no_access';
 like api(undef, GET => '/api/tickets', token => token("prov-$$-none"))->json->{error}{message},
     qr/administrator/, '... telling them to ask their administrator';
