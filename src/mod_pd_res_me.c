@@ -7,7 +7,7 @@
 
 /* {"pages":[...],"scope":"all"|"pharmacy"|"unit","internal":bool,
  *  "inactive_lookups":bool,"create":{"pharmacy":"choose"|"own"}|null,
- *  "ticket_notifications":bool} */
+ *  "ticket_notifications":bool,"share_views":bool} */
 static json_t *allowed_of(const pd_identity_t *who)
 {
     const char *pages[PD_AUTHZ_MAX_PAGES];
@@ -32,6 +32,8 @@ static json_t *allowed_of(const pd_identity_t *who)
     /* what was sent about a ticket, shown beside its timeline */
     json_object_set_new(allowed, "ticket_notifications",
                         json_boolean(pd_authz_permits(who, PD_ACT_TICKET_NOTIFICATIONS)));
+    /* whether a saved view may be shared with the caller's role */
+    json_object_set_new(allowed, "share_views", json_boolean(pd_authz_view_share(who)));
     return allowed;
 }
 

@@ -47,19 +47,19 @@ my %allowed = (
     admin => { pages => [qw(dashboard reports tickets review escalated new intake users categories modules pharmacies
                             sla_policies sla_calendars webhooks notification_defaults dead_letters import org_units desk_tokens directory), @personal], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' },
-               ticket_notifications => JSON::true },
+               ticket_notifications => JSON::true, share_views => JSON::true },
     team_expert => { pages => [qw(review mine escalated tickets new intake directory), @personal], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' },
-               ticket_notifications => JSON::true },
+               ticket_notifications => JSON::true, share_views => JSON::true },
     tech => { pages => [qw(assigned tickets new directory), @personal], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => { pharmacy => 'choose' },
-               ticket_notifications => JSON::true },
+               ticket_notifications => JSON::true, share_views => JSON::true },
     customer => { pages => [qw(tickets new dashboard statement), @personal], scope => 'pharmacy',
                internal => JSON::false, inactive_lookups => JSON::false, create => { pharmacy => 'own' },
-               ticket_notifications => JSON::false },
+               ticket_notifications => JSON::false, share_views => JSON::false },
     manager => { pages => [qw(dashboard reports escalated tickets directory), @personal], scope => 'all',
                internal => JSON::true, inactive_lookups => JSON::true, create => undef,
-               ticket_notifications => JSON::true },
+               ticket_notifications => JSON::true, share_views => JSON::true },
 );
 
 my %login = (

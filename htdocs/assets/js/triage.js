@@ -116,12 +116,11 @@ export function bulkBar(ctx, pk, done) {
 }
 
 // Saving the list's filters (query: what the list asks the API, without
-// the page) under a name, shared with one's role if staff may share.
+// the page) under a name, shared with one's role where the server allows.
 export function saveView(ctx, query, saved) {
-  const staff = ctx.me.allowed.scope === 'all';
   const status = h('p.view-status', { role: 'status' });
   const name = field({ name: 'view_name', label: t('view.name'), required: true, attrs: { maxlength: 80 } });
-  const share = staff ? field({ name: 'view_shared', label: t('view.share'), type: 'checkbox' }) : '';
+  const share = ctx.me.allowed.share_views ? field({ name: 'view_shared', label: t('view.share'), type: 'checkbox' }) : '';
   const save = h('button.primary', { type: 'submit' }, t('view.save'));
   const form = h('form.save-view', { 'aria-label': t('view.save') }, name, share, h('div.actions', save), status);
   form.addEventListener('submit', async (e) => {

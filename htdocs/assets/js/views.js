@@ -91,7 +91,7 @@ export async function manageViews(me, opener, changed) {
     empty.hidden = list.children.length > 0;
     (next ? next.querySelector('input[name="name"]') : close).focus();
   };
-  const ctx = { canShare: me.allowed.scope === 'all', status, changed, gone };
+  const ctx = { canShare: me.allowed.share_views, status, changed, gone };
   list.append(...views.map((v) => viewRow(v, ctx)));
   empty.hidden = views.length > 0;
   close.addEventListener('click', () => dlg.close());
