@@ -49,16 +49,43 @@ static apr_status_t prepared_statement(pd_db_t *db, pd_sql_id_e id,
         return APR_SUCCESS;
     }
     /* the statement lives as long as the connection, so it comes from the
-     * connection's pool, never the request's; without a label the driver
-     * keeps only the text and plans at each execution */
-    rc = apr_dbd_prepare(db->driver, db->conn_pool, db->handle, def->text,
-                         def->plan == PD_PLAN_CUSTOM ? NULL : def->label, &stmt);
+     * connection's pool, never the request's */
+    rc = apr_dbd_prepare(db->driver, db->conn_pool, db->handle, def->text, def->label, &stmt);
     if (rc != 0) {
         remember_error(db, rc);
         return APR_EGENERAL;
     }
     apr_hash_set(db->prepared, def->label, APR_HASH_KEY_STRING, stmt);
     *pstmt = stmt;
+    return APR_SUCCESS;
+}
+
+/* The connection's plan_cache_mode as last set, kept in the hash of its
+ * prepared statements so that it is forgotten with them (a connection
+ * reset or new starts at the server's default, auto). A custom statement is
+ * prepared like any other, so that it is parsed and analysed once per
+ * connection, and planned with its values at each execution under
+ * force_custom_plan; a generic one runs under auto, which keeps one cached
+ * plan for it. The mode is switched only when the next statement needs the
+ * other one: a request runs a few statements of each kind at most. */
+#define PLAN_MODE_KEY "\001plan_cache_mode"
+static const char plan_mode_custom[] = "SET plan_cache_mode = force_custom_plan";
+static const char plan_mode_auto[] = "SET plan_cache_mode = auto";
+
+static apr_status_t plan_mode(pd_db_t *db, pd_sql_plan_e plan)
+{
+    const char *want = plan == PD_PLAN_CUSTOM ? plan_mode_custom : plan_mode_auto;
+    int nrows = 0, rc;
+
+    if (apr_hash_get(db->prepared, PLAN_MODE_KEY, APR_HASH_KEY_STRING) == want) {
+        return APR_SUCCESS;
+    }
+    rc = apr_dbd_query(db->driver, db->handle, &nrows, want);
+    if (rc != 0) {
+        remember_error(db, rc);
+        return APR_EGENERAL;
+    }
+    apr_hash_set(db->prepared, PLAN_MODE_KEY, APR_HASH_KEY_STRING, want);
     return APR_SUCCESS;
 }
 
@@ -95,7 +122,8 @@ static apr_status_t run_once(pd_db_t *db, pd_sql_id_e id, const char *const *arg
     apr_status_t rv;
     int rc, affected = 0;
 
-    if ((rv = prepared_statement(db, id, &stmt)) != APR_SUCCESS) {
+    if ((rv = prepared_statement(db, id, &stmt)) != APR_SUCCESS
+        || (rv = plan_mode(db, def->plan)) != APR_SUCCESS) {
         return rv;
     }
     if (out) {
@@ -344,6 +372,8 @@ void pd_db_rollback(pd_db_t *db)
     db->in_txn = 0;
     apr_pool_cleanup_kill(db->pool, db, rollback_if_open);
     control(db, "ROLLBACK");
+    /* a SET inside the transaction is undone with it */
+    apr_hash_set(db->prepared, PLAN_MODE_KEY, APR_HASH_KEY_STRING, NULL);
     if (db->failed) {
         forget_prepared(db);
     }

@@ -9,11 +9,12 @@
 
 #include <apr.h>
 
-/* How PostgreSQL plans a statement. Generic: prepared once per connection
- * under its label, with one cached plan. Custom: planned afresh with its
- * parameter values at every execution (run as an unnamed statement), for
- * statements whose optional filters ("$1 IS NULL OR col = $1") must fold
- * away to reach the right index. */
+/* How PostgreSQL plans a statement; every statement is prepared once per
+ * connection under its label. Generic: one cached plan (plan_cache_mode
+ * auto). Custom: planned afresh with its parameter values at every
+ * execution (force_custom_plan, pd_db.c), for statements whose optional
+ * filters ("$1 IS NULL OR col = $1") must fold away to reach the right
+ * index. */
 typedef enum {
     PD_PLAN_GENERIC = 0,
     PD_PLAN_CUSTOM = 1
