@@ -108,10 +108,11 @@ typedef struct case_t {
     const char *title, *description, *pic, *contact;
 } case_t;
 
-/* Opens the case in the caller's transaction: *ticket gets its id. */
+/* Opens the case in the caller's transaction, typed and routed to its unit
+ * as it is written: *ticket gets its id. */
 static apr_status_t open_case(pd_req_t *req, const case_t *c, const char **ticket)
 {
-    const char *unit[1] = { c->unit }, *args[14], *set[3];
+    const char *unit[1] = { c->unit }, *args[16];
     const char *active, *pharmacy, *modul, *category;
     pd_db_result_t res;
 
@@ -146,6 +147,8 @@ static apr_status_t open_case(pd_req_t *req, const case_t *c, const char **ticke
     args[11] = c->source;
     args[12] = NULL;
     args[13] = pd_db_int(&req->db, req->who.user_id);
+    args[14] = c->kind == CASE_VISITOR ? "visitor" : "surat";
+    args[15] = c->unit;
     if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_INSERT, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "opening a case");
     }
@@ -155,12 +158,6 @@ static apr_status_t open_case(pd_req_t *req, const case_t *c, const char **ticke
     }
     *ticket = pd_db_get(&res, PD_TC_ID);
     pd_db_drain(&res);
-    set[0] = c->kind == CASE_VISITOR ? "visitor" : "surat";
-    set[1] = c->unit;
-    set[2] = *ticket;
-    if (pd_db_exec(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_CASE_SET, set), NULL) != APR_SUCCESS) {
-        return pd_fail_db(req, "typing a case");
-    }
     return APR_SUCCESS;
 }
 

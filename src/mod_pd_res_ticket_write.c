@@ -94,7 +94,7 @@ apr_status_t pd_res_tickets_create(pd_req_t *req)
     ticket_row_t t;
     apr_int64_t refs[REF__COUNT] = { 0 };
     json_t *body;
-    const char *args[14], *number, *json, *etag, *field;
+    const char *args[16], *number, *json, *etag, *field;
     pd_az_e why;
     pd_db_result_t res;
     apr_status_t rv;
@@ -164,6 +164,8 @@ apr_status_t pd_res_tickets_create(pd_req_t *req)
     args[11] = pd_source_name(pd_source_for_role(req->who.role));
     args[12] = pd_db_id_or_null(&req->db, t.customer_id);
     args[13] = pd_db_int(&req->db, req->who.user_id);
+    args[14] = NULL;
+    args[15] = NULL;
     if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_INSERT, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "creating a ticket");
     }

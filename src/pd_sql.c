@@ -464,13 +464,16 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * then is a number drawn from the year's sequence, so a refused create
      * takes none. The service level targets are the matching policy's, laid
      * out on its calendar from now (s), with the summary columns
-     * pd_sla_sum_up computes, and the widest at-risk stretch kept (w); when
-     * no policy matches or an instant lies outside the calendar's window, s
-     * is empty and the insert trigger computes them (migration 0090). The
+     * pd_sla_sum_up computes; when no policy matches or an instant lies
+     * outside the calendar's window, s is empty and the insert trigger
+     * computes them (migration 0090). The
      * ticket comes with its first timeline row, numbered 1, and comes back as
      * a single-ticket read does. 1 pharmacy, 2 module, 3 category, 4 time
      * zone, 5 prefix, 6 pic, 7 contact, 8 app version, 9 title,
-     * 10 description, 11 priority, 12 source, 13 customer, 14 creator */
+     * 10 description, 11 priority, 12 source, 13 customer, 14 creator,
+     * 15 the front desk's case type and 16 its org unit (NULL for a
+     * pharmacy's ticket): a case is typed and routed as it is written, not
+     * by a second write of the row */
     [PD_SQL_TICKETS_INSERT].text =
         "WITH ref AS (SELECT p.id AS pharmacy_id, m.id AS module_id, c.id AS category_id"
         " FROM pharmacies p, ticket_modules m, ticket_categories c"
@@ -479,7 +482,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " y AS (SELECT extract(year FROM now() AT TIME ZONE %s::text)::int AS year),"
         " v AS (SELECT %s::text AS prefix, %s::text AS pic, %s::text AS contact, %s::text AS app_version,"
         " %s::text AS title, %s::text AS description, %s::text AS priority, %s::text AS source,"
-        " %s::bigint AS customer, %s::bigint AS creator),"
+        " %s::bigint AS customer, %s::bigint AS creator, %s::text AS case_type, %s::bigint AS org_unit),"
         " s AS (SELECT m.policy_id, m.calendar_id, m.risk_percent, m.levels, m.managers_after,"
         " m.first_response, m.resolution, x.at, least(x.at[1], x.at[3]) AS due,"
         " least(x.at[2], x.at[4]) AS risk"
@@ -489,14 +492,12 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "  pd_sla_marks(m.first_response * 60000000::bigint, m.resolution * 60000000::bigint,"
         "   m.risk_percent, m.first_response, m.resolution, m.managers_after)) x"
         " WHERE x.complete),"
-        " win AS (UPDATE sla_risk_window w SET widest = greatest(w.widest, s.due - s.risk)"
-        " FROM s WHERE s.due - s.risk > w.widest),"
-        " ins AS (INSERT INTO tickets (number, pharmacy_id, pic_name, contact, app_version,"
+                " ins AS (INSERT INTO tickets (number, pharmacy_id, pic_name, contact, app_version,"
         " module_id, category_id, title, description, priority, source, customer_id, created_by,"
         " sla_policy_id, sla_calendar_id, sla_risk_percent, sla_levels, sla_managers_after,"
         " first_response_target, resolution_target, first_response_due_at, first_response_risk_at,"
         " first_response_escalate_at, resolution_due_at, resolution_risk_at, resolution_escalate_at,"
-        " sla_due_at, sla_risk_at, sla_check_at)"
+        " sla_due_at, sla_risk_at, sla_check_at, case_type, org_unit_id)"
         " SELECT pd_ticket_number(v.prefix, y.year, pd_next_ticket_seq(y.year)), ref.pharmacy_id,"
         " v.pic, v.contact, v.app_version, ref.module_id, ref.category_id, v.title, v.description,"
         " v.priority, v.source, v.customer, v.creator,"
@@ -505,7 +506,8 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " s.due, s.risk,"
         /* the first level to report: at risk, due, escalated, as the policy has them */
         " least(CASE WHEN s.levels & 1 <> 0 THEN s.risk END, CASE WHEN s.levels & 2 <> 0 THEN s.due END,"
-        "  CASE WHEN s.levels & 4 <> 0 THEN least(s.at[5], s.at[6]) END)"
+        "  CASE WHEN s.levels & 4 <> 0 THEN least(s.at[5], s.at[6]) END),"
+        " v.case_type, v.org_unit"
         " FROM ref CROSS JOIN y CROSS JOIN v LEFT JOIN s ON true"
         " RETURNING *),"
         " act AS (INSERT INTO ticket_activities (ticket_id, user_id, kind, new_value, seq, public_seq)"
@@ -1497,7 +1499,6 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_FRONT_DESKS_GET].text = SQL_FRONT_DESKS_GET,
     [PD_SQL_FRONT_DESKS_PUT].text = SQL_FRONT_DESKS_PUT,
     [PD_SQL_FRONT_DESK_DEFAULTS].text = SQL_FRONT_DESK_DEFAULTS,
-    [PD_SQL_TICKETS_CASE_SET].text = SQL_TICKETS_CASE_SET,
     [PD_SQL_VISITORS_INSERT].text = SQL_VISITORS_INSERT,
     [PD_SQL_VISITORS_CHECK_OUT].text = SQL_VISITORS_CHECK_OUT,
     [PD_SQL_SURAT_INSERT].text = SQL_SURAT_INSERT,

@@ -32,7 +32,7 @@ typedef enum {
     X(PD_SQL_NAMES_FETCH,                   "pd_names_fetch",                    4, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_LOCK,                  "pd_tickets_lock",                   2, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_REFS,                  "pd_tickets_refs",                  10, PD_PLAN_GENERIC) \
-    X(PD_SQL_TICKETS_INSERT,                "pd_tickets_insert",                14, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_INSERT,                "pd_tickets_insert",                16, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_UPDATE,                "pd_tickets_update",                15, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_DELETE,                "pd_tickets_delete",                 1, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKET_ACTIVITIES_INSERT,      "pd_ticket_activities_insert",       8, PD_PLAN_GENERIC) \
@@ -234,7 +234,6 @@ typedef enum {
     X(PD_SQL_FRONT_DESKS_GET,               "pd_front_desks_get",                1, PD_PLAN_GENERIC) \
     X(PD_SQL_FRONT_DESKS_PUT,               "pd_front_desks_put",                5, PD_PLAN_GENERIC) \
     X(PD_SQL_FRONT_DESK_DEFAULTS,           "pd_front_desk_defaults",            1, PD_PLAN_GENERIC) \
-    X(PD_SQL_TICKETS_CASE_SET,              "pd_tickets_case_set",               3, PD_PLAN_GENERIC) \
     X(PD_SQL_VISITORS_INSERT,               "pd_visitors_insert",                9, PD_PLAN_GENERIC) \
     X(PD_SQL_VISITORS_CHECK_OUT,            "pd_visitors_check_out",             2, PD_PLAN_GENERIC) \
     X(PD_SQL_SURAT_INSERT,                  "pd_surat_insert",                   9, PD_PLAN_GENERIC) \

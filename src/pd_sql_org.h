@@ -144,9 +144,6 @@
 #define SQL_FRONT_DESK_DEFAULTS \
     "SELECT u.active, f.pharmacy_id, f.module_id, f.visitor_category_id, f.surat_category_id" \
     " FROM org_units u LEFT JOIN front_desks f ON f.root_unit_id = u.path[1] WHERE u.id = %s::bigint"
-/* 1 type, 2 unit, 3 a ticket just made: it becomes a case of that unit */
-#define SQL_TICKETS_CASE_SET \
-    "UPDATE tickets SET case_type = %s::text, org_unit_id = %s::bigint WHERE id = %s::bigint"
 /* 1 ticket, 2 name, 3 identity number, 4 institution, 5 phone, 6 purpose,
  * 7 unit, 8 source, 9 the receptionist: the visitor's id */
 #define SQL_VISITORS_INSERT \

@@ -21,12 +21,34 @@
 -- (scripts, imports, a policy the calendar's window does not yet reach)
 -- takes the same path as before.
 
+-- The dashboard's at-risk lookback (sla_risk_window, migration 0042) must
+-- reach back as far as any ticket's stretch from its at-risk instant to its
+-- due time. The insert trigger kept it, also for a row that brought its
+-- own instants; now that such a row skips that trigger, the statement
+-- trigger that counts new tickets for the dashboard keeps it for every
+-- insert, once per statement (a read of one row, nearly always all it
+-- takes). Updates still keep it through the update trigger.
+CREATE OR REPLACE FUNCTION dashboard_tickets_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO dashboard_deltas
+        SELECT pharmacy_id, created_at, status, priority, category_id, module_id, 1 FROM new_tickets;
+        UPDATE sla_risk_window w SET widest = n.stretch
+        FROM (SELECT max(sla_due_at - sla_risk_at) AS stretch FROM new_tickets) n
+        WHERE n.stretch > w.widest;
+    ELSE
+        INSERT INTO dashboard_deltas
+        SELECT pharmacy_id, created_at, status, priority, category_id, module_id, -1 FROM old_tickets;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
 -- Fires only for a row that brings no policy: the API's creates bring theirs
 -- unless no policy matches or an instant lies outside the calendar's window
 -- (then they bring none and this computes them, widening the window). An
 -- import brings a policy with no targets, which the trigger returned as it
--- was. A writer that brings its own instants maintains sla_risk_window
--- itself, as the create statement does.
+-- was.
 DROP TRIGGER tickets_sla_insert ON tickets;
 CREATE TRIGGER tickets_sla_insert BEFORE INSERT ON tickets FOR EACH ROW
     WHEN (NEW.sla_policy_id IS NULL)
