@@ -53,14 +53,16 @@
  * tickets behind a report's number (event, twice, and its days, migration
  * 0040). The scope comes first (pd_authz_pharmacy_scope, four times: a
  * pharmacy's id, or below -1 an operator's unit, whose subtree's ids are
- * resolved once), then a unit and a unit with its subtree (each twice),
+ * resolved once: the subquery is an init plan, where a bare call of the
+ * stable function in the filter ran once per row read), then a unit and a
+ * unit with its subtree (each twice, resolved once the same way),
  * and last the front desk's case types (an array: one type, or every type
  * for any case; twice). Parameters 1-40 of a list. */
 #define TICKET_FILTERS \
     " WHERE (%s::bigint < -1 OR %s::bigint IN (0, t.pharmacy_id))" \
-    " AND (%s::bigint >= -1 OR t.org_unit_id = ANY (pd_org_subtree(-1 - %s::bigint)))" \
+    " AND (%s::bigint >= -1 OR t.org_unit_id = ANY ((SELECT pd_org_subtree(-1 - %s::bigint))::bigint[]))" \
     " AND (%s::bigint IS NULL OR t.org_unit_id = %s::bigint)" \
-    " AND (%s::bigint IS NULL OR t.org_unit_id = ANY (pd_org_subtree(%s::bigint)))" \
+    " AND (%s::bigint IS NULL OR t.org_unit_id = ANY ((SELECT pd_org_subtree(%s::bigint))::bigint[]))" \
     " AND (%s::text IS NULL OR t.status = %s::text)" \
     " AND (%s::text[] IS NULL OR t.status = ANY (%s::text[]))" \
     " AND (%s::text IS NULL OR t.priority = %s::text)" \
