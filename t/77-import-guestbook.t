@@ -113,12 +113,14 @@ is $r->status, 200, 'a dry run of a valid export';
 is_deeply [@{ $r->json }{qw(would_create already_imported problem_count)}], [3, 0, 0], '... would create three cases';
 is footprint(), $before, '... writes nothing';
 
-my $outbox = db_value('SELECT count(*) FROM notify_outbox');
 $r = import_batch(cases());
 is $r->status, 201, 'the import: 201' or diag $r->body;
 is $r->json->{created}, 3, '... three cases';
 my %t = map { $_->{source_id} => $_->{id} } @{ $r->json->{tickets} };
-is db_value('SELECT count(*) FROM notify_outbox'), $outbox, '... notifying nobody';
+# the outbox of the imported cases only: the background work's service
+# level events about other tests' tickets may land at any moment
+is db_value('SELECT count(*) FROM notify_outbox WHERE ticket_id = ANY(?)', [values %t]), 0,
+    '... notifying nobody';
 
 my $c1 = api('expert', GET => "/api/tickets/$t{'c-1'}")->json;
 is_deeply [@$c1{qw(case_type org_unit_id status source)}], ['visitor', $fd->{aptika}, 'closed', 'walkin'],
