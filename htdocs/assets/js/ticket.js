@@ -569,15 +569,20 @@ export async function ticketDetail(ctx, id) {
       drawFiles();
     }
   };
+  // Everything is read before anything is drawn, and the timeline is drawn
+  // first: a change never shows in the actions before its entry does.
   const refresh = async (force) => {
-    const [tChanged, lChanged, sChanged] = await Promise.all([w.changed(), tl.changed(),
+    let [tChanged, lChanged, sChanged] = await Promise.all([w.changed(), tl.changed(),
       sent ? sent.changed().catch(() => false) : false]);
+    // the timeline may have been read just before the change the ticket
+    // shows committed; read after it, it holds the change's entry
+    if (tChanged && !lChanged) lChanged = await tl.changed();
     if (tChanged) await learnNames(w.data);
-    if (tChanged || force) await draw();
     // the files first: the timeline's entries link them as the list does
     const filesChanged = (lChanged || force) && files !== null;
     if (filesChanged) files = await attachments.list(id).catch(() => files);
     if (lChanged || tChanged || sChanged) drawTimeline();
+    if (tChanged || force) await draw();
     if (filesChanged) drawFiles();
   };
 
