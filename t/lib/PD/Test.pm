@@ -37,7 +37,7 @@ our @EXPORT = qw(
     user_id pharmacy_id category_id module_id
     pg_stop pg_start httpd_stop httpd_start httpd_pids read_file restart_with capture apache2_capture
     second_apache_start second_apache_stop
-    wait_until expect_error_log parallel
+    wait_until clear_of_minute_turn expect_error_log parallel
     token_for mint_token subject_of
     $JSON
 );
@@ -441,6 +441,17 @@ sub wait_until {
         return 0 if time >= $deadline;
         sleep 0.1;
     }
+}
+
+# Service level states and business minutes are reckoned to the minute
+# (the API's clock is now() truncated to the minute), so two reads of the
+# same data differ across a minute's turn. A test that compares two answers
+# for equality first waits, if need be, until the database's clock has at
+# least $seconds before the next turn.
+sub clear_of_minute_turn {
+    my ($seconds) = @_;
+    my $left = db_value(q{SELECT 60 - extract(second FROM clock_timestamp())});
+    sleep $left + 0.5 if $left < $seconds;
 }
 
 # Tells t/99-error-log.t that error-log lines matching this are this test's
