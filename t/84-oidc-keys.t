@@ -103,6 +103,8 @@ is $rc, 0, 'a rotated key set: exit 0';
 @lines = grep { /^OIDCOAuthVerifyCertFiles/ } split /\n/, slurp("$out/oidc-keys.conf");
 is_deeply \@lines, [qq{OIDCOAuthVerifyCertFiles "key.two#$out/key.two.pem"}, qq{OIDCOAuthVerifyCertFiles "key-three#$out/key-three.pem"}],
     '... the configuration names the new set\'s keys only';
+ok !-e "$out/key-one.pem", '... and the key it no longer names is removed';
+is modulus_of("$out/key-three.pem"), $k1->{hex}, '... the new key is written';
 
 # arguments
 ($rc, $o) = run();
