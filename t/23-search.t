@@ -88,6 +88,20 @@ is join(' ', search($cust, $t1->{number})), ids($t1), '... for the customer of i
     ok((grep { $_ == $t1->{id} } @found), 'a number being typed (five digits) is a prefix');
     is join(' ', search('expert', $seq, pharmacy_id => $P)), ids($t1), 'the sequence part alone finds it';
 }
+# words shaped like a number inside the text: found by that text as well
+{
+    my $code = "Q$run-4821";
+    my $digits = sprintf('%d-%04d', 1000 + $$ % 9000, 1000 + ($$ * 7) % 9000);
+    my $t7 = ticket(title => "Kode galat $code muncul", description => "Lihat juga $t1->{number} dan nomor $digits.");
+    is join(' ', search('expert', $code)), ids($t7), 'a word shaped like a ticket number, in a title';
+    is join(' ', search('expert', lc substr($code, 0, -1))), ids($t7), '... and as a prefix, being typed';
+    is join(' ', search('expert', "galat $code")), ids($t7), '... after another word';
+    is join(' ', search('expert', $digits, pharmacy_id => $P)), ids($t7), 'digits, a dash and four digits, in a description';
+    is join(' ', search('expert', "$digits.", pharmacy_id => $P)), ids($t7), '... with its punctuation';
+    is join(' ', search('expert', $t1->{number})), ids($t1, $t7), 'a number: its ticket first, then a ticket that mentions it';
+    is join(' ', search($cust, $t1->{number})), ids($t1, $t7), '... for the customer of their pharmacy too';
+    is join(' ', search('cust_b', $code)), '', '... never for another pharmacy';
+}
 
 # prefixes: only the last word is one
 my $stem = substr($w{judul}, 0, 8);
