@@ -18,10 +18,11 @@ require PD::Fixtures;
 
 my ($tech, $expert) = map { PD::Test::user_id($_) } qw(tech expert);
 my %ids;
-for my $name (qw(waiting solve)) {
+for my $name (qw(waiting solve edit)) {
     my $id = PD::Fixtures::create_ticket('cust_a', title => PD::Fixtures::tag("Penyusun $name"))->json->{id};
-    PD::Test::db_do("UPDATE tickets SET status = 'in_progress', tech_id = ?, expert_id = ?, version = version + 1 WHERE id = ?",
-        $tech, $expert, $id);
+    # the one to edit is in review with the expert: its forward asks for a tech
+    PD::Test::db_do("UPDATE tickets SET status = ?, tech_id = ?, expert_id = ?, version = version + 1 WHERE id = ?",
+        $name eq 'edit' ? ('in_review', undef) : ('in_progress', $tech), $expert, $id);
     $ids{$name} = $id;
 }
 # an image on the ticket to be solved, for the viewer

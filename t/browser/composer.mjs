@@ -174,6 +174,36 @@ await step('customer: always in public, files with the reply', async () => {
   }
 });
 
+// A saved change shows on the timeline in the same step as the forms drawn
+// anew: had the entry come first, leaving then would ask about the form
+// that made it as if it were not saved. Drawing the forms waits for the
+// techs' workload (the forward's picker), here slowly.
+await step('expert: leaving after a save never asks about it', async () => {
+  const s = await person(browser, 'expert');
+  const { page } = s;
+  await visit(page, `#/t/${ids.edit}`);
+  await page.waitForSelector('form[data-key="triage"] [name="priority"]');
+  ok(await page.isVisible('.tech-picker'), 'expert: the ticket in review offers a forward to a tech');
+  let slowed = 0;
+  await page.route(/\/api\/workload\?/, async (route) => {
+    slowed += 1;
+    await new Promise((r) => { setTimeout(r, 1500); });
+    await route.continue();
+  });
+  const before = await page.locator('.tl-field_changed').count();
+  await page.selectOption('form[data-key="triage"] [name="priority"]', 'high');
+  await page.click('form[data-key="triage"] button[type="submit"]');
+  await page.waitForFunction((n) => document.querySelectorAll('.tl-field_changed').length > n, before);
+  ok(slowed > 0, '... the forms drawn anew after the save read the workload');
+  is(await page.inputValue('form[data-key="triage"] [name="priority"]'), 'high', '... the change\'s entry shows with them');
+  await page.evaluate(() => { window.location.hash = '#/tickets'; });
+  await page.waitForSelector('dialog.ask[open], #tickets tbody tr');
+  ok(!(await page.isVisible('dialog.ask[open]')), '... and leaving right then asks nothing',
+    await page.locator('dialog.ask').textContent().catch(() => ''));
+  clean(s, 'expert, leaving after a save');
+  await s.context.close();
+});
+
 keepShots('composer');
 await browser.close();
 finish();

@@ -540,22 +540,28 @@ export async function ticketDetail(ctx, id) {
     if (up.key !== key) up = { key, form: uploader(ctx, ticket, act) };
     return up.form;
   };
-  const draw = async () => {
+  // Builds what the ticket's part of the page shows (the actions' forms
+  // may read lookups first) and answers the function that draws it, which
+  // waits for nothing: the caller draws it in the same step as the timeline.
+  const drawing = async () => {
     const ticket = w.data;
-    head.replaceChildren(h('a.back', { href: '#/tickets' }, `← ${t('detail.back')}`),
-      h('h2', h('span.number', ticket.number), ' ', h('span.title', { translate: 'no' }, ticket.title), ' ', escalatedBadge(ticket)));
-    summary.replaceChildren(pill('status', ticket.status), ' ', pill('priority', ticket.priority), ' ',
-      ...TARGETS.map((x) => badge(ticket, x)));
-    infoBox.replaceChildren(info(ticket), slaCard(ticket));
-    desc.replaceChildren(h('h3#desc-title', t('field.description')), h('p.text', { translate: 'no' }, ticket.description || ''));
     const sig = JSON.stringify([ticket.status, ticket.expert && ticket.expert.id, ticket.tech && ticket.tech.id,
       ticket.priority, ticket.category && ticket.category.id, ticket.module && ticket.module.id, ticket.allowed,
       ...TEXT_FIELDS.map((n) => ticket[n])]);
+    let forms = null;
     if (sig !== signature) {
       signature = sig;
-      const list = await actions(ctx, ticket, act);
-      const upload = uploadForm(ticket);
-      const reply = composer(ctx, ticket, act, replyPicker);
+      forms = { list: await actions(ctx, ticket, act), upload: uploadForm(ticket), reply: composer(ctx, ticket, act, replyPicker) };
+    }
+    return () => {
+      head.replaceChildren(h('a.back', { href: '#/tickets' }, `← ${t('detail.back')}`),
+        h('h2', h('span.number', ticket.number), ' ', h('span.title', { translate: 'no' }, ticket.title), ' ', escalatedBadge(ticket)));
+      summary.replaceChildren(pill('status', ticket.status), ' ', pill('priority', ticket.priority), ' ',
+        ...TARGETS.map((x) => badge(ticket, x)));
+      infoBox.replaceChildren(info(ticket), slaCard(ticket));
+      desc.replaceChildren(h('h3#desc-title', t('field.description')), h('p.text', { translate: 'no' }, ticket.description || ''));
+      if (!forms) return;
+      const { list, upload, reply } = forms;
       // the forms as they were, with what is typed and picked in them
       const old = h('div', ...actBox.childNodes, ...compBox.childNodes);
       // a customer whose answer is awaited: what is asked, and where to answer, first
@@ -567,10 +573,12 @@ export async function ticketDetail(ctx, id) {
       carryInput(old, actBox);
       carryInput(old, compBox);
       drawFiles();
-    }
+    };
   };
-  // Everything is read before anything is drawn, and the timeline is drawn
-  // first: a change never shows in the actions before its entry does.
+  // Everything is read and built before anything is drawn; the timeline and
+  // the ticket are then drawn in one step, so that a change never shows
+  // before its entry, nor its entry while the form that made it still
+  // stands there as not saved (leaving would ask about it).
   const refresh = async (force) => {
     let [tChanged, lChanged, sChanged] = await Promise.all([w.changed(), tl.changed(),
       sent ? sent.changed().catch(() => false) : false]);
@@ -581,8 +589,9 @@ export async function ticketDetail(ctx, id) {
     // the files first: the timeline's entries link them as the list does
     const filesChanged = (lChanged || force) && files !== null;
     if (filesChanged) files = await attachments.list(id).catch(() => files);
+    const drawTicket = tChanged || force ? await drawing() : null;
     if (lChanged || tChanged || sChanged) drawTimeline();
-    if (tChanged || force) await draw();
+    if (drawTicket) drawTicket();
     if (filesChanged) drawFiles();
   };
 
@@ -598,8 +607,9 @@ export async function ticketDetail(ctx, id) {
       h('div.main-col', desc,
         h('section.card.timeline-box', { 'aria-labelledby': 'tl-title' }, h('h3#tl-title', t('detail.timeline')), tlList, compBox)),
       h('div.side-rest', infoBox, fileBox)));
-  await draw();
+  const drawTicket = await drawing();
   drawTimeline();
+  drawTicket();
   drawFiles();
   poll(() => refresh(false));
   const marked = tlList.querySelector('.tl.target');
