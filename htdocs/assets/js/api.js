@@ -182,19 +182,28 @@ export function stopPolling() { for (const s of [...stops]) s(); }
 // A resource watched by its ETag: get() fetches it, changed() asks whether
 // it changed (a 304 costs the server no body and the browser no work).
 export function watched(path, query) {
+  // Answers may come back out of order (a poll sent before a save and
+  // answered after the save's own read): one to a request sent before the
+  // request whose answer is kept is dropped, so the data never goes back.
+  let sent = 0;
+  let kept = 0;
+  const take = (n, r) => {
+    if (n < kept) return false;
+    kept = n; w.etag = r.etag; w.data = r.data;
+    return true;
+  };
   const w = {
     etag: null,
     data: null,
     async get() {
-      const r = await request('GET', path, { query });
-      w.etag = r.etag; w.data = r.data;
-      return r.data;
+      const n = ++sent;
+      take(n, await request('GET', path, { query }));
+      return w.data;
     },
     async changed() {
+      const n = ++sent;
       const r = await request('GET', path, { query, etag: w.etag });
-      if (r.status === 304) return false;
-      w.etag = r.etag; w.data = r.data;
-      return true;
+      return r.status !== 304 && take(n, r);
     },
   };
   return w;

@@ -22,6 +22,8 @@ export const flash = (id, msg) => flashes.set(id, msg);
 
 function timeline(id) {
   const pages = [];
+  let sent = 0;
+  let kept = 0;
   const load = async (from) => {
     let cursor = from;
     for (let i = 0; i < 50; i += 1) {
@@ -34,12 +36,16 @@ function timeline(id) {
   return {
     items: () => pages.flatMap((p) => p.items),
     load: () => load(undefined),
-    // only the last page can change (oldest first, append-only)
+    // only the last page can change (oldest first, append-only); an
+    // answer to a read sent before the one kept is older, and dropped
     async changed() {
-      const last = pages[pages.length - 1];
+      const n = ++sent;
+      const at = pages.length - 1;
+      const last = pages[at];
       const r = await request('GET', `/tickets/${id}/activities`, { query: { limit: 100, cursor: last.cursor }, etag: last.etag });
-      if (r.status === 304) return false;
-      pages.pop();
+      if (r.status === 304 || n < kept) return false;
+      kept = n;
+      pages.length = at;
       pages.push({ cursor: last.cursor, items: r.data.items, etag: r.etag });
       if (r.data.next) await load(r.data.next);
       return true;
