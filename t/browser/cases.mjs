@@ -9,7 +9,7 @@
 // (PD_TEST_CASES) and runs this. Prints TAP.
 import {
   ok, is, finish, needPortal, deadline, step, shot, keepShots, launch, person, clean, visit, axeProblems, env,
-  checkLanguages, WIDE, PHONE,
+  checkLanguages, WIDE, PHONE, imageShown,
 } from './lib.mjs';
 
 needPortal();
@@ -33,7 +33,7 @@ await step('receptionist opens the records from the front desk', async () => {
       `receptionist ${size}: the unit, the institution, still in`);
     const photo = p.locator('.visitor-photo img');
     await photo.waitFor();
-    ok(await photo.evaluate((img) => img.complete && img.naturalWidth > 0), `receptionist ${size}: the photo shows`);
+    ok(await imageShown(photo), `receptionist ${size}: the photo shows`);
     ok(await p.isVisible(`.case-card a.case-link[href="#/t/${fd.visitor_case}"]`), `receptionist ${size}: the case, linked`);
     ok(await p.isVisible('button.check-out'), `receptionist ${size}: the check-out is offered`);
     await shot(p, `visitor-${size}`, 'cases');

@@ -4,7 +4,7 @@
 // public, a tech's files go where the message goes. t/94-browser-composer.t
 // puts two tickets in progress with the tech and runs this. Prints TAP.
 import {
-  ok, is, finish, needPortal, deadline, step, shot, keepShots, launch, person, clean, visit, axeProblems,
+  ok, is, finish, needPortal, deadline, step, shot, keepShots, launch, person, clean, visit, axeProblems, imageShown,
 } from './lib.mjs';
 
 needPortal();
@@ -102,7 +102,8 @@ await step('an image in the page\'s viewer', async () => {
     const open = page.locator('.card.files .thumb-button').first();
     await open.click();
     await page.waitForSelector('dialog.viewer[open]');
-    ok(await page.$eval('dialog.viewer img', (img) => img.complete && img.naturalWidth > 0 && img.src.includes('/preview')),
+    const img = page.locator('dialog.viewer img');
+    ok(await imageShown(img) && (await img.getAttribute('src')).includes('/preview'),
       `${width} px: the image is shown in the page, from the preview route`);
     is(await page.evaluate(() => document.activeElement.closest('dialog.viewer') !== null), true, '... the focus inside the viewer');
     for (let i = 0; i < 4; i += 1) await page.keyboard.press('Tab');
