@@ -101,6 +101,9 @@ is join(' ', search($cust, $t1->{number})), ids($t1), '... for the customer of i
     is join(' ', search('expert', $t1->{number})), ids($t1, $t7), 'a number: its ticket first, then a ticket that mentions it';
     is join(' ', search($cust, $t1->{number})), ids($t1, $t7), '... for the customer of their pharmacy too';
     is join(' ', search('cust_b', $code)), '', '... never for another pharmacy';
+    my $t8 = ticket(title => 'Nomor lain', description => "Bukan $t2->{number}7.");
+    is join(' ', search('expert', $t2->{number})), ids($t2), 'a complete number does not find a longer one in a text';
+    is join(' ', search('expert', "$t2->{number}7")), ids($t8), '... which its own text finds';
 }
 
 # prefixes: only the last word is one

@@ -10,7 +10,7 @@
 -- either way: the number's lexeme, or all the words the parser reads in it.
 -- The prefix rule is unchanged: the last word of the text is a prefix
 -- (every lexeme of it from three characters), and a complete number (six
--- digits or more after its year) is matched exactly.
+-- digits or more after its year) is matched exactly, either way.
 CREATE OR REPLACE FUNCTION pd_search_query(q text) RETURNS tsquery
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 BEGIN
@@ -29,7 +29,8 @@ BEGIN
             FROM chunk WHERE number IS NOT NULL
             UNION ALL
             -- alternative 1: the words the parser reads, as in the documents
-            SELECT c.n, 1, l.lexeme, length(l.lexeme) < 3
+            -- (those of a complete number exact too)
+            SELECT c.n, 1, l.lexeme, length(l.lexeme) < 3 OR coalesce(c.number ~ '-[0-9]{6,}$', false)
             FROM chunk c CROSS JOIN LATERAL unnest(to_tsvector('simple', c.w)) AS l
         ),
         term AS (
