@@ -199,13 +199,13 @@ export function clean(s, name) {
   ok(s.dialogs.length === 0, `${name}: no dialog opened`, s.dialogs.join('\n'));
 }
 
-// Goes to a portal route and waits until it has drawn.
 // Whether an <img> (a locator) shows a picture, once it has finished
 // loading: right after it is drawn it may still be on its way.
 export const imageShown = (img) => img.evaluate((el) => (el.complete ? Promise.resolve()
   : new Promise((done) => { el.addEventListener('load', done, { once: true }); el.addEventListener('error', done, { once: true }); }))
   .then(() => el.naturalWidth > 0));
 
+// Goes to a portal route and waits until it has drawn.
 export async function visit(page, hash) {
   await page.goto(`${portal}/${hash}`);
   await page.waitForFunction(() => document.querySelector('main')?.getAttribute('aria-busy') === 'false'
