@@ -11,27 +11,31 @@
 
 #define COUNT_CAP 1000         /* count=true: exact up to it, "more than" it beyond */
 
-/* Whether the search text holds a word, asked when a search found nothing.
- * The text goes to the database as it came, which builds the tsquery
- * (pd_search_query, migration 0011): the module never writes tsquery
- * syntax. A text without a word to look for is the caller's mistake. */
-static apr_status_t search_has_words(pd_req_t *req, const char *q)
+/* A search's text becomes the tsquery its statements take. The text goes
+ * to the database as it came, which builds the query (pd_search_query,
+ * migration 0011) and hands it back as text: the module never writes
+ * tsquery syntax. A text without a word to look for is the caller's
+ * mistake. */
+static apr_status_t search_query(pd_req_t *req, list_query_t *lq)
 {
-    const char *args[1] = { q };
+    const char *args[1] = { lq->q }, *query = NULL;
     pd_db_result_t res;
-    int words = 0;
 
+    if (!lq->q) {
+        return APR_SUCCESS;
+    }
     if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKET_SEARCH_QUERY, args), &res)
         != APR_SUCCESS) {
         return pd_fail_db(req, "reading a search text");
     }
     while (pd_db_next(&res) == APR_SUCCESS) {
-        words = pd_db_get_bool(&res, 0);
+        query = pd_db_get(&res, 0);
     }
-    if (!words) {
+    if (!query) {
         return pd_error_set(&req->err, 400, "invalid_parameter", "q",
                             "q has no word to search for");
     }
+    lq->q = query;
     return APR_SUCCESS;
 }
 
@@ -139,7 +143,7 @@ apr_status_t pd_ticket_list_count(pd_req_t *req, apr_table_t *query, int *count,
     req->query = query;
     rv = pd_ticket_list_query_read(req, &lq);
     req->query = own;
-    if (rv != APR_SUCCESS || !count) {
+    if (rv != APR_SUCCESS || !count || (rv = search_query(req, &lq)) != APR_SUCCESS) {
         return rv;
     }
     return count_list(req, &lq, count, more);
@@ -172,7 +176,8 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
     int nargs, rows, count, csv, bom, total = 0, more = 0;
 
     if ((rv = pd_ticket_list_query_read(req, &lq)) != APR_SUCCESS
-        || (rv = pd_csv_wanted(req, &csv, &bom)) != APR_SUCCESS) {
+        || (rv = pd_csv_wanted(req, &csv, &bom)) != APR_SUCCESS
+        || (rv = search_query(req, &lq)) != APR_SUCCESS) {
         return rv;
     }
     if (csv) {
@@ -184,10 +189,6 @@ apr_status_t pd_res_tickets_list(pd_req_t *req)
     }
     page = apr_palloc(req->r->pool, sizeof(const char **) * (apr_size_t)lq.limit);
     rows = pd_ticket_page_read(req, &res, lq.limit, page, &last_key);
-    /* nothing found: a text without words is told apart from no match */
-    if (rows == 0 && lq.q && (rv = search_has_words(req, lq.q)) != APR_SUCCESS) {
-        return rv;
-    }
     count = rows > lq.limit ? lq.limit : rows;
     if ((rv = pd_ticket_page_render(req, page, count, &json)) != APR_SUCCESS) {
         return rv;

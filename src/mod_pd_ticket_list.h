@@ -33,7 +33,8 @@ typedef struct list_query_t {
     const char *key, *after_id; /* the cursor's, or NULL */
     const char *key_time;      /* the second part of an integer-and-time key */
     const char *rows;          /* the row limit: a page and one, to tell whether there is a next */
-    const char *q;             /* the search text, NULL for a plain list */
+    const char *q;             /* the search text, then the tsquery built of it (text);
+                                * NULL for a plain list */
     const char *sla;           /* breached, at_risk or met: a service level list */
     const char *subtree;       /* org_unit_subtree, else an operator's unit, or NULL */
     apr_size_t sort;           /* index into pd_ticket_sorts[] */

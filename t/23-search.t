@@ -271,6 +271,12 @@ for my $q (@no_word) {
     is_error api('expert', GET => '/api/tickets', query => { q => $q }), 400, 'invalid_parameter', 'q',
         "q=\"$q\" holds no word: 400";
 }
+# the text becomes its query before any statement runs: an export or a
+# saved view's count of a text without words is refused the same way
+is_error api('expert', GET => '/api/tickets', query => { q => '!!!', format => 'csv' }), 400, 'invalid_parameter',
+    'q', 'q="!!!" as CSV: 400';
+is_error api('expert', GET => '/api/tickets', query => { q => '&|!', count => 'true' }), 400, 'invalid_parameter',
+    'q', 'q="&|!" with count=true: 400';
 my @hostile = ("a & b", "a | b", "!a", "(a", "a)", "a:*", "a:A", "a:*B", "'a'", "a'b", "a\\", "\\a\\'", "a <-> b",
     "a <2> b", "x'); DROP TABLE tickets; --", "1' OR '1'='1", "%' OR 1=1 --", "\$\$; SELECT 1; \$\$", "a\\'b & c",
     "ctrl & ( ! : * ' )", 'é ü ß 漢字 🙂', "PD-2026-000001 | x", "PD-9999-", 'a-b-c-d', "$w{judul}:*A",
