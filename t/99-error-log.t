@@ -34,18 +34,23 @@ if (open my $fh, '<', "$dir/expected-errors") {
 }
 
 open my $log, '<', "$dir/error.log" or BAIL_OUT("cannot read $dir/error.log: $!");
-my @unexpected;
+my (@unexpected, @before, @context);
 while (my $line = <$log>) {
     chomp $line;
+    # the lines just before an unexpected one say what the server was
+    # doing: kept for the first three, since the run's log goes with it
+    push @before, $line;
+    shift @before if @before > 16;
     next unless $line =~ $bad;
     next if grep { $line =~ $_ } @expected;
     push @unexpected, $line;
+    push @context, join("\n", "before line " . scalar(@unexpected) . ':', @before) if @context < 3;
 }
 
 my @show = @unexpected > 50
     ? (@unexpected[0 .. 49], sprintf('... and %d more', @unexpected - 50))
     : @unexpected;
 ok(!@unexpected, 'no unexpected errors in the Apache error log')
-    or diag(join "\n", 'unexpected:', @show);
+    or diag(join "\n", 'unexpected:', @show, @context);
 
 done_testing;
