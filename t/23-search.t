@@ -272,7 +272,8 @@ for my $q (@no_word) {
         "q=\"$q\" holds no word: 400";
 }
 # the text becomes its query before any statement runs: an export or a
-# saved view's count of a text without words is refused the same way
+# count of a text without words is refused the same way (a saved view's
+# count of such a text shows as none)
 is_error api('expert', GET => '/api/tickets', query => { q => '!!!', format => 'csv' }), 400, 'invalid_parameter',
     'q', 'q="!!!" as CSV: 400';
 is_error api('expert', GET => '/api/tickets', query => { q => '&|!', count => 'true' }), 400, 'invalid_parameter',
