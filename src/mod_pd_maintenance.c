@@ -35,6 +35,7 @@
 #include <mod_watchdog.h>
 #include <ap_mpm.h>
 #include "mod_pd.h"
+#include "pd_curl.h"
 #include "mod_pd_notify.h"
 #include "mod_pd_whatsapp.h"
 
@@ -446,6 +447,9 @@ static void background_child_init(apr_pool_t *pchild, server_rec *s)
         }
     }
     apr_pool_pre_cleanup_register(pchild, NULL, child_exit);
+    /* a notification run waited for at exit ends its delivery under way
+     * within a second rather than at the delivery's timeout */
+    pd_curl_set_stopping(background_stopping);
 }
 
 void pd_maintenance_register(apr_pool_t *p)

@@ -139,8 +139,11 @@ static apr_status_t record_failed(pd_db_t *db, const char *status, int delay, co
 /* Said once when a channel starts failing, once when it works again. */
 static int failing[PD_CH__COUNT];
 
+/* APR_INCOMPLETE: the send failed because the process is stopping (its
+ * transfer ends then, pd_curl_set_stopping); nothing is recorded. */
 static apr_status_t deliver(server_rec *s, const pd_server_conf_t *conf, pd_db_t *db,
-                            const pd_channel_t *ch, const claimed_t *c, apr_pool_t *p)
+                            const pd_channel_t *ch, const claimed_t *c, int (*stop)(void),
+                            apr_pool_t *p)
 {
     pd_send_ctx_t ctx = { s, conf, db, p };
     pd_send_result_t result = { NULL, 0, 0, 0 };
@@ -157,6 +160,9 @@ static apr_status_t deliver(server_rec *s, const pd_server_conf_t *conf, pd_db_t
         return record_failed(db, "dead", 0, "no outcome recorded after the last attempt", d->id);
     }
     rv = ch->send(&ctx, d, &result);
+    if (rv != APR_SUCCESS && !result.cancelled && stop && stop()) {
+        return APR_INCOMPLETE;
+    }
     if (rv != APR_SUCCESS && result.cancelled) {
         return record_failed(db, "cancelled", 0, result.error, d->id);
     }
@@ -214,6 +220,7 @@ apr_status_t pd_notify_send_batch(server_rec *s, const pd_server_conf_t *conf, p
     apr_array_header_t *claims = apr_array_make(db->pool, batch, sizeof(claimed_t));
     pd_db_result_t res;
     apr_pool_t *p;
+    apr_status_t rv;
     int i;
 
     *claimed = 0;
@@ -236,7 +243,14 @@ apr_status_t pd_notify_send_batch(server_rec *s, const pd_server_conf_t *conf, p
             return release(db, claims, i);
         }
         apr_pool_clear(p);
-        if (deliver(s, conf, db, ch, &APR_ARRAY_IDX(claims, i, claimed_t), p) != APR_SUCCESS) {
+        rv = deliver(s, conf, db, ch, &APR_ARRAY_IDX(claims, i, claimed_t),
+                     ch->transactional ? NULL : stop, p);
+        if (rv == APR_INCOMPLETE) {
+            /* ended by the stop: given back with the rest, uncounted */
+            apr_pool_destroy(p);
+            return release(db, claims, i);
+        }
+        if (rv != APR_SUCCESS) {
             apr_pool_destroy(p);
             goto failed;
         }

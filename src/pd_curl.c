@@ -1,6 +1,20 @@
 #include <string.h>
 #include "pd_curl.h"
 
+/* Set once before the process's threads start; read-only afterwards. */
+static int (*process_stopping)(void) = NULL;
+
+void pd_curl_set_stopping(int (*stopping)(void))
+{
+    process_stopping = stopping;
+}
+
+static int abort_if_stopping(void *data, curl_off_t down_total, curl_off_t down_now,
+                             curl_off_t up_total, curl_off_t up_now)
+{
+    return process_stopping() ? 1 : 0;
+}
+
 CURLcode pd_curl_guard(CURL *h, long protocols, long timeout, const char *ca_file)
 {
     CURLcode rc = CURLE_OK;
@@ -42,6 +56,10 @@ CURLcode pd_curl_guard(CURL *h, long protocols, long timeout, const char *ca_fil
     SET(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
     if (ca_file) {
         SET(CURLOPT_CAINFO, ca_file);
+    }
+    if (process_stopping) {
+        SET(CURLOPT_XFERINFOFUNCTION, abort_if_stopping);
+        SET(CURLOPT_NOPROGRESS, 0L);
     }
 #undef SET
     return rc;

@@ -16,4 +16,14 @@
  * system's trusted certificates. The first option refused, or CURLE_OK. */
 CURLcode pd_curl_guard(CURL *h, long protocols, long timeout, const char *ca_file);
 
+/* Whether the process is stopping. Given once, before any transfer and any
+ * thread: every transfer set up by pd_curl_guard afterwards asks it about
+ * once a second and ends (CURLE_ABORTED_BY_CALLBACK) as soon as it says
+ * yes, so that a server's stop never waits a whole timeout for a remote
+ * server that does not answer. */
+void pd_curl_set_stopping(int (*stopping)(void));
+
+/* The failure of a transfer ended that way; it is tried again later. */
+#define PD_CURL_STOPPED "not finished: the server was stopping"
+
 #endif

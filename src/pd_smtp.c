@@ -175,6 +175,9 @@ static apr_status_t failure(apr_pool_t *p, CURLcode rc, const exchange_t *x, con
     case CURLE_SEND_ERROR:
         why = answered ? x->reply : "connection lost";
         break;
+    case CURLE_ABORTED_BY_CALLBACK:
+        why = PD_CURL_STOPPED;
+        break;
     default:
         why = answered ? x->reply : *curl_msg ? curl_msg : curl_easy_strerror(rc);
         break;

@@ -156,6 +156,8 @@ static const char *failure(apr_pool_t *p, CURLcode rc, const exchange_t *x, cons
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
         return "connection lost";
+    case CURLE_ABORTED_BY_CALLBACK:
+        return PD_CURL_STOPPED;
     default:
         return *curl_msg ? apr_pstrdup(p, curl_msg) : curl_easy_strerror(rc);
     }

@@ -42,6 +42,8 @@ static const char *no_answer(CURLcode rc, const char *curl_msg)
         return "the API's certificate is not trusted";
     case CURLE_SSL_CONNECT_ERROR:
         return "TLS handshake failed";
+    case CURLE_ABORTED_BY_CALLBACK:
+        return PD_CURL_STOPPED;
     default:
         return *curl_msg ? curl_msg : curl_easy_strerror(rc);
     }

@@ -208,6 +208,12 @@ for my $mech ('PLAIN', 'LOGIN') {
     fails_ok($sink->url, 'a server that never greets', 'temporary', qr/timed out/, timeout => 2);
     $sink = sink(stall => 'message');
     fails_ok($sink->url, 'a server that never answers the message', 'temporary', qr/timed out/, timeout => 2);
+    # Apache's child stopping with a delivery under way: the delivery ends
+    # at once, to be tried again, instead of holding the child until its
+    # timeout
+    $sink = sink(stall => 'greeting');
+    fails_ok($sink->url, 'a delivery under way when the process stops', 'temporary',
+             qr/not finished: the server was stopping/, timeout => 60, 'stop-after' => 1);
 }
 
 # ---- The suite's sink, which Apache's e-mail goes to ------------------------

@@ -7,7 +7,9 @@
  * Options: --starttls off|try|required, --user U, --password P, --timeout S,
  * --ca FILE, --event NAME (ticket_created ...), --lang id|en, --title T,
  * --body B, --actor A, --recipient NAME, --message-id ID, --thread-id ID,
- * --ticket-url URL, --print (write the message to stdout, send nothing).
+ * --ticket-url URL, --print (write the message to stdout, send nothing),
+ * --stop-after S (the process says it is stopping S seconds in, as Apache's
+ * child does at its exit).
  * Exit status: 0 sent (prints "sent"), 2 a temporary failure, 3 a permanent
  * one (each prints "temporary: REASON" or "permanent: REASON"), 64 usage. */
 #include <stdio.h>
@@ -18,6 +20,14 @@
 #include "pd_notify_text.h"
 #include "pd_mail.h"
 #include "pd_smtp.h"
+#include "pd_curl.h"
+
+static apr_time_t stop_at;
+
+static int stopping(void)
+{
+    return apr_time_now() >= stop_at;
+}
 
 static const char *opt(int argc, const char *const *argv, const char *name, const char *def)
 {
@@ -113,6 +123,10 @@ int main(int argc, const char *const *argv)
     }
     if (pd_smtp_global_init(p) != APR_SUCCESS) {
         return 70;
+    }
+    if (opt(argc, argv, "--stop-after", NULL)) {
+        stop_at = apr_time_now() + apr_time_from_sec(atoi(opt(argc, argv, "--stop-after", NULL)));
+        pd_curl_set_stopping(stopping);
     }
     rv = pd_smtp_deliver(&smtp, mail.from, mail.to, message, p, &error);
     if (rv == APR_SUCCESS) {
