@@ -14,15 +14,6 @@ use Test::More;
 use PD::Test;
 use PD::Fixtures;
 
-# The error of a statement the database refuses (undef: done), and its SQLSTATE.
-my $state;
-sub db_error {
-    my ($sql, @bind) = @_;
-    return undef if eval { db_do($sql, @bind); 1 };
-    $state = $DBI::state;
-    return $@ || 'refused';
-}
-
 # The columns a create writes for the service levels, as text, and the same
 # columns as pd_sla_step computes them for a new row with the same
 # attributes and creation time (what the insert trigger returns).
@@ -165,7 +156,7 @@ for my $case ([$all_levels, {}], [$no_levels, { category_id => category_id('Erro
 {
     my $err = db_error(q{DELETE FROM sla_policies WHERE id = ?}, $all_levels);
     like $err, qr/still named by tickets/, 'deleting a policy tickets name is refused';
-    is $state, '23503', '... as the foreign key refused it';
+    is db_state(), '23503', '... as the foreign key refused it';
     $err = db_error(q{DELETE FROM sla_calendars WHERE id = ?}, $sparse);
     like $err // '', qr/still named by tickets|violates foreign key/, 'and a calendar tickets name';
     my $unused = api('admin', POST => '/api/sla-calendars', json => { name => tag('Kosong'), time_zone => 'Asia/Jakarta',

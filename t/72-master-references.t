@@ -13,14 +13,6 @@ use DBI;
 use PD::Test;
 use PD::Fixtures;
 
-my $state;
-sub db_error {
-    my ($sql, @bind) = @_;
-    return undef if eval { db_do($sql, @bind); 1 };
-    $state = $DBI::state;
-    return $@ || 'refused';
-}
-
 sub connection {
     return DBI->connect(sprintf('dbi:Pg:dbname=%s;host=%s;port=%s', @ENV{qw(PD_TEST_DB PD_TEST_PGHOST PD_TEST_PGPORT)}),
         $ENV{PD_TEST_PGUSER} // 'pharmadesk', '', { RaiseError => 1, PrintError => 0, AutoCommit => 1 });
@@ -51,14 +43,14 @@ for my $column (qw(pharmacy_id module_id category_id created_by org_unit_id expe
     my $err = db_error(copy_with($column, $MISSING), $tid);
     like $err // '', qr/tickets\.$column = $MISSING names a row that does not exist/,
         "a ticket naming a missing $column is refused";
-    is $state, '23503', '... with the foreign key\'s error code';
+    is db_state(), '23503', '... with the foreign key\'s error code';
 }
 is db_error(copy_with(expert_id => user_id('expert')), $tid), undef, 'a ticket naming rows that exist is written';
 
 for my $column (qw(pharmacy_id module_id category_id customer_id expert_id tech_id org_unit_id)) {
     my $err = db_error("UPDATE tickets SET $column = ? WHERE id = ?", $MISSING, $tid);
     like $err // '', qr/tickets\.$column = $MISSING names a row/, "changing a ticket's $column to a missing row is refused";
-    is $state, '23503', '... 23503';
+    is db_state(), '23503', '... 23503';
 }
 is db_error('UPDATE tickets SET expert_id = ? WHERE id = ?', user_id('expert'), $tid), undef,
     'changing it to a user who exists is done';
@@ -74,7 +66,7 @@ like db_error(q{INSERT INTO idempotency_keys (user_id, key, fingerprint) VALUES 
 like db_error(q{INSERT INTO visitors (ticket_id, name, purpose, org_unit_id, source) VALUES (?, 'Tamu', 'Rapat', ?, 'walkin')},
               $tid, $MISSING) // '', qr/visitors\.org_unit_id = $MISSING names a row/,
     'a visitor for a missing unit is refused';
-is $state, '23503', '... 23503';
+is db_state(), '23503', '... 23503';
 
 # ---- a named master row is not deleted --------------------------------------------------------
 
@@ -84,7 +76,7 @@ for my $case (['pharmacies', $ph], ['ticket_modules', module_id('Penjualan')], [
     my ($table, $id) = @$case;
     my $err = db_error("DELETE FROM $table WHERE id = ?", $id);
     like $err // '', qr/$table $id is still named by \w+; deactivate it instead/, "deleting a row of $table tickets name is refused";
-    is $state, '23503', '... 23503';
+    is db_state(), '23503', '... 23503';
     # the ids are identity columns: a new one is the only change there is
     like db_error("UPDATE $table SET id = DEFAULT WHERE id = ?", $id) // '', qr/still named by/, '... and so is changing its id';
 }

@@ -27,9 +27,21 @@ our @EXPORT = qw(
     activities last_activity_id raw_http chunked_post chunked_request allow_set
     form_data upload store_counts api_headers_ok sla_elapse notify_settled notified
     private_kib private_peak STATUSES ROLE_USERS front_desk_office whatsapp_settled run_import
+    db_error db_state
 );
 
 use constant STATUSES => qw(open in_review in_progress waiting_customer solved closed cancelled);
+
+# The error of a statement the database refuses, or undef when it is done;
+# db_state is the last refusal's SQLSTATE.
+my $db_state;
+sub db_error {
+    my ($sql, @bind) = @_;
+    return undef if eval { db_do($sql, @bind); 1 };
+    $db_state = $DBI::state;
+    return $@ || 'refused';
+}
+sub db_state { $db_state }
 
 # The private memory (Private_Dirty and Private_Clean of
 # /proc/PID/smaps_rollup) of all of Apache's processes, in KiB.
