@@ -101,6 +101,11 @@ for my $case (['pharmacies', $ph], ['ticket_modules', module_id('Penjualan')], [
     $writer->do(copy_with(pharmacy_id => $fresh), undef, $tid);
     is $writer->selectrow_array('SELECT xmax FROM pharmacies WHERE id = ?', undef, $fresh), 0,
         'a ticket written and not yet committed leaves no lock on its pharmacy';
+    # a user the indexes show named is refused without waiting for the locks
+    db_do(q{SET lock_timeout = '2s'});
+    like db_error('DELETE FROM users WHERE id = ?', user_id('cust_a')) // '', qr/is still named by/,
+        'deleting a user with a timeline is refused at once, with a write in flight';
+    db_do('RESET lock_timeout');
     my $deleter = connection();
     # no bind values: DBD::Pg sends a statement with them synchronously
     $deleter->do("DELETE FROM pharmacies WHERE id = $fresh", { pg_async => DBD::Pg::PG_ASYNC() });

@@ -151,6 +151,18 @@ BEGIN
     END IF;
     CASE TG_TABLE_NAME
     WHEN 'users' THEN
+        -- A user who wrote or holds tickets is refused at once through the
+        -- indexes, holding no write back; the rest is read under the locks
+        -- (a ticket's creator is not indexed: the tickets are read whole).
+        SELECT CASE
+            WHEN EXISTS (SELECT 1 FROM ticket_activities a WHERE a.user_id = OLD.id) THEN 'ticket_activities'
+            WHEN EXISTS (SELECT 1 FROM tickets t
+                         WHERE t.customer_id = OLD.id OR t.expert_id = OLD.id OR t.tech_id = OLD.id) THEN 'tickets'
+        END INTO named;
+        IF named IS NOT NULL THEN
+            RAISE EXCEPTION '% % is still named by %; deactivate it instead', TG_TABLE_NAME, OLD.id, named
+                USING ERRCODE = 'foreign_key_violation';
+        END IF;
         LOCK TABLE tickets, ticket_activities, ticket_attachments, idempotency_keys, visitors, surat
             IN SHARE MODE;
         SELECT CASE
