@@ -32,7 +32,7 @@
 -- The tables whose writes are rare (audit, preferences, desks, contacts,
 -- imports, views) keep their foreign keys. The service level policies and
 -- calendars were done the same way before (migration 0090); their guard
--- now takes the same lock.
+-- is now this one, with the same lock.
 
 ALTER TABLE tickets DROP CONSTRAINT tickets_pharmacy_id_fkey,
                     DROP CONSTRAINT tickets_module_id_fkey,
@@ -202,6 +202,17 @@ BEGIN
         IF EXISTS (SELECT 1 FROM tickets t WHERE t.category_id = OLD.id) THEN
             named := 'tickets';
         END IF;
+    -- no index orders the tickets by policy or calendar: they are read whole
+    WHEN 'sla_policies' THEN
+        LOCK TABLE tickets IN SHARE MODE;
+        IF EXISTS (SELECT 1 FROM tickets t WHERE t.sla_policy_id = OLD.id) THEN
+            named := 'tickets';
+        END IF;
+    WHEN 'sla_calendars' THEN
+        LOCK TABLE tickets IN SHARE MODE;
+        IF EXISTS (SELECT 1 FROM tickets t WHERE t.sla_calendar_id = OLD.id) THEN
+            named := 'tickets';
+        END IF;
     END CASE;
     IF named IS NOT NULL THEN
         RAISE EXCEPTION '% % is still named by %; deactivate it instead', TG_TABLE_NAME, OLD.id, named
@@ -221,17 +232,12 @@ CREATE TRIGGER ticket_modules_referenced BEFORE DELETE OR UPDATE OF id ON ticket
 CREATE TRIGGER ticket_categories_referenced BEFORE DELETE OR UPDATE OF id ON ticket_categories FOR EACH ROW
     EXECUTE FUNCTION master_referenced();
 
--- The policies' and calendars' guard (migration 0090) takes the same lock
--- before it looks.
-CREATE OR REPLACE FUNCTION sla_referenced_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    LOCK TABLE tickets IN SHARE MODE;
-    IF (TG_TABLE_NAME = 'sla_policies' AND EXISTS (SELECT 1 FROM tickets t WHERE t.sla_policy_id = OLD.id))
-       OR (TG_TABLE_NAME = 'sla_calendars'
-           AND EXISTS (SELECT 1 FROM tickets t WHERE t.sla_calendar_id = OLD.id)) THEN
-        RAISE EXCEPTION '% % is still named by tickets; deactivate it instead', TG_TABLE_NAME, OLD.id
-            USING ERRCODE = 'foreign_key_violation';
-    END IF;
-    RETURN OLD;
-END
-$$;
+-- The policies' and calendars' guard (migration 0090) is this one now, so
+-- that it takes the same lock before it looks.
+DROP TRIGGER sla_policies_referenced ON sla_policies;
+DROP TRIGGER sla_calendars_referenced ON sla_calendars;
+DROP FUNCTION sla_referenced_delete();
+CREATE TRIGGER sla_policies_referenced BEFORE DELETE OR UPDATE OF id ON sla_policies FOR EACH ROW
+    EXECUTE FUNCTION master_referenced();
+CREATE TRIGGER sla_calendars_referenced BEFORE DELETE OR UPDATE OF id ON sla_calendars FOR EACH ROW
+    EXECUTE FUNCTION master_referenced();
