@@ -159,26 +159,24 @@ BEGIN
             WHEN EXISTS (SELECT 1 FROM tickets t
                          WHERE t.customer_id = OLD.id OR t.expert_id = OLD.id OR t.tech_id = OLD.id) THEN 'tickets'
         END INTO named;
-        IF named IS NOT NULL THEN
-            RAISE EXCEPTION '% % is still named by %; deactivate it instead', TG_TABLE_NAME, OLD.id, named
-                USING ERRCODE = 'foreign_key_violation';
-        END IF;
-        LOCK TABLE tickets, ticket_activities, ticket_attachments, idempotency_keys, visitors, surat
-            IN SHARE MODE;
-        SELECT CASE
-            WHEN EXISTS (SELECT 1 FROM tickets t
-                         WHERE OLD.id IN (t.created_by, t.customer_id, t.expert_id, t.tech_id)) THEN 'tickets'
-            WHEN EXISTS (SELECT 1 FROM ticket_activities a WHERE a.user_id = OLD.id) THEN 'ticket_activities'
-            WHEN EXISTS (SELECT 1 FROM ticket_attachments a WHERE a.user_id = OLD.id) THEN 'ticket_attachments'
-            WHEN EXISTS (SELECT 1 FROM visitors v WHERE v.created_by = OLD.id) THEN 'visitors'
-            WHEN EXISTS (SELECT 1 FROM surat s WHERE s.created_by = OLD.id) THEN 'surat'
-        END INTO named;
-        -- a user's idempotency keys go with the user, as their foreign
-        -- key's ON DELETE CASCADE did
-        IF named IS NULL AND TG_OP = 'DELETE' THEN
-            DELETE FROM idempotency_keys k WHERE k.user_id = OLD.id;
-        ELSIF named IS NULL AND EXISTS (SELECT 1 FROM idempotency_keys k WHERE k.user_id = OLD.id) THEN
-            named := 'idempotency_keys';
+        IF named IS NULL THEN
+            LOCK TABLE tickets, ticket_activities, ticket_attachments, idempotency_keys, visitors, surat
+                IN SHARE MODE;
+            SELECT CASE
+                WHEN EXISTS (SELECT 1 FROM tickets t
+                             WHERE OLD.id IN (t.created_by, t.customer_id, t.expert_id, t.tech_id)) THEN 'tickets'
+                WHEN EXISTS (SELECT 1 FROM ticket_activities a WHERE a.user_id = OLD.id) THEN 'ticket_activities'
+                WHEN EXISTS (SELECT 1 FROM ticket_attachments a WHERE a.user_id = OLD.id) THEN 'ticket_attachments'
+                WHEN EXISTS (SELECT 1 FROM visitors v WHERE v.created_by = OLD.id) THEN 'visitors'
+                WHEN EXISTS (SELECT 1 FROM surat s WHERE s.created_by = OLD.id) THEN 'surat'
+            END INTO named;
+            -- a user's idempotency keys go with the user, as their foreign
+            -- key's ON DELETE CASCADE did
+            IF named IS NULL AND TG_OP = 'DELETE' THEN
+                DELETE FROM idempotency_keys k WHERE k.user_id = OLD.id;
+            ELSIF named IS NULL AND EXISTS (SELECT 1 FROM idempotency_keys k WHERE k.user_id = OLD.id) THEN
+                named := 'idempotency_keys';
+            END IF;
         END IF;
     WHEN 'org_units' THEN
         LOCK TABLE tickets, visitors, surat IN SHARE MODE;
@@ -187,30 +185,17 @@ BEGIN
             WHEN EXISTS (SELECT 1 FROM visitors v WHERE v.org_unit_id = OLD.id) THEN 'visitors'
             WHEN EXISTS (SELECT 1 FROM surat s WHERE s.org_unit_id = OLD.id) THEN 'surat'
         END INTO named;
-    WHEN 'pharmacies' THEN
+    ELSE
+        -- the others only tickets name (no index orders them by policy or
+        -- calendar: for those the tickets are read whole)
         LOCK TABLE tickets IN SHARE MODE;
-        IF EXISTS (SELECT 1 FROM tickets t WHERE t.pharmacy_id = OLD.id) THEN
-            named := 'tickets';
-        END IF;
-    WHEN 'ticket_modules' THEN
-        LOCK TABLE tickets IN SHARE MODE;
-        IF EXISTS (SELECT 1 FROM tickets t WHERE t.module_id = OLD.id) THEN
-            named := 'tickets';
-        END IF;
-    WHEN 'ticket_categories' THEN
-        LOCK TABLE tickets IN SHARE MODE;
-        IF EXISTS (SELECT 1 FROM tickets t WHERE t.category_id = OLD.id) THEN
-            named := 'tickets';
-        END IF;
-    -- no index orders the tickets by policy or calendar: they are read whole
-    WHEN 'sla_policies' THEN
-        LOCK TABLE tickets IN SHARE MODE;
-        IF EXISTS (SELECT 1 FROM tickets t WHERE t.sla_policy_id = OLD.id) THEN
-            named := 'tickets';
-        END IF;
-    WHEN 'sla_calendars' THEN
-        LOCK TABLE tickets IN SHARE MODE;
-        IF EXISTS (SELECT 1 FROM tickets t WHERE t.sla_calendar_id = OLD.id) THEN
+        IF (TG_TABLE_NAME = 'pharmacies' AND EXISTS (SELECT 1 FROM tickets t WHERE t.pharmacy_id = OLD.id))
+           OR (TG_TABLE_NAME = 'ticket_modules' AND EXISTS (SELECT 1 FROM tickets t WHERE t.module_id = OLD.id))
+           OR (TG_TABLE_NAME = 'ticket_categories'
+               AND EXISTS (SELECT 1 FROM tickets t WHERE t.category_id = OLD.id))
+           OR (TG_TABLE_NAME = 'sla_policies' AND EXISTS (SELECT 1 FROM tickets t WHERE t.sla_policy_id = OLD.id))
+           OR (TG_TABLE_NAME = 'sla_calendars'
+               AND EXISTS (SELECT 1 FROM tickets t WHERE t.sla_calendar_id = OLD.id)) THEN
             named := 'tickets';
         END IF;
     END CASE;
