@@ -7,9 +7,9 @@
 -- writers locking one row make PostgreSQL write the lock into the row and
 -- keep a multixact for each new set of lockers (written to the WAL, copied
 -- in full for every locker that joins), so that creates and intakes queue
--- on a handful of hot rows. At a million tickets, with these keys removed,
--- visitor intake went from 714 to 844 a second and creates from 1,109 to
--- 1,388 (16 connections, docs/benchmarks.md).
+-- on a handful of hot rows. At a million tickets, runs alternating on two
+-- cores, intake gained about 5% with the lookups below and creates were
+-- unchanged; no multixact is made any more (docs/benchmarks.md).
 --
 -- What the keys guaranteed still holds, split between the two sides:
 --
