@@ -575,12 +575,12 @@ typedef struct pd_visitor_in_t {
 apr_status_t pd_visitor_read(pd_req_t *req, const json_t *body, const char *const *fields,
                              unsigned unit_flags, pd_visitor_in_t *v);
 /* Checks the visitor in: the visitor and their case in one transaction
- * (the caller's, when it has one open), answered 201 with the answer
- * statement's JSON (1 the visitor, 2 scope 0; the staff's reading of a
- * visitor, PD_SQL_VISITORS_READ, also 3 the identity number in full and 4
- * the check-out offered, as the caller may) and, unless path is NULL, a
- * Location below it. */
-apr_status_t pd_visitor_check_in(pd_req_t *req, const pd_visitor_in_t *v, pd_sql_id_e answer,
+ * (the caller's, when it has one open), answered 201 with the JSON of the
+ * insert statement, which writes the visitor and says what to answer:
+ * PD_SQL_VISITORS_INSERT (the staff's reading of a visitor, as the writer
+ * may see it) or PD_SQL_VISITORS_INSERT_SELF (what a visitor checking
+ * themselves in is told), and, unless path is NULL, a Location below it. */
+apr_status_t pd_visitor_check_in(pd_req_t *req, const pd_visitor_in_t *v, pd_sql_id_e insert,
                                  const char *path);
 apr_status_t pd_res_visitors_get(pd_req_t *req);
 apr_status_t pd_res_visitors_list(pd_req_t *req);

@@ -157,7 +157,7 @@ static apr_status_t check_in(pd_req_t *req)
                             "org_unit_id must be one of the desk's units");
     }
     v.source = pd_source_name(PD_SRC_QR);
-    return pd_visitor_check_in(req, &v, PD_SQL_CHECKIN_ANSWER, NULL);
+    return pd_visitor_check_in(req, &v, PD_SQL_VISITORS_INSERT_SELF, NULL);
 }
 
 apr_status_t pd_res_checkin_get(pd_req_t *req)

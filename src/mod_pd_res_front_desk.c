@@ -108,13 +108,14 @@ typedef struct case_t {
     const char *title, *description, *pic, *contact;
 } case_t;
 
-/* Opens the case in the caller's transaction, typed and routed to its unit
- * as it is written: *ticket gets its id. */
-static apr_status_t open_case(pd_req_t *req, const case_t *c, const char **ticket)
+/* Why a case for unit could not be filed: the unit is not active, its
+ * office has no front desk settings, or those name an entry no longer
+ * active (422 each). Read only when the case's insert wrote nothing. */
+static apr_status_t case_refused(pd_req_t *req, const case_t *c)
 {
-    const char *unit[1] = { c->unit }, *args[16];
-    const char *active, *pharmacy, *modul, *category;
+    const char *unit[1] = { c->unit }, *active;
     pd_db_result_t res;
+    int configured;
 
     if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_FRONT_DESK_DEFAULTS, unit), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "reading a front desk");
@@ -124,49 +125,58 @@ static apr_status_t open_case(pd_req_t *req, const case_t *c, const char **ticke
         return pd_error_set(&req->err, 422, "unknown_reference", "org_unit_id",
                             "org_unit_id names no active org unit");
     }
-    pharmacy = pd_db_get(&res, 1);
-    modul = pd_db_get(&res, 2);
-    category = pd_db_get(&res, c->kind == CASE_VISITOR ? 3 : 4);
+    configured = pd_db_get(&res, 1) != NULL;
     pd_db_drain(&res);
-    if (!pharmacy) {
+    if (!configured) {
         return pd_error_set(&req->err, 422, "validation_failed", "org_unit_id",
                             "the unit's office has no front desk settings yet "
                             "(PUT /org-units/{id}/front-desk)");
     }
-    args[0] = pharmacy;
-    args[1] = modul;
-    args[2] = category;
-    args[3] = req->conf->time_zone;
-    args[4] = req->conf->ticket_prefix;
-    args[5] = c->pic;
-    args[6] = c->contact;
-    args[7] = "";
-    args[8] = pd_utf8_excerpt(req->r->pool, c->title, 200, 0);
-    args[9] = c->description;
-    args[10] = pd_priority_name(PD_PRIO_MEDIUM);
-    args[11] = c->source;
-    args[12] = NULL;
-    args[13] = pd_db_int(&req->db, req->who.user_id);
-    args[14] = c->kind == CASE_VISITOR ? "visitor" : "surat";
-    args[15] = c->unit;
-    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_INSERT, args), &res) != APR_SUCCESS) {
+    return pd_error_set(&req->err, 422, "unknown_reference", "org_unit_id",
+                        "the office's front desk names an entry that is no longer active");
+}
+
+/* Opens the case in the caller's transaction, typed, filed under its
+ * office's front desk settings and routed to its unit as it is written (one
+ * statement): *ticket gets its id. */
+static apr_status_t open_case(pd_req_t *req, const case_t *c, const char **ticket)
+{
+    const char *args[15];
+    pd_db_result_t res;
+
+    args[0] = c->kind == CASE_VISITOR ? "visitor" : "surat";
+    args[1] = c->unit;
+    args[2] = req->conf->time_zone;
+    args[3] = req->conf->ticket_prefix;
+    args[4] = c->pic;
+    args[5] = c->contact;
+    args[6] = "";
+    args[7] = pd_utf8_excerpt(req->r->pool, c->title, 200, 0);
+    args[8] = c->description;
+    args[9] = pd_priority_name(PD_PRIO_MEDIUM);
+    args[10] = c->source;
+    args[11] = NULL;
+    args[12] = pd_db_int(&req->db, req->who.user_id);
+    args[13] = args[0];
+    args[14] = c->unit;
+    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_TICKETS_INSERT_CASE, args), &res) != APR_SUCCESS) {
         return pd_fail_db(req, "opening a case");
     }
     if (pd_db_next(&res) != APR_SUCCESS) {
-        return pd_error_set(&req->err, 422, "unknown_reference", "org_unit_id",
-                            "the office's front desk names an entry that is no longer active");
+        return case_refused(req, c);
     }
     *ticket = pd_db_get(&res, PD_TC_ID);
     pd_db_drain(&res);
     return APR_SUCCESS;
 }
 
-/* Writes the record (its statement returns its id), then answers it (201;
- * with its Location below path unless path is NULL). */
+/* Writes the record with the statement that also answers it (its id and
+ * JSON), commits, then answers 201 (with its Location below path unless
+ * path is NULL). */
 static apr_status_t finish_intake(pd_req_t *req, pd_sql_id_e insert, const char *const *args,
-                                  int nargs, pd_sql_id_e get, const char *path)
+                                  int nargs, const char *path)
 {
-    const char *id, *text, *read[4];
+    const char *id, *text;
     pd_db_result_t res;
 
     if (pd_db_select(&req->db, insert, args, nargs, &res) != APR_SUCCESS
@@ -174,18 +184,7 @@ static apr_status_t finish_intake(pd_req_t *req, pd_sql_id_e insert, const char 
         return pd_fail_db(req, "recording a front desk arrival");
     }
     id = pd_db_get(&res, 0);
-    pd_db_drain(&res);
-    /* the record as its reader sees it (a visitor's statement takes two
-     * more: the identity number in full, the check-out offered) */
-    read[0] = id;
-    read[1] = "0";
-    read[2] = pd_db_bool(pd_authz_visitor_id_number(&req->who));
-    read[3] = pd_db_bool(pd_authz_permits(&req->who, PD_ACT_FRONT_DESK_INTAKE));
-    if (pd_db_select(&req->db, get, read, get == PD_SQL_VISITORS_READ ? 4 : 2, &res) != APR_SUCCESS
-        || pd_db_next(&res) != APR_SUCCESS) {
-        return pd_fail_db(req, "reading a front desk arrival");
-    }
-    text = pd_db_get(&res, 0);
+    text = pd_db_get(&res, 1);
     pd_db_drain(&res);
     if (pd_db_commit(&req->db) != APR_SUCCESS) {
         return pd_fail_db(req, "committing a front desk arrival");
@@ -278,10 +277,10 @@ apr_status_t pd_visitor_read(pd_req_t *req, const json_t *body, const char *cons
     return APR_SUCCESS;
 }
 
-apr_status_t pd_visitor_check_in(pd_req_t *req, const pd_visitor_in_t *v, pd_sql_id_e answer,
+apr_status_t pd_visitor_check_in(pd_req_t *req, const pd_visitor_in_t *v, pd_sql_id_e insert,
                                  const char *path)
 {
-    const char *ticket, *args[9];
+    const char *ticket, *args[11];
     case_t cs;
     apr_status_t rv;
 
@@ -310,7 +309,10 @@ apr_status_t pd_visitor_check_in(pd_req_t *req, const pd_visitor_in_t *v, pd_sql
     args[6] = cs.unit;
     args[7] = v->source;
     args[8] = pd_db_int(&req->db, req->who.user_id);
-    if ((rv = finish_intake(req, PD_SQL_CALL(PD_SQL_VISITORS_INSERT, args), answer, path))
+    /* the staff's answer shows what the writer may see and do */
+    args[9] = pd_db_bool(pd_authz_visitor_id_number(&req->who));
+    args[10] = pd_db_bool(pd_authz_permits(&req->who, PD_ACT_FRONT_DESK_INTAKE));
+    if ((rv = finish_intake(req, insert, args, insert == PD_SQL_VISITORS_INSERT ? 11 : 9, path))
         != APR_SUCCESS) {
         goto cleanup;
     }
@@ -343,7 +345,7 @@ apr_status_t pd_res_visitors_create(pd_req_t *req)
         return pd_error_set(&req->err, 422, "validation_failed", "source",
                             "source must be walkin or register (the QR form sets qr)");
     }
-    return pd_visitor_check_in(req, &v, PD_SQL_VISITORS_READ, "/visitors");
+    return pd_visitor_check_in(req, &v, PD_SQL_VISITORS_INSERT, "/visitors");
 }
 
 apr_status_t pd_res_surat_create(pd_req_t *req)
@@ -400,7 +402,7 @@ apr_status_t pd_res_surat_create(pd_req_t *req)
     args[6] = summary;
     args[7] = cs.unit;
     args[8] = pd_db_int(&req->db, req->who.user_id);
-    if ((rv = finish_intake(req, PD_SQL_CALL(PD_SQL_SURAT_INSERT, args), PD_SQL_SURAT_GET, "/surat"))
+    if ((rv = finish_intake(req, PD_SQL_CALL(PD_SQL_SURAT_INSERT, args), "/surat"))
         != APR_SUCCESS) {
         goto cleanup;
     }

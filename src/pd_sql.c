@@ -54,6 +54,46 @@
     "t.first_response_at, t.solved_at, t.closed_at, " SLA_COLUMNS ", t.escalated_at, t.rating," \
     " t.org_unit_id, t.case_type, t.acknowledged_at, " CASE_RECORD_ID
 
+/* A ticket written with its first timeline row (PD_SQL_TICKETS_INSERT
+ * tells the whole story); ref is the query of its pharmacy, module and
+ * category ids, a row only when each is active. */
+#define TICKET_INSERT(ref) \
+    "WITH ref AS (" ref ")," \
+    " y AS (SELECT extract(year FROM now() AT TIME ZONE %s::text)::int AS year)," \
+    " v AS (SELECT %s::text AS prefix, %s::text AS pic, %s::text AS contact, %s::text AS app_version," \
+    " %s::text AS title, %s::text AS description, %s::text AS priority, %s::text AS source," \
+    " %s::bigint AS customer, %s::bigint AS creator, %s::text AS case_type, %s::bigint AS org_unit)," \
+    " s AS (SELECT m.policy_id, m.calendar_id, m.risk_percent, m.levels, m.managers_after," \
+    " m.first_response, m.resolution, x.at, least(x.at[1], x.at[3]) AS due," \
+    " least(x.at[2], x.at[4]) AS risk" \
+    " FROM ref CROSS JOIN v" \
+    " CROSS JOIN LATERAL pd_sla_match(ref.pharmacy_id, ref.category_id, ref.module_id, v.priority) m" \
+    " CROSS JOIN LATERAL pd_sla_instants(m.calendar_id, now()," \
+    "  pd_sla_marks(m.first_response * 60000000::bigint, m.resolution * 60000000::bigint," \
+    "   m.risk_percent, m.first_response, m.resolution, m.managers_after)) x" \
+    " WHERE x.complete)," \
+    " ins AS (INSERT INTO tickets (number, pharmacy_id, pic_name, contact, app_version," \
+    " module_id, category_id, title, description, priority, source, customer_id, created_by," \
+    " sla_policy_id, sla_calendar_id, sla_risk_percent, sla_levels, sla_managers_after," \
+    " first_response_target, resolution_target, first_response_due_at, first_response_risk_at," \
+    " first_response_escalate_at, resolution_due_at, resolution_risk_at, resolution_escalate_at," \
+    " sla_due_at, sla_risk_at, sla_check_at, case_type, org_unit_id)" \
+    " SELECT pd_ticket_number(v.prefix, y.year, pd_next_ticket_seq(y.year)), ref.pharmacy_id," \
+    " v.pic, v.contact, v.app_version, ref.module_id, ref.category_id, v.title, v.description," \
+    " v.priority, v.source, v.customer, v.creator," \
+    " s.policy_id, s.calendar_id, s.risk_percent, coalesce(s.levels, 0), s.managers_after," \
+    " s.first_response, s.resolution, s.at[1], s.at[2], s.at[5], s.at[3], s.at[4], s.at[6]," \
+    " s.due, s.risk," \
+    /* the first level to report: at risk, due, escalated, as the policy has them */ \
+    " least(CASE WHEN s.levels & 1 <> 0 THEN s.risk END, CASE WHEN s.levels & 2 <> 0 THEN s.due END," \
+    "  CASE WHEN s.levels & 4 <> 0 THEN least(s.at[5], s.at[6]) END)," \
+    " v.case_type, v.org_unit" \
+    " FROM ref CROSS JOIN y CROSS JOIN v LEFT JOIN s ON true" \
+    " RETURNING *)," \
+    " act AS (INSERT INTO ticket_activities (ticket_id, user_id, kind, new_value, seq, public_seq)" \
+    " SELECT id, created_by, 'created', 'open', 1, 1 FROM ins)" \
+    " SELECT " TICKET_COLUMNS ", t.description FROM ins t"
+
 /* A list page is one statement, PD_PLAN_CUSTOM: planned with its values, on the
  * tickets table alone. Each optional filter takes its value twice, once for
  * the IS NULL test and once for the comparison, so that an absent filter
@@ -490,44 +530,24 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * pharmacy's ticket): a case is typed and routed as it is written, not
      * by a second write of the row */
     [PD_SQL_TICKETS_INSERT].text =
-        "WITH ref AS (SELECT p.id AS pharmacy_id, m.id AS module_id, c.id AS category_id"
-        " FROM pharmacies p, ticket_modules m, ticket_categories c"
-        " WHERE p.id = %s::bigint AND p.active AND m.id = %s::bigint AND m.active"
-        " AND c.id = %s::bigint AND c.active),"
-        " y AS (SELECT extract(year FROM now() AT TIME ZONE %s::text)::int AS year),"
-        " v AS (SELECT %s::text AS prefix, %s::text AS pic, %s::text AS contact, %s::text AS app_version,"
-        " %s::text AS title, %s::text AS description, %s::text AS priority, %s::text AS source,"
-        " %s::bigint AS customer, %s::bigint AS creator, %s::text AS case_type, %s::bigint AS org_unit),"
-        " s AS (SELECT m.policy_id, m.calendar_id, m.risk_percent, m.levels, m.managers_after,"
-        " m.first_response, m.resolution, x.at, least(x.at[1], x.at[3]) AS due,"
-        " least(x.at[2], x.at[4]) AS risk"
-        " FROM ref CROSS JOIN v"
-        " CROSS JOIN LATERAL pd_sla_match(ref.pharmacy_id, ref.category_id, ref.module_id, v.priority) m"
-        " CROSS JOIN LATERAL pd_sla_instants(m.calendar_id, now(),"
-        "  pd_sla_marks(m.first_response * 60000000::bigint, m.resolution * 60000000::bigint,"
-        "   m.risk_percent, m.first_response, m.resolution, m.managers_after)) x"
-        " WHERE x.complete),"
-                " ins AS (INSERT INTO tickets (number, pharmacy_id, pic_name, contact, app_version,"
-        " module_id, category_id, title, description, priority, source, customer_id, created_by,"
-        " sla_policy_id, sla_calendar_id, sla_risk_percent, sla_levels, sla_managers_after,"
-        " first_response_target, resolution_target, first_response_due_at, first_response_risk_at,"
-        " first_response_escalate_at, resolution_due_at, resolution_risk_at, resolution_escalate_at,"
-        " sla_due_at, sla_risk_at, sla_check_at, case_type, org_unit_id)"
-        " SELECT pd_ticket_number(v.prefix, y.year, pd_next_ticket_seq(y.year)), ref.pharmacy_id,"
-        " v.pic, v.contact, v.app_version, ref.module_id, ref.category_id, v.title, v.description,"
-        " v.priority, v.source, v.customer, v.creator,"
-        " s.policy_id, s.calendar_id, s.risk_percent, coalesce(s.levels, 0), s.managers_after,"
-        " s.first_response, s.resolution, s.at[1], s.at[2], s.at[5], s.at[3], s.at[4], s.at[6],"
-        " s.due, s.risk,"
-        /* the first level to report: at risk, due, escalated, as the policy has them */
-        " least(CASE WHEN s.levels & 1 <> 0 THEN s.risk END, CASE WHEN s.levels & 2 <> 0 THEN s.due END,"
-        "  CASE WHEN s.levels & 4 <> 0 THEN least(s.at[5], s.at[6]) END),"
-        " v.case_type, v.org_unit"
-        " FROM ref CROSS JOIN y CROSS JOIN v LEFT JOIN s ON true"
-        " RETURNING *),"
-        " act AS (INSERT INTO ticket_activities (ticket_id, user_id, kind, new_value, seq, public_seq)"
-        " SELECT id, created_by, 'created', 'open', 1, 1 FROM ins)"
-        " SELECT " TICKET_COLUMNS ", t.description FROM ins t",
+        TICKET_INSERT("SELECT p.id AS pharmacy_id, m.id AS module_id, c.id AS category_id"
+                      " FROM pharmacies p, ticket_modules m, ticket_categories c"
+                      " WHERE p.id = %s::bigint AND p.active AND m.id = %s::bigint AND m.active"
+                      " AND c.id = %s::bigint AND c.active"),
+    /* A front desk case, filed under what its unit's office files cases
+     * under (its front desk: client, module, the visitor's or the letter's
+     * category), read by the insert itself: no row when the unit is
+     * inactive, its office has no front desk or that names an inactive
+     * entry (the module then asks pd_front_desk_defaults which). 1 the case
+     * type, 2 the unit, then PD_SQL_TICKETS_INSERT's 4-16 */
+    [PD_SQL_TICKETS_INSERT_CASE].text =
+        TICKET_INSERT("SELECT p.id AS pharmacy_id, m.id AS module_id, c.id AS category_id"
+                      " FROM org_units u JOIN front_desks f ON f.root_unit_id = u.path[1]"
+                      " JOIN pharmacies p ON p.id = f.pharmacy_id AND p.active"
+                      " JOIN ticket_modules m ON m.id = f.module_id AND m.active"
+                      " JOIN ticket_categories c ON c.active AND c.id = CASE %s::text"
+                      "  WHEN 'visitor' THEN f.visitor_category_id ELSE f.surat_category_id END"
+                      " WHERE u.id = %s::bigint AND u.active"),
     /* The row is locked (pd_tickets_lock) and the new values computed by the
      * module. 1 title, 2 description, 3 pic, 4 contact, 5 app version,
      * 6 module, 7 category, 8 priority, 9 status, 10 expert, 11 tech,
@@ -1531,7 +1551,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
     [PD_SQL_DESK_TOKENS_FIND].text = SQL_DESK_TOKENS_FIND,
     [PD_SQL_CHECKIN_HITS_COUNT].text = SQL_CHECKIN_HITS_COUNT,
     [PD_SQL_CHECKIN_HITS_FORGET].text = SQL_CHECKIN_HITS_FORGET,
-    [PD_SQL_CHECKIN_ANSWER].text = SQL_CHECKIN_ANSWER,
+    [PD_SQL_VISITORS_INSERT_SELF].text = SQL_VISITORS_INSERT_SELF,
 
     /* the visitor's and the letter's pages, WhatsApp to contacts (pd_sql_cases.h) */
     [PD_SQL_VISITORS_READ].text = SQL_VISITORS_READ,

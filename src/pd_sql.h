@@ -33,6 +33,7 @@ typedef enum {
     X(PD_SQL_TICKETS_LOCK,                  "pd_tickets_lock",                   2, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_REFS,                  "pd_tickets_refs",                  10, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_INSERT,                "pd_tickets_insert",                16, PD_PLAN_GENERIC) \
+    X(PD_SQL_TICKETS_INSERT_CASE,           "pd_tickets_insert_case",           15, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_UPDATE,                "pd_tickets_update",                15, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKETS_DELETE,                "pd_tickets_delete",                 1, PD_PLAN_GENERIC) \
     X(PD_SQL_TICKET_ACTIVITIES_INSERT,      "pd_ticket_activities_insert",       8, PD_PLAN_GENERIC) \
@@ -234,7 +235,7 @@ typedef enum {
     X(PD_SQL_FRONT_DESKS_GET,               "pd_front_desks_get",                1, PD_PLAN_GENERIC) \
     X(PD_SQL_FRONT_DESKS_PUT,               "pd_front_desks_put",                5, PD_PLAN_GENERIC) \
     X(PD_SQL_FRONT_DESK_DEFAULTS,           "pd_front_desk_defaults",            1, PD_PLAN_GENERIC) \
-    X(PD_SQL_VISITORS_INSERT,               "pd_visitors_insert",                9, PD_PLAN_GENERIC) \
+    X(PD_SQL_VISITORS_INSERT,               "pd_visitors_insert",               11, PD_PLAN_GENERIC) \
     X(PD_SQL_VISITORS_CHECK_OUT,            "pd_visitors_check_out",             2, PD_PLAN_GENERIC) \
     X(PD_SQL_SURAT_INSERT,                  "pd_surat_insert",                   9, PD_PLAN_GENERIC) \
     X(PD_SQL_SURAT_GET,                     "pd_surat_get",                      2, PD_PLAN_GENERIC) \
@@ -258,7 +259,7 @@ typedef enum {
     X(PD_SQL_DESK_TOKENS_FIND,              "pd_desk_tokens_find",               1, PD_PLAN_GENERIC) \
     X(PD_SQL_CHECKIN_HITS_COUNT,            "pd_checkin_hits_count",             4, PD_PLAN_GENERIC) \
     X(PD_SQL_CHECKIN_HITS_FORGET,           "pd_checkin_hits_forget",            0, PD_PLAN_GENERIC) \
-    X(PD_SQL_CHECKIN_ANSWER,                "pd_checkin_answer",                 2, PD_PLAN_GENERIC)
+    X(PD_SQL_VISITORS_INSERT_SELF,          "pd_visitors_insert_self",           9, PD_PLAN_GENERIC)
 
 typedef enum {
 #define PD_SQL_ID_(id, label, nargs, plan) id,

@@ -145,11 +145,17 @@
     "SELECT u.active, f.pharmacy_id, f.module_id, f.visitor_category_id, f.surat_category_id" \
     " FROM org_units u LEFT JOIN front_desks f ON f.root_unit_id = u.path[1] WHERE u.id = %s::bigint"
 /* 1 ticket, 2 name, 3 identity number, 4 institution, 5 phone, 6 purpose,
- * 7 unit, 8 source, 9 the receptionist: the visitor's id */
+ * 7 unit, 8 source, 9 the receptionist: the visitor written, as v (its
+ * answer is built from v: a statement does not see its own writes) */
+#define VISITOR_INSERT \
+    "WITH v AS (INSERT INTO visitors (ticket_id, name, id_number, institution, phone, purpose," \
+    " org_unit_id, source, created_by) VALUES (%s::bigint, %s::text, %s::text, %s::text, %s::text," \
+    " %s::text, %s::bigint, %s::text, %s::bigint) RETURNING *)"
+/* VISITOR_INSERT's 1-9, 10 whether the identity number shows in full,
+ * 11 whether the writer may check the visitor out: the visitor's id and
+ * JSON as the staff read it (pd_visitor_json) */
 #define SQL_VISITORS_INSERT \
-    "INSERT INTO visitors (ticket_id, name, id_number, institution, phone, purpose, org_unit_id," \
-    " source, created_by) VALUES (%s::bigint, %s::text, %s::text, %s::text, %s::text, %s::text," \
-    " %s::bigint, %s::text, %s::bigint) RETURNING id"
+    VISITOR_INSERT " SELECT v.id, pd_visitor_row_json(v::visitors, %s::boolean, %s::boolean) FROM v"
 /* 1 whether the identity numbers show in full, 2 whether the caller may
  * check visitors out (pd_visitor_json), 3 ticket scope, 4 only those still
  * in, 5-6 a case (NULL: any): the last 100 visitors, newest first, whose
@@ -170,11 +176,13 @@
     " AND pd_ticket_in_scope(%s::bigint, t.pharmacy_id, t.org_unit_id) AND v.checked_out_at IS NULL" \
     " RETURNING v.id"
 /* 1 ticket, 2 number, 3 date, 4 sender, 5 sender's institution, 6 subject,
- * 7 summary, 8 unit, 9 the receptionist: the letter's id */
+ * 7 summary, 8 unit, 9 the receptionist: the letter's id and JSON
+ * (pd_surat_json), built from the row written */
 #define SQL_SURAT_INSERT \
-    "INSERT INTO surat (ticket_id, number, letter_date, sender, sender_institution, subject," \
-    " summary, org_unit_id, created_by) VALUES (%s::bigint, %s::text, %s::date, %s::text," \
-    " %s::text, %s::text, %s::text, %s::bigint, %s::bigint) RETURNING id"
+    "WITH s AS (INSERT INTO surat (ticket_id, number, letter_date, sender, sender_institution," \
+    " subject, summary, org_unit_id, created_by) VALUES (%s::bigint, %s::text, %s::date, %s::text," \
+    " %s::text, %s::text, %s::text, %s::bigint, %s::bigint) RETURNING *)" \
+    " SELECT s.id, pd_surat_row_json(s::surat) FROM s"
 /* 1 letter, 2 ticket scope */
 #define SQL_SURAT_GET \
     "SELECT pd_surat_json(s.id) FROM surat s JOIN tickets t ON t.id = s.ticket_id" \

@@ -1,7 +1,8 @@
 /* The texts of the QR self check-in's statements (desk tokens, the public
  * check-in, its rate limits), part of the catalogue in pd_sql.c, which
- * includes this file; ids, labels and parameter counts are in pd_sql.h's
- * one list. Tables and JSON are migration 0062's. */
+ * includes this file after pd_sql_org.h (whose visitor insert the check-in
+ * shares); ids, labels and parameter counts are in pd_sql.h's one list.
+ * Tables and JSON are migration 0062's. */
 #ifndef PD_SQL_QR_H
 #define PD_SQL_QR_H
 
@@ -65,12 +66,11 @@
 /* Windows past (the longest window is a day) */
 #define SQL_CHECKIN_HITS_FORGET \
     "DELETE FROM checkin_hits WHERE window_start < now() - interval '1 day'"
-/* 1 visitor, 2 ticket scope (0): what the visitor is told, their case
- * number and the unit it went to */
-#define SQL_CHECKIN_ANSWER \
-    "SELECT json_build_object('case_number', t.number, 'org_unit_name', u.name," \
-    "  'checked_in_at', v.checked_in_at)::text" \
-    " FROM visitors v JOIN tickets t ON t.id = v.ticket_id JOIN org_units u ON u.id = v.org_unit_id" \
-    " WHERE v.id = %s::bigint AND pd_ticket_in_scope(%s::bigint, t.pharmacy_id, t.org_unit_id)"
+/* VISITOR_INSERT's 1-9 (pd_sql_org.h): the visitor's id and what they are
+ * told, their case number and the unit it went to */
+#define SQL_VISITORS_INSERT_SELF \
+    VISITOR_INSERT " SELECT v.id, json_build_object('case_number', t.number," \
+    "  'org_unit_name', u.name, 'checked_in_at', v.checked_in_at)::text" \
+    " FROM v JOIN tickets t ON t.id = v.ticket_id JOIN org_units u ON u.id = v.org_unit_id"
 
 #endif

@@ -73,6 +73,9 @@ my $case = api('expert', GET => "/api/tickets/$v->{ticket_id}")->json;
 is_deeply [@$case{qw(case_type source org_unit_id number)}], ['visitor', 'walkin', $aptika, $v->{ticket_number}],
     'the case is a ticket of type visitor, from a walk-in, routed to the unit';
 is db_value('SELECT count(*) FROM tickets'), $before + 1, '... one ticket for one visitor';
+# the answer is built by the visitor's insert from the row it wrote: it
+# must say what reading the visitor says
+is_deeply $v, api('expert', GET => "/api/visitors/$v->{id}")->json, '... answered as the visitor reads';
 my $told = notified($v->{ticket_id}, 'ticket_created');
 ok((grep { $_ eq $op } @$told) && (grep { $_ eq 'tech2' } @$told), 'the unit\'s lead and backup hear of the new case')
     or diag "@$told";
@@ -105,6 +108,24 @@ is_error api('expert', POST => '/api/visitors', json => { %$walkin, org_unit_id 
     'org_unit_id', 'an unknown unit: 422';
 is_error api('expert', POST => '/api/visitors', json => { %$walkin, badge => 1 }), 422, 'unknown_field', 'badge',
     'an unknown member: 422';
+# the case's insert reads the office's settings itself; what it refuses is
+# then told apart
+my $closed = unit(code => code('TUTUP'), name => 'Bidang Tutup', type => 'bidang', parent_id => $office);
+db_do('UPDATE org_units SET active = false WHERE id = ?', $closed);
+$r = api('expert', POST => '/api/visitors', json => { %$walkin, org_unit_id => $closed });
+is_error $r, 422, 'unknown_reference', 'org_unit_id', 'an inactive unit: 422';
+like $r->json->{error}{message}, qr/no active org unit/, '... said so';
+my $retired = db_value(q{INSERT INTO ticket_categories (name) VALUES (?) RETURNING id}, tag('Kategori Lama'));
+is api('admin', PUT => "/api/org-units/$office/front-desk", json => { %$settings, visitor_category_id => $retired })
+    ->status, 200, 'the office files visitors under a category of their own';
+db_do('UPDATE ticket_categories SET active = false WHERE id = ?', $retired);
+my $last_number = q{SELECT pd_ticket_seq_last(extract(year FROM now() AT TIME ZONE 'Asia/Jakarta')::int)};
+my $numbers = db_value($last_number);
+$r = api('expert', POST => '/api/visitors', json => $walkin);
+is_error $r, 422, 'unknown_reference', 'org_unit_id', '... which is then deactivated: 422';
+like $r->json->{error}{message}, qr/no longer active/, '... said so';
+is db_value($last_number), $numbers, '... and no number was drawn';
+is api('admin', PUT => "/api/org-units/$office/front-desk", json => $settings)->status, 200, 'the settings restored';
 is_error api($op, POST => '/api/visitors', json => $walkin), 403, 'forbidden', undef, 'an operator takes no visitors in';
 is_error api('cust_a', POST => '/api/visitors', json => $walkin), 403, 'forbidden', undef, 'nor does a customer';
 is db_value('SELECT count(*) FROM tickets'), $before, '... and none of these opened a case';
@@ -138,6 +159,7 @@ is $r->status, 201, 'a receptionist registers a letter: 201' or diag $r->body;
 my $s = $r->json;
 is_deeply [@$s{qw(number letter_date subject org_unit_id)}], ['005/UND/XII/2026', '2026-12-01', 'Undangan rapat koordinasi', $sandi],
     '... as given';
+is_deeply $s, api('expert', GET => "/api/surat/$s->{id}")->json, '... answered as the letter reads';
 my $scase = api('expert', GET => "/api/tickets/$s->{ticket_id}")->json;
 is_deeply [@$scase{qw(case_type source org_unit_id)}], ['surat', 'surat_form', $sandi], '... its case a surat from the form';
 is_error api('expert', POST => '/api/surat', json => { %$letter, letter_date => '2026-02-30' }), 422, 'validation_failed',
