@@ -205,6 +205,53 @@ await step('expert: leaving after a save never asks about it', async () => {
   await s.context.close();
 });
 
+// Two drawings of the forms at once, a poll's (after a change made
+// elsewhere) and a save's: the page draws them in the order they began, so
+// the older never lands last and puts back what the save changed. The
+// poll's reading of the techs' workload is held here for 3 s.
+await step('expert: a poll\'s drawing never lands after a save\'s', async () => {
+  const s = await person(browser, 'expert');
+  const { page } = s;
+  const id = ids.race;
+  const P = 'form[data-key="triage"] [name="priority"]';
+  await visit(page, `#/t/${id}`);
+  await page.waitForSelector(P);
+  const was = await page.inputValue(P);
+  const want = was === 'urgent' ? 'low' : 'urgent';
+  let seen = 0;
+  let released;
+  const slowDone = new Promise((r) => { released = r; });
+  await page.route(/\/api\/workload\?/, async (route) => {
+    seen += 1;
+    if (seen > 1) return route.continue();
+    await new Promise((r) => { setTimeout(r, 3000); });
+    await route.continue();
+    return released();
+  });
+  const title = 'Judul diubah di tempat lain';
+  const changed = await page.evaluate(async ([t, text]) => {
+    const r = await fetch(`/api/tickets/${t}`, { headers: { Accept: 'application/json' } });
+    const w = await fetch(`/api/tickets/${t}`, { method: 'PATCH', body: JSON.stringify({ title: text }),
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'If-Match': r.headers.get('ETag') } });
+    return w.status;
+  }, [id, title]);
+  is(changed, 200, 'the ticket is changed elsewhere');
+  for (let i = 0; i < 150 && seen === 0; i += 1) await page.waitForTimeout(100);
+  is(seen, 1, '... the poll sees it and draws the forms anew (held)');
+  const before = await page.locator('.tl-field_changed').count();
+  await page.selectOption(P, want);
+  await page.click('form[data-key="triage"] button[type="submit"]');
+  await slowDone;
+  await page.waitForFunction((n) => document.querySelectorAll('.tl-field_changed').length > n + 1, before);
+  await page.waitForFunction(() => !document.querySelector('form[data-key="triage"] button[disabled]'));
+  await page.waitForTimeout(500);
+  is(await page.inputValue(P), want, '... the saved priority stands once both are drawn');
+  is(await page.locator('h2 .title').textContent(), title, '... and the change made elsewhere shows');
+  await shot(page, 'two-drawings-1280', 'composer');
+  clean(s, 'expert, two drawings at once');
+  await s.context.close();
+});
+
 keepShots('composer');
 await browser.close();
 finish();

@@ -585,7 +585,7 @@ export async function ticketDetail(ctx, id) {
   // the ticket are then drawn in one step, so that a change never shows
   // before its entry, nor its entry while the form that made it still
   // stands there as not saved (leaving would ask about it).
-  const refresh = async (force) => {
+  const refreshOnce = async (force) => {
     let [tChanged, lChanged, sChanged] = await Promise.all([w.changed(), tl.changed(),
       sent ? sent.changed().catch(() => false) : false]);
     // the timeline may have been read just before the change the ticket
@@ -599,6 +599,17 @@ export async function ticketDetail(ctx, id) {
     if (lChanged || tChanged || sChanged) drawTimeline();
     if (drawTicket) drawTicket();
     if (filesChanged) drawFiles();
+  };
+  // One refresh at a time, each after the last has drawn: a poll's and a
+  // save's at once would each build the forms, and the one begun first
+  // could finish last and put back the ticket as it was before the save.
+  // The later one reads after the earlier has drawn, so it compares with
+  // what stands and misses no change.
+  let refreshing = Promise.resolve();
+  const refresh = (force) => {
+    const run = refreshing.then(() => refreshOnce(force));
+    refreshing = run.catch(() => {});
+    return run;
   };
 
   const msg = flashes.get(id);
