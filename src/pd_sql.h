@@ -1,7 +1,8 @@
 /* The one SQL statement catalogue. Every statement the module runs is here,
  * with its label (pd_<table>_<verb>) and its parameter count. Statements are
- * never assembled at run time: the few shared fragments in pd_sql.c are
- * string literals joined by the compiler. Parameters are written %s
+ * never assembled at run time: the shared fragments (pd_sql_fragments.h) are
+ * string literals joined by the compiler. The texts are in pd_sql.c and,
+ * by part, in the pd_sql_*.h it includes. Parameters are written %s
  * (apr_dbd's placeholder) and always cast, because apr_dbd declares them as
  * text. */
 #ifndef PD_SQL_H
