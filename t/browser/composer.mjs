@@ -252,6 +252,40 @@ await step('expert: a poll\'s drawing never lands after a save\'s', async () => 
   await s.context.close();
 });
 
+// Master data kept past its minute serves while it is read again: a save's
+// outcome shows without waiting for that reading (held here until the end).
+await step('expert: a save shows while stale master data is read again', async () => {
+  const s = await person(browser, 'expert');
+  const { page } = s;
+  const id = ids.stale;
+  const P = 'form[data-key="triage"] [name="priority"]';
+  await page.clock.install();
+  await visit(page, `#/t/${id}`);
+  await page.waitForSelector(P);
+  let held = 0;
+  let release;
+  const gate = new Promise((r) => { release = r; });
+  await page.route(/\/api\/ticket-categories(\?|$)/, async (route) => {
+    held += 1;
+    await gate;
+    await route.continue().catch(() => {});
+  });
+  await page.clock.fastForward('01:05');
+  const was = await page.inputValue(P);
+  const want = was === 'low' ? 'high' : 'low';
+  const before = await page.locator('.tl-field_changed').count();
+  await page.selectOption(P, want);
+  await page.click('form[data-key="triage"] button[type="submit"]');
+  const shown = await page.waitForFunction((n) => document.querySelectorAll('.tl-field_changed').length > n, before,
+    { timeout: 10000 }).then(() => true, () => false);
+  ok(held > 0, '... the categories, past their minute, are read again');
+  ok(shown, '... and the save\'s entry shows while that reading is still under way');
+  is(await page.inputValue(P), want, '... with the forms drawn anew');
+  release();
+  clean(s, 'expert, stale master data');
+  await s.context.close();
+});
+
 keepShots('composer');
 await browser.close();
 finish();

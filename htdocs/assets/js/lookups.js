@@ -1,17 +1,36 @@
 // Master data the pages share, read once per page load (admin edits clear it).
 import { get, all } from './api.js';
 
-// Kept a minute: master data changes seldom, and another admin's edit
-// shows after that at the latest.
+// Kept a minute: master data changes seldom. Past that, the last answer
+// still serves while it is read again in the background, so that nothing
+// the page draws (a ticket's forms after a save, say) waits for it; another
+// admin's edit shows from the next use after that reading.
 const cache = new Map();
 const KEEP_MS = 60000;
+
+function read(key, fn) {
+  const entry = { at: Date.now(), value: null, ok: false };
+  entry.value = fn().then((v) => { entry.ok = true; return v; }, (e) => {
+    if (cache.get(key) === entry) cache.delete(key);
+    throw e;
+  });
+  return entry;
+}
 
 function once(key, fn) {
   const hit = cache.get(key);
   if (hit && Date.now() - hit.at < KEEP_MS) return hit.value;
-  const value = fn().catch((e) => { cache.delete(key); throw e; });
-  cache.set(key, { at: Date.now(), value });
-  return value;
+  if (hit && hit.ok) {
+    // the stale answer now, the fresh one in its place once read; should
+    // the reading fail, the stale one stays until the next minute
+    hit.at = Date.now();
+    const next = read(key, fn);
+    next.value.then(() => { if (cache.get(key) === hit) cache.set(key, next); }, () => {});
+    return hit.value;
+  }
+  const entry = read(key, fn);
+  cache.set(key, entry);
+  return entry.value;
 }
 
 export const forget = (key) => (key ? cache.delete(key) : cache.clear());
