@@ -355,9 +355,48 @@ sub apache2_capture {
 
 sub httpd_stop {
     my $pid = _httpd_pid() or return;
+    my @children = grep { $_ != $pid } httpd_pids();
     _apache2('stop');
+    # a stop takes well under a second; one that takes longer ends with
+    # Apache killing a child (AH00046, which t/99 reports): say what the
+    # child's threads and the database were doing while it is still there
+    _slow_stop_diag(@children) unless wait_until(sub { !kill 0, $pid }, 4);
     wait_until(sub { !kill 0, $pid }, 30) or croak "Apache (pid $pid) did not stop";
     undef $ua;
+}
+
+sub _slow_stop_diag {
+    my @children = grep { kill 0, $_ } @_;
+    Test::More::diag("Apache is slow to stop; children still running: @children");
+    for my $child (@children) {
+        my $idle = 0;
+        for my $task (glob "/proc/$child/task/*") {
+            my %f;
+            for my $name (qw(comm wchan syscall)) {
+                open my $fh, '<', "$task/$name" or next;
+                local $/;
+                ($f{$name} = <$fh> // '') =~ s/\s+$//;
+            }
+            my ($nr) = split ' ', $f{syscall} // '';
+            # idle workers wait on their queue's condition variable
+            if (($f{wchan} // '') =~ /^futex/) {
+                $idle++;
+                next;
+            }
+            Test::More::diag(sprintf '  %s: %s, waiting in %s (syscall %s)', $task, $f{comm} // '?',
+                             $f{wchan} || '-', $nr // '?');
+        }
+        Test::More::diag("  $child: $idle more threads waiting on a futex");
+    }
+    my @busy = eval {
+        db_query(q{SELECT pid, state, wait_event_type, wait_event, now() - query_start AS waited,
+                          left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS query
+                   FROM pg_stat_activity
+                   WHERE datname = current_database() AND pid <> pg_backend_pid()
+                     AND state IS DISTINCT FROM 'idle'});
+    };
+    Test::More::diag(sprintf '  database pid %s, %s, waiting %s/%s for %s: %s', map { $_ // '-' } @$_[0 .. 5])
+        for @busy;
 }
 
 sub httpd_start {
