@@ -18,11 +18,11 @@ require PD::Fixtures;
 
 my ($tech, $expert) = map { PD::Test::user_id($_) } qw(tech expert);
 my %ids;
-for my $name (qw(waiting solve edit race stale)) {
+for my $name (qw(waiting solve edit race stale stuck)) {
     my $id = PD::Fixtures::create_ticket('cust_a', title => PD::Fixtures::tag("Penyusun $name"))->json->{id};
     # the ones to edit are in review with the expert: their forward asks for a tech
     PD::Test::db_do("UPDATE tickets SET status = ?, tech_id = ?, expert_id = ?, version = version + 1 WHERE id = ?",
-        $name =~ /^(edit|race|stale)$/ ? ('in_review', undef) : ('in_progress', $tech), $expert, $id);
+        $name =~ /^(edit|race|stale|stuck)$/ ? ('in_review', undef) : ('in_progress', $tech), $expert, $id);
     $ids{$name} = $id;
 }
 # an image on the ticket to be solved, for the viewer

@@ -286,6 +286,46 @@ await step('expert: a save shows while stale master data is read again', async (
   await s.context.close();
 });
 
+// A poll whose read of the ticket never answers (a hung connection): the
+// page gives the read up after api.js's deadline, so that the save queued
+// behind it shows its outcome, and the save is not reported as failed.
+await step('expert: a save shows although a poll\'s read never answers', async () => {
+  const s = await person(browser, 'expert');
+  const { page } = s;
+  const id = ids.stuck;
+  const P = 'form[data-key="triage"] [name="priority"]';
+  await page.clock.install();
+  await visit(page, `#/t/${id}`);
+  await page.waitForSelector(P);
+  let held = 0;
+  await page.route(new RegExp(`/api/tickets/${id}$`), async (route) => {
+    if (route.request().method() !== 'GET' || held > 0) return route.continue();
+    held += 1;
+    return new Promise(() => {}); // never answered
+  });
+  await page.clock.fastForward(6000); // the poll's round
+  for (let i = 0; i < 50 && held === 0; i += 1) await page.waitForTimeout(100);
+  is(held, 1, 'the poll reads the ticket, and the read hangs');
+  const was = await page.inputValue(P);
+  const want = was === 'low' ? 'high' : 'low';
+  const before = await page.locator('.tl-field_changed').count();
+  await page.selectOption(P, want);
+  await page.click('form[data-key="triage"] button[type="submit"]');
+  await page.waitForFunction(() => /Tersimpan|Saved/.test(document.querySelector('.flash')?.textContent || ''),
+    null, { timeout: 10000 });
+  const early = await page.locator('.tl-field_changed').count();
+  is(early, before, '... the save is made, its redraw waits behind the hung read');
+  await page.clock.fastForward(21000); // past the read's deadline
+  const shown = await page.waitForFunction((n) => document.querySelectorAll('.tl-field_changed').length > n, before,
+    { timeout: 10000 }).then(() => true, () => false);
+  ok(shown, '... which is given up after its deadline: the save\'s entry shows');
+  is(await page.inputValue(P), want, '... with the forms drawn anew');
+  is(await page.locator('form[data-key="triage"] .form-error').evaluateAll((es) => es.map((e) => e.textContent).join('')), '',
+    '... and the save is not said to have failed');
+  clean(s, 'expert, a hung read');
+  await s.context.close();
+});
+
 keepShots('composer');
 await browser.close();
 finish();

@@ -98,6 +98,12 @@ export function url(path, query) {
   return u;
 }
 
+// A read still unanswered after this long is given up (a connection or a
+// server that hangs): what waits on it, such as a page's queued redraws,
+// goes on, and the next poll reads again. A write is never given up by the
+// page: only the server can say whether it happened.
+export const READ_DEADLINE_MS = 20000;
+
 // Returns {status, data, etag}; 304 has data null. Throws ApiError.
 export async function request(method, path, opts = {}) {
   const headers = { Accept: 'application/json', ...(opts.headers || {}) };
@@ -109,17 +115,31 @@ export async function request(method, path, opts = {}) {
   }
   if (opts.etag) headers['If-None-Match'] = opts.etag;
   if (opts.ifMatch) headers['If-Match'] = opts.ifMatch;
-  let res;
+  // a timer the page's clock runs (not AbortSignal.timeout), for the body too
+  const deadline = method === 'GET' ? new AbortController() : null;
+  const timer = deadline && setTimeout(() => deadline.abort(), READ_DEADLINE_MS);
+  const lost = () => {
+    const code = deadline && deadline.signal.aborted ? 'timeout' : 'network';
+    return new ApiError(0, { error: { code, message: t(`apierr.${code}`) } });
+  };
   try {
-    res = await fetch(url(path, opts.query), { method, headers, body, credentials: 'same-origin', cache: 'no-store' });
-  } catch {
-    throw new ApiError(0, { error: { code: 'network', message: t('apierr.network') } });
+    let res;
+    try {
+      res = await fetch(url(path, opts.query), {
+        method, headers, body, credentials: 'same-origin', cache: 'no-store', signal: deadline && deadline.signal,
+      });
+    } catch {
+      throw lost();
+    }
+    if (res.status === 401) return sessionLost();
+    if (res.status === 304) return { status: 304, data: null, etag: res.headers.get('ETag') || opts.etag };
+    const data = res.status === 204 ? null : await res.json().catch(() => null);
+    if (deadline && deadline.signal.aborted) throw lost();
+    if (!res.ok) throw new ApiError(res.status, data);
+    return { status: res.status, data, etag: res.headers.get('ETag') };
+  } finally {
+    clearTimeout(timer);
   }
-  if (res.status === 401) return sessionLost();
-  if (res.status === 304) return { status: 304, data: null, etag: res.headers.get('ETag') || opts.etag };
-  const data = res.status === 204 ? null : await res.json().catch(() => null);
-  if (!res.ok) throw new ApiError(res.status, data);
-  return { status: res.status, data, etag: res.headers.get('ETag') };
 }
 
 export const get = async (path, query) => (await request('GET', path, { query })).data;

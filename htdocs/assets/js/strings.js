@@ -341,6 +341,7 @@ const BOTH = {
   'unsaved.leave': ['Tinggalkan', 'Leave'],
 
   'apierr.network': ['Tidak dapat menghubungi server. Periksa koneksi lalu coba lagi.', 'The server cannot be reached. Check the connection and try again.'],
+  'apierr.timeout': ['Server terlalu lama menjawab. Halaman akan mencoba lagi.', 'The server took too long to answer. The page will try again.'],
   'apierr.precondition_failed': ['Tiket baru saja diubah orang lain; tampilan sudah diperbarui. Periksa lalu coba lagi.', 'Someone else just changed this ticket; the page now shows their change. Check, then try again.'],
   'apierr.validation_failed': ['Isian ini tidak valid.', 'This value is not valid.'],
   'apierr.unknown_reference': ['Pilihan ini tidak dapat dipakai.', 'This choice cannot be used.'],

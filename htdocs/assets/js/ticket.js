@@ -517,13 +517,14 @@ export async function ticketDetail(ctx, id) {
       await fn();
     } catch (err) {
       if (err instanceof ApiError && err.status === 412) {
-        await refresh(true);
+        await refresh(true).catch(() => {});
         throw new ApiError(412, { error: { code: 'precondition_failed', message: t('apierr.precondition_failed') } });
       }
       throw err;
     }
     status.textContent = t('detail.saved');
-    await refresh(true);
+    // saved: a redraw that fails now is the next poll's to make, not an error of the save
+    await refresh(true).catch(() => {});
   };
 
   const drawTimeline = () => {
@@ -556,8 +557,8 @@ export async function ticketDetail(ctx, id) {
       ...TEXT_FIELDS.map((n) => ticket[n])]);
     let forms = null;
     if (sig !== signature) {
-      signature = sig;
       forms = { list: await actions(ctx, ticket, act), upload: uploadForm(ticket), reply: composer(ctx, ticket, act, replyPicker) };
+      signature = sig; // once built: a build that failed is tried again
     }
     return () => {
       head.replaceChildren(h('a.back', { href: '#/tickets' }, `← ${t('detail.back')}`),
@@ -596,7 +597,7 @@ export async function ticketDetail(ctx, id) {
     const filesChanged = (lChanged || force) && files !== null;
     if (filesChanged) files = await attachments.list(id).catch(() => files);
     const drawTicket = tChanged || force ? await drawing() : null;
-    if (lChanged || tChanged || sChanged) drawTimeline();
+    if (lChanged || tChanged || sChanged || force) drawTimeline();
     if (drawTicket) drawTicket();
     if (filesChanged) drawFiles();
   };
@@ -604,10 +605,14 @@ export async function ticketDetail(ctx, id) {
   // save's at once would each build the forms, and the one begun first
   // could finish last and put back the ticket as it was before the save.
   // The later one reads after the earlier has drawn, so it compares with
-  // what stands and misses no change.
+  // what stands and misses no change. One that failed (a read given up
+  // after api.js's deadline, a network error) may have taken in a change
+  // it never drew: the next one draws everything.
   let refreshing = Promise.resolve();
+  let undrawn = false;
   const refresh = (force) => {
-    const run = refreshing.then(() => refreshOnce(force));
+    const run = refreshing.then(() => refreshOnce(force || undrawn))
+      .then(() => { undrawn = false; }, (err) => { undrawn = true; throw err; });
     refreshing = run.catch(() => {});
     return run;
   };
