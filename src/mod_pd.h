@@ -604,32 +604,7 @@ apr_status_t pd_user_place_check(pd_req_t *req, const pd_user_place_t *pl);
  * another user has the NIP/NIK. */
 apr_status_t pd_user_place_write(pd_req_t *req, apr_int64_t user, const pd_user_place_t *pl);
 
-/* mod_pd_audit.c: the audit log of admin actions (migration 0012). Ends
- * the change's open transaction: records who did what to which object, from
- * before to after (the object's JSON as the API shows it; NULL for a create
- * or a delete), and commits both. Writes no entry when nothing changed. On
- * failure the change is rolled back and req->err filled (503). */
-apr_status_t pd_audit_commit(pd_req_t *req, pd_audit_action_e action, pd_entity_e entity,
-                             apr_int64_t id, const char *before, const char *after);
-/* The same entry without the commit, for a change that records several
- * (the transaction must be open; on failure req->err is filled and the
- * caller rolls back). */
-apr_status_t pd_audit_record(pd_req_t *req, pd_audit_action_e action, pd_entity_e entity,
-                             apr_int64_t id, const char *before, const char *after);
-
-/* A create with its audit entry, in one transaction: runs the INSERT (which
- * returns the new id and the object's JSON, or nothing when a unique key is
- * taken: 409 conflict), records it, commits, and answers 201 with Location
- * (api_base + path + "/" + id) and the object. */
-typedef struct pd_audited_create_t {
-    pd_sql_id_e insert;
-    pd_entity_e entity;
-    const char *path;             /* "/pharmacies" */
-    const char *conflict_field;
-    const char *conflict_message;
-} pd_audited_create_t;
-apr_status_t pd_audited_create(pd_req_t *req, const pd_audited_create_t *c,
-                               const char *const *args, int nargs);
+#include "mod_pd_audit.h"
 
 /* Shared by the list resources: limit (1..100, default 25) and cursor. */
 #define PD_LIST_MAX_LIMIT 100

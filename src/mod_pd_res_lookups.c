@@ -161,70 +161,54 @@ static apr_status_t lookup_create(pd_req_t *req, const lookup_t *lk)
     return pd_audited_create(req, &create, PD_DB_ARGS(args));
 }
 
-/* PATCH and DELETE (active = false): lock, update, audit, in one
- * transaction. */
-static apr_status_t lookup_write(pd_req_t *req, const lookup_t *lk, pd_audit_action_e action,
-                                 const char *name, const char *description,
-                                 const char *color, const char *active)
+/* PATCH and DELETE (active = false): what was sent (NULL: unchanged, the
+ * update keeps the column); 1-4 those, 5 id, 6 name (the conflict check),
+ * 7 id. */
+typedef struct lookup_change_t {
+    const char *name, *description, *color, *active;
+} lookup_change_t;
+
+static apr_status_t merge(pd_req_t *req, const char *const *row, const void *sent,
+                          const char **args)
 {
-    const char *id = pd_db_int(&req->db, req->id), *before, *after;
-    const char *lock[] = { id };
-    const char *args[] = { name, description, color, active, id, name, id };
-    pd_db_result_t res;
-    apr_status_t rv;
+    const lookup_change_t *c = sent;
 
-    if (pd_db_begin(&req->db) != APR_SUCCESS) {
-        return pd_fail_db(req, "starting a lookup update");
-    }
-    if (pd_db_select(&req->db, lk->lock, PD_DB_ARGS(lock), &res) != APR_SUCCESS) {
-        rv = pd_fail_db(req, "locking a lookup");
-        goto cleanup;
-    }
-    if (pd_db_next(&res) != APR_SUCCESS) {
-        rv = not_found(req, lk);
-        goto cleanup;
-    }
-    before = pd_db_get(&res, 0);
-    pd_db_drain(&res);
-    if (pd_db_select(&req->db, lk->update, PD_DB_ARGS(args), &res) != APR_SUCCESS) {
-        rv = pd_fail_db(req, "updating a lookup");
-        goto cleanup;
-    }
-    /* the entry is there and locked: nothing updated means the name is taken */
-    if (pd_db_next(&res) != APR_SUCCESS) {
-        rv = pd_error_setf(&req->err, NULL, 409, "conflict", "name",
-                           "a %s with this name already exists", lk->noun);
-        goto cleanup;
-    }
-    after = pd_db_get(&res, 0);
-    pd_db_drain(&res);
-    if ((rv = pd_audit_commit(req, action, lk->entity, req->id, before, after)) != APR_SUCCESS) {
-        return rv;
-    }
-    return pd_respond_json(req, HTTP_OK, after);
+    args[0] = args[5] = c->name;
+    args[1] = c->description;
+    args[2] = c->color;
+    args[3] = c->active;
+    args[4] = args[6] = pd_db_int(&req->db, req->id);
+    return APR_SUCCESS;
+}
 
-cleanup:
-    pd_db_rollback(&req->db);
-    return rv;
+static apr_status_t lookup_write(pd_req_t *req, const lookup_t *lk, pd_audit_action_e action,
+                                 const lookup_change_t *c)
+{
+    pd_audited_update_t update = {
+        lk->lock, 1, lk->update, PD_SQL__COUNT, lk->entity, lk->noun, "name",
+        apr_psprintf(req->r->pool, "a %s with this name already exists", lk->noun), merge
+    };
+    return pd_audited_update(req, &update, c, action);
 }
 
 static apr_status_t lookup_update(pd_req_t *req, const lookup_t *lk)
 {
-    const char *name, *description, *color, *active;
+    lookup_change_t c;
     json_t *body;
     apr_status_t rv;
 
     if ((rv = pd_read_json(req, &body)) != APR_SUCCESS
-        || (rv = lookup_body(req, body, 0, &name, &description, &color, &active))
+        || (rv = lookup_body(req, body, 0, &c.name, &c.description, &c.color, &c.active))
            != APR_SUCCESS) {
         return rv;
     }
-    return lookup_write(req, lk, PD_AUDIT_UPDATE, name, description, color, active);
+    return lookup_write(req, lk, PD_AUDIT_UPDATE, &c);
 }
 
 static apr_status_t lookup_delete(pd_req_t *req, const lookup_t *lk)
 {
-    return lookup_write(req, lk, PD_AUDIT_DEACTIVATE, NULL, NULL, NULL, "false");
+    static const lookup_change_t deactivate = { NULL, NULL, NULL, "false" };
+    return lookup_write(req, lk, PD_AUDIT_DEACTIVATE, &deactivate);
 }
 
 apr_status_t pd_res_categories_list(pd_req_t *req) { return lookup_list(req, &categories); }

@@ -158,17 +158,39 @@ apr_status_t pd_res_org_contacts_create(pd_req_t *req)
     return pd_audited_create(req, &create, PD_SQL_ARGS(PD_SQL_ORG_UNIT_CONTACTS_INSERT, args));
 }
 
-/* PATCH and DELETE: lock, merge, write, audit, in one transaction. */
-static apr_status_t write_contact(pd_req_t *req, const contact_t *changes, int remove)
+/* PATCH: the locked row (unit, kind, user, name, number, the JSON) with
+ * the changes sent, its unit and user checked; 1-5 those, 6 id, 7 kind and
+ * 8 unit (the conflict check), 9 id. */
+static apr_status_t merge(pd_req_t *req, const char *const *row, const void *sent,
+                          const char **args)
 {
-    const char *id = pd_db_int(&req->db, req->id), *before, *text = NULL;
-    const char *lock[] = { id }, *args[9];
+    const contact_t *changes = sent;
     contact_t cur;
+
+    memset(&cur, 0, sizeof(cur));
+    cur.unit = changes->unit ? changes->unit : row[0];
+    cur.kind = changes->kind ? changes->kind : row[1];
+    cur.user = changes->user_given ? changes->user : row[2];
+    cur.name = changes->name_given ? changes->name : row[3];
+    cur.number = changes->number_given ? changes->number : row[4];
+    args[0] = args[7] = cur.unit;
+    args[1] = args[6] = cur.kind;
+    args[2] = cur.user;
+    args[3] = cur.name;
+    args[4] = cur.number;
+    args[5] = args[8] = pd_db_int(&req->db, req->id);
+    return check_refs(req, &cur);
+}
+
+/* DELETE: lock, remove, audit, in one transaction. */
+apr_status_t pd_res_org_contacts_delete(pd_req_t *req)
+{
+    const char *lock[] = { pd_db_int(&req->db, req->id) }, *before;
     pd_db_result_t res;
     apr_status_t rv;
 
     if (pd_db_begin(&req->db) != APR_SUCCESS) {
-        return pd_fail_db(req, "starting a contact update");
+        return pd_fail_db(req, "starting to remove a contact");
     }
     if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_ORG_UNIT_CONTACTS_LOCK, lock), &res) != APR_SUCCESS) {
         rv = pd_fail_db(req, "locking a contact");
@@ -178,63 +200,17 @@ static apr_status_t write_contact(pd_req_t *req, const contact_t *changes, int r
         rv = pd_error_set(&req->err, 404, "not_found", NULL, "no such contact");
         goto cleanup;
     }
-    memset(&cur, 0, sizeof(cur));
-    cur.unit = changes->unit ? changes->unit : pd_db_get(&res, 0);
-    cur.kind = changes->kind ? changes->kind : pd_db_get(&res, 1);
-    cur.user = changes->user_given ? changes->user : pd_db_get(&res, 2);
-    cur.name = changes->name_given ? changes->name : pd_db_get(&res, 3);
-    cur.number = changes->number_given ? changes->number : pd_db_get(&res, 4);
     before = pd_db_get(&res, 5);
     pd_db_drain(&res);
-    if (remove) {
-        if (pd_db_exec(&req->db, PD_SQL_CALL(PD_SQL_ORG_UNIT_CONTACTS_DELETE, lock), NULL)
-            != APR_SUCCESS) {
-            rv = pd_fail_db(req, "removing a contact");
-            goto cleanup;
-        }
+    if (pd_db_exec(&req->db, PD_SQL_CALL(PD_SQL_ORG_UNIT_CONTACTS_DELETE, lock), NULL) != APR_SUCCESS) {
+        rv = pd_fail_db(req, "removing a contact");
+        goto cleanup;
     }
-    else {
-        if ((rv = check_refs(req, &cur)) != APR_SUCCESS) {
-            goto cleanup;
-        }
-        args[0] = cur.unit;
-        args[1] = cur.kind;
-        args[2] = cur.user;
-        args[3] = cur.name;
-        args[4] = cur.number;
-        args[5] = id;
-        args[6] = cur.kind;
-        args[7] = cur.unit;
-        args[8] = id;
-        if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_ORG_UNIT_CONTACTS_UPDATE, args), &res)
-            != APR_SUCCESS) {
-            rv = pd_fail_db(req, "updating a contact");
-            goto cleanup;
-        }
-        if (pd_db_next(&res) != APR_SUCCESS) {
-            rv = pd_error_set(&req->err, 409, "conflict", "kind",
-                              "the unit has a contact of this kind already "
-                              "(one lead and one head per unit)");
-            goto cleanup;
-        }
-        pd_db_drain(&res);
-        if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_ORG_UNIT_CONTACTS_JSON, lock), &res)
-            != APR_SUCCESS || pd_db_next(&res) != APR_SUCCESS) {
-            rv = pd_fail_db(req, "reading a contact");
-            goto cleanup;
-        }
-        text = pd_db_get(&res, 0);
-        pd_db_drain(&res);
-    }
-    if ((rv = pd_audit_commit(req, remove ? PD_AUDIT_DELETE : PD_AUDIT_UPDATE,
-                              PD_ENTITY_ORG_UNIT_CONTACT, req->id, before, text))
-        != APR_SUCCESS) {
+    if ((rv = pd_audit_commit(req, PD_AUDIT_DELETE, PD_ENTITY_ORG_UNIT_CONTACT, req->id, before,
+                              NULL)) != APR_SUCCESS) {
         return rv;
     }
-    if (remove) {
-        return pd_respond_no_content(req);
-    }
-    return pd_respond_json(req, HTTP_OK, text);
+    return pd_respond_no_content(req);
 
 cleanup:
     pd_db_rollback(&req->db);
@@ -243,15 +219,13 @@ cleanup:
 
 apr_status_t pd_res_org_contacts_update(pd_req_t *req)
 {
+    static const pd_audited_update_t update = {
+        PD_SQL_ORG_UNIT_CONTACTS_LOCK, 6, PD_SQL_ORG_UNIT_CONTACTS_UPDATE,
+        PD_SQL_ORG_UNIT_CONTACTS_JSON, PD_ENTITY_ORG_UNIT_CONTACT, "contact", "kind",
+        "the unit has a contact of this kind already (one lead and one head per unit)", merge
+    };
     contact_t c;
     apr_status_t rv = read_body(req, 0, &c);
-    return rv == APR_SUCCESS ? write_contact(req, &c, 0) : rv;
+    return rv == APR_SUCCESS ? pd_audited_update(req, &update, &c, PD_AUDIT_UPDATE) : rv;
 }
 
-apr_status_t pd_res_org_contacts_delete(pd_req_t *req)
-{
-    contact_t c;
-
-    memset(&c, 0, sizeof(c));
-    return write_contact(req, &c, 1);
-}

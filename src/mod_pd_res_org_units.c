@@ -230,70 +230,38 @@ apr_status_t pd_res_org_units_create(pd_req_t *req)
     return pd_audited_create(req, &create, PD_SQL_ARGS(PD_SQL_ORG_UNITS_INSERT, args));
 }
 
-/* PATCH and DELETE: lock, merge, check, write, audit, in one transaction. */
-static apr_status_t write_merged(pd_req_t *req, const unit_t *changes, pd_audit_action_e action)
+/* PATCH and DELETE: the locked row (code, name, type, parent, active, the
+ * JSON) with the changes sent, checked as a whole; 1-5 those, 6 id, 7 code
+ * (the conflict check), 8 id. */
+static apr_status_t merge(pd_req_t *req, const char *const *row, const void *sent,
+                          const char **args)
 {
-    const char *args[8], *id = pd_db_int(&req->db, req->id), *before, *text;
-    const char *lock[] = { id }, *one[] = { id };
+    const unit_t *changes = sent;
+    const char *id = pd_db_int(&req->db, req->id);
     unit_t cur;
-    pd_db_result_t res;
-    apr_status_t rv;
 
-    if (pd_db_begin(&req->db) != APR_SUCCESS) {
-        return pd_fail_db(req, "starting an org unit update");
-    }
-    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_ORG_UNITS_LOCK, lock), &res) != APR_SUCCESS) {
-        rv = pd_fail_db(req, "locking an org unit");
-        goto cleanup;
-    }
-    if (pd_db_next(&res) != APR_SUCCESS) {
-        rv = pd_error_set(&req->err, 404, "not_found", NULL, "no such org unit");
-        goto cleanup;
-    }
-    cur.code = changes->code ? changes->code : pd_db_get(&res, 0);
-    cur.name = changes->name ? changes->name : pd_db_get(&res, 1);
-    cur.type = changes->type ? changes->type : pd_db_get(&res, 2);
-    cur.parent = changes->parent_given ? changes->parent : pd_db_get(&res, 3);
-    cur.active = changes->active ? changes->active : pd_db_get_bool(&res, 4) ? "true" : "false";
-    before = pd_db_get(&res, 5);
-    pd_db_drain(&res);
-    if ((rv = check(req, id, &cur)) != APR_SUCCESS) {
-        goto cleanup;
-    }
+    cur.code = changes->code ? changes->code : row[0];
+    cur.name = changes->name ? changes->name : row[1];
+    cur.type = changes->type ? changes->type : row[2];
+    cur.parent = changes->parent_given ? changes->parent : row[3];
+    cur.active = changes->active ? changes->active : pd_db_bool(row[4] && row[4][0] == 't');
     args[0] = cur.code;
     args[1] = cur.name;
     args[2] = cur.type;
     args[3] = cur.parent;
     args[4] = cur.active;
-    args[5] = id;
+    args[5] = args[7] = id;
     args[6] = cur.code;
-    args[7] = id;
-    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_ORG_UNITS_UPDATE, args), &res) != APR_SUCCESS) {
-        rv = pd_fail_db(req, "updating an org unit");
-        goto cleanup;
-    }
-    if (pd_db_next(&res) != APR_SUCCESS) {
-        rv = pd_error_set(&req->err, 409, "conflict", "code",
-                          "an org unit with this code already exists");
-        goto cleanup;
-    }
-    pd_db_drain(&res);
-    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_ORG_UNITS_JSON, one), &res) != APR_SUCCESS
-        || pd_db_next(&res) != APR_SUCCESS) {
-        rv = pd_fail_db(req, "reading an org unit");
-        goto cleanup;
-    }
-    text = pd_db_get(&res, 0);
-    pd_db_drain(&res);
-    if ((rv = pd_audit_commit(req, action, PD_ENTITY_ORG_UNIT, req->id, before, text))
-        != APR_SUCCESS) {
-        return rv;
-    }
-    return pd_respond_json(req, HTTP_OK, text);
+    return check(req, id, &cur);
+}
 
-cleanup:
-    pd_db_rollback(&req->db);
-    return rv;
+static apr_status_t write_merged(pd_req_t *req, const unit_t *changes, pd_audit_action_e action)
+{
+    static const pd_audited_update_t update = {
+        PD_SQL_ORG_UNITS_LOCK, 6, PD_SQL_ORG_UNITS_UPDATE, PD_SQL_ORG_UNITS_JSON,
+        PD_ENTITY_ORG_UNIT, "org unit", "code", "an org unit with this code already exists", merge
+    };
+    return pd_audited_update(req, &update, changes, action);
 }
 
 apr_status_t pd_res_org_units_update(pd_req_t *req)

@@ -147,66 +147,34 @@ apr_status_t pd_res_pharmacies_create(pd_req_t *req)
     return pd_audited_create(req, &create, PD_SQL_ARGS(PD_SQL_PHARMACIES_INSERT, args));
 }
 
-/* PATCH and DELETE: lock, merge, write, audit, in one transaction. */
+/* PATCH and DELETE: the locked row (code, name, address, city, phone,
+ * active, tier, the JSON) with the changes sent; 1-7 those, 8 id, 9 code
+ * (the conflict check), 10 id. */
+static apr_status_t merge(pd_req_t *req, const char *const *row, const void *sent,
+                          const char **args)
+{
+    const pharmacy_t *changes = sent;
+
+    args[0] = changes->code ? changes->code : row[0];
+    args[1] = changes->name ? changes->name : row[1];
+    args[2] = changes->address ? changes->address : row[2];
+    args[3] = changes->city ? changes->city : row[3];
+    args[4] = changes->phone ? changes->phone : row[4];
+    args[5] = changes->active ? changes->active : pd_db_bool(row[5] && row[5][0] == 't');
+    args[6] = changes->tier_given ? changes->tier : row[6];
+    args[7] = args[9] = pd_db_int(&req->db, req->id);
+    args[8] = args[0];
+    return APR_SUCCESS;
+}
+
 static apr_status_t write_merged(pd_req_t *req, const pharmacy_t *changes,
                                  pd_audit_action_e action)
 {
-    const char *args[10], *id = pd_db_int(&req->db, req->id), *before, *text;
-    const char *lock[] = { id };
-    pharmacy_t cur;
-    pd_db_result_t res;
-    apr_status_t rv;
-
-    if (pd_db_begin(&req->db) != APR_SUCCESS) {
-        return pd_fail_db(req, "starting a pharmacy update");
-    }
-    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_PHARMACIES_LOCK, lock), &res) != APR_SUCCESS) {
-        rv = pd_fail_db(req, "locking a pharmacy");
-        goto cleanup;
-    }
-    if (pd_db_next(&res) != APR_SUCCESS) {
-        rv = pd_error_set(&req->err, 404, "not_found", NULL, "no such pharmacy");
-        goto cleanup;
-    }
-    cur.code = pd_db_get(&res, 0);
-    cur.name = pd_db_get(&res, 1);
-    cur.address = pd_db_get(&res, 2);
-    cur.city = pd_db_get(&res, 3);
-    cur.phone = pd_db_get(&res, 4);
-    cur.active = pd_db_get_bool(&res, 5) ? "true" : "false";
-    cur.tier = pd_db_get(&res, 6);
-    before = pd_db_get(&res, 7);
-    pd_db_drain(&res);
-    args[0] = changes->code ? changes->code : cur.code;
-    args[1] = changes->name ? changes->name : cur.name;
-    args[2] = changes->address ? changes->address : cur.address;
-    args[3] = changes->city ? changes->city : cur.city;
-    args[4] = changes->phone ? changes->phone : cur.phone;
-    args[5] = changes->active ? changes->active : cur.active;
-    args[6] = changes->tier_given ? changes->tier : cur.tier;
-    args[7] = id;
-    args[8] = args[0];
-    args[9] = id;
-    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_PHARMACIES_UPDATE, args), &res) != APR_SUCCESS) {
-        rv = pd_fail_db(req, "updating a pharmacy");
-        goto cleanup;
-    }
-    if (pd_db_next(&res) != APR_SUCCESS) {
-        rv = pd_error_set(&req->err, 409, "conflict", "code",
-                          "a pharmacy with this code already exists");
-        goto cleanup;
-    }
-    text = pd_db_get(&res, 0);
-    pd_db_drain(&res);
-    if ((rv = pd_audit_commit(req, action, PD_ENTITY_PHARMACY, req->id, before, text))
-        != APR_SUCCESS) {
-        return rv;
-    }
-    return pd_respond_json(req, HTTP_OK, text);
-
-cleanup:
-    pd_db_rollback(&req->db);
-    return rv;
+    static const pd_audited_update_t update = {
+        PD_SQL_PHARMACIES_LOCK, 8, PD_SQL_PHARMACIES_UPDATE, PD_SQL__COUNT, PD_ENTITY_PHARMACY,
+        "pharmacy", "code", "a pharmacy with this code already exists", merge
+    };
+    return pd_audited_update(req, &update, changes, action);
 }
 
 apr_status_t pd_res_pharmacies_update(pd_req_t *req)

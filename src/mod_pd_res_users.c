@@ -266,39 +266,26 @@ apr_status_t pd_res_users_create(pd_req_t *req)
     return pd_audited_create(req, &create, PD_SQL_ARGS(PD_SQL_USERS_INSERT, args));
 }
 
-/* PATCH and DELETE: lock, merge, check, write, audit, in one transaction. */
-static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c,
-                                 pd_audit_action_e action)
+/* PATCH and DELETE: the locked row (username, name, email, role,
+ * pharmacy, active, access source, the JSON) with the changes sent,
+ * checked; the unit, NIP/NIK and WhatsApp number are written first, so
+ * that the update's answer (and the audit entry) shows them. 1-6 name,
+ * email, role, pharmacy, active, access source; 7 id. */
+static apr_status_t merge(pd_req_t *req, const char *const *row, const void *sent,
+                          const char **args)
 {
-    const char *args[7], *before, *after;
-    const char *lock[] = { pd_db_int(&req->db, req->id) };
+    const user_changes_t *c = sent;
     user_t u;
-    pd_db_result_t res;
-    apr_status_t rv;
     int old_role;
+    apr_status_t rv;
 
-    if (pd_db_begin(&req->db) != APR_SUCCESS) {
-        return pd_fail_db(req, "starting a user update");
-    }
-    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_USERS_LOCK, lock), &res) != APR_SUCCESS) {
-        rv = pd_fail_db(req, "locking a user");
-        goto cleanup;
-    }
-    if (pd_db_next(&res) != APR_SUCCESS) {
-        rv = pd_error_set(&req->err, 404, "not_found", NULL, "no such user");
-        goto cleanup;
-    }
-    u.username = pd_db_get(&res, 0);
-    u.name = pd_db_get(&res, 1);
-    u.email = pd_db_get(&res, 2);
-    u.role = old_role = (int)pd_db_get_int64(&res, 3);
-    u.pharmacy_id = pd_db_get_int64(&res, 4);
-    u.active = pd_db_get_bool(&res, 5);
-    u.access_source = pd_db_get(&res, 6);
-    before = pd_db_get(&res, 7);
-    pd_db_drain(&res);
-    if (c->has_name) u.name = c->v.name;
-    if (c->has_email) u.email = c->v.email;
+    u.username = row[0];
+    u.name = c->has_name ? c->v.name : row[1];
+    u.email = c->has_email ? c->v.email : row[2];
+    u.role = old_role = row[3] ? (int)apr_atoi64(row[3]) : 0;
+    u.pharmacy_id = row[4] ? apr_atoi64(row[4]) : 0;
+    u.active = row[5] && row[5][0] == 't';
+    u.access_source = row[6];
     if (c->has_role) u.role = c->v.role;
     if (c->has_pharmacy) u.pharmacy_id = c->v.pharmacy_id;
     if (c->has_active) u.active = c->v.active;
@@ -314,21 +301,17 @@ static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c,
         u.pharmacy_id = 0;
     }
     if (req->id == req->who.user_id && (u.role != old_role || !u.active)) {
-        rv = pd_error_set(&req->err, 409, "self_change", NULL,
-                          "you cannot change your own role or deactivate yourself");
-        goto cleanup;
+        return pd_error_set(&req->err, 409, "self_change", NULL,
+                            "you cannot change your own role or deactivate yourself");
     }
-    if ((rv = check_pharmacy(req, &u, c->has_pharmacy || c->has_role)) != APR_SUCCESS) {
-        goto cleanup;
-    }
-    /* before the update, whose answer (and audit entry) shows them */
-    if ((rv = pd_user_place_write(req, req->id, &c->place)) != APR_SUCCESS) {
-        goto cleanup;
+    if ((rv = check_pharmacy(req, &u, c->has_pharmacy || c->has_role)) != APR_SUCCESS
+        || (rv = pd_user_place_write(req, req->id, &c->place)) != APR_SUCCESS) {
+        return rv;
     }
     if (c->has_whatsapp) {
         const char *was, *now;
         if ((rv = pd_whatsapp_change_write(req, req->id, &c->whatsapp, &was, &now)) != APR_SUCCESS) {
-            goto cleanup;
+            return rv;
         }
     }
     args[0] = u.name;
@@ -337,22 +320,18 @@ static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c,
     args[3] = pd_db_id_or_null(&req->db, u.pharmacy_id);
     args[4] = pd_db_bool(u.active);
     args[5] = u.access_source;
-    args[6] = lock[0];
-    if (pd_db_select(&req->db, PD_SQL_CALL(PD_SQL_USERS_UPDATE, args), &res) != APR_SUCCESS) {
-        rv = pd_fail_db(req, "updating a user");
-        goto cleanup;
-    }
-    after = pd_db_next(&res) == APR_SUCCESS ? pd_db_get(&res, 0) : NULL;
-    pd_db_drain(&res);
-    if ((rv = pd_audit_commit(req, action, PD_ENTITY_USER, req->id, before, after))
-        != APR_SUCCESS) {
-        return rv;
-    }
-    return pd_respond_json(req, HTTP_OK, after);
+    args[6] = pd_db_int(&req->db, req->id);
+    return APR_SUCCESS;
+}
 
-cleanup:
-    pd_db_rollback(&req->db);
-    return rv;
+static apr_status_t write_merged(pd_req_t *req, const user_changes_t *c,
+                                 pd_audit_action_e action)
+{
+    static const pd_audited_update_t update = {
+        PD_SQL_USERS_LOCK, 8, PD_SQL_USERS_UPDATE, PD_SQL__COUNT, PD_ENTITY_USER, "user", NULL,
+        "the user could not be updated", merge
+    };
+    return pd_audited_update(req, &update, c, action);
 }
 
 apr_status_t pd_res_users_update(pd_req_t *req)
