@@ -100,6 +100,10 @@ typedef apr_status_t (*pd_handler_fn)(pd_req_t *req);
 void *pd_create_server_conf(apr_pool_t *p, server_rec *s);
 void *pd_merge_server_conf(apr_pool_t *p, void *base, void *add);
 void pd_config_defaults(server_rec *s);
+/* The server configuration a directive sets (mod_pd_config*.c). */
+pd_server_conf_t *pd_config_of(cmd_parms *cmd);
+/* A word of 1 to 64 letters, digits and the characters in punct. */
+int pd_config_word_ok(const char *s, apr_size_t len, const char *punct);
 
 /* Every directive's default, once: mod_pd_config.c's defconf is made of
  * them, and so is each directive's help in the directive table

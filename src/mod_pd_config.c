@@ -221,7 +221,7 @@ void pd_config_defaults(server_rec *s)
     }
 }
 
-static pd_server_conf_t *conf_of(cmd_parms *cmd)
+pd_server_conf_t *pd_config_of(cmd_parms *cmd)
 {
     return ap_get_module_config(cmd->server->module_config, &pharmadesk_module);
 }
@@ -231,12 +231,11 @@ const char *pd_set_ticket_prefix(cmd_parms *cmd, void *dc, const char *arg)
     if (!pd_ticketno_prefix_valid(arg)) {
         return "PharmadeskTicketPrefix must be 1 to 10 characters of A-Z and 0-9";
     }
-    conf_of(cmd)->ticket_prefix = arg;
+    pd_config_of(cmd)->ticket_prefix = arg;
     return NULL;
 }
 
-/* A word of 1 to 64 letters, digits and the characters in punct. */
-static int word_ok(const char *s, apr_size_t len, const char *punct)
+int pd_config_word_ok(const char *s, apr_size_t len, const char *punct)
 {
     apr_size_t i;
     if (len == 0 || len > 64) {
@@ -253,10 +252,10 @@ static int word_ok(const char *s, apr_size_t len, const char *punct)
 const char *pd_set_time_zone(cmd_parms *cmd, void *dc, const char *arg)
 {
     /* an IANA zone name; PostgreSQL checks that it exists */
-    if (!word_ok(arg, strlen(arg), "/_+-")) {
+    if (!pd_config_word_ok(arg, strlen(arg), "/_+-")) {
         return "PharmadeskTimeZone must be a time zone name such as Asia/Jakarta";
     }
-    conf_of(cmd)->time_zone = arg;
+    pd_config_of(cmd)->time_zone = arg;
     return NULL;
 }
 
@@ -265,7 +264,7 @@ const char *pd_set_api_base(cmd_parms *cmd, void *dc, const char *arg)
     if (arg[0] != '/' || strlen(arg) > 64 || (strlen(arg) > 1 && arg[strlen(arg) - 1] == '/')) {
         return "PharmadeskApiBase must be a path such as /api, without a trailing slash";
     }
-    conf_of(cmd)->api_base = arg;
+    pd_config_of(cmd)->api_base = arg;
     return NULL;
 }
 
@@ -304,7 +303,7 @@ const char *pd_set_size(cmd_parms *cmd, void *dc, const char *arg)
         || v < d->min || v > d->max) {
         return d->message;
     }
-    *(apr_off_t *)((char *)conf_of(cmd) + d->offset) = v;
+    *(apr_off_t *)((char *)pd_config_of(cmd) + d->offset) = v;
     return NULL;
 }
 
@@ -432,143 +431,7 @@ const char *pd_set_int(cmd_parms *cmd, void *dc, const char *arg)
     if (end == arg || *end || v < d->min || v > d->max) {
         return d->message;
     }
-    *(int *)((char *)conf_of(cmd) + d->offset) = (int)v;
-    return NULL;
-}
-
-/* A claim name as mod_auth_openidc turns it into OIDC_CLAIM_<name>. */
-static int claim_name_ok(const char *name, apr_size_t len)
-{
-    return word_ok(name, len, "_-.:");
-}
-
-static const char *set_claim_name(cmd_parms *cmd, const char *arg, const char **to)
-{
-    if (!claim_name_ok(arg, strlen(arg))) {
-        return apr_pstrcat(cmd->pool, cmd->cmd->name, " must be a claim name", NULL);
-    }
-    *to = arg;
-    return NULL;
-}
-
-const char *pd_set_role_claim(cmd_parms *cmd, void *dc, const char *arg)
-{
-    return set_claim_name(cmd, arg, &conf_of(cmd)->claims.role_claim);
-}
-
-const char *pd_set_pharmacy_claim(cmd_parms *cmd, void *dc, const char *arg)
-{
-    return set_claim_name(cmd, arg, &conf_of(cmd)->claims.pharmacy_claim);
-}
-
-const char *pd_set_role_map(cmd_parms *cmd, void *dc, const char *value, const char *role)
-{
-    pd_role_rule_t *rule;
-    int r = pd_role_parse(role);
-
-    if (r < 0) {
-        return "PharmadeskRoleMap: the role must be admin, team_expert, tech, customer or manager";
-    }
-    if (!*value || strlen(value) > 255) {
-        return "PharmadeskRoleMap: the claim value must be 1 to 255 bytes";
-    }
-    rule = apr_array_push((apr_array_header_t *)conf_of(cmd)->claims.rules);
-    rule->value = value;
-    rule->role = (pd_role_e)r;
-    return NULL;
-}
-
-const char *pd_set_issuer(cmd_parms *cmd, void *dc, const char *arg)
-{
-    if (strncmp(arg, "https://", 8) != 0 || strlen(arg) > 255) {
-        return "PharmadeskOIDCIssuer must be the provider's https:// issuer, exactly as in its tokens";
-    }
-    conf_of(cmd)->claims.issuer = arg;
-    return NULL;
-}
-
-const char *pd_set_audience(cmd_parms *cmd, void *dc, const char *arg)
-{
-    if (!*arg || strlen(arg) > 255 || strpbrk(arg, ", \t")) {
-        return "PharmadeskOIDCAudience must be one audience value";
-    }
-    conf_of(cmd)->claims.audience = arg;
-    return NULL;
-}
-
-const char *pd_set_token_type(cmd_parms *cmd, void *dc, const char *arg)
-{
-    if (!word_ok(arg, strlen(arg), "+-./")) {
-        return "PharmadeskOIDCAccessTokenType must be a media type such as at+jwt";
-    }
-    conf_of(cmd)->claims.token_type = arg;
-    return NULL;
-}
-
-/* A claim value a rule asks for: it ends up quoted in a WWW-Authenticate
- * error_description, so printable ASCII without quote or backslash. */
-static int claim_value_ok(const char *v)
-{
-    const char *c;
-    if (!*v || strlen(v) > 255) {
-        return 0;
-    }
-    for (c = v; *c; c++) {
-        if (*c <= ' ' || *c > '~' || *c == '"' || *c == '\\') {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/* PharmadeskOIDCAccessTokenClaims name[=value] ...: one line lists them all. */
-const char *pd_set_token_claims(cmd_parms *cmd, void *dc, const char *args)
-{
-    apr_array_header_t *rules = apr_array_make(cmd->pool, 4, sizeof(pd_claim_rule_t));
-    const char *word;
-
-    while (*(word = ap_getword_conf(cmd->pool, &args))) {
-        pd_claim_rule_t *rule = apr_array_push(rules);
-        const char *eq = strchr(word, '=');
-        rule->name = eq ? apr_pstrmemdup(cmd->pool, word, eq - word) : word;
-        rule->value = eq ? eq + 1 : NULL;
-        if (!claim_name_ok(rule->name, strlen(rule->name)) || (eq && !claim_value_ok(eq + 1))) {
-            return "PharmadeskOIDCAccessTokenClaims takes claim names, each alone or as "
-                   "name=value, such as: client_id scope";
-        }
-    }
-    if (!rules->nelts) {
-        return "PharmadeskOIDCAccessTokenClaims takes at least one claim name";
-    }
-    conf_of(cmd)->claims.token_claims = rules;
-    return NULL;
-}
-
-/* PharmadeskOIDCIDTokenClaims name ... | none: one line lists them all. */
-const char *pd_set_id_claims(cmd_parms *cmd, void *dc, const char *args)
-{
-    static const char *const usage =
-        "PharmadeskOIDCIDTokenClaims takes claim names such as: nonce at_hash, or none alone";
-    apr_array_header_t *names = apr_array_make(cmd->pool, 4, sizeof(const char *));
-    const char *word;
-    int none = 0;
-
-    while (*(word = ap_getword_conf(cmd->pool, &args))) {
-        if (strcmp(word, "none") == 0) {
-            none = 1;
-        }
-        else if (!claim_name_ok(word, strlen(word))) {
-            return usage;
-        }
-        else {
-            APR_ARRAY_PUSH(names, const char *) = word;
-        }
-    }
-    /* none alone, or names alone */
-    if (none ? names->nelts > 0 : names->nelts == 0) {
-        return usage;
-    }
-    conf_of(cmd)->claims.id_claims = names;
+    *(int *)((char *)pd_config_of(cmd) + d->offset) = (int)v;
     return NULL;
 }
 
@@ -584,7 +447,7 @@ const char *pd_set_attachment_type(cmd_parms *cmd, void *dc, const char *arg)
     apr_size_t i;
     for (i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++) {
         if (strcasecmp(arg, type_names[i].name) == 0) {
-            conf_of(cmd)->attachment_types |= 1u << type_names[i].type;
+            pd_config_of(cmd)->attachment_types |= 1u << type_names[i].type;
             return NULL;
         }
     }
@@ -596,7 +459,7 @@ const char *pd_set_delimiter(cmd_parms *cmd, void *dc, const char *arg)
     if (strlen(arg) != 1 || apr_isalnum(*arg) || apr_isspace(*arg)) {
         return "PharmadeskClaimDelimiter must be one punctuation character, as OIDCClaimDelimiter";
     }
-    conf_of(cmd)->claims.delim = *arg;
+    pd_config_of(cmd)->claims.delim = *arg;
     return NULL;
 }
 
@@ -609,7 +472,7 @@ const char *pd_set_webhook_allow(cmd_parms *cmd, void *dc, int argc, char *const
     int i;
 
     if (argc == 1 && strcmp(argv[0], "none") == 0) {
-        conf_of(cmd)->webhook_allow = nets;
+        pd_config_of(cmd)->webhook_allow = nets;
         return NULL;
     }
     if (argc == 0) {
@@ -623,6 +486,6 @@ const char *pd_set_webhook_allow(cmd_parms *cmd, void *dc, int argc, char *const
                                 "its prefix); none stands alone", argv[i]);
         }
     }
-    conf_of(cmd)->webhook_allow = nets;
+    pd_config_of(cmd)->webhook_allow = nets;
     return NULL;
 }

@@ -15,11 +15,6 @@
 
 #define PASSWORD_MAX 1024
 
-static pd_server_conf_t *conf_of(cmd_parms *cmd)
-{
-    return ap_get_module_config(cmd->server->module_config, &pharmadesk_module);
-}
-
 /* 1 to max characters of UTF-8 without control characters. */
 static int text_ok(const char *s, apr_size_t max)
 {
@@ -39,7 +34,7 @@ const char *pd_set_mail_from(cmd_parms *cmd, void *dc, const char *arg)
         return "PharmadeskMailFrom must be an e-mail address such as helpdesk@example.org "
                "(ASCII, without a display name: that is PharmadeskMailFromName)";
     }
-    conf_of(cmd)->mail_from = arg;
+    pd_config_of(cmd)->mail_from = arg;
     return NULL;
 }
 
@@ -48,7 +43,7 @@ const char *pd_set_mail_from_name(cmd_parms *cmd, void *dc, const char *arg)
     if (!text_ok(arg, 100)) {
         return "PharmadeskMailFromName must be 1 to 100 characters of UTF-8 without control characters";
     }
-    conf_of(cmd)->mail_from_name = arg;
+    pd_config_of(cmd)->mail_from_name = arg;
     return NULL;
 }
 
@@ -58,7 +53,7 @@ const char *pd_set_smtp_url(cmd_parms *cmd, void *dc, const char *arg)
         return "PharmadeskSmtpUrl must be smtp://host[:port] or smtps://host[:port], without "
                "credentials (PharmadeskSmtpUser and PharmadeskSmtpPasswordFile give them)";
     }
-    conf_of(cmd)->smtp_url = arg;
+    pd_config_of(cmd)->smtp_url = arg;
     return NULL;
 }
 
@@ -68,7 +63,7 @@ const char *pd_set_smtp_starttls(cmd_parms *cmd, void *dc, const char *arg)
     if (tls < 0) {
         return "PharmadeskSmtpStartTLS must be off, try or required";
     }
-    conf_of(cmd)->smtp_starttls = tls;
+    pd_config_of(cmd)->smtp_starttls = tls;
     return NULL;
 }
 
@@ -77,7 +72,7 @@ const char *pd_set_smtp_user(cmd_parms *cmd, void *dc, const char *arg)
     if (!text_ok(arg, 255) || strchr(arg, ' ')) {
         return "PharmadeskSmtpUser must be 1 to 255 characters without spaces or control characters";
     }
-    conf_of(cmd)->smtp_user = arg;
+    pd_config_of(cmd)->smtp_user = arg;
     return NULL;
 }
 
@@ -139,7 +134,7 @@ const char *pd_config_secret_file(cmd_parms *cmd, const char *arg, const char *w
 const char *pd_set_smtp_password_file(cmd_parms *cmd, void *dc, const char *arg)
 {
     return pd_config_secret_file(cmd, arg, "password", PASSWORD_MAX,
-                                 &conf_of(cmd)->smtp_password);
+                                 &pd_config_of(cmd)->smtp_password);
 }
 
 const char *pd_set_portal_url(cmd_parms *cmd, void *dc, const char *arg)
@@ -157,7 +152,7 @@ const char *pd_set_portal_url(cmd_parms *cmd, void *dc, const char *arg)
         return "PharmadeskPortalUrl must be the portal's absolute http:// or https:// URL, such as "
                "https://helpdesk.example.org/ (no query or fragment)";
     }
-    conf_of(cmd)->portal_url = arg[len - 1] == '/' ? arg : apr_pstrcat(cmd->pool, arg, "/", NULL);
+    pd_config_of(cmd)->portal_url = arg[len - 1] == '/' ? arg : apr_pstrcat(cmd->pool, arg, "/", NULL);
     return NULL;
 }
 
