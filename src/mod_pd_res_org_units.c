@@ -244,7 +244,7 @@ static apr_status_t merge(pd_req_t *req, const char *const *row, const void *sen
     cur.name = changes->name ? changes->name : row[1];
     cur.type = changes->type ? changes->type : row[2];
     cur.parent = changes->parent_given ? changes->parent : row[3];
-    cur.active = changes->active ? changes->active : pd_db_bool(row[4] && row[4][0] == 't');
+    cur.active = changes->active ? changes->active : pd_db_bool(pd_db_text_true(row[4]));
     args[0] = cur.code;
     args[1] = cur.name;
     args[2] = cur.type;

@@ -160,7 +160,7 @@ static apr_status_t merge(pd_req_t *req, const char *const *row, const void *sen
     args[2] = changes->address ? changes->address : row[2];
     args[3] = changes->city ? changes->city : row[3];
     args[4] = changes->phone ? changes->phone : row[4];
-    args[5] = changes->active ? changes->active : pd_db_bool(row[5] && row[5][0] == 't');
+    args[5] = changes->active ? changes->active : pd_db_bool(pd_db_text_true(row[5]));
     args[6] = changes->tier_given ? changes->tier : row[6];
     args[7] = args[9] = pd_db_int(&req->db, req->id);
     args[8] = args[0];

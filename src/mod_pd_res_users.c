@@ -284,7 +284,7 @@ static apr_status_t merge(pd_req_t *req, const char *const *row, const void *sen
     u.email = c->has_email ? c->v.email : row[2];
     u.role = old_role = row[3] ? (int)apr_atoi64(row[3]) : 0;
     u.pharmacy_id = row[4] ? apr_atoi64(row[4]) : 0;
-    u.active = row[5] && row[5][0] == 't';
+    u.active = pd_db_text_true(row[5]);
     u.access_source = row[6];
     if (c->has_role) u.role = c->v.role;
     if (c->has_pharmacy) u.pharmacy_id = c->v.pharmacy_id;

@@ -276,10 +276,14 @@ const char *pd_db_get_raw(pd_db_result_t *r, int col)
     return value;
 }
 
+int pd_db_text_true(const char *v)
+{
+    return v && v[0] == 't';
+}
+
 int pd_db_get_bool(pd_db_result_t *r, int col)
 {
-    const char *v = pd_db_get(r, col);
-    return v && v[0] == 't';
+    return pd_db_text_true(pd_db_get(r, col));
 }
 
 apr_int64_t pd_db_get_int64(pd_db_result_t *r, int col)

@@ -112,6 +112,8 @@ const char *pd_db_get(pd_db_result_t *r, int col);
 const char *pd_db_get_raw(pd_db_result_t *r, int col);
 /* 1 for PostgreSQL's 't'. */
 int pd_db_get_bool(pd_db_result_t *r, int col);
+/* A boolean column's text ("t" or "f", NULL for NULL) as 1 or 0. */
+int pd_db_text_true(const char *v);
 apr_int64_t pd_db_get_int64(pd_db_result_t *r, int col);
 
 /* Transactions. A request pool cleanup rolls back a transaction left open,
