@@ -285,6 +285,23 @@ my $m = worked_ticket();
     ok api('manager', GET => '/api/dashboard')->json->{sla}{breached} > 0, '... some of them breached';
 }
 
+# ---- several levels at once, numbered on the timeline --------------------------------------
+
+{
+    # a sweep that comes late: 400 minutes on, the first response is past
+    # its breach and its managers' level (the at-risk one passed over), the
+    # resolution at risk; one sweep writes the three entries
+    my $late = worked_ticket();
+    sla_elapse($late, 400);
+    ok swept_to($late, 3), 'a late sweep reports every level reached';
+    is_deeply levels($late), ['first_response breached', 'first_response escalated', 'resolution at_risk'],
+        '... each once, in the levels\' order';
+    my @rows = db_query(q{SELECT seq, public_seq FROM ticket_activities WHERE ticket_id = ? ORDER BY seq}, $late);
+    is_deeply [map { $_->[0] } @rows], [1 .. @rows], '... numbered on after the ticket\'s other entries, without gap';
+    my @sla = db_query(q{SELECT public_seq FROM ticket_activities WHERE ticket_id = ? AND kind = 'sla'}, $late);
+    ok !grep({ defined $_->[0] } @sla), '... internal: no public number';
+}
+
 # ---- two Apaches on one database ----------------------------------------------------------
 
 {
@@ -325,5 +342,11 @@ my $m = worked_ticket();
     ok !@errors, 'the second Apache logged no error' or diag @errors;
 }
 restart_with($conf, $original);
+
+# every ticket the sweep wrote on, numbered 1 to n without gap or repeat
+is db_value(q{SELECT count(*) FROM (SELECT ticket_id FROM ticket_activities
+              WHERE ticket_id IN (SELECT ticket_id FROM ticket_activities WHERE kind = 'sla')
+              GROUP BY ticket_id HAVING count(*) <> max(seq) OR count(DISTINCT seq) <> count(*)) x}), 0,
+    'the swept tickets\' timelines are numbered without gap or repeat';
 
 done_testing;
