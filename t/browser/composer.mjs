@@ -18,6 +18,23 @@ const entries = async (page, id) => (await apiGet(page, `/tickets/${id}/activiti
 const fileNames = async (page, id) => (await apiGet(page, `/tickets/${id}/attachments?limit=100`)).items.map((a) => a.file_name);
 const refusal = (status, code) => ({ status, contentType: 'application/json',
   body: JSON.stringify({ error: { code, message: `refused for the test (${code})` } }) });
+const PRIORITY = 'form[data-key="triage"] [name="priority"]';
+// The expert on a ticket's page, its triage form drawn; the page's clock in
+// the test's hands when asked (before the page loads, so that its timers run
+// on it).
+const expertOn = async (id, { clock = false } = {}) => {
+  const s = await person(browser, 'expert');
+  if (clock) await s.page.clock.install();
+  await visit(s.page, `#/t/${id}`);
+  await s.page.waitForSelector(PRIORITY);
+  return s;
+};
+// The one of two priorities the ticket does not have now.
+const otherPriority = async (page, a, b) => ((await page.inputValue(PRIORITY)) === a ? b : a);
+const savePriority = async (page, value) => {
+  await page.selectOption(PRIORITY, value);
+  await page.click('form[data-key="triage"] button[type="submit"]');
+};
 
 await step('tech: reply, files and a move in one send', async () => {
   const s = await person(browser, 'tech');
@@ -183,7 +200,7 @@ await step('expert: leaving after a save never asks about it', async () => {
   const s = await person(browser, 'expert');
   const { page } = s;
   await visit(page, `#/t/${ids.edit}`);
-  await page.waitForSelector('form[data-key="triage"] [name="priority"]');
+  await page.waitForSelector(PRIORITY);
   ok(await page.isVisible('.tech-picker'), 'expert: the ticket in review offers a forward to a tech');
   let slowed = 0;
   await page.route(/\/api\/workload\?/, async (route) => {
@@ -192,11 +209,10 @@ await step('expert: leaving after a save never asks about it', async () => {
     await route.continue();
   });
   const before = await page.locator('.tl-field_changed').count();
-  await page.selectOption('form[data-key="triage"] [name="priority"]', 'high');
-  await page.click('form[data-key="triage"] button[type="submit"]');
+  await savePriority(page, 'high');
   await page.waitForFunction((n) => document.querySelectorAll('.tl-field_changed').length > n, before);
   ok(slowed > 0, '... the forms drawn anew after the save read the workload');
-  is(await page.inputValue('form[data-key="triage"] [name="priority"]'), 'high', '... the change\'s entry shows with them');
+  is(await page.inputValue(PRIORITY), 'high', '... the change\'s entry shows with them');
   await page.evaluate(() => { window.location.hash = '#/tickets'; });
   await page.waitForSelector('dialog.ask[open], #tickets tbody tr');
   ok(!(await page.isVisible('dialog.ask[open]')), '... and leaving right then asks nothing',
@@ -210,14 +226,10 @@ await step('expert: leaving after a save never asks about it', async () => {
 // the older never lands last and puts back what the save changed. The
 // poll's reading of the techs' workload is held here for 3 s.
 await step('expert: a poll\'s drawing never lands after a save\'s', async () => {
-  const s = await person(browser, 'expert');
-  const { page } = s;
   const id = ids.race;
-  const P = 'form[data-key="triage"] [name="priority"]';
-  await visit(page, `#/t/${id}`);
-  await page.waitForSelector(P);
-  const was = await page.inputValue(P);
-  const want = was === 'urgent' ? 'low' : 'urgent';
+  const s = await expertOn(id);
+  const { page } = s;
+  const want = await otherPriority(page, 'urgent', 'low');
   let seen = 0;
   let released;
   const slowDone = new Promise((r) => { released = r; });
@@ -239,13 +251,12 @@ await step('expert: a poll\'s drawing never lands after a save\'s', async () => 
   for (let i = 0; i < 150 && seen === 0; i += 1) await page.waitForTimeout(100);
   is(seen, 1, '... the poll sees it and draws the forms anew (held)');
   const before = await page.locator('.tl-field_changed').count();
-  await page.selectOption(P, want);
-  await page.click('form[data-key="triage"] button[type="submit"]');
+  await savePriority(page, want);
   await slowDone;
   await page.waitForFunction((n) => document.querySelectorAll('.tl-field_changed').length > n + 1, before);
   await page.waitForFunction(() => !document.querySelector('form[data-key="triage"] button[disabled]'));
   await page.waitForTimeout(500);
-  is(await page.inputValue(P), want, '... the saved priority stands once both are drawn');
+  is(await page.inputValue(PRIORITY), want, '... the saved priority stands once both are drawn');
   is(await page.locator('h2 .title').textContent(), title, '... and the change made elsewhere shows');
   await shot(page, 'two-drawings-1280', 'composer');
   clean(s, 'expert, two drawings at once');
@@ -255,13 +266,9 @@ await step('expert: a poll\'s drawing never lands after a save\'s', async () => 
 // Master data kept past its minute serves while it is read again: a save's
 // outcome shows without waiting for that reading (held here until the end).
 await step('expert: a save shows while stale master data is read again', async () => {
-  const s = await person(browser, 'expert');
-  const { page } = s;
   const id = ids.stale;
-  const P = 'form[data-key="triage"] [name="priority"]';
-  await page.clock.install();
-  await visit(page, `#/t/${id}`);
-  await page.waitForSelector(P);
+  const s = await expertOn(id, { clock: true });
+  const { page } = s;
   let held = 0;
   let release;
   const gate = new Promise((r) => { release = r; });
@@ -271,16 +278,14 @@ await step('expert: a save shows while stale master data is read again', async (
     await route.continue().catch(() => {});
   });
   await page.clock.fastForward('01:05');
-  const was = await page.inputValue(P);
-  const want = was === 'low' ? 'high' : 'low';
+  const want = await otherPriority(page, 'low', 'high');
   const before = await page.locator('.tl-field_changed').count();
-  await page.selectOption(P, want);
-  await page.click('form[data-key="triage"] button[type="submit"]');
+  await savePriority(page, want);
   const shown = await page.waitForFunction((n) => document.querySelectorAll('.tl-field_changed').length > n, before,
     { timeout: 10000 }).then(() => true, () => false);
   ok(held > 0, '... the categories, past their minute, are read again');
   ok(shown, '... and the save\'s entry shows while that reading is still under way');
-  is(await page.inputValue(P), want, '... with the forms drawn anew');
+  is(await page.inputValue(PRIORITY), want, '... with the forms drawn anew');
   release();
   clean(s, 'expert, stale master data');
   await s.context.close();
@@ -290,13 +295,9 @@ await step('expert: a save shows while stale master data is read again', async (
 // page gives the read up after api.js's deadline, so that the save queued
 // behind it shows its outcome, and the save is not reported as failed.
 await step('expert: a save shows although a poll\'s read never answers', async () => {
-  const s = await person(browser, 'expert');
-  const { page } = s;
   const id = ids.stuck;
-  const P = 'form[data-key="triage"] [name="priority"]';
-  await page.clock.install();
-  await visit(page, `#/t/${id}`);
-  await page.waitForSelector(P);
+  const s = await expertOn(id, { clock: true });
+  const { page } = s;
   let held = 0;
   await page.route(new RegExp(`/api/tickets/${id}$`), async (route) => {
     if (route.request().method() !== 'GET' || held > 0) return route.continue();
@@ -306,11 +307,9 @@ await step('expert: a save shows although a poll\'s read never answers', async (
   await page.clock.fastForward(6000); // the poll's round
   for (let i = 0; i < 50 && held === 0; i += 1) await page.waitForTimeout(100);
   is(held, 1, 'the poll reads the ticket, and the read hangs');
-  const was = await page.inputValue(P);
-  const want = was === 'low' ? 'high' : 'low';
+  const want = await otherPriority(page, 'low', 'high');
   const before = await page.locator('.tl-field_changed').count();
-  await page.selectOption(P, want);
-  await page.click('form[data-key="triage"] button[type="submit"]');
+  await savePriority(page, want);
   await page.waitForFunction(() => /Tersimpan|Saved/.test(document.querySelector('.flash')?.textContent || ''),
     null, { timeout: 10000 });
   const early = await page.locator('.tl-field_changed').count();
@@ -319,7 +318,7 @@ await step('expert: a save shows although a poll\'s read never answers', async (
   const shown = await page.waitForFunction((n) => document.querySelectorAll('.tl-field_changed').length > n, before,
     { timeout: 10000 }).then(() => true, () => false);
   ok(shown, '... which is given up after its deadline: the save\'s entry shows');
-  is(await page.inputValue(P), want, '... with the forms drawn anew');
+  is(await page.inputValue(PRIORITY), want, '... with the forms drawn anew');
   is(await page.locator('form[data-key="triage"] .form-error').evaluateAll((es) => es.map((e) => e.textContent).join('')), '',
     '... and the save is not said to have failed');
   clean(s, 'expert, a hung read');
