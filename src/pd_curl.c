@@ -9,10 +9,14 @@ void pd_curl_set_stopping(int (*stopping)(void))
     process_stopping = stopping;
 }
 
+/* A request sent in full is never cut off: the remote server may be acting
+ * on it (an e-mail queued, a webhook handled), and a transfer ended then
+ * would be sent again later; it waits for its answer, within its timeout. */
 static int abort_if_stopping(void *data, curl_off_t down_total, curl_off_t down_now,
                              curl_off_t up_total, curl_off_t up_now)
 {
-    return process_stopping() ? 1 : 0;
+    int sent = up_total > 0 && up_now >= up_total;
+    return process_stopping() && !sent ? 1 : 0;
 }
 
 CURLcode pd_curl_guard(CURL *h, long protocols, long timeout, const char *ca_file)

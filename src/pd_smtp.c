@@ -97,6 +97,8 @@ typedef struct exchange_t {
     size_t len, sent;
     int stage;
     int quit;                  /* QUIT was sent: its answer says nothing of the message */
+    int data_sent;             /* DATA was sent: a 2xx answer now takes the message */
+    int accepted;              /* the server took the message (250 after its end) */
     int code;                  /* of the server's last answer */
     char reply[ERROR_MAX + 1]; /* its last line, printable ASCII */
 } exchange_t;
@@ -124,12 +126,16 @@ static int watch(CURL *h, curl_infotype type, char *data, size_t size, void *use
                           || strncasecmp(data, "DATA", 4) == 0)) {
             x->stage = STAGE_MESSAGE;
         }
+        x->data_sent |= size >= 4 && strncasecmp(data, "DATA", 4) == 0;
         x->quit |= size >= 4 && strncasecmp(data, "QUIT", 4) == 0;
     }
     else if (type == CURLINFO_HEADER_IN && !x->quit && size >= 3 && apr_isdigit(data[0])
              && apr_isdigit(data[1]) && apr_isdigit(data[2])) {
         size_t i, n = 0;
         x->code = (data[0] - '0') * 100 + (data[1] - '0') * 10 + (data[2] - '0');
+        /* DATA's own answer is 354; the one after the message's end is the
+         * server's word that it has the message */
+        x->accepted |= x->data_sent && x->code >= 200 && x->code < 300;
         for (i = 0; i < size && data[i] != '\r' && data[i] != '\n' && n < ERROR_MAX; i++) {
             x->reply[n++] = (data[i] >= 0x20 && data[i] < 0x7F) ? data[i] : ' ';
         }
@@ -248,7 +254,10 @@ apr_status_t pd_smtp_deliver(const pd_smtp_t *smtp, const char *from, const char
         goto cleanup;
     }
     rc = curl_easy_perform(h);
-    rv = rc == CURLE_OK ? APR_SUCCESS : failure(p, rc, &x, curl_msg, error);
+    /* Once the server has taken the message, nothing after it (QUIT's
+     * answer lost or late, the process stopping) undoes the delivery:
+     * reporting a failure then would send the message again. */
+    rv = rc == CURLE_OK || x.accepted ? APR_SUCCESS : failure(p, rc, &x, curl_msg, error);
 
 cleanup:
     curl_slist_free_all(rcpt);

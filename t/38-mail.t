@@ -214,6 +214,21 @@ for my $mech ('PLAIN', 'LOGIN') {
     $sink = sink(stall => 'greeting');
     fails_ok($sink->url, 'a delivery under way when the process stops', 'temporary',
              qr/not finished: the server was stopping/, timeout => 60, 'stop-after' => 1);
+    # The server took the message (250 after its end) and never answers
+    # QUIT: the message is delivered, whether the wait for QUIT's answer
+    # ends by its timeout or by the process stopping. A failure reported
+    # then would have the message sent again.
+    # The message's end sent, the server answers late: a process stopping
+    # meanwhile waits for the answer (within the timeout), since the server
+    # may already be queueing the message.
+    $sink = sink(stall => 'message', stall_for => 2);
+    sends_ok($sink, 'the process stopping while the message\'s answer is awaited', timeout => 30,
+             'stop-after' => 1);
+    $sink = sink(stall => 'quit');
+    sends_ok($sink, 'a server that takes the message and never answers QUIT', timeout => 2);
+    $sink = sink(stall => 'quit');
+    sends_ok($sink, 'the process stopping while QUIT waits for its answer', timeout => 60,
+             'stop-after' => 1);
 }
 
 # ---- The suite's sink, which Apache's e-mail goes to ------------------------

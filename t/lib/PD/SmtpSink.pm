@@ -13,7 +13,8 @@ package PD::SmtpSink;
 #       implicit_tls => 1,                                  # smtps: TLS at once
 #       auth => [ 'user', 'secret' ], mechs => ['PLAIN'],   # AUTH, required
 #       reply => { rcpt => '451 4.3.0 Try again later' },   # at a stage
-#       stall => 'greeting');                               # or 'message'
+#       stall => 'greeting');                               # or 'message', 'quit'
+#       stall => 'message', stall_for => 2);                # a late answer
 #   $sink->port; $sink->stop; $sink->start_again;
 #   my @m = $sink->wait_messages(1);                        # [{eml, envelope}]
 #   $sink->fail(rcpt => '550 5.1.1 No such user'); $sink->fail(rcpt => undef);
@@ -139,7 +140,12 @@ sub _session {
         return $r // $normal;
     };
     my $say = sub { print {$c} map { "$_\r\n" } @_ };
-    my $stall = sub { sleep 60; POSIX::_exit(0) };
+    # stall_for: the stall ends after that many seconds and the exchange goes on
+    my $stall = sub {
+        if ($o->{stall_for}) { sleep $o->{stall_for}; return }
+        sleep 60;
+        POSIX::_exit(0);
+    };
 
     if ($o->{implicit_tls}) {
         $c = _tls($o, $c) or return;
@@ -239,7 +245,11 @@ sub _session {
         }
         elsif ($verb eq 'RSET') { ($from, @rcpt) = (); $say->('250 2.0.0 Ok') }
         elsif ($verb eq 'NOOP') { $say->('250 2.0.0 Ok') }
-        elsif ($verb eq 'QUIT') { $say->('221 2.0.0 Bye'); last }
+        elsif ($verb eq 'QUIT') {
+            $stall->() if ($o->{stall} // '') eq 'quit';
+            $say->('221 2.0.0 Bye');
+            last;
+        }
         else { $say->('502 5.5.2 Command not recognized') }
     }
 }
