@@ -1,4 +1,5 @@
 #include <string.h>
+#include <apr_time.h>
 #include "pd_curl.h"
 
 /* Set once before the process's threads start; read-only afterwards. */
@@ -9,14 +10,34 @@ void pd_curl_set_stopping(int (*stopping)(void))
     process_stopping = stopping;
 }
 
-/* A request sent in full is never cut off: the remote server may be acting
- * on it (an e-mail queued, a webhook handled), and a transfer ended then
- * would be sent again later; it waits for its answer, within its timeout. */
+/* How long a request sent in full may still wait for its answer once the
+ * process is stopping: less than the seconds Apache gives a stopping child
+ * before it kills it. */
+#define SENT_GRACE apr_time_from_sec(2)
+
+/* When this thread's transfer, its request sent in full, first saw the
+ * process stopping (0: not yet). A thread runs one transfer at a time, and
+ * pd_curl_guard starts each afresh. */
+static _Thread_local apr_time_t stop_seen;
+
+/* A request sent in full is not cut off at once: the remote server may be
+ * acting on it (an e-mail queued, a webhook handled), and a transfer ended
+ * then would be sent again later. It waits SENT_GRACE for its answer. */
 static int abort_if_stopping(void *data, curl_off_t down_total, curl_off_t down_now,
                              curl_off_t up_total, curl_off_t up_now)
 {
     int sent = up_total > 0 && up_now >= up_total;
-    return process_stopping() && !sent ? 1 : 0;
+
+    if (!process_stopping()) {
+        return 0;
+    }
+    if (!sent) {
+        return 1;
+    }
+    if (!stop_seen) {
+        stop_seen = apr_time_now();
+    }
+    return apr_time_now() - stop_seen > SENT_GRACE ? 1 : 0;
 }
 
 CURLcode pd_curl_guard(CURL *h, long protocols, long timeout, const char *ca_file)
@@ -61,6 +82,7 @@ CURLcode pd_curl_guard(CURL *h, long protocols, long timeout, const char *ca_fil
     if (ca_file) {
         SET(CURLOPT_CAINFO, ca_file);
     }
+    stop_seen = 0;
     if (process_stopping) {
         SET(CURLOPT_XFERINFOFUNCTION, abort_if_stopping);
         SET(CURLOPT_NOPROGRESS, 0L);

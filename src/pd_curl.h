@@ -20,9 +20,9 @@ CURLcode pd_curl_guard(CURL *h, long protocols, long timeout, const char *ca_fil
  * thread: every transfer set up by pd_curl_guard afterwards asks it about
  * once a second and ends (CURLE_ABORTED_BY_CALLBACK) as soon as it says
  * yes, so that a server's stop never waits a whole timeout for a remote
- * server that does not answer. Except once its request body has gone out
- * in full: the remote server may be acting on it, so the transfer waits
- * for the answer (within its timeout) rather than be sent again later. */
+ * server that does not answer. Once its request body has gone out in full,
+ * the remote server may be acting on it: the transfer then waits 2 s more
+ * for the answer, so that a prompt one is not sent again later. */
 void pd_curl_set_stopping(int (*stopping)(void));
 
 /* The failure of a transfer ended that way; it is tried again later. */

@@ -219,11 +219,16 @@ for my $mech ('PLAIN', 'LOGIN') {
     # ends by its timeout or by the process stopping. A failure reported
     # then would have the message sent again.
     # The message's end sent, the server answers late: a process stopping
-    # meanwhile waits for the answer (within the timeout), since the server
-    # may already be queueing the message.
+    # meanwhile waits a moment for the answer, since the server may already
+    # be queueing the message.
     $sink = sink(stall => 'message', stall_for => 2);
     sends_ok($sink, 'the process stopping while the message\'s answer is awaited', timeout => 30,
              'stop-after' => 1);
+    # ... but not for long: a server that never answers the message does
+    # not hold a stopping process until the timeout
+    $sink = sink(stall => 'message');
+    fails_ok($sink->url, 'the process stopping while the message\'s answer never comes', 'temporary',
+             qr/not finished: the server was stopping/, timeout => 30, 'stop-after' => 1);
     $sink = sink(stall => 'quit');
     sends_ok($sink, 'a server that takes the message and never answers QUIT', timeout => 2);
     $sink = sink(stall => 'quit');
