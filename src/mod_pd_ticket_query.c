@@ -35,8 +35,9 @@ _Static_assert(sizeof(pd_ticket_sorts) / sizeof(pd_ticket_sorts[0]) == PD_TICKET
                "PD_TICKET_SORT_COUNT counts the sorts");
 
 /* status=open or status=open,in_review: one value goes to the scalar
- * parameter (an index equality), several to the array parameter. */
-static apr_status_t parse_statuses(pd_req_t *req, const char **single, const char **array)
+ * parameter (an index equality), several to the list parameter (a
+ * comma-separated list, TICKET_FILTERS). */
+static apr_status_t parse_statuses(pd_req_t *req, const char **single, const char **several)
 {
     const char *raw = apr_table_get(req->query, "status");
     char *copy, *tok, *state = NULL;
@@ -44,7 +45,7 @@ static apr_status_t parse_statuses(pd_req_t *req, const char **single, const cha
     int count = 0;
     const char *list = NULL;
 
-    *single = *array = NULL;
+    *single = *several = NULL;
     if (!raw) {
         return APR_SUCCESS;
     }
@@ -61,7 +62,7 @@ static apr_status_t parse_statuses(pd_req_t *req, const char **single, const cha
         }
         seen |= 1u << st;
         count++;
-        /* the names come from our own table, so the array literal is safe */
+        /* the names come from our own table, so the list is safe */
         list = list ? apr_pstrcat(req->r->pool, list, ",", pd_status_name(st), NULL)
                     : pd_status_name(st);
     }
@@ -72,7 +73,7 @@ static apr_status_t parse_statuses(pd_req_t *req, const char **single, const cha
         *single = list;
     }
     else {
-        *array = apr_pstrcat(req->r->pool, "{", list, "}", NULL);
+        *several = list;
     }
     return APR_SUCCESS;
 }
@@ -131,14 +132,14 @@ static apr_status_t apply_queue(pd_req_t *req, const char **statuses, const char
     }
     else if (strcmp(queue, "escalated") == 0) {
         conflict = apr_table_get(req->query, "status") ? "status" : NULL;
-        *statuses = "{open,in_review,in_progress,waiting_customer}";
+        *statuses = "open,in_review,in_progress,waiting_customer";
         *escalated = 1;
     }
     else if (strcmp(queue, "review") == 0 || strcmp(queue, "unassigned") == 0) {
         int review = queue[0] == 'r';
         conflict = apr_table_get(req->query, "status") ? "status"
                    : !review && *tech ? "tech_id" : NULL;
-        *statuses = review ? "{open,in_review}" : "{open,in_review,waiting_customer}";
+        *statuses = review ? "open,in_review" : "open,in_review,waiting_customer";
         if (!review) {
             *tech = "0";           /* no tech: see TICKET_FILTERS */
         }
@@ -251,11 +252,11 @@ static apr_status_t read_event(pd_req_t *req, const char **event, const char **f
 
 /* case_type=visitor or surat: the front desk's cases of that type; any:
  * every case, whatever its type (a helpdesk's tickets have none). As the
- * array the statement compares with, so that one index serves both. */
+ * list the statement compares with, so that one index serves both. */
 static apr_status_t case_type_param(pd_req_t *req, const char **out)
 {
     static const char *const types[][2] = {
-        { "visitor", "{visitor}" }, { "surat", "{surat}" }, { "any", "{visitor,surat}" },
+        { "visitor", "visitor" }, { "surat", "surat" }, { "any", "visitor,surat" },
     };
     const char *v = apr_table_get(req->query, "case_type");
     apr_size_t i;

@@ -165,5 +165,18 @@ my $plan = join "\n", map { $_->[0] } @{ scalar db_query(q{EXPLAIN SELECT id FRO
     WHERE t.status = ANY ('{open,in_review}'::text[])
     ORDER BY (-t.priority_rank), t.created_at, t.id LIMIT 26}) };
 like $plan, qr/tickets_action_idx/, 'a queue by action walks tickets_action_idx';
+# ... also with the statuses as the list statement takes them: one text
+# parameter (apr_dbd declares every parameter varchar), split by
+# string_to_array, planned with its value. Parsed as a text[] parameter
+# instead, the array is no constant at planning and the index's condition
+# cannot be proven from it: the review queue then read every open ticket.
+db_do('SET plan_cache_mode = force_custom_plan');
+db_do(q{PREPARE action_probe (varchar) AS SELECT id FROM tickets t
+    WHERE ($1::text IS NULL OR t.status = ANY (string_to_array($1::text, ',')))
+    ORDER BY (-t.priority_rank), t.created_at, t.id LIMIT 26});
+$plan = join "\n", map { $_->[0] } @{ scalar db_query(q{EXPLAIN EXECUTE action_probe ('open,in_review')}) };
+like $plan, qr/tickets_action_idx/, '... also with the statuses as a list statement takes them';
+db_do('DEALLOCATE action_probe');
+db_do('RESET plan_cache_mode');
 
 done_testing;

@@ -130,5 +130,18 @@ $plan = join "\n", map { $_->[0] } @{ scalar db_query(q{EXPLAIN SELECT id FROM t
       AND (t.tech_id = 0 OR t.tech_id IS NULL)
     ORDER BY t.created_at DESC, t.id DESC LIMIT 101}) };
 like $plan, qr/tickets_case_active_idx/, 'the inbox walks tickets_case_active_idx';
+# ... also with the types and statuses as the list statement takes them:
+# text parameters split by string_to_array, planned with their values
+db_do('SET plan_cache_mode = force_custom_plan');
+db_do(q{PREPARE inbox_probe (varchar, varchar) AS SELECT id FROM tickets t
+    WHERE ($1::text IS NULL OR t.case_type = ANY (string_to_array($1::text, ',')))
+      AND ($2::text IS NULL OR t.status = ANY (string_to_array($2::text, ',')))
+      AND (t.tech_id = 0 OR t.tech_id IS NULL)
+    ORDER BY t.created_at DESC, t.id DESC LIMIT 101});
+$plan = join "\n", map { $_->[0] }
+    @{ scalar db_query(q{EXPLAIN EXECUTE inbox_probe ('visitor,surat', 'open,in_review,waiting_customer')}) };
+like $plan, qr/tickets_case_active_idx/, '... also with the values as a list statement takes them';
+db_do('DEALLOCATE inbox_probe');
+db_do('RESET plan_cache_mode');
 
 done_testing;
