@@ -436,9 +436,10 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         " WHERE f.public_id = %s::bigint AND pd_ticket_in_scope(%s::bigint, t.pharmacy_id, t.org_unit_id)"
         " AND (%s::boolean OR f.visibility = 'public')",
 
-    [PD_SQL_DASHBOARD_READ].text = DASHBOARD(""),
+    [PD_SQL_DASHBOARD_READ].text = DASHBOARD("", DASH_OVERDUE_ALL),
     [PD_SQL_DASHBOARD_READ_PHARMACY].text =
-        DASHBOARD(" AND t.pharmacy_id = (SELECT pd_dashboard_pharmacy(scope, pharmacy) FROM b)"),
+        DASHBOARD(" AND t.pharmacy_id = (SELECT pd_dashboard_pharmacy(scope, pharmacy) FROM b)",
+                  DASH_OVERDUE_PHARMACY),
     /* Moves up to 1 pending dashboard deltas into the counts; how many (0
      * when another process holds the run), and the time zone of the
      * counts' days */

@@ -344,6 +344,16 @@ exact('manager', '... APT-B filtered', pharmacy_id => pharmacy_id('APT-B'));
     is_deeply $tiles->(), [1000, 0, 3, 0], '... and at it: 1000, no more';
     $add->(1, 'breached');
     is_deeply $tiles->(), [1000, 1, 3, 0], 'one more: 1000, and more';
+    # every pharmacy's (a statement of its own, walking the overdue in due
+    # order): as a brute-force count says, capped the same way
+    my $overdue = db_value(q{SELECT count(*) FROM tickets WHERE status IN ('open', 'in_review', 'in_progress',
+                             'waiting_customer') AND sla_due_at <= date_trunc('minute', now())});
+    my $all = dash('manager')->json;
+    is_deeply [$all->{sla}{breached}, $all->{sla_more}{breached} ? 1 : 0],
+        [$overdue > 1000 ? (1000, 1) : ($overdue, 0)], "every pharmacy's: $overdue overdue, capped at 1000";
+    my $long_ago = dash('manager', created_from => '2000-01-01', created_to => '2000-01-02')->json;
+    is_deeply [$long_ago->{sla}{breached}, $long_ago->{sla_more}{breached} ? 1 : 0], [0, 0],
+        "... within the period asked only";
     # the at-risk count looks back no further than the widest stretch from
     # an at-risk instant to its due time: one wider than any before widens it
     ok db_value(q{SELECT widest < interval '400 days' FROM sla_risk_window}), 'no ticket at risk for 400 days yet';
