@@ -16,22 +16,22 @@
 -- The sweep is the one writer of 'sla' entries, so the outbox trigger now
 -- serves 'escalation' entries only (escalations by hand).
 
-CREATE OR REPLACE FUNCTION pd_sla_sweep(p_batch integer, OUT taken integer, OUT entries integer)
-LANGUAGE plpgsql AS $$
+-- pd_sla_sweep (migration 0031) is made again from its own definition with
+-- its timeline insert replaced; the insert must be found as that migration
+-- wrote it, or the migration stops.
+DO $$
 DECLARE
-    claimed tickets[];
+    def text := pg_get_functiondef('pd_sla_sweep(integer)'::regprocedure);
+    was text;
 BEGIN
-    claimed := ARRAY(SELECT t FROM tickets t
-                     WHERE t.sla_check_at <= now()
-                     ORDER BY t.sla_check_at
-                     LIMIT p_batch
-                     FOR UPDATE SKIP LOCKED);
-    taken := cardinality(claimed);
-    entries := 0;
-    IF taken = 0 THEN
-        RETURN;
-    END IF;
-    -- each level reached, as an internal entry by the system numbered on
+    was := def;
+    def := replace(def, $q$    INSERT INTO ticket_activities (ticket_id, user_id, kind, field, new_value, visibility)
+    SELECT c.id, NULL, 'sla', d.target, d.level, 'internal'
+    FROM unnest(claimed) c CROSS JOIN LATERAL pd_sla_alerts_due(c, now()) d
+    WHERE NOT d.quiet
+    ORDER BY c.id, d.mask;
+    GET DIAGNOSTICS entries = ROW_COUNT;$q$,
+        $q$    -- each level reached, as an internal entry by the system numbered on
     -- after the ticket's last, and its event
     WITH written AS (
         INSERT INTO ticket_activities (ticket_id, user_id, kind, field, new_value, visibility, seq)
@@ -44,25 +44,12 @@ BEGIN
         RETURNING id, ticket_id, new_value)
     INSERT INTO notify_outbox (event, ticket_id, activity_id)
     SELECT 'sla_' || w.new_value, w.ticket_id, w.id FROM written w ORDER BY w.id;
-    GET DIAGNOSTICS entries = ROW_COUNT;
-    -- every level reached by now is reported (the quiet ones too); the next
-    -- check is the first level still ahead
-    UPDATE tickets t
-    SET sla_alerts = t.sla_alerts | s.reached,
-        sla_check_at = s.ahead,
-        escalated_at = CASE WHEN s.escalates THEN now() ELSE t.escalated_at END,
-        version = t.version + CASE WHEN s.escalates THEN 1 ELSE 0 END,
-        updated_at = CASE WHEN s.escalates THEN now() ELSE t.updated_at END
-    FROM (SELECT c.id, r.reached, r.ahead,
-                 r.reached & (2 | 16) <> 0 AND c.escalated_at IS NULL AS escalates
-          FROM unnest(claimed) c
-          CROSS JOIN LATERAL (
-              SELECT coalesce(bit_or(a.mask) FILTER (WHERE a.at <= now()), 0)::smallint AS reached,
-                     min(a.at) FILTER (WHERE a.at > now()) AS ahead
-              FROM pd_sla_alert_times(c) a) r) s
-    WHERE t.id = s.id;
-END
-$$;
+    GET DIAGNOSTICS entries = ROW_COUNT;$q$);
+    IF def = was THEN
+        RAISE EXCEPTION 'pd_sla_sweep is not the function migration 0031 made';
+    END IF;
+    EXECUTE def;
+END $$;
 
 DROP TRIGGER ticket_activities_notify_sla ON ticket_activities;
 CREATE TRIGGER ticket_activities_notify_sla AFTER INSERT ON ticket_activities FOR EACH ROW
