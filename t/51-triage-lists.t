@@ -177,6 +177,20 @@ db_do(q{PREPARE action_probe (varchar) AS SELECT id FROM tickets t
 $plan = join "\n", map { $_->[0] } @{ scalar db_query(q{EXPLAIN EXECUTE action_probe ('open,in_review')}) };
 like $plan, qr/tickets_action_idx/, '... also with the statuses as a list statement takes them';
 db_do('DEALLOCATE action_probe');
+# the escalated queue by action: the escalated tickets' own index in that
+# order, not every unsolved ticket's (nor, on this small table, the
+# creation-order one and a sort)
+db_do('SET enable_sort = off');
+db_do(q{PREPARE escalated_probe (varchar, varchar) AS SELECT id FROM tickets t
+    WHERE ($1::text IS NULL OR t.status = ANY (string_to_array($1::text, ',')))
+      AND (NOT $2::boolean OR t.escalated_at IS NOT NULL)
+    ORDER BY (-t.priority_rank), t.created_at, t.id LIMIT 26});
+$plan = join "\n", map { $_->[0] }
+    @{ scalar db_query(q{EXPLAIN EXECUTE escalated_probe ('open,in_review,in_progress,waiting_customer', 'true')}) };
+like $plan, qr/tickets_escalated_action_idx/, 'the escalated queue by action walks tickets_escalated_action_idx'
+    or diag $plan;
+db_do('DEALLOCATE escalated_probe');
+db_do('RESET enable_sort');
 db_do('RESET plan_cache_mode');
 
 done_testing;
