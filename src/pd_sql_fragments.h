@@ -349,38 +349,35 @@
  * backlog. Those at risk by their at-risk instants, newest first and no
  * further back than the widest stretch from an at-risk instant to its due
  * time (migration 0042), so as not to walk every running ticket to find
- * the few at risk; the overdue as DASH_OVERDUE_* below says. Within the
- * dashboard's scope (a pharmacy) and period (b), written as conditions no
- * index takes where a walk must stay on its index whatever the generic
- * plan expects of a pharmacy or period (a bound left NULL makes its
- * comparison NULL, which is not false).
- * The three conditions are one CASE, which the planner takes to keep half
- * the rows: as three conditions it took them to keep one in a thousand,
- * expected the due-order walk to read the whole list before its cap, and
- * read every unsolved ticket by status and sorted them instead (240 ms at
- * a million tickets with 229,000 overdue, against 1 ms). */
+ * the few at risk, within the dashboard's scope (a pharmacy) and period
+ * (b) written as conditions no index takes, so that the walk stays on that
+ * index whatever the generic plan expects of a pharmacy or period (a bound
+ * left NULL makes its comparison NULL, which is not false). */
 #define DASH_SLA_SCOPE \
-    "   AND CASE WHEN pd_dashboard_pharmacy(b.scope, b.pharmacy) IN (0, t.pharmacy_id)" \
-    "   AND (t.created_at >= b.lo) IS NOT FALSE AND (t.created_at < b.hi) IS NOT FALSE" \
-    "   THEN true ELSE false END"
-/* The overdue tile's walk. Of every pharmacy: in due order, where the
- * overdue come first; within a period, through the status's index
- * (status, creation time) over the period, in no order (a capped count
- * needs none), as the due-order walk would read every overdue ticket
- * older than the period first (100-160 ms at a million tickets for the
- * last one or three months). Which of the two runs is decided once per
- * execution (a condition on b alone: the plan's one-time filter). Of one
- * pharmacy: through the pharmacy's index
- * (pharmacy, status, creation time), within the period, in no order (a
- * capped count needs none): the due-order walk would read every other
- * pharmacy's overdue tickets too, and those outside the period (110 ms at
- * a million tickets for a pharmacy whose 27,000 overdue tickets were
- * mostly older than the period asked; this reads its unsolved tickets of
- * the period, up to the cap; a pharmacy with few overdue among many
- * unsolved tickets reads those, its own backlog, not everyone's). */
+    "   AND pd_dashboard_pharmacy(b.scope, b.pharmacy) IN (0, t.pharmacy_id)" \
+    "   AND (t.created_at >= b.lo) IS NOT FALSE AND (t.created_at < b.hi) IS NOT FALSE"
+/* The overdue, each walk capped, in no order where the walk's index gives
+ * none (a capped count needs none):
+ *   every pharmacy's, no period: in due order, where the overdue come
+ *     first. With the scope's and the period's conditions too (always true
+ *     in this statement) the planner expected one row in a thousand to pass
+ *     them and the walk to read the whole list before its cap, and sorted
+ *     every unsolved ticket instead: 240 ms at a million tickets with
+ *     229,000 overdue, against 1 ms;
+ *   every pharmacy's within a period: through the status's index over the
+ *     period, as the due-order walk would read every overdue ticket older
+ *     than the period first (100-160 ms at a million tickets for the last
+ *     one or three months). Which of the two runs is decided once per
+ *     execution, by a condition on b alone (the plan's one-time filter);
+ *   one pharmacy's: through the pharmacy's index (pharmacy, status,
+ *     creation time) within the period, as the due-order walk would read
+ *     every other pharmacy's overdue tickets too (110 ms for a pharmacy
+ *     whose 27,000 overdue tickets were mostly older than the period asked).
+ *     A pharmacy with few overdue among many unsolved tickets reads those,
+ *     its own backlog, not everyone's. */
 #define DASH_OVERDUE_ALL \
     "   WHERE (SELECT lo IS NULL AND hi IS NULL FROM b)" \
-    "   AND t.status IN (" UNSOLVED ") AND t.sla_due_at <= " SLA_NOW DASH_SLA_SCOPE \
+    "   AND t.status IN (" UNSOLVED ") AND t.sla_due_at <= " SLA_NOW \
     "   ORDER BY t.sla_due_at LIMIT " PD_DASH_SLA_CAP_SQL ") x0" \
     "   UNION ALL SELECT 'breached' FROM (SELECT 1 FROM tickets t" \
     "   WHERE NOT (SELECT lo IS NULL AND hi IS NULL FROM b)" \
