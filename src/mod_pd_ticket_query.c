@@ -9,7 +9,7 @@
 #include "pd_cursor.h"
 #include "pd_ticket.h"
 
-/* due_at last (PD_TICKET_SORT_DUE_AT) */
+/* waiting and due_at last (PD_TICKET_SORT_WAITING, PD_TICKET_SORT_DUE_AT) */
 const pd_ticket_sort_t pd_ticket_sorts[] = {
     { "relevance", PD_SQL__COUNT, PD_SQL__COUNT,
       PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC, PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC, PD_SORT_KEY_RANK },

@@ -1,14 +1,15 @@
 /* The statement catalogue's texts (pd_sql.h lists the ids, labels,
  * parameter counts and plans): the tickets, timeline, people and master
- * data here; service levels, notifications, the organisation, the front
- * desk and the QR check-in in the pd_sql_*.h parts; the fragments they
- * share in pd_sql_fragments.h. */
+ * data here; the lists for triage and their counts, service levels,
+ * notifications, the organisation, the front desk and the QR check-in in
+ * the pd_sql_*.h parts; the fragments they share in pd_sql_fragments.h. */
 #include <stddef.h>
 #include "pd_sql.h"
 #include "pd_sql_sla.h"
 #include "pd_sql_org.h"
 #include "pd_sql_qr.h"
 #include "pd_sql_cases.h"
+#include "pd_sql_lists.h"
 #include "pd_sql_notify.h"
 #include "pd_dashboard.h"
 #include "pd_sql_fragments.h"
@@ -131,12 +132,10 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * 2 ticket, 3 after this number (NULL: from the start), 4 limit.
      * Columns (id, key, json) as the name-sorted pages have them, the key
      * being the number. */
-    [PD_SQL_TICKET_ACTIVITIES_LIST].text =
-        TIMELINE("a.seq"),
+    [PD_SQL_TICKET_ACTIVITIES_LIST].text = TIMELINE("a.seq"),
     /* The same over the public entries only (customers), numbered among
      * themselves */
-    [PD_SQL_TICKET_ACTIVITIES_LIST_PUBLIC].text =
-        TIMELINE("a.public_seq"),
+    [PD_SQL_TICKET_ACTIVITIES_LIST_PUBLIC].text = TIMELINE("a.public_seq"),
     /* 1 id, 2 pharmacy scope (0 = all): what a comment needs, locked; the
      * columns pd_authz decides on (pd_ticket_facts_t) */
     [PD_SQL_TICKETS_LOCK_BRIEF].text =
@@ -206,76 +205,46 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "UPDATE idempotency_keys SET status = %s::smallint, response = %s::text,"
         " location = %s::text, etag = %s::text WHERE user_id = %s::bigint AND key = %s::text",
 
-    [PD_SQL_TICKETS_LIST_CREATED_DESC].text =
-        TS_LIST("t.created_at", "<", "DESC"),
-    [PD_SQL_TICKETS_LIST_CREATED_ASC].text =
-        TS_LIST("t.created_at", ">", "ASC"),
-    [PD_SQL_TICKETS_LIST_UPDATED_DESC].text =
-        TS_LIST("t.updated_at", "<", "DESC"),
-    [PD_SQL_TICKETS_LIST_UPDATED_ASC].text =
-        TS_LIST("t.updated_at", ">", "ASC"),
-    [PD_SQL_TICKETS_LIST_PRIORITY_DESC].text =
-        INT_LIST("t.priority_rank", "<", "DESC"),
-    [PD_SQL_TICKETS_LIST_PRIORITY_ASC].text =
-        INT_LIST("t.priority_rank", ">", "ASC"),
-    [PD_SQL_TICKETS_LIST_ID_DESC].text =
-        INT_LIST("t.id", "<", "DESC"),
-    [PD_SQL_TICKETS_LIST_ID_ASC].text =
-        INT_LIST("t.id", ">", "ASC"),
-    /* the service level lists: the filters, then 27-29 sla (three times),
-     * 30-31 the cursor's due time, 32 its id, 33 the limit */
-    [PD_SQL_TICKETS_LIST_SLA_DESC].text =
-        SLA_LIST("<", "DESC"),
-    [PD_SQL_TICKETS_LIST_SLA_ASC].text =
-        SLA_LIST(">", "ASC"),
+    [PD_SQL_TICKETS_LIST_CREATED_DESC].text = TS_LIST("t.created_at", "<", "DESC"),
+    [PD_SQL_TICKETS_LIST_CREATED_ASC].text = TS_LIST("t.created_at", ">", "ASC"),
+    [PD_SQL_TICKETS_LIST_UPDATED_DESC].text = TS_LIST("t.updated_at", "<", "DESC"),
+    [PD_SQL_TICKETS_LIST_UPDATED_ASC].text = TS_LIST("t.updated_at", ">", "ASC"),
+    [PD_SQL_TICKETS_LIST_PRIORITY_DESC].text = INT_LIST("t.priority_rank", "<", "DESC"),
+    [PD_SQL_TICKETS_LIST_PRIORITY_ASC].text = INT_LIST("t.priority_rank", ">", "ASC"),
+    [PD_SQL_TICKETS_LIST_ID_DESC].text = INT_LIST("t.id", "<", "DESC"),
+    [PD_SQL_TICKETS_LIST_ID_ASC].text = INT_LIST("t.id", ">", "ASC"),
+    /* the service level lists: the filters, then 41-43 sla (three times),
+     * 44-45 the cursor's due time, 46 its id, 47 the limit */
+    [PD_SQL_TICKETS_LIST_SLA_DESC].text = SLA_LIST("<", "DESC"),
+    [PD_SQL_TICKETS_LIST_SLA_ASC].text = SLA_LIST(">", "ASC"),
 
     /* 1 search text: the tsquery of its words, NULL when it has none */
     [PD_SQL_TICKET_SEARCH_QUERY].text =
         "SELECT pd_search_query(%s::text)::text",
-    [PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC].text =
-        RANK_SEARCH("<", "DESC"),
-    [PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC].text =
-        RANK_SEARCH(">", "ASC"),
+    [PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC].text = RANK_SEARCH("<", "DESC"),
+    [PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC].text = RANK_SEARCH(">", "ASC"),
     /* 1 the search's tsquery, 2 staff, then the list's 42 */
-    [PD_SQL_TICKETS_SEARCH_CREATED_DESC].text =
-        TS_SEARCH("t.created_at", "<", "DESC"),
-    [PD_SQL_TICKETS_SEARCH_CREATED_ASC].text =
-        TS_SEARCH("t.created_at", ">", "ASC"),
-    [PD_SQL_TICKETS_SEARCH_UPDATED_DESC].text =
-        TS_SEARCH("t.updated_at", "<", "DESC"),
-    [PD_SQL_TICKETS_SEARCH_UPDATED_ASC].text =
-        TS_SEARCH("t.updated_at", ">", "ASC"),
-    [PD_SQL_TICKETS_SEARCH_PRIORITY_DESC].text =
-        INT_SEARCH("t.priority_rank", "<", "DESC"),
-    [PD_SQL_TICKETS_SEARCH_PRIORITY_ASC].text =
-        INT_SEARCH("t.priority_rank", ">", "ASC"),
-    [PD_SQL_TICKETS_SEARCH_ID_DESC].text =
-        INT_SEARCH("t.id", "<", "DESC"),
-    [PD_SQL_TICKETS_SEARCH_ID_ASC].text =
-        INT_SEARCH("t.id", ">", "ASC"),
+    [PD_SQL_TICKETS_SEARCH_CREATED_DESC].text = TS_SEARCH("t.created_at", "<", "DESC"),
+    [PD_SQL_TICKETS_SEARCH_CREATED_ASC].text = TS_SEARCH("t.created_at", ">", "ASC"),
+    [PD_SQL_TICKETS_SEARCH_UPDATED_DESC].text = TS_SEARCH("t.updated_at", "<", "DESC"),
+    [PD_SQL_TICKETS_SEARCH_UPDATED_ASC].text = TS_SEARCH("t.updated_at", ">", "ASC"),
+    [PD_SQL_TICKETS_SEARCH_PRIORITY_DESC].text = INT_SEARCH("t.priority_rank", "<", "DESC"),
+    [PD_SQL_TICKETS_SEARCH_PRIORITY_ASC].text = INT_SEARCH("t.priority_rank", ">", "ASC"),
+    [PD_SQL_TICKETS_SEARCH_ID_DESC].text = INT_SEARCH("t.id", "<", "DESC"),
+    [PD_SQL_TICKETS_SEARCH_ID_ASC].text = INT_SEARCH("t.id", ">", "ASC"),
 
     /* lookups: LIST 1 include inactive; GET 1 id; INSERT 1 name, 2 description,
      * 3 color; UPDATE 1 name, 2 description, 3 color, 4 active, 5 id, 6 name, 7 id */
-    [PD_SQL_TICKET_CATEGORIES_LIST].text =
-        LOOKUP_LIST("ticket_categories"),
-    [PD_SQL_TICKET_CATEGORIES_GET].text =
-        LOOKUP_GET("ticket_categories"),
-    [PD_SQL_TICKET_CATEGORIES_INSERT].text =
-        LOOKUP_INSERT("ticket_categories"),
-    [PD_SQL_TICKET_CATEGORIES_UPDATE].text =
-        LOOKUP_UPDATE("ticket_categories"),
-    [PD_SQL_TICKET_CATEGORIES_LOCK].text =
-        LOOKUP_LOCK("ticket_categories"),
-    [PD_SQL_TICKET_MODULES_LIST].text =
-        LOOKUP_LIST("ticket_modules"),
-    [PD_SQL_TICKET_MODULES_GET].text =
-        LOOKUP_GET("ticket_modules"),
-    [PD_SQL_TICKET_MODULES_INSERT].text =
-        LOOKUP_INSERT("ticket_modules"),
-    [PD_SQL_TICKET_MODULES_UPDATE].text =
-        LOOKUP_UPDATE("ticket_modules"),
-    [PD_SQL_TICKET_MODULES_LOCK].text =
-        LOOKUP_LOCK("ticket_modules"),
+    [PD_SQL_TICKET_CATEGORIES_LIST].text = LOOKUP_LIST("ticket_categories"),
+    [PD_SQL_TICKET_CATEGORIES_GET].text = LOOKUP_GET("ticket_categories"),
+    [PD_SQL_TICKET_CATEGORIES_INSERT].text = LOOKUP_INSERT("ticket_categories"),
+    [PD_SQL_TICKET_CATEGORIES_UPDATE].text = LOOKUP_UPDATE("ticket_categories"),
+    [PD_SQL_TICKET_CATEGORIES_LOCK].text = LOOKUP_LOCK("ticket_categories"),
+    [PD_SQL_TICKET_MODULES_LIST].text = LOOKUP_LIST("ticket_modules"),
+    [PD_SQL_TICKET_MODULES_GET].text = LOOKUP_GET("ticket_modules"),
+    [PD_SQL_TICKET_MODULES_INSERT].text = LOOKUP_INSERT("ticket_modules"),
+    [PD_SQL_TICKET_MODULES_UPDATE].text = LOOKUP_UPDATE("ticket_modules"),
+    [PD_SQL_TICKET_MODULES_LOCK].text = LOOKUP_LOCK("ticket_modules"),
 
     /* 1 scope, 2 include inactive, 3-5 q (prefix of name or code),
      * 6 cursor name, 7 cursor name, 8 cursor id, 9 limit */
@@ -422,12 +391,10 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
      * customer role, 2-3 API base, 4 ticket, 5 after this number (NULL:
      * from the start), 6 limit. Columns (id, key, json) as the name-sorted
      * pages have them. */
-    [PD_SQL_TICKET_ATTACHMENTS_LIST].text =
-        ATTACHMENT_LIST("a.seq"),
+    [PD_SQL_TICKET_ATTACHMENTS_LIST].text = ATTACHMENT_LIST("a.seq"),
     /* The same over the public ones only (customers), numbered as their
      * timeline numbers them */
-    [PD_SQL_TICKET_ATTACHMENTS_LIST_PUBLIC].text =
-        ATTACHMENT_LIST("a.public_seq"),
+    [PD_SQL_TICKET_ATTACHMENTS_LIST_PUBLIC].text = ATTACHMENT_LIST("a.public_seq"),
     /* One attachment for a download: 1 public id, 2 pharmacy scope (0 =
      * all), 3 internal ones too. Nothing when the caller may not see it. */
     [PD_SQL_TICKET_ATTACHMENTS_GET].text =
@@ -536,60 +503,20 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "SELECT pd_import_tickets(%s::text, %s::jsonb, %s::boolean, %s::text, %s::text,"
         " %s::bigint, %s::smallint, %s::smallint, %s::smallint)::text",
 
-    /* ---- lists for triage (migration 0050) ---- */
-    /* What needs action first: the most urgent, then the oldest. The
-     * filters, then 39-40 the cursor's negated rank (twice), 41 its
-     * creation time, 42 its id, 43 the limit; tickets_action_idx when the
-     * statuses are the unsolved ones or some of them. */
-    [PD_SQL_TICKETS_LIST_ACTION_ASC].text = COMPOSITE_LIST("(-t.priority_rank)", ">", "ASC"),
-    [PD_SQL_TICKETS_LIST_ACTION_DESC].text = COMPOSITE_LIST("(-t.priority_rank)", "<", "DESC"),
-    /* A customer's tickets waiting for them first, then the newest (desc):
-     * the same parameters, the first key 1 for waiting_customer, else 0 */
-    [PD_SQL_TICKETS_LIST_WAITING_ASC].text = COMPOSITE_LIST(WAITING_KEY, ">", "ASC"),
-    [PD_SQL_TICKETS_LIST_WAITING_DESC].text = COMPOSITE_LIST(WAITING_KEY, "<", "DESC"),
-    /* A list's size up to a bound: the filters, 39 the bound (a cap and
-     * one, to tell "more than" from "exactly"); never more rows than that
-     * are read. */
-    [PD_SQL_TICKETS_COUNT].text =
-        "SELECT count(*) FROM (SELECT 1 FROM tickets t" TICKET_FILTERS " LIMIT %s::int) c",
-    /* the same for a service level list: the filters, 39-41 sla, 42 the bound */
-    [PD_SQL_TICKETS_COUNT_SLA].text =
-        "SELECT count(*) FROM (SELECT 1 FROM tickets t" TICKET_FILTERS SLA_FILTER
-        " LIMIT %s::int) c",
-    /* and for a search: 1 the tsquery, 2 staff, the filters (3-40), 41 the bound */
-    [PD_SQL_TICKETS_COUNT_SEARCH].text =
-        "SELECT count(*) FROM (SELECT 1" SEARCH_FROM TICKET_FILTERS " LIMIT %s::int) c",
-    /* 1 user, 2 their role: their own views and those their role's users
-     * share, by name; at most 200 */
-    [PD_SQL_SAVED_VIEWS_LIST].text =
-        "SELECT v.id, v.name, v.filters, v.shared, v.owner_id, u.name, u.role_id"
-        " FROM saved_views v JOIN users u ON u.id = v.owner_id"
-        " WHERE v.owner_id = %s::bigint OR (v.shared AND u.role_id = %s::smallint AND u.active)"
-        " ORDER BY v.name, v.id LIMIT 200",
-    /* 1 id: the view and its owner's name and role, locked */
-    [PD_SQL_SAVED_VIEWS_GET].text =
-        "SELECT v.id, v.name, v.filters, v.shared, v.owner_id, u.name, u.role_id"
-        " FROM saved_views v JOIN users u ON u.id = v.owner_id WHERE v.id = %s::bigint"
-        " FOR UPDATE OF v",
-    /* 1 owner, 2 name, 3 filters, 4 shared, 5 owner, 6 the cap: its id;
-     * nothing when the owner has a view of that name or the cap of views */
-    [PD_SQL_SAVED_VIEWS_INSERT].text =
-        "INSERT INTO saved_views (owner_id, name, filters, shared)"
-        " SELECT %s::bigint, %s::text, %s::text, %s::boolean"
-        " WHERE (SELECT count(*) FROM saved_views WHERE owner_id = %s::bigint) < %s::int"
-        " ON CONFLICT (owner_id, name) DO NOTHING RETURNING id",
-    /* 1 name, 2 filters, 3 shared, 4 id, 5 name: nothing when the owner
-     * has another view of that name */
-    [PD_SQL_SAVED_VIEWS_UPDATE].text =
-        "UPDATE saved_views v SET name = %s::text, filters = %s::text, shared = %s::boolean,"
-        " updated_at = now() WHERE v.id = %s::bigint AND NOT EXISTS (SELECT 1 FROM saved_views o"
-        "  WHERE o.owner_id = v.owner_id AND o.name = %s::text AND o.id <> v.id) RETURNING v.id",
-    /* 1 id */
-    [PD_SQL_SAVED_VIEWS_DELETE].text =
-        "DELETE FROM saved_views WHERE id = %s::bigint",
-    /* 1 owner: how many views they have */
-    [PD_SQL_SAVED_VIEWS_COUNT].text =
-        "SELECT count(*) FROM saved_views WHERE owner_id = %s::bigint",
+    /* ---- lists for triage, counts, saved views (pd_sql_lists.h) ---- */
+    [PD_SQL_TICKETS_LIST_ACTION_ASC].text = SQL_TICKETS_LIST_ACTION_ASC,
+    [PD_SQL_TICKETS_LIST_ACTION_DESC].text = SQL_TICKETS_LIST_ACTION_DESC,
+    [PD_SQL_TICKETS_LIST_WAITING_ASC].text = SQL_TICKETS_LIST_WAITING_ASC,
+    [PD_SQL_TICKETS_LIST_WAITING_DESC].text = SQL_TICKETS_LIST_WAITING_DESC,
+    [PD_SQL_TICKETS_COUNT].text = SQL_TICKETS_COUNT,
+    [PD_SQL_TICKETS_COUNT_SLA].text = SQL_TICKETS_COUNT_SLA,
+    [PD_SQL_TICKETS_COUNT_SEARCH].text = SQL_TICKETS_COUNT_SEARCH,
+    [PD_SQL_SAVED_VIEWS_LIST].text = SQL_SAVED_VIEWS_LIST,
+    [PD_SQL_SAVED_VIEWS_GET].text = SQL_SAVED_VIEWS_GET,
+    [PD_SQL_SAVED_VIEWS_INSERT].text = SQL_SAVED_VIEWS_INSERT,
+    [PD_SQL_SAVED_VIEWS_UPDATE].text = SQL_SAVED_VIEWS_UPDATE,
+    [PD_SQL_SAVED_VIEWS_DELETE].text = SQL_SAVED_VIEWS_DELETE,
+    [PD_SQL_SAVED_VIEWS_COUNT].text = SQL_SAVED_VIEWS_COUNT,
 
     /* ---- the cluster: health and metrics ---- */
     /* whether the connection is to a primary, which takes writes */

@@ -160,17 +160,6 @@
 #define SLA_LIST(cmp, dir) \
     TICKET_PAGE_WHERE(" FROM tickets t", SLA_FILTER, "t.sla_due_at", "t.sla_due_at", \
                       "%s::timestamptz", cmp, dir)
-/* Lists sorted by a small integer, then the creation time, then the id, in
- * one direction (migration 0050): first is the integer's expression. The
- * cursor's key is "<integer>|<creation time>": parameters 32-33 the
- * integer (twice), 34 the time, 35 the id, 36 the limit. */
-#define COMPOSITE_LIST(first, cmp, dir) \
-    "SELECT " TICKET_COLUMNS ", " first "::text || '|' || t.created_at::text FROM tickets t" \
-    TICKET_FILTERS \
-    " AND (%s::int IS NULL OR (" first ", t.created_at, t.id) " cmp \
-    " (%s::int, %s::timestamptz, %s::bigint))" \
-    " ORDER BY " first " " dir ", t.created_at " dir ", t.id " dir " LIMIT %s::int"
-#define WAITING_KEY "(t.status = 'waiting_customer')::int"
 #define INT_LIST(col, cmp, dir) TICKET_PAGE(" FROM tickets t", col, col, "%s::bigint", cmp, dir)
 
 /* Searches (migration 0011). The subquery p holds the tsquery, which

@@ -104,6 +104,41 @@ my @rest = @$cust[$last_waiting + 1 .. $#$cust];
 is_deeply [map { $_->{id} } @rest], [map { $_->{id} } sort { $b->{created_at} cmp $a->{created_at} || $b->{id} <=> $a->{id} } @rest],
     '... then the newest first';
 
+# Waiting tickets and others in one window of creation times, with ties in
+# time that the id orders, paged so that a page boundary falls inside each
+# part and between them. The window is a filter, so that both walks (one
+# of the waiting tickets, one of the others) carry the list's filters.
+my @window;
+for my $i (1 .. 7) {
+    my $id = create_ticket('cust_a', title => tag('Tunggu') . " $i")->json->{id};
+    set_ticket($id, status => ($i % 2 ? 'waiting_customer' : $i == 4 ? 'solved' : 'open'),
+        created_at => sprintf('2016-03-%02d 08:00:00+00', 10 + $i % 3));
+    push @window, $id;
+}
+my %window_q = (created_from => '2016-03-01', created_to => '2016-03-31');
+my ($by_time) = all_pages('cust_a', '/api/tickets', { %window_q, limit => 100 });
+is_deeply [sort { $a <=> $b } map { $_->{id} } @$by_time], [sort { $a <=> $b } @window],
+    'the window holds our seven tickets';
+my $waits = sub { $_[0]{status} eq 'waiting_customer' ? 1 : 0 };
+my @waiting_first = map { $_->{id} } sort { $waits->($b) <=> $waits->($a) || $b->{created_at} cmp $a->{created_at}
+                                            || $b->{id} <=> $a->{id} } @$by_time;
+for my $limit (1, 2, 3, 4, 100) {
+    my ($got, $got_pages) = all_pages('cust_a', '/api/tickets', { %window_q, sort => 'waiting', limit => $limit });
+    ok !(grep { $_->status != 200 } @$got_pages), "sort=waiting by pages of $limit: each page 200";
+    is_deeply [map { $_->{id} } @$got], \@waiting_first, '... waiting first, then the newest, no gap or repeat';
+    my ($asc) = all_pages('cust_a', '/api/tickets', { %window_q, sort => 'waiting', order => 'asc', limit => $limit });
+    is_deeply [map { $_->{id} } @$asc], [reverse @waiting_first], '... order=asc the reverse';
+}
+my ($open_only) = all_pages('cust_a', '/api/tickets', { %window_q, sort => 'waiting', status => 'open', limit => 1 });
+is_deeply [map { $_->{id} } @$open_only], [grep { my $id = $_; grep { $_->{id} == $id && $_->{status} eq 'open' } @$by_time } @waiting_first],
+    'sort=waiting with a status filter: that status only';
+my ($other) = all_pages('cust_b', '/api/tickets', { %window_q, sort => 'waiting', limit => 2 });
+is scalar(@$other), 0, "another pharmacy's customer lists none of them";
+for my $bad ('1|waiting|d|5|x|2016-03-10 08:00:00+00', '1|waiting|d|5|1', '1|waiting|a|5|1|2016-03-10 08:00:00+00') {
+    is_error api('cust_a', GET => '/api/tickets', query => { sort => 'waiting', cursor => encode_base64url($bad) }),
+        400, 'invalid_parameter', 'cursor', "a forged waiting cursor ($bad): 400";
+}
+
 # ---- counts -----------------------------------------------------------------------
 
 my $c = api('expert', GET => '/api/tickets', query => { q => $T, count => 'true', limit => 2 });
@@ -191,6 +226,37 @@ like $plan, qr/tickets_escalated_action_idx/, 'the escalated queue by action wal
     or diag $plan;
 db_do('DEALLOCATE escalated_probe');
 db_do('RESET enable_sort');
+# a customer's waiting-first list: two walks by creation time, the waiting
+# tickets through the pharmacy's index by status and the others through
+# the pharmacy's index, each stopped at a page; never a sort of the whole
+# pharmacy by the expression "waiting or not"
+db_do('SET enable_bitmapscan = off');
+db_do(q{PREPARE waiting_probe (varchar, varchar, varchar, varchar) AS
+    SELECT t.id FROM (
+      (SELECT t.*, 1 AS w FROM tickets t
+        WHERE ($1::bigint < -1 OR $1::bigint IN (0, t.pharmacy_id)) AND t.status = 'waiting_customer'
+          AND ($2::int IS NULL OR $2::int = 1 AND (t.created_at, t.id) < ($3::timestamptz, $4::bigint))
+        ORDER BY t.created_at DESC, t.id DESC LIMIT 26)
+      UNION ALL
+      (SELECT t.*, 0 AS w FROM tickets t
+        WHERE ($1::bigint < -1 OR $1::bigint IN (0, t.pharmacy_id)) AND t.status <> 'waiting_customer'
+          AND ($2::int IS NULL OR $2::int <> 0 OR (t.created_at, t.id) < ($3::timestamptz, $4::bigint))
+        ORDER BY t.created_at DESC, t.id DESC LIMIT 26)) t
+    ORDER BY t.w DESC, t.created_at DESC, t.id DESC LIMIT 26});
+my $apt_a = pharmacy_id('APT-A');
+$plan = join "\n", map { $_->[0] } @{ scalar db_query(qq{EXPLAIN EXECUTE waiting_probe ('$apt_a', NULL, NULL, NULL)}) };
+like $plan, qr/tickets_pharmacy_status_idx/, "a customer's waiting-first list walks the waiting tickets by the pharmacy's status index"
+    or diag $plan;
+my $walks = () = $plan =~ /Index (?:Only )?Scan Backward using tickets_\w+ on tickets/g;
+is $walks, 2, '... and the others by an index in creation order too';
+unlike $plan, qr/Sort Key: t_\d+\.|Seq Scan/, '... neither walk reading and sorting the tickets';
+unlike $plan, qr/Sort Key: \(?\(?t\.status/, '... never sorting by whether a ticket waits';
+$plan = join "\n", map { $_->[0] }
+    @{ scalar db_query(qq{EXPLAIN EXECUTE waiting_probe ('$apt_a', '0', '2016-03-11 08:00:00+00', '1')}) };
+like $plan, qr/One-Time Filter: false/, '... past the waiting part, the waiting walk folds away';
+like $plan, qr/Index Cond: .*ROW\(created_at, id\) </, '... and the other walk starts at the cursor';
+db_do('DEALLOCATE waiting_probe');
+db_do('RESET enable_bitmapscan');
 db_do('RESET plan_cache_mode');
 
 done_testing;
