@@ -65,11 +65,12 @@ static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const c
         *nargs = n;
         return lq->desc ? PD_SQL_TICKETS_LIST_SUBTREE_DESC : PD_SQL_TICKETS_LIST_SUBTREE_ASC;
     }
-    /* waiting first: a walk of the waiting tickets and one of the others,
-     * each with the filters and the cursor (WAITING_LIST, pd_sql_lists.h) */
+    /* waiting first: a walk of each status that waits for the customer and
+     * one of the others, each with the filters and the cursor
+     * (WAITING_LIST, pd_sql_lists.h) */
     if (lq->sort == PD_TICKET_SORT_WAITING) {
         int walk;
-        for (walk = 0; walk < 2; walk++) {
+        for (walk = 0; walk < 3; walk++) {
             for (i = 0; i < FILTER_ARGS; i++) {
                 args[n++] = f[i];
             }

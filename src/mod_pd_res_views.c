@@ -284,7 +284,8 @@ apr_status_t pd_res_views_delete(pd_req_t *req)
 /* The work queues' sizes for the menu, each a bounded count of the list
  * the portal shows under that name: what one works on (not finished yet),
  * the review queue, the unassigned and the escalated tickets, and the
- * tickets waiting for their customer. Each list is the caller's as GET
+ * tickets waiting for their customer (for an answer, or to confirm a
+ * solution: what sort=waiting lists first). Each list is the caller's as GET
  * /api/tickets would give it, so a customer's counts are their pharmacy's. */
 apr_status_t pd_res_ticket_counts(pd_req_t *req)
 {
@@ -293,7 +294,7 @@ apr_status_t pd_res_ticket_counts(pd_req_t *req)
         { "review", "queue=review" },
         { "unassigned", "queue=unassigned" },
         { "escalated", "queue=escalated" },
-        { "waiting", "status=waiting_customer" },
+        { "waiting", "status=waiting_customer,solved" },
     };
     json_t *out = pd_json_bind(req->r->pool, json_object());
     apr_size_t i;

@@ -38,7 +38,7 @@ typedef struct pd_db_result_t {
 } pd_db_result_t;
 
 /* Most statement parameters a catalogue entry may have. */
-#define PD_DB_MAX_ARGS 96
+#define PD_DB_MAX_ARGS 144
 
 void pd_db_init(pd_db_t *db, const apr_dbd_driver_t *driver, apr_dbd_t *handle,
                 apr_hash_t *prepared, apr_pool_t *conn_pool, apr_pool_t *pool);

@@ -200,8 +200,8 @@ typedef enum {
     /* tickets first, bounded counts, saved views (migration 0050)            */                       \
     X(PD_SQL_TICKETS_LIST_ACTION_ASC,       "pd_tickets_list_action_asc",       45, PD_PLAN_CUSTOM)  \
     X(PD_SQL_TICKETS_LIST_ACTION_DESC,      "pd_tickets_list_action_desc",      45, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_WAITING_ASC,      "pd_tickets_list_waiting_asc",      91, PD_PLAN_CUSTOM)  \
-    X(PD_SQL_TICKETS_LIST_WAITING_DESC,     "pd_tickets_list_waiting_desc",     91, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_WAITING_ASC,      "pd_tickets_list_waiting_asc",     136, PD_PLAN_CUSTOM)  \
+    X(PD_SQL_TICKETS_LIST_WAITING_DESC,     "pd_tickets_list_waiting_desc",    136, PD_PLAN_CUSTOM)  \
     X(PD_SQL_TICKETS_COUNT,                 "pd_tickets_count",                 41, PD_PLAN_CUSTOM)  \
     X(PD_SQL_TICKETS_COUNT_SLA,             "pd_tickets_count_sla",             44, PD_PLAN_CUSTOM)  \
     X(PD_SQL_TICKETS_COUNT_SEARCH,          "pd_tickets_count_search",          43, PD_PLAN_CUSTOM)  \

@@ -20,35 +20,40 @@
     " ORDER BY " first " " dir ", t.created_at " dir ", t.id " dir " LIMIT %s::int"
 
 /* A customer's tickets waiting for them first, then the newest (desc), or
- * the reverse (asc): one walk of the tickets waiting for the customer and
- * one of the others, each by creation time (for a pharmacy,
- * tickets_pharmacy_status_idx and tickets_pharmacy_idx) and stopped at a
- * page; then the page is taken from what they found, two pages at most.
- * Sorted by the expression "waiting or not", the list read and sorted
- * every ticket of its scope: 0.9 s a page for a pharmacy of 433,829
- * tickets, against 0.5 ms. The cursor's key is "<1 waiting, 0 not>|<creation time>". Each
- * walk takes a list's 40 filters, the cursor's key (twice), time and id,
- * and a row limit; the last parameter is the page's row limit. The walk
- * that comes first in the order takes the rows after the cursor when the
- * cursor is in its part, none otherwise; the second every row when the
- * cursor is in the first part. */
-#define WAITING_WALK(w, status_cmp, key_cmp, join, cmp, dir) \
-    "(SELECT t.*, " w " AS w FROM tickets t" TICKET_FILTERS \
-    " AND t.status " status_cmp " 'waiting_customer'" \
+ * the reverse (asc). Waiting for them: for their answer (waiting_customer)
+ * or for their confirmation of a solution (solved). Three walks, each by
+ * creation time and stopped at a page: the tickets of each of those two
+ * statuses (for a pharmacy, tickets_pharmacy_status_idx) and the others
+ * (tickets_pharmacy_idx); then the page is taken from what they found,
+ * three pages at most. Sorted by the expression "waiting or not", the
+ * list read and sorted every ticket of its scope: 0.9 s a page for a
+ * pharmacy of 433,829 tickets, against 0.5 ms. The cursor's key is
+ * "<1 waiting, 0 not>|<creation time>". Each walk takes a list's 40
+ * filters, the cursor's key (twice), time and id, and a row limit; the last
+ * parameter is the page's row limit. A walk of the part that comes first in
+ * the order takes the rows after the cursor when the cursor is in that
+ * part, none otherwise; the walk of the second part every row when the
+ * cursor is in the first. */
+#define WAITING_WALK(w, status, key_cmp, join, cmp, dir) \
+    "(SELECT t.*, " w " AS w FROM tickets t" TICKET_FILTERS " AND t.status " status \
     " AND (%s::int IS NULL OR %s::int " key_cmp " " w " " join \
     " (t.created_at, t.id) " cmp " (%s::timestamptz, %s::bigint))" \
     " ORDER BY t.created_at " dir ", t.id " dir " LIMIT %s::int)"
-#define WAITING_LIST(first, second, dir) \
+#define WAITING_ANSWER "= 'waiting_customer'"
+#define WAITING_CONFIRM "= 'solved'"
+#define WAITING_NOT "NOT IN ('waiting_customer', 'solved')"
+#define WAITING_LIST(first, second, third, dir) \
     "SELECT " TICKET_COLUMNS ", t.w::text || '|' || t.created_at::text" \
-    " FROM (" first " UNION ALL " second ") t" \
+    " FROM (" first " UNION ALL " second " UNION ALL " third ") t" \
     " ORDER BY t.w " dir ", t.created_at " dir ", t.id " dir " LIMIT %s::int"
 #define SQL_TICKETS_LIST_WAITING_DESC \
-    WAITING_LIST(WAITING_WALK("1", "=", "=", "AND", "<", "DESC"), \
-                 WAITING_WALK("0", "<>", "<>", "OR", "<", "DESC"), "DESC")
-
+    WAITING_LIST(WAITING_WALK("1", WAITING_ANSWER, "=", "AND", "<", "DESC"), \
+                 WAITING_WALK("1", WAITING_CONFIRM, "=", "AND", "<", "DESC"), \
+                 WAITING_WALK("0", WAITING_NOT, "<>", "OR", "<", "DESC"), "DESC")
 #define SQL_TICKETS_LIST_WAITING_ASC \
-    WAITING_LIST(WAITING_WALK("0", "<>", "=", "AND", ">", "ASC"), \
-                 WAITING_WALK("1", "=", "<>", "OR", ">", "ASC"), "ASC")
+    WAITING_LIST(WAITING_WALK("0", WAITING_NOT, "=", "AND", ">", "ASC"), \
+                 WAITING_WALK("1", WAITING_ANSWER, "<>", "OR", ">", "ASC"), \
+                 WAITING_WALK("1", WAITING_CONFIRM, "<>", "OR", ">", "ASC"), "ASC")
 
 /* What needs action first: the most urgent, then the oldest; the cursor's
  * integer the negated rank. tickets_action_idx when the statuses are the

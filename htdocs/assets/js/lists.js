@@ -23,10 +23,13 @@ export const named = (item) => (item ? [swatch(item), item.name] : '');
 // or is waited for ("waiting for you", marked). A status that says it
 // already (waiting for customer) is not said twice to staff.
 const WAITS = { open: 'expert', in_review: 'expert', in_progress: 'tech', waiting_customer: 'customer', solved: 'confirm' };
+// whether the ticket waits for the one who reads the list: a customer's
+// answer or confirmation
+const waitsForYou = (tk, staff) => !staff && (WAITS[tk.status] === 'customer' || WAITS[tk.status] === 'confirm');
 function waitingFor(tk, staff) {
   const who = WAITS[tk.status];
   if (!who || (staff && who === 'customer')) return '';
-  const you = !staff && (who === 'customer' || who === 'confirm');
+  const you = waitsForYou(tk, staff);
   return h(`span.waits${you ? '.waits-you' : ''}`, t(`waits.${you ? `you_${who}` : staff ? who : 'team'}`));
 }
 
@@ -55,10 +58,14 @@ function columns(staff, cases) {
   ].filter(Boolean);
 }
 
-function row(tk, cols, pick) {
+// A row marked when the ticket waits for the customer: for staff, for their
+// answer; for the customer, for their answer or confirmation, the rows their
+// list puts first.
+function row(tk, cols, staff, pick) {
   const cells = cols.map(([l, cell, tag]) => h(tag || 'td', { dataset: { label: l } }, h('span', cell(tk))));
   if (pick) cells.unshift(h('td.pick', pick(tk)));
-  return h(`tr${tk.status === 'waiting_customer' ? '.waiting' : ''}`, { dataset: { id: tk.id, status: tk.status } }, cells);
+  const marked = staff ? tk.status === 'waiting_customer' : waitsForYou(tk, staff);
+  return h(`tr${marked ? '.waiting' : ''}`, { dataset: { id: tk.id, status: tk.status } }, cells);
 }
 
 // The table; opts.pick (a ticket's selection box) and opts.pickAll add a first column;
@@ -69,7 +76,7 @@ export function ticketTable(items, staff, caption, opts = {}) {
   if (opts.pick) heads.unshift(h('th.pick', { scope: 'col' }, opts.pickAll || ''));
   return h('table.tickets#tickets', h('caption.visually-hidden', caption),
     h('thead', h('tr', heads)),
-    h('tbody', items.map((tk) => row(tk, cols, opts.pick))));
+    h('tbody', items.map((tk) => row(tk, cols, staff, opts.pick))));
 }
 
 // An empty result of a search, saying what was searched, with a way back
