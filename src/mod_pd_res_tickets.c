@@ -174,11 +174,19 @@ static void export_statement(pd_req_t *req, void *ctx, const char *key, const ch
                              pd_sql_id_e *id, const char **args, int *nargs)
 {
     list_query_t *lq = ctx;
+    apr_int64_t k;
 
     lq->limit = PD_EXPORT_PAGE;
     lq->rows = apr_itoa(req->r->pool, PD_EXPORT_PAGE + 1);
     lq->key = key;
     lq->after_id = after_id;
+    /* a two-part key ("<integer>|<creation time>", sort=action and
+     * waiting) goes to the statement as its two parameters, as a cursor's
+     * does; it comes from the previous page's last row */
+    if (key && pd_ticket_sorts[lq->sort].key == PD_SORT_KEY_INT_TIME
+        && pd_cursor_key_int_time(key, req->r->pool, &k, &lq->key_time)) {
+        lq->key = pd_db_int(&req->db, k);
+    }
     *id = list_statement(req, lq, args, nargs);
 }
 

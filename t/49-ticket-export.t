@@ -3,7 +3,8 @@
 # filters select, in its order, with the list's authorization; RFC 4180
 # quoting, the byte order mark, formulas neutralised; and 100,000 tickets
 # exported while Apache's memory stays flat (the export reads and sends a
-# page at a time on a pool of its own).
+# page at a time on a pool of its own); the two-part orders (what needs
+# action first, waiting first) across the export's pages.
 use strict;
 use warnings;
 use lib "$ENV{PD_ROOT}/t/lib";
@@ -77,6 +78,40 @@ for my $bad ([{ format => 'xls' }, 'format'], [{ bom => 'yes', format => 'csv' }
     my ($q, $field) = @$bad;
     is_error api('manager', GET => '/api/tickets', query => $q), 400, 'invalid_parameter', $field,
         'refused: ' . join('&', map { "$_=$q->{$_}" } sort keys %$q);
+}
+
+# ---- the two-part orders, past a page ----------------------------------------------
+# What needs action first and waiting first sort by a two-part key; the
+# export reads its pages by it as the list's cursor does. 1,100 tickets of
+# one pharmacy: more than two of the export's pages of 500.
+{
+    (my $code = uc tag('EXQ')) =~ s/[^A-Z0-9-]/-/g;
+    my $ph = db_value(q{INSERT INTO pharmacies (code, name) VALUES (?, 'Apotek Antrian') RETURNING id}, $code);
+    db_do(q{INSERT INTO tickets (number, pharmacy_id, pic_name, contact, module_id, category_id, title, description,
+                                 priority, status, source, created_at, updated_at)
+            SELECT 'EXQ-' || i, ?, 'Budi', '0812', (SELECT min(id) FROM ticket_modules), (SELECT min(id) FROM ticket_categories),
+                   'Antrian ' || i, 'x', (ARRAY['low', 'medium', 'high', 'urgent'])[1 + i % 4],
+                   (ARRAY['open', 'waiting_customer', 'in_review', 'solved', 'open'])[1 + i % 5], 'internal',
+                   timestamptz '2026-01-01 00:00:00+00' - (i / 3) * interval '1 minute', now()
+            FROM generate_series(1, 1100) i}, $ph);
+    my $all = db_query(q{SELECT id, status, priority_rank, created_at FROM tickets WHERE pharmacy_id = ?}, $ph);
+    my %waits = (waiting_customer => 1, solved => 1);
+    my @waiting_first = map { $_->[0] } sort {
+        ($waits{ $b->[1] } // 0) <=> ($waits{ $a->[1] } // 0) || $b->[3] cmp $a->[3] || $b->[0] <=> $a->[0] } @$all;
+    my $r = api('manager', GET => '/api/tickets', query => { pharmacy_id => $ph, sort => 'waiting', format => 'csv' });
+    is $r->status, 200, 'sort=waiting as CSV, 1,100 tickets';
+    my $got = parse_csv($r->body);
+    is_deeply [map { $_->[0] } @$got[1 .. $#$got]], \@waiting_first,
+        '... every ticket once, waiting for the customer first, across the export\'s pages';
+    my @open = grep { $_->[1] =~ /^(?:open|in_review)$/ } @$all;
+    my @action = map { $_->[0] } sort { $b->[2] <=> $a->[2] || $a->[3] cmp $b->[3] || $a->[0] <=> $b->[0] } @open;
+    $r = api('manager', GET => '/api/tickets', query => { pharmacy_id => $ph, queue => 'review', format => 'csv' });
+    is $r->status, 200, 'the review queue as CSV';
+    $got = parse_csv($r->body);
+    is_deeply [map { $_->[0] } @$got[1 .. $#$got]], \@action,
+        '... what needs action first, across the export\'s pages';
+    db_do('DELETE FROM tickets WHERE pharmacy_id = ?', $ph);
+    db_do('DELETE FROM pharmacies WHERE id = ?', $ph);
 }
 
 # ---- 100,000 tickets, flat memory ------------------------------------------------------
