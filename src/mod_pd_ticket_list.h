@@ -20,7 +20,7 @@ typedef struct pd_ticket_sort_t {
 
 extern const pd_ticket_sort_t pd_ticket_sorts[];
 /* how many; the last is due_at, the service level lists' own; before it
- * waiting, whose statement takes the filters twice */
+ * waiting, whose statement takes the filters once per walk */
 #define PD_TICKET_SORT_COUNT 8
 #define PD_TICKET_SORT_DUE_AT (PD_TICKET_SORT_COUNT - 1)
 #define PD_TICKET_SORT_WAITING (PD_TICKET_SORT_COUNT - 2)

@@ -223,7 +223,7 @@ static const pd_sql_stmt_t catalogue[PD_SQL__COUNT] = {
         "SELECT pd_search_query(%s::text)::text",
     [PD_SQL_TICKETS_SEARCH_RELEVANCE_DESC].text = RANK_SEARCH("<", "DESC"),
     [PD_SQL_TICKETS_SEARCH_RELEVANCE_ASC].text = RANK_SEARCH(">", "ASC"),
-    /* 1 the search's tsquery, 2 staff, then the list's 42 */
+    /* 1 the search's tsquery, 2 staff, then the list's 44 */
     [PD_SQL_TICKETS_SEARCH_CREATED_DESC].text = TS_SEARCH("t.created_at", "<", "DESC"),
     [PD_SQL_TICKETS_SEARCH_CREATED_ASC].text = TS_SEARCH("t.created_at", ">", "ASC"),
     [PD_SQL_TICKETS_SEARCH_UPDATED_DESC].text = TS_SEARCH("t.updated_at", "<", "DESC"),
