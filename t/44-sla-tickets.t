@@ -250,6 +250,13 @@ my ($late, $later, $risky, $fine, $waiting_late, $waiting);
     ($items) = all_pages('expert', '/api/tickets', { sla => 'at_risk' });
     @mine = grep { my $i = $_; grep { $i == $_ } $late, $later, $risky, $fine, $waiting_late, $waiting } map { $_->{id} } @$items;
     is_deeply \@mine, [$risky], 'sla=at_risk: the one past 80% and not yet due';
+    # the whole list, read within the widest risk window (sla_risk_window),
+    # against every running ticket's own risk and due time
+    my $now = "date_trunc('minute', now())";
+    is_deeply [map { $_->{id} } @$items],
+        [map { $_->[0] } db_query(qq{SELECT id FROM tickets WHERE status IN ('open', 'in_review', 'in_progress',
+            'waiting_customer') AND sla_risk_at <= $now AND sla_due_at > $now ORDER BY sla_due_at, id})],
+        '... every ticket at risk and no other, in order of due time';
     ($items) = all_pages('expert', '/api/tickets', { sla => 'breached', order => 'desc' });
     @mine = grep { my $i = $_; grep { $i == $_ } $late, $later, $waiting_late } map { $_->{id} } @$items;
     is_deeply \@mine, [$later, $waiting_late, $late], 'order=desc: the least overdue first';
