@@ -39,6 +39,30 @@ static apr_status_t search_query(pd_req_t *req, list_query_t *lq)
     return APR_SUCCESS;
 }
 
+/* A page's parameters after those before them: the filters, the service
+ * level (three times) for its lists, the cursor (its key twice, the time
+ * of an integer-and-time key, the id) and the row limit, as TICKET_PAGE,
+ * COMPOSITE_LIST and each walk of WAITING_LIST take them. The new count. */
+static int page_args(const list_query_t *lq, const char **args, int n)
+{
+    int i;
+
+    for (i = 0; i < FILTER_ARGS; i++) {
+        args[n++] = lq->filters[i];
+    }
+    for (i = 0; lq->sla && i < 3; i++) {
+        args[n++] = lq->sla;
+    }
+    args[n++] = lq->key;
+    args[n++] = lq->key;
+    if (pd_ticket_sorts[lq->sort].key == PD_SORT_KEY_INT_TIME) {
+        args[n++] = lq->key_time;
+    }
+    args[n++] = lq->after_id;
+    args[n++] = lq->rows;
+    return n;
+}
+
 /* The statement for the request and its parameters, in the catalogue's
  * order (pd_sql.c): a list's; a search's, which takes the search text and
  * whether internal notes count before them; or a search by relevance, which
@@ -69,16 +93,8 @@ static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const c
      * one of the others, each with the filters and the cursor
      * (WAITING_LIST, pd_sql_lists.h) */
     if (lq->sort == PD_TICKET_SORT_WAITING) {
-        int walk;
-        for (walk = 0; walk < 3; walk++) {
-            for (i = 0; i < FILTER_ARGS; i++) {
-                args[n++] = f[i];
-            }
-            args[n++] = lq->key;
-            args[n++] = lq->key;
-            args[n++] = lq->key_time;
-            args[n++] = lq->after_id;
-            args[n++] = lq->rows;
+        for (i = 0; i < 3; i++) {
+            n = page_args(lq, args, n);
         }
         args[n++] = lq->rows;
         *nargs = n;
@@ -99,19 +115,7 @@ static pd_sql_id_e list_statement(pd_req_t *req, const list_query_t *lq, const c
         args[n++] = lq->rows;
     }
     else {
-        for (i = 0; i < FILTER_ARGS; i++) {
-            args[n++] = f[i];
-        }
-        for (i = 0; lq->sla && i < 3; i++) {
-            args[n++] = lq->sla;
-        }
-        args[n++] = lq->key;
-        args[n++] = lq->key;
-        if (pd_ticket_sorts[lq->sort].key == PD_SORT_KEY_INT_TIME) {
-            args[n++] = lq->key_time;
-        }
-        args[n++] = lq->after_id;
-        args[n++] = lq->rows;
+        n = page_args(lq, args, n);
     }
     *nargs = n;
     if (lq->q) {
